@@ -1,0 +1,335 @@
+// Package clean turns one fetched HTML page into a clean article: its
+// metadata and its main text with boilerplate removed.
+//
+// Boilerplate is removed in three layers, and every removed block is
+// recorded in Article.Removed with the layer that removed it:
+//
+//  1. dom: the page structure — the container holding the most prose net
+//     of link lists and navigation is the article; inside it, blocks under
+//     elements whose tag, role, class or id mark navigation, share bars,
+//     related links and the like, and link-dense blocks, are dropped.
+//  2. content: what a block says — reader-revenue appeals, subscription
+//     walls, newsletter sign-ups, consent notices, share and comment
+//     prompts, "read more" lists, bylines and photo credits.
+//  3. site: what the site repeats — through BlockStats, blocks seen on
+//     many pages of one site are that site's boilerplate, whatever their
+//     markup (obfuscated class names defeat layer 1).
+//
+// A quality gate then tells articles from hubs, galleries, error pages
+// and paywall stubs.
+package clean
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"strings"
+	"time"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+
+	"github.com/wirewatch/wirewatch/pkg/article"
+)
+
+// Page is one fetched page handed to the cleaner.
+type Page struct {
+	URL           string     // final URL after redirects
+	HTML          []byte     // UTF-8
+	FetchedAt     time.Time  // when the page was fetched
+	HintTitle     string     // from a feed or sitemap, may be ""
+	HintPublished *time.Time // from a feed or sitemap, may be nil
+}
+
+// Result is the cleaned article and the quality verdict on the page.
+type Result struct {
+	// Article is built with article.New(page.URL, canonical, page.FetchedAt)
+	// and filled with the metadata, the body (paragraphs and headings joined
+	// by "\n\n") and the removed blocks. It is set even when IsArticle is
+	// false, so that callers can log what the page was.
+	Article *article.Article
+	// IsArticle is false for hubs, galleries, error pages, paywall stubs and
+	// empty pages.
+	IsArticle bool
+	// Reason says why the page is not an article ("" if it is).
+	Reason string
+	// Paywalled marks an article whose text is cut by a paywall.
+	Paywalled bool
+}
+
+// Options configure a Cleaner. The zero value works: no learned layer,
+// default limits, slog.Default.
+type Options struct {
+	// Stats is the per-site block memory of layer 3; nil turns layer 3 off.
+	Stats BlockStats
+	// MaxBytes is the largest page accepted (default 8 MiB). Larger pages
+	// are refused with ErrTooLarge rather than parsed.
+	MaxBytes int
+	// MaxNodes bounds the DOM nodes visited per page (default 300,000),
+	// which bounds time on hostile or broken pages.
+	MaxNodes int
+	// MinSeen is the number of distinct pages of a site a block must have
+	// been seen on before layer 3 removes it (default 3).
+	MinSeen int
+	// MinShare is the share of the site's observed pages a block must have
+	// been seen on before layer 3 removes it (default 0.1). Together with
+	// MinSeen it keeps a paragraph quoted in a few follow-up stories from
+	// being taken for boilerplate on a big site.
+	MinShare float64
+	// Logger receives debug records; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// Errors returned by Clean for unusable input.
+var (
+	ErrTooLarge = errors.New("page too large")
+	ErrNotHTML  = errors.New("not an HTML page")
+)
+
+// Cleaner cleans pages. It holds no per-page state and is safe for
+// concurrent use.
+type Cleaner struct {
+	opts Options
+	log  *slog.Logger
+}
+
+// New returns a Cleaner with opts, defaults filled in.
+func New(opts Options) *Cleaner {
+	if opts.MaxBytes <= 0 {
+		opts.MaxBytes = 8 << 20
+	}
+	if opts.MaxNodes <= 0 {
+		opts.MaxNodes = 300_000
+	}
+	if opts.MinSeen <= 0 {
+		opts.MinSeen = 3
+	}
+	if opts.MinShare <= 0 {
+		opts.MinShare = 0.1
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Cleaner{opts: opts, log: log}
+}
+
+// maxRemoved caps Article.Removed so that a page of a thousand menu items
+// does not flood the audit trail.
+const maxRemoved = 80
+
+// Clean cleans one page. It returns an error only for input that cannot be
+// a page (too large, not HTML) or when ctx ends; every HTML page, however
+// broken, yields a Result.
+func (c *Cleaner) Clean(ctx context.Context, p Page) (Result, error) {
+	if len(p.HTML) > c.opts.MaxBytes {
+		return Result{}, fmt.Errorf("clean %s: %w (%d bytes, limit %d)", p.URL, ErrTooLarge, len(p.HTML), c.opts.MaxBytes)
+	}
+	if !looksLikeHTML(p.HTML) {
+		return Result{}, fmt.Errorf("clean %s: %w", p.URL, ErrNotHTML)
+	}
+	if err := ctx.Err(); err != nil {
+		return Result{}, fmt.Errorf("clean %s: %w", p.URL, err)
+	}
+	doc, err := html.Parse(bytes.NewReader(bytes.ToValidUTF8(p.HTML, []byte("\uFFFD"))))
+	if err != nil {
+		return Result{}, fmt.Errorf("clean %s: parse: %w", p.URL, err)
+	}
+	pm := gatherMeta(doc)
+	md := pm.resolve(p.URL, p)
+	a := article.New(p.URL, md.canonical, p.FetchedAt)
+	a.Title = md.title
+	a.Authors = md.authors
+	a.PublishedAt = md.published
+	a.ModifiedAt = md.modified
+	a.Language = md.language
+	a.Section = md.section
+	a.Description = md.description
+	a.ImageURL = md.image
+	a.SourceName = md.sourceName
+
+	if err := ctx.Err(); err != nil {
+		return Result{}, fmt.Errorf("clean %s: %w", p.URL, err)
+	}
+	body := findFirst(doc, func(n *html.Node) bool { return n.DataAtom == atom.Body })
+	if body == nil {
+		body = doc
+	}
+	lin := &linearizer{protect: protectRich(body), budget: c.opts.MaxNodes}
+	lin.walk(body, 0, walkState{}, body)
+	lin.flush()
+	blocks := lin.blocks
+
+	var kept []*block
+	if cont := pickContainer(blocks); cont != nil {
+		for _, b := range blocks {
+			if isAncestor(cont, b.elem) {
+				kept = append(kept, b)
+			}
+		}
+	}
+	filterLayers12(kept, a.Title)
+	if c.opts.Stats != nil {
+		if err := c.layer3(ctx, a, kept, pm.ld.body); err != nil {
+			// The learned layer is an improvement, not a requirement: a
+			// store outage must not stop the crawl.
+			c.log.WarnContext(ctx, "clean: block stats unavailable", "url", p.URL, "err", err)
+		}
+	}
+	var paras []string
+	for _, b := range kept {
+		if b.removed != "" {
+			if len(a.Removed) < maxRemoved && len(b.text) >= 20 {
+				a.Removed = append(a.Removed, article.Removed{Text: truncate(b.text, 300), Reason: b.removed})
+			}
+			continue
+		}
+		paras = append(paras, b.text)
+	}
+	a.Body = strings.Join(paras, "\n\n")
+	a.Normalize()
+
+	res := Result{Article: a, IsArticle: true}
+	gate(&res, pm, blocks, kept)
+	c.log.DebugContext(ctx, "clean: page cleaned", "url", p.URL, "words", a.WordCount, "removed", len(a.Removed), "article", res.IsArticle, "reason", res.Reason)
+	return res, nil
+}
+
+// looksLikeHTML rejects input that is empty, binary or plain text.
+func looksLikeHTML(b []byte) bool {
+	head := b
+	if len(head) > 64<<10 {
+		head = head[:64<<10]
+	}
+	if bytes.IndexByte(head, 0) >= 0 {
+		return false
+	}
+	low := bytes.ToLower(head)
+	for _, tag := range []string{"<html", "<!doctype html", "<body", "<head", "<p", "<div", "<article", "<meta", "<title"} {
+		if bytes.Contains(low, []byte(tag)) {
+			return true
+		}
+	}
+	return false
+}
+
+// filterLayers12 marks blocks of the chosen container that layers 1 and 2
+// remove.
+func filterLayers12(blocks []*block, title string) {
+	tk := titleKey(title)
+	for _, b := range blocks {
+		switch {
+		case b.kind == kindHeading && tk != "" && titleKey(b.text) == tk:
+			b.removed = "dom: headline"
+		case b.boiler != "":
+			b.removed = b.boiler
+		case b.figure:
+			b.removed = "dom: caption"
+		case b.meta && len(b.text) < 200:
+			b.removed = "dom: byline"
+		case b.linkDensity() > 0.5 && (len(b.text) < 300 || b.linkDensity() > 0.7):
+			b.removed = "dom: link-dense"
+		default:
+			if r := contentSignal(b.text); r != "" {
+				b.removed = r
+			}
+		}
+	}
+}
+
+// fingerprint hashes a block's words, case folded, so that markup and
+// spacing changes do not hide a recurring block.
+func fingerprint(text string) uint64 {
+	h := fnv.New64a()
+	var word []byte
+	for _, r := range strings.ToLower(text) {
+		if isWordRune(r) {
+			word = append(word, string(r)...)
+			continue
+		}
+		if len(word) > 0 {
+			h.Write(word)
+			h.Write([]byte{' '})
+			word = word[:0]
+		}
+	}
+	if len(word) > 0 {
+		h.Write(word)
+	}
+	return h.Sum64()
+}
+
+func isWordRune(r rune) bool {
+	return r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r > 127 && (isLetterOrDigit(r))
+}
+
+// layer3 observes the page's blocks in the site's memory and removes those
+// the site repeats. Text the publisher itself declares as article body
+// (JSON-LD articleBody) and a short closing sentence (a standard sign-off
+// such as "Reuters contributed to this report.") are kept: they recur
+// because they are the site's house style, not because they are chrome.
+func (c *Cleaner) layer3(ctx context.Context, a *article.Article, blocks []*block, ldBody string) error {
+	var obs []*block
+	var fps []uint64
+	for _, b := range blocks {
+		if b.removed == "" && wordCount(b.text) >= 4 {
+			obs = append(obs, b)
+			fps = append(fps, fingerprint(b.text))
+		}
+	}
+	if len(obs) == 0 {
+		return nil
+	}
+	seen, pages, err := c.opts.Stats.Observe(ctx, a.Site, a.ID, fps)
+	if err != nil {
+		return fmt.Errorf("observe blocks: %w", err)
+	}
+	if len(seen) != len(obs) {
+		return fmt.Errorf("observe blocks: %d counts for %d blocks", len(seen), len(obs))
+	}
+	ldKey := ""
+	if ldBody != "" {
+		ldKey = titleKey(ldBody)
+	}
+	last := lastKept(blocks)
+	for i, b := range obs {
+		if seen[i] < c.opts.MinSeen || float64(seen[i]) < c.opts.MinShare*float64(pages) {
+			continue
+		}
+		if ldKey != "" && len(b.text) >= 40 && strings.Contains(ldKey, titleKey(b.text)) {
+			continue
+		}
+		if b == last && isSignOff(b.text) {
+			continue
+		}
+		b.removed = "site: recurring block"
+	}
+	return nil
+}
+
+func lastKept(blocks []*block) *block {
+	for i := len(blocks) - 1; i >= 0; i-- {
+		if blocks[i].removed == "" {
+			return blocks[i]
+		}
+	}
+	return nil
+}
+
+// isSignOff reports a short closing sentence that credits reporting or
+// notes a correction: article text, though many articles share it.
+func isSignOff(s string) bool {
+	if wordCount(s) > 30 || !endsSentence(s) {
+		return false
+	}
+	low := strings.ToLower(s)
+	for _, w := range []string{"contributed", "reporting", "editing", "additional reporting", "this story", "this article", "correction", "was updated", "has been updated", "report from", "wrote this"} {
+		if strings.Contains(low, w) {
+			return true
+		}
+	}
+	return false
+}

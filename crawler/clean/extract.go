@@ -1,0 +1,392 @@
+package clean
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// blockKind is the role of a block of text in the document.
+type blockKind uint8
+
+const (
+	kindText blockKind = iota
+	kindPara
+	kindHeading
+	kindItem
+	kindQuote
+	kindPre
+	kindCell
+	kindCaption
+)
+
+// block is one run of text between block-level boundaries: a paragraph,
+// a heading, a list item, a table cell.
+type block struct {
+	text    string
+	links   int        // bytes of text inside links
+	elem    *html.Node // innermost block element holding the text
+	kind    blockKind
+	level   int    // heading level
+	boiler  string // layer-1 reason inherited from an ancestor, or ""
+	figure  bool   // inside a figure
+	meta    bool   // inside an element marked as byline, date or caption
+	removed string
+}
+
+func (b *block) linkDensity() float64 {
+	if len(b.text) == 0 {
+		return 0
+	}
+	return float64(b.links) / float64(len(b.text))
+}
+
+// walkState is what a node inherits from its ancestors.
+type walkState struct {
+	boiler string
+	link   bool
+	figure bool
+	meta   bool
+	kind   blockKind
+	level  int
+}
+
+// linearizer turns the DOM into a list of text blocks.
+type linearizer struct {
+	blocks  []*block
+	cur     strings.Builder
+	curLink int
+	curSt   walkState
+	curElem *html.Node
+	started bool
+	protect map[*html.Node]bool // elements too rich in text to be boilerplate
+	budget  int                 // nodes left to visit
+}
+
+func (l *linearizer) flush() {
+	if !l.started {
+		return
+	}
+	t := normSpace(l.cur.String())
+	if t != "" {
+		l.blocks = append(l.blocks, &block{
+			text: t, links: min(l.curLink, len(t)), elem: l.curElem, kind: l.curSt.kind,
+			level: l.curSt.level, boiler: l.curSt.boiler, figure: l.curSt.figure, meta: l.curSt.meta,
+		})
+	}
+	l.cur.Reset()
+	l.curLink = 0
+	l.started = false
+}
+
+func (l *linearizer) walk(n *html.Node, depth int, st walkState, blockElem *html.Node) {
+	l.budget--
+	if depth > maxDepth || l.budget < 0 {
+		return
+	}
+	switch n.Type {
+	case html.TextNode:
+		if strings.TrimSpace(n.Data) == "" {
+			if l.started {
+				l.cur.WriteByte(' ')
+			}
+			return
+		}
+		if !l.started {
+			l.started = true
+			l.curSt = st
+			l.curElem = blockElem
+		}
+		if l.cur.Len() < 1<<18 {
+			l.cur.WriteString(n.Data)
+			if st.link {
+				l.curLink += len(strings.TrimSpace(n.Data))
+			}
+		}
+		return
+	case html.ElementNode:
+	case html.DocumentNode:
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			l.walk(c, depth+1, st, blockElem)
+		}
+		return
+	default:
+		return
+	}
+	if skipTag(n.DataAtom) || isHidden(n) {
+		return
+	}
+	if n.DataAtom == atom.Br || n.DataAtom == atom.Hr {
+		l.flush()
+		return
+	}
+	isBlock := isBlockTag(n.DataAtom)
+	if st.boiler == "" && !l.protect[n] {
+		st.boiler = layer1Signal(n)
+	}
+	if isMetaElement(n) {
+		st.meta = true
+	}
+	switch n.DataAtom {
+	case atom.A:
+		st.link = true
+	case atom.Figure, atom.Figcaption:
+		st.figure = true
+		st.kind = kindCaption
+	case atom.P:
+		if st.kind != kindCaption {
+			st.kind = kindPara
+		}
+	case atom.Li, atom.Dd, atom.Dt:
+		st.kind = kindItem
+	case atom.Blockquote:
+		st.kind = kindQuote
+	case atom.Pre:
+		st.kind = kindPre
+	case atom.Td, atom.Th:
+		st.kind = kindCell
+	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+		st.kind = kindHeading
+		st.level = headingLevel(n.DataAtom)
+	}
+	if isBlock {
+		l.flush()
+		blockElem = n
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		l.walk(c, depth+1, st, blockElem)
+	}
+	if isBlock {
+		l.flush()
+	}
+}
+
+func isHidden(n *html.Node) bool {
+	if hasAttr(n, "hidden") {
+		return true
+	}
+	if strings.EqualFold(attr(n, "aria-hidden"), "true") {
+		return true
+	}
+	style := strings.ToLower(attr(n, "style"))
+	if style != "" {
+		style = strings.ReplaceAll(style, " ", "")
+		if strings.Contains(style, "display:none") || strings.Contains(style, "visibility:hidden") {
+			return true
+		}
+	}
+	return false
+}
+
+// classTokens splits the class and id of n into lower-case words.
+func classTokens(n *html.Node) []string {
+	s := attr(n, "class") + " " + attr(n, "id")
+	if len(s) > 300 {
+		s = s[:300]
+	}
+	var toks []string
+	var b strings.Builder
+	prevLower := false
+	emit := func() {
+		if b.Len() > 0 {
+			toks = append(toks, b.String())
+			b.Reset()
+		}
+	}
+	for _, r := range s {
+		switch {
+		case unicode.IsUpper(r):
+			if prevLower {
+				emit()
+			}
+			b.WriteRune(unicode.ToLower(r))
+			prevLower = false
+		case unicode.IsLetter(r):
+			b.WriteRune(r)
+			prevLower = true
+		default:
+			emit()
+			prevLower = false
+		}
+	}
+	emit()
+	return toks
+}
+
+// strongNegative are class/id words that mark an element as boilerplate
+// whatever else it is called.
+var strongNegative = map[string]string{
+	"nav": "navigation", "navbar": "navigation", "navigation": "navigation", "menu": "navigation",
+	"breadcrumb": "navigation", "breadcrumbs": "navigation", "masthead": "navigation", "skip": "navigation",
+	"footer": "footer", "sidebar": "sidebar", "widget": "sidebar", "rail": "sidebar",
+	"share": "share bar", "sharing": "share bar", "social": "share bar", "sharebar": "share bar", "sharetools": "share bar",
+	"related": "related links", "recommended": "related links", "recommendations": "related links", "recirc": "related links",
+	"trending": "related links", "popular": "related links", "mostread": "related links", "outbrain": "related links", "taboola": "related links",
+	"newsletter": "newsletter", "signup": "newsletter", "subscribe": "subscription",
+	"comment": "comments", "comments": "comments", "disqus": "comments", "replies": "comments",
+	"advert": "advertising", "advertisement": "advertising", "ad": "advertising", "ads": "advertising", "adslot": "advertising",
+	"dfp": "advertising", "gpt": "advertising", "sponsor": "advertising", "sponsored": "advertising", "promo": "promotion",
+	"cookie": "consent notice", "cookies": "consent notice", "consent": "consent notice", "gdpr": "consent notice",
+	"popup": "overlay", "modal": "overlay", "overlay": "overlay", "toolbar": "navigation", "pagination": "navigation",
+	"pager": "navigation", "tags": "tag list", "keywords": "tag list", "topics": "tag list", "print": "tools",
+	"sronly": "screen-reader text", "visually": "screen-reader text", "offscreen": "screen-reader text",
+}
+
+// weakNegative words mark metadata around the body (bylines, captions);
+// they apply only to small elements.
+var weakNegative = map[string]string{
+	"byline": "byline", "author": "byline", "authors": "byline", "contributor": "byline", "dateline": "dateline",
+	"caption": "caption", "credit": "caption", "credits": "caption", "figcaption": "caption",
+	"meta": "metadata", "date": "metadata", "timestamp": "metadata", "time": "metadata", "published": "metadata",
+	"header": "header", "hidden": "hidden", "bio": "author bio", "headline": "headline", "kicker": "headline",
+	"label": "label", "disclaimer": "disclaimer",
+}
+
+// layer1Signal returns why an element is structural boilerplate, or "".
+func layer1Signal(n *html.Node) string {
+	switch n.DataAtom {
+	case atom.Nav:
+		return "dom: navigation"
+	case atom.Aside:
+		return "dom: aside"
+	case atom.Footer:
+		return "dom: footer"
+	case atom.Header:
+		return "dom: header"
+	case atom.Form:
+		if findFirst(n, func(c *html.Node) bool { return c.DataAtom == atom.Input && attr(c, "type") != "hidden" }) != nil && len(textOf(n)) < 600 {
+			return "dom: form"
+		}
+	}
+	switch strings.ToLower(attr(n, "role")) {
+	case "navigation", "menu", "menubar", "banner", "contentinfo", "complementary", "search", "dialog", "alertdialog", "tablist":
+		return "dom: role " + strings.ToLower(attr(n, "role"))
+	}
+	toks := classTokens(n)
+	for _, t := range toks {
+		if r, ok := strongNegative[t]; ok {
+			return "dom: " + r
+		}
+	}
+	for _, t := range toks {
+		if r, ok := weakNegative[t]; ok {
+			if len(textOf(n)) < 400 {
+				return "dom: " + r
+			}
+		}
+	}
+	return ""
+}
+
+func isMetaElement(n *html.Node) bool {
+	ip := attr(n, "itemprop")
+	return strings.Contains(ip, "author") || strings.Contains(ip, "datePublished") || n.DataAtom == atom.Time && len(n.Attr) > 0
+}
+
+// protectRich marks elements that hold most of the page's paragraph text:
+// such an element is the article however it is named, so a negative class
+// word on it (a wrapper called "main-with-sidebar") is ignored.
+func protectRich(root *html.Node) map[*html.Node]bool {
+	size := make(map[*html.Node]int)
+	var walk func(*html.Node, int) int
+	walk = func(n *html.Node, depth int) int {
+		if depth > maxDepth {
+			return 0
+		}
+		total := 0
+		if n.Type == html.ElementNode && (skipTag(n.DataAtom) || isHidden(n)) {
+			return 0
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			total += walk(c, depth+1)
+		}
+		if n.Type == html.ElementNode && n.DataAtom == atom.P {
+			if t := len(textOf(n)); t >= 80 {
+				total += t
+			}
+		}
+		if n.Type == html.ElementNode {
+			size[n] = total
+		}
+		return total
+	}
+	all := walk(root, 0)
+	protect := make(map[*html.Node]bool)
+	if all == 0 {
+		return protect
+	}
+	for n, s := range size {
+		if float64(s) >= 0.6*float64(all) && s >= 1500 {
+			protect[n] = true
+		}
+	}
+	return protect
+}
+
+// goodBlock reports a block that reads like article prose.
+func goodBlock(b *block) bool {
+	if b.boiler != "" || b.figure || b.kind == kindHeading || b.linkDensity() > 0.3 {
+		return false
+	}
+	n := len(b.text)
+	return n >= 80 || (n >= 30 && endsSentence(b.text))
+}
+
+func endsSentence(s string) bool {
+	s = strings.TrimRight(s, " ")
+	if s == "" {
+		return false
+	}
+	switch s[len(s)-1] {
+	case '.', '!', '?', '"', ')', ':':
+		return true
+	}
+	return strings.HasSuffix(s, "”") || strings.HasSuffix(s, "’") || strings.HasSuffix(s, "…") || strings.HasSuffix(s, "。")
+}
+
+// pickContainer returns the element whose subtree holds the most article
+// prose net of the boilerplate it would also bring in.
+func pickContainer(blocks []*block) *html.Node {
+	score := make(map[*html.Node]float64)
+	for _, b := range blocks {
+		var w float64
+		switch {
+		case goodBlock(b):
+			w = float64(len(b.text))
+		case b.kind == kindHeading && b.boiler == "":
+			w = 0
+		case b.boiler != "":
+			w = -float64(len(b.text))
+		default:
+			w = -0.6 * float64(len(b.text))
+		}
+		if w == 0 {
+			continue
+		}
+		d := 0
+		for n := b.elem; n != nil && d < 200; n = n.Parent {
+			score[n] += w
+			d++
+		}
+	}
+	var best *html.Node
+	bestScore := 0.0
+	for n, s := range score {
+		if s > bestScore || (s == bestScore && best != nil && isAncestor(n, best)) {
+			best, bestScore = n, s
+		}
+	}
+	return best
+}
+
+func isAncestor(a, n *html.Node) bool {
+	for d := 0; n != nil && d < 1000; d++ {
+		if n == a {
+			return true
+		}
+		n = n.Parent
+	}
+	return false
+}

@@ -1,0 +1,66 @@
+package clean
+
+import (
+	"strings"
+)
+
+// minArticleWords is the shortest body taken for an article. Shorter
+// pages are briefs at best; most are hubs, stubs or error pages.
+const minArticleWords = 60
+
+// gate decides whether the cleaned page is an article and whether a
+// paywall cuts it.
+func gate(res *Result, pm *pageMeta, all, kept []*block) {
+	a := res.Article
+	words := a.WordCount
+	wall := false
+	for _, b := range kept {
+		if b.removed == "content: subscription wall" {
+			wall = true
+		}
+	}
+	if pm.ld.free != nil && !*pm.ld.free {
+		// The publisher declares a paywall; the text is cut when the page
+		// carries much less than the declared body, or little at all.
+		if ldWords := wordCount(pm.ld.body); (ldWords > 0 && words < ldWords*2/3) || (ldWords == 0 && words < 350) {
+			wall = true
+		}
+	}
+	res.Paywalled = wall
+
+	titleLow := strings.ToLower(a.Title + " " + pm.titleTag)
+	var total, links int
+	for _, b := range all {
+		total += len(b.text)
+		links += b.links
+	}
+	ogType := strings.ToLower(pm.first("og:type"))
+	types := strings.ToLower(strings.Join(append(pm.ld.types, pm.ld.pageTypes...), " "))
+	switch {
+	case words < 150 && isErrorTitle(titleLow):
+		res.IsArticle, res.Reason = false, "error page"
+	case wall && words < 120:
+		res.IsArticle, res.Reason = false, "paywall stub"
+	case words < 150 && (strings.Contains(types, "gallery") || strings.Contains(ogType, "gallery")):
+		res.IsArticle, res.Reason = false, "gallery"
+	case words == 0:
+		res.IsArticle, res.Reason = false, "empty page"
+	case !pm.ld.found && words < 250 && total > 0 && float64(links) > 0.5*float64(total) &&
+		(ogType == "website" || strings.Contains(types, "collectionpage") || ogType == ""):
+		res.IsArticle, res.Reason = false, "hub page"
+	case words < minArticleWords:
+		res.IsArticle, res.Reason = false, "too little text"
+	}
+	if !res.IsArticle {
+		res.Paywalled = false
+	}
+}
+
+func isErrorTitle(t string) bool {
+	for _, w := range []string{"404", "page not found", "not found", "error", "access denied", "forbidden", "no longer available", "doesn't exist", "does not exist"} {
+		if strings.Contains(t, w) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,193 @@
+package clean
+
+import (
+	"strings"
+)
+
+// contentRule is one layer-2 signal: phrases that, found in a short block,
+// show that the block talks to the reader about the site rather than
+// reporting news.
+type contentRule struct {
+	reason string
+	// phrases anywhere in the block (lower case); need hits of them.
+	phrases []string
+	need    int
+	// prefixes the block starts with (lower case); one is enough.
+	prefixes []string
+	// shortPrefixes are prefixes that only mark blocks of a few words,
+	// because a sentence may also start with them.
+	shortPrefixes []string
+	// exact whole-block texts (lower case, trailing punctuation trimmed).
+	exact []string
+	// maxLen is the longest block the rule applies to: a long block that
+	// mentions a newsletter is usually news about one.
+	maxLen int
+}
+
+var contentRules = []contentRule{
+	{
+		reason: "content: reader-revenue appeal",
+		phrases: []string{"your support", "support us", "support our journalism", "support independent journalism",
+			"support the independent", "donate", "donation", "make a contribution", "contribute today", "contribute now",
+			"become a member", "become a supporter", "reader-funded", "reader funded", "readers like you",
+			"independent journalism", "quality journalism", "we rely on", "keep our journalism", "fund our journalism",
+			"every contribution", "makes all the difference", "make all the difference", "from as little as",
+			"support now", "help us keep", "your generosity", "paywall-free", "free to read for everyone", "tell the story"},
+		need: 2, maxLen: 1500,
+	},
+	{
+		reason: "content: subscription wall",
+		phrases: []string{"subscribe to continue", "to continue reading", "continue reading with", "already a subscriber",
+			"subscribers only", "for subscribers", "subscriber-only", "log in to continue", "sign in to continue",
+			"create a free account", "register to continue", "register for free", "sign in to read", "unlock this article",
+			"start your free trial", "free trial", "subscribe now", "subscribe today", "unlimited access", "digital access",
+			"per month", "cancel anytime", "exclusive content", "log in or register", "sign in or register", "subscribe for"},
+		need: 1, maxLen: 400,
+	},
+	{
+		reason: "content: newsletter sign-up",
+		phrases: []string{"sign up for", "sign up to", "newsletter", "in your inbox", "to your inbox", "delivered to your inbox",
+			"by signing up", "email address", "enter your email", "subscribe to our", "straight to your inbox", "get our free"},
+		need: 1, maxLen: 300,
+	},
+	{
+		reason: "content: consent notice",
+		phrases: []string{"we use cookies", "use of cookies", "cookie policy", "accept cookies", "cookie settings",
+			"consent to", "privacy policy", "terms of service", "terms of use", "terms and conditions", "privacy notice",
+			"manage preferences", "your privacy"},
+		need: 1, maxLen: 300,
+	},
+	{
+		reason: "content: share bar",
+		phrases: []string{"share this article", "share this story", "share on facebook", "share on twitter", "share on whatsapp",
+			"click to share", "copy link", "share via", "link copied", "share full article", "email this", "opens in new window",
+			"facebook twitter", "twitter facebook", "whatsapp email", "share on x", "tweet this", "pinterest"},
+		need: 1, maxLen: 200,
+	},
+	{
+		reason: "content: comment prompt",
+		phrases: []string{"leave a comment", "join the conversation", "share your thoughts", "comment on this", "view comments",
+			"code of conduct", "comments are closed", "post a comment", "add a comment", "show comments", "read comments",
+			"comments have been", "community guidelines", "start the conversation", "debate the big issues"},
+		need: 1, maxLen: 300,
+	},
+	{
+		reason: "content: related list",
+		prefixes: []string{"read more:", "related:", "see also:", "also read:", "read also:", "more:", "recommended:",
+			"watch:", "listen:", "read:", "also see:", "read next:", "related articles", "related stories", "related content",
+			"related coverage", "related topics", "recommended for you", "you may also like", "you might also like",
+			"what to read next", "editor's picks", "editors' picks"},
+		shortPrefixes: []string{"read more", "read next", "most popular", "most read", "more from", "more on this",
+			"popular videos", "top stories", "trending", "more stories", "latest stories", "more in ", "catch up on",
+			"explore more", "more coverage", "more about", "further reading", "related"},
+		maxLen: 250,
+	},
+	{
+		reason: "content: photo credit",
+		prefixes: []string{"photo:", "photo by", "photograph:", "photograph by", "image:", "image caption", "image source",
+			"picture:", "pictures:", "credit:", "source:", "illustration:", "photo credit", "(photo", "photos:", "video:",
+			"image copyright", "media caption", "getty images", "file photo"},
+		phrases: []string{"getty images", "(ap photo", "ap photo/", "shutterstock", "alamy", "afp via getty",
+			"pa wire", "epa-efe", "©", "photo courtesy", "courtesy of"},
+		need: 1, maxLen: 160,
+	},
+	{
+		reason: "content: advertising",
+		exact: []string{"advertisement", "advertising", "ad", "ads", "sponsored", "sponsored content", "story continues below advertisement",
+			"continue reading below", "scroll to continue", "article continues below", "article continues below this ad",
+			"continue reading", "story continues below", "content continues below", "skip advert", "paid content",
+			"promoted content", "partner content", "ad feedback", "close", "share", "tweet", "email", "print", "comments",
+			"loading", "loading...", "play", "replay", "watch", "listen", "menu", "search", "log in", "sign in", "register",
+			"subscribe", "more", "next", "previous", "back to top", "skip to content", "skip to main content", "open in app"},
+		maxLen: 60,
+	},
+	{
+		reason: "content: copyright notice",
+		phrases: []string{"all rights reserved", "copyright ©", "© copyright", "this material may not be published",
+			"may not be published, broadcast, rewritten", "not be reproduced"},
+		need: 1, maxLen: 300,
+	},
+	{
+		reason: "content: follow prompt",
+		phrases: []string{"follow us on", "follow us:", "like us on facebook", "download our app", "get the app",
+			"download the app", "turn on notifications", "follow @", "on google news", "preferred source", "whatsapp channel",
+			"telegram channel", "add us as a"},
+		need: 1, maxLen: 250,
+	},
+}
+
+// contentSignal returns the layer-2 reason a block is boilerplate, or "".
+func contentSignal(text string) string {
+	low := strings.ToLower(text)
+	trimmed := strings.Trim(low, " .:!?…-–—|•·»«>")
+	for i := range contentRules {
+		r := &contentRules[i]
+		if len(low) > r.maxLen {
+			continue
+		}
+		for _, e := range r.exact {
+			if trimmed == e {
+				return r.reason
+			}
+		}
+		for _, p := range r.prefixes {
+			if strings.HasPrefix(low, p) {
+				return r.reason
+			}
+		}
+		if len(low) < 60 {
+			for _, p := range r.shortPrefixes {
+				if strings.HasPrefix(low, p) {
+					return r.reason
+				}
+			}
+		}
+		if r.need > 0 {
+			hits := 0
+			for _, p := range r.phrases {
+				if strings.Contains(low, p) {
+					hits++
+					if hits >= r.need {
+						return r.reason
+					}
+				}
+			}
+		}
+	}
+	if isBylineText(text) {
+		return "content: byline"
+	}
+	return ""
+}
+
+// bylinePrefixes start a byline or a time stamp line inside the body.
+var bylinePrefixes = []string{"by ", "written by ", "words by ", "posted by ", "edited by ", "reporting by ",
+	"published ", "updated ", "last updated", "first published", "posted on", "published on", "published:", "updated:",
+	"posted:", "modified:", "last modified"}
+
+// isBylineText reports a short line that names the author or the time of
+// the article ("By Jane Doe", "Updated 3 hours ago"), which the metadata
+// carries and the body must not.
+func isBylineText(text string) bool {
+	if len(text) > 140 {
+		return false
+	}
+	low := strings.ToLower(text)
+	for _, p := range bylinePrefixes {
+		if !strings.HasPrefix(low, p) {
+			continue
+		}
+		rest := strings.TrimSpace(text[len(p):])
+		switch p {
+		case "by ", "written by ", "words by ", "posted by ", "edited by ", "reporting by ":
+			// A name follows: few words, capitalised, no full sentence.
+			if rest == "" || wordCount(rest) > 10 {
+				return false
+			}
+			r := []rune(rest)
+			return r[0] >= 'A' && r[0] <= 'Z' || r[0] > 127
+		}
+		return strings.ContainsAny(rest, "0123456789") && wordCount(rest) <= 14
+	}
+	return false
+}
