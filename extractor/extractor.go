@@ -18,6 +18,8 @@ import (
 	"gopkg.in/neurosnap/sentences.v1"
 	"gopkg.in/neurosnap/sentences.v1/english"
 
+	"github.com/wirewatch/wirewatch/extractor/gazetteer"
+	"github.com/wirewatch/wirewatch/extractor/ner"
 	"github.com/wirewatch/wirewatch/pkg/article"
 )
 
@@ -46,6 +48,8 @@ type Extractor struct {
 	punkt     *sentences.DefaultSentenceTokenizer
 	figures   func(string, *time.Time) []article.Figure
 	proseOnly bool
+	gaz       *gazetteer.Gazetteer
+	model     *ner.Model
 	log       *slog.Logger
 }
 
@@ -61,12 +65,22 @@ func New(opts Options) (*Extractor, error) {
 	if err != nil {
 		return nil, fmt.Errorf("extractor: load sentence model: %w", err)
 	}
+	gaz, err := gazetteer.Load()
+	if err != nil {
+		return nil, fmt.Errorf("extractor: %w", err)
+	}
 	e := &Extractor{
 		prose:     prose.ModelFromData("wirewatch"),
 		punkt:     punkt,
 		figures:   opts.Figures,
 		proseOnly: opts.ProseOnly,
+		gaz:       gaz,
 		log:       log,
+	}
+	if !opts.ProseOnly {
+		if e.model, err = ner.Default(gaz); err != nil {
+			return nil, fmt.Errorf("extractor: %w", err)
+		}
 	}
 	log.Debug("extractor loaded", "took", time.Since(started), "prose_only", opts.ProseOnly)
 	return e, nil
@@ -104,6 +118,24 @@ func (e *Extractor) TagTokens(sentence []string) []string {
 	if len(sentence) == 0 {
 		return []string{}
 	}
+	return e.label(e.tokens(sentence))
+}
+
+// PartOfSpeech returns prose's part-of-speech tag for each token of a
+// pre-tokenised sentence, exactly as TagTokens computes them. Training uses
+// it so that the model sees the same features in training and in use.
+func (e *Extractor) PartOfSpeech(sentence []string) []string {
+	toks := e.tokens(sentence)
+	out := make([]string, len(toks))
+	for i, t := range toks {
+		out[i] = t.pos
+	}
+	return out
+}
+
+// tokens runs prose over a pre-tokenised sentence joined by spaces and
+// maps its tags back onto the given tokens.
+func (e *Extractor) tokens(sentence []string) []token {
 	var b strings.Builder
 	starts := make([]int, len(sentence))
 	for i, w := range sentence {
@@ -133,7 +165,7 @@ func (e *Extractor) TagTokens(sentence []string) []string {
 			toks[i].pos, toks[i].label = located[j].pos, located[j].label
 		}
 	}
-	return e.label(toks)
+	return toks
 }
 
 // label returns IOB2 tags for one sentence of tokens.
@@ -141,7 +173,11 @@ func (e *Extractor) label(toks []token) []string {
 	if e.proseOnly {
 		return proseLabels(toks)
 	}
-	return proseLabels(toks)
+	in := make([]ner.Token, len(toks))
+	for i, t := range toks {
+		in[i] = ner.Token{Text: t.text, POS: t.pos}
+	}
+	return e.model.Tag(in)
 }
 
 // proseTypes maps prose's entity labels to CoNLL types. prose's model has
@@ -167,7 +203,9 @@ func proseLabels(toks []token) []string {
 		if !ok {
 			typ = "MISC"
 		}
-		if t.label[0] == 'I' && prev == typ {
+		// prose often starts every token of a name afresh ("Sergey/B-PERSON
+		// Lavrov/B-PERSON"), so adjacent tokens of one type are one entity.
+		if prev == typ {
 			out[i] = "I-" + typ
 		} else {
 			out[i] = "B-" + typ
@@ -245,4 +283,4 @@ func distinct(ents []article.Entity) (people, places, orgs []string) {
 }
 
 // proseNER reports whether prose's entity classifier must run.
-func (e *Extractor) proseNER() bool { return true }
+func (e *Extractor) proseNER() bool { return e.proseOnly }
