@@ -158,10 +158,11 @@ func (c *Cleaner) Clean(ctx context.Context, p Page) (Result, error) {
 	if body == nil {
 		body = doc
 	}
-	lin := &linearizer{protect: protectRich(body), budget: c.opts.MaxNodes}
+	lin := &linearizer{budget: c.opts.MaxNodes}
 	lin.walk(body, 0, walkState{}, body)
 	lin.flush()
 	blocks := lin.blocks
+	assignBoiler(blocks, body)
 
 	var kept []*block
 	if cont := pickContainer(blocks); cont != nil {

@@ -61,8 +61,7 @@ type linearizer struct {
 	curSt   walkState
 	curElem *html.Node
 	started bool
-	protect map[*html.Node]bool // elements too rich in text to be boilerplate
-	budget  int                 // nodes left to visit
+	budget  int // nodes left to visit
 }
 
 func (l *linearizer) flush() {
@@ -123,9 +122,6 @@ func (l *linearizer) walk(n *html.Node, depth int, st walkState, blockElem *html
 		return
 	}
 	isBlock := isBlockTag(n.DataAtom)
-	if st.boiler == "" && !l.protect[n] {
-		st.boiler = layer1Signal(n)
-	}
 	if isMetaElement(n) {
 		st.meta = true
 	}
@@ -180,11 +176,25 @@ func isHidden(n *html.Node) bool {
 	return false
 }
 
-// classTokens splits the class and id of n into lower-case words.
-func classTokens(n *html.Node) []string {
-	s := attr(n, "class") + " " + attr(n, "id")
-	if len(s) > 300 {
-		s = s[:300]
+// layoutWords in a class name describe page layout or state, not a
+// component: "sidebar-grid", "has-sidebar", "nav-open" wrap content.
+var layoutWords = map[string]bool{"grid": true, "layout": true, "has": true, "with": true, "enabled": true,
+	"open": true, "from": true, "is": true, "offcanvas": true, "toggle": true, "trigger": true, "template": true,
+	"single": true, "body": true, "page": true, "no": true, "not": true, "without": true}
+
+func hasLayoutWord(toks []string) bool {
+	for _, t := range toks {
+		if layoutWords[t] {
+			return true
+		}
+	}
+	return false
+}
+
+// classTokens splits one class name or id into lower-case words.
+func classTokens(s string) []string {
+	if len(s) > 100 {
+		s = s[:100]
 	}
 	var toks []string
 	var b strings.Builder
@@ -220,7 +230,7 @@ func classTokens(n *html.Node) []string {
 var strongNegative = map[string]string{
 	"nav": "navigation", "navbar": "navigation", "navigation": "navigation", "menu": "navigation",
 	"breadcrumb": "navigation", "breadcrumbs": "navigation", "masthead": "navigation", "skip": "navigation",
-	"footer": "footer", "sidebar": "sidebar", "widget": "sidebar", "rail": "sidebar",
+	"footer": "footer", "sidebar": "sidebar", "rail": "sidebar",
 	"share": "share bar", "sharing": "share bar", "social": "share bar", "sharebar": "share bar", "sharetools": "share bar",
 	"related": "related links", "recommended": "related links", "recommendations": "related links", "recirc": "related links",
 	"trending": "related links", "popular": "related links", "mostread": "related links", "outbrain": "related links", "taboola": "related links",
@@ -241,11 +251,12 @@ var weakNegative = map[string]string{
 	"caption": "caption", "credit": "caption", "credits": "caption", "figcaption": "caption",
 	"meta": "metadata", "date": "metadata", "timestamp": "metadata", "time": "metadata", "published": "metadata",
 	"header": "header", "hidden": "hidden", "bio": "author bio", "headline": "headline", "kicker": "headline",
-	"label": "label", "disclaimer": "disclaimer",
+	"label": "label", "disclaimer": "disclaimer", "widget": "widget",
 }
 
-// layer1Signal returns why an element is structural boilerplate, or "".
-func layer1Signal(n *html.Node) string {
+// layer1Signal returns why an element holding textLen bytes of text is
+// structural boilerplate, or "".
+func layer1Signal(n *html.Node, textLen int) string {
 	switch n.DataAtom {
 	case atom.Nav:
 		return "dom: navigation"
@@ -256,7 +267,7 @@ func layer1Signal(n *html.Node) string {
 	case atom.Header:
 		return "dom: header"
 	case atom.Form:
-		if findFirst(n, func(c *html.Node) bool { return c.DataAtom == atom.Input && attr(c, "type") != "hidden" }) != nil && len(textOf(n)) < 600 {
+		if textLen < 600 && findFirst(n, func(c *html.Node) bool { return c.DataAtom == atom.Input && attr(c, "type") != "hidden" }) != nil {
 			return "dom: form"
 		}
 	}
@@ -264,16 +275,21 @@ func layer1Signal(n *html.Node) string {
 	case "navigation", "menu", "menubar", "banner", "contentinfo", "complementary", "search", "dialog", "alertdialog", "tablist":
 		return "dom: role " + strings.ToLower(attr(n, "role"))
 	}
-	toks := classTokens(n)
-	for _, t := range toks {
-		if r, ok := strongNegative[t]; ok {
-			return "dom: " + r
+	for _, name := range strings.Fields(attr(n, "class") + " " + attr(n, "id")) {
+		toks := classTokens(name)
+		if len(toks) > 6 || hasLayoutWord(toks) {
+			continue
 		}
-	}
-	for _, t := range toks {
-		if r, ok := weakNegative[t]; ok {
-			if len(textOf(n)) < 400 {
+		for _, t := range toks {
+			if r, ok := strongNegative[t]; ok {
 				return "dom: " + r
+			}
+		}
+		if textLen < 400 {
+			for _, t := range toks {
+				if r, ok := weakNegative[t]; ok {
+					return "dom: " + r
+				}
 			}
 		}
 	}
@@ -285,44 +301,62 @@ func isMetaElement(n *html.Node) bool {
 	return strings.Contains(ip, "author") || strings.Contains(ip, "datePublished") || n.DataAtom == atom.Time && len(n.Attr) > 0
 }
 
-// protectRich marks elements that hold most of the page's paragraph text:
-// such an element is the article however it is named, so a negative class
-// word on it (a wrapper called "main-with-sidebar") is ignored.
-func protectRich(root *html.Node) map[*html.Node]bool {
-	size := make(map[*html.Node]int)
-	var walk func(*html.Node, int) int
-	walk = func(n *html.Node, depth int) int {
-		if depth > maxDepth {
-			return 0
+// elemStats is the text an element holds, summed over its blocks.
+type elemStats struct {
+	text  int // all text
+	prose int // text of prose-like blocks
+	sig   string
+	done  bool
+}
+
+// assignBoiler gives each block the layer-1 reason of its nearest
+// ancestor whose tag, role, class or id marks boilerplate. An element that
+// holds much of the page's prose is the article (or wraps it) however it
+// is named, so its class words are ignored: "box article modal-enabled" or
+// a layout called "sidebar-grid" must not take the story with them.
+func assignBoiler(blocks []*block, root *html.Node) {
+	stats := make(map[*html.Node]*elemStats)
+	allProse := 0
+	for _, b := range blocks {
+		prose := len(b.text) >= 40 && b.linkDensity() < 0.3 && b.kind != kindHeading
+		if prose {
+			allProse += len(b.text)
 		}
-		total := 0
-		if n.Type == html.ElementNode && (skipTag(n.DataAtom) || isHidden(n)) {
-			return 0
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			total += walk(c, depth+1)
-		}
-		if n.Type == html.ElementNode && n.DataAtom == atom.P {
-			if t := len(textOf(n)); t >= 80 {
-				total += t
+		d := 0
+		for n := b.elem; n != nil && d < 200; n = n.Parent {
+			st := stats[n]
+			if st == nil {
+				st = &elemStats{}
+				stats[n] = st
 			}
-		}
-		if n.Type == html.ElementNode {
-			size[n] = total
-		}
-		return total
-	}
-	all := walk(root, 0)
-	protect := make(map[*html.Node]bool)
-	if all == 0 {
-		return protect
-	}
-	for n, s := range size {
-		if float64(s) >= 0.6*float64(all) && s >= 1500 {
-			protect[n] = true
+			st.text += len(b.text)
+			if prose {
+				st.prose += len(b.text)
+			}
+			d++
 		}
 	}
-	return protect
+	for _, b := range blocks {
+		d := 0
+		for n := b.elem; n != nil && n != root && d < 200; n = n.Parent {
+			st := stats[n]
+			if !st.done {
+				st.done = true
+				st.sig = layer1Signal(n, st.text)
+				rich := float64(st.prose) >= 0.3*float64(allProse) && st.prose >= 250
+				if rich && st.sig != "dom: comments" {
+					// Comments can outweigh the story; nothing else that
+					// holds this much prose is boilerplate.
+					st.sig = ""
+				}
+			}
+			if st.sig != "" {
+				b.boiler = st.sig
+				break
+			}
+			d++
+		}
+	}
 }
 
 // goodBlock reports a block that reads like article prose.
@@ -360,7 +394,9 @@ func pickContainer(blocks []*block) *html.Node {
 		case b.boiler != "":
 			w = -float64(len(b.text))
 		default:
-			w = -0.6 * float64(len(b.text))
+			// Link text is what navigation is made of; short plain text
+			// (table cells, list items, labels) is only weakly suspect.
+			w = -float64(b.links) - 0.25*float64(len(b.text)-b.links)
 		}
 		if w == 0 {
 			continue
