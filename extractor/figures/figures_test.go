@@ -173,6 +173,8 @@ func TestExtract(t *testing.T) {
 				{"2011", article.Year, 2011, "", "", "2011"},
 				{"2020", article.Year, 2020, "", "", "2020"},
 			}},
+		{"year of an event", "Deaf President Now! chronicles 1988 protests at Gallaudet.", nil,
+			[]want{{"1988", article.Year, 1988, "", "", "1988"}}},
 		{"counts that look like years", "The firm hired 2011 people and 2,011 engineers.", nil,
 			[]want{
 				{"2011 people", article.Quantity, 2011, "people", "", ""},
@@ -214,6 +216,9 @@ func TestExtract(t *testing.T) {
 		{"times scores and labels", "at 10:30, at 3 p.m., a 3-1 win, page 12, No. 10, Route 66, a 737 and COVID-19", nil, nil},
 		{"phone and ordinals", "call 555-1234 or +44 20 7946 0958; the 2nd and 21st place", nil, nil},
 		{"model numbers", "the Boeing 737 Max and Windows 10", nil, nil},
+		{"ratios", "About 3 in 10 voters agreed; dips pack over 10 times more calories; a 40 Under 40 award.", nil, nil},
+		{"capitalised plural", "More than 600,000 Israelis live there.", nil,
+			[]want{{"More than 600,000 Israelis", article.Quantity, 600000, "israelis", "more than", ""}}},
 		{"bare numbers", "The score was 3 and one of them left.", nil, nil},
 		{"hedged bare number", "The toll rose to more than 20,000.", nil,
 			[]want{{"more than 20,000", article.Quantity, 20000, "", "more than", ""}}},

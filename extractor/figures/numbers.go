@@ -129,11 +129,16 @@ func (x *extractor) amount(i int, qualified bool) (article.Figure, int, bool) {
 		f.Kind, f.Unit = article.Quantity, x.word(j)
 		return f, j, true
 	}
+	// "3 in 10 voters" and "10 times more" are ratios, not counts.
+	if x.follows(j) && (x.word(j) == "times" || x.word(j) == "in" && x.follows(j+1) && j+1 < len(x.toks) && x.toks[j+1].kind == tNum ||
+		x.word(j) == "out" && x.word(j+1) == "of") {
+		return f, 0, false
+	}
 	unit, last, hasUnit := x.unit(j, n.value == 1)
 	if n.year && !n.scaled {
 		// A four-digit number is a year unless it plainly counts a plural
 		// noun ("2011 people") and nothing before it introduces a year.
-		count := hasUnit && (qualified || !yearPreps[x.word(i-1)]) && pluralWord(x.word(last))
+		count := hasUnit && (qualified || !yearPreps[x.word(i-1)]) && pluralWord(x.word(last)) && !eventNouns[unit]
 		if !count {
 			if qualified {
 				return f, 0, false // let the year be matched without the hedge
@@ -304,6 +309,11 @@ func (x *extractor) digitNumeral(i int, afterCurrency bool) (numeral, bool) {
 			}
 		}
 		if x.punct(i-1, ".") && x.word(i-2) == "no" {
+			return numeral{}, false
+		}
+		// The second number of a ratio: "3 in 10 voters", "4 out of 5".
+		if x.word(i-1) == "in" && i >= 2 && x.toks[i-2].kind == tNum ||
+			x.word(i-1) == "of" && x.word(i-2) == "out" && i >= 3 && x.toks[i-3].kind == tNum {
 			return numeral{}, false
 		}
 	}
@@ -577,6 +587,6 @@ func pluralWord(w string) bool {
 	if len(w) < 3 || !strings.HasSuffix(w, "s") || notPlural[w] || stopWords[w] {
 		return false
 	}
-	return !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us") && !strings.HasSuffix(w, "is") &&
+	return !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us") && !strings.HasSuffix(w, "sis") &&
 		!strings.HasSuffix(w, "ous") && !strings.HasSuffix(w, "'s") && !strings.HasSuffix(w, "\u2019s")
 }

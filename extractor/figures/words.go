@@ -13,7 +13,7 @@ var qualifiers = [][]string{
 	{"up", "to"}, {"just", "over"}, {"just", "under"}, {"close", "to"}, {"an", "estimated"},
 	{"upwards", "of"}, {"in", "excess", "of"}, {"a", "few"}, {"nearly"}, {"almost"},
 	{"about"}, {"around"}, {"roughly"}, {"approximately"}, {"some"}, {"over"}, {"several"},
-	{"under"}, {"only"}, {"just"},
+	{"only"}, {"just"},
 }
 
 // smallNumbers are the number words below twenty, plus the tens.
@@ -159,6 +159,15 @@ var yearPreps = map[string]bool{
 var earlyYearPreps = map[string]bool{
 	"in": true, "since": true, "until": true, "till": true, "circa": true, "c": true,
 	"year": true, "during": true,
+}
+
+// eventNouns after a four-digit number make it the year of the event
+// ("1988 protests", "2020 elections") rather than a count.
+var eventNouns = map[string]bool{
+	"protests": true, "elections": true, "olympics": true, "games": true, "riots": true,
+	"floods": true, "attacks": true, "talks": true, "playoffs": true, "polls": true,
+	"midterms": true, "primaries": true, "championships": true, "finals": true,
+	"uprisings": true, "negotiations": true, "hearings": true, "awards": true, "models": true,
 }
 
 // futureMarkers in the same sentence make a bare weekday point forward
