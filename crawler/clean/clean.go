@@ -233,12 +233,22 @@ func filterLayers12(blocks []*block, title string) {
 			b.removed = "dom: byline"
 		case b.linkDensity() > 0.5 && (len(b.text) < 300 || b.linkDensity() > 0.7):
 			b.removed = "dom: link-dense"
+		case b.teaser():
+			b.removed = "dom: teaser"
+		case looksLikeMarkup(b.text):
+			b.removed = "dom: markup as text"
 		default:
 			if r := contentSignal(b.text); r != "" {
 				b.removed = r
 			}
 		}
 	}
+}
+
+// looksLikeMarkup reports text that is escaped HTML, shown by a broken
+// page rather than written by its author.
+func looksLikeMarkup(s string) bool {
+	return strings.HasPrefix(s, "<") && strings.HasSuffix(s, ">") && strings.Contains(s, "=")
 }
 
 // fingerprint hashes a block's words, case folded, so that markup and

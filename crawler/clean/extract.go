@@ -34,6 +34,10 @@ type block struct {
 	figure  bool   // inside a figure
 	meta    bool   // inside an element marked as byline, date or caption
 	removed string
+	// ctxLinks is the link density of the block's context (see assignBoiler).
+	ctxLinks float64
+	// inCard marks a block in a small element titled by a linked heading.
+	inCard bool
 }
 
 func (b *block) linkDensity() float64 {
@@ -304,7 +308,9 @@ func isMetaElement(n *html.Node) bool {
 // elemStats is the text an element holds, summed over its blocks.
 type elemStats struct {
 	text  int // all text
+	links int // text inside links
 	prose int // text of prose-like blocks
+	heads int // headings that are links: the titles of teaser cards
 	sig   string
 	done  bool
 }
@@ -330,6 +336,10 @@ func assignBoiler(blocks []*block, root *html.Node) {
 				stats[n] = st
 			}
 			st.text += len(b.text)
+			st.links += b.links
+			if b.kind == kindHeading && b.linkDensity() > 0.8 {
+				st.heads++
+			}
 			if prose {
 				st.prose += len(b.text)
 			}
@@ -337,6 +347,17 @@ func assignBoiler(blocks []*block, root *html.Node) {
 		}
 	}
 	for _, b := range blocks {
+		// The context of a block is its smallest ancestor holding clearly
+		// more text than the block itself. A teaser's summary sits in a
+		// card made mostly of links (headline, author, section); an
+		// article paragraph sits in a body of prose.
+		for n, d := b.elem, 0; n != nil && d < 200; n, d = n.Parent, d+1 {
+			if st := stats[n]; st.text >= len(b.text)+40 {
+				b.ctxLinks = float64(st.links) / float64(st.text)
+				b.inCard = st.text < 1000 && st.heads > 0 && b.kind != kindHeading
+				break
+			}
+		}
 		d := 0
 		for n := b.elem; n != nil && n != root && d < 200; n = n.Parent {
 			st := stats[n]
@@ -361,11 +382,17 @@ func assignBoiler(blocks []*block, root *html.Node) {
 
 // goodBlock reports a block that reads like article prose.
 func goodBlock(b *block) bool {
-	if b.boiler != "" || b.figure || b.kind == kindHeading || b.linkDensity() > 0.3 {
+	if b.boiler != "" || b.figure || b.kind == kindHeading || b.linkDensity() > 0.3 || b.teaser() || looksLikeMarkup(b.text) {
 		return false
 	}
 	n := len(b.text)
 	return n >= 80 || (n >= 30 && endsSentence(b.text))
+}
+
+// teaser reports a short block whose surroundings are mostly links: the
+// summary line of a card in a list of other stories.
+func (b *block) teaser() bool {
+	return (b.ctxLinks > 0.4 || b.inCard) && len(b.text) < 400
 }
 
 func endsSentence(s string) bool {
