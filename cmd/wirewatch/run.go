@@ -1,0 +1,334 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"regexp"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/peterbourgon/ff/v3/ffcli"
+	"golang.org/x/term"
+
+	"github.com/wirewatch/wirewatch/crawler"
+	"github.com/wirewatch/wirewatch/demosite"
+	"github.com/wirewatch/wirewatch/extractor"
+	"github.com/wirewatch/wirewatch/extractor/figures"
+	"github.com/wirewatch/wirewatch/pipeline"
+	"github.com/wirewatch/wirewatch/pkg/query"
+	"github.com/wirewatch/wirewatch/store/sqlite"
+)
+
+// crawlFlags are the crawler's settings, shared by run and demo.
+type crawlFlags struct {
+	common
+	once         bool
+	seeds        stringList
+	userAgent    string
+	delay        time.Duration
+	workers      int
+	perHost      int
+	timeout      time.Duration
+	maxBytes     int
+	maxDepth     int
+	retries      int
+	repoll       time.Duration
+	ignoreRobots bool
+	include      stringList
+	exclude      stringList
+	progress     string
+}
+
+// stringList is a repeatable flag that also splits on commas and spaces,
+// so that WIREWATCH_SEEDS="a b" works from the environment.
+type stringList []string
+
+func (l *stringList) String() string { return strings.Join(*l, ",") }
+
+func (l *stringList) Set(v string) error {
+	for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' }) {
+		*l = append(*l, f)
+	}
+	return nil
+}
+
+func (f *crawlFlags) register(fs *flag.FlagSet) {
+	f.common.register(fs)
+	fs.BoolVar(&f.once, "once", false, "stop when nothing is left to fetch (default: keep polling the seeds)")
+	fs.Var(&f.seeds, "seeds", "seed URLs (pages, feeds, sitemaps) or files of URLs; repeatable, comma-separated")
+	fs.StringVar(&f.userAgent, "user-agent", "wirewatch/0.1 (+https://github.com/wirewatch/wirewatch)", "User-Agent; name a contact URL")
+	fs.DurationVar(&f.delay, "delay", time.Second, "pause between requests to one host")
+	fs.IntVar(&f.workers, "workers", 8, "concurrent fetches overall")
+	fs.IntVar(&f.perHost, "per-host", 1, "concurrent fetches per host")
+	fs.DurationVar(&f.timeout, "timeout", 30*time.Second, "timeout of one request")
+	fs.IntVar(&f.maxBytes, "max-bytes", 10<<20, "largest page accepted; larger ones are reported, not truncated")
+	fs.IntVar(&f.maxDepth, "max-depth", 2, "link hops followed from a seed")
+	fs.IntVar(&f.retries, "retries", 3, "retries of a transient failure (timeouts, 429, 5xx)")
+	fs.DurationVar(&f.repoll, "repoll", 5*time.Minute, "how often seeds are polled again without --once")
+	fs.BoolVar(&f.ignoreRobots, "ignore-robots", false, "ignore robots.txt (only for sites you own)")
+	fs.Var(&f.include, "include", "regexp a discovered URL must match (repeatable)")
+	fs.Var(&f.exclude, "exclude", "regexp a discovered URL must not match (repeatable)")
+	fs.StringVar(&f.progress, "progress", "auto", "live progress line: auto (on a terminal), always or never")
+}
+
+func compileAll(flagName string, pats []string) ([]*regexp.Regexp, error) {
+	var out []*regexp.Regexp
+	for _, p := range pats {
+		re, err := regexp.Compile(p)
+		if err != nil {
+			return nil, fmt.Errorf("--%s %q: %w", flagName, p, err)
+		}
+		out = append(out, re)
+	}
+	return out, nil
+}
+
+func (f *crawlFlags) options() (crawler.Options, error) {
+	inc, err := compileAll("include", f.include)
+	if err != nil {
+		return crawler.Options{}, err
+	}
+	exc, err := compileAll("exclude", f.exclude)
+	if err != nil {
+		return crawler.Options{}, err
+	}
+	if f.workers < 1 || f.perHost < 1 {
+		return crawler.Options{}, fmt.Errorf("--workers and --per-host must be at least 1")
+	}
+	retries := f.retries
+	if retries == 0 {
+		retries = -1 // crawler.Options reads 0 as "default"
+	}
+	return crawler.Options{
+		Once: f.once, Repoll: f.repoll, UserAgent: f.userAgent, Delay: f.delay, Workers: f.workers,
+		PerHost: f.perHost, Timeout: f.timeout, MaxBytes: f.maxBytes, MaxDepth: f.maxDepth, Retries: retries,
+		IgnoreRobots: f.ignoreRobots, Include: inc, Exclude: exc,
+	}, nil
+}
+
+func runCmd(e env) *ffcli.Command {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	var f crawlFlags
+	f.register(fs)
+	return &ffcli.Command{
+		Name:       "run",
+		ShortUsage: "wirewatch run --seeds SEED... [--data DIR] [--once]",
+		ShortHelp:  "run every stage in one process over the embedded store",
+		LongHelp: "run crawls the seeds (pages, RSS/Atom/RDF feeds, sitemaps, or files listing them),\n" +
+			"cleans and tags every article and stores it under --data. Seeds may also follow\n" +
+			"the flags as arguments. Ctrl-C stops fetching and lets articles in flight finish;\n" +
+			"a second Ctrl-C stops at once. Re-running resumes where the last run stopped.",
+		FlagSet: fs, Options: parseOptions(),
+		Exec: func(ctx context.Context, args []string) error {
+			f.seeds = append(f.seeds, args...)
+			return runPipeline(ctx, e, &f, nil)
+		},
+	}
+}
+
+// runPipeline runs the local pipeline; after, when set, runs once it is done.
+func runPipeline(ctx context.Context, e env, f *crawlFlags, after func(context.Context, *sqlite.Store) error) error {
+	log, err := f.logger(e.stderr)
+	if err != nil {
+		return err
+	}
+	if len(f.seeds) == 0 {
+		return fmt.Errorf("no seeds: give --seeds URL (a page, a feed or a sitemap) or a file of URLs")
+	}
+	seeds, err := crawler.ParseSeeds(f.seeds)
+	if err != nil {
+		return err
+	}
+	opts, err := f.options()
+	if err != nil {
+		return err
+	}
+	st, err := sqlite.Open(ctx, f.data)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ex, err := extractor.New(extractor.Options{Figures: figures.Extract, Logger: log})
+	if err != nil {
+		return err
+	}
+	live := f.progress == "always" || (f.progress == "auto" && isTerminal(e.stderr))
+	if live {
+		// Keep the live line readable: only warnings go to the terminal.
+		log, _ = (&common{logFormat: f.logFormat, logLevel: "warn"}).logger(e.stderr)
+	}
+	p := pipeline.NewLocal(st, ex, pipeline.Config{Seeds: seeds, Crawl: opts, Logger: log})
+
+	// The first signal stops fetching and drains; the outer ctx (a second
+	// signal) aborts.
+	crawlCtx, stopCrawl := context.WithCancel(context.Background())
+	defer stopCrawl()
+	runCtx, abort := context.WithCancel(context.Background())
+	defer abort()
+	go func() {
+		<-ctx.Done()
+		stopCrawl()
+		log.Warn("stopping: finishing articles in flight (interrupt again to abort)")
+		again := make(chan os.Signal, 1)
+		notifyInterrupt(again)
+		select {
+		case <-again:
+			abort()
+		case <-runCtx.Done():
+		}
+	}()
+	rep := newReporter(e.stderr, p, log, live)
+	done := make(chan struct{})
+	go rep.loop(done)
+	start := time.Now()
+	err = p.Run(runCtx, crawlCtx)
+	close(done)
+	rep.final(time.Since(start))
+	if err != nil {
+		return err
+	}
+	if ctx.Err() != nil {
+		return context.Canceled
+	}
+	if after != nil {
+		return after(context.Background(), st)
+	}
+	return nil
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// reporter shows progress: a live line on a terminal, logs elsewhere.
+type reporter struct {
+	w    io.Writer
+	p    *pipeline.Local
+	log  *slog.Logger
+	live bool
+}
+
+func newReporter(w io.Writer, p *pipeline.Local, log *slog.Logger, live bool) *reporter {
+	return &reporter{w: w, p: p, log: log, live: live}
+}
+
+func (r *reporter) loop(done <-chan struct{}) {
+	every := 10 * time.Second
+	if r.live {
+		every = 500 * time.Millisecond
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	start := time.Now()
+	for {
+		select {
+		case <-done:
+			return
+		case <-t.C:
+			r.show(time.Since(start))
+		}
+	}
+}
+
+func (r *reporter) show(elapsed time.Duration) {
+	s := &r.p.Crawler.Stats
+	fetched := s.Fetched.Load()
+	rate := float64(fetched) / max(elapsed.Seconds(), 0.001)
+	cq, tq := r.p.QueueDepth()
+	if r.live {
+		fmt.Fprintf(r.w, "\r\033[Kfound %d  fetched %d (%.1f/s)  extracted %d  indexed %d  failed %d  queued %d/%d",
+			s.Found.Load(), fetched, rate, r.p.Extract.Done.Load(), r.p.Index.Done.Load(),
+			s.Failed.Load()+r.p.Extract.Failed.Load()+r.p.Index.Failed.Load(), cq, tq)
+		return
+	}
+	r.log.Info("progress", "found", s.Found.Load(), "fetched", fetched, "pages_per_s", fmt.Sprintf("%.1f", rate),
+		"extracted", r.p.Extract.Done.Load(), "indexed", r.p.Index.Done.Load(),
+		"failed", s.Failed.Load()+r.p.Extract.Failed.Load()+r.p.Index.Failed.Load(), "queue_clean", cq, "queue_tagged", tq)
+}
+
+func (r *reporter) final(elapsed time.Duration) {
+	r.show(elapsed)
+	if r.live {
+		fmt.Fprintln(r.w)
+	}
+	s := &r.p.Crawler.Stats
+	r.log.Info("run finished", "elapsed", elapsed.Round(time.Millisecond), "fetched", s.Fetched.Load(),
+		"articles", s.Articles.Load(), "not_articles", s.Skipped.Load(), "indexed", r.p.Index.Done.Load(),
+		"failed", s.Failed.Load()+r.p.Extract.Failed.Load()+r.p.Index.Failed.Load())
+}
+
+func demoCmd(e env) *ffcli.Command {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	var f crawlFlags
+	f.register(fs)
+	var queries stringList
+	fs.Var(&queries, "query", "queries to show after the crawl (repeatable)")
+	return &ffcli.Command{
+		Name:       "demo",
+		ShortUsage: "wirewatch demo [--data DIR]",
+		ShortHelp:  "serve the bundled demo site on loopback, crawl it, and show search results",
+		LongHelp: "demo starts a small news site on 127.0.0.1 built from the bundled real news pages\n" +
+			"(section page, RSS feed, sitemap, robots.txt), runs the whole pipeline on it once\n" +
+			"with the real crawler, and prints a few searches. No network or server needed.",
+		FlagSet: fs, Options: parseOptions(),
+		Exec: func(ctx context.Context, args []string) error {
+			site, err := demosite.Start()
+			if err != nil {
+				return err
+			}
+			defer site.Close()
+			fmt.Fprintf(e.stdout, "demo site with %d articles at %s\n", len(site.Truth()), site.URL)
+			f.seeds = []string{site.URL + "/"}
+			f.once = true
+			if !flagSet(fs, "delay") {
+				f.delay = 0 // our own loopback server
+			}
+			if !flagSet(fs, "per-host") {
+				f.perHost = 4
+			}
+			if !flagSet(fs, "max-depth") {
+				// The demo pages keep their sites' own relative links,
+				// which lead nowhere on the demo host.
+				f.maxDepth = 1
+			}
+			if len(queries) == 0 {
+				queries = []string{"place:Australia", "person:Trump", "election", `org:"European Union"`}
+			}
+			return runPipeline(ctx, e, &f, func(ctx context.Context, st *sqlite.Store) error {
+				n, err := st.Count(ctx)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(e.stdout, "\n%d articles stored in %s\n", n, st.Path())
+				for _, qs := range queries {
+					q, err := query.Parse(qs)
+					if err != nil {
+						return err
+					}
+					hits, err := st.Search(ctx, q, 3)
+					if err != nil {
+						return err
+					}
+					fmt.Fprintf(e.stdout, "\n$ wirewatch search --data %s %q\n", f.data, qs)
+					printHits(e.stdout, hits)
+				}
+				return nil
+			})
+		},
+	}
+}
+
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
+func notifyInterrupt(ch chan<- os.Signal) { signal.Notify(ch, os.Interrupt, syscall.SIGTERM) }

@@ -1,0 +1,202 @@
+package crawler
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/mmcdole/gofeed"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+
+	"github.com/wirewatch/wirewatch/pkg/frontier"
+	"github.com/wirewatch/wirewatch/pkg/urlcanon"
+)
+
+// docType is what a response turned out to be, by content.
+type docType int
+
+const (
+	docHTML docType = iota
+	docFeed
+	docSitemap
+	docOther
+)
+
+// sniff decides what a body is from its Content-Type and its first bytes.
+func sniff(contentType string, body []byte) docType {
+	ct := strings.ToLower(contentType)
+	head := body
+	if len(head) > 1024 {
+		head = head[:1024]
+	}
+	lh := bytes.ToLower(head)
+	isXML := strings.Contains(ct, "xml") || bytes.HasPrefix(bytes.TrimSpace(lh), []byte("<?xml"))
+	if isXML || strings.Contains(ct, "text/plain") || ct == "" {
+		switch {
+		case bytes.Contains(lh, []byte("<urlset")) || bytes.Contains(lh, []byte("<sitemapindex")):
+			return docSitemap
+		case bytes.Contains(lh, []byte("<rss")) || bytes.Contains(lh, []byte("<feed")) || bytes.Contains(lh, []byte("<rdf:rdf")):
+			return docFeed
+		}
+	}
+	if strings.Contains(ct, "html") || bytes.Contains(lh, []byte("<html")) || bytes.Contains(lh, []byte("<!doctype html")) {
+		return docHTML
+	}
+	return docOther
+}
+
+// feedEntries parses an RSS, Atom or RDF feed into article URLs with the
+// titles and dates the feed gives.
+func feedEntries(base string, body []byte, depth int) ([]frontier.Entry, error) {
+	f, err := gofeed.NewParser().Parse(bytes.NewReader(body))
+	if err != nil {
+		return nil, fmt.Errorf("parse feed: %w", err)
+	}
+	var out []frontier.Entry
+	for _, it := range f.Items {
+		link := it.Link
+		if link == "" && len(it.Links) > 0 {
+			link = it.Links[0]
+		}
+		u, err := urlcanon.Resolve(base, link)
+		if err != nil {
+			continue
+		}
+		e := frontier.Entry{URL: u, Kind: frontier.Article, Depth: depth, HintTitle: strings.TrimSpace(it.Title)}
+		if it.PublishedParsed != nil {
+			t := it.PublishedParsed.UTC()
+			e.HintPublished = &t
+		} else if it.UpdatedParsed != nil {
+			t := it.UpdatedParsed.UTC()
+			e.HintPublished = &t
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// sitemapDoc covers sitemaps, sitemap indexes and Google News sitemaps.
+type sitemapDoc struct {
+	XMLName xml.Name
+	URLs    []struct {
+		Loc     string `xml:"loc"`
+		LastMod string `xml:"lastmod"`
+		News    struct {
+			Title           string `xml:"title"`
+			PublicationDate string `xml:"publication_date"`
+		} `xml:"news"`
+	} `xml:"url"`
+	Sitemaps []struct {
+		Loc string `xml:"loc"`
+	} `xml:"sitemap"`
+}
+
+// sitemapEntries parses a sitemap or sitemap index. Entries of an index are
+// sitemaps; entries of a urlset are articles.
+func sitemapEntries(base string, body []byte, depth int) ([]frontier.Entry, error) {
+	var doc sitemapDoc
+	dec := xml.NewDecoder(bytes.NewReader(body))
+	dec.Strict = false
+	dec.CharsetReader = func(label string, r io.Reader) (io.Reader, error) {
+		if strings.EqualFold(label, "utf-8") || strings.EqualFold(label, "us-ascii") {
+			return r, nil
+		}
+		return nil, fmt.Errorf("sitemap charset %q not supported", label)
+	}
+	if err := dec.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("parse sitemap: %w", err)
+	}
+	var out []frontier.Entry
+	for _, s := range doc.Sitemaps {
+		if u, err := urlcanon.Resolve(base, strings.TrimSpace(s.Loc)); err == nil {
+			out = append(out, frontier.Entry{URL: u, Kind: frontier.Sitemap, Depth: depth})
+		}
+	}
+	for _, x := range doc.URLs {
+		u, err := urlcanon.Resolve(base, strings.TrimSpace(x.Loc))
+		if err != nil {
+			continue
+		}
+		e := frontier.Entry{URL: u, Kind: frontier.Article, Depth: depth, HintTitle: strings.TrimSpace(x.News.Title)}
+		for _, d := range []string{x.News.PublicationDate, x.LastMod} {
+			if t, ok := parseW3CDate(strings.TrimSpace(d)); ok {
+				e.HintPublished = &t
+				break
+			}
+		}
+		out = append(out, e)
+	}
+	if len(doc.Sitemaps) == 0 && len(doc.URLs) == 0 && doc.XMLName.Local != "urlset" && doc.XMLName.Local != "sitemapindex" {
+		return nil, errors.New("parse sitemap: no <urlset> or <sitemapindex> root")
+	}
+	return out, nil
+}
+
+func parseW3CDate(s string) (time.Time, bool) {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04Z07:00", "2006-01-02T15:04:05", "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
+}
+
+// pageLinks returns the absolute canonical targets of a page's links and
+// the feeds it advertises.
+func pageLinks(base string, body []byte) (links, feeds []string) {
+	z := html.NewTokenizer(bytes.NewReader(body))
+	seen := map[string]bool{}
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			return links, feeds
+		}
+		if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
+			continue
+		}
+		name, hasAttr := z.TagName()
+		if !hasAttr {
+			continue
+		}
+		a := atom.Lookup(name)
+		if a != atom.A && a != atom.Link {
+			continue
+		}
+		var href, rel, typ string
+		for {
+			k, v, more := z.TagAttr()
+			switch string(k) {
+			case "href":
+				href = string(v)
+			case "rel":
+				rel = strings.ToLower(string(v))
+			case "type":
+				typ = strings.ToLower(string(v))
+			}
+			if !more {
+				break
+			}
+		}
+		if href == "" || strings.HasPrefix(href, "#") || strings.HasPrefix(strings.ToLower(href), "javascript:") || strings.HasPrefix(strings.ToLower(href), "mailto:") {
+			continue
+		}
+		u, err := urlcanon.Resolve(base, href)
+		if err != nil || seen[u] {
+			continue
+		}
+		if a == atom.Link {
+			if strings.Contains(rel, "alternate") && (strings.Contains(typ, "rss") || strings.Contains(typ, "atom")) {
+				seen[u] = true
+				feeds = append(feeds, u)
+			}
+			continue
+		}
+		seen[u] = true
+		links = append(links, u)
+	}
+}

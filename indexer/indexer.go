@@ -1,0 +1,34 @@
+// Package indexer is the last stage of the pipeline: it writes tagged
+// articles into a store, the embedded SQLite file or Elasticsearch.
+package indexer
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/wirewatch/wirewatch/pkg/article"
+)
+
+// Store is where the indexer writes. Put must be idempotent and must never
+// let an older version of an article (by fetched_at) replace a newer one,
+// because the bus delivers at least once and not always in order.
+type Store interface {
+	Put(ctx context.Context, a *article.Article) error
+}
+
+// Indexer writes articles to a store.
+type Indexer struct {
+	store Store
+}
+
+// New returns an indexer writing to s.
+func New(s Store) *Indexer { return &Indexer{store: s} }
+
+// Process validates a and stores it.
+func (ix *Indexer) Process(ctx context.Context, a *article.Article) error {
+	a.Normalize()
+	if err := a.Validate(); err != nil {
+		return fmt.Errorf("index: %w", err)
+	}
+	return ix.store.Put(ctx, a)
+}

@@ -1,0 +1,109 @@
+-- The embedded store's schema. Researchers open this file with any SQLite
+-- tool; keep it readable. Every table is documented in store/sqlite/README.md.
+
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+-- One row per article (id = article id). doc holds the full article JSON as
+-- exported; the other columns are copies for querying.
+CREATE TABLE IF NOT EXISTS articles (
+    rowid         INTEGER PRIMARY KEY,
+    id            TEXT NOT NULL UNIQUE,
+    url           TEXT NOT NULL,
+    canonical_url TEXT NOT NULL,
+    site          TEXT NOT NULL,
+    source_name   TEXT NOT NULL DEFAULT '',
+    title         TEXT NOT NULL DEFAULT '',
+    body          TEXT NOT NULL DEFAULT '',
+    language      TEXT NOT NULL DEFAULT '',
+    section       TEXT NOT NULL DEFAULT '',
+    story_id      TEXT NOT NULL DEFAULT '',
+    published_at  TEXT,          -- RFC 3339, UTC
+    fetched_at    TEXT NOT NULL, -- RFC 3339, UTC, nanoseconds
+    word_count    INTEGER NOT NULL DEFAULT 0,
+    doc           TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_site ON articles (site, published_at);
+CREATE INDEX IF NOT EXISTS articles_published ON articles (published_at);
+
+-- Distinct tagged names per article: type is PERSON, PLACE, ORGANIZATION or
+-- MISC; mentions counts them in the body.
+CREATE TABLE IF NOT EXISTS entities (
+    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    type       TEXT NOT NULL,
+    canonical  TEXT NOT NULL,
+    country    TEXT NOT NULL DEFAULT '',
+    mentions   INTEGER NOT NULL,
+    PRIMARY KEY (article_id, type, canonical)
+);
+CREATE INDEX IF NOT EXISTS entities_name ON entities (type, canonical COLLATE NOCASE);
+
+-- Figures found in the body, in order (seq).
+CREATE TABLE IF NOT EXISTS figures (
+    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    seq        INTEGER NOT NULL,
+    kind       TEXT NOT NULL,
+    value      REAL NOT NULL,
+    unit       TEXT NOT NULL DEFAULT '',
+    qualifier  TEXT NOT NULL DEFAULT '',
+    date       TEXT NOT NULL DEFAULT '',
+    text       TEXT NOT NULL,
+    start      INTEGER NOT NULL,
+    "end"      INTEGER NOT NULL,
+    PRIMARY KEY (article_id, seq)
+);
+CREATE INDEX IF NOT EXISTS figures_kind ON figures (kind, unit);
+
+-- Full-text index over title and body, kept in step by the triggers below.
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5 (
+    title, body,
+    content = 'articles', content_rowid = 'rowid',
+    tokenize = 'porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER IF NOT EXISTS articles_ai AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts (rowid, title, body) VALUES (new.rowid, new.title, new.body);
+END;
+CREATE TRIGGER IF NOT EXISTS articles_ad AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts (articles_fts, rowid, title, body) VALUES ('delete', old.rowid, old.title, old.body);
+END;
+CREATE TRIGGER IF NOT EXISTS articles_au AFTER UPDATE ON articles BEGIN
+    INSERT INTO articles_fts (articles_fts, rowid, title, body) VALUES ('delete', old.rowid, old.title, old.body);
+    INSERT INTO articles_fts (rowid, title, body) VALUES (new.rowid, new.title, new.body);
+END;
+
+-- The crawl frontier: every URL the crawler knows, with its state.
+CREATE TABLE IF NOT EXISTS frontier (
+    url            TEXT PRIMARY KEY, -- canonical form
+    host           TEXT NOT NULL,
+    kind           TEXT NOT NULL,    -- page, article, feed, sitemap
+    depth          INTEGER NOT NULL DEFAULT 0,
+    seed           INTEGER NOT NULL DEFAULT 0,
+    state          TEXT NOT NULL,    -- pending, inflight, done, failed
+    attempts       INTEGER NOT NULL DEFAULT 0,
+    next_at        INTEGER NOT NULL DEFAULT 0, -- unix milliseconds when due
+    hint_title     TEXT NOT NULL DEFAULT '',
+    hint_published TEXT,
+    etag           TEXT NOT NULL DEFAULT '',
+    last_modified  TEXT NOT NULL DEFAULT '',
+    status         INTEGER NOT NULL DEFAULT 0,
+    error          TEXT NOT NULL DEFAULT '',
+    article_id     TEXT NOT NULL DEFAULT '',
+    fetched_at     TEXT
+);
+CREATE INDEX IF NOT EXISTS frontier_due ON frontier (state, next_at);
+
+-- Per-site memory of text blocks for the cleaner's learned layer: on how
+-- many distinct pages of a site each block fingerprint was seen.
+CREATE TABLE IF NOT EXISTS site_blocks (
+    site  TEXT NOT NULL,
+    hash  INTEGER NOT NULL,
+    pages INTEGER NOT NULL,
+    PRIMARY KEY (site, hash)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS site_pages (
+    site    TEXT NOT NULL,
+    page_id TEXT NOT NULL,
+    PRIMARY KEY (site, page_id)
+) WITHOUT ROWID;

@@ -1,0 +1,177 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/wirewatch/wirewatch/pkg/article"
+	"github.com/wirewatch/wirewatch/pkg/query"
+)
+
+// Hit is one search result.
+type Hit struct {
+	ID          string     `json:"id"`
+	Title       string     `json:"title"`
+	URL         string     `json:"url"`
+	Site        string     `json:"site"`
+	PublishedAt *time.Time `json:"published_at,omitempty"`
+	Snippet     string     `json:"snippet,omitempty"`
+}
+
+// ftsString quotes a word or phrase for an FTS5 MATCH expression, so that
+// user input is never read as FTS5 syntax.
+func ftsString(s string) string {
+	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}
+
+// where builds the filter clauses shared by Search and Scan. alias names the
+// articles table in the surrounding query.
+func where(q query.Query) (clauses []string, args []any) {
+	entity := func(typ string, names []string) {
+		if len(names) == 0 {
+			return
+		}
+		var ors []string
+		for _, n := range names {
+			ors = append(ors, `(e.canonical = ? COLLATE NOCASE OR (' ' || lower(e.canonical) || ' ') LIKE ? ESCAPE '\')`)
+			args = append(args, n, "% "+likeEscape(strings.ToLower(n))+" %")
+		}
+		clauses = append(clauses, `EXISTS (SELECT 1 FROM entities e WHERE e.article_id = a.id AND e.type = '`+typ+`' AND (`+strings.Join(ors, " OR ")+`))`)
+	}
+	entity(article.Person, q.People)
+	entity(article.Place, q.Places)
+	entity(article.Organization, q.Orgs)
+	if len(q.Sites) > 0 {
+		var ors []string
+		for _, s := range q.Sites {
+			ors = append(ors, `(a.site = ? OR a.site LIKE ? ESCAPE '\')`)
+			args = append(args, s, "%."+likeEscape(s))
+		}
+		clauses = append(clauses, "("+strings.Join(ors, " OR ")+")")
+	}
+	var neg []string
+	for _, t := range q.Terms {
+		if t.Not {
+			neg = append(neg, ftsString(t.Text))
+		}
+	}
+	if len(neg) > 0 {
+		clauses = append(clauses, `a.rowid NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)`)
+		args = append(args, strings.Join(neg, " OR "))
+	}
+	return clauses, args
+}
+
+func likeEscape(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s)
+}
+
+func positiveMatch(q query.Query) string {
+	var pos []string
+	for _, t := range q.Terms {
+		if !t.Not {
+			pos = append(pos, ftsString(t.Text))
+		}
+	}
+	return strings.Join(pos, " AND ")
+}
+
+// Search returns up to limit articles matching q: by relevance when q has
+// free text, newest first otherwise.
+func (s *Store) Search(ctx context.Context, q query.Query, limit int) ([]Hit, error) {
+	if limit <= 0 {
+		limit = 10
+	}
+	clauses, args := where(q)
+	var stmt string
+	if m := positiveMatch(q); m != "" {
+		clauses = append([]string{"articles_fts MATCH ?"}, clauses...)
+		args = append([]any{m}, args...)
+		stmt = `SELECT a.id, a.title, a.url, a.site, a.published_at, snippet(articles_fts, 1, '[', ']', '…', 16)
+			FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid
+			WHERE ` + strings.Join(clauses, " AND ") + ` ORDER BY bm25(articles_fts, 5.0, 1.0), a.id LIMIT ?`
+	} else {
+		cond := ""
+		if len(clauses) > 0 {
+			cond = "WHERE " + strings.Join(clauses, " AND ")
+		}
+		stmt = `SELECT a.id, a.title, a.url, a.site, a.published_at, substr(a.body, 1, 160)
+			FROM articles a ` + cond + ` ORDER BY a.published_at IS NULL, a.published_at DESC, a.id LIMIT ?`
+	}
+	args = append(args, limit)
+	rows, err := s.db.QueryContext(ctx, stmt, args...)
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", q.String(), err)
+	}
+	defer rows.Close()
+	var hits []Hit
+	for rows.Next() {
+		var h Hit
+		var pub sql.NullString
+		if err := rows.Scan(&h.ID, &h.Title, &h.URL, &h.Site, &pub, &h.Snippet); err != nil {
+			return nil, fmt.Errorf("search %q: %w", q.String(), err)
+		}
+		if pub.Valid {
+			if t, err := time.Parse(time.RFC3339Nano, pub.String); err == nil {
+				h.PublishedAt = &t
+			}
+		}
+		h.Snippet = strings.Join(strings.Fields(h.Snippet), " ")
+		hits = append(hits, h)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("search %q: %w", q.String(), err)
+	}
+	return hits, nil
+}
+
+// Scan calls fn for every article matching q whose id sorts after after
+// ("" for all), in id order. Ordering by id is what makes an interrupted
+// export resumable: the last id written is where to start again.
+func (s *Store) Scan(ctx context.Context, q query.Query, after string, fn func(*article.Article) error) error {
+	clauses, args := where(q)
+	if m := positiveMatch(q); m != "" {
+		clauses = append(clauses, `a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)`)
+		args = append(args, m)
+	}
+	const page = 500
+	for {
+		cl := append([]string{"a.id > ?"}, clauses...)
+		pageArgs := append(append([]any{after}, args...), page)
+		rows, err := s.db.QueryContext(ctx, `SELECT a.id, a.doc FROM articles a WHERE `+strings.Join(cl, " AND ")+` ORDER BY a.id LIMIT ?`, pageArgs...)
+		if err != nil {
+			return fmt.Errorf("scan: %w", err)
+		}
+		var docs []string
+		for rows.Next() {
+			var id, doc string
+			if err := rows.Scan(&id, &doc); err != nil {
+				rows.Close()
+				return fmt.Errorf("scan: %w", err)
+			}
+			docs = append(docs, doc)
+			after = id
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return fmt.Errorf("scan: %w", err)
+		}
+		for _, doc := range docs {
+			a, err := article.Unmarshal([]byte(doc))
+			if err != nil {
+				return fmt.Errorf("scan: %w", err)
+			}
+			if err := fn(a); err != nil {
+				return err
+			}
+		}
+		if len(docs) < page {
+			return nil
+		}
+	}
+}

@@ -1,0 +1,244 @@
+// Package sqlite is wirewatch's embedded store: one SQLite file under the
+// data directory holding articles, their entities and figures, full-text
+// search, and the crawl state. It needs no server; any SQLite tool can read
+// it (see README.md in this directory for the schema).
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	_ "embed"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+
+	"github.com/wirewatch/wirewatch/pkg/article"
+)
+
+//go:embed schema.sql
+var schema string
+
+// FileName is the database file created inside the data directory.
+const FileName = "wirewatch.db"
+
+// schemaVersion is bumped when schema.sql changes incompatibly.
+const schemaVersion = "1"
+
+// Store is an open embedded store. It is safe for concurrent use; writes are
+// serialised, reads run alongside them (WAL mode).
+type Store struct {
+	db   *sql.DB
+	path string
+	// writeMu serialises write transactions: SQLite allows one writer, and
+	// queueing here is cheaper and clearer than retrying on SQLITE_BUSY.
+	writeMu sync.Mutex
+}
+
+// Open opens (creating if needed) the store in dir.
+func Open(ctx context.Context, dir string) (*Store, error) {
+	if dir == "" {
+		return nil, errors.New("open store: data directory is empty")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	path := filepath.Join(dir, FileName)
+	// synchronous(FULL): a committed article survives a crash of the process
+	// and of the machine; the cost is an fsync per write transaction.
+	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(ON)&_txlock=immediate"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(8)
+	s := &Store{db: db, path: path}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	return s, nil
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if _, err := s.db.ExecContext(ctx, schema); err != nil {
+		return fmt.Errorf("create schema: %w", err)
+	}
+	var v string
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'schema_version'`).Scan(&v)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		_, err = s.db.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('schema_version', ?)`, schemaVersion)
+		return err
+	case err != nil:
+		return err
+	case v != schemaVersion:
+		return fmt.Errorf("store schema version %s, this build reads %s", v, schemaVersion)
+	}
+	return nil
+}
+
+// Path returns the database file's path.
+func (s *Store) Path() string { return s.path }
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// write runs fn in one write transaction.
+func (s *Store) write(ctx context.Context, fn func(*sql.Tx) error) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+func timeText(t *time.Time) any {
+	if t == nil || t.IsZero() {
+		return nil
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+// Put stores a, replacing an older version of the same article. A version
+// fetched earlier than the stored one is ignored, so a late redelivery never
+// rolls an article back. Put is idempotent.
+func (s *Store) Put(ctx context.Context, a *article.Article) error {
+	doc, err := article.Marshal(a)
+	if err != nil {
+		return fmt.Errorf("store article: %w", err)
+	}
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		var stored string
+		err := tx.QueryRowContext(ctx, `SELECT fetched_at FROM articles WHERE id = ?`, a.ID).Scan(&stored)
+		exists := err == nil
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if exists {
+			if old, perr := time.Parse(time.RFC3339Nano, stored); perr == nil && old.After(a.FetchedAt) {
+				return nil // a newer version is already stored
+			}
+		}
+		fetched := a.FetchedAt.UTC().Format(time.RFC3339Nano)
+		args := []any{a.URL, a.CanonicalURL, a.Site, a.SourceName, a.Title, a.Body, a.Language, a.Section, a.StoryID,
+			timeText(a.PublishedAt), fetched, a.WordCount, string(doc), a.ID}
+		if exists {
+			_, err = tx.ExecContext(ctx, `UPDATE articles SET url=?, canonical_url=?, site=?, source_name=?, title=?, body=?,
+				language=?, section=?, story_id=?, published_at=?, fetched_at=?, word_count=?, doc=? WHERE id=?`, args...)
+			if err == nil {
+				_, err = tx.ExecContext(ctx, `DELETE FROM entities WHERE article_id = ?`, a.ID)
+			}
+			if err == nil {
+				_, err = tx.ExecContext(ctx, `DELETE FROM figures WHERE article_id = ?`, a.ID)
+			}
+		} else {
+			_, err = tx.ExecContext(ctx, `INSERT INTO articles (url, canonical_url, site, source_name, title, body,
+				language, section, story_id, published_at, fetched_at, word_count, doc, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, args...)
+		}
+		if err != nil {
+			return err
+		}
+		return putTags(ctx, tx, a)
+	})
+	if err != nil {
+		return fmt.Errorf("store article %s: %w", a.ID, err)
+	}
+	return nil
+}
+
+func putTags(ctx context.Context, tx *sql.Tx, a *article.Article) error {
+	type key struct{ typ, canonical string }
+	counts := map[key]int{}
+	country := map[key]string{}
+	var order []key
+	for _, e := range a.Entities {
+		name := e.Canonical
+		if name == "" {
+			name = e.Text
+		}
+		k := key{e.Type, name}
+		if counts[k] == 0 {
+			order = append(order, k)
+		}
+		counts[k]++
+		if e.Country != "" {
+			country[k] = e.Country
+		}
+	}
+	// Names listed without a mention (for example from metadata) still count.
+	for _, l := range []struct {
+		typ   string
+		names []string
+	}{{article.Person, a.People}, {article.Place, a.Places}, {article.Organization, a.Organizations}} {
+		for _, n := range l.names {
+			k := key{l.typ, n}
+			if counts[k] == 0 {
+				order = append(order, k)
+				counts[k] = 0
+			}
+		}
+	}
+	seen := map[key]bool{}
+	for _, k := range order {
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		if _, err := tx.ExecContext(ctx, `INSERT INTO entities (article_id, type, canonical, country, mentions) VALUES (?,?,?,?,?)`,
+			a.ID, k.typ, k.canonical, country[k], counts[k]); err != nil {
+			return fmt.Errorf("entity %q: %w", k.canonical, err)
+		}
+	}
+	for i, f := range a.Figures {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO figures (article_id, seq, kind, value, unit, qualifier, date, text, start, "end")
+			VALUES (?,?,?,?,?,?,?,?,?,?)`, a.ID, i, f.Kind, f.Value, f.Unit, f.Qualifier, f.Date, f.Text, f.Start, f.End); err != nil {
+			return fmt.Errorf("figure %d: %w", i, err)
+		}
+	}
+	return nil
+}
+
+// ErrNotFound is returned by Get for an unknown id.
+var ErrNotFound = errors.New("article not found")
+
+// Get returns the stored article with id.
+func (s *Store) Get(ctx context.Context, id string) (*article.Article, error) {
+	var doc string
+	err := s.db.QueryRowContext(ctx, `SELECT doc FROM articles WHERE id = ?`, id).Scan(&doc)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("get %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get %s: %w", id, err)
+	}
+	a, err := article.Unmarshal([]byte(doc))
+	if err != nil {
+		return nil, fmt.Errorf("get %s: %w", id, err)
+	}
+	return a, nil
+}
+
+// Count returns the number of stored articles.
+func (s *Store) Count(ctx context.Context) (int, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM articles`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count articles: %w", err)
+	}
+	return n, nil
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
