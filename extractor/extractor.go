@@ -99,9 +99,18 @@ func (e *Extractor) Tag(ctx context.Context, a *article.Article) error {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("extractor: article %s: %w", a.ID, err)
 		}
-		mentions = append(mentions, spans(toks, e.label(toks))...)
+		tags := e.label(toks)
+		if e.proseOnly {
+			mentions = append(mentions, spans(toks, tags)...)
+		} else {
+			mentions = append(mentions, e.sentenceMentions(toks, tags)...)
+		}
 	}
-	a.Entities = e.resolve(a.Body, mentions)
+	if e.proseOnly {
+		a.Entities = plainEntities(a.Body, mentions)
+	} else {
+		a.Entities = e.resolve(a.Body, sents, mentions)
+	}
 	a.People, a.Places, a.Organizations = distinct(a.Entities)
 	a.Figures = []article.Figure{}
 	if e.figures != nil {
@@ -247,14 +256,12 @@ var articleTypes = map[string]string{
 	"PER": article.Person, "LOC": article.Place, "ORG": article.Organization, "MISC": article.Misc,
 }
 
-// resolve turns mentions into article entities with canonical names.
-func (e *Extractor) resolve(body string, ms []mention) []article.Entity {
+// plainEntities reports mentions as they are, for the prose baseline.
+func plainEntities(body string, ms []mention) []article.Entity {
 	out := make([]article.Entity, 0, len(ms))
 	for _, m := range ms {
 		text := body[m.start:m.end]
-		out = append(out, article.Entity{
-			Text: text, Type: articleTypes[m.typ], Canonical: text, Start: m.start, End: m.end,
-		})
+		out = append(out, article.Entity{Text: text, Type: articleTypes[m.typ], Canonical: text, Start: m.start, End: m.end})
 	}
 	return out
 }

@@ -2,6 +2,9 @@ package extractor
 
 import (
 	"context"
+	"os"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -82,5 +85,97 @@ func TestTagSpans(t *testing.T) {
 	}
 	if len(a.Entities) == 0 {
 		t.Errorf("no entities in %q", a.Body)
+	}
+}
+
+// TestSeedStory checks the story that motivated issue 5. The fixture is a
+// paraphrase with the facts and the tricky constructions of the AP report
+// "Russia supports withdrawal of foreign fighters from Libya" (19 August
+// 2021): a dateline, roles before names, "NATO-backed", "U.N.-supported",
+// a list of countries, and a paragraph that ends without a full stop.
+func TestSeedStory(t *testing.T) {
+	e := extractorForTest(t)
+	body, err := os.ReadFile("testdata/seed_story.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &article.Article{Body: string(body)}
+	if err := e.Tag(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		got  []string
+		want []string
+	}{
+		{"people", a.People, []string{"Sergey Lavrov", "Najla Mangoush", "Moammar Gadhafi", "Khalifa Hifter", "Jan Kubis"}},
+		{"places", a.Places, []string{"Russia", "Libya", "Moscow", "Tripoli", "Egypt", "United Arab Emirates", "France", "Turkey", "Qatar", "Italy"}},
+		{"organizations", a.Organizations, []string{"NATO", "United Nations"}},
+	}
+	for _, tc := range tests {
+		got, want := slices.Sorted(slices.Values(tc.got)), slices.Sorted(slices.Values(tc.want))
+		if !slices.Equal(got, want) {
+			t.Errorf("%s = %q, want %q", tc.name, got, want)
+		}
+	}
+	for _, en := range a.Entities {
+		if a.Body[en.Start:en.End] != en.Text {
+			t.Errorf("entity %+v: span is %q", en, a.Body[en.Start:en.End])
+		}
+		if en.Type == article.Place && en.Country == "" {
+			t.Errorf("place %q has no country code", en.Text)
+		}
+		if en.Text == "Libyan" && (en.Type != article.Misc || en.Country != "LY") {
+			t.Errorf("demonym %+v: want MISC linked to LY", en)
+		}
+	}
+}
+
+// TestTagConcurrent tags many articles in parallel (run with -race) and
+// checks every result equals the sequential one.
+func TestTagConcurrent(t *testing.T) {
+	e := extractorForTest(t)
+	seed, err := os.ReadFile("testdata/seed_story.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bodies := []string{
+		string(seed),
+		"UAE and Haftar: the U.N. Security Council met in New York on Monday. Secretary-General Antonio Guterres said NATO was not involved.",
+		"BERLIN 1996-08-22\nGerman Chancellor Helmut Kohl told Reuters in Bonn that the EU would act.",
+		"",
+	}
+	want := make([][]article.Entity, len(bodies))
+	for i, b := range bodies {
+		a := &article.Article{Body: b}
+		if err := e.Tag(context.Background(), a); err != nil {
+			t.Fatal(err)
+		}
+		want[i] = a.Entities
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 64)
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range 6 {
+				i := (g + k) % len(bodies)
+				a := &article.Article{Body: bodies[i]}
+				if err := e.Tag(context.Background(), a); err != nil {
+					errs <- err.Error()
+					return
+				}
+				if !slices.Equal(a.Entities, want[i]) {
+					errs <- "nondeterministic entities for body " + strconv.Itoa(i)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for msg := range errs {
+		t.Error(msg)
 	}
 }
