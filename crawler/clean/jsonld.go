@@ -2,6 +2,7 @@ package clean
 
 import (
 	"encoding/json"
+	"html"
 	"strings"
 )
 
@@ -219,6 +220,10 @@ func ldList(v any) []any {
 func ldString(v any) string {
 	switch x := v.(type) {
 	case string:
+		if strings.IndexByte(x, '&') >= 0 {
+			// Many CMSs put HTML-escaped text into JSON-LD.
+			x = html.UnescapeString(x)
+		}
 		return normSpace(x)
 	case float64:
 		return ""

@@ -334,36 +334,25 @@ func plausibleCanonical(page, canon string) bool {
 // titleSeparators split a document title from the site name appended to it.
 var titleSeparators = []string{" | ", " - ", " – ", " — ", " :: ", " · ", " • ", " « ", " » ", " / "}
 
-// pickTitle chooses the headline. The visible h1 is the best source when a
-// metadata title confirms it; otherwise metadata titles are used with the
-// site name stripped.
+// pickTitle chooses the headline in the order of trust of the sources:
+// the JSON-LD headline (the publisher's structured statement), then the
+// OpenGraph, Twitter, microdata and other meta titles with a site name
+// stripped, then the visible h1, then the document title stripped of its
+// site suffix, then the feed's hint.
 func (m *pageMeta) pickTitle(site, hint string) string {
-	metaTitles := []string{m.ld.headline, m.first("og:title"), m.first("twitter:title"), firstOf(m.micro["headline"]),
-		m.first("parsely-title", "title", "dc.title", "headline"), hint}
-	for _, h := range m.h1 {
-		nh := titleKey(h)
-		if nh == "" {
-			continue
+	for _, t := range []string{m.ld.headline, m.first("og:title"), m.first("twitter:title"), firstOf(m.micro["headline"]),
+		m.first("parsely-title", "sailthru.title", "title", "dc.title", "headline")} {
+		if t = stripSiteName(t, site); t != "" {
+			return t
 		}
-		for _, t := range append(metaTitles, m.titleTag) {
-			nt := titleKey(t)
-			if nt != "" && (nt == nh || (len(nh) >= 20 && strings.HasPrefix(nt, nh))) {
-				return h
-			}
-		}
-	}
-	for _, t := range metaTitles {
-		if t != "" {
-			return stripSiteName(t, site)
-		}
-	}
-	if t := normSpace(m.titleTag); t != "" {
-		return stripSiteName(t, site)
 	}
 	if len(m.h1) > 0 {
 		return m.h1[0]
 	}
-	return ""
+	if t := stripSiteName(m.titleTag, site); t != "" {
+		return t
+	}
+	return normSpace(hint)
 }
 
 // titleKey folds a title for comparison: letters and digits only, lower case.
