@@ -165,10 +165,12 @@ func (c *Cleaner) Clean(ctx context.Context, p Page) (Result, error) {
 	assignBoiler(blocks, body)
 
 	var kept []*block
-	if cont := pickContainer(blocks); cont != nil {
-		for _, b := range blocks {
+	conts := pickContainer(blocks)
+	for _, b := range blocks {
+		for _, cont := range conts {
 			if isAncestor(cont, b.elem) {
 				kept = append(kept, b)
+				break
 			}
 		}
 	}

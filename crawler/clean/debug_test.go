@@ -25,7 +25,12 @@ func TestDebugBlocks(t *testing.T) {
 	lin.walk(body, 0, walkState{}, body)
 	lin.flush()
 	assignBoiler(lin.blocks, body)
-	cont := pickContainer(lin.blocks)
+	conts := pickContainer(lin.blocks)
+	var cont *html.Node
+	if len(conts) > 0 {
+		cont = conts[0]
+	}
+	t.Logf("containers: %d", len(conts))
 	t.Logf("blocks=%d budget=%d cont=%v", len(lin.blocks), lin.budget, cont != nil)
 	if cont != nil {
 		for n := cont; n != nil; n = n.Parent {

@@ -184,7 +184,8 @@ func isHidden(n *html.Node) bool {
 // component: "sidebar-grid", "has-sidebar", "nav-open" wrap content.
 var layoutWords = map[string]bool{"grid": true, "layout": true, "has": true, "with": true, "enabled": true,
 	"open": true, "from": true, "is": true, "offcanvas": true, "toggle": true, "trigger": true, "template": true,
-	"single": true, "body": true, "page": true, "no": true, "not": true, "without": true}
+	"single": true, "body": true, "page": true, "no": true, "not": true, "without": true, "embed": true,
+	"embedded": true, "tweet": true, "instagram": true}
 
 func hasLayoutWord(toks []string) bool {
 	for _, t := range toks {
@@ -407,9 +408,12 @@ func endsSentence(s string) bool {
 	return strings.HasSuffix(s, "”") || strings.HasSuffix(s, "’") || strings.HasSuffix(s, "…") || strings.HasSuffix(s, "。")
 }
 
-// pickContainer returns the element whose subtree holds the most article
-// prose net of the boilerplate it would also bring in.
-func pickContainer(blocks []*block) *html.Node {
+// pickContainer returns the elements holding the article: the element
+// whose subtree holds the most article prose net of the boilerplate it
+// would also bring in, and those of its siblings that hold prose of their
+// own. A story split by an advert or a "read more" box into two siblings
+// is kept whole, without the box between them (its blocks are filtered).
+func pickContainer(blocks []*block) []*html.Node {
 	score := make(map[*html.Node]float64)
 	for _, b := range blocks {
 		var w float64
@@ -441,7 +445,18 @@ func pickContainer(blocks []*block) *html.Node {
 			best, bestScore = n, s
 		}
 	}
-	return best
+	if best == nil {
+		return nil
+	}
+	out := []*html.Node{best}
+	if best.Parent != nil {
+		for c := best.Parent.FirstChild; c != nil; c = c.NextSibling {
+			if c != best && score[c] >= max(0.15*bestScore, 150) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
 }
 
 func isAncestor(a, n *html.Node) bool {
