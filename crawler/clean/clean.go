@@ -28,6 +28,7 @@ import (
 	"log/slog"
 	"strings"
 	"time"
+	"unicode"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -174,7 +175,7 @@ func (c *Cleaner) Clean(ctx context.Context, p Page) (Result, error) {
 			}
 		}
 	}
-	filterLayers12(kept, a.Title)
+	filterLayers12(kept, append([]string{a.Title, pm.ld.headline, pm.first("og:title")}, pm.h1...))
 	if c.opts.Stats != nil {
 		if err := c.layer3(ctx, a, kept, pm.ld.body); err != nil {
 			// The learned layer is an improvement, not a requirement: a
@@ -221,12 +222,21 @@ func looksLikeHTML(b []byte) bool {
 
 // filterLayers12 marks blocks of the chosen container that layers 1 and 2
 // remove.
-func filterLayers12(blocks []*block, title string) {
-	tk := titleKey(title)
+func filterLayers12(blocks []*block, titles []string) {
+	tks := make(map[string]bool)
+	for _, t := range titles {
+		if k := titleKey(t); k != "" {
+			tks[k] = true
+		}
+	}
 	for _, b := range blocks {
 		switch {
-		case b.kind == kindHeading && tk != "" && titleKey(b.text) == tk:
+		case b.kind == kindHeading && (b.level == 1 || tks[titleKey(b.text)]):
 			b.removed = "dom: headline"
+		case !hasWord(b.text) && b.kind != kindCell:
+			b.removed = "dom: no words"
+		case looksLikeShortcode(b.text):
+			b.removed = "dom: markup as text"
 		case b.boiler != "":
 			b.removed = b.boiler
 		case b.figure:
@@ -251,6 +261,23 @@ func filterLayers12(blocks []*block, title string) {
 // page rather than written by its author.
 func looksLikeMarkup(s string) bool {
 	return strings.HasPrefix(s, "<") && strings.HasSuffix(s, ">") && strings.Contains(s, "=")
+}
+
+// looksLikeShortcode reports CMS shortcodes left in the text:
+// [button link="…"]Send us your review[/button].
+func looksLikeShortcode(s string) bool {
+	return strings.HasPrefix(s, "[") && strings.Contains(s, "=") && strings.Contains(s, "]")
+}
+
+// hasWord reports whether s has a letter: blocks of digits and
+// punctuation ("1 2 3 4", "___") are pagers and separators.
+func hasWord(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
 }
 
 // fingerprint hashes a block's words, case folded, so that markup and

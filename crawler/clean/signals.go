@@ -67,7 +67,7 @@ var contentRules = []contentRule{
 	{
 		reason: "content: comment prompt",
 		phrases: []string{"leave a comment", "join the conversation", "share your thoughts", "comment on this", "view comments",
-			"code of conduct", "comments are closed", "post a comment", "add a comment", "show comments", "read comments",
+			"code of conduct", "comments are closed", "tell us what you think", "what do you think?", "have your say", "post a comment", "add a comment", "show comments", "read comments",
 			"comments have been", "community guidelines", "start the conversation", "debate the big issues"},
 		need: 1, maxLen: 300,
 	},
@@ -98,7 +98,10 @@ var contentRules = []contentRule{
 			"continue reading", "story continues below", "content continues below", "skip advert", "paid content",
 			"promoted content", "partner content", "ad feedback", "close", "share", "tweet", "email", "print", "comments",
 			"loading", "loading...", "play", "replay", "watch", "listen", "menu", "search", "log in", "sign in", "register",
-			"subscribe", "more", "next", "previous", "back to top", "skip to content", "skip to main content", "open in app"},
+			"subscribe", "more", "next", "previous", "back to top", "skip to content", "skip to main content", "open in app",
+			"advert", "watch now", "what's this", "what’s this", "this slideshow requires javascript", "don't miss", "don’t miss",
+			"recommended", "related", "most read", "most popular", "read more", "see more", "show more", "load more", "view more",
+			"view gallery", "view comments", "enlarge image", "expand", "collapse", "copy link", "copied", "link copied"},
 		maxLen: 60,
 	},
 	{
@@ -111,7 +114,7 @@ var contentRules = []contentRule{
 		reason: "content: follow prompt",
 		phrases: []string{"follow us on", "follow us:", "like us on facebook", "download our app", "get the app",
 			"download the app", "turn on notifications", "follow @", "on google news", "preferred source", "whatsapp channel",
-			"telegram channel", "add us as a"},
+			"telegram channel", "add us as a", "join us on whatsapp", "sign up to our whatsapp", "follow us on whatsapp"},
 		need: 1, maxLen: 250,
 	},
 }
@@ -157,7 +160,49 @@ func contentSignal(text string) string {
 	if isBylineText(text) {
 		return "content: byline"
 	}
+	if hasCreditTail(low) {
+		return "content: photo credit"
+	}
+	if isGalleryCounter(low) {
+		return "content: gallery counter"
+	}
 	return ""
+}
+
+// creditWords open the parenthesised credit that ends a photo caption:
+// "Protesters in the square (Image: Getty)".
+var creditWords = []string{"image:", "images:", "photo:", "photos:", "picture:", "pictures:", "credit:", "ap photo",
+	"photo by", "pic:", "getty", "reuters/", "afp/", "epa", "shutterstock", "alamy", "pa wire", "ap/"}
+
+// hasCreditTail reports a caption: a block that ends with a
+// parenthesised photo credit.
+func hasCreditTail(low string) bool {
+	low = strings.TrimRight(low, " .")
+	if len(low) > 500 || !strings.HasSuffix(low, ")") {
+		return false
+	}
+	i := strings.LastIndexByte(low, '(')
+	if i < 0 {
+		return false
+	}
+	tail := strings.TrimSpace(low[i+1:])
+	for _, w := range creditWords {
+		if strings.HasPrefix(tail, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// isGalleryCounter reports "3 of 12" style slide counters.
+func isGalleryCounter(low string) bool {
+	f := strings.Fields(strings.Trim(low, " |/"))
+	if len(f) != 3 || f[1] != "of" {
+		return false
+	}
+	_, ok1 := allDigits(f[0])
+	_, ok2 := allDigits(f[2])
+	return ok1 && ok2
 }
 
 // bylinePrefixes start a byline or a time stamp line inside the body.
