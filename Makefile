@@ -1,0 +1,38 @@
+# wirewatch: build, run the demo, test, benchmark, lint.
+# `make run` and `make test` are the two commands a new user needs.
+
+GO        ?= go
+BIN       := bin/wirewatch
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS   := -X main.version=$(VERSION)
+DATA      ?= ./data
+# Benchmarks: how often each runs; medians are reported over the runs.
+BENCHCOUNT ?= 5
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@2025.1.1
+
+.PHONY: build run test test-unit bench eval lint clean
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/wirewatch
+
+## run: crawl the bundled demo site into $(DATA) and show a few searches.
+run: build
+	$(BIN) demo --data $(DATA)
+
+## test: the whole suite with the race detector (CI runs exactly this).
+test:
+	$(GO) test -race -timeout 25m ./...
+
+## bench: benchmarks with medians over BENCHCOUNT runs.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./... | tee bench.out
+	$(GO) run golang.org/x/perf/cmd/benchstat@latest bench.out
+
+lint:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+
+clean:
+	rm -rf bin bench.out
