@@ -365,8 +365,8 @@ func assignBoiler(blocks []*block, root *html.Node) {
 			if !st.done {
 				st.done = true
 				st.sig = layer1Signal(n, st.text)
-				rich := float64(st.prose) >= 0.3*float64(allProse) && st.prose >= 250
-				if rich && st.sig != "dom: comments" {
+				rich := float64(st.prose) >= 0.5*float64(allProse) && st.prose >= 250
+				if rich && st.sig != "dom: comments" && st.sig != "dom: footer" {
 					// Comments can outweigh the story; nothing else that
 					// holds this much prose is boilerplate.
 					st.sig = ""
