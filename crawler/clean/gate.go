@@ -4,9 +4,14 @@ import (
 	"strings"
 )
 
-// minArticleWords is the shortest body taken for an article. Shorter
-// pages are briefs at best; most are hubs, stubs or error pages.
-const minArticleWords = 60
+// minArticleWords is the shortest body taken for an article. News briefs
+// of twenty words exist, so the bar is low; the other rules catch hubs,
+// stubs and error pages by their own signs.
+const minArticleWords = 12
+
+// minPaywallWords is the least text a paywalled page must show to count as
+// a (cut) article rather than a stub.
+const minPaywallWords = 40
 
 // gate decides whether the cleaned page is an article and whether a
 // paywall cuts it.
@@ -36,17 +41,19 @@ func gate(res *Result, pm *pageMeta, all, kept []*block) {
 	}
 	ogType := strings.ToLower(pm.first("og:type"))
 	types := strings.ToLower(strings.Join(append(pm.ld.types, pm.ld.pageTypes...), " "))
+	articleMeta := pm.ld.found || ogType == "article" || strings.HasSuffix(ogType, ".article")
+	hubMeta := ogType == "website" || strings.Contains(types, "collectionpage") || strings.Contains(types, "itemlist") ||
+		strings.Contains(types, "searchresultspage")
 	switch {
+	case words == 0:
+		res.IsArticle, res.Reason = false, "empty page"
 	case words < 150 && isErrorTitle(titleLow):
 		res.IsArticle, res.Reason = false, "error page"
-	case wall && words < 120:
+	case wall && words < minPaywallWords:
 		res.IsArticle, res.Reason = false, "paywall stub"
 	case words < 150 && (strings.Contains(types, "gallery") || strings.Contains(ogType, "gallery")):
 		res.IsArticle, res.Reason = false, "gallery"
-	case words == 0:
-		res.IsArticle, res.Reason = false, "empty page"
-	case !pm.ld.found && words < 250 && total > 0 && float64(links) > 0.5*float64(total) &&
-		(ogType == "website" || strings.Contains(types, "collectionpage") || ogType == ""):
+	case !articleMeta && hubMeta && words < 250 && total > 0 && float64(links) > 0.5*float64(total):
 		res.IsArticle, res.Reason = false, "hub page"
 	case words < minArticleWords:
 		res.IsArticle, res.Reason = false, "too little text"

@@ -169,6 +169,13 @@ func ScoreBody(truth, pred string) BodyScore {
 // NormSpace collapses white space, for exact title and snippet matches.
 func NormSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
 
+// quoteFolder maps typographic quotes to ASCII ones: the corpus's
+// must_* snippets were typed with straight quotes where pages print curly
+// ones, and the snippet checks are about presence of the text, not glyphs.
+var quoteFolder = strings.NewReplacer("’", "'", "‘", "'", "“", `"`, "”", `"`, " ", " ")
+
+func foldSnippet(s string) string { return NormSpace(quoteFolder.Replace(s)) }
+
 // TitleMatch reports a whitespace-normalised exact match.
 func TitleMatch(truth, got string) bool { return NormSpace(truth) == NormSpace(got) }
 
@@ -259,10 +266,10 @@ func ScorePage(t Truth, o Output) PageScore {
 		f := AuthorF1(t.Authors, o.Authors)
 		ps.AuthorF1 = &f
 	}
-	body := NormSpace(o.Body)
+	body := foldSnippet(o.Body)
 	for _, s := range t.MustInclude {
 		ps.MustTotal++
-		if strings.Contains(body, NormSpace(s)) {
+		if strings.Contains(body, foldSnippet(s)) {
 			ps.Includes++
 		} else {
 			ps.Missing = append(ps.Missing, "include: "+s)
@@ -270,7 +277,7 @@ func ScorePage(t Truth, o Output) PageScore {
 	}
 	for _, s := range t.MustExclude {
 		ps.MustTotal++
-		if !strings.Contains(body, NormSpace(s)) {
+		if !strings.Contains(body, foldSnippet(s)) {
 			ps.Excludes++
 		} else {
 			ps.Missing = append(ps.Missing, "exclude: "+s)
