@@ -95,6 +95,9 @@ var (
 type Cleaner struct {
 	opts Options
 	log  *slog.Logger
+	// noContent turns layer 2 off, so that tests can show what layer 3
+	// does on its own.
+	noContent bool
 }
 
 // New returns a Cleaner with opts, defaults filled in.
@@ -175,7 +178,7 @@ func (c *Cleaner) Clean(ctx context.Context, p Page) (Result, error) {
 			}
 		}
 	}
-	filterLayers12(kept, append([]string{a.Title, pm.ld.headline, pm.first("og:title")}, pm.h1...))
+	filterLayers12(kept, append([]string{a.Title, pm.ld.headline, pm.first("og:title")}, pm.h1...), !c.noContent)
 	if c.opts.Stats != nil {
 		if err := c.layer3(ctx, a, kept, pm.ld.body); err != nil {
 			// The learned layer is an improvement, not a requirement: a
@@ -222,7 +225,7 @@ func looksLikeHTML(b []byte) bool {
 
 // filterLayers12 marks blocks of the chosen container that layers 1 and 2
 // remove.
-func filterLayers12(blocks []*block, titles []string) {
+func filterLayers12(blocks []*block, titles []string, content bool) {
 	tks := make(map[string]bool)
 	for _, t := range titles {
 		if k := titleKey(t); k != "" {
@@ -250,8 +253,56 @@ func filterLayers12(blocks []*block, titles []string) {
 		case looksLikeMarkup(b.text):
 			b.removed = "dom: markup as text"
 		default:
-			if r := contentSignal(b.text); r != "" {
-				b.removed = r
+			if content {
+				b.removed = contentSignal(b.text)
+			}
+		}
+	}
+	if content {
+		spreadToBox(blocks)
+	}
+}
+
+// boxedReasons are the layer-2 findings that usually come as a box of
+// several paragraphs, only some of which carry the telltale phrases
+// ("Your support helps us to tell the story" … "At such a critical moment,
+// we need reporters on the ground" … "Your support makes all the
+// difference").
+var boxedReasons = map[string]bool{
+	"content: reader-revenue appeal": true,
+	"content: subscription wall":     true,
+	"content: newsletter sign-up":    true,
+}
+
+// spreadToBox removes the rest of the box a boxed finding sits in: the
+// smallest element around the flagged block that holds more than it, if
+// that element is small and is not the article itself.
+func spreadToBox(blocks []*block) {
+	total := make(map[*html.Node]int)
+	all := 0
+	for _, b := range blocks {
+		all += len(b.text)
+		for n, d := b.elem, 0; n != nil && d < 200; n, d = n.Parent, d+1 {
+			total[n] += len(b.text)
+		}
+	}
+	for _, b := range blocks {
+		if !boxedReasons[b.removed] {
+			continue
+		}
+		var box *html.Node
+		for n, d := b.elem, 0; n != nil && d < 200; n, d = n.Parent, d+1 {
+			if total[n] > len(b.text) {
+				box = n
+				break
+			}
+		}
+		if box == nil || total[box] > 2000 || 2*total[box] > all {
+			continue
+		}
+		for _, o := range blocks {
+			if o.removed == "" && isAncestor(box, o.elem) {
+				o.removed = b.removed
 			}
 		}
 	}

@@ -1,0 +1,192 @@
+package clean
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// appealParas is a reader-revenue appeal in the style of The Independent's,
+// split into paragraphs as the site prints it: only the first and last
+// carry the telltale phrases.
+var appealParas = []string{
+	"Your support helps us to tell the story",
+	"From reproductive rights to climate change to Big Tech, our reporters are on the ground when the story is developing, parsing out the facts from the messaging.",
+	"At such a critical moment in history, we need reporters on the ground. Your donation allows us to keep sending journalists to speak to both sides of the story.",
+	"Unlike many other news outlets, we choose not to lock readers out of our reporting and analysis with paywalls. We believe this journalism should be available to everyone.",
+	"Your support makes all the difference.",
+}
+
+// independentPage builds an article page with obfuscated class names (as
+// CSS-in-JS sites print them) and the appeal boxed in the middle of the
+// body, where layer 1 cannot tell it from the story.
+func independentPage(i int, appeal []string) []byte {
+	var b strings.Builder
+	fmt.Fprintf(&b, `<!doctype html><html lang="en-GB"><head><title>Story %d | The Independent</title>
+<meta property="og:site_name" content="The Independent">
+<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle","headline":"Story number %d about the harbour","datePublished":"2024-11-22T08:49:59Z","author":{"@type":"Person","name":"Angus Thompson"}}</script>
+</head><body><div class="sc-a81kq2"><div class="sc-1x7b9q"><h1 class="sc-9fe2">Story number %d about the harbour</h1>`, i, i, i)
+	para := func(j int) string {
+		return fmt.Sprintf("Paragraph %d of story %d: the harbour authority said on Tuesday that the new quay, built over %d years, would open to ferries in spring after a long dispute with residents.", j, i, j+i)
+	}
+	b.WriteString(`<div class="sc-q1w2e3">`)
+	for j := 0; j < 3; j++ {
+		fmt.Fprintf(&b, `<p class="sc-77a">%s</p>`, para(j))
+	}
+	if len(appeal) > 0 {
+		b.WriteString(`<div class="sc-k3l4m5"><div class="sc-z9y8">`)
+		for k, a := range appeal {
+			if k == 0 {
+				fmt.Fprintf(&b, `<h3 class="sc-p0o9">%s</h3>`, a)
+				continue
+			}
+			fmt.Fprintf(&b, `<p class="sc-p0o8">%s</p>`, a)
+		}
+		b.WriteString(`<a class="sc-i8u7" href="/donate">Support now</a></div></div>`)
+	}
+	for j := 3; j < 6; j++ {
+		fmt.Fprintf(&b, `<p class="sc-77a">%s</p>`, para(j))
+	}
+	b.WriteString(`</div></div></div></body></html>`)
+	return []byte(b.String())
+}
+
+func assertNoAppeal(t *testing.T, res Result, appeal []string) {
+	t.Helper()
+	for _, a := range appeal {
+		if strings.Contains(res.Article.Body, a) {
+			t.Errorf("body still holds appeal text %q", a)
+		}
+	}
+	if !strings.Contains(res.Article.Body, "Paragraph 5 of story") || !strings.Contains(res.Article.Body, "Paragraph 0 of story") {
+		t.Errorf("story text lost:\n%s", res.Article.Body)
+	}
+}
+
+func cleanPage(t *testing.T, c *Cleaner, i int, html []byte) Result {
+	t.Helper()
+	res, err := c.Clean(context.Background(), Page{
+		URL:       fmt.Sprintf("https://www.independent.co.uk/news/world/story-%d.html", i),
+		HTML:      html,
+		FetchedAt: time.Date(2024, 11, 23, 0, 0, 0, 0, time.UTC),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func hasReason(res Result, prefix string) bool {
+	for _, r := range res.Article.Removed {
+		if strings.HasPrefix(r.Reason, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestAppealLayer2Alone(t *testing.T) {
+	c := New(Options{})
+	res := cleanPage(t, c, 1, independentPage(1, appealParas))
+	assertNoAppeal(t, res, appealParas)
+	if !hasReason(res, "content: reader-revenue appeal") {
+		t.Errorf("removed blocks do not name the appeal: %+v", res.Article.Removed)
+	}
+	if !res.IsArticle {
+		t.Errorf("not an article: %s", res.Reason)
+	}
+}
+
+func TestAppealLayer3Alone(t *testing.T) {
+	c := New(Options{Stats: NewMemoryStats()})
+	c.noContent = true
+	for i := 1; i <= 6; i++ {
+		res := cleanPage(t, c, i, independentPage(i, appealParas))
+		if i < 3 {
+			continue // too early for the site to have learned anything
+		}
+		assertNoAppeal(t, res, appealParas)
+		if !hasReason(res, "site: recurring block") {
+			t.Errorf("page %d: removed blocks do not name layer 3: %+v", i, res.Article.Removed)
+		}
+	}
+}
+
+func TestAppealBothLayers(t *testing.T) {
+	c := New(Options{Stats: NewMemoryStats()})
+	for i := 1; i <= 5; i++ {
+		res := cleanPage(t, c, i, independentPage(i, appealParas))
+		assertNoAppeal(t, res, appealParas)
+	}
+}
+
+// A standard sign-off recurs on every page of a site but is the article's
+// own text; layer 3 must keep it while still removing real chrome.
+func TestLayer3KeepsSignOff(t *testing.T) {
+	c := New(Options{Stats: NewMemoryStats()})
+	promo := "Keep the Harbour Gazette lights on: become a friend of the paper for the price of a coffee each month today."
+	signOff := "The Associated Press contributed to this report."
+	for i := 1; i <= 6; i++ {
+		page := strings.Replace(string(independentPage(i, nil)), `</div></div></div></body>`,
+			`<p class="sc-77a">`+promo+`</p><p class="sc-77a">`+signOff+`</p></div></div></div></body>`, 1)
+		page = strings.Replace(page, `<p class="sc-77a">Paragraph 3`, `<p class="sc-77a">`+promo+`</p><p class="sc-77a">Paragraph 3`, 1)
+		c.noContent = true
+		res := cleanPage(t, c, i, []byte(page))
+		if !strings.Contains(res.Article.Body, signOff) {
+			t.Errorf("page %d: sign-off removed", i)
+		}
+		if i >= 3 && strings.Contains(res.Article.Body, "Harbour Gazette lights") {
+			t.Errorf("page %d: recurring promotion kept", i)
+		}
+	}
+}
+
+func TestMemoryStatsRecrawl(t *testing.T) {
+	ctx := context.Background()
+	m := NewMemoryStats()
+	for _, id := range []string{"a", "b", "a", "a"} {
+		if _, _, err := m.Observe(ctx, "example.com", id, []uint64{1, 2}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	seen, pages, err := m.Observe(ctx, "example.com", "b", []uint64{1, 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pages != 2 || seen[0] != 2 || seen[1] != 1 {
+		t.Errorf("seen=%v pages=%d, want [2 1] and 2", seen, pages)
+	}
+	seen, pages, _ = m.Observe(ctx, "other.org", "a", []uint64{1})
+	if pages != 1 || seen[0] != 1 {
+		t.Errorf("sites not separate: seen=%v pages=%d", seen, pages)
+	}
+}
+
+func TestContentSignal(t *testing.T) {
+	tests := []struct {
+		text, want string
+	}{
+		{"Sign up for our free morning newsletter", "content: newsletter sign-up"},
+		{"We use cookies to improve your experience. By continuing you accept our cookie policy.", "content: consent notice"},
+		{"Subscribe to continue reading. Already a subscriber? Log in", "content: subscription wall"},
+		{"Read more: Ten things to know about the budget", "content: related list"},
+		{"By Jane Doe and John Roe", "content: byline"},
+		{"By the end of the year, prices had doubled across the region.", ""},
+		{"Updated 3 hours ago", "content: byline"},
+		{"Protesters gather in the square (Image: Getty)", "content: photo credit"},
+		{"Advertisement", "content: advertising"},
+		{"3 of 12", "content: gallery counter"},
+		{"Share this article", "content: share bar"},
+		{"Join the conversation", "content: comment prompt"},
+		{"Your support helps us to tell the story. Your support makes all the difference.", "content: reader-revenue appeal"},
+		{"The charity said donations had fallen by a third since the start of the year, forcing it to close two of its shelters.", ""},
+		{"Trending topics on social media shifted sharply after the vote, with many users questioning the count in the capital.", ""},
+	}
+	for _, tt := range tests {
+		if got := contentSignal(tt.text); got != tt.want {
+			t.Errorf("contentSignal(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
