@@ -18,6 +18,7 @@ import (
 	"gopkg.in/neurosnap/sentences.v1"
 	"gopkg.in/neurosnap/sentences.v1/english"
 
+	"github.com/wirewatch/wirewatch/extractor/figures"
 	"github.com/wirewatch/wirewatch/extractor/gazetteer"
 	"github.com/wirewatch/wirewatch/extractor/ner"
 	"github.com/wirewatch/wirewatch/pkg/article"
@@ -25,10 +26,9 @@ import (
 
 // Options configures an Extractor.
 type Options struct {
-	// Figures extracts the figures of a body; it is called by Tag with the
-	// body and the publication time. Nil leaves Article.Figures empty. It is
-	// a field rather than a hard dependency so that the entity stage can
-	// run and be tested without the figures stage.
+	// Figures extracts the figures of a body; Tag calls it with the body
+	// and the publication time. Nil means figures.Extract. It is a field so
+	// that callers and tests can swap or stub the figures stage.
 	Figures func(body string, published *time.Time) []article.Figure
 
 	// ProseOnly makes the extractor use prose's own entity tagger instead
@@ -69,6 +69,9 @@ func New(opts Options) (*Extractor, error) {
 	if err != nil {
 		return nil, fmt.Errorf("extractor: %w", err)
 	}
+	if opts.Figures == nil {
+		opts.Figures = figures.Extract
+	}
 	e := &Extractor{
 		prose:     prose.ModelFromData("wirewatch"),
 		punkt:     punkt,
@@ -90,6 +93,13 @@ func New(opts Options) (*Extractor, error) {
 // from a.Body, replacing whatever they held. Output depends only on the
 // article and the Extractor's models, so it is deterministic.
 func (e *Extractor) Tag(ctx context.Context, a *article.Article) error {
+	if !isEnglish(a.Language) {
+		// The models are English; tagging other languages yields noise
+		// (every capitalised word a name), so leave the lists empty.
+		a.Entities, a.People, a.Places, a.Organizations = []article.Entity{}, []string{}, []string{}, []string{}
+		a.Figures = []article.Figure{}
+		return nil
+	}
 	sents, err := e.analyse(a.Body, e.proseNER())
 	if err != nil {
 		return fmt.Errorf("extractor: article %s: %w", a.ID, err)
@@ -113,10 +123,8 @@ func (e *Extractor) Tag(ctx context.Context, a *article.Article) error {
 	}
 	a.People, a.Places, a.Organizations = distinct(a.Entities)
 	a.Figures = []article.Figure{}
-	if e.figures != nil {
-		if f := e.figures(a.Body, a.PublishedAt); f != nil {
-			a.Figures = f
-		}
+	if f := e.figures(a.Body, a.PublishedAt); f != nil {
+		a.Figures = f
 	}
 	return nil
 }
@@ -291,3 +299,13 @@ func distinct(ents []article.Entity) (people, places, orgs []string) {
 
 // proseNER reports whether prose's entity classifier must run.
 func (e *Extractor) proseNER() bool { return e.proseOnly }
+
+// isEnglish reports whether a BCP 47 language tag is English or unknown.
+func isEnglish(lang string) bool {
+	if lang == "" {
+		return true
+	}
+	primary, _, _ := strings.Cut(strings.ToLower(lang), "-")
+	primary, _, _ = strings.Cut(primary, "_")
+	return primary == "en" || primary == "eng"
+}

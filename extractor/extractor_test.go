@@ -179,3 +179,18 @@ func TestTagConcurrent(t *testing.T) {
 		t.Error(msg)
 	}
 }
+
+func TestIsEnglish(t *testing.T) {
+	tests := []struct {
+		lang string
+		want bool
+	}{
+		{"", true}, {"en", true}, {"en-GB", true}, {"EN_us", true}, {"eng", true},
+		{"de", false}, {"pt-BR", false}, {"id", false},
+	}
+	for _, tc := range tests {
+		if got := isEnglish(tc.lang); got != tc.want {
+			t.Errorf("isEnglish(%q) = %v, want %v", tc.lang, got, tc.want)
+		}
+	}
+}

@@ -22,7 +22,7 @@ var roleWords = map[string]bool{
 	"mr.": true, "mrs.": true, "ms.": true, "dr.": true, "sen.": true, "rep.": true, "gov.": true,
 	"judge": true, "pope": true, "coach": true, "captain": true, "dictator": true, "strongman": true,
 	"warlord": true, "marshal": true, "field-marshal": true, "colonel": true, "col.": true,
-	"lt.": true, "sgt.": true, "mayor": true, "governor": true, "senator": true, "lawmaker": true,
+	"lt.": true, "sgt.": true, "cmdr.": true, "adm.": true, "admiral": true, "mayor": true, "governor": true, "senator": true, "lawmaker": true,
 	"counterpart": true, "chairman": true, "chairwoman": true, "ceo": true, "archbishop": true,
 	"cardinal": true, "rabbi": true, "imam": true, "ayatollah": true, "emir": true, "sultan": true,
 }
@@ -205,9 +205,14 @@ func (e *Extractor) resolve(body string, sents [][]token, ms []mention) []articl
 	}
 	// Untagged later mentions of a name already found ("Lavrov said"), and
 	// surnames of people found in full.
+	// Only names we are sure of spread: gazetteer names and surnames of
+	// people named in full. A single capitalised word the model tagged
+	// once ("Regime" opening a sentence) must not multiply.
 	known := map[string]string{} // surface → type
 	for _, en := range ents {
-		known[en.text] = en.typ
+		if en.canonical != "" {
+			known[en.text] = en.typ
+		}
 		if en.typ == "PER" {
 			if f := strings.Fields(en.text); len(f) > 1 {
 				if _, ok := known[f[len(f)-1]]; !ok {

@@ -25,6 +25,9 @@ const (
 	Place
 	Organization
 	Person
+	// GivenName marks a common first name; Match reports it for single
+	// tokens as a model feature, Lookup never returns it.
+	GivenName
 )
 
 // String returns a short upper-case name used in model features.
@@ -40,6 +43,8 @@ func (k Kind) String() string {
 		return "ORG"
 	case Person:
 		return "PERSON"
+	case GivenName:
+		return "GIVEN"
 	}
 	return "NONE"
 }
@@ -71,6 +76,7 @@ type Gazetteer struct {
 	folded  map[string]Entry    // lower-cased surface form
 	phrases map[string][]phrase // by lower-cased first token, longest first
 	country map[string]string   // ISO code to canonical country name
+	given   map[string]bool     // lower-cased given names
 }
 
 var (
@@ -82,6 +88,8 @@ var (
 	organizationsTSV string
 	//go:embed people.tsv
 	peopleTSV string
+	//go:embed given_names.txt
+	givenNames string
 )
 
 // Load parses the embedded lists. Earlier lists win when a name is in two:
@@ -93,6 +101,15 @@ func Load() (*Gazetteer, error) {
 		folded:  map[string]Entry{},
 		phrases: map[string][]phrase{},
 		country: map[string]string{},
+		given:   map[string]bool{},
+	}
+	for _, line := range strings.Split(givenNames, "\n") {
+		if strings.HasPrefix(line, "#") {
+			continue
+		}
+		for _, n := range strings.Fields(line) {
+			g.given[strings.ToLower(n)] = true
+		}
 	}
 	var capitals [][2]string
 	err := eachRow("countries.tsv", countriesTSV, 5, func(f []string) {
@@ -256,6 +273,9 @@ func (g *Gazetteer) Match(tokens, lower []string) []Match {
 			}
 		}
 		if !found {
+			if g.given[lower[i]] {
+				out = append(out, Match{Start: i, End: i + 1, Entry: Entry{Canonical: tokens[i], Kind: GivenName}})
+			}
 			i++
 		}
 	}
