@@ -138,9 +138,15 @@ func (c *Cleaner) Clean(ctx context.Context, p Page) (Result, error) {
 	if err := ctx.Err(); err != nil {
 		return Result{}, fmt.Errorf("clean %s: %w", p.URL, err)
 	}
-	doc, err := html.Parse(bytes.NewReader(bytes.ToValidUTF8(p.HTML, []byte("\uFFFD"))))
+	src := bytes.ToValidUTF8(p.HTML, []byte("\uFFFD"))
+	doc, err := html.Parse(bytes.NewReader(src))
 	if err != nil {
-		return Result{}, fmt.Errorf("clean %s: parse: %w", p.URL, err)
+		// The parser refuses absurdly deep documents; keep their text by
+		// dropping the tags nested beyond a sane depth, and try again.
+		doc, err = html.Parse(bytes.NewReader(flattenDeep(src, 200)))
+		if err != nil {
+			return Result{}, fmt.Errorf("clean %s: parse: %w", p.URL, err)
+		}
 	}
 	pm := gatherMeta(doc)
 	md := pm.resolve(p.URL, p)
@@ -203,6 +209,50 @@ func (c *Cleaner) Clean(ctx context.Context, p Page) (Result, error) {
 	gate(&res, pm, blocks, kept)
 	c.log.DebugContext(ctx, "clean: page cleaned", "url", p.URL, "words", a.WordCount, "removed", len(a.Removed), "article", res.IsArticle, "reason", res.Reason)
 	return res, nil
+}
+
+// flattenDeep rewrites a document so that no element is nested more
+// than limit deep, by dropping the start and end tags of elements below
+// that depth and keeping their text.
+func flattenDeep(src []byte, limit int) []byte {
+	z := html.NewTokenizer(bytes.NewReader(src))
+	var out bytes.Buffer
+	out.Grow(len(src))
+	depth, dropped := 0, 0
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			return out.Bytes()
+		case html.StartTagToken:
+			name, _ := z.TagName()
+			if voidElement(string(name)) {
+				break
+			}
+			if depth >= limit {
+				dropped++
+				continue
+			}
+			depth++
+		case html.EndTagToken:
+			if dropped > 0 {
+				dropped--
+				continue
+			}
+			if depth > 0 {
+				depth--
+			}
+		}
+		out.Write(z.Raw())
+	}
+}
+
+func voidElement(name string) bool {
+	switch name {
+	case "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr":
+		return true
+	}
+	return false
 }
 
 // looksLikeHTML rejects input that is empty, binary or plain text.

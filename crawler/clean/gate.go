@@ -44,7 +44,10 @@ func gate(res *Result, pm *pageMeta, all, kept []*block) {
 	articleMeta := pm.ld.found || ogType == "article" || strings.HasSuffix(ogType, ".article")
 	hubMeta := ogType == "website" || strings.Contains(types, "collectionpage") || strings.Contains(types, "itemlist") ||
 		strings.Contains(types, "searchresultspage")
+	linky := total > 0 && float64(links) > 0.5*float64(total)
 	switch {
+	case !articleMeta && words < 250 && linky && (hubMeta || words == 0 && total > 1000):
+		res.IsArticle, res.Reason = false, "hub page"
 	case words == 0:
 		res.IsArticle, res.Reason = false, "empty page"
 	case words < 150 && isErrorTitle(titleLow):
@@ -53,8 +56,6 @@ func gate(res *Result, pm *pageMeta, all, kept []*block) {
 		res.IsArticle, res.Reason = false, "paywall stub"
 	case words < 150 && (strings.Contains(types, "gallery") || strings.Contains(ogType, "gallery")):
 		res.IsArticle, res.Reason = false, "gallery"
-	case !articleMeta && hubMeta && words < 250 && total > 0 && float64(links) > 0.5*float64(total):
-		res.IsArticle, res.Reason = false, "hub page"
 	case words < minArticleWords:
 		res.IsArticle, res.Reason = false, "too little text"
 	}
