@@ -43,6 +43,9 @@ func searchCmd(e env) *ffcli.Command {
 			"e.g. person:\"Sergey Lavrov\". Repeating a filter matches any of its values.",
 		FlagSet: fs, Options: parseOptions(),
 		Exec: func(ctx context.Context, args []string) error {
+			if _, err := c.logger(e.stderr); err != nil {
+				return err
+			}
 			q, err := query.Parse(strings.Join(args, " "))
 			if err != nil {
 				return err
@@ -106,6 +109,9 @@ func exportCmd(e env) *ffcli.Command {
 			"the last complete line of FILE tells where to start, and a torn last line is replaced.",
 		FlagSet: fs, Options: parseOptions(),
 		Exec: func(ctx context.Context, args []string) error {
+			if _, err := c.logger(e.stderr); err != nil {
+				return err
+			}
 			if *format != "jsonl" {
 				return fmt.Errorf("--format %q: only jsonl is supported so far", *format)
 			}

@@ -171,8 +171,14 @@ func runPipeline(ctx context.Context, e env, f *crawlFlags, after func(context.C
 	defer stopCrawl()
 	runCtx, abort := context.WithCancel(context.Background())
 	defer abort()
+	finished := make(chan struct{})
+	defer close(finished)
 	go func() {
-		<-ctx.Done()
+		select {
+		case <-ctx.Done():
+		case <-finished:
+			return
+		}
 		stopCrawl()
 		log.Warn("stopping: finishing articles in flight (interrupt again to abort)")
 		again := make(chan os.Signal, 1)
@@ -180,7 +186,7 @@ func runPipeline(ctx context.Context, e env, f *crawlFlags, after func(context.C
 		select {
 		case <-again:
 			abort()
-		case <-runCtx.Done():
+		case <-finished:
 		}
 	}()
 	rep := newReporter(e.stderr, p, log, live)
