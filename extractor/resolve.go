@@ -23,8 +23,17 @@ var roleWords = map[string]bool{
 	"judge": true, "pope": true, "coach": true, "captain": true, "dictator": true, "strongman": true,
 	"warlord": true, "marshal": true, "field-marshal": true, "colonel": true, "col.": true,
 	"lt.": true, "sgt.": true, "cmdr.": true, "adm.": true, "admiral": true, "mayor": true, "governor": true, "senator": true, "lawmaker": true,
-	"counterpart": true, "chairman": true, "chairwoman": true, "ceo": true, "archbishop": true,
+	"counterpart": true, "secretary-general": true, "premier-designate": true, "president-elect": true, "chairman": true, "chairwoman": true, "ceo": true, "archbishop": true,
 	"cardinal": true, "rabbi": true, "imam": true, "ayatollah": true, "emir": true, "sultan": true,
+}
+
+// titleWords qualify a role in a title ("Chief Executive", "Deputy Prime
+// Minister") and are never the start of the name that follows.
+var titleWords = map[string]bool{
+	"executive": true, "officer": true, "operating": true, "financial": true, "foreign": true,
+	"defense": true, "defence": true, "interior": true, "prime": true, "deputy": true, "vice": true,
+	"state": true, "special": true, "acting": true, "former": true, "crown": true, "supreme": true,
+	"attorney": true, "finance": true, "economy": true, "trade": true, "health": true, "justice": true,
 }
 
 // agencyCredits are news agencies whose names appear in parentheses in
@@ -62,8 +71,15 @@ func (e *Extractor) sentenceMentions(toks []token, tags []string) []mention {
 			}
 		}
 		// An untagged capitalised name after a role is a person.
+		// Title words continue the role ("Chief Executive Tim Cook"); the
+		// name starts after the last of them.
 		j := i + 1
 		for j < len(toks) && j-i <= 4 && isNameWord(toks[j].text) && tags[j] == "O" {
+			low := strings.ToLower(toks[j].text)
+			if roleWords[low] || titleWords[low] {
+				j = i + 1
+				break
+			}
 			if _, ok := e.gaz.Lookup(toks[j].text); ok {
 				break
 			}
