@@ -60,23 +60,23 @@ func TestMetadataSources(t *testing.T) {
 			title: "Bridge to close", authors: []string{"Ann Smith"}, published: "2024-05-02T00:00:00Z", lang: "en",
 		},
 		{
-			name: "dom fallbacks: h1, time, byline",
-			html: page(`<title>Bridge to close - Gazette</title>`, `<h1>Bridge to close</h1><div class="byline">By Ann Smith</div><time datetime="2024-05-02T08:00:00-04:00">May 2</time>`),
+			name:  "dom fallbacks: h1, time, byline",
+			html:  page(`<title>Bridge to close - Gazette</title>`, `<h1>Bridge to close</h1><div class="byline">By Ann Smith</div><time datetime="2024-05-02T08:00:00-04:00">May 2</time>`),
 			title: "Bridge to close", authors: []string{"Ann Smith"}, published: "2024-05-02T08:00:00-04:00", lang: "en",
 		},
 		{
-			name: "organisation author only when no person",
-			html: page(`<script type="application/ld+json">{"@type":"NewsArticle","headline":"Bridge","author":{"@type":"Organization","name":"Reuters"}}</script>`, ``),
+			name:  "organisation author only when no person",
+			html:  page(`<script type="application/ld+json">{"@type":"NewsArticle","headline":"Bridge","author":{"@type":"Organization","name":"Reuters"}}</script>`, ``),
 			title: "Bridge", authors: []string{"Reuters"}, lang: "en",
 		},
 		{
-			name: "staff byline dropped when a person is named",
-			html: page(`<meta name="author" content="Gazette Staff"><script type="application/ld+json">{"@type":"NewsArticle","headline":"Bridge","author":[{"@type":"Person","name":"Ann Smith"},{"@type":"Organization","name":"Gazette"}]}</script>`, ``),
+			name:  "staff byline dropped when a person is named",
+			html:  page(`<meta name="author" content="Gazette Staff"><script type="application/ld+json">{"@type":"NewsArticle","headline":"Bridge","author":[{"@type":"Person","name":"Ann Smith"},{"@type":"Organization","name":"Gazette"}]}</script>`, ``),
 			title: "Bridge", authors: []string{"Ann Smith"}, lang: "en",
 		},
 		{
-			name: "broken json-ld with raw newline still read",
-			html: page("<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\",\"headline\":\"Bridge\nto close\",\"datePublished\":\"2024-05-02 10:00:00\"}</script>", ``),
+			name:  "broken json-ld with raw newline still read",
+			html:  page("<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\",\"headline\":\"Bridge\nto close\",\"datePublished\":\"2024-05-02 10:00:00\"}</script>", ``),
 			title: "Bridge to close", published: "2024-05-02T10:00:00Z", lang: "en",
 		},
 	}

@@ -1,0 +1,190 @@
+// Command wweval-clean measures the article cleaner of
+// github.com/wirewatch/wirewatch/crawler/clean against go-trafilatura and
+// go-readability on the development corpus (testdata/corpus), in one run
+// and on the same pages: body precision, recall and F1 as the corpus README
+// defines them, accuracy, title, date and author agreement, and speed in
+// pages per second on one core (median of several repetitions).
+//
+// It is a separate module so that the two competitors stay
+// benchmark-only dependencies and never enter the wirewatch build.
+//
+// Usage, from the repository root:
+//
+//	(cd cmd/wweval-clean && go run . -corpus ../../testdata/corpus -reps 5)
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	trafilatura "github.com/markusmobius/go-trafilatura"
+	readability "github.com/go-shiori/go-readability"
+
+	"github.com/wirewatch/wirewatch/crawler/clean"
+	"github.com/wirewatch/wirewatch/crawler/clean/cleaneval"
+)
+
+// extractor runs one library on one page.
+type extractor struct {
+	name string
+	run  func(p cleaneval.Page) (cleaneval.Output, error)
+}
+
+func main() {
+	corpus := flag.String("corpus", "../../testdata/corpus", "corpus directory (truth.jsonl and pages/)")
+	reps := flag.Int("reps", 5, "timing repetitions per extractor; the median is reported")
+	only := flag.String("only", "", "comma-separated extractors to run (wirewatch, go-trafilatura, go-readability); default all")
+	worst := flag.Int("worst", 0, "also list this many worst pages by body F1 per extractor")
+	flag.Parse()
+	if err := run(*corpus, *reps, *only, *worst); err != nil {
+		fmt.Fprintln(os.Stderr, "wweval-clean:", err)
+		os.Exit(1)
+	}
+}
+
+func run(corpus string, reps int, only string, worst int) error {
+	if reps < 1 {
+		return errors.New("-reps must be at least 1")
+	}
+	// Speed is measured on one core, as the benchmark convention asks;
+	// quality does not depend on it.
+	runtime.GOMAXPROCS(1)
+	pages, err := cleaneval.Load(corpus)
+	if err != nil {
+		return err
+	}
+	fetched := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	cleaner := clean.New(clean.Options{Logger: slog.New(slog.DiscardHandler)})
+	all := []extractor{
+		{"wirewatch", func(p cleaneval.Page) (cleaneval.Output, error) {
+			res, err := cleaner.Clean(context.Background(), clean.Page{URL: p.URL, HTML: p.HTML, FetchedAt: fetched})
+			if err != nil {
+				return cleaneval.Output{}, err
+			}
+			a := res.Article
+			return cleaneval.Output{Body: a.Body, Title: a.Title, Authors: a.Authors, Published: a.PublishedAt}, nil
+		}},
+		{"go-trafilatura", func(p cleaneval.Page) (cleaneval.Output, error) {
+			u, _ := url.Parse(p.URL)
+			r, err := trafilatura.Extract(bytes.NewReader(p.HTML), trafilatura.Options{
+				OriginalURL: u, EnableFallback: true, ExcludeComments: true,
+			})
+			if err != nil {
+				return cleaneval.Output{}, err
+			}
+			o := cleaneval.Output{Body: r.ContentText, Title: r.Metadata.Title, Authors: splitAuthors(r.Metadata.Author)}
+			if !r.Metadata.Date.IsZero() {
+				d := r.Metadata.Date
+				o.Published = &d
+			}
+			return o, nil
+		}},
+		{"go-readability", func(p cleaneval.Page) (cleaneval.Output, error) {
+			u, _ := url.Parse(p.URL)
+			a, err := readability.FromReader(bytes.NewReader(p.HTML), u)
+			if err != nil {
+				return cleaneval.Output{}, err
+			}
+			return cleaneval.Output{Body: a.TextContent, Title: a.Title, Authors: splitAuthors(a.Byline), Published: a.PublishedTime}, nil
+		}},
+	}
+	var chosen []extractor
+	for _, e := range all {
+		if only == "" || slices.Contains(strings.Split(only, ","), e.name) {
+			chosen = append(chosen, e)
+		}
+	}
+	if len(chosen) == 0 {
+		return fmt.Errorf("no extractor matches -only %q", only)
+	}
+
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "extractor\tP\tR\tF1\taccuracy\ttitle\tdate\tauthors\tmust_*\terrors\tpages/s\t\n")
+	type row struct {
+		name   string
+		scores []cleaneval.PageScore
+	}
+	var rows []row
+	for _, e := range chosen {
+		var scores []cleaneval.PageScore
+		errs := 0
+		for _, p := range pages {
+			o, err := e.run(p)
+			if err != nil {
+				errs++
+			}
+			scores = append(scores, cleaneval.ScorePage(p.Truth, o))
+		}
+		s := cleaneval.Summarize(scores)
+		rate := medianRate(pages, e, reps)
+		fmt.Fprintf(tw, "%s\t%.4f\t%.4f\t%.4f\t%.3f\t%.3f\t%.3f\t%.3f\t%d/%d\t%d\t%.1f\t\n",
+			e.name, s.P, s.R, s.F1, s.Accuracy, s.Title, s.Date, s.Authors, s.MustPass, s.MustTotal, errs, rate)
+		rows = append(rows, row{e.name, scores})
+	}
+	tw.Flush()
+	fmt.Printf("\n%d pages. P, R: means over pages of 4-token-shingle precision and recall; F1 from the two means.\n", len(pages))
+	fmt.Printf("accuracy: share of pages with page F1 >= %.1f. title: exact match (white space normalised); date: published day;\n", cleaneval.AccuracyF1)
+	fmt.Printf("authors: mean author-set F1 (case folded). pages/s: GOMAXPROCS=1, median of %d full passes.\n", reps)
+	if worst > 0 {
+		for _, r := range rows {
+			sort.Slice(r.scores, func(i, j int) bool { return pageF1(r.scores[i]) < pageF1(r.scores[j]) })
+			fmt.Printf("\nworst pages, %s:\n", r.name)
+			for _, ps := range r.scores[:min(worst, len(r.scores))] {
+				fmt.Printf("  %-45s F1=%.3f\n", ps.ID, pageF1(ps))
+			}
+		}
+	}
+	return nil
+}
+
+// medianRate times reps full passes over the corpus and returns the
+// median pages per second.
+func medianRate(pages []cleaneval.Page, e extractor, reps int) float64 {
+	rates := make([]float64, 0, reps)
+	for range reps {
+		runtime.GC()
+		start := time.Now()
+		for _, p := range pages {
+			_, _ = e.run(p)
+		}
+		rates = append(rates, float64(len(pages))/time.Since(start).Seconds())
+	}
+	sort.Float64s(rates)
+	return rates[len(rates)/2]
+}
+
+func pageF1(ps cleaneval.PageScore) float64 {
+	if ps.Body == nil {
+		return 1
+	}
+	return ps.Body.F1()
+}
+
+// splitAuthors splits the single author string the competitors return
+// ("A; B", "By A and B") into names.
+func splitAuthors(s string) []string {
+	s = strings.TrimSpace(s)
+	if low := strings.ToLower(s); strings.HasPrefix(low, "by ") {
+		s = s[3:]
+	}
+	s = strings.NewReplacer(";", ",", " and ", ",", " & ", ",").Replace(s)
+	var out []string
+	for _, a := range strings.Split(s, ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			out = append(out, a)
+		}
+	}
+	return out
+}
