@@ -105,7 +105,7 @@ func TestSearchFilters(t *testing.T) {
 	}{
 		{`person:Lavrov`, []string{docs[0].ID}},
 		{`person:"sergey lavrov"`, []string{docs[0].ID}},
-		{`person:Serg`, nil}, // whole words only
+		{`person:Serg`, nil},                              // whole words only
 		{`place:Libya`, []string{docs[1].ID, docs[0].ID}}, // newest first
 		{`place:Libya org:NATO`, []string{docs[1].ID}},
 		{`"foreign fighters" site:apnews.com`, []string{docs[0].ID}},
