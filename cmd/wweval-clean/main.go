@@ -29,8 +29,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	trafilatura "github.com/markusmobius/go-trafilatura"
 	readability "github.com/go-shiori/go-readability"
+	trafilatura "github.com/markusmobius/go-trafilatura"
 
 	"github.com/wirewatch/wirewatch/crawler/clean"
 	"github.com/wirewatch/wirewatch/crawler/clean/cleaneval"

@@ -116,3 +116,28 @@ func f1Of(ps cleaneval.PageScore) float64 {
 	}
 	return ps.Body.F1()
 }
+
+// BenchmarkClean cleans the whole corpus per iteration and reports pages
+// per second; run it with -cpu 1 for the one-core figure.
+func BenchmarkClean(b *testing.B) {
+	pages, err := cleaneval.Load(corpusDir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := clean.New(clean.Options{})
+	ctx := context.Background()
+	var bytes int64
+	for _, p := range pages {
+		bytes += int64(len(p.HTML))
+	}
+	b.SetBytes(bytes)
+	b.ResetTimer()
+	for b.Loop() {
+		for _, p := range pages {
+			if _, err := c.Clean(ctx, clean.Page{URL: p.URL, HTML: p.HTML}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(len(pages)*b.N)/b.Elapsed().Seconds(), "pages/s")
+}
