@@ -466,14 +466,15 @@ func cleanNames(names []string, site string, allowOrg bool) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, n := range names {
-		n = strings.Trim(normSpace(n), " .,:;-–—")
-		if n == "" || len(n) > 80 || strings.Contains(n, "http") || strings.Contains(n, "@") || wordCount(n) > 6 {
+		n = trimTrailingCaps(strings.Trim(normSpace(n), " .,:;-–—"))
+		if !plausibleName(n) {
 			continue
 		}
 		if !allowOrg && isOrgName(n, site) {
 			continue
 		}
-		k := strings.ToLower(n)
+		// "Sophie Foster" and the slug "sophie-foster" are one author.
+		k := titleKey(n)
 		if seen[k] {
 			continue
 		}
@@ -481,6 +482,32 @@ func cleanNames(names []string, site string, allowOrg bool) []string {
 		out = append(out, n)
 	}
 	return out
+}
+
+// plausibleName rejects values that are not names: URLs, e-mail
+// addresses, dates, photo credits, slugs and sentences.
+func plausibleName(n string) bool {
+	if n == "" || len(n) > 80 || wordCount(n) > 6 || strings.ContainsAny(n, "0123456789@()[]:/|") || strings.Contains(n, "http") {
+		return false
+	}
+	if !strings.Contains(n, " ") && strings.Contains(n, "-") && strings.ToLower(n) == n {
+		return false // a slug
+	}
+	return true
+}
+
+// trimTrailingCaps drops an outlet printed in capitals after a name
+// ("Brian Truitt USA TODAY"), keeping names printed wholly in capitals.
+func trimTrailingCaps(n string) string {
+	f := strings.Fields(n)
+	i := len(f)
+	for i > 0 && len([]rune(f[i-1])) > 1 && strings.ToUpper(f[i-1]) == f[i-1] && strings.ToLower(f[i-1]) != f[i-1] {
+		i--
+	}
+	if i == len(f) || i < 2 {
+		return n
+	}
+	return strings.Join(f[:i], " ")
 }
 
 func isOrgName(n, site string) bool {
