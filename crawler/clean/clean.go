@@ -310,7 +310,55 @@ func filterLayers12(blocks []*block, titles []string, content bool) {
 	}
 	if content {
 		spreadToBox(blocks)
+		cutRelatedSections(blocks)
 	}
+}
+
+// cutRelatedSections removes the section a "related stories" heading
+// opens: the blocks after the heading inside the smallest element around
+// it, when that element holds none of the story told before the heading.
+// Teasers there often read like prose, so they are not caught one by one.
+func cutRelatedSections(blocks []*block) {
+	for i, b := range blocks {
+		if b.kind != kindHeading || b.removed != "content: related list" {
+			continue
+		}
+		var sec *html.Node
+		for n, d := b.elem.Parent, 0; n != nil && d < 200; n, d = n.Parent, d+1 {
+			if textLenUnder(blocks, n) > len(b.text) {
+				sec = n
+				break
+			}
+		}
+		if sec == nil {
+			continue
+		}
+		story := false
+		for _, o := range blocks[:i] {
+			if o.removed == "" && goodBlock(o) && isAncestor(sec, o.elem) {
+				story = true
+				break
+			}
+		}
+		if story {
+			continue
+		}
+		for _, o := range blocks[i+1:] {
+			if o.removed == "" && isAncestor(sec, o.elem) {
+				o.removed = b.removed
+			}
+		}
+	}
+}
+
+func textLenUnder(blocks []*block, n *html.Node) int {
+	total := 0
+	for _, b := range blocks {
+		if isAncestor(n, b.elem) {
+			total += len(b.text)
+		}
+	}
+	return total
 }
 
 // boxedReasons are the layer-2 findings that usually come as a box of

@@ -79,7 +79,11 @@ var contentRules = []contentRule{
 			"what to read next", "editor's picks", "editors' picks"},
 		shortPrefixes: []string{"read more", "read next", "most popular", "most read", "more from", "more on this",
 			"popular videos", "top stories", "trending", "more stories", "latest stories", "more in ", "catch up on",
-			"explore more", "more coverage", "more about", "further reading", "related"},
+			"explore more", "more coverage", "more about", "further reading", "related", "recommended", "sponsored stories",
+			"around the web", "from our partners", "você pode gostar", "leia também", "veja também", "lea también",
+			"te puede interesar", "vous aimerez aussi", "à lire aussi", "lire aussi", "das könnte sie auch interessieren",
+			"mehr zum thema", "auch interessant", "potrebbe interessarti", "leggi anche", "читайте также", "похожие статьи",
+			"самые популярные", "популярное"},
 		maxLen: 250,
 	},
 	{
