@@ -484,8 +484,14 @@ func (c *Cleaner) layer3(ctx context.Context, a *article.Article, blocks []*bloc
 		ldKey = titleKey(ldBody)
 	}
 	last := lastKept(blocks)
+	recurring := make(map[*block]bool)
 	for i, b := range obs {
-		if seen[i] < c.opts.MinSeen || float64(seen[i]) < c.opts.MinShare*float64(pages) {
+		if seen[i] >= c.opts.MinSeen && float64(seen[i]) >= c.opts.MinShare*float64(pages) {
+			recurring[b] = true
+		}
+	}
+	for i, b := range obs {
+		if !recurring[b] {
 			continue
 		}
 		if ldKey != "" && len(b.text) >= 40 && strings.Contains(ldKey, titleKey(b.text)) {
@@ -494,9 +500,30 @@ func (c *Cleaner) layer3(ctx context.Context, a *article.Article, blocks []*bloc
 		if b == last && isSignOff(b.text) {
 			continue
 		}
+		// A long paragraph set among this page's own prose, and not on most
+		// of the site's pages, is a background paragraph reused by
+		// follow-up stories; chrome comes short, boxed, or everywhere.
+		if len(b.text) >= 200 && float64(seen[i]) < 0.5*float64(pages) && amongOwnProse(b, obs, recurring) {
+			continue
+		}
 		b.removed = "site: recurring block"
 	}
 	return nil
+}
+
+// amongOwnProse reports whether the element around b also holds prose of
+// this page that the site does not repeat.
+func amongOwnProse(b *block, obs []*block, recurring map[*block]bool) bool {
+	if b.elem == nil || b.elem.Parent == nil {
+		return false
+	}
+	parent := b.elem.Parent
+	for _, o := range obs {
+		if o != b && !recurring[o] && o.elem != nil && o.elem.Parent == parent && goodBlock(o) {
+			return true
+		}
+	}
+	return false
 }
 
 func lastKept(blocks []*block) *block {

@@ -414,6 +414,7 @@ func endsSentence(s string) bool {
 // own. A story split by an advert or a "read more" box into two siblings
 // is kept whole, without the box between them (its blocks are filtered).
 func pickContainer(blocks []*block) []*html.Node {
+	const boilerWeight = 0.5
 	score := make(map[*html.Node]float64)
 	for _, b := range blocks {
 		var w float64
@@ -423,7 +424,7 @@ func pickContainer(blocks []*block) []*html.Node {
 		case b.kind == kindHeading && b.boiler == "":
 			w = 0
 		case b.boiler != "":
-			w = -float64(len(b.text))
+			w = -boilerWeight * float64(len(b.text))
 		default:
 			// Link text is what navigation is made of; short plain text
 			// (table cells, list items, labels) is only weakly suspect.

@@ -190,3 +190,20 @@ func TestContentSignal(t *testing.T) {
 		}
 	}
 }
+
+// Follow-up stories reuse background paragraphs; on a site with many
+// pages such a paragraph is article text, not chrome.
+func TestLayer3KeepsReusedBackground(t *testing.T) {
+	c := New(Options{Stats: NewMemoryStats()})
+	background := "The quay was first proposed in 2009, when the harbour authority said ferry traffic would double within a decade; residents' groups have fought it in court ever since, arguing that the dredging would damage the estuary's oyster beds."
+	for i := 1; i <= 20; i++ {
+		page := string(independentPage(i, nil))
+		if i%5 == 0 {
+			page = strings.Replace(page, `<p class="sc-77a">Paragraph 3`, `<p class="sc-77a">`+background+`</p><p class="sc-77a">Paragraph 3`, 1)
+		}
+		res := cleanPage(t, c, i, []byte(page))
+		if i%5 == 0 && !strings.Contains(res.Article.Body, background) {
+			t.Errorf("page %d: reused background paragraph removed", i)
+		}
+	}
+}
