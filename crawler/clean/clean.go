@@ -203,6 +203,25 @@ func (c *Cleaner) Clean(ctx context.Context, p Page) (Result, error) {
 		paras = append(paras, b.text)
 	}
 	a.Body = strings.Join(paras, "\n\n")
+	// Substantial text outside the article container goes on record too,
+	// after the removals inside it, which matter more to an audit.
+	inside := make(map[*block]bool, len(kept))
+	for _, b := range kept {
+		inside[b] = true
+	}
+	for _, b := range blocks {
+		if len(a.Removed) >= maxRemoved {
+			break
+		}
+		if inside[b] || len(b.text) < 80 {
+			continue
+		}
+		reason := b.boiler
+		if reason == "" {
+			reason = "dom: outside main content"
+		}
+		a.Removed = append(a.Removed, article.Removed{Text: truncate(b.text, 300), Reason: reason})
+	}
 	a.Normalize()
 
 	res := Result{Article: a, IsArticle: true}
