@@ -175,10 +175,13 @@ func (c *Cleaner) Clean(ctx context.Context, p Page) (Result, error) {
 	assignBoiler(blocks, body)
 
 	var kept []*block
-	conts := pickContainer(blocks)
+	conts := make(map[*html.Node]bool)
+	for _, n := range pickContainer(blocks) {
+		conts[n] = true
+	}
 	for _, b := range blocks {
-		for _, cont := range conts {
-			if isAncestor(cont, b.elem) {
+		for n, d := b.elem, 0; n != nil && d < 200; n, d = n.Parent, d+1 {
+			if conts[n] {
 				kept = append(kept, b)
 				break
 			}
@@ -338,9 +341,13 @@ func filterLayers12(blocks []*block, titles []string, content bool) {
 // it, when that element holds none of the story told before the heading.
 // Teasers there often read like prose, so they are not caught one by one.
 func cutRelatedSections(blocks []*block) {
+	cuts := 0
 	for i, b := range blocks {
 		if b.kind != kindHeading || b.removed != "content: related list" {
 			continue
+		}
+		if cuts++; cuts > 20 {
+			return
 		}
 		var sec *html.Node
 		for n, d := b.elem.Parent, 0; n != nil && d < 200; n, d = n.Parent, d+1 {
@@ -403,9 +410,13 @@ func spreadToBox(blocks []*block) {
 			total[n] += len(b.text)
 		}
 	}
+	boxes := 0
 	for _, b := range blocks {
-		if !boxedReasons[b.removed] {
+		if !boxedReasons[b.removed] || b.boxed {
 			continue
+		}
+		if boxes++; boxes > 20 {
+			return // bounded work on pages made of nothing but promotions
 		}
 		var box *html.Node
 		for n, d := b.elem, 0; n != nil && d < 200; n, d = n.Parent, d+1 {
@@ -418,8 +429,9 @@ func spreadToBox(blocks []*block) {
 			continue
 		}
 		for _, o := range blocks {
-			if o.removed == "" && isAncestor(box, o.elem) {
+			if (o.removed == "" || o.removed == b.removed) && isAncestor(box, o.elem) {
 				o.removed = b.removed
+				o.boxed = true
 			}
 		}
 	}

@@ -38,6 +38,8 @@ type block struct {
 	ctxLinks float64
 	// inCard marks a block in a small element titled by a linked heading.
 	inCard bool
+	// boxed marks a block removed with the box around a layer-2 finding.
+	boxed bool
 }
 
 func (b *block) linkDensity() float64 {

@@ -15,16 +15,18 @@ import (
 // pageMeta is everything the page says about itself outside the body
 // text, gathered in one pass and resolved into fields by metadata().
 type pageMeta struct {
-	meta      map[string][]string // lowercased name/property/itemprop -> contents
-	ld        ldInfo
-	canonical string
-	htmlLang  string
-	titleTag  string
-	h1        []string
-	micro     map[string][]string // itemprop -> text/content in the body
-	timeTags  []string            // datetime attributes of <time>
-	bylines   []string            // texts of elements marked as author/byline
-	ldScripts []string
+	meta        map[string][]string // lowercased name/property/itemprop -> contents
+	ld          ldInfo
+	canonical   string
+	htmlLang    string
+	titleTag    string
+	h1          []string
+	micro       map[string][]string // itemprop -> text/content in the body
+	microCount  int                 // itemprop elements read, bounded
+	timeTags    []string            // datetime attributes of <time>
+	bylines     []string            // texts of elements marked as author/byline
+	bylineTries int
+	ldScripts   []string
 }
 
 // gatherMeta collects metadata sources from the document.
@@ -72,7 +74,8 @@ func gatherMeta(doc *html.Node) *pageMeta {
 				m.timeTags = append(m.timeTags, dt)
 			}
 		}
-		if ip := strings.ToLower(attr(n, "itemprop")); ip != "" && n.DataAtom != atom.Meta && len(m.micro) < 50 {
+		if ip := strings.ToLower(attr(n, "itemprop")); ip != "" && n.DataAtom != atom.Meta && m.microCount < 100 {
+			m.microCount++
 			for _, p := range strings.Fields(ip) {
 				var v string
 				switch {
@@ -94,7 +97,8 @@ func gatherMeta(doc *html.Node) *pageMeta {
 				}
 			}
 		}
-		if len(m.bylines) < 5 && isBylineElement(n) {
+		if len(m.bylines) < 5 && m.bylineTries < 20 && isBylineElement(n) {
+			m.bylineTries++
 			if t := textOf(n); t != "" && len(t) < 200 {
 				m.bylines = append(m.bylines, t)
 			}

@@ -231,3 +231,36 @@ func FuzzClean(f *testing.F) {
 		}
 	})
 }
+
+// Hostile or merely enormous pages must cost bounded time.
+func TestBoundedTime(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow")
+	}
+	var wide, promos, nested strings.Builder
+	for i := 0; i < 20000; i++ {
+		wide.WriteString(`<div class="c"><p>Paragraph of the story, long enough to count as prose for the extractor, number ` + strings.Repeat("x", i%7) + `.</p></div>`)
+		promos.WriteString(`<div><p>Sign up for our newsletter</p><p>Support us: your support makes all the difference, donate today.</p></div>`)
+	}
+	for i := 0; i < 3000; i++ {
+		nested.WriteString(`<div class="related"><h2>Related stories</h2><section>`)
+	}
+	nested.WriteString(prose)
+	tests := map[string]string{
+		"wide":   "<html><body>" + wide.String() + "</body></html>",
+		"promos": "<html><body><article>" + prose + promos.String() + "</article></body></html>",
+		"nested": "<html><body>" + nested.String() + "</body></html>",
+	}
+	c := New(Options{Stats: NewMemoryStats()})
+	for name, h := range tests {
+		start := time.Now()
+		if _, err := c.Clean(context.Background(), Page{URL: "https://example.com/a/" + name, HTML: []byte(h), FetchedAt: time.Now()}); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("%s: took %v", name, d)
+		} else {
+			t.Logf("%s: %d bytes in %v", name, len(h), d)
+		}
+	}
+}

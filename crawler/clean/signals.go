@@ -67,7 +67,8 @@ var contentRules = []contentRule{
 	{
 		reason: "content: comment prompt",
 		phrases: []string{"leave a comment", "join the conversation", "share your thoughts", "comment on this", "view comments",
-			"code of conduct", "comments are closed", "tell us what you think", "what do you think?", "have your say", "post a comment", "add a comment", "show comments", "read comments",
+			"code of conduct", "comments are closed", "tell us what you think", "what do you think?", "have your say",
+			"load comments", "show comments", "share your feedback", "post a comment", "add a comment", "show comments", "read comments",
 			"comments have been", "community guidelines", "start the conversation", "debate the big issues"},
 		need: 1, maxLen: 300,
 	},
@@ -105,8 +106,15 @@ var contentRules = []contentRule{
 			"subscribe", "more", "next", "previous", "back to top", "skip to content", "skip to main content", "open in app",
 			"advert", "watch now", "what's this", "what’s this", "this slideshow requires javascript", "don't miss", "don’t miss",
 			"recommended", "related", "most read", "most popular", "read more", "see more", "show more", "load more", "view more",
-			"view gallery", "view comments", "enlarge image", "expand", "collapse", "copy link", "copied", "link copied"},
+			"view gallery", "view comments", "enlarge image", "expand", "collapse", "copy link", "copied", "link copied",
+			"show caption", "hide caption", "toggle caption", "bookmark", "save", "saved", "save article", "listen to this article"},
 		maxLen: 60,
+	},
+	{
+		reason: "content: contact prompt",
+		phrases: []string{"get in touch", "have a tip", "got a tip", "got a story", "story to tell", "send us your",
+			"contact our newsroom", "email us at", "tip us off", "may be reached at", "can be reached at", "in my bookmarks"},
+		need: 1, maxLen: 250,
 	},
 	{
 		reason: "content: copyright notice",
