@@ -5,40 +5,55 @@ import (
 	"compress/gzip"
 	"io"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
 
+// TestDebugBlocks prints, for the corpus page named in WW_DEBUG, the chosen
+// container's ancestry and every block with its layer-1 verdict. It is a
+// tool for working on extraction failures and does nothing otherwise.
 func TestDebugBlocks(t *testing.T) {
 	id := os.Getenv("WW_DEBUG")
 	if id == "" {
-		t.Skip()
+		t.Skip("set WW_DEBUG to a corpus page id")
 	}
-	f, _ := os.Open("../../testdata/corpus/pages/" + id + ".html.gz")
-	zr, _ := gzip.NewReader(f)
-	b, _ := io.ReadAll(zr)
-	doc, _ := html.Parse(bytes.NewReader(b))
+	f, err := os.Open(filepath.Join("..", "..", "testdata", "corpus", "pages", id+".html.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := html.Parse(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
 	body := findFirst(doc, func(n *html.Node) bool { return n.DataAtom == atom.Body })
 	lin := &linearizer{budget: 300000}
 	lin.walk(body, 0, walkState{}, body)
 	lin.flush()
 	assignBoiler(lin.blocks, body)
 	conts := pickContainer(lin.blocks)
-	var cont *html.Node
+	t.Logf("blocks=%d containers=%d", len(lin.blocks), len(conts))
 	if len(conts) > 0 {
-		cont = conts[0]
-	}
-	t.Logf("containers: %d", len(conts))
-	t.Logf("blocks=%d budget=%d cont=%v", len(lin.blocks), lin.budget, cont != nil)
-	if cont != nil {
-		for n := cont; n != nil; n = n.Parent {
-			t.Logf("cont %s %v", n.Data, n.Attr)
+		for n := conts[0]; n != nil; n = n.Parent {
+			t.Logf("container %s %v", n.Data, n.Attr)
 		}
 	}
 	for _, bl := range lin.blocks {
-		in := cont != nil && isAncestor(cont, bl.elem)
+		in := false
+		for _, c := range conts {
+			in = in || isAncestor(c, bl.elem)
+		}
 		t.Logf("%v good=%v k=%d boiler=%q ld=%.2f | %s", in, goodBlock(bl), bl.kind, bl.boiler, bl.linkDensity(), truncate(bl.text, 100))
 	}
 }
