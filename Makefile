@@ -10,7 +10,11 @@ DATA      ?= ./data
 BENCHCOUNT ?= 5
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@2025.1.1
 
-.PHONY: build run test test-unit bench eval lint clean
+# The integration tests find the servers here; `make test` starts them.
+export WIREWATCH_TEST_KAFKA ?= 127.0.0.1:9092
+export WIREWATCH_TEST_ES ?= http://127.0.0.1:9200
+
+.PHONY: build run test services services-stop bench eval lint clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/wirewatch
@@ -20,8 +24,15 @@ run: build
 	$(BIN) demo --data $(DATA)
 
 ## test: the whole suite with the race detector (CI runs exactly this).
-test:
+## It first starts real Kafka and Elasticsearch (downloaded once from Maven Central).
+test: services
 	$(GO) test -race -timeout 25m ./...
+
+services:
+	deployments/local/services.sh start
+
+services-stop:
+	deployments/local/services.sh stop
 
 ## bench: benchmarks with medians over BENCHCOUNT runs.
 bench:
