@@ -62,6 +62,7 @@ func gate(res *Result, pm *pageMeta, all, kept []*block) {
 	if !res.IsArticle {
 		res.Paywalled = false
 	}
+	res.Article.Paywalled = res.Paywalled
 }
 
 func isErrorTitle(t string) bool {

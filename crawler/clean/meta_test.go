@@ -167,6 +167,9 @@ func TestGate(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", tt.name, err)
 		}
+		if res.Article.Paywalled != res.Paywalled {
+			t.Errorf("%s: article.paywalled=%v but verdict %v", tt.name, res.Article.Paywalled, res.Paywalled)
+		}
 		if res.IsArticle != tt.article || res.Reason != tt.reason || res.Paywalled != tt.paywalled {
 			t.Errorf("%s: IsArticle=%v Reason=%q Paywalled=%v, want %v %q %v (body %q)", tt.name, res.IsArticle, res.Reason, res.Paywalled, tt.article, tt.reason, tt.paywalled, res.Article.Body)
 		}

@@ -39,14 +39,17 @@ type Article struct {
 	ImageURL      string     `json:"image_url,omitempty"`
 	Body          string     `json:"body"`
 	WordCount     int        `json:"word_count"`
-	People        []string   `json:"people"`
-	Places        []string   `json:"places"`
-	Organizations []string   `json:"organizations"`
-	Entities      []Entity   `json:"entities"`
-	Figures       []Figure   `json:"figures"`
-	StoryID       string     `json:"story_id,omitempty"`
-	FetchedAt     time.Time  `json:"fetched_at"`
-	Removed       []Removed  `json:"removed"`
+	// Paywalled marks an article whose text a paywall cuts short, so that
+	// users can tell a short article from a truncated one.
+	Paywalled     bool      `json:"paywalled,omitempty"`
+	People        []string  `json:"people"`
+	Places        []string  `json:"places"`
+	Organizations []string  `json:"organizations"`
+	Entities      []Entity  `json:"entities"`
+	Figures       []Figure  `json:"figures"`
+	StoryID       string    `json:"story_id,omitempty"`
+	FetchedAt     time.Time `json:"fetched_at"`
+	Removed       []Removed `json:"removed"`
 }
 
 // Entity types used in Entity.Type.
