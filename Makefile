@@ -8,7 +8,7 @@ LDFLAGS   := -X main.version=$(VERSION)
 DATA      ?= ./data
 # Benchmarks: how often each runs; medians are reported over the runs.
 BENCHCOUNT ?= 5
-STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@2025.1.1
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 # The integration tests find the servers here; `make test` starts them.
 export WIREWATCH_TEST_KAFKA ?= 127.0.0.1:9092

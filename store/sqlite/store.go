@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"sync"
 	"time"
 
@@ -240,5 +239,3 @@ func (s *Store) Count(ctx context.Context) (int, error) {
 	}
 	return n, nil
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }
