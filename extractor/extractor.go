@@ -1,8 +1,8 @@
 // Package extractor tags articles with the people, places and organisations
 // they mention, and with the figures they quote.
 //
-// prose v2 supplies tokens, sentences and part-of-speech tags; entity
-// recognition on top of it is done by this package's own sequence model,
+// prose v2 supplies tokens and sentences; entity recognition on top of it
+// is done by this package's own sequence model (package ner),
 // gazetteers and rules, because prose's entity tagger alone is far too
 // inaccurate on news text (see issue 5).
 package extractor
@@ -73,17 +73,18 @@ func New(opts Options) (*Extractor, error) {
 		opts.Figures = figures.Extract
 	}
 	e := &Extractor{
-		prose:     prose.ModelFromData("wirewatch"),
 		punkt:     punkt,
 		figures:   opts.Figures,
 		proseOnly: opts.ProseOnly,
 		gaz:       gaz,
 		log:       log,
 	}
-	if !opts.ProseOnly {
-		if e.model, err = ner.Default(gaz); err != nil {
-			return nil, fmt.Errorf("extractor: %w", err)
-		}
+	if opts.ProseOnly {
+		// Built once and shared: prose.NewDocument without a model would
+		// reload it on every call.
+		e.prose = prose.ModelFromData("wirewatch")
+	} else if e.model, err = ner.Default(gaz); err != nil {
+		return nil, fmt.Errorf("extractor: %w", err)
 	}
 	log.Debug("extractor loaded", "took", time.Since(started), "prose_only", opts.ProseOnly)
 	return e, nil
@@ -138,21 +139,16 @@ func (e *Extractor) TagTokens(sentence []string) []string {
 	return e.label(e.tokens(sentence))
 }
 
-// PartOfSpeech returns prose's part-of-speech tag for each token of a
-// pre-tokenised sentence, exactly as TagTokens computes them. Training uses
-// it so that the model sees the same features in training and in use.
-func (e *Extractor) PartOfSpeech(sentence []string) []string {
-	toks := e.tokens(sentence)
-	out := make([]string, len(toks))
-	for i, t := range toks {
-		out[i] = t.pos
-	}
-	return out
-}
-
-// tokens runs prose over a pre-tokenised sentence joined by spaces and
-// maps its tags back onto the given tokens.
+// tokens runs prose over a pre-tokenised sentence joined by spaces and,
+// for the prose baseline, maps its entity labels back onto the tokens.
 func (e *Extractor) tokens(sentence []string) []token {
+	if !e.proseOnly {
+		toks := make([]token, len(sentence))
+		for i, w := range sentence {
+			toks[i] = token{text: w}
+		}
+		return toks
+	}
 	var b strings.Builder
 	starts := make([]int, len(sentence))
 	for i, w := range sentence {
@@ -174,12 +170,12 @@ func (e *Extractor) tokens(sentence []string) []token {
 	j := 0
 	for i, w := range sentence {
 		end := starts[i] + len(w)
-		toks[i] = token{text: w, pos: "NNP", start: starts[i], end: end}
+		toks[i] = token{text: w, start: starts[i], end: end}
 		for j < len(located) && (located[j].start < 0 || located[j].start < starts[i]) {
 			j++
 		}
 		if j < len(located) && located[j].start < end {
-			toks[i].pos, toks[i].label = located[j].pos, located[j].label
+			toks[i].label = located[j].label
 		}
 	}
 	return toks
@@ -190,11 +186,11 @@ func (e *Extractor) label(toks []token) []string {
 	if e.proseOnly {
 		return proseLabels(toks)
 	}
-	in := make([]ner.Token, len(toks))
+	words := make([]string, len(toks))
 	for i, t := range toks {
-		in[i] = ner.Token{Text: t.text, POS: t.pos}
+		words[i] = t.text
 	}
-	return e.model.Tag(in)
+	return e.model.Tag(words)
 }
 
 // proseTypes maps prose's entity labels to CoNLL types. prose's model has

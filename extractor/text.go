@@ -9,13 +9,12 @@ import (
 	"github.com/jdkato/prose/v2"
 )
 
-// token is one prose token with its part-of-speech tag and its byte span in
-// the text it was cut from. Start is -1 when the token could not be located
-// (prose rewrites a few characters, see sanitize).
+// token is one prose token and its byte span in the text it was cut from.
+// Start is -1 when the token could not be located (prose rewrites a few
+// characters, see sanitize).
 type token struct {
 	text       string
-	pos        string
-	label      string // prose's own entity label, only when asked for
+	label      string // prose's own entity label, for the baseline only
 	start, end int
 }
 
@@ -68,7 +67,7 @@ func locate(san sanitized, ptoks []prose.Token) []token {
 	out := make([]token, len(ptoks))
 	cur := 0
 	for i, pt := range ptoks {
-		out[i] = token{text: pt.Text, pos: pt.Tag, label: pt.Label, start: -1, end: -1}
+		out[i] = token{text: pt.Text, label: pt.Label, start: -1, end: -1}
 		j := strings.Index(san.text[cur:], pt.Text)
 		if j < 0 || pt.Text == "" {
 			continue
@@ -81,15 +80,22 @@ func locate(san sanitized, ptoks []prose.Token) []token {
 	return out
 }
 
-// proseDoc runs prose's tokeniser and tagger (and, when extract is set, its
-// entity classifier) on text with the shared model. Segmentation is always
-// off: prose would reload its sentence data on every call.
+// proseDoc runs prose's tokeniser on text and, for the baseline (extract
+// set), its tagger and entity classifier with the shared model.
+// Segmentation is always off: prose would reload its sentence data on every
+// call. wirewatch's own model does not use prose's part-of-speech tags:
+// they gained nothing measurable on the dev set, cost time, and are not
+// deterministic (prose's tagger breaks score ties in map order).
 func (e *Extractor) proseDoc(text string, extract bool) ([]prose.Token, error) {
-	doc, err := prose.NewDocument(text,
-		prose.UsingModel(e.prose),
+	opts := []prose.DocOpt{
 		prose.WithSegmentation(false),
-		prose.WithTagging(true),
-		prose.WithExtraction(extract))
+		prose.WithTagging(extract),
+		prose.WithExtraction(extract),
+	}
+	if extract {
+		opts = append(opts, prose.UsingModel(e.prose))
+	}
+	doc, err := prose.NewDocument(text, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("prose: %w", err)
 	}
@@ -123,7 +129,7 @@ func (e *Extractor) sentences(body string) []span {
 	return out
 }
 
-// analyse tokenises and POS-tags body sentence by sentence.
+// analyse splits and tokenises body sentence by sentence.
 func (e *Extractor) analyse(body string, extract bool) ([][]token, error) {
 	var out [][]token
 	for _, s := range e.sentences(body) {

@@ -3,9 +3,6 @@
 //
 //	go run ./cmd/wwtrain-ner -train ../shared/ner/conll2003-train.txt \
 //	    -dev ../shared/ner/conll2003-dev.txt -out extractor/ner/model.bin.gz
-//
-// Part-of-speech features come from prose through the extractor, the same
-// path used when tagging, so training and use see identical features.
 package main
 
 import (
@@ -17,7 +14,6 @@ import (
 	"os/signal"
 	"time"
 
-	"github.com/wirewatch/wirewatch/extractor"
 	"github.com/wirewatch/wirewatch/extractor/gazetteer"
 	"github.com/wirewatch/wirewatch/extractor/ner"
 )
@@ -27,7 +23,7 @@ func main() {
 	dev := flag.String("dev", "", "optional CoNLL dev file, scored after training")
 	out := flag.String("out", "extractor/ner/model.bin.gz", "model file to write")
 	epochs := flag.Int("epochs", 12, "training epochs")
-	bits := flag.Int("bits", 20, "log2 of hash table rows")
+	bits := flag.Int("bits", 18, "log2 of hash table rows")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -39,22 +35,17 @@ func main() {
 
 func run(ctx context.Context, trainPath, devPath, outPath string, epochs int, bits uint8) error {
 	started := time.Now()
-	// The prose-only extractor needs no NER model, so it can bootstrap one.
-	e, err := extractor.New(extractor.Options{ProseOnly: true})
-	if err != nil {
-		return err
-	}
 	g, err := gazetteer.Load()
 	if err != nil {
 		return err
 	}
-	data, err := load(e, trainPath)
+	data, err := load(trainPath)
 	if err != nil {
 		return err
 	}
 	var devData []ner.Sentence
 	if devPath != "" {
-		if devData, err = load(e, devPath); err != nil {
+		if devData, err = load(devPath); err != nil {
 			return err
 		}
 	}
@@ -79,7 +70,7 @@ func run(ctx context.Context, trainPath, devPath, outPath string, epochs int, bi
 		var gold, pred [][]string
 		for _, s := range devData {
 			gold = append(gold, s.Tags)
-			pred = append(pred, m.Tag(s.Tokens))
+			pred = append(pred, m.Tag(s.Words))
 		}
 		sc := ner.Score(gold, pred)
 		for _, t := range ner.Types(sc) {
@@ -90,8 +81,8 @@ func run(ctx context.Context, trainPath, devPath, outPath string, epochs int, bi
 	return nil
 }
 
-// load reads a CoNLL file and adds prose's part-of-speech tags.
-func load(e *extractor.Extractor, path string) ([]ner.Sentence, error) {
+// load reads a CoNLL file.
+func load(path string) ([]ner.Sentence, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -100,15 +91,6 @@ func load(e *extractor.Extractor, path string) ([]ner.Sentence, error) {
 	sents, err := ner.ReadCoNLL(f)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	for _, s := range sents {
-		words := make([]string, len(s.Tokens))
-		for i, t := range s.Tokens {
-			words[i] = t.Text
-		}
-		for i, p := range e.PartOfSpeech(words) {
-			s.Tokens[i].POS = p
-		}
 	}
 	return sents, nil
 }

@@ -9,7 +9,7 @@ import (
 
 // ReadCoNLL reads sentences in CoNLL format: one token per line with its
 // tag in the last column, blank lines between sentences, -DOCSTART- lines
-// between documents (dropped). POS fields of the result are empty.
+// between documents (dropped).
 func ReadCoNLL(r io.Reader) ([]Sentence, error) {
 	var out []Sentence
 	var cur Sentence
@@ -20,7 +20,7 @@ func ReadCoNLL(r io.Reader) ([]Sentence, error) {
 		n++
 		f := strings.Fields(sc.Text())
 		if len(f) == 0 || f[0] == "-DOCSTART-" {
-			if len(cur.Tokens) > 0 {
+			if len(cur.Words) > 0 {
 				out = append(out, cur)
 				cur = Sentence{}
 			}
@@ -29,13 +29,13 @@ func ReadCoNLL(r io.Reader) ([]Sentence, error) {
 		if len(f) < 2 {
 			return nil, fmt.Errorf("ner: conll line %d: want token and tag, got %q", n, sc.Text())
 		}
-		cur.Tokens = append(cur.Tokens, Token{Text: f[0]})
+		cur.Words = append(cur.Words, f[0])
 		cur.Tags = append(cur.Tags, f[len(f)-1])
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("ner: read conll: %w", err)
 	}
-	if len(cur.Tokens) > 0 {
+	if len(cur.Words) > 0 {
 		out = append(out, cur)
 	}
 	return out, nil

@@ -8,13 +8,6 @@ import (
 	"github.com/wirewatch/wirewatch/extractor/gazetteer"
 )
 
-// Token is one input token with its part-of-speech tag (Penn Treebank, as
-// prose produces).
-type Token struct {
-	Text string
-	POS  string
-}
-
 // Feature templates. Their values are hashed into the weight table, so the
 // numbers are part of the model format: append, never renumber.
 const (
@@ -37,11 +30,11 @@ const (
 	fNext2
 	fShortPrevCur
 	fShortCurNext
-	fPOS
-	fPOSPrev
-	fPOSNext
-	fPOSPrevCur
-	fPOSCurNext
+	_ // 20-24 were part-of-speech templates, dropped (see README.md)
+	_
+	_
+	_
+	_
 	fBigramPrev
 	fBigramNext
 	fGaz
@@ -50,7 +43,7 @@ const (
 	fGazShort
 	fHeadlineShape
 	fFirstShort
-	fPOSShort
+	_ // part-of-speech and shape, dropped
 	fLength
 	fPrevShort
 	fShortTriple
@@ -63,28 +56,25 @@ const (
 
 // sentence holds the per-token strings features are built from.
 type sentence struct {
-	word, lower, shape, short, pos, gaz []string
-	headline                            bool
+	word, lower, shape, short, gaz []string
+	headline                       bool
 }
 
-func prepare(toks []Token, g *gazetteer.Gazetteer) *sentence {
-	n := len(toks)
+func prepare(words []string, g *gazetteer.Gazetteer) *sentence {
+	n := len(words)
 	s := &sentence{
-		word:  make([]string, n),
+		word:  words,
 		lower: make([]string, n),
 		shape: make([]string, n),
 		short: make([]string, n),
-		pos:   make([]string, n),
 		gaz:   make([]string, n),
 	}
 	letters, upper := 0, 0
-	for i, t := range toks {
-		s.word[i] = t.Text
-		s.lower[i] = strings.ToLower(t.Text)
-		s.shape[i], s.short[i] = shapes(t.Text)
-		s.pos[i] = t.POS
+	for i, w := range words {
+		s.lower[i] = strings.ToLower(w)
+		s.shape[i], s.short[i] = shapes(w)
 		s.gaz[i] = "-"
-		for _, r := range t.Text {
+		for _, r := range w {
 			if unicode.IsLetter(r) {
 				letters++
 				if unicode.IsUpper(r) {
@@ -202,18 +192,12 @@ func (s *sentence) features(dst []uint64, i int) []uint64 {
 		hash1(fNext2, at(s.lower, i+2)),
 		hash2(fShortPrevCur, at(s.short, i-1), short),
 		hash2(fShortCurNext, short, at(s.short, i+1)),
-		hash1(fPOS, s.pos[i]),
-		hash1(fPOSPrev, at(s.pos, i-1)),
-		hash1(fPOSNext, at(s.pos, i+1)),
-		hash2(fPOSPrevCur, at(s.pos, i-1), s.pos[i]),
-		hash2(fPOSCurNext, s.pos[i], at(s.pos, i+1)),
 		hash2(fBigramPrev, at(s.lower, i-1), lw),
 		hash2(fBigramNext, lw, at(s.lower, i+1)),
 		hash1(fGaz, s.gaz[i]),
 		hash1(fGazPrev, at(s.gaz, i-1)),
 		hash1(fGazNext, at(s.gaz, i+1)),
 		hash2(fGazShort, s.gaz[i], short),
-		hash2(fPOSShort, s.pos[i], short),
 		hash2(fPrevShort, at(s.lower, i-1), short),
 		hash3(fShortTriple, at(s.short, i-1), short, at(s.short, i+1)),
 		hash2(fNextShort, at(s.lower, i+1), short),

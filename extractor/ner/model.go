@@ -1,6 +1,6 @@
 // Package ner is wirewatch's named-entity sequence model: a first-order
-// averaged structured perceptron over hashed lexical, shape, context,
-// part-of-speech and gazetteer features, decoded with Viterbi under IOB2
+// averaged structured perceptron over hashed lexical, shape, context and
+// gazetteer features, decoded with Viterbi under IOB2
 // constraints. It is trained on CoNLL-2003 (see README.md and
 // cmd/wwtrain-ner) and the trained weights are embedded in the binary.
 package ner
@@ -56,10 +56,10 @@ func Default(g *gazetteer.Gazetteer) (*Model, error) {
 	return Read(bytes.NewReader(embedded), g)
 }
 
-// Tag returns one IOB2 label per token.
-func (m *Model) Tag(toks []Token) []string {
-	out := make([]string, len(toks))
-	for i, y := range m.decode(prepare(toks, m.gaz), nil) {
+// Tag returns one IOB2 label per token of a tokenised sentence.
+func (m *Model) Tag(words []string) []string {
+	out := make([]string, len(words))
+	for i, y := range m.decode(prepare(words, m.gaz), nil) {
 		out[i] = Labels[y]
 	}
 	return out

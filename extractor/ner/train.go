@@ -12,15 +12,15 @@ import (
 
 // Sentence is one training example: tokens and their gold IOB2 tags.
 type Sentence struct {
-	Tokens []Token
-	Tags   []string
+	Words []string
+	Tags  []string
 }
 
 // TrainOptions controls training. Zero values pick the defaults used for
 // the shipped model.
 type TrainOptions struct {
 	Epochs int   // passes over the data; default 12
-	Bits   uint8 // log2 of the hash table rows; default 20
+	Bits   uint8 // log2 of the hash table rows; default 18
 	Seed   uint64
 	// Dev, when set, is tagged after every epoch and its token accuracy
 	// logged, to choose Epochs.
@@ -35,7 +35,7 @@ func Train(ctx context.Context, data []Sentence, g *gazetteer.Gazetteer, opts Tr
 		opts.Epochs = 12
 	}
 	if opts.Bits == 0 {
-		opts.Bits = 20
+		opts.Bits = 18
 	}
 	log := opts.Logger
 	if log == nil {
@@ -53,13 +53,13 @@ func Train(ctx context.Context, data []Sentence, g *gazetteer.Gazetteer, opts Tr
 	m := newModel(opts.Bits, g)
 	exs := make([]example, 0, len(data))
 	for n, d := range data {
-		if len(d.Tokens) == 0 {
+		if len(d.Words) == 0 {
 			continue
 		}
-		if len(d.Tags) != len(d.Tokens) {
-			return nil, fmt.Errorf("ner: train sentence %d: %d tokens, %d tags", n, len(d.Tokens), len(d.Tags))
+		if len(d.Tags) != len(d.Words) {
+			return nil, fmt.Errorf("ner: train sentence %d: %d tokens, %d tags", n, len(d.Words), len(d.Tags))
 		}
-		ex := example{s: prepare(d.Tokens, g), feats: make([][]uint64, len(d.Tokens)), gold: make([]int, len(d.Tags))}
+		ex := example{s: prepare(d.Words, g), feats: make([][]uint64, len(d.Words)), gold: make([]int, len(d.Tags))}
 		for i, t := range d.Tags {
 			y, ok := index[t]
 			if !ok {
@@ -144,7 +144,7 @@ func (m *Model) averaged(acc []float64, tacc *[nLabels + 1][nLabels]float64, c f
 func (m *Model) accuracy(data []Sentence) float64 {
 	ok, n := 0, 0
 	for _, d := range data {
-		for i, t := range m.Tag(d.Tokens) {
+		for i, t := range m.Tag(d.Words) {
 			n++
 			if t == d.Tags[i] {
 				ok++
