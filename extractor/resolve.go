@@ -27,6 +27,23 @@ var roleWords = map[string]bool{
 	"cardinal": true, "rabbi": true, "imam": true, "ayatollah": true, "emir": true, "sultan": true,
 }
 
+// leadingWords are function words and sentence adverbs that may be
+// capitalised at the start of a sentence but never begin a name.
+var leadingWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`a an and or but so yet nor if as at by for from in into of on to with without
+		since after before during despite although though because while when whenever where why how what which who
+		whom whose however meanwhile moreover furthermore nevertheless nonetheless sadly unfortunately fortunately
+		finally first next later earlier instead indeed perhaps maybe already again once thus therefore hence
+		overall also still even just only here there this that these those it its we our they their he his she her
+		you your my i me us them every each all some many most several both according unlike among between across
+		through toward towards against within until upon beyond behind below above near amid following including
+		regarding today yesterday tomorrow now then yes no not please thanks about under over`) {
+		m[w] = true
+	}
+	return m
+}()
+
 // titleWords qualify a role in a title ("Chief Executive", "Deputy Prime
 // Minister") and are never the start of the name that follows.
 var titleWords = map[string]bool{
@@ -52,6 +69,18 @@ var compoundSuffixes = map[string]bool{
 // sentence and groups the result into mentions.
 func (e *Extractor) sentenceMentions(toks []token, tags []string) []mention {
 	tags = append([]string(nil), tags...)
+	// Capitalised function words and sentence adverbs are never the start
+	// of a name ("Sadly", "Since Diwali"); the model, trained on few of
+	// them, sometimes thinks so at the start of a sentence.
+	for i, t := range toks {
+		if len(tags[i]) < 3 || tags[i][0] != 'B' || !leadingWords[strings.ToLower(t.text)] {
+			continue
+		}
+		if i+1 < len(tags) && tags[i+1] == "I-"+tags[i][2:] {
+			tags[i+1] = tags[i]
+		}
+		tags[i] = "O"
+	}
 	for i := 0; i+1 < len(toks); i++ {
 		if !roleWords[strings.ToLower(toks[i].text)] {
 			continue

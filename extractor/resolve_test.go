@@ -78,3 +78,29 @@ func TestResolveRules(t *testing.T) {
 		})
 	}
 }
+
+func TestLeadingWords(t *testing.T) {
+	e := extractorForTest(t)
+	tests := []struct{ body, notText, wantText string }{
+		{"Since Diwali the air in Delhi has been bad.", "Since Diwali", "Delhi"},
+		{"Sadly, the talks failed.", "Sadly", ""},
+	}
+	for _, tc := range tests {
+		a := &article.Article{Body: tc.body}
+		if err := e.Tag(context.Background(), a); err != nil {
+			t.Fatal(err)
+		}
+		found := tc.wantText == ""
+		for _, en := range a.Entities {
+			if en.Text == tc.notText {
+				t.Errorf("%q: unwanted entity %+v", tc.body, en)
+			}
+			if en.Text == tc.wantText {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("%q: %q not found in %+v", tc.body, tc.wantText, a.Entities)
+		}
+	}
+}
