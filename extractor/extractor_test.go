@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/wirewatch/wirewatch/pkg/article"
 )
@@ -99,9 +100,26 @@ func TestSeedStory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := &article.Article{Body: string(body)}
+	published := time.Date(2021, 8, 19, 12, 0, 0, 0, time.UTC)
+	a := &article.Article{Body: string(body), PublishedAt: &published}
 	if err := e.Tag(context.Background(), a); err != nil {
 		t.Fatal(err)
+	}
+	// The figures of the story, through the same Tag call.
+	for _, want := range []struct {
+		kind, unit, qualifier, date string
+		value                       float64
+	}{
+		{article.Quantity, "fighters", "at least", "", 20000},
+		{article.Year, "", "", "2011", 2011},
+		{article.Date, "", "", "2019-04", 0},
+		{article.Date, "", "", "2020-06", 0},
+	} {
+		if !slices.ContainsFunc(a.Figures, func(f article.Figure) bool {
+			return f.Kind == want.kind && f.Unit == want.unit && f.Qualifier == want.qualifier && f.Date == want.date && f.Value == want.value
+		}) {
+			t.Errorf("no figure %+v among %+v", want, a.Figures)
+		}
 	}
 	tests := []struct {
 		name string
