@@ -1,0 +1,259 @@
+package kafkabus
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+
+	"github.com/wirewatch/wirewatch/pkg/bus"
+)
+
+// ReaderConfig configures a Reader.
+type ReaderConfig struct {
+	Conn    Conn
+	Topic   string
+	GroupID string // instances with one group id share the partitions
+	Role    string // named in dead letters
+	// MaxInFlight bounds messages fetched and not yet settled; Read
+	// blocks when it is reached.
+	MaxInFlight int
+	// CommitInterval is how often the completed prefix is committed.
+	CommitInterval time.Duration
+	// SessionTimeout is how long the group waits for a silent member
+	// (one killed with SIGKILL) before giving its partitions to others.
+	SessionTimeout time.Duration
+	// DeadLetters receives poison messages and those settled with an
+	// error. Required.
+	DeadLetters *DeadLetters
+	// Traces, when set, receives each article's trace id for the Writer.
+	Traces *Traces
+	Logger *slog.Logger
+}
+
+// Reader consumes articles from a topic as a member of a consumer group.
+// It commits an offset only when every message before it in its partition
+// has been settled, and settles poison messages itself by dead-lettering
+// them.
+type Reader struct {
+	cfg     ReaderConfig
+	kr      *kafka.Reader
+	tracker *Tracker
+	sem     chan struct{}
+	log     *slog.Logger
+
+	mu       sync.Mutex // serializes fetch + track, so tracking is in fetch order
+	stopOnce sync.Once
+	stopped  chan struct{}
+	fetchCtx context.Context
+	cancel   context.CancelFunc
+
+	commitNow  chan struct{}
+	commitDone chan struct{}
+	commitStop context.CancelFunc
+
+	// Poisoned counts messages dead-lettered at decode.
+	Poisoned    atomic.Int64
+	closeOnce   sync.Once
+	closeResult error
+}
+
+// NewReader joins cfg.GroupID on cfg.Topic. A new group starts at the
+// earliest offset, so nothing produced before the first consumer started
+// is skipped.
+func NewReader(cfg ReaderConfig) (*Reader, error) {
+	if err := cfg.Conn.validate(); err != nil {
+		return nil, err
+	}
+	if cfg.Topic == "" || cfg.GroupID == "" {
+		return nil, errors.New("kafkabus: reader needs a topic and a group id")
+	}
+	if cfg.DeadLetters == nil {
+		return nil, errors.New("kafkabus: reader needs a dead-letter producer")
+	}
+	if cfg.MaxInFlight <= 0 {
+		cfg.MaxInFlight = 64
+	}
+	if cfg.CommitInterval <= 0 {
+		cfg.CommitInterval = time.Second
+	}
+	if cfg.SessionTimeout <= 0 {
+		cfg.SessionTimeout = 10 * time.Second
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	r := &Reader{
+		cfg: cfg, tracker: NewTracker(), sem: make(chan struct{}, cfg.MaxInFlight),
+		log:     cfg.Logger.With("topic", cfg.Topic, "group", cfg.GroupID),
+		stopped: make(chan struct{}), commitNow: make(chan struct{}, 1), commitDone: make(chan struct{}),
+	}
+	r.kr = kafka.NewReader(kafka.ReaderConfig{
+		Brokers: cfg.Conn.Brokers, GroupID: cfg.GroupID, Topic: cfg.Topic, Dialer: cfg.Conn.dialer(),
+		StartOffset: kafka.FirstOffset, MinBytes: 1, MaxBytes: 64 << 20, MaxWait: 250 * time.Millisecond,
+		QueueCapacity:     cfg.MaxInFlight,
+		HeartbeatInterval: cfg.SessionTimeout / 5, SessionTimeout: cfg.SessionTimeout,
+		RebalanceTimeout: cfg.SessionTimeout, JoinGroupBackoff: time.Second,
+		// CommitInterval 0: CommitMessages commits synchronously; the
+		// committer below decides when.
+	})
+	r.fetchCtx, r.cancel = context.WithCancel(context.Background())
+	ctx, stop := context.WithCancel(context.Background())
+	r.commitStop = stop
+	go r.commitLoop(ctx)
+	return r, nil
+}
+
+// Read returns the next decodable article. Its Ack must be called exactly
+// once: nil commits it, an error dead-letters it and then commits it.
+// After Stop, Read returns bus.ErrClosed.
+func (r *Reader) Read(ctx context.Context) (bus.Message, error) {
+	select {
+	case r.sem <- struct{}{}:
+	case <-ctx.Done():
+		return bus.Message{}, ctx.Err()
+	case <-r.stopped:
+		return bus.Message{}, bus.ErrClosed
+	}
+	for {
+		m, tok, err := r.fetch(ctx)
+		if err != nil {
+			<-r.sem
+			return bus.Message{}, err
+		}
+		a, trace, derr := Decode(m)
+		if derr != nil {
+			if err := r.deadLetter(ctx, m, tok, derr); err != nil {
+				<-r.sem
+				return bus.Message{}, err
+			}
+			r.Poisoned.Add(1)
+			continue
+		}
+		if r.cfg.Traces != nil {
+			r.cfg.Traces.Set(a, trace)
+		}
+		settle := func(ctx context.Context, err error) error {
+			if r.cfg.Traces != nil {
+				r.cfg.Traces.Forget(a)
+			}
+			if err != nil {
+				if derr := r.deadLetter(ctx, m, tok, err); derr != nil {
+					return derr // not committed: delivered again after a restart
+				}
+			} else {
+				r.done(tok)
+			}
+			<-r.sem
+			return nil
+		}
+		return bus.Message{Article: a, Ack: bus.Once(settle)}, nil
+	}
+}
+
+func (r *Reader) fetch(ctx context.Context) (kafka.Message, Token, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stop := context.AfterFunc(r.fetchCtx, cancel)
+	defer stop()
+	m, err := r.kr.FetchMessage(ctx)
+	if err != nil {
+		if r.fetchCtx.Err() != nil {
+			return m, Token{}, bus.ErrClosed
+		}
+		if ctx.Err() != nil {
+			return m, Token{}, ctx.Err()
+		}
+		return m, Token{}, fmt.Errorf("fetch %s: %w", r.cfg.Topic, err)
+	}
+	return m, r.tracker.Fetched(m.Partition, m.Offset), nil
+}
+
+func (r *Reader) deadLetter(ctx context.Context, m kafka.Message, tok Token, reason error) error {
+	if err := r.cfg.DeadLetters.Send(ctx, m, Origin{Topic: m.Topic, Partition: m.Partition, Offset: m.Offset}, reason); err != nil {
+		return err
+	}
+	r.done(tok)
+	return nil
+}
+
+func (r *Reader) done(tok Token) {
+	if r.tracker.Done(tok) && r.tracker.InFlight() == 0 {
+		select { // idle: commit now rather than at the next tick
+		case r.commitNow <- struct{}{}:
+		default:
+		}
+	}
+}
+
+func (r *Reader) commitLoop(ctx context.Context) {
+	defer close(r.commitDone)
+	t := time.NewTicker(r.cfg.CommitInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-r.commitNow:
+		}
+		if err := r.commit(ctx); err != nil && ctx.Err() == nil {
+			r.log.Warn("commit failed; will retry", "err", err)
+		}
+	}
+}
+
+// commit commits the completed prefix of every partition.
+func (r *Reader) commit(ctx context.Context) error {
+	offs := r.tracker.Committable()
+	if len(offs) == 0 {
+		return nil
+	}
+	msgs := make([]kafka.Message, 0, len(offs))
+	for p, off := range offs {
+		msgs = append(msgs, kafka.Message{Topic: r.cfg.Topic, Partition: p, Offset: off})
+	}
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	if err := r.kr.CommitMessages(ctx, msgs...); err != nil {
+		return fmt.Errorf("commit %s: %w", r.cfg.Topic, err)
+	}
+	for p, off := range offs {
+		r.tracker.Committed(p, off)
+	}
+	return nil
+}
+
+// Stop makes Read return bus.ErrClosed; messages already read stay valid
+// and are committed when settled. It is the first step of a graceful
+// shutdown: stop fetching, finish in-flight work, then Close.
+func (r *Reader) Stop() {
+	r.stopOnce.Do(func() { close(r.stopped); r.cancel() })
+}
+
+// InFlight reports messages fetched and not yet settled.
+func (r *Reader) InFlight() int { return len(r.sem) }
+
+// Close stops fetching, commits what is settled and leaves the group. It
+// does not wait for unsettled messages: those are delivered again, to this
+// group, after a restart or a rebalance.
+func (r *Reader) Close(ctx context.Context) error {
+	r.closeOnce.Do(func() {
+		r.Stop()
+		r.commitStop()
+		<-r.commitDone
+		err := r.commit(ctx)
+		if n := r.tracker.InFlight(); n > 0 {
+			r.log.Warn("closing with unsettled messages; they will be delivered again", "count", n)
+		}
+		r.closeResult = errors.Join(err, r.kr.Close())
+	})
+	return r.closeResult
+}

@@ -1,0 +1,142 @@
+package kafkabus
+
+import (
+	"maps"
+	"math/rand/v2"
+	"testing"
+)
+
+func TestTracker(t *testing.T) {
+	type step struct {
+		fetch []int64 // offsets of partition 0 fetched, in order
+		done  []int64 // then completed, in order (index into fetch tokens by offset)
+		want  int64   // committed offset after the step; -1 none
+	}
+	tests := []struct {
+		name  string
+		steps []step
+	}{
+		{"in order", []step{{fetch: []int64{0, 1, 2}, done: []int64{0, 1, 2}, want: 2}}},
+		{"nothing done", []step{{fetch: []int64{0, 1}, want: -1}}},
+		{"gap blocks", []step{{fetch: []int64{0, 1, 2}, done: []int64{1, 2}, want: -1}, {done: []int64{0}, want: 2}}},
+		{"middle missing", []step{{fetch: []int64{5, 6, 7}, done: []int64{5, 7}, want: 5}, {done: []int64{6}, want: 7}}},
+		{"offset gaps (compaction)", []step{{fetch: []int64{3, 10, 11, 40}, done: []int64{40, 3, 11}, want: 3}, {done: []int64{10}, want: 40}}},
+		{"reversed", []step{{fetch: []int64{0, 1, 2, 3}, done: []int64{3, 2, 1}, want: -1}, {done: []int64{0}, want: 3}}},
+		{"interleaved fetches", []step{{fetch: []int64{0, 1}, done: []int64{1}, want: -1}, {fetch: []int64{2}, done: []int64{2, 0}, want: 2}}},
+		{"rewind after commit", []step{
+			{fetch: []int64{0, 1, 2}, done: []int64{0}, want: 0},
+			{fetch: []int64{1}, want: 0}, // redelivered from the commit
+			{done: []int64{1}, want: 1},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tr := NewTracker()
+			toks := map[int64]Token{}
+			committed := int64(-1)
+			for i, s := range tt.steps {
+				for _, o := range s.fetch {
+					toks[o] = tr.Fetched(0, o)
+				}
+				for _, o := range s.done {
+					tr.Done(toks[o])
+				}
+				if got, ok := tr.Committable()[0]; ok {
+					tr.Committed(0, got)
+					committed = got
+				}
+				if committed != s.want {
+					t.Fatalf("step %d: committed %d, want %d", i, committed, s.want)
+				}
+			}
+		})
+	}
+}
+
+func TestTrackerStaleEpochIgnored(t *testing.T) {
+	tr := NewTracker()
+	old := tr.Fetched(0, 5)
+	tr.Fetched(0, 6)
+	again := tr.Fetched(0, 5) // rebalance: the partition starts over at 5
+	if tr.Done(old) {
+		t.Fatal("completion of a message from before the rewind advanced the prefix")
+	}
+	if _, ok := tr.Committable()[0]; ok {
+		t.Fatal("stale completion made an offset committable")
+	}
+	if !tr.Done(again) {
+		t.Fatal("completion of the redelivered message did not advance")
+	}
+	if got := tr.Committable()[0]; got != 5 {
+		t.Fatalf("committable %d, want 5", got)
+	}
+}
+
+func TestTrackerPartitionsIndependent(t *testing.T) {
+	tr := NewTracker()
+	a0 := tr.Fetched(0, 0)
+	tr.Fetched(0, 1)
+	b0 := tr.Fetched(1, 0)
+	b1 := tr.Fetched(1, 1)
+	tr.Done(b1)
+	tr.Done(a0)
+	tr.Done(b0)
+	want := map[int]int64{0: 0, 1: 1}
+	if got := tr.Committable(); !maps.Equal(got, want) {
+		t.Fatalf("committable %v, want %v", got, want)
+	}
+	if n := tr.InFlight(); n != 1 {
+		t.Fatalf("in flight %d, want 1", n)
+	}
+}
+
+// TestTrackerRandom completes messages of several partitions in random
+// order and checks, after every completion, that the committable offset is
+// exactly the end of the longest completed prefix: never past an
+// unfinished message, never behind a finished prefix.
+func TestTrackerRandom(t *testing.T) {
+	for seed := range uint64(50) {
+		rng := rand.New(rand.NewPCG(seed, 7))
+		tr := NewTracker()
+		const parts = 3
+		var offsets [parts][]int64
+		var toks []Token
+		for p := range parts {
+			off := int64(rng.IntN(5))
+			for range 20 + rng.IntN(40) {
+				off += 1 + int64(rng.IntN(3)) // gaps, as after compaction
+				offsets[p] = append(offsets[p], off)
+				toks = append(toks, tr.Fetched(p, off))
+			}
+		}
+		rng.Shuffle(len(toks), func(i, j int) { toks[i], toks[j] = toks[j], toks[i] })
+		done := map[Token]bool{}
+		committed := map[int]int64{}
+		for _, tok := range toks {
+			tr.Done(tok)
+			done[tok] = true
+			for p, off := range tr.Committable() {
+				if off <= committed[p] && committed[p] != 0 {
+					t.Fatalf("seed %d: partition %d committable went back from %d to %d", seed, p, committed[p], off)
+				}
+				tr.Committed(p, off)
+				committed[p] = off
+			}
+			for p := range parts {
+				want := int64(0)
+				for _, o := range offsets[p] {
+					if !done[Token{Partition: p, Offset: o}] {
+						break
+					}
+					want = o
+				}
+				if committed[p] != want {
+					t.Fatalf("seed %d: partition %d committed %d, want %d", seed, p, committed[p], want)
+				}
+			}
+		}
+		if n := tr.InFlight(); n != 0 {
+			t.Fatalf("seed %d: %d still in flight after all completed", seed, n)
+		}
+	}
+}
