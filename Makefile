@@ -39,6 +39,14 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./... | tee bench.out
 	$(GO) run golang.org/x/perf/cmd/benchstat@latest bench.out
 
+## eval: quality and speed against peers, same pages in the same run:
+## the cleaner vs go-trafilatura and go-readability on the 181-page corpus,
+## and the entity tagger vs prose alone on the CoNLL-2003 dev set (../shared/ner).
+## The peers are benchmark-only dependencies in cmd/wweval-clean's own module.
+eval:
+	cd cmd/wweval-clean && $(GO) run . -reps 3
+	GOMAXPROCS=1 $(GO) run ./cmd/wweval-ner
+
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi

@@ -214,3 +214,40 @@ func TestEnvironmentAndConfigFileSetFlags(t *testing.T) {
 		t.Errorf("search with WIREWATCH_DATA: exit %d, out %q, err %q", code, out, stderr)
 	}
 }
+
+func TestNERCommandTagsEveryTokenInOrder(t *testing.T) {
+	in := "-DOCSTART- -X- O O\n\nRussian NNP B-MISC\nForeign NNP O\nMinister NNP O\nSergey NNP B-PER\nLavrov NNP I-PER\nvisited VBD O\nTripoli NNP B-LOC\n. . O\n\nNATO NNP B-ORG\nmet VBD O\n"
+	path := filepath.Join(t.TempDir(), "in.conll")
+	if err := os.WriteFile(path, []byte(in), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := runCLI(t, "ner", "--conll", path)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	inLines := strings.Split(strings.TrimSuffix(in, "\n"), "\n")
+	outLines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(outLines) != len(inLines) {
+		t.Fatalf("%d output lines for %d input lines", len(outLines), len(inLines))
+	}
+	for i, l := range inLines {
+		f := strings.Fields(l)
+		if len(f) < 2 || f[0] == "-DOCSTART-" {
+			if outLines[i] != l {
+				t.Errorf("line %d: break line %q came out as %q", i+1, l, outLines[i])
+			}
+			continue
+		}
+		got := strings.Fields(outLines[i])
+		if got[0] != f[0] || len(got) != len(f)+1 {
+			t.Errorf("line %d: %q for input %q; want the input plus one tag", i+1, outLines[i], l)
+			continue
+		}
+		if tag := got[len(got)-1]; tag != f[len(f)-1] {
+			t.Errorf("token %s: tagged %s, want %s", f[0], tag, f[len(f)-1])
+		}
+	}
+	if code, _, stderr := runCLI(t, "ner"); code != 2 || !strings.Contains(stderr, "--conll FILE is required") {
+		t.Errorf("ner without --conll: exit %d, %q", code, stderr)
+	}
+}
