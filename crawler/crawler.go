@@ -7,6 +7,43 @@
 // been acknowledged downstream, so a crash at any point loses nothing: URLs
 // in flight are fetched again on restart, and the article id (from the
 // canonical URL) makes the second delivery replace the first.
+//
+// # Politeness
+//
+// robots.txt is obeyed unless IgnoreRobots is set, Crawl-delay included: the
+// pause between two requests to one host is the larger of the delay floor
+// (Options.Delay or a seed's delay=) and the host's Crawl-delay. A 429 or
+// 503 answer with Retry-After pauses the whole host, not only the URL.
+// Timeouts and 5xx answers are retried with exponential back-off and jitter,
+// Options.Retries times, then recorded as failed with the reason.
+//
+// # Seed files
+//
+// A seed file lists one seed a line: an absolute URL of an article, a
+// section or front page, a feed, a sitemap (index) or a robots.txt (whose
+// Sitemap: lines become seeds), optionally followed by per-site options as
+// key=value words that apply to every URL of the seed's host:
+//
+//	# site                              options
+//	https://example.com/rss.xml         delay=2s max-depth=1
+//	https://example.com/                max-pages=5000 include=^https://example\.com/news/
+//	https://news.example.org/robots.txt exclude=/video/ exclude=\?page=
+//
+// Keys: delay (a Go duration; replaces the --delay floor for the host,
+// Crawl-delay still applies), max-depth, max-pages (URLs admitted for the
+// host, across runs), include and exclude (regexps over discovered URLs;
+// repeatable). Values cannot contain spaces. Blank lines and lines starting
+// with '#' are skipped.
+//
+// # Infinite URL spaces
+//
+// Links found on pages pass generic trap checks before they are queued:
+// session-id parameters are dropped (so one page under many session ids is
+// one URL), URLs longer than MaxURLLength, with more than 15 path segments or
+// with a segment repeated three times are refused, and one path may have at
+// most MaxQueryVariants distinct query strings with the same parameter
+// names (calendars, facets). Together with the depth limit and the per-site
+// page limit this bounds every URL space.
 package crawler
 
 import (
@@ -31,22 +68,32 @@ import (
 // Frontier is the persistent crawl state the crawler works from.
 type Frontier interface {
 	AddSeeds(ctx context.Context, seeds []frontier.Entry, now time.Time) error
-	AddURLs(ctx context.Context, entries []frontier.Entry) (int, error)
+	// AddURLs queues unknown URLs; limit gives each host's page limit.
+	AddURLs(ctx context.Context, entries []frontier.Entry, limit func(host string) int) (int, error)
 	Recover(ctx context.Context) (int, error)
-	Claim(ctx context.Context, n int, now time.Time) ([]frontier.Entry, error)
-	Settle(ctx context.Context, url string, kind frontier.Kind, o frontier.Outcome) error
+	// Claim hands out due URLs, skipping the given hosts and taking at
+	// most perHost URLs of one host.
+	Claim(ctx context.Context, n int, now time.Time, skip []string, perHost int) ([]frontier.Entry, error)
+	// ClaimURL claims a redirect target or canonical URL found on the way;
+	// false means it is done or in flight already.
+	ClaimURL(ctx context.Context, e frontier.Entry, now time.Time) (bool, error)
+	SettleAll(ctx context.Context, batch []frontier.Settled) error
 	Frontier(ctx context.Context) (frontier.Stats, error)
 }
 
 // Options configure a Crawler. The zero value of a field means its default.
 type Options struct {
-	// Once stops the crawl when nothing is left to fetch; otherwise seeds
-	// that are feeds, sitemaps or hubs are polled again every Repoll.
-	Once   bool
-	Repoll time.Duration // default 5m
+	// Once stops the crawl when nothing is left to fetch; otherwise seeds,
+	// feeds and sitemaps are polled again on an adaptive schedule that
+	// starts at Repoll and stays within [RepollMin, RepollMax].
+	Once      bool
+	Repoll    time.Duration // default 5m
+	RepollMin time.Duration // default 1m
+	RepollMax time.Duration // default 1h
 	// UserAgent names wirewatch and a contact URL.
 	UserAgent string
-	// Delay is the pause between requests to one host (default 1s).
+	// Delay is the least pause between requests to one host (default 1s);
+	// a longer robots.txt Crawl-delay wins.
 	Delay time.Duration
 	// Workers is the number of concurrent fetches overall (default 8);
 	// PerHost caps them per host (default 1).
@@ -60,8 +107,21 @@ type Options struct {
 	// MaxDepth limits link hops from a seed (default 2); feed and sitemap
 	// entries count as one hop.
 	MaxDepth int
+	// MaxPages limits the URLs admitted to the frontier per host, across
+	// runs (default 100,000; negative: no limit).
+	MaxPages int
+	// MaxURLLength refuses longer discovered URLs (default 512).
+	MaxURLLength int
+	// MaxQueryVariants bounds distinct query strings per path and set of
+	// parameter names among discovered links (default 100).
+	MaxQueryVariants int
+	// MaxRedirects bounds a redirect chain (default 5).
+	MaxRedirects int
 	// Retries is how often a transient failure is retried (default 3).
 	Retries int
+	// RetryWait is the first retry's back-off (default 1s), doubled for
+	// each further attempt, with jitter.
+	RetryWait time.Duration
 	// IgnoreRobots turns off robots.txt, for sites one owns.
 	IgnoreRobots bool
 	// Include and Exclude filter discovered URLs (not seeds).
@@ -77,6 +137,14 @@ func (o *Options) defaults() {
 	if o.Repoll <= 0 {
 		o.Repoll = 5 * time.Minute
 	}
+	if o.RepollMin <= 0 {
+		o.RepollMin = min(time.Minute, o.Repoll)
+	}
+	if o.RepollMax <= 0 {
+		o.RepollMax = max(time.Hour, o.Repoll)
+	}
+	o.RepollMin = min(o.RepollMin, o.Repoll)
+	o.RepollMax = max(o.RepollMax, o.Repoll)
 	if o.UserAgent == "" {
 		o.UserAgent = "wirewatch/0.1 (+https://github.com/wirewatch/wirewatch)"
 	}
@@ -98,10 +166,25 @@ func (o *Options) defaults() {
 	if o.MaxDepth <= 0 {
 		o.MaxDepth = 2
 	}
+	if o.MaxPages == 0 {
+		o.MaxPages = 100_000
+	}
+	if o.MaxURLLength <= 0 {
+		o.MaxURLLength = 512
+	}
+	if o.MaxQueryVariants <= 0 {
+		o.MaxQueryVariants = 100
+	}
+	if o.MaxRedirects <= 0 {
+		o.MaxRedirects = 5
+	}
 	if o.Retries < 0 {
 		o.Retries = 0
 	} else if o.Retries == 0 {
 		o.Retries = 3
+	}
+	if o.RetryWait <= 0 {
+		o.RetryWait = time.Second
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
@@ -118,12 +201,20 @@ type Stats struct {
 	Bytes     atomic.Int64
 	InFlight  atomic.Int64
 	Completed atomic.Int64 // articles acknowledged downstream
+	Retried   atomic.Int64 // transient failures scheduled again
+	Refused   atomic.Int64 // URLs not fetched: robots.txt, traps, duplicates
 }
 
 // Cleaner turns a fetched page into a clean article.
 type Cleaner interface {
 	Clean(ctx context.Context, p clean.Page) (clean.Result, error)
 }
+
+// maxAllowedHosts bounds the set of hosts link discovery may follow. It
+// grows only with the seeds' hosts and the hosts that seed feeds and
+// sitemaps point to, so the bound is a guard against hostile feeds, not a
+// limit real configurations meet.
+const maxAllowedHosts = 100_000
 
 // Crawler fetches pages and emits clean articles.
 type Crawler struct {
@@ -132,9 +223,21 @@ type Crawler struct {
 	cleaner  Cleaner
 	out      bus.Writer
 	coll     *colly.Collector
-	Stats    Stats
-	hosts    map[string]bool
-	log      *slog.Logger
+	// Stats counts the crawler's work; Snapshot adds per-host figures and
+	// the queue.
+	Stats Stats
+
+	gate     *hostGate
+	robots   *robotsCache
+	traps    *trapFilter
+	metrics  *hostMetrics
+	settler  *settler
+	inflight sync.Map // request URL → *result, for the redirect handler
+
+	mu    sync.Mutex
+	hosts map[string]bool  // hosts link discovery may follow; see maxAllowedHosts
+	sites map[string]*site // per-site options from the seeds
+	log   *slog.Logger
 }
 
 // New returns a crawler over f that cleans pages with cl and writes
@@ -147,24 +250,65 @@ func New(f Frontier, cl Cleaner, out bus.Writer, opts Options) *Crawler {
 		// One byte over the limit tells a too-large body from one that fits.
 		colly.MaxBodySize(opts.MaxBytes+1),
 	)
-	c.IgnoreRobotsTxt = opts.IgnoreRobots
+	// robots.txt is checked here, not by colly, which ignores Crawl-delay
+	// and keeps every host's rules forever.
+	c.IgnoreRobotsTxt = true
 	c.ParseHTTPErrorResponse = true
 	c.SetRequestTimeout(opts.Timeout)
 	if opts.Transport != nil {
 		c.WithTransport(opts.Transport)
 	}
-	// colly enforces the per-host delay and concurrency itself.
-	_ = c.Limit(&colly.LimitRule{DomainGlob: "*", Delay: opts.Delay, Parallelism: opts.PerHost})
-	cr := &Crawler{opts: opts, frontier: f, cleaner: cl, out: out, coll: c, hosts: map[string]bool{}, log: opts.Logger.With("stage", "crawl")}
+	cr := &Crawler{
+		opts: opts, frontier: f, cleaner: cl, out: out, coll: c,
+		gate:    newHostGate(opts.PerHost),
+		traps:   newTrapFilter(opts.MaxURLLength, opts.MaxQueryVariants),
+		metrics: newHostMetrics(),
+		hosts:   map[string]bool{},
+		sites:   map[string]*site{},
+		log:     opts.Logger.With("stage", "crawl"),
+	}
+	client := &http.Client{Timeout: opts.Timeout, Transport: opts.Transport}
+	cr.robots = newRobotsCache(client, opts.UserAgent, opts.MaxBytes)
 	for _, h := range opts.AllowedHosts {
 		cr.hosts[strings.ToLower(h)] = true
 	}
+	// colly enforces nothing per host: the dispatcher does (see hostGate).
+	c.OnRequest(func(r *colly.Request) {
+		if res, ok := r.Ctx.GetAny(resultKey).(*result); ok {
+			res.requestURL = r.URL.String()
+			cr.inflight.Store(res.requestURL, res)
+		}
+	})
+	c.OnResponse(func(r *colly.Response) {
+		if res, ok := r.Ctx.GetAny(resultKey).(*result); ok {
+			res.status, res.header, res.final, res.body = r.StatusCode, r.Headers.Clone(), r.Request.URL.String(), r.Body
+		}
+	})
+	c.OnError(func(r *colly.Response, err error) {
+		if r == nil || r.Ctx == nil {
+			return
+		}
+		if res, ok := r.Ctx.GetAny(resultKey).(*result); ok {
+			res.err = err
+			res.status, res.final = r.StatusCode, r.Request.URL.String()
+			if r.Headers != nil {
+				res.header = r.Headers.Clone()
+			}
+		}
+	})
+	c.SetRedirectHandler(cr.redirect)
 	return cr
 }
 
 // Run crawls from seeds until ctx ends or, with Once, until the frontier is
 // exhausted and every article has been acknowledged downstream.
 func (c *Crawler) Run(ctx context.Context, seeds []frontier.Entry) error {
+	if err := c.configureSites(seeds); err != nil {
+		return err
+	}
+	c.coll.Context = ctx // cancelling the crawl aborts requests in flight
+	c.settler = newSettler(c.frontier, c.log)
+	defer c.settler.close()
 	if n, err := c.frontier.Recover(ctx); err != nil {
 		return err
 	} else if n > 0 {
@@ -172,172 +316,240 @@ func (c *Crawler) Run(ctx context.Context, seeds []frontier.Entry) error {
 	}
 	if len(c.opts.AllowedHosts) == 0 {
 		for _, s := range seeds {
-			if u, err := url.Parse(s.URL); err == nil {
-				c.hosts[strings.ToLower(u.Host)] = true
-			}
+			c.allowHost(s.URL)
 		}
 	}
 	if err := c.frontier.AddSeeds(ctx, seeds, time.Now()); err != nil {
 		return err
 	}
-	work := make(chan frontier.Entry)
+	d := &dispatcher{c: c, work: make(chan frontier.Entry), done: make(chan struct{}, c.opts.Workers), free: c.opts.Workers}
 	var wg sync.WaitGroup
 	for range c.opts.Workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for e := range work {
+			for e := range d.work {
 				c.fetch(ctx, e)
+				d.done <- struct{}{}
 			}
 		}()
 	}
-	err := c.dispatch(ctx, work)
-	close(work)
+	err := d.run(ctx)
+	close(d.work)
 	wg.Wait()
 	return err
 }
 
-// dispatch claims due URLs and feeds them to the workers.
-func (c *Crawler) dispatch(ctx context.Context, work chan<- frontier.Entry) error {
-	idle := 50 * time.Millisecond
+// allowHost lets link discovery follow links to the host of u.
+func (c *Crawler) allowHost(u string) {
+	p, err := url.Parse(u)
+	if err != nil {
+		return
+	}
+	h := strings.ToLower(p.Host)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.hosts) < maxAllowedHosts {
+		c.hosts[h] = true
+	}
+}
+
+func (c *Crawler) hostAllowed(h string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.hosts[h]
+}
+
+// site holds a host's options from the seeds, compiled.
+type site struct {
+	opts             frontier.SiteOptions
+	include, exclude []*regexp.Regexp
+}
+
+// configureSites compiles the per-site options the seeds carry.
+func (c *Crawler) configureSites(seeds []frontier.Entry) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, s := range seeds {
+		if s.Site.IsZero() {
+			continue
+		}
+		p, err := url.Parse(s.URL)
+		if err != nil {
+			continue
+		}
+		h := strings.ToLower(p.Host)
+		st := c.sites[h]
+		if st == nil {
+			st = &site{}
+			c.sites[h] = st
+		}
+		o := s.Site
+		if o.Delay > 0 {
+			st.opts.Delay = o.Delay
+		}
+		if o.MaxDepth > 0 {
+			st.opts.MaxDepth = o.MaxDepth
+		}
+		if o.MaxPages > 0 {
+			st.opts.MaxPages = o.MaxPages
+		}
+		for _, pat := range o.Include {
+			re, err := regexp.Compile(pat)
+			if err != nil {
+				return fmt.Errorf("seed %s: include %q: %w", s.URL, pat, err)
+			}
+			st.include = append(st.include, re)
+		}
+		for _, pat := range o.Exclude {
+			re, err := regexp.Compile(pat)
+			if err != nil {
+				return fmt.Errorf("seed %s: exclude %q: %w", s.URL, pat, err)
+			}
+			st.exclude = append(st.exclude, re)
+		}
+	}
+	return nil
+}
+
+func (c *Crawler) site(host string) *site {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.sites[host]
+}
+
+// delayFor is the pause between two requests to host: the site's delay or
+// the floor, raised to the robots.txt Crawl-delay.
+func (c *Crawler) delayFor(host string) time.Duration {
+	d := c.opts.Delay
+	if s := c.site(host); s != nil && s.opts.Delay > 0 {
+		d = s.opts.Delay
+	}
+	if !c.opts.IgnoreRobots {
+		d = max(d, c.robots.crawlDelay(host))
+	}
+	return d
+}
+
+func (c *Crawler) maxDepth(host string) int {
+	if s := c.site(host); s != nil && s.opts.MaxDepth > 0 {
+		return s.opts.MaxDepth
+	}
+	return c.opts.MaxDepth
+}
+
+// pageLimit is the frontier's per-host limit (0: none).
+func (c *Crawler) pageLimit(host string) int {
+	if s := c.site(host); s != nil && s.opts.MaxPages > 0 {
+		return s.opts.MaxPages
+	}
+	return max(c.opts.MaxPages, 0)
+}
+
+// dispatcher claims due URLs and hands them to free workers as their hosts'
+// politeness allows. It keeps a small buffer of claimed URLs whose hosts
+// are busy and tells the frontier to skip those hosts, so that one slow or
+// backed-off site never holds up the others.
+type dispatcher struct {
+	c    *Crawler
+	work chan frontier.Entry
+	done chan struct{}
+	free int
+	buf  []frontier.Entry
+}
+
+func (d *dispatcher) run(ctx context.Context) error {
+	c := d.c
+	bufMax := 2 * c.opts.Workers
+	const idle = 50 * time.Millisecond
 	for {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		batch, err := c.frontier.Claim(ctx, c.opts.Workers, time.Now())
-		if err != nil {
-			return err
-		}
-		for _, e := range batch {
+		d.collect()
+		now := time.Now()
+		var wake time.Time
+		for i := 0; i < len(d.buf) && d.free > 0; {
+			e := d.buf[i]
+			h := hostOf(e.URL)
+			ok, ready := c.gate.acquire(h, c.delayFor(h), now)
+			if !ok {
+				if wake.IsZero() || (!ready.IsZero() && ready.Before(wake)) {
+					wake = ready
+				}
+				i++
+				continue
+			}
+			d.buf = append(d.buf[:i], d.buf[i+1:]...)
+			d.free--
 			c.Stats.InFlight.Add(1)
-			select {
-			case work <- e:
-			case <-ctx.Done():
-				return ctx.Err()
+			d.work <- e // a worker is free, so this does not block for long
+		}
+		if d.free > 0 && len(d.buf) < bufMax {
+			skip := c.gate.busy(now)
+			for _, e := range d.buf {
+				skip = append(skip, hostOf(e.URL))
+			}
+			batch, err := c.frontier.Claim(ctx, bufMax-len(d.buf), now, skip, c.opts.PerHost)
+			if err != nil {
+				return err
+			}
+			if len(batch) > 0 {
+				d.buf = append(d.buf, batch...)
+				continue
 			}
 		}
-		if len(batch) > 0 {
-			continue
-		}
-		st, err := c.frontier.Frontier(ctx)
-		if err != nil {
-			return err
-		}
-		if c.opts.Once && st.Pending == 0 && st.InFlight == 0 {
-			return nil
+		if len(d.buf) == 0 && d.free == c.opts.Workers {
+			st, err := c.frontier.Frontier(ctx)
+			if err != nil {
+				return err
+			}
+			if c.opts.Once && st.Pending == 0 && st.InFlight == 0 && c.settler.idle() {
+				return nil
+			}
+			if st.Pending > 0 && !st.NextDue.IsZero() {
+				if w := st.NextDue; wake.IsZero() || w.Before(wake) {
+					wake = w
+				}
+			}
 		}
 		wait := idle
-		if st.Pending > 0 && !st.NextDue.IsZero() {
-			if d := time.Until(st.NextDue); d > wait {
-				wait = min(d, time.Second)
-			}
+		if !wake.IsZero() {
+			wait = min(max(time.Until(wake), time.Millisecond), time.Second)
 		}
+		if d.free == 0 || len(d.buf) > 0 || wake.IsZero() {
+			// Busy: a finishing worker is the likeliest event.
+			wait = min(wait, idle)
+		}
+		t := time.NewTimer(wait)
 		select {
-		case <-time.After(wait):
+		case <-d.done:
+			d.free++
+		case <-t.C:
 		case <-ctx.Done():
+			t.Stop()
 			return ctx.Err()
 		}
+		t.Stop()
 	}
 }
 
-// result carries one response out of colly's callbacks.
-type result struct {
-	status  int
-	header  http.Header
-	body    []byte
-	final   string
-	err     error
-	tooBig  bool
-	elapsed time.Duration
-}
-
-// fetch fetches one entry and settles it or hands it on.
-func (c *Crawler) fetch(ctx context.Context, e frontier.Entry) {
-	defer c.Stats.InFlight.Add(-1)
-	res := c.get(ctx, e)
-	if ctx.Err() != nil {
-		return // left in flight; recovered on the next start
-	}
-	now := time.Now()
-	log := c.log.With("url", e.URL)
-	if res.err != nil || res.status >= 400 || res.status == 0 {
-		c.fail(ctx, e, res, now)
-		return
-	}
-	c.Stats.Fetched.Add(1)
-	c.Stats.Bytes.Add(int64(len(res.body)))
-	out := frontier.Outcome{State: frontier.Done, Status: res.status, FetchedAt: now,
-		ETag: res.header.Get("ETag"), LastModified: res.header.Get("Last-Modified")}
-	if res.status == http.StatusNotModified {
-		c.settle(ctx, e, "", c.repoll(e, out, now))
-		return
-	}
-	if res.tooBig {
-		out.State, out.Error = frontier.Failed, fmt.Sprintf("body larger than the %d-byte limit", c.opts.MaxBytes)
-		c.Stats.Failed.Add(1)
-		log.Warn("page too large", "limit", c.opts.MaxBytes)
-		c.settle(ctx, e, "", out)
-		return
-	}
-	switch sniff(res.header.Get("Content-Type"), res.body) {
-	case docFeed:
-		entries, err := feedEntries(res.final, res.body, e.Depth+1)
-		c.discovered(ctx, e, frontier.Feed, entries, err, out, now)
-	case docSitemap:
-		entries, err := sitemapEntries(res.final, res.body, e.Depth+1)
-		c.discovered(ctx, e, frontier.Sitemap, entries, err, out, now)
-	case docHTML:
-		c.page(ctx, e, res, out, now)
-	default:
-		out.State, out.Error = frontier.Failed, fmt.Sprintf("unsupported content type %q", res.header.Get("Content-Type"))
-		c.Stats.Failed.Add(1)
-		log.Warn("not a page, feed or sitemap", "content_type", res.header.Get("Content-Type"))
-		c.settle(ctx, e, "", out)
+// collect counts workers that finished without blocking.
+func (d *dispatcher) collect() {
+	for {
+		select {
+		case <-d.done:
+			d.free++
+		default:
+			return
+		}
 	}
 }
 
-// get performs the request through colly.
-func (c *Crawler) get(ctx context.Context, e frontier.Entry) result {
-	var res result
-	start := time.Now()
-	hdr := http.Header{}
-	if e.Kind == frontier.Feed || e.Kind == frontier.Sitemap || e.Kind == frontier.Hub {
-		if e.ETag != "" {
-			hdr.Set("If-None-Match", e.ETag)
-		}
-		if e.LastModified != "" {
-			hdr.Set("If-Modified-Since", e.LastModified)
-		}
+func hostOf(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return ""
 	}
-	cc := c.coll.Clone()
-	cc.OnResponse(func(r *colly.Response) {
-		res.status, res.header, res.final = r.StatusCode, r.Headers.Clone(), r.Request.URL.String()
-		res.body = r.Body
-	})
-	cc.OnError(func(r *colly.Response, err error) {
-		res.err = err
-		if r != nil {
-			res.status, res.final = r.StatusCode, r.Request.URL.String()
-			if r.Headers != nil {
-				res.header = r.Headers.Clone()
-			}
-		}
-	})
-	reqCtx := colly.NewContext()
-	err := cc.Request(http.MethodGet, e.URL, nil, reqCtx, hdr)
-	if err != nil && res.err == nil {
-		res.err = err
-	}
-	if res.header == nil {
-		res.header = http.Header{}
-	}
-	if len(res.body) > c.opts.MaxBytes {
-		res.tooBig = true
-		res.body = nil
-	}
-	if res.final == "" {
-		res.final = e.URL
-	}
-	res.elapsed = time.Since(start)
-	return res
+	return strings.ToLower(p.Host)
 }

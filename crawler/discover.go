@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
+	"github.com/wirewatch/wirewatch/crawler/clean"
 	"github.com/wirewatch/wirewatch/pkg/frontier"
 	"github.com/wirewatch/wirewatch/pkg/urlcanon"
 )
@@ -146,17 +148,47 @@ func parseW3CDate(s string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// pageLinks returns the absolute canonical targets of a page's links and
-// the feeds it advertises.
-func pageLinks(base string, body []byte) (links, feeds []string) {
+// pageScan is what one pass over a page's tokens found: its links, the
+// feeds it advertises, and the metadata that says whether it is an article.
+type pageScan struct {
+	links, feeds []string
+	ogType       string // og:type, lowercased
+	ldArticle    bool   // JSON-LD names an Article type
+}
+
+// articleTypes are the schema.org types of news pages; a JSON-LD block
+// naming one marks an article.
+var articleTypes = []string{`"newsarticle"`, `"article"`, `"reportagenewsarticle"`, `"analysisnewsarticle"`,
+	`"opinionnewsarticle"`, `"backgroundnewsarticle"`, `"reviewnewsarticle"`, `"blogposting"`, `"liveblogposting"`}
+
+// scanPage returns the absolute canonical targets of a page's links, the
+// feeds it advertises and its article markers.
+func scanPage(base string, body []byte) pageScan {
+	var ps pageScan
 	z := html.NewTokenizer(bytes.NewReader(body))
 	seen := map[string]bool{}
+	inLD := false
 	for {
 		tt := z.Next()
-		if tt == html.ErrorToken {
-			return links, feeds
-		}
-		if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
+		switch tt {
+		case html.ErrorToken:
+			return ps
+		case html.TextToken:
+			if inLD {
+				ld := bytes.ToLower(z.Text())
+				for _, t := range articleTypes {
+					if bytes.Contains(ld, []byte(`"@type":`+t)) || bytes.Contains(ld, []byte(`"@type": `+t)) ||
+						bytes.Contains(ld, []byte(`,`+t)) || bytes.Contains(ld, []byte(`[`+t)) {
+						ps.ldArticle = true
+					}
+				}
+			}
+			continue
+		case html.EndTagToken:
+			inLD = false
+			continue
+		case html.StartTagToken, html.SelfClosingTagToken:
+		default:
 			continue
 		}
 		name, hasAttr := z.TagName()
@@ -164,10 +196,10 @@ func pageLinks(base string, body []byte) (links, feeds []string) {
 			continue
 		}
 		a := atom.Lookup(name)
-		if a != atom.A && a != atom.Link {
+		if a != atom.A && a != atom.Link && a != atom.Meta && a != atom.Script {
 			continue
 		}
-		var href, rel, typ string
+		var href, rel, typ, prop, content string
 		for {
 			k, v, more := z.TagAttr()
 			switch string(k) {
@@ -177,12 +209,27 @@ func pageLinks(base string, body []byte) (links, feeds []string) {
 				rel = strings.ToLower(string(v))
 			case "type":
 				typ = strings.ToLower(string(v))
+			case "property", "name":
+				prop = strings.ToLower(string(v))
+			case "content":
+				content = string(v)
 			}
 			if !more {
 				break
 			}
 		}
-		if href == "" || strings.HasPrefix(href, "#") || strings.HasPrefix(strings.ToLower(href), "javascript:") || strings.HasPrefix(strings.ToLower(href), "mailto:") {
+		switch a {
+		case atom.Meta:
+			if prop == "og:type" {
+				ps.ogType = strings.ToLower(strings.TrimSpace(content))
+			}
+			continue
+		case atom.Script:
+			inLD = tt == html.StartTagToken && strings.Contains(typ, "ld+json")
+			continue
+		}
+		lh := strings.ToLower(href)
+		if href == "" || strings.HasPrefix(href, "#") || strings.HasPrefix(lh, "javascript:") || strings.HasPrefix(lh, "mailto:") {
 			continue
 		}
 		u, err := urlcanon.Resolve(base, href)
@@ -192,11 +239,54 @@ func pageLinks(base string, body []byte) (links, feeds []string) {
 		if a == atom.Link {
 			if strings.Contains(rel, "alternate") && (strings.Contains(typ, "rss") || strings.Contains(typ, "atom")) {
 				seen[u] = true
-				feeds = append(feeds, u)
+				ps.feeds = append(ps.feeds, u)
 			}
 			continue
 		}
 		seen[u] = true
-		links = append(links, u)
+		ps.links = append(ps.links, u)
 	}
+}
+
+// articleVerdict decides whether a cleaned page goes downstream. The
+// cleaner's verdict comes first (it knows hubs, galleries, paywall stubs
+// and error pages by their text). A page it accepts is still taken for a
+// hub when nothing marks it as an article (no JSON-LD article type, no
+// og:type=article, not announced by a feed or sitemap) and its URL has the
+// shape of a front or section page. og:type=website alone is no evidence:
+// many news sites put it on every page.
+func articleVerdict(e frontier.Entry, final string, r clean.Result, ps pageScan) (bool, string) {
+	if !r.IsArticle {
+		return false, r.Reason
+	}
+	if ps.ldArticle || ps.ogType == "article" || e.Kind == frontier.Article {
+		return true, ""
+	}
+	if hubShaped(final) {
+		return false, "section-shaped URL without article metadata"
+	}
+	return true, ""
+}
+
+// hubShaped reports whether a URL looks like a front or section page: the
+// root, or a last path segment that is a short word rather than a slug or
+// an id ("/world/", "/news/politics", but not "/2024/05/story-of-the-day"
+// or "/news/12345.html").
+func hubShaped(u string) bool {
+	p, err := url.Parse(u)
+	if err != nil {
+		return false
+	}
+	segs := strings.FieldsFunc(p.Path, func(r rune) bool { return r == '/' })
+	if len(segs) == 0 {
+		return p.RawQuery == ""
+	}
+	last := segs[len(segs)-1]
+	if i := strings.LastIndexByte(last, '.'); i > 0 {
+		last = last[:i]
+	}
+	if strings.ContainsAny(last, "0123456789") || strings.Count(last, "-")+strings.Count(last, "_") >= 2 {
+		return false
+	}
+	return len(last) <= 20 && len(segs) <= 3
 }

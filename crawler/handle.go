@@ -6,12 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/temoto/robotstxt"
 
 	"golang.org/x/net/html/charset"
 	"golang.org/x/text/transform"
@@ -19,180 +23,373 @@ import (
 	"github.com/wirewatch/wirewatch/crawler/clean"
 	"github.com/wirewatch/wirewatch/pkg/bus"
 	"github.com/wirewatch/wirewatch/pkg/frontier"
+	"github.com/wirewatch/wirewatch/pkg/urlcanon"
 )
 
-// transient reports whether a failed fetch is worth retrying.
-func transient(res result) bool {
+// fetch fetches one entry and settles it or hands it on.
+func (c *Crawler) fetch(ctx context.Context, e frontier.Entry) {
+	defer c.Stats.InFlight.Add(-1)
+	host := hostOf(e.URL)
+	defer c.gate.release(host)
+	u, err := url.Parse(e.URL)
+	if err != nil {
+		c.settle(e.URL, "", frontier.Outcome{State: frontier.Failed, Error: "bad URL: " + err.Error(), FetchedAt: time.Now()})
+		return
+	}
+	if fetched, err := c.robotsCheck(ctx, u); err != nil {
+		if ctx.Err() != nil {
+			return
+		}
+		c.Stats.Refused.Add(1)
+		c.log.Info("not fetched", "url", e.URL, "reason", err)
+		c.settle(e.URL, "", frontier.Outcome{State: frontier.Failed, Error: err.Error(), FetchedAt: time.Now()})
+		return
+	} else if fetched {
+		c.waitHost(ctx, host)
+	}
+	res := c.get(ctx, e)
+	if ctx.Err() != nil {
+		return // left in flight; recovered on the next start
+	}
+	now := time.Now()
+	if res.status > 0 {
+		c.metrics.fetched(host, len(res.body), res.elapsed)
+	}
+	if len(res.hops) > 0 {
+		// Every URL of the chain but the last redirected: settle them as
+		// such; the last carries on as the entry.
+		chain := append([]string{e.URL}, res.hops...)
+		for _, h := range chain[:len(chain)-1] {
+			c.settle(h, frontier.Redirect, frontier.Outcome{State: frontier.Done, Status: http.StatusFound, FetchedAt: now})
+		}
+		e.URL = chain[len(chain)-1]
+		e.ETag, e.LastModified, e.Attempts = "", "", 0
+	}
+	var known errKnownTarget
+	var robots errRobots
+	switch {
+	case errors.As(res.err, &known):
+		c.Stats.Refused.Add(1)
+		c.log.Debug("redirect to a known URL", "url", e.URL, "target", known.target)
+		c.settle(e.URL, frontier.Redirect, frontier.Outcome{State: frontier.Done, Status: res.status, Error: known.Error(), FetchedAt: now})
+		return
+	case errors.As(res.err, &robots):
+		c.Stats.Refused.Add(1)
+		c.settle(e.URL, "", frontier.Outcome{State: frontier.Failed, Error: robots.Error(), FetchedAt: now})
+		return
+	case res.err != nil || res.status == 0 || (res.status >= 300 && res.status != http.StatusNotModified):
+		c.fail(ctx, e, res, now)
+		return
+	}
+	c.Stats.Fetched.Add(1)
+	c.Stats.Bytes.Add(int64(len(res.body)))
+	out := frontier.Outcome{State: frontier.Done, Status: res.status, FetchedAt: now,
+		ETag: res.header.Get("ETag"), LastModified: res.header.Get("Last-Modified")}
+	if res.status == http.StatusNotModified {
+		c.settle(e.URL, "", c.repoll(e, out, 0, now))
+		return
+	}
+	if res.tooBig {
+		c.failFinal(e, "", out, "page too large", fmt.Sprintf("body larger than the %d-byte limit", c.opts.MaxBytes))
+		return
+	}
+	if e.Kind == frontier.Robots {
+		c.robotsSeed(ctx, e, res, out, now)
+		return
+	}
+	switch sniff(res.header.Get("Content-Type"), res.body) {
+	case docFeed:
+		entries, err := feedEntries(res.final, res.body, e.Depth+1)
+		c.discovered(ctx, e, frontier.Feed, entries, err, out, now)
+	case docSitemap:
+		entries, err := sitemapEntries(res.final, res.body, e.Depth+1)
+		c.discovered(ctx, e, frontier.Sitemap, entries, err, out, now)
+	case docHTML:
+		c.page(ctx, e, res, out, now)
+	default:
+		c.failFinal(e, "", out, "not a page, feed or sitemap", fmt.Sprintf("unsupported content type %q", res.header.Get("Content-Type")))
+	}
+}
+
+// robotsCheck is disallowed for a URL about to be fetched; fetched says
+// whether robots.txt was requested on the way.
+func (c *Crawler) robotsCheck(ctx context.Context, u *url.URL) (bool, error) {
+	if c.opts.IgnoreRobots {
+		return false, nil
+	}
+	host := strings.ToLower(u.Host)
+	_, fetched := c.robots.get(ctx, u.Scheme, host)
+	if fetched {
+		c.gate.pause(host, time.Now().Add(c.delayFor(host)))
+	}
+	return fetched, c.disallowed(ctx, u)
+}
+
+// robotsSeed follows the Sitemap: lines of a robots.txt named as a seed.
+func (c *Crawler) robotsSeed(ctx context.Context, e frontier.Entry, res *result, out frontier.Outcome, now time.Time) {
+	data, err := robotstxt.FromStatusAndBytes(res.status, res.body)
+	if err != nil {
+		c.discovered(ctx, e, frontier.Robots, nil, fmt.Errorf("parse robots.txt: %w", err), out, now)
+		return
+	}
+	var entries []frontier.Entry
+	for _, sm := range data.Sitemaps {
+		if u, err := urlcanon.Resolve(res.final, sm); err == nil {
+			entries = append(entries, frontier.Entry{URL: u, Kind: frontier.Sitemap, Depth: e.Depth + 1})
+		}
+	}
+	c.discovered(ctx, e, frontier.Robots, entries, nil, out, now)
+}
+
+// transient reports whether a failed fetch is worth retrying: timeouts,
+// connection failures, 429 and 5xx. Redirect loops, bad bodies (broken
+// gzip), robots.txt refusals and 4xx are final.
+func transient(res *result) bool {
 	switch {
 	case res.status == http.StatusTooManyRequests, res.status >= 500:
 		return true
-	case res.status == 0 && res.err != nil:
+	case res.err != nil && res.status == 0:
+		if errors.Is(res.err, errRedirectLoop) || errors.Is(res.err, errTooManyRedirects) {
+			return false
+		}
 		var ue *url.Error
 		if errors.As(res.err, &ue) {
-			return ue.Timeout() || !strings.Contains(ue.Error(), "stopped after") // redirect loops are final
+			return true // the request itself failed: timeout, refused, reset
 		}
-		return !strings.Contains(res.err.Error(), "robots.txt") && !strings.Contains(res.err.Error(), "Forbidden domain")
+		var ne net.Error
+		return errors.As(res.err, &ne)
 	}
 	return false
 }
 
-// retryAfter reads a Retry-After header in seconds or as an HTTP date.
+// retryAfter reads a Retry-After header in seconds or as an HTTP date,
+// capped at a day.
 func retryAfter(h http.Header, now time.Time) time.Duration {
 	v := strings.TrimSpace(h.Get("Retry-After"))
 	if v == "" {
 		return 0
 	}
 	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
-		return time.Duration(s) * time.Second
+		return min(time.Duration(s)*time.Second, 24*time.Hour)
 	}
 	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
+		return min(t.Sub(now), 24*time.Hour)
 	}
 	return 0
 }
 
-// backoff is exponential with full jitter, from 1s, capped at 5 minutes.
-func backoff(attempt int) time.Duration {
-	d := time.Second << min(attempt, 8)
+// backoff is exponential from base with jitter in [d/2, d], capped at 5
+// minutes.
+func backoff(base time.Duration, attempt int) time.Duration {
+	d := base << min(attempt, 16)
 	d = min(d, 5*time.Minute)
 	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
 }
 
-func (c *Crawler) fail(ctx context.Context, e frontier.Entry, res result, now time.Time) {
-	reason := ""
+// failReason describes a failed fetch for the frontier's error column.
+func failReason(res *result) string {
 	switch {
-	case res.err != nil && res.status >= 400:
-		reason = fmt.Sprintf("HTTP %d", res.status)
+	case errors.Is(res.err, errRedirectLoop):
+		return "redirect loop"
+	case errors.Is(res.err, errTooManyRedirects):
+		return "too many redirects"
+	case res.status >= 300:
+		return fmt.Sprintf("HTTP %d", res.status)
 	case res.err != nil:
-		reason = res.err.Error()
-	default:
-		reason = fmt.Sprintf("HTTP %d", res.status)
+		var ue *url.Error
+		if errors.As(res.err, &ue) && ue.Timeout() {
+			return "timeout"
+		}
+		return res.err.Error()
 	}
+	return "no response"
+}
+
+func (c *Crawler) fail(ctx context.Context, e frontier.Entry, res *result, now time.Time) {
+	reason := failReason(res)
+	host := hostOf(e.URL)
 	out := frontier.Outcome{State: frontier.Failed, Status: res.status, Error: reason, FetchedAt: now}
-	if transient(res) && e.Attempts <= c.opts.Retries {
-		wait := max(backoff(e.Attempts), retryAfter(res.header, now))
+	ra := retryAfter(res.header, now)
+	if res.status == http.StatusTooManyRequests || res.status == http.StatusServiceUnavailable {
+		// The host is overloaded or rationing us: pause all of it.
+		c.gate.pause(host, now.Add(max(ra, backoff(c.opts.RetryWait, e.Attempts))))
+	}
+	if transient(res) && e.Attempts < c.opts.Retries {
+		wait := max(backoff(c.opts.RetryWait, e.Attempts), ra)
 		out.State, out.NextAt = frontier.Pending, now.Add(wait)
-		c.log.Info("fetch failed, will retry", "url", e.URL, "reason", reason, "attempt", e.Attempts, "in", wait.Round(time.Millisecond))
+		c.Stats.Retried.Add(1)
+		c.log.Info("fetch failed, will retry", "url", e.URL, "reason", reason, "attempt", e.Attempts+1, "in", wait.Round(time.Millisecond))
+		c.settle(e.URL, "", out)
+		return
+	}
+	c.failFinal(e, "", out, "fetch failed", reason)
+}
+
+// failFinal records a URL as failed for good; msg is the log message.
+func (c *Crawler) failFinal(e frontier.Entry, kind frontier.Kind, out frontier.Outcome, msg, reason string) {
+	out.State, out.Error, out.NextAt = frontier.Failed, reason, time.Time{}
+	c.Stats.Failed.Add(1)
+	c.metrics.failed(hostOf(e.URL))
+	c.log.Warn(msg, "url", e.URL, "reason", reason, "attempts", e.Attempts+1)
+	c.settle(e.URL, kind, out)
+}
+
+func (c *Crawler) settle(u string, kind frontier.Kind, o frontier.Outcome) {
+	if err := c.settler.add(frontier.Settled{URL: u, Kind: kind, Outcome: o}); err != nil {
+		c.log.Error("cannot record fetch outcome", "url", u, "err", err)
+	}
+}
+
+// polled reports whether e is re-polled for new URLs rather than done once
+// fetched: seeds, feeds, sitemaps and robots.txt seeds.
+func (c *Crawler) polled(e frontier.Entry) bool {
+	if c.opts.Once {
+		return false
+	}
+	return e.Seed || e.Kind == frontier.Feed || e.Kind == frontier.Sitemap || e.Kind == frontier.Robots
+}
+
+// repoll schedules the next poll of a URL that is polled: sooner when the
+// poll found fresh URLs, later when it did not, within [RepollMin,
+// RepollMax]. Anything else is done.
+func (c *Crawler) repoll(e frontier.Entry, o frontier.Outcome, fresh int, now time.Time) frontier.Outcome {
+	if !c.polled(e) {
+		return o
+	}
+	iv := e.Interval
+	if iv <= 0 {
+		iv = c.opts.Repoll
+	} else if fresh > 0 {
+		iv /= 2
 	} else {
-		c.Stats.Failed.Add(1)
-		c.log.Warn("fetch failed", "url", e.URL, "reason", reason, "attempts", e.Attempts)
+		iv += iv / 2
 	}
-	c.settle(ctx, e, "", out)
-}
-
-func (c *Crawler) settle(ctx context.Context, e frontier.Entry, kind frontier.Kind, o frontier.Outcome) {
-	if err := c.frontier.Settle(context.WithoutCancel(ctx), e.URL, kind, o); err != nil {
-		c.log.Error("cannot record fetch outcome", "url", e.URL, "err", err)
-	}
-}
-
-// repoll schedules the next poll of a feed, sitemap or hub that a seed
-// named; in Once mode, and for everything else, the URL is done.
-func (c *Crawler) repoll(e frontier.Entry, o frontier.Outcome, now time.Time) frontier.Outcome {
-	if !c.opts.Once && e.Seed {
-		o.State, o.NextAt = frontier.Pending, now.Add(c.opts.Repoll)
-	}
+	iv = min(max(iv, c.opts.RepollMin), c.opts.RepollMax)
+	o.State, o.NextAt, o.Interval = frontier.Pending, now.Add(iv), iv
 	return o
 }
 
-// allowed reports whether a discovered URL may be queued.
-func (c *Crawler) allowed(u string) bool {
+// allowed reports why a discovered link may not be queued ("" if it may).
+func (c *Crawler) allowed(u string) string {
 	p, err := url.Parse(u)
-	if err != nil || !c.hosts[strings.ToLower(p.Host)] {
-		return false
+	if err != nil {
+		return "bad URL"
 	}
-	for _, re := range c.opts.Exclude {
+	host := strings.ToLower(p.Host)
+	if !c.hostAllowed(host) {
+		return "host not allowed"
+	}
+	include, exclude := c.opts.Include, c.opts.Exclude
+	if s := c.site(host); s != nil {
+		include = append(append([]*regexp.Regexp(nil), include...), s.include...)
+		exclude = append(append([]*regexp.Regexp(nil), exclude...), s.exclude...)
+	}
+	for _, re := range exclude {
 		if re.MatchString(u) {
-			return false
+			return "excluded"
 		}
 	}
-	if len(c.opts.Include) == 0 {
-		return true
-	}
-	for _, re := range c.opts.Include {
-		if re.MatchString(u) {
-			return true
+	if len(include) > 0 {
+		ok := false
+		for _, re := range include {
+			ok = ok || re.MatchString(u)
+		}
+		if !ok {
+			return "not included"
 		}
 	}
-	return false
+	return c.traps.check(u)
 }
 
-// discovered queues what a feed or sitemap listed. Entries of feeds and
-// sitemaps a seed named are followed wherever they point (a site's feed
-// may live on a CDN host); links found on pages stay on allowed hosts.
+// discovered queues what a feed, sitemap or robots.txt listed. Entries of
+// feeds and sitemaps a seed named are followed wherever they point (a
+// site's feed may live on a CDN host); links found on pages stay on allowed
+// hosts.
 func (c *Crawler) discovered(ctx context.Context, e frontier.Entry, kind frontier.Kind, entries []frontier.Entry, perr error, out frontier.Outcome, now time.Time) {
 	if perr != nil {
-		out.State, out.Error = frontier.Failed, perr.Error()
-		c.Stats.Failed.Add(1)
-		c.log.Warn("broken "+string(kind), "url", e.URL, "err", perr)
-		c.settle(ctx, e, kind, out)
+		c.failFinal(e, kind, out, "broken "+string(kind), perr.Error())
 		return
 	}
 	for i := range entries {
-		u, err := url.Parse(entries[i].URL)
-		if err == nil {
-			c.hosts[strings.ToLower(u.Host)] = c.hosts[strings.ToLower(u.Host)] || e.Seed
+		if e.Seed {
+			c.allowHost(entries[i].URL)
 		}
 		entries[i].NextAt = now
 	}
-	c.add(ctx, entries)
-	c.settle(ctx, e, kind, c.repoll(e, out, now))
+	fresh := c.add(ctx, entries)
+	c.settle(e.URL, kind, c.repoll(e, out, fresh, now))
 }
 
-func (c *Crawler) add(ctx context.Context, entries []frontier.Entry) {
+// add queues entries and returns how many were new.
+func (c *Crawler) add(ctx context.Context, entries []frontier.Entry) int {
 	if len(entries) == 0 {
-		return
+		return 0
 	}
-	n, err := c.frontier.AddURLs(ctx, entries)
+	n, err := c.frontier.AddURLs(ctx, entries, c.pageLimit)
 	if err != nil {
 		c.log.Error("cannot queue discovered URLs", "err", err)
-		return
+		return 0
 	}
 	c.Stats.Found.Add(int64(n))
+	return n
 }
 
 // page handles an HTML response: discover its links, and clean it into an
 // article if it is one.
-func (c *Crawler) page(ctx context.Context, e frontier.Entry, res result, out frontier.Outcome, now time.Time) {
+func (c *Crawler) page(ctx context.Context, e frontier.Entry, res *result, out frontier.Outcome, now time.Time) {
 	body, err := toUTF8(res.header.Get("Content-Type"), res.body)
 	if err != nil {
-		out.State, out.Error = frontier.Failed, err.Error()
-		c.Stats.Failed.Add(1)
-		c.settle(ctx, e, "", out)
+		c.failFinal(e, "", out, "cannot decode page", err.Error())
 		return
 	}
-	if e.Depth < c.opts.MaxDepth {
-		links, feeds := pageLinks(res.final, body)
+	scan := scanPage(res.final, body)
+	fresh := 0
+	if e.Depth < c.maxDepth(hostOf(e.URL)) {
 		var entries []frontier.Entry
-		for _, l := range links {
-			if c.allowed(l) {
-				entries = append(entries, frontier.Entry{URL: l, Kind: GuessKind(l), Depth: e.Depth + 1, NextAt: now})
+		for _, l := range scan.links {
+			l = stripSession(l)
+			if why := c.allowed(l); why != "" {
+				continue
 			}
+			entries = append(entries, frontier.Entry{URL: l, Kind: GuessKind(l), Depth: e.Depth + 1, NextAt: now})
 		}
-		for _, f := range feeds {
-			if c.allowed(f) {
+		for _, f := range scan.feeds {
+			if c.allowed(f) == "" {
 				entries = append(entries, frontier.Entry{URL: f, Kind: frontier.Feed, Depth: e.Depth + 1, NextAt: now})
 			}
 		}
-		c.add(ctx, entries)
+		fresh = c.add(ctx, entries)
 	}
 	r, err := c.cleaner.Clean(ctx, clean.Page{URL: res.final, HTML: body, FetchedAt: now, HintTitle: e.HintTitle, HintPublished: e.HintPublished})
 	if err != nil {
-		out.State, out.Error = frontier.Failed, "clean: "+err.Error()
-		c.Stats.Failed.Add(1)
-		c.log.Warn("cannot clean page", "url", e.URL, "err", err)
-		c.settle(ctx, e, "", out)
+		if ctx.Err() != nil {
+			return
+		}
+		c.failFinal(e, "", out, "cannot clean page", "clean: "+err.Error())
 		return
 	}
-	if !r.IsArticle {
+	if ok, why := articleVerdict(e, res.final, r, scan); !ok {
 		c.Stats.Skipped.Add(1)
-		c.log.Debug("not an article", "url", e.URL, "reason", r.Reason)
-		c.settle(ctx, e, frontier.Hub, c.repoll(e, out, now))
+		c.log.Debug("not an article", "url", e.URL, "reason", why)
+		c.settle(e.URL, frontier.Hub, c.repoll(e, out, fresh, now))
 		return
 	}
 	a := r.Article
 	a.Normalize()
-	url, status := e.URL, res.status
+	canonical := ""
+	if cu, err := urlcanon.Canonicalize(a.CanonicalURL); err == nil && cu != e.URL {
+		canonical = cu
+		// Another URL of this article was emitted already (in this run or
+		// an earlier one): do not emit it twice.
+		if st, ok, err := c.frontierState(ctx, cu); err == nil && ok && st == frontier.Done {
+			c.Stats.Refused.Add(1)
+			c.log.Debug("article already emitted under its canonical URL", "url", e.URL, "canonical", cu)
+			out.ArticleID = a.ID
+			c.settle(e.URL, frontier.Article, out)
+			return
+		}
+	}
+	u, status := e.URL, res.status
 	ack := bus.Once(func(ctx context.Context, err error) error {
 		o := frontier.Outcome{State: frontier.Done, Status: status, ArticleID: a.ID, FetchedAt: now,
 			ETag: out.ETag, LastModified: out.LastModified}
@@ -202,8 +399,11 @@ func (c *Crawler) page(ctx context.Context, e frontier.Entry, res result, out fr
 		} else {
 			c.Stats.Completed.Add(1)
 		}
-		if serr := c.frontier.Settle(context.WithoutCancel(ctx), url, frontier.Article, o); serr != nil {
+		if serr := c.settler.add(frontier.Settled{URL: u, Kind: frontier.Article, Outcome: o}); serr != nil {
 			return serr
+		}
+		if canonical != "" && err == nil {
+			return c.settler.add(frontier.Settled{URL: canonical, Kind: frontier.Article, Outcome: o})
 		}
 		return nil
 	})
@@ -214,6 +414,19 @@ func (c *Crawler) page(ctx context.Context, e frontier.Entry, res result, out fr
 		return // stays in flight; fetched again after a restart
 	}
 	c.Stats.Articles.Add(1)
+}
+
+// stateReader is the optional frontier lookup used to skip articles
+// already emitted under their canonical URL.
+type stateReader interface {
+	State(ctx context.Context, url string) (frontier.State, bool, error)
+}
+
+func (c *Crawler) frontierState(ctx context.Context, u string) (frontier.State, bool, error) {
+	if sr, ok := c.frontier.(stateReader); ok {
+		return sr.State(ctx, u)
+	}
+	return "", false, nil
 }
 
 // toUTF8 converts an HTML body to UTF-8. colly has already converted bodies

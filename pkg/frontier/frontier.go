@@ -24,6 +24,12 @@ const (
 	// Hub is a page found, once fetched, to link to articles rather than be
 	// one: a front or section page. Hubs are polled again for new links.
 	Hub Kind = "hub"
+	// Robots is a robots.txt named as a seed: its Sitemap: lines are
+	// followed.
+	Robots Kind = "robots"
+	// Redirect is a URL that redirected elsewhere; the target is a URL of
+	// its own in the frontier.
+	Redirect Kind = "redirect"
 )
 
 // State is where a URL is in its life.
@@ -51,6 +57,27 @@ type Entry struct {
 	Attempts     int
 	State        State
 	NextAt       time.Time // when a pending URL becomes due
+	// Interval is the current re-poll interval of a feed, sitemap or hub
+	// (zero until first polled); it adapts to how often new items appear.
+	Interval time.Duration
+	// Site carries a seed's per-site options to the crawler; it is not
+	// stored (seeds are given again on every run).
+	Site SiteOptions
+}
+
+// SiteOptions override crawl settings for the host of a seed. The zero
+// value of a field means "use the crawler's default".
+type SiteOptions struct {
+	Delay    time.Duration // per-host delay floor
+	MaxDepth int           // link hops from the seed
+	MaxPages int           // URLs admitted to the frontier for the host
+	Include  []string      // regexps a discovered URL must match (any)
+	Exclude  []string      // regexps a discovered URL must not match
+}
+
+// IsZero reports whether o overrides nothing.
+func (o SiteOptions) IsZero() bool {
+	return o.Delay == 0 && o.MaxDepth == 0 && o.MaxPages == 0 && len(o.Include) == 0 && len(o.Exclude) == 0
 }
 
 // Outcome is what a fetch of an entry ended with.
@@ -63,6 +90,15 @@ type Outcome struct {
 	LastModified string
 	NextAt       time.Time
 	FetchedAt    time.Time
+	// Interval, when set, is the re-poll interval to remember for the URL.
+	Interval time.Duration
+}
+
+// Settled is one outcome to record, for stores that settle in batches.
+type Settled struct {
+	URL     string
+	Kind    Kind // replaces the URL's kind when not empty
+	Outcome Outcome
 }
 
 // Stats counts a frontier's URLs by state.

@@ -3,6 +3,8 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -20,23 +22,54 @@ func host(u string) string {
 }
 
 // AddURLs records entries the crawler found; URLs already known keep their
-// state, so a URL is never queued twice. It returns how many were new.
-func (s *Store) AddURLs(ctx context.Context, entries []frontier.Entry) (int, error) {
+// state, so a URL is never queued twice. limit, when not nil, gives the most
+// URLs a host may ever have admitted (0: no limit); URLs over it are
+// dropped, which bounds infinite URL spaces per site across runs. It
+// returns how many were new.
+func (s *Store) AddURLs(ctx context.Context, entries []frontier.Entry, limit func(host string) int) (int, error) {
 	added := 0
 	err := s.write(ctx, func(tx *sql.Tx) error {
+		added = 0
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO frontier (url, host, kind, depth, seed, state, next_at, hint_title, hint_published)
 			VALUES (?,?,?,?,?,'pending',?,?,?) ON CONFLICT (url) DO NOTHING`)
 		if err != nil {
 			return err
 		}
 		defer stmt.Close()
+		counts := map[string]int{} // admitted per host, read once per batch
+		grown := map[string]int{}
 		for _, e := range entries {
-			res, err := stmt.ExecContext(ctx, e.URL, host(e.URL), string(e.Kind), e.Depth, e.Seed, e.NextAt.UnixMilli(), e.HintTitle, timeText(e.HintPublished))
+			h := host(e.URL)
+			lim := 0
+			if limit != nil {
+				lim = limit(h)
+			}
+			if lim > 0 {
+				n, ok := counts[h]
+				if !ok {
+					if err := tx.QueryRowContext(ctx, `SELECT coalesce((SELECT urls FROM crawl_hosts WHERE host = ?), 0)`, h).Scan(&n); err != nil {
+						return fmt.Errorf("host count %s: %w", h, err)
+					}
+					counts[h] = n
+				}
+				if n >= lim {
+					continue
+				}
+			}
+			res, err := stmt.ExecContext(ctx, e.URL, h, string(e.Kind), e.Depth, e.Seed, e.NextAt.UnixMilli(), e.HintTitle, timeText(e.HintPublished))
 			if err != nil {
 				return fmt.Errorf("add %s: %w", e.URL, err)
 			}
 			if n, _ := res.RowsAffected(); n > 0 {
 				added++
+				counts[h]++
+				grown[h]++
+			}
+		}
+		for h, n := range grown {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO crawl_hosts (host, urls) VALUES (?, ?)
+				ON CONFLICT (host) DO UPDATE SET urls = urls + excluded.urls`, h, n); err != nil {
+				return fmt.Errorf("host count %s: %w", h, err)
 			}
 		}
 		return nil
@@ -88,25 +121,53 @@ func (s *Store) Recover(ctx context.Context) (int, error) {
 }
 
 // Claim marks up to n due URLs as in flight and returns them, shallowest
-// first. A URL is handed out once until it is settled or recovered.
-func (s *Store) Claim(ctx context.Context, n int, now time.Time) ([]frontier.Entry, error) {
+// first. A URL is handed out once until it is settled or recovered. URLs of
+// the hosts in skip are left alone (the crawler is waiting on them for
+// politeness), and at most perHost URLs of one host are claimed (0: no
+// limit), so that one busy site does not crowd the others out of a batch.
+func (s *Store) Claim(ctx context.Context, n int, now time.Time, skip []string, perHost int) ([]frontier.Entry, error) {
 	var out []frontier.Entry
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT url, kind, depth, seed, hint_title, hint_published, etag, last_modified, attempts
-			FROM frontier WHERE state = 'pending' AND next_at <= ? ORDER BY depth, next_at, url LIMIT ?`, now.UnixMilli(), n)
+	if n <= 0 {
+		return nil, nil
+	}
+	if skip == nil {
+		skip = []string{} // "null" would yield one NULL row, and NOT IN (NULL) excludes everything
+	}
+	skipJSON, err := json.Marshal(skip)
+	if err != nil {
+		return nil, fmt.Errorf("frontier claim: %w", err)
+	}
+	scan := n
+	if perHost > 0 {
+		scan = n * 4
+	}
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		out = out[:0]
+		rows, err := tx.QueryContext(ctx, `SELECT f.url, f.host, f.kind, f.depth, f.seed, f.hint_title, f.hint_published, f.etag,
+				f.last_modified, f.attempts, coalesce(p.interval_ms, 0)
+			FROM frontier f LEFT JOIN frontier_poll p ON p.url = f.url
+			WHERE f.state = 'pending' AND f.next_at <= ? AND f.host NOT IN (SELECT value FROM json_each(?))
+			ORDER BY f.depth, f.next_at, f.url LIMIT ?`, now.UnixMilli(), string(skipJSON), scan)
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
+		perHostN := map[string]int{}
+		for rows.Next() && len(out) < n {
 			var e frontier.Entry
-			var kind string
+			var kind, h string
 			var pub sql.NullString
-			if err := rows.Scan(&e.URL, &kind, &e.Depth, &e.Seed, &e.HintTitle, &pub, &e.ETag, &e.LastModified, &e.Attempts); err != nil {
+			var interval int64
+			if err := rows.Scan(&e.URL, &h, &kind, &e.Depth, &e.Seed, &e.HintTitle, &pub, &e.ETag, &e.LastModified, &e.Attempts, &interval); err != nil {
 				rows.Close()
 				return err
 			}
+			if perHost > 0 && perHostN[h] >= perHost {
+				continue
+			}
+			perHostN[h]++
 			e.Kind = frontier.Kind(kind)
 			e.State = frontier.InFlight
+			e.Interval = time.Duration(interval) * time.Millisecond
 			if pub.Valid {
 				if t, err := time.Parse(time.RFC3339Nano, pub.String); err == nil {
 					e.HintPublished = &t
@@ -118,8 +179,13 @@ func (s *Store) Claim(ctx context.Context, n int, now time.Time) ([]frontier.Ent
 		if err := rows.Err(); err != nil {
 			return err
 		}
+		stmt, err := tx.PrepareContext(ctx, `UPDATE frontier SET state = 'inflight', attempts = attempts + 1 WHERE url = ?`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
 		for _, e := range out {
-			if _, err := tx.ExecContext(ctx, `UPDATE frontier SET state = 'inflight', attempts = attempts + 1 WHERE url = ?`, e.URL); err != nil {
+			if _, err := stmt.ExecContext(ctx, e.URL); err != nil {
 				return err
 			}
 		}
@@ -131,22 +197,95 @@ func (s *Store) Claim(ctx context.Context, n int, now time.Time) ([]frontier.Ent
 	return out, nil
 }
 
-// Settle records the outcome of fetching url. kind, when not empty, replaces
-// the URL's kind (a page found to be a hub or an article).
-func (s *Store) Settle(ctx context.Context, u string, kind frontier.Kind, o frontier.Outcome) error {
+// ClaimURL claims one URL outside the queue order: a redirect target or an
+// article's canonical URL, found while handling another URL. It records the
+// URL as in flight if it is unknown, pending or failed, and reports whether
+// it did; false means the URL is done or in flight already, and must not be
+// fetched or emitted again.
+func (s *Store) ClaimURL(ctx context.Context, e frontier.Entry, now time.Time) (bool, error) {
+	var claimed bool
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE frontier SET state = ?, kind = CASE WHEN ? = '' THEN kind ELSE ? END,
-			status = ?, error = ?, article_id = CASE WHEN ? = '' THEN article_id ELSE ? END,
-			etag = CASE WHEN ? = '' THEN etag ELSE ? END, last_modified = CASE WHEN ? = '' THEN last_modified ELSE ? END,
-			next_at = ?, fetched_at = ?, attempts = CASE WHEN ? = 'pending' AND ? = '' THEN 0 ELSE attempts END
-			WHERE url = ?`,
-			string(o.State), string(kind), string(kind), o.Status, o.Error, o.ArticleID, o.ArticleID,
-			o.ETag, o.ETag, o.LastModified, o.LastModified, o.NextAt.UnixMilli(), timeText(&o.FetchedAt),
-			string(o.State), o.Error, u)
+		res, err := tx.ExecContext(ctx, `INSERT INTO frontier (url, host, kind, depth, seed, state, attempts, next_at, hint_title, hint_published)
+			VALUES (?,?,?,?,?,'inflight',1,?,?,?)
+			ON CONFLICT (url) DO UPDATE SET state = 'inflight', attempts = attempts + 1, seed = max(seed, excluded.seed)
+			WHERE state IN ('pending', 'failed')`,
+			e.URL, host(e.URL), string(e.Kind), e.Depth, e.Seed, now.UnixMilli(), e.HintTitle, timeText(e.HintPublished))
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		claimed = n > 0
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("frontier settle %s: %w", u, err)
+		return false, fmt.Errorf("frontier claim %s: %w", e.URL, err)
+	}
+	return claimed, nil
+}
+
+// State returns the state of u, and false if the frontier does not know it.
+func (s *Store) State(ctx context.Context, u string) (frontier.State, bool, error) {
+	var st string
+	err := s.db.QueryRowContext(ctx, `SELECT state FROM frontier WHERE url = ?`, u).Scan(&st)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return "", false, nil
+	case err != nil:
+		return "", false, fmt.Errorf("frontier state %s: %w", u, err)
+	}
+	return frontier.State(st), true, nil
+}
+
+// Settle records the outcome of fetching url. kind, when not empty, replaces
+// the URL's kind (a page found to be a hub or an article).
+func (s *Store) Settle(ctx context.Context, u string, kind frontier.Kind, o frontier.Outcome) error {
+	return s.SettleAll(ctx, []frontier.Settled{{URL: u, Kind: kind, Outcome: o}})
+}
+
+// SettleAll records many outcomes in one transaction, which is what lets
+// the crawler keep up with a fast site: one commit per batch, not per URL.
+func (s *Store) SettleAll(ctx context.Context, batch []frontier.Settled) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, `UPDATE frontier SET state = ?, kind = CASE WHEN ? = '' THEN kind ELSE ? END,
+			status = ?, error = ?, article_id = CASE WHEN ? = '' THEN article_id ELSE ? END,
+			etag = CASE WHEN ? = '' THEN etag ELSE ? END, last_modified = CASE WHEN ? = '' THEN last_modified ELSE ? END,
+			next_at = ?, fetched_at = ?, attempts = CASE WHEN ? = 'pending' AND ? = '' THEN 0 ELSE attempts END
+			WHERE url = ?`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, b := range batch {
+			o, kind := b.Outcome, string(b.Kind)
+			res, err := stmt.ExecContext(ctx, string(o.State), kind, kind, o.Status, o.Error, o.ArticleID, o.ArticleID,
+				o.ETag, o.ETag, o.LastModified, o.LastModified, o.NextAt.UnixMilli(), timeText(&o.FetchedAt),
+				string(o.State), o.Error, b.URL)
+			if err != nil {
+				return fmt.Errorf("%s: %w", b.URL, err)
+			}
+			if n, _ := res.RowsAffected(); n == 0 && o.State == frontier.Done {
+				// A URL known only as an article's canonical URL: remember
+				// it as done, so that it is neither fetched nor emitted again.
+				if _, err := tx.ExecContext(ctx, `INSERT INTO frontier (url, host, kind, state, status, article_id, fetched_at)
+					VALUES (?,?,?,'done',?,?,?) ON CONFLICT (url) DO NOTHING`,
+					b.URL, host(b.URL), kind, o.Status, o.ArticleID, timeText(&o.FetchedAt)); err != nil {
+					return fmt.Errorf("%s: %w", b.URL, err)
+				}
+			}
+			if o.Interval > 0 {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO frontier_poll (url, interval_ms) VALUES (?, ?)
+					ON CONFLICT (url) DO UPDATE SET interval_ms = excluded.interval_ms`, b.URL, o.Interval.Milliseconds()); err != nil {
+					return fmt.Errorf("%s: %w", b.URL, err)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("frontier settle: %w", err)
 	}
 	return nil
 }

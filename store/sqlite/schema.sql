@@ -77,7 +77,7 @@ END;
 CREATE TABLE IF NOT EXISTS frontier (
     url            TEXT PRIMARY KEY, -- canonical form
     host           TEXT NOT NULL,
-    kind           TEXT NOT NULL,    -- page, article, feed, sitemap
+    kind           TEXT NOT NULL,    -- page, article, feed, sitemap, hub, redirect
     depth          INTEGER NOT NULL DEFAULT 0,
     seed           INTEGER NOT NULL DEFAULT 0,
     state          TEXT NOT NULL,    -- pending, inflight, done, failed
@@ -92,7 +92,25 @@ CREATE TABLE IF NOT EXISTS frontier (
     article_id     TEXT NOT NULL DEFAULT '',
     fetched_at     TEXT
 );
+-- frontier_due finds the next due time; frontier_claim hands out due URLs
+-- shallowest first without sorting the whole queue.
 CREATE INDEX IF NOT EXISTS frontier_due ON frontier (state, next_at);
+CREATE INDEX IF NOT EXISTS frontier_claim ON frontier (state, depth, next_at, url);
+
+-- How many URLs of each host were admitted to the frontier: the per-site
+-- page limit reads it, so it holds across runs without counting the
+-- frontier.
+CREATE TABLE IF NOT EXISTS crawl_hosts (
+    host TEXT PRIMARY KEY,
+    urls INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+
+-- The adaptive re-poll interval of feeds, sitemaps and hubs: shorter while
+-- they yield new URLs, longer while they do not.
+CREATE TABLE IF NOT EXISTS frontier_poll (
+    url         TEXT PRIMARY KEY REFERENCES frontier (url) ON DELETE CASCADE,
+    interval_ms INTEGER NOT NULL
+) WITHOUT ROWID;
 
 -- Per-site memory of text blocks for the cleaner's learned layer: on how
 -- many distinct pages of a site each block fingerprint was seen.

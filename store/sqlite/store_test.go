@@ -177,15 +177,15 @@ func TestFrontierClaimsOnceAndRecovers(t *testing.T) {
 		{URL: "https://a.example/2", Kind: frontier.Article, Depth: 1, NextAt: now},
 		{URL: "https://a.example/1", Kind: frontier.Article, Depth: 1, NextAt: now}, // duplicate
 		{URL: "https://a.example/later", Kind: frontier.Article, Depth: 1, NextAt: now.Add(time.Hour)},
-	})
+	}, nil)
 	if err != nil || n != 3 {
 		t.Fatalf("AddURLs = %d, %v; want 3 new", n, err)
 	}
-	got, err := s.Claim(ctx, 10, now)
+	got, err := s.Claim(ctx, 10, now, nil, 0)
 	if err != nil || len(got) != 3 || got[0].URL != "https://a.example/feed" {
 		t.Fatalf("Claim = %v, %v; want the seed first, then 2 due articles", got, err)
 	}
-	if again, _ := s.Claim(ctx, 10, now); len(again) != 0 {
+	if again, _ := s.Claim(ctx, 10, now, nil, 0); len(again) != 0 {
 		t.Errorf("claimed %d URLs twice", len(again))
 	}
 	if err := s.Settle(ctx, "https://a.example/1", frontier.Article, frontier.Outcome{State: frontier.Done, Status: 200, ArticleID: "x"}); err != nil {
@@ -202,7 +202,7 @@ func TestFrontierClaimsOnceAndRecovers(t *testing.T) {
 	// Re-adding seeds requeues feeds but not articles that are done.
 	s.Settle(ctx, "https://a.example/feed", frontier.Feed, frontier.Outcome{State: frontier.Done})
 	s.AddSeeds(ctx, []frontier.Entry{{URL: "https://a.example/feed"}, {URL: "https://a.example/1"}}, now)
-	got, _ = s.Claim(ctx, 10, now)
+	got, _ = s.Claim(ctx, 10, now, nil, 0)
 	var urls []string
 	for _, e := range got {
 		urls = append(urls, e.URL)

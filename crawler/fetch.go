@@ -1,0 +1,166 @@
+package crawler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gocolly/colly/v2"
+
+	"github.com/wirewatch/wirewatch/pkg/frontier"
+	"github.com/wirewatch/wirewatch/pkg/urlcanon"
+)
+
+const resultKey = "wirewatch.result"
+
+// result carries one response out of colly's callbacks.
+type result struct {
+	entry      frontier.Entry
+	requestURL string // as colly sent it; keys the redirect handler's lookup
+	status     int
+	header     http.Header
+	body       []byte
+	final      string
+	err        error
+	tooBig     bool
+	elapsed    time.Duration
+	// hops are the redirect targets claimed in the frontier on the way,
+	// in order; the last one is where the body came from.
+	hops []string
+}
+
+// Errors that end a redirect chain. They are final, not retried.
+var (
+	errRedirectLoop     = errors.New("redirect loop")
+	errTooManyRedirects = errors.New("too many redirects")
+)
+
+// errKnownTarget stops a redirect to a URL the frontier already has: it is
+// fetched (or was) on its own, so following would fetch it twice.
+type errKnownTarget struct{ target string }
+
+func (e errKnownTarget) Error() string { return "redirects to known URL " + e.target }
+
+// redirect decides whether colly follows a redirect. Each target is
+// claimed in the frontier before it is requested, so A→B and B are never
+// both fetched, and robots.txt is checked for it.
+func (c *Crawler) redirect(req *http.Request, via []*http.Request) error {
+	v, ok := c.inflight.Load(via[0].URL.String())
+	if !ok {
+		return errors.New("redirect of an unknown request")
+	}
+	res := v.(*result)
+	if len(via) > c.opts.MaxRedirects {
+		return errTooManyRedirects
+	}
+	target, err := urlcanon.Canonicalize(req.URL.String())
+	if err != nil {
+		return fmt.Errorf("redirect to %q: %w", req.URL, err)
+	}
+	if target == res.entry.URL {
+		return errRedirectLoop
+	}
+	for _, h := range res.hops {
+		if h == target {
+			return errRedirectLoop
+		}
+	}
+	ctx := req.Context()
+	if reason := c.disallowed(ctx, req.URL); reason != nil {
+		return reason
+	}
+	claimed, err := c.frontier.ClaimURL(ctx, frontier.Entry{URL: target, Kind: res.entry.Kind, Depth: res.entry.Depth,
+		HintTitle: res.entry.HintTitle, HintPublished: res.entry.HintPublished}, time.Now())
+	if err != nil {
+		return err
+	}
+	if !claimed {
+		return errKnownTarget{target}
+	}
+	res.hops = append(res.hops, target)
+	return nil
+}
+
+// disallowed reports whether robots.txt forbids u, fetching the rules if
+// needed. A robots.txt fetch counts as a request to the host: the host's
+// delay applies after it.
+func (c *Crawler) disallowed(ctx context.Context, u *url.URL) error {
+	if c.opts.IgnoreRobots {
+		return nil
+	}
+	host := strings.ToLower(u.Host)
+	e, fetched := c.robots.get(ctx, u.Scheme, host)
+	if fetched {
+		c.gate.pause(host, time.Now().Add(c.delayFor(host)))
+	}
+	if e.group == nil || e.group.Test(u.EscapedPath()+queryPart(u)) {
+		return nil
+	}
+	return errRobots{path: u.EscapedPath()}
+}
+
+func queryPart(u *url.URL) string {
+	if u.RawQuery == "" {
+		return ""
+	}
+	return "?" + u.RawQuery
+}
+
+// waitHost sleeps until host may be requested again (after a robots.txt
+// fetch made for this very request).
+func (c *Crawler) waitHost(ctx context.Context, host string) {
+	for {
+		ok, ready := c.gate.acquireAgain(host, c.delayFor(host), time.Now())
+		if ok {
+			return
+		}
+		t := time.NewTimer(max(time.Until(ready), time.Millisecond))
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return
+		}
+	}
+}
+
+// get performs the request through colly.
+func (c *Crawler) get(ctx context.Context, e frontier.Entry) *result {
+	res := &result{entry: e}
+	start := time.Now()
+	hdr := http.Header{}
+	hdr.Set("User-Agent", c.opts.UserAgent)
+	if e.Kind == frontier.Feed || e.Kind == frontier.Sitemap || e.Kind == frontier.Hub || e.Kind == frontier.Robots {
+		if e.ETag != "" {
+			hdr.Set("If-None-Match", e.ETag)
+		}
+		if e.LastModified != "" {
+			hdr.Set("If-Modified-Since", e.LastModified)
+		}
+	}
+	reqCtx := colly.NewContext()
+	reqCtx.Put(resultKey, res)
+	err := c.coll.Request(http.MethodGet, e.URL, nil, reqCtx, hdr)
+	if res.requestURL != "" {
+		c.inflight.Delete(res.requestURL)
+	}
+	if err != nil && res.err == nil {
+		res.err = err
+	}
+	if res.header == nil {
+		res.header = http.Header{}
+	}
+	if len(res.body) > c.opts.MaxBytes {
+		res.tooBig = true
+		res.body = nil
+	}
+	if res.final == "" {
+		res.final = e.URL
+	}
+	res.elapsed = time.Since(start)
+	return res
+}

@@ -1,0 +1,146 @@
+package crawler
+
+import (
+	"container/list"
+	"hash/fnv"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/wirewatch/wirewatch/pkg/urlcanon"
+)
+
+// sessionParams are query parameters that name a visitor's session, never
+// the resource; a site that puts them in links would otherwise offer every
+// page under endless URLs.
+var sessionParams = map[string]bool{
+	"sid": true, "sessionid": true, "session_id": true, "session": true, "sessid": true,
+	"phpsessid": true, "jsessionid": true, "aspsessionid": true, "cfid": true, "cftoken": true,
+	"s": true, // only when the value looks like a token, see isSessionValue
+}
+
+var sessionValue = regexp.MustCompile(`^[0-9A-Za-z_-]{16,}$`)
+
+// stripSession drops session ids from a canonical URL: the listed query
+// parameters (s= only with a token-like value) and ";jsessionid=..." path
+// parameters.
+func stripSession(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return u
+	}
+	changed := false
+	if i := strings.Index(strings.ToLower(p.Path), ";jsessionid="); i >= 0 {
+		p.Path, p.RawPath, changed = p.Path[:i], "", true
+	}
+	if p.RawQuery != "" {
+		q := p.Query()
+		for k, vs := range q {
+			lk := strings.ToLower(k)
+			if !sessionParams[lk] {
+				continue
+			}
+			if lk == "s" && (len(vs) != 1 || !sessionValue.MatchString(vs[0])) {
+				continue
+			}
+			q.Del(k)
+			changed = true
+		}
+		if changed {
+			p.RawQuery = q.Encode()
+		}
+	}
+	if !changed {
+		return u
+	}
+	if c, err := urlcanon.Canonicalize(p.String()); err == nil {
+		return c
+	}
+	return u
+}
+
+// trapFilter refuses discovered URLs that look like an infinite URL space.
+// Its memory of query variants is a bounded LRU, so it stays small on any
+// crawl; forgetting a path only lets a few more variants through, which the
+// depth and page limits still bound.
+type trapFilter struct {
+	maxLen      int
+	maxVariants int
+
+	mu    sync.Mutex
+	paths map[string]*list.Element // host+path+param names → variants
+	lru   *list.List
+}
+
+type variantCount struct {
+	key  string
+	seen map[uint64]struct{} // hashes of distinct query strings, at most maxVariants
+}
+
+const (
+	maxTrapPaths     = 10_000
+	maxPathSegments  = 15
+	maxSegmentRepeat = 3
+)
+
+func newTrapFilter(maxLen, maxVariants int) *trapFilter {
+	return &trapFilter{maxLen: maxLen, maxVariants: maxVariants, paths: map[string]*list.Element{}, lru: list.New()}
+}
+
+// check returns why u should not be queued, or "".
+func (t *trapFilter) check(u string) string {
+	if len(u) > t.maxLen {
+		return "URL too long"
+	}
+	p, err := url.Parse(u)
+	if err != nil {
+		return "bad URL"
+	}
+	segs := strings.FieldsFunc(p.Path, func(r rune) bool { return r == '/' })
+	if len(segs) > maxPathSegments {
+		return "too many path segments"
+	}
+	count := map[string]int{}
+	for _, s := range segs {
+		count[s]++
+		if count[s] >= maxSegmentRepeat {
+			return "repeated path segment"
+		}
+	}
+	if p.RawQuery == "" {
+		return ""
+	}
+	names := make([]string, 0, 4)
+	for k := range p.Query() {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	key := strings.ToLower(p.Host) + p.Path + "?" + strings.Join(names, "&")
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	el := t.paths[key]
+	if el == nil {
+		el = t.lru.PushFront(&variantCount{key: key, seen: map[uint64]struct{}{}})
+		t.paths[key] = el
+		if t.lru.Len() > maxTrapPaths {
+			old := t.lru.Back()
+			t.lru.Remove(old)
+			delete(t.paths, old.Value.(*variantCount).key)
+		}
+	}
+	t.lru.MoveToFront(el)
+	vc := el.Value.(*variantCount)
+	h := fnv.New64a()
+	h.Write([]byte(p.RawQuery))
+	sum := h.Sum64()
+	if _, ok := vc.seen[sum]; ok {
+		return ""
+	}
+	if len(vc.seen) >= t.maxVariants {
+		return "too many query variants of one path"
+	}
+	vc.seen[sum] = struct{}{}
+	return ""
+}
