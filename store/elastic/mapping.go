@@ -1,0 +1,147 @@
+package elastic
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// MappingVersion is the version of the index layout written by this build.
+// A change to the mapping bumps it: the template then creates
+// <prefix>-articles-v<N+1>, documents are reindexed into it, and the alias
+// moves, so readers never see a half-migrated index.
+const MappingVersion = 1
+
+// Names are the Elasticsearch names derived from a prefix.
+type Names struct {
+	// Alias is what every read and write goes through.
+	Alias string
+	// Index is the concrete index this build creates behind the alias.
+	Index string
+	// Template is the composable index template for Pattern.
+	Template string
+	Pattern  string
+}
+
+// NamesFor returns the names for prefix.
+func NamesFor(prefix string) Names {
+	base := prefix + "-articles"
+	return Names{
+		Alias:    base,
+		Index:    base + "-v" + strconv.Itoa(MappingVersion),
+		Template: base,
+		Pattern:  base + "-v*",
+	}
+}
+
+// keyword is an exact-value field for filters and Kibana aggregations.
+// ignore_above keeps an absurdly long value from rejecting the whole
+// document; such a value is stored but not searchable.
+func keyword() map[string]any { return map[string]any{"type": "keyword", "ignore_above": 1024} }
+
+// name is a tagged canonical name: exact keyword for aggregations, plus a
+// words sub-field so that person:Lavrov finds "Sergey Lavrov".
+func name() map[string]any {
+	return map[string]any{
+		"type": "keyword",
+		"fields": map[string]any{
+			"words": map[string]any{"type": "text", "analyzer": "standard"},
+		},
+	}
+}
+
+func unindexed(typ string) map[string]any { return map[string]any{"type": typ, "index": false} }
+
+// Mapping returns the strict mapping of an article document. The document is
+// the article's JSON form unchanged (see package article), so _source is the
+// export format. README.md in this directory documents every field.
+func Mapping(analyzer string) map[string]any {
+	text := func(withKeyword bool) map[string]any {
+		m := map[string]any{"type": "text", "analyzer": analyzer}
+		if withKeyword {
+			m["fields"] = map[string]any{"keyword": map[string]any{"type": "keyword", "ignore_above": 256}}
+		}
+		return m
+	}
+	date := map[string]any{"type": "date"}
+	return map[string]any{
+		"dynamic": "strict",
+		"_meta":   map[string]any{"mapping_version": MappingVersion, "article_schema_version": 1},
+		"properties": map[string]any{
+			"schema_version": map[string]any{"type": "integer"},
+			"id":             map[string]any{"type": "keyword"},
+			"url":            keyword(),
+			"canonical_url":  keyword(),
+			"site":           keyword(),
+			"source_name":    keyword(),
+			"title":          text(true),
+			"authors":        keyword(),
+			"published_at":   date,
+			"modified_at":    date,
+			// Nanosecond precision: fetched_at orders versions of an article.
+			"fetched_at":    map[string]any{"type": "date_nanos"},
+			"language":      keyword(),
+			"section":       keyword(),
+			"description":   text(false),
+			"image_url":     unindexed("keyword"),
+			"body":          text(false),
+			"word_count":    map[string]any{"type": "integer"},
+			"people":        name(),
+			"places":        name(),
+			"organizations": name(),
+			"story_id":      keyword(),
+			// Entities are plain objects, not nested: the typed lists above
+			// answer "articles about X"; nested would add one hidden
+			// document per mention.
+			"entities": map[string]any{
+				"properties": map[string]any{
+					"text":      keyword(),
+					"type":      keyword(),
+					"canonical": keyword(),
+					"country":   keyword(),
+					"start":     unindexed("integer"),
+					"end":       unindexed("integer"),
+				},
+			},
+			// Figures are nested so that kind, unit and value of one figure
+			// are matched together ("money > 1e9 in USD").
+			"figures": map[string]any{
+				"type": "nested",
+				"properties": map[string]any{
+					"text":      keyword(),
+					"kind":      keyword(),
+					"value":     map[string]any{"type": "double"},
+					"unit":      keyword(),
+					"qualifier": keyword(),
+					// A malformed date is kept in _source and listed in
+					// _ignored rather than losing the whole article.
+					"date":  map[string]any{"type": "date", "format": "strict_date_optional_time||strict_year_month||strict_year", "ignore_malformed": true},
+					"start": unindexed("integer"),
+					"end":   unindexed("integer"),
+				},
+			},
+			// Removed boilerplate is kept for audit, never searched.
+			"removed": map[string]any{"type": "object", "enabled": false},
+		},
+	}
+}
+
+// Template returns the composable index template body for names.
+func Template(n Names, analyzer string) map[string]any {
+	return map[string]any{
+		"index_patterns": []string{n.Pattern},
+		// Above the built-in templates (priority 100 and below) so that a
+		// wide user pattern cannot silently take over.
+		"priority": 200,
+		"version":  MappingVersion,
+		"_meta":    map[string]any{"description": fmt.Sprintf("wirewatch articles, mapping v%d; read and write through the alias %s", MappingVersion, n.Alias)},
+		"template": map[string]any{
+			"settings": map[string]any{
+				"number_of_shards": 1,
+				// No replica on one node, one as soon as there are two.
+				"auto_expand_replicas": "0-1",
+				"refresh_interval":     "1s",
+			},
+			"mappings": Mapping(analyzer),
+		},
+	}
+}

@@ -1,0 +1,239 @@
+package elastic
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/elastic/go-elasticsearch/v8/esapi"
+
+	"github.com/wirewatch/wirewatch/pkg/article"
+	"github.com/wirewatch/wirewatch/pkg/query"
+)
+
+// Hit is one search result; its fields are those of the embedded store's.
+type Hit struct {
+	ID          string     `json:"id"`
+	Title       string     `json:"title"`
+	URL         string     `json:"url"`
+	Site        string     `json:"site"`
+	PublishedAt *time.Time `json:"published_at,omitempty"`
+	Snippet     string     `json:"snippet,omitempty"`
+}
+
+// textFields are searched by free text; the title weighs five times the
+// body, as in the embedded store's ranking.
+var textFields = []string{"title^5", "body"}
+
+// textClause matches a word or phrase in title or body as a phrase, which
+// for a single word is a plain term match; like the embedded store, user
+// input is never read as query syntax.
+func textClause(t query.Term) map[string]any {
+	return map[string]any{"multi_match": map[string]any{"query": t.Text, "type": "phrase", "fields": textFields}}
+}
+
+// anyOf matches when any clause matches.
+func anyOf(clauses []map[string]any) map[string]any {
+	return map[string]any{"bool": map[string]any{"should": clauses, "minimum_should_match": 1}}
+}
+
+// nameFilter matches a tagged name equal to n case-insensitively or
+// containing n as whole words.
+func nameFilter(field string, names []string) map[string]any {
+	var or []map[string]any
+	for _, n := range names {
+		or = append(or, map[string]any{"match_phrase": map[string]any{field + ".words": n}})
+	}
+	return anyOf(or)
+}
+
+// buildQuery translates q. With scoring, positive terms rank; without, they
+// only filter (Scan).
+func buildQuery(q query.Query, scoring bool) map[string]any {
+	var must, filter, mustNot []map[string]any
+	for _, t := range q.Terms {
+		switch {
+		case t.Not:
+			mustNot = append(mustNot, textClause(t))
+		case scoring:
+			must = append(must, textClause(t))
+		default:
+			filter = append(filter, textClause(t))
+		}
+	}
+	if len(q.People) > 0 {
+		filter = append(filter, nameFilter("people", q.People))
+	}
+	if len(q.Places) > 0 {
+		filter = append(filter, nameFilter("places", q.Places))
+	}
+	if len(q.Orgs) > 0 {
+		filter = append(filter, nameFilter("organizations", q.Orgs))
+	}
+	if len(q.Sites) > 0 {
+		var or []map[string]any
+		for _, s := range q.Sites {
+			s = strings.TrimPrefix(strings.ToLower(s), "www.")
+			or = append(or,
+				map[string]any{"term": map[string]any{"site": s}},
+				map[string]any{"wildcard": map[string]any{"site": map[string]any{"value": "*." + escapeWildcard(s)}}})
+		}
+		filter = append(filter, anyOf(or))
+	}
+	b := map[string]any{}
+	if len(must) > 0 {
+		b["must"] = must
+	}
+	if len(filter) > 0 {
+		b["filter"] = filter
+	}
+	if len(mustNot) > 0 {
+		b["must_not"] = mustNot
+	}
+	if len(b) == 0 {
+		return map[string]any{"match_all": map[string]any{}}
+	}
+	return map[string]any{"bool": b}
+}
+
+func escapeWildcard(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `*`, `\*`, `?`, `\?`).Replace(s)
+}
+
+func hasText(q query.Query) bool {
+	for _, t := range q.Terms {
+		if !t.Not {
+			return true
+		}
+	}
+	return false
+}
+
+// searchBody is the request of Search.
+func searchBody(q query.Query, limit int) map[string]any {
+	body := map[string]any{
+		"size":             limit,
+		"query":            buildQuery(q, true),
+		"track_total_hits": false,
+	}
+	if hasText(q) {
+		body["sort"] = []any{"_score", map[string]any{"id": "asc"}}
+		body["_source"] = []string{"id", "title", "url", "site", "published_at"}
+		body["highlight"] = map[string]any{
+			"pre_tags": []string{"["}, "post_tags": []string{"]"},
+			"fields": map[string]any{"body": map[string]any{"fragment_size": 160, "number_of_fragments": 1}},
+		}
+	} else {
+		body["sort"] = []any{
+			map[string]any{"published_at": map[string]any{"order": "desc", "missing": "_last"}},
+			map[string]any{"id": "asc"},
+		}
+		body["_source"] = []string{"id", "title", "url", "site", "published_at", "body"}
+	}
+	return body
+}
+
+// Search returns up to limit articles matching q: by relevance when q has
+// free text, newest first otherwise, ties by id as in the embedded store.
+func (s *Store) Search(ctx context.Context, q query.Query, limit int) ([]Hit, error) {
+	if limit <= 0 {
+		limit = 10
+	}
+	_, body, err := s.do(ctx, esapi.SearchRequest{Index: []string{s.names.Alias}, Body: jsonBody(searchBody(q, limit))})
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", q.String(), err)
+	}
+	var res struct {
+		Hits struct {
+			Hits []struct {
+				Source struct {
+					Hit
+					Body string `json:"body"`
+				} `json:"_source"`
+				Highlight struct {
+					Body []string `json:"body"`
+				} `json:"highlight"`
+			} `json:"hits"`
+		} `json:"hits"`
+	}
+	if err := json.Unmarshal(body, &res); err != nil {
+		return nil, fmt.Errorf("search %q: %w", q.String(), err)
+	}
+	hits := make([]Hit, 0, len(res.Hits.Hits))
+	for _, h := range res.Hits.Hits {
+		hit := h.Source.Hit
+		switch {
+		case len(h.Highlight.Body) > 0:
+			hit.Snippet = h.Highlight.Body[0]
+		case h.Source.Body != "":
+			hit.Snippet = truncate(h.Source.Body, 160)
+		}
+		hit.Snippet = strings.Join(strings.Fields(hit.Snippet), " ")
+		hits = append(hits, hit)
+	}
+	return hits, nil
+}
+
+// truncate cuts s to at most n bytes without splitting a UTF-8 sequence.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !isRuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+// scanPage is how many articles Scan fetches per request.
+const scanPage = 500
+
+// Scan calls fn for every article matching q whose id sorts after after
+// ("" for all), in id order, so an interrupted export resumes from the last
+// id written. Pages follow each other with search_after on id.
+func (s *Store) Scan(ctx context.Context, q query.Query, after string, fn func(*article.Article) error) error {
+	base := buildQuery(q, false)
+	for {
+		query := base
+		if after != "" {
+			query = map[string]any{"bool": map[string]any{"filter": []any{base,
+				map[string]any{"range": map[string]any{"id": map[string]any{"gt": after}}}}}}
+		}
+		req := map[string]any{
+			"size": scanPage, "query": query, "sort": []any{map[string]any{"id": "asc"}},
+			"track_total_hits": false,
+		}
+		_, body, err := s.do(ctx, esapi.SearchRequest{Index: []string{s.names.Alias}, Body: jsonBody(req)})
+		if err != nil {
+			return fmt.Errorf("scan: %w", err)
+		}
+		var res struct {
+			Hits struct {
+				Hits []struct {
+					ID     string          `json:"_id"`
+					Source json.RawMessage `json:"_source"`
+				} `json:"hits"`
+			} `json:"hits"`
+		}
+		if err := json.Unmarshal(body, &res); err != nil {
+			return fmt.Errorf("scan: %w", err)
+		}
+		for _, h := range res.Hits.Hits {
+			a, err := article.Unmarshal(h.Source)
+			if err != nil {
+				return fmt.Errorf("scan %s: %w", h.ID, err)
+			}
+			if err := fn(a); err != nil {
+				return err
+			}
+			after = a.ID
+		}
+		if len(res.Hits.Hits) < scanPage {
+			return nil
+		}
+	}
+}

@@ -1,0 +1,352 @@
+// Package storetest is the conformance suite every wirewatch store passes:
+// the same articles in give the same search, filter, count and scan results
+// out, whichever store holds them. A store's own tests adapt it to Store and
+// call Run.
+package storetest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/wirewatch/wirewatch/pkg/article"
+	"github.com/wirewatch/wirewatch/pkg/query"
+)
+
+// Hit is the part of a search result every store returns alike.
+type Hit struct {
+	ID          string
+	Title       string
+	URL         string
+	Site        string
+	PublishedAt *time.Time
+}
+
+// Store is what the suite exercises.
+type Store interface {
+	Put(ctx context.Context, a *article.Article) error
+	Get(ctx context.Context, id string) (*article.Article, error)
+	Count(ctx context.Context) (int, error)
+	Search(ctx context.Context, q query.Query, limit int) ([]Hit, error)
+	Scan(ctx context.Context, q query.Query, after string, fn func(*article.Article) error) error
+	// Sync makes every completed Put visible to Search, Count and Scan; a
+	// store that is immediately consistent does nothing.
+	Sync(ctx context.Context) error
+}
+
+// Options describe the store under test.
+type Options struct {
+	// Open returns an empty store, closed by the caller's t.Cleanup.
+	Open func(t *testing.T) Store
+	// NotFound is the error Get wraps for an unknown id.
+	NotFound error
+}
+
+// Run runs every conformance test.
+func Run(t *testing.T, o Options) {
+	t.Run("RoundTrip", func(t *testing.T) { testRoundTrip(t, o) })
+	t.Run("NewerWinsOlderNever", func(t *testing.T) { testVersions(t, o) })
+	t.Run("Search", func(t *testing.T) { testSearch(t, o) })
+	t.Run("Scan", func(t *testing.T) { testScan(t, o) })
+}
+
+// T0 is the fetch time of the suite's first article.
+var T0 = time.Date(2021, 1, 8, 10, 0, 0, 0, time.UTC)
+
+// Mk builds a valid article at https://site+path with entities located in
+// body and listed by type, published an hour before it was fetched.
+func Mk(path, site, title, body string, fetched time.Time, ents ...article.Entity) *article.Article {
+	a := article.New("https://"+site+path, "", fetched)
+	a.Title, a.Body = title, body
+	for _, e := range ents {
+		if e.Text == "" {
+			e.Text = e.Canonical
+		}
+		for i := 0; i+len(e.Text) <= len(body); i++ {
+			if body[i:i+len(e.Text)] == e.Text {
+				e.Start, e.End = i, i+len(e.Text)
+				break
+			}
+		}
+		a.Entities = append(a.Entities, e)
+		switch e.Type {
+		case article.Person:
+			a.People = append(a.People, e.Canonical)
+		case article.Place:
+			a.Places = append(a.Places, e.Canonical)
+		case article.Organization:
+			a.Organizations = append(a.Organizations, e.Canonical)
+		}
+	}
+	pub := fetched.Add(-time.Hour)
+	a.PublishedAt = &pub
+	a.Normalize()
+	return a
+}
+
+func put(t *testing.T, s Store, docs ...*article.Article) {
+	t.Helper()
+	ctx := context.Background()
+	for _, a := range docs {
+		if err := s.Put(ctx, a); err != nil {
+			t.Fatalf("put %s: %v", a.URL, err)
+		}
+	}
+	if err := s.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func jsonOf(t *testing.T, a *article.Article) string {
+	t.Helper()
+	b, err := json.Marshal(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func testRoundTrip(t *testing.T, o Options) {
+	ctx := context.Background()
+	s := o.Open(t)
+	body := "Sergey Lavrov said 40 per cent of the $2.5 billion fund left Libya on 3 March 2021."
+	a := Mk("/full", "www.apnews.com", "Full article", body, T0,
+		article.Entity{Type: article.Person, Canonical: "Sergey Lavrov"},
+		article.Entity{Type: article.Place, Canonical: "Libya", Country: "LY"})
+	mod := T0.Add(-30 * time.Minute)
+	a.ModifiedAt = &mod
+	a.SourceName, a.Language, a.Section, a.StoryID = "AP News", "en", "World", "story-1"
+	a.Description, a.ImageURL = "A description.", "https://apnews.com/i.jpg"
+	a.Authors = []string{"Jane Roe", "John Doe"}
+	a.Organizations = []string{"United Nations"} // listed without a mention
+	a.FetchedAt = T0.Add(123456789 * time.Nanosecond)
+	fig := func(text, kind string, v float64, unit, date string) article.Figure {
+		i := len(body[:indexOf(body, text)])
+		return article.Figure{Text: text, Kind: kind, Value: v, Unit: unit, Date: date, Start: i, End: i + len(text)}
+	}
+	a.Figures = []article.Figure{
+		fig("40 per cent", article.Percent, 40, "%", ""),
+		fig("$2.5 billion", article.Money, 2.5e9, "USD", ""),
+		fig("3 March 2021", article.Date, 0, "", "2021-03-03"),
+	}
+	a.Removed = []article.Removed{{Text: "Subscribe now", Reason: "boilerplate"}}
+	put(t, s, a)
+	got, err := s.Get(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g, w := jsonOf(t, got), jsonOf(t, a); g != w {
+		t.Errorf("round trip changed the article:\n got %s\nwant %s", g, w)
+	}
+	if _, err := s.Get(ctx, "0123456789abcdef0123456789abcdef"); !errors.Is(err, o.NotFound) {
+		t.Errorf("Get unknown = %v, want %v", err, o.NotFound)
+	}
+	if n, err := s.Count(ctx); err != nil || n != 1 {
+		t.Errorf("Count = %d, %v; want 1", n, err)
+	}
+}
+
+func indexOf(s, sub string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return i
+		}
+	}
+	panic("storetest: " + sub + " not in body")
+}
+
+func testVersions(t *testing.T, o Options) {
+	ctx := context.Background()
+	s := o.Open(t)
+	v1 := Mk("/a", "apnews.com", "First", "Old text about Libya.", T0)
+	v2 := Mk("/a", "apnews.com", "Second", "New text about Libya and Qatar.", T0.Add(time.Hour))
+	v2b := Mk("/a", "apnews.com", "Second again", "New text about Libya and Qatar, same fetch.", T0.Add(time.Hour))
+	other := Mk("/b", "apnews.com", "Other", "Unrelated.", T0)
+	put(t, s, v1, v1, v2, v1, other) // v1 redelivered after v2
+	if n, err := s.Count(ctx); err != nil || n != 2 {
+		t.Fatalf("Count = %d, %v; want 2", n, err)
+	}
+	got, err := s.Get(ctx, v1.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Title != "Second" {
+		t.Errorf("stored title %q: an older version overwrote the newer one", got.Title)
+	}
+	for q, want := range map[string]int{"Qatar": 1, "Old": 0, "Libya": 1} {
+		if ids := search(t, s, q, 10); len(ids) != want {
+			t.Errorf("search %q: %d hits, want %d: full text does not follow the update", q, len(ids), want)
+		}
+	}
+	// The same fetch time again replaces: a redelivery is idempotent, and a
+	// re-extraction of the same fetch wins.
+	put(t, s, v2b)
+	if got, _ := s.Get(ctx, v1.ID); got == nil || got.Title != "Second again" {
+		t.Errorf("equal fetched_at: stored %v, want the later write", got)
+	}
+}
+
+func search(t *testing.T, s Store, q string, limit int) []string {
+	t.Helper()
+	pq, err := query.Parse(q)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	hits, err := s.Search(context.Background(), pq, limit)
+	if err != nil {
+		t.Fatalf("search %s: %v", q, err)
+	}
+	ids := []string{}
+	for _, h := range hits {
+		ids = append(ids, h.ID)
+	}
+	return ids
+}
+
+func testSearch(t *testing.T, o Options) {
+	s := o.Open(t)
+	lav := article.Entity{Type: article.Person, Canonical: "Sergey Lavrov"}
+	libya := article.Entity{Type: article.Place, Canonical: "Libya", Country: "LY"}
+	nato := article.Entity{Type: article.Organization, Canonical: "NATO"}
+	un := article.Entity{Type: article.Organization, Canonical: "United Nations"}
+	biden := article.Entity{Type: article.Person, Canonical: "Joe Biden"}
+	docs := []*article.Article{
+		Mk("/1", "apnews.com", "Russia backs withdrawal", "Sergey Lavrov spoke of Libya and foreign fighters.", T0, lav, libya),
+		Mk("/2", "www.reuters.com", "NATO meets", "NATO ministers met about foreign fighters in Libya.", T0.Add(time.Hour), nato, libya),
+		Mk("/3", "news.bbc.co.uk", "Weather", "Rain everywhere, no fighters.", T0.Add(2*time.Hour)),
+		Mk("/4", "bbc.co.uk", "Summit", "Joe Biden and the United Nations discussed fighters foreign to the region.", T0.Add(3*time.Hour), biden, un),
+		Mk("/5", "notbbc.co.uk", "Markets", "Shares rose in quiet trading.", T0.Add(4*time.Hour)),
+	}
+	undated := Mk("/6", "apnews.com", "Undated", "Rain and shares, no date.", T0.Add(5*time.Hour))
+	undated.PublishedAt = nil
+	docs = append(docs, undated)
+	put(t, s, docs...)
+	id := func(i ...int) []string {
+		out := []string{}
+		for _, j := range i {
+			out = append(out, docs[j].ID)
+		}
+		return out
+	}
+	tests := []struct {
+		q       string
+		want    []string
+		ordered bool // newest first; otherwise relevance, compared as sets
+	}{
+		{`person:Lavrov`, id(0), true},
+		{`person:"sergey lavrov"`, id(0), true},
+		{`person:LAVROV`, id(0), true},
+		{`person:Serg`, id(), true}, // whole words only
+		{`person:"Lavrov Sergey"`, id(), true},
+		{`person:Lavrov person:Nobody`, id(0), true},
+		{`person:Lavrov person:Biden`, id(3, 0), true},
+		{`place:Libya`, id(1, 0), true}, // newest first
+		{`place:Libya org:NATO`, id(1), true},
+		{`org:"united nations"`, id(3), true},
+		{`org:Nations`, id(3), true},
+		{`site:bbc.co.uk`, id(3, 2), true}, // the site and its subdomains, not notbbc.co.uk
+		{`site:news.bbc.co.uk`, id(2), true},
+		{`site:www.reuters.com`, id(1), true},
+		{`site:reuters.com site:apnews.com`, id(1, 0, 5), true}, // undated last
+		{`site:example.org`, id(), true},
+		{``, id(4, 3, 2, 1, 0, 5), true},
+		{`"foreign fighters"`, id(0, 1), false},
+		{`"fighters foreign"`, id(3), false},
+		{`foreign fighters`, id(0, 1, 3), false},
+		{`"foreign fighters" site:apnews.com`, id(0), false},
+		{`fighters -Libya`, id(2, 3), false},
+		{`fighters -"foreign fighters"`, id(2, 3), false},
+		{`FIGHTERS`, id(0, 1, 2, 3), false},
+		{`rain -shares`, id(2), false},
+		{`Libya OR NATO`, id(), false},         // query syntax in user input is literal text
+		{`"Libya" AND fighters`, id(0), false}, // AND is a word here
+		{`withdrawal`, id(0), false},           // title
+		{`shares place:Libya`, id(), false},
+		{`-Libya site:bbc.co.uk`, id(3, 2), true},
+	}
+	for _, tt := range tests {
+		got := search(t, s, tt.q, 10)
+		want := slices.Clone(tt.want)
+		if !tt.ordered {
+			slices.Sort(got)
+			slices.Sort(want)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("search %s = %v, want %v", tt.q, got, want)
+		}
+	}
+	if got := search(t, s, ``, 2); fmt.Sprint(got) != fmt.Sprint(id(4, 3)) {
+		t.Errorf("limit 2 = %v, want the two newest %v", got, id(4, 3))
+	}
+	// A title match outranks a body-only match.
+	if got := search(t, s, `NATO`, 10); len(got) != 1 || got[0] != docs[1].ID {
+		t.Errorf("search NATO = %v", got)
+	}
+	pq, _ := query.Parse("site:bbc.co.uk")
+	hits, err := s.Search(context.Background(), pq, 1)
+	if err != nil || len(hits) != 1 {
+		t.Fatalf("search: %v, %v", hits, err)
+	}
+	h, d := hits[0], docs[3]
+	if h.Title != d.Title || h.URL != d.URL || h.Site != d.Site || h.PublishedAt == nil || !h.PublishedAt.Equal(*d.PublishedAt) {
+		t.Errorf("hit %+v does not describe %s", h, d.URL)
+	}
+}
+
+func testScan(t *testing.T, o Options) {
+	ctx := context.Background()
+	s := o.Open(t)
+	const n = 1203 // more than two pages of either store
+	var docs []*article.Article
+	for i := range n {
+		site := "example.com"
+		if i%3 == 0 {
+			site = "news.example.org"
+		}
+		docs = append(docs, Mk(fmt.Sprintf("/%d", i), site, "t", fmt.Sprintf("body text %d", i%7), T0))
+	}
+	put(t, s, docs...)
+	if c, err := s.Count(ctx); err != nil || c != n {
+		t.Fatalf("Count = %d, %v; want %d", c, err, n)
+	}
+	scan := func(q, after string) []string {
+		pq, err := query.Parse(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := []string{}
+		if err := s.Scan(ctx, pq, after, func(a *article.Article) error { ids = append(ids, a.ID); return nil }); err != nil {
+			t.Fatalf("scan %q after %q: %v", q, after, err)
+		}
+		return ids
+	}
+	all := scan("", "")
+	if len(all) != n || !slices.IsSorted(all) {
+		t.Fatalf("scanned %d articles (sorted %v), want %d in id order", len(all), slices.IsSorted(all), n)
+	}
+	if rest := scan("", all[700]); len(rest) != n-701 || rest[0] != all[701] {
+		t.Errorf("resumed scan: %d articles, want %d starting %s", len(rest), n-701, all[701])
+	}
+	var want []string
+	for _, a := range docs {
+		if a.Site == "news.example.org" && a.Body == "body text 3" {
+			want = append(want, a.ID)
+		}
+	}
+	slices.Sort(want)
+	if got := scan(`"text 3" site:example.org`, ""); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("filtered scan = %d ids, want %d", len(got), len(want))
+	}
+	if got := scan(`"text 3" site:example.org`, want[len(want)/2]); fmt.Sprint(got) != fmt.Sprint(want[len(want)/2+1:]) {
+		t.Errorf("filtered resumed scan = %d ids, want %d", len(got), len(want)-len(want)/2-1)
+	}
+	stop := errors.New("stop")
+	calls := 0
+	if err := s.Scan(ctx, query.Query{}, "", func(*article.Article) error { calls++; return stop }); !errors.Is(err, stop) || calls != 1 {
+		t.Errorf("Scan with failing fn = %v after %d calls, want the fn's error after 1", err, calls)
+	}
+}
