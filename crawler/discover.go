@@ -269,9 +269,9 @@ func articleVerdict(e frontier.Entry, final string, r clean.Result, ps pageScan)
 }
 
 // hubShaped reports whether a URL looks like a front or section page: the
-// root, or a last path segment that is a short word rather than a slug or
-// an id ("/world/", "/news/politics", but not "/2024/05/story-of-the-day"
-// or "/news/12345.html").
+// root, or a short path without digits whose last segment is a word rather
+// than a slug ("/world/", "/news/politics", but not "/2024/05/story",
+// "/news/12345.html" or "/news/a-long-headline-slug").
 func hubShaped(u string) bool {
 	p, err := url.Parse(u)
 	if err != nil {
@@ -285,7 +285,7 @@ func hubShaped(u string) bool {
 	if i := strings.LastIndexByte(last, '.'); i > 0 {
 		last = last[:i]
 	}
-	if strings.ContainsAny(last, "0123456789") || strings.Count(last, "-")+strings.Count(last, "_") >= 2 {
+	if strings.ContainsAny(p.Path, "0123456789") || strings.Count(last, "-")+strings.Count(last, "_") >= 2 {
 		return false
 	}
 	return len(last) <= 20 && len(segs) <= 3

@@ -1,0 +1,245 @@
+package crawler
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wirewatch/wirewatch/crawler/clean"
+	"github.com/wirewatch/wirewatch/pkg/frontier"
+)
+
+func TestRetryAfter(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for _, tc := range []struct {
+		v    string
+		want time.Duration
+	}{
+		{"", 0},
+		{"7", 7 * time.Second},
+		{"-1", 0},
+		{now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second},
+		{now.Add(-time.Hour).Format(http.TimeFormat), 0},
+		{"99999999", 24 * time.Hour},
+		{"soon", 0},
+	} {
+		h := http.Header{}
+		h.Set("Retry-After", tc.v)
+		if got := retryAfter(h, now); got != tc.want {
+			t.Errorf("Retry-After %q = %v, want %v", tc.v, got, tc.want)
+		}
+	}
+}
+
+func TestBackoffBounds(t *testing.T) {
+	for attempt := range 12 {
+		d := min(time.Second<<attempt, 5*time.Minute)
+		for range 50 {
+			if got := backoff(time.Second, attempt); got < d/2 || got > d {
+				t.Fatalf("backoff(%d) = %v, want in [%v, %v]", attempt, got, d/2, d)
+			}
+		}
+	}
+}
+
+func TestTransient(t *testing.T) {
+	timeout := &url.Error{Op: "Get", URL: "http://x", Err: errTimeout{}}
+	for _, tc := range []struct {
+		name string
+		res  result
+		want bool
+	}{
+		{"500", result{status: 500}, true},
+		{"503", result{status: 503}, true},
+		{"429", result{status: 429}, true},
+		{"404", result{status: 404}, false},
+		{"410", result{status: 410}, false},
+		{"timeout", result{err: timeout}, true},
+		{"redirect loop", result{err: &url.Error{Op: "Get", URL: "http://x", Err: errRedirectLoop}}, false},
+		{"bad gzip", result{err: errors.New("gzip: invalid header")}, false},
+		{"robots", result{err: errRobots{path: "/x"}}, false},
+	} {
+		if got := transient(&tc.res); got != tc.want {
+			t.Errorf("%s: transient = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+type errTimeout struct{}
+
+func (errTimeout) Error() string   { return "i/o timeout" }
+func (errTimeout) Timeout() bool   { return true }
+func (errTimeout) Temporary() bool { return true }
+
+func TestStripSession(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"https://a.example/p?sid=abc&id=3", "https://a.example/p?id=3"},
+		{"https://a.example/p;jsessionid=0123ABC", "https://a.example/p"},
+		{"https://a.example/p?PHPSESSID=1&x=2", "https://a.example/p?x=2"},
+		{"https://a.example/search?s=climate", "https://a.example/search?s=climate"},
+		{"https://a.example/p?s=9f86d081884c7d659a2feaa0c55ad015", "https://a.example/p"},
+		{"https://a.example/p?page=2", "https://a.example/p?page=2"},
+	} {
+		if got := stripSession(tc.in); got != tc.want {
+			t.Errorf("stripSession(%s) = %s, want %s", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestTrapFilter(t *testing.T) {
+	f := newTrapFilter(80, 3)
+	for _, tc := range []struct{ u, want string }{
+		{"https://a.example/news/story-1", ""},
+		{"https://a.example/" + string(make([]byte, 100)), "URL too long"},
+		{"https://a.example/a/b/a/b/a/b", "repeated path segment"},
+		{"https://a.example/1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16", "too many path segments"},
+		{"https://a.example/cal?m=1", ""},
+		{"https://a.example/cal?m=2", ""},
+		{"https://a.example/cal?m=1", ""}, // seen before: not a new variant
+		{"https://a.example/cal?m=3", ""},
+		{"https://a.example/cal?m=4", "too many query variants of one path"},
+		{"https://a.example/cal?m=4&view=week", ""}, // other parameter names
+		{"https://b.example/cal?m=4", ""},           // other host
+	} {
+		if got := f.check(tc.u); got != tc.want {
+			t.Errorf("check(%s) = %q, want %q", tc.u, got, tc.want)
+		}
+	}
+}
+
+func TestArticleVerdict(t *testing.T) {
+	yes := clean.Result{IsArticle: true}
+	for _, tc := range []struct {
+		name string
+		kind frontier.Kind
+		url  string
+		res  clean.Result
+		scan pageScan
+		want bool
+	}{
+		{"cleaner says hub", frontier.Article, "https://a.example/2024/05/x-y-z", clean.Result{Reason: "link list"}, pageScan{}, false},
+		{"slug from a link", frontier.Page, "https://a.example/2024/05/some-story", yes, pageScan{}, true},
+		{"section from a link", frontier.Page, "https://a.example/world/", yes, pageScan{}, false},
+		{"front page", frontier.Page, "https://a.example/", yes, pageScan{}, false},
+		{"section-shaped but og:type article", frontier.Page, "https://a.example/world", yes, pageScan{ogType: "article"}, true},
+		{"section-shaped but JSON-LD", frontier.Page, "https://a.example/world", yes, pageScan{ldArticle: true}, true},
+		{"section-shaped but from a feed", frontier.Article, "https://a.example/world", yes, pageScan{}, true},
+		{"og:type website on a slug", frontier.Page, "https://a.example/news/a-b-c", yes, pageScan{ogType: "website"}, true},
+	} {
+		if got, _ := articleVerdict(frontier.Entry{Kind: tc.kind}, tc.url, tc.res, tc.scan); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestScanPage(t *testing.T) {
+	page := `<html><head><meta property="og:type" content="Article">
+<link rel="alternate" type="application/rss+xml" href="/feed">
+<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle"}</script></head>
+<body><a href="/a?utm_source=x#top">a</a><a href="/a">dup</a><a href="mailto:x@y">m</a><a href="https://b.example/c">c</a></body></html>`
+	ps := scanPage("https://a.example/x", []byte(page))
+	if ps.ogType != "article" || !ps.ldArticle {
+		t.Errorf("markers %q %v", ps.ogType, ps.ldArticle)
+	}
+	if len(ps.links) != 2 || ps.links[0] != "https://a.example/a" || ps.links[1] != "https://b.example/c" {
+		t.Errorf("links %v", ps.links)
+	}
+	if len(ps.feeds) != 1 || ps.feeds[0] != "https://a.example/feed" {
+		t.Errorf("feeds %v", ps.feeds)
+	}
+}
+
+func TestRepollAdapts(t *testing.T) {
+	c := &Crawler{opts: Options{Repoll: 4 * time.Minute, RepollMin: time.Minute, RepollMax: 16 * time.Minute}}
+	now := time.Now()
+	for _, tc := range []struct {
+		name    string
+		e       frontier.Entry
+		fresh   int
+		want    time.Duration
+		pending bool
+	}{
+		{"first poll", frontier.Entry{Seed: true}, 3, 4 * time.Minute, true},
+		{"new items: sooner", frontier.Entry{Seed: true, Interval: 4 * time.Minute}, 3, 2 * time.Minute, true},
+		{"nothing new: later", frontier.Entry{Kind: frontier.Feed, Interval: 4 * time.Minute}, 0, 6 * time.Minute, true},
+		{"bounded below", frontier.Entry{Seed: true, Interval: time.Minute}, 9, time.Minute, true},
+		{"bounded above", frontier.Entry{Seed: true, Interval: 15 * time.Minute}, 0, 16 * time.Minute, true},
+		{"articles are done", frontier.Entry{Kind: frontier.Article}, 0, 0, false},
+	} {
+		o := c.repoll(tc.e, frontier.Outcome{State: frontier.Done}, tc.fresh, now)
+		if (o.State == frontier.Pending) != tc.pending || o.Interval != tc.want || (tc.pending && !o.NextAt.Equal(now.Add(tc.want))) {
+			t.Errorf("%s: %s in %v", tc.name, o.State, o.Interval)
+		}
+	}
+}
+
+func TestToUTF8(t *testing.T) {
+	for _, tc := range []struct {
+		name, ctype string
+		body        []byte
+		want        string
+	}{
+		{"utf-8 kept", "text/html", []byte("<p>naïve</p>"), "<p>naïve</p>"},
+		{"meta windows-1252", "text/html", []byte("<meta charset=windows-1252><p>caf\xe9</p>"), "café"},
+		{"no hint, not utf-8", "text/html", []byte("<p>caf\xe9 \x93q\x94</p>"), "café “q”"},
+		{"header charset (colly converted)", "text/html; charset=koi8-r", []byte("<p>ok</p>"), "<p>ok</p>"},
+	} {
+		got, err := toUTF8(tc.ctype, tc.body)
+		if err != nil || !strings.Contains(string(got), tc.want) {
+			t.Errorf("%s: %q, %v; want %q", tc.name, got, err, tc.want)
+		}
+	}
+}
+
+func TestSniff(t *testing.T) {
+	for _, tc := range []struct {
+		ctype, body string
+		want        docType
+	}{
+		{"text/html", "<html>", docHTML},
+		{"application/rss+xml", `<?xml version="1.0"?><rss>`, docFeed},
+		{"text/xml", `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom">`, docFeed},
+		{"application/xml", `<?xml version="1.0"?><urlset>`, docSitemap},
+		{"", `<?xml version="1.0"?><sitemapindex>`, docSitemap},
+		{"image/png", "\x89PNG", docOther},
+		{"application/octet-stream", "\x00\x01", docOther},
+	} {
+		if got := sniff(tc.ctype, []byte(tc.body)); got != tc.want {
+			t.Errorf("sniff(%q, %q) = %v, want %v", tc.ctype, tc.body, got, tc.want)
+		}
+	}
+}
+
+func TestHostGate(t *testing.T) {
+	g := newHostGate(2)
+	now := time.Now()
+	if ok, _ := g.acquire("a", time.Second, now); !ok {
+		t.Fatal("first request refused")
+	}
+	if ok, ready := g.acquire("a", time.Second, now); ok || !ready.Equal(now.Add(time.Second)) {
+		t.Errorf("second request within the delay: %v %v", ok, ready)
+	}
+	if ok, _ := g.acquire("b", time.Second, now); !ok {
+		t.Error("other host waits")
+	}
+	g.pause("b", now.Add(time.Minute)) // Retry-After
+	if ok, _ := g.acquire("b", 0, now.Add(30*time.Second)); ok {
+		t.Error("paused host fetched")
+	}
+	if ok, _ := g.acquire("a", time.Second, now.Add(time.Second)); !ok {
+		t.Error("second slot refused after the delay")
+	}
+	if ok, ready := g.acquire("a", 0, now.Add(time.Hour)); ok || !ready.IsZero() {
+		t.Error("third concurrent request with PerHost 2")
+	}
+	if busy := g.busy(now.Add(2 * time.Second)); len(busy) != 2 {
+		t.Errorf("busy = %v", busy)
+	}
+	g.release("a")
+	if ok, _ := g.acquire("a", 0, now.Add(time.Hour)); !ok {
+		t.Error("released slot refused")
+	}
+}
