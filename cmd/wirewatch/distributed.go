@@ -1,0 +1,337 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/peterbourgon/ff/v3/ffcli"
+
+	"github.com/wirewatch/wirewatch/crawler"
+	"github.com/wirewatch/wirewatch/extractor"
+	"github.com/wirewatch/wirewatch/extractor/figures"
+	"github.com/wirewatch/wirewatch/indexer"
+	"github.com/wirewatch/wirewatch/pipeline"
+	"github.com/wirewatch/wirewatch/pkg/bus/kafkabus"
+	"github.com/wirewatch/wirewatch/store/sqlite"
+)
+
+// kafkaFlags are the bus settings every distributed role shares. Their
+// names are a public contract: deployments set them as WIREWATCH_* env.
+type kafkaFlags struct {
+	brokers      stringList
+	prefix       string
+	partitions   int
+	replication  int
+	compression  string
+	maxMessage   int
+	maxInFlight  int
+	drainTimeout time.Duration
+	clientID     string
+	sec          kafkabus.Security
+}
+
+func (k *kafkaFlags) register(fs *flag.FlagSet) {
+	fs.Var(&k.brokers, "kafka-brokers", "Kafka bootstrap brokers host:port (repeatable, comma-separated)")
+	fs.StringVar(&k.prefix, "topic-prefix", "wirewatch.", "prefix of the topic names (articles.clean, articles.tagged, dlq)")
+	fs.IntVar(&k.partitions, "topic-partitions", 6, "partitions of topics created at start-up")
+	fs.IntVar(&k.replication, "topic-replication", 1, "replication factor of topics created at start-up")
+	fs.StringVar(&k.compression, "kafka-compression", "zstd", "compression: none, gzip, snappy, lz4 or zstd")
+	fs.IntVar(&k.maxMessage, "kafka-max-message-bytes", 1_000_000, "broker message size limit; larger articles (compressed) are dead-lettered")
+	fs.IntVar(&k.maxInFlight, "max-in-flight", 64, "messages held at once (backpressure bound)")
+	fs.DurationVar(&k.drainTimeout, "drain-timeout", 30*time.Second, "on SIGTERM, how long in-flight messages may take before the process gives up on them")
+	fs.StringVar(&k.clientID, "kafka-client-id", "wirewatch", "client id sent to the brokers")
+	fs.BoolVar(&k.sec.TLS, "kafka-tls", false, "connect with TLS (implied by the other --kafka-tls-* flags)")
+	fs.StringVar(&k.sec.CAFile, "kafka-tls-ca", "", "PEM file of CAs for the brokers' certificates")
+	fs.StringVar(&k.sec.CertFile, "kafka-tls-cert", "", "PEM client certificate (mutual TLS)")
+	fs.StringVar(&k.sec.KeyFile, "kafka-tls-key", "", "PEM key of --kafka-tls-cert")
+	fs.StringVar(&k.sec.SASLMechanism, "kafka-sasl-mechanism", "", "SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512")
+	fs.StringVar(&k.sec.Username, "kafka-sasl-username", "", "SASL username")
+	fs.StringVar(&k.sec.Password, "kafka-sasl-password", "", "SASL password (prefer WIREWATCH_KAFKA_SASL_PASSWORD)")
+}
+
+// config turns the flags into the pipeline's Kafka settings.
+func (k *kafkaFlags) config(log *slog.Logger) (pipeline.Kafka, error) {
+	if len(k.brokers) == 0 {
+		return pipeline.Kafka{}, errors.New("no brokers: give --kafka-brokers host:port")
+	}
+	conn := kafkabus.Conn{Brokers: k.brokers, ClientID: k.clientID}
+	if err := k.sec.Apply(&conn); err != nil {
+		return pipeline.Kafka{}, err
+	}
+	codec, err := kafkabus.ParseCompression(k.compression)
+	if err != nil {
+		return pipeline.Kafka{}, fmt.Errorf("--kafka-compression: %w", err)
+	}
+	return pipeline.Kafka{
+		Conn: conn, Topics: kafkabus.TopicNames(k.prefix), Partitions: k.partitions, Replication: k.replication,
+		Compression: codec, MaxMessageBytes: k.maxMessage, MaxInFlight: k.maxInFlight, DrainTimeout: k.drainTimeout,
+		Logger: log,
+	}, nil
+}
+
+// consumerFlags are the settings of the consuming roles.
+type consumerFlags struct {
+	common
+	kafka          kafkaFlags
+	group          string
+	workers        int
+	retries        int
+	sessionTimeout time.Duration
+}
+
+func (c *consumerFlags) register(fs *flag.FlagSet, group string) {
+	c.common.register(fs)
+	c.kafka.register(fs)
+	fs.StringVar(&c.group, "group", group, "consumer group; instances in one group share the partitions")
+	fs.IntVar(&c.workers, "workers", 0, "articles processed concurrently (default: number of CPUs)")
+	fs.IntVar(&c.retries, "retries", 3, "retries of a failing article before it is dead-lettered")
+	fs.DurationVar(&c.sessionTimeout, "session-timeout", 10*time.Second, "how long the group waits for a dead instance before moving its partitions")
+}
+
+func (c *consumerFlags) config(e env) (pipeline.Kafka, *slog.Logger, error) {
+	log, err := c.logger(e.stderr)
+	if err != nil {
+		return pipeline.Kafka{}, nil, err
+	}
+	k, err := c.kafka.config(log)
+	if err != nil {
+		return pipeline.Kafka{}, nil, err
+	}
+	k.GroupID, k.Workers, k.Retries, k.SessionTimeout = c.group, c.workers, c.retries, c.sessionTimeout
+	return k, log, nil
+}
+
+func crawlCmd(e env) *ffcli.Command {
+	fs := flag.NewFlagSet("crawl", flag.ContinueOnError)
+	var f crawlFlags
+	f.register(fs)
+	var k kafkaFlags
+	k.register(fs)
+	return &ffcli.Command{
+		Name:       "crawl",
+		ShortUsage: "wirewatch crawl --kafka-brokers B --seeds SEED... [--once]",
+		ShortHelp:  "distributed role: fetch and clean pages, produce clean articles to Kafka",
+		LongHelp: "crawl is the first stage of the pipeline as its own process. Crawl state (the frontier)\n" +
+			"lives in the embedded store under --data; a URL is settled only when Kafka has stored\n" +
+			"its article, so a crash re-fetches at most what was in flight. SIGTERM stops fetching\n" +
+			"and waits up to --drain-timeout for Kafka to store what was produced.",
+		FlagSet: fs, Options: parseOptions(),
+		Exec: func(ctx context.Context, args []string) error {
+			f.seeds = append(f.seeds, args...)
+			log, err := f.logger(e.stderr)
+			if err != nil {
+				return err
+			}
+			cfg, err := k.config(log)
+			if err != nil {
+				return err
+			}
+			if len(f.seeds) == 0 {
+				return errors.New("no seeds: give --seeds URL (a page, a feed or a sitemap) or a file of URLs")
+			}
+			seeds, err := crawler.ParseSeeds(f.seeds)
+			if err != nil {
+				return err
+			}
+			opts, err := f.options()
+			if err != nil {
+				return err
+			}
+			st, err := sqlite.Open(ctx, f.data)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			start := time.Now()
+			cr, err := pipeline.Crawl(ctx, cfg, st, seeds, opts)
+			if cr != nil {
+				s := &cr.Stats
+				log.Info("crawl finished", "elapsed", time.Since(start).Round(time.Millisecond), "fetched", s.Fetched.Load(),
+					"articles", s.Articles.Load(), "produced", s.Completed.Load(), "failed", s.Failed.Load())
+			}
+			return err
+		},
+	}
+}
+
+func extractCmd(e env) *ffcli.Command {
+	fs := flag.NewFlagSet("extract", flag.ContinueOnError)
+	var f consumerFlags
+	f.register(fs, "wirewatch-extract")
+	return &ffcli.Command{
+		Name:       "extract",
+		ShortUsage: "wirewatch extract --kafka-brokers B [--group G]",
+		ShortHelp:  "distributed role: consume clean articles, tag them, produce tagged articles",
+		LongHelp: "extract consumes the clean topic in consumer group --group, tags each article and\n" +
+			"produces it to the tagged topic; an offset is committed only once the tagged article\n" +
+			"is stored. Poison messages go to the dead-letter topic. SIGTERM drains and exits.",
+		FlagSet: fs, Options: parseOptions(),
+		Exec: func(ctx context.Context, _ []string) error {
+			k, log, err := f.config(e)
+			if err != nil {
+				return err
+			}
+			ex, err := extractor.New(extractor.Options{Figures: figures.Extract, Logger: log})
+			if err != nil {
+				return err
+			}
+			return pipeline.Extract(ctx, k, ex, nil)
+		},
+	}
+}
+
+func indexCmd(e env) *ffcli.Command {
+	fs := flag.NewFlagSet("index", flag.ContinueOnError)
+	var f consumerFlags
+	f.register(fs, "wirewatch-index")
+	var esURL string
+	fs.StringVar(&esURL, "es-url", "", "Elasticsearch URL to index into (default: the embedded store under --data)")
+	return &ffcli.Command{
+		Name:       "index",
+		ShortUsage: "wirewatch index --kafka-brokers B [--es-url U | --data DIR]",
+		ShortHelp:  "distributed role: consume tagged articles and store them",
+		LongHelp: "index consumes the tagged topic in consumer group --group and stores every article,\n" +
+			"idempotently: a redelivered article replaces itself. Without --es-url it writes to the\n" +
+			"embedded store under --data.",
+		FlagSet: fs, Options: parseOptions(),
+		Exec: func(ctx context.Context, _ []string) error {
+			k, _, err := f.config(e)
+			if err != nil {
+				return err
+			}
+			st, closeStore, err := openIndexStore(ctx, esURL, f.data)
+			if err != nil {
+				return err
+			}
+			defer closeStore()
+			return pipeline.Index(ctx, k, st, nil)
+		},
+	}
+}
+
+// openIndexStore is the seam where the index role picks its store.
+func openIndexStore(ctx context.Context, esURL, data string) (indexer.Store, func() error, error) {
+	if esURL != "" {
+		return nil, nil, errors.New("--es-url: the Elasticsearch store is not available yet; index into --data for now")
+	}
+	st, err := sqlite.Open(ctx, data)
+	if err != nil {
+		return nil, nil, err
+	}
+	return st, st.Close, nil
+}
+
+func dlqCmd(e env) *ffcli.Command {
+	fs := flag.NewFlagSet("dlq", flag.ContinueOnError)
+	return &ffcli.Command{
+		Name:        "dlq",
+		ShortUsage:  "wirewatch dlq list|replay --kafka-brokers B",
+		ShortHelp:   "show or replay dead-lettered articles",
+		FlagSet:     fs,
+		Subcommands: []*ffcli.Command{dlqListCmd(e), dlqReplayCmd(e)},
+		Exec:        func(context.Context, []string) error { return flag.ErrHelp },
+	}
+}
+
+// dlqFlags select dead letters.
+type dlqFlags struct {
+	common
+	kafka         kafkaFlags
+	originTopic   string
+	errorContains string
+	key           string
+}
+
+func (d *dlqFlags) register(fs *flag.FlagSet) {
+	d.common.register(fs)
+	d.kafka.register(fs)
+	fs.StringVar(&d.originTopic, "origin-topic", "", "only letters that came from this topic")
+	fs.StringVar(&d.errorContains, "error-contains", "", "only letters whose error contains this text")
+	fs.StringVar(&d.key, "key", "", "only the letter of this article id")
+}
+
+func (d *dlqFlags) match(l kafkabus.Letter) bool {
+	return (d.originTopic == "" || l.Origin.Topic == d.originTopic) &&
+		(d.errorContains == "" || strings.Contains(l.Error, d.errorContains)) &&
+		(d.key == "" || l.Key == d.key)
+}
+
+func dlqListCmd(e env) *ffcli.Command {
+	fs := flag.NewFlagSet("list", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var d dlqFlags
+	d.register(fs)
+	return &ffcli.Command{
+		Name: "list", ShortUsage: "wirewatch dlq list --kafka-brokers B [filters]",
+		ShortHelp: "print the dead letters: when, which role, where from, why",
+		FlagSet:   fs, Options: parseOptions(),
+		Exec: func(ctx context.Context, _ []string) error {
+			log, err := d.logger(e.stderr)
+			if err != nil {
+				return err
+			}
+			k, err := d.kafka.config(log)
+			if err != nil {
+				return err
+			}
+			return listLetters(ctx, e.stdout, k, d.match)
+		},
+	}
+}
+
+func listLetters(ctx context.Context, w io.Writer, k pipeline.Kafka, match func(kafkabus.Letter) bool) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "PARTITION\tOFFSET\tTIME\tROLE\tORIGIN\tKEY\tERROR")
+	n := 0
+	_, err := kafkabus.ScanDLQ(ctx, k.Conn, k.Topics.DLQ, "", func(l kafkabus.Letter) error {
+		if !match(l) {
+			return nil
+		}
+		n++
+		fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%s/%d@%d\t%s\t%s\n", l.Partition, l.Offset, l.Time.Format(time.RFC3339),
+			l.Role, l.Origin.Topic, l.Origin.Partition, l.Origin.Offset, l.Key, oneLine(l.Error))
+		return nil
+	})
+	tw.Flush()
+	fmt.Fprintf(w, "%d dead letters in %s\n", n, k.Topics.DLQ)
+	return err
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func dlqReplayCmd(e env) *ffcli.Command {
+	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var d dlqFlags
+	d.register(fs)
+	var group string
+	fs.StringVar(&group, "group", "wirewatch-dlq-replay", "group whose position says which letters were replayed already")
+	return &ffcli.Command{
+		Name: "replay", ShortUsage: "wirewatch dlq replay --kafka-brokers B [filters]",
+		ShortHelp: "re-produce dead letters to their origin topics",
+		LongHelp: "replay sends every dead letter not yet seen by --group (and matching the filters) back to\n" +
+			"the topic it came from, unchanged, then commits the scanned range for --group. Letters\n" +
+			"passed over by a filter stay in the topic; replay them later with another --group.",
+		FlagSet: fs, Options: parseOptions(),
+		Exec: func(ctx context.Context, _ []string) error {
+			log, err := d.logger(e.stderr)
+			if err != nil {
+				return err
+			}
+			k, err := d.kafka.config(log)
+			if err != nil {
+				return err
+			}
+			n, skipped, err := kafkabus.Replay(ctx, k.Conn, k.Topics.DLQ, group, d.match)
+			fmt.Fprintf(e.stdout, "replayed %d dead letters, passed over %d\n", n, skipped)
+			return err
+		},
+	}
+}

@@ -1,0 +1,241 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+
+	"github.com/wirewatch/wirewatch/crawler"
+	"github.com/wirewatch/wirewatch/crawler/clean"
+	"github.com/wirewatch/wirewatch/extractor"
+	"github.com/wirewatch/wirewatch/indexer"
+	"github.com/wirewatch/wirewatch/pkg/article"
+	"github.com/wirewatch/wirewatch/pkg/bus"
+	"github.com/wirewatch/wirewatch/pkg/bus/kafkabus"
+	"github.com/wirewatch/wirewatch/pkg/frontier"
+	"github.com/wirewatch/wirewatch/pkg/stage"
+	"github.com/wirewatch/wirewatch/store/sqlite"
+)
+
+// Kafka configures the bus of the distributed roles. Each role is one
+// stage of the in-process pipeline with Kafka topics for its input and
+// output; the stage code is the same.
+type Kafka struct {
+	Conn   kafkabus.Conn
+	Topics kafkabus.Topics
+	// Partitions and Replication apply to topics created at start-up.
+	Partitions  int
+	Replication int
+	Compression kafka.Compression
+	// MaxMessageBytes is the broker's message size limit.
+	MaxMessageBytes int
+	// MaxInFlight bounds messages held by one process at a time, both
+	// consumed and not yet committed and produced and not yet stored.
+	MaxInFlight int
+	// GroupID is the consumer group of a consuming role.
+	GroupID string
+	// Workers is the number of concurrent Process calls (default: CPUs).
+	Workers int
+	// Retries is how often a failed article is retried before it is
+	// dead-lettered.
+	Retries int
+	// DrainTimeout bounds the graceful shutdown: after it, work still in
+	// flight is abandoned uncommitted and is delivered again later.
+	DrainTimeout time.Duration
+	// SessionTimeout is how long the group waits for a dead member.
+	SessionTimeout time.Duration
+	Logger         *slog.Logger
+}
+
+func (k *Kafka) defaults() {
+	if k.Partitions <= 0 {
+		k.Partitions = 6
+	}
+	if k.Replication <= 0 {
+		k.Replication = 1
+	}
+	if k.Workers <= 0 {
+		k.Workers = runtime.NumCPU()
+	}
+	if k.MaxInFlight <= 0 {
+		k.MaxInFlight = 64
+	}
+	if k.Retries < 0 {
+		k.Retries = 0
+	}
+	if k.DrainTimeout <= 0 {
+		k.DrainTimeout = 30 * time.Second
+	}
+	if k.Logger == nil {
+		k.Logger = slog.Default()
+	}
+}
+
+// RoleStats counts what a distributed role did.
+type RoleStats struct {
+	Stage    stage.Stats
+	Poisoned int64 // undecodable messages dead-lettered on arrival
+}
+
+// EnsureTopics creates the pipeline's topics when missing.
+func (k *Kafka) EnsureTopics(ctx context.Context) error {
+	k.defaults()
+	return kafkabus.EnsureTopics(ctx, k.Conn, k.Partitions, k.Replication, k.Topics.All()...)
+}
+
+// Crawl runs the crawler (fetch and clean, crawl state in st) and produces
+// clean articles. A URL is settled in the frontier when Kafka has stored its
+// article. It returns when ctx ends or, with opts.Once, when the crawl is
+// done.
+func Crawl(ctx context.Context, k Kafka, st *sqlite.Store, seeds []frontier.Entry, opts crawler.Options) (*crawler.Crawler, error) {
+	k.defaults()
+	log := k.Logger.With("role", "crawl")
+	if err := k.EnsureTopics(ctx); err != nil {
+		return nil, err
+	}
+	dlq, err := kafkabus.NewDeadLetters(k.Conn, k.Topics.DLQ, "crawl", k.MaxMessageBytes, log)
+	if err != nil {
+		return nil, err
+	}
+	defer dlq.Close()
+	w, err := kafkabus.NewWriter(kafkabus.WriterConfig{Conn: k.Conn, Topic: k.Topics.Clean, Compression: k.Compression,
+		MaxMessageBytes: k.MaxMessageBytes, MaxInFlight: k.MaxInFlight, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	opts.Logger = log
+	cr := crawler.New(st, clean.New(clean.Options{Stats: st, Logger: log}), &deadLettering{w: w, dlq: dlq, topic: k.Topics.Clean}, opts)
+	runErr := cr.Run(ctx, seeds)
+	if runErr != nil && ctx.Err() != nil {
+		runErr = nil // asked to stop
+	}
+	drain, cancel := context.WithTimeout(context.Background(), k.DrainTimeout)
+	defer cancel()
+	return cr, errors.Join(runErr, w.Close(drain))
+}
+
+// deadLettering dead-letters the articles its writer refuses (too large
+// even compressed) before their source records them as failed.
+type deadLettering struct {
+	w     bus.Writer
+	dlq   *kafkabus.DeadLetters
+	topic string
+}
+
+func (d *deadLettering) Write(ctx context.Context, m bus.Message) error {
+	ack, a := m.Ack, m.Article
+	if ack == nil {
+		ack = bus.NoAck
+	}
+	m.Ack = func(ctx context.Context, err error) error {
+		if err != nil {
+			if derr := d.dlq.SendArticle(ctx, a, d.topic, err); derr != nil {
+				return derr
+			}
+		}
+		return ack(ctx, err)
+	}
+	return d.w.Write(ctx, m)
+}
+
+// Extract consumes clean articles, tags them with ex and produces them to
+// the tagged topic. An offset is committed only after its tagged article is
+// stored. Cancelling ctx stops fetching and drains what is in flight.
+func Extract(ctx context.Context, k Kafka, ex *extractor.Extractor, stats *RoleStats) error {
+	if k.GroupID == "" {
+		k.GroupID = "wirewatch-extract"
+	}
+	return consume(ctx, k, "extract", k.Topics.Clean, k.Topics.Tagged, stage.ProcessorFunc(ex.Tag), stats)
+}
+
+// Index consumes tagged articles and stores them. Store.Put is idempotent,
+// so redelivered articles have no second effect.
+func Index(ctx context.Context, k Kafka, st indexer.Store, stats *RoleStats) error {
+	if k.GroupID == "" {
+		k.GroupID = "wirewatch-index"
+	}
+	return consume(ctx, k, "index", k.Topics.Tagged, "", indexer.New(st), stats)
+}
+
+// consume runs one stage between Kafka topics; out "" makes it a sink.
+func consume(ctx context.Context, k Kafka, role, in, out string, proc stage.Processor, stats *RoleStats) error {
+	k.defaults()
+	if stats == nil {
+		stats = &RoleStats{}
+	}
+	log := k.Logger.With("role", role)
+	if err := k.EnsureTopics(ctx); err != nil {
+		return err
+	}
+	dlq, err := kafkabus.NewDeadLetters(k.Conn, k.Topics.DLQ, role, k.MaxMessageBytes, log)
+	if err != nil {
+		return err
+	}
+	defer dlq.Close()
+	traces := &kafkabus.Traces{}
+	r, err := kafkabus.NewReader(kafkabus.ReaderConfig{Conn: k.Conn, Topic: in, GroupID: k.GroupID, Role: role,
+		MaxInFlight: k.MaxInFlight, SessionTimeout: k.SessionTimeout, DeadLetters: dlq, Traces: traces, Logger: log})
+	if err != nil {
+		return err
+	}
+	var w *kafkabus.Writer
+	s := &stage.Stage{Name: role, In: r, Proc: retrying(proc, k.Retries), Workers: k.Workers, Logger: log, Stats: &stats.Stage}
+	if out != "" {
+		w, err = kafkabus.NewWriter(kafkabus.WriterConfig{Conn: k.Conn, Topic: out, Compression: k.Compression,
+			MaxMessageBytes: k.MaxMessageBytes, MaxInFlight: k.MaxInFlight, Traces: traces, Logger: log})
+		if err != nil {
+			r.Close(context.Background())
+			return err
+		}
+		s.Out = w
+	}
+	log.Info("consuming", "topic", in, "group", k.GroupID, "out", out, "workers", k.Workers)
+
+	// ctx ending is a request to drain: stop fetching, let the stage finish
+	// what it holds, then commit. Only DrainTimeout later is work aborted.
+	runCtx, abort := context.WithCancel(context.WithoutCancel(ctx))
+	defer abort()
+	stopDrain := context.AfterFunc(ctx, func() {
+		log.Info("stopping: draining in-flight messages", "in_flight", r.InFlight())
+		r.Stop()
+		time.AfterFunc(k.DrainTimeout, abort)
+	})
+	defer stopDrain()
+	runErr := s.Run(runCtx)
+	drain, cancel := context.WithTimeout(context.WithoutCancel(ctx), k.DrainTimeout)
+	defer cancel()
+	var werr error
+	if w != nil {
+		werr = w.Close(drain)
+	}
+	rerr := r.Close(drain)
+	stats.Poisoned = r.Poisoned.Load()
+	log.Info("stopped", "done", stats.Stage.Done.Load(), "failed", stats.Stage.Failed.Load(), "poisoned", stats.Poisoned)
+	if errors.Is(runErr, context.Canceled) && ctx.Err() != nil {
+		runErr = fmt.Errorf("%s: drain timed out after %s", role, k.DrainTimeout)
+	}
+	return errors.Join(runErr, werr, rerr)
+}
+
+// retrying retries a failing Process up to retries times with back-off, so
+// that only an article that fails for good is dead-lettered.
+func retrying(p stage.Processor, retries int) stage.Processor {
+	return stage.ProcessorFunc(func(ctx context.Context, a *article.Article) error {
+		var err error
+		for attempt := 0; ; attempt++ {
+			if err = p.Process(ctx, a); err == nil || attempt >= retries || ctx.Err() != nil {
+				return err
+			}
+			select {
+			case <-time.After(100 * time.Millisecond << min(attempt, 5)):
+			case <-ctx.Done():
+				return err
+			}
+		}
+	})
+}
