@@ -305,7 +305,7 @@ func demoCmd(e env) *ffcli.Command {
 				f.maxDepth = 1
 			}
 			if len(queries) == 0 {
-				queries = []string{"place:Australia", "person:Trump", "election", `org:"European Union"`}
+				queries = []string{"place:Ukraine", "person:Trump tariffs", "org:NATO", `person:"Keir Starmer"`}
 			}
 			return runPipeline(ctx, e, &f, func(ctx context.Context, st *sqlite.Store) error {
 				n, err := st.Count(ctx)
