@@ -85,6 +85,7 @@ func Mapping(analyzer string) map[string]any {
 			"image_url":     unindexed("keyword"),
 			"body":          text(false),
 			"word_count":    map[string]any{"type": "integer"},
+			"paywalled":     map[string]any{"type": "boolean"},
 			"people":        name(),
 			"places":        name(),
 			"organizations": name(),

@@ -236,10 +236,11 @@ func (s *Store) Put(ctx context.Context, a *article.Article) error {
 	if err != nil {
 		return err
 	}
+	yes := true
 	v := int(version) // int is 64 bits on every platform wirewatch supports
 	_, _, err = s.do(ctx, esapi.IndexRequest{
 		Index: s.names.Alias, DocumentID: a.ID, Body: bytes.NewReader(doc),
-		Version: &v, VersionType: VersionType,
+		Version: &v, VersionType: VersionType, RequireAlias: &yes,
 	}, http.StatusConflict)
 	if err != nil {
 		return fmt.Errorf("put article %s: %w", a.ID, err)

@@ -122,6 +122,7 @@ func testRoundTrip(t *testing.T, o Options) {
 	a.SourceName, a.Language, a.Section, a.StoryID = "AP News", "en", "World", "story-1"
 	a.Description, a.ImageURL = "A description.", "https://apnews.com/i.jpg"
 	a.Authors = []string{"Jane Roe", "John Doe"}
+	a.Paywalled = true
 	a.Organizations = []string{"United Nations"} // listed without a mention
 	a.FetchedAt = T0.Add(123456789 * time.Nanosecond)
 	fig := func(text, kind string, v float64, unit, date string) article.Figure {
