@@ -147,10 +147,16 @@ func (d *deadLettering) Write(ctx context.Context, m bus.Message) error {
 // the tagged topic. An offset is committed only after its tagged article is
 // stored. Cancelling ctx stops fetching and drains what is in flight.
 func Extract(ctx context.Context, k Kafka, ex *extractor.Extractor, stats *RoleStats) error {
+	return ExtractWith(ctx, k, stage.ProcessorFunc(ex.Tag), stats)
+}
+
+// ExtractWith is Extract with another processor in place of the tagger,
+// for benchmarks that separate the bus's cost from the tagger's.
+func ExtractWith(ctx context.Context, k Kafka, proc stage.Processor, stats *RoleStats) error {
 	if k.GroupID == "" {
 		k.GroupID = "wirewatch-extract"
 	}
-	return consume(ctx, k, "extract", k.Topics.Clean, k.Topics.Tagged, stage.ProcessorFunc(ex.Tag), stats)
+	return consume(ctx, k, "extract", k.Topics.Clean, k.Topics.Tagged, proc, stats)
 }
 
 // Index consumes tagged articles and stores them. Store.Put is idempotent,

@@ -244,4 +244,3 @@ func TestRoleFlagsErrors(t *testing.T) {
 		})
 	}
 }
-

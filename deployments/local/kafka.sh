@@ -12,6 +12,9 @@
 #   KAFKA_VERSION        broker version from Maven Central (default below)
 #   WIREWATCH_CACHE      cache root (default $HOME/.cache/wirewatch); jars go to $WIREWATCH_CACHE/kafka-<version>/lib
 #   WIREWATCH_RUN        run root (default /tmp/wirewatch-it); config/data/log go to $WIREWATCH_RUN/kafka
+#   KAFKA_PORT, KAFKA_CONTROLLER_PORT, KAFKA_SASL_PORT
+#                        listener ports (default 9092, 9093, 9094); with another WIREWATCH_RUN they let a
+#                        test run a second, private broker (e.g. one it restarts) beside the shared one
 #   KAFKA_SASL           1 (default) adds the SASL_PLAINTEXT listener on 9094, 0 leaves it out
 #   KAFKA_HEAP_OPTS      JVM heap flags (default "-Xms256m -Xmx768m")
 #   KAFKA_JAVA_HOME      JDK to use (else JAVA_HOME, else OpenJDK 17, else java on PATH; must be >= 17)
@@ -32,9 +35,9 @@ DATA_DIR=$K_DIR/data
 LOG_FILE=$K_DIR/kafka.log
 PID_FILE=$K_DIR/kafka.pid
 HOST=127.0.0.1
-PORT=9092
-CONTROLLER_PORT=9093
-SASL_PORT=9094
+PORT=${KAFKA_PORT:-9092}
+CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9093}
+SASL_PORT=${KAFKA_SASL_PORT:-9094}
 KAFKA_SASL=${KAFKA_SASL:-1}
 SASL_USER=wirewatch
 SASL_PASSWORD=wirewatch-secret

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/segmentio/kafka-go"
 
@@ -50,5 +51,38 @@ func EnsureTopics(ctx context.Context, c Conn, partitions, replication int, topi
 			errs = append(errs, fmt.Errorf("create topic %s: %w", t, terr))
 		}
 	}
-	return errors.Join(errs...)
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	return waitTopics(ctx, c, topics)
+}
+
+// waitTopics waits until every topic has a leader for each partition:
+// creation is asynchronous, and producing before that fails.
+func waitTopics(ctx context.Context, c Conn, topics []string) error {
+	cl := c.client()
+	for {
+		meta, err := cl.Metadata(ctx, &kafka.MetadataRequest{Topics: topics})
+		ready := err == nil && len(meta.Topics) == len(topics)
+		if ready {
+			for _, t := range meta.Topics {
+				if t.Error != nil || len(t.Partitions) == 0 {
+					ready = false
+				}
+				for _, p := range t.Partitions {
+					if p.Error != nil || p.Leader.Host == "" {
+						ready = false
+					}
+				}
+			}
+		}
+		if ready {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("topics %v not ready: %w (last error: %v)", topics, ctx.Err(), err)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
