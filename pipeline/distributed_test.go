@@ -228,7 +228,9 @@ func TestBrokerRestart(t *testing.T) {
 	defer stop()
 	errs := make(chan error, 2)
 	var ex, ix RoleStats
-	go func() { errs <- ExtractWith(runCtx, k, stage.ProcessorFunc(func(context.Context, *article.Article) error { return nil }), &ex) }()
+	go func() {
+		errs <- ExtractWith(runCtx, k, stage.ProcessorFunc(func(context.Context, *article.Article) error { return nil }), &ex)
+	}()
 	go func() { errs <- Index(runCtx, k, st, &ix) }()
 
 	const n = 150
@@ -269,4 +271,3 @@ func TestBrokerRestart(t *testing.T) {
 	}
 	t.Logf("indexed %d messages for %d articles (redeliveries are idempotent)", ix.Stage.Done.Load(), n)
 }
-
