@@ -40,12 +40,18 @@ type BulkConfig struct {
 	Logger                 *slog.Logger
 }
 
+// Defaults of BulkConfig, chosen with BenchmarkIndex.
+const (
+	DefaultBulkWorkers    = 2
+	DefaultBulkFlushBytes = 2 << 20
+)
+
 func (c BulkConfig) withDefaults() BulkConfig {
 	if c.Workers <= 0 {
-		c.Workers = 2
+		c.Workers = DefaultBulkWorkers
 	}
 	if c.FlushBytes <= 0 {
-		c.FlushBytes = 2 << 20
+		c.FlushBytes = DefaultBulkFlushBytes
 	}
 	if c.FlushInterval <= 0 {
 		c.FlushInterval = time.Second
@@ -142,6 +148,14 @@ func (b *Bulk) Run(ctx context.Context, in bus.Reader) error {
 	}
 	r := &run{b: b, bi: bi, ctx: ctx, slots: make(chan struct{}, b.cfg.MaxInFlight)}
 	readErr := r.read(in)
+	if readErr == nil {
+		// The input is drained: send what the workers hold now rather than
+		// at the next FlushInterval. Items retried later are flushed by
+		// the interval.
+		if err := bi.Flush(ctx); err != nil {
+			b.cfg.Logger.Warn("elasticsearch bulk flush failed; items will be retried", "err", err)
+		}
+	}
 	r.pending.Wait()
 	// Every item has been settled or abandoned, so nothing is re-added
 	// after Close.
@@ -234,9 +248,9 @@ func (r *run) failure(j *job, res esutil.BulkIndexerResponseItem, err error) {
 		r.retry(j, st, errors.New(res.Error.Type+": "+res.Error.Reason))
 	default:
 		r.b.failed.Add(1)
-		reason := res.Error.Type + ": " + res.Error.Reason
+		reason := res.Error.Type + ": " + clip(res.Error.Reason, 400)
 		if res.Error.Cause.Reason != "" {
-			reason += " (caused by " + res.Error.Cause.Type + ": " + res.Error.Cause.Reason + ")"
+			reason += " (caused by " + res.Error.Cause.Type + ": " + clip(res.Error.Cause.Reason, 400) + ")"
 		}
 		r.settle(j, fmt.Errorf("index article %s: elasticsearch rejected it with status %d: %s", id, st, reason))
 	}
@@ -312,4 +326,16 @@ func (r *run) settle(j *job, err error) {
 func (r *run) abandon() {
 	r.pending.Done()
 	<-r.slots
+}
+
+// clip shortens s to about n bytes: Elasticsearch quotes the offending
+// value in its reason, and a dead letter needs the reason, not the value.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && s[n]&0xC0 == 0x80 {
+		n--
+	}
+	return s[:n] + "…"
 }

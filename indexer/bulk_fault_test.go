@@ -1,0 +1,148 @@
+package indexer_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/wirewatch/wirewatch/indexer"
+	"github.com/wirewatch/wirewatch/pkg/article"
+	"github.com/wirewatch/wirewatch/pkg/bus"
+	"github.com/wirewatch/wirewatch/store/storetest"
+)
+
+// ackLog counts acknowledgements per article id.
+type ackLog struct {
+	mu   sync.Mutex
+	errs map[string][]error
+	n    atomic.Int64
+}
+
+func (l *ackLog) msg(a *article.Article) bus.Message {
+	return bus.Message{Article: a, Ack: func(_ context.Context, err error) error {
+		l.mu.Lock()
+		if l.errs == nil {
+			l.errs = map[string][]error{}
+		}
+		l.errs[a.ID] = append(l.errs[a.ID], err)
+		l.mu.Unlock()
+		l.n.Add(1)
+		return nil
+	}}
+}
+
+func esScript(t *testing.T, cmd string) {
+	t.Helper()
+	start := time.Now()
+	out, err := exec.Command("../deployments/local/elasticsearch.sh", cmd).CombinedOutput()
+	if err != nil {
+		t.Fatalf("elasticsearch.sh %s: %v\n%s", cmd, err, out)
+	}
+	t.Logf("elasticsearch.sh %s took %v", cmd, time.Since(start).Round(time.Second))
+}
+
+// TestBulkFaults runs against the real node under its own index prefix. A
+// document the mapping rejects is acknowledged with Elasticsearch's reason;
+// then the node is stopped mid-stream: the sink stops acknowledging, backs
+// off, resumes after the restart, and the index ends with every article
+// exactly once. It restarts the shared node, so the cases share one test.
+func TestBulkFaults(t *testing.T) {
+	cfg := esConfig(t)
+	st := openES(t, cfg)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+
+	t.Run("MappingRejection", func(t *testing.T) {
+		bad := storetest.Mk("/immense", "example.com", "Immense", "A name too long to index.", storetest.T0)
+		bad.People = []string{strings.Repeat("x", 40000)} // beyond Lucene's 32766-byte term limit
+		good := storetest.Mk("/fine", "example.com", "Fine", "Fine text.", storetest.T0)
+		in := bus.NewMemory(4)
+		var acks ackLog
+		in.Write(ctx, acks.msg(bad))
+		in.Write(ctx, acks.msg(good))
+		in.Close()
+		sink := indexer.NewBulk(st, indexer.BulkConfig{FlushInterval: 50 * time.Millisecond, Logger: log})
+		if err := sink.Run(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+		if errs := acks.errs[good.ID]; len(errs) != 1 || errs[0] != nil {
+			t.Errorf("good article acknowledged with %v", errs)
+		}
+		errs := acks.errs[bad.ID]
+		if len(errs) != 1 || errs[0] == nil || !strings.Contains(errs[0].Error(), "status 400") || !strings.Contains(errs[0].Error(), "immense term") {
+			t.Fatalf("rejected article acknowledged with %v, want one error with the reason", errs)
+		}
+		t.Logf("dead-letter reason: %.300s", errs[0])
+	})
+
+	t.Run("NodeRestart", func(t *testing.T) {
+		if u := cfg.URLs[0]; !strings.Contains(u, "127.0.0.1:9200") && !strings.Contains(u, "localhost:9200") {
+			t.Skipf("node %s is not the one deployments/local/elasticsearch.sh manages", u)
+		}
+		const n = 3000
+		docs := make([]*article.Article, n)
+		for i := range docs {
+			docs[i] = storetest.Mk(fmt.Sprintf("/restart/%d", i), "example.com", "Restart", fmt.Sprintf("Article %d survives a restart.", i), storetest.T0)
+		}
+		in := bus.NewMemory(64)
+		var acks ackLog
+		sink := indexer.NewBulk(st, indexer.BulkConfig{FlushInterval: 50 * time.Millisecond, MaxInFlight: 256,
+			MinBackoff: 100 * time.Millisecond, MaxBackoff: 2 * time.Second, Logger: log})
+		done := make(chan error, 1)
+		go func() { done <- sink.Run(ctx, in) }()
+		go func() {
+			defer in.Close()
+			for _, a := range docs {
+				if in.Write(ctx, acks.msg(a)) != nil {
+					return
+				}
+				time.Sleep(2 * time.Millisecond) // a steady stream, not one burst
+			}
+		}()
+		for acks.n.Load() < n/5 {
+			time.Sleep(10 * time.Millisecond)
+		}
+		esScript(t, "stop")
+		time.Sleep(500 * time.Millisecond) // answers already on the wire
+		stalled := acks.n.Load()
+		time.Sleep(3 * time.Second)
+		if now := acks.n.Load(); now != stalled {
+			t.Errorf("acknowledged %d messages while Elasticsearch was down", now-stalled)
+		}
+		if stalled >= n {
+			t.Fatalf("all %d messages acknowledged before the node stopped; the test proves nothing", n)
+		}
+		esScript(t, "start")
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range docs {
+			if errs := acks.errs[a.ID]; len(errs) != 1 || errs[0] != nil {
+				t.Fatalf("article %s acknowledged %v, want exactly once with nil", a.ID, errs)
+			}
+		}
+		if err := st.Refresh(ctx); err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]int{}
+		if err := st.Scan(ctx, parse(t, "site:example.com restart"), "", func(a *article.Article) error { seen[a.ID]++; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if len(seen) != n {
+			t.Errorf("index holds %d restart articles, want %d", len(seen), n)
+		}
+		s := sink.Stats()
+		t.Logf("acknowledged %d before the outage; stats %+v", stalled, s)
+		if s.Retries == 0 {
+			t.Error("no retries recorded across the outage")
+		}
+	})
+}
