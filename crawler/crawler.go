@@ -77,7 +77,10 @@ type Frontier interface {
 	// ClaimURL claims a redirect target or canonical URL found on the way;
 	// false means it is done or in flight already.
 	ClaimURL(ctx context.Context, e frontier.Entry, now time.Time) (bool, error)
-	SettleAll(ctx context.Context, batch []frontier.Settled) error
+	// Apply queues entries, then records outcomes, in one transaction.
+	Apply(ctx context.Context, entries []frontier.Entry, settled []frontier.Settled, limit func(host string) int) (int, error)
+	// Outlook is polled while idle; Frontier only for Snapshot.
+	Outlook(ctx context.Context) (frontier.Outlook, error)
 	Frontier(ctx context.Context) (frontier.Stats, error)
 }
 
@@ -230,8 +233,9 @@ type Crawler struct {
 	gate     *hostGate
 	robots   *robotsCache
 	traps    *trapFilter
+	recent   *recentLinks
 	metrics  *hostMetrics
-	settler  *settler
+	writer   *writer
 	inflight sync.Map // request URL → *result, for the redirect handler
 
 	mu    sync.Mutex
@@ -262,6 +266,7 @@ func New(f Frontier, cl Cleaner, out bus.Writer, opts Options) *Crawler {
 		opts: opts, frontier: f, cleaner: cl, out: out, coll: c,
 		gate:    newHostGate(opts.PerHost),
 		traps:   newTrapFilter(opts.MaxURLLength, opts.MaxQueryVariants),
+		recent:  newRecentLinks(),
 		metrics: newHostMetrics(),
 		hosts:   map[string]bool{},
 		sites:   map[string]*site{},
@@ -307,8 +312,8 @@ func (c *Crawler) Run(ctx context.Context, seeds []frontier.Entry) error {
 		return err
 	}
 	c.coll.Context = ctx // cancelling the crawl aborts requests in flight
-	c.settler = newSettler(c.frontier, c.log)
-	defer c.settler.close()
+	c.writer = newWriter(c.frontier, c.pageLimit, &c.Stats.Found, c.log)
+	defer c.writer.close()
 	if n, err := c.frontier.Recover(ctx); err != nil {
 		return err
 	} else if n > 0 {
@@ -449,7 +454,8 @@ func (c *Crawler) pageLimit(host string) int {
 // dispatcher claims due URLs and hands them to free workers as their hosts'
 // politeness allows. It keeps a small buffer of claimed URLs whose hosts
 // are busy and tells the frontier to skip those hosts, so that one slow or
-// backed-off site never holds up the others.
+// backed-off site never holds up the others. Claims run in the background
+// while the buffer is handed out, so workers do not wait on the store.
 type dispatcher struct {
 	c    *Crawler
 	work chan frontier.Entry
@@ -458,10 +464,20 @@ type dispatcher struct {
 	buf  []frontier.Entry
 }
 
+type claimed struct {
+	batch []frontier.Entry
+	err   error
+}
+
 func (d *dispatcher) run(ctx context.Context) error {
 	c := d.c
-	bufMax := 2 * c.opts.Workers
+	// Claiming in batches keeps the store's share of the work small; the
+	// per-host cap keeps one site from filling the buffer.
+	bufMax := 4 * c.opts.Workers
 	const idle = 50 * time.Millisecond
+	claims := make(chan claimed, 1)
+	claiming, exhausted := false, false
+	var recheck time.Time
 	for {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -474,7 +490,7 @@ func (d *dispatcher) run(ctx context.Context) error {
 			h := hostOf(e.URL)
 			ok, ready := c.gate.acquire(h, c.delayFor(h), now)
 			if !ok {
-				if wake.IsZero() || (!ready.IsZero() && ready.Before(wake)) {
+				if !ready.IsZero() && (wake.IsZero() || ready.Before(wake)) {
 					wake = ready
 				}
 				i++
@@ -485,47 +501,71 @@ func (d *dispatcher) run(ctx context.Context) error {
 			c.Stats.InFlight.Add(1)
 			d.work <- e // a worker is free, so this does not block for long
 		}
-		if d.free > 0 && len(d.buf) < bufMax {
-			skip := c.gate.busy(now)
+		if !claiming && !exhausted && len(d.buf) <= bufMax/2 {
+			// Skip hosts that must wait, and hosts with enough URLs
+			// buffered to fill their slots.
+			// Skip hosts that must wait, and hosts that hold more than
+			// half the buffer (a claim is made when the buffer is half
+			// empty, so a crawl of one host never skips it: skipping
+			// costs the store a walk over the host's queued URLs).
+			skip := c.gate.waiting(now)
+			queued := map[string]int{}
 			for _, e := range d.buf {
-				skip = append(skip, hostOf(e.URL))
+				h := hostOf(e.URL)
+				if queued[h]++; queued[h] == bufMax/2+1 {
+					skip = append(skip, h)
+				}
 			}
-			batch, err := c.frontier.Claim(ctx, bufMax-len(d.buf), now, skip, c.opts.PerHost)
-			if err != nil {
-				return err
-			}
-			if len(batch) > 0 {
-				d.buf = append(d.buf, batch...)
-				continue
-			}
+			claiming = true
+			go func(n int) {
+				batch, err := c.frontier.Claim(ctx, n, now, skip, 2*c.opts.PerHost)
+				claims <- claimed{batch, err}
+			}(bufMax - len(d.buf))
 		}
-		if len(d.buf) == 0 && d.free == c.opts.Workers {
-			st, err := c.frontier.Frontier(ctx)
+		if exhausted && !claiming && len(d.buf) == 0 && d.free == c.opts.Workers {
+			st, err := c.frontier.Outlook(ctx)
 			if err != nil {
 				return err
 			}
-			if c.opts.Once && st.Pending == 0 && st.InFlight == 0 && c.settler.idle() {
+			if c.opts.Once && !st.Pending && !st.InFlight && c.writer.idle() {
 				return nil
 			}
-			if st.Pending > 0 && !st.NextDue.IsZero() {
-				if w := st.NextDue; wake.IsZero() || w.Before(wake) {
-					wake = w
-				}
+			if st.Pending && (wake.IsZero() || st.NextDue.Before(wake)) {
+				wake = st.NextDue
+			}
+			if st.Pending && st.NextDue.Before(recheck) {
+				recheck = st.NextDue
 			}
 		}
 		wait := idle
 		if !wake.IsZero() {
-			wait = min(max(time.Until(wake), time.Millisecond), time.Second)
-		}
-		if d.free == 0 || len(d.buf) > 0 || wake.IsZero() {
-			// Busy: a finishing worker is the likeliest event.
-			wait = min(wait, idle)
+			wait = min(max(time.Until(wake), time.Millisecond), idle)
 		}
 		t := time.NewTimer(wait)
 		select {
 		case <-d.done:
 			d.free++
+		case <-c.writer.flushed:
+			exhausted = false // new links may be due
+		case cl := <-claims:
+			claiming = false
+			if cl.err != nil {
+				t.Stop()
+				return cl.err
+			}
+			d.buf = append(d.buf, cl.batch...)
+			if exhausted = len(cl.batch) == 0; exhausted {
+				// Look again when a waiting host may go, or in a second
+				// (retries and polls fall due); sooner if links arrive.
+				recheck = now.Add(time.Second)
+				if r := c.gate.nextReady(now); !r.IsZero() && r.Before(recheck) {
+					recheck = r
+				}
+			}
 		case <-t.C:
+			if !time.Now().Before(recheck) {
+				exhausted = false
+			}
 		case <-ctx.Done():
 			t.Stop()
 			return ctx.Err()

@@ -235,7 +235,7 @@ func (c *Crawler) failFinal(e frontier.Entry, kind frontier.Kind, out frontier.O
 }
 
 func (c *Crawler) settle(u string, kind frontier.Kind, o frontier.Outcome) {
-	if err := c.settler.add(frontier.Settled{URL: u, Kind: kind, Outcome: o}); err != nil {
+	if err := c.writer.settle(frontier.Settled{URL: u, Kind: kind, Outcome: o}); err != nil {
 		c.log.Error("cannot record fetch outcome", "url", u, "err", err)
 	}
 }
@@ -358,7 +358,12 @@ func (c *Crawler) page(ctx context.Context, e frontier.Entry, res *result, out f
 				entries = append(entries, frontier.Entry{URL: f, Kind: frontier.Feed, Depth: e.Depth + 1, NextAt: now})
 			}
 		}
-		fresh = c.add(ctx, entries)
+		entries = c.recent.fresh(entries)
+		if c.polled(e) {
+			fresh = c.add(ctx, entries) // the re-poll schedule needs the count now
+		} else if err := c.writer.add(entries); err != nil {
+			c.log.Error("cannot queue discovered URLs", "err", err)
+		}
 	}
 	r, err := c.cleaner.Clean(ctx, clean.Page{URL: res.final, HTML: body, FetchedAt: now, HintTitle: e.HintTitle, HintPublished: e.HintPublished})
 	if err != nil {
@@ -399,11 +404,11 @@ func (c *Crawler) page(ctx context.Context, e frontier.Entry, res *result, out f
 		} else {
 			c.Stats.Completed.Add(1)
 		}
-		if serr := c.settler.add(frontier.Settled{URL: u, Kind: frontier.Article, Outcome: o}); serr != nil {
+		if serr := c.writer.settle(frontier.Settled{URL: u, Kind: frontier.Article, Outcome: o}); serr != nil {
 			return serr
 		}
 		if canonical != "" && err == nil {
-			return c.settler.add(frontier.Settled{URL: canonical, Kind: frontier.Article, Outcome: o})
+			return c.writer.settle(frontier.Settled{URL: canonical, Kind: frontier.Article, Outcome: o})
 		}
 		return nil
 	})

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/wirewatch/wirewatch/pkg/frontier"
@@ -118,81 +119,111 @@ func (m *hostMetrics) top(n int) []HostStats {
 	return out
 }
 
-// settler writes outcomes to the frontier in batches: one transaction per
-// flush instead of one per URL. An outcome is queued only once it is final
-// (for an article: after the downstream ack), so batching delays a Done
-// mark but never makes one early; a crash before the flush leaves the URL
-// in flight, and it is fetched again on restart.
-type settler struct {
-	f   Frontier
-	log *slog.Logger
+// writer writes outcomes and discovered links to the frontier in batches:
+// one transaction per flush instead of one per URL, links before outcomes.
+// An outcome is queued only once it is final (for an article: after the
+// downstream ack), so batching delays a Done mark but never makes one
+// early, and a page's links are stored no later than the page is marked
+// done. A crash before the flush leaves the URL in flight, and it is
+// fetched again on restart.
+type writer struct {
+	f     Frontier
+	limit func(host string) int
+	found *atomic.Int64
+	log   *slog.Logger
 
 	mu       sync.Mutex
-	queue    []frontier.Settled
+	adds     []frontier.Entry
+	settles  []frontier.Settled
 	closed   bool
 	flushing bool
 	kick     chan struct{}
 	stopped  chan struct{}
+	// flushed is signalled after a flush that stored links, which wakes a
+	// dispatcher that found nothing due.
+	flushed chan struct{}
 }
 
 const (
-	settleEvery = 20 * time.Millisecond
-	settleBatch = 256
+	writeEvery = 20 * time.Millisecond
+	writeBatch = 512
 )
 
-func newSettler(f Frontier, log *slog.Logger) *settler {
-	s := &settler{f: f, log: log, kick: make(chan struct{}, 1), stopped: make(chan struct{})}
-	go s.loop()
-	return s
+func newWriter(f Frontier, limit func(string) int, found *atomic.Int64, log *slog.Logger) *writer {
+	w := &writer{f: f, limit: limit, found: found, log: log, kick: make(chan struct{}, 1), stopped: make(chan struct{}), flushed: make(chan struct{}, 1)}
+	go w.loop()
+	return w
 }
 
-// add queues an outcome. After close it writes through.
-func (s *settler) add(b frontier.Settled) error {
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		return s.f.SettleAll(context.Background(), []frontier.Settled{b})
+// add queues discovered entries.
+func (w *writer) add(entries []frontier.Entry) error {
+	return w.queue(entries, nil)
+}
+
+// settle queues an outcome.
+func (w *writer) settle(b frontier.Settled) error {
+	return w.queue(nil, []frontier.Settled{b})
+}
+
+func (w *writer) queue(entries []frontier.Entry, settles []frontier.Settled) error {
+	w.mu.Lock()
+	if w.closed {
+		w.mu.Unlock()
+		return w.apply(entries, settles) // after the crawl: write through
 	}
-	s.queue = append(s.queue, b)
-	full := len(s.queue) >= settleBatch
-	s.mu.Unlock()
+	w.adds = append(w.adds, entries...)
+	w.settles = append(w.settles, settles...)
+	full := len(w.adds)+len(w.settles) >= writeBatch
+	w.mu.Unlock()
 	if full {
 		select {
-		case s.kick <- struct{}{}:
+		case w.kick <- struct{}{}:
 		default:
 		}
 	}
 	return nil
 }
 
-// idle reports whether nothing is queued or being written.
-func (s *settler) idle() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.queue) == 0 && !s.flushing
+func (w *writer) apply(entries []frontier.Entry, settles []frontier.Settled) error {
+	n, err := w.f.Apply(context.Background(), entries, settles, w.limit)
+	w.found.Add(int64(n))
+	return err
 }
 
-func (s *settler) loop() {
-	defer close(s.stopped)
-	t := time.NewTicker(settleEvery)
+// idle reports whether nothing is queued or being written.
+func (w *writer) idle() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.adds) == 0 && len(w.settles) == 0 && !w.flushing
+}
+
+func (w *writer) loop() {
+	defer close(w.stopped)
+	t := time.NewTicker(writeEvery)
 	defer t.Stop()
 	for {
 		select {
 		case <-t.C:
-		case <-s.kick:
+		case <-w.kick:
 		}
-		s.mu.Lock()
-		batch, closed := s.queue, s.closed
-		s.queue = nil
-		s.flushing = len(batch) > 0
-		s.mu.Unlock()
-		if len(batch) > 0 {
-			if err := s.f.SettleAll(context.Background(), batch); err != nil {
-				s.log.Error("cannot record fetch outcomes", "n", len(batch), "err", err)
+		w.mu.Lock()
+		adds, settles, closed := w.adds, w.settles, w.closed
+		w.adds, w.settles = nil, nil
+		w.flushing = len(adds)+len(settles) > 0
+		w.mu.Unlock()
+		if len(adds)+len(settles) > 0 {
+			if err := w.apply(adds, settles); err != nil {
+				w.log.Error("cannot record crawl state", "links", len(adds), "outcomes", len(settles), "err", err)
 			}
-			s.mu.Lock()
-			s.flushing = false
-			s.mu.Unlock()
+			w.mu.Lock()
+			w.flushing = false
+			w.mu.Unlock()
+			if len(adds) > 0 {
+				select {
+				case w.flushed <- struct{}{}:
+				default:
+				}
+			}
 		}
 		if closed {
 			return
@@ -200,14 +231,14 @@ func (s *settler) loop() {
 	}
 }
 
-// close flushes what is queued and makes later adds write through.
-func (s *settler) close() {
-	s.mu.Lock()
-	s.closed = true
-	s.mu.Unlock()
+// close flushes what is queued and makes later calls write through.
+func (w *writer) close() {
+	w.mu.Lock()
+	w.closed = true
+	w.mu.Unlock()
 	select {
-	case s.kick <- struct{}{}:
+	case w.kick <- struct{}{}:
 	default:
 	}
-	<-s.stopped
+	<-w.stopped
 }

@@ -96,17 +96,32 @@ func (g *hostGate) pause(host string, until time.Time) {
 	}
 }
 
-// busy lists the hosts that cannot take a request now.
-func (g *hostGate) busy(now time.Time) []string {
+// waiting lists the hosts that must wait before their next request (a
+// delay or a back-off); hosts that are only at their concurrency limit are
+// not listed, since a slot frees as soon as a fetch ends.
+func (g *hostGate) waiting(now time.Time) []string {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	var out []string
 	for h, s := range g.hosts {
-		if s.inflight >= g.perHost || now.Before(s.next) {
+		if now.Before(s.next) {
 			out = append(out, h)
 		}
 	}
 	return out
+}
+
+// nextReady is the earliest time a waiting host may go (zero if none).
+func (g *hostGate) nextReady(now time.Time) time.Time {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	var t time.Time
+	for _, s := range g.hosts {
+		if now.Before(s.next) && (t.IsZero() || s.next.Before(t)) {
+			t = s.next
+		}
+	}
+	return t
 }
 
 // evict drops hosts whose state no longer matters; called with mu held.

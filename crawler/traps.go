@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/wirewatch/wirewatch/pkg/frontier"
 	"github.com/wirewatch/wirewatch/pkg/urlcanon"
 )
 
@@ -143,4 +144,46 @@ func (t *trapFilter) check(u string) string {
 	}
 	vc.seen[sum] = struct{}{}
 	return ""
+}
+
+// recentLinks remembers the links queued lately, so that the links every
+// page repeats (menus, "most read") are not offered to the store again and
+// again. It is a cache in front of the frontier, which stays the authority:
+// it holds two generations of at most recentGen hashes, dropping the older
+// when the newer fills, so its memory is fixed. A 64-bit hash collision
+// could hide a new link; at these sizes that is about one in 10^9 crawls.
+type recentLinks struct {
+	mu       sync.Mutex
+	cur, old map[uint64]struct{}
+}
+
+const recentGen = 1 << 16
+
+func newRecentLinks() *recentLinks {
+	return &recentLinks{cur: map[uint64]struct{}{}, old: map[uint64]struct{}{}}
+}
+
+// fresh drops the entries queued lately and remembers the rest.
+func (r *recentLinks) fresh(entries []frontier.Entry) []frontier.Entry {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := entries[:0]
+	for _, e := range entries {
+		h := fnv.New64a()
+		h.Write([]byte(e.URL))
+		k := h.Sum64()
+		if _, ok := r.cur[k]; ok {
+			continue
+		}
+		if _, ok := r.old[k]; ok {
+			r.cur[k] = struct{}{}
+			continue
+		}
+		if len(r.cur) >= recentGen {
+			r.old, r.cur = r.cur, make(map[uint64]struct{}, recentGen)
+		}
+		r.cur[k] = struct{}{}
+		out = append(out, e)
+	}
+	return out
 }

@@ -235,8 +235,8 @@ func TestHostGate(t *testing.T) {
 	if ok, ready := g.acquire("a", 0, now.Add(time.Hour)); ok || !ready.IsZero() {
 		t.Error("third concurrent request with PerHost 2")
 	}
-	if busy := g.busy(now.Add(2 * time.Second)); len(busy) != 2 {
-		t.Errorf("busy = %v", busy)
+	if w := g.waiting(now.Add(2 * time.Second)); len(w) != 1 || w[0] != "b" {
+		t.Errorf("waiting = %v, want the paused host only", w)
 	}
 	g.release("a")
 	if ok, _ := g.acquire("a", 0, now.Add(time.Hour)); !ok {

@@ -39,6 +39,11 @@ type crawlFlags struct {
 	maxDepth     int
 	retries      int
 	repoll       time.Duration
+	repollMin    time.Duration
+	repollMax    time.Duration
+	maxPages     int
+	maxRedirects int
+	retryWait    time.Duration
 	ignoreRobots bool
 	include      stringList
 	exclude      stringList
@@ -70,7 +75,12 @@ func (f *crawlFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.maxBytes, "max-bytes", 10<<20, "largest page accepted; larger ones are reported, not truncated")
 	fs.IntVar(&f.maxDepth, "max-depth", 2, "link hops followed from a seed")
 	fs.IntVar(&f.retries, "retries", 3, "retries of a transient failure (timeouts, 429, 5xx)")
-	fs.DurationVar(&f.repoll, "repoll", 5*time.Minute, "how often seeds are polled again without --once")
+	fs.DurationVar(&f.repoll, "repoll", 5*time.Minute, "first re-poll interval of seeds, feeds and sitemaps without --once")
+	fs.DurationVar(&f.repollMin, "repoll-min", time.Minute, "shortest re-poll interval (reached while a feed keeps yielding new items)")
+	fs.DurationVar(&f.repollMax, "repoll-max", time.Hour, "longest re-poll interval (reached while a feed yields nothing new)")
+	fs.IntVar(&f.maxPages, "max-pages", 100_000, "most URLs queued per site, across runs (0: no limit); a seed's max-pages= overrides it")
+	fs.IntVar(&f.maxRedirects, "max-redirects", 5, "longest redirect chain followed")
+	fs.DurationVar(&f.retryWait, "retry-wait", time.Second, "back-off before the first retry, doubled for each further one")
 	fs.BoolVar(&f.ignoreRobots, "ignore-robots", false, "ignore robots.txt (only for sites you own)")
 	fs.Var(&f.include, "include", "regexp a discovered URL must match (repeatable)")
 	fs.Var(&f.exclude, "exclude", "regexp a discovered URL must not match (repeatable)")
@@ -105,10 +115,15 @@ func (f *crawlFlags) options() (crawler.Options, error) {
 	if retries == 0 {
 		retries = -1 // crawler.Options reads 0 as "default"
 	}
+	maxPages := f.maxPages
+	if maxPages == 0 {
+		maxPages = -1 // likewise: no limit
+	}
 	return crawler.Options{
 		Once: f.once, Repoll: f.repoll, UserAgent: f.userAgent, Delay: f.delay, Workers: f.workers,
 		PerHost: f.perHost, Timeout: f.timeout, MaxBytes: f.maxBytes, MaxDepth: f.maxDepth, Retries: retries,
 		IgnoreRobots: f.ignoreRobots, Include: inc, Exclude: exc,
+		RepollMin: f.repollMin, RepollMax: f.repollMax, MaxPages: maxPages, MaxRedirects: f.maxRedirects, RetryWait: f.retryWait,
 	}, nil
 }
 

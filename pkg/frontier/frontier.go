@@ -107,3 +107,11 @@ type Stats struct {
 	// NextDue is when the earliest pending URL becomes due (zero if none).
 	NextDue time.Time
 }
+
+// Outlook is what the crawler needs to know when it finds nothing due:
+// whether anything is left at all, and when the next URL becomes due. It is
+// cheap to compute on a frontier of any size, unlike Stats.
+type Outlook struct {
+	Pending, InFlight bool
+	NextDue           time.Time // zero if nothing is pending
+}

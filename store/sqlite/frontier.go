@@ -27,55 +27,77 @@ func host(u string) string {
 // dropped, which bounds infinite URL spaces per site across runs. It
 // returns how many were new.
 func (s *Store) AddURLs(ctx context.Context, entries []frontier.Entry, limit func(host string) int) (int, error) {
+	return s.Apply(ctx, entries, nil, limit)
+}
+
+// Apply queues entries (as AddURLs) and then records outcomes (as
+// SettleAll) in one transaction, so that a page's links are stored no
+// later than the page is marked done, and a fast crawl pays one commit per
+// batch rather than one per URL. It returns how many entries were new.
+func (s *Store) Apply(ctx context.Context, entries []frontier.Entry, settled []frontier.Settled, limit func(host string) int) (int, error) {
+	if len(entries) == 0 && len(settled) == 0 {
+		return 0, nil
+	}
 	added := 0
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		added = 0
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO frontier (url, host, kind, depth, seed, state, next_at, hint_title, hint_published)
-			VALUES (?,?,?,?,?,'pending',?,?,?) ON CONFLICT (url) DO NOTHING`)
-		if err != nil {
+		var err error
+		if added, err = addTx(ctx, tx, entries, limit); err != nil {
 			return err
 		}
-		defer stmt.Close()
-		counts := map[string]int{} // admitted per host, read once per batch
-		grown := map[string]int{}
-		for _, e := range entries {
-			h := host(e.URL)
-			lim := 0
-			if limit != nil {
-				lim = limit(h)
-			}
-			if lim > 0 {
-				n, ok := counts[h]
-				if !ok {
-					if err := tx.QueryRowContext(ctx, `SELECT coalesce((SELECT urls FROM crawl_hosts WHERE host = ?), 0)`, h).Scan(&n); err != nil {
-						return fmt.Errorf("host count %s: %w", h, err)
-					}
-					counts[h] = n
-				}
-				if n >= lim {
-					continue
-				}
-			}
-			res, err := stmt.ExecContext(ctx, e.URL, h, string(e.Kind), e.Depth, e.Seed, e.NextAt.UnixMilli(), e.HintTitle, timeText(e.HintPublished))
-			if err != nil {
-				return fmt.Errorf("add %s: %w", e.URL, err)
-			}
-			if n, _ := res.RowsAffected(); n > 0 {
-				added++
-				counts[h]++
-				grown[h]++
-			}
-		}
-		for h, n := range grown {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO crawl_hosts (host, urls) VALUES (?, ?)
-				ON CONFLICT (host) DO UPDATE SET urls = urls + excluded.urls`, h, n); err != nil {
-				return fmt.Errorf("host count %s: %w", h, err)
-			}
-		}
-		return nil
+		return settleTx(ctx, tx, settled)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("frontier: %w", err)
+	}
+	return added, nil
+}
+
+func addTx(ctx context.Context, tx *sql.Tx, entries []frontier.Entry, limit func(host string) int) (int, error) {
+	if len(entries) == 0 {
+		return 0, nil
+	}
+	added := 0
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO frontier (url, host, kind, depth, seed, state, next_at, hint_title, hint_published)
+		VALUES (?,?,?,?,?,'pending',?,?,?) ON CONFLICT (url) DO NOTHING`)
+	if err != nil {
+		return 0, err
+	}
+	defer stmt.Close()
+	counts := map[string]int{} // admitted per host, read once per batch
+	grown := map[string]int{}
+	for _, e := range entries {
+		h := host(e.URL)
+		lim := 0
+		if limit != nil {
+			lim = limit(h)
+		}
+		if lim > 0 {
+			n, ok := counts[h]
+			if !ok {
+				if err := tx.QueryRowContext(ctx, `SELECT coalesce((SELECT urls FROM crawl_hosts WHERE host = ?), 0)`, h).Scan(&n); err != nil {
+					return 0, fmt.Errorf("host count %s: %w", h, err)
+				}
+				counts[h] = n
+			}
+			if n >= lim {
+				continue
+			}
+		}
+		res, err := stmt.ExecContext(ctx, e.URL, h, string(e.Kind), e.Depth, e.Seed, e.NextAt.UnixMilli(), e.HintTitle, timeText(e.HintPublished))
+		if err != nil {
+			return 0, fmt.Errorf("add %s: %w", e.URL, err)
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			added++
+			counts[h]++
+			grown[h]++
+		}
+	}
+	for h, n := range grown {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO crawl_hosts (host, urls) VALUES (?, ?)
+			ON CONFLICT (host) DO UPDATE SET urls = urls + excluded.urls`, h, n); err != nil {
+			return 0, fmt.Errorf("host count %s: %w", h, err)
+		}
 	}
 	return added, nil
 }
@@ -145,7 +167,7 @@ func (s *Store) Claim(ctx context.Context, n int, now time.Time, skip []string, 
 		out = out[:0]
 		rows, err := tx.QueryContext(ctx, `SELECT f.url, f.host, f.kind, f.depth, f.seed, f.hint_title, f.hint_published, f.etag,
 				f.last_modified, f.attempts, coalesce(p.interval_ms, 0)
-			FROM frontier f LEFT JOIN frontier_poll p ON p.url = f.url
+			FROM frontier f INDEXED BY frontier_claim LEFT JOIN frontier_poll p ON p.url = f.url
 			WHERE f.state = 'pending' AND f.next_at <= ? AND f.host NOT IN (SELECT value FROM json_each(?))
 			ORDER BY f.depth, f.next_at, f.url LIMIT ?`, now.UnixMilli(), string(skipJSON), scan)
 		if err != nil {
@@ -245,52 +267,68 @@ func (s *Store) Settle(ctx context.Context, u string, kind frontier.Kind, o fron
 // SettleAll records many outcomes in one transaction, which is what lets
 // the crawler keep up with a fast site: one commit per batch, not per URL.
 func (s *Store) SettleAll(ctx context.Context, batch []frontier.Settled) error {
+	_, err := s.Apply(ctx, nil, batch, nil)
+	return err
+}
+
+func settleTx(ctx context.Context, tx *sql.Tx, batch []frontier.Settled) error {
 	if len(batch) == 0 {
 		return nil
 	}
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		stmt, err := tx.PrepareContext(ctx, `UPDATE frontier SET state = ?, kind = CASE WHEN ? = '' THEN kind ELSE ? END,
-			status = ?, error = ?, article_id = CASE WHEN ? = '' THEN article_id ELSE ? END,
-			etag = CASE WHEN ? = '' THEN etag ELSE ? END, last_modified = CASE WHEN ? = '' THEN last_modified ELSE ? END,
-			next_at = ?, fetched_at = ?, attempts = CASE WHEN ? = 'pending' AND ? = '' THEN 0 ELSE attempts END
-			WHERE url = ?`)
-		if err != nil {
-			return err
-		}
-		defer stmt.Close()
-		for _, b := range batch {
-			o, kind := b.Outcome, string(b.Kind)
-			res, err := stmt.ExecContext(ctx, string(o.State), kind, kind, o.Status, o.Error, o.ArticleID, o.ArticleID,
-				o.ETag, o.ETag, o.LastModified, o.LastModified, o.NextAt.UnixMilli(), timeText(&o.FetchedAt),
-				string(o.State), o.Error, b.URL)
-			if err != nil {
-				return fmt.Errorf("%s: %w", b.URL, err)
-			}
-			if n, _ := res.RowsAffected(); n == 0 && o.State == frontier.Done {
-				// A URL known only as an article's canonical URL: remember
-				// it as done, so that it is neither fetched nor emitted again.
-				if _, err := tx.ExecContext(ctx, `INSERT INTO frontier (url, host, kind, state, status, article_id, fetched_at)
-					VALUES (?,?,?,'done',?,?,?) ON CONFLICT (url) DO NOTHING`,
-					b.URL, host(b.URL), kind, o.Status, o.ArticleID, timeText(&o.FetchedAt)); err != nil {
-					return fmt.Errorf("%s: %w", b.URL, err)
-				}
-			}
-			if o.Interval > 0 {
-				if _, err := tx.ExecContext(ctx, `INSERT INTO frontier_poll (url, interval_ms) VALUES (?, ?)
-					ON CONFLICT (url) DO UPDATE SET interval_ms = excluded.interval_ms`, b.URL, o.Interval.Milliseconds()); err != nil {
-					return fmt.Errorf("%s: %w", b.URL, err)
-				}
-			}
-		}
-		return nil
-	})
+	stmt, err := tx.PrepareContext(ctx, `UPDATE frontier SET state = ?, kind = CASE WHEN ? = '' THEN kind ELSE ? END,
+		status = ?, error = ?, article_id = CASE WHEN ? = '' THEN article_id ELSE ? END,
+		etag = CASE WHEN ? = '' THEN etag ELSE ? END, last_modified = CASE WHEN ? = '' THEN last_modified ELSE ? END,
+		next_at = ?, fetched_at = ?, attempts = CASE WHEN ? = 'pending' AND ? = '' THEN 0 ELSE attempts END
+		WHERE url = ?`)
 	if err != nil {
-		return fmt.Errorf("frontier settle: %w", err)
+		return err
+	}
+	defer stmt.Close()
+	for _, b := range batch {
+		o, kind := b.Outcome, string(b.Kind)
+		res, err := stmt.ExecContext(ctx, string(o.State), kind, kind, o.Status, o.Error, o.ArticleID, o.ArticleID,
+			o.ETag, o.ETag, o.LastModified, o.LastModified, o.NextAt.UnixMilli(), timeText(&o.FetchedAt),
+			string(o.State), o.Error, b.URL)
+		if err != nil {
+			return fmt.Errorf("settle %s: %w", b.URL, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 && o.State == frontier.Done {
+			// A URL known only as an article's canonical URL: remember it
+			// as done, so that it is neither fetched nor emitted again.
+			if _, err := tx.ExecContext(ctx, `INSERT INTO frontier (url, host, kind, state, status, article_id, fetched_at)
+				VALUES (?,?,?,'done',?,?,?) ON CONFLICT (url) DO NOTHING`,
+				b.URL, host(b.URL), kind, o.Status, o.ArticleID, timeText(&o.FetchedAt)); err != nil {
+				return fmt.Errorf("settle %s: %w", b.URL, err)
+			}
+		}
+		if o.Interval > 0 {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO frontier_poll (url, interval_ms) VALUES (?, ?)
+				ON CONFLICT (url) DO UPDATE SET interval_ms = excluded.interval_ms`, b.URL, o.Interval.Milliseconds()); err != nil {
+				return fmt.Errorf("settle %s: %w", b.URL, err)
+			}
+		}
 	}
 	return nil
 }
 
-// Frontier returns counts of the crawl state.
+// Outlook tells whether URLs are pending or in flight and when the next
+// one is due, with two index lookups.
+func (s *Store) Outlook(ctx context.Context) (frontier.Outlook, error) {
+	var o frontier.Outlook
+	var next sql.NullInt64
+	err := s.db.QueryRowContext(ctx, `SELECT (SELECT min(next_at) FROM frontier WHERE state = 'pending'),
+		EXISTS (SELECT 1 FROM frontier WHERE state = 'inflight')`).Scan(&next, &o.InFlight)
+	if err != nil {
+		return o, fmt.Errorf("frontier outlook: %w", err)
+	}
+	if next.Valid {
+		o.Pending, o.NextDue = true, time.UnixMilli(next.Int64)
+	}
+	return o, nil
+}
+
+// Frontier returns counts of the crawl state. It counts rows, so it costs
+// time in proportion to the frontier; poll it every few seconds at most.
 func (s *Store) Frontier(ctx context.Context) (frontier.Stats, error) {
 	var st frontier.Stats
 	rows, err := s.db.QueryContext(ctx, `SELECT state, count(*) FROM frontier GROUP BY state`)
