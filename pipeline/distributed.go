@@ -156,7 +156,7 @@ func ExtractWith(ctx context.Context, k Kafka, proc stage.Processor, stats *Role
 	if k.GroupID == "" {
 		k.GroupID = "wirewatch-extract"
 	}
-	return consume(ctx, k, "extract", k.Topics.Clean, k.Topics.Tagged, proc, stats)
+	return consume(ctx, k, "extract", k.Topics.Clean, k.Topics.Tagged, proc, nil, stats)
 }
 
 // Index consumes tagged articles and stores them. Store.Put is idempotent,
@@ -165,11 +165,26 @@ func Index(ctx context.Context, k Kafka, st indexer.Store, stats *RoleStats) err
 	if k.GroupID == "" {
 		k.GroupID = "wirewatch-index"
 	}
-	return consume(ctx, k, "index", k.Topics.Tagged, "", indexer.New(st), stats)
+	return consume(ctx, k, "index", k.Topics.Tagged, "", indexer.New(st), nil, stats)
+}
+
+// IndexBulk consumes tagged articles into Elasticsearch through the bulk
+// sink. The sink acknowledges each message only once Elasticsearch has
+// answered for it, in any order; the reader commits only the contiguous
+// prefix of acknowledged offsets, so no offset is committed before every
+// message up to it is stored, and items that fail for good are
+// dead-lettered by the reader.
+func IndexBulk(ctx context.Context, k Kafka, sink *indexer.Bulk, stats *RoleStats) error {
+	if k.GroupID == "" {
+		k.GroupID = "wirewatch-index"
+	}
+	return consume(ctx, k, "index", k.Topics.Tagged, "", nil, sink.Run, stats)
 }
 
 // consume runs one stage between Kafka topics; out "" makes it a sink.
-func consume(ctx context.Context, k Kafka, role, in, out string, proc stage.Processor, stats *RoleStats) error {
+// A non-nil sink replaces the stage: it reads the topic itself and settles
+// each message asynchronously.
+func consume(ctx context.Context, k Kafka, role, in, out string, proc stage.Processor, sink func(context.Context, bus.Reader) error, stats *RoleStats) error {
 	k.defaults()
 	if stats == nil {
 		stats = &RoleStats{}
@@ -212,7 +227,12 @@ func consume(ctx context.Context, k Kafka, role, in, out string, proc stage.Proc
 		time.AfterFunc(k.DrainTimeout, abort)
 	})
 	defer stopDrain()
-	runErr := s.Run(runCtx)
+	var runErr error
+	if sink != nil {
+		runErr = sink(runCtx, r)
+	} else {
+		runErr = s.Run(runCtx)
+	}
 	drain, cancel := context.WithTimeout(context.WithoutCancel(ctx), k.DrainTimeout)
 	defer cancel()
 	var werr error

@@ -19,6 +19,7 @@ import (
 	"github.com/wirewatch/wirewatch/indexer"
 	"github.com/wirewatch/wirewatch/pipeline"
 	"github.com/wirewatch/wirewatch/pkg/bus/kafkabus"
+	"github.com/wirewatch/wirewatch/store/elastic"
 	"github.com/wirewatch/wirewatch/store/sqlite"
 )
 
@@ -191,8 +192,8 @@ func indexCmd(e env) *ffcli.Command {
 	fs := flag.NewFlagSet("index", flag.ContinueOnError)
 	var f consumerFlags
 	f.register(fs, "wirewatch-index")
-	var esURL string
-	fs.StringVar(&esURL, "es-url", "", "Elasticsearch URL to index into (default: the embedded store under --data)")
+	var es elastic.Config
+	es.RegisterFlags(fs)
 	return &ffcli.Command{
 		Name:       "index",
 		ShortUsage: "wirewatch index --kafka-brokers B [--es-url U | --data DIR]",
@@ -202,30 +203,25 @@ func indexCmd(e env) *ffcli.Command {
 			"embedded store under --data.",
 		FlagSet: fs, Options: parseOptions(),
 		Exec: func(ctx context.Context, _ []string) error {
-			k, _, err := f.config(e)
+			k, log, err := f.config(e)
 			if err != nil {
 				return err
 			}
-			st, closeStore, err := openIndexStore(ctx, esURL, f.data)
+			if es.Enabled() {
+				st, err := elastic.Open(ctx, es, log)
+				if err != nil {
+					return err
+				}
+				return pipeline.IndexBulk(ctx, k, indexer.NewBulk(st, indexer.BulkConfig{Logger: log}), nil)
+			}
+			st, err := sqlite.Open(ctx, f.data)
 			if err != nil {
 				return err
 			}
-			defer closeStore()
+			defer st.Close()
 			return pipeline.Index(ctx, k, st, nil)
 		},
 	}
-}
-
-// openIndexStore is the seam where the index role picks its store.
-func openIndexStore(ctx context.Context, esURL, data string) (indexer.Store, func() error, error) {
-	if esURL != "" {
-		return nil, nil, errors.New("--es-url: the Elasticsearch store is not available yet; index into --data for now")
-	}
-	st, err := sqlite.Open(ctx, data)
-	if err != nil {
-		return nil, nil, err
-	}
-	return st, st.Close, nil
 }
 
 func dlqCmd(e env) *ffcli.Command {
