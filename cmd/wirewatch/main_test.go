@@ -4,11 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -249,5 +251,51 @@ func TestNERCommandTagsEveryTokenInOrder(t *testing.T) {
 	}
 	if code, _, stderr := runCLI(t, "ner"); code != 2 || !strings.Contains(stderr, "--conll FILE is required") {
 		t.Errorf("ner without --conll: exit %d, %q", code, stderr)
+	}
+}
+
+func TestInspectFilesAndJSONL(t *testing.T) {
+	const id = "fundus-TheIndependent_2024_11_22"
+	page, err := demosite.Page(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "page.html")
+	if err := os.WriteFile(path, page, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const given = "https://example.net/saved/laos"
+	code, out, stderr := runCLI(t, "inspect", "--url", given, path)
+	if code != 0 {
+		t.Fatalf("inspect: exit %d\n%s", code, stderr)
+	}
+	var got struct {
+		URL       string   `json:"url"`
+		Title     string   `json:"title"`
+		Places    []string `json:"places"`
+		People    []string `json:"people"`
+		Body      string   `json:"body"`
+		IsArticle bool     `json:"is_article"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("inspect output is not one JSON object: %v\n%s", err, out)
+	}
+	if got.URL != given || !got.IsArticle || !strings.Contains(got.Title, "Laos") ||
+		!slices.Contains(got.Places, "Laos") || !slices.Contains(got.People, "Holly Bowles") {
+		t.Errorf("inspect = url %q article %v title %q places %v people %v", got.URL, got.IsArticle, got.Title, got.Places, got.People)
+	}
+	if strings.Contains(got.Body, "Your support helps us to tell the story") {
+		t.Error("the Independent's appeal survived in the body")
+	}
+
+	// --jsonl: a broken line is reported and the good ones still print.
+	good, _ := json.Marshal(map[string]string{"url": given, "html": string(page)})
+	in := string(good) + "\n{not json\n" + string(good) + "\n"
+	var outb, errb bytes.Buffer
+	code = run(context.Background(), []string{"inspect", "--jsonl", "--no-tag"}, strings.NewReader(in), &outb, &errb)
+	if code != 1 || strings.Count(outb.String(), "\n") != 2 || !strings.Contains(errb.String(), "stdin line 2") {
+		t.Errorf("inspect --jsonl: exit %d, %d lines out, stderr %q; want exit 1, 2 lines, line 2 reported",
+			code, strings.Count(outb.String(), "\n"), errb.String())
 	}
 }
