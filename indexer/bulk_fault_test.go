@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -15,6 +17,7 @@ import (
 	"github.com/wirewatch/wirewatch/indexer"
 	"github.com/wirewatch/wirewatch/pkg/article"
 	"github.com/wirewatch/wirewatch/pkg/bus"
+	"github.com/wirewatch/wirewatch/store/elastic"
 	"github.com/wirewatch/wirewatch/store/storetest"
 )
 
@@ -38,29 +41,92 @@ func (l *ackLog) msg(a *article.Article) bus.Message {
 	}}
 }
 
-func esScript(t *testing.T, cmd string) {
+// freePorts returns two loopback ports nobody listens on right now. Both
+// are held open until both are chosen, so the two differ.
+func freePorts(t *testing.T) (http, transport int) {
 	t.Helper()
-	start := time.Now()
-	out, err := exec.Command("../deployments/local/elasticsearch.sh", cmd).CombinedOutput()
-	if err != nil {
-		t.Fatalf("elasticsearch.sh %s: %v\n%s", cmd, err, out)
+	var ports [2]int
+	for i := range ports {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		ports[i] = l.Addr().(*net.TCPAddr).Port
 	}
-	t.Logf("elasticsearch.sh %s took %v", cmd, time.Since(start).Round(time.Second))
+	return ports[0], ports[1]
 }
 
-// TestBulkFaults runs against the real node under its own index prefix. A
-// document the mapping rejects is acknowledged with Elasticsearch's reason;
-// then the node is stopped mid-stream: the sink stops acknowledging, backs
-// off, resumes after the restart, and the index ends with every article
-// exactly once. It restarts the shared node, so the cases share one test.
+// privateNode is an Elasticsearch node of the test's own, run by
+// deployments/local/elasticsearch.sh on free ports under its own run root:
+// packages run in parallel under go test ./..., and stopping the shared node
+// on 9200 would fail the other packages' tests that use it meanwhile.
+type privateNode struct {
+	t   *testing.T
+	env []string
+	url string
+}
+
+// startPrivateNode starts a node and stops and wipes it when the test ends.
+func startPrivateNode(t *testing.T) *privateNode {
+	t.Helper()
+	// As root the script runs the node as an unprivileged user, which must
+	// be able to reach the run root; t.TempDir makes 0700 directories.
+	run, err := os.MkdirTemp("", "wirewatch-es-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(run) })
+	if err := os.Chmod(run, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	httpPort, transportPort := freePorts(t)
+	n := &privateNode{t: t, url: fmt.Sprintf("http://127.0.0.1:%d", httpPort), env: []string{
+		"WIREWATCH_RUN=" + run,
+		"ES_PORT=" + strconv.Itoa(httpPort),
+		"ES_TRANSPORT_PORT=" + strconv.Itoa(transportPort),
+	}}
+	t.Cleanup(func() {
+		if err := n.script("reset"); err != nil {
+			t.Error(err)
+		}
+	})
+	n.run("start")
+	return n
+}
+
+func (n *privateNode) script(cmd string) error {
+	start := time.Now()
+	c := exec.Command("../deployments/local/elasticsearch.sh", cmd)
+	c.Env = append(os.Environ(), n.env...)
+	out, err := c.CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("elasticsearch.sh %s (%s): %v\n%s", cmd, n.url, err, out)
+	}
+	n.t.Logf("elasticsearch.sh %s (%s) took %v", cmd, n.url, time.Since(start).Round(time.Second))
+	return nil
+}
+
+func (n *privateNode) run(cmd string) {
+	n.t.Helper()
+	if err := n.script(cmd); err != nil {
+		n.t.Fatal(err)
+	}
+}
+
+// TestBulkFaults runs against real nodes under its own index prefix. A
+// document the mapping rejects is acknowledged with Elasticsearch's reason
+// (on the shared node). Then a private node is stopped mid-stream: the sink
+// stops acknowledging, backs off, resumes after the restart, and the index
+// ends with every article exactly once.
 func TestBulkFaults(t *testing.T) {
 	cfg := esConfig(t)
-	st := openES(t, cfg)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 
 	t.Run("MappingRejection", func(t *testing.T) {
+		st := openES(t, cfg)
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
 		bad := storetest.Mk("/immense", "example.com", "Immense", "A name too long to index.", storetest.T0)
 		bad.People = []string{strings.Repeat("x", 40000)} // beyond Lucene's 32766-byte term limit
 		good := storetest.Mk("/fine", "example.com", "Fine", "Fine text.", storetest.T0)
@@ -84,9 +150,14 @@ func TestBulkFaults(t *testing.T) {
 	})
 
 	t.Run("NodeRestart", func(t *testing.T) {
-		if u := cfg.URLs[0]; !strings.Contains(u, "127.0.0.1:9200") && !strings.Contains(u, "localhost:9200") {
-			t.Skipf("node %s is not the one deployments/local/elasticsearch.sh manages", u)
+		node := startPrivateNode(t)
+		// No openES: the node and its indices go with the node's reset.
+		st, err := elastic.Open(context.Background(), elastic.Config{URLs: []string{node.url}, IndexPrefix: cfg.IndexPrefix}, nil)
+		if err != nil {
+			t.Fatal(err)
 		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
 		const n = 3000
 		docs := make([]*article.Article, n)
 		for i := range docs {
@@ -110,7 +181,7 @@ func TestBulkFaults(t *testing.T) {
 		for acks.n.Load() < n/5 {
 			time.Sleep(10 * time.Millisecond)
 		}
-		esScript(t, "stop")
+		node.run("stop")
 		time.Sleep(500 * time.Millisecond) // answers already on the wire
 		stalled := acks.n.Load()
 		time.Sleep(3 * time.Second)
@@ -120,7 +191,7 @@ func TestBulkFaults(t *testing.T) {
 		if stalled >= n {
 			t.Fatalf("all %d messages acknowledged before the node stopped; the test proves nothing", n)
 		}
-		esScript(t, "start")
+		node.run("start")
 		if err := <-done; err != nil {
 			t.Fatal(err)
 		}

@@ -4,14 +4,19 @@
 #
 #   deployments/local/elasticsearch.sh start|stop|status|reset
 #
-# HTTP on 127.0.0.1:9200 (printed by `start` as the last stdout line), transport on 127.0.0.1:9300.
+# HTTP on 127.0.0.1:9200 (printed by `start` as the last stdout line), transport on 127.0.0.1:9300;
+# ES_PORT and ES_TRANSPORT_PORT move them.
 # No security (plain HTTP, no credentials). Minimal distribution: see deployments/local/README.md
 # for the modules it lacks (no GET /, no analysis-common, painless, reindex, ingest ...).
 #
 # Environment:
 #   ES_VERSION         distribution version (default below)
 #   WIREWATCH_CACHE    cache root (default $HOME/.cache/wirewatch); zip goes to $WIREWATCH_CACHE/elasticsearch-<version>/
-#   WIREWATCH_RUN      run root (default /tmp/wirewatch-it); ES home/data/logs go to $WIREWATCH_RUN/elasticsearch
+#   WIREWATCH_RUN      run root (default /tmp/wirewatch-it); ES home/data/logs, pid and lock files go under it,
+#                      so start/stop/status/reset only ever act on the node of this run root
+#   ES_PORT, ES_TRANSPORT_PORT
+#                      HTTP and transport ports (default 9200, 9300); with another WIREWATCH_RUN they let a
+#                      test run a second, private node (e.g. one it restarts) beside the shared one
 #   ES_JAVA_HOME       JDK to run ES with (default OpenJDK 17, else JAVA_HOME, else java on PATH)
 #   ES_HEAP            heap size for -Xms/-Xmx (default 512m)
 #   ES_EXTRA_JAVA_OPTS more JVM flags appended to ES_JAVA_OPTS (default none)
@@ -27,7 +32,8 @@ ES_VERSION=${ES_VERSION:-8.19.21}
 CACHE_ROOT=${WIREWATCH_CACHE:-$HOME/.cache/wirewatch}
 CACHE_DIR=$CACHE_ROOT/elasticsearch-$ES_VERSION
 ZIP=$CACHE_DIR/elasticsearch-$ES_VERSION.zip
-RUN_ROOT=${WIREWATCH_RUN:-/tmp/wirewatch-it}
+# absolute, because it ends up in the node's config and in the path.home we look processes up by
+RUN_ROOT=$(realpath -m -- "${WIREWATCH_RUN:-/tmp/wirewatch-it}")
 E_DIR=$RUN_ROOT/elasticsearch
 ES_HOME=$E_DIR/elasticsearch-$ES_VERSION
 DATA_DIR=$E_DIR/data
@@ -37,8 +43,9 @@ PID_FILE=$E_DIR/es.pid
 OUT_FILE=$E_DIR/es-launch.log
 CLUSTER=wirewatch-it
 HOST=127.0.0.1
-PORT=9200
-TRANSPORT_PORT=9300
+PORT=${ES_PORT:-9200}
+TRANSPORT_PORT=${ES_TRANSPORT_PORT:-9300}
+PORTS_FILE=$E_DIR/ports
 URL=http://$HOST:$PORT
 ES_HEAP=${ES_HEAP:-512m}
 ES_USER=${ES_USER:-wirewatch-es}
@@ -49,6 +56,13 @@ log() { echo "elasticsearch.sh: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1fs", b - a }'; }
+
+for p in "$PORT" "$TRANSPORT_PORT"; do
+  if ! [[ $p =~ ^[1-9][0-9]{0,4}$ ]] || (( p > 65535 )); then
+    die "bad port '$p' in ES_PORT/ES_TRANSPORT_PORT"
+  fi
+done
+[[ $PORT != "$TRANSPORT_PORT" ]] || die "ES_PORT and ES_TRANSPORT_PORT are both $PORT"
 
 show_log_tail() {
   local f
@@ -66,26 +80,42 @@ show_log_tail() {
   fi
 }
 
+# ours PID succeeds when PID is a node whose home is in $E_DIR (any version). Matching the whole
+# -Des.path.home argument, not a prefix or just "org.elasticsearch", keeps a stale pid file or another
+# run root's node (e.g. the shared one beside a test's private node) from being taken for ours.
+ours() {
+  local arg
+  [[ -r /proc/$1/cmdline ]] || return 1
+  while IFS= read -r -d '' arg; do
+    if [[ $arg == "-Des.path.home=$E_DIR/elasticsearch-"* && ${arg#"-Des.path.home=$E_DIR/"} != */* ]]; then
+      return 0
+    fi
+  done 2>/dev/null <"/proc/$1/cmdline"
+  return 1
+}
+
 # pid of the node started from $E_DIR, or nothing (and status 1). Uses the pid file, else looks for
 # the process by its -Des.path.home (the pid file is written only once the node has started).
 running_pid() {
   local pid="" d
   if [[ -f $PID_FILE ]]; then
     pid=$(cat "$PID_FILE" 2>/dev/null || true)
-    if [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null \
-       && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'org\.elasticsearch\.'; then
+    if [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null && ours "$pid"; then
       echo "$pid"
       return 0
     fi
   fi
   for d in /proc/[0-9]*; do
-    if { tr '\0' '\n' <"$d/cmdline" | grep -qF -- "-Des.path.home=$E_DIR/elasticsearch-"; } 2>/dev/null; then
+    if ours "${d#/proc/}"; then
       echo "${d#/proc/}"
       return 0
     fi
   done
   return 1
 }
+
+# "HTTP TRANSPORT" ports the node of this run root was last started with
+started_ports() { cat "$PORTS_FILE" 2>/dev/null || echo "9200 9300"; }
 
 port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 
@@ -118,10 +148,19 @@ download_zip() {
     log "distribution cached at $ZIP"
     return 0
   fi
+  # The cache is shared by every run root, whose locks do not exclude each other: download under a
+  # cache lock, and look again once we hold it (another node's start may have fetched the zip).
+  mkdir -p "$CACHE_DIR"
+  exec 8>"$CACHE_DIR/.download.lock"
+  flock -w 600 8 || die "timed out waiting for the lock $CACHE_DIR/.download.lock"
+  if [[ -s $ZIP ]]; then
+    exec 8>&-
+    log "distribution cached at $ZIP"
+    return 0
+  fi
   command -v mvn >/dev/null || die "mvn not found (needed once to fetch Elasticsearch $ES_VERSION from Maven Central)"
   local t0
   t0=$(now)
-  mkdir -p "$CACHE_DIR"
   log "downloading org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ES_VERSION:zip into $CACHE_DIR ..."
   rm -rf "$CACHE_DIR/tmp"
   mkdir -p "$CACHE_DIR/tmp"
@@ -136,6 +175,7 @@ download_zip() {
   [[ -s $CACHE_DIR/tmp/elasticsearch-$ES_VERSION.zip ]] || die "zip missing after mvn"
   mv "$CACHE_DIR/tmp/elasticsearch-$ES_VERSION.zip" "$ZIP"
   rm -rf "$CACHE_DIR/tmp"
+  exec 8>&-
   log "downloaded $(du -h "$ZIP" | cut -f1) in $(since "$t0")"
 }
 
@@ -195,6 +235,10 @@ do_start() {
     running_version=$(cat "$E_DIR/version" 2>/dev/null || echo "?")
     [[ $running_version == "$ES_VERSION" ]] \
       || die "Elasticsearch $running_version is running (pid $pid), not $ES_VERSION; run '$0 reset' first"
+    local running_ports
+    running_ports=$(started_ports)
+    [[ $running_ports == "$PORT $TRANSPORT_PORT" ]] \
+      || die "Elasticsearch is running (pid $pid) on ports $running_ports, not $PORT $TRANSPORT_PORT; run '$0 stop' first"
     log "already running (pid $pid)"
     echo "$URL"
     return 0
@@ -213,6 +257,7 @@ do_start() {
   write_config
   mkdir -p "$DATA_DIR" "$LOGS_DIR" "$TMP_DIR"
   echo "$ES_VERSION" >"$E_DIR/version"
+  echo "$PORT $TRANSPORT_PORT" >"$PORTS_FILE"
   rm -f "$OUT_FILE"
   touch "$E_DIR/.start-marker"
 
@@ -289,7 +334,7 @@ do_stop() {
 do_status() {
   local pid
   if pid=$(running_pid); then
-    log "running (pid $pid) on $URL"
+    log "running (pid $pid) on http://$HOST:$(started_ports | cut -d' ' -f1)"
     return 0
   fi
   log "not running"
