@@ -44,6 +44,18 @@
 // most MaxQueryVariants distinct query strings with the same parameter
 // names (calendars, facets). Together with the depth limit and the per-site
 // page limit this bounds every URL space.
+//
+// # State and memory
+//
+// Everything per URL lives in the frontier (the store): state, validators
+// for conditional requests (feeds, sitemaps and hubs are fetched with
+// If-None-Match / If-Modified-Since), the outcome and the adaptive re-poll
+// interval. A redirect target is claimed in the frontier before it is
+// followed, and an article's canonical URL is recorded when the article is
+// acknowledged, so neither a URL nor a canonical article is fetched or
+// emitted twice, in one run or across runs. The crawler's own maps are
+// per host (politeness, robots.txt, metrics) or fixed-size caches, each
+// with a hard bound, so memory does not grow with the frontier.
 package crawler
 
 import (
@@ -473,7 +485,7 @@ func (d *dispatcher) run(ctx context.Context) error {
 	c := d.c
 	// Claiming in batches keeps the store's share of the work small; the
 	// per-host cap keeps one site from filling the buffer.
-	bufMax := 4 * c.opts.Workers
+	bufMax := 8 * c.opts.Workers
 	const idle = 50 * time.Millisecond
 	claims := make(chan claimed, 1)
 	claiming, exhausted := false, false
@@ -518,7 +530,7 @@ func (d *dispatcher) run(ctx context.Context) error {
 			}
 			claiming = true
 			go func(n int) {
-				batch, err := c.frontier.Claim(ctx, n, now, skip, 2*c.opts.PerHost)
+				batch, err := c.frontier.Claim(ctx, n, now, skip, bufMax/2)
 				claims <- claimed{batch, err}
 			}(bufMax - len(d.buf))
 		}

@@ -2,6 +2,7 @@ package crawler
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -53,6 +54,15 @@ func TestFeedOnlySeed(t *testing.T) {
 	}
 	if ua := s.log()[0].hdr.Get("User-Agent"); !strings.Contains(ua, "wirewatch") || !strings.Contains(ua, "http") {
 		t.Errorf("User-Agent %q names no wirewatch and contact URL", ua)
+	}
+	snap, err := r.c.Snapshot(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	host := strings.TrimPrefix(s.URL, "http://")
+	if len(snap.Hosts) != 1 || snap.Hosts[0].Host != host || snap.Hosts[0].Fetched != int64(len(c.ids)) || snap.Hosts[0].Bytes == 0 ||
+		snap.Queue.Pending != 0 || snap.Queue.InFlight != 0 || snap.Fetched != int64(len(c.ids)) || snap.Refused != 1 {
+		t.Errorf("snapshot %+v", snap)
 	}
 }
 
@@ -140,7 +150,9 @@ func TestPoliteness(t *testing.T) {
 				t.Errorf("disallowed %s requested", h.path)
 			}
 		}
-		if g := minGap(hits); g < tc.gap-5*time.Millisecond {
+		// The gate spaces request starts in the crawler; a loaded machine
+		// can delay one request's arrival and not the next, hence 80%.
+		if g := minGap(hits); g < tc.gap*8/10 {
 			t.Errorf("requests %v apart, want at least %v", g, tc.gap)
 		}
 		if tc.s.top > 1 {
@@ -272,7 +284,7 @@ func TestHostileServer(t *testing.T) {
 			}
 		}
 		for _, h := range hits {
-			if d := h.at.Sub(first); d > 100*time.Millisecond && d < 950*time.Millisecond && !strings.HasPrefix(h.path, "/chain/") && h.path != "/loop-b" {
+			if d := h.at.Sub(first); d > 200*time.Millisecond && d < 950*time.Millisecond && !strings.HasPrefix(h.path, "/chain/") && h.path != "/loop-b" {
 				t.Errorf("%s requested %v after the Retry-After of %s", h.path, h.at.Sub(first), p)
 			}
 		}
