@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/text/encoding/charmap"
 
+	"github.com/wirewatch/wirewatch/demosite"
 	"github.com/wirewatch/wirewatch/pkg/frontier"
 )
 
@@ -500,5 +501,99 @@ func TestPerSiteOptions(t *testing.T) {
 	}
 	if n > 8 {
 		t.Errorf("%d pages requested with max-pages=8", n)
+	}
+}
+
+// TestCanonicalArticleOnce serves one article under two URLs: it is emitted
+// once, in this run and the next.
+func TestCanonicalArticleOnce(t *testing.T) {
+	s := newTestSite(t)
+	c := loadCorpus(t, 1)
+	page, err := demosite.Page(c.ids[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"/a", "/b", "/c"} {
+		s.mux.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Write(page)
+		})
+	}
+	opts := testOptions()
+	opts.Workers = 1 // two aliases in flight at once may both be emitted (same id, so harmless)
+	dir := t.TempDir()
+	r := crawlWith(t, dir, opts, s.URL+"/a", s.URL+"/b")
+	if len(r.articles) != 1 {
+		t.Fatalf("%d articles emitted, want 1", len(r.articles))
+	}
+	if r.articles[0].CanonicalURL == s.URL+"/a" {
+		t.Skip("the corpus page names no canonical URL of its own")
+	}
+	r.st.Close()
+	if r := crawlWith(t, dir, opts, s.URL+"/c"); len(r.articles) != 0 {
+		t.Errorf("next run emitted the article again under a third URL")
+	}
+}
+
+// TestGlobalLimit keeps concurrent fetches over all hosts within Workers.
+func TestGlobalLimit(t *testing.T) {
+	var active, top atomic.Int32
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := active.Add(1)
+		defer active.Add(-1)
+		for {
+			t := top.Load()
+			if n <= t || top.CompareAndSwap(t, n) {
+				break
+			}
+		}
+		time.Sleep(30 * time.Millisecond)
+		fmt.Fprint(w, `<html><body><a href="/1">1</a><a href="/2">2</a><a href="/3">3</a></body></html>`)
+	})
+	var seeds []string
+	for range 3 {
+		s := newTestSite(t)
+		s.mux.Handle("/", h)
+		seeds = append(seeds, s.URL+"/")
+	}
+	opts := testOptions()
+	opts.Workers, opts.PerHost = 2, 2
+	crawlWith(t, "", opts, seeds...)
+	if top.Load() > 2 {
+		t.Errorf("%d concurrent fetches with Workers 2", top.Load())
+	}
+}
+
+// TestRobotsSeed follows the Sitemap: lines of a robots.txt named as a
+// seed, and keeps off what it disallows.
+func TestRobotsSeed(t *testing.T) {
+	s := newTestSite(t)
+	c := loadCorpus(t, 4)
+	c.serve(s)
+	s.mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "User-agent: *\nDisallow: /news/%s.html\n\nSitemap: %s/sm.xml\n", c.ids[3], s.URL)
+	})
+	s.mux.HandleFunc("/sm.xml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/xml")
+		fmt.Fprint(w, `<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`)
+		for _, id := range c.ids {
+			fmt.Fprintf(w, "<url><loc>%s/news/%s.html</loc></url>", s.URL, id)
+		}
+		fmt.Fprint(w, `</urlset>`)
+	})
+	opts := testOptions()
+	opts.MaxDepth = 2
+	crawlWith(t, "", opts, s.URL+"/robots.txt")
+	for i, id := range c.ids {
+		want := 1
+		if i == 3 {
+			want = 0 // disallowed
+		}
+		if n := s.requested("/news/" + id + ".html"); n != want {
+			t.Errorf("%s requested %d times, want %d", id, n, want)
+		}
+	}
+	if s.requested("/robots.txt") != 2 { // once as the seed, once for the rules
+		t.Errorf("robots.txt requested %d times", s.requested("/robots.txt"))
 	}
 }

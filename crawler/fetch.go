@@ -73,7 +73,7 @@ func (c *Crawler) redirect(req *http.Request, via []*http.Request) error {
 	if reason := c.disallowed(ctx, req.URL); reason != nil {
 		return reason
 	}
-	claimed, err := c.frontier.ClaimURL(ctx, frontier.Entry{URL: target, Kind: res.entry.Kind, Depth: res.entry.Depth,
+	claimed, err := c.frontier.ClaimURL(ctx, frontier.Entry{URL: target, Kind: res.entry.Kind, Depth: res.entry.Depth, Seed: res.entry.Seed,
 		HintTitle: res.entry.HintTitle, HintPublished: res.entry.HintPublished}, time.Now())
 	if err != nil {
 		return err
