@@ -271,9 +271,15 @@ func New(f Frontier, cl Cleaner, out bus.Writer, opts Options) *Crawler {
 	c.IgnoreRobotsTxt = true
 	c.ParseHTTPErrorResponse = true
 	c.SetRequestTimeout(opts.Timeout)
-	if opts.Transport != nil {
-		c.WithTransport(opts.Transport)
+	if opts.Transport == nil {
+		// Keep a connection per concurrent fetch of a host alive; the
+		// default keeps two, so PerHost > 2 would redial on every request.
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = max(opts.PerHost, 2)
+		t.ResponseHeaderTimeout = opts.Timeout
+		opts.Transport = t
 	}
+	c.WithTransport(opts.Transport)
 	cr := &Crawler{
 		opts: opts, frontier: f, cleaner: cl, out: out, coll: c,
 		gate:    newHostGate(opts.PerHost),
