@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -99,6 +100,7 @@ func NewReader(cfg ReaderConfig) (*Reader, error) {
 		QueueCapacity:     cfg.MaxInFlight,
 		HeartbeatInterval: cfg.SessionTimeout / 5, SessionTimeout: cfg.SessionTimeout,
 		RebalanceTimeout: cfg.SessionTimeout, JoinGroupBackoff: time.Second,
+		Logger: kafkaLogger(r.log, "kafka-go"), ErrorLogger: kafkaLogger(r.log, "kafka-go error"),
 		// CommitInterval 0: CommitMessages commits synchronously; the
 		// committer below decides when.
 	})
@@ -109,9 +111,25 @@ func NewReader(cfg ReaderConfig) (*Reader, error) {
 	return r, nil
 }
 
+// kafkaLogger routes kafka-go's own log lines to log at debug level, or
+// returns nil (no formatting cost) when debug logging is off. Its lines
+// (joins, generations, per-partition reconnects) are what explains a
+// consumer that stops making progress.
+func kafkaLogger(log *slog.Logger, source string) kafka.Logger {
+	if !log.Enabled(context.Background(), slog.LevelDebug) {
+		return nil
+	}
+	return kafka.LoggerFunc(func(format string, args ...any) {
+		log.Debug(strings.TrimSpace(fmt.Sprintf(format, args...)), "source", source)
+	})
+}
+
 // Read returns the next decodable article. Its Ack must be called exactly
 // once: nil commits it, an error dead-letters it and then commits it.
-// After Stop, Read returns bus.ErrClosed.
+// After Stop, Read returns bus.ErrClosed. While the cluster is unreachable
+// Read waits (logging each error) rather than failing, so a consumer rides
+// through a broker restart; it fails only on errors no retry can heal,
+// such as rejected credentials.
 func (r *Reader) Read(ctx context.Context) (bus.Message, error) {
 	select {
 	case r.sem <- struct{}{}:
@@ -156,6 +174,13 @@ func (r *Reader) Read(ctx context.Context) (bus.Message, error) {
 	}
 }
 
+// fetch returns the next message and its tracking token. Errors of the
+// cluster are retried, not returned: kafka-go's group reader reports them
+// through FetchMessage while it keeps reconnecting and rejoining in the
+// background (a broker restart surfaces as "failed to dial" and
+// coordinator errors), and the next FetchMessage picks up where the group
+// resumes. Giving up on them would end a consuming role on every broker
+// outage. Only errors no retry can heal (see permanent) are returned.
 func (r *Reader) fetch(ctx context.Context) (kafka.Message, Token, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -163,17 +188,66 @@ func (r *Reader) fetch(ctx context.Context) (kafka.Message, Token, error) {
 	defer cancel()
 	stop := context.AfterFunc(r.fetchCtx, cancel)
 	defer stop()
-	m, err := r.kr.FetchMessage(ctx)
-	if err != nil {
+	var failing time.Time // when the current run of errors began
+	for attempt := 0; ; attempt++ {
+		m, err := r.kr.FetchMessage(ctx)
+		if err == nil {
+			if !failing.IsZero() {
+				r.log.Info("fetching again", "after", time.Since(failing).Round(time.Millisecond), "errors", attempt)
+			}
+			return m, r.tracker.Fetched(m.Partition, m.Offset), nil
+		}
 		if r.fetchCtx.Err() != nil {
 			return m, Token{}, bus.ErrClosed
 		}
 		if ctx.Err() != nil {
 			return m, Token{}, ctx.Err()
 		}
-		return m, Token{}, fmt.Errorf("fetch %s: %w", r.cfg.Topic, err)
+		if permanent(err) {
+			return m, Token{}, fmt.Errorf("fetch %s: %w", r.cfg.Topic, err)
+		}
+		if failing.IsZero() {
+			failing = time.Now()
+		}
+		wait := fetchBackoff(attempt)
+		r.log.Warn("fetch failed; retrying", "err", err, "errors", attempt+1,
+			"failing_for", time.Since(failing).Round(time.Millisecond), "retry_in", wait)
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			if r.fetchCtx.Err() != nil {
+				return m, Token{}, bus.ErrClosed
+			}
+			return m, Token{}, ctx.Err()
+		}
 	}
-	return m, r.tracker.Fetched(m.Partition, m.Offset), nil
+}
+
+// fetchBackoff is the pause after the attempt-th consecutive fetch error.
+// It stays short because kafka-go paces its own reconnects; the pause only
+// keeps a burst of queued errors from flooding the log.
+func fetchBackoff(attempt int) time.Duration {
+	return min(50*time.Millisecond<<min(attempt, 5), time.Second)
+}
+
+// permanent reports whether a fetch error is one that retrying cannot
+// heal: the cluster refuses the credentials or the group's configuration.
+// Everything else (connection errors, coordinator moves, rebalances,
+// leader elections) passes while the cluster recovers.
+func permanent(err error) bool {
+	var kerr kafka.Error
+	if !errors.As(err, &kerr) {
+		return false
+	}
+	switch kerr {
+	case kafka.SASLAuthenticationFailed, kafka.UnsupportedSASLMechanism,
+		kafka.TopicAuthorizationFailed, kafka.GroupAuthorizationFailed, kafka.ClusterAuthorizationFailed,
+		kafka.InvalidGroupId, kafka.InvalidSessionTimeout, kafka.InconsistentGroupProtocol:
+		return true
+	}
+	return false
 }
 
 func (r *Reader) deadLetter(ctx context.Context, m kafka.Message, tok Token, reason error) error {
