@@ -230,10 +230,11 @@ func isTerminal(w io.Writer) bool {
 
 // reporter shows progress: a live line on a terminal, logs elsewhere.
 type reporter struct {
-	w    io.Writer
-	p    *pipeline.Local
-	log  *slog.Logger
-	live bool
+	w       io.Writer
+	p       *pipeline.Local
+	log     *slog.Logger
+	live    bool
+	pending int // URLs waiting in the frontier, from the last snapshot
 }
 
 func newReporter(w io.Writer, p *pipeline.Local, log *slog.Logger, live bool) *reporter {
@@ -248,11 +249,19 @@ func (r *reporter) loop(done <-chan struct{}) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	start := time.Now()
+	var snapAt time.Time
 	for {
 		select {
 		case <-done:
 			return
 		case <-t.C:
+			// A snapshot counts the frontier's rows: refresh it rarely.
+			if time.Since(snapAt) >= 5*time.Second {
+				snapAt = time.Now()
+				if snap, err := r.p.Crawler.Snapshot(context.Background()); err == nil {
+					r.pending = snap.Queue.Pending
+				}
+			}
 			r.show(time.Since(start))
 		}
 	}
@@ -263,18 +272,23 @@ func (r *reporter) show(elapsed time.Duration) {
 	fetched := s.Fetched.Load()
 	rate := float64(fetched) / max(elapsed.Seconds(), 0.001)
 	cq, tq := r.p.QueueDepth()
+	failed := s.Failed.Load() + r.p.Extract.Failed.Load() + r.p.Index.Failed.Load()
 	if r.live {
-		fmt.Fprintf(r.w, "\r\033[Kfound %d  fetched %d (%.1f/s)  extracted %d  indexed %d  failed %d  queued %d/%d",
-			s.Found.Load(), fetched, rate, r.p.Extract.Done.Load(), r.p.Index.Done.Load(),
-			s.Failed.Load()+r.p.Extract.Failed.Load()+r.p.Index.Failed.Load(), cq, tq)
+		fmt.Fprintf(r.w, "\r\033[Kfound %d  fetched %d (%.1f/s)  extracted %d  indexed %d  failed %d  to fetch %d  queued %d/%d",
+			s.Found.Load(), fetched, rate, r.p.Extract.Done.Load(), r.p.Index.Done.Load(), failed, r.pending, cq, tq)
 		return
 	}
 	r.log.Info("progress", "found", s.Found.Load(), "fetched", fetched, "pages_per_s", fmt.Sprintf("%.1f", rate),
-		"extracted", r.p.Extract.Done.Load(), "indexed", r.p.Index.Done.Load(),
-		"failed", s.Failed.Load()+r.p.Extract.Failed.Load()+r.p.Index.Failed.Load(), "queue_clean", cq, "queue_tagged", tq)
+		"extracted", r.p.Extract.Done.Load(), "indexed", r.p.Index.Done.Load(), "failed", failed,
+		"to_fetch", r.pending, "queue_clean", cq, "queue_tagged", tq)
 }
 
+// final reports the totals and the busiest hosts.
 func (r *reporter) final(elapsed time.Duration) {
+	snap, err := r.p.Crawler.Snapshot(context.Background())
+	if err == nil {
+		r.pending = snap.Queue.Pending
+	}
 	r.show(elapsed)
 	if r.live {
 		fmt.Fprintln(r.w)
@@ -282,7 +296,25 @@ func (r *reporter) final(elapsed time.Duration) {
 	s := &r.p.Crawler.Stats
 	r.log.Info("run finished", "elapsed", elapsed.Round(time.Millisecond), "fetched", s.Fetched.Load(),
 		"articles", s.Articles.Load(), "not_articles", s.Skipped.Load(), "indexed", r.p.Index.Done.Load(),
-		"failed", s.Failed.Load()+r.p.Extract.Failed.Load()+r.p.Index.Failed.Load())
+		"failed", s.Failed.Load()+r.p.Extract.Failed.Load()+r.p.Index.Failed.Load(), "bytes", s.Bytes.Load())
+	if err != nil {
+		return
+	}
+	hosts := snap.Hosts
+	if len(hosts) > 10 {
+		hosts = hosts[:10]
+	}
+	if r.live && len(hosts) > 0 {
+		fmt.Fprintf(r.w, "%-32s %8s %7s %10s %9s\n", "host", "fetched", "failed", "bytes", "latency")
+		for _, h := range hosts {
+			fmt.Fprintf(r.w, "%-32s %8d %7d %10d %9s\n", h.Host, h.Fetched, h.Failed, h.Bytes, h.Latency.Round(time.Millisecond))
+		}
+		return
+	}
+	for _, h := range hosts {
+		r.log.Info("host", "host", h.Host, "fetched", h.Fetched, "failed", h.Failed, "bytes", h.Bytes,
+			"mean_latency", h.Latency.Round(time.Millisecond))
+	}
 }
 
 func demoCmd(e env) *ffcli.Command {
