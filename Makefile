@@ -34,10 +34,11 @@ services:
 services-stop:
 	deployments/local/services.sh stop
 
-## bench: benchmarks with medians over BENCHCOUNT runs.
-bench:
+## bench: benchmarks with medians over BENCHCOUNT runs; benchstat prints
+## each peer pair (impl=wirewatch vs impl=colly/raw/...) side by side.
+bench: services
 	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./... | tee bench.out
-	$(GO) run golang.org/x/perf/cmd/benchstat@latest bench.out
+	$(GO) run golang.org/x/perf/cmd/benchstat@latest -col /impl bench.out
 
 ## eval: quality and speed against peers, same pages in the same run:
 ## the cleaner vs go-trafilatura and go-readability on the 181-page corpus,
