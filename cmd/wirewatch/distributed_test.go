@@ -228,7 +228,7 @@ func TestRoleFlagsErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"extract"}, "no brokers"},
-		{[]string{"index", "--kafka-brokers", "127.0.0.1:1", "--es-url", "http://127.0.0.1:9200"}, "not available yet"},
+		{[]string{"index", "--kafka-brokers", "127.0.0.1:1", "--es-url", "http://127.0.0.1:1"}, "elasticsearch: cluster health"},
 		{[]string{"crawl", "--kafka-brokers", "127.0.0.1:1"}, "no seeds"},
 		{[]string{"extract", "--kafka-brokers", "127.0.0.1:1", "--kafka-compression", "brotli"}, "--kafka-compression"},
 		{[]string{"extract", "--kafka-brokers", "127.0.0.1:1", "--kafka-sasl-mechanism", "GSSAPI"}, "SASL mechanism"},
