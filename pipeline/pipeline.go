@@ -20,10 +20,12 @@ import (
 	"github.com/wirewatch/wirewatch/crawler/clean"
 	"github.com/wirewatch/wirewatch/extractor"
 	"github.com/wirewatch/wirewatch/indexer"
+	"github.com/wirewatch/wirewatch/pkg/article"
 	"github.com/wirewatch/wirewatch/pkg/bus"
 	"github.com/wirewatch/wirewatch/pkg/frontier"
 	"github.com/wirewatch/wirewatch/pkg/stage"
 	"github.com/wirewatch/wirewatch/store/sqlite"
+	"github.com/wirewatch/wirewatch/story"
 )
 
 // Config configures a single-process run.
@@ -74,8 +76,16 @@ func NewLocal(st *sqlite.Store, ex *extractor.Extractor, cfg Config) *Local {
 func (l *Local) Run(ctx, crawlCtx context.Context) error {
 	extract := &stage.Stage{Name: "extract", In: l.clean, Out: l.tagged, Workers: l.cfg.ExtractWorkers,
 		Proc: stage.ProcessorFunc(l.ex.Tag), Logger: l.cfg.Logger, Stats: &l.Extract}
+	// The index stage assigns the story before storing, so the stored
+	// article carries its story_id.
+	stories, ix := story.NewAssigner(l.store.Stories(), story.Options{}), indexer.New(l.store)
 	index := &stage.Stage{Name: "index", In: l.tagged, Workers: 1,
-		Proc: indexer.New(l.store), Logger: l.cfg.Logger, Stats: &l.Index}
+		Proc: stage.ProcessorFunc(func(ctx context.Context, a *article.Article) error {
+			if err := stories.Process(ctx, a); err != nil {
+				return err
+			}
+			return ix.Process(ctx, a)
+		}), Logger: l.cfg.Logger, Stats: &l.Index}
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

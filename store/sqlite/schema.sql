@@ -125,3 +125,26 @@ CREATE TABLE IF NOT EXISTS site_pages (
     page_id TEXT NOT NULL,
     PRIMARY KEY (site, page_id)
 ) WITHOUT ROWID;
+
+-- Story fingerprints for near-duplicate clustering (package story): one row
+-- per article that has been assigned a story, kept apart from articles
+-- because the story is decided before the article is stored. sig is the
+-- MinHash signature, 120 little-endian uint32 values (NULL for a body too
+-- short to shingle, which matches only on exact, the hash of its text);
+-- shingles counts its distinct 5-word shingles.
+CREATE TABLE IF NOT EXISTS story_signatures (
+    article_id TEXT PRIMARY KEY,
+    story_id   TEXT NOT NULL,
+    fetched_at INTEGER NOT NULL, -- unix milliseconds
+    shingles   INTEGER NOT NULL,
+    exact      INTEGER NOT NULL,
+    sig        BLOB
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS story_signatures_story ON story_signatures (story_id);
+-- The LSH bands of each signature: articles sharing a band_hash are
+-- candidates for the same story.
+CREATE TABLE IF NOT EXISTS story_bands (
+    band_hash  INTEGER NOT NULL,
+    article_id TEXT NOT NULL REFERENCES story_signatures (article_id) ON DELETE CASCADE,
+    PRIMARY KEY (band_hash, article_id)
+) WITHOUT ROWID;
