@@ -13,7 +13,6 @@ import (
 
 	"github.com/peterbourgon/ff/v3/ffcli"
 
-	"github.com/wirewatch/wirewatch/crawler"
 	"github.com/wirewatch/wirewatch/extractor"
 	"github.com/wirewatch/wirewatch/extractor/figures"
 	"github.com/wirewatch/wirewatch/indexer"
@@ -126,22 +125,11 @@ func crawlCmd(e env) *ffcli.Command {
 		FlagSet: fs, Options: parseOptions(),
 		Exec: func(ctx context.Context, args []string) error {
 			f.seeds = append(f.seeds, args...)
-			log, err := f.logger(e.stderr)
+			log, seeds, opts, err := f.prepare(e)
 			if err != nil {
 				return err
 			}
 			cfg, err := k.config(log)
-			if err != nil {
-				return err
-			}
-			if len(f.seeds) == 0 {
-				return errors.New("no seeds: give --seeds URL (a page, a feed or a sitemap) or a file of URLs")
-			}
-			seeds, err := crawler.ParseSeeds(f.seeds)
-			if err != nil {
-				return err
-			}
-			opts, err := f.options()
 			if err != nil {
 				return err
 			}

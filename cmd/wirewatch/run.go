@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -21,6 +22,7 @@ import (
 	"github.com/wirewatch/wirewatch/extractor"
 	"github.com/wirewatch/wirewatch/extractor/figures"
 	"github.com/wirewatch/wirewatch/pipeline"
+	"github.com/wirewatch/wirewatch/pkg/frontier"
 	"github.com/wirewatch/wirewatch/pkg/query"
 	"github.com/wirewatch/wirewatch/store/sqlite"
 )
@@ -147,20 +149,30 @@ func runCmd(e env) *ffcli.Command {
 	}
 }
 
-// runPipeline runs the local pipeline; after, when set, runs once it is done.
-func runPipeline(ctx context.Context, e env, f *crawlFlags, after func(context.Context, *sqlite.Store) error) error {
+// prepare checks the logging flags, the seeds and the crawler options, so
+// that every crawling command reports bad input before it opens anything.
+func (f *crawlFlags) prepare(e env) (*slog.Logger, []frontier.Entry, crawler.Options, error) {
 	log, err := f.logger(e.stderr)
 	if err != nil {
-		return err
+		return nil, nil, crawler.Options{}, err
 	}
 	if len(f.seeds) == 0 {
-		return fmt.Errorf("no seeds: give --seeds URL (a page, a feed or a sitemap) or a file of URLs")
+		return nil, nil, crawler.Options{}, errors.New("no seeds: give --seeds URL (a page, a feed or a sitemap) or a file of URLs")
 	}
 	seeds, err := crawler.ParseSeeds(f.seeds)
 	if err != nil {
-		return err
+		return nil, nil, crawler.Options{}, err
 	}
 	opts, err := f.options()
+	if err != nil {
+		return nil, nil, crawler.Options{}, err
+	}
+	return log, seeds, opts, nil
+}
+
+// runPipeline runs the local pipeline; after, when set, runs once it is done.
+func runPipeline(ctx context.Context, e env, f *crawlFlags, after func(context.Context, *sqlite.Store) error) error {
+	log, seeds, opts, err := f.prepare(e)
 	if err != nil {
 		return err
 	}
