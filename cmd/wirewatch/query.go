@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/peterbourgon/ff/v3/ffcli"
 
+	"github.com/wirewatch/wirewatch/export"
 	"github.com/wirewatch/wirewatch/pkg/article"
 	"github.com/wirewatch/wirewatch/pkg/query"
 	"github.com/wirewatch/wirewatch/store/sqlite"
@@ -98,25 +98,36 @@ func exportCmd(e env) *ffcli.Command {
 	var c common
 	c.register(fs)
 	q := fs.String("query", "", "export only articles matching this query")
-	format := fs.String("format", "jsonl", "output format: jsonl")
-	out := fs.String("out", "", "output file, or - for standard output")
-	resume := fs.Bool("resume", false, "append to --out after the last complete article it holds")
+	format := fs.String("format", "jsonl", "output format: jsonl, csv or parquet")
+	out := fs.String("out", "", "output file for jsonl and csv (or - for standard output), directory for parquet")
+	resume := fs.Bool("resume", false, "keep what an interrupted export to --out completed and continue after it")
+	perFile := fs.Int("parquet-rows-per-file", export.DefaultRowsPerFile, "most articles in one Parquet part file")
 	return &ffcli.Command{
 		Name:       "export",
-		ShortUsage: "wirewatch export [--data DIR] [--query Q] --format jsonl --out FILE|-",
-		ShortHelp:  "export stored articles, one JSON object per line",
-		LongHelp: "Articles are written in id order, so an interrupted export can continue with --resume:\n" +
-			"the last complete line of FILE tells where to start, and a torn last line is replaced.",
+		ShortUsage: "wirewatch export [--data DIR] [--query Q] --format jsonl|csv|parquet --out FILE|DIR|- [--resume]",
+		ShortHelp:  "export stored articles as JSON Lines, CSV or Parquet",
+		LongHelp: "Articles are written in id order, so an interrupted export can continue with --resume.\n" +
+			"jsonl: one article JSON per line; a torn last line is replaced.\n" +
+			"csv: RFC 4180 with a header row and flat columns (" + strings.Join(export.CSVColumns(), ", ") + ");\n" +
+			"  lists are joined with \"; \" (a ';' or '\\' inside a name is escaped with '\\'), times are RFC 3339,\n" +
+			"  entities and figures are JSON arrays in entities_json and figures_json, removed blocks are left out;\n" +
+			"  a torn last record is replaced.\n" +
+			"parquet: a directory of part-00000.parquet, part-00001.parquet, ... (zstd) with the article's full\n" +
+			"  structure; a part gets its name only when complete, and --resume starts a new part after the\n" +
+			"  last complete one, deleting a torn part-NNNNN.parquet.tmp. Without --resume, earlier parts are deleted.",
 		FlagSet: fs, Options: parseOptions(),
 		Exec: func(ctx context.Context, args []string) error {
 			if _, err := c.logger(e.stderr); err != nil {
 				return err
 			}
-			if *format != "jsonl" {
-				return fmt.Errorf("--format %q: only jsonl is supported so far", *format)
+			if err := export.CheckFormat(*format); err != nil {
+				return fmt.Errorf("--format: %w", err)
 			}
 			if *out == "" {
-				return errors.New("--out is required (a file, or - for standard output)")
+				return errors.New("--out is required (a file, a directory for parquet, or - for standard output)")
+			}
+			if *perFile < 1 {
+				return errors.New("--parquet-rows-per-file must be at least 1")
 			}
 			qq, err := query.Parse(*q)
 			if err != nil {
@@ -127,39 +138,25 @@ func exportCmd(e env) *ffcli.Command {
 				return err
 			}
 			defer st.Close()
-			var w io.Writer = e.stdout
-			after := ""
-			if *out != "-" {
-				f, last, err := openExport(*out, *resume)
-				if err != nil {
-					return err
-				}
-				defer f.Close()
-				w, after = f, last
-			} else if *resume {
-				return errors.New("--resume needs a file for --out")
-			}
-			bw := bufio.NewWriterSize(w, 1<<20)
-			n := 0
-			err = st.Scan(ctx, qq, after, func(a *article.Article) error {
-				b, err := article.Marshal(a)
-				if err != nil {
-					return err
-				}
-				bw.Write(b)
-				n++
-				return bw.WriteByte('\n')
-			})
-			if ferr := bw.Flush(); err == nil {
-				err = ferr
-			}
+			w, after, err := openExport(*format, *out, *resume, *perFile, e.stdout)
 			if err != nil {
 				return fmt.Errorf("export: %w", err)
 			}
-			if f, ok := w.(*os.File); ok && f != os.Stdout {
-				if err := f.Sync(); err != nil {
-					return fmt.Errorf("export: %w", err)
+			n := 0
+			err = st.Scan(ctx, qq, after, func(a *article.Article) error {
+				if err := w.Write(a); err != nil {
+					return err
 				}
+				n++
+				return nil
+			})
+			// Close even after an error: what was written is complete and
+			// in id order, so --resume can continue after it.
+			if cerr := w.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				return fmt.Errorf("export: %w", err)
 			}
 			fmt.Fprintf(e.stderr, "exported %d articles\n", n)
 			return nil
@@ -167,45 +164,16 @@ func exportCmd(e env) *ffcli.Command {
 	}
 }
 
-// openExport opens the export file. With resume it keeps every complete
-// line, cuts a torn last line, and returns the id of the last article kept.
-func openExport(path string, resume bool) (*os.File, string, error) {
-	if !resume {
-		f, err := os.Create(path)
-		return f, "", err
+// openExport opens the export destination: standard output for "-", else
+// the file or directory at out, resumed if asked. It returns the id after
+// which to continue.
+func openExport(format, out string, resume bool, perFile int, stdout io.Writer) (export.Writer, string, error) {
+	if out != "-" {
+		return export.Open(format, out, export.Options{Resume: resume, RowsPerFile: perFile})
 	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
-	if err != nil {
-		return nil, "", err
+	if resume {
+		return nil, "", errors.New("--resume needs a file or directory for --out")
 	}
-	var keep int64
-	var last string
-	r := bufio.NewReaderSize(f, 1<<20)
-	var pos int64
-	for {
-		line, err := r.ReadBytes('\n')
-		if len(line) > 0 && line[len(line)-1] == '\n' {
-			var head struct {
-				ID string `json:"id"`
-			}
-			if json.Unmarshal(line, &head) == nil && head.ID != "" {
-				pos += int64(len(line))
-				keep, last = pos, head.ID
-				continue
-			}
-		}
-		if err != nil || len(line) == 0 || line[len(line)-1] != '\n' {
-			break
-		}
-		break // an unreadable complete line: keep nothing after it
-	}
-	if err := f.Truncate(keep); err != nil {
-		f.Close()
-		return nil, "", err
-	}
-	if _, err := f.Seek(keep, io.SeekStart); err != nil {
-		f.Close()
-		return nil, "", err
-	}
-	return f, last, nil
+	w, err := export.NewStream(format, stdout)
+	return w, "", err
 }
