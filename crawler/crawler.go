@@ -50,11 +50,13 @@
 // Everything per URL lives in the frontier (the store): state, validators
 // for conditional requests (feeds, sitemaps and hubs are fetched with
 // If-None-Match / If-Modified-Since), the outcome and the adaptive re-poll
-// interval. A redirect target is claimed in the frontier before it is
-// followed, and an article's canonical URL is recorded when the article is
+// interval. A redirect target on the same host is claimed in the frontier
+// before it is followed (one on another host is queued there instead), and
+// an article's canonical URL is recorded when the article is
 // acknowledged, so neither a URL nor a canonical article is fetched or
 // emitted twice, in one run or across runs. The crawler's own maps are
-// per host (politeness, robots.txt, metrics) or fixed-size caches, each
+// per host (politeness, robots.txt, metrics) or fixed-size caches (recent
+// links, redirect hops across hosts), each
 // with a hard bound, so memory does not grow with the frontier.
 package crawler
 
@@ -99,8 +101,9 @@ type Frontier interface {
 // Options configure a Crawler. The zero value of a field means its default.
 type Options struct {
 	// Once stops the crawl when nothing is left to fetch; otherwise seeds,
-	// feeds and sitemaps are polled again on an adaptive schedule that
-	// starts at Repoll and stays within [RepollMin, RepollMax].
+	// feeds, sitemaps and hubs (front and section pages within MaxDepth,
+	// where new articles show up) are polled again on an adaptive schedule
+	// that starts at Repoll and stays within [RepollMin, RepollMax].
 	Once      bool
 	Repoll    time.Duration // default 5m
 	RepollMin time.Duration // default 1m
@@ -139,6 +142,17 @@ type Options struct {
 	RetryWait time.Duration
 	// IgnoreRobots turns off robots.txt, for sites one owns.
 	IgnoreRobots bool
+	// RobotsMaxWait is how long a host's robots.txt may stay unreachable
+	// (5xx answers, timeouts, connection errors) before the host's URLs
+	// fail (default 24h). Until then they wait, and robots.txt is fetched
+	// again with the back-off of RetryWait, at most 5 minutes apart.
+	// RFC 9309 asks for complete disallow meanwhile and suggests 30 days
+	// before a crawler may treat the file as missing; failing after a day
+	// keeps a dead site from holding URLs forever without ever crawling
+	// against its will. The count restarts with the process. With Once,
+	// robots.txt is tried Retries+1 times, like a page, before the host's
+	// URLs fail.
+	RobotsMaxWait time.Duration
 	// Include and Exclude filter discovered URLs (not seeds).
 	Include, Exclude []*regexp.Regexp
 	// AllowedHosts limits link discovery; default: the seeds' hosts.
@@ -201,6 +215,9 @@ func (o *Options) defaults() {
 	if o.RetryWait <= 0 {
 		o.RetryWait = time.Second
 	}
+	if o.RobotsMaxWait <= 0 {
+		o.RobotsMaxWait = 24 * time.Hour
+	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
@@ -242,13 +259,14 @@ type Crawler struct {
 	// the queue.
 	Stats Stats
 
-	gate     *hostGate
-	robots   *robotsCache
-	traps    *trapFilter
-	recent   *recentLinks
-	metrics  *hostMetrics
-	writer   *writer
-	inflight sync.Map // request URL → *result, for the redirect handler
+	gate      *hostGate
+	robots    *robotsCache
+	traps     *trapFilter
+	recent    *recentLinks
+	redirects *redirectHops
+	metrics   *hostMetrics
+	writer    *writer
+	inflight  sync.Map // request URL → *result, for the redirect handler
 
 	mu    sync.Mutex
 	hosts map[string]bool  // hosts link discovery may follow; see maxAllowedHosts
@@ -282,16 +300,17 @@ func New(f Frontier, cl Cleaner, out bus.Writer, opts Options) *Crawler {
 	c.WithTransport(opts.Transport)
 	cr := &Crawler{
 		opts: opts, frontier: f, cleaner: cl, out: out, coll: c,
-		gate:    newHostGate(opts.PerHost),
-		traps:   newTrapFilter(opts.MaxURLLength, opts.MaxQueryVariants),
-		recent:  newRecentLinks(),
-		metrics: newHostMetrics(),
-		hosts:   map[string]bool{},
-		sites:   map[string]*site{},
-		log:     opts.Logger.With("stage", "crawl"),
+		gate:      newHostGate(opts.PerHost),
+		traps:     newTrapFilter(opts.MaxURLLength, opts.MaxQueryVariants),
+		recent:    newRecentLinks(),
+		redirects: newRedirectHops(),
+		metrics:   newHostMetrics(),
+		hosts:     map[string]bool{},
+		sites:     map[string]*site{},
+		log:       opts.Logger.With("stage", "crawl"),
 	}
 	client := &http.Client{Timeout: opts.Timeout, Transport: opts.Transport}
-	cr.robots = newRobotsCache(client, opts.UserAgent, opts.MaxBytes)
+	cr.robots = newRobotsCache(client, opts.UserAgent, opts.MaxBytes, opts.RetryWait)
 	for _, h := range opts.AllowedHosts {
 		cr.hosts[strings.ToLower(h)] = true
 	}

@@ -17,7 +17,9 @@ import (
 	"golang.org/x/text/encoding/charmap"
 
 	"github.com/wirewatch/wirewatch/demosite"
+	"github.com/wirewatch/wirewatch/pkg/bus"
 	"github.com/wirewatch/wirewatch/pkg/frontier"
+	"github.com/wirewatch/wirewatch/store/sqlite"
 )
 
 // TestFeedOnlySeed reaches every article of a feed, each requested once,
@@ -595,5 +597,291 @@ func TestRobotsSeed(t *testing.T) {
 	}
 	if s.requested("/robots.txt") != 2 { // once as the seed, once for the rules
 		t.Errorf("robots.txt requested %d times", s.requested("/robots.txt"))
+	}
+}
+
+// TestRobotsUnreachable serves a robots.txt that fails before it answers
+// (RFC 9309, section 2.3.1.4): the host's URLs wait, untouched, until the
+// rules can be read, and then obey them; a host whose robots.txt never
+// comes back fails with the reason, in a crawl with Once after the retries
+// a page gets, else after RobotsMaxWait; a 404 means no rules.
+func TestRobotsUnreachable(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		failures int           // robots.txt requests that fail
+		hang     bool          // fail by timing out rather than with a 503
+		maxWait  time.Duration // Options.RobotsMaxWait
+		retries  int           // Options.Retries, if not 0
+		missing  bool          // robots.txt answers 404 once it answers
+		fetched  bool          // pages are fetched in the end
+	}{
+		{name: "503 twice, then rules", failures: 2, fetched: true},
+		{name: "timeout, then rules", failures: 1, hang: true, fetched: true},
+		{name: "404 means no rules", missing: true, fetched: true},
+		{name: "always 503, give up after the retries", failures: 1 << 30},
+		{name: "always 503, give up after RobotsMaxWait", failures: 1 << 30, maxWait: 300 * time.Millisecond, retries: 1000},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newTestSite(t)
+			var robots atomic.Int32
+			s.mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) {
+				switch n := int(robots.Add(1)); {
+				case n <= tc.failures && tc.hang:
+					select {
+					case <-time.After(2 * time.Second):
+					case <-r.Context().Done():
+					}
+				case n <= tc.failures:
+					w.WriteHeader(http.StatusServiceUnavailable)
+				case tc.missing:
+					http.NotFound(w, r)
+				default:
+					fmt.Fprint(w, "User-agent: *\nDisallow: /private/\n")
+				}
+			})
+			s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+				fmt.Fprint(w, `<html><body><a href="/p/1">1</a> <a href="/p/2">2</a> <a href="/private/1">x</a></body></html>`)
+			})
+			opts := testOptions()
+			opts.Timeout = 300 * time.Millisecond
+			opts.RobotsMaxWait = tc.maxWait
+			if tc.retries != 0 {
+				opts.Retries = tc.retries
+			}
+			r := crawlWith(t, "", opts, s.URL+"/", s.URL+"/p/1")
+			noneTwice(t, &testSite{hits: nonRobots(s.log())})
+
+			hits := s.log()
+			var lastRobots time.Time
+			for _, h := range hits {
+				if h.path == "/robots.txt" {
+					lastRobots = h.at
+				}
+			}
+			for _, h := range hits {
+				if h.path != "/robots.txt" && h.at.Before(lastRobots) {
+					t.Errorf("%s requested before robots.txt could be read", h.path)
+				}
+			}
+			if !tc.fetched {
+				for _, h := range nonRobots(hits) {
+					t.Errorf("%s requested although robots.txt never answered", h.path)
+				}
+				if n := s.requested("/robots.txt"); n < 2 || tc.retries == 0 && n != opts.Retries+1 {
+					t.Errorf("robots.txt requested %d times, want it tried again (%d times with Once)", n, opts.Retries+1)
+				}
+				for _, p := range []string{"/", "/p/1"} {
+					if st, why := r.outcome(t, s.URL+p); st != frontier.Failed || !strings.Contains(why, "robots.txt unreachable: HTTP 503") {
+						t.Errorf("%s: %s %q, want failed as unreachable", p, st, why)
+					}
+				}
+				return
+			}
+			if n, want := s.requested("/robots.txt"), tc.failures+1; n != want {
+				t.Errorf("robots.txt requested %d times, want %d", n, want)
+			}
+			wantPrivate := 0
+			if tc.missing {
+				wantPrivate = 1
+			}
+			for p, want := range map[string]int{"/": 1, "/p/1": 1, "/p/2": 1, "/private/1": wantPrivate} {
+				if n := s.requested(p); n != want {
+					t.Errorf("%s requested %d times, want %d", p, n, want)
+				}
+			}
+			// Nothing failed for the wait: the one failure is what the rules
+			// disallow, as ever.
+			fs, err := r.st.Failures(context.Background(), 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.c.Stats.Failed.Load() != 0 || len(fs) != 1-wantPrivate ||
+				len(fs) == 1 && (fs[0].URL != s.URL+"/private/1" || !strings.HasPrefix(fs[0].Error, "disallowed by robots.txt")) {
+				t.Errorf("failures %v, Stats.Failed %d; want none but what robots.txt disallows", fs, r.c.Stats.Failed.Load())
+			}
+		})
+	}
+}
+
+// nonRobots drops the robots.txt requests from a request log.
+func nonRobots(hits []hit) []hit {
+	var out []hit
+	for _, h := range hits {
+		if h.path != "/robots.txt" {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// TestCrossHostRedirect redirects one host's pages to another, whose
+// robots.txt asks for a delay that its own pages use too: the redirected
+// requests keep that delay and the one-at-a-time limit, each URL is
+// requested once, and a chain bouncing between hosts ends at MaxRedirects.
+func TestCrossHostRedirect(t *testing.T) {
+	a, b := newTestSite(t), newTestSite(t)
+	const n = 3
+	a.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, "<html><body>")
+		for i := range n {
+			fmt.Fprintf(w, `<a href="/go/%d">%d</a> `, i, i)
+		}
+		fmt.Fprint(w, "</body></html>")
+	})
+	a.mux.HandleFunc("/go/", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, b.URL+"/x/"+strings.TrimPrefix(r.URL.Path, "/go/"), http.StatusMovedPermanently)
+	})
+	b.mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, "User-agent: *\nCrawl-delay: 0.25\n")
+	})
+	page := func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(10 * time.Millisecond)
+		fmt.Fprint(w, "<html><body><p>short</p></body></html>")
+	}
+	b.mux.HandleFunc("/x/", page)
+	b.mux.HandleFunc("/y/", page)
+	b.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<html><body><a href="/y/1">1</a> <a href="/y/2">2</a></body></html>`)
+	})
+	// A chain that bounces: a/c/0 → b/c/1 → a/c/2 → …
+	bounce := func(other *testSite) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			i, _ := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/c/"))
+			http.Redirect(w, r, fmt.Sprintf("%s/c/%d", other.URL, i+1), http.StatusFound)
+		}
+	}
+	a.mux.HandleFunc("/c/", bounce(b))
+	b.mux.HandleFunc("/c/", bounce(a))
+
+	opts := testOptions()
+	opts.PerHost = 2 // the delay alone must keep b's requests apart
+	r := crawlWith(t, "", opts, a.URL+"/", b.URL+"/", a.URL+"/c/0")
+	noneTwice(t, a)
+	noneTwice(t, b)
+	for i := range n {
+		if k := b.requested(fmt.Sprintf("/x/%d", i)); k != 1 {
+			t.Errorf("redirect target /x/%d requested %d times", i, k)
+		}
+		if st, _ := r.outcome(t, fmt.Sprintf("%s/go/%d", a.URL, i)); st != frontier.Done {
+			t.Errorf("/go/%d: %s, want done as a redirect", i, st)
+		}
+	}
+	hits := b.log()
+	if len(hits) < n+4 {
+		t.Errorf("b saw only %d requests", len(hits))
+	}
+	if g := minGap(hits); g < 250*time.Millisecond*8/10 {
+		t.Errorf("b's requests %v apart, want at least its Crawl-delay 250ms", g)
+	}
+	if b.top > 1 {
+		t.Errorf("%d concurrent requests to b with a delay", b.top)
+	}
+	// Six requests of the chain: /c/0 and five redirects.
+	chain := 0
+	for _, s := range []*testSite{a, b} {
+		for p := range s.count() {
+			if strings.HasPrefix(p, "/c/") {
+				chain++
+			}
+		}
+	}
+	const last = "/c/5" // MaxRedirects defaults to 5
+	if chain != 6 {
+		t.Errorf("bouncing chain: %d requests, want 6", chain)
+	}
+	if st, why := r.outcome(t, b.URL+last); st != frontier.Failed || why != "too many redirects" {
+		t.Errorf("%s: %s %q, want failed: too many redirects", last, st, why)
+	}
+}
+
+// TestHubRepolled watches a site whose front page links to a section page:
+// the section is polled again and the article that appears on it later is
+// fetched, once; articles are not polled, and neither is a hub at the
+// depth limit, which would yield no links.
+func TestHubRepolled(t *testing.T) {
+	s := newTestSite(t)
+	c := loadCorpus(t, 4)
+	c.serve(s)
+	var polls atomic.Int32
+	section := func(w http.ResponseWriter, ids []string) {
+		fmt.Fprint(w, `<!doctype html><html><head><title>World</title></head><body><nav>`)
+		for _, p := range []string{"/", "/world/", "/world/europe/", "/sport/", "/business/", "/tech/", "/culture/", "/about"} {
+			fmt.Fprintf(w, `<a href="%s">%s</a> `, p, p)
+		}
+		fmt.Fprint(w, "</nav><ul>")
+		for _, id := range ids {
+			fmt.Fprintf(w, `<li><a href="/news/%s.html">story</a></li>`, id)
+		}
+		fmt.Fprint(w, "</ul></body></html>")
+	}
+	s.mux.HandleFunc("/{$}", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<html><body><a href="/world/">World</a></body></html>`)
+	})
+	s.mux.HandleFunc("/world/{$}", func(w http.ResponseWriter, r *http.Request) {
+		ids := c.ids[:3]
+		if polls.Add(1) > 1 {
+			ids = c.ids // a new story
+		}
+		section(w, ids)
+	})
+	s.mux.HandleFunc("/world/europe/", func(w http.ResponseWriter, r *http.Request) { section(w, c.ids[:1]) })
+	for _, p := range []string{"/sport/", "/business/", "/tech/", "/culture/"} {
+		s.mux.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) { section(w, nil) })
+	}
+	s.mux.HandleFunc("/about", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<html><body><p>about us</p></body></html>`)
+	})
+
+	opts := testOptions()
+	opts.Once, opts.MaxDepth = false, 2
+	opts.Repoll, opts.RepollMin, opts.RepollMax = 300*time.Millisecond, 300*time.Millisecond, 600*time.Millisecond
+	st, err := sqlite.Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	seeds, err := ParseSeeds([]string{s.URL + "/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := bus.NewMemory(16)
+	cr := New(st, newRecorder(), out, opts)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		for {
+			m, err := out.Read(ctx)
+			if err != nil {
+				return
+			}
+			m.Ack(ctx, nil)
+		}
+	}()
+	errc := make(chan error, 1)
+	go func() { errc <- cr.Run(ctx, seeds) }()
+	newStory := "/news/" + c.ids[3] + ".html"
+	for deadline := time.Now().Add(10 * time.Second); s.requested(newStory) == 0 && time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(700 * time.Millisecond) // a few more polls
+	cancel()
+	if err := <-errc; err != nil && err != context.Canceled {
+		t.Fatalf("Run: %v", err)
+	}
+	if s.requested(newStory) != 1 {
+		t.Fatalf("story added to the section later requested %d times, want 1", s.requested(newStory))
+	}
+	if n := s.requested("/world/"); n < 3 {
+		t.Errorf("section page requested %d times, want it polled again", n)
+	}
+	for p, want := range map[string]int{"/world/europe/": 1, "/sport/": 1, "/tech/": 1, "/about": 1} {
+		if n := s.requested(p); n != want {
+			t.Errorf("%s requested %d times, want %d (at the depth limit, or not a hub)", p, n, want)
+		}
+	}
+	for _, id := range c.ids {
+		if n := s.requested("/news/" + id + ".html"); n != 1 {
+			t.Errorf("article %s requested %d times", id, n)
+		}
 	}
 }

@@ -263,7 +263,7 @@ func articleVerdict(e frontier.Entry, final string, r clean.Result, ps pageScan)
 		return true, ""
 	}
 	if hubShaped(final) {
-		return false, "section-shaped URL without article metadata"
+		return false, hubReason
 	}
 	return true, ""
 }

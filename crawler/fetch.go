@@ -45,16 +45,28 @@ type errKnownTarget struct{ target string }
 
 func (e errKnownTarget) Error() string { return "redirects to known URL " + e.target }
 
-// redirect decides whether colly follows a redirect. Each target is
-// claimed in the frontier before it is requested, so A→B and B are never
-// both fetched, and robots.txt is checked for it.
+// errQueuedTarget stops a redirect to another host: the target is queued
+// in the frontier and fetched on its own, through that host's delay and
+// concurrency limit, which an inline request would bypass.
+type errQueuedTarget struct{ target string }
+
+func (e errQueuedTarget) Error() string {
+	return "redirects to " + e.target + " on another host, queued"
+}
+
+// redirect decides whether colly follows a redirect. A target on the same
+// host is claimed in the frontier before it is requested, so A→B and B are
+// never both fetched, and robots.txt is checked for it. A target on another
+// host is queued instead (see errQueuedTarget); the hops it took to get
+// there are remembered, so chains across hosts end at MaxRedirects too.
 func (c *Crawler) redirect(req *http.Request, via []*http.Request) error {
 	v, ok := c.inflight.Load(via[0].URL.String())
 	if !ok {
 		return errors.New("redirect of an unknown request")
 	}
 	res := v.(*result)
-	if len(via) > c.opts.MaxRedirects {
+	hops := c.redirects.get(res.entry.URL) + len(via)
+	if hops > c.opts.MaxRedirects {
 		return errTooManyRedirects
 	}
 	target, err := urlcanon.Canonicalize(req.URL.String())
@@ -70,11 +82,19 @@ func (c *Crawler) redirect(req *http.Request, via []*http.Request) error {
 		}
 	}
 	ctx := req.Context()
+	e := frontier.Entry{URL: target, Kind: res.entry.Kind, Depth: res.entry.Depth, Seed: res.entry.Seed,
+		HintTitle: res.entry.HintTitle, HintPublished: res.entry.HintPublished}
+	from := res.entry.URL
+	if len(res.hops) > 0 {
+		from = res.hops[len(res.hops)-1]
+	}
+	if hostOf(target) != hostOf(from) {
+		return c.queueRedirect(ctx, e, hops)
+	}
 	if reason := c.disallowed(ctx, req.URL); reason != nil {
 		return reason
 	}
-	claimed, err := c.frontier.ClaimURL(ctx, frontier.Entry{URL: target, Kind: res.entry.Kind, Depth: res.entry.Depth, Seed: res.entry.Seed,
-		HintTitle: res.entry.HintTitle, HintPublished: res.entry.HintPublished}, time.Now())
+	claimed, err := c.frontier.ClaimURL(ctx, e, time.Now())
 	if err != nil {
 		return err
 	}
@@ -83,6 +103,28 @@ func (c *Crawler) redirect(req *http.Request, via []*http.Request) error {
 	}
 	res.hops = append(res.hops, target)
 	return nil
+}
+
+// queueRedirect queues e, the target of a redirect to another host that
+// took hops so far. A seed's target keeps its seed status, and its host
+// is open to link discovery like the seed's (http://example.com/ moving to
+// https://www.example.com/ must not end the crawl of the site).
+func (c *Crawler) queueRedirect(ctx context.Context, e frontier.Entry, hops int) error {
+	c.redirects.put(e.URL, hops) // before the target can be claimed
+	e.NextAt = time.Now()
+	n, err := c.frontier.AddURLs(ctx, []frontier.Entry{e}, nil)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return errKnownTarget{e.URL}
+	}
+	c.Stats.Found.Add(1)
+	if e.Seed {
+		c.allowHost(e.URL)
+	}
+	c.writer.notify()
+	return errQueuedTarget{e.URL}
 }
 
 // disallowed reports whether robots.txt forbids u, fetching the rules if
@@ -96,6 +138,12 @@ func (c *Crawler) disallowed(ctx context.Context, u *url.URL) error {
 	e, fetched := c.robots.get(ctx, u.Scheme, host)
 	if fetched {
 		c.gate.pause(host, time.Now().Add(c.delayFor(host)))
+	}
+	if !isClosed(e.ready) {
+		return ctx.Err() // cancelled while another request fetched the rules
+	}
+	if e.unreachable != "" {
+		return errRobotsUnreachable{reason: e.unreachable, failures: e.failures, retry: e.expires(), since: e.since}
 	}
 	if e.group == nil || e.group.Test(u.EscapedPath()+queryPart(u)) {
 		return nil

@@ -40,6 +40,11 @@ func (c *Crawler) fetch(ctx context.Context, e frontier.Entry) {
 		if ctx.Err() != nil {
 			return
 		}
+		var unreachable errRobotsUnreachable
+		if errors.As(err, &unreachable) {
+			c.robotsWait(e, unreachable, time.Now())
+			return
+		}
 		c.Stats.Refused.Add(1)
 		c.log.Info("not fetched", "url", e.URL, "reason", err)
 		c.settle(e.URL, "", frontier.Outcome{State: frontier.Failed, Error: err.Error(), FetchedAt: time.Now()})
@@ -66,12 +71,21 @@ func (c *Crawler) fetch(ctx context.Context, e frontier.Entry) {
 		e.ETag, e.LastModified, e.Attempts = "", "", 0
 	}
 	var known errKnownTarget
+	var queued errQueuedTarget
 	var robots errRobots
+	var unreachable errRobotsUnreachable
 	switch {
 	case errors.As(res.err, &known):
 		c.Stats.Refused.Add(1)
 		c.log.Debug("redirect to a known URL", "url", e.URL, "target", known.target)
 		c.settle(e.URL, frontier.Redirect, frontier.Outcome{State: frontier.Done, Status: res.status, Error: known.Error(), FetchedAt: now})
+		return
+	case errors.As(res.err, &queued):
+		c.log.Debug("redirect to another host queued", "url", e.URL, "target", queued.target)
+		c.settle(e.URL, frontier.Redirect, frontier.Outcome{State: frontier.Done, Status: res.status, FetchedAt: now})
+		return
+	case errors.As(res.err, &unreachable):
+		c.robotsWait(e, unreachable, now)
 		return
 	case errors.As(res.err, &robots):
 		c.Stats.Refused.Add(1)
@@ -123,6 +137,28 @@ func (c *Crawler) robotsCheck(ctx context.Context, u *url.URL) (bool, error) {
 		c.gate.pause(host, time.Now().Add(c.delayFor(host)))
 	}
 	return fetched, c.disallowed(ctx, u)
+}
+
+// robotsWait puts a URL whose host's robots.txt is unreachable back in the
+// queue, due when robots.txt may be fetched again, and keeps the whole host
+// waiting as long. It is not a failed attempt of the URL, which was never
+// requested. The URL fails with the reason once the host has been
+// unreachable for RobotsMaxWait or, in a crawl with Once, once robots.txt
+// has failed Retries+1 times like a page would: a one-off crawl of a site
+// that is down should end, not wait a day.
+func (c *Crawler) robotsWait(e frontier.Entry, ur errRobotsUnreachable, now time.Time) {
+	if d := now.Sub(ur.since); d >= c.opts.RobotsMaxWait || c.opts.Once && ur.failures > c.opts.Retries {
+		c.failFinal(e, "", frontier.Outcome{FetchedAt: now}, "robots.txt unreachable, giving up",
+			fmt.Sprintf("%s (for %v)", ur.reason, d.Round(time.Second)))
+		return
+	}
+	c.gate.pause(hostOf(e.URL), ur.retry)
+	// The store keeps milliseconds: round up, so that the URL does not
+	// fall due just before the rules expire and wait again at once.
+	next := ur.retry.Truncate(time.Millisecond).Add(time.Millisecond)
+	c.Stats.Retried.Add(1)
+	c.log.Info("robots.txt unreachable, URL waits", "url", e.URL, "reason", ur.reason, "until", next.Format(time.RFC3339))
+	c.settle(e.URL, "", frontier.Outcome{State: frontier.Pending, NextAt: next, FetchedAt: now})
 }
 
 // robotsSeed follows the Sitemap: lines of a robots.txt named as a seed.
@@ -241,12 +277,44 @@ func (c *Crawler) settle(u string, kind frontier.Kind, o frontier.Outcome) {
 }
 
 // polled reports whether e is re-polled for new URLs rather than done once
-// fetched: seeds, feeds, sitemaps and robots.txt seeds.
+// fetched: seeds, feeds, sitemaps, robots.txt seeds, and hubs whose links
+// are still followed (shallower than the host's MaxDepth). Section pages
+// found from a front page are where a site lists new articles, often
+// sooner and more completely than its feeds; hubs at the depth limit
+// would yield no links, so polling them would be requests for nothing.
 func (c *Crawler) polled(e frontier.Entry) bool {
 	if c.opts.Once {
 		return false
 	}
-	return e.Seed || e.Kind == frontier.Feed || e.Kind == frontier.Sitemap || e.Kind == frontier.Robots
+	switch e.Kind {
+	case frontier.Feed, frontier.Sitemap, frontier.Robots:
+		return true
+	case frontier.Hub:
+		return e.Seed || e.Depth < c.maxDepth(hostOf(e.URL))
+	}
+	return e.Seed
+}
+
+// minHubLinks is how many followable links make a page that is not an
+// article a hub, when neither the cleaner nor the URL shape said so.
+const minHubLinks = 10
+
+// hubReason is articleVerdict's reason for a section-shaped page.
+const hubReason = "section-shaped URL without article metadata"
+
+// isHub reports whether a page that is not an article (for the given
+// reason) is a hub, polled again for new links: the cleaner or the URL
+// shape says so, or it is link-rich (or was a hub before) and not an
+// article-like page that failed (an error page, a paywall stub, a
+// gallery), which would never list new articles.
+func isHub(e frontier.Entry, why string, links int) bool {
+	switch why {
+	case "hub page", hubReason:
+		return true
+	case "error page", "paywall stub", "gallery":
+		return false
+	}
+	return e.Kind == frontier.Hub || links >= minHubLinks
 }
 
 // repoll schedules the next poll of a URL that is polled: sooner when the
@@ -343,7 +411,7 @@ func (c *Crawler) page(ctx context.Context, e frontier.Entry, res *result, out f
 		return
 	}
 	scan := scanPage(res.final, body)
-	fresh := 0
+	fresh, links := 0, 0
 	if e.Depth < c.maxDepth(hostOf(e.URL)) {
 		var entries []frontier.Entry
 		for _, l := range scan.links {
@@ -358,6 +426,7 @@ func (c *Crawler) page(ctx context.Context, e frontier.Entry, res *result, out f
 				entries = append(entries, frontier.Entry{URL: f, Kind: frontier.Feed, Depth: e.Depth + 1, NextAt: now})
 			}
 		}
+		links = len(entries)
 		entries = c.recent.fresh(entries)
 		if c.polled(e) {
 			fresh = c.add(ctx, entries) // the re-poll schedule needs the count now
@@ -376,7 +445,12 @@ func (c *Crawler) page(ctx context.Context, e frontier.Entry, res *result, out f
 	if ok, why := articleVerdict(e, res.final, r, scan); !ok {
 		c.Stats.Skipped.Add(1)
 		c.log.Debug("not an article", "url", e.URL, "reason", why)
-		c.settle(e.URL, frontier.Hub, c.repoll(e, out, fresh, now))
+		kind := frontier.Page
+		if isHub(e, why, links) {
+			kind = frontier.Hub
+		}
+		e.Kind = kind // polled as what it turned out to be
+		c.settle(e.URL, kind, c.repoll(e, out, fresh, now))
 		return
 	}
 	a := r.Article

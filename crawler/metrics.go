@@ -231,6 +231,15 @@ func (w *writer) loop() {
 	}
 }
 
+// notify wakes a dispatcher that found nothing due, after URLs were queued
+// without the writer.
+func (w *writer) notify() {
+	select {
+	case w.flushed <- struct{}{}:
+	default:
+	}
+}
+
 // close flushes what is queued and makes later calls write through.
 func (w *writer) close() {
 	w.mu.Lock()

@@ -2,9 +2,11 @@ package crawler
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
 
@@ -140,10 +142,18 @@ func (g *hostGate) evict(now time.Time) {
 // Concurrent lookups of one host share one fetch. It holds at most
 // maxRobotsHosts hosts; the oldest are forgotten first (and simply fetched
 // again when needed).
+//
+// A robots.txt that cannot be read (a 5xx answer, a timeout, a refused
+// connection) is "unreachable" in RFC 9309's terms (section 2.3.1.4): the
+// whole host is off limits until a later fetch succeeds. Such an entry
+// expires after an exponential back-off from retryWait (or the answer's
+// Retry-After), and the count and start of consecutive failures carry over
+// to the next fetch, so the crawler can give up on a host after a while.
 type robotsCache struct {
-	client   *http.Client
-	agent    string
-	maxBytes int
+	client    *http.Client
+	agent     string
+	maxBytes  int
+	retryWait time.Duration
 
 	mu    sync.Mutex
 	hosts map[string]*robotsEntry
@@ -155,34 +165,48 @@ type robotsEntry struct {
 	group   *robotstxt.Group
 	fetched time.Time
 	ttl     time.Duration
+	// unreachable says why robots.txt could not be read ("" if it was);
+	// failures counts the consecutive fetches that failed so, the first
+	// of them at since.
+	unreachable string
+	failures    int
+	since       time.Time
 }
+
+// expires is when the entry must be fetched again.
+func (e *robotsEntry) expires() time.Time { return e.fetched.Add(e.ttl) }
 
 const (
 	robotsTTL      = 24 * time.Hour
-	robotsRetryTTL = 10 * time.Minute // after a failed fetch
 	maxRobotsHosts = 10_000
 )
 
-func newRobotsCache(client *http.Client, agent string, maxBytes int) *robotsCache {
-	return &robotsCache{client: client, agent: agent, maxBytes: maxBytes, hosts: map[string]*robotsEntry{}}
+func newRobotsCache(client *http.Client, agent string, maxBytes int, retryWait time.Duration) *robotsCache {
+	return &robotsCache{client: client, agent: agent, maxBytes: maxBytes, retryWait: retryWait, hosts: map[string]*robotsEntry{}}
 }
 
 // get returns host's rules, fetching them (from scheme://host/robots.txt)
-// if they are not cached; fetched says whether a request was made.
+// if they are not cached or have expired; fetched says whether a request
+// was made for this lookup, by this call or by the one it waited for (so
+// that every request dispatched meanwhile keeps the host's delay after it).
 func (r *robotsCache) get(ctx context.Context, scheme, host string) (e *robotsEntry, fetched bool) {
 	r.mu.Lock()
 	e = r.hosts[host]
-	if e != nil && isClosed(e.ready) && time.Since(e.fetched) > e.ttl {
+	var prev *robotsEntry // an expired entry whose failures carry over
+	if e != nil && isClosed(e.ready) && !time.Now().Before(e.expires()) {
 		delete(r.hosts, host)
-		e = nil
+		prev, e = e, nil
 	}
 	if e != nil {
 		r.mu.Unlock()
+		if isClosed(e.ready) {
+			return e, false
+		}
 		select {
 		case <-e.ready:
 		case <-ctx.Done():
 		}
-		return e, false
+		return e, true
 	}
 	if len(r.hosts) >= maxRobotsHosts {
 		var oldest string
@@ -198,40 +222,54 @@ func (r *robotsCache) get(ctx context.Context, scheme, host string) (e *robotsEn
 	r.hosts[host] = e
 	r.mu.Unlock()
 
-	data, ttl := r.fetch(ctx, scheme+"://"+host+"/robots.txt")
-	e.data, e.ttl, e.fetched = data, ttl, time.Now()
+	data, why, wait := r.fetch(ctx, scheme+"://"+host+"/robots.txt")
+	now := time.Now()
+	e.data, e.fetched, e.ttl, e.unreachable = data, now, robotsTTL, why
+	if why != "" {
+		e.failures, e.since = 1, now
+		if prev != nil && prev.unreachable != "" {
+			e.failures, e.since = prev.failures+1, prev.since
+		}
+		e.ttl = max(backoff(r.retryWait, e.failures-1), wait)
+	}
 	e.group = data.FindGroup(r.agent)
 	close(e.ready)
 	return e, true
 }
 
-// fetch reads a robots.txt. A 4xx means no rules; a 5xx means keep off
-// the whole site for now (robotstxt's reading of RFC 9309); a network error
-// is treated as no rules but retried sooner.
-func (r *robotsCache) fetch(ctx context.Context, u string) (*robotstxt.RobotsData, time.Duration) {
+// fetch reads a robots.txt. A 4xx means no rules (RFC 9309 section
+// 2.3.1.3). A 5xx or a failed request means the file is unreachable: the
+// rules returned then disallow everything, why says what went wrong and
+// wait is the server's Retry-After, if any.
+func (r *robotsCache) fetch(ctx context.Context, u string) (data *robotstxt.RobotsData, why string, wait time.Duration) {
 	allowAll, _ := robotstxt.FromStatusAndBytes(http.StatusNotFound, nil)
+	disallowAll, _ := robotstxt.FromStatusAndBytes(http.StatusServiceUnavailable, nil)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return allowAll, robotsRetryTTL
+		return allowAll, "", 0 // a host that makes no URL cannot be fetched anyway
 	}
 	req.Header.Set("User-Agent", r.agent)
 	resp, err := r.client.Do(req)
 	if err != nil {
-		return allowAll, robotsRetryTTL
+		var ue *url.Error
+		if errors.As(err, &ue) && ue.Timeout() {
+			return disallowAll, "robots.txt unreachable: timeout", 0
+		}
+		return disallowAll, fmt.Sprintf("robots.txt unreachable: %v", err), 0
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, int64(min(r.maxBytes, 512<<10))))
 	if err != nil {
-		return allowAll, robotsRetryTTL
-	}
-	data, err := robotstxt.FromStatusAndBytes(resp.StatusCode, body)
-	if err != nil {
-		return allowAll, robotsRetryTTL
+		return disallowAll, fmt.Sprintf("robots.txt unreachable: read body: %v", err), 0
 	}
 	if resp.StatusCode >= 500 {
-		return data, robotsRetryTTL
+		return disallowAll, fmt.Sprintf("robots.txt unreachable: HTTP %d", resp.StatusCode), retryAfter(resp.Header, time.Now())
 	}
-	return data, robotsTTL
+	data, err = robotstxt.FromStatusAndBytes(resp.StatusCode, body)
+	if err != nil {
+		return allowAll, "", 0 // an odd status (1xx, 3xx left over): no usable rules
+	}
+	return data, "", 0
 }
 
 // crawlDelay returns host's cached Crawl-delay (zero if unknown).
@@ -252,6 +290,16 @@ func isClosed(ch chan struct{}) bool {
 		return false
 	}
 }
+
+// errRobotsUnreachable marks a URL whose host's robots.txt could not be
+// read: it waits until retry, unless the crawler gives up on the host.
+type errRobotsUnreachable struct {
+	reason       string
+	failures     int // consecutive failed fetches of robots.txt
+	retry, since time.Time
+}
+
+func (e errRobotsUnreachable) Error() string { return e.reason }
 
 // errRobots marks a URL that robots.txt disallows.
 type errRobots struct{ path string }

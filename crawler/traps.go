@@ -187,3 +187,46 @@ func (r *recentLinks) fresh(entries []frontier.Entry) []frontier.Entry {
 	}
 	return out
 }
+
+// redirectHops remembers, for redirect targets queued on another host, how
+// many redirects led there, so that a chain bouncing between hosts ends at
+// MaxRedirects like one followed inline. Like recentLinks it keeps two
+// generations of at most recentGen hashes, so its memory is fixed; a chain
+// whose count was forgotten (or cut by a restart) only starts counting
+// again, which still bounds it.
+type redirectHops struct {
+	mu       sync.Mutex
+	cur, old map[uint64]int
+}
+
+func newRedirectHops() *redirectHops {
+	return &redirectHops{cur: map[uint64]int{}, old: map[uint64]int{}}
+}
+
+func urlHash(u string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(u))
+	return h.Sum64()
+}
+
+// get returns the redirects that led to u (0 if none are known).
+func (r *redirectHops) get(u string) int {
+	k := urlHash(u)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if n, ok := r.cur[k]; ok {
+		return n
+	}
+	return r.old[k]
+}
+
+// put records that n redirects led to u.
+func (r *redirectHops) put(u string, n int) {
+	k := urlHash(u)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.cur) >= recentGen {
+		r.old, r.cur = r.cur, make(map[uint64]int, recentGen)
+	}
+	r.cur[k] = n
+}

@@ -153,7 +153,7 @@ func TestScanPage(t *testing.T) {
 }
 
 func TestRepollAdapts(t *testing.T) {
-	c := &Crawler{opts: Options{Repoll: 4 * time.Minute, RepollMin: time.Minute, RepollMax: 16 * time.Minute}}
+	c := &Crawler{opts: Options{Repoll: 4 * time.Minute, RepollMin: time.Minute, RepollMax: 16 * time.Minute, MaxDepth: 2}}
 	now := time.Now()
 	for _, tc := range []struct {
 		name    string
@@ -168,6 +168,9 @@ func TestRepollAdapts(t *testing.T) {
 		{"bounded below", frontier.Entry{Seed: true, Interval: time.Minute}, 9, time.Minute, true},
 		{"bounded above", frontier.Entry{Seed: true, Interval: 15 * time.Minute}, 0, 16 * time.Minute, true},
 		{"articles are done", frontier.Entry{Kind: frontier.Article}, 0, 0, false},
+		{"hub within depth", frontier.Entry{URL: "https://a.example/world/", Kind: frontier.Hub, Depth: 1}, 2, 4 * time.Minute, true},
+		{"hub at the depth limit is done", frontier.Entry{URL: "https://a.example/world/x/", Kind: frontier.Hub, Depth: 2}, 0, 0, false},
+		{"pages are done", frontier.Entry{URL: "https://a.example/p", Kind: frontier.Page, Depth: 1}, 0, 0, false},
 	} {
 		o := c.repoll(tc.e, frontier.Outcome{State: frontier.Done}, tc.fresh, now)
 		if (o.State == frontier.Pending) != tc.pending || o.Interval != tc.want || (tc.pending && !o.NextAt.Equal(now.Add(tc.want))) {
