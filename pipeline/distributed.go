@@ -20,6 +20,7 @@ import (
 	"github.com/wirewatch/wirewatch/pkg/frontier"
 	"github.com/wirewatch/wirewatch/pkg/stage"
 	"github.com/wirewatch/wirewatch/store/sqlite"
+	"github.com/wirewatch/wirewatch/story"
 )
 
 // Kafka configures the bus of the distributed roles. Each role is one
@@ -159,13 +160,15 @@ func ExtractWith(ctx context.Context, k Kafka, proc stage.Processor, stats *Role
 	return consume(ctx, k, "extract", k.Topics.Clean, k.Topics.Tagged, proc, nil, stats)
 }
 
-// Index consumes tagged articles and stores them. Store.Put is idempotent,
-// so redelivered articles have no second effect.
-func Index(ctx context.Context, k Kafka, st indexer.Store, stats *RoleStats) error {
+// Index consumes tagged articles, assigns each its story from stories, and
+// stores them. Both steps are idempotent (a redelivered article keeps its
+// story and replaces itself), so redelivery has no second effect.
+func Index(ctx context.Context, k Kafka, st indexer.Store, stories story.Index, stats *RoleStats) error {
 	if k.GroupID == "" {
 		k.GroupID = "wirewatch-index"
 	}
-	return consume(ctx, k, "index", k.Topics.Tagged, "", indexer.New(st), nil, stats)
+	proc := stage.Chain(story.NewAssigner(stories, story.Options{}), indexer.New(st))
+	return consume(ctx, k, "index", k.Topics.Tagged, "", proc, nil, stats)
 }
 
 // IndexBulk consumes tagged articles into Elasticsearch through the bulk
@@ -174,11 +177,14 @@ func Index(ctx context.Context, k Kafka, st indexer.Store, stats *RoleStats) err
 // prefix of acknowledged offsets, so no offset is committed before every
 // message up to it is stored, and items that fail for good are
 // dead-lettered by the reader.
-func IndexBulk(ctx context.Context, k Kafka, sink *indexer.Bulk, stats *RoleStats) error {
+// Stories are assigned before the sink sees an article, as in Index.
+func IndexBulk(ctx context.Context, k Kafka, sink *indexer.Bulk, stories story.Index, stats *RoleStats) error {
 	if k.GroupID == "" {
 		k.GroupID = "wirewatch-index"
 	}
-	return consume(ctx, k, "index", k.Topics.Tagged, "", nil, sink.Run, stats)
+	assign := story.NewAssigner(stories, story.Options{})
+	run := func(ctx context.Context, in bus.Reader) error { return sink.Run(ctx, stage.Through(in, assign)) }
+	return consume(ctx, k, "index", k.Topics.Tagged, "", nil, run, stats)
 }
 
 // consume runs one stage between Kafka topics; out "" makes it a sink.

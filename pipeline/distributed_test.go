@@ -259,7 +259,7 @@ func TestBrokerRestart(t *testing.T) {
 	go func() {
 		errs <- ExtractWith(runCtx, k, stage.ProcessorFunc(func(context.Context, *article.Article) error { return nil }), &ex)
 	}()
-	go func() { errs <- Index(runCtx, k, cs, &ix) }()
+	go func() { errs <- Index(runCtx, k, cs, st.Stories(), &ix) }()
 	// waitFor polls cond until it holds; a role that returns early fails
 	// the test at once instead of at the deadline.
 	waitFor := func(what string, limit time.Duration, cond func() bool) {

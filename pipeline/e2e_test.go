@@ -89,6 +89,17 @@ func TestDemoSiteEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The corpus pages are distinct stories: each is its own story.
+	stories := map[string]bool{}
+	for _, a := range byURL {
+		if a.StoryID == "" {
+			t.Errorf("%s stored without a story_id", a.URL)
+		}
+		stories[a.StoryID] = true
+	}
+	if len(stories) != len(byURL) {
+		t.Errorf("%d stories for %d distinct articles; unrelated articles were merged", len(stories), len(byURL))
+	}
 	titled, titleOK := 0, 0
 	for _, tr := range truth {
 		path := demosite.ArticlePath(tr.ID)

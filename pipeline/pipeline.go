@@ -20,7 +20,6 @@ import (
 	"github.com/wirewatch/wirewatch/crawler/clean"
 	"github.com/wirewatch/wirewatch/extractor"
 	"github.com/wirewatch/wirewatch/indexer"
-	"github.com/wirewatch/wirewatch/pkg/article"
 	"github.com/wirewatch/wirewatch/pkg/bus"
 	"github.com/wirewatch/wirewatch/pkg/frontier"
 	"github.com/wirewatch/wirewatch/pkg/stage"
@@ -78,14 +77,9 @@ func (l *Local) Run(ctx, crawlCtx context.Context) error {
 		Proc: stage.ProcessorFunc(l.ex.Tag), Logger: l.cfg.Logger, Stats: &l.Extract}
 	// The index stage assigns the story before storing, so the stored
 	// article carries its story_id.
-	stories, ix := story.NewAssigner(l.store.Stories(), story.Options{}), indexer.New(l.store)
 	index := &stage.Stage{Name: "index", In: l.tagged, Workers: 1,
-		Proc: stage.ProcessorFunc(func(ctx context.Context, a *article.Article) error {
-			if err := stories.Process(ctx, a); err != nil {
-				return err
-			}
-			return ix.Process(ctx, a)
-		}), Logger: l.cfg.Logger, Stats: &l.Index}
+		Proc:   stage.Chain(story.NewAssigner(l.store.Stories(), story.Options{}), indexer.New(l.store)),
+		Logger: l.cfg.Logger, Stats: &l.Index}
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

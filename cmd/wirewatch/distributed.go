@@ -195,19 +195,25 @@ func indexCmd(e env) *ffcli.Command {
 			if err != nil {
 				return err
 			}
+			// The embedded store under --data keeps the story fingerprints
+			// even when the articles go to Elasticsearch: story assignment
+			// needs an atomic lookup-and-add, which SQLite gives and
+			// Elasticsearch does not. Index processes on one host share it.
+			var esStore *elastic.Store
 			if es.Enabled() {
-				st, err := elastic.Open(ctx, es, log)
-				if err != nil {
+				if esStore, err = elastic.Open(ctx, es, log); err != nil {
 					return err
 				}
-				return pipeline.IndexBulk(ctx, k, indexer.NewBulk(st, indexer.BulkConfig{Logger: log}), nil)
 			}
-			st, err := sqlite.Open(ctx, f.data)
+			local, err := sqlite.Open(ctx, f.data)
 			if err != nil {
 				return err
 			}
-			defer st.Close()
-			return pipeline.Index(ctx, k, st, nil)
+			defer local.Close()
+			if esStore != nil {
+				return pipeline.IndexBulk(ctx, k, indexer.NewBulk(esStore, indexer.BulkConfig{Logger: log}), local.Stories(), nil)
+			}
+			return pipeline.Index(ctx, k, local, local.Stories(), nil)
 		},
 	}
 }

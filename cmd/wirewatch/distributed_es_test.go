@@ -82,7 +82,7 @@ func TestDistributedIntoElasticsearch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kw := &kafka.Writer{Addr: kafka.TCP(brokers), Topic: topics.Tagged, RequiredAcks: kafka.RequireAll}
+	kw := &kafka.Writer{Addr: kafka.TCP(brokers), Topic: topics.Tagged, RequiredAcks: kafka.RequireAll, Transport: &kafka.Transport{}}
 	if err := kw.WriteMessages(ctx, kafka.Message{Key: []byte(bad.ID), Value: doc}); err != nil {
 		t.Fatal(err)
 	}
@@ -117,6 +117,9 @@ func TestDistributedIntoElasticsearch(t *testing.T) {
 	seen := map[string]int{}
 	err = st.Scan(ctx, query.Query{}, "", func(a *article.Article) error {
 		seen[a.URL]++
+		if a.StoryID == "" {
+			t.Errorf("%s indexed without a story_id", a.URL)
+		}
 		return nil
 	})
 	if err != nil {
