@@ -1,7 +1,7 @@
 // Package pipeline wires the stages together. It is the one place that
 // knows the diagram:
 //
-//	seeds → crawler (fetch, clean) → [clean] → extractor (tag) → [tagged] → indexer → store
+//	seeds → crawler (fetch, clean) → [clean] → extractor (tag) → [tagged] → story → indexer → store
 //
 // The brackets are bus topics: in-process queues for a single binary, Kafka
 // topics when the stages run as separate processes. The stages do not know
@@ -34,7 +34,10 @@ type Config struct {
 	// ExtractWorkers tags articles in parallel (default: the number of CPUs).
 	ExtractWorkers int
 	// Queue bounds each in-process topic (default 64).
-	Queue  int
+	Queue int
+	// Alerts, when set, runs on each article once it is stored (the alert
+	// notifier), so that no alert points at an article not yet searchable.
+	Alerts stage.Processor
 	Logger *slog.Logger
 }
 
@@ -76,9 +79,13 @@ func (l *Local) Run(ctx, crawlCtx context.Context) error {
 	extract := &stage.Stage{Name: "extract", In: l.clean, Out: l.tagged, Workers: l.cfg.ExtractWorkers,
 		Proc: stage.ProcessorFunc(l.ex.Tag), Logger: l.cfg.Logger, Stats: &l.Extract}
 	// The index stage assigns the story before storing, so the stored
-	// article carries its story_id.
+	// article carries its story_id; alerts come after the store.
+	steps := []stage.Processor{story.NewAssigner(l.store.Stories(), story.Options{}), indexer.New(l.store)}
+	if l.cfg.Alerts != nil {
+		steps = append(steps, l.cfg.Alerts)
+	}
 	index := &stage.Stage{Name: "index", In: l.tagged, Workers: 1,
-		Proc:   stage.Chain(story.NewAssigner(l.store.Stories(), story.Options{}), indexer.New(l.store)),
+		Proc:   stage.Chain(steps...),
 		Logger: l.cfg.Logger, Stats: &l.Index}
 
 	ctx, cancel := context.WithCancel(ctx)
