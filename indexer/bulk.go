@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -168,6 +169,23 @@ func (b *Bulk) Run(ctx context.Context, in bus.Reader) error {
 }
 
 func (r *run) read(in bus.Reader) error {
+	// Encoding an article is the sink's own CPU cost; encoders on every
+	// core keep it off the path of the single reading loop.
+	jobs := make(chan *job)
+	var encoders sync.WaitGroup
+	for range max(runtime.GOMAXPROCS(0), 1) {
+		encoders.Add(1)
+		go func() {
+			defer encoders.Done()
+			for j := range jobs {
+				r.encodeAndAdd(j)
+			}
+		}()
+	}
+	defer func() {
+		close(jobs)
+		encoders.Wait()
+	}()
 	for {
 		select {
 		case r.slots <- struct{}{}:
@@ -183,14 +201,25 @@ func (r *run) read(in bus.Reader) error {
 			return fmt.Errorf("bulk index: read: %w", err)
 		}
 		r.pending.Add(1)
-		j := &job{m: m}
-		j.doc, j.version, err = elastic.Encode(m.Article)
-		if err != nil {
-			r.settle(j, fmt.Errorf("index: %w", err))
-			continue
+		select {
+		case jobs <- &job{m: m}:
+		case <-r.ctx.Done():
+			r.abandon()
+			return r.ctx.Err()
 		}
-		r.add(j)
 	}
+}
+
+// encodeAndAdd encodes j's article and hands it to the bulk indexer; an
+// article that cannot be encoded fails on its own.
+func (r *run) encodeAndAdd(j *job) {
+	var err error
+	j.doc, j.version, err = elastic.Encode(j.m.Article)
+	if err != nil {
+		r.settle(j, fmt.Errorf("index: %w", err))
+		return
+	}
+	r.add(j)
 }
 
 // add hands j to the bulk indexer; it blocks while the workers' queues are
