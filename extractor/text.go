@@ -3,8 +3,6 @@ package extractor
 import (
 	"fmt"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/jdkato/prose/v2"
 )
@@ -144,10 +142,4 @@ func (e *Extractor) analyse(body string, extract bool) ([][]token, error) {
 		}
 	}
 	return out, nil
-}
-
-// isTitleCase reports whether s starts with an upper-case letter.
-func isTitleCase(s string) bool {
-	r, _ := utf8.DecodeRuneInString(s)
-	return unicode.IsUpper(r)
 }
