@@ -54,8 +54,8 @@ STOP_TIMEOUT=${ES_STOP_TIMEOUT:-30}
 
 log() { echo "elasticsearch.sh: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1fs", b - a }'; }
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 for p in "$PORT" "$TRANSPORT_PORT"; do
   if ! [[ $p =~ ^[1-9][0-9]{0,4}$ ]] || (( p > 65535 )); then
@@ -117,7 +117,6 @@ running_pid() {
 # "HTTP TRANSPORT" ports the node of this run root was last started with
 started_ports() { cat "$PORTS_FILE" 2>/dev/null || echo "9200 9300"; }
 
-port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 
 # GET $1 from the node; prints the body and succeeds only on HTTP 200. Uses curl when present.
 http_get() {
@@ -307,29 +306,7 @@ do_start() {
   echo "$URL"
 }
 
-do_stop() {
-  local pid t0
-  if ! pid=$(running_pid); then
-    rm -f "$PID_FILE"
-    log "not running"
-    return 0
-  fi
-  t0=$(now)
-  log "stopping pid $pid (SIGTERM) ..."
-  kill -TERM "$pid" 2>/dev/null || true
-  local deadline=$((SECONDS + STOP_TIMEOUT))
-  while kill -0 "$pid" 2>/dev/null; do
-    if (( SECONDS >= deadline )); then
-      log "still running after ${STOP_TIMEOUT}s, sending SIGKILL"
-      kill -KILL "$pid" 2>/dev/null || true
-      sleep 0.5
-      break
-    fi
-    sleep 0.2
-  done
-  rm -f "$PID_FILE"
-  log "stopped in $(since "$t0")"
-}
+do_stop() { stop_server "$PID_FILE" "$STOP_TIMEOUT"; }
 
 do_status() {
   local pid

@@ -47,8 +47,8 @@ STOP_TIMEOUT=${KAFKA_STOP_TIMEOUT:-30}
 
 log() { echo "kafka.sh: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1fs", b - a }'; }
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 show_log_tail() {
   if [[ -f $LOG_FILE ]]; then
@@ -72,7 +72,6 @@ running_pid() {
   echo "$pid"
 }
 
-port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 
 java_major() {
   "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ { print $2; exit }'
@@ -266,29 +265,7 @@ do_start() {
   echo "$HOST:$PORT"
 }
 
-do_stop() {
-  local pid t0
-  if ! pid=$(running_pid); then
-    rm -f "$PID_FILE"
-    log "not running"
-    return 0
-  fi
-  t0=$(now)
-  log "stopping pid $pid (SIGTERM) ..."
-  kill -TERM "$pid" 2>/dev/null || true
-  local deadline=$((SECONDS + STOP_TIMEOUT))
-  while kill -0 "$pid" 2>/dev/null; do
-    if (( SECONDS >= deadline )); then
-      log "still running after ${STOP_TIMEOUT}s, sending SIGKILL"
-      kill -KILL "$pid" 2>/dev/null || true
-      sleep 0.5
-      break
-    fi
-    sleep 0.2
-  done
-  rm -f "$PID_FILE"
-  log "stopped in $(since "$t0")"
-}
+do_stop() { stop_server "$PID_FILE" "$STOP_TIMEOUT"; }
 
 do_status() {
   local pid
