@@ -187,8 +187,9 @@ func indexCmd(e env) *ffcli.Command {
 		ShortUsage: "wirewatch index --kafka-brokers B [--es-url U | --data DIR]",
 		ShortHelp:  "distributed role: consume tagged articles and store them",
 		LongHelp: "index consumes the tagged topic in consumer group --group and stores every article,\n" +
-			"idempotently: a redelivered article replaces itself. Without --es-url it writes to the\n" +
-			"embedded store under --data.",
+			"idempotently: a redelivered article replaces itself. Each article first gets its story\n" +
+			"(story_id), from fingerprints kept in the embedded store under --data. Without --es-url\n" +
+			"the articles go to that store too; with it, to Elasticsearch.",
 		FlagSet: fs, Options: parseOptions(),
 		Exec: func(ctx context.Context, _ []string) error {
 			k, log, err := f.config(e)
