@@ -41,7 +41,9 @@ func TestDistributedIntoElasticsearch(t *testing.T) {
 	esPrefix := strings.TrimSuffix(prefix, ".")
 	kafkaArgs := []string{"--kafka-brokers", brokers, "--topic-prefix", prefix, "--topic-partitions", "3", "--log-format", "text"}
 	consumer := append([]string{"--session-timeout", "6s", "--drain-timeout", "40s"}, kafkaArgs...)
-	indexArgs := append([]string{"index", "--group", prefix + "index", "--es-url", esURL, "--es-index-prefix", esPrefix}, consumer...)
+	// Both index processes share one --data, as on one host: it holds the
+	// story fingerprints.
+	indexArgs := append([]string{"index", "--group", prefix + "index", "--data", t.TempDir(), "--es-url", esURL, "--es-index-prefix", esPrefix}, consumer...)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
