@@ -162,12 +162,13 @@ func ExtractWith(ctx context.Context, k Kafka, proc stage.Processor, stats *Role
 
 // Index consumes tagged articles, assigns each its story from stories, and
 // stores them. Both steps are idempotent (a redelivered article keeps its
-// story and replaces itself), so redelivery has no second effect.
-func Index(ctx context.Context, k Kafka, st indexer.Store, stories story.Index, stats *RoleStats) error {
+// story and replaces itself), so redelivery has no second effect. Each of
+// after (the alert notifier) runs on an article once it is stored.
+func Index(ctx context.Context, k Kafka, st indexer.Store, stories story.Index, stats *RoleStats, after ...stage.Processor) error {
 	if k.GroupID == "" {
 		k.GroupID = "wirewatch-index"
 	}
-	proc := stage.Chain(story.NewAssigner(stories, story.Options{}), indexer.New(st))
+	proc := stage.Chain(append([]stage.Processor{story.NewAssigner(stories, story.Options{}), indexer.New(st)}, after...)...)
 	return consume(ctx, k, "index", k.Topics.Tagged, "", proc, nil, stats)
 }
 
@@ -177,12 +178,16 @@ func Index(ctx context.Context, k Kafka, st indexer.Store, stories story.Index, 
 // prefix of acknowledged offsets, so no offset is committed before every
 // message up to it is stored, and items that fail for good are
 // dead-lettered by the reader.
-// Stories are assigned before the sink sees an article, as in Index.
-func IndexBulk(ctx context.Context, k Kafka, sink *indexer.Bulk, stories story.Index, stats *RoleStats) error {
+// Stories are assigned before the sink sees an article, as in Index. Each
+// of after (the alert notifier) runs after story assignment, before the
+// article is handed to the sink: the bulk sink settles messages
+// asynchronously, so an alert may precede the Elasticsearch write by a
+// moment, and an article Elasticsearch then rejects may still have alerted.
+func IndexBulk(ctx context.Context, k Kafka, sink *indexer.Bulk, stories story.Index, stats *RoleStats, after ...stage.Processor) error {
 	if k.GroupID == "" {
 		k.GroupID = "wirewatch-index"
 	}
-	assign := story.NewAssigner(stories, story.Options{})
+	assign := stage.Chain(append([]stage.Processor{story.NewAssigner(stories, story.Options{})}, after...)...)
 	run := func(ctx context.Context, in bus.Reader) error { return sink.Run(ctx, stage.Through(in, assign)) }
 	return consume(ctx, k, "index", k.Topics.Tagged, "", nil, run, stats)
 }

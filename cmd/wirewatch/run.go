@@ -50,6 +50,7 @@ type crawlFlags struct {
 	include      stringList
 	exclude      stringList
 	progress     string
+	alertsOut    string
 }
 
 // stringList is a repeatable flag that also splits on commas and spaces,
@@ -87,6 +88,7 @@ func (f *crawlFlags) register(fs *flag.FlagSet) {
 	fs.Var(&f.include, "include", "regexp a discovered URL must match (repeatable)")
 	fs.Var(&f.exclude, "exclude", "regexp a discovered URL must not match (repeatable)")
 	fs.StringVar(&f.progress, "progress", "auto", "live progress line: auto (on a terminal), always or never")
+	fs.StringVar(&f.alertsOut, "alerts-out", "", "where saved-search alerts go: a file (JSON lines, appended), - for standard output, or empty for a log line each")
 }
 
 func compileAll(flagName string, pats []string) ([]*regexp.Regexp, error) {
@@ -185,12 +187,17 @@ func runPipeline(ctx context.Context, e env, f *crawlFlags, after func(context.C
 	if err != nil {
 		return err
 	}
+	alerts, stopAlerts, err := f.startAlerts(e, st, log)
+	if err != nil {
+		return err
+	}
+	defer stopAlerts()
 	live := f.progress == "always" || (f.progress == "auto" && isTerminal(e.stderr))
 	if live {
 		// Keep the live line readable: only warnings go to the terminal.
 		log, _ = (&common{logFormat: f.logFormat, logLevel: "warn"}).logger(e.stderr)
 	}
-	p := pipeline.NewLocal(st, ex, pipeline.Config{Seeds: seeds, Crawl: opts, Logger: log})
+	p := pipeline.NewLocal(st, ex, pipeline.Config{Seeds: seeds, Crawl: opts, Logger: log, Alerts: alerts})
 
 	// The first signal stops fetching and drains; the outer ctx (a second
 	// signal) aborts.

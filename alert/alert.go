@@ -1,0 +1,84 @@
+// Package alert tells analysts within seconds when a new story matches one
+// of their saved searches, once per story: the first stored copy of a story
+// fires, later syndicated copies, redeliveries and re-crawls of the same
+// story do not.
+//
+// A Notifier is a stage.Processor placed after the indexer. For each saved
+// search whose query matches the article (see Matcher), it records the pair
+// (search, story) in the store; only the call that records a new pair fires.
+// The alert goes at once to the Notifier's sink (JSON lines or a log line)
+// and, for a search with a webhook, into a durable outbox that a background
+// loop delivers with retries, so a slow or failing webhook never holds up
+// indexing and a delivery that failed is retried after a restart.
+package alert
+
+import (
+	"context"
+	"time"
+
+	"github.com/wirewatch/wirewatch/pkg/query"
+)
+
+// Search is a saved search.
+type Search struct {
+	ID        int64     `json:"id"`
+	Name      string    `json:"name"`
+	Query     string    `json:"query"`
+	Webhook   string    `json:"webhook,omitempty"` // URL alerts are POSTed to, if any
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Alert is one fired alert: the first article of a story that matched a
+// saved search. Its JSON form is what sinks and webhooks receive.
+type Alert struct {
+	SearchID    int64      `json:"search_id"`
+	SearchName  string     `json:"search_name"`
+	Query       string     `json:"query"`
+	StoryID     string     `json:"story_id"`
+	ArticleID   string     `json:"article_id"`
+	Title       string     `json:"title"`
+	URL         string     `json:"url"`
+	Site        string     `json:"site"`
+	PublishedAt *time.Time `json:"published_at,omitempty"`
+	FiredAt     time.Time  `json:"fired_at"`
+}
+
+// Delivery is an alert waiting in the outbox for its webhook.
+type Delivery struct {
+	ID       int64
+	Webhook  string
+	Alert    Alert
+	Attempts int
+}
+
+// Store persists saved searches, fired alerts and the webhook outbox.
+type Store interface {
+	// Searches returns every saved search.
+	Searches(ctx context.Context) ([]Search, error)
+	// Fire records that a.StoryID fired for a.SearchID, unless it already
+	// has, and reports whether this call recorded it. The check and the
+	// record are one transaction, so concurrent callers fire once. When
+	// webhook is not empty and the pair is new, the alert is queued in the
+	// outbox in the same transaction.
+	Fire(ctx context.Context, a Alert, webhook string) (bool, error)
+	// Due returns up to limit outbox entries due at now.
+	Due(ctx context.Context, now time.Time, limit int) ([]Delivery, error)
+	// Delivered removes a delivered entry from the outbox.
+	Delivered(ctx context.Context, id int64) error
+	// Retry records a failed attempt: the entry is due again at next, or,
+	// when next is zero, is given up and kept only for inspection.
+	Retry(ctx context.Context, id int64, errMsg string, next time.Time) error
+}
+
+// ParseQuery parses and checks a saved search's query: it must parse and it
+// must not be empty.
+func ParseQuery(s string) (query.Query, error) {
+	q, err := query.Parse(s)
+	if err != nil {
+		return query.Query{}, err
+	}
+	if _, err := NewMatcher(q); err != nil {
+		return query.Query{}, err
+	}
+	return q, nil
+}

@@ -1,0 +1,119 @@
+package alert
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/wirewatch/wirewatch/pkg/article"
+	"github.com/wirewatch/wirewatch/pkg/query"
+)
+
+func testArticle() *article.Article {
+	return &article.Article{
+		ID:    "a1",
+		Site:  "news.apnews.com",
+		Title: "Libya announces withdrawal of foreign fighters",
+		Body: "TRIPOLI — Libya's government said on Monday that the withdrawal of foreign fighters, " +
+			"mercenaries and militias would begin next week. Taxes and casualties were not discussed.\n\n" +
+			"Foreign ministers met in Tripoli. The crisis at the Café Riche continued.",
+		People:        []string{"Najla Mangoush"},
+		Places:        []string{"Libya", "Tripoli"},
+		Organizations: []string{"United Nations"},
+		Entities: []article.Entity{
+			{Text: "Lavrov", Type: article.Person, Canonical: "Sergey Lavrov"},
+			{Text: "UN", Type: article.Organization, Canonical: "United Nations"},
+		},
+	}
+}
+
+func TestMatch(t *testing.T) {
+	tests := []struct {
+		q    string
+		want bool
+	}{
+		{"withdrawal", true},
+		{"WITHDRAWAL libya", true},
+		{"withdrawal syria", false},                 // all terms must occur
+		{`"foreign fighters"`, true},                // phrase
+		{`"fighters foreign"`, false},               // phrase order
+		{`"fighters mercenaries"`, true},            // punctuation between words does not break a phrase
+		{`"week foreign"`, false},                   // title and body are separate fields
+		{`"not discussed foreign ministers"`, true}, // paragraphs do not break one either (as in FTS5)
+		{"fighter", true},                           // plural folding, both ways
+		{"withdrawals", true},
+		{"casualty tax", true},
+		{"militia", true},
+		{"crisis", true},
+		{"cafe", true},      // diacritics removed
+		{"withdraw", false}, // documented difference: the store's Porter stemmer matches this
+		{"libya -syria", true},
+		{"libya -mercenaries", false},
+		{"libya -syria -tripoli", false}, // any negated term excludes
+		{"-syria place:Libya", true},
+		{"person:Mangoush", true},             // whole word inside the canonical name
+		{"person:mangou", false},              // not a part of a word
+		{`person:"najla mangoush"`, true},     // the whole name, any case
+		{"person:Lavrov", true},               // entity canonical names count too
+		{"person:Lavrov person:Nobody", true}, // any value of one field
+		{"person:Nobody", false},
+		{"place:tripoli", true},
+		{`org:"United Nations" withdrawal`, true},
+		{"org:Nations place:Syria", false}, // every field must match
+		{"site:apnews.com", true},          // subdomain
+		{"site:www.news.apnews.com", true},
+		{"site:news.apnews.com", true},
+		{"site:pnews.com", false},
+		{"site:bbc.co.uk site:apnews.com", true},
+	}
+	a := testArticle()
+	for _, tt := range tests {
+		q, err := query.Parse(tt.q)
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", tt.q, err)
+		}
+		m, err := NewMatcher(q)
+		if err != nil {
+			t.Fatalf("NewMatcher(%q): %v", tt.q, err)
+		}
+		if got := m.Match(a); got != tt.want {
+			t.Errorf("Match(%q) = %v, want %v", tt.q, got, tt.want)
+		}
+	}
+}
+
+func TestParseQuery(t *testing.T) {
+	tests := []struct {
+		q     string
+		empty bool
+	}{
+		{"", true},
+		{"   ", true},
+		{`"unterminated`, false},
+		{"-only", false},
+		{"author:x", false},
+	}
+	for _, tt := range tests {
+		_, err := ParseQuery(tt.q)
+		if err == nil {
+			t.Errorf("ParseQuery(%q) accepted", tt.q)
+			continue
+		}
+		if got := errors.Is(err, ErrEmptyQuery); got != tt.empty {
+			t.Errorf("ParseQuery(%q) = %v; empty-query error %v, want %v", tt.q, err, got, tt.empty)
+		}
+	}
+	if _, err := ParseQuery(`withdrawal "foreign fighters" place:Libya`); err != nil {
+		t.Errorf("valid query rejected: %v", err)
+	}
+}
+
+func TestFold(t *testing.T) {
+	for in, want := range map[string]string{
+		"fighters": "fighter", "casualties": "casualty", "taxes": "tax", "churches": "church",
+		"classes": "class", "class": "class", "status": "status", "crisis": "crisis", "gas": "gas", "news": "new",
+	} {
+		if got := fold(in); got != want {
+			t.Errorf("fold(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

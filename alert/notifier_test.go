@@ -1,0 +1,366 @@
+package alert_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/wirewatch/wirewatch/alert"
+	"github.com/wirewatch/wirewatch/pkg/article"
+	"github.com/wirewatch/wirewatch/store/sqlite"
+)
+
+// recorder is a sink that keeps what it is sent.
+type recorder struct {
+	mu     sync.Mutex
+	alerts []alert.Alert
+}
+
+func (r *recorder) Send(_ context.Context, a alert.Alert) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.alerts = append(r.alerts, a)
+	return nil
+}
+
+func (r *recorder) got() []alert.Alert {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]alert.Alert(nil), r.alerts...)
+}
+
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+func openStore(t *testing.T) *sqlite.Store {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func addSearch(t *testing.T, st *sqlite.Store, name, q, webhook string) alert.Search {
+	t.Helper()
+	s, err := st.Alerts().Add(context.Background(), alert.Search{Name: name, Query: q, Webhook: webhook})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func copyOf(n int, story, site string) *article.Article {
+	return &article.Article{
+		ID: fmt.Sprintf("%s-copy%d", story, n), StoryID: story, Site: site,
+		URL:   fmt.Sprintf("https://%s/%s/%d", site, story, n),
+		Title: "Withdrawal of foreign fighters from Libya announced", Body: "Foreign fighters will leave Libya.",
+		Places: []string{"Libya"}, FetchedAt: time.Now(),
+	}
+}
+
+func TestOncePerStory(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	fighters := addSearch(t, st, "fighters", `withdrawal "foreign fighters" place:Libya`, "")
+	addSearch(t, st, "elsewhere", "place:Syria", "")
+	rec := &recorder{}
+	n, err := alert.New(ctx, st.Alerts(), alert.Options{Sink: rec, Logger: quiet()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		name string
+		a    *article.Article
+		want int // alerts so far
+	}{
+		{"first copy", copyOf(1, "story-a", "apnews.com"), 1},
+		{"syndicated copy", copyOf(2, "story-a", "independent.co.uk"), 1},
+		{"third copy", copyOf(3, "story-a", "bbc.co.uk"), 1},
+		{"second story", copyOf(1, "story-b", "apnews.com"), 2},
+		{"redelivery", copyOf(1, "story-a", "apnews.com"), 2},
+		{"re-crawl of the second story", copyOf(1, "story-b", "apnews.com"), 2},
+	}
+	for _, s := range steps {
+		if err := n.Process(ctx, s.a); err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		if got := len(rec.got()); got != s.want {
+			t.Fatalf("after %s: %d alerts, want %d", s.name, got, s.want)
+		}
+	}
+	got := rec.got()
+	if got[0].StoryID != "story-a" || got[0].ArticleID != "story-a-copy1" || got[0].SearchID != fighters.ID ||
+		got[0].SearchName != "fighters" || got[0].Site != "apnews.com" || got[0].FiredAt.IsZero() {
+		t.Errorf("first alert = %+v", got[0])
+	}
+	if got[1].StoryID != "story-b" {
+		t.Errorf("second alert for story %q, want story-b", got[1].StoryID)
+	}
+	// A restarted notifier remembers what fired.
+	rec2 := &recorder{}
+	n2, err := alert.New(ctx, st.Alerts(), alert.Options{Sink: rec2, Logger: quiet()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := n2.Process(ctx, copyOf(4, "story-a", "example.com")); err != nil {
+		t.Fatal(err)
+	}
+	if len(rec2.got()) != 0 {
+		t.Errorf("restarted notifier fired again: %+v", rec2.got())
+	}
+	log, err := st.Alerts().Fired(ctx, 10)
+	if err != nil || len(log) != 2 {
+		t.Fatalf("Fired = %d alerts, %v; want 2", len(log), err)
+	}
+}
+
+func TestConcurrentCopiesFireOnce(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	addSearch(t, st, "fighters", `"foreign fighters"`, "")
+	addSearch(t, st, "libya", "place:Libya", "")
+	rec := &recorder{}
+	n, err := alert.New(ctx, st.Alerts(), alert.Options{Sink: rec, Logger: quiet()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const stories, copies = 5, 8
+	var wg sync.WaitGroup
+	errs := make(chan error, stories*copies)
+	for s := range stories {
+		for c := range copies {
+			wg.Go(func() {
+				if err := n.Process(ctx, copyOf(c, fmt.Sprintf("story-%d", s), "example.com")); err != nil {
+					errs <- err
+				}
+			})
+		}
+	}
+	wg.Go(func() { // a reload racing the processing
+		if err := n.Reload(ctx); err != nil {
+			errs <- err
+		}
+	})
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	seen := map[string]int{}
+	for _, a := range rec.got() {
+		seen[fmt.Sprint(a.SearchID, a.StoryID)]++
+	}
+	if len(seen) != 2*stories || len(rec.got()) != 2*stories {
+		t.Errorf("%d alerts for %d (search, story) pairs, want %d each", len(rec.got()), len(seen), 2*stories)
+	}
+	if f := n.Fired.Load(); f != 2*stories {
+		t.Errorf("Fired = %d, want %d", f, 2*stories)
+	}
+}
+
+func TestReloadSeesNewSearch(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	rec := &recorder{}
+	n, err := alert.New(ctx, st.Alerts(), alert.Options{Sink: rec, Logger: quiet(), Reload: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error)
+	go func() { done <- n.Run(runCtx) }()
+	defer func() { cancel(); <-done }()
+	addSearch(t, st, "libya", "place:Libya", "")
+	deadline := time.Now().Add(5 * time.Second)
+	for i := 0; len(rec.got()) == 0; i++ {
+		if time.Now().After(deadline) {
+			t.Fatal("a search added while running never fired")
+		}
+		if err := n.Process(ctx, copyOf(i, fmt.Sprint("story-", i), "example.com")); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestLinesSink(t *testing.T) {
+	var buf bytes.Buffer
+	pub := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	a := alert.Alert{SearchID: 3, SearchName: "n", Query: "q", StoryID: "s", ArticleID: "a", Title: "T", URL: "u",
+		Site: "x.com", PublishedAt: &pub, FiredAt: pub.Add(time.Hour)}
+	if err := alert.NewLines(&buf).Send(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &m); err != nil || !strings.HasSuffix(buf.String(), "}\n") {
+		t.Fatalf("line %q: %v", buf.String(), err)
+	}
+	for _, k := range []string{"search_id", "search_name", "query", "story_id", "article_id", "title", "url", "site", "published_at", "fired_at"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("alert JSON lacks %s: %s", k, buf.String())
+		}
+	}
+}
+
+// flaky answers with the given status codes in turn, then 200.
+type flaky struct {
+	mu     sync.Mutex
+	codes  []int
+	bodies []alert.Alert
+	calls  atomic.Int64
+}
+
+func (f *flaky) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.calls.Add(1)
+	var a alert.Alert
+	if r.Method != http.MethodPost || r.Header.Get("Content-Type") != "application/json" || json.NewDecoder(r.Body).Decode(&a) != nil {
+		http.Error(w, "bad request", http.StatusBadRequest)
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.codes) > 0 {
+		code := f.codes[0]
+		f.codes = f.codes[1:]
+		w.WriteHeader(code)
+		return
+	}
+	f.bodies = append(f.bodies, a)
+}
+
+func TestWebhook(t *testing.T) {
+	tests := []struct {
+		name      string
+		codes     []int
+		wantErr   bool
+		wantCalls int64
+	}{
+		{"ok", nil, false, 1},
+		{"500 then 200", []int{500}, false, 2},
+		{"429, 503 then 200", []int{429, 503}, false, 3},
+		{"always 500", []int{500, 500, 500}, true, 3},
+		{"400 is not retried", []int{400}, true, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := &flaky{codes: tt.codes}
+			srv := httptest.NewServer(f)
+			defer srv.Close()
+			h := &alert.Webhook{URL: srv.URL, Backoff: time.Millisecond, Timeout: time.Second}
+			err := h.Send(context.Background(), alert.Alert{SearchID: 1, StoryID: "s"})
+			if (err != nil) != tt.wantErr {
+				t.Errorf("Send: %v, want error %v", err, tt.wantErr)
+			}
+			if c := f.calls.Load(); c != tt.wantCalls {
+				t.Errorf("%d requests, want %d", c, tt.wantCalls)
+			}
+		})
+	}
+	// A hanging server is cut off by the timeout.
+	release := make(chan struct{})
+	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer hang.Close()
+	defer close(release)
+	start := time.Now()
+	h := &alert.Webhook{URL: hang.URL, Timeout: 50 * time.Millisecond, Attempts: 2, Backoff: time.Millisecond}
+	if err := h.Send(context.Background(), alert.Alert{}); err == nil {
+		t.Error("hanging webhook: no error")
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("hanging webhook took %s", d)
+	}
+}
+
+// TestWebhookOutbox checks that a webhook failing at first neither fails
+// nor blocks Process, and that the alert is delivered later from the
+// outbox, once.
+func TestWebhookOutbox(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	f := &flaky{codes: []int{500, 500, 500}} // the first outbox attempt (3 requests) fails
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	addSearch(t, st, "fighters", `"foreign fighters"`, srv.URL)
+	n, err := alert.New(ctx, st.Alerts(), alert.Options{Sink: &recorder{}, Logger: quiet()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	for i := range 3 {
+		if err := n.Process(ctx, copyOf(i, "story-a", "example.com")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("Process took %s with a failing webhook", d)
+	}
+	if _, err := n.DeliverDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n.DeliveryErrors.Load() != 1 || n.Delivered.Load() != 0 {
+		t.Fatalf("after a failing attempt: delivered %d, errors %d", n.Delivered.Load(), n.DeliveryErrors.Load())
+	}
+	// Not due again yet; then due (as after the back-off, or a restart).
+	due, err := st.Alerts().Due(ctx, time.Now(), 10)
+	if err != nil || len(due) != 0 {
+		t.Fatalf("Due right after a failure = %d, %v; want none", len(due), err)
+	}
+	due, err = st.Alerts().Due(ctx, time.Now().Add(time.Minute), 10)
+	if err != nil || len(due) != 1 || due[0].Attempts != 1 {
+		t.Fatalf("Due after the back-off = %+v, %v; want one entry with 1 attempt", due, err)
+	}
+	if err := st.Alerts().Retry(ctx, due[0].ID, "forced due", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := n.DeliverDue(ctx); err != nil || got != 1 {
+		t.Fatalf("DeliverDue = %d, %v; want 1", got, err)
+	}
+	if got, err := n.DeliverDue(ctx); err != nil || got != 0 {
+		t.Fatalf("second DeliverDue = %d, %v; want 0", got, err)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.bodies) != 1 || f.bodies[0].StoryID != "story-a" || f.bodies[0].ArticleID != "story-a-copy0" {
+		t.Errorf("webhook received %+v, want the first copy of story-a once", f.bodies)
+	}
+}
+
+func TestRemovedSearchStopsFiring(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	s := addSearch(t, st, "libya", "place:Libya", "")
+	rec := &recorder{}
+	n, err := alert.New(ctx, st.Alerts(), alert.Options{Sink: rec, Logger: quiet()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Alerts().Remove(ctx, s.ID); err != nil {
+		t.Fatal(err)
+	}
+	// Not yet reloaded: the store refuses to record a removed search.
+	if err := n.Process(ctx, copyOf(0, "story-a", "example.com")); err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.got()) != 0 {
+		t.Errorf("removed search fired: %+v", rec.got())
+	}
+	if err := st.Alerts().Remove(ctx, s.ID); err == nil {
+		t.Error("removing twice: no error")
+	}
+}
