@@ -213,14 +213,20 @@ func alertsLogCmd(e env) *ffcli.Command {
 // for standard output, or "" for an info log line each. stop ends the loop
 // and closes the file.
 func (f *crawlFlags) startAlerts(e env, st *sqlite.Store, log *slog.Logger) (n *alert.Notifier, stop func(), err error) {
+	return startAlerts(e, f.alertsOut, st, log)
+}
+
+// startAlerts starts the notifier of the saved searches in st, writing
+// alerts to out (see --alerts-out); stop ends its delivery loop.
+func startAlerts(e env, out string, st *sqlite.Store, log *slog.Logger) (n *alert.Notifier, stop func(), err error) {
 	var sink alert.Sink
 	var file *os.File
-	switch f.alertsOut {
+	switch out {
 	case "":
 	case "-":
 		sink = alert.NewLines(e.stdout)
 	default:
-		file, err = os.OpenFile(f.alertsOut, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+		file, err = os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
 		if err != nil {
 			return nil, nil, fmt.Errorf("--alerts-out: %w", err)
 		}

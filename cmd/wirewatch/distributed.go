@@ -182,14 +182,16 @@ func indexCmd(e env) *ffcli.Command {
 	f.register(fs, "wirewatch-index")
 	var es elastic.Config
 	es.RegisterFlags(fs)
+	alertsOut := fs.String("alerts-out", "", "where saved-search alerts go: a file (JSON lines, appended), - for standard output, or empty for a log line each")
 	return &ffcli.Command{
 		Name:       "index",
 		ShortUsage: "wirewatch index --kafka-brokers B [--es-url U | --data DIR]",
 		ShortHelp:  "distributed role: consume tagged articles and store them",
 		LongHelp: "index consumes the tagged topic in consumer group --group and stores every article,\n" +
 			"idempotently: a redelivered article replaces itself. Each article first gets its story\n" +
-			"(story_id), from fingerprints kept in the embedded store under --data. Without --es-url\n" +
-			"the articles go to that store too; with it, to Elasticsearch.",
+			"(story_id), from fingerprints kept in the embedded store under --data, and saved searches\n" +
+			"there alert once per story. Without --es-url the articles go to that store too; with it,\n" +
+			"to Elasticsearch.",
 		FlagSet: fs, Options: parseOptions(),
 		Exec: func(ctx context.Context, _ []string) error {
 			k, log, err := f.config(e)
@@ -211,10 +213,18 @@ func indexCmd(e env) *ffcli.Command {
 				return err
 			}
 			defer local.Close()
-			if esStore != nil {
-				return pipeline.IndexBulk(ctx, k, indexer.NewBulk(esStore, indexer.BulkConfig{Logger: log}), local.Stories(), nil)
+			// Saved searches and the alerts already fired live there too,
+			// so index processes on one host alert once per story between
+			// them (alerts add --data DIR manages them).
+			alerts, stopAlerts, err := startAlerts(e, *alertsOut, local, log)
+			if err != nil {
+				return err
 			}
-			return pipeline.Index(ctx, k, local, local.Stories(), nil)
+			defer stopAlerts()
+			if esStore != nil {
+				return pipeline.IndexBulk(ctx, k, indexer.NewBulk(esStore, indexer.BulkConfig{Logger: log}), local.Stories(), nil, alerts)
+			}
+			return pipeline.Index(ctx, k, local, local.Stories(), nil, alerts)
 		},
 	}
 }

@@ -3,7 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -42,8 +45,16 @@ func TestDistributedIntoElasticsearch(t *testing.T) {
 	kafkaArgs := []string{"--kafka-brokers", brokers, "--topic-prefix", prefix, "--topic-partitions", "3", "--log-format", "text"}
 	consumer := append([]string{"--session-timeout", "6s", "--drain-timeout", "40s"}, kafkaArgs...)
 	// Both index processes share one --data, as on one host: it holds the
-	// story fingerprints.
-	indexArgs := append([]string{"index", "--group", prefix + "index", "--data", t.TempDir(), "--es-url", esURL, "--es-index-prefix", esPrefix}, consumer...)
+	// story fingerprints and the saved searches.
+	indexData := t.TempDir()
+	alertsFile := filepath.Join(t.TempDir(), "alerts.jsonl")
+	indexArgs := append([]string{"index", "--group", prefix + "index", "--data", indexData, "--alerts-out", alertsFile,
+		"--es-url", esURL, "--es-index-prefix", esPrefix}, consumer...)
+	// A saved search every article matches: each story must alert once,
+	// whatever the kill and the redelivery it causes.
+	if code, _, stderr := runCLI(t, "alerts", "add", "--data", indexData, "--name", "everything", "the"); code != 0 {
+		t.Fatalf("alerts add: exit %d: %s", code, stderr)
+	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -117,8 +128,13 @@ func TestDistributedIntoElasticsearch(t *testing.T) {
 	idx2.stop(t)
 
 	seen := map[string]int{}
+	theWord := regexp.MustCompile(`(?i)\bthe\b`)
+	matching := 0 // English articles: those the saved search matches
 	err = st.Scan(ctx, query.Query{}, "", func(a *article.Article) error {
 		seen[a.URL]++
+		if theWord.MatchString(a.Title + " " + a.Body) {
+			matching++
+		}
 		if a.StoryID == "" {
 			t.Errorf("%s indexed without a story_id", a.URL)
 		}
@@ -134,6 +150,32 @@ func TestDistributedIntoElasticsearch(t *testing.T) {
 	}
 	if len(seen) != len(ids) {
 		t.Errorf("%d articles in the index, want %d", len(seen), len(ids))
+	}
+
+	code, out, stderr := runCLI(t, "alerts", "log", "--data", indexData, "--json", "--limit", "1000")
+	if code != 0 {
+		t.Fatalf("alerts log: exit %d: %s", code, stderr)
+	}
+	fired := map[string]int{}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var al struct {
+			StoryID string `json:"story_id"`
+		}
+		if err := json.Unmarshal([]byte(line), &al); err != nil {
+			t.Fatalf("alerts log line %q: %v", line, err)
+		}
+		fired[al.StoryID]++
+	}
+	if matching == 0 || len(fired) != matching {
+		t.Errorf("alerts fired for %d stories, want the %d that match", len(fired), matching)
+	}
+	for s, n := range fired {
+		if n != 1 {
+			t.Errorf("story %s alerted %d times, want once", s, n)
+		}
+	}
+	if b, err := os.ReadFile(alertsFile); err != nil || strings.Count(string(b), "\n") > len(ids) {
+		t.Errorf("--alerts-out holds %d lines (%v), want at most one per story (%d)", strings.Count(string(b), "\n"), err, len(ids))
 	}
 
 	var list bytes.Buffer
