@@ -17,6 +17,7 @@ import (
 	"github.com/wirewatch/wirewatch/pkg/article"
 	"github.com/wirewatch/wirewatch/pkg/bus"
 	"github.com/wirewatch/wirewatch/store/elastic"
+	"github.com/wirewatch/wirewatch/store/elastic/elastictest"
 	"github.com/wirewatch/wirewatch/store/storetest"
 )
 
@@ -48,8 +49,8 @@ func benchDocs(n int, tag string) []*article.Article {
 //
 //	benchstat -col /impl
 func BenchmarkIndex(b *testing.B) {
-	cfg := esConfig(b)
-	st := openES(b, cfg)
+	cfg := elastictest.Config(b)
+	st := elastictest.Open(b, cfg)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	tune := indexer.BulkConfig{Logger: quiet}
 	var run atomic.Int64

@@ -2,8 +2,6 @@ package indexer_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -27,41 +25,11 @@ import (
 	"github.com/wirewatch/wirewatch/pkg/bus"
 	"github.com/wirewatch/wirewatch/pkg/stage"
 	"github.com/wirewatch/wirewatch/store/elastic"
+	"github.com/wirewatch/wirewatch/store/elastic/elastictest"
 	"github.com/wirewatch/wirewatch/store/sqlite"
 )
 
-// esConfig returns a config for the node of WIREWATCH_TEST_ES under a fresh
-// index prefix, or skips when no node is configured.
-func esConfig(t testing.TB) elastic.Config {
-	t.Helper()
-	u := os.Getenv("WIREWATCH_TEST_ES")
-	if u == "" {
-		t.Skip("WIREWATCH_TEST_ES is not set (make test starts a node)")
-	}
-	b := make([]byte, 4)
-	rand.Read(b)
-	return elastic.Config{URLs: []string{u}, IndexPrefix: "wwtest-" + hex.EncodeToString(b)}
-}
-
-// openES opens a store and removes its index and template after the test.
-func openES(t testing.TB, cfg elastic.Config) *elastic.Store {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	s, err := elastic.Open(ctx, cfg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		n := s.Names()
-		esDo(ctx, s, esapi.IndicesDeleteRequest{Index: []string{n.Pattern}})
-		esDo(ctx, s, esapi.IndicesDeleteIndexTemplateRequest{Name: n.Template})
-	})
-	return s
-}
-
+// esDo sends req and returns the body, or an error for a non-2xx answer.
 func esDo(ctx context.Context, s *elastic.Store, req esapi.Request) ([]byte, error) {
 	res, err := req.Do(ctx, s.Client())
 	if err != nil {
@@ -141,8 +109,8 @@ func crawlInto(t *testing.T, site *demosite.Site, st *elastic.Store, edit func(*
 // article, a re-crawl with changed text replaces each in place with a
 // higher version, and the index mapping is the template's.
 func TestBulkDemoSiteIntoElasticsearch(t *testing.T) {
-	cfg := esConfig(t)
-	st := openES(t, cfg)
+	cfg := elastictest.Config(t)
+	st := elastictest.Open(t, cfg)
 	site, err := demosite.Start()
 	if err != nil {
 		t.Fatal(err)

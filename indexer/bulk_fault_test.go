@@ -18,6 +18,7 @@ import (
 	"github.com/wirewatch/wirewatch/pkg/article"
 	"github.com/wirewatch/wirewatch/pkg/bus"
 	"github.com/wirewatch/wirewatch/store/elastic"
+	"github.com/wirewatch/wirewatch/store/elastic/elastictest"
 	"github.com/wirewatch/wirewatch/store/storetest"
 )
 
@@ -120,11 +121,11 @@ func (n *privateNode) run(cmd string) {
 // stops acknowledging, backs off, resumes after the restart, and the index
 // ends with every article exactly once.
 func TestBulkFaults(t *testing.T) {
-	cfg := esConfig(t)
+	cfg := elastictest.Config(t)
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 
 	t.Run("MappingRejection", func(t *testing.T) {
-		st := openES(t, cfg)
+		st := elastictest.Open(t, cfg)
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer cancel()
 		bad := storetest.Mk("/immense", "example.com", "Immense", "A name too long to index.", storetest.T0)

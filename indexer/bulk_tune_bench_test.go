@@ -11,6 +11,7 @@ import (
 
 	"github.com/wirewatch/wirewatch/indexer"
 	"github.com/wirewatch/wirewatch/pkg/bus"
+	"github.com/wirewatch/wirewatch/store/elastic/elastictest"
 )
 
 // BenchmarkIndexTuning sweeps the bulk sink's workers and flush size on the
@@ -25,8 +26,8 @@ import (
 // runs 9.5k, 7.9k and 10.1k docs/s, each spread about ±25%). Hence 2 workers
 // and 2 MiB; a bigger node should rerun this.
 func BenchmarkIndexTuning(b *testing.B) {
-	cfg := esConfig(b)
-	st := openES(b, cfg)
+	cfg := elastictest.Config(b)
+	st := elastictest.Open(b, cfg)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	var run atomic.Int64
 	for _, workers := range []int{1, 2, 4} {
