@@ -68,34 +68,55 @@ func Canonicalize(raw string) (string, error) {
 		u.Path = "/"
 	}
 	if u.RawQuery != "" {
-		q := u.Query()
-		for name := range q {
-			if isTracking(name) {
-				delete(q, name)
-			}
-		}
-		keys := make([]string, 0, len(q))
-		for k := range q {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		var b strings.Builder
-		for _, k := range keys {
-			vs := q[k]
-			sort.Strings(vs)
-			for _, v := range vs {
-				if b.Len() > 0 {
-					b.WriteByte('&')
-				}
-				b.WriteString(url.QueryEscape(k))
-				b.WriteByte('=')
-				b.WriteString(url.QueryEscape(v))
-			}
-		}
-		u.RawQuery = b.String()
+		u.RawQuery = canonicalQuery(u.RawQuery)
 	}
 	u.ForceQuery = false
 	return u.String(), nil
+}
+
+// canonicalQuery drops tracking parameters from a raw query and sorts the
+// rest by name, then value, re-encoding each pair. A pair that does not
+// decode (a ';' separator, a bad escape) is kept verbatim: url.ParseQuery
+// would drop it, and article.php?id=1;p=2 and article.php?id=3;p=2 would
+// become one URL.
+func canonicalQuery(raw string) string {
+	type pair struct{ key, value, text string }
+	var pairs []pair
+	for part := range strings.SplitSeq(raw, "&") {
+		if part == "" {
+			continue
+		}
+		rk, rv, _ := strings.Cut(part, "=")
+		k, kerr := url.QueryUnescape(rk)
+		v, verr := url.QueryUnescape(rv)
+		if kerr != nil || verr != nil || strings.Contains(part, ";") {
+			if kerr != nil {
+				k = rk
+			}
+			if !isTracking(k) {
+				pairs = append(pairs, pair{rk, rv, part})
+			}
+			continue
+		}
+		if isTracking(k) {
+			continue
+		}
+		pairs = append(pairs, pair{k, v, url.QueryEscape(k) + "=" + url.QueryEscape(v)})
+	}
+	sort.SliceStable(pairs, func(i, j int) bool {
+		if pairs[i].key != pairs[j].key {
+			return pairs[i].key < pairs[j].key
+		}
+		return pairs[i].value < pairs[j].value
+	})
+	var b strings.Builder
+	for _, p := range pairs {
+		if b.Len() > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(p.text)
+	}
+	return b.String()
 }
 
 // Resolve resolves ref (such as a rel=canonical href) against base and

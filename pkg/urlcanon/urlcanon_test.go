@@ -16,6 +16,12 @@ func TestCanonicalize(t *testing.T) {
 		{in: "/relative/path", wantErr: true},
 		{in: "http://[::1]:80/a", want: "http://[::1]/a"},
 		{in: "https://example.com/a?q=hello world", want: "https://example.com/a?q=hello+world"},
+		// Pairs url.ParseQuery refuses are kept, not dropped: dropping them
+		// merges different articles into one URL.
+		{in: "https://example.com/a.php?id=1;p=2", want: "https://example.com/a.php?id=1;p=2"},
+		{in: "https://example.com/a.php?utm_source=x&id=3;p=2&b=1", want: "https://example.com/a.php?b=1&id=3;p=2"},
+		{in: "https://example.com/a?x=%zz", want: "https://example.com/a?x=%zz"},
+		{in: "https://example.com/a?b&a=2&a=1&&", want: "https://example.com/a?a=1&a=2&b="},
 	}
 	for _, tt := range tests {
 		got, err := Canonicalize(tt.in)
