@@ -105,7 +105,7 @@ func Parse(s string) (Query, error) {
 			return Query{}, err
 		}
 		phrase := i < len(s) && s[i] == '"'
-		if strings.TrimSpace(val) != "" {
+		if hasWord(val) {
 			q.Terms = append(q.Terms, Term{Text: val, Phrase: phrase, Not: not})
 		}
 		i = next
@@ -139,6 +139,16 @@ func value(s string, i int) (string, int, error) {
 		j++
 	}
 	return s[i:j], j, nil
+}
+
+// hasWord reports whether a free-text term has something to search for:
+// a letter or a digit. A term of punctuation alone ("&", "—") has no words
+// for a full-text index, and kept, it would match no article at all, so
+// that "Johnson & Johnson" found nothing.
+func hasWord(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool {
+		return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.Co, r)
+	}) >= 0
 }
 
 func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\r' }

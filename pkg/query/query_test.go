@@ -18,6 +18,8 @@ func TestParse(t *testing.T) {
 		{in: `org:"United Nations" site:WWW.APnews.com`, want: Query{Orgs: []string{"United Nations"}, Sites: []string{"apnews.com"}}},
 		{in: `PERSON:"Sergey Lavrov" person:Mangoush`, want: Query{People: []string{"Sergey Lavrov", "Mangoush"}}},
 		{in: "http://example.com 10:30", want: Query{Terms: []Term{{Text: "http://example.com"}, {Text: "10:30"}}}},
+		{in: "Johnson & Johnson — -– \"...\"", want: Query{Terms: []Term{{Text: "Johnson"}, {Text: "Johnson"}}}},
+		{in: "& place:Libya", want: Query{Places: []string{"Libya"}}},
 		{in: "-syria place:Libya", want: Query{Terms: []Term{{Text: "syria", Not: true}}, Places: []string{"Libya"}}},
 	}
 	for _, tt := range tests {
