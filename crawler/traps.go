@@ -37,20 +37,26 @@ func stripSession(u string) string {
 		p.Path, p.RawPath, changed = p.Path[:i], "", true
 	}
 	if p.RawQuery != "" {
-		q := p.Query()
-		for k, vs := range q {
-			lk := strings.ToLower(k)
-			if !sessionParams[lk] {
+		// Pairs are dropped one by one and the rest kept verbatim:
+		// url.Values would also drop the pairs it cannot parse (a ';'
+		// separator, a bad escape), merging URLs of different articles.
+		parts := strings.Split(p.RawQuery, "&")
+		names := map[string]int{}
+		for _, part := range parts {
+			k, _ := sessionPair(part)
+			names[k]++
+		}
+		kept := parts[:0]
+		for _, part := range parts {
+			k, v := sessionPair(part)
+			if sessionParams[k] && (k != "s" || names[k] == 1 && sessionValue.MatchString(v)) {
+				changed = true
 				continue
 			}
-			if lk == "s" && (len(vs) != 1 || !sessionValue.MatchString(vs[0])) {
-				continue
-			}
-			q.Del(k)
-			changed = true
+			kept = append(kept, part)
 		}
 		if changed {
-			p.RawQuery = q.Encode()
+			p.RawQuery = strings.Join(kept, "&")
 		}
 	}
 	if !changed {
@@ -60,6 +66,19 @@ func stripSession(u string) string {
 		return c
 	}
 	return u
+}
+
+// sessionPair returns the lowercase name and the value of one raw query
+// pair, unescaped where they unescape.
+func sessionPair(part string) (string, string) {
+	k, v, _ := strings.Cut(part, "=")
+	if uk, err := url.QueryUnescape(k); err == nil {
+		k = uk
+	}
+	if uv, err := url.QueryUnescape(v); err == nil {
+		v = uv
+	}
+	return strings.ToLower(k), v
 }
 
 // trapFilter refuses discovered URLs that look like an infinite URL space.

@@ -82,6 +82,11 @@ func TestStripSession(t *testing.T) {
 		{"https://a.example/search?s=climate", "https://a.example/search?s=climate"},
 		{"https://a.example/p?s=9f86d081884c7d659a2feaa0c55ad015", "https://a.example/p"},
 		{"https://a.example/p?page=2", "https://a.example/p?page=2"},
+		// Pairs url.Values cannot parse are kept: dropping them merged
+		// different articles into one URL.
+		{"https://a.example/a.php?sid=abc&id=1;p=2", "https://a.example/a.php?id=1;p=2"},
+		{"https://a.example/a.php?id=%zz&sid=abc", "https://a.example/a.php?id=%zz"},
+		{"https://a.example/p?s=9f86d081884c7d659a2feaa0c55ad015&s=9f86d081884c7d659a2feaa0c55ad016", "https://a.example/p?s=9f86d081884c7d659a2feaa0c55ad015&s=9f86d081884c7d659a2feaa0c55ad016"},
 	} {
 		if got := stripSession(tc.in); got != tc.want {
 			t.Errorf("stripSession(%s) = %s, want %s", tc.in, got, tc.want)
