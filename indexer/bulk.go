@@ -338,10 +338,11 @@ func backoff(minD, maxD time.Duration, attempt int) time.Duration {
 	return d - time.Duration(rand.Int64N(int64(d)/4+1))
 }
 
-// settle acknowledges j's message and frees its slot.
+// settle acknowledges j's message and frees its slot. The ack gets Run's
+// ctx: an ack that waits (a dead letter while Kafka is down) must end when
+// the drain is aborted, leaving the message unsettled for redelivery.
 func (r *run) settle(j *job, err error) {
-	ctx := context.WithoutCancel(r.ctx)
-	if aerr := j.m.Ack(ctx, err); aerr != nil {
+	if aerr := j.m.Ack(r.ctx, err); aerr != nil {
 		r.b.cfg.Logger.Error("acknowledging message failed", "id", j.m.Article.ID, "err", aerr)
 	}
 	if err != nil {

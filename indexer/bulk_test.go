@@ -200,3 +200,51 @@ func TestBulkSettlesEachMessageOnce(t *testing.T) {
 		t.Errorf("stats = %+v, want %+v", s, want)
 	}
 }
+
+// TestBulkAbortsBlockedSettle checks that ending ctx ends Run even when
+// settling a message blocks until its context ends, as a dead letter does
+// while Kafka is unreachable: a drain must not outlive its abort.
+func TestBulkAbortsBlockedSettle(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		status int
+		typ    string
+	}{
+		{"rejected", 400, "document_parsing_exception"},
+		{"stored", 201, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := fakeES(t, func(string, int) (int, string) { return tc.status, tc.typ })
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			st, err := elastic.Open(ctx, elastic.Config{URLs: []string{srv.URL}}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := storetest.Mk("/"+tc.name, "example.com", tc.name, "text", storetest.T0)
+			settling := make(chan struct{})
+			in := bus.NewMemory(1)
+			in.Write(ctx, bus.Message{Article: a, Ack: func(ctx context.Context, _ error) error {
+				close(settling)
+				<-ctx.Done() // the dead-letter topic is unreachable
+				return ctx.Err()
+			}})
+			in.Close()
+			runCtx, abort := context.WithCancel(ctx)
+			done := make(chan error, 1)
+			b := NewBulk(st, BulkConfig{FlushInterval: 10 * time.Millisecond})
+			go func() { done <- b.Run(runCtx, in) }()
+			select {
+			case <-settling:
+			case <-time.After(10 * time.Second):
+				t.Fatal("message never settled")
+			}
+			abort()
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				t.Fatal("Run did not return after ctx ended while a settle was blocked")
+			}
+		})
+	}
+}
