@@ -271,7 +271,11 @@ type Crawler struct {
 	mu    sync.Mutex
 	hosts map[string]bool  // hosts link discovery may follow; see maxAllowedHosts
 	sites map[string]*site // per-site options from the seeds
-	log   *slog.Logger
+	// emitting holds the canonical URLs of articles emitted in this run,
+	// so that an alias fetched before the frontier records the first as
+	// Done is not emitted again; bounded by maxEmitting.
+	emitting map[string]bool
+	log      *slog.Logger
 }
 
 // New returns a crawler over f that cleans pages with cl and writes
@@ -306,6 +310,7 @@ func New(f Frontier, cl Cleaner, out bus.Writer, opts Options) *Crawler {
 		redirects: newRedirectHops(),
 		metrics:   newHostMetrics(),
 		hosts:     map[string]bool{},
+		emitting:  map[string]bool{},
 		sites:     map[string]*site{},
 		log:       opts.Logger.With("stage", "crawl"),
 	}

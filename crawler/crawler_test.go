@@ -522,7 +522,7 @@ func TestCanonicalArticleOnce(t *testing.T) {
 		})
 	}
 	opts := testOptions()
-	opts.Workers = 1 // two aliases in flight at once may both be emitted (same id, so harmless)
+	opts.Workers = 1 // fetch /a before /b, so the first emitted URL is known
 	dir := t.TempDir()
 	r := crawlWith(t, dir, opts, s.URL+"/a", s.URL+"/b")
 	if len(r.articles) != 1 {

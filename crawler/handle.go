@@ -460,7 +460,7 @@ func (c *Crawler) page(ctx context.Context, e frontier.Entry, res *result, out f
 		canonical = cu
 		// Another URL of this article was emitted already (in this run or
 		// an earlier one): do not emit it twice.
-		if st, ok, err := c.frontierState(ctx, cu); err == nil && ok && st == frontier.Done {
+		if st, ok, err := c.frontierState(ctx, cu); (err == nil && ok && st == frontier.Done) || !c.startEmitting(cu) {
 			c.Stats.Refused.Add(1)
 			c.log.Debug("article already emitted under its canonical URL", "url", e.URL, "canonical", cu)
 			out.ArticleID = a.ID
@@ -478,6 +478,9 @@ func (c *Crawler) page(ctx context.Context, e frontier.Entry, res *result, out f
 		} else {
 			c.Stats.Completed.Add(1)
 		}
+		if canonical != "" && err != nil {
+			defer c.doneEmitting(canonical) // failed: another URL of it may try
+		}
 		if serr := c.writer.settle(frontier.Settled{URL: u, Kind: frontier.Article, Outcome: o}); serr != nil {
 			return serr
 		}
@@ -487,12 +490,43 @@ func (c *Crawler) page(ctx context.Context, e frontier.Entry, res *result, out f
 		return nil
 	})
 	if err := c.out.Write(ctx, bus.Message{Article: a, Ack: ack}); err != nil {
+		if canonical != "" {
+			c.doneEmitting(canonical)
+		}
 		if ctx.Err() == nil {
 			c.log.Error("cannot hand article on", "url", e.URL, "err", err)
 		}
 		return // stays in flight; fetched again after a restart
 	}
 	c.Stats.Articles.Add(1)
+}
+
+// maxEmitting bounds the emitting set. Settled entries are dropped in bulk
+// when it fills: by then the frontier's own Done state, written in batches a
+// moment after the acknowledgement, answers for them.
+const maxEmitting = 50_000
+
+// startEmitting marks the article of canonical URL cu as emitted in this
+// run; false means another URL of it already was.
+func (c *Crawler) startEmitting(cu string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.emitting[cu] {
+		return false
+	}
+	if len(c.emitting) >= maxEmitting {
+		clear(c.emitting)
+	}
+	c.emitting[cu] = true
+	return true
+}
+
+// doneEmitting forgets cu when its article failed or was never handed on,
+// so that another URL of it may deliver it.
+func (c *Crawler) doneEmitting(cu string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.emitting, cu)
 }
 
 // stateReader is the optional frontier lookup used to skip articles

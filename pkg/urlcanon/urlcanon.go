@@ -11,12 +11,15 @@ import (
 
 // trackingParams are query parameters that identify a campaign or a click,
 // never the resource; they are dropped. Names ending in "*" are prefixes.
+// Names that some sites use for content (cid, share, cmp, ito) are left
+// alone: dropping one would merge different articles, while keeping one
+// only splits an article, which its rel=canonical usually joins again.
 var trackingParams = []string{
 	"utm_*", "fbclid", "gclid", "dclid", "gclsrc", "msclkid", "mc_cid", "mc_eid",
-	"yclid", "igshid", "_ga", "_gl", "ocid", "cmpid", "cmp", "ito", "smid",
+	"yclid", "igshid", "_ga", "_gl", "ocid", "cmpid", "smid",
 	"ns_mchannel", "ns_source", "ns_campaign", "ns_linkname", "ns_fee",
-	"at_medium", "at_campaign", "at_custom*", "share", "ref_src", "ref_url",
-	"taid", "guccounter", "guce_referrer", "guce_referrer_sig", "mbid", "cid",
+	"at_medium", "at_campaign", "at_custom*", "ref_src", "ref_url",
+	"taid", "guccounter", "guce_referrer", "guce_referrer_sig", "mbid",
 }
 
 func isTracking(name string) bool {

@@ -44,3 +44,12 @@ func TestResolve(t *testing.T) {
 		t.Errorf("Resolve = %q", got)
 	}
 }
+
+func TestContentLikeParametersAreKept(t *testing.T) {
+	for _, in := range []string{"https://example.com/story?cid=123", "https://example.com/a?share=1", "https://example.com/a?cmp=2"} {
+		got, err := Canonicalize(in)
+		if err != nil || got != in {
+			t.Errorf("Canonicalize(%q) = %q, %v; a parameter that may name the content must stay", in, got, err)
+		}
+	}
+}
