@@ -187,7 +187,9 @@ func IndexBulk(ctx context.Context, k Kafka, sink *indexer.Bulk, stories story.I
 	if k.GroupID == "" {
 		k.GroupID = "wirewatch-index"
 	}
-	assign := stage.Chain(append([]stage.Processor{story.NewAssigner(stories, story.Options{})}, after...)...)
+	// Retried like Index's processor: a transient failure of the shared
+	// story or alert store must not dead-letter the article.
+	assign := retrying(stage.Chain(append([]stage.Processor{story.NewAssigner(stories, story.Options{})}, after...)...), k.Retries)
 	run := func(ctx context.Context, in bus.Reader) error { return sink.Run(ctx, stage.Through(in, assign)) }
 	return consume(ctx, k, "index", k.Topics.Tagged, "", nil, run, stats)
 }
