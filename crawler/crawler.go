@@ -354,7 +354,7 @@ func (c *Crawler) Run(ctx context.Context, seeds []frontier.Entry) error {
 		return err
 	}
 	c.coll.Context = ctx // cancelling the crawl aborts requests in flight
-	c.writer = newWriter(c.frontier, c.pageLimit, &c.Stats.Found, c.log)
+	c.writer = newWriter(c.frontier, c.pageLimit, &c.Stats.Found, c.opts.RetryWait, c.log)
 	defer c.writer.close()
 	if n, err := c.frontier.Recover(ctx); err != nil {
 		return err
@@ -524,6 +524,9 @@ func (d *dispatcher) run(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+		if err := c.writer.failed(); err != nil {
+			return err
+		}
 		d.collect()
 		now := time.Now()
 		var wake time.Time
@@ -544,8 +547,6 @@ func (d *dispatcher) run(ctx context.Context) error {
 			d.work <- e // a worker is free, so this does not block for long
 		}
 		if !claiming && !exhausted && len(d.buf) <= bufMax/2 {
-			// Skip hosts that must wait, and hosts with enough URLs
-			// buffered to fill their slots.
 			// Skip hosts that must wait, and hosts that hold more than
 			// half the buffer (a claim is made when the buffer is half
 			// empty, so a crawl of one host never skips it: skipping

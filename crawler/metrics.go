@@ -142,15 +142,23 @@ type writer struct {
 	// flushed is signalled after a flush that stored links, which wakes a
 	// dispatcher that found nothing due.
 	flushed chan struct{}
+	// failures counts flushes that failed in a row; a failed batch is put
+	// back and tried again. After maxWriteFailures the error sticks: every
+	// later call returns it, so the crawl stops with the reason instead of
+	// waiting forever on URLs whose outcome cannot be recorded.
+	failures  int
+	err       error
+	retryWait time.Duration // back-off before the first retry, doubled after
 }
 
 const (
-	writeEvery = 20 * time.Millisecond
-	writeBatch = 512
+	writeEvery       = 20 * time.Millisecond
+	writeBatch       = 512
+	maxWriteFailures = 6 // about a minute of back-off with the default RetryWait
 )
 
-func newWriter(f Frontier, limit func(string) int, found *atomic.Int64, log *slog.Logger) *writer {
-	w := &writer{f: f, limit: limit, found: found, log: log, kick: make(chan struct{}, 1), stopped: make(chan struct{}), flushed: make(chan struct{}, 1)}
+func newWriter(f Frontier, limit func(string) int, found *atomic.Int64, retryWait time.Duration, log *slog.Logger) *writer {
+	w := &writer{f: f, limit: limit, found: found, retryWait: retryWait, log: log, kick: make(chan struct{}, 1), stopped: make(chan struct{}), flushed: make(chan struct{}, 1)}
 	go w.loop()
 	return w
 }
@@ -167,6 +175,11 @@ func (w *writer) settle(b frontier.Settled) error {
 
 func (w *writer) queue(entries []frontier.Entry, settles []frontier.Settled) error {
 	w.mu.Lock()
+	if w.err != nil {
+		err := w.err
+		w.mu.Unlock()
+		return err
+	}
 	if w.closed {
 		w.mu.Unlock()
 		return w.apply(entries, settles) // after the crawl: write through
@@ -188,6 +201,13 @@ func (w *writer) apply(entries []frontier.Entry, settles []frontier.Settled) err
 	n, err := w.f.Apply(context.Background(), entries, settles, w.limit)
 	w.found.Add(int64(n))
 	return err
+}
+
+// failed returns the error that made the writer give up, if it did.
+func (w *writer) failed() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.err
 }
 
 // idle reports whether nothing is queued or being written.
@@ -212,12 +232,31 @@ func (w *writer) loop() {
 		w.flushing = len(adds)+len(settles) > 0
 		w.mu.Unlock()
 		if len(adds)+len(settles) > 0 {
-			if err := w.apply(adds, settles); err != nil {
-				w.log.Error("cannot record crawl state", "links", len(adds), "outcomes", len(settles), "err", err)
-			}
+			err := w.apply(adds, settles)
 			w.mu.Lock()
 			w.flushing = false
+			if err != nil {
+				// One transaction per flush: nothing of the batch was
+				// stored, and every write in it is idempotent, so it is put
+				// back in front of what came since and tried again.
+				w.adds, w.settles = append(adds, w.adds...), append(settles, w.settles...)
+				w.failures++
+				if w.failures >= maxWriteFailures {
+					w.err = fmt.Errorf("record crawl state: giving up after %d failed writes: %w", w.failures, err)
+				}
+			} else {
+				w.failures = 0
+			}
+			failures, sticky := w.failures, w.err
 			w.mu.Unlock()
+			if err != nil {
+				w.log.Error("cannot record crawl state; will retry", "links", len(adds), "outcomes", len(settles), "failures", failures, "err", err)
+				if sticky != nil || closed {
+					return
+				}
+				time.Sleep(min(w.retryWait<<failures, 30*time.Second))
+				continue
+			}
 			if len(adds) > 0 {
 				select {
 				case w.flushed <- struct{}{}:
