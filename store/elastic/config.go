@@ -2,6 +2,7 @@ package elastic
 
 import (
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
@@ -111,23 +112,27 @@ func NewClient(c Config) (*elasticsearch.Client, error) {
 		ResponseHeaderTimeout: c.RequestTimeout,
 		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12},
 	}
+	if c.CACertFile != "" {
+		pem, err := os.ReadFile(c.CACertFile)
+		if err != nil {
+			return nil, fmt.Errorf("elasticsearch: CA certificate: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("elasticsearch: CA certificate %s: no PEM certificate found", c.CACertFile)
+		}
+		tr.TLSClientConfig.RootCAs = pool
+	}
 	esc := elasticsearch.Config{
 		Addresses: c.URLs,
 		CloudID:   c.CloudID,
 		APIKey:    c.APIKey,
 		Username:  c.Username,
 		Password:  c.Password,
-		Transport: tr,
+		Transport: ownedBody{next: tr},
 		// The transport retries 502/503/504 and network errors on the
 		// next node; the bulk sink adds its own longer backoff on top.
 		RetryBackoff: func(attempt int) time.Duration { return time.Duration(attempt) * 100 * time.Millisecond },
-	}
-	if c.CACertFile != "" {
-		pem, err := os.ReadFile(c.CACertFile)
-		if err != nil {
-			return nil, fmt.Errorf("elasticsearch: CA certificate: %w", err)
-		}
-		esc.CACert = pem
 	}
 	cl, err := elasticsearch.NewClient(esc)
 	if err != nil {
