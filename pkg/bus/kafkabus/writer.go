@@ -211,6 +211,10 @@ func (w *Writer) completed(msgs []kafka.Message, err error) {
 		default:
 			// Retry on a fresh goroutine: kafka-go calls us from its own.
 			p.attempts++
+			// kafka-go hands completed messages back with their topic
+			// filled in, and a writer with a topic of its own refuses
+			// messages that name one, so it is cleared for the retry.
+			msg.Topic = ""
 			go func(msg kafka.Message, attempt int) {
 				if !w.backoff(context.Background(), attempt) {
 					w.abandon(msg, err)
