@@ -217,6 +217,7 @@ func runPipeline(ctx context.Context, e env, f *crawlFlags, after func(context.C
 		log.Warn("stopping: finishing articles in flight (interrupt again to abort)")
 		again := make(chan os.Signal, 1)
 		notifyInterrupt(again)
+		defer signal.Stop(again)
 		select {
 		case <-again:
 			abort()
