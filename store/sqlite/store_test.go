@@ -10,6 +10,7 @@ import (
 	"github.com/wirewatch/wirewatch/pkg/article"
 	"github.com/wirewatch/wirewatch/pkg/frontier"
 	"github.com/wirewatch/wirewatch/pkg/query"
+	"github.com/wirewatch/wirewatch/store/storetest"
 )
 
 func open(t *testing.T) *Store {
@@ -24,37 +25,11 @@ func open(t *testing.T) *Store {
 
 var t0 = time.Date(2021, 1, 8, 10, 0, 0, 0, time.UTC)
 
-func mk(path, site, title, body string, fetched time.Time, ents ...article.Entity) *article.Article {
-	a := article.New("https://"+site+path, "", fetched)
-	a.Title, a.Body = title, body
-	for _, e := range ents {
-		e.Text = e.Canonical
-		for i := 0; i+len(e.Text) <= len(body); i++ {
-			if body[i:i+len(e.Text)] == e.Text {
-				e.Start, e.End = i, i+len(e.Text)
-				break
-			}
-		}
-		a.Entities = append(a.Entities, e)
-		switch e.Type {
-		case article.Person:
-			a.People = append(a.People, e.Canonical)
-		case article.Place:
-			a.Places = append(a.Places, e.Canonical)
-		case article.Organization:
-			a.Organizations = append(a.Organizations, e.Canonical)
-		}
-	}
-	pub := fetched.Add(-time.Hour)
-	a.PublishedAt = &pub
-	return a
-}
-
 func TestPutIsIdempotentAndNeverRollsBack(t *testing.T) {
 	ctx := context.Background()
 	s := open(t)
-	v1 := mk("/a", "apnews.com", "First", "Old text about Libya.", t0)
-	v2 := mk("/a", "apnews.com", "Second", "New text about Libya and Qatar.", t0.Add(time.Hour))
+	v1 := storetest.Mk("/a", "apnews.com", "First", "Old text about Libya.", t0)
+	v2 := storetest.Mk("/a", "apnews.com", "Second", "New text about Libya and Qatar.", t0.Add(time.Hour))
 	for _, a := range []*article.Article{v1, v1, v2, v1} { // v1 redelivered after v2
 		if err := s.Put(ctx, a); err != nil {
 			t.Fatal(err)
@@ -90,9 +65,9 @@ func TestSearchFilters(t *testing.T) {
 	libya := article.Entity{Type: article.Place, Canonical: "Libya", Country: "LY"}
 	nato := article.Entity{Type: article.Organization, Canonical: "NATO"}
 	docs := []*article.Article{
-		mk("/1", "apnews.com", "Russia backs withdrawal", "Sergey Lavrov spoke of Libya and foreign fighters.", t0, lav, libya),
-		mk("/2", "www.reuters.com", "NATO meets", "NATO ministers met about foreign fighters in Libya.", t0.Add(time.Hour), nato, libya),
-		mk("/3", "news.bbc.co.uk", "Weather", "Rain everywhere, no fighters.", t0.Add(2*time.Hour)),
+		storetest.Mk("/1", "apnews.com", "Russia backs withdrawal", "Sergey Lavrov spoke of Libya and foreign fighters.", t0, lav, libya),
+		storetest.Mk("/2", "www.reuters.com", "NATO meets", "NATO ministers met about foreign fighters in Libya.", t0.Add(time.Hour), nato, libya),
+		storetest.Mk("/3", "news.bbc.co.uk", "Weather", "Rain everywhere, no fighters.", t0.Add(2*time.Hour)),
 	}
 	for _, a := range docs {
 		if err := s.Put(ctx, a); err != nil {
@@ -146,7 +121,7 @@ func TestScanResumesAfterID(t *testing.T) {
 	ctx := context.Background()
 	s := open(t)
 	for i := range 1203 { // more than one page of Scan
-		if err := s.Put(ctx, mk(fmt.Sprintf("/%d", i), "example.com", "t", "body text", t0)); err != nil {
+		if err := s.Put(ctx, storetest.Mk(fmt.Sprintf("/%d", i), "example.com", "t", "body text", t0)); err != nil {
 			t.Fatal(err)
 		}
 	}
