@@ -258,6 +258,15 @@ func (d *dlqFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&d.key, "key", "", "only the letter of this article id")
 }
 
+// config checks the logging and Kafka flags of a dlq command.
+func (d *dlqFlags) config(e env) (pipeline.Kafka, error) {
+	log, err := d.logger(e.stderr)
+	if err != nil {
+		return pipeline.Kafka{}, err
+	}
+	return d.kafka.config(log)
+}
+
 func (d *dlqFlags) match(l kafkabus.Letter) bool {
 	return (d.originTopic == "" || l.Origin.Topic == d.originTopic) &&
 		(d.errorContains == "" || strings.Contains(l.Error, d.errorContains)) &&
@@ -274,11 +283,7 @@ func dlqListCmd(e env) *ffcli.Command {
 		ShortHelp: "print the dead letters: when, which role, where from, why",
 		FlagSet:   fs, Options: parseOptions(),
 		Exec: func(ctx context.Context, _ []string) error {
-			log, err := d.logger(e.stderr)
-			if err != nil {
-				return err
-			}
-			k, err := d.kafka.config(log)
+			k, err := d.config(e)
 			if err != nil {
 				return err
 			}
@@ -322,11 +327,7 @@ func dlqReplayCmd(e env) *ffcli.Command {
 			"passed over by a filter stay in the topic; replay them later with another --group.",
 		FlagSet: fs, Options: parseOptions(),
 		Exec: func(ctx context.Context, _ []string) error {
-			log, err := d.logger(e.stderr)
-			if err != nil {
-				return err
-			}
-			k, err := d.kafka.config(log)
+			k, err := d.config(e)
 			if err != nil {
 				return err
 			}
