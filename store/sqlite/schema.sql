@@ -172,7 +172,9 @@ CREATE TABLE IF NOT EXISTS alerts_fired (
     PRIMARY KEY (search_id, story_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS alerts_fired_at ON alerts_fired (fired_at);
--- The webhook outbox: alerts not yet delivered to their search's webhook.
+-- The outbox: alerts not yet delivered to their search's webhook, or, with
+-- webhook '', to the process's own sink (--alerts-out or the log), whose row
+-- is due only after a grace period so that the immediate send goes first.
 -- A row is deleted once delivered; next_at is NULL when delivery was given
 -- up after too many attempts (the row stays for inspection).
 CREATE TABLE IF NOT EXISTS alerts_outbox (
