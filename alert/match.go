@@ -25,7 +25,8 @@ import (
 // from the store's FTS5 Porter stemmer: only plurals and possessives are
 // folded, so "fighter" matches "fighters" but, unlike the store,
 // "withdrawal" does not match "withdrawing" and "fight" does not match
-// "fighting". A Matcher is safe for concurrent use.
+// "fighting". since: and until: compare the published time, else the fetch
+// time, as the store does. A Matcher is safe for concurrent use.
 type Matcher struct {
 	q     query.Query
 	pos   [][]string // words of each positive term
@@ -62,6 +63,9 @@ func (m *Matcher) Query() query.Query { return m.q }
 
 // Match reports whether a matches.
 func (m *Matcher) Match(a *article.Article) bool {
+	if !m.q.InRange(query.ArticleDate(a.PublishedAt, a.FetchedAt)) {
+		return false
+	}
 	if len(m.sites) > 0 && !m.siteMatch(a.Site) {
 		return false
 	}

@@ -40,7 +40,9 @@ func searchCmd(e env) *ffcli.Command {
 		ShortHelp:  "search stored articles",
 		LongHelp: "QUERY is free text (all words must occur; \"quoted phrases\"; -word excludes)\n" +
 			"plus filters person:NAME place:NAME org:NAME site:HOST; quote names with spaces,\n" +
-			"e.g. person:\"Sergey Lavrov\". Repeating a filter matches any of its values.",
+			"e.g. person:\"Sergey Lavrov\". Repeating a filter matches any of its values.\n" +
+			"since:DAY and until:DAY (2024-05-31, or an RFC 3339 time) bound the published date,\n" +
+			"inclusive, in UTC; an article without one is dated by when it was fetched.",
 		FlagSet: fs, Options: parseOptions(),
 		Exec: func(ctx context.Context, args []string) error {
 			if _, err := c.logger(e.stderr); err != nil {

@@ -82,6 +82,9 @@ func buildQuery(q query.Query, scoring bool) map[string]any {
 		}
 		filter = append(filter, anyOf(or))
 	}
+	if r := dateFilter(q); r != nil {
+		filter = append(filter, r)
+	}
 	b := map[string]any{}
 	if len(must) > 0 {
 		b["must"] = must
@@ -96,6 +99,32 @@ func buildQuery(q query.Query, scoring bool) map[string]any {
 		return map[string]any{"match_all": map[string]any{}}
 	}
 	return map[string]any{"bool": b}
+}
+
+// dateFilter applies since: and until: to the published time, or to the
+// fetch time of an article without one (see package query).
+func dateFilter(q query.Query) map[string]any {
+	if q.Since.IsZero() && q.Until.IsZero() {
+		return nil
+	}
+	// Every digit of the fraction is written out: Elasticsearch fills
+	// components missing from an lte bound with their maximum, which
+	// would make until:…T12:00:00Z include 12:00:00.5.
+	const layout = "2006-01-02T15:04:05.000000000Z"
+	bounds := map[string]any{"format": "strict_date_optional_time_nanos"}
+	if !q.Since.IsZero() {
+		bounds["gte"] = q.Since.UTC().Format(layout)
+	}
+	if !q.Until.IsZero() {
+		bounds["lte"] = q.Until.UTC().Format(layout)
+	}
+	return anyOf([]map[string]any{
+		{"range": map[string]any{"published_at": bounds}},
+		{"bool": map[string]any{
+			"must_not": []any{map[string]any{"exists": map[string]any{"field": "published_at"}}},
+			"filter":   []any{map[string]any{"range": map[string]any{"fetched_at": bounds}}},
+		}},
+	})
 }
 
 func escapeWildcard(s string) string {

@@ -52,6 +52,14 @@ func where(q query.Query) (clauses []string, args []any) {
 		}
 		clauses = append(clauses, "("+strings.Join(ors, " OR ")+")")
 	}
+	if !q.Since.IsZero() {
+		clauses = append(clauses, dateKey+" >= ?")
+		args = append(args, dateKeyOf(q.Since))
+	}
+	if !q.Until.IsZero() {
+		clauses = append(clauses, dateKey+" <= ?")
+		args = append(args, dateKeyOf(q.Until))
+	}
 	var neg []string
 	for _, t := range q.Terms {
 		if t.Not {
@@ -64,6 +72,19 @@ func where(q query.Query) (clauses []string, args []any) {
 	}
 	return clauses, args
 }
+
+// articleDate is the date since: and until: compare: published, else
+// fetched (see package query).
+const articleDate = "coalesce(a.published_at, a.fetched_at)"
+
+// dateKey is articleDate with its fraction of a second padded to nine
+// digits. The columns hold RFC 3339 UTC text as time.RFC3339Nano writes
+// it, which drops trailing zeros, so that "10:00:00Z" would sort after
+// "10:00:00.5Z" as plain text; padded, text order is time order.
+const dateKey = "(substr(" + articleDate + ", 1, 19) || '.' || substr(rtrim(substr(" + articleDate + ", 21), 'Z') || '000000000', 1, 9))"
+
+// dateKeyOf renders t as dateKey renders a stored time.
+func dateKeyOf(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000") }
 
 func likeEscape(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)

@@ -52,6 +52,7 @@ func Run(t *testing.T, o Options) {
 	t.Run("NewerWinsOlderNever", func(t *testing.T) { testVersions(t, o) })
 	t.Run("Search", func(t *testing.T) { testSearch(t, o) })
 	t.Run("Scan", func(t *testing.T) { testScan(t, o) })
+	t.Run("Dates", func(t *testing.T) { testDates(t, o) })
 }
 
 // T0 is the fetch time of the suite's first article.
@@ -349,5 +350,90 @@ func testScan(t *testing.T, o Options) {
 	calls := 0
 	if err := s.Scan(ctx, query.Query{}, "", func(*article.Article) error { calls++; return stop }); !errors.Is(err, stop) || calls != 1 {
 		t.Errorf("Scan with failing fn = %v after %d calls, want the fn's error after 1", err, calls)
+	}
+}
+
+// at parses an RFC 3339 time for the date tests.
+func at(s string) time.Time {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func testDates(t *testing.T, o Options) {
+	s := o.Open(t)
+	dated := func(path, body, published string) *article.Article {
+		a := Mk(path, "example.com", "t", body, T0)
+		p := at(published)
+		a.PublishedAt = &p
+		return a
+	}
+	undated := func(path, body, fetched string) *article.Article {
+		a := Mk(path, "example.com", "t", body, at(fetched))
+		a.PublishedAt = nil
+		return a
+	}
+	docs := []*article.Article{
+		dated("/start", "rain", "2024-05-01T00:00:00Z"),
+		dated("/before", "rain", "2024-04-30T23:59:59.999Z"),
+		dated("/end", "sun", "2024-05-31T23:59:59.999Z"),
+		dated("/after", "sun", "2024-06-01T00:00:00Z"),
+		undated("/undated-may", "rain", "2024-05-15T12:00:00.5Z"),
+		undated("/undated-june", "rain", "2024-06-02T08:00:00Z"),
+		// Published in April, fetched in May: the published time decides.
+		dated("/late-fetch", "sun", "2024-04-15T10:00:00Z"),
+	}
+	docs[6].FetchedAt = at("2024-05-15T00:00:00Z")
+	put(t, s, docs...)
+	id := func(i ...int) []string {
+		out := []string{}
+		for _, j := range i {
+			out = append(out, docs[j].ID)
+		}
+		return out
+	}
+	tests := []struct {
+		q       string
+		want    []string
+		ordered bool // newest published first, undated last; otherwise a set
+	}{
+		{`since:2024-05-01 until:2024-05-31`, id(2, 0, 4), true},
+		{`since:2024-05-01`, id(3, 2, 0, 4, 5), true},
+		{`until:2024-04-30`, id(1, 6), true},
+		{`until:2024-05-01`, id(0, 1, 6), true},
+		{`since:2024-06-01 until:2024-06-01`, id(3), true},
+		{`since:2024-05-15T12:00:00.5Z until:2024-05-15T12:00:00.5Z`, id(4), true}, // a fraction of a second, fetched
+		{`until:2024-05-15T12:00:00Z`, id(0, 1, 6), true},
+		{`since:2024-05-01T02:00:00+02:00 until:2024-05-01T02:00:00+02:00`, id(0), true}, // zones convert to UTC
+		{`rain since:2024-05-01`, id(0, 4, 5), false},
+		{`sun until:2024-05-31`, id(2, 6), false},
+		{`rain since:2024-05-02 until:2024-05-30`, id(4), false},
+		{`site:example.com since:2025-01-01`, id(), true},
+	}
+	for _, tt := range tests {
+		got := search(t, s, tt.q, 10)
+		want := slices.Clone(tt.want)
+		if !tt.ordered {
+			slices.Sort(got)
+			slices.Sort(want)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("search %s = %v, want %v", tt.q, got, want)
+		}
+	}
+	pq, err := query.Parse(`since:2024-05-01 until:2024-05-31`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var scanned []string
+	if err := s.Scan(context.Background(), pq, "", func(a *article.Article) error { scanned = append(scanned, a.ID); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	want := id(0, 2, 4)
+	slices.Sort(want)
+	if fmt.Sprint(scanned) != fmt.Sprint(want) {
+		t.Errorf("scan with dates = %v, want %v", scanned, want)
 	}
 }
