@@ -1,9 +1,11 @@
 package elastic
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -21,6 +23,12 @@ type Hit struct {
 	Site        string     `json:"site"`
 	PublishedAt *time.Time `json:"published_at,omitempty"`
 	Snippet     string     `json:"snippet,omitempty"`
+	// StoryID is the article's story ("" for an article stored before
+	// story clustering, which is a story of its own).
+	StoryID string `json:"story_id"`
+	// Copies is how many matching articles the hit stands for: the
+	// matching copies of its story from SearchStories, 1 from Search.
+	Copies int `json:"copies"`
 }
 
 // textFields are searched by free text; the title weighs five times the
@@ -149,7 +157,7 @@ func searchBody(q query.Query, limit int) map[string]any {
 	}
 	if hasText(q) {
 		body["sort"] = []any{"_score", map[string]any{"id": "asc"}}
-		body["_source"] = []string{"id", "title", "url", "site", "published_at"}
+		body["_source"] = []string{"id", "title", "url", "site", "published_at", "story_id"}
 		body["highlight"] = map[string]any{
 			"pre_tags": []string{"["}, "post_tags": []string{"]"},
 			"fields": map[string]any{"body": map[string]any{"fragment_size": 160, "number_of_fragments": 1}},
@@ -159,7 +167,7 @@ func searchBody(q query.Query, limit int) map[string]any {
 			map[string]any{"published_at": map[string]any{"order": "desc", "missing": "_last"}},
 			map[string]any{"id": "asc"},
 		}
-		body["_source"] = []string{"id", "title", "url", "site", "published_at", "body"}
+		body["_source"] = []string{"id", "title", "url", "site", "published_at", "story_id", "body"}
 	}
 	return body
 }
@@ -170,13 +178,101 @@ func (s *Store) Search(ctx context.Context, q query.Query, limit int) ([]Hit, er
 	if limit <= 0 {
 		limit = 10
 	}
-	_, body, err := s.do(ctx, esapi.SearchRequest{Index: []string{s.names.Alias}, Body: jsonBody(searchBody(q, limit))})
+	hits, err := s.search(ctx, searchBody(q, limit))
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", q.String(), err)
+	}
+	out := make([]Hit, len(hits))
+	for i, h := range hits {
+		out[i] = h.Hit
+		out[i].Copies = 1
+	}
+	return out, nil
+}
+
+// hasStory matches articles with a story_id; the others are stories of
+// their own.
+var hasStory = map[string]any{"bool": map[string]any{
+	"filter":   []any{map[string]any{"exists": map[string]any{"field": "story_id"}}},
+	"must_not": []any{map[string]any{"term": map[string]any{"story_id": ""}}},
+}}
+
+// SearchStories is Search with one hit per story: the best-ranked matching
+// copy, whose Copies counts the story's matching articles. limit counts
+// stories, as in the embedded store.
+//
+// Articles with a story_id are collapsed on it, with an empty inner hit
+// whose total is the number of copies. Articles without one cannot be
+// collapsed with them (collapse would group them all under one missing
+// value, and a runtime key needs a scripting module some distributions
+// lack), so they are fetched by a second request and merged in rank order:
+// the two requests share the query, so scores and dates compare.
+func (s *Store) SearchStories(ctx context.Context, q query.Query, limit int) ([]Hit, error) {
+	if limit <= 0 {
+		limit = 10
+	}
+	base := buildQuery(q, true)
+	stories := searchBody(q, limit)
+	stories["query"] = map[string]any{"bool": map[string]any{"must": []any{base}, "filter": []any{hasStory}}}
+	stories["collapse"] = map[string]any{"field": "story_id", "inner_hits": map[string]any{"name": "copies", "size": 0}}
+	grouped, err := s.search(ctx, stories)
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", q.String(), err)
+	}
+	singles := searchBody(q, limit)
+	singles["query"] = map[string]any{"bool": map[string]any{"must": []any{base}, "must_not": []any{hasStory}}}
+	alone, err := s.search(ctx, singles)
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", q.String(), err)
+	}
+	for i := range alone {
+		alone[i].Copies = 1
+	}
+	byText := hasText(q)
+	merged := append(grouped, alone...)
+	slices.SortStableFunc(merged, func(a, b rankedHit) int {
+		if byText {
+			if c := cmp.Compare(b.score, a.score); c != 0 {
+				return c
+			}
+		} else {
+			switch {
+			case a.PublishedAt == nil && b.PublishedAt != nil:
+				return 1
+			case a.PublishedAt != nil && b.PublishedAt == nil:
+				return -1
+			case a.PublishedAt != nil:
+				if c := b.PublishedAt.Compare(*a.PublishedAt); c != 0 {
+					return c
+				}
+			}
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	out := make([]Hit, 0, min(limit, len(merged)))
+	for _, h := range merged[:min(limit, len(merged))] {
+		out = append(out, h.Hit)
+	}
+	return out, nil
+}
+
+// rankedHit is a hit with the score it was ranked by.
+type rankedHit struct {
+	Hit
+	score float64
+}
+
+// search runs a search request built by searchBody and decodes its hits,
+// with the copies counted by a collapse's inner hits, if any.
+func (s *Store) search(ctx context.Context, req map[string]any) ([]rankedHit, error) {
+	_, body, err := s.do(ctx, esapi.SearchRequest{Index: []string{s.names.Alias}, Body: jsonBody(req)})
+	if err != nil {
+		return nil, err
 	}
 	var res struct {
 		Hits struct {
 			Hits []struct {
+				Score  *float64 `json:"_score"`
 				Source struct {
 					Hit
 					Body string `json:"body"`
@@ -184,15 +280,27 @@ func (s *Store) Search(ctx context.Context, q query.Query, limit int) ([]Hit, er
 				Highlight struct {
 					Body []string `json:"body"`
 				} `json:"highlight"`
+				InnerHits struct {
+					Copies struct {
+						Hits struct {
+							Total struct {
+								Value int `json:"value"`
+							} `json:"total"`
+						} `json:"hits"`
+					} `json:"copies"`
+				} `json:"inner_hits"`
 			} `json:"hits"`
 		} `json:"hits"`
 	}
 	if err := json.Unmarshal(body, &res); err != nil {
-		return nil, fmt.Errorf("search %q: %w", q.String(), err)
+		return nil, err
 	}
-	hits := make([]Hit, 0, len(res.Hits.Hits))
+	hits := make([]rankedHit, 0, len(res.Hits.Hits))
 	for _, h := range res.Hits.Hits {
-		hit := h.Source.Hit
+		hit := rankedHit{Hit: h.Source.Hit}
+		if h.Score != nil {
+			hit.score = *h.Score
+		}
 		switch {
 		case len(h.Highlight.Body) > 0:
 			hit.Snippet = h.Highlight.Body[0]
@@ -200,6 +308,7 @@ func (s *Store) Search(ctx context.Context, q query.Query, limit int) ([]Hit, er
 			hit.Snippet = truncate(h.Source.Body, 160)
 		}
 		hit.Snippet = strings.Join(strings.Fields(hit.Snippet), " ")
+		hit.Copies = h.InnerHits.Copies.Hits.Total.Value
 		hits = append(hits, hit)
 	}
 	return hits, nil

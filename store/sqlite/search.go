@@ -19,7 +19,17 @@ type Hit struct {
 	Site        string     `json:"site"`
 	PublishedAt *time.Time `json:"published_at,omitempty"`
 	Snippet     string     `json:"snippet,omitempty"`
+	// StoryID is the article's story ("" for an article stored before
+	// story clustering, which is a story of its own).
+	StoryID string `json:"story_id"`
+	// Copies is how many matching articles the hit stands for: the
+	// matching copies of its story from SearchStories, 1 from Search.
+	Copies int `json:"copies"`
 }
+
+// storyKey groups the copies of a story; an article without a story_id is
+// a story of its own.
+const storyKey = "CASE WHEN a.story_id = '' THEN a.id ELSE a.story_id END"
 
 // ftsString quotes a word or phrase for an FTS5 MATCH expression, so that
 // user input is never read as FTS5 syntax.
@@ -112,7 +122,7 @@ func (s *Store) Search(ctx context.Context, q query.Query, limit int) ([]Hit, er
 	if m := positiveMatch(q); m != "" {
 		clauses = append([]string{"articles_fts MATCH ?"}, clauses...)
 		args = append([]any{m}, args...)
-		stmt = `SELECT a.id, a.title, a.url, a.site, a.published_at, snippet(articles_fts, 1, '[', ']', '…', 16)
+		stmt = `SELECT a.id, a.title, a.url, a.site, a.published_at, snippet(articles_fts, 1, '[', ']', '…', 16), a.story_id, 1
 			FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid
 			WHERE ` + strings.Join(clauses, " AND ") + ` ORDER BY bm25(articles_fts, 5.0, 1.0), a.id LIMIT ?`
 	} else {
@@ -120,10 +130,61 @@ func (s *Store) Search(ctx context.Context, q query.Query, limit int) ([]Hit, er
 		if len(clauses) > 0 {
 			cond = "WHERE " + strings.Join(clauses, " AND ")
 		}
-		stmt = `SELECT a.id, a.title, a.url, a.site, a.published_at, substr(a.body, 1, 160)
+		stmt = `SELECT a.id, a.title, a.url, a.site, a.published_at, substr(a.body, 1, 160), a.story_id, 1
 			FROM articles a ` + cond + ` ORDER BY a.published_at IS NULL, a.published_at DESC, a.id LIMIT ?`
 	}
 	args = append(args, limit)
+	return s.hits(ctx, q, stmt, args)
+}
+
+// SearchStories is Search with one hit per story: the best-ranked matching
+// copy, whose Copies counts the story's matching articles. limit counts
+// stories. A story ranks where its best copy does.
+func (s *Store) SearchStories(ctx context.Context, q query.Query, limit int) ([]Hit, error) {
+	if limit <= 0 {
+		limit = 10
+	}
+	clauses, args := where(q)
+	var stmt string
+	if m := positiveMatch(q); m != "" {
+		// The snippets are made for the shown hits only, in a second
+		// pass over the full-text index, rather than for every match.
+		clauses = append([]string{"articles_fts MATCH ?"}, clauses...)
+		args = append([]any{m}, args...)
+		// bm25 cannot be called inside a window function's query, so the
+		// matches are ranked first and grouped after.
+		stmt = `WITH matched AS MATERIALIZED (
+				SELECT a.rowid AS rid, a.id, ` + storyKey + ` AS story, bm25(articles_fts, 5.0, 1.0) AS rank
+				FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid
+				WHERE ` + strings.Join(clauses, " AND ") + `),
+			ranked AS (
+				SELECT rid, id, rank,
+					row_number() OVER (PARTITION BY story ORDER BY rank, id) AS nth,
+					count(*) OVER (PARTITION BY story) AS copies
+				FROM matched),
+			top AS (SELECT rid, id, rank, copies FROM ranked WHERE nth = 1 ORDER BY rank, id LIMIT ?)
+			SELECT a.id, a.title, a.url, a.site, a.published_at, snippet(articles_fts, 1, '[', ']', '…', 16), a.story_id, top.copies
+			FROM top JOIN articles_fts ON articles_fts.rowid = top.rid JOIN articles a ON a.rowid = top.rid
+			WHERE articles_fts MATCH ? ORDER BY top.rank, top.id`
+		args = append(args, limit, m)
+	} else {
+		cond := ""
+		if len(clauses) > 0 {
+			cond = "WHERE " + strings.Join(clauses, " AND ")
+		}
+		stmt = `SELECT id, title, url, site, published_at, snip, story_id, copies FROM (
+				SELECT a.id, a.title, a.url, a.site, a.published_at, substr(a.body, 1, 160) AS snip, a.story_id,
+					row_number() OVER (PARTITION BY ` + storyKey + ` ORDER BY a.published_at IS NULL, a.published_at DESC, a.id) AS nth,
+					count(*) OVER (PARTITION BY ` + storyKey + `) AS copies
+				FROM articles a ` + cond + `)
+			WHERE nth = 1 ORDER BY published_at IS NULL, published_at DESC, id LIMIT ?`
+		args = append(args, limit)
+	}
+	return s.hits(ctx, q, stmt, args)
+}
+
+// hits runs a search statement whose columns are those of Hit.
+func (s *Store) hits(ctx context.Context, q query.Query, stmt string, args []any) ([]Hit, error) {
 	rows, err := s.db.QueryContext(ctx, stmt, args...)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", q.String(), err)
@@ -133,7 +194,7 @@ func (s *Store) Search(ctx context.Context, q query.Query, limit int) ([]Hit, er
 	for rows.Next() {
 		var h Hit
 		var pub sql.NullString
-		if err := rows.Scan(&h.ID, &h.Title, &h.URL, &h.Site, &pub, &h.Snippet); err != nil {
+		if err := rows.Scan(&h.ID, &h.Title, &h.URL, &h.Site, &pub, &h.Snippet, &h.StoryID, &h.Copies); err != nil {
 			return nil, fmt.Errorf("search %q: %w", q.String(), err)
 		}
 		if pub.Valid {

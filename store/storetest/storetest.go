@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -24,6 +25,8 @@ type Hit struct {
 	URL         string
 	Site        string
 	PublishedAt *time.Time
+	StoryID     string
+	Copies      int
 }
 
 // Store is what the suite exercises.
@@ -32,6 +35,9 @@ type Store interface {
 	Get(ctx context.Context, id string) (*article.Article, error)
 	Count(ctx context.Context) (int, error)
 	Search(ctx context.Context, q query.Query, limit int) ([]Hit, error)
+	// SearchStories is Search with one hit per story_id (an article
+	// without one is its own story), counting matching copies.
+	SearchStories(ctx context.Context, q query.Query, limit int) ([]Hit, error)
 	Scan(ctx context.Context, q query.Query, after string, fn func(*article.Article) error) error
 	// Sync makes every completed Put visible to Search, Count and Scan; a
 	// store that is immediately consistent does nothing.
@@ -53,6 +59,7 @@ func Run(t *testing.T, o Options) {
 	t.Run("Search", func(t *testing.T) { testSearch(t, o) })
 	t.Run("Scan", func(t *testing.T) { testScan(t, o) })
 	t.Run("Dates", func(t *testing.T) { testDates(t, o) })
+	t.Run("Stories", func(t *testing.T) { testStories(t, o) })
 }
 
 // T0 is the fetch time of the suite's first article.
@@ -435,5 +442,97 @@ func testDates(t *testing.T, o Options) {
 	slices.Sort(want)
 	if fmt.Sprint(scanned) != fmt.Sprint(want) {
 		t.Errorf("scan with dates = %v, want %v", scanned, want)
+	}
+}
+
+func testStories(t *testing.T, o Options) {
+	s := o.Open(t)
+	hour := func(n int) time.Time { return T0.Add(time.Duration(n) * time.Hour) }
+	copyOf := func(story, path, title, body string, fetched time.Time) *article.Article {
+		a := Mk(path, "example.com", title, body, fetched)
+		a.StoryID = story
+		return a
+	}
+	docs := []*article.Article{
+		copyOf("s1", "/s1a", "Weather", "Light rain fell over the hills today.", hour(1)),
+		copyOf("s1", "/s1b", "Rain", "Light rain fell over the hills again.", hour(2)), // a title match ranks first
+		copyOf("s1", "/s1c", "Weather", "The sun shone over the hills today.", hour(3)),
+		copyOf("s2", "/s2a", "Markets", "Shares fell as rain hit the harvest.", hour(4)),
+		copyOf("s2", "/s2b", "Markets", "Shares fell as rain hit the harvest early.", hour(0)),
+		copyOf("", "/x", "Roads", "Roads closed after rain in the north.", hour(5)),
+		copyOf("", "/y", "Rivers", "Rivers rose after rain in the south.", hour(6)),
+	}
+	// The first article of a story carries its own id as story_id.
+	z := Mk("/z", "example.com", "Farms", "Farmers welcomed the rain this week.", T0.Add(30*time.Minute))
+	z.StoryID = z.ID
+	docs = append(docs, z)
+	put(t, s, docs...)
+	stories := func(q string, limit int) []string {
+		t.Helper()
+		pq, err := query.Parse(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hits, err := s.SearchStories(context.Background(), pq, limit)
+		if err != nil {
+			t.Fatalf("stories %s: %v", q, err)
+		}
+		out := []string{}
+		for _, h := range hits {
+			out = append(out, fmt.Sprintf("%s×%d", h.URL[len("https://example.com"):], h.Copies))
+		}
+		return out
+	}
+	tests := []struct {
+		q       string
+		limit   int
+		want    []string
+		ordered bool // otherwise only the first is ranked, the rest a set
+	}{
+		// Newest copy first; a story ranks where its newest copy does.
+		{``, 10, []string{"/y×1", "/x×1", "/s2a×2", "/s1c×3", "/z×1"}, true},
+		// limit counts stories, not copies.
+		{``, 3, []string{"/y×1", "/x×1", "/s2a×2"}, true},
+		// Copies counts matching articles only.
+		{`sun`, 10, []string{"/s1c×1"}, true},
+		{`hills rain`, 10, []string{"/s1b×2"}, true},
+		// The best-ranked copy stands for the story, even when older.
+		{`rain`, 10, []string{"/s1b×2", "/s2a×2", "/s2b×0", "/x×1", "/y×1", "/z×1"}, false},
+		{`rain`, 1, []string{"/s1b×2"}, true},
+		{`shares`, 10, []string{"/s2a×2"}, false},
+		{`since:2021-01-08T13:00:00Z`, 10, []string{"/y×1", "/x×1", "/s2a×1"}, true},
+	}
+	for _, tt := range tests {
+		got := stories(tt.q, tt.limit)
+		want := slices.Clone(tt.want)
+		if !tt.ordered {
+			want = slices.DeleteFunc(want, func(h string) bool { return strings.HasSuffix(h, "×0") })
+			if len(got) > 0 && len(want) > 0 && got[0] != want[0] {
+				t.Errorf("stories %s: first %s, want %s", tt.q, got[0], want[0])
+			}
+			slices.Sort(got)
+			slices.Sort(want)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("stories %s limit %d = %v, want %v", tt.q, tt.limit, got, want)
+		}
+	}
+	pq, _ := query.Parse("rain")
+	hits, err := s.SearchStories(context.Background(), pq, 10)
+	if err != nil || len(hits) == 0 {
+		t.Fatalf("stories rain: %v, %v", hits, err)
+	}
+	if h := hits[0]; h.StoryID != "s1" || h.ID != docs[1].ID || h.Title != "Rain" {
+		t.Errorf("first story %+v, want the copy %s of s1", h, docs[1].ID)
+	}
+	// Search still lists every copy.
+	all, err := s.Search(context.Background(), query.Query{}, 10)
+	if err != nil || len(all) != len(docs) {
+		t.Fatalf("search lists %d copies (%v), want %d", len(all), err, len(docs))
+	}
+	for _, h := range all {
+		if h.Copies != 1 {
+			t.Errorf("search hit %s: copies %d, want 1", h.URL, h.Copies)
+		}
 	}
 }
