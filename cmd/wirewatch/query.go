@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/wirewatch/wirewatch/export"
 	"github.com/wirewatch/wirewatch/pkg/article"
 	"github.com/wirewatch/wirewatch/pkg/query"
+	"github.com/wirewatch/wirewatch/store/elastic"
 	"github.com/wirewatch/wirewatch/store/sqlite"
 )
 
@@ -28,24 +30,81 @@ func openExisting(ctx context.Context, dir string) (*sqlite.Store, error) {
 	return sqlite.Open(ctx, dir)
 }
 
+// reader is what search and export read: the embedded store or
+// Elasticsearch, which answer the same queries alike.
+type reader interface {
+	Search(ctx context.Context, q query.Query, limit int) ([]sqlite.Hit, error)
+	SearchStories(ctx context.Context, q query.Query, limit int) ([]sqlite.Hit, error)
+	Scan(ctx context.Context, q query.Query, after string, fn func(*article.Article) error) error
+	Close() error
+}
+
+// openReader opens Elasticsearch when es names a cluster, else the
+// embedded store under dir; either must exist already.
+func openReader(ctx context.Context, dir string, es elastic.Config, log *slog.Logger) (reader, error) {
+	if !es.Enabled() {
+		return openExisting(ctx, dir)
+	}
+	st, err := elastic.OpenExisting(ctx, es, log)
+	if err != nil {
+		return nil, err
+	}
+	return esReader{st}, nil
+}
+
+// esReader gives the Elasticsearch store the embedded store's hit type,
+// whose fields it shares, so that output is the same whichever is read.
+type esReader struct{ *elastic.Store }
+
+func (r esReader) Search(ctx context.Context, q query.Query, limit int) ([]sqlite.Hit, error) {
+	hits, err := r.Store.Search(ctx, q, limit)
+	return sqliteHits(hits), err
+}
+
+func (r esReader) SearchStories(ctx context.Context, q query.Query, limit int) ([]sqlite.Hit, error) {
+	hits, err := r.Store.SearchStories(ctx, q, limit)
+	return sqliteHits(hits), err
+}
+
+// Close does nothing: the client holds no resources beyond idle
+// connections.
+func (esReader) Close() error { return nil }
+
+func sqliteHits(hits []elastic.Hit) []sqlite.Hit {
+	out := make([]sqlite.Hit, len(hits))
+	for i, h := range hits {
+		out[i] = sqlite.Hit(h)
+	}
+	return out
+}
+
 func searchCmd(e env) *ffcli.Command {
 	fs := flag.NewFlagSet("search", flag.ContinueOnError)
 	var c common
 	c.register(fs)
+	var es elastic.Config
+	es.RegisterFlags(fs)
 	asJSON := fs.Bool("json", false, "print one JSON object per hit")
-	limit := fs.Int("limit", 10, "most hits shown")
+	limit := fs.Int("limit", 10, "most hits (stories, or articles with --all) shown")
+	all := fs.Bool("all", false, "list every syndicated copy instead of one hit per story")
 	return &ffcli.Command{
 		Name:       "search",
-		ShortUsage: "wirewatch search [--data DIR] [--json] [--limit N] QUERY",
+		ShortUsage: "wirewatch search [--data DIR | --es-url URL] [--json] [--all] [--limit N] QUERY",
 		ShortHelp:  "search stored articles",
 		LongHelp: "QUERY is free text (all words must occur; \"quoted phrases\"; -word excludes)\n" +
 			"plus filters person:NAME place:NAME org:NAME site:HOST; quote names with spaces,\n" +
 			"e.g. person:\"Sergey Lavrov\". Repeating a filter matches any of its values.\n" +
 			"since:DAY and until:DAY (2024-05-31, or an RFC 3339 time) bound the published date,\n" +
-			"inclusive, in UTC; an article without one is dated by when it was fetched.",
+			"inclusive, in UTC; an article without one is dated by when it was fetched.\n\n" +
+			"Each story is shown once: its best-ranked matching copy, with the number of other\n" +
+			"matching copies (\"+2 copies\"); --all lists every copy. --json prints one object per\n" +
+			"hit with story_id and copies (matching articles the hit stands for, 1 with --all).\n" +
+			"With --es-url (and the other --es-* flags of the index role) the search runs on\n" +
+			"Elasticsearch instead of the embedded store under --data.",
 		FlagSet: fs, Options: parseOptions(),
 		Exec: func(ctx context.Context, args []string) error {
-			if _, err := c.logger(e.stderr); err != nil {
+			log, err := c.logger(e.stderr)
+			if err != nil {
 				return err
 			}
 			q, err := query.Parse(strings.Join(args, " "))
@@ -55,12 +114,16 @@ func searchCmd(e env) *ffcli.Command {
 			if *limit < 1 {
 				return errors.New("--limit must be at least 1")
 			}
-			st, err := openExisting(ctx, c.data)
+			st, err := openReader(ctx, c.data, es, log)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			hits, err := st.Search(ctx, q, *limit)
+			search := st.SearchStories
+			if *all {
+				search = st.Search
+			}
+			hits, err := search(ctx, q, *limit)
 			if err != nil {
 				return err
 			}
@@ -88,7 +151,14 @@ func printHits(w io.Writer, hits []sqlite.Hit) {
 		if h.PublishedAt != nil {
 			date = h.PublishedAt.Format(time.DateOnly)
 		}
-		fmt.Fprintf(w, "  %s  %-22s %s\n", date, h.Site, h.Title)
+		copies := ""
+		switch {
+		case h.Copies == 2:
+			copies = "  (+1 copy)"
+		case h.Copies > 2:
+			copies = fmt.Sprintf("  (+%d copies)", h.Copies-1)
+		}
+		fmt.Fprintf(w, "  %s  %-22s %s%s\n", date, h.Site, h.Title, copies)
 		if h.Snippet != "" {
 			fmt.Fprintf(w, "              %s\n", h.Snippet)
 		}
@@ -99,6 +169,8 @@ func exportCmd(e env) *ffcli.Command {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	var c common
 	c.register(fs)
+	var es elastic.Config
+	es.RegisterFlags(fs)
 	q := fs.String("query", "", "export only articles matching this query")
 	format := fs.String("format", "jsonl", "output format: jsonl, csv or parquet")
 	out := fs.String("out", "", "output file for jsonl and csv (or - for standard output), directory for parquet")
@@ -106,7 +178,7 @@ func exportCmd(e env) *ffcli.Command {
 	perFile := fs.Int("parquet-rows-per-file", export.DefaultRowsPerFile, "most articles in one Parquet part file")
 	return &ffcli.Command{
 		Name:       "export",
-		ShortUsage: "wirewatch export [--data DIR] [--query Q] --format jsonl|csv|parquet --out FILE|DIR|- [--resume]",
+		ShortUsage: "wirewatch export [--data DIR | --es-url URL] [--query Q] --format jsonl|csv|parquet --out FILE|DIR|- [--resume]",
 		ShortHelp:  "export stored articles as JSON Lines, CSV or Parquet",
 		LongHelp: "Articles are written in id order, so an interrupted export can continue with --resume.\n" +
 			"jsonl: one article JSON per line; a torn last line is replaced.\n" +
@@ -116,10 +188,13 @@ func exportCmd(e env) *ffcli.Command {
 			"  a torn last record is replaced.\n" +
 			"parquet: a directory of part-00000.parquet, part-00001.parquet, ... (zstd) with the article's full\n" +
 			"  structure; a part gets its name only when complete, and --resume starts a new part after the\n" +
-			"  last complete one, deleting a torn part-NNNNN.parquet.tmp. Without --resume, earlier parts are deleted.",
+			"  last complete one, deleting a torn part-NNNNN.parquet.tmp. Without --resume, earlier parts are deleted.\n" +
+			"With --es-url (and the other --es-* flags of the index role) the articles come from\n" +
+			"Elasticsearch instead of the embedded store under --data, in the same id order.",
 		FlagSet: fs, Options: parseOptions(),
 		Exec: func(ctx context.Context, args []string) error {
-			if _, err := c.logger(e.stderr); err != nil {
+			log, err := c.logger(e.stderr)
+			if err != nil {
 				return err
 			}
 			if err := export.CheckFormat(*format); err != nil {
@@ -135,7 +210,7 @@ func exportCmd(e env) *ffcli.Command {
 			if err != nil {
 				return err
 			}
-			st, err := openExisting(ctx, c.data)
+			st, err := openReader(ctx, c.data, es, log)
 			if err != nil {
 				return err
 			}
