@@ -1,5 +1,6 @@
 // Package query parses the search language shared by the command line and
-// every store: free text plus field filters.
+// every store: free text plus field filters. It also defines the facets and
+// timelines every store computes for a query.
 //
 //	withdrawal "foreign fighters" person:Lavrov place:Libya site:apnews.com org:"United Nations"
 //

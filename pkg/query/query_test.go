@@ -129,3 +129,41 @@ func TestInRange(t *testing.T) {
 		t.Errorf("ArticleDate without a published time = %v, want the fetch time", got)
 	}
 }
+
+func TestIntervalStart(t *testing.T) {
+	tests := []struct {
+		i        Interval
+		at, want string
+	}{
+		{Day, "2024-05-31T23:59:59.999Z", "2024-05-31T00:00:00Z"},
+		{Day, "2024-06-01T01:00:00+02:00", "2024-05-31T00:00:00Z"}, // UTC
+		{Week, "2024-05-27T00:00:00Z", "2024-05-27T00:00:00Z"},     // a Monday
+		{Week, "2024-06-02T23:00:00Z", "2024-05-27T00:00:00Z"},     // the Sunday after it
+		{Week, "2024-01-03T12:00:00Z", "2024-01-01T00:00:00Z"},
+		{Week, "2023-01-01T12:00:00Z", "2022-12-26T00:00:00Z"}, // across a year
+		{Month, "2024-02-29T12:00:00Z", "2024-02-01T00:00:00Z"},
+		{Month, "2024-03-01T00:00:00Z", "2024-03-01T00:00:00Z"},
+	}
+	for _, tt := range tests {
+		if got := tt.i.Start(instant(tt.at)); !got.Equal(instant(tt.want)) {
+			t.Errorf("%s.Start(%s) = %s, want %s", tt.i, tt.at, got.Format(time.RFC3339), tt.want)
+		}
+	}
+	if _, err := ParseInterval("year"); err == nil {
+		t.Error("ParseInterval(year) accepted")
+	}
+	if i, err := ParseInterval("week"); err != nil || i != Week {
+		t.Errorf("ParseInterval(week) = %q, %v", i, err)
+	}
+}
+
+func TestFillGaps(t *testing.T) {
+	got := FillGaps([]Bucket{{day("2024-01-01"), 2}, {day("2024-03-01"), 1}, {day("2024-04-01"), 5}}, Month)
+	want := []Bucket{{day("2024-01-01"), 2}, {day("2024-02-01"), 0}, {day("2024-03-01"), 1}, {day("2024-04-01"), 5}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("FillGaps = %v, want %v", got, want)
+	}
+	if got := FillGaps(nil, Day); len(got) != 0 {
+		t.Errorf("FillGaps(nil) = %v", got)
+	}
+}

@@ -375,3 +375,108 @@ func (s *Store) Scan(ctx context.Context, q query.Query, after string, fn func(*
 		}
 	}
 }
+
+// Facets returns the n most frequent people, places, organisations and
+// sites among all the articles matching q (see query.Facets), by terms
+// aggregations on the keyword fields. The index has one shard, so the
+// counts and the top n are exact.
+func (s *Store) Facets(ctx context.Context, q query.Query, n int) (query.Facets, error) {
+	if n <= 0 {
+		n = 10
+	}
+	terms := func(field string) map[string]any {
+		return map[string]any{"terms": map[string]any{
+			"field": field, "size": n,
+			"order": []any{map[string]any{"_count": "desc"}, map[string]any{"_key": "asc"}},
+		}}
+	}
+	req := map[string]any{
+		"size": 0, "track_total_hits": false, "query": buildQuery(q, false),
+		"aggs": map[string]any{
+			"people": terms("people"), "places": terms("places"), "organizations": terms("organizations"), "sites": terms("site"),
+		},
+	}
+	var res struct {
+		Aggregations map[string]struct {
+			Buckets []struct {
+				Key      string `json:"key"`
+				DocCount int    `json:"doc_count"`
+			} `json:"buckets"`
+		} `json:"aggregations"`
+	}
+	if err := s.aggregate(ctx, req, &res); err != nil {
+		return query.Facets{}, fmt.Errorf("facets %q: %w", q.String(), err)
+	}
+	counts := func(name string) []query.Count {
+		out := []query.Count{}
+		for _, b := range res.Aggregations[name].Buckets {
+			out = append(out, query.Count{Value: b.Key, Count: b.DocCount})
+		}
+		return out
+	}
+	return query.Facets{People: counts("people"), Places: counts("places"), Orgs: counts("organizations"), Sites: counts("sites")}, nil
+}
+
+// Timeline counts the articles matching q per period, by published time,
+// else fetch time. Periods without articles are left out. Without a
+// scripting module to pick the date per document, it takes two date
+// histograms, of the published times and of the fetch times of undated
+// articles, and adds them up.
+func (s *Store) Timeline(ctx context.Context, q query.Query, iv query.Interval) ([]query.Bucket, error) {
+	switch iv {
+	case query.Day, query.Week, query.Month:
+	default:
+		return nil, fmt.Errorf("timeline: unknown interval %q", iv)
+	}
+	histogram := func(field string) map[string]any {
+		return map[string]any{"date_histogram": map[string]any{
+			"field": field, "calendar_interval": string(iv), "time_zone": "UTC", "min_doc_count": 1,
+		}}
+	}
+	req := map[string]any{
+		"size": 0, "track_total_hits": false, "query": buildQuery(q, false),
+		"aggs": map[string]any{
+			"published": histogram("published_at"),
+			"undated": map[string]any{
+				"filter": map[string]any{"bool": map[string]any{"must_not": []any{map[string]any{"exists": map[string]any{"field": "published_at"}}}}},
+				"aggs":   map[string]any{"fetched": histogram("fetched_at")},
+			},
+		},
+	}
+	type buckets struct {
+		Buckets []struct {
+			Key      int64 `json:"key"`
+			DocCount int   `json:"doc_count"`
+		} `json:"buckets"`
+	}
+	var res struct {
+		Aggregations struct {
+			Published buckets `json:"published"`
+			Undated   struct {
+				Fetched buckets `json:"fetched"`
+			} `json:"undated"`
+		} `json:"aggregations"`
+	}
+	if err := s.aggregate(ctx, req, &res); err != nil {
+		return nil, fmt.Errorf("timeline %q: %w", q.String(), err)
+	}
+	sum := map[int64]int{}
+	for _, b := range append(res.Aggregations.Published.Buckets, res.Aggregations.Undated.Fetched.Buckets...) {
+		sum[b.Key] += b.DocCount
+	}
+	out := make([]query.Bucket, 0, len(sum))
+	for key, n := range sum {
+		out = append(out, query.Bucket{Start: time.UnixMilli(key).UTC(), Count: n})
+	}
+	slices.SortFunc(out, func(a, b query.Bucket) int { return a.Start.Compare(b.Start) })
+	return out, nil
+}
+
+// aggregate runs a search request and decodes its answer into res.
+func (s *Store) aggregate(ctx context.Context, req map[string]any, res any) error {
+	_, body, err := s.do(ctx, esapi.SearchRequest{Index: []string{s.names.Alias}, Body: jsonBody(req)})
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(body, res)
+}

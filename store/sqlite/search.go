@@ -96,6 +96,17 @@ const dateKey = "(substr(" + articleDate + ", 1, 19) || '.' || substr(rtrim(subs
 // dateKeyOf renders t as dateKey renders a stored time.
 func dateKeyOf(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000") }
 
+// matching is where with the free text as one more filter, for the
+// statements that do not rank: Scan, facets and timelines.
+func matching(q query.Query) (clauses []string, args []any) {
+	clauses, args = where(q)
+	if m := positiveMatch(q); m != "" {
+		clauses = append(clauses, `a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)`)
+		args = append(args, m)
+	}
+	return clauses, args
+}
+
 func likeEscape(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return r.Replace(s)
@@ -215,11 +226,7 @@ func (s *Store) hits(ctx context.Context, q query.Query, stmt string, args []any
 // ("" for all), in id order. Ordering by id is what makes an interrupted
 // export resumable: the last id written is where to start again.
 func (s *Store) Scan(ctx context.Context, q query.Query, after string, fn func(*article.Article) error) error {
-	clauses, args := where(q)
-	if m := positiveMatch(q); m != "" {
-		clauses = append(clauses, `a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)`)
-		args = append(args, m)
-	}
+	clauses, args := matching(q)
 	const page = 500
 	for {
 		cl := append([]string{"a.id > ?"}, clauses...)
@@ -256,4 +263,98 @@ func (s *Store) Scan(ctx context.Context, q query.Query, after string, fn func(*
 			return nil
 		}
 	}
+}
+
+// Facets returns the n most frequent people, places, organisations and
+// sites among all the articles matching q (see query.Facets). Names come
+// from the entities table, as person:, place: and org: match them.
+func (s *Store) Facets(ctx context.Context, q query.Query, n int) (query.Facets, error) {
+	if n <= 0 {
+		n = 10
+	}
+	clauses, args := matching(q)
+	cond := ""
+	if len(clauses) > 0 {
+		cond = " AND " + strings.Join(clauses, " AND ")
+	}
+	var f query.Facets
+	for _, facet := range []struct {
+		into *[]query.Count
+		stmt string
+		args []any
+	}{
+		{&f.People, entityFacet + cond + entityFacetEnd, append([]any{article.Person}, args...)},
+		{&f.Places, entityFacet + cond + entityFacetEnd, append([]any{article.Place}, args...)},
+		{&f.Orgs, entityFacet + cond + entityFacetEnd, append([]any{article.Organization}, args...)},
+		{&f.Sites, `SELECT a.site, count(*) AS n FROM articles a WHERE 1` + cond + ` GROUP BY a.site ORDER BY n DESC, a.site LIMIT ?`, args},
+	} {
+		counts, err := s.counts(ctx, facet.stmt, append(facet.args, n)...)
+		if err != nil {
+			return query.Facets{}, fmt.Errorf("facets %q: %w", q.String(), err)
+		}
+		*facet.into = counts
+	}
+	return f, nil
+}
+
+// entityFacet counts the articles that name each entity of one type; the
+// entities table holds one row per distinct name of an article, so a row
+// is an article.
+const (
+	entityFacet    = `SELECT e.canonical, count(*) AS n FROM entities e JOIN articles a ON a.id = e.article_id WHERE e.type = ?`
+	entityFacetEnd = ` GROUP BY e.canonical ORDER BY n DESC, e.canonical LIMIT ?`
+)
+
+// counts runs a statement of (value, count) rows.
+func (s *Store) counts(ctx context.Context, stmt string, args ...any) ([]query.Count, error) {
+	rows, err := s.db.QueryContext(ctx, stmt, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []query.Count{}
+	for rows.Next() {
+		var c query.Count
+		if err := rows.Scan(&c.Value, &c.Count); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// periodStart is the SQL for the first day (YYYY-MM-DD) of the period of
+// articleDate; the stored times are UTC, so their first ten characters
+// are the UTC day.
+var periodStart = map[query.Interval]string{
+	query.Day:   "substr(" + articleDate + ", 1, 10)",
+	query.Week:  "date(substr(" + articleDate + ", 1, 10), '-6 days', 'weekday 1')",
+	query.Month: "substr(" + articleDate + ", 1, 7) || '-01'",
+}
+
+// Timeline counts the articles matching q per period, by published time,
+// else fetch time. Periods without articles are left out.
+func (s *Store) Timeline(ctx context.Context, q query.Query, iv query.Interval) ([]query.Bucket, error) {
+	period, ok := periodStart[iv]
+	if !ok {
+		return nil, fmt.Errorf("timeline: unknown interval %q", iv)
+	}
+	clauses, args := matching(q)
+	cond := ""
+	if len(clauses) > 0 {
+		cond = "WHERE " + strings.Join(clauses, " AND ")
+	}
+	counts, err := s.counts(ctx, `SELECT `+period+` AS p, count(*) FROM articles a `+cond+` GROUP BY p ORDER BY p`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("timeline %q: %w", q.String(), err)
+	}
+	buckets := make([]query.Bucket, 0, len(counts))
+	for _, c := range counts {
+		start, err := time.Parse(time.DateOnly, c.Value)
+		if err != nil {
+			return nil, fmt.Errorf("timeline %q: period %q: %w", q.String(), c.Value, err)
+		}
+		buckets = append(buckets, query.Bucket{Start: start, Count: c.Count})
+	}
+	return buckets, nil
 }

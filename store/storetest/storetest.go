@@ -38,6 +38,9 @@ type Store interface {
 	// SearchStories is Search with one hit per story_id (an article
 	// without one is its own story), counting matching copies.
 	SearchStories(ctx context.Context, q query.Query, limit int) ([]Hit, error)
+	// Facets and Timeline count all the articles matching a query.
+	Facets(ctx context.Context, q query.Query, n int) (query.Facets, error)
+	Timeline(ctx context.Context, q query.Query, iv query.Interval) ([]query.Bucket, error)
 	Scan(ctx context.Context, q query.Query, after string, fn func(*article.Article) error) error
 	// Sync makes every completed Put visible to Search, Count and Scan; a
 	// store that is immediately consistent does nothing.
@@ -60,6 +63,7 @@ func Run(t *testing.T, o Options) {
 	t.Run("Scan", func(t *testing.T) { testScan(t, o) })
 	t.Run("Dates", func(t *testing.T) { testDates(t, o) })
 	t.Run("Stories", func(t *testing.T) { testStories(t, o) })
+	t.Run("FacetsAndTimeline", func(t *testing.T) { testFacets(t, o) })
 }
 
 // T0 is the fetch time of the suite's first article.
@@ -533,6 +537,103 @@ func testStories(t *testing.T, o Options) {
 	for _, h := range all {
 		if h.Copies != 1 {
 			t.Errorf("search hit %s: copies %d, want 1", h.URL, h.Copies)
+		}
+	}
+}
+
+func testFacets(t *testing.T, o Options) {
+	s := o.Open(t)
+	person := func(n string) article.Entity { return article.Entity{Type: article.Person, Canonical: n} }
+	place := func(n string) article.Entity { return article.Entity{Type: article.Place, Canonical: n} }
+	org := func(n string) article.Entity { return article.Entity{Type: article.Organization, Canonical: n} }
+	dated := func(path, site, body, published string, ents ...article.Entity) *article.Article {
+		a := Mk(path, site, "t", body, T0, ents...)
+		p := at(published)
+		a.PublishedAt = &p
+		return a
+	}
+	undated := dated("/4", "www.apnews.com", "Sergey Lavrov in Libya with the United Nations.", "2024-01-01T00:00:00Z",
+		person("Sergey Lavrov"), place("Libya"), org("United Nations"))
+	undated.PublishedAt = nil
+	undated.FetchedAt = at("2024-06-01T00:00:00.5Z")
+	docs := []*article.Article{
+		dated("/1", "apnews.com", "Sergey Lavrov and Joe Biden on Libya at NATO.", "2024-05-06T08:00:00Z",
+			person("Sergey Lavrov"), person("Joe Biden"), place("Libya"), org("NATO")),
+		dated("/2", "reuters.com", "Sergey Lavrov flew from Libya to Qatar.", "2024-05-12T23:30:00Z", // a Sunday
+			person("Sergey Lavrov"), place("Libya"), place("Qatar")),
+		dated("/3", "apnews.com", "Joe Biden in Qatar with the United Nations.", "2024-05-13T00:00:00Z",
+			person("Joe Biden"), place("Qatar"), org("United Nations")),
+		undated,
+		dated("/5", "bbc.co.uk", "Rain all day.", "2024-07-15T12:00:00Z"),
+		dated("/6", "bbc.co.uk", "Bob Baker met Ann Able.", "2024-07-16T12:00:00Z", person("Bob Baker"), person("Ann Able")),
+	}
+	put(t, s, docs...)
+	ctx := context.Background()
+	render := func(cs []query.Count) string {
+		var out []string
+		for _, c := range cs {
+			out = append(out, fmt.Sprintf("%s=%d", c.Value, c.Count))
+		}
+		return strings.Join(out, ", ")
+	}
+	facetTests := []struct {
+		q                          string
+		n                          int
+		people, places, orgs, site string
+	}{
+		{``, 10, "Sergey Lavrov=3, Joe Biden=2, Ann Able=1, Bob Baker=1", "Libya=3, Qatar=2", "United Nations=2, NATO=1", "apnews.com=3, bbc.co.uk=2, reuters.com=1"},
+		{``, 1, "Sergey Lavrov=3", "Libya=3", "United Nations=2", "apnews.com=3"},
+		{`place:Libya`, 10, "Sergey Lavrov=3, Joe Biden=1", "Libya=3, Qatar=1", "NATO=1, United Nations=1", "apnews.com=2, reuters.com=1"},
+		{`qatar`, 10, "Joe Biden=1, Sergey Lavrov=1", "Qatar=2, Libya=1", "United Nations=1", "apnews.com=1, reuters.com=1"},
+		{`since:2024-05-13 -rain`, 10, "Ann Able=1, Bob Baker=1, Joe Biden=1, Sergey Lavrov=1", "Libya=1, Qatar=1", "United Nations=2", "apnews.com=2, bbc.co.uk=1"},
+		{`site:example.org`, 10, "", "", "", ""},
+	}
+	for _, tt := range facetTests {
+		pq, err := query.Parse(tt.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := s.Facets(ctx, pq, tt.n)
+		if err != nil {
+			t.Fatalf("facets %q: %v", tt.q, err)
+		}
+		for _, c := range []struct{ name, got, want string }{
+			{"people", render(f.People), tt.people}, {"places", render(f.Places), tt.places},
+			{"orgs", render(f.Orgs), tt.orgs}, {"sites", render(f.Sites), tt.site},
+		} {
+			if c.got != c.want {
+				t.Errorf("facets %q top %d %s = %s, want %s", tt.q, tt.n, c.name, c.got, c.want)
+			}
+		}
+	}
+	timelineTests := []struct {
+		q    string
+		iv   query.Interval
+		want string
+	}{
+		{``, query.Day, "2024-05-06=1, 2024-05-12=1, 2024-05-13=1, 2024-06-01=1, 2024-07-15=1, 2024-07-16=1"},
+		{``, query.Week, "2024-05-06=2, 2024-05-13=1, 2024-05-27=1, 2024-07-15=2"}, // weeks from Monday; the undated one by its fetch
+		{``, query.Month, "2024-05-01=3, 2024-06-01=1, 2024-07-01=2"},
+		{`person:Lavrov`, query.Month, "2024-05-01=2, 2024-06-01=1"},
+		{`lavrov until:2024-05-31`, query.Week, "2024-05-06=2"},
+		{`site:example.org`, query.Day, ""},
+	}
+	for _, tt := range timelineTests {
+		pq, err := query.Parse(tt.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		buckets, err := s.Timeline(ctx, pq, tt.iv)
+		if err != nil {
+			t.Fatalf("timeline %q: %v", tt.q, err)
+		}
+		var got []string
+		for _, b := range buckets {
+			got = append(got, fmt.Sprintf("%s=%d", b.Start.Format(time.RFC3339), b.Count))
+		}
+		want := strings.ReplaceAll(tt.want, "=", "T00:00:00Z=")
+		if strings.Join(got, ", ") != want {
+			t.Errorf("timeline %q by %s = %s, want %s", tt.q, tt.iv, strings.Join(got, ", "), want)
 		}
 	}
 }
