@@ -36,6 +36,8 @@ type reader interface {
 	Search(ctx context.Context, q query.Query, limit int) ([]sqlite.Hit, error)
 	SearchStories(ctx context.Context, q query.Query, limit int) ([]sqlite.Hit, error)
 	Scan(ctx context.Context, q query.Query, after string, fn func(*article.Article) error) error
+	Facets(ctx context.Context, q query.Query, n int) (query.Facets, error)
+	Timeline(ctx context.Context, q query.Query, iv query.Interval) ([]query.Bucket, error)
 	Close() error
 }
 
@@ -87,9 +89,12 @@ func searchCmd(e env) *ffcli.Command {
 	asJSON := fs.Bool("json", false, "print one JSON object per hit")
 	limit := fs.Int("limit", 10, "most hits (stories, or articles with --all) shown")
 	all := fs.Bool("all", false, "list every syndicated copy instead of one hit per story")
+	facets := fs.Bool("facets", false, "also count the top people, places, organisations and sites of all matching articles")
+	facetLimit := fs.Int("facet-limit", 10, "most values shown per facet")
+	timeline := fs.String("timeline", "", "also count matching articles per period: day, week or month")
 	return &ffcli.Command{
 		Name:       "search",
-		ShortUsage: "wirewatch search [--data DIR | --es-url URL] [--json] [--all] [--limit N] QUERY",
+		ShortUsage: "wirewatch search [--data DIR | --es-url URL] [--json] [--all] [--limit N] [--facets] [--timeline day|week|month] QUERY",
 		ShortHelp:  "search stored articles",
 		LongHelp: "QUERY is free text (all words must occur; \"quoted phrases\"; -word excludes)\n" +
 			"plus filters person:NAME place:NAME org:NAME site:HOST; quote names with spaces,\n" +
@@ -99,6 +104,10 @@ func searchCmd(e env) *ffcli.Command {
 			"Each story is shown once: its best-ranked matching copy, with the number of other\n" +
 			"matching copies (\"+2 copies\"); --all lists every copy. --json prints one object per\n" +
 			"hit with story_id and copies (matching articles the hit stands for, 1 with --all).\n" +
+			"--facets and --timeline count every matching article, copies included, not only\n" +
+			"the hits shown: the top --facet-limit names and sites, and the articles per UTC day,\n" +
+			"week (from Monday) or month by published date, else fetch date. With --json, hits,\n" +
+			"facets and timeline then come as one JSON object {hits, facets, timeline}.\n" +
 			"With --es-url (and the other --es-* flags of the index role) the search runs on\n" +
 			"Elasticsearch instead of the embedded store under --data.",
 		FlagSet: fs, Options: parseOptions(),
@@ -114,6 +123,15 @@ func searchCmd(e env) *ffcli.Command {
 			if *limit < 1 {
 				return errors.New("--limit must be at least 1")
 			}
+			if *facetLimit < 1 {
+				return errors.New("--facet-limit must be at least 1")
+			}
+			var iv query.Interval
+			if *timeline != "" {
+				if iv, err = query.ParseInterval(*timeline); err != nil {
+					return fmt.Errorf("--timeline: %w", err)
+				}
+			}
 			st, err := openReader(ctx, c.data, es, log)
 			if err != nil {
 				return err
@@ -127,18 +145,103 @@ func searchCmd(e env) *ffcli.Command {
 			if err != nil {
 				return err
 			}
-			if *asJSON {
-				enc := json.NewEncoder(e.stdout)
-				for _, h := range hits {
-					if err := enc.Encode(h); err != nil {
-						return err
-					}
+			var res searchResult
+			res.Hits = hits
+			if *facets {
+				f, err := st.Facets(ctx, q, *facetLimit)
+				if err != nil {
+					return err
 				}
-				return nil
+				res.Facets = &f
+			}
+			if iv != "" {
+				buckets, err := st.Timeline(ctx, q, iv)
+				if err != nil {
+					return err
+				}
+				filled := query.FillGaps(buckets, iv)
+				if filled == nil {
+					filled = []query.Bucket{}
+				}
+				res.Interval, res.Timeline = iv, &filled
+			}
+			if *asJSON {
+				return writeJSON(e.stdout, res, *facets || iv != "")
 			}
 			printHits(e.stdout, hits)
+			if res.Facets != nil {
+				printFacets(e.stdout, *res.Facets)
+			}
+			if iv != "" {
+				printTimeline(e.stdout, *res.Timeline, iv)
+			}
 			return nil
 		},
+	}
+}
+
+// searchResult is the one JSON object search --json prints when facets or
+// a timeline are asked for.
+type searchResult struct {
+	Hits     []sqlite.Hit    `json:"hits"`
+	Facets   *query.Facets   `json:"facets,omitempty"`
+	Interval query.Interval  `json:"interval,omitempty"`
+	Timeline *[]query.Bucket `json:"timeline,omitempty"`
+}
+
+// writeJSON prints one JSON object per hit, the format scripts already
+// read, or, with facets or a timeline, res as one object.
+func writeJSON(w io.Writer, res searchResult, whole bool) error {
+	enc := json.NewEncoder(w)
+	if whole {
+		if res.Hits == nil {
+			res.Hits = []sqlite.Hit{}
+		}
+		return enc.Encode(res)
+	}
+	for _, h := range res.Hits {
+		if err := enc.Encode(h); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func printFacets(w io.Writer, f query.Facets) {
+	fmt.Fprintln(w, "\nAll matching articles, by")
+	for _, facet := range []struct {
+		name   string
+		counts []query.Count
+	}{{"person", f.People}, {"place", f.Places}, {"organisation", f.Orgs}, {"site", f.Sites}} {
+		var parts []string
+		for _, c := range facet.counts {
+			parts = append(parts, fmt.Sprintf("%s (%d)", c.Value, c.Count))
+		}
+		if len(parts) == 0 {
+			parts = []string{"-"}
+		}
+		fmt.Fprintf(w, "  %-13s %s\n", facet.name+":", strings.Join(parts, ", "))
+	}
+}
+
+func printTimeline(w io.Writer, buckets []query.Bucket, iv query.Interval) {
+	fmt.Fprintf(w, "\nMatching articles per %s (published, else fetched; UTC)\n", iv)
+	if len(buckets) == 0 {
+		fmt.Fprintln(w, "  (none)")
+	}
+	most := 0
+	for _, b := range buckets {
+		most = max(most, b.Count)
+	}
+	for _, b := range buckets {
+		label := b.Start.Format(time.DateOnly)
+		if iv == query.Month {
+			label = b.Start.Format("2006-01")
+		}
+		// Bars of at most 40 characters, so that a long timeline stays
+		// readable on a terminal.
+		line := fmt.Sprintf("  %-10s %6d %s", label, b.Count, strings.Repeat("#", (b.Count*40+most-1)/most))
+		fmt.Fprintln(w, strings.TrimRight(line, " "))
 	}
 }
 

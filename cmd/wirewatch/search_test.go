@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/wirewatch/wirewatch/pkg/article"
+	"github.com/wirewatch/wirewatch/pkg/query"
 	"github.com/wirewatch/wirewatch/store/elastic/elastictest"
 	"github.com/wirewatch/wirewatch/store/sqlite"
 	"github.com/wirewatch/wirewatch/store/storetest"
@@ -49,6 +51,57 @@ func putAll(t *testing.T, dir string, docs []*article.Article) {
 	for _, a := range docs {
 		if err := st.Put(ctx, a); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+func TestSearchFacetsAndTimeline(t *testing.T) {
+	dir := t.TempDir()
+	putAll(t, dir, syndicated())
+	code, out, stderr := runCLI(t, "search", "--data", dir, "--limit", "1", "--facets", "--facet-limit", "2", "--timeline", "day", "libya", "since:2024-05-01")
+	if code != 0 {
+		t.Fatalf("search: exit %d: %s", code, stderr)
+	}
+	// Counts are of every matching article, not of the one hit shown nor
+	// of stories; days without articles are listed as zero.
+	for _, want := range []string{
+		"  place:        Libya (5)\n",
+		"  site:         apnews.com (1), bbc.co.uk (1)\n",
+		"  person:       -\n",
+		"  2024-05-10      3 ########################################\n",
+		"  2024-05-11      2 ###########################\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	code, out, stderr = runCLI(t, "search", "--data", dir, "--json", "--facets", "--timeline", "month", "place:Libya")
+	if code != 0 {
+		t.Fatalf("search --json: exit %d: %s", code, stderr)
+	}
+	var res struct {
+		Hits     []sqlite.Hit
+		Facets   query.Facets
+		Interval string
+		Timeline []query.Bucket
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("--json with facets is not one JSON object: %v\n%s", err, out)
+	}
+	if len(res.Hits) != 3 || res.Interval != "month" || len(res.Facets.Sites) != 6 {
+		t.Errorf("hits %d (want 3 stories), interval %q, %d sites (want 6): %s", len(res.Hits), res.Interval, len(res.Facets.Sites), out)
+	}
+	var months []string
+	for _, b := range res.Timeline {
+		months = append(months, fmt.Sprintf("%s=%d", b.Start.Format("2006-01"), b.Count))
+	}
+	if got := strings.Join(months, " "); got != "2024-04=1 2024-05=5" {
+		t.Errorf("timeline %s, want 2024-04=1 2024-05=5", got)
+	}
+	for _, args := range [][]string{{"--timeline", "year"}, {"--facets", "--facet-limit", "0"}} {
+		code, _, stderr := runCLI(t, append(append([]string{"search", "--data", dir}, args...), "libya")...)
+		if lines := problemLines(stderr); code != 1 || len(lines) != 1 {
+			t.Errorf("search %v: exit %d, want one error line:\n%s", args, code, stderr)
 		}
 	}
 }
@@ -143,6 +196,9 @@ func TestSearchAndExportFromElasticsearch(t *testing.T) {
 		{"--json", "--all", "--limit", "2", "place:Libya", "since:2024-05-10"}, // relevance differs between the stores; dates do not
 		{"site:bbc.co.uk"},
 		{"nothing-matches-this"},
+		{"--facets", "--timeline", "day", "withdrawal"},
+		{"--json", "--facets", "--facet-limit", "2", "--timeline", "month", "place:Libya"},
+		{"--json", "--timeline", "week", "nothing-matches-this"},
 	} {
 		code, local, stderr := runCLI(t, append([]string{"search", "--data", dir}, args...)...)
 		if code != 0 {
