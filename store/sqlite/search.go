@@ -40,16 +40,36 @@ func ftsString(s string) string {
 // where builds the filter clauses shared by Search and Scan. alias names the
 // articles table in the surrounding query.
 func where(q query.Query) (clauses []string, args []any) {
+	// A name matches when it equals the value ignoring case or contains
+	// it as whole words: its folded form contains " value ", which also
+	// covers equality. Such a name has every word of the value, so the
+	// value's longest word finds the candidates through the primary key
+	// of entity_words, and the check runs on those alone.
 	entity := func(typ string, names []string) {
 		if len(names) == 0 {
 			return
 		}
 		var ors []string
 		for _, n := range names {
-			ors = append(ors, `(e.canonical = ? COLLATE NOCASE OR (' ' || lower(e.canonical) || ' ') LIKE ? ESCAPE '\')`)
-			args = append(args, n, "% "+likeEscape(strings.ToLower(n))+" %")
+			words := nameWords(n)
+			if len(words) == 0 {
+				ors = append(ors, "0")
+				continue
+			}
+			key := words[0]
+			for _, w := range words[1:] {
+				if len(w) > len(key) {
+					key = w
+				}
+			}
+			ors = append(ors, `(w.word = ? AND w.folded LIKE ? ESCAPE '\')`)
+			args = append(args, key, "% "+likeEscape(strings.ToLower(n))+" %")
 		}
-		clauses = append(clauses, `EXISTS (SELECT 1 FROM entities e WHERE e.article_id = a.id AND e.type = '`+typ+`' AND (`+strings.Join(ors, " OR ")+`))`)
+		// CROSS JOIN keeps the word lookup as the outer loop: without
+		// statistics the planner would rather read every name of the type.
+		clauses = append(clauses, `a.id IN (SELECT e.article_id FROM entity_words w
+			CROSS JOIN entities e ON e.type = w.type AND e.canonical = w.canonical COLLATE NOCASE AND e.canonical = w.canonical
+			WHERE w.type = '`+typ+`' AND (`+strings.Join(ors, " OR ")+`))`)
 	}
 	entity(article.Person, q.People)
 	entity(article.Place, q.Places)

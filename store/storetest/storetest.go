@@ -60,6 +60,7 @@ func Run(t *testing.T, o Options) {
 	t.Run("RoundTrip", func(t *testing.T) { testRoundTrip(t, o) })
 	t.Run("NewerWinsOlderNever", func(t *testing.T) { testVersions(t, o) })
 	t.Run("Search", func(t *testing.T) { testSearch(t, o) })
+	t.Run("NameFilters", func(t *testing.T) { testNameFilters(t, o) })
 	t.Run("Scan", func(t *testing.T) { testScan(t, o) })
 	t.Run("Dates", func(t *testing.T) { testDates(t, o) })
 	t.Run("Stories", func(t *testing.T) { testStories(t, o) })
@@ -634,6 +635,54 @@ func testFacets(t *testing.T, o Options) {
 		want := strings.ReplaceAll(tt.want, "=", "T00:00:00Z=")
 		if strings.Join(got, ", ") != want {
 			t.Errorf("timeline %q by %s = %s, want %s", tt.q, tt.iv, strings.Join(got, ", "), want)
+		}
+	}
+}
+
+// testNameFilters checks person:, place: and org: on names beyond ASCII
+// letters: case is ignored in every script, and words are whole.
+func testNameFilters(t *testing.T, o Options) {
+	s := o.Open(t)
+	docs := []*article.Article{
+		Mk("/1", "example.com", "t", "Mesut Özil visited São Paulo for the Banco do Brasil.", T0,
+			article.Entity{Type: article.Person, Canonical: "Mesut Özil"},
+			article.Entity{Type: article.Place, Canonical: "São Paulo"},
+			article.Entity{Type: article.Organization, Canonical: "Banco do Brasil"}),
+		Mk("/2", "example.com", "t", "Ana_Maria Pop and Paulo Coelho spoke.", T0.Add(time.Hour),
+			article.Entity{Type: article.Person, Canonical: "Ana_Maria Pop"},
+			article.Entity{Type: article.Person, Canonical: "Paulo Coelho"}),
+	}
+	put(t, s, docs...)
+	id := func(i ...int) []string {
+		out := []string{}
+		for _, j := range i {
+			out = append(out, docs[j].ID)
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		q    string
+		want []string
+	}{
+		{`person:özil`, id(0)},
+		{`person:ÖZIL`, id(0)},
+		{`person:"mesut özil"`, id(0)},
+		{`person:"MESUT ÖZIL"`, id(0)},
+		{`person:Özi`, id()},
+		{`place:"são paulo"`, id(0)},
+		{`place:SÃO`, id(0)},
+		{`place:Paulo`, id(0)},  // a place, not the person
+		{`person:paulo`, id(1)}, // a person, not the place
+		{`person:ana_maria`, id(1)},
+		{`person:ana`, id()}, // part of a word
+		{`person:"Maria Pop"`, id()},
+		{`person:a%`, id()}, // no wildcards
+		{`person:"Paulo Coelho" person:Özil`, id(1, 0)},
+		{`org:"do brasil"`, id(0)},
+		{`org:"brasil do"`, id()}, // words in order
+	} {
+		if got := search(t, s, tt.q, 10); fmt.Sprint(got) != fmt.Sprint(tt.want) {
+			t.Errorf("search %s = %v, want %v", tt.q, got, tt.want)
 		}
 	}
 }
