@@ -86,7 +86,7 @@ func searchCmd(e env) *ffcli.Command {
 	c.register(fs)
 	var es elastic.Config
 	es.RegisterFlags(fs)
-	asJSON := fs.Bool("json", false, "print one JSON object per hit")
+	asJSON := fs.Bool("json", false, "print one JSON object per hit (with --facets or --timeline, one object in all)")
 	limit := fs.Int("limit", 10, "most hits (stories, or articles with --all) shown")
 	all := fs.Bool("all", false, "list every syndicated copy instead of one hit per story")
 	facets := fs.Bool("facets", false, "also count the top people, places, organisations and sites of all matching articles")
@@ -107,7 +107,7 @@ func searchCmd(e env) *ffcli.Command {
 			"--facets and --timeline count every matching article, copies included, not only\n" +
 			"the hits shown: the top --facet-limit names and sites, and the articles per UTC day,\n" +
 			"week (from Monday) or month by published date, else fetch date. With --json, hits,\n" +
-			"facets and timeline then come as one JSON object {hits, facets, timeline}.\n" +
+			"facets and timeline then come as one JSON object {hits, facets, interval, timeline}.\n" +
 			"With --es-url (and the other --es-* flags of the index role) the search runs on\n" +
 			"Elasticsearch instead of the embedded store under --data.",
 		FlagSet: fs, Options: parseOptions(),
