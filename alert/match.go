@@ -3,6 +3,7 @@ package alert
 import (
 	"errors"
 	"strings"
+	"time"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
@@ -35,12 +36,16 @@ type Matcher struct {
 }
 
 // ErrEmptyQuery is returned for a query that would match every article: as
-// a saved search it would alert on every story.
-var ErrEmptyQuery = errors.New("an alert needs a query: an empty one would match every story")
+// a saved search it would alert on every story. Dates alone count as empty:
+// new stories are recent, so since: alone would match them all.
+var ErrEmptyQuery = errors.New("an alert needs a query: an empty one would match every story, and so would since: or until: alone")
 
-// NewMatcher compiles q. An empty query is rejected.
+// NewMatcher compiles q. An empty query, or one of since: and until:
+// alone, is rejected.
 func NewMatcher(q query.Query) (*Matcher, error) {
-	if q.Empty() {
+	undated := q
+	undated.Since, undated.Until = time.Time{}, time.Time{}
+	if undated.Empty() {
 		return nil, ErrEmptyQuery
 	}
 	m := &Matcher{q: q}

@@ -126,6 +126,9 @@ func TestParseQuery(t *testing.T) {
 	}{
 		{"", true},
 		{"   ", true},
+		{"since:2024-05-01", true},
+		{"since:2024-05-01 until:2024-05-31", true},
+		{"until:2024-13-01", false},
 		{`"unterminated`, false},
 		{"-only", false},
 		{"author:x", false},
