@@ -64,3 +64,44 @@ func BenchmarkEntityFilter(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSearchStories compares Search with SearchStories over 50,000
+// articles in stories of three copies: everything, a site, a word in every
+// article, and a person.
+func BenchmarkSearchStories(b *testing.B) {
+	ctx := context.Background()
+	s, err := Open(ctx, b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	for i := range 50000 {
+		person := fmt.Sprintf("P%d", i%300)
+		a := storetest.Mk(fmt.Sprintf("/%d", i), fmt.Sprintf("s%d.com", i%50), "t",
+			fmt.Sprintf("%s saw rain fall %d times", person, i%100), storetest.T0.Add(time.Duration(i)*time.Minute),
+			article.Entity{Type: article.Person, Canonical: person})
+		a.StoryID = fmt.Sprintf("story%d", i/3)
+		if err := s.Put(ctx, a); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, qs := range []string{``, `site:s7.com`, `rain`, `person:P7`} {
+		pq, err := query.Parse(qs)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, f := range []struct {
+			name   string
+			search func(context.Context, query.Query, int) ([]Hit, error)
+		}{{"all", s.Search}, {"stories", s.SearchStories}} {
+			b.Run(f.name+"/"+qs, func(b *testing.B) {
+				for b.Loop() {
+					hits, err := f.search(ctx, pq, 10)
+					if err != nil || len(hits) != 10 {
+						b.Fatalf("%d hits, %v", len(hits), err)
+					}
+				}
+			})
+		}
+	}
+}

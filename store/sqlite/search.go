@@ -27,10 +27,6 @@ type Hit struct {
 	Copies int `json:"copies"`
 }
 
-// storyKey groups the copies of a story; an article without a story_id is
-// a story of its own.
-const storyKey = "CASE WHEN a.story_id = '' THEN a.id ELSE a.story_id END"
-
 // ftsString quotes a word or phrase for an FTS5 MATCH expression, so that
 // user input is never read as FTS5 syntax.
 func ftsString(s string) string {
@@ -171,6 +167,11 @@ func (s *Store) Search(ctx context.Context, q query.Query, limit int) ([]Hit, er
 // SearchStories is Search with one hit per story: the best-ranked matching
 // copy, whose Copies counts the story's matching articles. limit counts
 // stories. A story ranks where its best copy does.
+//
+// The matches are read in rank order only until limit stories have
+// appeared, then the copies of those stories alone are counted and their
+// hits made (snippets are costly), rather than grouping every match: a
+// broad query on a large store stays about as fast as Search.
 func (s *Store) SearchStories(ctx context.Context, q query.Query, limit int) ([]Hit, error) {
 	if limit <= 0 {
 		limit = 10
@@ -178,55 +179,172 @@ func (s *Store) SearchStories(ctx context.Context, q query.Query, limit int) ([]
 	clauses, args := where(q)
 	var stmt string
 	if m := positiveMatch(q); m != "" {
-		// The snippets are made for the shown hits only, in a second
-		// pass over the full-text index, rather than for every match.
 		clauses = append([]string{"articles_fts MATCH ?"}, clauses...)
 		args = append([]any{m}, args...)
-		// bm25 cannot be called inside a window function's query, so the
-		// matches are ranked first and grouped after.
-		stmt = `WITH matched AS MATERIALIZED (
-				SELECT a.rowid AS rid, a.id, ` + storyKey + ` AS story, bm25(articles_fts, 5.0, 1.0) AS rank
-				FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid
-				WHERE ` + strings.Join(clauses, " AND ") + `),
-			ranked AS (
-				SELECT rid, id, rank,
-					row_number() OVER (PARTITION BY story ORDER BY rank, id) AS nth,
-					count(*) OVER (PARTITION BY story) AS copies
-				FROM matched),
-			top AS (SELECT rid, id, rank, copies FROM ranked WHERE nth = 1 ORDER BY rank, id LIMIT ?)
-			SELECT a.id, a.title, a.url, a.site, a.published_at, snippet(articles_fts, 1, '[', ']', '…', 16), a.story_id, top.copies
-			FROM top JOIN articles_fts ON articles_fts.rowid = top.rid JOIN articles a ON a.rowid = top.rid
-			WHERE articles_fts MATCH ? ORDER BY top.rank, top.id`
-		args = append(args, limit, m)
+		stmt = `SELECT a.rowid, a.story_id FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid
+			WHERE ` + strings.Join(clauses, " AND ") + ` ORDER BY bm25(articles_fts, 5.0, 1.0), a.id`
 	} else {
 		cond := ""
 		if len(clauses) > 0 {
 			cond = "WHERE " + strings.Join(clauses, " AND ")
 		}
-		stmt = `SELECT id, title, url, site, published_at, snip, story_id, copies FROM (
-				SELECT a.id, a.title, a.url, a.site, a.published_at, substr(a.body, 1, 160) AS snip, a.story_id,
-					row_number() OVER (PARTITION BY ` + storyKey + ` ORDER BY a.published_at IS NULL, a.published_at DESC, a.id) AS nth,
-					count(*) OVER (PARTITION BY ` + storyKey + `) AS copies
-				FROM articles a ` + cond + `)
-			WHERE nth = 1 ORDER BY published_at IS NULL, published_at DESC, id LIMIT ?`
-		args = append(args, limit)
+		stmt = `SELECT a.rowid, a.story_id FROM articles a ` + cond + ` ORDER BY a.published_at IS NULL, a.published_at DESC, a.id`
 	}
-	return s.hits(ctx, q, stmt, args)
-}
-
-// hits runs a search statement whose columns are those of Hit.
-func (s *Store) hits(ctx context.Context, q query.Query, stmt string, args []any) ([]Hit, error) {
-	rows, err := s.db.QueryContext(ctx, stmt, args...)
+	best, err := s.bestCopies(ctx, stmt, args, limit)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", q.String(), err)
 	}
+	copies, err := s.countCopies(ctx, q, best)
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", q.String(), err)
+	}
+	hits, err := s.hitsOf(ctx, q, best)
+	if err != nil {
+		return nil, err
+	}
+	for i := range hits {
+		hits[i].Copies = 1
+		if hits[i].StoryID != "" {
+			hits[i].Copies = copies[hits[i].StoryID]
+		}
+	}
+	return hits, nil
+}
+
+// storyCopy is the best-ranked copy of a story.
+type storyCopy struct {
+	rowid int64
+	story string // "" for an article that is a story of its own
+}
+
+// bestCopies reads the (rowid, story_id) rows of stmt in order and returns
+// the first row of each story until it has limit stories.
+func (s *Store) bestCopies(ctx context.Context, stmt string, args []any, limit int) ([]storyCopy, error) {
+	rows, err := s.db.QueryContext(ctx, stmt, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	seen := map[string]bool{}
+	var best []storyCopy
+	for len(best) < limit && rows.Next() {
+		var c storyCopy
+		if err := rows.Scan(&c.rowid, &c.story); err != nil {
+			return nil, err
+		}
+		if c.story != "" {
+			if seen[c.story] {
+				continue
+			}
+			seen[c.story] = true
+		}
+		best = append(best, c)
+	}
+	return best, rows.Err()
+}
+
+// countCopies counts the articles matching q of each story in best.
+func (s *Store) countCopies(ctx context.Context, q query.Query, best []storyCopy) (map[string]int, error) {
+	var stories []any
+	for _, c := range best {
+		if c.story != "" {
+			stories = append(stories, c.story)
+		}
+	}
+	counts := map[string]int{}
+	if len(stories) == 0 {
+		return counts, nil
+	}
+	// With free text, the matches are read from the full-text index, as
+	// in the first pass, rather than by reading every article.
+	clauses, args := where(q)
+	from := "articles a"
+	if m := positiveMatch(q); m != "" {
+		from = "articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
+		clauses = append([]string{"articles_fts MATCH ?"}, clauses...)
+		args = append([]any{m}, args...)
+	}
+	clauses = append(clauses, "a.story_id IN ("+placeholders(len(stories))+")")
+	rows, err := s.db.QueryContext(ctx, `SELECT a.story_id, count(*) FROM `+from+` WHERE `+strings.Join(clauses, " AND ")+` GROUP BY a.story_id`,
+		append(args, stories...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var story string
+		var n int
+		if err := rows.Scan(&story, &n); err != nil {
+			return nil, err
+		}
+		counts[story] = n
+	}
+	return counts, rows.Err()
+}
+
+// hitsOf makes the hits of the articles in best, in that order, with
+// snippets as Search makes them.
+func (s *Store) hitsOf(ctx context.Context, q query.Query, best []storyCopy) ([]Hit, error) {
+	if len(best) == 0 {
+		return nil, nil
+	}
+	var args []any
+	for _, c := range best {
+		args = append(args, c.rowid)
+	}
+	in := "a.rowid IN (" + placeholders(len(best)) + ")"
+	stmt := `SELECT a.id, a.title, a.url, a.site, a.published_at, substr(a.body, 1, 160), a.story_id, 1, a.rowid
+		FROM articles a WHERE ` + in
+	if m := positiveMatch(q); m != "" {
+		stmt = `SELECT a.id, a.title, a.url, a.site, a.published_at, snippet(articles_fts, 1, '[', ']', '…', 16), a.story_id, 1, a.rowid
+			FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid WHERE articles_fts MATCH ? AND ` + in
+		args = append([]any{m}, args...)
+	}
+	hits, rowids, err := s.scanHits(ctx, q, stmt, args, true)
+	if err != nil {
+		return nil, err
+	}
+	at := map[int64]Hit{}
+	for i, h := range hits {
+		at[rowids[i]] = h
+	}
+	out := make([]Hit, 0, len(best))
+	for _, c := range best {
+		if h, ok := at[c.rowid]; ok {
+			out = append(out, h)
+		}
+	}
+	return out, nil
+}
+
+func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }
+
+// hits runs a search statement whose columns are those of Hit.
+func (s *Store) hits(ctx context.Context, q query.Query, stmt string, args []any) ([]Hit, error) {
+	hits, _, err := s.scanHits(ctx, q, stmt, args, false)
+	return hits, err
+}
+
+// scanHits runs a search statement whose columns are those of Hit,
+// followed by the article's rowid when withRowid is set.
+func (s *Store) scanHits(ctx context.Context, q query.Query, stmt string, args []any, withRowid bool) ([]Hit, []int64, error) {
+	rows, err := s.db.QueryContext(ctx, stmt, args...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("search %q: %w", q.String(), err)
+	}
 	defer rows.Close()
 	var hits []Hit
+	var rowids []int64
 	for rows.Next() {
 		var h Hit
 		var pub sql.NullString
-		if err := rows.Scan(&h.ID, &h.Title, &h.URL, &h.Site, &pub, &h.Snippet, &h.StoryID, &h.Copies); err != nil {
-			return nil, fmt.Errorf("search %q: %w", q.String(), err)
+		dest := []any{&h.ID, &h.Title, &h.URL, &h.Site, &pub, &h.Snippet, &h.StoryID, &h.Copies}
+		var rowid int64
+		if withRowid {
+			dest = append(dest, &rowid)
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, nil, fmt.Errorf("search %q: %w", q.String(), err)
 		}
 		if pub.Valid {
 			if t, err := time.Parse(time.RFC3339Nano, pub.String); err == nil {
@@ -235,11 +353,12 @@ func (s *Store) hits(ctx context.Context, q query.Query, stmt string, args []any
 		}
 		h.Snippet = strings.Join(strings.Fields(h.Snippet), " ")
 		hits = append(hits, h)
+		rowids = append(rowids, rowid)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("search %q: %w", q.String(), err)
+		return nil, nil, fmt.Errorf("search %q: %w", q.String(), err)
 	}
-	return hits, nil
+	return hits, rowids, nil
 }
 
 // Scan calls fn for every article matching q whose id sorts after after
