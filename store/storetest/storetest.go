@@ -502,7 +502,7 @@ func testStories(t *testing.T, o Options) {
 		{`sun`, 10, []string{"/s1c×1"}, true},
 		{`hills rain`, 10, []string{"/s1b×2"}, true},
 		// The best-ranked copy stands for the story, even when older.
-		{`rain`, 10, []string{"/s1b×2", "/s2a×2", "/s2b×0", "/x×1", "/y×1", "/z×1"}, false},
+		{`rain`, 10, []string{"/s1b×2", "/s2a×2", "/x×1", "/y×1", "/z×1"}, false}, // s2a: the shorter body ranks first
 		{`rain`, 1, []string{"/s1b×2"}, true},
 		{`shares`, 10, []string{"/s2a×2"}, false},
 		{`since:2021-01-08T13:00:00Z`, 10, []string{"/y×1", "/x×1", "/s2a×1"}, true},
@@ -511,7 +511,6 @@ func testStories(t *testing.T, o Options) {
 		got := stories(tt.q, tt.limit)
 		want := slices.Clone(tt.want)
 		if !tt.ordered {
-			want = slices.DeleteFunc(want, func(h string) bool { return strings.HasSuffix(h, "×0") })
 			if len(got) > 0 && len(want) > 0 && got[0] != want[0] {
 				t.Errorf("stories %s: first %s, want %s", tt.q, got[0], want[0])
 			}
