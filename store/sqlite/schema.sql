@@ -40,6 +40,19 @@ CREATE TABLE IF NOT EXISTS entities (
 );
 CREATE INDEX IF NOT EXISTS entities_name ON entities (type, canonical COLLATE NOCASE);
 
+-- The words of each distinct tagged name, lowercased (Unicode), so that
+-- person:, place: and org: find names by one of their words through the
+-- primary key instead of reading the names of every article. folded is
+-- ' ' || the lowercased name || ' ', checked for the whole value. Rows stay
+-- when no article names them any more; they then lead to no article.
+CREATE TABLE IF NOT EXISTS entity_words (
+    word      TEXT NOT NULL,
+    type      TEXT NOT NULL,
+    canonical TEXT NOT NULL,
+    folded    TEXT NOT NULL,
+    PRIMARY KEY (word, type, canonical)
+) WITHOUT ROWID;
+
 -- Figures found in the body, in order (seq).
 CREATE TABLE IF NOT EXISTS figures (
     article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
