@@ -549,8 +549,8 @@ func (d *dispatcher) run(ctx context.Context) error {
 		if !claiming && !exhausted && len(d.buf) <= bufMax/2 {
 			// Skip hosts that must wait, and hosts that hold more than
 			// half the buffer (a claim is made when the buffer is half
-			// empty, so a crawl of one host never skips it: skipping
-			// costs the store a walk over the host's queued URLs).
+			// empty, so a crawl of one host never skips it). The store
+			// passes over a skipped host without reading its URLs.
 			skip := c.gate.waiting(now)
 			queued := map[string]int{}
 			for _, e := range d.buf {
