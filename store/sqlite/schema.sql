@@ -200,6 +200,8 @@ CREATE TABLE IF NOT EXISTS story_signatures (
     sig        BLOB
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS story_signatures_story ON story_signatures (story_id);
+-- Pruning deletes the oldest fingerprints first (story.Pruner).
+CREATE INDEX IF NOT EXISTS story_signatures_fetched ON story_signatures (fetched_at);
 -- The LSH bands of each signature: articles sharing a band_hash are
 -- candidates for the same story.
 CREATE TABLE IF NOT EXISTS story_bands (
@@ -207,6 +209,9 @@ CREATE TABLE IF NOT EXISTS story_bands (
     article_id TEXT NOT NULL REFERENCES story_signatures (article_id) ON DELETE CASCADE,
     PRIMARY KEY (band_hash, article_id)
 ) WITHOUT ROWID;
+-- Deleting a fingerprint (pruned or replaced) finds its bands through this
+-- index; without it the cascade would scan every band.
+CREATE INDEX IF NOT EXISTS story_bands_article ON story_bands (article_id);
 
 -- Saved searches for alerts (package alert): a query in the search
 -- language, checked when added. webhook is the search's sink config: the
