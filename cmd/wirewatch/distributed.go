@@ -183,6 +183,8 @@ func indexCmd(e env) *ffcli.Command {
 	var es elastic.Config
 	es.RegisterFlags(fs)
 	alertsOut := fs.String("alerts-out", "", "where saved-search alerts go: a file (JSON lines, appended), - for standard output, or empty for a log line each")
+	var storyWindow time.Duration
+	registerStoryWindow(fs, &storyWindow)
 	return &ffcli.Command{
 		Name:       "index",
 		ShortUsage: "wirewatch index --kafka-brokers B [--es-url U | --data DIR]",
@@ -196,6 +198,9 @@ func indexCmd(e env) *ffcli.Command {
 		Exec: func(ctx context.Context, _ []string) error {
 			k, log, err := f.config(e)
 			if err != nil {
+				return err
+			}
+			if err := checkStoryWindow(storyWindow); err != nil {
 				return err
 			}
 			// The embedded store under --data keeps the story fingerprints
@@ -221,6 +226,7 @@ func indexCmd(e env) *ffcli.Command {
 				return err
 			}
 			defer stopAlerts()
+			defer startStoryPruner(local, storyWindow, log)()
 			if esStore != nil {
 				return pipeline.IndexBulk(ctx, k, indexer.NewBulk(esStore, indexer.BulkConfig{Logger: log}), local.Stories(), nil, alerts)
 			}
