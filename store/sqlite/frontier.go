@@ -453,3 +453,40 @@ func (s *Store) Failures(ctx context.Context, limit int) ([]Failure, error) {
 	}
 	return out, rows.Err()
 }
+
+// RobotsFailure returns the run of failed robots.txt fetches recorded for
+// host, and false if there is none.
+func (s *Store) RobotsFailure(ctx context.Context, host string) (frontier.RobotsFailure, bool, error) {
+	var f frontier.RobotsFailure
+	var since, retry int64
+	err := s.db.QueryRowContext(ctx, `SELECT failures, since, retry, reason FROM crawl_robots WHERE host = ?`, host).
+		Scan(&f.Failures, &since, &retry, &f.Reason)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return f, false, nil
+	case err != nil:
+		return f, false, fmt.Errorf("robots failures of %s: %w", host, err)
+	}
+	f.Since, f.Retry = time.UnixMilli(since), time.UnixMilli(retry)
+	return f, true, nil
+}
+
+// SetRobotsFailure records host's run of failed robots.txt fetches;
+// Failures 0 deletes the record (robots.txt was read).
+func (s *Store) SetRobotsFailure(ctx context.Context, host string, f frontier.RobotsFailure) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if f.Failures <= 0 {
+			_, err := tx.ExecContext(ctx, `DELETE FROM crawl_robots WHERE host = ?`, host)
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO crawl_robots (host, failures, since, retry, reason) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (host) DO UPDATE SET failures = excluded.failures, since = excluded.since,
+				retry = excluded.retry, reason = excluded.reason`,
+			host, f.Failures, f.Since.UnixMilli(), f.Retry.UnixMilli(), f.Reason)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("robots failures of %s: %w", host, err)
+	}
+	return nil
+}

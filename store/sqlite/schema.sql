@@ -164,6 +164,18 @@ CREATE TABLE IF NOT EXISTS crawl_hosts (
     urls INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 
+-- Hosts whose robots.txt could not be read the last time it was fetched:
+-- the run of failures (how many, since when) and when to try again, so a
+-- restarted crawler keeps the back-off and gives up on the host on time. A
+-- row is deleted when robots.txt is read again.
+CREATE TABLE IF NOT EXISTS crawl_robots (
+    host     TEXT PRIMARY KEY,
+    failures INTEGER NOT NULL,
+    since    INTEGER NOT NULL, -- unix milliseconds
+    retry    INTEGER NOT NULL, -- unix milliseconds
+    reason   TEXT NOT NULL
+) WITHOUT ROWID;
+
 -- The adaptive re-poll interval of feeds, sitemaps and hubs: shorter while
 -- they yield new URLs, longer while they do not.
 CREATE TABLE IF NOT EXISTS frontier_poll (
