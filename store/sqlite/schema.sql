@@ -95,9 +95,11 @@ CREATE TABLE IF NOT EXISTS frontier (
 -- frontier_due finds the next due time; frontier_host_claim lists a
 -- host's pending URLs in claim order (shallowest, then longest due) and
 -- frontier_host_due finds when its first one is due, each with one seek.
+-- The last two hold pending URLs only, so the URLs done (most of a long
+-- crawl) cost them neither space nor updates.
 CREATE INDEX IF NOT EXISTS frontier_due ON frontier (state, next_at);
-CREATE INDEX IF NOT EXISTS frontier_host_claim ON frontier (host, state, depth, next_at, url);
-CREATE INDEX IF NOT EXISTS frontier_host_due ON frontier (host, state, next_at);
+CREATE INDEX IF NOT EXISTS frontier_host_claim ON frontier (host, depth, next_at, url) WHERE state = 'pending';
+CREATE INDEX IF NOT EXISTS frontier_host_due ON frontier (host, next_at) WHERE state = 'pending';
 -- frontier_claim served the claim of the previous version, which walked
 -- every host's queue in one order; nothing reads it any more.
 DROP INDEX IF EXISTS frontier_claim;
