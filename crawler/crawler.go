@@ -149,9 +149,13 @@ type Options struct {
 	// RFC 9309 asks for complete disallow meanwhile and suggests 30 days
 	// before a crawler may treat the file as missing; failing after a day
 	// keeps a dead site from holding URLs forever without ever crawling
-	// against its will. The count restarts with the process. With Once,
-	// robots.txt is tried Retries+1 times, like a page, before the host's
-	// URLs fail.
+	// against its will. When the Frontier can record it (the SQLite store
+	// can), the run of failures and its back-off outlast a restart, unless
+	// the crawler was stopped for over an hour past the retry time. With
+	// Once, robots.txt is tried Retries+1 times, like a page, before the
+	// host's URLs fail, counting the tries of earlier runs: a run that
+	// starts while the recorded back-off lasts, with the tries used up,
+	// fails the host's URLs without a request.
 	RobotsMaxWait time.Duration
 	// Include and Exclude filter discovered URLs (not seeds).
 	Include, Exclude []*regexp.Regexp
@@ -315,7 +319,8 @@ func New(f Frontier, cl Cleaner, out bus.Writer, opts Options) *Crawler {
 		log:       opts.Logger.With("stage", "crawl"),
 	}
 	client := &http.Client{Timeout: opts.Timeout, Transport: opts.Transport}
-	cr.robots = newRobotsCache(client, opts.UserAgent, opts.MaxBytes, opts.RetryWait)
+	memory, _ := f.(robotsMemory)
+	cr.robots = newRobotsCache(client, opts.UserAgent, opts.MaxBytes, opts.RetryWait, memory, cr.log)
 	for _, h := range opts.AllowedHosts {
 		cr.hosts[strings.ToLower(h)] = true
 	}
@@ -549,8 +554,8 @@ func (d *dispatcher) run(ctx context.Context) error {
 		if !claiming && !exhausted && len(d.buf) <= bufMax/2 {
 			// Skip hosts that must wait, and hosts that hold more than
 			// half the buffer (a claim is made when the buffer is half
-			// empty, so a crawl of one host never skips it: skipping
-			// costs the store a walk over the host's queued URLs).
+			// empty, so a crawl of one host never skips it). The store
+			// passes over a skipped host without reading its URLs.
 			skip := c.gate.waiting(now)
 			queued := map[string]int{}
 			for _, e := range d.buf {

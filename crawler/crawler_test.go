@@ -704,6 +704,61 @@ func TestRobotsUnreachable(t *testing.T) {
 }
 
 // nonRobots drops the robots.txt requests from a request log.
+// TestRobotsUnreachableAcrossRestarts crawls a host whose robots.txt
+// fails, over one store, three times: the first crawl gives up after the
+// retries, the second, with the run of failures read back from the store,
+// after one more try rather than a fresh set of retries, and the third,
+// with robots.txt back, fetches the page and ends the recorded run.
+func TestRobotsUnreachableAcrossRestarts(t *testing.T) {
+	s := newTestSite(t)
+	var up atomic.Bool
+	s.mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) {
+		if !up.Load() {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprint(w, "User-agent: *\nDisallow: /private/\n")
+	})
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<html><body><p>a page</p></body></html>`)
+	})
+	dir := t.TempDir()
+	opts := testOptions() // Once, Retries 2
+	host := strings.TrimPrefix(s.URL, "http://")
+	steps := []struct {
+		name         string
+		up           bool
+		seed         string
+		wantRequests int // of robots.txt in this crawl
+		wantState    frontier.State
+		wantRecord   int // failures recorded afterwards
+	}{
+		{"first crawl gives up after the retries", false, "/p/1", opts.Retries + 1, frontier.Failed, opts.Retries + 1},
+		{"restarted crawl gives up after one more try", false, "/p/2", 1, frontier.Failed, opts.Retries + 2},
+		{"robots.txt back: the page is fetched", true, "/p/3", 1, frontier.Done, 0},
+	}
+	for _, st := range steps {
+		up.Store(st.up)
+		before := s.requested("/robots.txt")
+		r := crawlWith(t, dir, opts, s.URL+st.seed)
+		if n := s.requested("/robots.txt") - before; n != st.wantRequests {
+			t.Errorf("%s: robots.txt requested %d times, want %d", st.name, n, st.wantRequests)
+		}
+		if got, why := r.outcome(t, s.URL+st.seed); got != st.wantState {
+			t.Errorf("%s: %s %s %q, want %s", st.name, st.seed, got, why, st.wantState)
+		}
+		f, _, err := r.st.RobotsFailure(context.Background(), host)
+		if err != nil || f.Failures != st.wantRecord {
+			t.Errorf("%s: recorded %d failures (%v), want %d", st.name, f.Failures, err, st.wantRecord)
+		}
+		r.st.Close()
+		// Restart once the recorded back-off is over: a crawl with Once
+		// that starts during it, with the tries used up, gives up on the
+		// host without a request.
+		time.Sleep(time.Until(f.Retry))
+	}
+}
+
 func nonRobots(hits []hit) []hit {
 	var out []hit
 	for _, h := range hits {

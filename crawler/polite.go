@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"sync"
 	"time"
 
 	"github.com/temoto/robotstxt"
+
+	"github.com/wirewatch/wirewatch/pkg/frontier"
 )
 
 // hostGate spaces requests to each host: at most perHost at once, starts at
@@ -149,11 +152,18 @@ func (g *hostGate) evict(now time.Time) {
 // expires after an exponential back-off from retryWait (or the answer's
 // Retry-After), and the count and start of consecutive failures carry over
 // to the next fetch, so the crawler can give up on a host after a while.
+//
+// With a memory (the frontier, when it has one), a run of failures is also
+// recorded there, so that its count, start and back-off outlast a restart:
+// a crawler restarted in a loop still gives up on the host in time, and
+// does not fetch robots.txt again the moment it starts.
 type robotsCache struct {
 	client    *http.Client
 	agent     string
 	maxBytes  int
 	retryWait time.Duration
+	memory    robotsMemory // nil: failures are counted in memory only
+	log       *slog.Logger
 
 	mu    sync.Mutex
 	hosts map[string]*robotsEntry
@@ -179,10 +189,24 @@ func (e *robotsEntry) expires() time.Time { return e.fetched.Add(e.ttl) }
 const (
 	robotsTTL      = 24 * time.Hour
 	maxRobotsHosts = 10_000
+	// robotsRecallGap bounds how long after its retry time a recorded run
+	// of failures is continued. A crawler that was stopped for longer
+	// cannot know whether robots.txt was readable meanwhile, so the run
+	// starts again from one.
+	robotsRecallGap = time.Hour
 )
 
-func newRobotsCache(client *http.Client, agent string, maxBytes int, retryWait time.Duration) *robotsCache {
-	return &robotsCache{client: client, agent: agent, maxBytes: maxBytes, retryWait: retryWait, hosts: map[string]*robotsEntry{}}
+// robotsMemory is the optional part of a Frontier that keeps runs of
+// failed robots.txt fetches across restarts.
+type robotsMemory interface {
+	RobotsFailure(ctx context.Context, host string) (frontier.RobotsFailure, bool, error)
+	// SetRobotsFailure records a run; Failures 0 deletes it.
+	SetRobotsFailure(ctx context.Context, host string, f frontier.RobotsFailure) error
+}
+
+func newRobotsCache(client *http.Client, agent string, maxBytes int, retryWait time.Duration, memory robotsMemory, log *slog.Logger) *robotsCache {
+	return &robotsCache{client: client, agent: agent, maxBytes: maxBytes, retryWait: retryWait, memory: memory, log: log,
+		hosts: map[string]*robotsEntry{}}
 }
 
 // get returns host's rules, fetching them (from scheme://host/robots.txt)
@@ -222,6 +246,20 @@ func (r *robotsCache) get(ctx context.Context, scheme, host string) (e *robotsEn
 	r.hosts[host] = e
 	r.mu.Unlock()
 
+	recorded := prev != nil && prev.unreachable != ""
+	if prev == nil {
+		// The first lookup of host in this process: a run of failures
+		// recorded by an earlier one carries on, back-off included.
+		var kept *robotsEntry
+		if kept, recorded = r.recall(ctx, host); kept != nil && time.Now().Before(kept.expires()) {
+			e.data, e.group, e.fetched, e.ttl = kept.data, kept.data.FindGroup(r.agent), kept.fetched, kept.ttl
+			e.unreachable, e.failures, e.since = kept.unreachable, kept.failures, kept.since
+			close(e.ready)
+			return e, false
+		}
+		prev = kept
+	}
+
 	data, why, wait := r.fetch(ctx, scheme+"://"+host+"/robots.txt")
 	now := time.Now()
 	e.data, e.fetched, e.ttl, e.unreachable = data, now, robotsTTL, why
@@ -231,10 +269,47 @@ func (r *robotsCache) get(ctx context.Context, scheme, host string) (e *robotsEn
 			e.failures, e.since = prev.failures+1, prev.since
 		}
 		e.ttl = max(backoff(r.retryWait, e.failures-1), wait)
+		r.remember(ctx, host, frontier.RobotsFailure{Failures: e.failures, Since: e.since, Retry: e.expires(), Reason: why})
+	} else if recorded {
+		r.remember(ctx, host, frontier.RobotsFailure{})
 	}
 	e.group = data.FindGroup(r.agent)
 	close(e.ready)
 	return e, true
+}
+
+// recall returns the run of failures the memory holds for host as an
+// entry (expired if robots.txt may be fetched again), nil if there is
+// none or it is older than robotsRecallGap; recorded says whether the
+// memory holds a record at all, which a success must delete.
+func (r *robotsCache) recall(ctx context.Context, host string) (kept *robotsEntry, recorded bool) {
+	if r.memory == nil {
+		return nil, false
+	}
+	f, ok, err := r.memory.RobotsFailure(ctx, host)
+	if err != nil {
+		r.log.Warn("robots.txt failures not read; counting from zero", "host", host, "err", err)
+		return nil, false
+	}
+	now := time.Now()
+	if !ok || f.Failures <= 0 || now.Sub(f.Retry) > robotsRecallGap {
+		return nil, ok
+	}
+	disallowAll, _ := robotstxt.FromStatusAndBytes(http.StatusServiceUnavailable, nil)
+	return &robotsEntry{data: disallowAll, fetched: now, ttl: f.Retry.Sub(now),
+		unreachable: f.Reason, failures: f.Failures, since: f.Since}, true
+}
+
+// remember records host's run of failures in the memory (a zero f: the
+// run is over). A failed write costs only what the memory is for, so it
+// is logged, not returned.
+func (r *robotsCache) remember(ctx context.Context, host string, f frontier.RobotsFailure) {
+	if r.memory == nil {
+		return
+	}
+	if err := r.memory.SetRobotsFailure(ctx, host, f); err != nil && ctx.Err() == nil {
+		r.log.Warn("robots.txt failures not recorded", "host", host, "err", err)
+	}
 }
 
 // fetch reads a robots.txt. A 4xx means no rules (RFC 9309 section

@@ -1,10 +1,14 @@
 package crawler
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -249,5 +253,81 @@ func TestHostGate(t *testing.T) {
 	g.release("a")
 	if ok, _ := g.acquire("a", 0, now.Add(time.Hour)); !ok {
 		t.Error("released slot refused")
+	}
+}
+
+// memRobots is a robotsMemory in a map.
+type memRobots map[string]frontier.RobotsFailure
+
+func (m memRobots) RobotsFailure(_ context.Context, host string) (frontier.RobotsFailure, bool, error) {
+	f, ok := m[host]
+	return f, ok, nil
+}
+
+func (m memRobots) SetRobotsFailure(_ context.Context, host string, f frontier.RobotsFailure) error {
+	if f.Failures <= 0 {
+		delete(m, host)
+	} else {
+		m[host] = f
+	}
+	return nil
+}
+
+// TestRobotsFailuresOutlastRestart starts a robots cache (as a restarted
+// crawler does) over a memory holding a run of failures.
+func TestRobotsFailuresOutlastRestart(t *testing.T) {
+	start := time.Now().Add(-10 * time.Minute)
+	tests := []struct {
+		name         string
+		record       *frontier.RobotsFailure
+		up           bool // robots.txt answers
+		wantRequests int
+		wantFailures int  // of the entry; 0: rules were read
+		wantSince    bool // the entry's run started at start
+		wantRecord   int  // failures recorded afterwards; 0: none
+	}{
+		{"no record, failing", nil, false, 1, 1, false, 1},
+		{"no record, answering", nil, true, 1, 0, false, 0},
+		{"run carries on", &frontier.RobotsFailure{Failures: 3, Since: start, Retry: time.Now().Add(-time.Second), Reason: "HTTP 503"}, false, 1, 4, true, 4},
+		{"back-off still running: no request", &frontier.RobotsFailure{Failures: 3, Since: start, Retry: time.Now().Add(time.Hour), Reason: "HTTP 503"}, false, 0, 3, true, 3},
+		{"run ends when robots.txt answers", &frontier.RobotsFailure{Failures: 3, Since: start, Retry: time.Now().Add(-time.Second), Reason: "HTTP 503"}, true, 1, 0, false, 0},
+		{"a run stopped long ago starts again", &frontier.RobotsFailure{Failures: 3, Since: start.Add(-48 * time.Hour), Retry: time.Now().Add(-2 * robotsRecallGap), Reason: "HTTP 503"}, false, 1, 1, false, 1},
+		{"a stale record is deleted when robots.txt answers", &frontier.RobotsFailure{Failures: 3, Since: start.Add(-48 * time.Hour), Retry: time.Now().Add(-2 * robotsRecallGap), Reason: "HTTP 503"}, true, 1, 0, false, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var requests atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				requests.Add(1)
+				if !tt.up {
+					w.WriteHeader(http.StatusServiceUnavailable)
+					return
+				}
+				fmt.Fprint(w, "User-agent: *\nDisallow: /private/\n")
+			}))
+			defer srv.Close()
+			u, _ := url.Parse(srv.URL)
+			mem := memRobots{}
+			if tt.record != nil {
+				mem[u.Host] = *tt.record
+			}
+			r := newRobotsCache(srv.Client(), "test", 1<<20, time.Millisecond, mem, quiet())
+			e, _ := r.get(context.Background(), "http", u.Host)
+			if n := int(requests.Load()); n != tt.wantRequests {
+				t.Errorf("%d requests, want %d", n, tt.wantRequests)
+			}
+			if e.failures != tt.wantFailures || (e.unreachable != "") != (tt.wantFailures > 0) {
+				t.Errorf("entry: %d failures, unreachable %q; want %d", e.failures, e.unreachable, tt.wantFailures)
+			}
+			if tt.wantSince && !e.since.Equal(start) {
+				t.Errorf("run started %v, want %v", e.since, start)
+			}
+			if got := mem[u.Host].Failures; got != tt.wantRecord {
+				t.Errorf("recorded %d failures, want %d", got, tt.wantRecord)
+			}
+			if tt.wantRecord > 0 && !mem[u.Host].Retry.Equal(e.expires()) {
+				t.Errorf("recorded retry %v, entry expires %v", mem[u.Host].Retry, e.expires())
+			}
+		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/wirewatch/wirewatch/pkg/article"
@@ -35,13 +36,37 @@ const (
 // earlier copies.
 const DefaultWindow = 7 * 24 * time.Hour
 
-// Options configures an Assigner.
+// DefaultRetention is how long, by fetch time, a fingerprint is kept.
+const DefaultRetention = 30 * 24 * time.Hour
+
+// Options configures an Assigner and a Pruner.
 type Options struct {
 	// Window bounds candidates to articles fetched at most this long before
-	// the article being assigned (default DefaultWindow). Wire copies
-	// appear within hours; the bound keeps a years-old story from
-	// absorbing a new one that reuses its background paragraphs.
+	// the article being assigned (default DefaultWindow, and never more
+	// than Retention). Wire copies appear within hours; the bound keeps a
+	// years-old story from absorbing a new one that reuses its background
+	// paragraphs.
 	Window time.Duration
+	// Retention is how long after its fetch a fingerprint is kept (default
+	// DefaultRetention); a Pruner deletes older ones. A copy fetched more
+	// than Retention after every earlier member of its story was fetched
+	// finds none of them and founds a new story.
+	Retention time.Duration
+	// Logger receives the Pruner's reports (default slog.Default()).
+	Logger *slog.Logger
+}
+
+func (o *Options) defaults() {
+	if o.Retention <= 0 {
+		o.Retention = DefaultRetention
+	}
+	if o.Window <= 0 {
+		o.Window = DefaultWindow
+	}
+	o.Window = min(o.Window, o.Retention)
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
 }
 
 // Assigner sets the story id of articles. It is a pipeline stage processor
@@ -53,9 +78,7 @@ type Assigner struct {
 
 // NewAssigner returns an Assigner over index.
 func NewAssigner(index Index, opts Options) *Assigner {
-	if opts.Window <= 0 {
-		opts.Window = DefaultWindow
-	}
+	opts.defaults()
 	return &Assigner{index: index, window: opts.Window}
 }
 
@@ -65,6 +88,15 @@ func NewAssigner(index Index, opts Options) *Assigner {
 // cluster's id, and it never changes: an article already in the index keeps
 // the story it was given, whatever its body is now, so alerts keyed on
 // story_id fire once.
+//
+// An article fetched again with a changed body keeps its story but has its
+// fingerprint replaced (and its fetch time moved to the new fetch), so
+// later copies are matched against the text as it now is and join that
+// story. The story is not re-evaluated: moving the article would change a
+// story_id already stored and alerted on, and would leave the copies that
+// joined a story it founded under the id of an article no longer in it. A
+// version fetched no later than the indexed one changes nothing, so a late
+// redelivery never rolls the fingerprint back.
 func (as *Assigner) Process(ctx context.Context, a *article.Article) error {
 	// Validate as the indexer does, so that an article the index stage
 	// will reject leaves no fingerprint for later copies to join.
@@ -76,12 +108,18 @@ func (as *Assigner) Process(ctx context.Context, a *article.Article) error {
 	since := a.FetchedAt.Add(-as.window)
 	var storyID string
 	err := as.index.Update(ctx, func(ctx context.Context, tx IndexTx) error {
-		id, ok, err := tx.Get(ctx, a.ID)
+		old, ok, err := tx.Get(ctx, a.ID)
 		if err != nil {
 			return fmt.Errorf("get: %w", err)
 		}
 		if ok {
-			storyID = id
+			storyID = old.StoryID
+			if old.Exact == fp.Exact || !a.FetchedAt.After(old.FetchedAt) {
+				return nil
+			}
+			if err := tx.Add(ctx, Entry{ArticleID: a.ID, StoryID: storyID, FetchedAt: a.FetchedAt, Fingerprint: fp}); err != nil {
+				return fmt.Errorf("replace: %w", err)
+			}
 			return nil
 		}
 		cands, err := tx.Lookup(ctx, fp.Bands, since)

@@ -2,6 +2,7 @@ package story
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -28,13 +29,26 @@ type Index interface {
 
 // IndexTx is the view of an Index inside Update.
 type IndexTx interface {
-	// Get returns the story of an article already in the index.
-	Get(ctx context.Context, articleID string) (storyID string, ok bool, err error)
+	// Get returns the entry of an article already in the index; the
+	// returned entry's Bands and Sig may be left out.
+	Get(ctx context.Context, articleID string) (e Entry, ok bool, err error)
 	// Lookup returns the entries fetched at or after since that share at
 	// least one band hash with bands.
 	Lookup(ctx context.Context, bands []uint64, since time.Time) ([]Entry, error)
-	// Add stores e under its band hashes.
+	// Add stores e under its band hashes, replacing the entry the article
+	// had, if any, bands and all.
 	Add(ctx context.Context, e Entry) error
+}
+
+// Expirer is an Index whose old entries can be deleted, which is what
+// keeps it from growing for ever (see Pruner).
+type Expirer interface {
+	// Newest returns the latest FetchedAt in the index, zero if it is
+	// empty.
+	Newest(ctx context.Context) (time.Time, error)
+	// Expire deletes up to limit entries fetched before before, oldest
+	// first, in one transaction, and returns how many it deleted.
+	Expire(ctx context.Context, before time.Time, limit int) (int, error)
 }
 
 // MemIndex is an in-memory Index, for tests and for runs that need no
@@ -62,12 +76,64 @@ func (m *MemIndex) Update(ctx context.Context, fn func(context.Context, IndexTx)
 		return err
 	}
 	for _, e := range tx.added {
+		m.remove(e.ArticleID)
 		m.entries[e.ArticleID] = e
 		for _, b := range e.Bands {
 			m.bands[b] = append(m.bands[b], e.ArticleID)
 		}
 	}
 	return nil
+}
+
+// remove drops an article's entry and its bands; called with mu held.
+func (m *MemIndex) remove(id string) {
+	old, ok := m.entries[id]
+	if !ok {
+		return
+	}
+	delete(m.entries, id)
+	for _, b := range old.Bands {
+		ids := slices.DeleteFunc(m.bands[b], func(x string) bool { return x == id })
+		if len(ids) == 0 {
+			delete(m.bands, b)
+		} else {
+			m.bands[b] = ids
+		}
+	}
+}
+
+// Newest returns the latest FetchedAt in the index.
+func (m *MemIndex) Newest(ctx context.Context) (time.Time, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var t time.Time
+	for _, e := range m.entries {
+		if e.FetchedAt.After(t) {
+			t = e.FetchedAt
+		}
+	}
+	return t, ctx.Err()
+}
+
+// Expire deletes up to limit entries fetched before before, oldest first.
+func (m *MemIndex) Expire(ctx context.Context, before time.Time, limit int) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	var old []Entry
+	for _, e := range m.entries {
+		if e.FetchedAt.Before(before) {
+			old = append(old, e)
+		}
+	}
+	sort.Slice(old, func(i, j int) bool { return earlier(old[i], old[j]) })
+	old = old[:min(len(old), limit)]
+	for _, e := range old {
+		m.remove(e.ArticleID)
+	}
+	return len(old), nil
 }
 
 // Len returns the number of entries.
@@ -82,14 +148,14 @@ type memTx struct {
 	added []Entry
 }
 
-func (t *memTx) Get(_ context.Context, id string) (string, bool, error) {
-	for _, e := range t.added {
+func (t *memTx) Get(_ context.Context, id string) (Entry, bool, error) {
+	for _, e := range slices.Backward(t.added) {
 		if e.ArticleID == id {
-			return e.StoryID, true, nil
+			return e, true, nil
 		}
 	}
 	e, ok := t.m.entries[id]
-	return e.StoryID, ok, nil
+	return e, ok, nil
 }
 
 func (t *memTx) Lookup(_ context.Context, bands []uint64, since time.Time) ([]Entry, error) {

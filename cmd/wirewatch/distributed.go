@@ -184,6 +184,8 @@ func indexCmd(e env) *ffcli.Command {
 	es.RegisterFlags(fs)
 	alertsOut := fs.String("alerts-out", "", "where saved-search alerts go: a file (JSON lines, appended), - for standard output, or empty for a log line each")
 	storyRole := fs.Bool("story-role", false, "store the clustered topic that the story role produces, leaving story clustering and alerts to it")
+	var storyWindow time.Duration
+	registerStoryWindow(fs, &storyWindow)
 	return &ffcli.Command{
 		Name:       "index",
 		ShortUsage: "wirewatch index --kafka-brokers B [--es-url U | --data DIR] [--story-role]",
@@ -203,6 +205,9 @@ func indexCmd(e env) *ffcli.Command {
 			}
 			if *storyRole && *alertsOut != "" {
 				return errors.New("--alerts-out with --story-role: the story role alerts")
+			}
+			if err := checkStoryWindow(storyWindow); err != nil {
+				return err
 			}
 			// The embedded store under --data keeps the story fingerprints
 			// even when the articles go to Elasticsearch: story assignment
@@ -238,6 +243,7 @@ func indexCmd(e env) *ffcli.Command {
 				return err
 			}
 			defer stopAlerts()
+			defer startStoryPruner(local, storyWindow, log)()
 			if esStore != nil {
 				return pipeline.IndexBulk(ctx, k, indexer.NewBulk(esStore, indexer.BulkConfig{Logger: log}), local.Stories(), nil, alerts)
 			}

@@ -232,6 +232,7 @@ func TestRoleFlagsErrors(t *testing.T) {
 		{[]string{"extract"}, "no brokers"},
 		{[]string{"index", "--kafka-brokers", "127.0.0.1:1", "--es-url", "http://127.0.0.1:1"}, "elasticsearch: cluster health"},
 		{[]string{"crawl", "--kafka-brokers", "127.0.0.1:1"}, "no seeds"},
+		{[]string{"index", "--kafka-brokers", "127.0.0.1:1", "--story-window", "-1h"}, "--story-window"},
 		{[]string{"extract", "--kafka-brokers", "127.0.0.1:1", "--kafka-compression", "brotli"}, "--kafka-compression"},
 		{[]string{"extract", "--kafka-brokers", "127.0.0.1:1", "--kafka-sasl-mechanism", "GSSAPI"}, "SASL mechanism"},
 		{[]string{"dlq", "list"}, "no brokers"},

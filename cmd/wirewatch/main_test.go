@@ -112,6 +112,7 @@ func TestBadInputGivesOneClearErrorAndKeepsData(t *testing.T) {
 		{"bad date in export", []string{"export", "--query", "until:tomorrow", "--out", "-"}, 1, "is not a date"},
 		{"bad export format", []string{"export", "--format", "xml", "--out", "-"}, 1, "only jsonl"},
 		{"bad include pattern", []string{"run", "--once", "--include", "(", "--seeds", bad.URL + "/"}, 1, "--include"},
+		{"story window not positive", []string{"run", "--once", "--story-window", "0s", "--seeds", bad.URL + "/"}, 1, "--story-window"},
 		{"bad log level", []string{"search", "--log-level", "loud", "x"}, 1, "--log-level"},
 		{"missing store", []string{"search", "--data", "/nonexistent/wirewatch", "x"}, 1, "no store in /nonexistent/wirewatch"},
 	}

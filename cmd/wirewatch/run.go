@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -25,6 +26,7 @@ import (
 	"github.com/wirewatch/wirewatch/pkg/frontier"
 	"github.com/wirewatch/wirewatch/pkg/query"
 	"github.com/wirewatch/wirewatch/store/sqlite"
+	"github.com/wirewatch/wirewatch/story"
 )
 
 // crawlFlags are the crawler's settings, shared by run and demo.
@@ -51,6 +53,7 @@ type crawlFlags struct {
 	exclude      stringList
 	progress     string
 	alertsOut    string
+	storyWindow  time.Duration // run and demo only: see registerStoryWindow
 }
 
 // stringList is a repeatable flag that also splits on commas and spaces,
@@ -89,6 +92,33 @@ func (f *crawlFlags) register(fs *flag.FlagSet) {
 	fs.Var(&f.exclude, "exclude", "regexp a discovered URL must not match (repeatable)")
 	fs.StringVar(&f.progress, "progress", "auto", "live progress line: auto (on a terminal), always or never")
 	fs.StringVar(&f.alertsOut, "alerts-out", "", "where saved-search alerts go: a file (JSON lines, appended), - for standard output, or empty for a log line each")
+}
+
+// registerStoryWindow adds --story-window to the commands that assign
+// stories: run, demo and index.
+func registerStoryWindow(fs *flag.FlagSet, window *time.Duration) {
+	fs.DurationVar(window, "story-window", story.DefaultRetention,
+		"how long story fingerprints are kept, by fetch time; a copy fetched later than this after its story's last kept copy starts a new story")
+}
+
+func checkStoryWindow(window time.Duration) error {
+	if window <= 0 {
+		return fmt.Errorf("--story-window must be positive, not %s", window)
+	}
+	return nil
+}
+
+// startStoryPruner prunes st's story fingerprints older than window in
+// the background; stop ends it.
+func startStoryPruner(st *sqlite.Store, window time.Duration, log *slog.Logger) (stop func()) {
+	p := story.NewPruner(st.Stories(), story.Options{Retention: window, Logger: log})
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Go(func() { p.Run(ctx) })
+	return func() {
+		cancel()
+		wg.Wait()
+	}
 }
 
 func compileAll(flagName string, pats []string) ([]*regexp.Regexp, error) {
@@ -135,6 +165,7 @@ func runCmd(e env) *ffcli.Command {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	var f crawlFlags
 	f.register(fs)
+	registerStoryWindow(fs, &f.storyWindow)
 	return &ffcli.Command{
 		Name:       "run",
 		ShortUsage: "wirewatch run --seeds SEED... [--data DIR] [--once]",
@@ -178,6 +209,9 @@ func runPipeline(ctx context.Context, e env, f *crawlFlags, after func(context.C
 	if err != nil {
 		return err
 	}
+	if err := checkStoryWindow(f.storyWindow); err != nil {
+		return err
+	}
 	st, err := sqlite.Open(ctx, f.data)
 	if err != nil {
 		return err
@@ -192,6 +226,7 @@ func runPipeline(ctx context.Context, e env, f *crawlFlags, after func(context.C
 		return err
 	}
 	defer stopAlerts()
+	defer startStoryPruner(st, f.storyWindow, log)()
 	live := f.progress == "always" || (f.progress == "auto" && isTerminal(e.stderr))
 	if live {
 		// Keep the live line readable: only warnings go to the terminal.
@@ -341,6 +376,7 @@ func demoCmd(e env) *ffcli.Command {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	var f crawlFlags
 	f.register(fs)
+	registerStoryWindow(fs, &f.storyWindow)
 	var queries stringList
 	fs.Var(&queries, "query", "queries to show after the crawl (repeatable)")
 	return &ffcli.Command{

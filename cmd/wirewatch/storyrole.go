@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"time"
 
 	"github.com/peterbourgon/ff/v3/ffcli"
 
@@ -15,9 +16,11 @@ func storyCmd(e env) *ffcli.Command {
 	var f consumerFlags
 	f.register(fs, "wirewatch-story")
 	alertsOut := fs.String("alerts-out", "", "where saved-search alerts go: a file (JSON lines, appended), - for standard output, or empty for a log line each")
+	var storyWindow time.Duration
+	registerStoryWindow(fs, &storyWindow)
 	return &ffcli.Command{
 		Name:       "story",
-		ShortUsage: "wirewatch story --kafka-brokers B [--data DIR] [--alerts-out FILE]",
+		ShortUsage: "wirewatch story --kafka-brokers B [--data DIR] [--alerts-out FILE] [--story-window D]",
 		ShortHelp:  "distributed role, one process: cluster tagged articles into stories and alert, for index --story-role",
 		LongHelp: "story consumes the tagged topic, gives each article its story (story_id) from the\n" +
 			"fingerprints in the embedded store under --data, fires the saved searches kept there\n" +
@@ -32,6 +35,9 @@ func storyCmd(e env) *ffcli.Command {
 			if err != nil {
 				return err
 			}
+			if err := checkStoryWindow(storyWindow); err != nil {
+				return err
+			}
 			local, err := sqlite.Open(ctx, f.data)
 			if err != nil {
 				return err
@@ -42,6 +48,7 @@ func storyCmd(e env) *ffcli.Command {
 				return err
 			}
 			defer stopAlerts()
+			defer startStoryPruner(local, storyWindow, log)()
 			return pipeline.Story(ctx, k, local.Stories(), nil, alerts)
 		},
 	}

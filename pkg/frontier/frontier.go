@@ -115,3 +115,13 @@ type Outlook struct {
 	Pending, InFlight bool
 	NextDue           time.Time // zero if nothing is pending
 }
+
+// RobotsFailure is a run of consecutive failed fetches of a host's
+// robots.txt (unreachable in RFC 9309's terms), kept so that the run, and
+// the back-off it earned, outlast a restart of the crawler.
+type RobotsFailure struct {
+	Failures int       // failed fetches in a row
+	Since    time.Time // the first of them
+	Retry    time.Time // when robots.txt may be fetched again
+	Reason   string    // what went wrong the last time
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"sort"
 	"strings"
 	"time"
 
@@ -147,8 +148,14 @@ func (s *Store) Recover(ctx context.Context) (int, error) {
 // the hosts in skip are left alone (the crawler is waiting on them for
 // politeness), and at most perHost URLs of one host are claimed (0: no
 // limit), so that one busy site does not crowd the others out of a batch.
+//
+// The claim walks frontier_hosts, one row per host with pending URLs, in
+// the order of each host's first pending URL, and reads only the URLs of
+// hosts it takes: a skipped host costs one row however many URLs it has
+// queued. It stops once no later host can hold a URL that sorts before the
+// n-th one found, so the batch is the n first due URLs in (depth, next_at,
+// url) order under the per-host cap.
 func (s *Store) Claim(ctx context.Context, n int, now time.Time, skip []string, perHost int) ([]frontier.Entry, error) {
-	var out []frontier.Entry
 	if n <= 0 {
 		return nil, nil
 	}
@@ -159,46 +166,13 @@ func (s *Store) Claim(ctx context.Context, n int, now time.Time, skip []string, 
 	if err != nil {
 		return nil, fmt.Errorf("frontier claim: %w", err)
 	}
-	scan := n
-	if perHost > 0 {
-		scan = n * 4
+	if perHost <= 0 || perHost > n {
+		perHost = n
 	}
+	var out []frontier.Entry
 	err = s.write(ctx, func(tx *sql.Tx) error {
-		out = out[:0]
-		rows, err := tx.QueryContext(ctx, `SELECT f.url, f.host, f.kind, f.depth, f.seed, f.hint_title, f.hint_published, f.etag,
-				f.last_modified, f.attempts, coalesce(p.interval_ms, 0)
-			FROM frontier f INDEXED BY frontier_claim LEFT JOIN frontier_poll p ON p.url = f.url
-			WHERE f.state = 'pending' AND f.next_at <= ? AND f.host NOT IN (SELECT value FROM json_each(?))
-			ORDER BY f.depth, f.next_at, f.url LIMIT ?`, now.UnixMilli(), string(skipJSON), scan)
-		if err != nil {
-			return err
-		}
-		perHostN := map[string]int{}
-		for rows.Next() && len(out) < n {
-			var e frontier.Entry
-			var kind, h string
-			var pub sql.NullString
-			var interval int64
-			if err := rows.Scan(&e.URL, &h, &kind, &e.Depth, &e.Seed, &e.HintTitle, &pub, &e.ETag, &e.LastModified, &e.Attempts, &interval); err != nil {
-				rows.Close()
-				return err
-			}
-			if perHost > 0 && perHostN[h] >= perHost {
-				continue
-			}
-			perHostN[h]++
-			e.Kind = frontier.Kind(kind)
-			e.State = frontier.InFlight
-			e.Interval = time.Duration(interval) * time.Millisecond
-			if pub.Valid {
-				if t, err := time.Parse(time.RFC3339Nano, pub.String); err == nil {
-					e.HintPublished = &t
-				}
-			}
-			out = append(out, e)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		var err error
+		if out, err = claimable(ctx, tx, n, now.UnixMilli(), string(skipJSON), perHost); err != nil {
 			return err
 		}
 		stmt, err := tx.PrepareContext(ctx, `UPDATE frontier SET state = 'inflight', attempts = attempts + 1 WHERE url = ?`)
@@ -215,6 +189,99 @@ func (s *Store) Claim(ctx context.Context, n int, now time.Time, skip []string, 
 	})
 	if err != nil {
 		return nil, fmt.Errorf("frontier claim: %w", err)
+	}
+	return out, nil
+}
+
+// claimKey is the order URLs are claimed in.
+type claimKey struct {
+	depth  int
+	nextAt int64
+	url    string
+}
+
+func (a claimKey) less(b claimKey) bool {
+	if a.depth != b.depth {
+		return a.depth < b.depth
+	}
+	if a.nextAt != b.nextAt {
+		return a.nextAt < b.nextAt
+	}
+	return a.url < b.url
+}
+
+// claimable returns the n first due pending URLs, at most perHost of one
+// host and none of a skipped host, in claim order.
+func claimable(ctx context.Context, tx *sql.Tx, n int, now int64, skip string, perHost int) ([]frontier.Entry, error) {
+	urls, err := tx.PrepareContext(ctx, `SELECT f.url, f.kind, f.depth, f.next_at, f.seed, f.hint_title, f.hint_published,
+			f.etag, f.last_modified, f.attempts, coalesce(p.interval_ms, 0)
+		FROM frontier f INDEXED BY frontier_host_claim LEFT JOIN frontier_poll p ON p.url = f.url
+		WHERE f.host = ? AND f.state = 'pending' AND f.next_at <= ?
+		ORDER BY f.depth, f.next_at, f.url LIMIT ?`)
+	if err != nil {
+		return nil, err
+	}
+	defer urls.Close()
+	hosts, err := tx.QueryContext(ctx, `SELECT host, depth, next_at, url FROM frontier_hosts INDEXED BY frontier_hosts_order
+		WHERE due_at <= ? AND host NOT IN (SELECT value FROM json_each(?)) ORDER BY depth, next_at, url`, now, skip)
+	if err != nil {
+		return nil, err
+	}
+	defer hosts.Close()
+	type candidate struct {
+		key claimKey
+		e   frontier.Entry
+	}
+	var cands []candidate // sorted by key, at most n
+	for hosts.Next() {
+		var h string
+		var first claimKey
+		if err := hosts.Scan(&h, &first.depth, &first.nextAt, &first.url); err != nil {
+			return nil, err
+		}
+		// first is no later than any URL of this host or of the hosts
+		// after it, so none of them can displace the batch found so far.
+		if len(cands) == n && cands[n-1].key.less(first) {
+			break
+		}
+		rows, err := urls.QueryContext(ctx, h, now, perHost)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var c candidate
+			var kind string
+			var pub sql.NullString
+			var interval int64
+			if err := rows.Scan(&c.e.URL, &kind, &c.e.Depth, &c.key.nextAt, &c.e.Seed, &c.e.HintTitle, &pub,
+				&c.e.ETag, &c.e.LastModified, &c.e.Attempts, &interval); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			c.key.depth, c.key.url = c.e.Depth, c.e.URL
+			c.e.Kind = frontier.Kind(kind)
+			c.e.State = frontier.InFlight
+			c.e.Interval = time.Duration(interval) * time.Millisecond
+			if pub.Valid {
+				if t, err := time.Parse(time.RFC3339Nano, pub.String); err == nil {
+					c.e.HintPublished = &t
+				}
+			}
+			cands = append(cands, c)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		sort.Slice(cands, func(i, j int) bool { return cands[i].key.less(cands[j].key) })
+		cands = cands[:min(len(cands), n)]
+	}
+	if err := hosts.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]frontier.Entry, len(cands))
+	for i, c := range cands {
+		out[i] = c.e
 	}
 	return out, nil
 }
@@ -385,4 +452,41 @@ func (s *Store) Failures(ctx context.Context, limit int) ([]Failure, error) {
 		out = append(out, f)
 	}
 	return out, rows.Err()
+}
+
+// RobotsFailure returns the run of failed robots.txt fetches recorded for
+// host, and false if there is none.
+func (s *Store) RobotsFailure(ctx context.Context, host string) (frontier.RobotsFailure, bool, error) {
+	var f frontier.RobotsFailure
+	var since, retry int64
+	err := s.db.QueryRowContext(ctx, `SELECT failures, since, retry, reason FROM crawl_robots WHERE host = ?`, host).
+		Scan(&f.Failures, &since, &retry, &f.Reason)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return f, false, nil
+	case err != nil:
+		return f, false, fmt.Errorf("robots failures of %s: %w", host, err)
+	}
+	f.Since, f.Retry = time.UnixMilli(since), time.UnixMilli(retry)
+	return f, true, nil
+}
+
+// SetRobotsFailure records host's run of failed robots.txt fetches;
+// Failures 0 deletes the record (robots.txt was read).
+func (s *Store) SetRobotsFailure(ctx context.Context, host string, f frontier.RobotsFailure) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if f.Failures <= 0 {
+			_, err := tx.ExecContext(ctx, `DELETE FROM crawl_robots WHERE host = ?`, host)
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO crawl_robots (host, failures, since, retry, reason) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (host) DO UPDATE SET failures = excluded.failures, since = excluded.since,
+				retry = excluded.retry, reason = excluded.reason`,
+			host, f.Failures, f.Since.UnixMilli(), f.Retry.UnixMilli(), f.Reason)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("robots failures of %s: %w", host, err)
+	}
+	return nil
 }

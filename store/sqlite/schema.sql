@@ -105,10 +105,71 @@ CREATE TABLE IF NOT EXISTS frontier (
     article_id     TEXT NOT NULL DEFAULT '',
     fetched_at     TEXT
 );
--- frontier_due finds the next due time; frontier_claim hands out due URLs
--- shallowest first without sorting the whole queue.
+-- frontier_due finds the next due time; frontier_host_claim lists a
+-- host's pending URLs in claim order (shallowest, then longest due) and
+-- frontier_host_due finds when its first one is due, each with one seek.
+-- The last two hold pending URLs only, so the URLs done (most of a long
+-- crawl) cost them neither space nor updates.
 CREATE INDEX IF NOT EXISTS frontier_due ON frontier (state, next_at);
-CREATE INDEX IF NOT EXISTS frontier_claim ON frontier (state, depth, next_at, url);
+CREATE INDEX IF NOT EXISTS frontier_host_claim ON frontier (host, depth, next_at, url) WHERE state = 'pending';
+CREATE INDEX IF NOT EXISTS frontier_host_due ON frontier (host, next_at) WHERE state = 'pending';
+-- frontier_claim served the claim of the previous version, which walked
+-- every host's queue in one order; nothing reads it any more.
+DROP INDEX IF EXISTS frontier_claim;
+
+-- The claim queue by host: one row per host with pending URLs, holding the
+-- claim-order key (depth, next_at, url) of its first pending URL and the
+-- earliest next_at of any of them (due_at). A claim walks hosts in key
+-- order, passes over the ones the crawler is waiting on at one row each, and
+-- reads the ready ones' URLs through frontier_host_claim, so its cost does
+-- not grow with the URLs queued for waiting hosts. The triggers keep it in
+-- step with frontier in the same transaction, whoever writes.
+CREATE TABLE IF NOT EXISTS frontier_hosts (
+    host    TEXT PRIMARY KEY,
+    depth   INTEGER NOT NULL,
+    next_at INTEGER NOT NULL,
+    url     TEXT NOT NULL,
+    due_at  INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS frontier_hosts_order ON frontier_hosts (depth, next_at, url);
+-- A pending URL that arrives can only move its host's row earlier; one that
+-- leaves changes the row only if it was the host's first URL or the one due
+-- earliest, and then the row is recomputed with two index seeks.
+CREATE TRIGGER IF NOT EXISTS frontier_hosts_ai AFTER INSERT ON frontier WHEN new.state = 'pending' BEGIN
+    INSERT INTO frontier_hosts (host, depth, next_at, url, due_at)
+        VALUES (new.host, new.depth, new.next_at, new.url, new.next_at)
+        ON CONFLICT (host) DO UPDATE SET
+            depth = iif((excluded.depth, excluded.next_at, excluded.url) < (depth, next_at, url), excluded.depth, depth),
+            next_at = iif((excluded.depth, excluded.next_at, excluded.url) < (depth, next_at, url), excluded.next_at, next_at),
+            url = iif((excluded.depth, excluded.next_at, excluded.url) < (depth, next_at, url), excluded.url, url),
+            due_at = min(due_at, excluded.due_at)
+        WHERE (excluded.depth, excluded.next_at, excluded.url) < (depth, next_at, url) OR excluded.due_at < due_at;
+END;
+CREATE TRIGGER IF NOT EXISTS frontier_hosts_au_leave AFTER UPDATE OF host, state, depth, next_at ON frontier
+WHEN old.state = 'pending' AND EXISTS (SELECT 1 FROM frontier_hosts WHERE host = old.host AND (url = old.url OR due_at = old.next_at)) BEGIN
+    DELETE FROM frontier_hosts WHERE host = old.host;
+    INSERT INTO frontier_hosts (host, depth, next_at, url, due_at)
+        SELECT host, depth, next_at, url, (SELECT min(next_at) FROM frontier WHERE host = old.host AND state = 'pending')
+        FROM frontier WHERE host = old.host AND state = 'pending' ORDER BY depth, next_at, url LIMIT 1;
+END;
+CREATE TRIGGER IF NOT EXISTS frontier_hosts_au_arrive AFTER UPDATE OF host, state, depth, next_at ON frontier
+WHEN new.state = 'pending' BEGIN
+    INSERT INTO frontier_hosts (host, depth, next_at, url, due_at)
+        VALUES (new.host, new.depth, new.next_at, new.url, new.next_at)
+        ON CONFLICT (host) DO UPDATE SET
+            depth = iif((excluded.depth, excluded.next_at, excluded.url) < (depth, next_at, url), excluded.depth, depth),
+            next_at = iif((excluded.depth, excluded.next_at, excluded.url) < (depth, next_at, url), excluded.next_at, next_at),
+            url = iif((excluded.depth, excluded.next_at, excluded.url) < (depth, next_at, url), excluded.url, url),
+            due_at = min(due_at, excluded.due_at)
+        WHERE (excluded.depth, excluded.next_at, excluded.url) < (depth, next_at, url) OR excluded.due_at < due_at;
+END;
+CREATE TRIGGER IF NOT EXISTS frontier_hosts_ad AFTER DELETE ON frontier
+WHEN old.state = 'pending' AND EXISTS (SELECT 1 FROM frontier_hosts WHERE host = old.host AND (url = old.url OR due_at = old.next_at)) BEGIN
+    DELETE FROM frontier_hosts WHERE host = old.host;
+    INSERT INTO frontier_hosts (host, depth, next_at, url, due_at)
+        SELECT host, depth, next_at, url, (SELECT min(next_at) FROM frontier WHERE host = old.host AND state = 'pending')
+        FROM frontier WHERE host = old.host AND state = 'pending' ORDER BY depth, next_at, url LIMIT 1;
+END;
 
 -- How many URLs of each host were admitted to the frontier: the per-site
 -- page limit reads it, so it holds across runs without counting the
@@ -116,6 +177,18 @@ CREATE INDEX IF NOT EXISTS frontier_claim ON frontier (state, depth, next_at, ur
 CREATE TABLE IF NOT EXISTS crawl_hosts (
     host TEXT PRIMARY KEY,
     urls INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+
+-- Hosts whose robots.txt could not be read the last time it was fetched:
+-- the run of failures (how many, since when) and when to try again, so a
+-- restarted crawler keeps the back-off and gives up on the host on time. A
+-- row is deleted when robots.txt is read again.
+CREATE TABLE IF NOT EXISTS crawl_robots (
+    host     TEXT PRIMARY KEY,
+    failures INTEGER NOT NULL,
+    since    INTEGER NOT NULL, -- unix milliseconds
+    retry    INTEGER NOT NULL, -- unix milliseconds
+    reason   TEXT NOT NULL
 ) WITHOUT ROWID;
 
 -- The adaptive re-poll interval of feeds, sitemaps and hubs: shorter while
@@ -154,6 +227,8 @@ CREATE TABLE IF NOT EXISTS story_signatures (
     sig        BLOB
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS story_signatures_story ON story_signatures (story_id);
+-- Pruning deletes the oldest fingerprints first (story.Pruner).
+CREATE INDEX IF NOT EXISTS story_signatures_fetched ON story_signatures (fetched_at);
 -- The LSH bands of each signature: articles sharing a band_hash are
 -- candidates for the same story.
 CREATE TABLE IF NOT EXISTS story_bands (
@@ -161,6 +236,9 @@ CREATE TABLE IF NOT EXISTS story_bands (
     article_id TEXT NOT NULL REFERENCES story_signatures (article_id) ON DELETE CASCADE,
     PRIMARY KEY (band_hash, article_id)
 ) WITHOUT ROWID;
+-- Deleting a fingerprint (pruned or replaced) finds its bands through this
+-- index; without it the cascade would scan every band.
+CREATE INDEX IF NOT EXISTS story_bands_article ON story_bands (article_id);
 
 -- Saved searches for alerts (package alert): a query in the search
 -- language, checked when added. webhook is the search's sink config: the

@@ -79,14 +79,18 @@ func (s *Store) migrate(ctx context.Context) error {
 	err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'schema_version'`).Scan(&v)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		_, err = s.db.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('schema_version', ?)`, schemaVersion)
-		return err
+		if _, err := s.db.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('schema_version', ?)`, schemaVersion); err != nil {
+			return err
+		}
 	case err != nil:
 		return err
 	case v != schemaVersion:
 		return fmt.Errorf("store schema version %s, this build reads %s", v, schemaVersion)
 	}
-	return s.fillEntityWords(ctx)
+	if err := s.fillEntityWords(ctx); err != nil {
+		return err
+	}
+	return s.backfillFrontierHosts(ctx)
 }
 
 // fillEntityWords indexes the words of the names stored before the
@@ -158,6 +162,37 @@ func putWords(ctx context.Context, tx *sql.Tx, typ, canonical string) error {
 		}
 	}
 	return nil
+}
+
+// backfillFrontierHosts fills frontier_hosts from the frontier of a store
+// created before the table was, once: the triggers keep it in step from
+// then on, so the meta row records that the fill was done (an empty table
+// is also what a store without pending URLs has). It runs in one
+// transaction, so a process killed half way leaves it to the next open.
+func (s *Store) backfillFrontierHosts(ctx context.Context) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("fill frontier_hosts: %w", err)
+	}
+	defer tx.Rollback()
+	var done bool
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM meta WHERE key = 'frontier_hosts')`).Scan(&done); err != nil {
+		return fmt.Errorf("fill frontier_hosts: %w", err)
+	}
+	if done {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO frontier_hosts (host, depth, next_at, url, due_at)
+		SELECT f.host, f.depth, f.next_at, f.url, (SELECT min(next_at) FROM frontier WHERE host = f.host AND state = 'pending')
+		FROM (SELECT DISTINCT host FROM frontier WHERE state = 'pending') h
+		JOIN frontier f ON f.rowid = (SELECT rowid FROM frontier WHERE host = h.host AND state = 'pending'
+			ORDER BY depth, next_at, url LIMIT 1)`); err != nil {
+		return fmt.Errorf("fill frontier_hosts: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('frontier_hosts', 'filled')`); err != nil {
+		return fmt.Errorf("fill frontier_hosts: %w", err)
+	}
+	return tx.Commit()
 }
 
 // Path returns the database file's path.

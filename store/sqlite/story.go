@@ -16,7 +16,10 @@ import (
 // story_signatures, their LSH bands in story_bands.
 type StoryIndex struct{ s *Store }
 
-var _ story.Index = (*StoryIndex)(nil)
+var (
+	_ story.Index   = (*StoryIndex)(nil)
+	_ story.Expirer = (*StoryIndex)(nil)
+)
 
 // Stories returns the store's story index.
 func (s *Store) Stories() *StoryIndex { return &StoryIndex{s: s} }
@@ -36,16 +39,20 @@ func (x *StoryIndex) Update(ctx context.Context, fn func(context.Context, story.
 
 type storyTx struct{ tx *sql.Tx }
 
-func (t storyTx) Get(ctx context.Context, id string) (string, bool, error) {
-	var sid string
-	err := t.tx.QueryRowContext(ctx, `SELECT story_id FROM story_signatures WHERE article_id = ?`, id).Scan(&sid)
+func (t storyTx) Get(ctx context.Context, id string) (story.Entry, bool, error) {
+	e := story.Entry{ArticleID: id}
+	var fetched, exact int64
+	err := t.tx.QueryRowContext(ctx, `SELECT story_id, fetched_at, exact FROM story_signatures WHERE article_id = ?`, id).
+		Scan(&e.StoryID, &fetched, &exact)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", false, nil
+		return story.Entry{}, false, nil
 	}
 	if err != nil {
-		return "", false, err
+		return story.Entry{}, false, err
 	}
-	return sid, true, nil
+	e.FetchedAt = time.UnixMilli(fetched).UTC()
+	e.Exact = uint64(exact)
+	return e, true, nil
 }
 
 func (t storyTx) Lookup(ctx context.Context, bands []uint64, since time.Time) ([]story.Entry, error) {
@@ -100,6 +107,11 @@ func (t storyTx) Add(ctx context.Context, e story.Entry) error {
 			sig = binary.LittleEndian.AppendUint32(sig, v)
 		}
 	}
+	// Deleting the old entry first takes its bands with it (ON DELETE
+	// CASCADE); a replaced fingerprint shares few of them.
+	if _, err := t.tx.ExecContext(ctx, `DELETE FROM story_signatures WHERE article_id = ?`, e.ArticleID); err != nil {
+		return err
+	}
 	if _, err := t.tx.ExecContext(ctx, `INSERT INTO story_signatures (article_id, story_id, fetched_at, shingles, exact, sig)
 		VALUES (?, ?, ?, ?, ?, ?)`, e.ArticleID, e.StoryID, e.FetchedAt.UnixMilli(), e.Shingles, int64(e.Exact), sig); err != nil {
 		return err
@@ -115,4 +127,35 @@ func (t storyTx) Add(ctx context.Context, e story.Entry) error {
 		}
 	}
 	return nil
+}
+
+// Newest returns the latest fetch time in the index, zero if it is empty.
+func (x *StoryIndex) Newest(ctx context.Context) (time.Time, error) {
+	var ms sql.NullInt64
+	if err := x.s.db.QueryRowContext(ctx, `SELECT max(fetched_at) FROM story_signatures`).Scan(&ms); err != nil {
+		return time.Time{}, fmt.Errorf("story index newest: %w", err)
+	}
+	if !ms.Valid {
+		return time.Time{}, nil
+	}
+	return time.UnixMilli(ms.Int64).UTC(), nil
+}
+
+// Expire deletes up to limit fingerprints fetched before before, oldest
+// first, bands and all, in one write transaction.
+func (x *StoryIndex) Expire(ctx context.Context, before time.Time, limit int) (int, error) {
+	var n int64
+	err := x.s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM story_signatures WHERE article_id IN (
+			SELECT article_id FROM story_signatures WHERE fetched_at < ? ORDER BY fetched_at LIMIT ?)`,
+			before.UnixMilli(), limit)
+		if err == nil {
+			n, err = res.RowsAffected()
+		}
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("story index expire: %w", err)
+	}
+	return int(n), nil
 }
