@@ -121,7 +121,8 @@ func Crawl(ctx context.Context, k Kafka, st *sqlite.Store, seeds []frontier.Entr
 }
 
 // deadLettering dead-letters the articles its writer refuses (too large
-// even compressed) before their source records them as failed.
+// even compressed) before their source records them as failed; one handed
+// back unstored (bus.ErrRedeliver) goes back to its source as it is.
 type deadLettering struct {
 	w     bus.Writer
 	dlq   *kafkabus.DeadLetters
@@ -134,7 +135,7 @@ func (d *deadLettering) Write(ctx context.Context, m bus.Message) error {
 		ack = bus.NoAck
 	}
 	m.Ack = func(ctx context.Context, err error) error {
-		if err != nil {
+		if err != nil && !errors.Is(err, bus.ErrRedeliver) {
 			if derr := d.dlq.SendArticle(ctx, a, d.topic, err); derr != nil {
 				return derr
 			}

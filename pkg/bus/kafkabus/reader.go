@@ -58,6 +58,9 @@ type Reader struct {
 	commitDone chan struct{}
 	commitStop context.CancelFunc
 
+	unsettledMu sync.Mutex
+	unsettled   error // first message left unsettled; see ErrUnsettled
+
 	// Poisoned counts messages dead-lettered at decode.
 	Poisoned    atomic.Int64
 	closeOnce   sync.Once
@@ -126,6 +129,9 @@ func kafkaLogger(log *slog.Logger, source string) kafka.Logger {
 
 // Read returns the next decodable article. Its Ack must be called exactly
 // once: nil commits it, an error dead-letters it and then commits it.
+// An Ack with bus.ErrRedeliver hands the message back: it is not committed,
+// and Read fails from then on with ErrUnsettled, as it does after an Ack
+// whose dead letter could not be stored.
 // After Stop, Read returns bus.ErrClosed. While the cluster is unreachable
 // Read waits (logging each error) rather than failing, so a consumer rides
 // through a broker restart; it fails only on errors no retry can heal,
@@ -138,6 +144,10 @@ func (r *Reader) Read(ctx context.Context) (bus.Message, error) {
 	case <-r.stopped:
 		return bus.Message{}, bus.ErrClosed
 	}
+	if err := r.unsettledErr(); err != nil {
+		<-r.sem
+		return bus.Message{}, err
+	}
 	for {
 		m, tok, err := r.fetch(ctx)
 		if err != nil {
@@ -147,6 +157,7 @@ func (r *Reader) Read(ctx context.Context) (bus.Message, error) {
 		a, trace, derr := Decode(m)
 		if derr != nil {
 			if err := r.deadLetter(ctx, m, tok, derr); err != nil {
+				r.leaveUnsettled(m, err)
 				<-r.sem
 				return bus.Message{}, err
 			}
@@ -160,14 +171,21 @@ func (r *Reader) Read(ctx context.Context) (bus.Message, error) {
 			if r.cfg.Traces != nil {
 				r.cfg.Traces.Forget(a)
 			}
-			if err != nil {
-				if derr := r.deadLetter(ctx, m, tok, err); derr != nil {
-					return derr // not committed: delivered again after a restart
-				}
-			} else {
+			// The slot is freed however the message ends: a message that
+			// stays uncommitted is delivered again by a new reader, not by
+			// holding its slot here.
+			defer func() { <-r.sem }()
+			switch {
+			case err == nil:
 				r.done(tok)
+			case errors.Is(err, bus.ErrRedeliver):
+				r.leaveUnsettled(m, err)
+			default:
+				if derr := r.deadLetter(ctx, m, tok, err); derr != nil {
+					r.leaveUnsettled(m, derr)
+					return derr
+				}
 			}
-			<-r.sem
 			return nil
 		}
 		return bus.Message{Article: a, Ack: bus.Once(settle)}, nil
@@ -258,6 +276,25 @@ func (r *Reader) deadLetter(ctx context.Context, m kafka.Message, tok Token, rea
 	return nil
 }
 
+// leaveUnsettled records that m will not be settled by this reader. Its
+// token stays pending in the tracker, so its partition commits nothing
+// from m on; the first such message makes Read fail.
+func (r *Reader) leaveUnsettled(m kafka.Message, cause error) {
+	r.unsettledMu.Lock()
+	defer r.unsettledMu.Unlock()
+	r.log.Warn("message left unsettled; its partition commits nothing past it until a new reader takes over",
+		"partition", m.Partition, "offset", m.Offset, "err", cause)
+	if r.unsettled == nil {
+		r.unsettled = fmt.Errorf("%w: partition %d offset %d of %s: %w", ErrUnsettled, m.Partition, m.Offset, r.cfg.Topic, cause)
+	}
+}
+
+func (r *Reader) unsettledErr() error {
+	r.unsettledMu.Lock()
+	defer r.unsettledMu.Unlock()
+	return r.unsettled
+}
+
 func (r *Reader) done(tok Token) {
 	if r.tracker.Done(tok) && r.tracker.InFlight() == 0 {
 		select { // idle: commit now rather than at the next tick
@@ -331,3 +368,10 @@ func (r *Reader) Close(ctx context.Context) error {
 	})
 	return r.closeResult
 }
+
+// ErrUnsettled is returned by Read once a message was handed back
+// unprocessed (bus.ErrRedeliver) or its dead letter could not be stored.
+// Its partition cannot commit past it again, and a group reader cannot
+// seek back to it, so the reader stops rather than go on handing out
+// messages it can never commit; a new reader gets the message again.
+var ErrUnsettled = errors.New("kafkabus: a message was left unsettled; restart the reader to have it delivered again")
