@@ -128,9 +128,10 @@ type run struct {
 }
 
 // Run indexes messages from in until in is closed and drained (then it
-// returns nil once every message read is acknowledged) or ctx ends (then
-// messages not yet indexed are handed back with bus.ErrRedeliver, and
-// their source delivers them again).
+// returns nil once every message read is acknowledged), in fails, or ctx
+// ends. In the last two cases it returns without retrying further:
+// messages not yet indexed are handed back with bus.ErrRedeliver, and their
+// source delivers them again.
 func (b *Bulk) Run(ctx context.Context, in bus.Reader) error {
 	bi, err := esutil.NewBulkIndexer(esutil.BulkIndexerConfig{
 		Client:        b.store.Client(),
@@ -147,9 +148,16 @@ func (b *Bulk) Run(ctx context.Context, in bus.Reader) error {
 	if err != nil {
 		return fmt.Errorf("bulk index: %w", err)
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	r := &run{b: b, bi: bi, ctx: ctx, slots: make(chan struct{}, b.cfg.MaxInFlight)}
 	readErr := r.read(in)
-	if readErr == nil {
+	if readErr != nil {
+		// The input failed (or ctx ended): retrying what is in flight would
+		// only hold the error back, so those items are handed back now
+		// and their source delivers them again.
+		cancel()
+	} else {
 		// The input is drained: send what the workers hold now rather than
 		// at the next FlushInterval. Items retried later are flushed by
 		// the interval.
