@@ -41,22 +41,36 @@ type ReaderConfig struct {
 // It commits an offset only when every message before it in its partition
 // has been settled, and settles poison messages itself by dead-lettering
 // them.
+//
+// It drives kafka-go's ConsumerGroup itself rather than using a group
+// kafka.Reader, because it must know the generation each message was
+// fetched in: a kafka.Reader hands out messages buffered under an
+// assignment that has ended and commits every offset through the current
+// generation, so a member could commit a partition it had lost, behind
+// the offset its new owner had committed. Here each generation reads its
+// partitions with a partition reader each, and commits through that
+// generation only what was fetched and finished under it; the broker
+// refuses commits of a generation that has ended.
 type Reader struct {
 	cfg     ReaderConfig
-	kr      *kafka.Reader
+	cg      *kafka.ConsumerGroup
 	tracker *Tracker
 	sem     chan struct{}
 	log     *slog.Logger
 
-	mu       sync.Mutex // serializes fetch + track, so tracking is in fetch order
+	msgs    chan fetched // from the partition readers of the current generation
+	errs    chan error   // errors no retry can heal, for Read
+	runDone chan struct{}
+
+	mu       sync.Mutex // serializes receive + track, so tracking is in fetch order
 	stopOnce sync.Once
 	stopped  chan struct{}
 	fetchCtx context.Context
 	cancel   context.CancelFunc
 
-	commitNow  chan struct{}
-	commitDone chan struct{}
-	commitStop context.CancelFunc
+	commitNow chan struct{}
+	finalMu   sync.Mutex
+	finalErr  error // of the last commit of the last generation
 
 	unsettledMu sync.Mutex
 	unsettled   error // first message left unsettled; see ErrUnsettled
@@ -94,24 +108,130 @@ func NewReader(cfg ReaderConfig) (*Reader, error) {
 	}
 	r := &Reader{
 		cfg: cfg, tracker: NewTracker(), sem: make(chan struct{}, cfg.MaxInFlight),
-		log:     cfg.Logger.With("topic", cfg.Topic, "group", cfg.GroupID),
-		stopped: make(chan struct{}), commitNow: make(chan struct{}, 1), commitDone: make(chan struct{}),
+		log:  cfg.Logger.With("topic", cfg.Topic, "group", cfg.GroupID),
+		msgs: make(chan fetched, cfg.MaxInFlight), errs: make(chan error, 1), runDone: make(chan struct{}),
+		stopped: make(chan struct{}), commitNow: make(chan struct{}, 1),
 	}
-	r.kr = kafka.NewReader(kafka.ReaderConfig{
-		Brokers: cfg.Conn.Brokers, GroupID: cfg.GroupID, Topic: cfg.Topic, Dialer: cfg.Conn.dialer(),
-		StartOffset: kafka.FirstOffset, MinBytes: 1, MaxBytes: 64 << 20, MaxWait: 250 * time.Millisecond,
-		QueueCapacity:     cfg.MaxInFlight,
+	cg, err := kafka.NewConsumerGroup(kafka.ConsumerGroupConfig{
+		ID: cfg.GroupID, Brokers: cfg.Conn.Brokers, Dialer: cfg.Conn.dialer(), Topics: []string{cfg.Topic},
+		StartOffset:       kafka.FirstOffset,
 		HeartbeatInterval: cfg.SessionTimeout / 5, SessionTimeout: cfg.SessionTimeout,
 		RebalanceTimeout: cfg.SessionTimeout, JoinGroupBackoff: time.Second,
 		Logger: kafkaLogger(r.log, "kafka-go"), ErrorLogger: kafkaLogger(r.log, "kafka-go error"),
-		// CommitInterval 0: CommitMessages commits synchronously; the
-		// committer below decides when.
 	})
+	if err != nil {
+		return nil, fmt.Errorf("kafkabus: consumer group %s: %w", cfg.GroupID, err)
+	}
+	r.cg = cg
 	r.fetchCtx, r.cancel = context.WithCancel(context.Background())
-	ctx, stop := context.WithCancel(context.Background())
-	r.commitStop = stop
-	go r.commitLoop(ctx)
+	go r.run()
 	return r, nil
+}
+
+// fetched is a message and the tracker generation it was fetched in.
+type fetched struct {
+	m   kafka.Message
+	gen int
+}
+
+// run takes part in each generation of the group until the group is
+// closed.
+func (r *Reader) run() {
+	defer close(r.runDone)
+	for {
+		gen, err := r.cg.Next(context.Background())
+		if errors.Is(err, kafka.ErrGroupClosed) {
+			return
+		}
+		if err != nil {
+			// The group retries by itself, pacing its attempts.
+			if permanent(err) {
+				r.report(err)
+			}
+			r.log.Warn("joining the consumer group failed; retrying", "err", err)
+			continue
+		}
+		r.assign(gen)
+	}
+}
+
+// report hands an error no retry can heal to Read.
+func (r *Reader) report(err error) {
+	select {
+	case r.errs <- err:
+	default: // one is waiting already
+	}
+}
+
+// assign starts the work of one generation: a commit loop and a reader
+// per assigned partition, from the group's committed offset. All of them
+// end with the generation; kafka-go waits for them before it joins the
+// next one, and the tracker forgets the generation's offsets when the next
+// one is assigned.
+func (r *Reader) assign(gen *kafka.Generation) {
+	g := r.tracker.Assign()
+	parts := gen.Assignments[r.cfg.Topic]
+	r.log.Debug("assigned", "generation", gen.ID, "partitions", len(parts))
+	gen.Start(func(ctx context.Context) { r.commitLoop(ctx, gen, g) })
+	for _, pa := range parts {
+		gen.Start(func(ctx context.Context) { r.readPartition(ctx, g, pa) })
+	}
+}
+
+// readPartition feeds the messages of one assigned partition to Read until
+// ctx (the generation) ends. Errors are retried, not returned: the
+// partition reader reconnects by itself (a broker restart surfaces as
+// "failed to dial"), and a function of the generation that returns would
+// end the generation. Only errors no retry can heal (see permanent) are
+// reported to Read.
+func (r *Reader) readPartition(ctx context.Context, gen int, pa kafka.PartitionAssignment) {
+	pr := kafka.NewReader(kafka.ReaderConfig{
+		Brokers: r.cfg.Conn.Brokers, Topic: r.cfg.Topic, Partition: pa.ID, Dialer: r.cfg.Conn.dialer(),
+		MinBytes: 1, MaxBytes: 64 << 20, MaxWait: 250 * time.Millisecond, QueueCapacity: r.cfg.MaxInFlight,
+		Logger: kafkaLogger(r.log, "kafka-go"), ErrorLogger: kafkaLogger(r.log, "kafka-go error"),
+	})
+	defer pr.Close()
+	if err := pr.SetOffset(pa.Offset); err != nil {
+		r.log.Error("cannot start reading partition", "partition", pa.ID, "offset", pa.Offset, "err", err)
+		<-ctx.Done()
+		return
+	}
+	var failing time.Time // when the current run of errors began
+	for attempt := 0; ; {
+		m, err := pr.FetchMessage(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			if permanent(err) {
+				r.report(fmt.Errorf("fetch %s: %w", r.cfg.Topic, err))
+			}
+			if failing.IsZero() {
+				failing = time.Now()
+			}
+			wait := fetchBackoff(attempt)
+			attempt++
+			r.log.Warn("fetch failed; retrying", "partition", pa.ID, "err", err, "errors", attempt,
+				"failing_for", time.Since(failing).Round(time.Millisecond), "retry_in", wait)
+			t := time.NewTimer(wait)
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+				t.Stop()
+				return
+			}
+			continue
+		}
+		if !failing.IsZero() {
+			r.log.Info("fetching again", "partition", pa.ID, "after", time.Since(failing).Round(time.Millisecond), "errors", attempt)
+			failing, attempt = time.Time{}, 0
+		}
+		select {
+		case r.msgs <- fetched{m: m, gen: gen}:
+		case <-ctx.Done():
+			return
+		}
+	}
 }
 
 // kafkaLogger routes kafka-go's own log lines to log at debug level, or
@@ -192,53 +312,30 @@ func (r *Reader) Read(ctx context.Context) (bus.Message, error) {
 	}
 }
 
-// fetch returns the next message and its tracking token. Errors of the
-// cluster are retried, not returned: kafka-go's group reader reports them
-// through FetchMessage while it keeps reconnecting and rejoining in the
-// background (a broker restart surfaces as "failed to dial" and
-// coordinator errors), and the next FetchMessage picks up where the group
-// resumes. Giving up on them would end a consuming role on every broker
-// outage. Only errors no retry can heal (see permanent) are returned.
+// fetch returns the next message of the current generation and its
+// tracking token. Messages of a generation that has ended are dropped:
+// their partitions are read again, from the group's committed offset, by
+// whoever owns them now. Errors of the cluster are retried by the
+// partition readers and the group; only errors no retry can heal (see
+// permanent) are returned.
 func (r *Reader) fetch(ctx context.Context) (kafka.Message, Token, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	stop := context.AfterFunc(r.fetchCtx, cancel)
-	defer stop()
-	var failing time.Time // when the current run of errors began
-	for attempt := 0; ; attempt++ {
-		m, err := r.kr.FetchMessage(ctx)
-		if err == nil {
-			if !failing.IsZero() {
-				r.log.Info("fetching again", "after", time.Since(failing).Round(time.Millisecond), "errors", attempt)
-			}
-			return m, r.tracker.Fetched(m.Partition, m.Offset), nil
-		}
+	for {
 		if r.fetchCtx.Err() != nil {
-			return m, Token{}, bus.ErrClosed
+			return kafka.Message{}, Token{}, bus.ErrClosed
 		}
-		if ctx.Err() != nil {
-			return m, Token{}, ctx.Err()
-		}
-		if permanent(err) {
-			return m, Token{}, fmt.Errorf("fetch %s: %w", r.cfg.Topic, err)
-		}
-		if failing.IsZero() {
-			failing = time.Now()
-		}
-		wait := fetchBackoff(attempt)
-		r.log.Warn("fetch failed; retrying", "err", err, "errors", attempt+1,
-			"failing_for", time.Since(failing).Round(time.Millisecond), "retry_in", wait)
-		t := time.NewTimer(wait)
 		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-			if r.fetchCtx.Err() != nil {
-				return m, Token{}, bus.ErrClosed
+		case f := <-r.msgs:
+			if tok, ok := r.tracker.Fetched(f.gen, f.m.Partition, f.m.Offset); ok {
+				return f.m, tok, nil
 			}
-			return m, Token{}, ctx.Err()
+		case err := <-r.errs:
+			return kafka.Message{}, Token{}, fmt.Errorf("fetch %s: %w", r.cfg.Topic, err)
+		case <-r.fetchCtx.Done():
+			return kafka.Message{}, Token{}, bus.ErrClosed
+		case <-ctx.Done():
+			return kafka.Message{}, Token{}, ctx.Err()
 		}
 	}
 }
@@ -304,40 +401,47 @@ func (r *Reader) done(tok Token) {
 	}
 }
 
-func (r *Reader) commitLoop(ctx context.Context) {
-	defer close(r.commitDone)
+// commitLoop commits the completed prefix of gen's partitions every
+// CommitInterval, and when the reader is idle, until the generation ends.
+func (r *Reader) commitLoop(ctx context.Context, gen *kafka.Generation, g int) {
 	t := time.NewTicker(r.cfg.CommitInterval)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
+			// The group still takes this generation's commits while it
+			// prepares the next one, so what was finished under this
+			// assignment is not delivered again.
+			err := r.commit(gen, g)
+			r.finalMu.Lock()
+			r.finalErr = err
+			r.finalMu.Unlock()
 			return
 		case <-t.C:
 		case <-r.commitNow:
 		}
-		if err := r.commit(ctx); err != nil && ctx.Err() == nil {
+		if err := r.commit(gen, g); err != nil {
 			r.log.Warn("commit failed; will retry", "err", err)
 		}
 	}
 }
 
-// commit commits the completed prefix of every partition.
-func (r *Reader) commit(ctx context.Context) error {
-	offs := r.tracker.Committable()
+// commit commits, through gen, the completed prefix of every partition
+// fetched in tracker generation g.
+func (r *Reader) commit(gen *kafka.Generation, g int) error {
+	offs := r.tracker.Committable(g)
 	if len(offs) == 0 {
 		return nil
 	}
-	msgs := make([]kafka.Message, 0, len(offs))
+	next := make(map[int]int64, len(offs))
 	for p, off := range offs {
-		msgs = append(msgs, kafka.Message{Topic: r.cfg.Topic, Partition: p, Offset: off})
+		next[p] = off + 1 // Kafka's committed offset is the next one to read
 	}
-	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-	defer cancel()
-	if err := r.kr.CommitMessages(ctx, msgs...); err != nil {
-		return fmt.Errorf("commit %s: %w", r.cfg.Topic, err)
+	if err := gen.CommitOffsets(map[string]map[int]int64{r.cfg.Topic: next}); err != nil {
+		return fmt.Errorf("commit %s in generation %d: %w", r.cfg.Topic, gen.ID, err)
 	}
 	for p, off := range offs {
-		r.tracker.Committed(p, off)
+		r.tracker.Committed(g, p, off)
 	}
 	return nil
 }
@@ -354,17 +458,32 @@ func (r *Reader) InFlight() int { return len(r.sem) }
 
 // Close stops fetching, commits what is settled and leaves the group. It
 // does not wait for unsettled messages: those are delivered again, to this
-// group, after a restart or a rebalance.
+// group, after a restart or a rebalance. If ctx ends first, Close returns
+// its error and the group is left in the background.
 func (r *Reader) Close(ctx context.Context) error {
 	r.closeOnce.Do(func() {
 		r.Stop()
-		r.commitStop()
-		<-r.commitDone
-		err := r.commit(ctx)
+		// Closing the group ends the generation, whose commit loop makes
+		// the final commit before the group is left; cg.Close returns once
+		// that is done.
+		closed := make(chan struct{})
+		go func() {
+			defer close(closed)
+			_ = r.cg.Close() // always nil
+			<-r.runDone
+		}()
+		select {
+		case <-closed:
+		case <-ctx.Done():
+			r.closeResult = fmt.Errorf("kafkabus: leave group %s: %w", r.cfg.GroupID, ctx.Err())
+			return
+		}
 		if n := r.tracker.InFlight(); n > 0 {
 			r.log.Warn("closing with unsettled messages; they will be delivered again", "count", n)
 		}
-		r.closeResult = errors.Join(err, r.kr.Close())
+		r.finalMu.Lock()
+		r.closeResult = r.finalErr
+		r.finalMu.Unlock()
 	})
 	return r.closeResult
 }
