@@ -158,19 +158,25 @@ func ExtractWith(ctx context.Context, k Kafka, proc stage.Processor, stats *Role
 	if k.GroupID == "" {
 		k.GroupID = "wirewatch-extract"
 	}
-	return consume(ctx, k, "extract", k.Topics.Clean, k.Topics.Tagged, proc, nil, stats)
+	return consume(ctx, k, "extract", k.Topics.Clean, k.Topics.Tagged, proc, nil, nil, stats)
 }
 
 // Index consumes tagged articles, assigns each its story from stories, and
 // stores them. Both steps are idempotent (a redelivered article keeps its
 // story and replaces itself), so redelivery has no second effect. Each of
-// after (the alert notifier) runs on an article once it is stored.
+// after (the alert notifier) runs on an article once it is stored. When st
+// is an indexer.Syncer, offsets are committed only after st.Sync, so a
+// committed article is on disk and not only in the page cache.
 func Index(ctx context.Context, k Kafka, st indexer.Store, stories story.Index, stats *RoleStats, after ...stage.Processor) error {
 	if k.GroupID == "" {
 		k.GroupID = "wirewatch-index"
 	}
+	var durable func(context.Context) error
+	if s, ok := st.(indexer.Syncer); ok {
+		durable = s.Sync
+	}
 	proc := stage.Chain(append([]stage.Processor{story.NewAssigner(stories, story.Options{}), indexer.New(st)}, after...)...)
-	return consume(ctx, k, "index", k.Topics.Tagged, "", proc, nil, stats)
+	return consume(ctx, k, "index", k.Topics.Tagged, "", proc, nil, durable, stats)
 }
 
 // IndexBulk consumes tagged articles into Elasticsearch through the bulk
@@ -192,13 +198,15 @@ func IndexBulk(ctx context.Context, k Kafka, sink *indexer.Bulk, stories story.I
 	// story or alert store must not dead-letter the article.
 	assign := retrying(stage.Chain(append([]stage.Processor{story.NewAssigner(stories, story.Options{})}, after...)...), k.Retries)
 	run := func(ctx context.Context, in bus.Reader) error { return sink.Run(ctx, stage.Through(in, assign)) }
-	return consume(ctx, k, "index", k.Topics.Tagged, "", nil, run, stats)
+	return consume(ctx, k, "index", k.Topics.Tagged, "", nil, run, nil, stats)
 }
 
 // consume runs one stage between Kafka topics; out "" makes it a sink.
 // A non-nil sink replaces the stage: it reads the topic itself and settles
-// each message asynchronously.
-func consume(ctx context.Context, k Kafka, role, in, out string, proc stage.Processor, sink func(context.Context, bus.Reader) error, stats *RoleStats) error {
+// each message asynchronously. A non-nil durable is called before each
+// offset commit (see kafkabus.ReaderConfig.Durable).
+func consume(ctx context.Context, k Kafka, role, in, out string, proc stage.Processor, sink func(context.Context, bus.Reader) error,
+	durable func(context.Context) error, stats *RoleStats) error {
 	k.defaults()
 	if stats == nil {
 		stats = &RoleStats{}
@@ -214,7 +222,7 @@ func consume(ctx context.Context, k Kafka, role, in, out string, proc stage.Proc
 	defer dlq.Close()
 	traces := &kafkabus.Traces{}
 	r, err := kafkabus.NewReader(kafkabus.ReaderConfig{Conn: k.Conn, Topic: in, GroupID: k.GroupID, Role: role,
-		MaxInFlight: k.MaxInFlight, SessionTimeout: k.SessionTimeout, DeadLetters: dlq, Traces: traces, Logger: log})
+		MaxInFlight: k.MaxInFlight, SessionTimeout: k.SessionTimeout, DeadLetters: dlq, Traces: traces, Durable: durable, Logger: log})
 	if err != nil {
 		return err
 	}

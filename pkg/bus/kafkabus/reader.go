@@ -34,7 +34,12 @@ type ReaderConfig struct {
 	DeadLetters *DeadLetters
 	// Traces, when set, receives each article's trace id for the Writer.
 	Traces *Traces
-	Logger *slog.Logger
+	// Durable, when set, is called before each commit and must make the
+	// effects of every message settled so far durable, for a sink whose
+	// writes are acknowledged before they reach the disk. When it fails,
+	// nothing is committed until a later call succeeds.
+	Durable func(context.Context) error
+	Logger  *slog.Logger
 }
 
 // Reader consumes articles from a topic as a member of a consumer group.
@@ -432,6 +437,15 @@ func (r *Reader) commit(gen *kafka.Generation, g int) error {
 	offs := r.tracker.Committable(g)
 	if len(offs) == 0 {
 		return nil
+	}
+	if r.cfg.Durable != nil {
+		// offs were settled before this call, so it covers them.
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		err := r.cfg.Durable(ctx)
+		cancel()
+		if err != nil {
+			return fmt.Errorf("commit %s: settled messages not durable: %w", r.cfg.Topic, err)
+		}
 	}
 	next := make(map[int]int64, len(offs))
 	for p, off := range offs {
