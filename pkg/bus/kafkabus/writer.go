@@ -105,8 +105,8 @@ func (w *Writer) newKafkaWriter(batchBytes int64, batchSize int) *kafka.Writer {
 
 // Write queues m for the broker and returns; m is settled when stored. An
 // article that cannot be encoded or does not fit is settled at once with
-// the reason (ErrTooLarge), which its source dead-letters. When Write
-// returns an error, m was not queued and the caller still owns it.
+// the reason (ErrTooLarge), which its source dead-letters. Write returns an
+// error only when it did not take m: then the caller still owns it.
 func (w *Writer) Write(ctx context.Context, m bus.Message) error {
 	ack := m.Ack
 	if ack == nil {
@@ -121,7 +121,7 @@ func (w *Writer) Write(ctx context.Context, m bus.Message) error {
 	}
 	msg, err := Encode(m.Article, trace)
 	if err != nil {
-		return ack(ctx, err)
+		return w.refuse(ctx, m.Article.ID, ack, err)
 	}
 	kw := w.small
 	if raw := len(msg.Key) + len(msg.Value) + recordOverhead; raw > w.cfg.MaxMessageBytes {
@@ -132,7 +132,7 @@ func (w *Writer) Write(ctx context.Context, m bus.Message) error {
 		if size > w.cfg.MaxMessageBytes {
 			w.log.Warn("article too large for the broker; dead-lettered", "id", m.Article.ID, "url", m.Article.URL,
 				"bytes", raw, "compressed", size, "limit", w.cfg.MaxMessageBytes)
-			return ack(ctx, fmt.Errorf("%w: %d bytes, %d compressed, limit %d", ErrTooLarge, raw, size, w.cfg.MaxMessageBytes))
+			return w.refuse(ctx, m.Article.ID, ack, fmt.Errorf("%w: %d bytes, %d compressed, limit %d", ErrTooLarge, raw, size, w.cfg.MaxMessageBytes))
 		}
 		kw = w.large
 	}
@@ -156,6 +156,17 @@ func (w *Writer) Write(ctx context.Context, m bus.Message) error {
 		<-w.sem
 		w.wg.Done()
 		return fmt.Errorf("kafkabus: write %s to %s: %w", m.Article.ID, w.cfg.Topic, err)
+	}
+	return nil
+}
+
+// refuse settles a message Write takes but cannot send with the reason.
+// The message is settled either way, so a failure of the settlement (a
+// dead letter that could not be stored) is its source's to handle, not the
+// caller's: it is logged, and Write reports success.
+func (w *Writer) refuse(ctx context.Context, id string, ack bus.AckFunc, reason error) error {
+	if err := ack(ctx, reason); err != nil {
+		w.log.Error("settle refused message", "id", id, "reason", reason, "err", err)
 	}
 	return nil
 }
