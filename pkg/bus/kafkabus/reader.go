@@ -77,8 +77,8 @@ type Reader struct {
 	finalMu   sync.Mutex
 	finalErr  error // of the last commit of the last generation
 
-	unsettledMu sync.Mutex
-	unsettled   error // first message left unsettled; see ErrUnsettled
+	partsMu sync.Mutex
+	parts   map[int]*assigned // partitions of the current generation
 
 	// Poisoned counts messages dead-lettered at decode.
 	Poisoned    atomic.Int64
@@ -133,6 +133,12 @@ func NewReader(cfg ReaderConfig) (*Reader, error) {
 	return r, nil
 }
 
+// assigned is one partition of a generation and the reader of it.
+type assigned struct {
+	pr    *kafka.Reader
+	start int64 // the group's committed offset when the generation began
+}
+
 // fetched is a message and the tracker generation it was fetched in.
 type fetched struct {
 	m   kafka.Message
@@ -177,9 +183,20 @@ func (r *Reader) assign(gen *kafka.Generation) {
 	g := r.tracker.Assign()
 	parts := gen.Assignments[r.cfg.Topic]
 	r.log.Debug("assigned", "generation", gen.ID, "partitions", len(parts))
-	gen.Start(func(ctx context.Context) { r.commitLoop(ctx, gen, g) })
+	as := make(map[int]*assigned, len(parts))
 	for _, pa := range parts {
-		gen.Start(func(ctx context.Context) { r.readPartition(ctx, g, pa) })
+		as[pa.ID] = &assigned{start: pa.Offset, pr: kafka.NewReader(kafka.ReaderConfig{
+			Brokers: r.cfg.Conn.Brokers, Topic: r.cfg.Topic, Partition: pa.ID, Dialer: r.cfg.Conn.dialer(),
+			MinBytes: 1, MaxBytes: 64 << 20, MaxWait: 250 * time.Millisecond, QueueCapacity: r.cfg.MaxInFlight,
+			Logger: kafkaLogger(r.log, "kafka-go"), ErrorLogger: kafkaLogger(r.log, "kafka-go error"),
+		})}
+	}
+	r.partsMu.Lock()
+	r.parts = as
+	r.partsMu.Unlock()
+	gen.Start(func(ctx context.Context) { r.commitLoop(ctx, gen, g) })
+	for id, a := range as {
+		gen.Start(func(ctx context.Context) { r.readPartition(ctx, g, id, a) })
 	}
 }
 
@@ -189,15 +206,11 @@ func (r *Reader) assign(gen *kafka.Generation) {
 // "failed to dial"), and a function of the generation that returns would
 // end the generation. Only errors no retry can heal (see permanent) are
 // reported to Read.
-func (r *Reader) readPartition(ctx context.Context, gen int, pa kafka.PartitionAssignment) {
-	pr := kafka.NewReader(kafka.ReaderConfig{
-		Brokers: r.cfg.Conn.Brokers, Topic: r.cfg.Topic, Partition: pa.ID, Dialer: r.cfg.Conn.dialer(),
-		MinBytes: 1, MaxBytes: 64 << 20, MaxWait: 250 * time.Millisecond, QueueCapacity: r.cfg.MaxInFlight,
-		Logger: kafkaLogger(r.log, "kafka-go"), ErrorLogger: kafkaLogger(r.log, "kafka-go error"),
-	})
+func (r *Reader) readPartition(ctx context.Context, gen, id int, a *assigned) {
+	pr := a.pr
 	defer pr.Close()
-	if err := pr.SetOffset(pa.Offset); err != nil {
-		r.log.Error("cannot start reading partition", "partition", pa.ID, "offset", pa.Offset, "err", err)
+	if err := pr.SetOffset(a.start); err != nil {
+		r.log.Error("cannot start reading partition", "partition", id, "offset", a.start, "err", err)
 		<-ctx.Done()
 		return
 	}
@@ -216,7 +229,7 @@ func (r *Reader) readPartition(ctx context.Context, gen int, pa kafka.PartitionA
 			}
 			wait := fetchBackoff(attempt)
 			attempt++
-			r.log.Warn("fetch failed; retrying", "partition", pa.ID, "err", err, "errors", attempt,
+			r.log.Warn("fetch failed; retrying", "partition", id, "err", err, "errors", attempt,
 				"failing_for", time.Since(failing).Round(time.Millisecond), "retry_in", wait)
 			t := time.NewTimer(wait)
 			select {
@@ -228,7 +241,7 @@ func (r *Reader) readPartition(ctx context.Context, gen int, pa kafka.PartitionA
 			continue
 		}
 		if !failing.IsZero() {
-			r.log.Info("fetching again", "partition", pa.ID, "after", time.Since(failing).Round(time.Millisecond), "errors", attempt)
+			r.log.Info("fetching again", "partition", id, "after", time.Since(failing).Round(time.Millisecond), "errors", attempt)
 			failing, attempt = time.Time{}, 0
 		}
 		select {
@@ -254,9 +267,9 @@ func kafkaLogger(log *slog.Logger, source string) kafka.Logger {
 
 // Read returns the next decodable article. Its Ack must be called exactly
 // once: nil commits it, an error dead-letters it and then commits it.
-// An Ack with bus.ErrRedeliver hands the message back: it is not committed,
-// and Read fails from then on with ErrUnsettled, as it does after an Ack
-// whose dead letter could not be stored.
+// An Ack with bus.ErrRedeliver hands the message back: it is not
+// committed, and its partition is read again from the last commit, so Read
+// returns it again; so is a message whose dead letter could not be stored.
 // After Stop, Read returns bus.ErrClosed. While the cluster is unreachable
 // Read waits (logging each error) rather than failing, so a consumer rides
 // through a broker restart; it fails only on errors no retry can heal,
@@ -269,10 +282,6 @@ func (r *Reader) Read(ctx context.Context) (bus.Message, error) {
 	case <-r.stopped:
 		return bus.Message{}, bus.ErrClosed
 	}
-	if err := r.unsettledErr(); err != nil {
-		<-r.sem
-		return bus.Message{}, err
-	}
 	for {
 		m, tok, err := r.fetch(ctx)
 		if err != nil {
@@ -282,7 +291,7 @@ func (r *Reader) Read(ctx context.Context) (bus.Message, error) {
 		a, trace, derr := Decode(m)
 		if derr != nil {
 			if err := r.deadLetter(ctx, m, tok, derr); err != nil {
-				r.leaveUnsettled(m, err)
+				r.readAgain(m, tok, err)
 				<-r.sem
 				return bus.Message{}, err
 			}
@@ -297,17 +306,16 @@ func (r *Reader) Read(ctx context.Context) (bus.Message, error) {
 				r.cfg.Traces.Forget(a)
 			}
 			// The slot is freed however the message ends: a message that
-			// stays uncommitted is delivered again by a new reader, not by
-			// holding its slot here.
+			// stays uncommitted is read again, not held here.
 			defer func() { <-r.sem }()
 			switch {
 			case err == nil:
 				r.done(tok)
 			case errors.Is(err, bus.ErrRedeliver):
-				r.leaveUnsettled(m, err)
+				r.readAgain(m, tok, err)
 			default:
 				if derr := r.deadLetter(ctx, m, tok, err); derr != nil {
-					r.leaveUnsettled(m, derr)
+					r.readAgain(m, tok, derr)
 					return derr
 				}
 			}
@@ -378,23 +386,35 @@ func (r *Reader) deadLetter(ctx context.Context, m kafka.Message, tok Token, rea
 	return nil
 }
 
-// leaveUnsettled records that m will not be settled by this reader. Its
-// token stays pending in the tracker, so its partition commits nothing
-// from m on; the first such message makes Read fail.
-func (r *Reader) leaveUnsettled(m kafka.Message, cause error) {
-	r.unsettledMu.Lock()
-	defer r.unsettledMu.Unlock()
-	r.log.Warn("message left unsettled; its partition commits nothing past it until a new reader takes over",
-		"partition", m.Partition, "offset", m.Offset, "err", cause)
-	if r.unsettled == nil {
-		r.unsettled = fmt.Errorf("%w: partition %d offset %d of %s: %w", ErrUnsettled, m.Partition, m.Offset, r.cfg.Topic, cause)
+// readAgain makes the partition of m, which will not be settled, be read
+// again from its last commit. Its token stays pending in the tracker until
+// then, so nothing is committed from m on, and the messages after m are
+// delivered again too. A group reader could not seek; this one reads each
+// partition with a reader of its own, which can.
+func (r *Reader) readAgain(m kafka.Message, tok Token, cause error) {
+	if r.fetchCtx.Err() != nil {
+		return // stopping: the next reader of the partition gets m
 	}
-}
-
-func (r *Reader) unsettledErr() error {
-	r.unsettledMu.Lock()
-	defer r.unsettledMu.Unlock()
-	return r.unsettled
+	from, ok := r.tracker.Rewind(tok)
+	if !ok {
+		return // its partition has been read again, or reassigned, since
+	}
+	r.partsMu.Lock()
+	a := r.parts[m.Partition]
+	r.partsMu.Unlock()
+	if a == nil {
+		return
+	}
+	if from < 0 {
+		from = a.start
+	}
+	r.log.Warn("message not settled; reading its partition again from the last commit",
+		"partition", m.Partition, "offset", m.Offset, "from", from, "err", cause)
+	if err := a.pr.SetOffset(from); err != nil {
+		// Only a closed reader refuses: the generation has ended, and the
+		// partition's next reader starts from the commit anyway.
+		r.log.Debug("partition reader closed before it could read again", "partition", m.Partition, "err", err)
+	}
 }
 
 func (r *Reader) done(tok Token) {
@@ -501,10 +521,3 @@ func (r *Reader) Close(ctx context.Context) error {
 	})
 	return r.closeResult
 }
-
-// ErrUnsettled is returned by Read once a message was handed back
-// unprocessed (bus.ErrRedeliver) or its dead letter could not be stored.
-// Its partition cannot commit past it again, and a group reader cannot
-// seek back to it, so the reader stops rather than go on handing out
-// messages it can never commit; a new reader gets the message again.
-var ErrUnsettled = errors.New("kafkabus: a message was left unsettled; restart the reader to have it delivered again")

@@ -74,15 +74,14 @@ func (t *Tracker) Fetched(gen, p int, offset int64) (Token, bool) {
 		t.parts[p] = pt
 	}
 	if offset <= pt.last {
-		// Rewound: the group redelivers from its last commit.
+		// Rewound: the partition is read again from its last commit (or
+		// earlier). The committed offset stays where it is, so that the
+		// messages read again are not committed a second time, backwards.
 		pt.epoch++
 		pt.pending = pt.pending[:0]
 		clear(pt.done)
 		if pt.doneUpTo >= offset {
 			pt.doneUpTo = offset - 1
-		}
-		if pt.committed >= offset {
-			pt.committed = offset - 1
 		}
 	}
 	pt.last = offset
@@ -111,6 +110,24 @@ func (t *Tracker) Done(tok Token) bool {
 		pt.pending = nil // let the backing array go
 	}
 	return advanced
+}
+
+// Rewind reports where to read tok's partition again from after tok's
+// message was handed back unsettled: one past the last offset committed in
+// this generation, or -1 when nothing was (then from where the generation
+// started). ok is false when tok's generation or epoch has ended already:
+// its partition is read again anyway.
+func (t *Tracker) Rewind(tok Token) (from int64, ok bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	pt := t.parts[tok.Partition]
+	if tok.gen != t.gen || pt == nil || pt.epoch != tok.epoch {
+		return 0, false
+	}
+	if pt.committed < 0 {
+		return -1, true
+	}
+	return pt.committed + 1, true
 }
 
 // Committable returns, per partition, the last offset of the completed

@@ -28,6 +28,11 @@ func TestTracker(t *testing.T) {
 			{fetch: []int64{1}, want: 0}, // redelivered from the commit
 			{done: []int64{1}, want: 1},
 		}},
+		{"rewind behind the commit never commits backwards", []step{
+			{fetch: []int64{0, 1, 2, 3, 4}, done: []int64{0, 1, 2, 3}, want: 3},
+			{fetch: []int64{2}, done: []int64{2}, want: 3}, // read again from before the commit
+			{fetch: []int64{3, 4}, done: []int64{3, 4}, want: 4},
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -180,5 +185,34 @@ func TestTrackerGenerations(t *testing.T) {
 	tr.Committed(gen, 0, 5)
 	if got := tr.Committable(gen); len(got) != 0 {
 		t.Errorf("committable %v after the commit, want none", got)
+	}
+}
+
+// TestTrackerRewind checks where a handed-back message's partition is read
+// again from, and that a token of an ended epoch or generation asks for
+// nothing.
+func TestTrackerRewind(t *testing.T) {
+	tr := NewTracker()
+	var toks []Token
+	for o := range int64(4) {
+		tok, _ := tr.Fetched(0, 0, o)
+		toks = append(toks, tok)
+	}
+	if from, ok := tr.Rewind(toks[2]); !ok || from != -1 {
+		t.Errorf("Rewind before any commit = %d, %v; want -1 (the generation's start), true", from, ok)
+	}
+	tr.Done(toks[0])
+	tr.Done(toks[1])
+	tr.Committed(0, 0, 1)
+	if from, ok := tr.Rewind(toks[2]); !ok || from != 2 {
+		t.Errorf("Rewind = %d, %v; want 2 (one past the commit), true", from, ok)
+	}
+	again, _ := tr.Fetched(0, 0, 2) // the partition is read again
+	if _, ok := tr.Rewind(toks[3]); ok {
+		t.Error("a token from before the partition was read again asked to read it again")
+	}
+	tr.Assign()
+	if _, ok := tr.Rewind(again); ok {
+		t.Error("a token of an ended generation asked to read its partition again")
 	}
 }
