@@ -6,10 +6,15 @@
 // A Notifier is a stage.Processor placed after the indexer. For each saved
 // search whose query matches the article (see Matcher), it records the pair
 // (search, story) in the store; only the call that records a new pair fires.
-// The alert goes at once to the Notifier's sink (JSON lines or a log line)
-// and, for a search with a webhook, into a durable outbox that a background
-// loop delivers with retries, so a slow or failing webhook never holds up
-// indexing and a delivery that failed is retried after a restart.
+// Recording the pair also puts the alert in a durable outbox, in the same
+// transaction: once for the Notifier's sink (JSON lines or a log line) and,
+// for a search with a webhook, once for the webhook. The sink is sent the
+// alert at once and its entry cleared; the webhook's entry, and a sink entry
+// left behind by a failed send or a process that died before sending, are
+// delivered by a background loop with retries, also after a restart. So a
+// slow or failing webhook never holds up indexing, and a fired alert is
+// delivered at least once: a process that dies between sending and clearing
+// sends it again (consumers can key on search_id and story_id).
 package alert
 
 import (
@@ -43,12 +48,22 @@ type Alert struct {
 	FiredAt     time.Time  `json:"fired_at"`
 }
 
-// Delivery is an alert waiting in the outbox for its webhook.
+// Delivery is an alert waiting in the outbox.
 type Delivery struct {
-	ID       int64
+	ID int64
+	// Webhook is the URL to POST to; "" means the process's own sink
+	// (Options.Sink).
 	Webhook  string
 	Alert    Alert
 	Attempts int
+}
+
+// Recorded is the outcome of Store.Fire.
+type Recorded struct {
+	// New reports whether this call recorded the (search, story) pair.
+	New bool
+	// SinkEntry is the outbox entry of the local sink when New.
+	SinkEntry int64
 }
 
 // Store persists saved searches, fired alerts and the webhook outbox.
@@ -57,10 +72,13 @@ type Store interface {
 	Searches(ctx context.Context) ([]Search, error)
 	// Fire records that a.StoryID fired for a.SearchID, unless it already
 	// has, and reports whether this call recorded it. The check and the
-	// record are one transaction, so concurrent callers fire once. When
-	// webhook is not empty and the pair is new, the alert is queued in the
-	// outbox in the same transaction.
-	Fire(ctx context.Context, a Alert, webhook string) (bool, error)
+	// record are one transaction, so concurrent callers fire once. A new
+	// pair is queued in the outbox in the same transaction: for the local
+	// sink (Webhook "") due at hold, which gives the caller time to send it
+	// at once and mark it Delivered, and, when webhook is not empty, for
+	// the webhook, due now. The sink entry is what delivers the alert when
+	// the process dies, or the sink fails, before the immediate send.
+	Fire(ctx context.Context, a Alert, webhook string, hold time.Time) (Recorded, error)
 	// Due returns up to limit outbox entries due at now.
 	Due(ctx context.Context, now time.Time, limit int) ([]Delivery, error)
 	// Delivered removes a delivered entry from the outbox.

@@ -3,6 +3,7 @@ package alert
 import (
 	"errors"
 	"strings"
+	"time"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
@@ -25,7 +26,8 @@ import (
 // from the store's FTS5 Porter stemmer: only plurals and possessives are
 // folded, so "fighter" matches "fighters" but, unlike the store,
 // "withdrawal" does not match "withdrawing" and "fight" does not match
-// "fighting". A Matcher is safe for concurrent use.
+// "fighting". since: and until: compare the published time, else the fetch
+// time, as the store does. A Matcher is safe for concurrent use.
 type Matcher struct {
 	q     query.Query
 	pos   [][]string // words of each positive term
@@ -34,12 +36,16 @@ type Matcher struct {
 }
 
 // ErrEmptyQuery is returned for a query that would match every article: as
-// a saved search it would alert on every story.
-var ErrEmptyQuery = errors.New("an alert needs a query: an empty one would match every story")
+// a saved search it would alert on every story. Dates alone count as empty:
+// new stories are recent, so since: alone would match them all.
+var ErrEmptyQuery = errors.New("an alert needs a query: an empty one would match every story, and so would since: or until: alone")
 
-// NewMatcher compiles q. An empty query is rejected.
+// NewMatcher compiles q. An empty query, or one of since: and until:
+// alone, is rejected.
 func NewMatcher(q query.Query) (*Matcher, error) {
-	if q.Empty() {
+	undated := q
+	undated.Since, undated.Until = time.Time{}, time.Time{}
+	if undated.Empty() {
 		return nil, ErrEmptyQuery
 	}
 	m := &Matcher{q: q}
@@ -62,6 +68,9 @@ func (m *Matcher) Query() query.Query { return m.q }
 
 // Match reports whether a matches.
 func (m *Matcher) Match(a *article.Article) bool {
+	if !m.q.InRange(query.ArticleDate(a.PublishedAt, a.FetchedAt)) {
+		return false
+	}
 	if len(m.sites) > 0 && !m.siteMatch(a.Site) {
 		return false
 	}

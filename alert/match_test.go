@@ -3,6 +3,7 @@ package alert
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/wirewatch/wirewatch/pkg/article"
 	"github.com/wirewatch/wirewatch/pkg/query"
@@ -81,6 +82,43 @@ func TestMatch(t *testing.T) {
 	}
 }
 
+func TestMatchDates(t *testing.T) {
+	pub := time.Date(2024, 5, 31, 23, 30, 0, 0, time.UTC)
+	published := testArticle()
+	published.PublishedAt = &pub
+	published.FetchedAt = pub.Add(48 * time.Hour) // the published time decides, not this
+	undated := testArticle()
+	undated.FetchedAt = time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		q                  string
+		published, undated bool
+	}{
+		{"libya since:2024-05-31", true, true},
+		{"libya until:2024-05-31", true, false}, // the whole day, up to its last instant
+		{"libya since:2024-06-01", false, true}, // undated: the fetch time
+		{"libya until:2024-05-31T23:00:00Z", false, false},
+		{"libya since:2024-05-31T23:30:00Z until:2024-05-31T23:30:00Z", true, false},
+		{"place:Libya since:2024-05-01 until:2024-06-30", true, true},
+		{"syria since:2024-05-01", false, false}, // dates do not replace the other conditions
+	}
+	for _, tt := range tests {
+		q, err := query.Parse(tt.q)
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", tt.q, err)
+		}
+		m, err := NewMatcher(q)
+		if err != nil {
+			t.Fatalf("NewMatcher(%q): %v", tt.q, err)
+		}
+		if got := m.Match(published); got != tt.published {
+			t.Errorf("Match(%q) of a published article = %v, want %v", tt.q, got, tt.published)
+		}
+		if got := m.Match(undated); got != tt.undated {
+			t.Errorf("Match(%q) of an undated article = %v, want %v", tt.q, got, tt.undated)
+		}
+	}
+}
+
 func TestParseQuery(t *testing.T) {
 	tests := []struct {
 		q     string
@@ -88,6 +126,9 @@ func TestParseQuery(t *testing.T) {
 	}{
 		{"", true},
 		{"   ", true},
+		{"since:2024-05-01", true},
+		{"since:2024-05-01 until:2024-05-31", true},
+		{"until:2024-13-01", false},
 		{`"unterminated`, false},
 		{"-only", false},
 		{"author:x", false},

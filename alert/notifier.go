@@ -29,6 +29,11 @@ type Options struct {
 	// itself up to Webhook.Attempts requests (default 10: with back-off
 	// from 5s doubling to at most 10min, about an hour of trying).
 	MaxAttempts int
+	// SinkGrace is how long a new alert's outbox entry for the sink waits
+	// for the immediate send before the outbox delivers it itself, which
+	// only happens when the process died first or the sink failed
+	// (default 30s).
+	SinkGrace time.Duration
 	// Client sends webhook requests (default http.DefaultClient).
 	Client *http.Client
 	// WebhookTimeout bounds one webhook request (default 5s).
@@ -46,9 +51,9 @@ type Notifier struct {
 	mu       sync.RWMutex
 	searches []saved
 
-	// Fired counts alerts fired; SinkErrors alerts the sink failed to take;
-	// Delivered and DeliveryErrors webhook outcomes (an error per failed
-	// outbox attempt).
+	// Fired counts alerts fired; SinkErrors alerts the sink failed to take
+	// at once; Delivered and DeliveryErrors count outbox deliveries (webhooks,
+	// and the sink's late deliveries) and failed outbox attempts.
 	Fired, SinkErrors, Delivered, DeliveryErrors atomic.Int64
 }
 
@@ -73,6 +78,9 @@ func New(ctx context.Context, st Store, opts Options) (*Notifier, error) {
 	}
 	if opts.MaxAttempts <= 0 {
 		opts.MaxAttempts = 10
+	}
+	if opts.SinkGrace <= 0 {
+		opts.SinkGrace = 30 * time.Second
 	}
 	n := &Notifier{store: st, opts: opts, log: opts.Logger.With("component", "alerts"), kick: make(chan struct{}, 1)}
 	if err := n.Reload(ctx); err != nil {
@@ -110,7 +118,8 @@ func (n *Notifier) Reload(ctx context.Context) error {
 // Process fires the alerts a newly stored article raises. Its story is
 // a.StoryID, or, for an article without one, its own id. An error of the
 // store (recording the pair) fails the article, so that the pipeline's
-// redelivery tries again; a failing sink is logged and counted only.
+// redelivery tries again. A failing sink does not: the alert stays in the
+// outbox, which sends it again after SinkGrace.
 func (n *Notifier) Process(ctx context.Context, a *article.Article) error {
 	n.mu.RLock()
 	searches := n.searches
@@ -127,12 +136,12 @@ func (n *Notifier) Process(ctx context.Context, a *article.Article) error {
 		}
 		al := Alert{SearchID: s.ID, SearchName: s.Name, Query: s.Query, StoryID: storyID, ArticleID: a.ID,
 			Title: a.Title, URL: a.URL, Site: a.Site, PublishedAt: a.PublishedAt, FiredAt: time.Now().UTC()}
-		fired, err := n.store.Fire(ctx, al, s.Webhook)
+		rec, err := n.store.Fire(ctx, al, s.Webhook, time.Now().Add(n.opts.SinkGrace))
 		if err != nil {
 			errs = append(errs, fmt.Errorf("alert %d for story %s: %w", s.ID, storyID, err))
 			continue
 		}
-		if !fired {
+		if !rec.New {
 			continue
 		}
 		n.Fired.Add(1)
@@ -141,7 +150,13 @@ func (n *Notifier) Process(ctx context.Context, a *article.Article) error {
 			"since_fetch", al.FiredAt.Sub(a.FetchedAt).Round(time.Millisecond))
 		if err := n.opts.Sink.Send(ctx, al); err != nil {
 			n.SinkErrors.Add(1)
-			n.log.Error("alert sink failed", "search_id", s.ID, "story_id", storyID, "err", err)
+			n.log.Error("alert sink failed; the outbox sends it again", "search_id", s.ID, "story_id", storyID,
+				"retry_in", n.opts.SinkGrace, "err", err)
+			continue
+		}
+		if err := n.store.Delivered(ctx, rec.SinkEntry); err != nil {
+			// Sent, but the outbox still holds it: it will be sent twice.
+			n.log.Warn("alert sent but not cleared from the outbox", "search_id", s.ID, "story_id", storyID, "err", err)
 		}
 	}
 	if queued {
@@ -153,8 +168,8 @@ func (n *Notifier) Process(ctx context.Context, a *article.Article) error {
 	return errors.Join(errs...)
 }
 
-// Run re-reads the saved searches every Reload and delivers the webhook
-// outbox until ctx ends. It returns nil when ctx ends.
+// Run re-reads the saved searches every Reload and delivers the outbox
+// until ctx ends. It returns nil when ctx ends.
 func (n *Notifier) Run(ctx context.Context) error {
 	reload := time.NewTicker(n.opts.Reload)
 	defer reload.Stop()
@@ -186,8 +201,13 @@ func (n *Notifier) DeliverDue(ctx context.Context) (int, error) {
 	}
 	done := 0
 	for _, d := range due {
-		h := &Webhook{URL: d.Webhook, Client: n.opts.Client, Timeout: n.opts.WebhookTimeout}
-		serr := h.Send(ctx, d.Alert)
+		var serr error
+		if d.Webhook == "" {
+			serr = n.opts.Sink.Send(ctx, d.Alert)
+		} else {
+			h := &Webhook{URL: d.Webhook, Client: n.opts.Client, Timeout: n.opts.WebhookTimeout}
+			serr = h.Send(ctx, d.Alert)
+		}
 		if serr == nil {
 			n.Delivered.Add(1)
 			done++
@@ -204,7 +224,7 @@ func (n *Notifier) DeliverDue(ctx context.Context) (int, error) {
 		if d.Attempts+1 < n.opts.MaxAttempts {
 			next = time.Now().Add(min(5*time.Second<<min(d.Attempts, 7), 10*time.Minute))
 		}
-		n.log.Warn("webhook delivery failed", "search_id", d.Alert.SearchID, "story_id", d.Alert.StoryID,
+		n.log.Warn("alert delivery failed", "webhook", d.Webhook, "search_id", d.Alert.SearchID, "story_id", d.Alert.StoryID,
 			"attempt", d.Attempts+1, "retry_at", next, "err", serr)
 		if err := n.store.Retry(ctx, d.ID, serr.Error(), next); err != nil {
 			return done, err

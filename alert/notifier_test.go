@@ -364,3 +364,90 @@ func TestRemovedSearchStopsFiring(t *testing.T) {
 		t.Error("removing twice: no error")
 	}
 }
+
+// failing is a sink that fails while down is set and records otherwise.
+type failing struct {
+	recorder
+	down atomic.Bool
+}
+
+func (f *failing) Send(ctx context.Context, a alert.Alert) error {
+	if f.down.Load() {
+		return fmt.Errorf("disk full")
+	}
+	return f.recorder.Send(ctx, a)
+}
+
+// TestSinkOutbox checks that an alert is not lost when the sink fails at
+// the moment it fires, or when the process dies between recording the alert
+// and sending it: the outbox delivers it, once, after the grace period.
+func TestSinkOutbox(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	s := addSearch(t, st, "fighters", `"foreign fighters"`, "")
+	sink := &failing{}
+	sink.down.Store(true)
+	n, err := alert.New(ctx, st.Alerts(), alert.Options{Sink: sink, Logger: quiet(), SinkGrace: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The sink fails: Process still succeeds, the alert waits in the outbox.
+	if err := n.Process(ctx, copyOf(0, "story-a", "example.com")); err != nil {
+		t.Fatal(err)
+	}
+	if n.Fired.Load() != 1 || n.SinkErrors.Load() != 1 || len(sink.got()) != 0 {
+		t.Fatalf("fired %d, sink errors %d, sent %d; want 1, 1, 0", n.Fired.Load(), n.SinkErrors.Load(), len(sink.got()))
+	}
+	// A process records story-b's alert and dies before sending it.
+	al := alert.Alert{SearchID: s.ID, SearchName: s.Name, Query: s.Query, StoryID: "story-b", ArticleID: "story-b-copy0", FiredAt: time.Now()}
+	if rec, err := st.Alerts().Fire(ctx, al, "", time.Now().Add(time.Hour)); err != nil || !rec.New {
+		t.Fatalf("Fire = %+v, %v", rec, err)
+	}
+	// Within the grace period nothing is due: an immediate send may be under way.
+	if got, err := n.DeliverDue(ctx); err != nil || got != 0 {
+		t.Fatalf("DeliverDue within the grace period = %d, %v; want 0", got, err)
+	}
+	due, err := st.Alerts().Due(ctx, time.Now().Add(2*time.Hour), 10)
+	if err != nil || len(due) != 2 {
+		t.Fatalf("outbox after the grace period = %+v, %v; want the two alerts", due, err)
+	}
+	for _, d := range due {
+		if d.Webhook != "" {
+			t.Errorf("entry %d has webhook %q, want the sink's", d.ID, d.Webhook)
+		}
+		if err := st.Alerts().Retry(ctx, d.ID, "forced due", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Still failing: both are kept with an attempt counted.
+	if got, err := n.DeliverDue(ctx); err != nil || got != 0 || n.DeliveryErrors.Load() != 2 {
+		t.Fatalf("DeliverDue with the sink down = %d, %v, errors %d; want 0, nil, 2", got, err, n.DeliveryErrors.Load())
+	}
+	sink.down.Store(false)
+	due, _ = st.Alerts().Due(ctx, time.Now().Add(time.Hour), 10)
+	for _, d := range due {
+		if err := st.Alerts().Retry(ctx, d.ID, "forced due", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, err := n.DeliverDue(ctx); err != nil || got != 2 {
+		t.Fatalf("DeliverDue with the sink back = %d, %v; want 2", got, err)
+	}
+	if got, err := n.DeliverDue(ctx); err != nil || got != 0 {
+		t.Fatalf("second DeliverDue = %d, %v; want 0", got, err)
+	}
+	var stories []string
+	for _, a := range sink.got() {
+		stories = append(stories, a.StoryID)
+	}
+	if len(stories) != 2 || !(stories[0] == "story-a" && stories[1] == "story-b" || stories[0] == "story-b" && stories[1] == "story-a") {
+		t.Errorf("sink received stories %v, want story-a and story-b once each", stories)
+	}
+	// A sink that works at once leaves nothing in the outbox.
+	if err := n.Process(ctx, copyOf(0, "story-c", "example.com")); err != nil {
+		t.Fatal(err)
+	}
+	if due, err := st.Alerts().Due(ctx, time.Now().Add(2*time.Hour), 10); err != nil || len(due) != 0 {
+		t.Errorf("outbox after a successful send = %+v, %v; want empty", due, err)
+	}
+}

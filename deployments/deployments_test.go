@@ -21,7 +21,7 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-var roles = []string{"crawl", "extract", "index"}
+var roles = []string{"crawl", "extract", "story", "index"}
 
 // roleFlags builds wirewatch and reads each role's flags from its help.
 func roleFlags(t *testing.T) map[string]map[string]bool {

@@ -167,6 +167,10 @@ func ExtractWith(ctx context.Context, k Kafka, proc stage.Processor, stats *Role
 // after (the alert notifier) runs on an article once it is stored. When st
 // is an indexer.Syncer, offsets are committed only after st.Sync, so a
 // committed article is on disk and not only in the page cache.
+//
+// A nil stories means the story role clusters (see Story): Index then
+// consumes the clustered topic and stores the articles as they come, and
+// after normally stays empty, since the story role alerts.
 func Index(ctx context.Context, k Kafka, st indexer.Store, stories story.Index, stats *RoleStats, after ...stage.Processor) error {
 	if k.GroupID == "" {
 		k.GroupID = "wirewatch-index"
@@ -175,8 +179,14 @@ func Index(ctx context.Context, k Kafka, st indexer.Store, stories story.Index, 
 	if s, ok := st.(indexer.Syncer); ok {
 		durable = s.Sync
 	}
-	proc := stage.Chain(append([]stage.Processor{story.NewAssigner(stories, story.Options{}), indexer.New(st)}, after...)...)
-	return consume(ctx, k, "index", k.Topics.Tagged, "", proc, nil, durable, stats)
+	in, procs := k.Topics.Tagged, []stage.Processor{indexer.New(st)}
+	if stories == nil {
+		in = k.Topics.Clustered
+	} else {
+		procs = append([]stage.Processor{story.NewAssigner(stories, story.Options{})}, procs...)
+	}
+	proc := stage.Chain(append(procs, after...)...)
+	return consume(ctx, k, "index", in, "", proc, nil, durable, stats)
 }
 
 // IndexBulk consumes tagged articles into Elasticsearch through the bulk
@@ -190,15 +200,58 @@ func Index(ctx context.Context, k Kafka, st indexer.Store, stories story.Index, 
 // article is handed to the sink: the bulk sink settles messages
 // asynchronously, so an alert may precede the Elasticsearch write by a
 // moment, and an article Elasticsearch then rejects may still have alerted.
+// A nil stories reads the clustered topic, as in Index.
 func IndexBulk(ctx context.Context, k Kafka, sink *indexer.Bulk, stories story.Index, stats *RoleStats, after ...stage.Processor) error {
 	if k.GroupID == "" {
 		k.GroupID = "wirewatch-index"
 	}
-	// Retried like Index's processor: a transient failure of the shared
-	// story or alert store must not dead-letter the article.
-	assign := retrying(stage.Chain(append([]stage.Processor{story.NewAssigner(stories, story.Options{})}, after...)...), k.Retries)
-	run := func(ctx context.Context, in bus.Reader) error { return sink.Run(ctx, stage.Through(in, assign)) }
-	return consume(ctx, k, "index", k.Topics.Tagged, "", nil, run, nil, stats)
+	in, procs := k.Topics.Tagged, after
+	if stories == nil {
+		in = k.Topics.Clustered
+	} else {
+		procs = append([]stage.Processor{story.NewAssigner(stories, story.Options{})}, after...)
+	}
+	run := func(ctx context.Context, in bus.Reader) error { return sink.Run(ctx, in) }
+	if len(procs) > 0 {
+		// Retried like Index's processor: a transient failure of the shared
+		// story or alert store must not dead-letter the article.
+		assign := retrying(stage.Chain(procs...), k.Retries)
+		run = func(ctx context.Context, in bus.Reader) error { return sink.Run(ctx, stage.Through(in, assign)) }
+	}
+	return consume(ctx, k, "index", in, "", nil, run, nil, stats)
+}
+
+// ErrNotAlone is returned by Story when another story process is in its
+// consumer group.
+var ErrNotAlone = errors.New("another story process is running")
+
+// Story consumes tagged articles, assigns each its story from stories (the
+// one story index of the whole deployment), runs after (the alert notifier)
+// and produces the article to the clustered topic, from which index roles
+// that leave clustering to it (Index with nil stories) store it.
+//
+// Story must run as one process: the story of an article depends on every
+// article before it, and two story processes with their own indexes would
+// give two copies of one story two ids and alert twice. It refuses to start
+// while its consumer group has a live member (ErrNotAlone); a member that
+// died leaves the group after the session timeout. One process keeps up
+// with a news firehose (hundreds of articles a second, see the story
+// package's benchmark); index roles scale out behind it.
+func Story(ctx context.Context, k Kafka, stories story.Index, stats *RoleStats, after ...stage.Processor) error {
+	if k.GroupID == "" {
+		k.GroupID = "wirewatch-story"
+	}
+	members, err := kafkabus.GroupMembers(ctx, k.Conn, k.GroupID)
+	if err != nil {
+		return err
+	}
+	if len(members) > 0 {
+		m := members[0]
+		return fmt.Errorf("%w in consumer group %s (member %s from %s); run one story process, or wait up to --session-timeout after one died",
+			ErrNotAlone, k.GroupID, m.ID, m.Host)
+	}
+	proc := stage.Chain(append([]stage.Processor{story.NewAssigner(stories, story.Options{})}, after...)...)
+	return consume(ctx, k, "story", k.Topics.Tagged, k.Topics.Clustered, proc, nil, nil, stats)
 }
 
 // consume runs one stage between Kafka topics; out "" makes it a sink.

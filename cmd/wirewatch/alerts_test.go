@@ -24,6 +24,8 @@ func TestAlertsAddRejectsBadQueries(t *testing.T) {
 		want string
 	}{
 		{[]string{"alerts", "add", "--data", dir, "--name", "x"}, "empty one would match every story"},
+		{[]string{"alerts", "add", "--data", dir, "since:2024-05-01"}, "so would since: or until: alone"},
+		{[]string{"alerts", "add", "--data", dir, "libya", "until:2024-02-30"}, "is not a date"},
 		{[]string{"alerts", "add", "--data", dir, `"unterminated`}, "unterminated quote"},
 		{[]string{"alerts", "add", "--data", dir, "author:smith"}, `unknown field "author"`},
 		{[]string{"alerts", "add", "--data", dir, "--", "-only"}, "only of negated terms"},

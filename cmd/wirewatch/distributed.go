@@ -183,20 +183,26 @@ func indexCmd(e env) *ffcli.Command {
 	var es elastic.Config
 	es.RegisterFlags(fs)
 	alertsOut := fs.String("alerts-out", "", "where saved-search alerts go: a file (JSON lines, appended), - for standard output, or empty for a log line each")
+	storyRole := fs.Bool("story-role", false, "store the clustered topic that the story role produces, leaving story clustering and alerts to it")
 	return &ffcli.Command{
 		Name:       "index",
-		ShortUsage: "wirewatch index --kafka-brokers B [--es-url U | --data DIR]",
+		ShortUsage: "wirewatch index --kafka-brokers B [--es-url U | --data DIR] [--story-role]",
 		ShortHelp:  "distributed role: consume tagged articles and store them",
 		LongHelp: "index consumes the tagged topic in consumer group --group and stores every article,\n" +
 			"idempotently: a redelivered article replaces itself. Each article first gets its story\n" +
 			"(story_id), from fingerprints kept in the embedded store under --data, and saved searches\n" +
 			"there alert once per story. Without --es-url the articles go to that store too; with it,\n" +
-			"to Elasticsearch.",
+			"to Elasticsearch. That clustering is per host: with index processes on several hosts,\n" +
+			"run one `wirewatch story` process and start the index processes with --story-role, so\n" +
+			"that they store what it clustered and neither cluster nor alert themselves.",
 		FlagSet: fs, Options: parseOptions(),
 		Exec: func(ctx context.Context, _ []string) error {
 			k, log, err := f.config(e)
 			if err != nil {
 				return err
+			}
+			if *storyRole && *alertsOut != "" {
+				return errors.New("--alerts-out with --story-role: the story role alerts")
 			}
 			// The embedded store under --data keeps the story fingerprints
 			// even when the articles go to Elasticsearch: story assignment
@@ -207,6 +213,17 @@ func indexCmd(e env) *ffcli.Command {
 				if esStore, err = elastic.Open(ctx, es, log); err != nil {
 					return err
 				}
+			}
+			if *storyRole {
+				if esStore != nil {
+					return pipeline.IndexBulk(ctx, k, indexer.NewBulk(esStore, indexer.BulkConfig{Logger: log}), nil, nil)
+				}
+				local, err := sqlite.Open(ctx, f.data)
+				if err != nil {
+					return err
+				}
+				defer local.Close()
+				return pipeline.Index(ctx, k, local, nil, nil)
 			}
 			local, err := sqlite.Open(ctx, f.data)
 			if err != nil {

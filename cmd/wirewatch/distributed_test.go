@@ -235,6 +235,8 @@ func TestRoleFlagsErrors(t *testing.T) {
 		{[]string{"extract", "--kafka-brokers", "127.0.0.1:1", "--kafka-compression", "brotli"}, "--kafka-compression"},
 		{[]string{"extract", "--kafka-brokers", "127.0.0.1:1", "--kafka-sasl-mechanism", "GSSAPI"}, "SASL mechanism"},
 		{[]string{"dlq", "list"}, "no brokers"},
+		{[]string{"story"}, "no brokers"},
+		{[]string{"index", "--kafka-brokers", "127.0.0.1:1", "--story-role", "--alerts-out", "a.jsonl"}, "the story role alerts"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/wirewatch/wirewatch/export"
 	"github.com/wirewatch/wirewatch/pkg/article"
 	"github.com/wirewatch/wirewatch/pkg/query"
+	"github.com/wirewatch/wirewatch/store/elastic"
 	"github.com/wirewatch/wirewatch/store/sqlite"
 )
 
@@ -28,22 +30,90 @@ func openExisting(ctx context.Context, dir string) (*sqlite.Store, error) {
 	return sqlite.Open(ctx, dir)
 }
 
+// reader is what search and export read: the embedded store or
+// Elasticsearch, which answer the same queries alike.
+type reader interface {
+	Search(ctx context.Context, q query.Query, limit int) ([]sqlite.Hit, error)
+	SearchStories(ctx context.Context, q query.Query, limit int) ([]sqlite.Hit, error)
+	Scan(ctx context.Context, q query.Query, after string, fn func(*article.Article) error) error
+	Facets(ctx context.Context, q query.Query, n int) (query.Facets, error)
+	Timeline(ctx context.Context, q query.Query, iv query.Interval) ([]query.Bucket, error)
+	Close() error
+}
+
+// openReader opens Elasticsearch when es names a cluster, else the
+// embedded store under dir; either must exist already.
+func openReader(ctx context.Context, dir string, es elastic.Config, log *slog.Logger) (reader, error) {
+	if !es.Enabled() {
+		return openExisting(ctx, dir)
+	}
+	st, err := elastic.OpenExisting(ctx, es, log)
+	if err != nil {
+		return nil, err
+	}
+	return esReader{st}, nil
+}
+
+// esReader gives the Elasticsearch store the embedded store's hit type,
+// whose fields it shares, so that output is the same whichever is read.
+type esReader struct{ *elastic.Store }
+
+func (r esReader) Search(ctx context.Context, q query.Query, limit int) ([]sqlite.Hit, error) {
+	hits, err := r.Store.Search(ctx, q, limit)
+	return sqliteHits(hits), err
+}
+
+func (r esReader) SearchStories(ctx context.Context, q query.Query, limit int) ([]sqlite.Hit, error) {
+	hits, err := r.Store.SearchStories(ctx, q, limit)
+	return sqliteHits(hits), err
+}
+
+// Close does nothing: the client holds no resources beyond idle
+// connections.
+func (esReader) Close() error { return nil }
+
+func sqliteHits(hits []elastic.Hit) []sqlite.Hit {
+	out := make([]sqlite.Hit, len(hits))
+	for i, h := range hits {
+		out[i] = sqlite.Hit(h)
+	}
+	return out
+}
+
 func searchCmd(e env) *ffcli.Command {
 	fs := flag.NewFlagSet("search", flag.ContinueOnError)
 	var c common
 	c.register(fs)
-	asJSON := fs.Bool("json", false, "print one JSON object per hit")
-	limit := fs.Int("limit", 10, "most hits shown")
+	var es elastic.Config
+	es.RegisterFlags(fs)
+	asJSON := fs.Bool("json", false, "print one JSON object per hit (with --facets or --timeline, one object in all)")
+	limit := fs.Int("limit", 10, "most hits (stories, or articles with --all) shown")
+	all := fs.Bool("all", false, "list every syndicated copy instead of one hit per story")
+	facets := fs.Bool("facets", false, "also count the top people, places, organisations and sites of all matching articles")
+	facetLimit := fs.Int("facet-limit", 10, "most values shown per facet")
+	timeline := fs.String("timeline", "", "also count matching articles per period: day, week or month")
 	return &ffcli.Command{
 		Name:       "search",
-		ShortUsage: "wirewatch search [--data DIR] [--json] [--limit N] QUERY",
+		ShortUsage: "wirewatch search [--data DIR | --es-url URL] [--json] [--all] [--limit N] [--facets] [--timeline day|week|month] QUERY",
 		ShortHelp:  "search stored articles",
 		LongHelp: "QUERY is free text (all words must occur; \"quoted phrases\"; -word excludes)\n" +
 			"plus filters person:NAME place:NAME org:NAME site:HOST; quote names with spaces,\n" +
-			"e.g. person:\"Sergey Lavrov\". Repeating a filter matches any of its values.",
+			"e.g. person:\"Sergey Lavrov\". Repeating a filter matches any of its values.\n" +
+			"since:DAY and until:DAY (2024-05-31, or an RFC 3339 time) bound the published date,\n" +
+			"inclusive, in UTC; an article without one is dated by when it was fetched.\n\n" +
+			"Each story is shown once: its best-ranked matching copy, with the number of other\n" +
+			"matching copies (\"+2 copies\"); --all lists every copy. --json prints one object per\n" +
+			"hit with story_id and copies (matching articles the hit stands for, 1 with --all).\n" +
+			"--facets and --timeline count every matching article, copies included, not only\n" +
+			"the hits shown: the top --facet-limit names and sites, and the articles per UTC day,\n" +
+			"week (from Monday) or month by published date, else fetch date. With --json, hits,\n" +
+			"facets and timeline then come as one JSON object {hits, facets, interval, timeline}.\n" +
+			"With --es-url (and the other --es-* flags of the index role) the search runs on\n" +
+			"Elasticsearch instead of the embedded store under --data.",
 		FlagSet: fs, Options: parseOptions(),
 		Exec: func(ctx context.Context, args []string) error {
-			if _, err := c.logger(e.stderr); err != nil {
+			log, err := c.logger(e.stderr)
+			if err != nil {
 				return err
 			}
 			q, err := query.Parse(strings.Join(args, " "))
@@ -53,27 +123,125 @@ func searchCmd(e env) *ffcli.Command {
 			if *limit < 1 {
 				return errors.New("--limit must be at least 1")
 			}
-			st, err := openExisting(ctx, c.data)
+			if *facetLimit < 1 {
+				return errors.New("--facet-limit must be at least 1")
+			}
+			var iv query.Interval
+			if *timeline != "" {
+				if iv, err = query.ParseInterval(*timeline); err != nil {
+					return fmt.Errorf("--timeline: %w", err)
+				}
+			}
+			st, err := openReader(ctx, c.data, es, log)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			hits, err := st.Search(ctx, q, *limit)
+			search := st.SearchStories
+			if *all {
+				search = st.Search
+			}
+			hits, err := search(ctx, q, *limit)
 			if err != nil {
 				return err
 			}
-			if *asJSON {
-				enc := json.NewEncoder(e.stdout)
-				for _, h := range hits {
-					if err := enc.Encode(h); err != nil {
-						return err
-					}
+			var res searchResult
+			res.Hits = hits
+			if *facets {
+				f, err := st.Facets(ctx, q, *facetLimit)
+				if err != nil {
+					return err
 				}
-				return nil
+				res.Facets = &f
+			}
+			if iv != "" {
+				buckets, err := st.Timeline(ctx, q, iv)
+				if err != nil {
+					return err
+				}
+				filled := query.FillGaps(buckets, iv)
+				if filled == nil {
+					filled = []query.Bucket{}
+				}
+				res.Interval, res.Timeline = iv, &filled
+			}
+			if *asJSON {
+				return writeJSON(e.stdout, res, *facets || iv != "")
 			}
 			printHits(e.stdout, hits)
+			if res.Facets != nil {
+				printFacets(e.stdout, *res.Facets)
+			}
+			if iv != "" {
+				printTimeline(e.stdout, *res.Timeline, iv)
+			}
 			return nil
 		},
+	}
+}
+
+// searchResult is the one JSON object search --json prints when facets or
+// a timeline are asked for.
+type searchResult struct {
+	Hits     []sqlite.Hit    `json:"hits"`
+	Facets   *query.Facets   `json:"facets,omitempty"`
+	Interval query.Interval  `json:"interval,omitempty"`
+	Timeline *[]query.Bucket `json:"timeline,omitempty"`
+}
+
+// writeJSON prints one JSON object per hit, the format scripts already
+// read, or, with facets or a timeline, res as one object.
+func writeJSON(w io.Writer, res searchResult, whole bool) error {
+	enc := json.NewEncoder(w)
+	if whole {
+		if res.Hits == nil {
+			res.Hits = []sqlite.Hit{}
+		}
+		return enc.Encode(res)
+	}
+	for _, h := range res.Hits {
+		if err := enc.Encode(h); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func printFacets(w io.Writer, f query.Facets) {
+	fmt.Fprintln(w, "\nAll matching articles, by")
+	for _, facet := range []struct {
+		name   string
+		counts []query.Count
+	}{{"person", f.People}, {"place", f.Places}, {"organisation", f.Orgs}, {"site", f.Sites}} {
+		var parts []string
+		for _, c := range facet.counts {
+			parts = append(parts, fmt.Sprintf("%s (%d)", c.Value, c.Count))
+		}
+		if len(parts) == 0 {
+			parts = []string{"-"}
+		}
+		fmt.Fprintf(w, "  %-13s %s\n", facet.name+":", strings.Join(parts, ", "))
+	}
+}
+
+func printTimeline(w io.Writer, buckets []query.Bucket, iv query.Interval) {
+	fmt.Fprintf(w, "\nMatching articles per %s (published, else fetched; UTC)\n", iv)
+	if len(buckets) == 0 {
+		fmt.Fprintln(w, "  (none)")
+	}
+	most := 0
+	for _, b := range buckets {
+		most = max(most, b.Count)
+	}
+	for _, b := range buckets {
+		label := b.Start.Format(time.DateOnly)
+		if iv == query.Month {
+			label = b.Start.Format("2006-01")
+		}
+		// Bars of at most 40 characters, so that a long timeline stays
+		// readable on a terminal.
+		line := fmt.Sprintf("  %-10s %6d %s", label, b.Count, strings.Repeat("#", (b.Count*40+most-1)/most))
+		fmt.Fprintln(w, strings.TrimRight(line, " "))
 	}
 }
 
@@ -86,7 +254,14 @@ func printHits(w io.Writer, hits []sqlite.Hit) {
 		if h.PublishedAt != nil {
 			date = h.PublishedAt.Format(time.DateOnly)
 		}
-		fmt.Fprintf(w, "  %s  %-22s %s\n", date, h.Site, h.Title)
+		copies := ""
+		switch {
+		case h.Copies == 2:
+			copies = "  (+1 copy)"
+		case h.Copies > 2:
+			copies = fmt.Sprintf("  (+%d copies)", h.Copies-1)
+		}
+		fmt.Fprintf(w, "  %s  %-22s %s%s\n", date, h.Site, h.Title, copies)
 		if h.Snippet != "" {
 			fmt.Fprintf(w, "              %s\n", h.Snippet)
 		}
@@ -97,6 +272,8 @@ func exportCmd(e env) *ffcli.Command {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	var c common
 	c.register(fs)
+	var es elastic.Config
+	es.RegisterFlags(fs)
 	q := fs.String("query", "", "export only articles matching this query")
 	format := fs.String("format", "jsonl", "output format: jsonl, csv or parquet")
 	out := fs.String("out", "", "output file for jsonl and csv (or - for standard output), directory for parquet")
@@ -104,7 +281,7 @@ func exportCmd(e env) *ffcli.Command {
 	perFile := fs.Int("parquet-rows-per-file", export.DefaultRowsPerFile, "most articles in one Parquet part file")
 	return &ffcli.Command{
 		Name:       "export",
-		ShortUsage: "wirewatch export [--data DIR] [--query Q] --format jsonl|csv|parquet --out FILE|DIR|- [--resume]",
+		ShortUsage: "wirewatch export [--data DIR | --es-url URL] [--query Q] --format jsonl|csv|parquet --out FILE|DIR|- [--resume]",
 		ShortHelp:  "export stored articles as JSON Lines, CSV or Parquet",
 		LongHelp: "Articles are written in id order, so an interrupted export can continue with --resume.\n" +
 			"jsonl: one article JSON per line; a torn last line is replaced.\n" +
@@ -114,10 +291,13 @@ func exportCmd(e env) *ffcli.Command {
 			"  a torn last record is replaced.\n" +
 			"parquet: a directory of part-00000.parquet, part-00001.parquet, ... (zstd) with the article's full\n" +
 			"  structure; a part gets its name only when complete, and --resume starts a new part after the\n" +
-			"  last complete one, deleting a torn part-NNNNN.parquet.tmp. Without --resume, earlier parts are deleted.",
+			"  last complete one, deleting a torn part-NNNNN.parquet.tmp. Without --resume, earlier parts are deleted.\n" +
+			"With --es-url (and the other --es-* flags of the index role) the articles come from\n" +
+			"Elasticsearch instead of the embedded store under --data, in the same id order.",
 		FlagSet: fs, Options: parseOptions(),
 		Exec: func(ctx context.Context, args []string) error {
-			if _, err := c.logger(e.stderr); err != nil {
+			log, err := c.logger(e.stderr)
+			if err != nil {
 				return err
 			}
 			if err := export.CheckFormat(*format); err != nil {
@@ -133,7 +313,7 @@ func exportCmd(e env) *ffcli.Command {
 			if err != nil {
 				return err
 			}
-			st, err := openExisting(ctx, c.data)
+			st, err := openReader(ctx, c.data, es, log)
 			if err != nil {
 				return err
 			}

@@ -385,7 +385,7 @@ func demoCmd(e env) *ffcli.Command {
 					if err != nil {
 						return err
 					}
-					hits, err := st.Search(ctx, q, 3)
+					hits, err := st.SearchStories(ctx, q, 3)
 					if err != nil {
 						return err
 					}

@@ -21,6 +21,9 @@ import (
 const (
 	TopicClean  = "articles.clean"
 	TopicTagged = "articles.tagged"
+	// TopicClustered carries tagged articles with their story_id, from the
+	// story role to index roles that leave clustering to it.
+	TopicClustered = "articles.clustered"
 )
 
 // AckFunc settles a message. A nil err means the message was fully handled

@@ -1,9 +1,11 @@
 package elastic
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -21,6 +23,12 @@ type Hit struct {
 	Site        string     `json:"site"`
 	PublishedAt *time.Time `json:"published_at,omitempty"`
 	Snippet     string     `json:"snippet,omitempty"`
+	// StoryID is the article's story ("" for an article stored before
+	// story clustering, which is a story of its own).
+	StoryID string `json:"story_id"`
+	// Copies is how many matching articles the hit stands for: the
+	// matching copies of its story from SearchStories, 1 from Search.
+	Copies int `json:"copies"`
 }
 
 // textFields are searched by free text; the title weighs five times the
@@ -82,6 +90,9 @@ func buildQuery(q query.Query, scoring bool) map[string]any {
 		}
 		filter = append(filter, anyOf(or))
 	}
+	if r := dateFilter(q); r != nil {
+		filter = append(filter, r)
+	}
 	b := map[string]any{}
 	if len(must) > 0 {
 		b["must"] = must
@@ -96,6 +107,32 @@ func buildQuery(q query.Query, scoring bool) map[string]any {
 		return map[string]any{"match_all": map[string]any{}}
 	}
 	return map[string]any{"bool": b}
+}
+
+// dateFilter applies since: and until: to the published time, or to the
+// fetch time of an article without one (see package query).
+func dateFilter(q query.Query) map[string]any {
+	if q.Since.IsZero() && q.Until.IsZero() {
+		return nil
+	}
+	// Every digit of the fraction is written out: Elasticsearch fills
+	// components missing from an lte bound with their maximum, which
+	// would make until:…T12:00:00Z include 12:00:00.5.
+	const layout = "2006-01-02T15:04:05.000000000Z"
+	bounds := map[string]any{"format": "strict_date_optional_time_nanos"}
+	if !q.Since.IsZero() {
+		bounds["gte"] = q.Since.UTC().Format(layout)
+	}
+	if !q.Until.IsZero() {
+		bounds["lte"] = q.Until.UTC().Format(layout)
+	}
+	return anyOf([]map[string]any{
+		{"range": map[string]any{"published_at": bounds}},
+		{"bool": map[string]any{
+			"must_not": []any{map[string]any{"exists": map[string]any{"field": "published_at"}}},
+			"filter":   []any{map[string]any{"range": map[string]any{"fetched_at": bounds}}},
+		}},
+	})
 }
 
 func escapeWildcard(s string) string {
@@ -120,7 +157,7 @@ func searchBody(q query.Query, limit int) map[string]any {
 	}
 	if hasText(q) {
 		body["sort"] = []any{"_score", map[string]any{"id": "asc"}}
-		body["_source"] = []string{"id", "title", "url", "site", "published_at"}
+		body["_source"] = []string{"id", "title", "url", "site", "published_at", "story_id"}
 		body["highlight"] = map[string]any{
 			"pre_tags": []string{"["}, "post_tags": []string{"]"},
 			"fields": map[string]any{"body": map[string]any{"fragment_size": 160, "number_of_fragments": 1}},
@@ -130,7 +167,7 @@ func searchBody(q query.Query, limit int) map[string]any {
 			map[string]any{"published_at": map[string]any{"order": "desc", "missing": "_last"}},
 			map[string]any{"id": "asc"},
 		}
-		body["_source"] = []string{"id", "title", "url", "site", "published_at", "body"}
+		body["_source"] = []string{"id", "title", "url", "site", "published_at", "story_id", "body"}
 	}
 	return body
 }
@@ -141,13 +178,101 @@ func (s *Store) Search(ctx context.Context, q query.Query, limit int) ([]Hit, er
 	if limit <= 0 {
 		limit = 10
 	}
-	_, body, err := s.do(ctx, esapi.SearchRequest{Index: []string{s.names.Alias}, Body: jsonBody(searchBody(q, limit))})
+	hits, err := s.search(ctx, searchBody(q, limit))
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", q.String(), err)
+	}
+	out := make([]Hit, len(hits))
+	for i, h := range hits {
+		out[i] = h.Hit
+		out[i].Copies = 1
+	}
+	return out, nil
+}
+
+// hasStory matches articles with a story_id; the others are stories of
+// their own.
+var hasStory = map[string]any{"bool": map[string]any{
+	"filter":   []any{map[string]any{"exists": map[string]any{"field": "story_id"}}},
+	"must_not": []any{map[string]any{"term": map[string]any{"story_id": ""}}},
+}}
+
+// SearchStories is Search with one hit per story: the best-ranked matching
+// copy, whose Copies counts the story's matching articles. limit counts
+// stories, as in the embedded store.
+//
+// Articles with a story_id are collapsed on it, with an empty inner hit
+// whose total is the number of copies. Articles without one cannot be
+// collapsed with them (collapse would group them all under one missing
+// value, and a runtime key needs a scripting module some distributions
+// lack), so they are fetched by a second request and merged in rank order:
+// the two requests share the query, so scores and dates compare.
+func (s *Store) SearchStories(ctx context.Context, q query.Query, limit int) ([]Hit, error) {
+	if limit <= 0 {
+		limit = 10
+	}
+	base := buildQuery(q, true)
+	stories := searchBody(q, limit)
+	stories["query"] = map[string]any{"bool": map[string]any{"must": []any{base}, "filter": []any{hasStory}}}
+	stories["collapse"] = map[string]any{"field": "story_id", "inner_hits": map[string]any{"name": "copies", "size": 0}}
+	grouped, err := s.search(ctx, stories)
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", q.String(), err)
+	}
+	singles := searchBody(q, limit)
+	singles["query"] = map[string]any{"bool": map[string]any{"must": []any{base}, "must_not": []any{hasStory}}}
+	alone, err := s.search(ctx, singles)
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", q.String(), err)
+	}
+	for i := range alone {
+		alone[i].Copies = 1
+	}
+	byText := hasText(q)
+	merged := append(grouped, alone...)
+	slices.SortStableFunc(merged, func(a, b rankedHit) int {
+		if byText {
+			if c := cmp.Compare(b.score, a.score); c != 0 {
+				return c
+			}
+		} else {
+			switch {
+			case a.PublishedAt == nil && b.PublishedAt != nil:
+				return 1
+			case a.PublishedAt != nil && b.PublishedAt == nil:
+				return -1
+			case a.PublishedAt != nil:
+				if c := b.PublishedAt.Compare(*a.PublishedAt); c != 0 {
+					return c
+				}
+			}
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	out := make([]Hit, 0, min(limit, len(merged)))
+	for _, h := range merged[:min(limit, len(merged))] {
+		out = append(out, h.Hit)
+	}
+	return out, nil
+}
+
+// rankedHit is a hit with the score it was ranked by.
+type rankedHit struct {
+	Hit
+	score float64
+}
+
+// search runs a search request built by searchBody and decodes its hits,
+// with the copies counted by a collapse's inner hits, if any.
+func (s *Store) search(ctx context.Context, req map[string]any) ([]rankedHit, error) {
+	_, body, err := s.do(ctx, esapi.SearchRequest{Index: []string{s.names.Alias}, Body: jsonBody(req)})
+	if err != nil {
+		return nil, err
 	}
 	var res struct {
 		Hits struct {
 			Hits []struct {
+				Score  *float64 `json:"_score"`
 				Source struct {
 					Hit
 					Body string `json:"body"`
@@ -155,15 +280,27 @@ func (s *Store) Search(ctx context.Context, q query.Query, limit int) ([]Hit, er
 				Highlight struct {
 					Body []string `json:"body"`
 				} `json:"highlight"`
+				InnerHits struct {
+					Copies struct {
+						Hits struct {
+							Total struct {
+								Value int `json:"value"`
+							} `json:"total"`
+						} `json:"hits"`
+					} `json:"copies"`
+				} `json:"inner_hits"`
 			} `json:"hits"`
 		} `json:"hits"`
 	}
 	if err := json.Unmarshal(body, &res); err != nil {
-		return nil, fmt.Errorf("search %q: %w", q.String(), err)
+		return nil, err
 	}
-	hits := make([]Hit, 0, len(res.Hits.Hits))
+	hits := make([]rankedHit, 0, len(res.Hits.Hits))
 	for _, h := range res.Hits.Hits {
-		hit := h.Source.Hit
+		hit := rankedHit{Hit: h.Source.Hit}
+		if h.Score != nil {
+			hit.score = *h.Score
+		}
 		switch {
 		case len(h.Highlight.Body) > 0:
 			hit.Snippet = h.Highlight.Body[0]
@@ -171,6 +308,7 @@ func (s *Store) Search(ctx context.Context, q query.Query, limit int) ([]Hit, er
 			hit.Snippet = truncate(h.Source.Body, 160)
 		}
 		hit.Snippet = strings.Join(strings.Fields(hit.Snippet), " ")
+		hit.Copies = h.InnerHits.Copies.Hits.Total.Value
 		hits = append(hits, hit)
 	}
 	return hits, nil
@@ -236,4 +374,109 @@ func (s *Store) Scan(ctx context.Context, q query.Query, after string, fn func(*
 			return nil
 		}
 	}
+}
+
+// Facets returns the n most frequent people, places, organisations and
+// sites among all the articles matching q (see query.Facets), by terms
+// aggregations on the keyword fields. The index has one shard, so the
+// counts and the top n are exact.
+func (s *Store) Facets(ctx context.Context, q query.Query, n int) (query.Facets, error) {
+	if n <= 0 {
+		n = 10
+	}
+	terms := func(field string) map[string]any {
+		return map[string]any{"terms": map[string]any{
+			"field": field, "size": n,
+			"order": []any{map[string]any{"_count": "desc"}, map[string]any{"_key": "asc"}},
+		}}
+	}
+	req := map[string]any{
+		"size": 0, "track_total_hits": false, "query": buildQuery(q, false),
+		"aggs": map[string]any{
+			"people": terms("people"), "places": terms("places"), "organizations": terms("organizations"), "sites": terms("site"),
+		},
+	}
+	var res struct {
+		Aggregations map[string]struct {
+			Buckets []struct {
+				Key      string `json:"key"`
+				DocCount int    `json:"doc_count"`
+			} `json:"buckets"`
+		} `json:"aggregations"`
+	}
+	if err := s.aggregate(ctx, req, &res); err != nil {
+		return query.Facets{}, fmt.Errorf("facets %q: %w", q.String(), err)
+	}
+	counts := func(name string) []query.Count {
+		out := []query.Count{}
+		for _, b := range res.Aggregations[name].Buckets {
+			out = append(out, query.Count{Value: b.Key, Count: b.DocCount})
+		}
+		return out
+	}
+	return query.Facets{People: counts("people"), Places: counts("places"), Orgs: counts("organizations"), Sites: counts("sites")}, nil
+}
+
+// Timeline counts the articles matching q per period, by published time,
+// else fetch time. Periods without articles are left out. Without a
+// scripting module to pick the date per document, it takes two date
+// histograms, of the published times and of the fetch times of undated
+// articles, and adds them up.
+func (s *Store) Timeline(ctx context.Context, q query.Query, iv query.Interval) ([]query.Bucket, error) {
+	switch iv {
+	case query.Day, query.Week, query.Month:
+	default:
+		return nil, fmt.Errorf("timeline: unknown interval %q", iv)
+	}
+	histogram := func(field string) map[string]any {
+		return map[string]any{"date_histogram": map[string]any{
+			"field": field, "calendar_interval": string(iv), "time_zone": "UTC", "min_doc_count": 1,
+		}}
+	}
+	req := map[string]any{
+		"size": 0, "track_total_hits": false, "query": buildQuery(q, false),
+		"aggs": map[string]any{
+			"published": histogram("published_at"),
+			"undated": map[string]any{
+				"filter": map[string]any{"bool": map[string]any{"must_not": []any{map[string]any{"exists": map[string]any{"field": "published_at"}}}}},
+				"aggs":   map[string]any{"fetched": histogram("fetched_at")},
+			},
+		},
+	}
+	type buckets struct {
+		Buckets []struct {
+			Key      int64 `json:"key"`
+			DocCount int   `json:"doc_count"`
+		} `json:"buckets"`
+	}
+	var res struct {
+		Aggregations struct {
+			Published buckets `json:"published"`
+			Undated   struct {
+				Fetched buckets `json:"fetched"`
+			} `json:"undated"`
+		} `json:"aggregations"`
+	}
+	if err := s.aggregate(ctx, req, &res); err != nil {
+		return nil, fmt.Errorf("timeline %q: %w", q.String(), err)
+	}
+	sum := map[int64]int{}
+	for _, b := range append(res.Aggregations.Published.Buckets, res.Aggregations.Undated.Fetched.Buckets...) {
+		sum[b.Key] += b.DocCount
+	}
+	out := make([]query.Bucket, 0, len(sum))
+	for key, n := range sum {
+		out = append(out, query.Bucket{Start: time.UnixMilli(key).UTC(), Count: n})
+	}
+	slices.SortFunc(out, func(a, b query.Bucket) int { return a.Start.Compare(b.Start) })
+	return out, nil
+}
+
+// aggregate runs a search request and decodes its answer into res.
+func (s *Store) aggregate(ctx context.Context, req map[string]any, res any) error {
+	_, body, err := s.do(ctx, esapi.SearchRequest{Index: []string{s.names.Alias}, Body: jsonBody(req)})
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(body, res)
 }

@@ -58,6 +58,32 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 	return s, nil
 }
 
+// ErrNoIndex is returned by OpenExisting when the alias does not exist.
+var ErrNoIndex = errors.New("no wirewatch index")
+
+// OpenExisting connects with cfg for reading: unlike Open it creates
+// nothing, and an alias that does not exist is ErrNoIndex, so that a
+// mistyped prefix or cluster is an error rather than an empty result.
+func OpenExisting(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
+	cfg = cfg.withDefaults()
+	if log == nil {
+		log = slog.Default()
+	}
+	es, err := NewClient(cfg)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{es: es, names: NamesFor(cfg.IndexPrefix), log: log}
+	st, _, err := s.do(ctx, esapi.IndicesExistsAliasRequest{Name: []string{s.names.Alias}}, http.StatusNotFound)
+	if err != nil {
+		return nil, fmt.Errorf("elasticsearch: alias %s: %w", s.names.Alias, err)
+	}
+	if st == http.StatusNotFound {
+		return nil, fmt.Errorf("elasticsearch: alias %s (--es-index-prefix %s): %w", s.names.Alias, cfg.IndexPrefix, ErrNoIndex)
+	}
+	return s, nil
+}
+
 // Client returns the underlying client, for the bulk sink.
 func (s *Store) Client() *elasticsearch.Client { return s.es }
 

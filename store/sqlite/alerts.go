@@ -85,14 +85,15 @@ func (x *AlertStore) Searches(ctx context.Context) ([]alert.Search, error) {
 }
 
 // Fire records the pair (a.SearchID, a.StoryID) if it is new, queueing the
-// alert for webhook in the same transaction, and reports whether it was new.
-// The primary key on the pair makes the check and the record one step.
-func (x *AlertStore) Fire(ctx context.Context, a alert.Alert, webhook string) (bool, error) {
+// alert for the local sink (due at hold) and for webhook (due now) in the
+// same transaction, and reports whether it was new. The primary key on the
+// pair makes the check and the record one step.
+func (x *AlertStore) Fire(ctx context.Context, a alert.Alert, webhook string, hold time.Time) (alert.Recorded, error) {
 	doc, err := json.Marshal(a)
 	if err != nil {
-		return false, fmt.Errorf("fire alert: %w", err)
+		return alert.Recorded{}, fmt.Errorf("fire alert: %w", err)
 	}
-	fired := false
+	var rec alert.Recorded
 	err = x.s.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO alerts_fired (search_id, story_id, article_id, fired_at, doc)
 			SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM saved_searches WHERE id = ?)
@@ -105,7 +106,15 @@ func (x *AlertStore) Fire(ctx context.Context, a alert.Alert, webhook string) (b
 		if err != nil || n == 0 {
 			return err // already fired, or the search was removed meanwhile
 		}
-		fired = true
+		res, err = tx.ExecContext(ctx, `INSERT INTO alerts_outbox (search_id, webhook, doc, next_at) VALUES (?, '', ?, ?)`,
+			a.SearchID, string(doc), hold.UnixMilli())
+		if err != nil {
+			return err
+		}
+		if rec.SinkEntry, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		rec.New = true
 		if webhook == "" {
 			return nil
 		}
@@ -114,9 +123,9 @@ func (x *AlertStore) Fire(ctx context.Context, a alert.Alert, webhook string) (b
 		return err
 	})
 	if err != nil {
-		return false, fmt.Errorf("fire alert %d for story %s: %w", a.SearchID, a.StoryID, err)
+		return alert.Recorded{}, fmt.Errorf("fire alert %d for story %s: %w", a.SearchID, a.StoryID, err)
 	}
-	return fired, nil
+	return rec, nil
 }
 
 // Fired returns up to limit fired alerts, newest first.

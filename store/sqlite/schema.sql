@@ -40,6 +40,19 @@ CREATE TABLE IF NOT EXISTS entities (
 );
 CREATE INDEX IF NOT EXISTS entities_name ON entities (type, canonical COLLATE NOCASE);
 
+-- The words of each distinct tagged name, lowercased (Unicode), so that
+-- person:, place: and org: find names by one of their words through the
+-- primary key instead of reading the names of every article. folded is
+-- ' ' || the lowercased name || ' ', checked for the whole value. Rows stay
+-- when no article names them any more; they then lead to no article.
+CREATE TABLE IF NOT EXISTS entity_words (
+    word      TEXT NOT NULL,
+    type      TEXT NOT NULL,
+    canonical TEXT NOT NULL,
+    folded    TEXT NOT NULL,
+    PRIMARY KEY (word, type, canonical)
+) WITHOUT ROWID;
+
 -- Figures found in the body, in order (seq).
 CREATE TABLE IF NOT EXISTS figures (
     article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
@@ -172,7 +185,9 @@ CREATE TABLE IF NOT EXISTS alerts_fired (
     PRIMARY KEY (search_id, story_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS alerts_fired_at ON alerts_fired (fired_at);
--- The webhook outbox: alerts not yet delivered to their search's webhook.
+-- The outbox: alerts not yet delivered to their search's webhook, or, with
+-- webhook '', to the process's own sink (--alerts-out or the log), whose row
+-- is due only after a grace period so that the immediate send goes first.
 -- A row is deleted once delivered; next_at is NULL when delivery was given
 -- up after too many attempts (the row stays for inspection).
 CREATE TABLE IF NOT EXISTS alerts_outbox (

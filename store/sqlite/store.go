@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -83,6 +85,77 @@ func (s *Store) migrate(ctx context.Context) error {
 		return err
 	case v != schemaVersion:
 		return fmt.Errorf("store schema version %s, this build reads %s", v, schemaVersion)
+	}
+	return s.fillEntityWords(ctx)
+}
+
+// fillEntityWords indexes the words of the names stored before the
+// entity_words table existed, once per database (meta key entity_words).
+// Another process doing the same at the same moment is harmless: the rows
+// are inserted or ignored.
+func (s *Store) fillEntityWords(ctx context.Context) error {
+	var done int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM meta WHERE key = 'entity_words'`).Scan(&done); err != nil {
+		return fmt.Errorf("entity words: %w", err)
+	}
+	if done > 0 {
+		return nil
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("entity words: %w", err)
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT type, canonical FROM entities`)
+	if err != nil {
+		return fmt.Errorf("entity words: %w", err)
+	}
+	type name struct{ typ, canonical string }
+	var names []name
+	for rows.Next() {
+		var n name
+		if err := rows.Scan(&n.typ, &n.canonical); err != nil {
+			rows.Close()
+			return fmt.Errorf("entity words: %w", err)
+		}
+		names = append(names, n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("entity words: %w", err)
+	}
+	for _, n := range names {
+		if err := putWords(ctx, tx, n.typ, n.canonical); err != nil {
+			return fmt.Errorf("entity words: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO meta (key, value) VALUES ('entity_words', '1')`); err != nil {
+		return fmt.Errorf("entity words: %w", err)
+	}
+	return tx.Commit()
+}
+
+// nameWords returns the words of a name as entity_words holds them:
+// lowercased and split at spaces, which is where the LIKE check of the
+// filter puts word boundaries.
+func nameWords(name string) []string {
+	var words []string
+	for _, w := range strings.Split(strings.ToLower(name), " ") {
+		if w != "" && !slices.Contains(words, w) {
+			words = append(words, w)
+		}
+	}
+	return words
+}
+
+// putWords indexes the words of one tagged name.
+func putWords(ctx context.Context, tx *sql.Tx, typ, canonical string) error {
+	folded := " " + strings.ToLower(canonical) + " "
+	for _, w := range nameWords(canonical) {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO entity_words (word, type, canonical, folded) VALUES (?,?,?,?)`,
+			w, typ, canonical, folded); err != nil {
+			return fmt.Errorf("words of %q: %w", canonical, err)
+		}
 	}
 	return nil
 }
@@ -203,6 +276,9 @@ func putTags(ctx context.Context, tx *sql.Tx, a *article.Article) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO entities (article_id, type, canonical, country, mentions) VALUES (?,?,?,?,?)`,
 			a.ID, k.typ, k.canonical, country[k], counts[k]); err != nil {
 			return fmt.Errorf("entity %q: %w", k.canonical, err)
+		}
+		if err := putWords(ctx, tx, k.typ, k.canonical); err != nil {
+			return err
 		}
 	}
 	for i, f := range a.Figures {

@@ -208,3 +208,40 @@ func TestObserveCountsDistinctPages(t *testing.T) {
 		t.Errorf("sites share counts: %v %d", seen, pages)
 	}
 }
+
+// TestNameWordsFilledForAnOlderDatabase opens a database written before
+// the entity_words table existed: the names already stored are indexed on
+// open, so person: finds them.
+func TestNameWordsFilledForAnOlderDatabase(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := storetest.Mk("/a", "apnews.com", "t", "Mesut Özil spoke.", t0, article.Entity{Type: article.Person, Canonical: "Mesut Özil"})
+	if err := s.Put(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	// What an older build left: no table, no note that it was filled.
+	if _, err := s.db.ExecContext(ctx, `DROP TABLE entity_words; DELETE FROM meta WHERE key = 'entity_words'`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err = Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, q := range []string{"person:özil", `person:"Mesut Özil"`} {
+		pq, _ := query.Parse(q)
+		hits, err := s.Search(ctx, pq, 10)
+		if err != nil || len(hits) != 1 || hits[0].ID != a.ID {
+			t.Errorf("search %s after reopening = %v, %v; want the stored article", q, hits, err)
+		}
+	}
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM entity_words`).Scan(&n); err != nil || n != 2 {
+		t.Errorf("entity_words holds %d rows (%v), want the 2 words of the name", n, err)
+	}
+}

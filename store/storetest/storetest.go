@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -24,6 +25,8 @@ type Hit struct {
 	URL         string
 	Site        string
 	PublishedAt *time.Time
+	StoryID     string
+	Copies      int
 }
 
 // Store is what the suite exercises.
@@ -32,6 +35,12 @@ type Store interface {
 	Get(ctx context.Context, id string) (*article.Article, error)
 	Count(ctx context.Context) (int, error)
 	Search(ctx context.Context, q query.Query, limit int) ([]Hit, error)
+	// SearchStories is Search with one hit per story_id (an article
+	// without one is its own story), counting matching copies.
+	SearchStories(ctx context.Context, q query.Query, limit int) ([]Hit, error)
+	// Facets and Timeline count all the articles matching a query.
+	Facets(ctx context.Context, q query.Query, n int) (query.Facets, error)
+	Timeline(ctx context.Context, q query.Query, iv query.Interval) ([]query.Bucket, error)
 	Scan(ctx context.Context, q query.Query, after string, fn func(*article.Article) error) error
 	// Sync makes every completed Put visible to Search, Count and Scan; a
 	// store that is immediately consistent does nothing.
@@ -51,7 +60,11 @@ func Run(t *testing.T, o Options) {
 	t.Run("RoundTrip", func(t *testing.T) { testRoundTrip(t, o) })
 	t.Run("NewerWinsOlderNever", func(t *testing.T) { testVersions(t, o) })
 	t.Run("Search", func(t *testing.T) { testSearch(t, o) })
+	t.Run("NameFilters", func(t *testing.T) { testNameFilters(t, o) })
 	t.Run("Scan", func(t *testing.T) { testScan(t, o) })
+	t.Run("Dates", func(t *testing.T) { testDates(t, o) })
+	t.Run("Stories", func(t *testing.T) { testStories(t, o) })
+	t.Run("FacetsAndTimeline", func(t *testing.T) { testFacets(t, o) })
 }
 
 // T0 is the fetch time of the suite's first article.
@@ -349,5 +362,326 @@ func testScan(t *testing.T, o Options) {
 	calls := 0
 	if err := s.Scan(ctx, query.Query{}, "", func(*article.Article) error { calls++; return stop }); !errors.Is(err, stop) || calls != 1 {
 		t.Errorf("Scan with failing fn = %v after %d calls, want the fn's error after 1", err, calls)
+	}
+}
+
+// at parses an RFC 3339 time for the date tests.
+func at(s string) time.Time {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func testDates(t *testing.T, o Options) {
+	s := o.Open(t)
+	dated := func(path, body, published string) *article.Article {
+		a := Mk(path, "example.com", "t", body, T0)
+		p := at(published)
+		a.PublishedAt = &p
+		return a
+	}
+	undated := func(path, body, fetched string) *article.Article {
+		a := Mk(path, "example.com", "t", body, at(fetched))
+		a.PublishedAt = nil
+		return a
+	}
+	docs := []*article.Article{
+		dated("/start", "rain", "2024-05-01T00:00:00Z"),
+		dated("/before", "rain", "2024-04-30T23:59:59.999Z"),
+		dated("/end", "sun", "2024-05-31T23:59:59.999Z"),
+		dated("/after", "sun", "2024-06-01T00:00:00Z"),
+		undated("/undated-may", "rain", "2024-05-15T12:00:00.5Z"),
+		undated("/undated-june", "rain", "2024-06-02T08:00:00Z"),
+		// Published in April, fetched in May: the published time decides.
+		dated("/late-fetch", "sun", "2024-04-15T10:00:00Z"),
+	}
+	docs[6].FetchedAt = at("2024-05-15T00:00:00Z")
+	put(t, s, docs...)
+	id := func(i ...int) []string {
+		out := []string{}
+		for _, j := range i {
+			out = append(out, docs[j].ID)
+		}
+		return out
+	}
+	tests := []struct {
+		q       string
+		want    []string
+		ordered bool // newest published first, undated last; otherwise a set
+	}{
+		{`since:2024-05-01 until:2024-05-31`, id(2, 0, 4), true},
+		{`since:2024-05-01`, id(3, 2, 0, 4, 5), true},
+		{`until:2024-04-30`, id(1, 6), true},
+		{`until:2024-05-01`, id(0, 1, 6), true},
+		{`since:2024-06-01 until:2024-06-01`, id(3), true},
+		{`since:2024-05-15T12:00:00.5Z until:2024-05-15T12:00:00.5Z`, id(4), true}, // a fraction of a second, fetched
+		{`until:2024-05-15T12:00:00Z`, id(0, 1, 6), true},
+		{`since:2024-05-01T02:00:00+02:00 until:2024-05-01T02:00:00+02:00`, id(0), true}, // zones convert to UTC
+		{`rain since:2024-05-01`, id(0, 4, 5), false},
+		{`sun until:2024-05-31`, id(2, 6), false},
+		{`rain since:2024-05-02 until:2024-05-30`, id(4), false},
+		{`site:example.com since:2025-01-01`, id(), true},
+	}
+	for _, tt := range tests {
+		got := search(t, s, tt.q, 10)
+		want := slices.Clone(tt.want)
+		if !tt.ordered {
+			slices.Sort(got)
+			slices.Sort(want)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("search %s = %v, want %v", tt.q, got, want)
+		}
+	}
+	pq, err := query.Parse(`since:2024-05-01 until:2024-05-31`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var scanned []string
+	if err := s.Scan(context.Background(), pq, "", func(a *article.Article) error { scanned = append(scanned, a.ID); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	want := id(0, 2, 4)
+	slices.Sort(want)
+	if fmt.Sprint(scanned) != fmt.Sprint(want) {
+		t.Errorf("scan with dates = %v, want %v", scanned, want)
+	}
+}
+
+func testStories(t *testing.T, o Options) {
+	s := o.Open(t)
+	hour := func(n int) time.Time { return T0.Add(time.Duration(n) * time.Hour) }
+	copyOf := func(story, path, title, body string, fetched time.Time) *article.Article {
+		a := Mk(path, "example.com", title, body, fetched)
+		a.StoryID = story
+		return a
+	}
+	docs := []*article.Article{
+		copyOf("s1", "/s1a", "Weather", "Light rain fell over the hills today.", hour(1)),
+		copyOf("s1", "/s1b", "Rain", "Light rain fell over the hills again.", hour(2)), // a title match ranks first
+		copyOf("s1", "/s1c", "Weather", "The sun shone over the hills today.", hour(3)),
+		copyOf("s2", "/s2a", "Markets", "Shares fell as rain hit the harvest.", hour(4)),
+		copyOf("s2", "/s2b", "Markets", "Shares fell as rain hit the harvest early.", hour(0)),
+		copyOf("", "/x", "Roads", "Roads closed after rain in the north.", hour(5)),
+		copyOf("", "/y", "Rivers", "Rivers rose after rain in the south.", hour(6)),
+	}
+	// The first article of a story carries its own id as story_id.
+	z := Mk("/z", "example.com", "Farms", "Farmers welcomed the rain this week.", T0.Add(30*time.Minute))
+	z.StoryID = z.ID
+	docs = append(docs, z)
+	put(t, s, docs...)
+	stories := func(q string, limit int) []string {
+		t.Helper()
+		pq, err := query.Parse(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hits, err := s.SearchStories(context.Background(), pq, limit)
+		if err != nil {
+			t.Fatalf("stories %s: %v", q, err)
+		}
+		out := []string{}
+		for _, h := range hits {
+			out = append(out, fmt.Sprintf("%s×%d", h.URL[len("https://example.com"):], h.Copies))
+		}
+		return out
+	}
+	tests := []struct {
+		q       string
+		limit   int
+		want    []string
+		ordered bool // otherwise only the first is ranked, the rest a set
+	}{
+		// Newest copy first; a story ranks where its newest copy does.
+		{``, 10, []string{"/y×1", "/x×1", "/s2a×2", "/s1c×3", "/z×1"}, true},
+		// limit counts stories, not copies.
+		{``, 3, []string{"/y×1", "/x×1", "/s2a×2"}, true},
+		// Copies counts matching articles only.
+		{`sun`, 10, []string{"/s1c×1"}, true},
+		{`hills rain`, 10, []string{"/s1b×2"}, true},
+		// The best-ranked copy stands for the story, even when older.
+		{`rain`, 10, []string{"/s1b×2", "/s2a×2", "/x×1", "/y×1", "/z×1"}, false}, // s2a: the shorter body ranks first
+		{`rain`, 1, []string{"/s1b×2"}, true},
+		{`shares`, 10, []string{"/s2a×2"}, false},
+		{`since:2021-01-08T13:00:00Z`, 10, []string{"/y×1", "/x×1", "/s2a×1"}, true},
+	}
+	for _, tt := range tests {
+		got := stories(tt.q, tt.limit)
+		want := slices.Clone(tt.want)
+		if !tt.ordered {
+			if len(got) > 0 && len(want) > 0 && got[0] != want[0] {
+				t.Errorf("stories %s: first %s, want %s", tt.q, got[0], want[0])
+			}
+			slices.Sort(got)
+			slices.Sort(want)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("stories %s limit %d = %v, want %v", tt.q, tt.limit, got, want)
+		}
+	}
+	pq, _ := query.Parse("rain")
+	hits, err := s.SearchStories(context.Background(), pq, 10)
+	if err != nil || len(hits) == 0 {
+		t.Fatalf("stories rain: %v, %v", hits, err)
+	}
+	if h := hits[0]; h.StoryID != "s1" || h.ID != docs[1].ID || h.Title != "Rain" {
+		t.Errorf("first story %+v, want the copy %s of s1", h, docs[1].ID)
+	}
+	// Search still lists every copy.
+	all, err := s.Search(context.Background(), query.Query{}, 10)
+	if err != nil || len(all) != len(docs) {
+		t.Fatalf("search lists %d copies (%v), want %d", len(all), err, len(docs))
+	}
+	for _, h := range all {
+		if h.Copies != 1 {
+			t.Errorf("search hit %s: copies %d, want 1", h.URL, h.Copies)
+		}
+	}
+}
+
+func testFacets(t *testing.T, o Options) {
+	s := o.Open(t)
+	person := func(n string) article.Entity { return article.Entity{Type: article.Person, Canonical: n} }
+	place := func(n string) article.Entity { return article.Entity{Type: article.Place, Canonical: n} }
+	org := func(n string) article.Entity { return article.Entity{Type: article.Organization, Canonical: n} }
+	dated := func(path, site, body, published string, ents ...article.Entity) *article.Article {
+		a := Mk(path, site, "t", body, T0, ents...)
+		p := at(published)
+		a.PublishedAt = &p
+		return a
+	}
+	undated := dated("/4", "www.apnews.com", "Sergey Lavrov in Libya with the United Nations.", "2024-01-01T00:00:00Z",
+		person("Sergey Lavrov"), place("Libya"), org("United Nations"))
+	undated.PublishedAt = nil
+	undated.FetchedAt = at("2024-06-01T00:00:00.5Z")
+	docs := []*article.Article{
+		dated("/1", "apnews.com", "Sergey Lavrov and Joe Biden on Libya at NATO.", "2024-05-06T08:00:00Z",
+			person("Sergey Lavrov"), person("Joe Biden"), place("Libya"), org("NATO")),
+		dated("/2", "reuters.com", "Sergey Lavrov flew from Libya to Qatar.", "2024-05-12T23:30:00Z", // a Sunday
+			person("Sergey Lavrov"), place("Libya"), place("Qatar")),
+		dated("/3", "apnews.com", "Joe Biden in Qatar with the United Nations.", "2024-05-13T00:00:00Z",
+			person("Joe Biden"), place("Qatar"), org("United Nations")),
+		undated,
+		dated("/5", "bbc.co.uk", "Rain all day.", "2024-07-15T12:00:00Z"),
+		dated("/6", "bbc.co.uk", "Bob Baker met Ann Able.", "2024-07-16T12:00:00Z", person("Bob Baker"), person("Ann Able")),
+	}
+	put(t, s, docs...)
+	ctx := context.Background()
+	render := func(cs []query.Count) string {
+		var out []string
+		for _, c := range cs {
+			out = append(out, fmt.Sprintf("%s=%d", c.Value, c.Count))
+		}
+		return strings.Join(out, ", ")
+	}
+	facetTests := []struct {
+		q                          string
+		n                          int
+		people, places, orgs, site string
+	}{
+		{``, 10, "Sergey Lavrov=3, Joe Biden=2, Ann Able=1, Bob Baker=1", "Libya=3, Qatar=2", "United Nations=2, NATO=1", "apnews.com=3, bbc.co.uk=2, reuters.com=1"},
+		{``, 1, "Sergey Lavrov=3", "Libya=3", "United Nations=2", "apnews.com=3"},
+		{`place:Libya`, 10, "Sergey Lavrov=3, Joe Biden=1", "Libya=3, Qatar=1", "NATO=1, United Nations=1", "apnews.com=2, reuters.com=1"},
+		{`qatar`, 10, "Joe Biden=1, Sergey Lavrov=1", "Qatar=2, Libya=1", "United Nations=1", "apnews.com=1, reuters.com=1"},
+		{`since:2024-05-13 -rain`, 10, "Ann Able=1, Bob Baker=1, Joe Biden=1, Sergey Lavrov=1", "Libya=1, Qatar=1", "United Nations=2", "apnews.com=2, bbc.co.uk=1"},
+		{`site:example.org`, 10, "", "", "", ""},
+	}
+	for _, tt := range facetTests {
+		pq, err := query.Parse(tt.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := s.Facets(ctx, pq, tt.n)
+		if err != nil {
+			t.Fatalf("facets %q: %v", tt.q, err)
+		}
+		for _, c := range []struct{ name, got, want string }{
+			{"people", render(f.People), tt.people}, {"places", render(f.Places), tt.places},
+			{"orgs", render(f.Orgs), tt.orgs}, {"sites", render(f.Sites), tt.site},
+		} {
+			if c.got != c.want {
+				t.Errorf("facets %q top %d %s = %s, want %s", tt.q, tt.n, c.name, c.got, c.want)
+			}
+		}
+	}
+	timelineTests := []struct {
+		q    string
+		iv   query.Interval
+		want string
+	}{
+		{``, query.Day, "2024-05-06=1, 2024-05-12=1, 2024-05-13=1, 2024-06-01=1, 2024-07-15=1, 2024-07-16=1"},
+		{``, query.Week, "2024-05-06=2, 2024-05-13=1, 2024-05-27=1, 2024-07-15=2"}, // weeks from Monday; the undated one by its fetch
+		{``, query.Month, "2024-05-01=3, 2024-06-01=1, 2024-07-01=2"},
+		{`person:Lavrov`, query.Month, "2024-05-01=2, 2024-06-01=1"},
+		{`lavrov until:2024-05-31`, query.Week, "2024-05-06=2"},
+		{`site:example.org`, query.Day, ""},
+	}
+	for _, tt := range timelineTests {
+		pq, err := query.Parse(tt.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		buckets, err := s.Timeline(ctx, pq, tt.iv)
+		if err != nil {
+			t.Fatalf("timeline %q: %v", tt.q, err)
+		}
+		var got []string
+		for _, b := range buckets {
+			got = append(got, fmt.Sprintf("%s=%d", b.Start.Format(time.RFC3339), b.Count))
+		}
+		want := strings.ReplaceAll(tt.want, "=", "T00:00:00Z=")
+		if strings.Join(got, ", ") != want {
+			t.Errorf("timeline %q by %s = %s, want %s", tt.q, tt.iv, strings.Join(got, ", "), want)
+		}
+	}
+}
+
+// testNameFilters checks person:, place: and org: on names beyond ASCII
+// letters: case is ignored in every script, and words are whole.
+func testNameFilters(t *testing.T, o Options) {
+	s := o.Open(t)
+	docs := []*article.Article{
+		Mk("/1", "example.com", "t", "Mesut Özil visited São Paulo for the Banco do Brasil.", T0,
+			article.Entity{Type: article.Person, Canonical: "Mesut Özil"},
+			article.Entity{Type: article.Place, Canonical: "São Paulo"},
+			article.Entity{Type: article.Organization, Canonical: "Banco do Brasil"}),
+		Mk("/2", "example.com", "t", "Ana_Maria Pop and Paulo Coelho spoke.", T0.Add(time.Hour),
+			article.Entity{Type: article.Person, Canonical: "Ana_Maria Pop"},
+			article.Entity{Type: article.Person, Canonical: "Paulo Coelho"}),
+	}
+	put(t, s, docs...)
+	id := func(i ...int) []string {
+		out := []string{}
+		for _, j := range i {
+			out = append(out, docs[j].ID)
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		q    string
+		want []string
+	}{
+		{`person:özil`, id(0)},
+		{`person:ÖZIL`, id(0)},
+		{`person:"mesut özil"`, id(0)},
+		{`person:"MESUT ÖZIL"`, id(0)},
+		{`person:Özi`, id()},
+		{`place:"são paulo"`, id(0)},
+		{`place:SÃO`, id(0)},
+		{`place:Paulo`, id(0)},  // a place, not the person
+		{`person:paulo`, id(1)}, // a person, not the place
+		{`person:ana_maria`, id(1)},
+		{`person:ana`, id()}, // part of a word
+		{`person:"Maria Pop"`, id()},
+		{`person:a%`, id()}, // no wildcards
+		{`person:"Paulo Coelho" person:Özil`, id(1, 0)},
+		{`org:"do brasil"`, id(0)},
+		{`org:"brasil do"`, id()}, // words in order
+	} {
+		if got := search(t, s, tt.q, 10); fmt.Sprint(got) != fmt.Sprint(tt.want) {
+			t.Errorf("search %s = %v, want %v", tt.q, got, tt.want)
+		}
 	}
 }

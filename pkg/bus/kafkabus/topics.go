@@ -14,18 +14,20 @@ import (
 // Topics names the pipeline's topics under one prefix, so that several
 // pipelines (or tests) can share a cluster.
 type Topics struct {
-	Clean  string
-	Tagged string
-	DLQ    string
+	Clean     string
+	Tagged    string
+	Clustered string
+	DLQ       string
 }
 
 // TopicNames returns the topic names under prefix, e.g. "wirewatch.".
 func TopicNames(prefix string) Topics {
-	return Topics{Clean: prefix + bus.TopicClean, Tagged: prefix + bus.TopicTagged, DLQ: prefix + "dlq"}
+	return Topics{Clean: prefix + bus.TopicClean, Tagged: prefix + bus.TopicTagged, Clustered: prefix + bus.TopicClustered,
+		DLQ: prefix + "dlq"}
 }
 
 // All lists the topics.
-func (t Topics) All() []string { return []string{t.Clean, t.Tagged, t.DLQ} }
+func (t Topics) All() []string { return []string{t.Clean, t.Tagged, t.Clustered, t.DLQ} }
 
 // EnsureTopics creates the topics that do not exist yet. Existing topics are
 // left as they are: changing partitions of a live topic reshuffles keys and
