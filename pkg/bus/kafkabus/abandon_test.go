@@ -100,7 +100,7 @@ func TestUnsettledMessageIsReadAgain(t *testing.T) {
 				}
 				defer dlq.Close()
 			}
-			const group = "g"
+			group := s.group("g")
 			r, err := NewReader(ReaderConfig{Conn: s.conn, Topic: s.topics.Clean, GroupID: group, Role: "test",
 				DeadLetters: dlq, MaxInFlight: 2, CommitInterval: 50 * time.Millisecond, SessionTimeout: 6 * time.Second})
 			if err != nil {

@@ -23,7 +23,7 @@ func TestDurableBeforeCommit(t *testing.T) {
 	produce(t, s, s.topics.Clean, as...)
 	var calls atomic.Int64
 	var durable atomic.Bool
-	const group = "g"
+	group := s.group("g")
 	r, err := NewReader(ReaderConfig{Conn: s.conn, Topic: s.topics.Clean, GroupID: group, Role: "test", DeadLetters: s.dlq,
 		CommitInterval: 50 * time.Millisecond, SessionTimeout: 6 * time.Second,
 		Durable: func(context.Context) error {

@@ -72,7 +72,7 @@ func TestRebalanceNeverCommitsBackwards(t *testing.T) {
 		ends[p]++
 	}
 	produce(t, s, s.topics.Clean, as...)
-	const group = "g"
+	group := s.group("g")
 
 	watch := &offsetWatch{last: map[int]int64{}}
 	stopWatch := make(chan struct{})
@@ -102,11 +102,11 @@ func TestRebalanceNeverCommitsBackwards(t *testing.T) {
 		mu.Unlock()
 	}
 
-	first := newReader(t, s, group)
+	first := newReader(t, s, "g")
 	defer first.Close(context.Background())
 	held := read(t, first, n) // alone in the group: it owns both partitions
 
-	second := newReader(t, s, group)
+	second := newReader(t, s, "g")
 	defer second.Close(context.Background())
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
