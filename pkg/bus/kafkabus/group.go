@@ -12,6 +12,9 @@ type Member struct {
 	ID       string
 	ClientID string
 	Host     string
+	// Partitions counts the partitions assigned to the member; it is 0
+	// while the group is rebalancing.
+	Partitions int
 }
 
 // GroupMembers lists the live members of consumer group id; an unknown or
@@ -30,7 +33,11 @@ func GroupMembers(ctx context.Context, c Conn, id string) ([]Member, error) {
 			return nil, fmt.Errorf("describe group %s: %w", id, g.Error)
 		}
 		for _, m := range g.Members {
-			out = append(out, Member{ID: m.MemberID, ClientID: m.ClientID, Host: m.ClientHost})
+			n := 0
+			for _, t := range m.MemberAssignments.Topics {
+				n += len(t.Partitions)
+			}
+			out = append(out, Member{ID: m.MemberID, ClientID: m.ClientID, Host: m.ClientHost, Partitions: n})
 		}
 	}
 	return out, nil
