@@ -165,8 +165,9 @@ func ExtractWith(ctx context.Context, k Kafka, proc stage.Processor, stats *Role
 // stores them. Both steps are idempotent (a redelivered article keeps its
 // story and replaces itself), so redelivery has no second effect. Each of
 // after (the alert notifier) runs on an article once it is stored. When st
-// is an indexer.Syncer, offsets are committed only after st.Sync, so a
-// committed article is on disk and not only in the page cache.
+// or stories is an indexer.Syncer (the embedded store), offsets are
+// committed only after its Sync, so a committed article is on disk and not
+// only in the page cache; IndexBulk and Story sync stories likewise.
 //
 // A nil stories means the story role clusters (see Story): Index then
 // consumes the clustered topic and stores the articles as they come, and
@@ -175,10 +176,7 @@ func Index(ctx context.Context, k Kafka, st indexer.Store, stories story.Index, 
 	if k.GroupID == "" {
 		k.GroupID = "wirewatch-index"
 	}
-	var durable func(context.Context) error
-	if s, ok := st.(indexer.Syncer); ok {
-		durable = s.Sync
-	}
+	durable := syncing(st, stories)
 	in, procs := k.Topics.Tagged, []stage.Processor{indexer.New(st)}
 	if stories == nil {
 		in = k.Topics.Clustered
@@ -218,7 +216,7 @@ func IndexBulk(ctx context.Context, k Kafka, sink *indexer.Bulk, stories story.I
 		assign := retrying(stage.Chain(procs...), k.Retries)
 		run = func(ctx context.Context, in bus.Reader) error { return sink.Run(ctx, stage.Through(in, assign)) }
 	}
-	return consume(ctx, k, "index", in, "", nil, run, nil, stats)
+	return consume(ctx, k, "index", in, "", nil, run, syncing(stories), stats)
 }
 
 // ErrNotAlone is returned by Story when another story process is in its
@@ -251,7 +249,32 @@ func Story(ctx context.Context, k Kafka, stories story.Index, stats *RoleStats, 
 			ErrNotAlone, k.GroupID, m.ID, m.Host)
 	}
 	proc := stage.Chain(append([]stage.Processor{story.NewAssigner(stories, story.Options{})}, after...)...)
-	return consume(ctx, k, "story", k.Topics.Tagged, k.Topics.Clustered, proc, nil, nil, stats)
+	return consume(ctx, k, "story", k.Topics.Tagged, k.Topics.Clustered, proc, nil, syncing(stories), stats)
+}
+
+// syncing returns a function that syncs those of stores that are an
+// indexer.Syncer (the embedded store and its story index, which also holds
+// the alerts), or nil when none is. A role calls it before it commits
+// offsets: what it stored for a message must be on disk before the message
+// is committed, or a power cut could lose it for good.
+func syncing(stores ...any) func(context.Context) error {
+	var ss []indexer.Syncer
+	for _, s := range stores {
+		if s, ok := s.(indexer.Syncer); ok {
+			ss = append(ss, s)
+		}
+	}
+	if len(ss) == 0 {
+		return nil
+	}
+	return func(ctx context.Context) error {
+		for _, s := range ss {
+			if err := s.Sync(ctx); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 }
 
 // consume runs one stage between Kafka topics; out "" makes it a sink.

@@ -17,13 +17,27 @@ import (
 	"github.com/wirewatch/wirewatch/story"
 )
 
-// syncingStore is an indexer.Syncer whose Sync fails until allowed, as a
-// store that cannot get its writes to disk.
-type syncingStore struct {
-	mu      sync.Mutex
-	puts    map[string]bool
+// syncer is an indexer.Syncer whose Sync fails until allowed, as a store
+// that cannot get its writes to disk.
+type syncer struct {
 	syncs   atomic.Int64
 	durable atomic.Bool
+}
+
+func (s *syncer) Sync(context.Context) error {
+	s.syncs.Add(1)
+	if !s.durable.Load() {
+		return errors.New("sync: input/output error")
+	}
+	return nil
+}
+
+// syncingStore is an article store that syncs like syncer and counts the
+// articles put.
+type syncingStore struct {
+	syncer
+	mu   sync.Mutex
+	puts map[string]bool
 }
 
 func (s *syncingStore) Put(_ context.Context, a *article.Article) error {
@@ -33,17 +47,19 @@ func (s *syncingStore) Put(_ context.Context, a *article.Article) error {
 	return nil
 }
 
-func (s *syncingStore) stored() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.puts)
+// syncingStories is a story index that syncs like syncer and counts the
+// articles assigned a story.
+type syncingStories struct {
+	syncer
+	story.MemIndex
+	assigned atomic.Int64
 }
 
-func (s *syncingStore) Sync(context.Context) error {
-	s.syncs.Add(1)
-	if !s.durable.Load() {
-		return errors.New("sync: input/output error")
+func (s *syncingStories) Update(ctx context.Context, fn func(context.Context, story.IndexTx) error) error {
+	if err := s.MemIndex.Update(ctx, fn); err != nil {
+		return err
 	}
+	s.assigned.Add(1)
 	return nil
 }
 
@@ -69,60 +85,87 @@ func committedTotal(t *testing.T, k Kafka, group, topic string) int64 {
 	return sum
 }
 
-// TestIndexSyncsBeforeCommit checks that the embedded index role commits an
-// offset only after its store has made the stored articles durable: while
-// Sync fails nothing is committed, although every article is stored; once
-// it succeeds, everything is.
-func TestIndexSyncsBeforeCommit(t *testing.T) {
-	k := testKafka(t, brokerOrSkip(t))
-	ctx := context.Background()
-	if err := k.EnsureTopics(ctx); err != nil {
-		t.Fatal(err)
-	}
-	w, err := kafkabus.NewWriter(kafkabus.WriterConfig{Conn: k.Conn, Topic: k.Topics.Tagged, Logger: k.Logger})
-	if err != nil {
-		t.Fatal(err)
-	}
+// TestRolesSyncBeforeCommit checks that a role keeping state in the
+// embedded store commits an offset only after that store has made what it
+// stored durable: while Sync fails nothing is committed, although every
+// article has been handled; once it succeeds, everything is. The index role
+// syncs its article store, the story role its story index (which also
+// holds the alerts).
+func TestRolesSyncBeforeCommit(t *testing.T) {
 	const n = 5
-	for i := range n {
-		a := article.New("https://news.example/sync/"+strconv.Itoa(i), "", time.Now())
-		a.Title, a.Body = "Title", "Body of article "+strconv.Itoa(i)
-		if err := w.Write(ctx, bus.Message{Article: a}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(ctx); err != nil {
-		t.Fatal(err)
-	}
-	st := &syncingStore{puts: map[string]bool{}}
-	runCtx, stop := context.WithCancel(ctx)
-	defer stop()
-	errc := make(chan error, 1)
-	go func() { errc <- Index(runCtx, k, st, &story.MemIndex{}, nil) }()
-	waitFor := func(what string, cond func() bool) {
-		t.Helper()
-		deadline := time.Now().Add(time.Minute)
-		for !cond() {
-			select {
-			case err := <-errc:
-				t.Fatalf("index role returned while waiting for %s: %v", what, err)
-			case <-time.After(20 * time.Millisecond):
+	tests := []struct {
+		name  string
+		group string
+		// run starts the role and returns how to make its store durable
+		// and how many articles it has handled.
+		run func(ctx context.Context, k Kafka, errc chan<- error) (*syncer, func() int64)
+	}{
+		{"index", "wirewatch-index", func(ctx context.Context, k Kafka, errc chan<- error) (*syncer, func() int64) {
+			st := &syncingStore{puts: map[string]bool{}}
+			go func() { errc <- Index(ctx, k, st, &story.MemIndex{}, nil) }()
+			return &st.syncer, func() int64 {
+				st.mu.Lock()
+				defer st.mu.Unlock()
+				return int64(len(st.puts))
 			}
-			if time.Now().After(deadline) {
-				t.Fatalf("%s: not within a minute", what)
+		}},
+		{"story", "wirewatch-story", func(ctx context.Context, k Kafka, errc chan<- error) (*syncer, func() int64) {
+			stories := &syncingStories{}
+			go func() { errc <- Story(ctx, k, stories, nil) }()
+			return &stories.syncer, stories.assigned.Load
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			k := testKafka(t, brokerOrSkip(t))
+			ctx := context.Background()
+			if err := k.EnsureTopics(ctx); err != nil {
+				t.Fatal(err)
 			}
-		}
-	}
-	waitFor("every article stored and commits attempted", func() bool { return st.stored() == n && st.syncs.Load() >= 3 })
-	if got := committedTotal(t, k, "wirewatch-index", k.Topics.Tagged); got != 0 {
-		t.Fatalf("%d offsets committed while the store could not sync", got)
-	}
-	st.durable.Store(true)
-	waitFor("every offset committed once the store syncs", func() bool {
-		return committedTotal(t, k, "wirewatch-index", k.Topics.Tagged) == n
-	})
-	stop()
-	if err := <-errc; err != nil {
-		t.Fatal(err)
+			w, err := kafkabus.NewWriter(kafkabus.WriterConfig{Conn: k.Conn, Topic: k.Topics.Tagged, Logger: k.Logger})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range n {
+				a := article.New("https://news.example/sync/"+strconv.Itoa(i), "", time.Now())
+				a.Title, a.Body = "Title "+strconv.Itoa(i), "Body of article "+strconv.Itoa(i)
+				if err := w.Write(ctx, bus.Message{Article: a}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := w.Close(ctx); err != nil {
+				t.Fatal(err)
+			}
+			runCtx, stop := context.WithCancel(ctx)
+			defer stop()
+			errc := make(chan error, 1)
+			sy, handled := tt.run(runCtx, k, errc)
+			waitFor := func(what string, cond func() bool) {
+				t.Helper()
+				deadline := time.Now().Add(time.Minute)
+				for !cond() {
+					select {
+					case err := <-errc:
+						t.Fatalf("role returned while waiting for %s: %v", what, err)
+					case <-time.After(20 * time.Millisecond):
+					}
+					if time.Now().After(deadline) {
+						t.Fatalf("%s: not within a minute", what)
+					}
+				}
+			}
+			waitFor("every article handled and commits attempted", func() bool { return handled() >= n && sy.syncs.Load() >= 3 })
+			if got := committedTotal(t, k, tt.group, k.Topics.Tagged); got != 0 {
+				t.Fatalf("%d offsets committed while the store could not sync", got)
+			}
+			sy.durable.Store(true)
+			waitFor("every offset committed once the store syncs", func() bool {
+				return committedTotal(t, k, tt.group, k.Topics.Tagged) == n
+			})
+			stop()
+			if err := <-errc; err != nil {
+				t.Fatal(err)
+			}
+		})
 	}
 }
