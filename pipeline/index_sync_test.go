@@ -74,9 +74,23 @@ func committedTotal(t *testing.T, k Kafka, group, topic string) int64 {
 		parts[i] = i
 	}
 	cl := &kafka.Client{Addr: kafka.TCP(k.Conn.Brokers...), Timeout: 30 * time.Second}
-	resp, err := cl.OffsetFetch(ctx, &kafka.OffsetFetchRequest{GroupID: group, Topics: map[string][]int{topic: parts}})
-	if err != nil {
-		t.Fatal(err)
+	var resp *kafka.OffsetFetchResponse
+	for {
+		// A loaded broker answers some requests with transient errors
+		// (Broker Not Available); retry them.
+		var err error
+		resp, err = cl.OffsetFetch(ctx, &kafka.OffsetFetchRequest{GroupID: group, Topics: map[string][]int{topic: parts}})
+		if err == nil && resp.Error == nil {
+			break
+		}
+		if err == nil {
+			err = resp.Error
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("offsets of group %s: %v", group, err)
+		case <-time.After(100 * time.Millisecond):
+		}
 	}
 	var sum int64
 	for _, p := range resp.Topics[topic] {

@@ -13,13 +13,33 @@ import (
 	"github.com/wirewatch/wirewatch/pkg/bus"
 )
 
+// offsetFetch asks for group's committed offsets of topic's partitions,
+// retrying for up to 30 s: a loaded broker answers some requests with
+// transient errors such as Broker Not Available.
+func offsetFetch(s setup, group, topic string, parts []int) (*kafka.OffsetFetchResponse, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for {
+		resp, err := s.conn.client().OffsetFetch(ctx, &kafka.OffsetFetchRequest{GroupID: group, Topics: map[string][]int{topic: parts}})
+		if err == nil && resp.Error == nil {
+			return resp, nil
+		}
+		if err == nil {
+			err = resp.Error
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("offsets of group %s: %w", group, err)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
 // committedOffset returns the offset group has committed for partition 0
 // of topic, -1 when none.
 func committedOffset(t *testing.T, s setup, group, topic string) int64 {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	resp, err := s.conn.client().OffsetFetch(ctx, &kafka.OffsetFetchRequest{GroupID: group, Topics: map[string][]int{topic: {0}}})
+	resp, err := offsetFetch(s, group, topic, []int{0})
 	if err != nil {
 		t.Fatal(err)
 	}
