@@ -55,7 +55,10 @@ type ReaderConfig struct {
 // the offset its new owner had committed. Here each generation reads its
 // partitions with a partition reader each, and commits through that
 // generation only what was fetched and finished under it; the broker
-// refuses commits of a generation that has ended.
+// refuses commits of a generation that has ended. When a rebalance ends a
+// generation, the reader stops handing out its messages and waits up to a
+// third of SessionTimeout for those in flight, so that they are committed
+// rather than processed again by their partition's next owner.
 type Reader struct {
 	cfg     ReaderConfig
 	cg      *kafka.ConsumerGroup
@@ -436,7 +439,11 @@ func (r *Reader) commitLoop(ctx context.Context, gen *kafka.Generation, g int) {
 		case <-ctx.Done():
 			// The group still takes this generation's commits while it
 			// prepares the next one, so what was finished under this
-			// assignment is not delivered again.
+			// assignment is not delivered again; a rebalance first waits
+			// a little for the messages in flight.
+			if r.fetchCtx.Err() == nil {
+				r.finishInFlight(g, r.cfg.SessionTimeout/3)
+			}
 			err := r.commit(gen, g)
 			r.finalMu.Lock()
 			r.finalErr = err
@@ -447,6 +454,30 @@ func (r *Reader) commitLoop(ctx context.Context, gen *kafka.Generation, g int) {
 		}
 		if err := r.commit(gen, g); err != nil {
 			r.log.Warn("commit failed; will retry", "err", err)
+		}
+	}
+}
+
+// finishInFlight seals tracker generation g and waits up to limit for its
+// messages in flight to be settled, so that they are committed under the
+// generation that read them instead of being processed again by the next
+// owner of their partition. The group waits for this member's rejoin up to
+// the rebalance timeout (SessionTimeout), so limit stays well below it.
+func (r *Reader) finishInFlight(g int, limit time.Duration) {
+	r.tracker.Seal(g)
+	deadline := time.NewTimer(limit)
+	defer deadline.Stop()
+	poll := time.NewTicker(20 * time.Millisecond)
+	defer poll.Stop()
+	for r.tracker.InFlight() > 0 {
+		select {
+		case <-deadline.C:
+			r.log.Info("rebalance: messages still in flight will be delivered again", "count", r.tracker.InFlight())
+			return
+		case <-r.stopped:
+			return
+		case <-r.commitNow: // the last one was settled
+		case <-poll.C:
 		}
 	}
 }

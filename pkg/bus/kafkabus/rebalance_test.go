@@ -24,13 +24,11 @@ type offsetWatch struct {
 
 func (w *offsetWatch) poll(t *testing.T, s setup, group, topic string, parts int) map[int]int64 {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
 	var ps []int
 	for p := range parts {
 		ps = append(ps, p)
 	}
-	resp, err := s.conn.client().OffsetFetch(ctx, &kafka.OffsetFetchRequest{GroupID: group, Topics: map[string][]int{topic: ps}})
+	resp, err := offsetFetch(s, group, topic, ps)
 	if err != nil {
 		t.Error(err)
 		return nil
@@ -181,4 +179,50 @@ func TestRebalanceNeverCommitsBackwards(t *testing.T) {
 			t.Errorf("article %s (partition %d) committed past but never processed", a.ID, partOf[a.ID])
 		}
 	}
+}
+
+// TestRebalanceFinishesInFlight checks that a member whose generation ends
+// in a rebalance finishes what it holds before it rejoins: messages settled
+// while the group waits for it are committed under the generation that read
+// them, so their partition's next owner does not process them again. The
+// first consumer holds every message when the second joins, and settles
+// them once its generation is sealed; no consumer settles anything else, so
+// a commit of the whole partition can only be the first consumer's.
+func TestRebalanceFinishesInFlight(t *testing.T) {
+	s := newSetup(t, 1)
+	var as []*article.Article
+	for i := range 5 {
+		as = append(as, testArticle(i, "body"))
+	}
+	produce(t, s, s.topics.Clean, as...)
+	first := newReader(t, s, "g")
+	defer first.Close(context.Background())
+	held := read(t, first, len(as))
+	second := newReader(t, s, "g")
+	defer second.Close(context.Background())
+
+	deadline := time.Now().Add(time.Minute)
+	for !sealed(first.tracker) {
+		if time.Now().After(deadline) {
+			t.Fatal("the first consumer's generation did not end when the second joined")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	for _, m := range held {
+		if err := m.Ack(context.Background(), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for off := committedOffset(t, s, s.group("g"), s.topics.Clean); off != int64(len(as)); off = committedOffset(t, s, s.group("g"), s.topics.Clean) {
+		if time.Now().After(deadline) {
+			t.Fatalf("committed offset %d, want %d: the messages settled during the rebalance were dropped", off, len(as))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func sealed(tr *Tracker) bool {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	return tr.sealed
 }

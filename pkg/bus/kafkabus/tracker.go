@@ -24,9 +24,10 @@ import "sync"
 //
 // Tracker is safe for concurrent use.
 type Tracker struct {
-	mu    sync.Mutex
-	gen   int
-	parts map[int]*partition
+	mu     sync.Mutex
+	gen    int
+	sealed bool // gen hands out no more messages; see Seal
+	parts  map[int]*partition
 }
 
 // Token names one fetched message for Done.
@@ -55,17 +56,30 @@ func (t *Tracker) Assign() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.gen++
+	t.sealed = false
 	t.parts = map[int]*partition{}
 	return t.gen
 }
 
+// Seal stops generation gen from handing out more messages (Fetched
+// refuses them), while its messages in flight can still complete and be
+// committed: a generation that is ending finishes what it holds rather
+// than leave it to the partition's next owner.
+func (t *Tracker) Seal(gen int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if gen == t.gen {
+		t.sealed = true
+	}
+}
+
 // Fetched records that the message at offset of partition p, fetched in
 // generation gen, was handed out. It reports false, and records nothing,
-// when gen has ended: the message is not to be handed out.
+// when gen has ended or is sealed: the message is not to be handed out.
 func (t *Tracker) Fetched(gen, p int, offset int64) (Token, bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if gen != t.gen {
+	if gen != t.gen || t.sealed {
 		return Token{}, false
 	}
 	pt := t.parts[p]
