@@ -470,6 +470,14 @@ func (c *Crawler) page(ctx context.Context, e frontier.Entry, res *result, out f
 	}
 	u, status := e.URL, res.status
 	ack := bus.Once(func(ctx context.Context, err error) error {
+		if errors.Is(err, bus.ErrRedeliver) {
+			// Handed back unprocessed: it stays in flight and is fetched
+			// again after a restart, as when Write refuses it below.
+			if canonical != "" {
+				c.doneEmitting(canonical)
+			}
+			return nil
+		}
 		o := frontier.Outcome{State: frontier.Done, Status: status, ArticleID: a.ID, FetchedAt: now,
 			ETag: out.ETag, LastModified: out.LastModified}
 		if err != nil {

@@ -128,9 +128,10 @@ type run struct {
 }
 
 // Run indexes messages from in until in is closed and drained (then it
-// returns nil once every message read is acknowledged) or ctx ends (then
-// messages not yet acknowledged stay so, and their source delivers them
-// again).
+// returns nil once every message read is acknowledged), in fails, or ctx
+// ends. In the last two cases it returns without retrying further:
+// messages not yet indexed are handed back with bus.ErrRedeliver, and their
+// source delivers them again.
 func (b *Bulk) Run(ctx context.Context, in bus.Reader) error {
 	bi, err := esutil.NewBulkIndexer(esutil.BulkIndexerConfig{
 		Client:        b.store.Client(),
@@ -147,9 +148,16 @@ func (b *Bulk) Run(ctx context.Context, in bus.Reader) error {
 	if err != nil {
 		return fmt.Errorf("bulk index: %w", err)
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	r := &run{b: b, bi: bi, ctx: ctx, slots: make(chan struct{}, b.cfg.MaxInFlight)}
 	readErr := r.read(in)
-	if readErr == nil {
+	if readErr != nil {
+		// The input failed (or ctx ended): retrying what is in flight would
+		// only hold the error back, so those items are handed back now
+		// and their source delivers them again.
+		cancel()
+	} else {
 		// The input is drained: send what the workers hold now rather than
 		// at the next FlushInterval. Items retried later are flushed by
 		// the interval.
@@ -160,8 +168,8 @@ func (b *Bulk) Run(ctx context.Context, in bus.Reader) error {
 	r.pending.Wait()
 	// Every item has been settled or abandoned, so nothing is re-added
 	// after Close.
-	closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-	defer cancel()
+	closeCtx, closeCancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer closeCancel()
 	if err := bi.Close(closeCtx); err != nil && readErr == nil {
 		readErr = fmt.Errorf("bulk index: close: %w", err)
 	}
@@ -201,10 +209,11 @@ func (r *run) read(in bus.Reader) error {
 			return fmt.Errorf("bulk index: read: %w", err)
 		}
 		r.pending.Add(1)
+		j := &job{m: m}
 		select {
-		case jobs <- &job{m: m}:
+		case jobs <- j:
 		case <-r.ctx.Done():
-			r.abandon()
+			r.abandon(j)
 			return r.ctx.Err()
 		}
 	}
@@ -240,8 +249,8 @@ func (r *run) add(j *job) {
 			r.failure(j, res, err)
 		},
 	})
-	if err != nil { // only when ctx ended: leave the message unacknowledged
-		r.abandon()
+	if err != nil { // only when ctx ended
+		r.abandon(j)
 	}
 }
 
@@ -322,7 +331,7 @@ func (r *run) retry(j *job, status int, cause error) {
 		case <-t.C:
 			r.add(j)
 		case <-r.ctx.Done():
-			r.abandon()
+			r.abandon(j)
 		}
 	}()
 }
@@ -352,8 +361,12 @@ func (r *run) settle(j *job, err error) {
 	<-r.slots
 }
 
-// abandon frees the slot of a message left unacknowledged at shutdown.
-func (r *run) abandon() {
+// abandon hands j's message back unindexed (bus.ErrRedeliver) when Run's
+// ctx ends, so that its source delivers it again, and frees its slot.
+func (r *run) abandon(j *job) {
+	if aerr := j.m.Ack(r.ctx, fmt.Errorf("index article %s: %w: %w", j.m.Article.ID, bus.ErrRedeliver, r.ctx.Err())); aerr != nil {
+		r.b.cfg.Logger.Warn("handing back unindexed message failed", "id", j.m.Article.ID, "err", aerr)
+	}
 	r.pending.Done()
 	<-r.slots
 }

@@ -248,3 +248,56 @@ func TestBulkAbortsBlockedSettle(t *testing.T) {
 		})
 	}
 }
+
+// brokenReader hands out its messages, then fails with err, as a Kafka
+// reader does when the cluster refuses it.
+type brokenReader struct {
+	mu   sync.Mutex
+	msgs []bus.Message
+	err  error
+}
+
+func (r *brokenReader) Read(context.Context) (bus.Message, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.msgs) == 0 {
+		return bus.Message{}, r.err
+	}
+	m := r.msgs[0]
+	r.msgs = r.msgs[1:]
+	return m, nil
+}
+
+// TestBulkFailsFastOnReadError checks that a read error other than the end
+// of the input ends Run at once with that error, while Elasticsearch is
+// still failing the message in flight, and that the message is handed back
+// unindexed (bus.ErrRedeliver), neither acknowledged nor failed. Before, Run
+// retried the message for as long as its ctx lived.
+func TestBulkFailsFastOnReadError(t *testing.T) {
+	srv := fakeES(t, func(string, int) (int, string) { return 503, "unavailable_shards_exception" })
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	st, err := elastic.Open(ctx, elastic.Config{URLs: []string{srv.URL}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec acks
+	a := storetest.Mk("/inflight", "example.com", "In flight", "text", storetest.T0)
+	broken := errors.New("fetch: group authorization failed")
+	in := &brokenReader{msgs: []bus.Message{rec.msg(a)}, err: broken}
+	b := NewBulk(st, BulkConfig{FlushInterval: 10 * time.Millisecond, MinBackoff: 5 * time.Millisecond, MaxBackoff: 20 * time.Millisecond})
+	done := make(chan error, 1)
+	go func() { done <- b.Run(ctx, in) }()
+	select {
+	case err := <-done:
+		if !errors.Is(err, broken) {
+			t.Fatalf("Run = %v, want the read error %v", err, broken)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatalf("Run still waiting for its in-flight message 20s after the read error (retries so far: %d)", b.Stats().Retries)
+	}
+	errs := rec.get()[a.ID]
+	if len(errs) != 1 || !errors.Is(errs[0], bus.ErrRedeliver) {
+		t.Fatalf("in-flight message settled with %v, want once with %v", errs, bus.ErrRedeliver)
+	}
+}

@@ -16,6 +16,14 @@ type Store interface {
 	Put(ctx context.Context, a *article.Article) error
 }
 
+// Syncer is a Store whose Put may return before the write is durable: the
+// SQLite store commits with synchronous=NORMAL, which a power cut can undo.
+// Sync makes every Put so far durable; a Kafka index role calls it before
+// it commits offsets, so that no committed message's article is lost.
+type Syncer interface {
+	Sync(ctx context.Context) error
+}
+
 // Indexer writes articles to a store.
 type Indexer struct {
 	store Store

@@ -121,7 +121,8 @@ func Crawl(ctx context.Context, k Kafka, st *sqlite.Store, seeds []frontier.Entr
 }
 
 // deadLettering dead-letters the articles its writer refuses (too large
-// even compressed) before their source records them as failed.
+// even compressed) before their source records them as failed; one handed
+// back unstored (bus.ErrRedeliver) goes back to its source as it is.
 type deadLettering struct {
 	w     bus.Writer
 	dlq   *kafkabus.DeadLetters
@@ -134,7 +135,7 @@ func (d *deadLettering) Write(ctx context.Context, m bus.Message) error {
 		ack = bus.NoAck
 	}
 	m.Ack = func(ctx context.Context, err error) error {
-		if err != nil {
+		if err != nil && !errors.Is(err, bus.ErrRedeliver) {
 			if derr := d.dlq.SendArticle(ctx, a, d.topic, err); derr != nil {
 				return derr
 			}
@@ -157,13 +158,16 @@ func ExtractWith(ctx context.Context, k Kafka, proc stage.Processor, stats *Role
 	if k.GroupID == "" {
 		k.GroupID = "wirewatch-extract"
 	}
-	return consume(ctx, k, "extract", k.Topics.Clean, k.Topics.Tagged, proc, nil, stats)
+	return consume(ctx, k, "extract", k.Topics.Clean, k.Topics.Tagged, proc, nil, nil, stats)
 }
 
 // Index consumes tagged articles, assigns each its story from stories, and
 // stores them. Both steps are idempotent (a redelivered article keeps its
 // story and replaces itself), so redelivery has no second effect. Each of
-// after (the alert notifier) runs on an article once it is stored.
+// after (the alert notifier) runs on an article once it is stored. When st
+// or stories is an indexer.Syncer (the embedded store), offsets are
+// committed only after its Sync, so a committed article is on disk and not
+// only in the page cache; IndexBulk and Story sync stories likewise.
 //
 // A nil stories means the story role clusters (see Story): Index then
 // consumes the clustered topic and stores the articles as they come, and
@@ -172,6 +176,7 @@ func Index(ctx context.Context, k Kafka, st indexer.Store, stories story.Index, 
 	if k.GroupID == "" {
 		k.GroupID = "wirewatch-index"
 	}
+	durable := syncing(st, stories)
 	in, procs := k.Topics.Tagged, []stage.Processor{indexer.New(st)}
 	if stories == nil {
 		in = k.Topics.Clustered
@@ -179,7 +184,7 @@ func Index(ctx context.Context, k Kafka, st indexer.Store, stories story.Index, 
 		procs = append([]stage.Processor{story.NewAssigner(stories, story.Options{})}, procs...)
 	}
 	proc := stage.Chain(append(procs, after...)...)
-	return consume(ctx, k, "index", in, "", proc, nil, stats)
+	return consume(ctx, k, "index", in, "", proc, nil, durable, stats)
 }
 
 // IndexBulk consumes tagged articles into Elasticsearch through the bulk
@@ -211,7 +216,7 @@ func IndexBulk(ctx context.Context, k Kafka, sink *indexer.Bulk, stories story.I
 		assign := retrying(stage.Chain(procs...), k.Retries)
 		run = func(ctx context.Context, in bus.Reader) error { return sink.Run(ctx, stage.Through(in, assign)) }
 	}
-	return consume(ctx, k, "index", in, "", nil, run, stats)
+	return consume(ctx, k, "index", in, "", nil, run, syncing(stories), stats)
 }
 
 // ErrNotAlone is returned by Story when another story process is in its
@@ -244,13 +249,40 @@ func Story(ctx context.Context, k Kafka, stories story.Index, stats *RoleStats, 
 			ErrNotAlone, k.GroupID, m.ID, m.Host)
 	}
 	proc := stage.Chain(append([]stage.Processor{story.NewAssigner(stories, story.Options{})}, after...)...)
-	return consume(ctx, k, "story", k.Topics.Tagged, k.Topics.Clustered, proc, nil, stats)
+	return consume(ctx, k, "story", k.Topics.Tagged, k.Topics.Clustered, proc, nil, syncing(stories), stats)
+}
+
+// syncing returns a function that syncs those of stores that are an
+// indexer.Syncer (the embedded store and its story index, which also holds
+// the alerts), or nil when none is. A role calls it before it commits
+// offsets: what it stored for a message must be on disk before the message
+// is committed, or a power cut could lose it for good.
+func syncing(stores ...any) func(context.Context) error {
+	var ss []indexer.Syncer
+	for _, s := range stores {
+		if s, ok := s.(indexer.Syncer); ok {
+			ss = append(ss, s)
+		}
+	}
+	if len(ss) == 0 {
+		return nil
+	}
+	return func(ctx context.Context) error {
+		for _, s := range ss {
+			if err := s.Sync(ctx); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 }
 
 // consume runs one stage between Kafka topics; out "" makes it a sink.
 // A non-nil sink replaces the stage: it reads the topic itself and settles
-// each message asynchronously.
-func consume(ctx context.Context, k Kafka, role, in, out string, proc stage.Processor, sink func(context.Context, bus.Reader) error, stats *RoleStats) error {
+// each message asynchronously. A non-nil durable is called before each
+// offset commit (see kafkabus.ReaderConfig.Durable).
+func consume(ctx context.Context, k Kafka, role, in, out string, proc stage.Processor, sink func(context.Context, bus.Reader) error,
+	durable func(context.Context) error, stats *RoleStats) error {
 	k.defaults()
 	if stats == nil {
 		stats = &RoleStats{}
@@ -266,7 +298,7 @@ func consume(ctx context.Context, k Kafka, role, in, out string, proc stage.Proc
 	defer dlq.Close()
 	traces := &kafkabus.Traces{}
 	r, err := kafkabus.NewReader(kafkabus.ReaderConfig{Conn: k.Conn, Topic: in, GroupID: k.GroupID, Role: role,
-		MaxInFlight: k.MaxInFlight, SessionTimeout: k.SessionTimeout, DeadLetters: dlq, Traces: traces, Logger: log})
+		MaxInFlight: k.MaxInFlight, SessionTimeout: k.SessionTimeout, DeadLetters: dlq, Traces: traces, Durable: durable, Logger: log})
 	if err != nil {
 		return err
 	}

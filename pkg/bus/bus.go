@@ -69,3 +69,9 @@ func Once(ack AckFunc) AckFunc {
 		return res
 	}
 }
+
+// ErrRedeliver, given to an AckFunc alone or wrapped, hands a message back
+// unprocessed: its holder could not finish it (its context ended, or the
+// next topic did not take it) and it has not failed. The source records it
+// neither as done nor as failed, and delivers it again.
+var ErrRedeliver = errors.New("bus: message handed back unprocessed")

@@ -2,6 +2,7 @@ package stage
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/wirewatch/wirewatch/pkg/article"
 	"github.com/wirewatch/wirewatch/pkg/bus"
@@ -43,12 +44,14 @@ func (t *through) Read(ctx context.Context) (bus.Message, error) {
 		if perr == nil {
 			return m, nil
 		}
-		if ctx.Err() != nil {
-			return bus.Message{}, ctx.Err() // cancelled mid-article: leave it for redelivery
-		}
 		ack := m.Ack
 		if ack == nil {
 			ack = bus.NoAck
+		}
+		if ctx.Err() != nil {
+			// Cancelled mid-article: hand it back to be delivered again.
+			_ = ack(ctx, fmt.Errorf("%w: %w", bus.ErrRedeliver, ctx.Err()))
+			return bus.Message{}, ctx.Err()
 		}
 		if err := ack(ctx, perr); err != nil {
 			return bus.Message{}, err

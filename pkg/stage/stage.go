@@ -46,8 +46,8 @@ type Stage struct {
 
 // Run processes messages until In is closed and drained or ctx ends. It
 // returns nil on a drained input, ctx.Err() on cancellation, and the error of
-// the bus otherwise. Messages in flight when ctx ends are not acknowledged,
-// so an at-least-once source delivers them again.
+// the bus otherwise. Messages in flight when ctx ends are handed back
+// (bus.ErrRedeliver), so an at-least-once source delivers them again.
 func (s *Stage) Run(ctx context.Context) error {
 	workers := max(s.Workers, 1)
 	log := s.Logger
@@ -105,7 +105,11 @@ func (s *Stage) handle(ctx context.Context, log *slog.Logger, m bus.Message) err
 	}
 	if err := s.Proc.Process(ctx, m.Article); err != nil {
 		if ctx.Err() != nil {
-			return nil // cancelled mid-article: leave it unacknowledged for redelivery
+			// Cancelled mid-article: hand it back to be delivered again.
+			if aerr := ack(ctx, fmt.Errorf("%s: %w: %w", s.Name, bus.ErrRedeliver, ctx.Err())); aerr != nil {
+				log.Warn("hand back unfinished article", "id", m.Article.ID, "err", aerr)
+			}
+			return nil
 		}
 		s.count(false)
 		log.Warn("article failed", "id", m.Article.ID, "url", m.Article.URL, "err", err)
@@ -116,7 +120,13 @@ func (s *Stage) handle(ctx context.Context, log *slog.Logger, m bus.Message) err
 	}
 	if s.Out != nil {
 		if err := s.Out.Write(ctx, bus.Message{Article: m.Article, Ack: ack}); err != nil {
-			return fmt.Errorf("%s: write %s: %w", s.Name, m.Article.ID, err)
+			// A refused message is still ours: hand it back to its source
+			// rather than leave it holding its place there.
+			err = fmt.Errorf("%s: write %s: %w", s.Name, m.Article.ID, err)
+			if aerr := ack(ctx, fmt.Errorf("%w: %w", bus.ErrRedeliver, err)); aerr != nil {
+				log.Warn("hand back unwritten article", "id", m.Article.ID, "err", aerr)
+			}
+			return err
 		}
 	} else if err := ack(ctx, nil); err != nil {
 		return fmt.Errorf("%s: ack %s: %w", s.Name, m.Article.ID, err)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/wirewatch/wirewatch/pkg/article"
 	"github.com/wirewatch/wirewatch/pkg/bus"
@@ -94,32 +93,60 @@ func TestStageAcksAfterSinkAndFailsOnlyBadArticles(t *testing.T) {
 	}
 }
 
-func TestStageLeavesInFlightUnackedOnCancel(t *testing.T) {
-	in := bus.NewMemory(1)
-	ctx, cancel := context.WithCancel(context.Background())
-	started := make(chan struct{})
-	acked := make(chan error, 1)
-	s := &Stage{Name: "slow", In: in, Proc: ProcessorFunc(func(ctx context.Context, _ *article.Article) error {
-		close(started)
-		<-ctx.Done()
-		return ctx.Err()
-	})}
-	done := make(chan error, 1)
-	go func() { done <- s.Run(ctx) }()
-	if err := in.Write(ctx, bus.Message{Article: &article.Article{ID: "x"}, Ack: func(_ context.Context, err error) error {
-		acked <- err
-		return nil
-	}}); err != nil {
-		t.Fatal(err)
+// refusingWriter refuses every message, as a closed topic or a write cut
+// by its context does.
+type refusingWriter struct{}
+
+func (refusingWriter) Write(context.Context, bus.Message) error { return bus.ErrClosed }
+
+// TestStageHandsBackUnfinishedMessages checks that a message the stage
+// cannot finish, because the next topic refuses it or the stage is
+// cancelled mid-article, is handed back with bus.ErrRedeliver instead of
+// being dropped unsettled (which held its source's offset for good) or
+// settled as failed (which would dead-letter a good article).
+func TestStageHandsBackUnfinishedMessages(t *testing.T) {
+	tests := []struct {
+		name    string
+		out     bus.Writer
+		cancel  bool // cancel the stage while the article is processed
+		wantRun bool // Run returns an error of its own
+	}{
+		{name: "write refused", out: refusingWriter{}, wantRun: true},
+		{name: "cancelled mid-article", out: bus.NewMemory(1), cancel: true},
 	}
-	<-started
-	cancel()
-	if err := <-done; !errors.Is(err, context.Canceled) {
-		t.Fatalf("Run = %v, want context.Canceled", err)
-	}
-	select {
-	case err := <-acked:
-		t.Fatalf("cancelled article was settled with %v; it must stay unacknowledged", err)
-	case <-time.After(50 * time.Millisecond):
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			in := bus.NewMemory(1)
+			got := make(chan error, 2)
+			in.Write(ctx, bus.Message{Article: &article.Article{ID: "a"}, Ack: func(_ context.Context, err error) error {
+				got <- err
+				return nil
+			}})
+			s := &Stage{Name: "s", In: in, Out: tt.out, Proc: ProcessorFunc(func(ctx context.Context, _ *article.Article) error {
+				if tt.cancel {
+					cancel()
+					<-ctx.Done()
+					return ctx.Err()
+				}
+				return nil
+			})}
+			err := s.Run(ctx)
+			if tt.wantRun && (err == nil || errors.Is(err, context.Canceled)) {
+				t.Errorf("Run = %v, want the write error", err)
+			}
+			select {
+			case aerr := <-got:
+				if !errors.Is(aerr, bus.ErrRedeliver) {
+					t.Fatalf("settled with %v, want %v", aerr, bus.ErrRedeliver)
+				}
+			default:
+				t.Fatal("message left unsettled")
+			}
+			if len(got) != 0 {
+				t.Fatal("message settled twice")
+			}
+		})
 	}
 }

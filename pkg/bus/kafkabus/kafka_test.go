@@ -46,12 +46,19 @@ type setup struct {
 	conn   Conn
 	topics Topics
 	dlq    *DeadLetters
+	prefix string
 }
+
+// group returns a consumer group name of the test's own: members of one
+// group share its rebalances whatever their topics, so a group shared with
+// another test (or another test binary on the same broker) would disturb it.
+func (s setup) group(name string) string { return s.prefix + name }
 
 func newSetup(t *testing.T, partitions int) setup {
 	t.Helper()
 	conn := Conn{Brokers: []string{broker(t)}}
-	topics := TopicNames(prefix(t))
+	p := prefix(t)
+	topics := TopicNames(p)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if err := EnsureTopics(ctx, conn, partitions, 1, topics.All()...); err != nil {
@@ -62,7 +69,7 @@ func newSetup(t *testing.T, partitions int) setup {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { dlq.Close() })
-	return setup{conn: conn, topics: topics, dlq: dlq}
+	return setup{conn: conn, topics: topics, dlq: dlq, prefix: p}
 }
 
 // produce writes articles and waits until each is stored.
@@ -96,7 +103,7 @@ func produce(t *testing.T, s setup, topic string, as ...*article.Article) {
 
 func newReader(t *testing.T, s setup, group string) *Reader {
 	t.Helper()
-	r, err := NewReader(ReaderConfig{Conn: s.conn, Topic: s.topics.Clean, GroupID: group, Role: "test",
+	r, err := NewReader(ReaderConfig{Conn: s.conn, Topic: s.topics.Clean, GroupID: s.group(group), Role: "test",
 		DeadLetters: s.dlq, CommitInterval: 100 * time.Millisecond, SessionTimeout: 6 * time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -160,7 +167,7 @@ func TestHeaders(t *testing.T) {
 	a := testArticle(1, "body")
 	produce(t, s, s.topics.Clean, a)
 	traces := &Traces{}
-	r, err := NewReader(ReaderConfig{Conn: s.conn, Topic: s.topics.Clean, GroupID: "g", DeadLetters: s.dlq, Traces: traces})
+	r, err := NewReader(ReaderConfig{Conn: s.conn, Topic: s.topics.Clean, GroupID: s.group("g"), DeadLetters: s.dlq, Traces: traces})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -263,7 +270,7 @@ func TestPoisonDeadLettered(t *testing.T) {
 		}
 	}
 
-	n, skipped, err := Replay(ctx, s.conn, s.topics.DLQ, "replay", func(l Letter) bool { return l.Key == bad.ID })
+	n, skipped, err := Replay(ctx, s.conn, s.topics.DLQ, s.group("replay"), func(l Letter) bool { return l.Key == bad.ID })
 	if err != nil || n != 1 || skipped != 2 {
 		t.Fatalf("replay: %d replayed, %d skipped, %v", n, skipped, err)
 	}
@@ -272,7 +279,7 @@ func TestPoisonDeadLettered(t *testing.T) {
 	if m := read(t, r2, 1)[0]; m.Article.ID != bad.ID {
 		t.Fatalf("after replay got %s, want %s", m.Article.ID, bad.ID)
 	}
-	if n, _, err := Replay(ctx, s.conn, s.topics.DLQ, "replay", nil); err != nil || n != 0 {
+	if n, _, err := Replay(ctx, s.conn, s.topics.DLQ, s.group("replay"), nil); err != nil || n != 0 {
 		t.Fatalf("second replay with the same group: %d replayed, %v; want 0", n, err)
 	}
 }
@@ -328,7 +335,8 @@ func TestSASLPlain(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	topics := TopicNames(prefix(t))
+	p := prefix(t)
+	topics := TopicNames(p)
 	bad := Conn{Brokers: []string{addr}}
 	if err := (Security{SASLMechanism: "PLAIN", Username: "wirewatch", Password: "nope"}).Apply(&bad); err != nil {
 		t.Fatal(err)
@@ -348,7 +356,7 @@ func TestSASLPlain(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer dlq.Close()
-	s := setup{conn: conn, topics: topics, dlq: dlq}
+	s := setup{conn: conn, topics: topics, dlq: dlq, prefix: topics.Clean}
 	a := testArticle(1, "secured")
 	produce(t, s, topics.Clean, a)
 	r := newReader(t, s, "g")

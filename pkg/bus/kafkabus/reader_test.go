@@ -63,7 +63,7 @@ func TestReadWrongPasswordFails(t *testing.T) {
 	if err := (Security{SASLMechanism: "PLAIN", Username: "wirewatch", Password: "nope"}).Apply(&bad); err != nil {
 		t.Fatal(err)
 	}
-	r, err := NewReader(ReaderConfig{Conn: bad, Topic: s.topics.Clean, GroupID: "g", Role: "test", DeadLetters: s.dlq})
+	r, err := NewReader(ReaderConfig{Conn: bad, Topic: s.topics.Clean, GroupID: s.group("g"), Role: "test", DeadLetters: s.dlq})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,21 +10,31 @@ import "sync"
 // done. Offsets need not be consecutive (compaction and transaction markers
 // leave gaps): order is the order of Fetched calls.
 //
-// A partition that is fetched again from an earlier offset (after a
-// rebalance, the consumer group restarts from the last commit) starts a new
-// epoch; completions of the old epoch are ignored, because the redelivered
-// copies will be completed and committed instead.
+// Offsets are tracked per generation: a consumer group assigns partitions
+// anew in each generation, and an offset completed under an assignment
+// that has ended must not be committed, because the partition may belong
+// to another member now, which may have committed further already. Assign
+// starts a generation and forgets everything of the one before;
+// completions of its tokens are ignored (those messages are delivered
+// again to whoever owns their partition now).
+//
+// Within a generation, a partition that is fetched again from an earlier
+// offset starts a new epoch; completions of the old epoch are ignored,
+// because the redelivered copies will be completed and committed instead.
 //
 // Tracker is safe for concurrent use.
 type Tracker struct {
-	mu    sync.Mutex
-	parts map[int]*partition
+	mu     sync.Mutex
+	gen    int
+	sealed bool // gen hands out no more messages; see Seal
+	parts  map[int]*partition
 }
 
 // Token names one fetched message for Done.
 type Token struct {
 	Partition int
 	Offset    int64
+	gen       int
 	epoch     int
 }
 
@@ -40,30 +50,57 @@ type partition struct {
 // NewTracker returns an empty tracker.
 func NewTracker() *Tracker { return &Tracker{parts: map[int]*partition{}} }
 
-// Fetched records that the message at offset of partition p was handed out.
-func (t *Tracker) Fetched(p int, offset int64) Token {
+// Assign starts a new generation, with no partitions, and returns it. The
+// tracker starts in generation 0.
+func (t *Tracker) Assign() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.gen++
+	t.sealed = false
+	t.parts = map[int]*partition{}
+	return t.gen
+}
+
+// Seal stops generation gen from handing out more messages (Fetched
+// refuses them), while its messages in flight can still complete and be
+// committed: a generation that is ending finishes what it holds rather
+// than leave it to the partition's next owner.
+func (t *Tracker) Seal(gen int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if gen == t.gen {
+		t.sealed = true
+	}
+}
+
+// Fetched records that the message at offset of partition p, fetched in
+// generation gen, was handed out. It reports false, and records nothing,
+// when gen has ended or is sealed: the message is not to be handed out.
+func (t *Tracker) Fetched(gen, p int, offset int64) (Token, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if gen != t.gen || t.sealed {
+		return Token{}, false
+	}
 	pt := t.parts[p]
 	if pt == nil {
 		pt = &partition{done: map[int64]bool{}, last: -1, doneUpTo: -1, committed: -1}
 		t.parts[p] = pt
 	}
 	if offset <= pt.last {
-		// Rewound: the group redelivers from its last commit.
+		// Rewound: the partition is read again from its last commit (or
+		// earlier). The committed offset stays where it is, so that the
+		// messages read again are not committed a second time, backwards.
 		pt.epoch++
 		pt.pending = pt.pending[:0]
 		clear(pt.done)
 		if pt.doneUpTo >= offset {
 			pt.doneUpTo = offset - 1
 		}
-		if pt.committed >= offset {
-			pt.committed = offset - 1
-		}
 	}
 	pt.last = offset
 	pt.pending = append(pt.pending, offset)
-	return Token{Partition: p, Offset: offset, epoch: pt.epoch}
+	return Token{Partition: p, Offset: offset, gen: gen, epoch: pt.epoch}, true
 }
 
 // Done records that the message of tok is finished. It reports whether
@@ -72,7 +109,7 @@ func (t *Tracker) Done(tok Token) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	pt := t.parts[tok.Partition]
-	if pt == nil || pt.epoch != tok.epoch {
+	if tok.gen != t.gen || pt == nil || pt.epoch != tok.epoch {
 		return false
 	}
 	pt.done[tok.Offset] = true
@@ -89,12 +126,34 @@ func (t *Tracker) Done(tok Token) bool {
 	return advanced
 }
 
+// Rewind reports where to read tok's partition again from after tok's
+// message was handed back unsettled: one past the last offset committed in
+// this generation, or -1 when nothing was (then from where the generation
+// started). ok is false when tok's generation or epoch has ended already:
+// its partition is read again anyway.
+func (t *Tracker) Rewind(tok Token) (from int64, ok bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	pt := t.parts[tok.Partition]
+	if tok.gen != t.gen || pt == nil || pt.epoch != tok.epoch {
+		return 0, false
+	}
+	if pt.committed < 0 {
+		return -1, true
+	}
+	return pt.committed + 1, true
+}
+
 // Committable returns, per partition, the last offset of the completed
-// prefix that has not been reported committed yet.
-func (t *Tracker) Committable() map[int]int64 {
+// prefix that has not been reported committed yet; nothing once gen has
+// ended.
+func (t *Tracker) Committable(gen int) map[int]int64 {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	out := map[int]int64{}
+	if gen != t.gen {
+		return out
+	}
 	for p, pt := range t.parts {
 		if pt.doneUpTo > pt.committed {
 			out[p] = pt.doneUpTo
@@ -103,18 +162,21 @@ func (t *Tracker) Committable() map[int]int64 {
 	return out
 }
 
-// Committed records that offset of partition p was committed, so that
-// Committable stops reporting it.
-func (t *Tracker) Committed(p int, offset int64) {
+// Committed records that offset of partition p was committed in
+// generation gen, so that Committable stops reporting it.
+func (t *Tracker) Committed(gen, p int, offset int64) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if gen != t.gen {
+		return
+	}
 	if pt := t.parts[p]; pt != nil && offset > pt.committed && offset <= pt.doneUpTo {
 		pt.committed = offset
 	}
 }
 
-// InFlight reports how many fetched messages are not released yet: not
-// done, or done behind one that is not.
+// InFlight reports how many messages fetched in the current generation
+// are not released yet: not done, or done behind one that is not.
 func (t *Tracker) InFlight() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()

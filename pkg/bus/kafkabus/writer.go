@@ -105,7 +105,8 @@ func (w *Writer) newKafkaWriter(batchBytes int64, batchSize int) *kafka.Writer {
 
 // Write queues m for the broker and returns; m is settled when stored. An
 // article that cannot be encoded or does not fit is settled at once with
-// the reason (ErrTooLarge), which its source dead-letters.
+// the reason (ErrTooLarge), which its source dead-letters. Write returns an
+// error only when it did not take m: then the caller still owns it.
 func (w *Writer) Write(ctx context.Context, m bus.Message) error {
 	ack := m.Ack
 	if ack == nil {
@@ -120,7 +121,7 @@ func (w *Writer) Write(ctx context.Context, m bus.Message) error {
 	}
 	msg, err := Encode(m.Article, trace)
 	if err != nil {
-		return ack(ctx, err)
+		return w.refuse(ctx, m.Article.ID, ack, err)
 	}
 	kw := w.small
 	if raw := len(msg.Key) + len(msg.Value) + recordOverhead; raw > w.cfg.MaxMessageBytes {
@@ -131,7 +132,7 @@ func (w *Writer) Write(ctx context.Context, m bus.Message) error {
 		if size > w.cfg.MaxMessageBytes {
 			w.log.Warn("article too large for the broker; dead-lettered", "id", m.Article.ID, "url", m.Article.URL,
 				"bytes", raw, "compressed", size, "limit", w.cfg.MaxMessageBytes)
-			return ack(ctx, fmt.Errorf("%w: %d bytes, %d compressed, limit %d", ErrTooLarge, raw, size, w.cfg.MaxMessageBytes))
+			return w.refuse(ctx, m.Article.ID, ack, fmt.Errorf("%w: %d bytes, %d compressed, limit %d", ErrTooLarge, raw, size, w.cfg.MaxMessageBytes))
 		}
 		kw = w.large
 	}
@@ -149,21 +150,38 @@ func (w *Writer) Write(ctx context.Context, m bus.Message) error {
 	w.wg.Add(1)
 	w.mu.Unlock()
 	msg.WriterData = &pending{ack: ack, id: m.Article.ID}
-	w.submit(ctx, kw, msg)
+	if err := w.submit(ctx, kw, msg); err != nil {
+		// Not queued, so kafka-go will not call back for it: it goes back
+		// to the caller, who can hand it back to its source.
+		<-w.sem
+		w.wg.Done()
+		return fmt.Errorf("kafkabus: write %s to %s: %w", m.Article.ID, w.cfg.Topic, err)
+	}
+	return nil
+}
+
+// refuse settles a message Write takes but cannot send with the reason.
+// The message is settled either way, so a failure of the settlement (a
+// dead letter that could not be stored) is its source's to handle, not the
+// caller's: it is logged, and Write reports success.
+func (w *Writer) refuse(ctx context.Context, id string, ack bus.AckFunc, reason error) error {
+	if err := ack(ctx, reason); err != nil {
+		w.log.Error("settle refused message", "id", id, "reason", reason, "err", err)
+	}
 	return nil
 }
 
 // submit hands msg to kw, retrying errors that happen before the message
-// is queued (metadata lookups fail while the broker is down).
-func (w *Writer) submit(ctx context.Context, kw *kafka.Writer, msg kafka.Message) {
+// is queued (metadata lookups fail while the broker is down), until ctx
+// ends or the writer gives up waiting in Close.
+func (w *Writer) submit(ctx context.Context, kw *kafka.Writer, msg kafka.Message) error {
 	for attempt := 0; ; attempt++ {
 		err := kw.WriteMessages(ctx, msg)
 		if err == nil {
-			return
+			return nil
 		}
 		if !w.backoff(ctx, attempt) {
-			w.abandon(msg, err)
-			return
+			return err
 		}
 		w.log.Warn("produce failed; retrying", "err", err, "attempt", attempt+1)
 	}
@@ -183,11 +201,14 @@ func (w *Writer) backoff(ctx context.Context, attempt int) bool {
 	return false
 }
 
-// abandon releases msg without settling it: its source keeps it and
-// delivers it again after a restart.
+// abandon gives msg up unstored and hands it back to its source
+// (bus.ErrRedeliver), which delivers it again.
 func (w *Writer) abandon(msg kafka.Message, err error) {
 	p := msg.WriterData.(*pending)
 	w.log.Error("giving up on message; its source will deliver it again", "id", p.id, "err", err)
+	if aerr := p.ack(context.Background(), fmt.Errorf("%w: not stored in %s: %w", bus.ErrRedeliver, w.cfg.Topic, err)); aerr != nil {
+		w.log.Error("hand back unstored message", "id", p.id, "err", aerr)
+	}
 	<-w.sem
 	w.wg.Done()
 }
@@ -225,7 +246,9 @@ func (w *Writer) completed(msgs []kafka.Message, err error) {
 				if len(msg.Value)+len(msg.Key)+recordOverhead > w.cfg.MaxMessageBytes {
 					kw = w.large
 				}
-				w.submit(context.Background(), kw, msg)
+				if err := w.submit(context.Background(), kw, msg); err != nil {
+					w.abandon(msg, err)
+				}
 			}(msg, p.attempts)
 			continue
 		}
