@@ -48,9 +48,9 @@
 // # State and memory
 //
 // Everything per URL lives in the frontier (the store): state, validators
-// for conditional requests (feeds, sitemaps and hubs are fetched with
-// If-None-Match / If-Modified-Since), the outcome and the adaptive re-poll
-// interval. A redirect target on the same host is claimed in the frontier
+// for conditional requests (feeds, sitemaps, hubs and re-checked articles
+// are fetched with If-None-Match / If-Modified-Since), the outcome, the
+// adaptive re-poll interval and the re-checks of an article. A redirect target on the same host is claimed in the frontier
 // before it is followed (one on another host is queued there instead), and
 // an article's canonical URL is recorded when the article is
 // acknowledged, so neither a URL nor a canonical article is fetched or
