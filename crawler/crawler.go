@@ -176,9 +176,10 @@ type Options struct {
 	// fetched with a modified time later than that fetch, the article is
 	// fetched again, conditionally, no sooner than RecheckMin after the
 	// last fetch, and a changed page is emitted as a new version of the
-	// article (same id). Modified times more than maxClockSkew ahead of
+	// article (same id). Modified times more than five minutes ahead of
 	// the clock are ignored, and a modified time acted on once does not
-	// queue the article again.
+	// queue the article again. Re-checks happen in runs with Once too,
+	// when a later run reads the listing again.
 	RecheckMin time.Duration
 	// RecheckMax caps the re-checks of one URL over its life in the
 	// frontier (default 10; negative: no re-checks, articles are fetched
