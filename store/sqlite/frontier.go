@@ -357,13 +357,47 @@ func (s *Store) Recheck(ctx context.Context, entries []frontier.Entry, p frontie
 }
 
 func recheckTx(ctx context.Context, tx *sql.Tx, entries []frontier.Entry, p frontier.RecheckPolicy) (int, error) {
-	read, err := tx.PrepareContext(ctx, `SELECT f.state, f.kind, f.article_id, coalesce(f.fetched_at, ''),
-			coalesce(r.rechecks, 0), coalesce(r.modified, 0)
-		FROM frontier f LEFT JOIN frontier_recheck r ON r.url = f.url WHERE f.url = ?`)
+	// One query reads the batch's done articles (most of a sitemap is
+	// unchanged, and a query per URL cost 40% more). CROSS JOIN keeps the
+	// list as the outer loop: the planner otherwise chose to scan the
+	// frontier and look each URL up in the list, which never finished on
+	// 50,000 URLs.
+	urls := make([]string, len(entries))
+	for i, e := range entries {
+		urls[i] = e.URL
+	}
+	list, err := json.Marshal(urls)
 	if err != nil {
 		return 0, err
 	}
-	defer read.Close()
+	rows, err := tx.QueryContext(ctx, `SELECT f.url, coalesce(f.fetched_at, ''), coalesce(r.rechecks, 0), coalesce(r.modified, 0)
+		FROM json_each(?) j CROSS JOIN frontier f ON f.url = j.value LEFT JOIN frontier_recheck r ON r.url = f.url
+		WHERE f.state = 'done' AND f.kind = 'article' AND f.article_id != ''`, string(list))
+	if err != nil {
+		return 0, err
+	}
+	type known struct {
+		fetched      string
+		rechecks     int
+		lastModified int64
+	}
+	done := map[string]known{}
+	for rows.Next() {
+		var u string
+		var k known
+		if err := rows.Scan(&u, &k.fetched, &k.rechecks, &k.lastModified); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		done[u] = k
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	if len(done) == 0 {
+		return 0, nil
+	}
 	// The state condition makes the update a no-op for a URL listed twice
 	// in one batch. Leaving 'done' for 'pending' fires
 	// frontier_hosts_au_arrive, which puts the host in the claim queue.
@@ -382,21 +416,12 @@ func recheckTx(ctx context.Context, tx *sql.Tx, entries []frontier.Entry, p fron
 	defer count.Close()
 	queued := 0
 	for _, e := range entries {
-		var state, kind, articleID, fetched string
-		var rechecks int
-		var lastModified int64
-		err := read.QueryRowContext(ctx, e.URL).Scan(&state, &kind, &articleID, &fetched, &rechecks, &lastModified)
-		if errors.Is(err, sql.ErrNoRows) {
+		k, ok := done[e.URL]
+		if !ok || k.rechecks >= p.Max {
 			continue
 		}
-		if err != nil {
-			return queued, fmt.Errorf("recheck %s: %w", e.URL, err)
-		}
-		if state != string(frontier.Done) || kind != string(frontier.Article) || articleID == "" || rechecks >= p.Max {
-			continue
-		}
-		last, err := time.Parse(time.RFC3339Nano, fetched)
-		if err != nil || !e.Modified.After(last) || e.Modified.UnixMilli() <= lastModified {
+		last, err := time.Parse(time.RFC3339Nano, k.fetched)
+		if err != nil || !e.Modified.After(last) || e.Modified.UnixMilli() <= k.lastModified {
 			continue
 		}
 		due := max(p.Now.UnixMilli(), last.Add(p.MinInterval).UnixMilli())
