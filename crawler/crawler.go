@@ -64,7 +64,8 @@
 //
 // An article is fetched once, unless a feed or sitemap, polled again,
 // lists it with a modified time (Atom <updated>, an RSS item's update
-// date, sitemap <lastmod>) later than the last fetch: then it is queued
+// date or else its publication date, sitemap <lastmod>) later than the
+// last fetch: then it is queued
 // again, fetched with the validators kept from that fetch, and, if the
 // page changed, emitted again under the same article id, which replaces
 // the older version downstream. A 304 settles it with nothing emitted.
