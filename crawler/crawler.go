@@ -48,16 +48,31 @@
 // # State and memory
 //
 // Everything per URL lives in the frontier (the store): state, validators
-// for conditional requests (feeds, sitemaps and hubs are fetched with
-// If-None-Match / If-Modified-Since), the outcome and the adaptive re-poll
-// interval. A redirect target on the same host is claimed in the frontier
+// for conditional requests (feeds, sitemaps, hubs and re-checked articles
+// are fetched with If-None-Match / If-Modified-Since), the outcome, the
+// adaptive re-poll interval and the re-checks of an article. A redirect target on the same host is claimed in the frontier
 // before it is followed (one on another host is queued there instead), and
 // an article's canonical URL is recorded when the article is
 // acknowledged, so neither a URL nor a canonical article is fetched or
-// emitted twice, in one run or across runs. The crawler's own maps are
+// emitted twice, in one run or across runs, except as a re-check (see
+// below). The crawler's own maps are
 // per host (politeness, robots.txt, metrics) or fixed-size caches (recent
 // links, redirect hops across hosts), each
 // with a hard bound, so memory does not grow with the frontier.
+//
+// # Re-checking articles
+//
+// An article is fetched once, unless a feed or sitemap, polled again,
+// lists it with a modified time (Atom <updated>, an RSS item's update
+// date or else its publication date, sitemap <lastmod>) later than the
+// last fetch: then it is queued
+// again, fetched with the validators kept from that fetch, and, if the
+// page changed, emitted again under the same article id, which replaces
+// the older version downstream. A 304 settles it with nothing emitted.
+// Options.RecheckMin spaces the fetches of one URL, Options.RecheckMax
+// caps its re-checks, modified times in the future beyond maxClockSkew
+// are ignored, and the frontier remembers the modified time it acted on,
+// so neither an unchanged listing nor a restart fetches an article again.
 package crawler
 
 import (
@@ -157,6 +172,21 @@ type Options struct {
 	// starts while the recorded back-off lasts, with the tries used up,
 	// fails the host's URLs without a request.
 	RobotsMaxWait time.Duration
+	// RecheckMin is the least time between two fetches of one article
+	// (default 15m). When a feed or sitemap lists an article already
+	// fetched with a modified time later than that fetch, the article is
+	// fetched again, conditionally, no sooner than RecheckMin after the
+	// last fetch, and a changed page is emitted as a new version of the
+	// article (same id). Modified times more than five minutes ahead of
+	// the clock are ignored, and a modified time acted on once does not
+	// queue the article again. Re-checks happen in runs with Once too,
+	// when a later run reads the listing again.
+	RecheckMin time.Duration
+	// RecheckMax caps the re-checks of one URL over its life in the
+	// frontier (default 10; negative: no re-checks, articles are fetched
+	// once), so that a site stamping every URL with the current time
+	// cannot make the crawler fetch everything again and again.
+	RecheckMax int
 	// Include and Exclude filter discovered URLs (not seeds).
 	Include, Exclude []*regexp.Regexp
 	// AllowedHosts limits link discovery; default: the seeds' hosts.
@@ -222,6 +252,12 @@ func (o *Options) defaults() {
 	if o.RobotsMaxWait <= 0 {
 		o.RobotsMaxWait = 24 * time.Hour
 	}
+	if o.RecheckMin <= 0 {
+		o.RecheckMin = 15 * time.Minute
+	}
+	if o.RecheckMax == 0 {
+		o.RecheckMax = 10
+	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
@@ -239,6 +275,7 @@ type Stats struct {
 	Completed atomic.Int64 // articles acknowledged downstream
 	Retried   atomic.Int64 // transient failures scheduled again
 	Refused   atomic.Int64 // URLs not fetched: robots.txt, traps, duplicates
+	Rechecked atomic.Int64 // articles queued again because a listing said they changed
 }
 
 // Cleaner turns a fetched page into a clean article.

@@ -53,7 +53,8 @@ func sniff(contentType string, body []byte) docType {
 }
 
 // feedEntries parses an RSS, Atom or RDF feed into article URLs with the
-// titles and dates the feed gives.
+// titles and dates the feed gives: the modified time is the item's update
+// date, else its publication date.
 func feedEntries(base string, body []byte, depth int) ([]frontier.Entry, error) {
 	f, err := gofeed.NewParser().Parse(bytes.NewReader(body))
 	if err != nil {
@@ -77,6 +78,15 @@ func feedEntries(base string, body []byte, depth int) ([]frontier.Entry, error) 
 			t := it.UpdatedParsed.UTC()
 			e.HintPublished = &t
 		}
+		// An item's date of publication is a modified time too: a
+		// republished item gets a new one.
+		if it.UpdatedParsed != nil {
+			t := it.UpdatedParsed.UTC()
+			e.Modified = &t
+		} else if e.HintPublished != nil {
+			t := *e.HintPublished
+			e.Modified = &t
+		}
 		out = append(out, e)
 	}
 	return out, nil
@@ -99,7 +109,7 @@ type sitemapDoc struct {
 }
 
 // sitemapEntries parses a sitemap or sitemap index. Entries of an index are
-// sitemaps; entries of a urlset are articles.
+// sitemaps; entries of a urlset are articles, modified at their <lastmod>.
 func sitemapEntries(base string, body []byte, depth int) ([]frontier.Entry, error) {
 	var doc sitemapDoc
 	dec := xml.NewDecoder(bytes.NewReader(body))
@@ -130,6 +140,9 @@ func sitemapEntries(base string, body []byte, depth int) ([]frontier.Entry, erro
 				e.HintPublished = &t
 				break
 			}
+		}
+		if t, ok := parseW3CDate(strings.TrimSpace(x.LastMod)); ok {
+			e.Modified = &t
 		}
 		out = append(out, e)
 	}

@@ -182,7 +182,7 @@ func (c *Crawler) get(ctx context.Context, e frontier.Entry) *result {
 	start := time.Now()
 	hdr := http.Header{}
 	hdr.Set("User-Agent", c.opts.UserAgent)
-	if e.Kind == frontier.Feed || e.Kind == frontier.Sitemap || e.Kind == frontier.Hub || e.Kind == frontier.Robots {
+	if e.Recheck || e.Kind == frontier.Feed || e.Kind == frontier.Sitemap || e.Kind == frontier.Hub || e.Kind == frontier.Robots {
 		if e.ETag != "" {
 			hdr.Set("If-None-Match", e.ETag)
 		}

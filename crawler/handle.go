@@ -385,7 +385,54 @@ func (c *Crawler) discovered(ctx context.Context, e frontier.Entry, kind frontie
 		entries[i].NextAt = now
 	}
 	fresh := c.add(ctx, entries)
+	c.recheck(ctx, entries, now)
 	c.settle(e.URL, kind, c.repoll(e, out, fresh, now))
+}
+
+// maxClockSkew is how far ahead of the crawler's clock a listed modified
+// time may be and still count. A feed whose time zone is wrong gives times
+// hours ahead, which would be later than every fetch and queue its
+// articles on every poll; a few minutes allow for a site's clock.
+const maxClockSkew = 5 * time.Minute
+
+// rechecker is the optional frontier method that queues again the
+// articles a listing says changed since their last fetch.
+type rechecker interface {
+	Recheck(ctx context.Context, entries []frontier.Entry, p frontier.RecheckPolicy) (int, error)
+}
+
+// recheck queues again the articles among a feed's or sitemap's entries
+// that changed since they were fetched (see Options.RecheckMin). Re-checks
+// do not count as fresh URLs for the listing's re-poll schedule: a
+// sitemap that stamps every URL with the current time would otherwise be
+// polled at RepollMin for ever.
+func (c *Crawler) recheck(ctx context.Context, entries []frontier.Entry, now time.Time) {
+	rc, ok := c.frontier.(rechecker)
+	if !ok || c.opts.RecheckMax < 0 {
+		return
+	}
+	var listed []frontier.Entry
+	for _, e := range entries {
+		switch {
+		case e.Modified == nil || e.Kind != frontier.Article:
+		case e.Modified.After(now.Add(maxClockSkew)):
+			c.log.Debug("modified time in the future ignored", "url", e.URL, "modified", e.Modified.Format(time.RFC3339))
+		default:
+			listed = append(listed, e)
+		}
+	}
+	if len(listed) == 0 {
+		return
+	}
+	n, err := rc.Recheck(ctx, listed, frontier.RecheckPolicy{Now: now, MinInterval: c.opts.RecheckMin, Max: c.opts.RecheckMax})
+	if err != nil {
+		c.log.Error("cannot queue changed articles again", "err", err)
+	}
+	if n > 0 {
+		c.Stats.Rechecked.Add(int64(n))
+		c.log.Debug("changed articles queued again", "n", n)
+		c.writer.notify()
+	}
 }
 
 // add queues entries and returns how many were new.
@@ -455,17 +502,22 @@ func (c *Crawler) page(ctx context.Context, e frontier.Entry, res *result, out f
 	}
 	a := r.Article
 	a.Normalize()
-	canonical := ""
+	canonical, marked := "", false // marked: canonical is in the emitting set
 	if cu, err := urlcanon.Canonicalize(a.CanonicalURL); err == nil && cu != e.URL {
 		canonical = cu
 		// Another URL of this article was emitted already (in this run or
-		// an earlier one): do not emit it twice.
-		if st, ok, err := c.frontierState(ctx, cu); (err == nil && ok && st == frontier.Done) || !c.startEmitting(cu) {
-			c.Stats.Refused.Add(1)
-			c.log.Debug("article already emitted under its canonical URL", "url", e.URL, "canonical", cu)
-			out.ArticleID = a.ID
-			c.settle(e.URL, frontier.Article, out)
-			return
+		// an earlier one): do not emit it twice. A re-check is a new
+		// version of an article emitted before, under this URL or its
+		// canonical one, so that is no reason to refuse it.
+		if !e.Recheck {
+			if st, ok, err := c.frontierState(ctx, cu); (err == nil && ok && st == frontier.Done) || !c.startEmitting(cu) {
+				c.Stats.Refused.Add(1)
+				c.log.Debug("article already emitted under its canonical URL", "url", e.URL, "canonical", cu)
+				out.ArticleID = a.ID
+				c.settle(e.URL, frontier.Article, out)
+				return
+			}
+			marked = true
 		}
 	}
 	u, status := e.URL, res.status
@@ -486,7 +538,7 @@ func (c *Crawler) page(ctx context.Context, e frontier.Entry, res *result, out f
 		} else {
 			c.Stats.Completed.Add(1)
 		}
-		if canonical != "" && err != nil {
+		if marked && err != nil {
 			defer c.doneEmitting(canonical) // failed: another URL of it may try
 		}
 		if serr := c.writer.settle(frontier.Settled{URL: u, Kind: frontier.Article, Outcome: o}); serr != nil {
@@ -498,7 +550,7 @@ func (c *Crawler) page(ctx context.Context, e frontier.Entry, res *result, out f
 		return nil
 	})
 	if err := c.out.Write(ctx, bus.Message{Article: a, Ack: ack}); err != nil {
-		if canonical != "" {
+		if marked {
 			c.doneEmitting(canonical)
 		}
 		if ctx.Err() == nil {

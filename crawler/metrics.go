@@ -26,6 +26,7 @@ type HostStats struct {
 type Snapshot struct {
 	Found, Fetched, Articles, Completed, Failed, Skipped, Retried, Refused, Bytes int64
 	InFlight                                                                      int64
+	Rechecked                                                                     int64
 	// Queue is the frontier by state (Pending is the queue depth).
 	Queue frontier.Stats
 	// Hosts are the busiest hosts by pages fetched, at most 20.
@@ -39,7 +40,7 @@ func (c *Crawler) Snapshot(ctx context.Context) (Snapshot, error) {
 	snap := Snapshot{
 		Found: s.Found.Load(), Fetched: s.Fetched.Load(), Articles: s.Articles.Load(), Completed: s.Completed.Load(),
 		Failed: s.Failed.Load(), Skipped: s.Skipped.Load(), Retried: s.Retried.Load(), Refused: s.Refused.Load(),
-		Bytes: s.Bytes.Load(), InFlight: s.InFlight.Load(), Hosts: c.metrics.top(20),
+		Bytes: s.Bytes.Load(), InFlight: s.InFlight.Load(), Rechecked: s.Rechecked.Load(), Hosts: c.metrics.top(20),
 	}
 	q, err := c.frontier.Frontier(ctx)
 	if err != nil {

@@ -182,12 +182,21 @@ func newRecentLinks() *recentLinks {
 	return &recentLinks{cur: map[uint64]struct{}{}, old: map[uint64]struct{}{}}
 }
 
-// fresh drops the entries queued lately and remembers the rest.
+// fresh drops the entries queued lately and remembers the rest. An entry
+// with a modified time always passes, unremembered: the frontier must see
+// it to compare the time with the URL's last fetch, and a later modified
+// time of a link seen a moment ago is exactly what must not be hidden.
+// (Links found on pages carry none; feeds and sitemaps, which give them,
+// go to the frontier directly.)
 func (r *recentLinks) fresh(entries []frontier.Entry) []frontier.Entry {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	out := entries[:0]
 	for _, e := range entries {
+		if e.Modified != nil {
+			out = append(out, e)
+			continue
+		}
 		h := fnv.New64a()
 		h.Write([]byte(e.URL))
 		k := h.Sum64()

@@ -331,3 +331,65 @@ func TestRobotsFailuresOutlastRestart(t *testing.T) {
 		})
 	}
 }
+
+// TestListingModified reads the modified time of feed items and sitemap
+// URLs: Atom <updated>, RSS dc:date or else pubDate, sitemap <lastmod>
+// (not the news publication date), none when the listing gives none.
+func TestListingModified(t *testing.T) {
+	const base = "https://example.com/"
+	tests := []struct {
+		name, body string
+		sitemap    bool
+		want       string // RFC 3339, "" for none
+	}{
+		{"atom updated", `<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><entry><title>a</title><link href="/a"/><published>2026-11-01T08:00:00Z</published><updated>2026-11-02T09:30:00+01:00</updated></entry></feed>`,
+			false, "2026-11-02T08:30:00Z"},
+		{"rss dc:date", `<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>t</title><item><title>a</title><link>/a</link><dc:date>2026-11-02T08:30:00Z</dc:date></item></channel></rss>`,
+			false, "2026-11-02T08:30:00Z"},
+		{"rss pubDate only", `<rss version="2.0"><channel><title>t</title><item><title>a</title><link>/a</link><pubDate>Mon, 02 Nov 2026 08:30:00 GMT</pubDate></item></channel></rss>`,
+			false, "2026-11-02T08:30:00Z"},
+		{"rss without dates", `<rss version="2.0"><channel><title>t</title><item><title>a</title><link>/a</link></item></channel></rss>`,
+			false, ""},
+		{"sitemap lastmod", `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>/a</loc><lastmod>2026-11-02T08:30:00.250Z</lastmod></url></urlset>`,
+			true, "2026-11-02T08:30:00.25Z"},
+		{"news sitemap without lastmod", `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"><url><loc>/a</loc><news:news><news:publication_date>2026-11-02T08:30:00Z</news:publication_date></news:news></url></urlset>`,
+			true, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			parse := feedEntries
+			if tt.sitemap {
+				parse = sitemapEntries
+			}
+			es, err := parse(base, []byte(tt.body), 1)
+			if err != nil || len(es) != 1 {
+				t.Fatalf("parsed %v, %v; want one entry", es, err)
+			}
+			got := ""
+			if m := es[0].Modified; m != nil {
+				got = m.Format(time.RFC3339Nano)
+			}
+			if got != tt.want {
+				t.Errorf("modified %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestRecentLinksPassModified lets a link with a modified time through the
+// recent-links cache every time, so that the frontier can compare it with
+// the last fetch; the same link without one is dropped the second time.
+func TestRecentLinksPassModified(t *testing.T) {
+	r := newRecentLinks()
+	m := time.Now()
+	for i := range 3 {
+		got := r.fresh([]frontier.Entry{{URL: "https://a.example/1", Modified: &m}, {URL: "https://a.example/2"}})
+		want := 2
+		if i > 0 {
+			want = 1
+		}
+		if len(got) != want || got[0].URL != "https://a.example/1" {
+			t.Errorf("round %d: fresh passed %v, want %d entries starting with the modified one", i, got, want)
+		}
+	}
+}

@@ -113,6 +113,8 @@ func TestBadInputGivesOneClearErrorAndKeepsData(t *testing.T) {
 		{"bad export format", []string{"export", "--format", "xml", "--out", "-"}, 1, "only jsonl"},
 		{"bad include pattern", []string{"run", "--once", "--include", "(", "--seeds", bad.URL + "/"}, 1, "--include"},
 		{"story window not positive", []string{"run", "--once", "--story-window", "0s", "--seeds", bad.URL + "/"}, 1, "--story-window"},
+		{"recheck interval not positive", []string{"run", "--once", "--recheck-min", "0s", "--seeds", bad.URL + "/"}, 1, "--recheck-min"},
+		{"negative recheck cap", []string{"run", "--once", "--recheck-max", "-1", "--seeds", bad.URL + "/"}, 1, "--recheck-max"},
 		{"bad log level", []string{"search", "--log-level", "loud", "x"}, 1, "--log-level"},
 		{"missing store", []string{"search", "--data", "/nonexistent/wirewatch", "x"}, 1, "no store in /nonexistent/wirewatch"},
 	}

@@ -45,6 +45,8 @@ type crawlFlags struct {
 	repoll       time.Duration
 	repollMin    time.Duration
 	repollMax    time.Duration
+	recheckMin   time.Duration
+	recheckMax   int
 	maxPages     int
 	maxRedirects int
 	retryWait    time.Duration
@@ -84,6 +86,8 @@ func (f *crawlFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&f.repoll, "repoll", 5*time.Minute, "first re-poll interval of seeds, feeds and sitemaps without --once")
 	fs.DurationVar(&f.repollMin, "repoll-min", time.Minute, "shortest re-poll interval (reached while a feed keeps yielding new items)")
 	fs.DurationVar(&f.repollMax, "repoll-max", time.Hour, "longest re-poll interval (reached while a feed yields nothing new)")
+	fs.DurationVar(&f.recheckMin, "recheck-min", 15*time.Minute, "least time between two fetches of an article that a feed or sitemap says changed since it was fetched")
+	fs.IntVar(&f.recheckMax, "recheck-max", 10, "most re-checks of one article over its life (0: articles are fetched once, never re-checked)")
 	fs.IntVar(&f.maxPages, "max-pages", 100_000, "most URLs queued per site, across runs (0: no limit); a seed's max-pages= overrides it")
 	fs.IntVar(&f.maxRedirects, "max-redirects", 5, "longest redirect chain followed")
 	fs.DurationVar(&f.retryWait, "retry-wait", time.Second, "back-off before the first retry, doubled for each further one")
@@ -153,11 +157,22 @@ func (f *crawlFlags) options() (crawler.Options, error) {
 	if maxPages == 0 {
 		maxPages = -1 // likewise: no limit
 	}
+	if f.recheckMin <= 0 {
+		return crawler.Options{}, fmt.Errorf("--recheck-min must be positive, not %s", f.recheckMin)
+	}
+	if f.recheckMax < 0 {
+		return crawler.Options{}, fmt.Errorf("--recheck-max must be at least 0 (0 turns re-checks off), not %d", f.recheckMax)
+	}
+	recheckMax := f.recheckMax
+	if recheckMax == 0 {
+		recheckMax = -1 // likewise: off
+	}
 	return crawler.Options{
 		Once: f.once, Repoll: f.repoll, UserAgent: f.userAgent, Delay: f.delay, Workers: f.workers,
 		PerHost: f.perHost, Timeout: f.timeout, MaxBytes: f.maxBytes, MaxDepth: f.maxDepth, Retries: retries,
 		IgnoreRobots: f.ignoreRobots, Include: inc, Exclude: exc,
 		RepollMin: f.repollMin, RepollMax: f.repollMax, MaxPages: maxPages, MaxRedirects: f.maxRedirects, RetryWait: f.retryWait,
+		RecheckMin: f.recheckMin, RecheckMax: recheckMax,
 	}, nil
 }
 

@@ -51,6 +51,16 @@ type Entry struct {
 	Seed          bool
 	HintTitle     string     // what a feed or sitemap said
 	HintPublished *time.Time // likewise
+	// Modified is when a feed (Atom <updated>, an RSS item's update date)
+	// or sitemap (<lastmod>) says the page last changed; nil if it does
+	// not say. It is not stored: it is compared with the URL's last fetch
+	// when the listing is read (see RecheckPolicy).
+	Modified *time.Time
+	// Recheck is set on a claimed URL that was fetched and emitted as an
+	// article before and is due again because a listing said it changed:
+	// it is fetched conditionally, and its article is emitted as a new
+	// version even if an earlier one went out under its canonical URL.
+	Recheck bool
 	// Validators for conditional requests, kept from the last fetch.
 	ETag         string
 	LastModified string
@@ -92,6 +102,19 @@ type Outcome struct {
 	FetchedAt    time.Time
 	// Interval, when set, is the re-poll interval to remember for the URL.
 	Interval time.Duration
+}
+
+// RecheckPolicy bounds re-checks of articles already fetched, which a feed
+// or sitemap lists with a modified time later than the last fetch.
+type RecheckPolicy struct {
+	Now time.Time
+	// MinInterval is the least time between two fetches of one URL: a
+	// re-check falls due no sooner than that after the last fetch.
+	MinInterval time.Duration
+	// Max is how often one URL may be re-checked over its life in the
+	// frontier, so that a site stamping every URL with the current time
+	// cannot make the crawler fetch everything again forever.
+	Max int
 }
 
 // Settled is one outcome to record, for stores that settle in batches.

@@ -99,3 +99,65 @@ func addBenchURLs(ctx context.Context, s *Store, host string, n, depth int, due 
 	_, err := s.AddURLs(ctx, entries, nil)
 	return err
 }
+
+// BenchmarkRecheck reads a sitemap of 50,000 articles, all fetched, back
+// into the frontier: "unchanged" lists them with modified times older than
+// their fetch (the common poll, which queues nothing), "all changed" with
+// later ones (a site that stamps every URL with the current time; each
+// round queues them all, and they are marked done again between rounds).
+func BenchmarkRecheck(b *testing.B) {
+	const n = 50_000
+	for _, bc := range []struct {
+		name    string
+		changed bool
+	}{{"unchanged", false}, {"all changed", true}} {
+		b.Run(bc.name, func(b *testing.B) {
+			ctx := context.Background()
+			s, err := Open(ctx, b.TempDir())
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			now := time.Now()
+			fetched := now.Add(-time.Hour)
+			entries := make([]frontier.Entry, n)
+			for i := range entries {
+				entries[i] = frontier.Entry{URL: fmt.Sprintf("https://news.example/2026/11/%d/a-headline-slug", i), Kind: frontier.Article, Depth: 1, NextAt: now}
+			}
+			if _, err := s.AddURLs(ctx, entries, nil); err != nil {
+				b.Fatal(err)
+			}
+			done := func() {
+				if _, err := s.db.Exec(`UPDATE frontier SET state = 'done', article_id = 'x', fetched_at = ?`, timeText(&fetched)); err != nil {
+					b.Fatal(err)
+				}
+			}
+			done()
+			p := frontier.RecheckPolicy{Now: now, MinInterval: time.Minute, Max: 1 << 30}
+			round := 0
+			for b.Loop() {
+				round++
+				m := fetched.Add(-time.Minute)
+				if bc.changed {
+					m = fetched.Add(time.Duration(round) * time.Second)
+				}
+				for i := range entries {
+					entries[i].Modified = &m
+				}
+				q, err := s.Recheck(ctx, entries, p)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if want := map[bool]int{false: 0, true: n}[bc.changed]; q != want {
+					b.Fatalf("queued %d, want %d", q, want)
+				}
+				if bc.changed {
+					b.StopTimer()
+					done()
+					b.StartTimer()
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/entry")
+		})
+	}
+}

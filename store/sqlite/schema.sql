@@ -198,6 +198,17 @@ CREATE TABLE IF NOT EXISTS frontier_poll (
     interval_ms INTEGER NOT NULL
 ) WITHOUT ROWID;
 
+-- Articles queued again because a feed or sitemap listed them with a
+-- modified time later than their last fetch: how often (rechecks, capped
+-- by the crawler's --recheck-max) and the modified time that did it last
+-- (unix milliseconds), which does not queue the URL again. A URL never
+-- re-checked has no row.
+CREATE TABLE IF NOT EXISTS frontier_recheck (
+    url      TEXT PRIMARY KEY REFERENCES frontier (url) ON DELETE CASCADE,
+    rechecks INTEGER NOT NULL,
+    modified INTEGER NOT NULL
+) WITHOUT ROWID;
+
 -- Per-site memory of text blocks for the cleaner's learned layer: on how
 -- many distinct pages of a site each block fingerprint was seen.
 CREATE TABLE IF NOT EXISTS site_blocks (
