@@ -207,17 +207,11 @@ func alertsLogCmd(e env) *ffcli.Command {
 	}
 }
 
-// startAlerts builds the alert notifier of a local run over st and starts
-// its background loop (re-reading saved searches, delivering webhooks).
-// --alerts-out chooses where alerts go: a file (JSON lines, appended), "-"
-// for standard output, or "" for an info log line each. stop ends the loop
-// and closes the file.
-func (f *crawlFlags) startAlerts(e env, st *sqlite.Store, log *slog.Logger) (n *alert.Notifier, stop func(), err error) {
-	return startAlerts(e, f.alertsOut, st, log)
-}
-
 // startAlerts starts the notifier of the saved searches in st, writing
-// alerts to out (see --alerts-out); stop ends its delivery loop.
+// alerts to out: a file (JSON lines, appended), "-" for standard output, or
+// "" for an info log line each (see --alerts-out). stop ends its background
+// loop (re-reading saved searches, delivering the outbox) and closes the
+// file.
 func startAlerts(e env, out string, st *sqlite.Store, log *slog.Logger) (n *alert.Notifier, stop func(), err error) {
 	var sink alert.Sink
 	var file *os.File

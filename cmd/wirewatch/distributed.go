@@ -238,12 +238,11 @@ func indexCmd(e env) *ffcli.Command {
 			// Saved searches and the alerts already fired live there too,
 			// so index processes on one host alert once per story between
 			// them (alerts add --data DIR manages them).
-			alerts, stopAlerts, err := startAlerts(e, *alertsOut, local, log)
+			alerts, stopStories, err := startStoryState(e, local, *alertsOut, storyWindow, log)
 			if err != nil {
 				return err
 			}
-			defer stopAlerts()
-			defer startStoryPruner(local, storyWindow, log)()
+			defer stopStories()
 			if esStore != nil {
 				return pipeline.IndexBulk(ctx, k, indexer.NewBulk(esStore, indexer.BulkConfig{Logger: log}), local.Stories(), nil, alerts)
 			}

@@ -18,6 +18,7 @@ import (
 	"github.com/peterbourgon/ff/v3/ffcli"
 	"golang.org/x/term"
 
+	"github.com/wirewatch/wirewatch/alert"
 	"github.com/wirewatch/wirewatch/crawler"
 	"github.com/wirewatch/wirewatch/demosite"
 	"github.com/wirewatch/wirewatch/extractor"
@@ -110,6 +111,19 @@ func checkStoryWindow(window time.Duration) error {
 		return fmt.Errorf("--story-window must be positive, not %s", window)
 	}
 	return nil
+}
+
+// startStoryState starts the background work of a process that keeps
+// stories and alerts in st: the saved-search notifier, alerting to out
+// (see startAlerts), and the pruner of fingerprints older than window.
+// stop ends both.
+func startStoryState(e env, st *sqlite.Store, out string, window time.Duration, log *slog.Logger) (alerts *alert.Notifier, stop func(), err error) {
+	alerts, stopAlerts, err := startAlerts(e, out, st, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	stopPruner := startStoryPruner(st, window, log)
+	return alerts, func() { stopPruner(); stopAlerts() }, nil
 }
 
 // startStoryPruner prunes st's story fingerprints older than window in
@@ -236,12 +250,11 @@ func runPipeline(ctx context.Context, e env, f *crawlFlags, after func(context.C
 	if err != nil {
 		return err
 	}
-	alerts, stopAlerts, err := f.startAlerts(e, st, log)
+	alerts, stopStories, err := startStoryState(e, st, f.alertsOut, f.storyWindow, log)
 	if err != nil {
 		return err
 	}
-	defer stopAlerts()
-	defer startStoryPruner(st, f.storyWindow, log)()
+	defer stopStories()
 	live := f.progress == "always" || (f.progress == "auto" && isTerminal(e.stderr))
 	if live {
 		// Keep the live line readable: only warnings go to the terminal.

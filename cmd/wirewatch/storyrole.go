@@ -43,12 +43,11 @@ func storyCmd(e env) *ffcli.Command {
 				return err
 			}
 			defer local.Close()
-			alerts, stopAlerts, err := startAlerts(e, *alertsOut, local, log)
+			alerts, stopStories, err := startStoryState(e, local, *alertsOut, storyWindow, log)
 			if err != nil {
 				return err
 			}
-			defer stopAlerts()
-			defer startStoryPruner(local, storyWindow, log)()
+			defer stopStories()
 			return pipeline.Story(ctx, k, local.Stories(), nil, alerts)
 		},
 	}
