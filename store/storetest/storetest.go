@@ -239,13 +239,7 @@ func testSearch(t *testing.T, o Options) {
 	undated.PublishedAt = nil
 	docs = append(docs, undated)
 	put(t, s, docs...)
-	id := func(i ...int) []string {
-		out := []string{}
-		for _, j := range i {
-			out = append(out, docs[j].ID)
-		}
-		return out
-	}
+	id := func(i ...int) []string { return idsOf(docs, i...) }
 	tests := []struct {
 		q       string
 		want    []string
@@ -399,13 +393,7 @@ func testDates(t *testing.T, o Options) {
 	}
 	docs[6].FetchedAt = at("2024-05-15T00:00:00Z")
 	put(t, s, docs...)
-	id := func(i ...int) []string {
-		out := []string{}
-		for _, j := range i {
-			out = append(out, docs[j].ID)
-		}
-		return out
-	}
+	id := func(i ...int) []string { return idsOf(docs, i...) }
 	tests := []struct {
 		q       string
 		want    []string
@@ -652,13 +640,7 @@ func testNameFilters(t *testing.T, o Options) {
 			article.Entity{Type: article.Person, Canonical: "Paulo Coelho"}),
 	}
 	put(t, s, docs...)
-	id := func(i ...int) []string {
-		out := []string{}
-		for _, j := range i {
-			out = append(out, docs[j].ID)
-		}
-		return out
-	}
+	id := func(i ...int) []string { return idsOf(docs, i...) }
 	for _, tt := range []struct {
 		q    string
 		want []string
@@ -684,4 +666,13 @@ func testNameFilters(t *testing.T, o Options) {
 			t.Errorf("search %s = %v, want %v", tt.q, got, tt.want)
 		}
 	}
+}
+
+// idsOf returns the ids of docs[i] for each i, in that order.
+func idsOf(docs []*article.Article, i ...int) []string {
+	out := []string{}
+	for _, j := range i {
+		out = append(out, docs[j].ID)
+	}
+	return out
 }
