@@ -149,7 +149,7 @@ func TestDemoSiteEndToEnd(t *testing.T) {
 		if want == nil {
 			continue // already reported above
 		}
-		if !slices.ContainsFunc(hits, func(h sqlite.Hit) bool { return h.ID == want.ID }) {
+		if !slices.ContainsFunc(hits, func(h query.Hit) bool { return h.ID == want.ID }) {
 			t.Errorf("search %s: %d hits, none is %s (%q)", c.q, len(hits), c.wantID, want.Title)
 		}
 	}

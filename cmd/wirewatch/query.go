@@ -33,8 +33,8 @@ func openExisting(ctx context.Context, dir string) (*sqlite.Store, error) {
 // reader is what search and export read: the embedded store or
 // Elasticsearch, which answer the same queries alike.
 type reader interface {
-	Search(ctx context.Context, q query.Query, limit int) ([]sqlite.Hit, error)
-	SearchStories(ctx context.Context, q query.Query, limit int) ([]sqlite.Hit, error)
+	Search(ctx context.Context, q query.Query, limit int) ([]query.Hit, error)
+	SearchStories(ctx context.Context, q query.Query, limit int) ([]query.Hit, error)
 	Scan(ctx context.Context, q query.Query, after string, fn func(*article.Article) error) error
 	Facets(ctx context.Context, q query.Query, n int) (query.Facets, error)
 	Timeline(ctx context.Context, q query.Query, iv query.Interval) ([]query.Bucket, error)
@@ -54,31 +54,12 @@ func openReader(ctx context.Context, dir string, es elastic.Config, log *slog.Lo
 	return esReader{st}, nil
 }
 
-// esReader gives the Elasticsearch store the embedded store's hit type,
-// whose fields it shares, so that output is the same whichever is read.
+// esReader is the Elasticsearch store as a reader.
 type esReader struct{ *elastic.Store }
-
-func (r esReader) Search(ctx context.Context, q query.Query, limit int) ([]sqlite.Hit, error) {
-	hits, err := r.Store.Search(ctx, q, limit)
-	return sqliteHits(hits), err
-}
-
-func (r esReader) SearchStories(ctx context.Context, q query.Query, limit int) ([]sqlite.Hit, error) {
-	hits, err := r.Store.SearchStories(ctx, q, limit)
-	return sqliteHits(hits), err
-}
 
 // Close does nothing: the client holds no resources beyond idle
 // connections.
 func (esReader) Close() error { return nil }
-
-func sqliteHits(hits []elastic.Hit) []sqlite.Hit {
-	out := make([]sqlite.Hit, len(hits))
-	for i, h := range hits {
-		out[i] = sqlite.Hit(h)
-	}
-	return out
-}
 
 func searchCmd(e env) *ffcli.Command {
 	fs := flag.NewFlagSet("search", flag.ContinueOnError)
@@ -183,7 +164,7 @@ func searchCmd(e env) *ffcli.Command {
 // searchResult is the one JSON object search --json prints when facets or
 // a timeline are asked for.
 type searchResult struct {
-	Hits     []sqlite.Hit    `json:"hits"`
+	Hits     []query.Hit     `json:"hits"`
 	Facets   *query.Facets   `json:"facets,omitempty"`
 	Interval query.Interval  `json:"interval,omitempty"`
 	Timeline *[]query.Bucket `json:"timeline,omitempty"`
@@ -195,7 +176,7 @@ func writeJSON(w io.Writer, res searchResult, whole bool) error {
 	enc := json.NewEncoder(w)
 	if whole {
 		if res.Hits == nil {
-			res.Hits = []sqlite.Hit{}
+			res.Hits = []query.Hit{}
 		}
 		return enc.Encode(res)
 	}
@@ -245,7 +226,7 @@ func printTimeline(w io.Writer, buckets []query.Bucket, iv query.Interval) {
 	}
 }
 
-func printHits(w io.Writer, hits []sqlite.Hit) {
+func printHits(w io.Writer, hits []query.Hit) {
 	if len(hits) == 0 {
 		fmt.Fprintln(w, "  (no matches)")
 	}

@@ -80,7 +80,7 @@ func TestSearchFacetsAndTimeline(t *testing.T) {
 		t.Fatalf("search --json: exit %d: %s", code, stderr)
 	}
 	var res struct {
-		Hits     []sqlite.Hit
+		Hits     []query.Hit
 		Facets   query.Facets
 		Interval string
 		Timeline []query.Bucket

@@ -15,22 +15,6 @@ import (
 	"github.com/wirewatch/wirewatch/pkg/query"
 )
 
-// Hit is one search result; its fields are those of the embedded store's.
-type Hit struct {
-	ID          string     `json:"id"`
-	Title       string     `json:"title"`
-	URL         string     `json:"url"`
-	Site        string     `json:"site"`
-	PublishedAt *time.Time `json:"published_at,omitempty"`
-	Snippet     string     `json:"snippet,omitempty"`
-	// StoryID is the article's story ("" for an article stored before
-	// story clustering, which is a story of its own).
-	StoryID string `json:"story_id"`
-	// Copies is how many matching articles the hit stands for: the
-	// matching copies of its story from SearchStories, 1 from Search.
-	Copies int `json:"copies"`
-}
-
 // textFields are searched by free text; the title weighs five times the
 // body, as in the embedded store's ranking.
 var textFields = []string{"title^5", "body"}
@@ -174,7 +158,7 @@ func searchBody(q query.Query, limit int) map[string]any {
 
 // Search returns up to limit articles matching q: by relevance when q has
 // free text, newest first otherwise, ties by id as in the embedded store.
-func (s *Store) Search(ctx context.Context, q query.Query, limit int) ([]Hit, error) {
+func (s *Store) Search(ctx context.Context, q query.Query, limit int) ([]query.Hit, error) {
 	if limit <= 0 {
 		limit = 10
 	}
@@ -182,7 +166,7 @@ func (s *Store) Search(ctx context.Context, q query.Query, limit int) ([]Hit, er
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", q.String(), err)
 	}
-	out := make([]Hit, len(hits))
+	out := make([]query.Hit, len(hits))
 	for i, h := range hits {
 		out[i] = h.Hit
 		out[i].Copies = 1
@@ -207,7 +191,7 @@ var hasStory = map[string]any{"bool": map[string]any{
 // value, and a runtime key needs a scripting module some distributions
 // lack), so they are fetched by a second request and merged in rank order:
 // the two requests share the query, so scores and dates compare.
-func (s *Store) SearchStories(ctx context.Context, q query.Query, limit int) ([]Hit, error) {
+func (s *Store) SearchStories(ctx context.Context, q query.Query, limit int) ([]query.Hit, error) {
 	if limit <= 0 {
 		limit = 10
 	}
@@ -249,7 +233,7 @@ func (s *Store) SearchStories(ctx context.Context, q query.Query, limit int) ([]
 		}
 		return strings.Compare(a.ID, b.ID)
 	})
-	out := make([]Hit, 0, min(limit, len(merged)))
+	out := make([]query.Hit, 0, min(limit, len(merged)))
 	for _, h := range merged[:min(limit, len(merged))] {
 		out = append(out, h.Hit)
 	}
@@ -258,7 +242,7 @@ func (s *Store) SearchStories(ctx context.Context, q query.Query, limit int) ([]
 
 // rankedHit is a hit with the score it was ranked by.
 type rankedHit struct {
-	Hit
+	query.Hit
 	score float64
 }
 
@@ -274,7 +258,7 @@ func (s *Store) search(ctx context.Context, req map[string]any) ([]rankedHit, er
 			Hits []struct {
 				Score  *float64 `json:"_score"`
 				Source struct {
-					Hit
+					query.Hit
 					Body string `json:"body"`
 				} `json:"_source"`
 				Highlight struct {

@@ -92,7 +92,7 @@ func BenchmarkSearchStories(b *testing.B) {
 		}
 		for _, f := range []struct {
 			name   string
-			search func(context.Context, query.Query, int) ([]Hit, error)
+			search func(context.Context, query.Query, int) ([]query.Hit, error)
 		}{{"all", s.Search}, {"stories", s.SearchStories}} {
 			b.Run(f.name+"/"+qs, func(b *testing.B) {
 				for b.Loop() {

@@ -11,22 +11,6 @@ import (
 	"github.com/wirewatch/wirewatch/pkg/query"
 )
 
-// Hit is one search result.
-type Hit struct {
-	ID          string     `json:"id"`
-	Title       string     `json:"title"`
-	URL         string     `json:"url"`
-	Site        string     `json:"site"`
-	PublishedAt *time.Time `json:"published_at,omitempty"`
-	Snippet     string     `json:"snippet,omitempty"`
-	// StoryID is the article's story ("" for an article stored before
-	// story clustering, which is a story of its own).
-	StoryID string `json:"story_id"`
-	// Copies is how many matching articles the hit stands for: the
-	// matching copies of its story from SearchStories, 1 from Search.
-	Copies int `json:"copies"`
-}
-
 // ftsString quotes a word or phrase for an FTS5 MATCH expression, so that
 // user input is never read as FTS5 syntax.
 func ftsString(s string) string {
@@ -140,7 +124,7 @@ func positiveMatch(q query.Query) string {
 
 // Search returns up to limit articles matching q: by relevance when q has
 // free text, newest first otherwise.
-func (s *Store) Search(ctx context.Context, q query.Query, limit int) ([]Hit, error) {
+func (s *Store) Search(ctx context.Context, q query.Query, limit int) ([]query.Hit, error) {
 	if limit <= 0 {
 		limit = 10
 	}
@@ -172,7 +156,7 @@ func (s *Store) Search(ctx context.Context, q query.Query, limit int) ([]Hit, er
 // appeared, then the copies of those stories alone are counted and their
 // hits made (snippets are costly), rather than grouping every match: a
 // broad query on a large store stays about as fast as Search.
-func (s *Store) SearchStories(ctx context.Context, q query.Query, limit int) ([]Hit, error) {
+func (s *Store) SearchStories(ctx context.Context, q query.Query, limit int) ([]query.Hit, error) {
 	if limit <= 0 {
 		limit = 10
 	}
@@ -284,7 +268,7 @@ func (s *Store) countCopies(ctx context.Context, q query.Query, best []storyCopy
 
 // hitsOf makes the hits of the articles in best, in that order, with
 // snippets as Search makes them.
-func (s *Store) hitsOf(ctx context.Context, q query.Query, best []storyCopy) ([]Hit, error) {
+func (s *Store) hitsOf(ctx context.Context, q query.Query, best []storyCopy) ([]query.Hit, error) {
 	if len(best) == 0 {
 		return nil, nil
 	}
@@ -304,11 +288,11 @@ func (s *Store) hitsOf(ctx context.Context, q query.Query, best []storyCopy) ([]
 	if err != nil {
 		return nil, err
 	}
-	at := map[int64]Hit{}
+	at := map[int64]query.Hit{}
 	for i, h := range hits {
 		at[rowids[i]] = h
 	}
-	out := make([]Hit, 0, len(best))
+	out := make([]query.Hit, 0, len(best))
 	for _, c := range best {
 		if h, ok := at[c.rowid]; ok {
 			out = append(out, h)
@@ -319,24 +303,24 @@ func (s *Store) hitsOf(ctx context.Context, q query.Query, best []storyCopy) ([]
 
 func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }
 
-// hits runs a search statement whose columns are those of Hit.
-func (s *Store) hits(ctx context.Context, q query.Query, stmt string, args []any) ([]Hit, error) {
+// hits runs a search statement whose columns are those of query.Hit.
+func (s *Store) hits(ctx context.Context, q query.Query, stmt string, args []any) ([]query.Hit, error) {
 	hits, _, err := s.scanHits(ctx, q, stmt, args, false)
 	return hits, err
 }
 
-// scanHits runs a search statement whose columns are those of Hit,
+// scanHits runs a search statement whose columns are those of query.Hit,
 // followed by the article's rowid when withRowid is set.
-func (s *Store) scanHits(ctx context.Context, q query.Query, stmt string, args []any, withRowid bool) ([]Hit, []int64, error) {
+func (s *Store) scanHits(ctx context.Context, q query.Query, stmt string, args []any, withRowid bool) ([]query.Hit, []int64, error) {
 	rows, err := s.db.QueryContext(ctx, stmt, args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("search %q: %w", q.String(), err)
 	}
 	defer rows.Close()
-	var hits []Hit
+	var hits []query.Hit
 	var rowids []int64
 	for rows.Next() {
-		var h Hit
+		var h query.Hit
 		var pub sql.NullString
 		dest := []any{&h.ID, &h.Title, &h.URL, &h.Site, &pub, &h.Snippet, &h.StoryID, &h.Copies}
 		var rowid int64

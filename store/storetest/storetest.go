@@ -18,26 +18,15 @@ import (
 	"github.com/wirewatch/wirewatch/pkg/query"
 )
 
-// Hit is the part of a search result every store returns alike.
-type Hit struct {
-	ID          string
-	Title       string
-	URL         string
-	Site        string
-	PublishedAt *time.Time
-	StoryID     string
-	Copies      int
-}
-
 // Store is what the suite exercises.
 type Store interface {
 	Put(ctx context.Context, a *article.Article) error
 	Get(ctx context.Context, id string) (*article.Article, error)
 	Count(ctx context.Context) (int, error)
-	Search(ctx context.Context, q query.Query, limit int) ([]Hit, error)
+	Search(ctx context.Context, q query.Query, limit int) ([]query.Hit, error)
 	// SearchStories is Search with one hit per story_id (an article
 	// without one is its own story), counting matching copies.
-	SearchStories(ctx context.Context, q query.Query, limit int) ([]Hit, error)
+	SearchStories(ctx context.Context, q query.Query, limit int) ([]query.Hit, error)
 	// Facets and Timeline count all the articles matching a query.
 	Facets(ctx context.Context, q query.Query, n int) (query.Facets, error)
 	Timeline(ctx context.Context, q query.Query, iv query.Interval) ([]query.Bucket, error)

@@ -1,0 +1,23 @@
+package query
+
+import "time"
+
+// Hit is one search result, the same from every store, so that output
+// does not depend on which store answered. Its JSON form is what
+// `wirewatch search --json` prints.
+type Hit struct {
+	ID          string     `json:"id"`
+	Title       string     `json:"title"`
+	URL         string     `json:"url"`
+	Site        string     `json:"site"`
+	PublishedAt *time.Time `json:"published_at,omitempty"`
+	// Snippet is a passage of the article around the matched words; its
+	// exact text differs between stores.
+	Snippet string `json:"snippet,omitempty"`
+	// StoryID is the article's story ("" for an article stored before
+	// story clustering, which is a story of its own).
+	StoryID string `json:"story_id"`
+	// Copies is how many matching articles the hit stands for: the
+	// matching copies of its story from SearchStories, 1 from Search.
+	Copies int `json:"copies"`
+}
