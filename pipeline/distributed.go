@@ -177,14 +177,14 @@ func Index(ctx context.Context, k Kafka, st indexer.Store, stories story.Index, 
 		k.GroupID = "wirewatch-index"
 	}
 	durable := syncing(st, stories)
-	in, procs := k.Topics.Tagged, []stage.Processor{indexer.New(st)}
+	topic, procs := k.Topics.Tagged, []stage.Processor{indexer.New(st)}
 	if stories == nil {
-		in = k.Topics.Clustered
+		topic = k.Topics.Clustered
 	} else {
 		procs = append([]stage.Processor{story.NewAssigner(stories, story.Options{})}, procs...)
 	}
 	proc := stage.Chain(append(procs, after...)...)
-	return consume(ctx, k, "index", in, "", proc, nil, durable, stats)
+	return consume(ctx, k, "index", topic, "", proc, nil, durable, stats)
 }
 
 // IndexBulk consumes tagged articles into Elasticsearch through the bulk
@@ -203,9 +203,9 @@ func IndexBulk(ctx context.Context, k Kafka, sink *indexer.Bulk, stories story.I
 	if k.GroupID == "" {
 		k.GroupID = "wirewatch-index"
 	}
-	in, procs := k.Topics.Tagged, after
+	topic, procs := k.Topics.Tagged, after
 	if stories == nil {
-		in = k.Topics.Clustered
+		topic = k.Topics.Clustered
 	} else {
 		procs = append([]stage.Processor{story.NewAssigner(stories, story.Options{})}, after...)
 	}
@@ -216,7 +216,7 @@ func IndexBulk(ctx context.Context, k Kafka, sink *indexer.Bulk, stories story.I
 		assign := retrying(stage.Chain(procs...), k.Retries)
 		run = func(ctx context.Context, in bus.Reader) error { return sink.Run(ctx, stage.Through(in, assign)) }
 	}
-	return consume(ctx, k, "index", in, "", nil, run, syncing(stories), stats)
+	return consume(ctx, k, "index", topic, "", nil, run, syncing(stories), stats)
 }
 
 // ErrNotAlone is returned by Story when another story process is in its
