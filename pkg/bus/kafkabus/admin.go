@@ -2,14 +2,8 @@ package kafkabus
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
-	"net"
-	"syscall"
 	"time"
-
-	"github.com/segmentio/kafka-go"
 )
 
 // adminRetryFor bounds how long a one-off request (offsets, metadata,
@@ -21,23 +15,8 @@ import (
 // ends with the cause when the cluster does not recover.
 const adminRetryFor = 20 * time.Second
 
-// transient reports whether err is one that retrying the same request can
-// heal: a Kafka error the protocol marks temporary (Not Leader For
-// Partition, Leader Not Available, Unknown Topic Or Partition while
-// metadata propagates, ...), Broker Not Available, or a network error.
-// Authentication, authorization and malformed requests are not.
-func transient(err error) bool {
-	var kerr kafka.Error
-	if errors.As(err, &kerr) {
-		return kerr.Temporary() || kerr == kafka.BrokerNotAvailable
-	}
-	var nerr net.Error
-	return errors.As(err, &nerr) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
-		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
-}
-
-// retryTransient calls fn until it returns nil or an error that is not
-// transient, for at most adminRetryFor and never past ctx. The error it
+// retryTransient calls fn until it returns nil or an error no retry can
+// heal (see permanent), for at most adminRetryFor and never past ctx. The error it
 // returns names what was attempted and is fn's last error.
 func retryTransient(ctx context.Context, what string, fn func(context.Context) error) error {
 	deadline := time.Now().Add(adminRetryFor)
@@ -49,7 +28,7 @@ func retryTransient(ctx context.Context, what string, fn func(context.Context) e
 		if ctx.Err() != nil {
 			return fmt.Errorf("%s: %w (last error: %w)", what, ctx.Err(), err)
 		}
-		if !transient(err) || time.Now().After(deadline) {
+		if permanent(err) || time.Now().After(deadline) {
 			if attempt > 0 {
 				return fmt.Errorf("%s (after %d attempts): %w", what, attempt+1, err)
 			}

@@ -4,39 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/segmentio/kafka-go"
 )
-
-func TestTransient(t *testing.T) {
-	for _, tt := range []struct {
-		err  error
-		want bool
-	}{
-		{kafka.NotLeaderForPartition, true},
-		{fmt.Errorf("offsets of partition 2: %w", kafka.NotLeaderForPartition), true},
-		{kafka.LeaderNotAvailable, true},
-		{kafka.BrokerNotAvailable, true},
-		{kafka.GroupCoordinatorNotAvailable, true},
-		{kafka.UnknownTopicOrPartition, true},
-		{errors.Join(errors.New("partition 0: fine"), fmt.Errorf("partition 1: %w", kafka.NotCoordinatorForGroup)), true},
-		{&net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}, true},
-		{io.ErrUnexpectedEOF, true},
-		{kafka.SASLAuthenticationFailed, false},
-		{kafka.TopicAuthorizationFailed, false},
-		{kafka.InvalidGroupId, false},
-		{errors.New("metadata names 2 topics, want 1"), false},
-	} {
-		if got := transient(tt.err); got != tt.want {
-			t.Errorf("transient(%v) = %v, want %v", tt.err, got, tt.want)
-		}
-	}
-}
 
 func TestRetryTransient(t *testing.T) {
 	for _, tt := range []struct {
