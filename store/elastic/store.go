@@ -90,6 +90,17 @@ func (s *Store) Client() *elasticsearch.Client { return s.es }
 // Names returns the alias, index and template names in use.
 func (s *Store) Names() Names { return s.names }
 
+// WriteAlias names the alias documents are written through, for the bulk
+// sink.
+func (s *Store) WriteAlias() string { return s.names.Alias }
+
+// EncodeVersioned is Encode with the version type writes must use, so that
+// a bulk sink writes exactly the documents Put would.
+func (s *Store) EncodeVersioned(a *article.Article) (doc []byte, version int64, versionType string, err error) {
+	doc, version, err = Encode(a)
+	return doc, version, VersionType, err
+}
+
 // esError is a non-2xx answer from Elasticsearch.
 type esError struct {
 	Status int
