@@ -259,9 +259,10 @@ func testSearch(t *testing.T, o Options) {
 		{`fighters -"foreign fighters"`, id(2, 3), false},
 		{`FIGHTERS`, id(0, 1, 2, 3), false},
 		{`rain -shares`, id(2), false},
-		{`Libya OR NATO`, id(), false},         // query syntax in user input is literal text
-		{`"Libya" AND fighters`, id(0), false}, // AND is a word here
-		{`withdrawal`, id(0), false},           // title
+		{`Libya OR NATO`, id(0, 1), false},
+		{`"Libya" AND fighters`, id(0, 1), false},
+		{`"NEAR" OR NEAR OR "{title}"`, id(), false}, // store syntax in user input is literal text
+		{`withdrawal`, id(0), false},                 // title
 		{`shares place:Libya`, id(), false},
 		{`-Libya site:bbc.co.uk`, id(3, 2), true},
 	}
