@@ -66,11 +66,17 @@ func (m *Matcher) Match(a *article.Article) bool { return m.MatchDoc(NewDoc(a), 
 // now (which relative dates such as since:now-1d are resolved against).
 // Analysing an article once and matching every saved search against the
 // result keeps alerting cheap as saved searches grow.
-func (m *Matcher) MatchDoc(d *Doc, now time.Time) bool {
-	if m.q.Root == nil {
+func (m *Matcher) MatchDoc(d *Doc, now time.Time) bool { return Eval(m.q, d, now) }
+
+// Eval reports whether the analysed article d matches q at the time now,
+// for any query, including those NewMatcher refuses as alerts (the empty
+// query matches every article). It is the matcher's meaning of q, which
+// the conformance suite compares with the stores'.
+func Eval(q query.Query, d *Doc, now time.Time) bool {
+	if q.Root == nil {
 		return true
 	}
-	return d.eval(m.q.Root, now)
+	return d.eval(q.Root, now)
 }
 
 // Doc is an article analysed for matching.

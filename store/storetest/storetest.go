@@ -54,6 +54,7 @@ func Run(t *testing.T, o Options) {
 	t.Run("Dates", func(t *testing.T) { testDates(t, o) })
 	t.Run("Stories", func(t *testing.T) { testStories(t, o) })
 	t.Run("FacetsAndTimeline", func(t *testing.T) { testFacets(t, o) })
+	t.Run("QueryCorpus", func(t *testing.T) { testQueryCorpus(t, o) })
 }
 
 // T0 is the fetch time of the suite's first article.
