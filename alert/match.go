@@ -172,7 +172,7 @@ func (t text) phrase(terms []string) bool {
 	for _, p := range t.at[terms[0]] {
 		ok := true
 		for k := 1; k < len(terms) && ok; k++ {
-			ok = slices.Contains(t.at[terms[k]], p+k)
+			_, ok = slices.BinarySearch(t.at[terms[k]], p+k)
 		}
 		if ok {
 			return true

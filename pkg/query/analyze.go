@@ -33,6 +33,8 @@ const maxTokenRunes = 64
 // everywhere.
 func Analyze(s string) []Token {
 	var out []Token
+	// Stemming is most of the cost and words repeat: each is stemmed once.
+	stems := map[string]string{}
 	start := -1
 	flush := func(end int) {
 		if start < 0 {
@@ -40,7 +42,12 @@ func Analyze(s string) []Token {
 		}
 		w := Fold(s[start:end])
 		if w != "" {
-			out = append(out, Token{Term: Stem(w), Word: w, Start: start, End: end})
+			t, ok := stems[w]
+			if !ok {
+				t = Stem(w)
+				stems[w] = t
+			}
+			out = append(out, Token{Term: t, Word: w, Start: start, End: end})
 		}
 		start = -1
 	}
