@@ -27,7 +27,7 @@ func bounded(ctx context.Context) (context.Context, context.CancelFunc) {
 // timeoutErr names the deadline when it was what stopped a query.
 func timeoutErr(ctx context.Context, err error) error {
 	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return fmt.Errorf("the query took longer than %s and was stopped: %w", SearchTimeout, err)
+		return fmt.Errorf("the query was stopped at its deadline (at most %s): %w", SearchTimeout, err)
 	}
 	return err
 }
