@@ -9,7 +9,7 @@ import (
 // A change to the mapping bumps it: the template then creates
 // <prefix>-articles-v<N+1>, documents are reindexed into it, and the alias
 // moves, so readers never see a half-migrated index.
-const MappingVersion = 1
+const MappingVersion = 2
 
 // Names are the Elasticsearch names derived from a prefix.
 type Names struct {
@@ -51,6 +51,26 @@ func name() map[string]any {
 
 func unindexed(typ string) map[string]any { return map[string]any{"type": typ, "index": false} }
 
+// AnalysedFields are the fields the search language matches free text and
+// key fields in (mapping version 2). Their values are made in Go by
+// package query's analysis (see Encode), the one the embedded store and
+// the alert matcher use, and split by the whitespace analyzer, which every
+// distribution has: so a query matches the same articles in both stores
+// and in an alert. They are left out of _source, which stays the
+// article's JSON.
+func AnalysedFields() map[string]any {
+	terms := map[string]any{"type": "text", "analyzer": "whitespace"}
+	// Prefixes need the words, not their positions or frequencies.
+	words := map[string]any{"type": "text", "analyzer": "whitespace", "index_options": "docs", "norms": false}
+	return map[string]any{
+		termsTitle: terms,
+		termsBody:  terms,
+		wordsTitle: words,
+		wordsBody:  words,
+		keysField:  map[string]any{"type": "keyword"},
+	}
+}
+
 // Mapping returns the strict mapping of an article document. The document is
 // the article's JSON form unchanged (see package article), so _source is the
 // export format. README.md in this directory documents every field.
@@ -63,66 +83,71 @@ func Mapping(analyzer string) map[string]any {
 		return m
 	}
 	date := map[string]any{"type": "date"}
-	return map[string]any{
-		"dynamic": "strict",
-		"_meta":   map[string]any{"mapping_version": MappingVersion, "article_schema_version": 1},
-		"properties": map[string]any{
-			"schema_version": map[string]any{"type": "integer"},
-			"id":             map[string]any{"type": "keyword"},
-			"url":            keyword(),
-			"canonical_url":  keyword(),
-			"site":           keyword(),
-			"source_name":    keyword(),
-			"title":          text(true),
-			"authors":        keyword(),
-			"published_at":   date,
-			"modified_at":    date,
-			// Nanosecond precision: fetched_at orders versions of an article.
-			"fetched_at":    map[string]any{"type": "date_nanos"},
-			"language":      keyword(),
-			"section":       keyword(),
-			"description":   text(false),
-			"image_url":     unindexed("keyword"),
-			"body":          text(false),
-			"word_count":    map[string]any{"type": "integer"},
-			"paywalled":     map[string]any{"type": "boolean"},
-			"people":        name(),
-			"places":        name(),
-			"organizations": name(),
-			"story_id":      keyword(),
-			// Entities are plain objects, not nested: the typed lists above
-			// answer "articles about X"; nested would add one hidden
-			// document per mention.
-			"entities": map[string]any{
-				"properties": map[string]any{
-					"text":      keyword(),
-					"type":      keyword(),
-					"canonical": keyword(),
-					"country":   keyword(),
-					"start":     unindexed("integer"),
-					"end":       unindexed("integer"),
-				},
+	props := map[string]any{
+		"schema_version": map[string]any{"type": "integer"},
+		"id":             map[string]any{"type": "keyword"},
+		"url":            keyword(),
+		"canonical_url":  keyword(),
+		"site":           keyword(),
+		"source_name":    keyword(),
+		"title":          text(true),
+		"authors":        keyword(),
+		"published_at":   date,
+		"modified_at":    date,
+		// Nanosecond precision: fetched_at orders versions of an article.
+		"fetched_at":    map[string]any{"type": "date_nanos"},
+		"language":      keyword(),
+		"section":       keyword(),
+		"description":   text(false),
+		"image_url":     unindexed("keyword"),
+		"body":          text(false),
+		"word_count":    map[string]any{"type": "integer"},
+		"paywalled":     map[string]any{"type": "boolean"},
+		"people":        name(),
+		"places":        name(),
+		"organizations": name(),
+		"story_id":      keyword(),
+		// Entities are plain objects, not nested: the typed lists above
+		// answer "articles about X"; nested would add one hidden
+		// document per mention.
+		"entities": map[string]any{
+			"properties": map[string]any{
+				"text":      keyword(),
+				"type":      keyword(),
+				"canonical": keyword(),
+				"country":   keyword(),
+				"start":     unindexed("integer"),
+				"end":       unindexed("integer"),
 			},
-			// Figures are nested so that kind, unit and value of one figure
-			// are matched together ("money > 1e9 in USD").
-			"figures": map[string]any{
-				"type": "nested",
-				"properties": map[string]any{
-					"text":      keyword(),
-					"kind":      keyword(),
-					"value":     map[string]any{"type": "double"},
-					"unit":      keyword(),
-					"qualifier": keyword(),
-					// A malformed date is kept in _source and listed in
-					// _ignored rather than losing the whole article.
-					"date":  map[string]any{"type": "date", "format": "strict_date_optional_time||strict_year_month||strict_year", "ignore_malformed": true},
-					"start": unindexed("integer"),
-					"end":   unindexed("integer"),
-				},
-			},
-			// Removed boilerplate is kept for audit, never searched.
-			"removed": map[string]any{"type": "object", "enabled": false},
 		},
+		// Figures are nested so that kind, unit and value of one figure
+		// are matched together ("money > 1e9 in USD").
+		"figures": map[string]any{
+			"type": "nested",
+			"properties": map[string]any{
+				"text":      keyword(),
+				"kind":      keyword(),
+				"value":     map[string]any{"type": "double"},
+				"unit":      keyword(),
+				"qualifier": keyword(),
+				// A malformed date is kept in _source and listed in
+				// _ignored rather than losing the whole article.
+				"date":  map[string]any{"type": "date", "format": "strict_date_optional_time||strict_year_month||strict_year", "ignore_malformed": true},
+				"start": unindexed("integer"),
+				"end":   unindexed("integer"),
+			},
+		},
+		// Removed boilerplate is kept for audit, never searched.
+		"removed": map[string]any{"type": "object", "enabled": false},
+	}
+	for k, v := range AnalysedFields() {
+		props[k] = v
+	}
+	return map[string]any{
+		"dynamic":    "strict",
+		"_meta":      map[string]any{"mapping_version": MappingVersion, "article_schema_version": 1},
+		"_source":    map[string]any{"excludes": []string{"search_*"}},
+		"properties": props,
 	}
 }
 

@@ -222,6 +222,16 @@ func (s *Store) ensure(ctx context.Context, analyzer string) error {
 		return fmt.Errorf("alias %s: %w", n.Alias, err)
 	}
 	if st != http.StatusNotFound {
+		if !put {
+			return nil
+		}
+		// The template was older: the index it made gains the analysed
+		// fields (adding fields is allowed on a live index); its articles
+		// stored before are found by free text once indexed again.
+		if _, _, err := s.do(ctx, esapi.IndicesPutMappingRequest{Index: []string{n.Alias},
+			Body: jsonBody(map[string]any{"properties": AnalysedFields()})}); err != nil {
+			return fmt.Errorf("add analysed fields to %s: %w", n.Alias, err)
+		}
 		return nil
 	}
 	create := map[string]any{"aliases": map[string]any{n.Alias: map[string]any{"is_write_index": true}}}
@@ -243,6 +253,10 @@ func Encode(a *article.Article) (doc []byte, version int64, err error) {
 	doc, err = article.Marshal(a)
 	if err != nil {
 		return nil, 0, fmt.Errorf("encode article: %w", err)
+	}
+	doc, err = withAnalysed(doc, a)
+	if err != nil {
+		return nil, 0, fmt.Errorf("encode article %s: %w", a.ID, err)
 	}
 	version, err = Version(a.FetchedAt)
 	if err != nil {
