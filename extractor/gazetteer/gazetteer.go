@@ -239,9 +239,6 @@ func (g *Gazetteer) Lookup(name string) (Entry, bool) {
 	return Entry{}, false
 }
 
-// CountryName returns the canonical name of the country with ISO code.
-func (g *Gazetteer) CountryName(code string) string { return g.country[code] }
-
 // Match finds the longest gazetteer names in a token sequence, left to
 // right. lower holds the lower-cased tokens; a match must start with a
 // token that is capitalised in tokens.

@@ -115,15 +115,6 @@ func (e *esError) Error() string {
 	return fmt.Sprintf("status %d: %s: %s", e.Status, e.Type, e.Reason)
 }
 
-// StatusOf returns the HTTP status of an error from this package, or 0.
-func StatusOf(err error) int {
-	var e *esError
-	if errors.As(err, &e) {
-		return e.Status
-	}
-	return 0
-}
-
 // do performs req and returns the body of a 2xx answer; other statuses
 // become *esError, except those listed in ok, whose body is returned too.
 func (s *Store) do(ctx context.Context, req esapi.Request, ok ...int) (int, []byte, error) {
