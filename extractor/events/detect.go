@@ -1,0 +1,836 @@
+// Package events finds withdrawal events in article bodies: who withdraws
+// what from where, whether it is announced, done, demanded, backed, refused,
+// past or only possible, and whether it is news in the article.
+//
+// It is a rule system over tokens, not a statistical model, for two reasons:
+// it must be fast (it runs on every article the pipeline tags), and every
+// event must be explainable, so each keeps the trigger words that fired and
+// the cue words that decided its status. The rules speak of word classes; a
+// Lexicon per language holds the words (see lexicon_en.go). The labelling
+// guideline the rules follow is GUIDELINES.md in this directory.
+package events
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/wirewatch/wirewatch/pkg/article"
+)
+
+// Detector finds withdrawal events. It is read-only after New and safe for
+// concurrent use.
+type Detector struct {
+	lex *Lexicon
+}
+
+// New returns a detector for a language given as a BCP 47 tag ("en",
+// "en-GB"). An empty tag means English. Languages without a lexicon are an
+// error, so that a caller never gets silent empty results.
+func New(lang string) (*Detector, error) {
+	primary := strings.ToLower(lang)
+	primary, _, _ = strings.Cut(primary, "-")
+	primary, _, _ = strings.Cut(primary, "_")
+	if primary == "" || primary == "eng" {
+		primary = "en"
+	}
+	lex, ok := lexicons()[primary]
+	if !ok {
+		return nil, fmt.Errorf("events: no lexicon for language %q", lang)
+	}
+	return &Detector{lex: lex}, nil
+}
+
+// Supports reports whether there is a lexicon for the language tag.
+func Supports(lang string) bool {
+	_, err := New(lang)
+	return err == nil
+}
+
+// Detect returns the withdrawal events of body, in order of their triggers.
+// ents are the body's entities (offsets into body, any order; nil is fine):
+// roles that fall on an entity carry its canonical name and country.
+// published, when known, tells a background year from the current one.
+// The result is never nil.
+func (d *Detector) Detect(body string, ents []article.Entity, published *time.Time) []article.Event {
+	out := []article.Event{}
+	for _, s := range splitSentences(body, d.lex.Abbrev) {
+		out = d.appendSentence(out, body, s, ents, published)
+	}
+	return out
+}
+
+// sent is one sentence under analysis.
+type sent struct {
+	d        *Detector
+	body     string
+	s        sentence
+	toks     []token
+	ents     []article.Entity
+	pubYear  int
+	consumed map[int]bool // particle tokens already part of a trigger
+}
+
+func (d *Detector) appendSentence(out []article.Event, body string, s sentence, ents []article.Entity, published *time.Time) []article.Event {
+	text := body[s.start:s.end]
+	if !d.mayHaveTrigger(text) {
+		return out
+	}
+	st := &sent{d: d, body: body, s: s, toks: tokenize(text, s.start), ents: ents}
+	if published != nil {
+		st.pubYear = published.Year()
+	}
+	for i := range st.toks {
+		if ev, ok := st.event(i); ok {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+// mayHaveTrigger is a cheap pre-filter: most sentences contain no trigger
+// word at all, and lowercasing plus a map lookup per word costs more than a
+// scan for the few letter pairs that start every English trigger.
+func (d *Detector) mayHaveTrigger(text string) bool {
+	if d.lex.Lang != "en" {
+		return true
+	}
+	for i := 0; i+1 < len(text); i++ {
+		c := text[i] | 0x20
+		n := text[i+1] | 0x20
+		switch {
+		case c == 'w' && (n == 'i' || n == 'a'), c == 'p' && n == 'u', c == 'r' && n == 'e',
+			c == 'e' && (n == 'v' || n == 'x'), c == 'd' && (n == 'r' || n == 'i'), c == 'q' && n == 'u',
+			c == 'l' && n == 'e', c == 'b' && n == 'o':
+			if i == 0 || !isASCIIAlnum(text[i-1]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func isASCIIAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+}
+
+func (st *sent) class(i int) Class {
+	if i < 0 || i >= len(st.toks) {
+		return 0
+	}
+	w := st.toks[i].norm
+	if c, ok := st.d.lex.Classes[w]; ok {
+		return c
+	}
+	if stem, ok := strings.CutSuffix(w, "'s"); ok {
+		return st.d.lex.Classes[stem]
+	}
+	return 0
+}
+
+// kindEvidence reports whether anything near trigger i says what kind of
+// withdrawal it is: a kind word, or a name (capitalised word not opening
+// the sentence, or an entity). Without any, "withdraw" is almost always
+// personal or figurative ("withdrawal from social activities").
+func (st *sent) kindEvidence(i, last int) bool {
+	all := Military | Diplomatic | Agreement | Political | Business | Sports | Race
+	if st.anyClass(i-8, last+8, all) {
+		return true
+	}
+	for j := max(1, i-6); j < len(st.toks) && j <= last+8; j++ {
+		if j != i && (st.isCapitalized(j) || st.entityAt(j)) {
+			return true
+		}
+	}
+	return false
+}
+
+func (st *sent) norm(i int) string {
+	if i < 0 || i >= len(st.toks) {
+		return ""
+	}
+	return st.toks[i].norm
+}
+
+// anyClass reports whether a token in [from, to] has a class of c.
+func (st *sent) anyClass(from, to int, c Class) bool {
+	from, to = max(from, 0), min(to, len(st.toks)-1)
+	for j := from; j <= to; j++ {
+		if st.class(j)&c != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// clauseEnd returns the index just past the phrase that starts at i: up to
+// the first punctuation mark, or the limit.
+func (st *sent) phraseEnd(i, limit int, stopAt map[string]bool) int {
+	j := i
+	for j < len(st.toks) && j < i+limit {
+		t := st.toks[j]
+		if t.punct || (j > i && stopAt[t.norm]) {
+			break
+		}
+		j++
+	}
+	return j
+}
+
+// trigger is an accepted trigger: its tokens, family and form.
+type trigger struct {
+	i, last  int // first and last token (the particle, for phrasal verbs)
+	particle int // particle token, or -1
+	tr       Trigger
+	form     Form
+}
+
+// event decides whether token i is the trigger of a withdrawal event and
+// builds the event.
+func (st *sent) event(i int) (article.Event, bool) {
+	if st.consumed[i] {
+		return article.Event{}, false
+	}
+	tr, ok := st.d.lex.Triggers[st.toks[i].norm]
+	if !ok {
+		return article.Event{}, false
+	}
+	tg := trigger{i: i, last: i, particle: -1, tr: tr, form: tr.Form}
+	if tr.Particle != "" {
+		p := st.findParticle(i, tr)
+		if p < 0 {
+			return article.Event{}, false
+		}
+		tg.particle, tg.last = p, p
+	}
+	if !st.accept(&tg) {
+		return article.Event{}, false
+	}
+	if tg.particle >= 0 {
+		if st.consumed == nil {
+			st.consumed = map[int]bool{}
+		}
+		st.consumed[tg.particle] = true
+	}
+	return st.build(tg), true
+}
+
+// findParticle finds the particle of a phrasal trigger: right after it for
+// "drop out", "walk away", or after a short object for "pull troops out".
+func (st *sent) findParticle(i int, tr Trigger) int {
+	reach := 1
+	if tr.Family == FamPullOut || tr.Family == FamRetreat {
+		reach = 5
+	}
+	for j := i + 1; j <= i+reach && j < len(st.toks); j++ {
+		t := st.toks[j]
+		if t.punct {
+			return -1
+		}
+		if t.norm == tr.Particle || (tr.Alt != "" && t.norm == tr.Alt) {
+			return j
+		}
+	}
+	return -1
+}
+
+// memory lists the words after "recall" that mark remembering.
+var memoryWords = map[string]bool{"that": true, "how": true, "when": true, "what": true, "being": true,
+	"seeing": true, "hearing": true, "his": true, "her": true, "my": true, "their": true, "the": true,
+	"a": true, "one": true, "an": true, "going": true, "having": true, "it": true, "this": true, "where": true, "why": true}
+
+// nounModifiers are words before "recall" or "exit" that make it a noun.
+var nounModifiers = map[string]bool{"a": true, "the": true, "its": true, "their": true, "product": true,
+	"safety": true, "voluntary": true, "nationwide": true, "massive": true, "global": true, "huge": true,
+	"major": true, "new": true, "food": true, "vehicle": true, "mass": true, "urgent": true, "this": true,
+	"that": true, "recent": true, "his": true, "her": true, "abrupt": true, "hasty": true, "disruptive": true,
+	"chaotic": true, "planned": true, "full": true, "complete": true, "partial": true, "troop": true}
+
+// exitBlocked are words after "exit" that make it no withdrawal.
+var exitBlocked = map[string]bool{"poll": true, "polls": true, "polling": true, "interview": true, "interviews": true,
+	"ramp": true, "ramps": true, "wound": true, "wounds": true, "strategy": true, "door": true, "doors": true,
+	"sign": true, "signs": true, "row": true, "fee": true, "fees": true, "velocity": true, "code": true,
+	"survey": true, "button": true, "multiple": true, "valuation": true, "point": true, "node": true}
+
+// dropBlocked are what people drop out of without withdrawing from any
+// event the guideline counts.
+var dropBlocked = map[string]bool{"school": true, "college": true, "university": true, "high": true,
+	"class": true, "classes": true, "program": true, "programme": true, "course": true, "workforce": true,
+	"labor": true, "labour": true, "sight": true, "view": true, "touch": true}
+
+// accept applies the family's rules for telling a withdrawal from the
+// word's other senses.
+func (st *sent) accept(tg *trigger) bool {
+	i := tg.i
+	next := tg.last + 1
+	switch tg.tr.Family {
+	case FamWithdraw:
+		if st.anyClass(i-3, i+4, Money|Medical) {
+			return false
+		}
+		if st.squadAfter(i) {
+			return false
+		}
+		if st.norm(i+1) == "into" || st.norm(i+1) == "inward" || st.norm(i+1) == "inwards" {
+			return false
+		}
+		if tg.form == Participle && st.d.lex.Adjectival[st.norm(i-1)] && !st.d.lex.From[st.norm(i+1)] && st.norm(i+1) != "by" {
+			return false
+		}
+		return st.kindEvidence(i, i)
+	case FamPullOut:
+		if tg.particle < 0 { // the nouns pullout, pullback
+			return !st.anyClass(i-2, i+4, Figurative|Money) && st.anyClass(i-8, i+8, Military|Diplomatic|Agreement|Business|Political)
+		}
+		if st.toks[tg.particle].norm == "back" {
+			return st.anyClass(i-6, tg.particle+6, Military|Diplomatic)
+		}
+		// Between "pull" and "out" there may be an object ("pulled its
+		// troops out"); "pull out all the stops" and "pulled out his
+		// phone" are physical or figurative.
+		if st.anyClass(i+1, tg.particle+5, Figurative) || st.norm(tg.particle+1) == "all" {
+			return false
+		}
+		if st.squadAfter(tg.particle) {
+			return false
+		}
+		withdrawable := Military | Diplomatic | Agreement | Business | Political | Sports | Race
+		if st.norm(next) == "of" {
+			end := st.phraseEnd(next+1, 6, st.d.lex.Boundary)
+			return st.anyClass(next+1, end-1, withdrawable) || st.capitalizedAt(next+1) || st.entityAt(next+1) || st.entityAt(next+2)
+		}
+		if tg.particle > i+1 {
+			return st.anyClass(i+1, tg.particle-1, withdrawable) || st.isCapitalized(i+1) || st.capitalizedAt(i+1) || st.entityAt(i+1) || st.entityAt(i+2)
+		}
+		if st.anyClass(next, next+3, Military|Diplomatic) || st.entityAt(next) {
+			return true
+		}
+		// "The company pulled out." Needs a withdrawing context.
+		return (next >= len(st.toks) || st.toks[next].punct || st.d.lex.Boundary[st.norm(next)]) &&
+			st.anyClass(i-8, next+6, Military|Agreement|Business|Political|Diplomatic)
+	case FamRecall:
+		if st.anyClass(i-2, i+3, Vote) {
+			return false
+		}
+		if st.anyClass(i+1, i+4, Diplomatic) || st.anyClass(i+1, i+6, Product) {
+			return true
+		}
+		if nounModifiers[st.norm(i-1)] && tg.form == Base && !memoryWords[st.norm(i+1)] {
+			return st.norm(i+1) == "of" || st.toks[minInt(i+1, len(st.toks)-1)].punct || i+1 >= len(st.toks) ||
+				st.anyClass(i-6, i+6, Business|Product)
+		}
+		return false
+	case FamRetreat:
+		if tg.particle >= 0 || tg.form == Noun {
+			return st.anyClass(i-5, tg.last+6, Military)
+		}
+		return st.anyClass(i-6, i+6, Military) && !st.anyClass(i-2, i+2, Business|Money)
+	case FamEvacuate:
+		return st.anyClass(i-4, i+6, Diplomatic) || (st.anyClass(i+1, i+4, Military) && !st.anyClass(i+1, i+4, Figurative))
+	case FamExit:
+		return st.acceptExit(tg)
+	}
+	return false
+}
+
+func minInt(a, b int) int { return min(a, b) }
+
+// squadAfter reports whether the phrase after token i names a team's
+// line-up ("pulled out of the squad"), which the guideline does not count.
+func (st *sent) squadAfter(i int) bool {
+	end := st.phraseEnd(i+1, 6, nil)
+	return st.anyClass(i+1, end-1, Squad)
+}
+
+// acceptExit handles exit, quit, leave, drop out, bow out and walk
+// out/away: they are withdrawals only when what is left is an
+// organisation, an agreement, talks, a market or a race.
+func (st *sent) acceptExit(tg *trigger) bool {
+	i := tg.i
+	w := st.toks[i].norm
+	obj := tg.last + 1
+	if st.d.lex.From[st.norm(obj)] || st.norm(obj) == "of" || st.norm(obj) == "on" {
+		obj++
+	}
+	end := st.phraseEnd(obj, 6, st.d.lex.Boundary)
+	objClass := Class(0)
+	for j := obj; j < end; j++ {
+		objClass |= st.class(j)
+	}
+	if tg.particle >= 0 {
+		if tg.last+1 < len(st.toks) && dropBlocked[st.norm(obj)] || st.anyClass(obj, end-1, Squad) {
+			return false
+		}
+		return objClass&(Agreement|Political|Race|Sports) != 0
+	}
+	isExit := strings.HasPrefix(w, "exit")
+	if isExit && exitBlocked[st.norm(i+1)] {
+		return false
+	}
+	noun := isExit && (nounModifiers[st.norm(i-1)] || strings.HasSuffix(st.norm(i-1), "'s") || st.isCapitalized(i-1))
+	if noun {
+		tg.form = Noun
+		if st.anyClass(obj, end-1, Squad) {
+			return false
+		}
+		return st.anyClass(i-10, i+6, Agreement) || hasMarket(st, obj, end) || st.norm(i+1) == "from" && st.capitalizedAt(obj)
+	}
+	if objClass&(Squad) != 0 {
+		return false
+	}
+	if objClass&(Agreement|Race) != 0 {
+		return true
+	}
+	if isExit {
+		// "exited most markets", "exit Russia": a market, or a place.
+		return hasMarket(st, obj, end) || st.capitalizedAt(obj) && st.anyClass(i-6, i+6, Business)
+	}
+	return false
+}
+
+func hasMarket(st *sent, from, to int) bool {
+	for j := from; j < to; j++ {
+		if n := st.norm(j); n == "market" || n == "markets" {
+			return true
+		}
+	}
+	return false
+}
+
+// capitalizedAt reports whether token i (skipping a leading "the") starts
+// with a capital letter: a name, with or without a recognised entity.
+func (st *sent) capitalizedAt(i int) bool {
+	if st.norm(i) == "the" {
+		i++
+	}
+	return st.isCapitalized(i)
+}
+
+func (st *sent) isCapitalized(i int) bool {
+	if i < 0 || i >= len(st.toks) || st.toks[i].punct {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(st.toks[i].text)
+	return unicode.IsUpper(r)
+}
+
+// entityAt reports whether token i lies in a known entity.
+func (st *sent) entityAt(i int) bool {
+	if i < 0 || i >= len(st.toks) {
+		return false
+	}
+	_, ok := st.entityOver(st.toks[i].start, st.toks[i].end)
+	return ok
+}
+
+// entityOver returns the entity that overlaps [start, end) most.
+func (st *sent) entityOver(start, end int) (article.Entity, bool) {
+	var best article.Entity
+	bestLen := 0
+	for _, e := range st.ents {
+		s, en := max(e.Start, start), min(e.End, end)
+		if en-s > bestLen {
+			best, bestLen = e, en-s
+		}
+	}
+	return best, bestLen > 0
+}
+
+// build turns an accepted trigger into an event: roles, kind, status.
+func (st *sent) build(tg trigger) article.Event {
+	first, last := st.toks[tg.i], st.toks[tg.last]
+	words := first.text
+	if tg.particle >= 0 {
+		words += " " + last.text
+	}
+	ev := article.Event{
+		Type:         article.Withdrawal,
+		Sentence:     st.body[st.s.start:st.s.end],
+		Start:        st.s.start,
+		End:          st.s.end,
+		Trigger:      words,
+		TriggerStart: first.start,
+		TriggerEnd:   last.end,
+	}
+	what, from := st.objectRoles(tg)
+	ev.What, ev.From = st.role(what), st.role(from)
+	status, cues, background := st.status(tg)
+	ev.Status, ev.Cues = status, cues
+	ev.Actor = st.role(st.actor(tg, status))
+	ev.Kind = st.kind(tg, what, from)
+	ev.NewAnnouncement = !background && (status == "announced" || status == "completed" || status == "supported")
+	return ev
+}
+
+// span is a token range [i, j); i == j is empty.
+type span struct{ i, j int }
+
+func (st *sent) role(sp span) *article.Role {
+	if sp.j <= sp.i {
+		return nil
+	}
+	// Trim leading determiners so that canonical names line up.
+	start, end := st.toks[sp.i].start, st.toks[sp.j-1].end
+	r := &article.Role{Text: st.body[start:end], Start: start, End: end}
+	if e, ok := st.entityOver(start, end); ok {
+		r.Canonical, r.Country = e.Canonical, e.Country
+	}
+	return r
+}
+
+// objectRoles finds what is withdrawn and where from.
+func (st *sent) objectRoles(tg trigger) (what, from span) {
+	lex := st.d.lex
+	n := len(st.toks)
+	j := tg.last + 1
+	if tg.tr.Family == FamExit && tg.form != Noun && tg.particle < 0 {
+		// exit/quit/leave X: X is what is left.
+		if lex.From[st.norm(j)] {
+			j++
+		}
+		return span{}, span{j, st.phraseEnd(j, 8, lex.Boundary)}
+	}
+	// "pulled its troops out": the object sits before the particle.
+	if tg.particle > tg.i+1 {
+		what = span{tg.i + 1, tg.particle}
+	}
+	if tg.form == Noun && lex.Of[st.norm(j)] {
+		j++
+		e := st.phraseEnd(j, 8, lex.Boundary)
+		what = span{j, e}
+		j = e
+	} else if what.j == 0 && j < n && !st.toks[j].punct && !lex.From[st.norm(j)] && st.norm(j) != "of" && !lex.Boundary[st.norm(j)] && tg.tr.Family != FamExit && tg.tr.Family != FamRetreat {
+		e := st.phraseEnd(j, 8, lex.Boundary)
+		what = span{j, e}
+		j = e
+	}
+	// from: the first "from" / "out of" / "of" (after a particle) within reach.
+	for k := j; k < n && k < j+4; k++ {
+		if st.toks[k].punct {
+			break
+		}
+		if lex.From[st.norm(k)] || (k == tg.last+1 && tg.particle >= 0 && st.norm(k) == "of") {
+			e := st.phraseEnd(k+1, 8, lex.Boundary)
+			from = span{k + 1, e}
+			break
+		}
+	}
+	return what, from
+}
+
+// skippable are the words between a subject and its verb: auxiliaries,
+// modals, adverbs and the verbs of deciding that take "to".
+var skippable = map[string]bool{"will": true, "would": true, "shall": true, "'ll": true, "to": true, "has": true,
+	"have": true, "had": true, "is": true, "are": true, "was": true, "were": true, "be": true, "been": true,
+	"being": true, "not": true, "n't": true, "never": true, "also": true, "already": true, "now": true,
+	"then": true, "still": true, "reportedly": true, "formally": true, "officially": true, "fully": true,
+	"completely": true, "eventually": true, "partially": true, "gradually": true, "quickly": true,
+	"finally": true, "begin": true, "began": true, "begun": true, "start": true, "started": true,
+	"plans": true, "plan": true, "planned": true, "decided": true, "announced": true, "agreed": true,
+	"could": true, "may": true, "might": true, "must": true, "should": true, "can": true, "intends": true,
+	"intended": true, "expected": true, "set": true, "going": true, "ordered": true, "voted": true,
+	"did": true, "does": true, "do": true, "chose": true, "chosen": true, "threatened": true, "refused": true,
+	"declined": true, "wants": true, "wanted": true, "hopes": true, "vowed": true, "pledged": true,
+	"promised": true, "seems": true, "seemed": true, "quietly": true, "abruptly": true, "suddenly": true,
+	"largely": true, "all": true, "its": true, "their": true, "that": true}
+
+// actor finds who withdraws: for a demand, whom it is addressed to
+// ("called on X to withdraw"); for a noun trigger, its possessor ("Russia's
+// withdrawal"); otherwise the subject before the verb, with a pronoun
+// resolved to the first name in the sentence.
+func (st *sent) actor(tg trigger, status string) span {
+	lex := st.d.lex
+	i := tg.i
+	if status == "demanded" {
+		for k := i - 1; k >= 1 && k >= i-8; k-- {
+			if st.norm(k) == "to" {
+				for c := k - 1; c >= 0 && c >= k-7; c-- {
+					if cue, ok := lex.Cues[st.norm(c)]; ok && cue == CueDemand {
+						if st.norm(c+1) == "on" || st.norm(c+1) == "for" {
+							c++
+						}
+						if c+1 < k {
+							return span{c + 1, k}
+						}
+						break
+					}
+				}
+				break
+			}
+		}
+	}
+	if tg.form == Noun {
+		k := i - 1
+		if k >= 0 && (strings.HasSuffix(st.norm(k), "'s") || st.isCapitalized(k)) {
+			s := k
+			for s-1 >= 0 && st.isCapitalized(s-1) {
+				s--
+			}
+			return span{s, k + 1}
+		}
+		if k >= 0 && st.isCapitalized(k-1) && !st.toks[k].punct { // "US troop withdrawal"
+			s := k - 1
+			for s-1 >= 0 && st.isCapitalized(s-1) {
+				s--
+			}
+			return span{s, k}
+		}
+		return span{}
+	}
+	k := i - 1
+	for k >= 0 && skippable[st.norm(k)] {
+		k--
+	}
+	if k < 0 || st.toks[k].punct {
+		return span{}
+	}
+	if lex.Pronouns[st.norm(k)] {
+		// "X said it would withdraw": the first name in the sentence.
+		for j := 0; j < k; j++ {
+			if st.isCapitalized(j) && j > 0 || st.entityAt(j) {
+				e := j + 1
+				for e < k && st.isCapitalized(e) {
+					e++
+				}
+				return span{j, e}
+			}
+		}
+		return span{k, k + 1}
+	}
+	// The noun phrase ending at k: back to a determiner or a boundary.
+	s := k
+	for s-1 >= 0 && s > k-5 {
+		p := st.norm(s - 1)
+		if st.toks[s-1].punct || lex.Boundary[p] || skippable[p] {
+			break
+		}
+		s--
+		if lex.Determiners[p] {
+			break
+		}
+	}
+	return span{s, k + 1}
+}
+
+// status decides the status from cue words before the trigger (and "will"
+// after a noun trigger), and whether the event is background. It returns
+// the cues it used.
+func (st *sent) status(tg trigger) (status string, cues []string, background bool) {
+	lex := st.d.lex
+	i := tg.i
+	type hit struct {
+		kind CueKind
+		at   int
+		text string
+	}
+	var hits []hit
+	from := max(0, i-10)
+	for k := i - 1; k >= from; k-- {
+		w := st.norm(k)
+		if st.toks[k].punct && (w == ";" || w == ":") {
+			break
+		}
+		if k+1 < i {
+			if c, ok := lex.Cues[w+" "+st.norm(k+1)]; ok {
+				hits = append(hits, hit{c, k, w + " " + st.norm(k+1)})
+				continue
+			}
+		}
+		if c, ok := lex.Cues[w]; ok {
+			hits = append(hits, hit{c, k, w})
+		}
+	}
+	near := func(kind CueKind, reach int) (hit, bool) {
+		for _, h := range hits {
+			if h.kind == kind && h.at >= i-reach {
+				return h, true
+			}
+		}
+		return hit{}, false
+	}
+	pastYear := st.pastTime(i)
+	if m, ok := strings.CutPrefix(pastYear, "month:"); ok {
+		// "announced in January": an earlier month dates the report, not
+		// the event, so it only makes it background.
+		background = true
+		cues = append(cues, m)
+		pastYear = ""
+	}
+	if h, ok := near(CueBackground, 8); ok && !st.commaBetween(h.at, i) {
+		background = true
+		cues = append(cues, h.text)
+	}
+	if pastYear != "" {
+		cues = append(cues, pastYear)
+	}
+	decide := func(s string, h hit) (string, []string, bool) {
+		return s, append([]string{h.text}, cues...), background
+	}
+	if h, ok := near(CueRefuse, 4); ok {
+		return decide("refused", h)
+	}
+	if h, ok := near(CueDemand, 8); ok {
+		return decide("demanded", h)
+	}
+	if h, ok := near(CueSupport, 6); ok {
+		return decide("supported", h)
+	}
+	if h, ok := near(CueHypo, 6); ok {
+		if h.text != "any" || tg.form == Noun {
+			return decide("hypothetical", h)
+		}
+	}
+	if h, ok := near(CueAnnounce, 3); ok && tg.form != Past {
+		return decide("announced", h)
+	}
+	if tg.form == Noun {
+		if h, ok := near(CueAnnounce, 8); ok {
+			return decide("announced", h)
+		}
+		for k := i + 1; k < len(st.toks) && k <= i+8; k++ {
+			if w := st.norm(k); w == "will" || w == "would" || w == "is" && st.norm(k+1) == "to" {
+				// Said of a noun ("the exit will not become official
+				// until"), it describes a plan already known.
+				background = true
+				return decide("announced", hit{CueAnnounce, k, w})
+			}
+		}
+		if h, ok := near(CueUnderway, 6); ok && reportVerbs[h.text] {
+			cues = append(cues, h.text)
+		} else if !st.headline(i) {
+			// A bare noun ("the withdrawal was too late") is mentioned,
+			// not reported.
+			background = true
+		}
+	}
+	if h, ok := near(CuePast, 10); ok || pastYear != "" {
+		if ok {
+			cues = append(cues, h.text)
+		}
+		return "historical", cues, true
+	}
+	return "completed", cues, background
+}
+
+// reportVerbs are the cues of CueUnderway that report a noun trigger as
+// happening ("began the withdrawal"); forms of "be" do not.
+var reportVerbs = map[string]bool{"began": true, "begun": true, "started": true, "starts": true, "start": true,
+	"completed": true, "completes": true, "complete": true, "finished": true, "continues": true, "continued": true,
+	"completing": true}
+
+// headline reports whether trigger i is in a headline: a line without a
+// closing full stop, whose first words report rather than mention.
+func (st *sent) headline(i int) bool {
+	last := st.toks[len(st.toks)-1].norm
+	return i <= 6 && last != "." && last != "!" && last != "?" && last != "\"" && last != "”"
+}
+
+func (st *sent) commaBetween(a, b int) bool {
+	for k := a + 1; k < b; k++ {
+		if st.toks[k].norm == "," {
+			return true
+		}
+	}
+	return false
+}
+
+// pastTime returns the words that date the event in the past: "in 2019"
+// (before the publication year, or any year when it is unknown), "in
+// January", "last year", "years ago". "" when there are none.
+func (st *sent) pastTime(i int) string {
+	lex := st.d.lex
+	for k := 0; k < len(st.toks); k++ {
+		w := st.norm(k)
+		if w != "in" && w != "since" && w != "last" && w != "during" {
+			continue
+		}
+		nx := st.norm(k + 1)
+		if w == "last" && (nx == "year" || nx == "month" || nx == "week" || nx == "decade") {
+			return w + " " + nx
+		}
+		if y, err := strconv.Atoi(nx); err == nil && len(nx) == 4 && y >= 1900 && y <= 2100 {
+			if st.pubYear == 0 || y < st.pubYear {
+				return w + " " + nx
+			}
+		}
+		if (w == "in" || w == "since") && lex.Months[nx] && k < i && !st.isFutureMonth(k) {
+			return "month:" + w + " " + nx
+		}
+	}
+	return ""
+}
+
+// isFutureMonth reports whether "in <Month>" at k is followed by a future
+// marker before the trigger ("will withdraw in March" reads as a plan).
+func (st *sent) isFutureMonth(k int) bool {
+	for j := max(0, k-4); j < k; j++ {
+		if w := st.norm(j); w == "will" || w == "by" || w == "until" {
+			return true
+		}
+	}
+	return false
+}
+
+// kind scores the kind classes of the words near the trigger, words in the
+// roles counting three times, nearer words more.
+func (st *sent) kind(tg trigger, what, from span) string {
+	var score [6]float64
+	in := func(j int) bool { return j >= what.i && j < what.j || j >= from.i && j < from.j }
+	raceSeen := false
+	for j := max(0, tg.i-8); j < len(st.toks) && j <= tg.last+10; j++ {
+		c := st.class(j)
+		if c&Race != 0 {
+			raceSeen = true
+		}
+		if c == 0 {
+			continue
+		}
+		dist := tg.i - j
+		if j > tg.last {
+			dist = j - tg.last
+		}
+		w := 1 / float64(1+max(dist, 0))
+		if in(j) {
+			w *= 3
+		}
+		for k, kc := range kindClasses {
+			if c&kc.c != 0 {
+				score[k] += w
+			}
+		}
+	}
+	if raceSeen {
+		// A race is political unless sport is in the air.
+		if score[5] > score[3] && score[5] > 0.3 {
+			score[5] += 1
+		} else {
+			score[3] += 1
+		}
+	}
+	switch tg.tr.Family {
+	case FamRetreat:
+		score[0] += 2
+	case FamRecall:
+		if score[1] == 0 {
+			score[4] += 2
+		}
+	case FamEvacuate:
+		score[1] += 0.5
+	}
+	// A place to withdraw from, with no other clue, is a military matter.
+	if from.j > from.i {
+		if e, ok := st.entityOver(st.toks[from.i].start, st.toks[from.j-1].end); ok && e.Type == article.Place {
+			score[0] += 0.3
+		}
+	}
+	best, bestScore := "other", 0.0
+	for k, kc := range kindClasses {
+		if score[k] > bestScore {
+			best, bestScore = kc.name, score[k]
+		}
+	}
+	return best
+}

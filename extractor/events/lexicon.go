@@ -1,0 +1,145 @@
+package events
+
+// Class is a set of word classes, as bit flags: a lexicon sorts the words
+// that matter around a trigger into these classes, and the detector's rules
+// speak only of classes, never of words, so that a language is added by
+// writing a lexicon, not code.
+type Class uint32
+
+// Word classes. The first seven name event kinds; the rest mark contexts
+// that change or cancel a trigger's meaning.
+const (
+	Military Class = 1 << iota
+	Diplomatic
+	Agreement
+	Political
+	Business
+	Sports
+	// Money marks banking senses: "cash withdrawal", "withdraw funds".
+	Money
+	// Medical marks "withdrawal symptoms", "opioid withdrawal".
+	Medical
+	// Squad marks a team's line-up, which players leave without withdrawing
+	// from any event: "pulled out of the squad".
+	Squad
+	// Vote marks elections on an office holder: "recall vote".
+	Vote
+	// Product marks goods that are recalled: "recalled 20,000 cars".
+	Product
+	// Figurative marks objects of physical or figurative uses: "pull out
+	// all the stops", "pulled out his phone", "markets retreat".
+	Figurative
+	// Race marks contests that are political or sporting by context.
+	Race
+)
+
+// kindClasses lists the classes that name kinds, in the order ties are
+// broken.
+var kindClasses = []struct {
+	c    Class
+	name string
+}{
+	{Military, "military"}, {Diplomatic, "diplomatic"}, {Agreement, "agreement"},
+	{Political, "political"}, {Business, "business"}, {Sports, "sports"},
+}
+
+// Family groups the forms of one trigger; the detector's rules are per
+// family, since each has its own senses to tell apart.
+type Family int
+
+// Trigger families.
+const (
+	// FamWithdraw: withdraw, withdrawal. Fires unless a Money, Medical or
+	// Squad word is close, or the word is an adjective ("became withdrawn").
+	FamWithdraw Family = iota + 1
+	// FamPullOut: pull ... out, pull-out, pullout; pull back, pullback.
+	// Needs its particle, and "out of" or a withdrawable object.
+	FamPullOut
+	// FamRecall: recall. Fires for ambassadors and goods, never for the
+	// memory sense or a recall vote.
+	FamRecall
+	// FamRetreat: retreat, drawdown, disengage. Military only.
+	FamRetreat
+	// FamEvacuate: evacuate. Only embassies, diplomats and troops.
+	FamEvacuate
+	// FamExit: exit, quit, leave, drop out, bow out, walk out/away. Needs an
+	// organisation, agreement, market or race as its object.
+	FamExit
+)
+
+// Form is the grammatical form of a trigger word, which sets its default
+// status.
+type Form int
+
+// Trigger forms.
+const (
+	Base        Form = iota // withdraw, withdraws
+	Past                    // withdrew
+	Participle              // withdrawn: past, or passive
+	Progressive             // withdrawing
+	Noun                    // withdrawal, pullout
+)
+
+// Trigger is one word form of a trigger.
+type Trigger struct {
+	Family Family
+	Form   Form
+	// Particle is a word that must follow within a few tokens for the
+	// trigger to count ("out" for "pulled"), "" for none.
+	Particle string
+	// Alt is a second particle accepted in place of Particle ("back").
+	Alt string
+}
+
+// CueKind is what a status cue says about the event it governs.
+type CueKind int
+
+// Status cues.
+const (
+	CueAnnounce   CueKind = iota + 1 // will, plans, announced
+	CueDemand                        // called on, urged
+	CueSupport                       // backs, welcomed
+	CueRefuse                        // refused, ruled out, not
+	CueHypo                          // if, could, considering
+	CueBackground                    // after, although, since: a clause of background
+	CuePast                          // years ago, formerly: long past
+	CueUnderway                      // began, has, completed
+)
+
+// Lexicon is everything language-specific the detector knows. Keys are
+// lowercased words; phrase keys are words joined by single spaces.
+type Lexicon struct {
+	// Lang is the BCP 47 primary language tag, e.g. "en".
+	Lang string
+	// Triggers maps word forms to triggers.
+	Triggers map[string]Trigger
+	// Classes maps the words around triggers to their classes.
+	Classes map[string]Class
+	// Cues maps one- and two-word status cues to what they say.
+	Cues map[string]CueKind
+	// From lists the words that introduce the place or thing withdrawn
+	// from ("from", "out of" is the phrase "out of").
+	From map[string]bool
+	// Of lists the words that introduce a noun trigger's object ("of").
+	Of map[string]bool
+	// Boundary lists the words that end a role's phrase (prepositions,
+	// conjunctions, verbs of saying).
+	Boundary map[string]bool
+	// Subordinate pronouns that refer back to an actor named earlier.
+	Pronouns map[string]bool
+	// Determiners and possessives that may start a noun trigger's phrase.
+	Determiners map[string]bool
+	// Adjectival marks a participle used as an adjective of a person
+	// ("became withdrawn"): the words that come before it.
+	Adjectival map[string]bool
+	// Abbrev lists abbreviations after which a full stop ends no sentence.
+	Abbrev map[string]bool
+	// Months name months, for "in January": a past reference that makes an
+	// announcement background.
+	Months map[string]bool
+}
+
+// lexicons holds the built-in lexicons by language.
+func lexicons() map[string]*Lexicon {
+	return map[string]*Lexicon{"en": english()}
+}

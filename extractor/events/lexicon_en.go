@@ -1,0 +1,143 @@
+package events
+
+import "strings"
+
+// english returns the English lexicon. The trigger words follow the verbs
+// that CAMEO's codes 0874 (retreat militarily), 161 (reduce relations), 166
+// (expel or withdraw) and PLOVER's RETREAT and SANCTION modes "withdraw"
+// name; the lists are wirewatch's own, written for news text.
+func english() *Lexicon {
+	l := &Lexicon{
+		Lang:     "en",
+		Triggers: map[string]Trigger{},
+		Classes:  map[string]Class{},
+		Cues:     map[string]CueKind{},
+	}
+	trig := func(f Family, particle, alt string, forms map[Form]string) {
+		for form, words := range forms {
+			for _, w := range strings.Fields(words) {
+				l.Triggers[w] = Trigger{Family: f, Form: form, Particle: particle, Alt: alt}
+			}
+		}
+	}
+	trig(FamWithdraw, "", "", map[Form]string{
+		Base: "withdraw withdraws", Past: "withdrew", Participle: "withdrawn",
+		Progressive: "withdrawing", Noun: "withdrawal withdrawals",
+	})
+	trig(FamPullOut, "out", "back", map[Form]string{
+		Base: "pull pulls", Past: "pulled", Progressive: "pulling",
+	})
+	trig(FamPullOut, "", "", map[Form]string{Noun: "pullout pullouts pull-out pull-outs pullback pullbacks pull-back"})
+	trig(FamRecall, "", "", map[Form]string{
+		Base: "recall recalls", Past: "recalled", Progressive: "recalling",
+	})
+	trig(FamRetreat, "", "", map[Form]string{
+		Base: "retreat retreats disengage disengages", Past: "retreated disengaged",
+		Progressive: "retreating disengaging", Noun: "drawdown drawdowns disengagement",
+	})
+	trig(FamRetreat, "down", "", map[Form]string{Base: "draw draws", Past: "drew", Progressive: "drawing"})
+	trig(FamEvacuate, "", "", map[Form]string{
+		Base: "evacuate evacuates", Past: "evacuated", Progressive: "evacuating", Noun: "evacuation",
+	})
+	trig(FamExit, "", "", map[Form]string{
+		Base: "exit exits quit quits leave leaves", Past: "exited left", Progressive: "exiting quitting leaving",
+	})
+	trig(FamExit, "out", "", map[Form]string{Base: "drop drops bow bows", Past: "dropped bowed", Progressive: "dropping bowing"})
+	trig(FamExit, "out", "away", map[Form]string{Base: "walk walks", Past: "walked", Progressive: "walking"})
+	// "exit" as a noun is caught by its form after a determiner or
+	// possessive; see nounUse.
+
+	class := func(c Class, words string) {
+		for _, w := range strings.Fields(words) {
+			l.Classes[w] |= c
+		}
+	}
+	class(Military, `troops troop forces force soldiers soldier army armies military militaries fighters
+		mercenaries mercenary militants militia militias rebels peacekeepers peacekeeping units brigade brigades
+		battalion battalions garrison garrisons base bases combat tanks navy warships occupation frontline
+		front-line invasion contingent contingents personnel marines battlegroup deployment wagner idf nato-led
+		counteroffensive offensive airborne infantry artillery`)
+	class(Diplomatic, `ambassador ambassadors envoy envoys diplomat diplomats embassy embassies consulate
+		consulates diplomatic consul chargé mission missions emissary`)
+	class(Agreement, `agreement agreements accord accords treaty treaties pact pacts convention protocol
+		organisation organization nato eu union coalition alliance talks negotiations negotiation summit bloc
+		membership framework opec who unesco unhrc icc court council commission ceasefire truce deal jcpoa
+		paris un`)
+	class(Political, `candidacy candidate nomination nominee campaign bill bills legislation amendment motion
+		endorsement election elections primary primaries presidential ballot ticket party senate governor
+		mayor parliament caucus vote`)
+	class(Business, `company companies firm firms market markets product products sale sales shelves ipo
+		offering filing s-1 brand stores store investors investment operations business businesses bid offer
+		takeover acquisition merger listing franchise app service services drug drugs medicine medication
+		vehicles cars plant factory retailer retailers insurer insurers carrier carriers bank banks`)
+	class(Sports, `tournament championship championships olympics olympic games match matches cup league
+		competition season grand prix wimbledon event events final finals semifinal quarterfinal fixture
+		race-day rally marathon tour`)
+	class(Race, `race races contest`)
+	class(Money, `cash money funds fund atm bank account accounts savings deposit deposits pension pensions
+		401 401k ira roth fee fees penalty limit limits balance dollars $ £ € euros pounds liquidity
+		withdrawable early-withdrawal annuity retirement tax-free yen currency taxed penalties atms cd cds`)
+	class(Medical, `symptoms symptom syndrome opioid opioids alcohol nicotine caffeine drug-induced heroin
+		methadone benzodiazepine detox addiction addicts seizures insomnia effects delirium`)
+	class(Squad, `squad line-up lineup side xi roster starting matchday team`)
+	class(Vote, `vote votes voting referendum petition petitions recall-election ballot election elections campaign`)
+	class(Product, `vehicles vehicle cars car suvs trucks products product units models batches batch lots
+		devices toys food foods pounds packages bottles jars cans airbags batteries laptops phones
+		heaters shipments doses vaccines medicines medication drugs`)
+	class(Figurative, `stops phone gun knife chair tooth teeth wallet card cable plug notebook pen camera
+		weapon pistol cord drawer driveway parking lot sword hair weeds`)
+
+	cue := func(k CueKind, words string) {
+		for _, w := range strings.Split(words, ",") {
+			if w = strings.TrimSpace(w); w != "" {
+				l.Cues[w] = k
+			}
+		}
+	}
+	cue(CueAnnounce, `will, 'll, shall, plans, plan, planned, planning, intends, intend, intended, announced,
+		announces, announce, announcing, decided, decides, decision, pledged, pledges, vowed, vows, promised,
+		promises, is to, are to, set to, going to, expected to, agreed to, agrees to, agreed, ordered, orders,
+		order, scheduled, schedule, timetable, confirmed, confirms, confirm, said it would, says it will,
+		unveiled, unveils, would, chosen, chose, chooses, opted, opts, prepares, preparing, prepared to,
+		begin, begins`)
+	cue(CueDemand, `called on, calls on, call on, called for, calls for, call for, calling for, calling on,
+		urged, urges, urge, urging, demanded, demands, demand, demanding, asked, asks, ask, pressed, pressing,
+		pressure, pressured, must, should, insisted, insists, ultimatum, appealed, appeals, demanding, wants,
+		wanted, requested, requests, request, told, tells`)
+	cue(CueSupport, `backs, backed, back, backing, supports, supported, support, supporting, welcomed,
+		welcomes, welcome, welcoming, endorsed, endorses, endorse, favours, favors, praised, praises, hailed,
+		hails, applauded, applauds`)
+	cue(CueRefuse, `refused, refuses, refuse, refusing, rejected, rejects, reject, rejecting, ruled out,
+		rules out, rule out, ruling out, declined, declines, decline, denied, denies, deny, not, n't, never,
+		no plans, won't, cannot, can't, against`)
+	cue(CueHypo, `if, could, might, may, possible, possibly, potential, potentially, consider, considering,
+		considered, considers, weighing, weighs, weigh, mulling, mulls, mull, toyed, threatened, threatens,
+		threaten, threatening, eventual, eventually, whether, unless, risk, any, would be, hopes, hoped,
+		proposed, proposes, propose, option, idea, suggests, suggested`)
+	cue(CueBackground, `after, although, though, since, following, when, before, until, amid, despite,
+		because, as, while, once, due to`)
+	cue(CuePast, `ago, formerly, former, previously, history, historic, decades, centuries, earlier, once,
+		back in, had`)
+	cue(CueUnderway, `began, begun, started, starts, start, completed, completes, complete, finished, has,
+		have, continues, continued, completing, underway, under way, was, were, is, are, been`)
+
+	set := func(words string) map[string]bool {
+		m := map[string]bool{}
+		for _, w := range strings.Fields(words) {
+			m[w] = true
+		}
+		return m
+	}
+	l.From = set("from")
+	l.Of = set("of")
+	l.Boundary = set(`from of by in on at to for with after before since until amid as and but or while when
+		because because, that which who whom whose said says say told tells according , . ; : ! ? ( ) " “ ” — –
+		after over under within during following despite if unless than this last next`)
+	l.Pronouns = set("it they he she we its their his her our")
+	l.Determiners = set("the a an its their his her our this that these those")
+	l.Adjectival = set("became become becomes becoming seemed seems seem grew grow grows appeared appears quiet and very more increasingly socially emotionally")
+	l.Abbrev = set(`mr mrs ms dr prof st sen rep gov gen col lt sgt capt maj adm cmdr pres jan feb mar apr jun jul
+		aug sep sept oct nov dec no vs etc inc corp co ltd jr sr u.s u.k u.n e.u mt ft approx est dept`)
+	l.Months = set("january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec")
+	return l
+}
