@@ -329,7 +329,15 @@ func (st *sent) accept(tg *trigger) bool {
 		}
 		return st.anyClass(i-6, i+6, Military) && !st.anyClass(i-2, i+2, Business|Money)
 	case FamEvacuate:
-		return st.anyClass(i-4, i+6, Diplomatic) || (st.anyClass(i+1, i+4, Military) && !st.anyClass(i+1, i+4, Figurative))
+		if st.anyClass(i-4, i+6, Diplomatic) {
+			return true
+		}
+		for j := i + 1; j < len(st.toks) && j <= i+4; j++ {
+			if n := st.norm(j); n == "staff" || n == "personnel" {
+				return true
+			}
+		}
+		return st.anyClass(i+1, i+4, Military) && !st.anyClass(i+1, i+4, Figurative)
 	case FamExit:
 		return st.acceptExit(tg)
 	}
@@ -381,12 +389,28 @@ func (st *sent) acceptExit(tg *trigger) bool {
 	if objClass&(Squad) != 0 {
 		return false
 	}
-	if objClass&(Agreement|Race) != 0 {
+	if objClass&(Agreement|Race) != 0 || exitObjects[st.norm(obj)] || st.norm(obj) == "the" && exitObjects[st.norm(obj+1)] {
 		return true
 	}
 	if isExit {
 		// "exited most markets", "exit Russia": a market, or a place.
-		return hasMarket(st, obj, end) || st.capitalizedAt(obj) && st.anyClass(i-6, i+6, Business)
+		return hasMarket(st, obj, end) || st.capitalizedAt(obj) && (st.anyClass(i-6, i+6, Business) || st.namedSubject(i))
+	}
+	return false
+}
+
+// exitObjects are what a party quits or leaves that the guideline counts
+// as a withdrawal although the words name no agreement: a government or
+// cabinet that a coalition partner leaves.
+var exitObjects = map[string]bool{"government": true, "cabinet": true}
+
+// namedSubject reports whether a name comes shortly before trigger i
+// ("Shell is exiting Russia"), as opposed to "tourists exiting Japan".
+func (st *sent) namedSubject(i int) bool {
+	for j := max(0, i-4); j < i; j++ {
+		if st.isCapitalized(j) || st.entityAt(j) {
+			return true
+		}
 	}
 	return false
 }
@@ -686,19 +710,32 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 	if h, ok := near(CueAnnounce, 3); ok && tg.form != Past {
 		return decide("announced", h)
 	}
+	if tg.form == Base && st.norm(i-1) == "to" {
+		// "US to pull troops out of Niger": a plan, as headlines put it.
+		return decide("announced", hit{CueAnnounce, i - 1, "to"})
+	}
+	reported := false
 	if tg.form == Noun {
 		if h, ok := near(CueAnnounce, 8); ok {
 			return decide("announced", h)
 		}
 		for k := i + 1; k < len(st.toks) && k <= i+8; k++ {
-			if w := st.norm(k); w == "will" || w == "would" || w == "is" && st.norm(k+1) == "to" {
+			if w := st.norm(k); w == "will" || w == "is" && st.norm(k+1) == "to" {
 				// Said of a noun ("the exit will not become official
 				// until"), it describes a plan already known.
 				background = true
 				return decide("announced", hit{CueAnnounce, k, w})
+			} else if w == "would" || w == "could" || w == "might" {
+				return "hypothetical", append([]string{w}, cues...), true
+			} else if reportVerbs[w] {
+				// "The pullback of troops began on Monday."
+				cues = append(cues, w)
+				reported = true
+				break
 			}
 		}
-		if h, ok := near(CueUnderway, 6); ok && reportVerbs[h.text] {
+		if h, ok := near(CueUnderway, 6); reported {
+		} else if ok && reportVerbs[h.text] {
 			cues = append(cues, h.text)
 		} else if !st.headline(i) {
 			// A bare noun ("the withdrawal was too late") is mentioned,
@@ -744,7 +781,7 @@ func (st *sent) pastTime(i int) string {
 	lex := st.d.lex
 	for k := 0; k < len(st.toks); k++ {
 		w := st.norm(k)
-		if w != "in" && w != "since" && w != "last" && w != "during" {
+		if w != "in" && w != "since" && w != "last" && w != "during" && w != "of" {
 			continue
 		}
 		nx := st.norm(k + 1)

@@ -58,18 +58,18 @@ func english() *Lexicon {
 		front-line invasion contingent contingents personnel marines battlegroup deployment wagner idf nato-led
 		counteroffensive offensive airborne infantry artillery`)
 	class(Diplomatic, `ambassador ambassadors envoy envoys diplomat diplomats embassy embassies consulate
-		consulates diplomatic consul chargé mission missions emissary`)
+		consulates diplomatic consul chargé emissary commissioner commissioners`)
 	class(Agreement, `agreement agreements accord accords treaty treaties pact pacts convention protocol
 		organisation organization nato eu union coalition alliance talks negotiations negotiation summit bloc
 		membership framework opec who unesco unhrc icc court council commission ceasefire truce deal jcpoa
-		paris un`)
+		paris un ecowas wto osce asean mercosur brics g5 unrwa interpol commonwealth csto imf`)
 	class(Political, `candidacy candidate nomination nominee campaign bill bills legislation amendment motion
 		endorsement election elections primary primaries presidential ballot ticket party senate governor
 		mayor parliament caucus vote`)
 	class(Business, `company companies firm firms market markets product products sale sales shelves ipo
 		offering filing s-1 brand stores store investors investment operations business businesses bid offer
 		takeover acquisition merger listing franchise app service services drug drugs medicine medication
-		vehicles cars plant factory retailer retailers insurer insurers carrier carriers bank banks`)
+		vehicles cars plant factory retailer retailers drugmaker drugmakers automaker automakers carmaker carmakers airline airlines lender lenders miner miners brewer application licence license insurer insurers carrier carriers bank banks`)
 	class(Sports, `tournament championship championships olympics olympic games match matches cup league
 		competition season grand prix wimbledon event events final finals semifinal quarterfinal fixture
 		race-day rally marathon tour`)
@@ -112,7 +112,7 @@ func english() *Lexicon {
 		no plans, won't, cannot, can't, against`)
 	cue(CueHypo, `if, could, might, may, possible, possibly, potential, potentially, consider, considering,
 		considered, considers, weighing, weighs, weigh, mulling, mulls, mull, toyed, threatened, threatens,
-		threaten, threatening, eventual, eventually, whether, unless, risk, any, would be, hopes, hoped,
+		threaten, threatening, eventual, unlikely, likely, eventually, whether, unless, risk, any, would be, hopes, hoped,
 		proposed, proposes, propose, option, idea, suggests, suggested`)
 	cue(CueBackground, `after, although, though, since, following, when, before, until, amid, despite,
 		because, as, while, once, due to`)
