@@ -142,8 +142,8 @@ func isAbbrev(s string, abbrev map[string]bool) bool {
 		k--
 	}
 	w := strings.ToLower(s[k:])
-	if utf8.RuneCountInString(w) == 1 {
-		return true
+	if r, n := utf8.DecodeRuneInString(w); n == len(w) && unicode.IsLetter(r) {
+		return true // an initial, as in "George W. Bush"
 	}
 	return abbrev[w]
 }

@@ -1,0 +1,122 @@
+package events
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+func TestDetect(t *testing.T) {
+	d, err := New("en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		text           string
+		want           bool
+		kind, status   string
+		new            bool
+		trigger, actor string
+	}{
+		// Hard negatives from issue 15.
+		{text: "Customers rushed to make a cash withdrawal before the banks closed.", want: false},
+		{text: "Patients often suffer withdrawal symptoms when they stop the drug.", want: false},
+		{text: "Activists gathered signatures for a recall vote against the governor.", want: false},
+		{text: "The striker pulled out of the squad with a hamstring injury.", want: false},
+		{text: "Stocks retreated from record highs on Friday.", want: false},
+		{text: "Exit polls showed the ruling party ahead.", want: false},
+		{text: "She recalled how the soldiers arrived at dawn.", want: false},
+		{text: "He pulled out a gun and fired.", want: false},
+		{text: "The team pulled out all the stops.", want: false},
+		{text: "The child became withdrawn and quiet at school.", want: false},
+		// Events.
+		{text: "Moscow backs the pullout of mercenaries from Libya.", want: true, kind: "military", status: "supported", new: true, trigger: "pullout"},
+		{text: "Russia will withdraw its troops from Moldova by June.", want: true, kind: "military", status: "announced", new: true, trigger: "withdraw", actor: "Russia"},
+		{text: "Opposition leaders called on the government to withdraw the bill.", want: true, kind: "political", status: "demanded", trigger: "withdraw", actor: "the government"},
+		{text: "France recalled its ambassador to Australia.", want: true, kind: "diplomatic", status: "completed", new: true, trigger: "recalled", actor: "France"},
+		{text: "Toyota is recalling 1.2 million vehicles over faulty airbags.", want: true, kind: "business", status: "completed", new: true, trigger: "recalling"},
+		{text: "Washington pulled its remaining troops out of Syria.", want: true, kind: "military", status: "completed", new: true, trigger: "pulled out", actor: "Washington"},
+		{text: "The minister refused to withdraw his nomination.", want: true, kind: "political", status: "refused", trigger: "withdraw"},
+		{text: "If the talks fail, the US could pull out of the treaty.", want: true, kind: "agreement", status: "hypothetical", trigger: "pull out"},
+		{text: "Ethiopian troops withdrew from Somalia in 2009.", want: true, kind: "military", status: "historical", trigger: "withdrew"},
+		{text: "After Biden withdrew from the race, donors regrouped.", want: true, kind: "political", status: "completed", new: false, trigger: "withdrew"},
+		{text: "The senator dropped out of the presidential race on Tuesday.", want: true, kind: "political", status: "completed", new: true, trigger: "dropped out"},
+		{text: "Argentina said it will leave the World Health Organization.", want: true, kind: "agreement", status: "announced", new: true, trigger: "leave"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.text, func(t *testing.T) {
+			evs := d.Detect(tc.text, nil, nil)
+			if got := len(evs) > 0; got != tc.want {
+				t.Fatalf("fired = %v, want %v (%+v)", got, tc.want, evs)
+			}
+			if !tc.want {
+				return
+			}
+			ev := evs[0]
+			if ev.Kind != tc.kind || ev.Status != tc.status || ev.NewAnnouncement != tc.new || ev.Trigger != tc.trigger {
+				t.Errorf("got %s/%s new=%v trigger %q (cues %q), want %s/%s new=%v trigger %q",
+					ev.Kind, ev.Status, ev.NewAnnouncement, ev.Trigger, ev.Cues, tc.kind, tc.status, tc.new, tc.trigger)
+			}
+			if tc.actor != "" && (ev.Actor == nil || ev.Actor.Text != tc.actor) {
+				t.Errorf("actor = %+v, want %q", ev.Actor, tc.actor)
+			}
+			if tc.text[ev.TriggerStart:ev.TriggerEnd] == "" || tc.text[ev.Start:ev.End] != ev.Sentence {
+				t.Errorf("bad spans: %+v", ev)
+			}
+		})
+	}
+}
+
+func TestSplitSentences(t *testing.T) {
+	lex := english()
+	text := "Mr. Smith left. U.S. troops withdrew on Jan. 5. \"We go,\" he said.\nHeadline here\n\nLast one?"
+	var got []string
+	for _, s := range splitSentences(text, lex.Abbrev) {
+		got = append(got, text[s.start:s.end])
+	}
+	want := []string{"Mr. Smith left.", "U.S. troops withdrew on Jan. 5.", "\"We go,\" he said.", "Headline here", "Last one?"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+}
+
+func TestNewLanguage(t *testing.T) {
+	if _, err := New("de"); err == nil {
+		t.Error("New(de) succeeded without a German lexicon")
+	}
+	for _, tag := range []string{"", "en", "en-GB", "EN_us"} {
+		if !Supports(tag) {
+			t.Errorf("Supports(%q) = false", tag)
+		}
+	}
+}
+
+// BenchmarkDetect measures sentences per second on one core over a mix of
+// news sentences with and without trigger words.
+func BenchmarkDetect(b *testing.B) {
+	d, _ := New("en")
+	sents := []string{
+		"Russia will withdraw its troops from Moldova by June, the foreign ministry said on Tuesday.",
+		"Customers rushed to make a cash withdrawal before the banks closed.",
+		"The central bank left interest rates unchanged for a third month.",
+		"Opposition leaders called on the government to withdraw the bill.",
+		"The match was delayed by rain for almost two hours.",
+		"Toyota is recalling 1.2 million vehicles over faulty airbags.",
+		"Prices of wheat rose sharply after the drought in the south of the country.",
+		"The minister said talks with the unions would resume next week.",
+	}
+	body := strings.Join(sents, " ")
+	b.ReportAllocs()
+	for b.Loop() {
+		d.Detect(body, nil, nil)
+	}
+	b.ReportMetric(float64(len(sents)*b.N)/b.Elapsed().Seconds(), "sentences/s")
+}
+
+func ExampleDetector_Detect() {
+	d, _ := New("en")
+	for _, ev := range d.Detect("Moscow backs the pullout of mercenaries from Libya.", nil, nil) {
+		fmt.Println(ev.Type, ev.Kind, ev.Status, ev.Trigger, ev.What.Text, ev.From.Text, ev.NewAnnouncement)
+	}
+	// Output: withdrawal military supported pullout mercenaries Libya true
+}
