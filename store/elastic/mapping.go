@@ -9,7 +9,7 @@ import (
 // A change to the mapping bumps it: the template then creates
 // <prefix>-articles-v<N+1>, documents are reindexed into it, and the alias
 // moves, so readers never see a half-migrated index.
-const MappingVersion = 1
+const MappingVersion = 2
 
 // Names are the Elasticsearch names derived from a prefix.
 type Names struct {
@@ -45,6 +45,20 @@ func name() map[string]any {
 		"type": "keyword",
 		"fields": map[string]any{
 			"words": map[string]any{"type": "text", "analyzer": "standard"},
+		},
+	}
+}
+
+// role is an event participant: its words, and the canonical name and
+// country of the entity it names, if any.
+func role() map[string]any {
+	return map[string]any{
+		"properties": map[string]any{
+			"text":      name(),
+			"canonical": name(),
+			"country":   keyword(),
+			"start":     unindexed("integer"),
+			"end":       unindexed("integer"),
 		},
 	}
 }
@@ -118,6 +132,28 @@ func Mapping(analyzer string) map[string]any {
 					"date":  map[string]any{"type": "date", "format": "strict_date_optional_time||strict_year_month||strict_year", "ignore_malformed": true},
 					"start": unindexed("integer"),
 					"end":   unindexed("integer"),
+				},
+			},
+			// Events are nested so that kind, status and actor of one event
+			// are matched together ("a military withdrawal by Russia").
+			"events": map[string]any{
+				"type": "nested",
+				"properties": map[string]any{
+					"type":   keyword(),
+					"kind":   keyword(),
+					"status": keyword(),
+					"actor":  role(),
+					"what":   role(),
+					"from":   role(),
+					// The sentence is in body already; kept, not indexed.
+					"sentence":         unindexed("keyword"),
+					"start":            unindexed("integer"),
+					"end":              unindexed("integer"),
+					"trigger":          keyword(),
+					"trigger_start":    unindexed("integer"),
+					"trigger_end":      unindexed("integer"),
+					"cues":             keyword(),
+					"new_announcement": map[string]any{"type": "boolean"},
 				},
 			},
 			// Removed boilerplate is kept for audit, never searched.

@@ -211,6 +211,15 @@ func (s *Store) ensure(ctx context.Context, analyzer string) error {
 		return fmt.Errorf("alias %s: %w", n.Alias, err)
 	}
 	if st != http.StatusNotFound {
+		if put {
+			// A newer mapping only adds fields (events, mapping v2), which
+			// Elasticsearch accepts on an existing index: without them
+			// its strict mapping would reject every new document.
+			props := map[string]any{"properties": Template(n, analyzer)["template"].(map[string]any)["mappings"].(map[string]any)["properties"]}
+			if _, _, err := s.do(ctx, esapi.IndicesPutMappingRequest{Index: []string{n.Alias}, Body: jsonBody(props)}); err != nil {
+				return fmt.Errorf("update mapping of %s: %w", n.Alias, err)
+			}
+		}
 		return nil
 	}
 	create := map[string]any{"aliases": map[string]any{n.Alias: map[string]any{"is_write_index": true}}}
