@@ -141,11 +141,25 @@ func (st *sent) kindEvidence(i, last int) bool {
 		return true
 	}
 	for j := max(1, i-6); j < len(st.toks) && j <= last+8; j++ {
-		if j != i && (st.isCapitalized(j) || st.entityAt(j)) {
+		if j != i && (st.isName(j) || st.entityAt(j)) {
 			return true
 		}
 	}
 	return false
+}
+
+// isName reports whether token j is capitalised where a lowercase word
+// would not be: not at the start of the sentence or after a colon or
+// quote, and not a capitalised pronoun or determiner.
+func (st *sent) isName(j int) bool {
+	if j <= 0 || !st.isCapitalized(j) {
+		return false
+	}
+	if p := st.toks[j-1]; p.punct && p.norm != "," && p.norm != "(" {
+		return false
+	}
+	w := st.norm(j)
+	return !st.d.lex.Pronouns[w] && !st.d.lex.Determiners[w] && w != "i"
 }
 
 func (st *sent) norm(i int) string {
@@ -247,7 +261,8 @@ var nounModifiers = map[string]bool{"a": true, "the": true, "its": true, "their"
 	"safety": true, "voluntary": true, "nationwide": true, "massive": true, "global": true, "huge": true,
 	"major": true, "new": true, "food": true, "vehicle": true, "mass": true, "urgent": true, "this": true,
 	"that": true, "recent": true, "his": true, "her": true, "abrupt": true, "hasty": true, "disruptive": true,
-	"chaotic": true, "planned": true, "full": true, "complete": true, "partial": true, "troop": true}
+	"chaotic": true, "planned": true, "full": true, "complete": true, "partial": true, "troop": true,
+	"another": true, "latest": true, "second": true, "expanded": true, "widespread": true, "broad": true}
 
 // exitBlocked are words after "exit" that make it no withdrawal.
 var exitBlocked = map[string]bool{"poll": true, "polls": true, "polling": true, "interview": true, "interviews": true,
@@ -280,13 +295,16 @@ func (st *sent) accept(tg *trigger) bool {
 		if tg.form == Participle && st.d.lex.Adjectival[st.norm(i-1)] && !st.d.lex.From[st.norm(i+1)] && st.norm(i+1) != "by" {
 			return false
 		}
-		return st.kindEvidence(i, i)
+		return st.kindEvidence(i, i) || tg.form == Noun && st.nounLead(i)
 	case FamPullOut:
 		if tg.particle < 0 { // the nouns pullout, pullback
-			return !st.anyClass(i-2, i+4, Figurative|Money) && st.anyClass(i-8, i+8, Military|Diplomatic|Agreement|Business|Political)
+			if st.anyClass(i-4, i+6, Figurative|Money|Market) {
+				return false
+			}
+			return st.nounLead(i) || st.anyClass(i-8, i+8, Military|Diplomatic|Agreement|Business|Political)
 		}
 		if st.toks[tg.particle].norm == "back" {
-			return st.anyClass(i-6, tg.particle+6, Military|Diplomatic)
+			return st.anyClass(i-6, tg.particle+6, Military|Diplomatic) && !st.anyClass(i-6, tg.particle+6, Market)
 		}
 		// Between "pull" and "out" there may be an object ("pulled its
 		// troops out"); "pull out all the stops" and "pulled out his
@@ -318,16 +336,27 @@ func (st *sent) accept(tg *trigger) bool {
 		if st.anyClass(i+1, i+4, Diplomatic) || st.anyClass(i+1, i+6, Product) {
 			return true
 		}
+		if st.norm(i+1) == "of" || isNumber(st.norm(i+1)) {
+			// "widens recall of F-150 pickups", "recalls 130,000 cars"
+			return true
+		}
 		if nounModifiers[st.norm(i-1)] && tg.form == Base && !memoryWords[st.norm(i+1)] {
 			return st.norm(i+1) == "of" || st.toks[minInt(i+1, len(st.toks)-1)].punct || i+1 >= len(st.toks) ||
 				st.anyClass(i-6, i+6, Business|Product)
 		}
 		return false
 	case FamRetreat:
-		if tg.particle >= 0 || tg.form == Noun {
-			return st.anyClass(i-5, tg.last+6, Military)
+		if st.anyClass(i-6, tg.last+6, Market|Money) {
+			return false
 		}
-		return st.anyClass(i-6, i+6, Military) && !st.anyClass(i-2, i+2, Business|Money)
+		if tg.particle >= 0 || tg.form == Noun || tg.form == Base && st.nounLead(i) {
+			// "the drawdown of 100,000 U.S. forces", "after Russian
+			// retreat", "Moscow's retreat"; not "a weekend retreat".
+			p := st.norm(i - 1)
+			return st.anyClass(i-5, tg.last+10, Military) || st.demonymAt(i-1) || strings.HasSuffix(p, "'s") ||
+				(tg.tr.Particle == "" && tg.form == Noun && st.d.lex.Determiners[p] && !st.anyClass(i-8, i+8, Business|Sports))
+		}
+		return st.anyClass(i-6, i+6, Military) || st.demonymAt(i-1)
 	case FamEvacuate:
 		if st.anyClass(i-4, i+6, Diplomatic) {
 			return true
@@ -345,6 +374,57 @@ func (st *sent) accept(tg *trigger) bool {
 }
 
 func minInt(a, b int) int { return min(a, b) }
+
+// isNumber reports whether w is written in digits ("130,000", "1.2").
+func isNumber(w string) bool {
+	if w == "" || w[0] < '0' || w[0] > '9' {
+		return false
+	}
+	for k := 0; k < len(w); k++ {
+		if (w[k] < '0' || w[k] > '9') && w[k] != ',' && w[k] != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+// nounLead reports whether a noun trigger at i is introduced as a thing of
+// its own: after a determiner or possessive ("the pullout", "Ince's
+// withdrawal") or a name or demonym ("Russian retreat", "US troop
+// pullout"). Such a noun names an event even without a kind word near.
+func (st *sent) nounLead(i int) bool {
+	p := st.norm(i - 1)
+	if compoundBlocked[st.norm(i+1)] {
+		return false // "a withdrawal letter", "the withdrawal period"
+	}
+	if st.d.lex.Determiners[p] || strings.HasSuffix(p, "'s") || st.isName(i-1) || st.demonymAt(i-1) {
+		return true
+	}
+	// "US troop withdrawal": a name before a military noun.
+	return st.class(i-1)&Military != 0 && (st.isCapitalized(i-2) || st.d.lex.Determiners[st.norm(i-2)])
+}
+
+// compoundBlocked are nouns that a trigger noun modifies when it names a
+// procedure rather than an event ("withdrawal letter").
+var compoundBlocked = map[string]bool{"letter": true, "letters": true, "form": true, "forms": true,
+	"request": true, "requests": true, "process": true, "period": true, "date": true, "deadline": true,
+	"method": true, "methods": true, "option": true, "options": true, "slip": true, "rate": true,
+	"rates": true, "strategy": true, "plan": true, "plans": true, "button": true}
+
+// demonymAt reports whether token i is a capitalised demonym ("Russian",
+// "Russians", "Chinese"), which makes a withdrawal a state's.
+func (st *sent) demonymAt(i int) bool {
+	if !st.isCapitalized(i) {
+		return false
+	}
+	w := st.norm(i)
+	for _, suf := range []string{"ian", "ians", "ese", "ish", "ean", "eans", "an", "ans", "i", "is"} {
+		if strings.HasSuffix(w, suf) && len(w) > len(suf)+2 {
+			return true
+		}
+	}
+	return false
+}
 
 // squadAfter reports whether the phrase after token i names a team's
 // line-up ("pulled out of the squad"), which the guideline does not count.
@@ -408,7 +488,7 @@ var exitObjects = map[string]bool{"government": true, "cabinet": true}
 // ("Shell is exiting Russia"), as opposed to "tourists exiting Japan".
 func (st *sent) namedSubject(i int) bool {
 	for j := max(0, i-4); j < i; j++ {
-		if st.isCapitalized(j) || st.entityAt(j) {
+		if st.isName(j) || j == 0 && st.isCapitalized(j) || st.entityAt(j) {
 			return true
 		}
 	}
@@ -696,7 +776,7 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 	if h, ok := near(CueRefuse, 4); ok {
 		return decide("refused", h)
 	}
-	if h, ok := near(CueDemand, 8); ok {
+	if h, ok := near(CueDemand, 12); ok {
 		return decide("demanded", h)
 	}
 	if h, ok := near(CueSupport, 6); ok {
@@ -710,11 +790,10 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 	if h, ok := near(CueAnnounce, 3); ok && tg.form != Past {
 		return decide("announced", h)
 	}
-	if tg.form == Base && st.norm(i-1) == "to" {
+	if tg.form == Base && st.norm(i-1) == "to" && (st.headline(i) || st.isCapitalized(i-2)) {
 		// "US to pull troops out of Niger": a plan, as headlines put it.
 		return decide("announced", hit{CueAnnounce, i - 1, "to"})
 	}
-	reported := false
 	if tg.form == Noun {
 		if h, ok := near(CueAnnounce, 8); ok {
 			return decide("announced", h)
@@ -727,20 +806,16 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 				return decide("announced", hit{CueAnnounce, k, w})
 			} else if w == "would" || w == "could" || w == "might" {
 				return "hypothetical", append([]string{w}, cues...), true
-			} else if reportVerbs[w] {
+			} else if pastVerbs[w] || w == "under" && st.norm(k+1) == "way" {
 				// "The pullback of troops began on Monday."
 				cues = append(cues, w)
-				reported = true
 				break
+			} else if presentVerbs[w] {
+				// A noun the sentence speaks of in the present ("the
+				// drawdown is not as swift as expected") is a plan that
+				// is news, not yet done.
+				return "announced", append([]string{w}, cues...), background
 			}
-		}
-		if h, ok := near(CueUnderway, 6); reported {
-		} else if ok && reportVerbs[h.text] {
-			cues = append(cues, h.text)
-		} else if !st.headline(i) {
-			// A bare noun ("the withdrawal was too late") is mentioned,
-			// not reported.
-			background = true
 		}
 	}
 	if h, ok := near(CuePast, 10); ok || pastYear != "" {
@@ -751,6 +826,16 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 	}
 	return "completed", cues, background
 }
+
+// pastVerbs and presentVerbs after a noun trigger tell a done withdrawal
+// ("the withdrawal was too late") from a planned one ("the pullout is to
+// take place", "the withdrawal contrasts with").
+var pastVerbs = map[string]bool{"was": true, "were": true, "had": true, "did": true, "began": true, "begun": true,
+	"started": true, "ended": true, "took": true, "came": true, "left": true, "caused": true, "completed": true,
+	"gets": true, "got": true}
+
+var presentVerbs = map[string]bool{"is": true, "are": true, "seems": true, "remains": true, "depends": true,
+	"contrasts": true, "means": true, "leaves": true, "would": true, "should": true, "must": true, "appears": true}
 
 // reportVerbs are the cues of CueUnderway that report a noun trigger as
 // happening ("began the withdrawal"); forms of "be" do not.
@@ -868,6 +953,12 @@ func (st *sent) kind(tg trigger, what, from span) string {
 		if score[k] > bestScore {
 			best, bestScore = kc.name, score[k]
 		}
+	}
+	if best == "other" && (tg.tr.Family == FamWithdraw || tg.tr.Family == FamPullOut) && what.j == what.i &&
+		(st.demonymAt(tg.i-1) || st.demonymAt(tg.i-2)) {
+		// "Russians withdraw from around Kharkiv", "Russian withdrawal":
+		// a people withdrawing itself from somewhere is an army.
+		best = "military"
 	}
 	return best
 }

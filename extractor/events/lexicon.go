@@ -31,6 +31,8 @@ const (
 	Figurative
 	// Race marks contests that are political or sporting by context.
 	Race
+	// Market marks prices and indexes, which "retreat" and "pull back".
+	Market
 )
 
 // kindClasses lists the classes that name kinds, in the order ties are

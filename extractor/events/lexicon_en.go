@@ -21,8 +21,8 @@ func english() *Lexicon {
 		}
 	}
 	trig(FamWithdraw, "", "", map[Form]string{
-		Base: "withdraw withdraws", Past: "withdrew", Participle: "withdrawn",
-		Progressive: "withdrawing", Noun: "withdrawal withdrawals",
+		Base: "withdraw withdraws retract retracts", Past: "withdrew", Participle: "withdrawn retracted",
+		Progressive: "withdrawing retracting", Noun: "withdrawal withdrawals retraction",
 	})
 	trig(FamPullOut, "out", "back", map[Form]string{
 		Base: "pull pulls", Past: "pulled", Progressive: "pulling",
@@ -55,15 +55,15 @@ func english() *Lexicon {
 	class(Military, `troops troop forces force soldiers soldier army armies military militaries fighters
 		mercenaries mercenary militants militia militias rebels peacekeepers peacekeeping units brigade brigades
 		battalion battalions garrison garrisons base bases combat tanks navy warships occupation frontline
-		front-line invasion contingent contingents personnel marines battlegroup deployment wagner idf nato-led
+		front-line invasion contingent settlements settlers outposts contingents personnel marines battlegroup deployment wagner idf nato-led
 		counteroffensive offensive airborne infantry artillery`)
 	class(Diplomatic, `ambassador ambassadors envoy envoys diplomat diplomats embassy embassies consulate
-		consulates diplomatic consul chargé emissary commissioner commissioners`)
+		consulates diplomatic consul chargé emissary commissioner commissioners staff`)
 	class(Agreement, `agreement agreements accord accords treaty treaties pact pacts convention protocol
 		organisation organization nato eu union coalition alliance talks negotiations negotiation summit bloc
 		membership framework opec who unesco unhrc icc court council commission ceasefire truce deal jcpoa
 		paris un ecowas wto osce asean mercosur brics g5 unrwa interpol commonwealth csto imf`)
-	class(Political, `candidacy candidate nomination nominee campaign bill bills legislation amendment motion
+	class(Political, `candidacy candidate candidates contender contenders nomination nominee campaign bill bills legislation amendment motion
 		endorsement election elections primary primaries presidential ballot ticket party senate governor
 		mayor parliament caucus vote`)
 	class(Business, `company companies firm firms market markets product products sale sales shelves ipo
@@ -77,7 +77,12 @@ func english() *Lexicon {
 	class(Money, `cash money funds fund atm bank account accounts savings deposit deposits pension pensions
 		401 401k ira roth fee fees penalty limit limits balance dollars $ £ € euros pounds liquidity
 		withdrawable early-withdrawal annuity retirement tax-free yen currency taxed penalties atms cd cds`)
-	class(Medical, `symptoms symptom syndrome opioid opioids alcohol nicotine caffeine drug-induced heroin
+	// Markets "retreat", "pull back" and suffer "drawdowns" without
+	// anybody withdrawing.
+	class(Market, `stocks stock shares share prices price index indexes indices yields yield bond bonds
+		dollar euro oil gold rally markets valuations valuation nasdaq dow s&p futures equities portfolio`)
+	class(Medical, `social emotional emotionally depression depressive anxiety isolation loneliness
+		symptoms symptom syndrome opioid opioids alcohol nicotine caffeine drug-induced heroin
 		methadone benzodiazepine detox addiction addicts seizures insomnia effects delirium`)
 	class(Squad, `squad line-up lineup side xi roster starting matchday team`)
 	class(Vote, `vote votes voting referendum petition petitions recall-election ballot election elections campaign`)
@@ -101,22 +106,21 @@ func english() *Lexicon {
 		unveiled, unveils, would, chosen, chose, chooses, opted, opts, prepares, preparing, prepared to,
 		begin, begins`)
 	cue(CueDemand, `called on, calls on, call on, called for, calls for, call for, calling for, calling on,
-		urged, urges, urge, urging, demanded, demands, demand, demanding, asked, asks, ask, pressed, pressing,
-		pressure, pressured, must, should, insisted, insists, ultimatum, appealed, appeals, demanding, wants,
+		urged, urges, urge, urging, demanded, demands, demand, demanding, asked, asks, ask, pressed, must, should, insisted, insists, ultimatum, appealed, appeals, demanding, wants,
 		wanted, requested, requests, request, told, tells`)
 	cue(CueSupport, `backs, backed, back, backing, supports, supported, support, supporting, welcomed,
 		welcomes, welcome, welcoming, endorsed, endorses, endorse, favours, favors, praised, praises, hailed,
 		hails, applauded, applauds`)
 	cue(CueRefuse, `refused, refuses, refuse, refusing, rejected, rejects, reject, rejecting, ruled out,
-		rules out, rule out, ruling out, declined, declines, decline, denied, denies, deny, not, n't, never,
+		rules out, rule out, ruling out, declined, declines, decline, denied, denies, deny, not, n't, never, no,
 		no plans, won't, cannot, can't, against`)
 	cue(CueHypo, `if, could, might, may, possible, possibly, potential, potentially, consider, considering,
 		considered, considers, weighing, weighs, weigh, mulling, mulls, mull, toyed, threatened, threatens,
 		threaten, threatening, eventual, unlikely, likely, eventually, whether, unless, risk, any, would be, hopes, hoped,
 		proposed, proposes, propose, option, idea, suggests, suggested`)
 	cue(CueBackground, `after, although, though, since, following, when, before, until, amid, despite,
-		because, as, while, once, due to`)
-	cue(CuePast, `ago, formerly, former, previously, history, historic, decades, centuries, earlier, once,
+		because, while, once, due to`)
+	cue(CuePast, `ago, formerly, previously, history, historic, decades, centuries, earlier, once,
 		back in, had`)
 	cue(CueUnderway, `began, begun, started, starts, start, completed, completes, complete, finished, has,
 		have, continues, continued, completing, underway, under way, was, were, is, are, been`)

@@ -42,6 +42,11 @@ func tokenize(s string, base int) []token {
 				}
 				break
 			}
+			// "U.S." keeps its last dot: it is part of the name, and a
+			// sentence that ends in it has been split before this point.
+			if j < len(s) && s[j] == '.' && isInitials(s[i:j]) {
+				j++
+			}
 			w := s[i:j]
 			out = append(out, token{text: w, norm: normWord(w), start: base + i, end: base + j})
 			i = j
@@ -51,6 +56,19 @@ func tokenize(s string, base int) []token {
 		}
 	}
 	return out
+}
+
+// isInitials reports whether w is letters joined by dots ("U.S", "U.K").
+func isInitials(w string) bool {
+	if len(w) < 3 {
+		return false
+	}
+	for k := 0; k < len(w); k++ {
+		if k%2 == 1 && w[k] != '.' || k%2 == 0 && !(w[k] >= 'A' && w[k] <= 'Z' || w[k] >= 'a' && w[k] <= 'z') {
+			return false
+		}
+	}
+	return len(w)%2 == 1
 }
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
