@@ -330,7 +330,7 @@ func (st *sent) accept(tg *trigger) bool {
 		return (next >= len(st.toks) || st.toks[next].punct || st.d.lex.Boundary[st.norm(next)]) &&
 			st.anyClass(i-8, next+6, Military|Agreement|Business|Political|Diplomatic)
 	case FamRecall:
-		if st.anyClass(i-2, i+3, Vote) {
+		if st.anyClass(i-3, i+6, Vote) {
 			return false
 		}
 		if st.anyClass(i+1, i+4, Diplomatic) || st.anyClass(i+1, i+6, Product) {
@@ -448,6 +448,12 @@ func (st *sent) acceptExit(tg *trigger) bool {
 	for j := obj; j < end; j++ {
 		objClass |= st.class(j)
 	}
+	// "exit from all of its projects in Russia": the head noun may lie
+	// past an "of".
+	wide := Class(0)
+	for j := obj; j < len(st.toks) && j < obj+7 && !st.toks[j].punct; j++ {
+		wide |= st.class(j)
+	}
 	if tg.particle >= 0 {
 		if tg.last+1 < len(st.toks) && dropBlocked[st.norm(obj)] || st.anyClass(obj, end-1, Squad) {
 			return false
@@ -472,9 +478,17 @@ func (st *sent) acceptExit(tg *trigger) bool {
 	if objClass&(Agreement|Race) != 0 || exitObjects[st.norm(obj)] || st.norm(obj) == "the" && exitObjects[st.norm(obj+1)] {
 		return true
 	}
+	if hasMarket(st, obj, end) {
+		return true // "companies that leave the Russian market"
+	}
 	if isExit {
 		// "exited most markets", "exit Russia": a market, or a place.
-		return hasMarket(st, obj, end) || st.capitalizedAt(obj) && (st.anyClass(i-6, i+6, Business) || st.namedSubject(i))
+		// "exit its 20% stake in Rosneft", "exited most markets", "exit
+		// Russia"; not a firm's owners who "exit their businesses".
+		if wide&Business != 0 && !businessOwners(st, obj, end) {
+			return true
+		}
+		return st.capitalizedAt(obj) && (st.anyClass(i-6, i+6, Business) || st.namedSubject(i))
 	}
 	return false
 }
@@ -489,6 +503,17 @@ var exitObjects = map[string]bool{"government": true, "cabinet": true}
 func (st *sent) namedSubject(i int) bool {
 	for j := max(0, i-4); j < i; j++ {
 		if st.isName(j) || j == 0 && st.isCapitalized(j) || st.entityAt(j) {
+			return true
+		}
+	}
+	return false
+}
+
+// businessOwners reports the object "their business(es)": owners selling
+// up, not a company leaving a market.
+func businessOwners(st *sent, from, to int) bool {
+	for j := from; j < to; j++ {
+		if n := st.norm(j); n == "business" || n == "businesses" {
 			return true
 		}
 	}

@@ -65,8 +65,11 @@ func english() *Lexicon {
 		paris un ecowas wto osce asean mercosur brics g5 unrwa interpol commonwealth csto imf`)
 	class(Political, `candidacy candidate candidates contender contenders nomination nominee campaign bill bills legislation amendment motion
 		endorsement election elections primary primaries presidential ballot ticket party senate governor
-		mayor parliament caucus vote`)
+		mayor parliament caucus vote ordinance decree law laws regulation regulations measure reform reforms
+		policy`)
 	class(Business, `company companies firm firms market markets product products sale sales shelves ipo
+		investments stake stakes sector sectors industry projects venture ventures partnership partnerships
+		subsidiary brands shops chains outlets
 		offering filing s-1 brand stores store investors investment operations business businesses bid offer
 		takeover acquisition merger listing franchise app service services drug drugs medicine medication
 		vehicles cars plant factory retailer retailers drugmaker drugmakers automaker automakers carmaker carmakers airline airlines lender lenders miner miners brewer application licence license insurer insurers carrier carriers bank banks`)
@@ -85,7 +88,11 @@ func english() *Lexicon {
 		symptoms symptom syndrome opioid opioids alcohol nicotine caffeine drug-induced heroin
 		methadone benzodiazepine detox addiction addicts seizures insomnia effects delirium`)
 	class(Squad, `squad line-up lineup side xi roster starting matchday team`)
-	class(Vote, `vote votes voting referendum petition petitions recall-election ballot election elections campaign`)
+	// Office holders are what a recall vote removes ("recall of Gov.
+	// Newsom"); an ambassador is recalled by a state.
+	class(Vote, `vote votes voting referendum petition petitions recall-election ballot election elections campaign
+		gov gov. governor mayor senator councilman councilwoman councillor councilor judge sheriff
+		signatures proponents`)
 	class(Product, `vehicles vehicle cars car suvs trucks products product units models batches batch lots
 		devices toys food foods pounds packages bottles jars cans airbags batteries laptops phones
 		heaters shipments doses vaccines medicines medication drugs`)
@@ -107,13 +114,13 @@ func english() *Lexicon {
 		begin, begins`)
 	cue(CueDemand, `called on, calls on, call on, called for, calls for, call for, calling for, calling on,
 		urged, urges, urge, urging, demanded, demands, demand, demanding, asked, asks, ask, pressed, must, should, insisted, insists, ultimatum, appealed, appeals, demanding, wants,
-		wanted, requested, requests, request, told, tells`)
+		wanted, requested, requests, request, advised, advises, advise, advising`)
 	cue(CueSupport, `backs, backed, back, backing, supports, supported, support, supporting, welcomed,
 		welcomes, welcome, welcoming, endorsed, endorses, endorse, favours, favors, praised, praises, hailed,
 		hails, applauded, applauds`)
 	cue(CueRefuse, `refused, refuses, refuse, refusing, rejected, rejects, reject, rejecting, ruled out,
 		rules out, rule out, ruling out, declined, declines, decline, denied, denies, deny, not, n't, never, no,
-		no plans, won't, cannot, can't, against`)
+		no plans, won't, cannot, can't, against, rather than, instead of`)
 	cue(CueHypo, `if, could, might, may, possible, possibly, potential, potentially, consider, considering,
 		considered, considers, weighing, weighs, weigh, mulling, mulls, mull, toyed, threatened, threatens,
 		threaten, threatening, eventual, unlikely, likely, eventually, whether, unless, risk, any, would be, hopes, hoped,
