@@ -509,11 +509,12 @@ func (st *sent) namedSubject(i int) bool {
 	return false
 }
 
-// businessOwners reports the object "their business(es)": owners selling
-// up, not a company leaving a market.
+// businessOwners reports the objects "their business(es)" and "the
+// company": owners selling up or an employee leaving a job, not a company
+// leaving a market.
 func businessOwners(st *sent, from, to int) bool {
 	for j := from; j < to; j++ {
-		if n := st.norm(j); n == "business" || n == "businesses" {
+		if n := st.norm(j); n == "business" || n == "businesses" || n == "company" || n == "firm" {
 			return true
 		}
 	}
