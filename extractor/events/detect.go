@@ -602,13 +602,29 @@ func (st *sent) role(sp span) *article.Role {
 	if sp.j <= sp.i {
 		return nil
 	}
-	// Trim leading determiners so that canonical names line up.
 	start, end := st.toks[sp.i].start, st.toks[sp.j-1].end
 	r := &article.Role{Text: st.body[start:end], Start: start, End: end}
 	if e, ok := st.entityOver(start, end); ok {
-		r.Canonical, r.Country = e.Canonical, e.Country
+		// The entity names the role when it is most of it ("the United
+		// States"); inside a longer phrase ("all U.S. troops") it only
+		// tells the country.
+		covered := min(e.End, end) - max(e.Start, start)
+		if 2*covered >= end-start-len(leadingDeterminer(r.Text)) {
+			r.Canonical = e.Canonical
+		}
+		r.Country = e.Country
 	}
 	return r
+}
+
+// leadingDeterminer returns "the " when text starts with it.
+func leadingDeterminer(text string) string {
+	for _, d := range []string{"the ", "The "} {
+		if strings.HasPrefix(text, d) {
+			return d
+		}
+	}
+	return ""
 }
 
 // objectRoles finds what is withdrawn and where from.
@@ -621,7 +637,7 @@ func (st *sent) objectRoles(tg trigger) (what, from span) {
 		if lex.From[st.norm(j)] {
 			j++
 		}
-		return span{}, span{j, st.phraseEnd(j, 8, lex.Boundary)}
+		return span{}, span{j, st.phraseEnd(j, 8, lex.FromBoundary)}
 	}
 	// "pulled its troops out": the object sits before the particle.
 	if tg.particle > tg.i+1 {
@@ -643,7 +659,7 @@ func (st *sent) objectRoles(tg trigger) (what, from span) {
 			break
 		}
 		if lex.From[st.norm(k)] || (k == tg.last+1 && tg.particle >= 0 && st.norm(k) == "of") {
-			e := st.phraseEnd(k+1, 8, lex.Boundary)
+			e := st.phraseEnd(k+1, 8, lex.FromBoundary)
 			from = span{k + 1, e}
 			break
 		}
@@ -665,7 +681,18 @@ var skippable = map[string]bool{"will": true, "would": true, "shall": true, "'ll
 	"did": true, "does": true, "do": true, "chose": true, "chosen": true, "threatened": true, "refused": true,
 	"declined": true, "wants": true, "wanted": true, "hopes": true, "vowed": true, "pledged": true,
 	"promised": true, "seems": true, "seemed": true, "quietly": true, "abruptly": true, "suddenly": true,
-	"largely": true, "all": true, "its": true, "their": true, "that": true}
+	"largely": true, "all": true, "its": true, "their": true, "that": true, "later": true, "earlier": true,
+	"subsequently": true, "recently": true, "previously": true, "immediately": true, "swiftly": true}
+
+// intentNouns and announceVerbs stand between a subject and an
+// infinitive trigger: "announced its intention to withdraw".
+var intentNouns = map[string]bool{"intention": true, "intent": true, "decision": true, "plan": true,
+	"readiness": true, "willingness": true, "move": true, "bid": true, "permitted": true, "allowed": true,
+	"forced": true, "able": true, "unable": true, "likely": true, "unlikely": true, "due": true, "ready": true,
+	"poised": true, "preparing": true, "prepared": true, "moving": true}
+
+var announceVerbs = map[string]bool{"announces": true, "says": true, "said": true, "confirmed": true,
+	"confirms": true, "declared": true, "declares": true, "told": true}
 
 // actor finds who withdraws: for a demand, whom it is addressed to
 // ("called on X to withdraw"); for a noun trigger, its possessor ("Russia's
@@ -674,8 +701,9 @@ var skippable = map[string]bool{"will": true, "would": true, "shall": true, "'ll
 func (st *sent) actor(tg trigger, status string) span {
 	lex := st.d.lex
 	i := tg.i
-	if status == "demanded" {
-		for k := i - 1; k >= 1 && k >= i-8; k-- {
+	if status == "demanded" && tg.form != Noun {
+		// "called on X to (immediately) withdraw"
+		for k := i - 1; k >= 1 && k >= i-2; k-- {
 			if st.norm(k) == "to" {
 				for c := k - 1; c >= 0 && c >= k-7; c-- {
 					if cue, ok := lex.Cues[st.norm(c)]; ok && cue == CueDemand {
@@ -694,14 +722,14 @@ func (st *sent) actor(tg trigger, status string) span {
 	}
 	if tg.form == Noun {
 		k := i - 1
-		if k >= 0 && (strings.HasSuffix(st.norm(k), "'s") || st.isCapitalized(k)) {
+		if k >= 0 && (strings.HasSuffix(st.norm(k), "'s") || st.isName(k) || st.demonymAt(k)) {
 			s := k
 			for s-1 >= 0 && st.isCapitalized(s-1) {
 				s--
 			}
 			return span{s, k + 1}
 		}
-		if k >= 0 && st.isCapitalized(k-1) && !st.toks[k].punct { // "US troop withdrawal"
+		if k >= 1 && st.isName(k-1) && !st.toks[k].punct { // "US troop withdrawal"
 			s := k - 1
 			for s-1 >= 0 && st.isCapitalized(s-1) {
 				s--
@@ -711,11 +739,38 @@ func (st *sent) actor(tg trigger, status string) span {
 		return span{}
 	}
 	k := i - 1
-	for k >= 0 && skippable[st.norm(k)] {
+	for k >= 0 && (skippable[st.norm(k)] || intentNouns[st.norm(k)] || announceVerbs[st.norm(k)]) {
 		k--
 	}
 	if k < 0 || st.toks[k].punct {
 		return span{}
+	}
+	if tg.form == Progressive && (lex.Boundary[st.norm(k)] || lex.Determiners[st.norm(k)]) && st.norm(k) != "and" {
+		// "pressure on retreating Russian forces": the participle
+		// describes the noun phrase after it.
+		if e := st.phraseEnd(i+1, 4, lex.Boundary); e > i+1 && st.anyClass(i+1, e-1, Military) {
+			return span{i + 1, e}
+		}
+		return span{}
+	}
+	if lex.Boundary[st.norm(k)] && st.norm(k) != "and" && st.norm(k) != "but" && st.norm(k) != "or" {
+		return span{} // "a reason for pulling out": no subject in reach
+	}
+	if w := st.norm(k); w == "and" || w == "but" || w == "or" {
+		// "shuttered its embassy and pulled out its staff": the subject
+		// of the first verb.
+		k = 0
+		for k < i && !st.isCapitalized(k) && !st.entityAt(k) {
+			k++
+		}
+		if k == i {
+			return span{}
+		}
+		e := k + 1
+		for e < i && (st.isCapitalized(e) || st.entityAt(e)) {
+			e++
+		}
+		return span{k, e}
 	}
 	if lex.Pronouns[st.norm(k)] {
 		// "X said it would withdraw": the first name in the sentence.

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/wirewatch/wirewatch/pkg/article"
 )
 
 func TestDetect(t *testing.T) {
@@ -17,6 +19,7 @@ func TestDetect(t *testing.T) {
 		kind, status   string
 		new            bool
 		trigger, actor string
+		what, from     string
 	}{
 		// Hard negatives from issue 15.
 		{text: "Customers rushed to make a cash withdrawal before the banks closed.", want: false},
@@ -42,6 +45,15 @@ func TestDetect(t *testing.T) {
 		{text: "After Biden withdrew from the race, donors regrouped.", want: true, kind: "political", status: "completed", new: false, trigger: "withdrew"},
 		{text: "The senator dropped out of the presidential race on Tuesday.", want: true, kind: "political", status: "completed", new: true, trigger: "dropped out"},
 		{text: "Argentina said it will leave the World Health Organization.", want: true, kind: "agreement", status: "announced", new: true, trigger: "leave"},
+		{text: "The United States is to fully withdraw its troops from all of Syria, an official said.", want: true, kind: "military", status: "announced", new: true, trigger: "withdraw",
+			actor: "The United States", what: "its troops", from: "all of Syria"},
+		{text: "Fiat recalls 130,000 Puntos on brake problem", want: true, kind: "business", status: "completed", new: true, trigger: "recalls", what: "130,000 Puntos"},
+		{text: "Russia withdraws troops after Ukraine encircles key city", want: true, kind: "military", status: "completed", new: true, trigger: "withdraws", actor: "Russia", what: "troops"},
+		{text: "Ukrainian troops piled pressure on retreating Russian forces on Tuesday.", want: true, kind: "military", status: "completed", new: true, trigger: "retreating", actor: "Russian forces"},
+		{text: "Organizers behind a proposed recall of California Gov. Gavin Newsom face a deadline.", want: false},
+		{text: "Prices pulled back from their highs after the central bank statement.", want: false},
+		{text: "Weekend retreats may cost several thousand dollars.", want: false},
+		{text: "\u201cLife was not long enough,\u201d she recalled.", want: false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {
@@ -57,8 +69,13 @@ func TestDetect(t *testing.T) {
 				t.Errorf("got %s/%s new=%v trigger %q (cues %q), want %s/%s new=%v trigger %q",
 					ev.Kind, ev.Status, ev.NewAnnouncement, ev.Trigger, ev.Cues, tc.kind, tc.status, tc.new, tc.trigger)
 			}
-			if tc.actor != "" && (ev.Actor == nil || ev.Actor.Text != tc.actor) {
-				t.Errorf("actor = %+v, want %q", ev.Actor, tc.actor)
+			for _, r := range []struct {
+				name, want string
+				got        *article.Role
+			}{{"actor", tc.actor, ev.Actor}, {"what", tc.what, ev.What}, {"from", tc.from, ev.From}} {
+				if r.want != "" && (r.got == nil || r.got.Text != r.want) {
+					t.Errorf("%s = %+v, want %q", r.name, r.got, r.want)
+				}
 			}
 			if tc.text[ev.TriggerStart:ev.TriggerEnd] == "" || tc.text[ev.Start:ev.End] != ev.Sentence {
 				t.Errorf("bad spans: %+v", ev)

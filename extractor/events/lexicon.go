@@ -125,8 +125,11 @@ type Lexicon struct {
 	// Of lists the words that introduce a noun trigger's object ("of").
 	Of map[string]bool
 	// Boundary lists the words that end a role's phrase (prepositions,
-	// conjunctions, verbs of saying).
+	// conjunctions, verbs of saying, days).
 	Boundary map[string]bool
+	// FromBoundary is Boundary less "of": a place withdrawn from may be
+	// "the city of Lyman" or "all of Syria".
+	FromBoundary map[string]bool
 	// Subordinate pronouns that refer back to an actor named earlier.
 	Pronouns map[string]bool
 	// Determiners and possessives that may start a noun trigger's phrase.

@@ -144,6 +144,17 @@ func english() *Lexicon {
 	l.Boundary = set(`from of by in on at to for with after before since until amid as and but or while when
 		because because, that which who whom whose said says say told tells according , . ; : ! ? ( ) " “ ” — –
 		after over under within during following despite if unless than this last next`)
+	for _, w := range strings.Fields(`monday tuesday wednesday thursday friday saturday sunday today yesterday
+		tomorrow tonight saying citing leaving amid is are was were has have had will would could should may
+		might`) {
+		l.Boundary[w] = true
+	}
+	l.FromBoundary = map[string]bool{}
+	for w := range l.Boundary {
+		if w != "of" {
+			l.FromBoundary[w] = true
+		}
+	}
 	l.Pronouns = set("it they he she we its their his her our")
 	l.Determiners = set("the a an its their his her our this that these those")
 	l.Adjectival = set("became become becomes becoming seemed seems seem grew grow grows appeared appears quiet and very more increasingly socially emotionally")

@@ -33,6 +33,10 @@ func tokenize(s string, base int) []token {
 					j += n2
 					continue
 				}
+				if r2 == ',' && j+1 < len(s) && isDigitByte(s[j+1]) && isDigitByte(s[j-1]) {
+					j++ // "10,000" is one number
+					continue
+				}
 				if r2 == '\'' || r2 == '\u2019' || r2 == '-' || r2 == '.' {
 					r3, _ := utf8.DecodeRuneInString(s[j+n2:])
 					if j+n2 < len(s) && isWordRune(r3) {
@@ -70,6 +74,8 @@ func isInitials(w string) bool {
 	}
 	return len(w)%2 == 1
 }
+
+func isDigitByte(c byte) bool { return c >= '0' && c <= '9' }
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
