@@ -256,6 +256,11 @@ var memoryWords = map[string]bool{"that": true, "how": true, "when": true, "what
 	"seeing": true, "hearing": true, "his": true, "her": true, "my": true, "their": true, "the": true,
 	"a": true, "one": true, "an": true, "going": true, "having": true, "it": true, "this": true, "where": true, "why": true}
 
+// strongMemory are words after "recall" that can only mean remembering.
+var strongMemory = map[string]bool{"that": true, "how": true, "when": true, "what": true, "where": true,
+	"why": true, "being": true, "seeing": true, "hearing": true, "having": true, "going": true, "it": true,
+	"growing": true, "watching": true, "meeting": true, "thinking": true}
+
 // nounModifiers are words before "recall" or "exit" that make it a noun.
 var nounModifiers = map[string]bool{"a": true, "the": true, "its": true, "their": true, "product": true,
 	"safety": true, "voluntary": true, "nationwide": true, "massive": true, "global": true, "huge": true,
@@ -297,6 +302,10 @@ func (st *sent) accept(tg *trigger) bool {
 		}
 		return st.kindEvidence(i, i) || tg.form == Noun && st.nounLead(i)
 	case FamPullOut:
+		if strings.HasPrefix(st.norm(i), "order") {
+			// "ordered the troops out of Iraq", nothing less.
+			return tg.particle > i+1 && st.anyClass(i+1, tg.particle-1, Military|Diplomatic) && st.norm(tg.particle+1) == "of"
+		}
 		if tg.particle < 0 { // the nouns pullout, pullback
 			if st.anyClass(i-4, i+6, Figurative|Money|Market) {
 				return false
@@ -330,11 +339,15 @@ func (st *sent) accept(tg *trigger) bool {
 		return (next >= len(st.toks) || st.toks[next].punct || st.d.lex.Boundary[st.norm(next)]) &&
 			st.anyClass(i-8, next+6, Military|Agreement|Business|Political|Diplomatic)
 	case FamRecall:
-		if st.anyClass(i-3, i+6, Vote) {
+		if st.anyClass(i-3, i+6, Vote) || strongMemory[st.norm(i+1)] {
 			return false
 		}
-		if st.anyClass(i+1, i+4, Diplomatic) || st.anyClass(i+1, i+6, Product) {
+		if st.anyClass(i+1, i+4, Diplomatic|Military) || st.anyClass(i+1, i+6, Product) {
 			return true
+		}
+		if tg.form == Base && st.d.lex.Determiners[st.norm(i-2)] && !st.isCapitalized(i-1) && !memoryWords[st.norm(i+1)] &&
+			st.class(i-1) == 0 && !st.toks[max(i-1, 0)].punct && st.anyClass(i-8, i+8, Business|Product|Diplomatic|Military) {
+			return true // "issued the abrupt recall"
 		}
 		if st.norm(i+1) == "of" || isNumber(st.norm(i+1)) {
 			// "widens recall of F-150 pickups", "recalls 130,000 cars"
@@ -407,9 +420,8 @@ func (st *sent) nounLead(i int) bool {
 // compoundBlocked are nouns that a trigger noun modifies when it names a
 // procedure rather than an event ("withdrawal letter").
 var compoundBlocked = map[string]bool{"letter": true, "letters": true, "form": true, "forms": true,
-	"request": true, "requests": true, "process": true, "period": true, "date": true, "deadline": true,
-	"method": true, "methods": true, "option": true, "options": true, "slip": true, "rate": true,
-	"rates": true, "strategy": true, "plan": true, "plans": true, "button": true}
+	"request": true, "requests": true, "method": true, "methods": true, "option": true, "options": true,
+	"slip": true, "rate": true, "rates": true, "strategy": true, "button": true}
 
 // demonymAt reports whether token i is a capitalised demonym ("Russian",
 // "Russians", "Chinese"), which makes a withdrawal a state's.
@@ -480,6 +492,12 @@ func (st *sent) acceptExit(tg *trigger) bool {
 	}
 	if hasMarket(st, obj, end) {
 		return true // "companies that leave the Russian market"
+	}
+	if !isExit && st.anyClass(i-4, i-1, Military) && !st.anyClass(i-4, i-1, Squad) &&
+		(st.capitalizedAt(obj) || st.norm(obj) == "north" || st.norm(obj) == "south" || st.norm(obj) == "the" && (st.norm(obj+1) == "country" || st.norm(obj+1) == "region")) {
+		// "Syrian troops quit north Lebanon", "troops will leave the
+		// country": forces leaving a place.
+		return true
 	}
 	if isExit {
 		// "exited most markets", "exit Russia": a market, or a place.
@@ -854,10 +872,14 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 	decide := func(s string, h hit) (string, []string, bool) {
 		return s, append([]string{h.text}, cues...), background
 	}
-	if h, ok := near(CueRefuse, 4); ok {
+	if orderVerbs[st.norm(i)] {
+		return decide("announced", hit{CueAnnounce, i, st.norm(i)})
+	}
+	if h, ok := near(CueRefuse, 6); ok && !st.wordBetween(h.at, i, "whether", "if") {
 		return decide("refused", h)
 	}
-	if h, ok := near(CueDemand, 12); ok {
+	if h, ok := near(CueDemand, 12); ok && (!weakDemand[h.text] || st.norm(i-1) == "to" || st.norm(i-1) == "for" ||
+		tg.form == Noun && st.wordBetween(h.at, i, "for")) {
 		return decide("demanded", h)
 	}
 	if h, ok := near(CueSupport, 6); ok {
@@ -868,7 +890,8 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 			return decide("hypothetical", h)
 		}
 	}
-	if h, ok := near(CueAnnounce, 3); ok && tg.form != Past {
+	if h, ok := near(CueAnnounce, 4); ok && (tg.form != Past && h.at >= i-3 || orderVerbs[h.text]) {
+		// "will withdraw"; "ordered Spanish troops pulled out"
 		return decide("announced", h)
 	}
 	if tg.form == Base && st.norm(i-1) == "to" && (st.headline(i) || st.isCapitalized(i-2)) {
@@ -885,6 +908,10 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 				// until"), it describes a plan already known.
 				background = true
 				return decide("announced", hit{CueAnnounce, k, w})
+			} else if w == "would" && st.reported(i) {
+				// "sources say the withdrawal would take a month":
+				// reported speech about a plan.
+				return "announced", append([]string{w}, cues...), background
 			} else if w == "would" || w == "could" || w == "might" {
 				return "hypothetical", append([]string{w}, cues...), true
 			} else if pastVerbs[w] || w == "under" && st.norm(k+1) == "way" {
@@ -906,6 +933,38 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		return "historical", cues, true
 	}
 	return "completed", cues, background
+}
+
+// weakDemand are demand cues that need "to" or "for" right before the
+// trigger: "pressure on Syria to withdraw", "his wish for a withdrawal".
+var weakDemand = map[string]bool{"pressure": true, "pressured": true, "pressing": true, "wish": true,
+	"wishes": true, "wanted": true, "wants": true, "asked": true, "asks": true, "ask": true, "told": true}
+
+// orderVerbs announce a withdrawal whatever the trigger's form.
+var orderVerbs = map[string]bool{"ordered": true, "orders": true, "order": true}
+
+// wordBetween reports whether one of words lies strictly between tokens a
+// and b.
+func (st *sent) wordBetween(a, b int, words ...string) bool {
+	for k := a + 1; k < b; k++ {
+		for _, w := range words {
+			if st.norm(k) == w {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// reported reports whether a verb of saying comes before token i.
+func (st *sent) reported(i int) bool {
+	for k := 0; k < i; k++ {
+		switch st.norm(k) {
+		case "say", "says", "said", "told", "according", "announced", "stated":
+			return true
+		}
+	}
+	return false
 }
 
 // pastVerbs and presentVerbs after a noun trigger tell a done withdrawal
@@ -951,7 +1010,8 @@ func (st *sent) pastTime(i int) string {
 			continue
 		}
 		nx := st.norm(k + 1)
-		if w == "last" && (nx == "year" || nx == "month" || nx == "week" || nx == "decade") {
+		if w == "last" && (nx == "year" || nx == "month" || nx == "week" || nx == "decade" || nx == "autumn" ||
+			nx == "fall" || nx == "spring" || nx == "summer" || nx == "winter") {
 			return w + " " + nx
 		}
 		if y, err := strconv.Atoi(nx); err == nil && len(nx) == 4 && y >= 1900 && y <= 2100 {
@@ -976,6 +1036,13 @@ func (st *sent) isFutureMonth(k int) bool {
 	}
 	return false
 }
+
+// supportNouns are things withdrawn that make the withdrawal kind
+// "other" whatever they concern.
+var supportNouns = map[string]bool{"support": true, "backing": true, "aid": true, "funding": true,
+	"assistance": true, "recognition": true, "veto": true, "offer": true, "allegations": true,
+	"allegation": true, "complaint": true, "lawsuit": true, "charges": true, "objection": true,
+	"objections": true, "consent": true, "endorsement": true, "threat": true, "threats": true}
 
 // kind scores the kind classes of the words near the trigger, words in the
 // roles counting three times, nearer words more.
@@ -1033,6 +1100,15 @@ func (st *sent) kind(tg trigger, what, from span) string {
 	for k, kc := range kindClasses {
 		if score[k] > bestScore {
 			best, bestScore = kc.name, score[k]
+		}
+	}
+	if what.j > what.i {
+		for j := what.i; j < what.j; j++ {
+			if supportNouns[st.norm(j)] {
+				// "withdraw its support for the occupation": support,
+				// aid or an offer is withdrawn, whatever it concerned.
+				return "other"
+			}
 		}
 	}
 	if best == "other" && (tg.tr.Family == FamWithdraw || tg.tr.Family == FamPullOut) && what.j == what.i &&

@@ -44,6 +44,9 @@ func english() *Lexicon {
 	})
 	trig(FamExit, "out", "", map[Form]string{Base: "drop drops bow bows", Past: "dropped bowed", Progressive: "dropping bowing"})
 	trig(FamExit, "out", "away", map[Form]string{Base: "walk walks", Past: "walked", Progressive: "walking"})
+	// "ordered the troops out of Iraq": an order with a military object
+	// and "out of" is a withdrawal announced.
+	trig(FamPullOut, "out", "", map[Form]string{Base: "order orders", Past: "ordered"})
 	// "exit" as a noun is caught by its form after a determiner or
 	// possessive; see nounUse.
 
@@ -55,11 +58,12 @@ func english() *Lexicon {
 	class(Military, `troops troop forces force soldiers soldier army armies military militaries fighters
 		mercenaries mercenary militants militia militias rebels peacekeepers peacekeeping units brigade brigades
 		battalion battalions garrison garrisons base bases combat tanks navy warships occupation frontline
-		front-line invasion contingent settlements settlers outposts contingents personnel marines battlegroup deployment wagner idf nato-led
+		front-line invasion contingent settlements settlers outposts convoy convoys intelligence contingents personnel marines battlegroup wagner idf nato-led
 		counteroffensive offensive airborne infantry artillery`)
 	class(Diplomatic, `ambassador ambassadors envoy envoys diplomat diplomats embassy embassies consulate
 		consulates diplomatic consul chargé emissary commissioner commissioners staff`)
-	class(Agreement, `agreement agreements accord accords treaty treaties pact pacts convention protocol
+	class(Agreement, `agreement agreements accord accords treaty treaties pact pacts convention conventions
+		protocol protocols organisations organizations
 		organisation organization nato eu union coalition alliance talks negotiations negotiation summit bloc
 		membership framework opec who unesco unhrc icc court council commission ceasefire truce deal jcpoa
 		paris un ecowas wto osce asean mercosur brics g5 unrwa interpol commonwealth csto imf`)
@@ -114,9 +118,10 @@ func english() *Lexicon {
 		begin, begins`)
 	cue(CueDemand, `called on, calls on, call on, called for, calls for, call for, calling for, calling on,
 		urged, urges, urge, urging, demanded, demands, demand, demanding, asked, asks, ask, pressed, must, should, insisted, insists, ultimatum, appealed, appeals, demanding, wants,
-		wanted, requested, requests, request, advised, advises, advise, advising`)
+		wanted, requested, requests, request, advised, advises, advise, advising, pressure, pressured,
+		pressing, wish, wishes`)
 	cue(CueSupport, `backs, backed, back, backing, supports, supported, support, supporting, welcomed,
-		welcomes, welcome, welcoming, endorsed, endorses, endorse, favours, favors, praised, praises, hailed,
+		welcomes, welcome, welcoming, celebrate, celebrated, celebrates, cheered, endorsed, endorses, endorse, favours, favors, praised, praises, hailed,
 		hails, applauded, applauds`)
 	cue(CueRefuse, `refused, refuses, refuse, refusing, rejected, rejects, reject, rejecting, ruled out,
 		rules out, rule out, ruling out, declined, declines, decline, denied, denies, deny, not, n't, never, no,
@@ -124,7 +129,8 @@ func english() *Lexicon {
 	cue(CueHypo, `if, could, might, may, possible, possibly, potential, potentially, consider, considering,
 		considered, considers, weighing, weighs, weigh, mulling, mulls, mull, toyed, threatened, threatens,
 		threaten, threatening, eventual, unlikely, likely, eventually, whether, unless, risk, any, would be, hopes, hoped,
-		proposed, proposes, propose, option, idea, suggests, suggested`)
+		proposed, proposes, propose, option, idea, suggests, suggested, perhaps, maybe, talking about,
+		talk of, discussing, discuss, discussed`)
 	cue(CueBackground, `after, although, though, since, following, when, before, until, amid, despite,
 		because, while, once, due to`)
 	cue(CuePast, `ago, formerly, previously, history, historic, decades, centuries, earlier, once,
