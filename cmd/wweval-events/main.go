@@ -14,9 +14,11 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"runtime"
 	"slices"
@@ -27,19 +29,21 @@ import (
 )
 
 func main() {
-	sets := flag.String("sets", "../shared/events/dev.jsonl,testdata/events/tune.jsonl,testdata/events/heldout.jsonl",
+	sets := flag.String("sets", "../shared/events/dev.jsonl,testdata/events/tune.jsonl,testdata/events/reuters-tune.jsonl,"+
+		"testdata/events/heldout.jsonl,testdata/events/reuters-heldout.jsonl,testdata/events/public.jsonl",
 		"comma-separated labelled JSONL sets; a missing file is skipped with a note")
+	conll := flag.String("conll-dir", "../shared/ner", "directory of the CoNLL files that sets point into (their text is not in the repository)")
 	runs := flag.Int("runs", 5, "timed runs per system; the median is reported")
-	errors := flag.Bool("errors", false, "list the items each set gets wrong (for tuning sets only)")
+	listErrs := flag.Bool("errors", false, "list the items each set gets wrong (for tuning sets only)")
 	flag.Parse()
 	runtime.GOMAXPROCS(1)
-	if err := run(os.Stdout, strings.Split(*sets, ","), *runs, *errors); err != nil {
+	if err := run(os.Stdout, strings.Split(*sets, ","), *conll, *runs, *listErrs); err != nil {
 		fmt.Fprintln(os.Stderr, "wweval-events:", err)
 		os.Exit(1)
 	}
 }
 
-func run(w io.Writer, paths []string, runs int, listErrors bool) error {
+func run(w io.Writer, paths []string, conllDir string, runs int, listErrors bool) error {
 	det, err := events.New("en")
 	if err != nil {
 		return err
@@ -58,6 +62,13 @@ func run(w io.Writer, paths []string, runs int, listErrors bool) error {
 		items, err := events.ReadLabelled(f)
 		f.Close()
 		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		if err := events.ResolveCoNLL(items, conllDir); err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				fmt.Fprintf(w, "%-22s (CoNLL text not found in %s, skipped)\n", path, conllDir)
+				continue
+			}
 			return fmt.Errorf("%s: %w", path, err)
 		}
 		name := strings.TrimSuffix(path[strings.LastIndex(path, "/")+1:], ".jsonl")

@@ -123,7 +123,13 @@ func (st *sent) class(i int) Class {
 	}
 	w := st.toks[i].norm
 	if c, ok := st.d.lex.Classes[w]; ok {
+		if c&(Money|Market) != 0 && i > 0 && st.isCapitalized(i) && st.isCapitalized(i-1) {
+			c &^= Money | Market // "West Bank", "World Bank": part of a name
+		}
 		return c
+	}
+	if w == "open" && i > 0 && st.isCapitalized(i) && st.isCapitalized(i-1) && !st.isCapitalized(i+1) {
+		return Sports // "the U.S. Open", not "the Open Skies Treaty"
 	}
 	if stem, ok := strings.CutSuffix(w, "'s"); ok {
 		return st.d.lex.Classes[stem]
@@ -291,7 +297,7 @@ func (st *sent) accept(tg *trigger) bool {
 		if st.anyClass(i-3, i+4, Money|Medical) {
 			return false
 		}
-		if st.squadAfter(i) {
+		if st.squadAfter(i) || st.careerAfter(i) {
 			return false
 		}
 		if st.norm(i+1) == "into" || st.norm(i+1) == "inward" || st.norm(i+1) == "inwards" {
@@ -326,8 +332,14 @@ func (st *sent) accept(tg *trigger) bool {
 		}
 		withdrawable := Military | Diplomatic | Agreement | Business | Political | Sports | Race
 		if st.norm(next) == "of" {
-			end := st.phraseEnd(next+1, 6, st.d.lex.Boundary)
-			return st.anyClass(next+1, end-1, withdrawable) || st.capitalizedAt(next+1) || st.entityAt(next+1) || st.entityAt(next+2)
+			end := st.phraseEnd(next+1, 6, st.d.lex.FromBoundary)
+			if st.careerAfter(tg.particle) {
+				return false
+			}
+			// "pulled out of the U.S. Open", or forces pulling out of "the
+			// village of Shatoi".
+			return st.anyClass(next+1, max(end-1, next+6), withdrawable) || st.capitalizedAt(next+1) || st.entityAt(next+1) ||
+				st.entityAt(next+2) || st.anyClass(i-10, i-1, Military)
 		}
 		if tg.particle > i+1 {
 			return st.anyClass(i+1, tg.particle-1, withdrawable) || st.isCapitalized(i+1) || st.capitalizedAt(i+1) || st.entityAt(i+1) || st.entityAt(i+2)
@@ -335,9 +347,11 @@ func (st *sent) accept(tg *trigger) bool {
 		if st.anyClass(next, next+3, Military|Diplomatic) || st.entityAt(next) {
 			return true
 		}
-		// "The company pulled out." Needs a withdrawing context.
-		return (next >= len(st.toks) || st.toks[next].punct || st.d.lex.Boundary[st.norm(next)]) &&
-			st.anyClass(i-8, next+6, Military|Agreement|Business|Political|Diplomatic)
+		// "The company pulled out.", "Fernandez pulled out because of
+		// tendinitis": needs a withdrawing context.
+		return (next >= len(st.toks) || st.toks[next].punct || st.d.lex.Boundary[st.norm(next)] ||
+			st.norm(next) == "because" || st.norm(next) == "due") &&
+			st.anyClass(i-8, next+6, Military|Agreement|Business|Political|Diplomatic|Sports)
 	case FamRecall:
 		if st.anyClass(i-3, i+6, Vote) || strongMemory[st.norm(i+1)] {
 			return false
@@ -355,7 +369,7 @@ func (st *sent) accept(tg *trigger) bool {
 		}
 		if nounModifiers[st.norm(i-1)] && tg.form == Base && !memoryWords[st.norm(i+1)] {
 			return st.norm(i+1) == "of" || st.toks[minInt(i+1, len(st.toks)-1)].punct || i+1 >= len(st.toks) ||
-				st.anyClass(i-6, i+6, Business|Product)
+				st.anyClass(i-6, i+10, Business|Product)
 		}
 		return false
 	case FamRetreat:
@@ -407,6 +421,9 @@ func isNumber(w string) bool {
 // pullout"). Such a noun names an event even without a kind word near.
 func (st *sent) nounLead(i int) bool {
 	p := st.norm(i - 1)
+	if p == "'s" {
+		p = st.norm(i-2) + "'s" // tokenised text: "Russia 's withdrawal"
+	}
 	if compoundBlocked[st.norm(i+1)] {
 		return false // "a withdrawal letter", "the withdrawal period"
 	}
@@ -436,6 +453,17 @@ func (st *sent) demonymAt(i int) bool {
 		}
 	}
 	return false
+}
+
+// careerAfter reports whether the phrase after token i is a career or an
+// office ("withdrew from politics"): a resignation, not a withdrawal.
+func (st *sent) careerAfter(i int) bool {
+	j := i + 1
+	if st.d.lex.From[st.norm(j)] || st.norm(j) == "of" {
+		j++
+	}
+	end := st.phraseEnd(j, 4, st.d.lex.Boundary)
+	return st.anyClass(j, end-1, Career) && !st.anyClass(j, end-1, Race|Agreement)
 }
 
 // squadAfter reports whether the phrase after token i names a team's
@@ -470,7 +498,15 @@ func (st *sent) acceptExit(tg *trigger) bool {
 		if tg.last+1 < len(st.toks) && dropBlocked[st.norm(obj)] || st.anyClass(obj, end-1, Squad) {
 			return false
 		}
+		if strings.HasPrefix(w, "walk") {
+			// Walking out of parliament is a protest; walking out of talks
+			// is a withdrawal from them.
+			return objClass&(Agreement|Race) != 0
+		}
 		return objClass&(Agreement|Political|Race|Sports) != 0
+	}
+	if objClass&Career != 0 && objClass&(Agreement|Race) == 0 {
+		return false // "quit the ring", "left his job"
 	}
 	isExit := strings.HasPrefix(w, "exit")
 	if isExit && exitBlocked[st.norm(i+1)] {
@@ -482,15 +518,25 @@ func (st *sent) acceptExit(tg *trigger) bool {
 		if st.anyClass(obj, end-1, Squad) {
 			return false
 		}
-		return st.anyClass(i-10, i+6, Agreement) || hasMarket(st, obj, end) || st.norm(i+1) == "from" && st.capitalizedAt(obj)
+		return st.anyClass(i-10, i+6, Agreement) || hasMarket(st, obj, end) || st.norm(i+1) == "from" && st.capitalizedAt(obj) ||
+			st.norm(i+1) == "from" && wide&Business != 0 && !personalPossessive[st.norm(obj)]
 	}
 	if objClass&(Squad) != 0 {
 		return false
 	}
+	if (w == "quit" || w == "quits" || w == "quitting") && wide&Sports != 0 && wide&Career == 0 {
+		return true // "quitting this year's tour of England"
+	}
+	if !isExit && (obj >= len(st.toks) || st.toks[obj].punct || st.d.lex.Boundary[st.norm(obj)] || st.norm(obj) == "the" && st.norm(obj+1) == "country") &&
+		st.anyClass(i-8, i-1, Military|Diplomatic) && !st.anyClass(i-8, i-1, Squad) && w != "left" {
+		// "foreign troops should leave", "the attache was asked to
+		// leave": forces or diplomats leaving where they are.
+		return true
+	}
 	if objClass&(Agreement|Race) != 0 || exitObjects[st.norm(obj)] || st.norm(obj) == "the" && exitObjects[st.norm(obj+1)] {
 		return true
 	}
-	if hasMarket(st, obj, end) {
+	if hasMarket(st, obj, end) && !st.anyClass(i-8, i+4, Money) {
 		return true // "companies that leave the Russian market"
 	}
 	if !isExit && st.anyClass(i-4, i-1, Military) && !st.anyClass(i-4, i-1, Squad) &&
@@ -527,12 +573,19 @@ func (st *sent) namedSubject(i int) bool {
 	return false
 }
 
+// personalPossessive are the possessives of people, not of companies.
+var personalPossessive = map[string]bool{"their": true, "his": true, "her": true, "your": true, "my": true, "our": true}
+
 // businessOwners reports the objects "their business(es)" and "the
 // company": owners selling up or an employee leaving a job, not a company
 // leaving a market.
 func businessOwners(st *sent, from, to int) bool {
 	for j := from; j < to; j++ {
-		if n := st.norm(j); n == "business" || n == "businesses" || n == "company" || n == "firm" {
+		n := st.norm(j)
+		if n == "company" || n == "firm" {
+			return true
+		}
+		if (n == "business" || n == "businesses") && personalPossessive[st.norm(from)] {
 			return true
 		}
 	}
@@ -836,6 +889,9 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		if st.toks[k].punct && (w == ";" || w == ":") {
 			break
 		}
+		if w == "may" && k > 0 && st.isCapitalized(k) {
+			continue // the month
+		}
 		if k+1 < i {
 			if c, ok := lex.Cues[w+" "+st.norm(k+1)]; ok {
 				hits = append(hits, hit{c, k, w + " " + st.norm(k+1)})
@@ -846,9 +902,19 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 			hits = append(hits, hit{c, k, w})
 		}
 	}
+	// bgAt is the nearest background word before the trigger: a cue
+	// before it belongs to another clause ("called on after Voinea
+	// withdrew").
+	bgAt := -1
+	for _, h := range hits {
+		if h.kind == CueBackground {
+			bgAt = h.at
+			break
+		}
+	}
 	near := func(kind CueKind, reach int) (hit, bool) {
 		for _, h := range hits {
-			if h.kind == kind && h.at >= i-reach {
+			if h.kind == kind && h.at >= i-reach && (kind == CueBackground || h.at > bgAt) {
 				return h, true
 			}
 		}
@@ -862,7 +928,7 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		cues = append(cues, m)
 		pastYear = ""
 	}
-	if h, ok := near(CueBackground, 8); ok && !st.commaBetween(h.at, i) {
+	if h, ok := near(CueBackground, 8); ok && !st.commaBetween(h.at, i) && !st.announcedBetween(h.at, i) {
 		background = true
 		cues = append(cues, h.text)
 	}
@@ -879,10 +945,10 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		return decide("refused", h)
 	}
 	if h, ok := near(CueDemand, 12); ok && (!weakDemand[h.text] || st.norm(i-1) == "to" || st.norm(i-1) == "for" ||
-		tg.form == Noun && st.wordBetween(h.at, i, "for")) {
+		tg.form == Noun && st.wordBetween(h.at, i, "for", "to")) {
 		return decide("demanded", h)
 	}
-	if h, ok := near(CueSupport, 6); ok {
+	if h, ok := near(CueSupport, 8); ok && !adjectivalCue(st.norm(h.at+1)) {
 		return decide("supported", h)
 	}
 	if h, ok := near(CueHypo, 6); ok {
@@ -904,9 +970,12 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		}
 		for k := i + 1; k < len(st.toks) && k <= i+8; k++ {
 			if w := st.norm(k); w == "will" || w == "is" && st.norm(k+1) == "to" {
-				// Said of a noun ("the exit will not become official
-				// until"), it describes a plan already known.
-				background = true
+				// "the troop withdrawal is to resume on Wednesday" is news;
+				// "the exit will not become official until" speaks of a
+				// plan already known.
+				if st.norm(k+1) == "not" || st.norm(k+1) == "n't" {
+					background = true
+				}
 				return decide("announced", hit{CueAnnounce, k, w})
 			} else if w == "would" && st.reported(i) {
 				// "sources say the withdrawal would take a month":
@@ -956,6 +1025,24 @@ func (st *sent) wordBetween(a, b int, words ...string) bool {
 	return false
 }
 
+// adjectivalCue reports whether the word after a cue shows it describing
+// a noun rather than backing the withdrawal: "the candidate endorsed for
+// the election".
+func adjectivalCue(next string) bool { return next == "for" || next == "by" || next == "as" }
+
+// announcedBetween reports whether an announcement lies between tokens a
+// and b: "after its announcement that it would pull out" reports the
+// withdrawal, it does not date it.
+func (st *sent) announcedBetween(a, b int) bool {
+	for k := a + 1; k < b; k++ {
+		switch st.norm(k) {
+		case "announcement", "announced", "announces", "said", "says", "statement":
+			return true
+		}
+	}
+	return false
+}
+
 // reported reports whether a verb of saying comes before token i.
 func (st *sent) reported(i int) bool {
 	for k := 0; k < i; k++ {
@@ -974,8 +1061,8 @@ var pastVerbs = map[string]bool{"was": true, "were": true, "had": true, "did": t
 	"started": true, "ended": true, "took": true, "came": true, "left": true, "caused": true, "completed": true,
 	"gets": true, "got": true}
 
-var presentVerbs = map[string]bool{"is": true, "are": true, "seems": true, "remains": true, "depends": true,
-	"contrasts": true, "means": true, "leaves": true, "would": true, "should": true, "must": true, "appears": true}
+var presentVerbs = map[string]bool{"is": true, "are": true, "seems": true, "remains": true, "would": true,
+	"should": true, "must": true, "appears": true}
 
 // reportVerbs are the cues of CueUnderway that report a noun trigger as
 // happening ("began the withdrawal"); forms of "be" do not.
@@ -1004,7 +1091,11 @@ func (st *sent) commaBetween(a, b int) bool {
 // January", "last year", "years ago". "" when there are none.
 func (st *sent) pastTime(i int) string {
 	lex := st.d.lex
-	for k := 0; k < len(st.toks); k++ {
+	// Only words near the trigger date it: in "not seeded for the first
+	// time since 1990, ... after Kafelnikov withdrew" the year is another
+	// clause's.
+	lo, hi := max(0, i-12), min(len(st.toks), i+12)
+	for k := lo; k < hi; k++ {
 		w := st.norm(k)
 		if w != "in" && w != "since" && w != "last" && w != "during" && w != "of" {
 			continue
@@ -1013,6 +1104,12 @@ func (st *sent) pastTime(i int) string {
 		if w == "last" && (nx == "year" || nx == "month" || nx == "week" || nx == "decade" || nx == "autumn" ||
 			nx == "fall" || nx == "spring" || nx == "summer" || nx == "winter") {
 			return w + " " + nx
+		}
+		if lex.Months[nx] && (w == "in" || w == "since") {
+			// "since May 1994": the year after the month dates it.
+			if y, err := strconv.Atoi(st.norm(k + 2)); err == nil && y >= 1900 && y <= 2100 && (st.pubYear == 0 || y < st.pubYear) {
+				return w + " " + nx + " " + st.norm(k+2)
+			}
 		}
 		if y, err := strconv.Atoi(nx); err == nil && len(nx) == 4 && y >= 1900 && y <= 2100 {
 			if st.pubYear == 0 || y < st.pubYear {
@@ -1052,8 +1149,11 @@ func (st *sent) kind(tg trigger, what, from span) string {
 	raceSeen := false
 	for j := max(0, tg.i-8); j < len(st.toks) && j <= tg.last+10; j++ {
 		c := st.class(j)
-		if c&Race != 0 {
-			raceSeen = true
+		if c&Race != 0 && (in(j) || j > tg.last && j <= tg.last+4) {
+			raceSeen = true // the race withdrawn from, not a poll nearby
+		}
+		if exitObjects[st.norm(j)] && in(j) {
+			score[2] += 1 // "leave the government": a coalition
 		}
 		if c == 0 {
 			continue

@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"regexp"
+	"strings"
 	"time"
 )
 
@@ -23,6 +26,75 @@ type Labelled struct {
 	What            string `json:"what"`
 	From            string `json:"from"`
 	NewAnnouncement bool   `json:"new_announcement"`
+	// CoNLL points at a sentence of a CoNLL file whose text may not be
+	// copied into the repository; Text is then empty and ResolveCoNLL
+	// fills it from the file.
+	CoNLL *CoNLLRef `json:"conll,omitempty"`
+}
+
+// CoNLLRef names a sentence of a CoNLL-format file: the 0-based index
+// among its sentences, -DOCSTART- lines not counted.
+type CoNLLRef struct {
+	File     string `json:"file"`
+	Sentence int    `json:"sentence"`
+}
+
+// ResolveCoNLL fills the text of items that point into CoNLL files in dir,
+// joining a sentence's tokens with spaces. It fails naming the item whose
+// file or sentence is missing.
+func ResolveCoNLL(items []Labelled, dir string) error {
+	files := map[string][]string{}
+	for k := range items {
+		ref := items[k].CoNLL
+		if ref == nil {
+			continue
+		}
+		sents, ok := files[ref.File]
+		if !ok {
+			f, err := os.Open(filepath.Join(dir, ref.File))
+			if err != nil {
+				return fmt.Errorf("item %s: %w", items[k].ID, err)
+			}
+			sents, err = conllSentences(f)
+			f.Close()
+			if err != nil {
+				return fmt.Errorf("item %s: %s: %w", items[k].ID, ref.File, err)
+			}
+			files[ref.File] = sents
+		}
+		if ref.Sentence < 0 || ref.Sentence >= len(sents) {
+			return fmt.Errorf("item %s: %s has no sentence %d", items[k].ID, ref.File, ref.Sentence)
+		}
+		items[k].Text = sents[ref.Sentence]
+	}
+	return nil
+}
+
+// conllSentences reads the sentences of a CoNLL file as space-joined
+// tokens (the first column).
+func conllSentences(r io.Reader) ([]string, error) {
+	var out []string
+	var cur []string
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) == 0 {
+			if len(cur) > 0 {
+				out = append(out, strings.Join(cur, " "))
+				cur = cur[:0]
+			}
+			continue
+		}
+		if fields[0] == "-DOCSTART-" {
+			continue
+		}
+		cur = append(cur, fields[0])
+	}
+	if len(cur) > 0 {
+		out = append(out, strings.Join(cur, " "))
+	}
+	return out, sc.Err()
 }
 
 // ReadLabelled reads a JSONL set of labelled items. A line that does not

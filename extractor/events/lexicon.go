@@ -33,6 +33,8 @@ const (
 	Race
 	// Market marks prices and indexes, which "retreat" and "pull back".
 	Market
+	// Career marks what people resign or retire from.
+	Career
 )
 
 // kindClasses lists the classes that name kinds, in the order ties are

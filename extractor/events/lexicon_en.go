@@ -58,32 +58,38 @@ func english() *Lexicon {
 	class(Military, `troops troop forces force soldiers soldier army armies military militaries fighters
 		mercenaries mercenary militants militia militias rebels peacekeepers peacekeeping units brigade brigades
 		battalion battalions garrison garrisons base bases combat tanks navy warships occupation frontline
-		front-line invasion contingent settlements settlers outposts convoy convoys intelligence contingents personnel marines battlegroup wagner idf nato-led
+		front-line invasion contingent settlements settlers outposts convoy convoys contingents personnel marines battlegroup wagner idf nato-led
 		counteroffensive offensive airborne infantry artillery`)
 	class(Diplomatic, `ambassador ambassadors envoy envoys diplomat diplomats embassy embassies consulate
-		consulates diplomatic consul chargé emissary commissioner commissioners staff`)
+		consulates diplomatic consul chargé emissary commissioner commissioners staff attache attaché`)
 	class(Agreement, `agreement agreements accord accords treaty treaties pact pacts convention conventions
 		protocol protocols organisations organizations
 		organisation organization nato eu union coalition alliance talks negotiations negotiation summit bloc
-		membership framework opec who unesco unhrc icc court council commission ceasefire truce deal jcpoa
-		paris un ecowas wto osce asean mercosur brics g5 unrwa interpol commonwealth csto imf`)
+		membership framework opec who unesco unhrc icc council commission ceasefire truce deal jcpoa federation
+		paris un ecowas wto osce asean mercosur brics g5 unrwa interpol csto imf`)
 	class(Political, `candidacy candidate candidates contender contenders nomination nominee campaign bill bills legislation amendment motion
 		endorsement election elections primary primaries presidential ballot ticket party senate governor
 		mayor parliament caucus vote ordinance decree law laws regulation regulations measure reform reforms
 		policy`)
 	class(Business, `company companies firm firms market markets product products sale sales shelves ipo
 		investments stake stakes sector sectors industry projects venture ventures partnership partnerships
-		subsidiary brands shops chains outlets
+		subsidiary brands shops chains outlets publishers partners shareholders sponsors bidders
 		offering filing s-1 brand stores store investors investment operations business businesses bid offer
 		takeover acquisition merger listing franchise app service services drug drugs medicine medication
 		vehicles cars plant factory retailer retailers drugmaker drugmakers automaker automakers carmaker carmakers airline airlines lender lenders miner miners brewer application licence license insurer insurers carrier carriers bank banks`)
 	class(Sports, `tournament championship championships olympics olympic games match matches cup league
 		competition season grand prix wimbledon event events final finals semifinal quarterfinal fixture
-		race-day rally marathon tour`)
-	class(Race, `race races contest`)
+		race-day rally marathon tour seed seeded seeds champion champions title walkover
+		injury injured injuries tendinitis hamstring groin knee wrist ankle sprained shoulder`)
+	class(Race, `race races contest poll polls`)
+	// A career is left by resigning or retiring, which the guideline does
+	// not count: "withdrew from politics", "quit his job".
+	class(Career, `politics job jobs post office career role duties position presidency chairmanship
+		retirement sport ring`)
 	class(Money, `cash money funds fund atm bank account accounts savings deposit deposits pension pensions
 		401 401k ira roth fee fees penalty limit limits balance dollars $ £ € euros pounds liquidity
-		withdrawable early-withdrawal annuity retirement tax-free yen currency taxed penalties atms cd cds`)
+		withdrawable early-withdrawal annuity retirement tax-free yen currency taxed penalties atms cd cds francs
+		lira pesos rupees yuan roubles rubles`)
 	// Markets "retreat", "pull back" and suffer "drawdowns" without
 	// anybody withdrawing.
 	class(Market, `stocks stock shares share prices price index indexes indices yields yield bond bonds
@@ -115,26 +121,29 @@ func english() *Lexicon {
 		promises, is to, are to, set to, going to, expected to, agreed to, agrees to, agreed, ordered, orders,
 		order, scheduled, schedule, timetable, confirmed, confirms, confirm, said it would, says it will,
 		unveiled, unveils, would, chosen, chose, chooses, opted, opts, prepares, preparing, prepared to,
+		announcement, provided for, provides for, envisages, foresees,
 		begin, begins`)
 	cue(CueDemand, `called on, calls on, call on, called for, calls for, call for, calling for, calling on,
 		urged, urges, urge, urging, demanded, demands, demand, demanding, asked, asks, ask, pressed, must, should, insisted, insists, ultimatum, appealed, appeals, demanding, wants,
 		wanted, requested, requests, request, advised, advises, advise, advising, pressure, pressured,
-		pressing, wish, wishes`)
+		pressing, wish, wishes, insistence, insisting`)
 	cue(CueSupport, `backs, backed, back, backing, supports, supported, support, supporting, welcomed,
 		welcomes, welcome, welcoming, celebrate, celebrated, celebrates, cheered, endorsed, endorses, endorse, favours, favors, praised, praises, hailed,
 		hails, applauded, applauds`)
-	cue(CueRefuse, `refused, refuses, refuse, refusing, rejected, rejects, reject, rejecting, ruled out,
+	cue(CueRefuse, `delaying, delayed, delay, delays, suspending, suspended, suspend, suspends, halted, halting,
+		halt, halts, postponed, postponing, postpone, postpones, refused, refuses, refuse, refusing, rejected, rejects, reject, rejecting, ruled out,
 		rules out, rule out, ruling out, declined, declines, decline, denied, denies, deny, not, n't, never, no,
 		no plans, won't, cannot, can't, against, rather than, instead of`)
 	cue(CueHypo, `if, could, might, may, possible, possibly, potential, potentially, consider, considering,
 		considered, considers, weighing, weighs, weigh, mulling, mulls, mull, toyed, threatened, threatens,
 		threaten, threatening, eventual, unlikely, likely, eventually, whether, unless, risk, any, would be, hopes, hoped,
 		proposed, proposes, propose, option, idea, suggests, suggested, perhaps, maybe, talking about,
+		nearly, almost, about to, close to, warnings, warning, warned, warns,
 		talk of, discussing, discuss, discussed`)
 	cue(CueBackground, `after, although, though, since, following, when, before, until, amid, despite,
 		because, while, once, due to`)
 	cue(CuePast, `ago, formerly, previously, history, historic, decades, centuries, earlier, once,
-		back in, had`)
+		back in`)
 	cue(CueUnderway, `began, begun, started, starts, start, completed, completes, complete, finished, has,
 		have, continues, continued, completing, underway, under way, was, were, is, are, been`)
 
