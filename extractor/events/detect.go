@@ -25,6 +25,11 @@ import (
 // concurrent use.
 type Detector struct {
 	lex *Lexicon
+	// starts marks the lowercase ASCII letter pairs that begin a trigger
+	// word; all is set when some trigger does not begin with two ASCII
+	// letters, which turns the pre-filter off.
+	starts [26 * 26]bool
+	all    bool
 }
 
 // New returns a detector for a language given as a BCP 47 tag ("en",
@@ -41,7 +46,15 @@ func New(lang string) (*Detector, error) {
 	if !ok {
 		return nil, fmt.Errorf("events: no lexicon for language %q", lang)
 	}
-	return &Detector{lex: lex}, nil
+	d := &Detector{lex: lex}
+	for w := range lex.Triggers {
+		if len(w) < 2 || w[0] < 'a' || w[0] > 'z' || w[1] < 'a' || w[1] > 'z' {
+			d.all = true
+			continue
+		}
+		d.starts[int(w[0]-'a')*26+int(w[1]-'a')] = true
+	}
+	return d, nil
 }
 
 // Supports reports whether there is a lexicon for the language tag.
@@ -92,22 +105,19 @@ func (d *Detector) appendSentence(out []article.Event, body string, s sentence, 
 }
 
 // mayHaveTrigger is a cheap pre-filter: most sentences contain no trigger
-// word at all, and lowercasing plus a map lookup per word costs more than a
-// scan for the few letter pairs that start every English trigger.
+// word at all, and tokenising plus a map lookup per word costs more than a
+// scan for the letter pairs that begin the lexicon's trigger words.
 func (d *Detector) mayHaveTrigger(text string) bool {
-	if d.lex.Lang != "en" {
+	if d.all {
 		return true
 	}
 	for i := 0; i+1 < len(text); i++ {
-		c := text[i] | 0x20
-		n := text[i+1] | 0x20
-		switch {
-		case c == 'w' && (n == 'i' || n == 'a'), c == 'p' && n == 'u', c == 'r' && n == 'e',
-			c == 'e' && (n == 'v' || n == 'x'), c == 'd' && (n == 'r' || n == 'i'), c == 'q' && n == 'u',
-			c == 'l' && n == 'e', c == 'b' && n == 'o':
-			if i == 0 || !isASCIIAlnum(text[i-1]) {
-				return true
-			}
+		c, n := text[i]|0x20, text[i+1]|0x20
+		if c < 'a' || c > 'z' || n < 'a' || n > 'z' || i > 0 && isASCIIAlnum(text[i-1]) {
+			continue
+		}
+		if d.starts[int(c-'a')*26+int(n-'a')] {
+			return true
 		}
 	}
 	return false

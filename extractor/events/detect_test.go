@@ -1,7 +1,10 @@
 package events
 
 import (
+	"bufio"
+	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -136,4 +139,38 @@ func ExampleDetector_Detect() {
 		fmt.Println(ev.Type, ev.Kind, ev.Status, ev.Trigger, ev.What.Text, ev.From.Text, ev.NewAnnouncement)
 	}
 	// Output: withdrawal military supported pullout mercenaries Libya true
+}
+
+// BenchmarkDetectCorpus measures sentences per second on one core over the
+// bodies of the project's test corpus (testdata/corpus): real article text,
+// where most sentences hold no trigger at all.
+func BenchmarkDetectCorpus(b *testing.B) {
+	f, err := os.Open("../../testdata/corpus/truth.jsonl")
+	if err != nil {
+		b.Skip(err)
+	}
+	defer f.Close()
+	var bodies []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	for sc.Scan() {
+		var page struct {
+			Body *string `json:"body"`
+		}
+		if json.Unmarshal(sc.Bytes(), &page) == nil && page.Body != nil {
+			bodies = append(bodies, *page.Body)
+		}
+	}
+	d, _ := New("en")
+	sentences := 0
+	for _, body := range bodies {
+		sentences += len(splitSentences(body, d.lex.Abbrev))
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		for _, body := range bodies {
+			d.Detect(body, nil, nil)
+		}
+	}
+	b.ReportMetric(float64(sentences*b.N)/b.Elapsed().Seconds(), "sentences/s")
 }
