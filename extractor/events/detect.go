@@ -304,7 +304,7 @@ func (st *sent) accept(tg *trigger) bool {
 	next := tg.last + 1
 	switch tg.tr.Family {
 	case FamWithdraw:
-		if st.anyClass(i-3, i+4, Money|Medical) {
+		if st.anyClass(i-5, i+4, Money|Medical) {
 			return false
 		}
 		if st.squadAfter(i) || st.careerAfter(i) {
@@ -439,6 +439,9 @@ func (st *sent) nounLead(i int) bool {
 	}
 	if st.d.lex.Determiners[p] || strings.HasSuffix(p, "'s") || st.isName(i-1) || st.demonymAt(i-1) {
 		return true
+	}
+	if i >= 2 && st.d.lex.Determiners[st.norm(i-2)] && !st.toks[i-1].punct && !st.isCapitalized(i-1) && st.class(i-1) == 0 {
+		return true // "an immediate withdrawal"
 	}
 	// "US troop withdrawal": a name before a military noun.
 	return st.class(i-1)&Military != 0 && (st.isCapitalized(i-2) || st.d.lex.Determiners[st.norm(i-2)])
@@ -948,9 +951,6 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 	decide := func(s string, h hit) (string, []string, bool) {
 		return s, append([]string{h.text}, cues...), background
 	}
-	if orderVerbs[st.norm(i)] {
-		return decide("announced", hit{CueAnnounce, i, st.norm(i)})
-	}
 	if h, ok := near(CueRefuse, 6); ok && !st.wordBetween(h.at, i, "whether", "if") {
 		return decide("refused", h)
 	}
@@ -965,6 +965,13 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		if h.text != "any" || tg.form == Noun {
 			return decide("hypothetical", h)
 		}
+	}
+	if orderVerbs[st.norm(i)] {
+		return decide("announced", hit{CueAnnounce, i, st.norm(i)})
+	}
+	if (tg.form == Past || tg.form == Participle) && st.norm(i-1) == "be" && futureAux[st.norm(i-2)] {
+		// "troops will be pulled out": passive, and to come.
+		return decide("announced", hit{CueAnnounce, i - 2, st.norm(i-2) + " be"})
 	}
 	if h, ok := near(CueAnnounce, 4); ok && (tg.form != Past && h.at >= i-3 || orderVerbs[h.text]) {
 		// "will withdraw"; "ordered Spanish troops pulled out"
@@ -1019,8 +1026,11 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 var weakDemand = map[string]bool{"pressure": true, "pressured": true, "pressing": true, "wish": true,
 	"wishes": true, "wanted": true, "wants": true, "asked": true, "asks": true, "ask": true, "told": true}
 
+// futureAux before "be" and a participle make a passive plan.
+var futureAux = map[string]bool{"will": true, "'ll": true, "shall": true, "to": true}
+
 // orderVerbs announce a withdrawal whatever the trigger's form.
-var orderVerbs = map[string]bool{"ordered": true, "orders": true, "order": true}
+var orderVerbs = map[string]bool{"ordered": true, "orders": true, "order": true, "ordering": true}
 
 // wordBetween reports whether one of words lies strictly between tokens a
 // and b.

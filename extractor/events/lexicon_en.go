@@ -46,7 +46,7 @@ func english() *Lexicon {
 	trig(FamExit, "out", "away", map[Form]string{Base: "walk walks", Past: "walked", Progressive: "walking"})
 	// "ordered the troops out of Iraq": an order with a military object
 	// and "out of" is a withdrawal announced.
-	trig(FamPullOut, "out", "", map[Form]string{Base: "order orders", Past: "ordered"})
+	trig(FamPullOut, "out", "", map[Form]string{Base: "order orders", Past: "ordered", Progressive: "ordering"})
 	// "exit" as a noun is caught by its form after a determiner or
 	// possessive; see nounUse.
 
@@ -78,7 +78,7 @@ func english() *Lexicon {
 		takeover acquisition merger listing franchise app service services drug drugs medicine medication
 		vehicles cars plant factory retailer retailers drugmaker drugmakers automaker automakers carmaker carmakers airline airlines lender lenders miner miners brewer application licence license insurer insurers carrier carriers bank banks`)
 	class(Sports, `tournament championship championships olympics olympic games match matches cup league
-		competition season grand prix wimbledon event events final finals semifinal quarterfinal fixture
+		competition season grand prix wimbledon event events finals semifinal quarterfinal fixture
 		race-day rally marathon tour seed seeded seeds champion champions title walkover
 		injury injured injuries tendinitis hamstring groin knee wrist ankle sprained shoulder`)
 	class(Race, `race races contest poll polls`)
@@ -88,7 +88,7 @@ func english() *Lexicon {
 		retirement sport ring`)
 	class(Money, `cash money funds fund atm bank account accounts savings deposit deposits pension pensions
 		401 401k ira roth fee fees penalty limit limits balance dollars $ £ € euros pounds liquidity
-		withdrawable early-withdrawal annuity retirement tax-free yen currency taxed penalties atms cd cds francs
+		withdrawable early-withdrawal annuity retirement tax-free yen currency taxed penalties atms cd cds francs rs rupee naira banks customer customers depositors savers
 		lira pesos rupees yuan roubles rubles`)
 	// Markets "retreat", "pull back" and suffer "drawdowns" without
 	// anybody withdrawing.
@@ -121,7 +121,7 @@ func english() *Lexicon {
 		promises, is to, are to, set to, going to, expected to, agreed to, agrees to, agreed, ordered, orders,
 		order, scheduled, schedule, timetable, confirmed, confirms, confirm, said it would, says it will,
 		unveiled, unveils, would, chosen, chose, chooses, opted, opts, prepares, preparing, prepared to,
-		announcement, provided for, provides for, envisages, foresees,
+		announcement, provided for, provides for, envisages, foresees, declared, declares, declare,
 		begin, begins`)
 	cue(CueDemand, `called on, calls on, call on, called for, calls for, call for, calling for, calling on,
 		urged, urges, urge, urging, demanded, demands, demand, demanding, asked, asks, ask, pressed, must, should, insisted, insists, ultimatum, appealed, appeals, demanding, wants,
@@ -131,12 +131,12 @@ func english() *Lexicon {
 		welcomes, welcome, welcoming, celebrate, celebrated, celebrates, cheered, endorsed, endorses, endorse, favours, favors, praised, praises, hailed,
 		hails, applauded, applauds`)
 	cue(CueRefuse, `delaying, delayed, delay, delays, suspending, suspended, suspend, suspends, halted, halting,
-		halt, halts, postponed, postponing, postpone, postpones, refused, refuses, refuse, refusing, rejected, rejects, reject, rejecting, ruled out,
+		halt, halts, postponed, postponing, postpone, postpones, refuted, refutes, dismissed, refused, refuses, refuse, refusing, rejected, rejects, reject, rejecting, ruled out,
 		rules out, rule out, ruling out, declined, declines, decline, denied, denies, deny, not, n't, never, no,
 		no plans, won't, cannot, can't, against, rather than, instead of`)
 	cue(CueHypo, `if, could, might, may, possible, possibly, potential, potentially, consider, considering,
 		considered, considers, weighing, weighs, weigh, mulling, mulls, mull, toyed, threatened, threatens,
-		threaten, threatening, eventual, unlikely, likely, eventually, whether, unless, risk, any, would be, hopes, hoped,
+		threaten, threatening, eventual, unlikely, likely, eventually, whether, unless, risk, any, hopes, hoped,
 		proposed, proposes, propose, option, idea, suggests, suggested, perhaps, maybe, talking about,
 		nearly, almost, about to, close to, warnings, warning, warned, warns,
 		talk of, discussing, discuss, discussed`)
