@@ -178,6 +178,9 @@ func (st *sent) isName(j int) bool {
 	return !st.d.lex.Pronouns[w] && !st.d.lex.Determiners[w] && w != "i"
 }
 
+// is reports whether w is in the lexicon's word set set.
+func (st *sent) is(set WordSet, w string) bool { return st.d.lex.Sets[set][w] }
+
 func (st *sent) norm(i int) string {
 	if i < 0 || i >= len(st.toks) {
 		return ""
@@ -196,7 +199,7 @@ func (st *sent) anyClass(from, to int, c Class) bool {
 	return false
 }
 
-// clauseEnd returns the index just past the phrase that starts at i: up to
+// phraseEnd returns the index just past the phrase that starts at i: up to
 // the first punctuation mark, or the limit.
 func (st *sent) phraseEnd(i, limit int, stopAt map[string]bool) int {
 	j := i
@@ -267,36 +270,6 @@ func (st *sent) findParticle(i int, tr Trigger) int {
 	return -1
 }
 
-// memory lists the words after "recall" that mark remembering.
-var memoryWords = map[string]bool{"that": true, "how": true, "when": true, "what": true, "being": true,
-	"seeing": true, "hearing": true, "his": true, "her": true, "my": true, "their": true, "the": true,
-	"a": true, "one": true, "an": true, "going": true, "having": true, "it": true, "this": true, "where": true, "why": true}
-
-// strongMemory are words after "recall" that can only mean remembering.
-var strongMemory = map[string]bool{"that": true, "how": true, "when": true, "what": true, "where": true,
-	"why": true, "being": true, "seeing": true, "hearing": true, "having": true, "going": true, "it": true,
-	"growing": true, "watching": true, "meeting": true, "thinking": true}
-
-// nounModifiers are words before "recall" or "exit" that make it a noun.
-var nounModifiers = map[string]bool{"a": true, "the": true, "its": true, "their": true, "product": true,
-	"safety": true, "voluntary": true, "nationwide": true, "massive": true, "global": true, "huge": true,
-	"major": true, "new": true, "food": true, "vehicle": true, "mass": true, "urgent": true, "this": true,
-	"that": true, "recent": true, "his": true, "her": true, "abrupt": true, "hasty": true, "disruptive": true,
-	"chaotic": true, "planned": true, "full": true, "complete": true, "partial": true, "troop": true,
-	"another": true, "latest": true, "second": true, "expanded": true, "widespread": true, "broad": true}
-
-// exitBlocked are words after "exit" that make it no withdrawal.
-var exitBlocked = map[string]bool{"poll": true, "polls": true, "polling": true, "interview": true, "interviews": true,
-	"ramp": true, "ramps": true, "wound": true, "wounds": true, "strategy": true, "door": true, "doors": true,
-	"sign": true, "signs": true, "row": true, "fee": true, "fees": true, "velocity": true, "code": true,
-	"survey": true, "button": true, "multiple": true, "valuation": true, "point": true, "node": true}
-
-// dropBlocked are what people drop out of without withdrawing from any
-// event the guideline counts.
-var dropBlocked = map[string]bool{"school": true, "college": true, "university": true, "high": true,
-	"class": true, "classes": true, "program": true, "programme": true, "course": true, "workforce": true,
-	"labor": true, "labour": true, "sight": true, "view": true, "touch": true}
-
 // accept applies the family's rules for telling a withdrawal from the
 // word's other senses.
 func (st *sent) accept(tg *trigger) bool {
@@ -363,13 +336,13 @@ func (st *sent) accept(tg *trigger) bool {
 			st.norm(next) == "because" || st.norm(next) == "due") &&
 			st.anyClass(i-8, next+6, Military|Agreement|Business|Political|Diplomatic|Sports)
 	case FamRecall:
-		if st.anyClass(i-3, i+6, Vote) || strongMemory[st.norm(i+1)] {
+		if st.anyClass(i-3, i+6, Vote) || st.is(SetStrongMemory, st.norm(i+1)) {
 			return false
 		}
 		if st.anyClass(i+1, i+4, Diplomatic|Military) || st.anyClass(i+1, i+6, Product) {
 			return true
 		}
-		if tg.form == Base && st.d.lex.Determiners[st.norm(i-2)] && !st.isCapitalized(i-1) && !memoryWords[st.norm(i+1)] &&
+		if tg.form == Base && st.d.lex.Determiners[st.norm(i-2)] && !st.isCapitalized(i-1) && !st.is(SetMemory, st.norm(i+1)) &&
 			st.class(i-1) == 0 && !st.toks[max(i-1, 0)].punct && st.anyClass(i-8, i+8, Business|Product|Diplomatic|Military) {
 			return true // "issued the abrupt recall"
 		}
@@ -377,8 +350,8 @@ func (st *sent) accept(tg *trigger) bool {
 			// "widens recall of F-150 pickups", "recalls 130,000 cars"
 			return true
 		}
-		if nounModifiers[st.norm(i-1)] && tg.form == Base && !memoryWords[st.norm(i+1)] {
-			return st.norm(i+1) == "of" || st.toks[minInt(i+1, len(st.toks)-1)].punct || i+1 >= len(st.toks) ||
+		if st.is(SetNounModifiers, st.norm(i-1)) && tg.form == Base && !st.is(SetMemory, st.norm(i+1)) {
+			return st.norm(i+1) == "of" || st.toks[min(i+1, len(st.toks)-1)].punct || i+1 >= len(st.toks) ||
 				st.anyClass(i-6, i+10, Business|Product)
 		}
 		return false
@@ -410,8 +383,6 @@ func (st *sent) accept(tg *trigger) bool {
 	return false
 }
 
-func minInt(a, b int) int { return min(a, b) }
-
 // isNumber reports whether w is written in digits ("130,000", "1.2").
 func isNumber(w string) bool {
 	if w == "" || w[0] < '0' || w[0] > '9' {
@@ -434,7 +405,7 @@ func (st *sent) nounLead(i int) bool {
 	if p == "'s" {
 		p = st.norm(i-2) + "'s" // tokenised text: "Russia 's withdrawal"
 	}
-	if compoundBlocked[st.norm(i+1)] {
+	if st.is(SetCompoundBlocked, st.norm(i+1)) {
 		return false // "a withdrawal letter", "the withdrawal period"
 	}
 	if st.d.lex.Determiners[p] || strings.HasSuffix(p, "'s") || st.isName(i-1) || st.demonymAt(i-1) {
@@ -447,12 +418,6 @@ func (st *sent) nounLead(i int) bool {
 	return st.class(i-1)&Military != 0 && (st.isCapitalized(i-2) || st.d.lex.Determiners[st.norm(i-2)])
 }
 
-// compoundBlocked are nouns that a trigger noun modifies when it names a
-// procedure rather than an event ("withdrawal letter").
-var compoundBlocked = map[string]bool{"letter": true, "letters": true, "form": true, "forms": true,
-	"request": true, "requests": true, "method": true, "methods": true, "option": true, "options": true,
-	"slip": true, "rate": true, "rates": true, "strategy": true, "button": true}
-
 // demonymAt reports whether token i is a capitalised demonym ("Russian",
 // "Russians", "Chinese"), which makes a withdrawal a state's.
 func (st *sent) demonymAt(i int) bool {
@@ -460,7 +425,7 @@ func (st *sent) demonymAt(i int) bool {
 		return false
 	}
 	w := st.norm(i)
-	for _, suf := range []string{"ian", "ians", "ese", "ish", "ean", "eans", "an", "ans", "i", "is"} {
+	for _, suf := range st.d.lex.DemonymSuffixes {
 		if strings.HasSuffix(w, suf) && len(w) > len(suf)+2 {
 			return true
 		}
@@ -508,7 +473,7 @@ func (st *sent) acceptExit(tg *trigger) bool {
 		wide |= st.class(j)
 	}
 	if tg.particle >= 0 {
-		if tg.last+1 < len(st.toks) && dropBlocked[st.norm(obj)] || st.anyClass(obj, end-1, Squad) {
+		if tg.last+1 < len(st.toks) && st.is(SetDropBlocked, st.norm(obj)) || st.anyClass(obj, end-1, Squad) {
 			return false
 		}
 		if strings.HasPrefix(w, "walk") {
@@ -522,17 +487,17 @@ func (st *sent) acceptExit(tg *trigger) bool {
 		return false // "quit the ring", "left his job"
 	}
 	isExit := strings.HasPrefix(w, "exit")
-	if isExit && exitBlocked[st.norm(i+1)] {
+	if isExit && st.is(SetExitBlocked, st.norm(i+1)) {
 		return false
 	}
-	noun := isExit && (nounModifiers[st.norm(i-1)] || strings.HasSuffix(st.norm(i-1), "'s") || st.isCapitalized(i-1))
+	noun := isExit && (st.is(SetNounModifiers, st.norm(i-1)) || strings.HasSuffix(st.norm(i-1), "'s") || st.isCapitalized(i-1))
 	if noun {
 		tg.form = Noun
 		if st.anyClass(obj, end-1, Squad) {
 			return false
 		}
 		return st.anyClass(i-10, i+6, Agreement) || hasMarket(st, obj, end) || st.norm(i+1) == "from" && st.capitalizedAt(obj) ||
-			st.norm(i+1) == "from" && wide&Business != 0 && !personalPossessive[st.norm(obj)]
+			st.norm(i+1) == "from" && wide&Business != 0 && !st.is(SetPersonalPossessive, st.norm(obj))
 	}
 	if objClass&(Squad) != 0 {
 		return false
@@ -546,7 +511,7 @@ func (st *sent) acceptExit(tg *trigger) bool {
 		// leave": forces or diplomats leaving where they are.
 		return true
 	}
-	if objClass&(Agreement|Race) != 0 || exitObjects[st.norm(obj)] || st.norm(obj) == "the" && exitObjects[st.norm(obj+1)] {
+	if objClass&(Agreement|Race) != 0 || st.is(SetExitObjects, st.norm(obj)) || st.norm(obj) == "the" && st.is(SetExitObjects, st.norm(obj+1)) {
 		return true
 	}
 	if hasMarket(st, obj, end) && !st.anyClass(i-8, i+4, Money) {
@@ -570,11 +535,6 @@ func (st *sent) acceptExit(tg *trigger) bool {
 	return false
 }
 
-// exitObjects are what a party quits or leaves that the guideline counts
-// as a withdrawal although the words name no agreement: a government or
-// cabinet that a coalition partner leaves.
-var exitObjects = map[string]bool{"government": true, "cabinet": true}
-
 // namedSubject reports whether a name comes shortly before trigger i
 // ("Shell is exiting Russia"), as opposed to "tourists exiting Japan".
 func (st *sent) namedSubject(i int) bool {
@@ -586,9 +546,6 @@ func (st *sent) namedSubject(i int) bool {
 	return false
 }
 
-// personalPossessive are the possessives of people, not of companies.
-var personalPossessive = map[string]bool{"their": true, "his": true, "her": true, "your": true, "my": true, "our": true}
-
 // businessOwners reports the objects "their business(es)" and "the
 // company": owners selling up or an employee leaving a job, not a company
 // leaving a market.
@@ -598,7 +555,7 @@ func businessOwners(st *sent, from, to int) bool {
 		if n == "company" || n == "firm" {
 			return true
 		}
-		if (n == "business" || n == "businesses") && personalPossessive[st.norm(from)] {
+		if (n == "business" || n == "businesses") && st.is(SetPersonalPossessive, st.norm(from)) {
 			return true
 		}
 	}
@@ -751,33 +708,6 @@ func (st *sent) objectRoles(tg trigger) (what, from span) {
 	return what, from
 }
 
-// skippable are the words between a subject and its verb: auxiliaries,
-// modals, adverbs and the verbs of deciding that take "to".
-var skippable = map[string]bool{"will": true, "would": true, "shall": true, "'ll": true, "to": true, "has": true,
-	"have": true, "had": true, "is": true, "are": true, "was": true, "were": true, "be": true, "been": true,
-	"being": true, "not": true, "n't": true, "never": true, "also": true, "already": true, "now": true,
-	"then": true, "still": true, "reportedly": true, "formally": true, "officially": true, "fully": true,
-	"completely": true, "eventually": true, "partially": true, "gradually": true, "quickly": true,
-	"finally": true, "begin": true, "began": true, "begun": true, "start": true, "started": true,
-	"plans": true, "plan": true, "planned": true, "decided": true, "announced": true, "agreed": true,
-	"could": true, "may": true, "might": true, "must": true, "should": true, "can": true, "intends": true,
-	"intended": true, "expected": true, "set": true, "going": true, "ordered": true, "voted": true,
-	"did": true, "does": true, "do": true, "chose": true, "chosen": true, "threatened": true, "refused": true,
-	"declined": true, "wants": true, "wanted": true, "hopes": true, "vowed": true, "pledged": true,
-	"promised": true, "seems": true, "seemed": true, "quietly": true, "abruptly": true, "suddenly": true,
-	"largely": true, "all": true, "its": true, "their": true, "that": true, "later": true, "earlier": true,
-	"subsequently": true, "recently": true, "previously": true, "immediately": true, "swiftly": true}
-
-// intentNouns and announceVerbs stand between a subject and an
-// infinitive trigger: "announced its intention to withdraw".
-var intentNouns = map[string]bool{"intention": true, "intent": true, "decision": true, "plan": true,
-	"readiness": true, "willingness": true, "move": true, "bid": true, "permitted": true, "allowed": true,
-	"forced": true, "able": true, "unable": true, "likely": true, "unlikely": true, "due": true, "ready": true,
-	"poised": true, "preparing": true, "prepared": true, "moving": true}
-
-var announceVerbs = map[string]bool{"announces": true, "says": true, "said": true, "confirmed": true,
-	"confirms": true, "declared": true, "declares": true, "told": true}
-
 // actor finds who withdraws: for a demand, whom it is addressed to
 // ("called on X to withdraw"); for a noun trigger, its possessor ("Russia's
 // withdrawal"); otherwise the subject before the verb, with a pronoun
@@ -823,7 +753,7 @@ func (st *sent) actor(tg trigger, status string) span {
 		return span{}
 	}
 	k := i - 1
-	for k >= 0 && (skippable[st.norm(k)] || intentNouns[st.norm(k)] || announceVerbs[st.norm(k)]) {
+	for k >= 0 && (st.is(SetSkippable, st.norm(k)) || st.is(SetIntentNouns, st.norm(k)) || st.is(SetSayVerbs, st.norm(k))) {
 		k--
 	}
 	if k < 0 || st.toks[k].punct {
@@ -873,7 +803,7 @@ func (st *sent) actor(tg trigger, status string) span {
 	s := k
 	for s-1 >= 0 && s > k-5 {
 		p := st.norm(s - 1)
-		if st.toks[s-1].punct || lex.Boundary[p] || skippable[p] {
+		if st.toks[s-1].punct || lex.Boundary[p] || st.is(SetSkippable, p) {
 			break
 		}
 		s--
@@ -954,7 +884,7 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 	if h, ok := near(CueRefuse, 6); ok && !st.wordBetween(h.at, i, "whether", "if") {
 		return decide("refused", h)
 	}
-	if h, ok := near(CueDemand, 12); ok && (!weakDemand[h.text] || st.norm(i-1) == "to" || st.norm(i-1) == "for" ||
+	if h, ok := near(CueDemand, 12); ok && (!st.is(SetWeakDemand, h.text) || st.norm(i-1) == "to" || st.norm(i-1) == "for" ||
 		tg.form == Noun && st.wordBetween(h.at, i, "for", "to")) {
 		return decide("demanded", h)
 	}
@@ -966,14 +896,14 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 			return decide("hypothetical", h)
 		}
 	}
-	if orderVerbs[st.norm(i)] {
+	if st.is(SetOrderVerbs, st.norm(i)) {
 		return decide("announced", hit{CueAnnounce, i, st.norm(i)})
 	}
-	if (tg.form == Past || tg.form == Participle) && st.norm(i-1) == "be" && futureAux[st.norm(i-2)] {
+	if (tg.form == Past || tg.form == Participle) && st.norm(i-1) == "be" && st.is(SetFutureAux, st.norm(i-2)) {
 		// "troops will be pulled out": passive, and to come.
 		return decide("announced", hit{CueAnnounce, i - 2, st.norm(i-2) + " be"})
 	}
-	if h, ok := near(CueAnnounce, 4); ok && (tg.form != Past && h.at >= i-3 || orderVerbs[h.text]) {
+	if h, ok := near(CueAnnounce, 4); ok && (tg.form != Past && h.at >= i-3 || st.is(SetOrderVerbs, h.text)) {
 		// "will withdraw"; "ordered Spanish troops pulled out"
 		return decide("announced", h)
 	}
@@ -1000,11 +930,11 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 				return "announced", append([]string{w}, cues...), background
 			} else if w == "would" || w == "could" || w == "might" {
 				return "hypothetical", append([]string{w}, cues...), true
-			} else if pastVerbs[w] || w == "under" && st.norm(k+1) == "way" {
+			} else if st.is(SetPastVerbs, w) || w == "under" && st.norm(k+1) == "way" {
 				// "The pullback of troops began on Monday."
 				cues = append(cues, w)
 				break
-			} else if presentVerbs[w] {
+			} else if st.is(SetPresentVerbs, w) {
 				// A noun the sentence speaks of in the present ("the
 				// drawdown is not as swift as expected") is a plan that
 				// is news, not yet done.
@@ -1020,17 +950,6 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 	}
 	return "completed", cues, background
 }
-
-// weakDemand are demand cues that need "to" or "for" right before the
-// trigger: "pressure on Syria to withdraw", "his wish for a withdrawal".
-var weakDemand = map[string]bool{"pressure": true, "pressured": true, "pressing": true, "wish": true,
-	"wishes": true, "wanted": true, "wants": true, "asked": true, "asks": true, "ask": true, "told": true}
-
-// futureAux before "be" and a participle make a passive plan.
-var futureAux = map[string]bool{"will": true, "'ll": true, "shall": true, "to": true}
-
-// orderVerbs announce a withdrawal whatever the trigger's form.
-var orderVerbs = map[string]bool{"ordered": true, "orders": true, "order": true, "ordering": true}
 
 // wordBetween reports whether one of words lies strictly between tokens a
 // and b.
@@ -1073,22 +992,6 @@ func (st *sent) reported(i int) bool {
 	}
 	return false
 }
-
-// pastVerbs and presentVerbs after a noun trigger tell a done withdrawal
-// ("the withdrawal was too late") from a planned one ("the pullout is to
-// take place", "the withdrawal contrasts with").
-var pastVerbs = map[string]bool{"was": true, "were": true, "had": true, "did": true, "began": true, "begun": true,
-	"started": true, "ended": true, "took": true, "came": true, "left": true, "caused": true, "completed": true,
-	"gets": true, "got": true}
-
-var presentVerbs = map[string]bool{"is": true, "are": true, "seems": true, "remains": true, "would": true,
-	"should": true, "must": true, "appears": true}
-
-// reportVerbs are the cues of CueUnderway that report a noun trigger as
-// happening ("began the withdrawal"); forms of "be" do not.
-var reportVerbs = map[string]bool{"began": true, "begun": true, "started": true, "starts": true, "start": true,
-	"completed": true, "completes": true, "complete": true, "finished": true, "continues": true, "continued": true,
-	"completing": true}
 
 // headline reports whether trigger i is in a headline: a line without a
 // closing full stop, whose first words report rather than mention.
@@ -1154,13 +1057,6 @@ func (st *sent) isFutureMonth(k int) bool {
 	return false
 }
 
-// supportNouns are things withdrawn that make the withdrawal kind
-// "other" whatever they concern.
-var supportNouns = map[string]bool{"support": true, "backing": true, "aid": true, "funding": true,
-	"assistance": true, "recognition": true, "veto": true, "offer": true, "allegations": true,
-	"allegation": true, "complaint": true, "lawsuit": true, "charges": true, "objection": true,
-	"objections": true, "consent": true, "endorsement": true, "threat": true, "threats": true}
-
 // kind scores the kind classes of the words near the trigger, words in the
 // roles counting three times, nearer words more.
 func (st *sent) kind(tg trigger, what, from span) string {
@@ -1172,7 +1068,7 @@ func (st *sent) kind(tg trigger, what, from span) string {
 		if c&Race != 0 && (in(j) || j > tg.last && j <= tg.last+4) {
 			raceSeen = true // the race withdrawn from, not a poll nearby
 		}
-		if exitObjects[st.norm(j)] && in(j) {
+		if st.is(SetExitObjects, st.norm(j)) && in(j) {
 			score[2] += 1 // "leave the government": a coalition
 		}
 		if c == 0 {
@@ -1224,7 +1120,7 @@ func (st *sent) kind(tg trigger, what, from span) string {
 	}
 	if what.j > what.i {
 		for j := what.i; j < what.j; j++ {
-			if supportNouns[st.norm(j)] {
+			if st.is(SetSupportNouns, st.norm(j)) {
 				// "withdraw its support for the occupation": support,
 				// aid or an offer is withdrawn, whatever it concerned.
 				return "other"

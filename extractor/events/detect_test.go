@@ -174,3 +174,19 @@ func BenchmarkDetectCorpus(b *testing.B) {
 	}
 	b.ReportMetric(float64(sentences*b.N)/b.Elapsed().Seconds(), "sentences/s")
 }
+
+// TestLexiconsComplete checks that every built-in lexicon fills everything
+// the rules consult: a missing word set would silently switch a rule off.
+func TestLexiconsComplete(t *testing.T) {
+	for lang, lex := range lexicons() {
+		for set := range numSets {
+			if len(lex.Sets[set]) == 0 {
+				t.Errorf("%s: word set %d is empty", lang, set)
+			}
+		}
+		if len(lex.Triggers) == 0 || len(lex.Classes) == 0 || len(lex.Cues) == 0 || len(lex.DemonymSuffixes) == 0 ||
+			len(lex.Boundary) == 0 || len(lex.FromBoundary) == 0 || len(lex.From) == 0 || len(lex.Of) == 0 {
+			t.Errorf("%s: lexicon has an empty table", lang)
+		}
+	}
+}

@@ -110,6 +110,66 @@ const (
 	CueUnderway                      // began, has, completed
 )
 
+// WordSet names a set of words that a rule consults; each language's
+// lexicon fills every set.
+type WordSet int
+
+// Word sets.
+const (
+	// SetMemory: words after "recall" that may mark remembering ("recalled
+	// his"), unless a recalled thing follows.
+	SetMemory WordSet = iota
+	// SetStrongMemory: words after "recall" that can only mark remembering
+	// ("recalled how").
+	SetStrongMemory
+	// SetNounModifiers: words before "recall" or "exit" that make it a noun
+	// ("a voluntary recall", "the disruptive exit").
+	SetNounModifiers
+	// SetExitBlocked: words after "exit" that make it no withdrawal ("exit
+	// polls").
+	SetExitBlocked
+	// SetDropBlocked: what people drop out of without withdrawing from any
+	// event the guideline counts ("school").
+	SetDropBlocked
+	// SetCompoundBlocked: nouns that a trigger noun modifies when it names a
+	// procedure rather than an event ("withdrawal letter").
+	SetCompoundBlocked
+	// SetExitObjects: what a party quits or leaves that counts although the
+	// words name no agreement ("the government", of a coalition partner).
+	SetExitObjects
+	// SetPersonalPossessive: possessives of people, not of companies
+	// ("their businesses" are sold by owners).
+	SetPersonalPossessive
+	// SetSkippable: words between a subject and its verb: auxiliaries,
+	// modals, adverbs and the verbs of deciding that take "to".
+	SetSkippable
+	// SetIntentNouns: nouns and adjectives between a subject and an
+	// infinitive trigger ("its intention to withdraw", "permitted to").
+	SetIntentNouns
+	// SetSayVerbs: verbs of saying between a subject and a trigger ("says it
+	// will withdraw").
+	SetSayVerbs
+	// SetWeakDemand: demand cues that count only with "to" or "for" before
+	// the trigger ("pressure on Syria to withdraw").
+	SetWeakDemand
+	// SetFutureAux: words before "be" and a participle that make a passive
+	// plan ("will be pulled out").
+	SetFutureAux
+	// SetOrderVerbs: verbs that announce a withdrawal whatever the trigger's
+	// form ("ordered Spanish troops pulled out").
+	SetOrderVerbs
+	// SetPastVerbs: verbs after a noun trigger that report it done ("the
+	// withdrawal was too late").
+	SetPastVerbs
+	// SetPresentVerbs: verbs after a noun trigger that speak of it as a plan
+	// ("the drawdown is not as swift as expected").
+	SetPresentVerbs
+	// SetSupportNouns: things withdrawn that make the kind "other" whatever
+	// they concern ("its support for the occupation").
+	SetSupportNouns
+	numSets
+)
+
 // Lexicon is everything language-specific the detector knows. Keys are
 // lowercased words; phrase keys are words joined by single spaces.
 type Lexicon struct {
@@ -144,6 +204,11 @@ type Lexicon struct {
 	// Months name months, for "in January": a past reference that makes an
 	// announcement background.
 	Months map[string]bool
+	// Sets are the word sets the rules consult, by WordSet.
+	Sets [numSets]map[string]bool
+	// DemonymSuffixes end the names of peoples ("Russian", "Chinese"), which
+	// make a withdrawal a state's.
+	DemonymSuffixes []string
 }
 
 // lexicons holds the built-in lexicons by language.

@@ -175,6 +175,36 @@ func english() *Lexicon {
 	l.Adjectival = set("became become becomes becoming seemed seems seem grew grow grows appeared appears quiet and very more increasingly socially emotionally")
 	l.Abbrev = set(`mr mrs ms dr prof st sen rep gov gen col lt sgt capt maj adm cmdr pres jan feb mar apr jun jul
 		aug sep sept oct nov dec no vs etc inc corp co ltd jr sr u.s u.k u.n e.u mt ft approx est dept`)
+	set2 := func(words string) map[string]bool {
+		m := map[string]bool{}
+		for _, w := range strings.Fields(words) {
+			m[w] = true
+		}
+		return m
+	}
 	l.Months = set("january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec")
+	words := map[WordSet]string{
+		SetMemory:             `that how when what being seeing hearing his her my their the a one an going having it this where why`,
+		SetStrongMemory:       `that how when what where why being seeing hearing having going it growing watching meeting thinking`,
+		SetNounModifiers:      `a the its their product safety voluntary nationwide massive global huge major new food vehicle mass urgent this that recent his her abrupt hasty disruptive chaotic planned full complete partial troop another latest second expanded widespread broad`,
+		SetExitBlocked:        `poll polls polling interview interviews ramp ramps wound wounds strategy door doors sign signs row fee fees velocity code survey button multiple valuation point node`,
+		SetDropBlocked:        `school college university high class classes program programme course workforce labor labour sight view touch`,
+		SetCompoundBlocked:    `letter letters form forms request requests method methods option options slip rate rates strategy button`,
+		SetExitObjects:        `government cabinet`,
+		SetPersonalPossessive: `their his her your my our`,
+		SetSkippable:          `will would shall 'll to has have had is are was were be been being not n't never also already now then still reportedly formally officially fully completely eventually partially gradually quickly finally begin began begun start started plans plan planned decided announced agreed could may might must should can intends intended expected set going ordered voted did does do chose chosen threatened refused declined wants wanted hopes vowed pledged promised seems seemed quietly abruptly suddenly largely all its their that later earlier subsequently recently previously immediately swiftly`,
+		SetIntentNouns:        `intention intent decision plan readiness willingness move bid permitted allowed forced able unable likely unlikely due ready poised preparing prepared moving`,
+		SetSayVerbs:           `announces says said confirmed confirms declared declares told`,
+		SetWeakDemand:         `pressure pressured pressing wish wishes wanted wants asked asks ask told`,
+		SetFutureAux:          `will 'll shall to`,
+		SetOrderVerbs:         `ordered orders order ordering`,
+		SetPastVerbs:          `was were had did began begun started ended took came left caused completed gets got`,
+		SetPresentVerbs:       `is are seems remains would should must appears`,
+		SetSupportNouns:       `support backing aid funding assistance recognition veto offer allegations allegation complaint lawsuit charges objection objections consent endorsement threat threats`,
+	}
+	for set, ws := range words {
+		l.Sets[set] = set2(ws)
+	}
+	l.DemonymSuffixes = strings.Fields("ian ians ese ish ean eans an ans i is")
 	return l
 }
