@@ -826,7 +826,7 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		text string
 	}
 	var hits []hit
-	from := max(0, i-10)
+	from := max(0, i-12)
 	for k := i - 1; k >= from; k-- {
 		w := st.norm(k)
 		if st.toks[k].punct && (w == ";" || w == ":") {
@@ -871,7 +871,9 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		cues = append(cues, m)
 		pastYear = ""
 	}
-	if h, ok := near(CueBackground, 8); ok && !st.commaBetween(h.at, i) && !st.announcedBetween(h.at, i) {
+	if h, ok := near(CueBackground, 8); ok && !st.commaBetween(h.at, i) && !st.announcedBetween(h.at, i) &&
+		!(tg.form == Noun && st.is(SetPlannedNoun, st.norm(i-1))) {
+		// "after its planned exit" looks ahead, not back.
 		background = true
 		cues = append(cues, h.text)
 	}
@@ -891,7 +893,8 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 	if h, ok := near(CueSupport, 8); ok && !adjectivalCue(st.norm(h.at+1)) {
 		return decide("supported", h)
 	}
-	if h, ok := near(CueHypo, 6); ok {
+	if h, ok := near(CueHypo, 6); ok && (!st.is(SetAdjacentHypo, h.text) || h.at == i-1) {
+		// "nearly pulled out", but "almost all troops have left".
 		if h.text != "any" || tg.form == Noun {
 			return decide("hypothetical", h)
 		}

@@ -167,6 +167,12 @@ const (
 	// SetSupportNouns: things withdrawn that make the kind "other" whatever
 	// they concern ("its support for the occupation").
 	SetSupportNouns
+	// SetPlannedNoun: words before a noun trigger that make it a plan, which
+	// a background clause cannot date ("after its planned exit").
+	SetPlannedNoun
+	// SetAdjacentHypo: hypothetical cues that count only right before the
+	// trigger ("nearly pulled out", not "almost all troops have left").
+	SetAdjacentHypo
 	numSets
 )
 

@@ -141,7 +141,7 @@ func english() *Lexicon {
 		nearly, almost, about to, close to, warnings, warning, warned, warns,
 		talk of, discussing, discuss, discussed`)
 	cue(CueBackground, `after, although, though, since, following, when, before, until, amid, despite,
-		because, while, once, due to`)
+		because, while, once, due to, wake of`)
 	cue(CuePast, `ago, formerly, previously, history, historic, decades, centuries, earlier, once,
 		back in`)
 	cue(CueUnderway, `began, begun, started, starts, start, completed, completes, complete, finished, has,
@@ -200,6 +200,8 @@ func english() *Lexicon {
 		SetOrderVerbs:         `ordered orders order ordering`,
 		SetPastVerbs:          `was were had did began begun started ended took came left caused completed gets got`,
 		SetPresentVerbs:       `is are seems remains would should must appears`,
+		SetPlannedNoun:        `planned upcoming expected proposed impending promised`,
+		SetAdjacentHypo:       `almost nearly`,
 		SetSupportNouns:       `support backing aid funding assistance recognition veto offer allegations allegation complaint lawsuit charges objection objections consent endorsement threat threats`,
 	}
 	for set, ws := range words {
