@@ -2,130 +2,259 @@ package alert
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"time"
-	"unicode"
-
-	"golang.org/x/text/unicode/norm"
 
 	"github.com/wirewatch/wirewatch/pkg/article"
 	"github.com/wirewatch/wirewatch/pkg/query"
 )
 
 // Matcher decides whether one article matches a saved query, in memory, as
-// the embedded store's search would decide it had the article been found
-// there. Evaluating the query against the article at hand, instead of
+// the stores' search would decide it had the article been found there.
+// Evaluating the query's tree against the article at hand, instead of
 // searching the store for it, keeps an alert independent of the store's
 // other contents and costs microseconds per article.
 //
-// Free text is compared word by word over the title and the body: words are
-// runs of letters and digits, lowercased, with diacritics removed, and
-// folded by a light English plural stemmer (see fold). A term or phrase
-// matches when its words occur consecutively in the title or in the body;
-// punctuation between them does not matter, as in the store. Differences
-// from the store's FTS5 Porter stemmer: only plurals and possessives are
-// folded, so "fighter" matches "fighters" but, unlike the store,
-// "withdrawal" does not match "withdrawing" and "fight" does not match
-// "fighting". since: and until: compare the published time, else the fetch
-// time, as the store does. A Matcher is safe for concurrent use.
+// It follows the stores by construction: free text is compared as
+// query.Analyze analyses it (the analysis both stores index), key fields
+// as query.KeyValues indexes them, and person:, place:, org: and site: by
+// the stores' rules (see package query). The storetest conformance suite
+// checks, query by query and article by article, that the matcher and
+// both stores agree. A Matcher is safe for concurrent use.
 type Matcher struct {
-	q     query.Query
-	pos   [][]string // words of each positive term
-	neg   [][]string // words of each negated term
-	sites []string
+	q query.Query
 }
 
 // ErrEmptyQuery is returned for a query that would match every article: as
 // a saved search it would alert on every story. Dates alone count as empty:
 // new stories are recent, so since: alone would match them all.
-var ErrEmptyQuery = errors.New("an alert needs a query: an empty one would match every story, and so would since: or until: alone")
+var ErrEmptyQuery = errors.New("an alert needs a query: an empty one would match every story, and so would since:, until: or negations alone")
 
-// NewMatcher compiles q. An empty query, or one of since: and until:
-// alone, is rejected.
+// NewMatcher compiles q. A query that would match almost every story is
+// rejected: an empty one, one of dates alone, or one whose every
+// condition is a date or a negation (-sport alone).
 func NewMatcher(q query.Query) (*Matcher, error) {
-	undated := q
-	undated.Since, undated.Until = time.Time{}, time.Time{}
-	if undated.Empty() {
+	top := []*query.Node{q.Root}
+	if q.Root != nil && q.Root.Op == query.And {
+		top = q.Root.Kids
+	}
+	positive := false
+	for _, n := range top {
+		if n == nil || n.Op == query.Not {
+			continue
+		}
+		n.Walk(func(n *query.Node) {
+			if n.Op != query.And && n.Op != query.Or && n.Op != query.Not && n.Op != query.Date {
+				positive = true
+			}
+		})
+	}
+	if !positive {
 		return nil, ErrEmptyQuery
 	}
-	m := &Matcher{q: q}
-	for _, t := range q.Terms {
-		w := words(t.Text)
-		if t.Not {
-			m.neg = append(m.neg, w)
-		} else {
-			m.pos = append(m.pos, w)
-		}
-	}
-	for _, s := range q.Sites {
-		m.sites = append(m.sites, strings.TrimPrefix(strings.ToLower(s), "www."))
-	}
-	return m, nil
+	return &Matcher{q: q}, nil
 }
 
 // Query returns the compiled query.
 func (m *Matcher) Query() query.Query { return m.q }
 
-// Match reports whether a matches.
-func (m *Matcher) Match(a *article.Article) bool {
-	if !m.q.InRange(query.ArticleDate(a.PublishedAt, a.FetchedAt)) {
-		return false
-	}
-	if len(m.sites) > 0 && !m.siteMatch(a.Site) {
-		return false
-	}
-	if !entityMatch(a, article.Person, a.People, m.q.People) ||
-		!entityMatch(a, article.Place, a.Places, m.q.Places) ||
-		!entityMatch(a, article.Organization, a.Organizations, m.q.Orgs) {
-		return false
-	}
-	if len(m.pos) == 0 && len(m.neg) == 0 {
+// Match reports whether a matches now.
+func (m *Matcher) Match(a *article.Article) bool { return m.MatchDoc(NewDoc(a), time.Now()) }
+
+// MatchDoc reports whether the analysed article d matches at the time
+// now (which relative dates such as since:now-1d are resolved against).
+// Analysing an article once and matching every saved search against the
+// result keeps alerting cheap as saved searches grow.
+func (m *Matcher) MatchDoc(d *Doc, now time.Time) bool { return Eval(m.q, d, now) }
+
+// Eval reports whether the analysed article d matches q at the time now,
+// for any query, including those NewMatcher refuses as alerts (the empty
+// query matches every article). It is the matcher's meaning of q, which
+// the conformance suite compares with the stores'.
+func Eval(q query.Query, d *Doc, now time.Time) bool {
+	if q.Root == nil {
 		return true
 	}
-	title, body := words(a.Title), words(a.Body)
-	has := func(seq []string) bool { return contains(title, seq) || contains(body, seq) }
-	for _, seq := range m.pos {
-		if !has(seq) {
-			return false
-		}
-	}
-	for _, seq := range m.neg {
-		if has(seq) {
-			return false
-		}
-	}
-	return true
+	return d.eval(q.Root, now)
 }
 
-// siteMatch applies the store's rule: the site itself or a subdomain of it.
-func (m *Matcher) siteMatch(site string) bool {
-	site = strings.ToLower(site)
-	for _, s := range m.sites {
-		if site == s || strings.HasSuffix(site, "."+s) {
+// Doc is an article analysed for matching.
+type Doc struct {
+	a           *article.Article
+	date        time.Time
+	title, body text
+	keys        map[string]bool
+}
+
+// text is one analysed part of an article.
+type text struct {
+	at    map[string][]int // positions of each term, ascending
+	words []string         // distinct folded words, sorted
+}
+
+func analyse(s string) text {
+	toks := query.Analyze(s)
+	t := text{at: make(map[string][]int, len(toks))}
+	for i, tok := range toks {
+		t.at[tok.Term] = append(t.at[tok.Term], i)
+		t.words = append(t.words, tok.Word)
+	}
+	slices.Sort(t.words)
+	t.words = slices.Compact(t.words)
+	return t
+}
+
+// NewDoc analyses a once for any number of matchers.
+func NewDoc(a *article.Article) *Doc {
+	d := &Doc{a: a, date: query.ArticleDate(a.PublishedAt, a.FetchedAt), title: analyse(a.Title), body: analyse(a.Body),
+		keys: map[string]bool{}}
+	for _, k := range query.KeyValues(a) {
+		d.keys[k] = true
+	}
+	return d
+}
+
+func (d *Doc) eval(n *query.Node, now time.Time) bool {
+	switch n.Op {
+	case query.And:
+		for _, k := range n.Kids {
+			if !d.eval(k, now) {
+				return false
+			}
+		}
+		return true
+	case query.Or:
+		for _, k := range n.Kids {
+			if d.eval(k, now) {
+				return true
+			}
+		}
+		return false
+	case query.Not:
+		return !d.eval(n.Kids[0], now)
+	case query.Text, query.Near, query.Prefix:
+		if d.title.has(n) {
+			return true
+		}
+		return n.Field != "title" && d.body.has(n)
+	case query.Filter:
+		return d.filter(n)
+	case query.Date:
+		return n.Admits(d.date, now)
+	case query.Figure:
+		for _, f := range d.a.Figures {
+			if f.Kind == n.Field && n.Compare(f.Value) {
+				return true
+			}
+		}
+		return false
+	}
+	return false
+}
+
+// has reports whether the text leaf n matches t.
+func (t text) has(n *query.Node) bool {
+	switch n.Op {
+	case query.Text:
+		return t.phrase(n.Terms)
+	case query.Near:
+		return t.near(n.Terms, n.Slop)
+	case query.Prefix:
+		i, _ := slices.BinarySearch(t.words, n.Terms[0])
+		return i < len(t.words) && strings.HasPrefix(t.words[i], n.Terms[0])
+	}
+	return false
+}
+
+// phrase reports whether terms occur one after another.
+func (t text) phrase(terms []string) bool {
+	for _, p := range t.at[terms[0]] {
+		ok := true
+		for k := 1; k < len(terms) && ok; k++ {
+			_, ok = slices.BinarySearch(t.at[terms[k]], p+k)
+		}
+		if ok {
 			return true
 		}
 	}
 	return false
 }
 
-// entityMatch applies the store's rule for person:, place: and org: filters
-// to one field: any wanted name equals a tagged canonical name ignoring
-// case, or occurs in it as whole words ("Lavrov" matches "Sergey Lavrov").
-// The names are the article's list for the field and the canonical names
-// (or, lacking one, the text) of its entities of that type, as the store
-// indexes them.
-func entityMatch(a *article.Article, typ string, listed, want []string) bool {
-	if len(want) == 0 {
-		return true
+// near reports whether the distinct terms all occur, in any order, with
+// at most slop other words between the first and the last: some window
+// of positions holding each term has length at most len(terms)+slop.
+func (t text) near(terms []string, slop int) bool {
+	type hit struct{ pos, term int }
+	var hits []hit
+	for i, term := range terms {
+		ps := t.at[term]
+		if len(ps) == 0 {
+			return false
+		}
+		for _, p := range ps {
+			hits = append(hits, hit{p, i})
+		}
 	}
-	check := func(name string) bool {
-		padded := " " + strings.ToLower(name) + " "
-		for _, w := range want {
-			if strings.EqualFold(name, w) || strings.Contains(padded, " "+strings.ToLower(w)+" ") {
+	slices.SortFunc(hits, func(a, b hit) int { return a.pos - b.pos })
+	count := make([]int, len(terms))
+	have, lo := 0, 0
+	for _, h := range hits {
+		if count[h.term] == 0 {
+			have++
+		}
+		count[h.term]++
+		for have == len(terms) {
+			if h.pos-hits[lo].pos+1-len(terms) <= slop {
 				return true
 			}
+			count[hits[lo].term]--
+			if count[hits[lo].term] == 0 {
+				have--
+			}
+			lo++
 		}
+	}
+	return false
+}
+
+// filter applies a field filter.
+func (d *Doc) filter(n *query.Node) bool {
+	f, ok := query.FieldNamed(n.Field)
+	if !ok {
 		return false
+	}
+	switch f.Kind {
+	case query.NameField:
+		var listed []string
+		switch f.Entity {
+		case article.Person:
+			listed = d.a.People
+		case article.Place:
+			listed = d.a.Places
+		case article.Organization:
+			listed = d.a.Organizations
+		}
+		return entityMatch(d.a, f.Entity, listed, n.Value)
+	case query.HostField:
+		site := strings.ToLower(d.a.Site)
+		return site == n.Value || strings.HasSuffix(site, "."+n.Value)
+	case query.KeyField, query.PhraseField:
+		return d.keys[query.KeyOf(n.Field, n.Value)]
+	}
+	return false
+}
+
+// entityMatch applies the store's rule for person:, place: and org: to
+// one field: the wanted name equals a tagged canonical name ignoring case,
+// or occurs in it as whole words ("Lavrov" matches "Sergey Lavrov"). The
+// names are the article's list for the field and the canonical names (or,
+// lacking one, the text) of its entities of that type, as the store
+// indexes them.
+func entityMatch(a *article.Article, typ string, listed []string, want string) bool {
+	w := " " + strings.ToLower(want) + " "
+	check := func(name string) bool {
+		return strings.EqualFold(name, want) || strings.Contains(" "+strings.ToLower(name)+" ", w)
 	}
 	for _, n := range listed {
 		if check(n) {
@@ -145,89 +274,4 @@ func entityMatch(a *article.Article, typ string, listed, want []string) bool {
 		}
 	}
 	return false
-}
-
-// contains reports whether seq occurs consecutively in text. An empty seq
-// (a term without letters or digits) matches nothing.
-func contains(text, seq []string) bool {
-	if len(seq) == 0 {
-		return false
-	}
-	for i := 0; i+len(seq) <= len(text); i++ {
-		if text[i] != seq[0] {
-			continue
-		}
-		ok := true
-		for j := 1; j < len(seq); j++ {
-			if text[i+j] != seq[j] {
-				ok = false
-				break
-			}
-		}
-		if ok {
-			return true
-		}
-	}
-	return false
-}
-
-// words splits s into folded words: runs of letters and digits, lowercased,
-// without diacritics, plural-folded.
-func words(s string) []string {
-	s = stripMarks(s)
-	var out []string
-	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
-		out = append(out, fold(strings.ToLower(w)))
-	}
-	return out
-}
-
-// stripMarks removes diacritics ("Đoàn" → "Đoan"), as the store's
-// tokenizer does with remove_diacritics.
-func stripMarks(s string) string {
-	if isASCII(s) {
-		return s
-	}
-	d := norm.NFD.String(s)
-	var b strings.Builder
-	b.Grow(len(d))
-	for _, r := range d {
-		if !unicode.Is(unicode.Mn, r) {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
-}
-
-// fold is the light stemmer: it reduces English plurals to their singular
-// so that "fighters" and "fighter", "casualties" and "casualty", "taxes"
-// and "tax" compare equal. Apostrophes split words (the tokenizer drops
-// them), so a possessive "'s" is already a separate "s" word, which the
-// store also sees. Words of three letters or fewer and words ending in
-// "ss", "us" or "is" (class, status, crisis) are left alone.
-func fold(w string) string {
-	n := len(w)
-	switch {
-	case n <= 3:
-		return w
-	case strings.HasSuffix(w, "ies") && n > 4:
-		return w[:n-3] + "y"
-	case strings.HasSuffix(w, "sses"), strings.HasSuffix(w, "xes"), strings.HasSuffix(w, "zes"),
-		strings.HasSuffix(w, "ches"), strings.HasSuffix(w, "shes"):
-		return w[:n-2]
-	case strings.HasSuffix(w, "ss"), strings.HasSuffix(w, "us"), strings.HasSuffix(w, "is"):
-		return w
-	case strings.HasSuffix(w, "s"):
-		return w[:n-1]
-	}
-	return w
 }

@@ -130,8 +130,9 @@ func (n *Notifier) Process(ctx context.Context, a *article.Article) error {
 	}
 	var errs []error
 	queued := false
+	doc, now := NewDoc(a), time.Now()
 	for _, s := range searches {
-		if !s.m.Match(a) {
+		if !s.m.MatchDoc(doc, now) {
 			continue
 		}
 		al := Alert{SearchID: s.ID, SearchName: s.Name, Query: s.Query, StoryID: storyID, ArticleID: a.ID,

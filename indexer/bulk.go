@@ -15,11 +15,27 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/elastic/go-elasticsearch/v8"
 	"github.com/elastic/go-elasticsearch/v8/esutil"
 
+	"github.com/wirewatch/wirewatch/pkg/article"
 	"github.com/wirewatch/wirewatch/pkg/bus"
-	"github.com/wirewatch/wirewatch/store/elastic"
 )
+
+// Index is the Elasticsearch index the bulk sink writes into; the
+// Elasticsearch store (store/elastic) is one. The sink owns batching,
+// retries and acknowledgements; the index owns the document's layout.
+type Index interface {
+	// Client is the client bulk requests are sent through.
+	Client() *elasticsearch.Client
+	// WriteAlias names the index or alias documents are written to.
+	WriteAlias() string
+	// EncodeVersioned returns a's document, its external version and the
+	// version type, so that a write of an older version of a loses to a
+	// newer one (a 409 the sink counts as stale). An error means a cannot
+	// be indexed at all, and is final.
+	EncodeVersioned(a *article.Article) (doc []byte, version int64, versionType string, err error)
+}
 
 // BulkConfig tunes the Elasticsearch bulk sink. The defaults come from
 // BenchmarkIndex on a small node; see README.md in store/elastic.
@@ -94,15 +110,15 @@ type BulkStats struct {
 // long as the context lives, so while the cluster is down nothing is
 // acknowledged and, once MaxInFlight messages wait, nothing more is read.
 type Bulk struct {
-	store *elastic.Store
+	index Index
 	cfg   BulkConfig
 
 	indexed, stale, failed, retries atomic.Uint64
 }
 
-// NewBulk returns a sink writing into st's alias.
-func NewBulk(st *elastic.Store, cfg BulkConfig) *Bulk {
-	return &Bulk{store: st, cfg: cfg.withDefaults()}
+// NewBulk returns a sink writing into ix.
+func NewBulk(ix Index, cfg BulkConfig) *Bulk {
+	return &Bulk{index: ix, cfg: cfg.withDefaults()}
 }
 
 // Stats returns the counters so far.
@@ -112,10 +128,11 @@ func (b *Bulk) Stats() BulkStats {
 
 // job is one message on its way through the bulk indexer.
 type job struct {
-	m        bus.Message
-	doc      []byte
-	version  int64
-	attempts int
+	m           bus.Message
+	doc         []byte
+	version     int64
+	versionType string
+	attempts    int
 }
 
 // run is the state of one Run call.
@@ -134,8 +151,8 @@ type run struct {
 // source delivers them again.
 func (b *Bulk) Run(ctx context.Context, in bus.Reader) error {
 	bi, err := esutil.NewBulkIndexer(esutil.BulkIndexerConfig{
-		Client:        b.store.Client(),
-		Index:         b.store.Names().Alias,
+		Client:        b.index.Client(),
+		Index:         b.index.WriteAlias(),
 		NumWorkers:    b.cfg.Workers,
 		FlushBytes:    b.cfg.FlushBytes,
 		FlushInterval: b.cfg.FlushInterval,
@@ -223,7 +240,7 @@ func (r *run) read(in bus.Reader) error {
 // article that cannot be encoded fails on its own.
 func (r *run) encodeAndAdd(j *job) {
 	var err error
-	j.doc, j.version, err = elastic.Encode(j.m.Article)
+	j.doc, j.version, j.versionType, err = r.b.index.EncodeVersioned(j.m.Article)
 	if err != nil {
 		r.settle(j, fmt.Errorf("index: %w", err))
 		return
@@ -239,7 +256,7 @@ func (r *run) add(j *job) {
 		Action:      "index",
 		DocumentID:  j.m.Article.ID,
 		Version:     &v,
-		VersionType: elastic.VersionType,
+		VersionType: j.versionType,
 		Body:        bytes.NewReader(j.doc),
 		OnSuccess: func(context.Context, esutil.BulkIndexerItem, esutil.BulkIndexerResponseItem) {
 			r.b.indexed.Add(1)

@@ -2,8 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -21,6 +19,7 @@ import (
 	"github.com/wirewatch/wirewatch/pkg/article"
 	"github.com/wirewatch/wirewatch/pkg/bus"
 	"github.com/wirewatch/wirewatch/pkg/bus/kafkabus"
+	"github.com/wirewatch/wirewatch/pkg/bus/kafkabus/kafkatest"
 	"github.com/wirewatch/wirewatch/pkg/stage"
 	"github.com/wirewatch/wirewatch/store/sqlite"
 )
@@ -58,9 +57,7 @@ func TestRetrying(t *testing.T) {
 
 func testKafka(t *testing.T, brokers string) Kafka {
 	t.Helper()
-	var b [4]byte
-	_, _ = rand.Read(b[:])
-	return Kafka{Conn: kafkabus.Conn{Brokers: []string{brokers}}, Topics: kafkabus.TopicNames("test-" + hex.EncodeToString(b[:]) + "."),
+	return Kafka{Conn: kafkabus.Conn{Brokers: []string{brokers}}, Topics: kafkabus.TopicNames(kafkatest.Prefix(t, brokers)),
 		Partitions: 3, Compression: kafka.Zstd, Workers: 4, SessionTimeout: 6 * time.Second, DrainTimeout: time.Minute,
 		Logger: slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))}
 }

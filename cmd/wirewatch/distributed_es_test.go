@@ -19,6 +19,7 @@ import (
 	"github.com/wirewatch/wirewatch/pkg/bus/kafkabus"
 	"github.com/wirewatch/wirewatch/pkg/query"
 	"github.com/wirewatch/wirewatch/store/elastic"
+	"github.com/wirewatch/wirewatch/store/elastic/elastictest"
 )
 
 func testES(t *testing.T) string {
@@ -40,7 +41,7 @@ func TestDistributedIntoElasticsearch(t *testing.T) {
 	brokers, esURL := testBroker(t), testES(t)
 	site, ids := demoSubset(t, 16)
 	bin := buildBinary(t)
-	prefix := testPrefix()
+	prefix := testPrefix(t, brokers)
 	esPrefix := strings.TrimSuffix(prefix, ".")
 	kafkaArgs := []string{"--kafka-brokers", brokers, "--topic-prefix", prefix, "--topic-partitions", "3", "--log-format", "text"}
 	consumer := append([]string{"--session-timeout", "6s", "--drain-timeout", "40s"}, kafkaArgs...)
@@ -62,6 +63,7 @@ func TestDistributedIntoElasticsearch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { elastictest.Drop(t, st) })
 	count := func() int {
 		if err := st.Refresh(ctx); err != nil {
 			t.Fatal(err)

@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"os"
 	"os/exec"
 	"strings"
@@ -17,6 +15,7 @@ import (
 	"github.com/wirewatch/wirewatch/demosite"
 	"github.com/wirewatch/wirewatch/pkg/article"
 	"github.com/wirewatch/wirewatch/pkg/bus/kafkabus"
+	"github.com/wirewatch/wirewatch/pkg/bus/kafkabus/kafkatest"
 	"github.com/wirewatch/wirewatch/pkg/query"
 	"github.com/wirewatch/wirewatch/store/sqlite"
 )
@@ -33,11 +32,9 @@ func testBroker(t *testing.T) string {
 	return addr
 }
 
-func testPrefix() string {
-	var b [4]byte
-	_, _ = rand.Read(b[:])
-	return "test-" + hex.EncodeToString(b[:]) + "."
-}
+// testPrefix returns a topic and group prefix of the test's own on
+// brokers; what the roles create under it is deleted when the test ends.
+func testPrefix(t *testing.T, brokers string) string { return kafkatest.Prefix(t, brokers) }
 
 // demoSubset serves n corpus pages.
 func demoSubset(t *testing.T, n int) (*demosite.Site, []string) {
@@ -146,7 +143,7 @@ func TestDistributedRoles(t *testing.T) {
 	brokers := testBroker(t)
 	site, ids := demoSubset(t, 20)
 	bin := buildBinary(t)
-	prefix := testPrefix()
+	prefix := testPrefix(t, brokers)
 	indexDir, crawlDir := t.TempDir(), t.TempDir()
 	kafkaArgs := []string{"--kafka-brokers", brokers, "--topic-prefix", prefix, "--topic-partitions", "4", "--log-format", "text"}
 	consumer := append([]string{"--session-timeout", "6s", "--workers", "2", "--drain-timeout", "40s"}, kafkaArgs...)

@@ -73,15 +73,23 @@ func searchCmd(e env) *ffcli.Command {
 	facets := fs.Bool("facets", false, "also count the top people, places, organisations and sites of all matching articles")
 	facetLimit := fs.Int("facet-limit", 10, "most values shown per facet")
 	timeline := fs.String("timeline", "", "also count matching articles per period: day, week or month")
+	explain := fs.Bool("explain", false, "print how the query was read, as a tree, and search nothing")
 	return &ffcli.Command{
 		Name:       "search",
-		ShortUsage: "wirewatch search [--data DIR | --es-url URL] [--json] [--all] [--limit N] [--facets] [--timeline day|week|month] QUERY",
+		ShortUsage: "wirewatch search [--data DIR | --es-url URL] [--json] [--all] [--limit N] [--facets] [--timeline day|week|month] [--explain] QUERY",
 		ShortHelp:  "search stored articles",
-		LongHelp: "QUERY is free text (all words must occur; \"quoted phrases\"; -word excludes)\n" +
-			"plus filters person:NAME place:NAME org:NAME site:HOST; quote names with spaces,\n" +
+		LongHelp: "QUERY is free text: words must all occur (stemmed: withdraw finds withdrawal),\n" +
+			"\"quoted phrases\", \"a b\"~N (within N words, any order), prefix* (3 letters or more),\n" +
+			"combined with AND, OR, NOT (upper case), -word and parentheses:\n" +
+			"  (withdraw* OR pullout OR \"pull out\") AND (troops OR forces) NOT \"cash withdrawal\"\n" +
+			"Filters: person: place: org: (tagged names, whole words), site: (and subdomains),\n" +
+			"lang: section: author: story: title: and field:(a OR b); quote values with spaces,\n" +
 			"e.g. person:\"Sergey Lavrov\". Repeating a filter matches any of its values.\n" +
-			"since:DAY and until:DAY (2024-05-31, or an RFC 3339 time) bound the published date,\n" +
-			"inclusive, in UTC; an article without one is dated by when it was fetched.\n\n" +
+			"since: and until: (2024-05-31, an RFC 3339 time, today, now-7d, now-12h) bound the\n" +
+			"published date, inclusive, in UTC; an article without one is dated by its fetch.\n" +
+			"figure:money>1000000, figure:quantity>=100 compare extracted figures.\n" +
+			"--explain prints how the query was read. A query has at most 64 terms and runs\n" +
+			"for at most 10 s.\n\n" +
 			"Each story is shown once: its best-ranked matching copy, with the number of other\n" +
 			"matching copies (\"+2 copies\"); --all lists every copy. --json prints one object per\n" +
 			"hit with story_id and copies (matching articles the hit stands for, 1 with --all).\n" +
@@ -99,6 +107,10 @@ func searchCmd(e env) *ffcli.Command {
 			}
 			q, err := query.Parse(strings.Join(args, " "))
 			if err != nil {
+				return err
+			}
+			if *explain {
+				_, err := io.WriteString(e.stdout, q.Explain())
 				return err
 			}
 			if *limit < 1 {

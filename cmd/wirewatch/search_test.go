@@ -258,3 +258,44 @@ func TestSearchAndExportFromElasticsearch(t *testing.T) {
 		t.Errorf("export with an unknown prefix: exit %d, want 1", code)
 	}
 }
+
+// TestSearchLanguage runs the boolean language through the command: a
+// query as a monitoring team writes it, --explain, and an error with its
+// column.
+func TestSearchLanguage(t *testing.T) {
+	dir := t.TempDir()
+	putAll(t, dir, syndicated())
+	code, out, stderr := runCLI(t, "search", "--data", dir, "--all", "--json", `(withdraw* OR pumped) AND libya NOT site:bbc.co.uk`)
+	if code != 0 {
+		t.Fatalf("search: exit %d: %s", code, stderr)
+	}
+	var urls []string
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var h query.Hit
+		if err := json.Unmarshal([]byte(line), &h); err != nil {
+			t.Fatalf("hit %q: %v", line, err)
+		}
+		urls = append(urls, h.URL)
+	}
+	slices.Sort(urls)
+	want := []string{"https://apnews.com/wire", "https://independent.co.uk/reprint", "https://metro.co.uk/reprint2", "https://reuters.com/oil"}
+	if !slices.Equal(urls, want) {
+		t.Errorf("hits %v, want %v", urls, want)
+	}
+	code, out, stderr = runCLI(t, "search", "--data", dir, "--explain", `withdrawal OR "foreign fighters"~2 place:Libya`)
+	if code != 0 {
+		t.Fatalf("search --explain: exit %d: %s", code, stderr)
+	}
+	wantTree := "OR\n" +
+		"  TEXT word \"withdrawal\" in title or body, terms withdraw\n" +
+		"  AND\n" +
+		"    NEAR \"foreign fighters\": terms foreign fighter within 2 words, any order\n" +
+		"    FILTER place = \"Libya\"\n"
+	if out != wantTree {
+		t.Errorf("--explain printed\n%s\nwant\n%s", out, wantTree)
+	}
+	code, _, stderr = runCLI(t, "search", "--data", dir, `(withdrawal OR pullout`)
+	if code != 1 || !strings.Contains(stderr, "column 1: unbalanced parenthesis") {
+		t.Errorf("unbalanced query: exit %d, %s", code, stderr)
+	}
+}

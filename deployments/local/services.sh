@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Starts (or stops) every server the integration tests need, in parallel:
 # a real Kafka broker and a real Elasticsearch node, both from Maven Central.
-# Usage: services.sh start|stop|status
+# Usage: services.sh start|stop|status|reset
+# reset stops both and deletes their data, so the next start is empty.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cmd=${1:-start}
 case "$cmd" in
-start|stop|status) ;;
-*) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+start|stop|status|reset) ;;
+*) echo "usage: $0 start|stop|status|reset" >&2; exit 2 ;;
 esac
 logdir=${WIREWATCH_RUN:-/tmp/wirewatch-it}
 mkdir -p "$logdir"

@@ -32,14 +32,17 @@ const (
 type AckFunc func(ctx context.Context, err error) error
 
 // Message is one article in flight together with the function that settles
-// it.
+// it. A message returned by a Reader always has an Ack; one handed to a
+// Writer may have none, which means its source needs no acknowledgement.
 type Message struct {
 	Article *article.Article
 	Ack     AckFunc
 }
 
 // Reader hands out messages of one topic. Read returns ErrClosed once the
-// topic is closed and drained.
+// topic is closed and drained. Every message it returns has a non-nil Ack
+// that the caller must call exactly once (directly or through a Writer).
+// The suite in package bustest states the whole contract as tests.
 type Reader interface {
 	Read(ctx context.Context) (Message, error)
 }

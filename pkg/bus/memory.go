@@ -23,8 +23,12 @@ func NewMemory(capacity int) *Memory {
 	return &Memory{ch: make(chan Message, capacity)}
 }
 
-// Write queues m, blocking while the queue is full.
+// Write queues m, blocking while the queue is full. A message without an
+// Ack gets NoAck, so that its reader can settle it like any other.
 func (t *Memory) Write(ctx context.Context, m Message) error {
+	if m.Ack == nil {
+		m.Ack = NoAck
+	}
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	if t.closed {

@@ -2,7 +2,10 @@ package query
 
 import (
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -23,31 +26,47 @@ func instant(s string) time.Time {
 	return t.UTC()
 }
 
+// TestParse checks how queries are read, through their canonical
+// printed form, and that printing and parsing again gives the same tree.
 func TestParse(t *testing.T) {
-	tests := []struct {
-		in   string
-		want Query
-	}{
-		{in: "", want: Query{}},
-		{in: "libya", want: Query{Terms: []Term{{Text: "libya"}}}},
-		{in: `withdrawal "foreign fighters" -syria`, want: Query{Terms: []Term{{Text: "withdrawal"}, {Text: "foreign fighters", Phrase: true}, {Text: "syria", Not: true}}}},
-		{in: `person:Lavrov place:Libya`, want: Query{People: []string{"Lavrov"}, Places: []string{"Libya"}}},
-		{in: `org:"United Nations" site:WWW.APnews.com`, want: Query{Orgs: []string{"United Nations"}, Sites: []string{"apnews.com"}}},
-		{in: `PERSON:"Sergey Lavrov" person:Mangoush`, want: Query{People: []string{"Sergey Lavrov", "Mangoush"}}},
-		{in: "http://example.com 10:30", want: Query{Terms: []Term{{Text: "http://example.com"}, {Text: "10:30"}}}},
-		{in: "Johnson & Johnson — -– \"...\"", want: Query{Terms: []Term{{Text: "Johnson"}, {Text: "Johnson"}}}},
-		{in: "& place:Libya", want: Query{Places: []string{"Libya"}}},
-		{in: "-syria place:Libya", want: Query{Terms: []Term{{Text: "syria", Not: true}}, Places: []string{"Libya"}}},
-		{in: "since:2024-05-01", want: Query{Since: day("2024-05-01")}},
-		{in: "until:2024-05-31", want: Query{Until: day("2024-06-01").Add(-time.Nanosecond)}},
-		{in: "SINCE:2024-05-01 until:2024-05-01", want: Query{Since: day("2024-05-01"), Until: day("2024-05-02").Add(-time.Nanosecond)}},
-		{in: "since:2024-05-01T12:30:00+02:00", want: Query{Since: instant("2024-05-01T10:30:00Z")}},
-		{in: "until:2024-05-31T23:59:59.5Z", want: Query{Until: instant("2024-05-31T23:59:59.5Z")}},
-		{in: "until:2024-06-01T00:00:00Z", want: Query{Until: day("2024-06-01")}}, // an instant, not the whole day
-		{in: `since:"2024-05-01"`, want: Query{Since: day("2024-05-01")}},
-		{in: "since:2024-01-01 since:2024-05-01", want: Query{Since: day("2024-05-01")}}, // the last one
-		{in: "-libya since:2024-05-01", want: Query{Terms: []Term{{Text: "libya", Not: true}}, Since: day("2024-05-01")}},
-		{in: "libya since:2024-05-01 place:Libya", want: Query{Terms: []Term{{Text: "libya"}}, Places: []string{"Libya"}, Since: day("2024-05-01")}},
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"libya", "libya"},
+		{`withdrawal "foreign fighters" -syria`, `withdrawal AND "foreign fighters" AND NOT syria`},
+		{`person:Lavrov place:Libya`, `person:Lavrov AND place:Libya`},
+		{`org:"United Nations" site:WWW.APnews.com`, `org:"United Nations" AND site:apnews.com`},
+		{`PERSON:"Sergey Lavrov" person:Mangoush`, `person:"Sergey Lavrov" OR person:Mangoush`}, // today's meaning: either
+		{`person:Lavrov AND person:Biden`, `person:Lavrov AND person:Biden`},                    // explicit AND: both
+		{"http://example.com 10:30", "http://example.com AND 10:30"},
+		{"Johnson & Johnson — -– \"...\"", "Johnson"}, // no words: left out; repeats folded
+		{"& place:Libya", "place:Libya"},
+		{"-syria place:Libya", "NOT syria AND place:Libya"},
+		{"-person:x", "NOT person:x"},
+		{"since:2024-05-01", "since:2024-05-01"},
+		{"SINCE:2024-05-01 until:2024-05-01", "since:2024-05-01 AND until:2024-05-01"},
+		{"since:2024-05-01t12:30:00+02:00", "since:2024-05-01T12:30:00+02:00"},
+		{`since:"2024-05-01"`, "since:2024-05-01"},
+		{"since:NOW-7D until:Today", "since:now-7d AND until:today"},
+		{"Libya OR Sweden", "Libya OR Sweden"},
+		{"laos or sweden", "laos AND or AND sweden"}, // lower-case or is a word
+		{`a OR b c`, `a OR b AND c`},
+		{`NOT a b`, `NOT a AND b`},
+		{`NOT (a OR b)`, `NOT (a OR b)`},
+		{`(a (b (c)))`, `a AND b AND c`},
+		{`a -(b OR -c)`, `a AND NOT (b OR NOT c)`},
+		{`(withdraw* OR pullout OR "pull out") AND (troops OR forces) NOT "cash withdrawal"`,
+			`(withdraw* OR pullout OR "pull out") AND (troops OR forces) AND NOT "cash withdrawal"`},
+		{`"foreign fighters"~3`, `"foreign fighters"~3`},
+		{`title:(peace OR "cease fire") universit*`, `(title:peace OR title:"cease fire") AND universit*`},
+		{`title:withdr* title:"a b"~2`, `title:withdr* AND title:"a b"~2`},
+		{`place:(Libya OR Syria)`, `place:Libya OR place:Syria`},
+		{`lang:EN section:"World  News" author:Roe story:S1`, `lang:en AND section:"world news" AND author:roe AND story:s1`},
+		{`figure:money>1000000 figure:COUNT>=100`, `figure:money>1000000 AND figure:quantity>=100`},
+		{`figure:percent`, `figure:percent`},
+		{`the the the the`, `the`},
+		{`Libya libya LIBYA`, `Libya`},
+		{`"AND" OR "or"`, `"AND" OR "or"`},
+		{`covid-19`, `covid-19`},
 	}
 	for _, tt := range tests {
 		got, err := Parse(tt.in)
@@ -55,70 +74,145 @@ func TestParse(t *testing.T) {
 			t.Errorf("Parse(%q): %v", tt.in, err)
 			continue
 		}
-		if !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("Parse(%q) = %+v, want %+v", tt.in, got, tt.want)
+		if got.String() != tt.want {
+			t.Errorf("Parse(%q) = %s, want %s", tt.in, got, tt.want)
 		}
 		again, err := Parse(got.String())
 		if err != nil || !reflect.DeepEqual(again, got) {
-			t.Errorf("Parse(String(%q)) = %+v, %v; want round trip", tt.in, again, err)
+			t.Errorf("Parse(String(%q)) = %v, %v; want the same tree", tt.in, again, err)
 		}
+	}
+}
+
+func TestParseTerms(t *testing.T) {
+	q, err := Parse(`Withdrawals "Foreign FIGHTERS" Café covid-19 universit*`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	q.Root.Walk(func(n *Node) {
+		if n.Op == Text || n.Op == Prefix {
+			got = append(got, fmt.Sprintf("%s%v", n.Op, n.Terms))
+		}
+	})
+	want := "[TEXT[withdraw] TEXT[foreign fighter] TEXT[cafe] TEXT[covid 19] PREFIX[universit]]"
+	if fmt.Sprint(got) != want {
+		t.Errorf("terms %v, want %s", got, want)
 	}
 }
 
 func TestParseErrors(t *testing.T) {
 	tests := []struct {
 		in     string
-		column int // 0: not checked
+		column int
+		msg    string
 	}{
-		{`"unterminated`, 1},
-		{`author:smith`, 1},
-		{`person:`, 8},
-		{`person:""`, 8},
-		{`-person:x`, 1},
-		{`ab"c`, 3},
-		{`-only -negated`, 1},
-		{`libya since:2024-13-01`, 13},
-		{`since:yesterday`, 7},
-		{`until:2024-05-31T25:00:00Z`, 7},
-		{`until:2024-05-31T10:00:00`, 7}, // RFC 3339 needs a zone
-		{`since:05/01/2024`, 7},
-		{`since:`, 7},
-		{`-since:2024-05-01`, 1},
-		{`since:2024-06-01 until:2024-05-31`, 18},
-		{`until:2024-05-31 libya since:2024-06-01`, 24},
-		{`since:2024-05-31T12:00:00Z until:2024-05-31T11:59:59Z`, 28},
+		{`"unterminated`, 1, "unterminated quote"},
+		{`author:`, 8, "empty field value"},
+		{`writer:smith`, 1, "unknown field"},
+		{`person:`, 8, "empty field value"},
+		{`person:""`, 8, "empty field value"},
+		{`person: x`, 8, "empty field value"},
+		{`ab"c`, 3, "quote inside a word"},
+		{`libya since:2024-13-01`, 13, "not a date"},
+		{`since:yesterday`, 7, "not a date"},
+		{`since:now-7y`, 7, "unknown unit"},
+		{`until:2024-05-31T25:00:00Z`, 7, "not a date"},
+		{`until:2024-05-31T10:00:00`, 7, "not a date"}, // RFC 3339 needs a zone
+		{`since:05/01/2024`, 7, "not a date"},
+		{`since:`, 7, "empty field value"},
+		{`since:2024-06-01 until:2024-05-31`, 18, "is after"},
+		{`until:2024-05-31 libya since:2024-06-01`, 24, "is after"},
+		{`since:2024-05-31T12:00:00Z until:2024-05-31T11:59:59Z`, 28, "is after"},
+		{`(withdrawal`, 1, "unbalanced parenthesis"},
+		{`a (b (c)`, 3, "unbalanced parenthesis"},
+		{`withdrawal)`, 11, "unbalanced parenthesis"},
+		{`()`, 1, "empty parentheses"},
+		{`a AND`, 3, "dangling operator"},
+		{`a OR`, 3, "dangling operator"},
+		{`OR a`, 1, "dangling operator"},
+		{`a AND OR b`, 3, "dangling operator"},
+		{`a NOT`, 3, "dangling operator"},
+		{`(a OR) b`, 4, "dangling operator"},
+		{`wi*`, 1, "too short"},
+		{`title:ab*`, 7, "too short"},
+		{`w*d`, 2, "only ends a word"},
+		{`"withdr* troops"`, 1, "inside a phrase"},
+		{`u.s*`, 1, "letters or digits only"},
+		{`"a b"~`, 6, "needs a number"},
+		{`"a b"~1000`, 6, "needs a number"},
+		{`"a a"~2`, 1, "two or more different words"},
+		{`word~2`, 5, "follows a quoted phrase"},
+		{`person:(a title:b)`, 11, "inside person:"},
+		{`figure:bananas>3`, 8, "unknown kind"},
+		{`figure:money>lots`, 14, "needs a number"},
+		{`figure:money~3`, 13, "needs a comparison"},
+		{`person:a*`, 8, "no wildcards"},
+		{`person:-x`, 8, "negates the whole filter"},
+		{strings.Repeat("((", 10) + "a" + strings.Repeat("))", 10), 17, "nested deeper"},
+		{strings.Repeat("x", MaxLength+1), MaxLength + 1, "more than the 4096 allowed"},
+		{manyWords(MaxLeaves + 1), 6*MaxLeaves + 1, "too many terms"},
 	}
 	for _, tt := range tests {
 		_, err := Parse(tt.in)
 		var qe *Error
 		if !errors.As(err, &qe) {
-			t.Errorf("Parse(%q) = %v, want *Error", tt.in, err)
+			t.Errorf("Parse(%.40q) = %v, want *Error", tt.in, err)
 			continue
 		}
-		if tt.column != 0 && qe.Offset+1 != tt.column {
-			t.Errorf("Parse(%q): %v; want column %d", tt.in, err, tt.column)
+		if qe.Offset+1 != tt.column || !strings.Contains(qe.Msg, tt.msg) {
+			t.Errorf("Parse(%.40q): %v; want column %d and %q", tt.in, err, tt.column, tt.msg)
 		}
 	}
 }
 
-func TestInRange(t *testing.T) {
-	q, err := Parse("since:2024-05-01 until:2024-05-31")
+// manyWords returns n different words of five letters and a space.
+func manyWords(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "w%04d ", i)
+	}
+	return b.String()
+}
+
+// TestRepeatsFolded is the bounded cost of the issue's example: 400
+// repeated words are one word.
+func TestRepeatsFolded(t *testing.T) {
+	q, err := Parse(strings.Repeat("the ", 400) + strings.Repeat("Libya libya ", 200))
 	if err != nil {
 		t.Fatal(err)
 	}
+	if q.String() != "the AND Libya" {
+		t.Errorf("400 repeated words = %s", q)
+	}
+}
+
+func TestDates(t *testing.T) {
+	now := instant("2024-05-15T10:30:00Z")
 	tests := []struct {
+		q    string
 		at   string
 		want bool
 	}{
-		{"2024-04-30T23:59:59.999999999Z", false},
-		{"2024-05-01T00:00:00Z", true},
-		{"2024-05-01T01:00:00+02:00", false}, // 23:00 UTC the day before
-		{"2024-05-31T23:59:59.999999999Z", true},
-		{"2024-06-01T00:00:00Z", false},
+		{"since:2024-05-01", "2024-04-30T23:59:59.999999999Z", false},
+		{"since:2024-05-01", "2024-05-01T00:00:00Z", true},
+		{"until:2024-05-31", "2024-05-31T23:59:59.999999999Z", true},
+		{"until:2024-05-31", "2024-06-01T00:00:00Z", false},
+		{"until:2024-06-01T00:00:00Z", "2024-06-01T00:00:00.1Z", false}, // an instant, not the whole day
+		{"since:2024-05-01T01:00:00+02:00", "2024-04-30T23:00:00Z", true},
+		{"since:now-7d", "2024-05-08T10:30:00Z", true},
+		{"since:now-7d", "2024-05-08T10:29:59Z", false},
+		{"since:now-12h", "2024-05-14T22:30:00Z", true},
+		{"until:now-1h", "2024-05-15T09:31:00Z", false},
+		{"since:today", "2024-05-15T00:00:00Z", true},
+		{"since:today", "2024-05-14T23:59:59Z", false},
+		{"until:today", "2024-05-15T23:59:59Z", true},
+		{"until:today", "2024-05-16T00:00:00Z", false},
 	}
 	for _, tt := range tests {
-		if got := q.InRange(instant(tt.at)); got != tt.want {
-			t.Errorf("InRange(%s) = %v, want %v", tt.at, got, tt.want)
+		q := MustParse(tt.q)
+		if got := q.Root.Admits(instant(tt.at), now); got != tt.want {
+			t.Errorf("%s admits %s = %v, want %v", tt.q, tt.at, got, tt.want)
 		}
 	}
 	pub, fetched := instant("2024-04-01T00:00:00Z"), instant("2024-05-02T00:00:00Z")
@@ -130,40 +224,135 @@ func TestInRange(t *testing.T) {
 	}
 }
 
-func TestIntervalStart(t *testing.T) {
-	tests := []struct {
-		i        Interval
-		at, want string
-	}{
-		{Day, "2024-05-31T23:59:59.999Z", "2024-05-31T00:00:00Z"},
-		{Day, "2024-06-01T01:00:00+02:00", "2024-05-31T00:00:00Z"}, // UTC
-		{Week, "2024-05-27T00:00:00Z", "2024-05-27T00:00:00Z"},     // a Monday
-		{Week, "2024-06-02T23:00:00Z", "2024-05-27T00:00:00Z"},     // the Sunday after it
-		{Week, "2024-01-03T12:00:00Z", "2024-01-01T00:00:00Z"},
-		{Week, "2023-01-01T12:00:00Z", "2022-12-26T00:00:00Z"}, // across a year
-		{Month, "2024-02-29T12:00:00Z", "2024-02-01T00:00:00Z"},
-		{Month, "2024-03-01T00:00:00Z", "2024-03-01T00:00:00Z"},
+func TestAnalyze(t *testing.T) {
+	tests := []struct{ in, terms, words string }{
+		{"Withdrawal, withdrawing; WITHDRAWS", "withdraw withdraw withdraw", "withdrawal withdrawing withdraws"},
+		{"Fighters' fighter's", "fighter fighter s", "fighters fighter s"},
+		{"Café Riche, Ötzi, São Paulo", "cafe rich otzi sao paulo", "cafe riche otzi sao paulo"},
+		{"Ἀθῆναι ΟΔΥΣΣΕΥΣ", "αθηναι οδυσσευσ", "αθηναι οδυσσευσ"},
+		{"Москва, МОСКВЕ", "москва москве", "москва москве"},
+		{"東京 タワー 2024", "東京 タワー 2024", "東京 タワー 2024"},
+		{"नमस्ते दुनिया", "नमस्ते दुनिया", "नमस्ते दुनिया"}, // Devanagari signs are kept
+		{"covid-19 U.S. e-mail", "covid 19 u s e mail", "covid 19 u s e mail"},
+		{"& — …", "", ""},
 	}
 	for _, tt := range tests {
-		if got := tt.i.Start(instant(tt.at)); !got.Equal(instant(tt.want)) {
-			t.Errorf("%s.Start(%s) = %s, want %s", tt.i, tt.at, got.Format(time.RFC3339), tt.want)
+		var terms, words []string
+		for _, tok := range Analyze(tt.in) {
+			terms = append(terms, tok.Term)
+			words = append(words, tok.Word)
+			if tt.in[tok.Start:tok.End] == "" {
+				t.Errorf("Analyze(%q): empty token span", tt.in)
+			}
 		}
-	}
-	if _, err := ParseInterval("year"); err == nil {
-		t.Error("ParseInterval(year) accepted")
-	}
-	if i, err := ParseInterval("week"); err != nil || i != Week {
-		t.Errorf("ParseInterval(week) = %q, %v", i, err)
+		if strings.Join(terms, " ") != tt.terms || strings.Join(words, " ") != tt.words {
+			t.Errorf("Analyze(%q) = terms %q words %q, want %q, %q", tt.in, terms, words, tt.terms, tt.words)
+		}
 	}
 }
 
-func TestFillGaps(t *testing.T) {
-	got := FillGaps([]Bucket{{day("2024-01-01"), 2}, {day("2024-03-01"), 1}, {day("2024-04-01"), 5}}, Month)
-	want := []Bucket{{day("2024-01-01"), 2}, {day("2024-02-01"), 0}, {day("2024-03-01"), 1}, {day("2024-04-01"), 5}}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("FillGaps = %v, want %v", got, want)
+func TestSnippet(t *testing.T) {
+	body := "TRIPOLI — Libya's government said on Monday that the withdrawal of foreign fighters, " +
+		"mercenaries and militias would begin next week. Taxes and casualties were not discussed at all in the long meeting."
+	tests := []struct{ q, want string }{
+		{"withdrawing", "…government said on Monday that the [withdrawal] of foreign fighters, mercenaries and militias would begin next week. Taxes and casualties…"},
+		{`"foreign fighters"`, "…on Monday that the withdrawal of [foreign] [fighters], mercenaries and militias would begin next week. Taxes and casualties were not…"},
+		{"casualt*", "…would begin next week. Taxes and [casualties] were not discussed at all in the long meeting."},
+		{"place:Libya", "TRIPOLI — Libya's government said on Monday that the withdrawal of foreign fighters, mercenaries and militias would begin next week…"},
+		{"nowhere OR tripoli", "[TRIPOLI] — Libya's government said on Monday that the withdrawal of foreign fighters, mercenaries and militias would begin next week…"},
 	}
-	if got := FillGaps(nil, Day); len(got) != 0 {
-		t.Errorf("FillGaps(nil) = %v", got)
+	for _, tt := range tests {
+		if got := Snippet(MustParse(tt.q), body); got != tt.want {
+			t.Errorf("Snippet(%s) =\n%s\nwant\n%s", tt.q, got, tt.want)
+		}
 	}
+}
+
+// TestPrintParse is the property test: for random trees of the grammar,
+// parsing the printed query gives the same tree, and printing it again
+// the same text.
+func TestPrintParse(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 3000 {
+		s := randomQuery(r, 0)
+		q, err := Parse(s)
+		if err != nil {
+			continue // random text may break a limit or say nothing
+		}
+		printed := q.String()
+		again, err := Parse(printed)
+		if err != nil {
+			t.Fatalf("Parse(%q) printed %q, which does not parse: %v", s, printed, err)
+		}
+		if !reflect.DeepEqual(again, q) {
+			t.Fatalf("Parse(%q) printed %q, which parses to %q", s, printed, again)
+		}
+		if again.String() != printed {
+			t.Fatalf("printing %q again gives %q", printed, again.String())
+		}
+	}
+}
+
+var randomWords = []string{"libya", "Libya", "fighters", "fighter", "withdraw*", "Café", "москва", "東京", "covid-19",
+	"&", "10:30", "http://x.org", "or", "and", "the"}
+
+var randomFilters = []string{"person:Lavrov", `person:"Sergey Lavrov"`, "place:Libya", "org:NATO", "site:www.bbc.co.uk",
+	"lang:en", "section:World", "author:Roe", "story:s1", "title:peace", `title:"cease fire"`, "title:withdr*",
+	"since:2024-05-01", "until:2024-05-31", "since:now-7d", "until:today", "figure:money>1000000", "figure:quantity<=3.5",
+	"figure:year", `person:(Lavrov OR Biden)`}
+
+// randomQuery writes a random query of the grammar.
+func randomQuery(r *rand.Rand, depth int) string {
+	n := 1 + r.IntN(4)
+	var parts []string
+	for range n {
+		var p string
+		switch k := r.IntN(10); {
+		case k < 4:
+			p = randomWords[r.IntN(len(randomWords))]
+		case k < 6:
+			p = randomFilters[r.IntN(len(randomFilters))]
+		case k < 7:
+			p = `"` + randomWords[r.IntN(3)] + " " + randomWords[3+r.IntN(3)] + `"`
+			if r.IntN(2) == 0 {
+				p += fmt.Sprintf("~%d", r.IntN(5))
+			}
+		case depth < 3:
+			p = "(" + randomQuery(r, depth+1) + ")"
+		default:
+			p = "x" + fmt.Sprint(r.IntN(9))
+		}
+		switch r.IntN(6) {
+		case 0:
+			p = "-" + p
+		case 1:
+			p = "NOT " + p
+		}
+		parts = append(parts, p)
+	}
+	sep := []string{" ", " AND ", " OR "}[r.IntN(3)]
+	return strings.Join(parts, sep)
+}
+
+// FuzzParse checks that no input makes Parse panic or take long, and that
+// every query it accepts prints as one it reads back the same.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"", "libya", `(a OR "b c"~2) -d*`, "person:(x OR y) since:now-7d", "figure:money>1e6",
+		`title:"a b" NOT (c AND -d)`, "((((a))))", `"unterminated`, "a AND", strings.Repeat("w ", 300)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		q, err := Parse(s)
+		if err != nil {
+			var qe *Error
+			if !errors.As(err, &qe) || qe.Offset < 0 || qe.Offset > len(s) {
+				t.Fatalf("Parse(%q): %v is not an *Error within the query", s, err)
+			}
+			return
+		}
+		again, err := Parse(q.String())
+		if err != nil || !reflect.DeepEqual(again, q) {
+			t.Fatalf("Parse(%q) printed %q, read back as %v, %v", s, q.String(), again, err)
+		}
+	})
 }

@@ -45,9 +45,6 @@ func (t *through) Read(ctx context.Context) (bus.Message, error) {
 			return m, nil
 		}
 		ack := m.Ack
-		if ack == nil {
-			ack = bus.NoAck
-		}
 		if ctx.Err() != nil {
 			// Cancelled mid-article: hand it back to be delivered again.
 			_ = ack(ctx, fmt.Errorf("%w: %w", bus.ErrRedeliver, ctx.Err()))

@@ -100,9 +100,6 @@ func (s *Stage) Run(ctx context.Context) error {
 // itself failed; a failed article is settled with its error instead.
 func (s *Stage) handle(ctx context.Context, log *slog.Logger, m bus.Message) error {
 	ack := m.Ack
-	if ack == nil {
-		ack = bus.NoAck
-	}
 	if err := s.Proc.Process(ctx, m.Article); err != nil {
 		if ctx.Err() != nil {
 			// Cancelled mid-article: hand it back to be delivered again.

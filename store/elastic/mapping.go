@@ -8,8 +8,10 @@ import (
 // MappingVersion is the version of the index layout written by this build.
 // A change to the mapping bumps it: the template then creates
 // <prefix>-articles-v<N+1>, documents are reindexed into it, and the alias
-// moves, so readers never see a half-migrated index.
-const MappingVersion = 2
+// moves, so readers never see a half-migrated index. Version 2 added the
+// analysed search fields, version 3 the events; both only add fields, which
+// ensure also adds to an index made by an older version.
+const MappingVersion = 3
 
 // Names are the Elasticsearch names derived from a prefix.
 type Names struct {
@@ -49,6 +51,34 @@ func name() map[string]any {
 	}
 }
 
+func unindexed(typ string) map[string]any { return map[string]any{"type": typ, "index": false} }
+
+// eventsMapping maps the withdrawal events of an article (mapping version
+// 3). They are nested so that kind, status and actor of one event are
+// matched together ("a military withdrawal by Russia").
+func eventsMapping() map[string]any {
+	return map[string]any{
+		"type": "nested",
+		"properties": map[string]any{
+			"type":   keyword(),
+			"kind":   keyword(),
+			"status": keyword(),
+			"actor":  role(),
+			"what":   role(),
+			"from":   role(),
+			// The sentence is in body already; kept, not indexed.
+			"sentence":         unindexed("keyword"),
+			"start":            unindexed("integer"),
+			"end":              unindexed("integer"),
+			"trigger":          keyword(),
+			"trigger_start":    unindexed("integer"),
+			"trigger_end":      unindexed("integer"),
+			"cues":             keyword(),
+			"new_announcement": map[string]any{"type": "boolean"},
+		},
+	}
+}
+
 // role is an event participant: its words, and the canonical name and
 // country of the entity it names, if any.
 func role() map[string]any {
@@ -63,7 +93,25 @@ func role() map[string]any {
 	}
 }
 
-func unindexed(typ string) map[string]any { return map[string]any{"type": typ, "index": false} }
+// AnalysedFields are the fields the search language matches free text and
+// key fields in (mapping version 2). Their values are made in Go by
+// package query's analysis (see Encode), the one the embedded store and
+// the alert matcher use, and split by the whitespace analyzer, which every
+// distribution has: so a query matches the same articles in both stores
+// and in an alert. They are left out of _source, which stays the
+// article's JSON.
+func AnalysedFields() map[string]any {
+	terms := map[string]any{"type": "text", "analyzer": "whitespace"}
+	// Prefixes need the words, not their positions or frequencies.
+	words := map[string]any{"type": "text", "analyzer": "whitespace", "index_options": "docs", "norms": false}
+	return map[string]any{
+		termsTitle: terms,
+		termsBody:  terms,
+		wordsTitle: words,
+		wordsBody:  words,
+		keysField:  map[string]any{"type": "keyword"},
+	}
+}
 
 // Mapping returns the strict mapping of an article document. The document is
 // the article's JSON form unchanged (see package article), so _source is the
@@ -77,88 +125,72 @@ func Mapping(analyzer string) map[string]any {
 		return m
 	}
 	date := map[string]any{"type": "date"}
-	return map[string]any{
-		"dynamic": "strict",
-		"_meta":   map[string]any{"mapping_version": MappingVersion, "article_schema_version": 1},
-		"properties": map[string]any{
-			"schema_version": map[string]any{"type": "integer"},
-			"id":             map[string]any{"type": "keyword"},
-			"url":            keyword(),
-			"canonical_url":  keyword(),
-			"site":           keyword(),
-			"source_name":    keyword(),
-			"title":          text(true),
-			"authors":        keyword(),
-			"published_at":   date,
-			"modified_at":    date,
-			// Nanosecond precision: fetched_at orders versions of an article.
-			"fetched_at":    map[string]any{"type": "date_nanos"},
-			"language":      keyword(),
-			"section":       keyword(),
-			"description":   text(false),
-			"image_url":     unindexed("keyword"),
-			"body":          text(false),
-			"word_count":    map[string]any{"type": "integer"},
-			"paywalled":     map[string]any{"type": "boolean"},
-			"people":        name(),
-			"places":        name(),
-			"organizations": name(),
-			"story_id":      keyword(),
-			// Entities are plain objects, not nested: the typed lists above
-			// answer "articles about X"; nested would add one hidden
-			// document per mention.
-			"entities": map[string]any{
-				"properties": map[string]any{
-					"text":      keyword(),
-					"type":      keyword(),
-					"canonical": keyword(),
-					"country":   keyword(),
-					"start":     unindexed("integer"),
-					"end":       unindexed("integer"),
-				},
+	props := map[string]any{
+		"schema_version": map[string]any{"type": "integer"},
+		"id":             map[string]any{"type": "keyword"},
+		"url":            keyword(),
+		"canonical_url":  keyword(),
+		"site":           keyword(),
+		"source_name":    keyword(),
+		"title":          text(true),
+		"authors":        keyword(),
+		"published_at":   date,
+		"modified_at":    date,
+		// Nanosecond precision: fetched_at orders versions of an article.
+		"fetched_at":    map[string]any{"type": "date_nanos"},
+		"language":      keyword(),
+		"section":       keyword(),
+		"description":   text(false),
+		"image_url":     unindexed("keyword"),
+		"body":          text(false),
+		"word_count":    map[string]any{"type": "integer"},
+		"paywalled":     map[string]any{"type": "boolean"},
+		"people":        name(),
+		"places":        name(),
+		"organizations": name(),
+		"story_id":      keyword(),
+		// Entities are plain objects, not nested: the typed lists above
+		// answer "articles about X"; nested would add one hidden
+		// document per mention.
+		"entities": map[string]any{
+			"properties": map[string]any{
+				"text":      keyword(),
+				"type":      keyword(),
+				"canonical": keyword(),
+				"country":   keyword(),
+				"start":     unindexed("integer"),
+				"end":       unindexed("integer"),
 			},
-			// Figures are nested so that kind, unit and value of one figure
-			// are matched together ("money > 1e9 in USD").
-			"figures": map[string]any{
-				"type": "nested",
-				"properties": map[string]any{
-					"text":      keyword(),
-					"kind":      keyword(),
-					"value":     map[string]any{"type": "double"},
-					"unit":      keyword(),
-					"qualifier": keyword(),
-					// A malformed date is kept in _source and listed in
-					// _ignored rather than losing the whole article.
-					"date":  map[string]any{"type": "date", "format": "strict_date_optional_time||strict_year_month||strict_year", "ignore_malformed": true},
-					"start": unindexed("integer"),
-					"end":   unindexed("integer"),
-				},
-			},
-			// Events are nested so that kind, status and actor of one event
-			// are matched together ("a military withdrawal by Russia").
-			"events": map[string]any{
-				"type": "nested",
-				"properties": map[string]any{
-					"type":   keyword(),
-					"kind":   keyword(),
-					"status": keyword(),
-					"actor":  role(),
-					"what":   role(),
-					"from":   role(),
-					// The sentence is in body already; kept, not indexed.
-					"sentence":         unindexed("keyword"),
-					"start":            unindexed("integer"),
-					"end":              unindexed("integer"),
-					"trigger":          keyword(),
-					"trigger_start":    unindexed("integer"),
-					"trigger_end":      unindexed("integer"),
-					"cues":             keyword(),
-					"new_announcement": map[string]any{"type": "boolean"},
-				},
-			},
-			// Removed boilerplate is kept for audit, never searched.
-			"removed": map[string]any{"type": "object", "enabled": false},
 		},
+		// Figures are nested so that kind, unit and value of one figure
+		// are matched together ("money > 1e9 in USD").
+		"figures": map[string]any{
+			"type": "nested",
+			"properties": map[string]any{
+				"text":      keyword(),
+				"kind":      keyword(),
+				"value":     map[string]any{"type": "double"},
+				"unit":      keyword(),
+				"qualifier": keyword(),
+				// A malformed date is kept in _source and listed in
+				// _ignored rather than losing the whole article.
+				"date":  map[string]any{"type": "date", "format": "strict_date_optional_time||strict_year_month||strict_year", "ignore_malformed": true},
+				"start": unindexed("integer"),
+				"end":   unindexed("integer"),
+			},
+		},
+		"events": eventsMapping(),
+		// Removed boilerplate is kept for audit, never searched.
+		"removed": map[string]any{"type": "object", "enabled": false},
+	}
+	for k, v := range AnalysedFields() {
+		props[k] = v
+	}
+	return map[string]any{
+		"dynamic":    "strict",
+		"_meta":      map[string]any{"mapping_version": MappingVersion, "article_schema_version": 1},
+		"_source":    map[string]any{"excludes": []string{"search_*"}},
+		"properties": props,
 	}
 }
 

@@ -12,7 +12,12 @@ import (
 // model: a JSON field without a mapping would make Elasticsearch reject
 // every article that carries it.
 func TestMappingCoversArticle(t *testing.T) {
-	props := Mapping("standard")["properties"].(map[string]any)
+	props := map[string]any{}
+	for k, v := range Mapping("standard")["properties"].(map[string]any) {
+		if _, analysed := AnalysedFields()[k]; !analysed {
+			props[k] = v // the analysed fields are made by Encode, not in the model
+		}
+	}
 	check := func(where string, typ reflect.Type, props map[string]any) {
 		seen := map[string]bool{}
 		for i := range typ.NumField() {
@@ -53,8 +58,8 @@ func TestNamesFor(t *testing.T) {
 		prefix string
 		want   Names
 	}{
-		{"wirewatch", Names{Alias: "wirewatch-articles", Index: "wirewatch-articles-v2", Template: "wirewatch-articles", Pattern: "wirewatch-articles-v*"}},
-		{"prod-eu", Names{Alias: "prod-eu-articles", Index: "prod-eu-articles-v2", Template: "prod-eu-articles", Pattern: "prod-eu-articles-v*"}},
+		{"wirewatch", Names{Alias: "wirewatch-articles", Index: "wirewatch-articles-v3", Template: "wirewatch-articles", Pattern: "wirewatch-articles-v*"}},
+		{"prod-eu", Names{Alias: "prod-eu-articles", Index: "prod-eu-articles-v3", Template: "prod-eu-articles", Pattern: "prod-eu-articles-v*"}},
 	}
 	for _, tt := range tests {
 		if got := NamesFor(tt.prefix); got != tt.want {

@@ -15,67 +15,159 @@ import (
 	"github.com/wirewatch/wirewatch/pkg/query"
 )
 
-// textFields are searched by free text; the title weighs five times the
-// body, as in the embedded store's ranking.
-var textFields = []string{"title^5", "body"}
+// SearchTimeout bounds every search, facet and timeline request: it is
+// the request's own timeout, after which Elasticsearch stops searching
+// (an answer that timed out is an error, never partial results), and the
+// deadline of the HTTP call.
+const SearchTimeout = 10 * time.Second
 
-// textClause matches a word or phrase in title or body as a phrase, which
-// for a single word is a plain term match; like the embedded store, user
-// input is never read as query syntax.
-func textClause(t query.Term) map[string]any {
-	return map[string]any{"multi_match": map[string]any{"query": t.Text, "type": "phrase", "fields": textFields}}
+// bounded returns ctx with SearchTimeout as its deadline, unless it has
+// an earlier one.
+func bounded(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, SearchTimeout)
 }
+
+// The analysed fields (see AnalysedFields): free text is matched there,
+// never in title and body, whose analyzer differs by distribution.
+const (
+	termsTitle = "search_title"
+	termsBody  = "search_body"
+	wordsTitle = "search_title_words"
+	wordsBody  = "search_body_words"
+	keysField  = "search_keys"
+)
+
+// nameFields are the keyword fields of the name filters, by entity type.
+var nameFields = map[string]string{article.Person: "people", article.Place: "places", article.Organization: "organizations"}
 
 // anyOf matches when any clause matches.
 func anyOf(clauses []map[string]any) map[string]any {
 	return map[string]any{"bool": map[string]any{"should": clauses, "minimum_should_match": 1}}
 }
 
-// nameFilter matches a tagged name equal to n case-insensitively or
-// containing n as whole words.
-func nameFilter(field string, names []string) map[string]any {
-	var or []map[string]any
-	for _, n := range names {
-		or = append(or, map[string]any{"match_phrase": map[string]any{field + ".words": n}})
+// render translates one node of a parsed query; now resolves relative
+// dates.
+type render struct{ now time.Time }
+
+func (r render) node(n *query.Node) map[string]any {
+	switch n.Op {
+	case query.And:
+		var must, not []map[string]any
+		for _, k := range n.Kids {
+			if k.Op == query.Not {
+				not = append(not, r.node(k.Kids[0]))
+			} else {
+				must = append(must, r.node(k))
+			}
+		}
+		b := map[string]any{}
+		if len(must) > 0 {
+			b["must"] = must
+		}
+		if len(not) > 0 {
+			b["must_not"] = not
+		}
+		return map[string]any{"bool": b}
+	case query.Or:
+		var should []map[string]any
+		for _, k := range n.Kids {
+			should = append(should, r.node(k))
+		}
+		return anyOf(should)
+	case query.Not:
+		return map[string]any{"bool": map[string]any{"must_not": []any{r.node(n.Kids[0])}}}
+	case query.Text:
+		// The query text is the analysed terms, which the whitespace
+		// analyzer splits back into the same terms.
+		fields := []string{termsTitle + "^5", termsBody}
+		if n.Field == "title" {
+			fields = []string{termsTitle}
+		}
+		return map[string]any{"multi_match": map[string]any{"query": strings.Join(n.Terms, " "), "type": "phrase", "fields": fields}}
+	case query.Near:
+		fields := []string{termsTitle, termsBody}
+		if n.Field == "title" {
+			fields = fields[:1]
+		}
+		var or []map[string]any
+		for _, f := range fields {
+			var clauses []any
+			for _, t := range n.Terms {
+				clauses = append(clauses, map[string]any{"span_term": map[string]any{f: t}})
+			}
+			or = append(or, map[string]any{"span_near": map[string]any{"clauses": clauses, "slop": n.Slop, "in_order": false}})
+		}
+		return anyOf(or)
+	case query.Prefix:
+		fields := []string{wordsTitle, wordsBody}
+		if n.Field == "title" {
+			fields = fields[:1]
+		}
+		var or []map[string]any
+		for _, f := range fields {
+			or = append(or, map[string]any{"prefix": map[string]any{f: map[string]any{"value": n.Terms[0]}}})
+		}
+		return anyOf(or)
+	case query.Filter:
+		return r.filter(n)
+	case query.Date:
+		b := n.Bound(r.now)
+		if n.Field == "since" {
+			return dateFilter(b, time.Time{})
+		}
+		return dateFilter(time.Time{}, b)
+	case query.Figure:
+		must := []any{map[string]any{"term": map[string]any{"figures.kind": n.Field}}}
+		ops := map[string]string{">": "gt", ">=": "gte", "<": "lt", "<=": "lte"}
+		if op, ok := ops[n.Cmp]; ok {
+			must = append(must, map[string]any{"range": map[string]any{"figures.value": map[string]any{op: n.Number}}})
+		} else if n.Cmp == "=" {
+			must = append(must, map[string]any{"term": map[string]any{"figures.value": n.Number}})
+		}
+		return map[string]any{"nested": map[string]any{"path": "figures", "query": map[string]any{"bool": map[string]any{"filter": must}}}}
 	}
-	return anyOf(or)
+	return matchNone
 }
 
-// buildQuery translates q. With scoring, positive terms rank; without, they
-// only filter (Scan).
-func buildQuery(q query.Query, scoring bool) map[string]any {
+var matchNone = map[string]any{"match_none": map[string]any{}}
+
+// filter translates a field filter.
+func (r render) filter(n *query.Node) map[string]any {
+	f, ok := query.FieldNamed(n.Field)
+	if !ok {
+		return matchNone
+	}
+	switch f.Kind {
+	case query.NameField:
+		// A tagged name equal to the value case-insensitively or
+		// containing it as whole words.
+		return map[string]any{"match_phrase": map[string]any{nameFields[f.Entity] + ".words": n.Value}}
+	case query.HostField:
+		return anyOf([]map[string]any{
+			{"term": map[string]any{"site": n.Value}},
+			{"wildcard": map[string]any{"site": map[string]any{"value": "*." + escapeWildcard(n.Value)}}},
+		})
+	case query.KeyField, query.PhraseField:
+		return map[string]any{"term": map[string]any{keysField: query.KeyOf(n.Field, n.Value)}}
+	}
+	return matchNone
+}
+
+// buildQuery translates q. With scoring, the free text of its top level
+// ranks and the rest filters, as in the embedded store's bm25 over the
+// top-level free text; without, everything filters (Scan, facets).
+func buildQuery(q query.Query, scoring bool, now time.Time) map[string]any {
+	r := render{now: now}
 	var must, filter, mustNot []map[string]any
-	for _, t := range q.Terms {
+	for _, n := range q.Conjuncts() {
 		switch {
-		case t.Not:
-			mustNot = append(mustNot, textClause(t))
-		case scoring:
-			must = append(must, textClause(t))
+		case n.Op == query.Not:
+			mustNot = append(mustNot, r.node(n.Kids[0]))
+		case scoring && query.TextOnly(n):
+			must = append(must, r.node(n))
 		default:
-			filter = append(filter, textClause(t))
+			filter = append(filter, r.node(n))
 		}
-	}
-	if len(q.People) > 0 {
-		filter = append(filter, nameFilter("people", q.People))
-	}
-	if len(q.Places) > 0 {
-		filter = append(filter, nameFilter("places", q.Places))
-	}
-	if len(q.Orgs) > 0 {
-		filter = append(filter, nameFilter("organizations", q.Orgs))
-	}
-	if len(q.Sites) > 0 {
-		var or []map[string]any
-		for _, s := range q.Sites {
-			s = strings.TrimPrefix(strings.ToLower(s), "www.")
-			or = append(or,
-				map[string]any{"term": map[string]any{"site": s}},
-				map[string]any{"wildcard": map[string]any{"site": map[string]any{"value": "*." + escapeWildcard(s)}}})
-		}
-		filter = append(filter, anyOf(or))
-	}
-	if r := dateFilter(q); r != nil {
-		filter = append(filter, r)
 	}
 	b := map[string]any{}
 	if len(must) > 0 {
@@ -93,22 +185,19 @@ func buildQuery(q query.Query, scoring bool) map[string]any {
 	return map[string]any{"bool": b}
 }
 
-// dateFilter applies since: and until: to the published time, or to the
+// dateFilter applies a since: or until: bound to the published time, or to the
 // fetch time of an article without one (see package query).
-func dateFilter(q query.Query) map[string]any {
-	if q.Since.IsZero() && q.Until.IsZero() {
-		return nil
-	}
+func dateFilter(since, until time.Time) map[string]any {
 	// Every digit of the fraction is written out: Elasticsearch fills
 	// components missing from an lte bound with their maximum, which
 	// would make until:…T12:00:00Z include 12:00:00.5.
 	const layout = "2006-01-02T15:04:05.000000000Z"
 	bounds := map[string]any{"format": "strict_date_optional_time_nanos"}
-	if !q.Since.IsZero() {
-		bounds["gte"] = q.Since.UTC().Format(layout)
+	if !since.IsZero() {
+		bounds["gte"] = since.UTC().Format(layout)
 	}
-	if !q.Until.IsZero() {
-		bounds["lte"] = q.Until.UTC().Format(layout)
+	if !until.IsZero() {
+		bounds["lte"] = until.UTC().Format(layout)
 	}
 	return anyOf([]map[string]any{
 		{"range": map[string]any{"published_at": bounds}},
@@ -123,46 +212,41 @@ func escapeWildcard(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `*`, `\*`, `?`, `\?`).Replace(s)
 }
 
-func hasText(q query.Query) bool {
-	for _, t := range q.Terms {
-		if !t.Not {
-			return true
-		}
-	}
-	return false
-}
-
 // searchBody is the request of Search.
-func searchBody(q query.Query, limit int) map[string]any {
+func searchBody(q query.Query, limit int, now time.Time) map[string]any {
 	body := map[string]any{
 		"size":             limit,
-		"query":            buildQuery(q, true),
+		"query":            buildQuery(q, true, now),
 		"track_total_hits": false,
+		"timeout":          searchTimeout,
+		// The body makes the snippet (query.Snippet), as in the
+		// embedded store.
+		"_source": []string{"id", "title", "url", "site", "published_at", "story_id", "body"},
 	}
-	if hasText(q) {
+	if q.Ranked() {
 		body["sort"] = []any{"_score", map[string]any{"id": "asc"}}
-		body["_source"] = []string{"id", "title", "url", "site", "published_at", "story_id"}
-		body["highlight"] = map[string]any{
-			"pre_tags": []string{"["}, "post_tags": []string{"]"},
-			"fields": map[string]any{"body": map[string]any{"fragment_size": 160, "number_of_fragments": 1}},
-		}
 	} else {
 		body["sort"] = []any{
 			map[string]any{"published_at": map[string]any{"order": "desc", "missing": "_last"}},
 			map[string]any{"id": "asc"},
 		}
-		body["_source"] = []string{"id", "title", "url", "site", "published_at", "story_id", "body"}
 	}
 	return body
 }
 
+// searchTimeout is SearchTimeout as Elasticsearch writes a time.
+var searchTimeout = fmt.Sprintf("%dms", SearchTimeout.Milliseconds())
+
 // Search returns up to limit articles matching q: by relevance when q has
-// free text, newest first otherwise, ties by id as in the embedded store.
+// free text at its top level (query.Query.Ranked), newest first
+// otherwise, ties by id as in the embedded store.
 func (s *Store) Search(ctx context.Context, q query.Query, limit int) ([]query.Hit, error) {
 	if limit <= 0 {
 		limit = 10
 	}
-	hits, err := s.search(ctx, searchBody(q, limit))
+	ctx, cancel := bounded(ctx)
+	defer cancel()
+	hits, err := s.search(ctx, q, searchBody(q, limit, time.Now()))
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", q.String(), err)
 	}
@@ -195,24 +279,27 @@ func (s *Store) SearchStories(ctx context.Context, q query.Query, limit int) ([]
 	if limit <= 0 {
 		limit = 10
 	}
-	base := buildQuery(q, true)
-	stories := searchBody(q, limit)
+	ctx, cancel := bounded(ctx)
+	defer cancel()
+	now := time.Now()
+	base := buildQuery(q, true, now)
+	stories := searchBody(q, limit, now)
 	stories["query"] = map[string]any{"bool": map[string]any{"must": []any{base}, "filter": []any{hasStory}}}
 	stories["collapse"] = map[string]any{"field": "story_id", "inner_hits": map[string]any{"name": "copies", "size": 0}}
-	grouped, err := s.search(ctx, stories)
+	grouped, err := s.search(ctx, q, stories)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", q.String(), err)
 	}
-	singles := searchBody(q, limit)
+	singles := searchBody(q, limit, now)
 	singles["query"] = map[string]any{"bool": map[string]any{"must": []any{base}, "must_not": []any{hasStory}}}
-	alone, err := s.search(ctx, singles)
+	alone, err := s.search(ctx, q, singles)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", q.String(), err)
 	}
 	for i := range alone {
 		alone[i].Copies = 1
 	}
-	byText := hasText(q)
+	byText := q.Ranked()
 	merged := append(grouped, alone...)
 	slices.SortStableFunc(merged, func(a, b rankedHit) int {
 		if byText {
@@ -246,11 +333,14 @@ type rankedHit struct {
 	score float64
 }
 
-// search runs a search request built by searchBody and decodes its hits,
-// with the copies counted by a collapse's inner hits, if any.
-func (s *Store) search(ctx context.Context, req map[string]any) ([]rankedHit, error) {
+// search runs a search request for q built by searchBody and decodes its
+// hits, with the copies counted by a collapse's inner hits, if any.
+func (s *Store) search(ctx context.Context, q query.Query, req map[string]any) ([]rankedHit, error) {
 	_, body, err := s.do(ctx, esapi.SearchRequest{Index: []string{s.names.Alias}, Body: jsonBody(req)})
 	if err != nil {
+		return nil, err
+	}
+	if err := timedOut(body); err != nil {
 		return nil, err
 	}
 	var res struct {
@@ -261,9 +351,6 @@ func (s *Store) search(ctx context.Context, req map[string]any) ([]rankedHit, er
 					query.Hit
 					Body string `json:"body"`
 				} `json:"_source"`
-				Highlight struct {
-					Body []string `json:"body"`
-				} `json:"highlight"`
 				InnerHits struct {
 					Copies struct {
 						Hits struct {
@@ -285,31 +372,27 @@ func (s *Store) search(ctx context.Context, req map[string]any) ([]rankedHit, er
 		if h.Score != nil {
 			hit.score = *h.Score
 		}
-		switch {
-		case len(h.Highlight.Body) > 0:
-			hit.Snippet = h.Highlight.Body[0]
-		case h.Source.Body != "":
-			hit.Snippet = truncate(h.Source.Body, 160)
-		}
-		hit.Snippet = strings.Join(strings.Fields(hit.Snippet), " ")
+		hit.Snippet = query.Snippet(q, h.Source.Body)
 		hit.Copies = h.InnerHits.Copies.Hits.Total.Value
 		hits = append(hits, hit)
 	}
 	return hits, nil
 }
 
-// truncate cuts s to at most n bytes without splitting a UTF-8 sequence.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
+// timedOut returns an error for an answer that ran out of time, whose
+// results would be partial.
+func timedOut(body []byte) error {
+	var res struct {
+		TimedOut bool `json:"timed_out"`
 	}
-	for n > 0 && !isRuneStart(s[n]) {
-		n--
+	if err := json.Unmarshal(body, &res); err != nil {
+		return err
 	}
-	return s[:n]
+	if res.TimedOut {
+		return fmt.Errorf("the query took longer than %s and was stopped", SearchTimeout)
+	}
+	return nil
 }
-
-func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
 // scanPage is how many articles Scan fetches per request.
 const scanPage = 500
@@ -318,7 +401,7 @@ const scanPage = 500
 // ("" for all), in id order, so an interrupted export resumes from the last
 // id written. Pages follow each other with search_after on id.
 func (s *Store) Scan(ctx context.Context, q query.Query, after string, fn func(*article.Article) error) error {
-	base := buildQuery(q, false)
+	base := buildQuery(q, false, time.Now())
 	for {
 		query := base
 		if after != "" {
@@ -375,7 +458,7 @@ func (s *Store) Facets(ctx context.Context, q query.Query, n int) (query.Facets,
 		}}
 	}
 	req := map[string]any{
-		"size": 0, "track_total_hits": false, "query": buildQuery(q, false),
+		"size": 0, "track_total_hits": false, "query": buildQuery(q, false, time.Now()), "timeout": searchTimeout,
 		"aggs": map[string]any{
 			"people": terms("people"), "places": terms("places"), "organizations": terms("organizations"), "sites": terms("site"),
 		},
@@ -418,7 +501,7 @@ func (s *Store) Timeline(ctx context.Context, q query.Query, iv query.Interval) 
 		}}
 	}
 	req := map[string]any{
-		"size": 0, "track_total_hits": false, "query": buildQuery(q, false),
+		"size": 0, "track_total_hits": false, "query": buildQuery(q, false, time.Now()), "timeout": searchTimeout,
 		"aggs": map[string]any{
 			"published": histogram("published_at"),
 			"undated": map[string]any{
@@ -458,8 +541,13 @@ func (s *Store) Timeline(ctx context.Context, q query.Query, iv query.Interval) 
 
 // aggregate runs a search request and decodes its answer into res.
 func (s *Store) aggregate(ctx context.Context, req map[string]any, res any) error {
+	ctx, cancel := bounded(ctx)
+	defer cancel()
 	_, body, err := s.do(ctx, esapi.SearchRequest{Index: []string{s.names.Alias}, Body: jsonBody(req)})
 	if err != nil {
+		return err
+	}
+	if err := timedOut(body); err != nil {
 		return err
 	}
 	return json.Unmarshal(body, res)

@@ -90,6 +90,17 @@ func (s *Store) Client() *elasticsearch.Client { return s.es }
 // Names returns the alias, index and template names in use.
 func (s *Store) Names() Names { return s.names }
 
+// WriteAlias names the alias documents are written through, for the bulk
+// sink.
+func (s *Store) WriteAlias() string { return s.names.Alias }
+
+// EncodeVersioned is Encode with the version type writes must use, so that
+// a bulk sink writes exactly the documents Put would.
+func (s *Store) EncodeVersioned(a *article.Article) (doc []byte, version int64, versionType string, err error) {
+	doc, version, err = Encode(a)
+	return doc, version, VersionType, err
+}
+
 // esError is a non-2xx answer from Elasticsearch.
 type esError struct {
 	Status int
@@ -211,14 +222,19 @@ func (s *Store) ensure(ctx context.Context, analyzer string) error {
 		return fmt.Errorf("alias %s: %w", n.Alias, err)
 	}
 	if st != http.StatusNotFound {
-		if put {
-			// A newer mapping only adds fields (events, mapping v2), which
-			// Elasticsearch accepts on an existing index: without them
-			// its strict mapping would reject every new document.
-			props := map[string]any{"properties": Template(n, analyzer)["template"].(map[string]any)["mappings"].(map[string]any)["properties"]}
-			if _, _, err := s.do(ctx, esapi.IndicesPutMappingRequest{Index: []string{n.Alias}, Body: jsonBody(props)}); err != nil {
-				return fmt.Errorf("update mapping of %s: %w", n.Alias, err)
-			}
+		if !put {
+			return nil
+		}
+		// The template was older: the index it made gains the analysed
+		// fields (mapping v2) and the events (v3); adding fields is allowed
+		// on a live index, and without them the strict mapping would reject
+		// new documents. Articles stored before are found by free text once
+		// indexed again.
+		added := AnalysedFields()
+		added["events"] = eventsMapping()
+		if _, _, err := s.do(ctx, esapi.IndicesPutMappingRequest{Index: []string{n.Alias},
+			Body: jsonBody(map[string]any{"properties": added})}); err != nil {
+			return fmt.Errorf("add new fields to %s: %w", n.Alias, err)
 		}
 		return nil
 	}
@@ -241,6 +257,10 @@ func Encode(a *article.Article) (doc []byte, version int64, err error) {
 	doc, err = article.Marshal(a)
 	if err != nil {
 		return nil, 0, fmt.Errorf("encode article: %w", err)
+	}
+	doc, err = withAnalysed(doc, a)
+	if err != nil {
+		return nil, 0, fmt.Errorf("encode article %s: %w", a.ID, err)
 	}
 	version, err = Version(a.FetchedAt)
 	if err != nil {

@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -15,16 +15,16 @@ import (
 	"github.com/wirewatch/wirewatch/store/elastic/elastictest"
 )
 
-// TestOpenAddsEventsToAnOlderIndex sets up what a build before mapping v2
-// left behind (template v1, an index without the events field behind the
-// alias) and checks that opening the store adds the field in place, so
-// that articles with events are accepted by the strict mapping.
+// TestOpenAddsEventsToAnOlderIndex sets up what a build of the previous
+// mapping version left behind (its template, an index without the events
+// field behind the alias) and checks that opening the store adds the field
+// in place, so that articles with events are accepted by the strict mapping.
 func TestOpenAddsEventsToAnOlderIndex(t *testing.T) {
 	cfg := elastictest.Config(t)
 	n := elastic.NamesFor(cfg.IndexPrefix)
 	old := elastic.Mapping("standard")
 	delete(old["properties"].(map[string]any), "events")
-	oldIndex := strings.TrimSuffix(n.Index, "v2") + "v1"
+	oldIndex := fmt.Sprintf("%s-articles-v%d", cfg.IndexPrefix, elastic.MappingVersion-1)
 	do := func(method, path string, body any) {
 		t.Helper()
 		b, _ := json.Marshal(body)
@@ -44,7 +44,7 @@ func TestOpenAddsEventsToAnOlderIndex(t *testing.T) {
 		}
 	}
 	do(http.MethodPut, "/_index_template/"+n.Template, map[string]any{
-		"index_patterns": []string{n.Pattern}, "priority": 200, "version": 1,
+		"index_patterns": []string{n.Pattern}, "priority": 200, "version": elastic.MappingVersion - 1,
 		"template": map[string]any{"settings": map[string]any{"number_of_shards": 1, "auto_expand_replicas": "0-1"}, "mappings": old},
 	})
 	do(http.MethodPut, "/"+oldIndex, map[string]any{"aliases": map[string]any{n.Alias: map[string]any{"is_write_index": true}}})

@@ -86,6 +86,32 @@ CREATE TRIGGER IF NOT EXISTS articles_au AFTER UPDATE ON articles BEGIN
     INSERT INTO articles_fts (rowid, title, body) VALUES (new.rowid, new.title, new.body);
 END;
 
+-- The analysed free text the search language matches (package query's
+-- Analyze, the analysis the Elasticsearch store and the alert matcher
+-- share): title and body hold the stemmed terms, title_words and
+-- body_words the folded words (for prefixes), each space-separated, so the
+-- ascii tokenizer only splits them at the spaces. Contentless: the text
+-- is in articles; a row is written with its article (store.go) and
+-- deleted with it.
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_terms USING fts5 (
+    title, body, title_words, body_words,
+    content = '', contentless_delete = 1,
+    tokenize = 'ascii'
+);
+CREATE TRIGGER IF NOT EXISTS articles_terms_ad AFTER DELETE ON articles BEGIN
+    DELETE FROM articles_terms WHERE rowid = old.rowid;
+    DELETE FROM article_keys WHERE article_rowid = old.rowid;
+END;
+-- The folded values of the key fields of the search language (lang:,
+-- section:, author:, story:; see query.KeyValues), one row per value, as
+-- 'field' || char(31) || value.
+CREATE TABLE IF NOT EXISTS article_keys (
+    key           TEXT NOT NULL,
+    article_rowid INTEGER NOT NULL,
+    PRIMARY KEY (key, article_rowid)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS article_keys_article ON article_keys (article_rowid);
+
 -- The crawl frontier: every URL the crawler knows, with its state.
 CREATE TABLE IF NOT EXISTS frontier (
     url            TEXT PRIMARY KEY, -- canonical form

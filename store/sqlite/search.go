@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -11,76 +12,243 @@ import (
 	"github.com/wirewatch/wirewatch/pkg/query"
 )
 
-// ftsString quotes a word or phrase for an FTS5 MATCH expression, so that
-// user input is never read as FTS5 syntax.
-func ftsString(s string) string {
-	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+// SearchTimeout bounds every search, facet and timeline query: past it
+// the statement is interrupted (the context's cancellation interrupts
+// SQLite) and the call fails, so that no query holds a connection for
+// long.
+const SearchTimeout = 10 * time.Second
+
+// bounded returns ctx with SearchTimeout as its deadline, unless it has
+// an earlier one.
+func bounded(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, SearchTimeout)
 }
 
-// where builds the filter clauses shared by Search and Scan. alias names the
-// articles table in the surrounding query.
-func where(q query.Query) (clauses []string, args []any) {
-	// A name matches when it equals the value ignoring case or contains
-	// it as whole words: its folded form contains " value ", which also
-	// covers equality. Such a name has every word of the value, so the
-	// value's longest word finds the candidates through the primary key
-	// of entity_words, and the check runs on those alone.
-	entity := func(typ string, names []string) {
-		if len(names) == 0 {
-			return
+// timeoutErr names the deadline when it was what stopped a query.
+func timeoutErr(ctx context.Context, err error) error {
+	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("the query was stopped at its deadline (at most %s): %w", SearchTimeout, err)
+	}
+	return err
+}
+
+// render translates a parsed query into SQL over the articles table
+// (alias a), collecting the statement's arguments. Free text is looked up
+// in articles_terms, the FTS5 index of the analysed terms; a subtree of
+// free text alone becomes one FTS5 expression.
+type render struct {
+	args []any
+	now  time.Time
+}
+
+// plan is a query split for ranking: match is an FTS5 expression every
+// result must satisfy and that ranks them (bm25), "" when the query has
+// no free text at its top level; rest is the SQL condition for the
+// remainder, "" for none.
+type plan struct {
+	match     string
+	matchArgs []any
+	rest      string
+	restArgs  []any
+}
+
+func planOf(q query.Query, now time.Time) plan {
+	var p plan
+	var text []string
+	var others []*query.Node
+	for _, n := range q.Conjuncts() {
+		if e, ok := ftsExpr(n); ok && n.Op != query.Not && query.TextOnly(n) {
+			text = append(text, e)
+			continue
 		}
-		var ors []string
-		for _, n := range names {
-			words := nameWords(n)
-			if len(words) == 0 {
-				ors = append(ors, "0")
+		others = append(others, n)
+	}
+	if len(text) > 0 {
+		p.match = strings.Join(text, " AND ")
+	}
+	if len(others) > 0 {
+		r := &render{now: now}
+		var conds []string
+		for _, n := range others {
+			conds = append(conds, r.sql(n))
+		}
+		p.rest, p.restArgs = strings.Join(conds, " AND "), r.args
+	}
+	return p
+}
+
+// condition is the whole plan as one SQL condition over a, for the
+// statements that do not rank: Scan, facets and timelines.
+func (p plan) condition() (string, []any) {
+	var conds []string
+	var args []any
+	if p.match != "" {
+		conds = append(conds, ftsIn)
+		args = append(args, p.match)
+	}
+	if p.rest != "" {
+		conds = append(conds, p.rest)
+		args = append(args, p.restArgs...)
+	}
+	if len(conds) == 0 {
+		return "1", nil
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+// ftsIn is the condition that an article matches an FTS5 expression. The
+// unary + keeps the planner from pushing the rowid into the FTS5 table as
+// a constraint, which would run the full-text query once per article
+// (milliseconds each) instead of once.
+const ftsIn = "+a.rowid IN (SELECT rowid FROM articles_terms WHERE articles_terms MATCH ?)"
+
+// ftsQuote quotes an analysed term for FTS5. Terms hold letters, digits
+// and marks only, which the ascii tokenizer keeps whole.
+func ftsQuote(t string) string { return `"` + strings.ReplaceAll(t, `"`, `""`) + `"` }
+
+// ftsExpr renders n as an FTS5 expression if it is free text alone:
+// words, phrases, proximity and prefixes combined by AND, OR and AND NOT
+// (FTS5 has no NOT of its own, so a NOT needs a positive sibling).
+func ftsExpr(n *query.Node) (string, bool) {
+	cols := func(words bool) string {
+		switch {
+		case n.Field == "title" && words:
+			return "{title_words}"
+		case n.Field == "title":
+			return "{title}"
+		case words:
+			return "{title_words body_words}"
+		}
+		return "{title body}"
+	}
+	switch n.Op {
+	case query.Text:
+		return cols(false) + " : " + ftsQuote(strings.Join(n.Terms, " ")), true
+	case query.Near:
+		var ps []string
+		for _, t := range n.Terms {
+			ps = append(ps, ftsQuote(t))
+		}
+		// FTS5 counts the words between the first and the last match,
+		// the other matched words included; the language counts only the
+		// words that are not matched.
+		return fmt.Sprintf("%s : NEAR(%s, %d)", cols(false), strings.Join(ps, " "), n.Slop+len(n.Terms)-2), true
+	case query.Prefix:
+		return cols(true) + " : " + ftsQuote(n.Terms[0]) + " *", true
+	case query.Or:
+		var parts []string
+		for _, k := range n.Kids {
+			e, ok := ftsExpr(k)
+			if !ok || k.Op == query.Not {
+				return "", false
+			}
+			parts = append(parts, e)
+		}
+		return "(" + strings.Join(parts, " OR ") + ")", true
+	case query.And:
+		var pos, neg []string
+		for _, k := range n.Kids {
+			if k.Op == query.Not {
+				e, ok := ftsExpr(k.Kids[0])
+				if !ok || k.Kids[0].Op == query.Not {
+					return "", false
+				}
+				neg = append(neg, e)
 				continue
 			}
-			key := words[0]
-			for _, w := range words[1:] {
-				if len(w) > len(key) {
-					key = w
-				}
+			e, ok := ftsExpr(k)
+			if !ok {
+				return "", false
 			}
-			ors = append(ors, `(w.word = ? AND w.folded LIKE ? ESCAPE '\')`)
-			args = append(args, key, "% "+likeEscape(strings.ToLower(n))+" %")
+			pos = append(pos, e)
 		}
+		if len(pos) == 0 {
+			return "", false
+		}
+		e := "(" + strings.Join(pos, " AND ") + ")"
+		for _, x := range neg {
+			e = "(" + e + " NOT " + x + ")"
+		}
+		return e, true
+	}
+	return "", false
+}
+
+// sql renders n as an SQL condition over a.
+func (r *render) sql(n *query.Node) string {
+	if e, ok := ftsExpr(n); ok {
+		r.args = append(r.args, e)
+		return ftsIn
+	}
+	switch n.Op {
+	case query.And, query.Or:
+		var parts []string
+		for _, k := range n.Kids {
+			parts = append(parts, r.sql(k))
+		}
+		return "(" + strings.Join(parts, " "+n.Op.String()+" ") + ")"
+	case query.Not:
+		return "NOT " + r.sql(n.Kids[0])
+	case query.Text, query.Near, query.Prefix:
+		// ftsExpr renders every text leaf; this is not reached.
+		return "0"
+	case query.Filter:
+		return r.filter(n)
+	case query.Date:
+		r.args = append(r.args, dateKeyOf(n.Bound(r.now)))
+		if n.Field == "since" {
+			return "(" + dateKey + " >= ?)"
+		}
+		return "(" + dateKey + " <= ?)"
+	case query.Figure:
+		r.args = append(r.args, n.Field)
+		if n.Cmp == "" {
+			return "a.id IN (SELECT article_id FROM figures WHERE kind = ?)"
+		}
+		r.args = append(r.args, n.Number)
+		return "a.id IN (SELECT article_id FROM figures WHERE kind = ? AND value " + n.Cmp + " ?)"
+	}
+	return "0"
+}
+
+// filter renders a field filter.
+func (r *render) filter(n *query.Node) string {
+	f, ok := query.FieldNamed(n.Field)
+	if !ok {
+		return "0"
+	}
+	switch f.Kind {
+	case query.NameField:
+		// A name matches when it equals the value ignoring case or
+		// contains it as whole words: its folded form contains " value ",
+		// which also covers equality. Such a name has every word of the
+		// value, so the value's longest word finds the candidates through
+		// the primary key of entity_words, and the check runs on those
+		// alone.
+		words := nameWords(n.Value)
+		if len(words) == 0 {
+			return "0"
+		}
+		key := words[0]
+		for _, w := range words[1:] {
+			if len(w) > len(key) {
+				key = w
+			}
+		}
+		r.args = append(r.args, f.Entity, key, "% "+likeEscape(strings.ToLower(n.Value))+" %")
 		// CROSS JOIN keeps the word lookup as the outer loop: without
 		// statistics the planner would rather read every name of the type.
-		clauses = append(clauses, `a.id IN (SELECT e.article_id FROM entity_words w
+		return `a.id IN (SELECT e.article_id FROM entity_words w
 			CROSS JOIN entities e ON e.type = w.type AND e.canonical = w.canonical COLLATE NOCASE AND e.canonical = w.canonical
-			WHERE w.type = '`+typ+`' AND (`+strings.Join(ors, " OR ")+`))`)
+			WHERE w.type = ? AND w.word = ? AND w.folded LIKE ? ESCAPE '\')`
+	case query.HostField:
+		r.args = append(r.args, n.Value, "%."+likeEscape(n.Value))
+		return `(a.site = ? OR a.site LIKE ? ESCAPE '\')`
+	case query.KeyField, query.PhraseField:
+		r.args = append(r.args, query.KeyOf(n.Field, n.Value))
+		return "a.rowid IN (SELECT article_rowid FROM article_keys WHERE key = ?)"
 	}
-	entity(article.Person, q.People)
-	entity(article.Place, q.Places)
-	entity(article.Organization, q.Orgs)
-	if len(q.Sites) > 0 {
-		var ors []string
-		for _, s := range q.Sites {
-			ors = append(ors, `(a.site = ? OR a.site LIKE ? ESCAPE '\')`)
-			args = append(args, s, "%."+likeEscape(s))
-		}
-		clauses = append(clauses, "("+strings.Join(ors, " OR ")+")")
-	}
-	if !q.Since.IsZero() {
-		clauses = append(clauses, dateKey+" >= ?")
-		args = append(args, dateKeyOf(q.Since))
-	}
-	if !q.Until.IsZero() {
-		clauses = append(clauses, dateKey+" <= ?")
-		args = append(args, dateKeyOf(q.Until))
-	}
-	var neg []string
-	for _, t := range q.Terms {
-		if t.Not {
-			neg = append(neg, ftsString(t.Text))
-		}
-	}
-	if len(neg) > 0 {
-		clauses = append(clauses, `a.rowid NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)`)
-		args = append(args, strings.Join(neg, " OR "))
-	}
-	return clauses, args
+	return "0"
 }
 
 // articleDate is the date since: and until: compare: published, else
@@ -96,56 +264,43 @@ const dateKey = "(substr(" + articleDate + ", 1, 19) || '.' || substr(rtrim(subs
 // dateKeyOf renders t as dateKey renders a stored time.
 func dateKeyOf(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000") }
 
-// matching is where with the free text as one more filter, for the
-// statements that do not rank: Scan, facets and timelines.
-func matching(q query.Query) (clauses []string, args []any) {
-	clauses, args = where(q)
-	if m := positiveMatch(q); m != "" {
-		clauses = append(clauses, `a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)`)
-		args = append(args, m)
-	}
-	return clauses, args
-}
-
 func likeEscape(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return r.Replace(s)
 }
 
-func positiveMatch(q query.Query) string {
-	var pos []string
-	for _, t := range q.Terms {
-		if !t.Not {
-			pos = append(pos, ftsString(t.Text))
+// ranked is the statement of the matches of p in rank order, with the
+// given columns: by bm25 (the title weighing five times the body) when
+// the query has free text at its top level, newest first otherwise.
+func (p plan) ranked(columns string) (string, []any) {
+	if p.match != "" {
+		cond := "articles_terms MATCH ?"
+		args := []any{p.match}
+		if p.rest != "" {
+			cond += " AND " + p.rest
+			args = append(args, p.restArgs...)
 		}
+		return `SELECT ` + columns + ` FROM articles_terms JOIN articles a ON a.rowid = articles_terms.rowid
+			WHERE ` + cond + ` ORDER BY bm25(articles_terms, 5.0, 1.0, 5.0, 1.0), a.id`, args
 	}
-	return strings.Join(pos, " AND ")
+	cond, args := p.condition()
+	return `SELECT ` + columns + ` FROM articles a WHERE ` + cond + ` ORDER BY a.published_at IS NULL, a.published_at DESC, a.id`, args
 }
 
+// hitColumns are the columns scanHits reads.
+const hitColumns = "a.id, a.title, a.url, a.site, a.published_at, a.body, a.story_id, 1"
+
 // Search returns up to limit articles matching q: by relevance when q has
-// free text, newest first otherwise.
+// free text at its top level, newest first otherwise.
 func (s *Store) Search(ctx context.Context, q query.Query, limit int) ([]query.Hit, error) {
 	if limit <= 0 {
 		limit = 10
 	}
-	clauses, args := where(q)
-	var stmt string
-	if m := positiveMatch(q); m != "" {
-		clauses = append([]string{"articles_fts MATCH ?"}, clauses...)
-		args = append([]any{m}, args...)
-		stmt = `SELECT a.id, a.title, a.url, a.site, a.published_at, snippet(articles_fts, 1, '[', ']', '…', 16), a.story_id, 1
-			FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid
-			WHERE ` + strings.Join(clauses, " AND ") + ` ORDER BY bm25(articles_fts, 5.0, 1.0), a.id LIMIT ?`
-	} else {
-		cond := ""
-		if len(clauses) > 0 {
-			cond = "WHERE " + strings.Join(clauses, " AND ")
-		}
-		stmt = `SELECT a.id, a.title, a.url, a.site, a.published_at, substr(a.body, 1, 160), a.story_id, 1
-			FROM articles a ` + cond + ` ORDER BY a.published_at IS NULL, a.published_at DESC, a.id LIMIT ?`
-	}
-	args = append(args, limit)
-	return s.hits(ctx, q, stmt, args)
+	ctx, cancel := bounded(ctx)
+	defer cancel()
+	stmt, args := planOf(q, time.Now()).ranked(hitColumns)
+	hits, _, err := s.scanHits(ctx, q, stmt+" LIMIT ?", append(args, limit), false)
+	return hits, err
 }
 
 // SearchStories is Search with one hit per story: the best-ranked matching
@@ -154,33 +309,23 @@ func (s *Store) Search(ctx context.Context, q query.Query, limit int) ([]query.H
 //
 // The matches are read in rank order only until limit stories have
 // appeared, then the copies of those stories alone are counted and their
-// hits made (snippets are costly), rather than grouping every match: a
-// broad query on a large store stays about as fast as Search.
+// hits made, rather than grouping every match: a broad query on a large
+// store stays about as fast as Search.
 func (s *Store) SearchStories(ctx context.Context, q query.Query, limit int) ([]query.Hit, error) {
 	if limit <= 0 {
 		limit = 10
 	}
-	clauses, args := where(q)
-	var stmt string
-	if m := positiveMatch(q); m != "" {
-		clauses = append([]string{"articles_fts MATCH ?"}, clauses...)
-		args = append([]any{m}, args...)
-		stmt = `SELECT a.rowid, a.story_id FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid
-			WHERE ` + strings.Join(clauses, " AND ") + ` ORDER BY bm25(articles_fts, 5.0, 1.0), a.id`
-	} else {
-		cond := ""
-		if len(clauses) > 0 {
-			cond = "WHERE " + strings.Join(clauses, " AND ")
-		}
-		stmt = `SELECT a.rowid, a.story_id FROM articles a ` + cond + ` ORDER BY a.published_at IS NULL, a.published_at DESC, a.id`
-	}
+	ctx, cancel := bounded(ctx)
+	defer cancel()
+	p := planOf(q, time.Now())
+	stmt, args := p.ranked("a.rowid, a.story_id")
 	best, err := s.bestCopies(ctx, stmt, args, limit)
 	if err != nil {
-		return nil, fmt.Errorf("search %q: %w", q.String(), err)
+		return nil, fmt.Errorf("search %q: %w", q.String(), timeoutErr(ctx, err))
 	}
-	copies, err := s.countCopies(ctx, q, best)
+	copies, err := s.countCopies(ctx, p, best)
 	if err != nil {
-		return nil, fmt.Errorf("search %q: %w", q.String(), err)
+		return nil, fmt.Errorf("search %q: %w", q.String(), timeoutErr(ctx, err))
 	}
 	hits, err := s.hitsOf(ctx, q, best)
 	if err != nil {
@@ -227,8 +372,8 @@ func (s *Store) bestCopies(ctx context.Context, stmt string, args []any, limit i
 	return best, rows.Err()
 }
 
-// countCopies counts the articles matching q of each story in best.
-func (s *Store) countCopies(ctx context.Context, q query.Query, best []storyCopy) (map[string]int, error) {
+// countCopies counts the articles matching p of each story in best.
+func (s *Store) countCopies(ctx context.Context, p plan, best []storyCopy) (map[string]int, error) {
 	var stories []any
 	for _, c := range best {
 		if c.story != "" {
@@ -239,18 +384,9 @@ func (s *Store) countCopies(ctx context.Context, q query.Query, best []storyCopy
 	if len(stories) == 0 {
 		return counts, nil
 	}
-	// With free text, the matches are read from the full-text index, as
-	// in the first pass, rather than by reading every article.
-	clauses, args := where(q)
-	from := "articles a"
-	if m := positiveMatch(q); m != "" {
-		from = "articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
-		clauses = append([]string{"articles_fts MATCH ?"}, clauses...)
-		args = append([]any{m}, args...)
-	}
-	clauses = append(clauses, "a.story_id IN ("+placeholders(len(stories))+")")
-	rows, err := s.db.QueryContext(ctx, `SELECT a.story_id, count(*) FROM `+from+` WHERE `+strings.Join(clauses, " AND ")+` GROUP BY a.story_id`,
-		append(args, stories...)...)
+	cond, args := p.condition()
+	rows, err := s.db.QueryContext(ctx, `SELECT a.story_id, count(*) FROM articles a WHERE a.story_id IN (`+placeholders(len(stories))+`) AND `+cond+` GROUP BY a.story_id`,
+		append(stories, args...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -266,8 +402,7 @@ func (s *Store) countCopies(ctx context.Context, q query.Query, best []storyCopy
 	return counts, rows.Err()
 }
 
-// hitsOf makes the hits of the articles in best, in that order, with
-// snippets as Search makes them.
+// hitsOf makes the hits of the articles in best, in that order.
 func (s *Store) hitsOf(ctx context.Context, q query.Query, best []storyCopy) ([]query.Hit, error) {
 	if len(best) == 0 {
 		return nil, nil
@@ -276,14 +411,7 @@ func (s *Store) hitsOf(ctx context.Context, q query.Query, best []storyCopy) ([]
 	for _, c := range best {
 		args = append(args, c.rowid)
 	}
-	in := "a.rowid IN (" + placeholders(len(best)) + ")"
-	stmt := `SELECT a.id, a.title, a.url, a.site, a.published_at, substr(a.body, 1, 160), a.story_id, 1, a.rowid
-		FROM articles a WHERE ` + in
-	if m := positiveMatch(q); m != "" {
-		stmt = `SELECT a.id, a.title, a.url, a.site, a.published_at, snippet(articles_fts, 1, '[', ']', '…', 16), a.story_id, 1, a.rowid
-			FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid WHERE articles_fts MATCH ? AND ` + in
-		args = append([]any{m}, args...)
-	}
+	stmt := `SELECT ` + hitColumns + `, a.rowid FROM articles a WHERE a.rowid IN (` + placeholders(len(best)) + `)`
 	hits, rowids, err := s.scanHits(ctx, q, stmt, args, true)
 	if err != nil {
 		return nil, err
@@ -303,18 +431,13 @@ func (s *Store) hitsOf(ctx context.Context, q query.Query, best []storyCopy) ([]
 
 func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }
 
-// hits runs a search statement whose columns are those of query.Hit.
-func (s *Store) hits(ctx context.Context, q query.Query, stmt string, args []any) ([]query.Hit, error) {
-	hits, _, err := s.scanHits(ctx, q, stmt, args, false)
-	return hits, err
-}
-
-// scanHits runs a search statement whose columns are those of query.Hit,
-// followed by the article's rowid when withRowid is set.
+// scanHits runs a search statement whose columns are hitColumns,
+// followed by the article's rowid when withRowid is set. The body column
+// becomes the hit's snippet (query.Snippet).
 func (s *Store) scanHits(ctx context.Context, q query.Query, stmt string, args []any, withRowid bool) ([]query.Hit, []int64, error) {
 	rows, err := s.db.QueryContext(ctx, stmt, args...)
 	if err != nil {
-		return nil, nil, fmt.Errorf("search %q: %w", q.String(), err)
+		return nil, nil, fmt.Errorf("search %q: %w", q.String(), timeoutErr(ctx, err))
 	}
 	defer rows.Close()
 	var hits []query.Hit
@@ -322,7 +445,8 @@ func (s *Store) scanHits(ctx context.Context, q query.Query, stmt string, args [
 	for rows.Next() {
 		var h query.Hit
 		var pub sql.NullString
-		dest := []any{&h.ID, &h.Title, &h.URL, &h.Site, &pub, &h.Snippet, &h.StoryID, &h.Copies}
+		var body string
+		dest := []any{&h.ID, &h.Title, &h.URL, &h.Site, &pub, &body, &h.StoryID, &h.Copies}
 		var rowid int64
 		if withRowid {
 			dest = append(dest, &rowid)
@@ -335,26 +459,26 @@ func (s *Store) scanHits(ctx context.Context, q query.Query, stmt string, args [
 				h.PublishedAt = &t
 			}
 		}
-		h.Snippet = strings.Join(strings.Fields(h.Snippet), " ")
+		h.Snippet = query.Snippet(q, body)
 		hits = append(hits, h)
 		rowids = append(rowids, rowid)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, nil, fmt.Errorf("search %q: %w", q.String(), err)
+		return nil, nil, fmt.Errorf("search %q: %w", q.String(), timeoutErr(ctx, err))
 	}
 	return hits, rowids, nil
 }
 
 // Scan calls fn for every article matching q whose id sorts after after
 // ("" for all), in id order. Ordering by id is what makes an interrupted
-// export resumable: the last id written is where to start again.
+// export resumable: the last id written is where to start again. Relative
+// dates are resolved once, when the scan starts.
 func (s *Store) Scan(ctx context.Context, q query.Query, after string, fn func(*article.Article) error) error {
-	clauses, args := matching(q)
+	cond, args := planOf(q, time.Now()).condition()
 	const page = 500
 	for {
-		cl := append([]string{"a.id > ?"}, clauses...)
 		pageArgs := append(append([]any{after}, args...), page)
-		rows, err := s.db.QueryContext(ctx, `SELECT a.id, a.doc FROM articles a WHERE `+strings.Join(cl, " AND ")+` ORDER BY a.id LIMIT ?`, pageArgs...)
+		rows, err := s.db.QueryContext(ctx, `SELECT a.id, a.doc FROM articles a WHERE a.id > ? AND `+cond+` ORDER BY a.id LIMIT ?`, pageArgs...)
 		if err != nil {
 			return fmt.Errorf("scan: %w", err)
 		}
@@ -395,11 +519,10 @@ func (s *Store) Facets(ctx context.Context, q query.Query, n int) (query.Facets,
 	if n <= 0 {
 		n = 10
 	}
-	clauses, args := matching(q)
-	cond := ""
-	if len(clauses) > 0 {
-		cond = " AND " + strings.Join(clauses, " AND ")
-	}
+	ctx, cancel := bounded(ctx)
+	defer cancel()
+	cond, args := planOf(q, time.Now()).condition()
+	cond = " AND " + cond
 	var f query.Facets
 	for _, facet := range []struct {
 		into *[]query.Count
@@ -413,7 +536,7 @@ func (s *Store) Facets(ctx context.Context, q query.Query, n int) (query.Facets,
 	} {
 		counts, err := s.counts(ctx, facet.stmt, append(facet.args, n)...)
 		if err != nil {
-			return query.Facets{}, fmt.Errorf("facets %q: %w", q.String(), err)
+			return query.Facets{}, fmt.Errorf("facets %q: %w", q.String(), timeoutErr(ctx, err))
 		}
 		*facet.into = counts
 	}
@@ -462,14 +585,12 @@ func (s *Store) Timeline(ctx context.Context, q query.Query, iv query.Interval) 
 	if !ok {
 		return nil, fmt.Errorf("timeline: unknown interval %q", iv)
 	}
-	clauses, args := matching(q)
-	cond := ""
-	if len(clauses) > 0 {
-		cond = "WHERE " + strings.Join(clauses, " AND ")
-	}
-	counts, err := s.counts(ctx, `SELECT `+period+` AS p, count(*) FROM articles a `+cond+` GROUP BY p ORDER BY p`, args...)
+	ctx, cancel := bounded(ctx)
+	defer cancel()
+	cond, args := planOf(q, time.Now()).condition()
+	counts, err := s.counts(ctx, `SELECT `+period+` AS p, count(*) FROM articles a WHERE `+cond+` GROUP BY p ORDER BY p`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("timeline %q: %w", q.String(), err)
+		return nil, fmt.Errorf("timeline %q: %w", q.String(), timeoutErr(ctx, err))
 	}
 	buckets := make([]query.Bucket, 0, len(counts))
 	for _, c := range counts {

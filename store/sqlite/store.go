@@ -90,6 +90,9 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err := s.fillEntityWords(ctx); err != nil {
 		return err
 	}
+	if err := s.fillTerms(ctx); err != nil {
+		return err
+	}
 	return s.backfillFrontierHosts(ctx)
 }
 
@@ -260,6 +263,9 @@ func (s *Store) Put(ctx context.Context, a *article.Article) error {
 				language, section, story_id, published_at, fetched_at, word_count, doc, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, args...)
 		}
 		if err != nil {
+			return err
+		}
+		if err := putTerms(ctx, tx, a); err != nil {
 			return err
 		}
 		return putTags(ctx, tx, a)

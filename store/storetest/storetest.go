@@ -54,6 +54,7 @@ func Run(t *testing.T, o Options) {
 	t.Run("Dates", func(t *testing.T) { testDates(t, o) })
 	t.Run("Stories", func(t *testing.T) { testStories(t, o) })
 	t.Run("FacetsAndTimeline", func(t *testing.T) { testFacets(t, o) })
+	t.Run("QueryCorpus", func(t *testing.T) { testQueryCorpus(t, o) })
 }
 
 // T0 is the fetch time of the suite's first article.
@@ -264,9 +265,10 @@ func testSearch(t *testing.T, o Options) {
 		{`fighters -"foreign fighters"`, id(2, 3), false},
 		{`FIGHTERS`, id(0, 1, 2, 3), false},
 		{`rain -shares`, id(2), false},
-		{`Libya OR NATO`, id(), false},         // query syntax in user input is literal text
-		{`"Libya" AND fighters`, id(0), false}, // AND is a word here
-		{`withdrawal`, id(0), false},           // title
+		{`Libya OR NATO`, id(0, 1), false},
+		{`"Libya" AND fighters`, id(0, 1), false},
+		{`"NEAR" OR NEAR OR "{title}"`, id(), false}, // store syntax in user input is literal text
+		{`withdrawal`, id(0), false},                 // title
 		{`shares place:Libya`, id(), false},
 		{`-Libya site:bbc.co.uk`, id(3, 2), true},
 	}

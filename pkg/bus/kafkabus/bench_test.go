@@ -2,8 +2,6 @@ package kafkabus_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"os"
@@ -19,6 +17,7 @@ import (
 	"github.com/wirewatch/wirewatch/pipeline"
 	"github.com/wirewatch/wirewatch/pkg/article"
 	"github.com/wirewatch/wirewatch/pkg/bus/kafkabus"
+	"github.com/wirewatch/wirewatch/pkg/bus/kafkabus/kafkatest"
 	"github.com/wirewatch/wirewatch/pkg/stage"
 )
 
@@ -63,9 +62,7 @@ func BenchmarkExtractThroughput(b *testing.B) {
 // prepare creates fresh topics holding b.N clean articles.
 func prepare(b *testing.B, conn kafkabus.Conn, truth []demosite.Truth) kafkabus.Topics {
 	b.Helper()
-	var r [4]byte
-	_, _ = rand.Read(r[:])
-	topics := kafkabus.TopicNames("bench-" + hex.EncodeToString(r[:]) + ".")
+	topics := kafkabus.TopicNames(kafkatest.Prefix(b, conn.Brokers[0]))
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	if err := kafkabus.EnsureTopics(ctx, conn, 4, 1, topics.All()...); err != nil {

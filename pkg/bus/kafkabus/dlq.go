@@ -167,44 +167,15 @@ type partitionRange struct {
 // the partition had when the scan began. It returns the end offsets, for
 // CommitDLQ.
 func ScanDLQ(ctx context.Context, c Conn, topic, group string, fn func(Letter) error) (map[int]int64, error) {
-	cl := c.client()
-	meta, err := cl.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{topic}})
-	if err != nil {
-		return nil, fmt.Errorf("dlq metadata: %w", err)
-	}
-	if len(meta.Topics) != 1 || meta.Topics[0].Error != nil {
-		if len(meta.Topics) == 1 {
-			err = meta.Topics[0].Error
-		}
-		return nil, fmt.Errorf("dlq topic %s: %v", topic, err)
-	}
-	var reqs []kafka.OffsetRequest
 	var parts []int
-	for _, p := range meta.Topics[0].Partitions {
-		parts = append(parts, p.ID)
-		reqs = append(reqs, kafka.FirstOffsetOf(p.ID), kafka.LastOffsetOf(p.ID))
-	}
-	offs, err := cl.ListOffsets(ctx, &kafka.ListOffsetsRequest{Topics: map[string][]kafka.OffsetRequest{topic: reqs}})
+	var ranges map[int]*partitionRange
+	err := retryTransient(ctx, "dlq offsets of "+topic, func(ctx context.Context) error {
+		var err error
+		parts, ranges, err = dlqRanges(ctx, c.client(), topic, group)
+		return err
+	})
 	if err != nil {
-		return nil, fmt.Errorf("dlq offsets: %w", err)
-	}
-	ranges := map[int]*partitionRange{}
-	for _, po := range offs.Topics[topic] {
-		if po.Error != nil {
-			return nil, fmt.Errorf("dlq offsets of partition %d: %w", po.Partition, po.Error)
-		}
-		ranges[po.Partition] = &partitionRange{partition: po.Partition, from: po.FirstOffset, to: po.LastOffset}
-	}
-	if group != "" {
-		resp, err := cl.OffsetFetch(ctx, &kafka.OffsetFetchRequest{GroupID: group, Topics: map[string][]int{topic: parts}})
-		if err != nil {
-			return nil, fmt.Errorf("dlq group offsets: %w", err)
-		}
-		for _, po := range resp.Topics[topic] {
-			if r := ranges[po.Partition]; r != nil && po.CommittedOffset > r.from {
-				r.from = po.CommittedOffset
-			}
-		}
+		return nil, err
 	}
 	ends := map[int]int64{}
 	for _, p := range parts {
@@ -221,6 +192,59 @@ func ScanDLQ(ctx context.Context, c Conn, topic, group string, fn func(Letter) e
 		}
 	}
 	return ends, nil
+}
+
+// dlqRanges reads the partitions of topic and, for each, the offsets to
+// scan: from its first offset (or group's commit, when later) to its end.
+// Any error may be transient; ScanDLQ retries the whole read, since a
+// partition whose leader moved must be asked again of the new leader.
+func dlqRanges(ctx context.Context, cl *kafka.Client, topic, group string) ([]int, map[int]*partitionRange, error) {
+	meta, err := cl.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{topic}})
+	if err != nil {
+		return nil, nil, fmt.Errorf("metadata: %w", err)
+	}
+	if len(meta.Topics) != 1 {
+		return nil, nil, fmt.Errorf("metadata names %d topics, want 1", len(meta.Topics))
+	}
+	if err := meta.Topics[0].Error; err != nil {
+		return nil, nil, fmt.Errorf("topic: %w", err)
+	}
+	var reqs []kafka.OffsetRequest
+	var parts []int
+	for _, p := range meta.Topics[0].Partitions {
+		parts = append(parts, p.ID)
+		reqs = append(reqs, kafka.FirstOffsetOf(p.ID), kafka.LastOffsetOf(p.ID))
+	}
+	offs, err := cl.ListOffsets(ctx, &kafka.ListOffsetsRequest{Topics: map[string][]kafka.OffsetRequest{topic: reqs}})
+	if err != nil {
+		return nil, nil, fmt.Errorf("list offsets: %w", err)
+	}
+	ranges := map[int]*partitionRange{}
+	for _, po := range offs.Topics[topic] {
+		if po.Error != nil {
+			return nil, nil, fmt.Errorf("offsets of partition %d: %w", po.Partition, po.Error)
+		}
+		ranges[po.Partition] = &partitionRange{partition: po.Partition, from: po.FirstOffset, to: po.LastOffset}
+	}
+	if group == "" {
+		return parts, ranges, nil
+	}
+	resp, err := cl.OffsetFetch(ctx, &kafka.OffsetFetchRequest{GroupID: group, Topics: map[string][]int{topic: parts}})
+	if err == nil {
+		err = resp.Error
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("offsets of group %s: %w", group, err)
+	}
+	for _, po := range resp.Topics[topic] {
+		if po.Error != nil {
+			return nil, nil, fmt.Errorf("offset of group %s, partition %d: %w", group, po.Partition, po.Error)
+		}
+		if r := ranges[po.Partition]; r != nil && po.CommittedOffset > r.from {
+			r.from = po.CommittedOffset
+		}
+	}
+	return parts, ranges, nil
 }
 
 func scanPartition(ctx context.Context, c Conn, topic string, r partitionRange, fn func(Letter) error) error {
@@ -257,20 +281,22 @@ func CommitDLQ(ctx context.Context, c Conn, topic, group string, ends map[int]in
 	if len(commits) == 0 {
 		return nil
 	}
-	resp, err := c.client().OffsetCommit(ctx, &kafka.OffsetCommitRequest{GroupID: group, GenerationID: -1,
-		Topics: map[string][]kafka.OffsetCommit{topic: commits}})
-	if err != nil {
-		return fmt.Errorf("commit dlq position: %w", err)
-	}
-	var errs []error
-	for _, ps := range resp.Topics {
-		for _, p := range ps {
-			if p.Error != nil {
-				errs = append(errs, fmt.Errorf("commit dlq partition %d: %w", p.Partition, p.Error))
+	return retryTransient(ctx, "commit dlq position", func(ctx context.Context) error {
+		resp, err := c.client().OffsetCommit(ctx, &kafka.OffsetCommitRequest{GroupID: group, GenerationID: -1,
+			Topics: map[string][]kafka.OffsetCommit{topic: commits}})
+		if err != nil {
+			return err
+		}
+		var errs []error
+		for _, ps := range resp.Topics {
+			for _, p := range ps {
+				if p.Error != nil {
+					errs = append(errs, fmt.Errorf("partition %d: %w", p.Partition, p.Error))
+				}
 			}
 		}
-	}
-	return errors.Join(errs...)
+		return errors.Join(errs...)
+	})
 }
 
 // Replay re-produces the letters of the dead-letter topic that match (all

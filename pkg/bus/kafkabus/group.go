@@ -2,7 +2,6 @@ package kafkabus
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/segmentio/kafka-go"
 )
@@ -23,22 +22,29 @@ func GroupMembers(ctx context.Context, c Conn, id string) ([]Member, error) {
 	if err := c.validate(); err != nil {
 		return nil, err
 	}
-	resp, err := c.client().DescribeGroups(ctx, &kafka.DescribeGroupsRequest{GroupIDs: []string{id}})
-	if err != nil {
-		return nil, fmt.Errorf("describe group %s: %w", id, err)
-	}
 	var out []Member
-	for _, g := range resp.Groups {
-		if g.Error != nil {
-			return nil, fmt.Errorf("describe group %s: %w", id, g.Error)
+	err := retryTransient(ctx, "describe group "+id, func(ctx context.Context) error {
+		out = out[:0]
+		resp, err := c.client().DescribeGroups(ctx, &kafka.DescribeGroupsRequest{GroupIDs: []string{id}})
+		if err != nil {
+			return err
 		}
-		for _, m := range g.Members {
-			n := 0
-			for _, t := range m.MemberAssignments.Topics {
-				n += len(t.Partitions)
+		for _, g := range resp.Groups {
+			if g.Error != nil {
+				return g.Error
 			}
-			out = append(out, Member{ID: m.MemberID, ClientID: m.ClientID, Host: m.ClientHost, Partitions: n})
+			for _, m := range g.Members {
+				n := 0
+				for _, t := range m.MemberAssignments.Topics {
+					n += len(t.Partitions)
+				}
+				out = append(out, Member{ID: m.MemberID, ClientID: m.ClientID, Host: m.ClientHost, Partitions: n})
+			}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

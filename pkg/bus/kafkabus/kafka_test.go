@@ -16,24 +16,15 @@ import (
 
 	"github.com/wirewatch/wirewatch/pkg/article"
 	"github.com/wirewatch/wirewatch/pkg/bus"
+	"github.com/wirewatch/wirewatch/pkg/bus/kafkabus/kafkatest"
 )
 
 // broker returns the address of the test broker that `make test` starts.
-func broker(t testing.TB) string {
-	t.Helper()
-	addr := os.Getenv("WIREWATCH_TEST_KAFKA")
-	if addr == "" {
-		t.Skip("WIREWATCH_TEST_KAFKA not set (make test starts a broker and sets it)")
-	}
-	return addr
-}
+func broker(t testing.TB) string { return kafkatest.Broker(t) }
 
-// prefix returns a topic prefix of its own for one test.
-func prefix(t testing.TB) string {
-	var b [4]byte
-	_, _ = rand.Read(b[:])
-	return "test-" + hex.EncodeToString(b[:]) + "."
-}
+// prefix returns a topic and group prefix of its own for one test; its
+// topics and groups are deleted when the test ends.
+func prefix(t testing.TB) string { return kafkatest.Prefix(t, broker(t)) }
 
 func testArticle(i int, body string) *article.Article {
 	a := article.New(fmt.Sprintf("https://news.example/%d", i), "", time.Unix(1700000000, 0))

@@ -363,8 +363,9 @@ func fetchBackoff(attempt int) time.Duration {
 	return min(50*time.Millisecond<<min(attempt, 5), time.Second)
 }
 
-// permanent reports whether a fetch error is one that retrying cannot
-// heal: the cluster refuses the credentials or the group's configuration.
+// permanent reports whether an error from the cluster is one that retrying
+// cannot heal: the cluster refuses the credentials or the group's
+// configuration. Fetches and one-off requests (retryTransient) share it.
 // Everything else (connection errors, coordinator moves, rebalances,
 // leader elections) passes while the cluster recovers.
 func permanent(err error) bool {

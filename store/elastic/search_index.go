@@ -1,0 +1,38 @@
+package elastic
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"strings"
+
+	"github.com/wirewatch/wirewatch/pkg/article"
+	"github.com/wirewatch/wirewatch/pkg/query"
+)
+
+// withAnalysed adds the analysed fields (AnalysedFields) of a to its JSON
+// document doc: the stemmed terms and folded words of title and body, each
+// space-separated, and the key values of the search language.
+func withAnalysed(doc []byte, a *article.Article) ([]byte, error) {
+	doc = bytes.TrimRight(doc, " \n\r\t")
+	if len(doc) < 2 || doc[len(doc)-1] != '}' {
+		return nil, errors.New("article JSON is not an object")
+	}
+	extra, err := json.Marshal(map[string]any{
+		termsTitle: strings.Join(query.Terms(a.Title), " "),
+		termsBody:  strings.Join(query.Terms(a.Body), " "),
+		wordsTitle: strings.Join(query.Words(a.Title), " "),
+		wordsBody:  strings.Join(query.Words(a.Body), " "),
+		keysField:  query.KeyValues(a),
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, 0, len(doc)+len(extra))
+	out = append(out, doc[:len(doc)-1]...)
+	if len(doc) > 2 {
+		out = append(out, ',')
+	}
+	out = append(out, extra[1:]...)
+	return out, nil
+}

@@ -1,0 +1,121 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/wirewatch/wirewatch/pkg/article"
+	"github.com/wirewatch/wirewatch/pkg/query"
+)
+
+// analysed is the articles_terms row of an article.
+type analysed struct{ title, body, titleWords, bodyWords string }
+
+func analyseArticle(a *article.Article) analysed {
+	terms := func(s string) string { return strings.Join(query.Terms(s), " ") }
+	words := func(s string) string { return strings.Join(query.Words(s), " ") }
+	return analysed{terms(a.Title), terms(a.Body), words(a.Title), words(a.Body)}
+}
+
+// putTerms writes the analysed text and key values of a, stored in
+// articles in the same transaction, replacing those of an older version.
+func putTerms(ctx context.Context, tx *sql.Tx, a *article.Article) error {
+	var rowid int64
+	if err := tx.QueryRowContext(ctx, `SELECT rowid FROM articles WHERE id = ?`, a.ID).Scan(&rowid); err != nil {
+		return fmt.Errorf("analysed terms: %w", err)
+	}
+	return putTermsOf(ctx, tx, rowid, a)
+}
+
+func putTermsOf(ctx context.Context, tx *sql.Tx, rowid int64, a *article.Article) error {
+	t := analyseArticle(a)
+	if _, err := tx.ExecContext(ctx, `DELETE FROM articles_terms WHERE rowid = ?`, rowid); err != nil {
+		return fmt.Errorf("analysed terms: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO articles_terms (rowid, title, body, title_words, body_words) VALUES (?,?,?,?,?)`,
+		rowid, t.title, t.body, t.titleWords, t.bodyWords); err != nil {
+		return fmt.Errorf("analysed terms: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM article_keys WHERE article_rowid = ?`, rowid); err != nil {
+		return fmt.Errorf("key values: %w", err)
+	}
+	for _, k := range query.KeyValues(a) {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO article_keys (key, article_rowid) VALUES (?, ?)`, k, rowid); err != nil {
+			return fmt.Errorf("key values: %w", err)
+		}
+	}
+	return nil
+}
+
+// fillTerms analyses the articles stored before articles_terms existed,
+// once per database (meta key articles_terms), 500 articles a
+// transaction, so that a large store is migrated without one huge
+// transaction; an interrupted fill starts again at the next open.
+func (s *Store) fillTerms(ctx context.Context) error {
+	var done int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM meta WHERE key = 'articles_terms'`).Scan(&done); err != nil {
+		return fmt.Errorf("analyse stored articles: %w", err)
+	}
+	if done > 0 {
+		return nil
+	}
+	var after int64
+	for {
+		n, last, err := s.fillTermsPage(ctx, after)
+		if err != nil {
+			return fmt.Errorf("analyse stored articles: %w", err)
+		}
+		if n == 0 {
+			break
+		}
+		after = last
+	}
+	if _, err := s.db.ExecContext(ctx, `INSERT OR IGNORE INTO meta (key, value) VALUES ('articles_terms', '1')`); err != nil {
+		return fmt.Errorf("analyse stored articles: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) fillTermsPage(ctx context.Context, after int64) (int, int64, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT rowid, doc FROM articles WHERE rowid > ? ORDER BY rowid LIMIT 500`, after)
+	if err != nil {
+		return 0, 0, err
+	}
+	type row struct {
+		rowid int64
+		doc   string
+	}
+	var page []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.rowid, &r.doc); err != nil {
+			rows.Close()
+			return 0, 0, err
+		}
+		page = append(page, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, 0, err
+	}
+	for _, r := range page {
+		a, err := article.Unmarshal([]byte(r.doc))
+		if err != nil {
+			return 0, 0, fmt.Errorf("article at rowid %d: %w", r.rowid, err)
+		}
+		if err := putTermsOf(ctx, tx, r.rowid, a); err != nil {
+			return 0, 0, err
+		}
+	}
+	if len(page) == 0 {
+		return 0, 0, nil
+	}
+	return len(page), page[len(page)-1].rowid, tx.Commit()
+}
