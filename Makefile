@@ -47,6 +47,7 @@ bench: services
 eval:
 	cd cmd/wweval-clean && $(GO) run . -reps 3
 	GOMAXPROCS=1 $(GO) run ./cmd/wweval-ner
+	GOMAXPROCS=1 $(GO) run ./cmd/wweval-events
 
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \

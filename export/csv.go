@@ -19,8 +19,8 @@ import (
 // CSVColumns returns the columns of a CSV export, in order; the first row
 // of every CSV export names them. Times are RFC 3339 with the offset the
 // article carries (empty when unknown), lists are joined as JoinList does,
-// entities_json and figures_json hold the JSON arrays of the article's
-// entities and figures, and body comes last because it is the longest. The
+// entities_json, figures_json and events_json hold the JSON arrays of the
+// article's entities, figures and withdrawal events, and body comes last because it is the longest. The
 // removed-boilerplate audit trail is left out; JSONL and Parquet keep it.
 // Text is written byte for byte, but note that Go's encoding/csv reader
 // drops a carriage return before a line feed even inside quoted fields.
@@ -32,7 +32,7 @@ var csvColumns = []string{
 	"published_at", "modified_at", "language", "section", "description",
 	"image_url", "word_count", "people", "places", "organizations",
 	"story_id", "fetched_at", "paywalled", "entities_json", "figures_json",
-	"body",
+	"events_json", "body",
 }
 
 // ListSep separates the items of a list column in a CSV export.
@@ -111,12 +111,18 @@ func (w *csvWriter) Write(a *article.Article) error {
 	if err != nil {
 		return fmt.Errorf("article %s: figures: %w", a.ID, err)
 	}
+	evs := []byte("[]")
+	if len(a.Events) > 0 {
+		if evs, err = json.Marshal(a.Events); err != nil {
+			return fmt.Errorf("article %s: events: %w", a.ID, err)
+		}
+	}
 	r := w.rec[:0]
 	r = append(r, a.ID, a.URL, a.CanonicalURL, a.Site, a.SourceName, a.Title, JoinList(a.Authors),
 		csvTime(a.PublishedAt), csvTime(a.ModifiedAt), a.Language, a.Section, a.Description,
 		a.ImageURL, strconv.Itoa(a.WordCount), JoinList(a.People), JoinList(a.Places), JoinList(a.Organizations),
 		a.StoryID, a.FetchedAt.Format(time.RFC3339Nano), strconv.FormatBool(a.Paywalled), string(ents), string(figs),
-		a.Body)
+		string(evs), a.Body)
 	return w.cw.Write(r)
 }
 

@@ -46,6 +46,43 @@ type parquetRow struct {
 	Figures       []parquetFigure `parquet:"figures,list"`
 	Removed       []parquetRemove `parquet:"removed,list"`
 	Body          string          `parquet:"body"`
+
+	Events []parquetEvent `parquet:"events,list"`
+}
+
+// parquetEvent is a withdrawal event; absent roles are empty groups
+// (text "", start and end 0), since Parquet has no null group in a list
+// element without making every field optional.
+type parquetEvent struct {
+	Type            string       `parquet:"type,dict"`
+	Kind            string       `parquet:"kind,dict"`
+	Status          string       `parquet:"status,dict"`
+	Actor           *parquetRole `parquet:"actor,optional"`
+	What            *parquetRole `parquet:"what,optional"`
+	From            *parquetRole `parquet:"from,optional"`
+	Sentence        string       `parquet:"sentence"`
+	Start           int64        `parquet:"start"`
+	End             int64        `parquet:"end"`
+	Trigger         string       `parquet:"trigger"`
+	TriggerStart    int64        `parquet:"trigger_start"`
+	TriggerEnd      int64        `parquet:"trigger_end"`
+	Cues            []string     `parquet:"cues,list"`
+	NewAnnouncement bool         `parquet:"new_announcement"`
+}
+
+type parquetRole struct {
+	Text      string `parquet:"text"`
+	Canonical string `parquet:"canonical"`
+	Country   string `parquet:"country,dict"`
+	Start     int64  `parquet:"start"`
+	End       int64  `parquet:"end"`
+}
+
+func toParquetRole(r *article.Role) *parquetRole {
+	if r == nil {
+		return nil
+	}
+	return &parquetRole{Text: r.Text, Canonical: r.Canonical, Country: r.Country, Start: int64(r.Start), End: int64(r.End)}
 }
 
 type parquetEntity struct {
@@ -94,6 +131,17 @@ func toParquetRow(a *article.Article) parquetRow {
 	}
 	for i, rm := range a.Removed {
 		r.Removed[i] = parquetRemove{Text: rm.Text, Reason: rm.Reason}
+	}
+	r.Events = make([]parquetEvent, len(a.Events))
+	for i, ev := range a.Events {
+		r.Events[i] = parquetEvent{Type: ev.Type, Kind: ev.Kind, Status: ev.Status,
+			Actor: toParquetRole(ev.Actor), What: toParquetRole(ev.What), From: toParquetRole(ev.From),
+			Sentence: ev.Sentence, Start: int64(ev.Start), End: int64(ev.End),
+			Trigger: ev.Trigger, TriggerStart: int64(ev.TriggerStart), TriggerEnd: int64(ev.TriggerEnd),
+			Cues: ev.Cues, NewAnnouncement: ev.NewAnnouncement}
+		if r.Events[i].Cues == nil {
+			r.Events[i].Cues = []string{}
+		}
 	}
 	return r
 }

@@ -18,6 +18,7 @@ import (
 	"gopkg.in/neurosnap/sentences.v1"
 	"gopkg.in/neurosnap/sentences.v1/english"
 
+	"github.com/wirewatch/wirewatch/extractor/events"
 	"github.com/wirewatch/wirewatch/extractor/figures"
 	"github.com/wirewatch/wirewatch/extractor/gazetteer"
 	"github.com/wirewatch/wirewatch/extractor/ner"
@@ -50,6 +51,7 @@ type Extractor struct {
 	proseOnly bool
 	gaz       *gazetteer.Gazetteer
 	model     *ner.Model
+	events    *events.Detector
 	log       *slog.Logger
 }
 
@@ -72,11 +74,16 @@ func New(opts Options) (*Extractor, error) {
 	if opts.Figures == nil {
 		opts.Figures = figures.Extract
 	}
+	det, err := events.New("en")
+	if err != nil {
+		return nil, fmt.Errorf("extractor: %w", err)
+	}
 	e := &Extractor{
 		punkt:     punkt,
 		figures:   opts.Figures,
 		proseOnly: opts.ProseOnly,
 		gaz:       gaz,
+		events:    det,
 		log:       log,
 	}
 	if opts.ProseOnly {
@@ -90,8 +97,8 @@ func New(opts Options) (*Extractor, error) {
 	return e, nil
 }
 
-// Tag fills a.Entities, a.People, a.Places, a.Organizations and a.Figures
-// from a.Body, replacing whatever they held. Output depends only on the
+// Tag fills a.Entities, a.People, a.Places, a.Organizations, a.Figures and
+// a.Events from a.Body, replacing whatever they held. Output depends only on the
 // article and the Extractor's models, so it is deterministic.
 func (e *Extractor) Tag(ctx context.Context, a *article.Article) error {
 	if !isEnglish(a.Language) {
@@ -99,6 +106,7 @@ func (e *Extractor) Tag(ctx context.Context, a *article.Article) error {
 		// (every capitalised word a name), so leave the lists empty.
 		a.Entities, a.People, a.Places, a.Organizations = []article.Entity{}, []string{}, []string{}, []string{}
 		a.Figures = []article.Figure{}
+		a.Events = nil
 		return nil
 	}
 	sents, err := e.analyse(a.Body, e.proseNER())
@@ -126,6 +134,11 @@ func (e *Extractor) Tag(ctx context.Context, a *article.Article) error {
 	a.Figures = []article.Figure{}
 	if f := e.figures(a.Body, a.PublishedAt); f != nil {
 		a.Figures = f
+	}
+	// Events last: their roles link to the entities just found.
+	a.Events = nil
+	if evs := e.events.Detect(a.Body, a.Entities, a.PublishedAt); len(evs) > 0 {
+		a.Events = evs
 	}
 	return nil
 }

@@ -50,6 +50,11 @@ type Article struct {
 	StoryID       string    `json:"story_id,omitempty"`
 	FetchedAt     time.Time `json:"fetched_at"`
 	Removed       []Removed `json:"removed"`
+
+	// Events are the withdrawal events the body reports. The field is
+	// optional: documents written before it existed simply lack it, and
+	// they decode under the same schema version.
+	Events []Event `json:"events,omitempty"`
 }
 
 // Entity types used in Entity.Type.
@@ -93,6 +98,58 @@ type Figure struct {
 	Date  string `json:"date,omitempty"`
 	Start int    `json:"start"`
 	End   int    `json:"end"`
+}
+
+// Event types used in Event.Type.
+const (
+	Withdrawal = "withdrawal"
+)
+
+// Event is one event the body reports, found in one sentence. Start and End
+// are the sentence's byte offsets into the body; the trigger is the word or
+// words that made the detector fire, kept so that every event can be
+// explained. Kind and Status take the values listed in
+// extractor/events/GUIDELINES.md (kind: military, diplomatic, agreement,
+// political, business, sports, other; status: announced, completed,
+// demanded, supported, refused, historical, hypothetical).
+type Event struct {
+	Type   string `json:"type"`
+	Kind   string `json:"kind"`
+	Status string `json:"status"`
+	// Actor is who withdraws, What what is withdrawn (absent when the actor
+	// withdraws itself), From where or what from; each is absent when the
+	// sentence does not say.
+	Actor    *Role  `json:"actor,omitempty"`
+	What     *Role  `json:"what,omitempty"`
+	From     *Role  `json:"from,omitempty"`
+	Sentence string `json:"sentence"`
+	Start    int    `json:"start"`
+	End      int    `json:"end"`
+	// Trigger is the text of the trigger words (a phrasal verb's particle
+	// included, "pulled ... out" as "pulled out"); TriggerStart and
+	// TriggerEnd span them in the body.
+	Trigger      string `json:"trigger"`
+	TriggerStart int    `json:"trigger_start"`
+	TriggerEnd   int    `json:"trigger_end"`
+	// Cues are the words that decided the status ("called on", "will"), so
+	// that the status can be explained too.
+	Cues []string `json:"cues,omitempty"`
+	// NewAnnouncement is true when the event is news in this article: its
+	// status is announced, completed or supported, and it is not mentioned
+	// as background.
+	NewAnnouncement bool `json:"new_announcement"`
+}
+
+// Role is a participant of an event: the words of the sentence, and, when
+// they name an entity of the article, its canonical name and country code.
+type Role struct {
+	Text      string `json:"text"`
+	Canonical string `json:"canonical,omitempty"`
+	// Country is the ISO 3166-1 alpha-2 code of a country role or of the
+	// country a place role lies in, when known.
+	Country string `json:"country,omitempty"`
+	Start   int    `json:"start"`
+	End     int    `json:"end"`
 }
 
 // Removed records a block that the cleaner stripped from the page and why,
@@ -204,6 +261,22 @@ func (a *Article) Validate() error {
 	for i, f := range a.Figures {
 		if err := checkSpan(a.Body, f.Start, f.End, f.Text); err != nil {
 			return fmt.Errorf("article %s: figure %d: %w", a.ID, i, err)
+		}
+	}
+	for i, ev := range a.Events {
+		if err := checkSpan(a.Body, ev.Start, ev.End, ev.Sentence); err != nil {
+			return fmt.Errorf("article %s: event %d: %w", a.ID, i, err)
+		}
+		if ev.TriggerStart < ev.Start || ev.TriggerEnd > ev.End || ev.TriggerEnd < ev.TriggerStart {
+			return fmt.Errorf("article %s: event %d: trigger span [%d,%d) outside its sentence [%d,%d)", a.ID, i, ev.TriggerStart, ev.TriggerEnd, ev.Start, ev.End)
+		}
+		for _, r := range []*Role{ev.Actor, ev.What, ev.From} {
+			if r == nil {
+				continue
+			}
+			if err := checkSpan(a.Body, r.Start, r.End, r.Text); err != nil {
+				return fmt.Errorf("article %s: event %d: role: %w", a.ID, i, err)
+			}
 		}
 	}
 	return nil

@@ -8,8 +8,10 @@ import (
 // MappingVersion is the version of the index layout written by this build.
 // A change to the mapping bumps it: the template then creates
 // <prefix>-articles-v<N+1>, documents are reindexed into it, and the alias
-// moves, so readers never see a half-migrated index.
-const MappingVersion = 2
+// moves, so readers never see a half-migrated index. Version 2 added the
+// analysed search fields, version 3 the events; both only add fields, which
+// ensure also adds to an index made by an older version.
+const MappingVersion = 3
 
 // Names are the Elasticsearch names derived from a prefix.
 type Names struct {
@@ -50,6 +52,46 @@ func name() map[string]any {
 }
 
 func unindexed(typ string) map[string]any { return map[string]any{"type": typ, "index": false} }
+
+// eventsMapping maps the withdrawal events of an article (mapping version
+// 3). They are nested so that kind, status and actor of one event are
+// matched together ("a military withdrawal by Russia").
+func eventsMapping() map[string]any {
+	return map[string]any{
+		"type": "nested",
+		"properties": map[string]any{
+			"type":   keyword(),
+			"kind":   keyword(),
+			"status": keyword(),
+			"actor":  role(),
+			"what":   role(),
+			"from":   role(),
+			// The sentence is in body already; kept, not indexed.
+			"sentence":         unindexed("keyword"),
+			"start":            unindexed("integer"),
+			"end":              unindexed("integer"),
+			"trigger":          keyword(),
+			"trigger_start":    unindexed("integer"),
+			"trigger_end":      unindexed("integer"),
+			"cues":             keyword(),
+			"new_announcement": map[string]any{"type": "boolean"},
+		},
+	}
+}
+
+// role is an event participant: its words, and the canonical name and
+// country of the entity it names, if any.
+func role() map[string]any {
+	return map[string]any{
+		"properties": map[string]any{
+			"text":      name(),
+			"canonical": name(),
+			"country":   keyword(),
+			"start":     unindexed("integer"),
+			"end":       unindexed("integer"),
+		},
+	}
+}
 
 // AnalysedFields are the fields the search language matches free text and
 // key fields in (mapping version 2). Their values are made in Go by
@@ -137,6 +179,7 @@ func Mapping(analyzer string) map[string]any {
 				"end":   unindexed("integer"),
 			},
 		},
+		"events": eventsMapping(),
 		// Removed boilerplate is kept for audit, never searched.
 		"removed": map[string]any{"type": "object", "enabled": false},
 	}

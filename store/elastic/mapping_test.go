@@ -40,8 +40,13 @@ func TestMappingCoversArticle(t *testing.T) {
 	for field, typ := range map[string]reflect.Type{
 		"entities": reflect.TypeFor[article.Entity](),
 		"figures":  reflect.TypeFor[article.Figure](),
+		"events":   reflect.TypeFor[article.Event](),
 	} {
 		check(field, typ, props[field].(map[string]any)["properties"].(map[string]any))
+	}
+	evProps := props["events"].(map[string]any)["properties"].(map[string]any)
+	for _, r := range []string{"actor", "what", "from"} {
+		check("events."+r, reflect.TypeFor[article.Role](), evProps[r].(map[string]any)["properties"].(map[string]any))
 	}
 	if r := props["removed"].(map[string]any); r["enabled"] != false {
 		t.Errorf("removed is indexed: %v", r)
@@ -53,8 +58,8 @@ func TestNamesFor(t *testing.T) {
 		prefix string
 		want   Names
 	}{
-		{"wirewatch", Names{Alias: "wirewatch-articles", Index: "wirewatch-articles-v2", Template: "wirewatch-articles", Pattern: "wirewatch-articles-v*"}},
-		{"prod-eu", Names{Alias: "prod-eu-articles", Index: "prod-eu-articles-v2", Template: "prod-eu-articles", Pattern: "prod-eu-articles-v*"}},
+		{"wirewatch", Names{Alias: "wirewatch-articles", Index: "wirewatch-articles-v3", Template: "wirewatch-articles", Pattern: "wirewatch-articles-v*"}},
+		{"prod-eu", Names{Alias: "prod-eu-articles", Index: "prod-eu-articles-v3", Template: "prod-eu-articles", Pattern: "prod-eu-articles-v*"}},
 	}
 	for _, tt := range tests {
 		if got := NamesFor(tt.prefix); got != tt.want {

@@ -217,11 +217,15 @@ func (s *Store) ensure(ctx context.Context, analyzer string) error {
 			return nil
 		}
 		// The template was older: the index it made gains the analysed
-		// fields (adding fields is allowed on a live index); its articles
-		// stored before are found by free text once indexed again.
+		// fields (mapping v2) and the events (v3); adding fields is allowed
+		// on a live index, and without them the strict mapping would reject
+		// new documents. Articles stored before are found by free text once
+		// indexed again.
+		added := AnalysedFields()
+		added["events"] = eventsMapping()
 		if _, _, err := s.do(ctx, esapi.IndicesPutMappingRequest{Index: []string{n.Alias},
-			Body: jsonBody(map[string]any{"properties": AnalysedFields()})}); err != nil {
-			return fmt.Errorf("add analysed fields to %s: %w", n.Alias, err)
+			Body: jsonBody(map[string]any{"properties": added})}); err != nil {
+			return fmt.Errorf("add new fields to %s: %w", n.Alias, err)
 		}
 		return nil
 	}

@@ -138,6 +138,11 @@ func testRoundTrip(t *testing.T, o Options) {
 		fig("3 March 2021", article.Date, 0, "", "2021-03-03"),
 	}
 	a.Removed = []article.Removed{{Text: "Subscribe now", Reason: "boilerplate"}}
+	left := indexOf(body, "left")
+	a.Events = []article.Event{{Type: article.Withdrawal, Kind: "business", Status: "completed",
+		From:     &article.Role{Text: "Libya", Canonical: "Libya", Country: "LY", Start: indexOf(body, "Libya"), End: indexOf(body, "Libya") + 5},
+		Sentence: body, Start: 0, End: len(body), Trigger: "left", TriggerStart: left, TriggerEnd: left + 4,
+		Cues: []string{"said"}, NewAnnouncement: true}}
 	put(t, s, a)
 	got, err := s.Get(ctx, a.ID)
 	if err != nil {

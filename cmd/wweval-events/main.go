@@ -1,0 +1,144 @@
+// Command wweval-events scores withdrawal-event detection on labelled sets,
+// wirewatch's detector and the keyword baseline side by side: detection
+// precision, recall and F1, new_announcement precision, recall and F1, kind
+// and status accuracy on the items both labelled and detected, and
+// throughput in sentences per second on one core (the median of several
+// timed runs over the set's texts).
+//
+// The baseline is the saved search an analyst writes today,
+// withdraw* OR pullout OR "pull out" OR recall*, matched as plain
+// case-insensitive word and prefix matching; it fires on every mention, so
+// every hit counts as a new announcement, and it knows no kind or status.
+//
+//	go run ./cmd/wweval-events
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/wirewatch/wirewatch/extractor/events"
+)
+
+func main() {
+	sets := flag.String("sets", "../shared/events/dev.jsonl,testdata/events/tune.jsonl,testdata/events/reuters-tune.jsonl,"+
+		"testdata/events/heldout.jsonl,testdata/events/reuters-heldout.jsonl,testdata/events/public.jsonl",
+		"comma-separated labelled JSONL sets; a missing file is skipped with a note")
+	conll := flag.String("conll-dir", "../shared/ner", "directory of the CoNLL files that sets point into (their text is not in the repository)")
+	runs := flag.Int("runs", 5, "timed runs per system; the median is reported")
+	listErrs := flag.Bool("errors", false, "list the items each set gets wrong (for tuning sets only)")
+	flag.Parse()
+	runtime.GOMAXPROCS(1)
+	if err := run(os.Stdout, strings.Split(*sets, ","), *conll, *runs, *listErrs); err != nil {
+		fmt.Fprintln(os.Stderr, "wweval-events:", err)
+		os.Exit(1)
+	}
+}
+
+func run(w io.Writer, paths []string, conllDir string, runs int, listErrors bool) error {
+	det, err := events.New("en")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "%-22s %-8s %5s %5s | %5s %5s %5s | %5s %5s %5s | %6s %6s | %9s\n",
+		"set", "system", "items", "gold", "detP", "detR", "detF1", "newP", "newR", "newF1", "kind", "status", "sent/s")
+	for _, path := range paths {
+		f, err := os.Open(path)
+		if os.IsNotExist(err) {
+			fmt.Fprintf(w, "%-22s (not found, skipped)\n", path)
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		items, err := events.ReadLabelled(f)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		if err := events.ResolveCoNLL(items, conllDir); err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				fmt.Fprintf(w, "%-22s (CoNLL text not found in %s, skipped)\n", path, conllDir)
+				continue
+			}
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		name := strings.TrimSuffix(path[strings.LastIndex(path, "/")+1:], ".jsonl")
+		sentences := 0
+		gold := 0
+		for _, it := range items {
+			sentences += det.CountSentences(it.Text)
+			if it.Withdrawal {
+				gold++
+			}
+		}
+		for _, sys := range []struct {
+			name    string
+			predict func(string) events.Prediction
+			typed   bool
+		}{
+			{"wirewatch", det.Predict, true},
+			{"keyword", events.Keyword, false},
+		} {
+			preds := make([]events.Prediction, len(items))
+			perSec := timeRuns(runs, sentences, func() {
+				for k, it := range items {
+					preds[k] = sys.predict(it.Text)
+				}
+			})
+			s := events.Evaluate(items, preds)
+			kind, status := "-", "-"
+			if sys.typed {
+				kind = fmt.Sprintf("%.3f", ratio(s.KindRight, s.TP))
+				status = fmt.Sprintf("%.3f", ratio(s.StatusRight, s.TP))
+			}
+			fmt.Fprintf(w, "%-22s %-8s %5d %5d | %.3f %.3f %.3f | %.3f %.3f %.3f | %6s %6s | %9.0f\n",
+				name, sys.name, len(items), gold, s.Detect.P(), s.Detect.R(), s.Detect.F1(),
+				s.New.P(), s.New.R(), s.New.F1(), kind, status, perSec)
+			if listErrors && sys.typed {
+				for k, it := range items {
+					p := preds[k]
+					if p.Withdrawal != it.Withdrawal || p.NewAnnouncement != it.NewAnnouncement ||
+						it.Withdrawal && p.Withdrawal && (p.Kind != it.Kind || p.Status != it.Status) {
+						fmt.Fprintf(w, "  %s gold=%v/%s/%s/new=%v pred=%v/%s/%s/new=%v\n    %s\n", it.ID,
+							it.Withdrawal, it.Kind, it.Status, it.NewAnnouncement,
+							p.Withdrawal, p.Kind, p.Status, p.NewAnnouncement, it.Text)
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// timeRuns runs f runs times (each at least 200 ms, repeating the set) and
+// returns the median rate in sentences per second.
+func timeRuns(runs, sentences int, f func()) float64 {
+	var rates []float64
+	for range max(runs, 1) {
+		reps := 0
+		start := time.Now()
+		for reps == 0 || time.Since(start) < 200*time.Millisecond {
+			f()
+			reps++
+		}
+		rates = append(rates, float64(sentences*reps)/time.Since(start).Seconds())
+	}
+	slices.Sort(rates)
+	return rates[len(rates)/2]
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}

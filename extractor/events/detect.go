@@ -1,0 +1,1140 @@
+// Package events finds withdrawal events in article bodies: who withdraws
+// what from where, whether it is announced, done, demanded, backed, refused,
+// past or only possible, and whether it is news in the article.
+//
+// It is a rule system over tokens, not a statistical model, for two reasons:
+// it must be fast (it runs on every article the pipeline tags), and every
+// event must be explainable, so each keeps the trigger words that fired and
+// the cue words that decided its status. The rules speak of word classes; a
+// Lexicon per language holds the words (see lexicon_en.go). The labelling
+// guideline the rules follow is GUIDELINES.md in this directory.
+package events
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/wirewatch/wirewatch/pkg/article"
+)
+
+// Detector finds withdrawal events. It is read-only after New and safe for
+// concurrent use.
+type Detector struct {
+	lex *Lexicon
+	// starts marks the lowercase ASCII letter pairs that begin a trigger
+	// word; all is set when some trigger does not begin with two ASCII
+	// letters, which turns the pre-filter off.
+	starts [26 * 26]bool
+	all    bool
+}
+
+// New returns a detector for a language given as a BCP 47 tag ("en",
+// "en-GB"). An empty tag means English. Languages without a lexicon are an
+// error, so that a caller never gets silent empty results.
+func New(lang string) (*Detector, error) {
+	primary := strings.ToLower(lang)
+	primary, _, _ = strings.Cut(primary, "-")
+	primary, _, _ = strings.Cut(primary, "_")
+	if primary == "" || primary == "eng" {
+		primary = "en"
+	}
+	lex, ok := lexicons()[primary]
+	if !ok {
+		return nil, fmt.Errorf("events: no lexicon for language %q", lang)
+	}
+	d := &Detector{lex: lex}
+	for w := range lex.Triggers {
+		if len(w) < 2 || w[0] < 'a' || w[0] > 'z' || w[1] < 'a' || w[1] > 'z' {
+			d.all = true
+			continue
+		}
+		d.starts[int(w[0]-'a')*26+int(w[1]-'a')] = true
+	}
+	return d, nil
+}
+
+// Supports reports whether there is a lexicon for the language tag.
+func Supports(lang string) bool {
+	_, err := New(lang)
+	return err == nil
+}
+
+// Detect returns the withdrawal events of body, in order of their triggers.
+// ents are the body's entities (offsets into body, any order; nil is fine):
+// roles that fall on an entity carry its canonical name and country.
+// published, when known, tells a background year from the current one.
+// The result is never nil.
+func (d *Detector) Detect(body string, ents []article.Entity, published *time.Time) []article.Event {
+	out := []article.Event{}
+	for _, s := range splitSentences(body, d.lex.Abbrev) {
+		out = d.appendSentence(out, body, s, ents, published)
+	}
+	return out
+}
+
+// sent is one sentence under analysis.
+type sent struct {
+	d        *Detector
+	body     string
+	s        sentence
+	toks     []token
+	ents     []article.Entity
+	pubYear  int
+	consumed map[int]bool // particle tokens already part of a trigger
+}
+
+func (d *Detector) appendSentence(out []article.Event, body string, s sentence, ents []article.Entity, published *time.Time) []article.Event {
+	text := body[s.start:s.end]
+	if !d.mayHaveTrigger(text) {
+		return out
+	}
+	st := &sent{d: d, body: body, s: s, toks: tokenize(text, s.start), ents: ents}
+	if published != nil {
+		st.pubYear = published.Year()
+	}
+	for i := range st.toks {
+		if ev, ok := st.event(i); ok {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+// mayHaveTrigger is a cheap pre-filter: most sentences contain no trigger
+// word at all, and tokenising plus a map lookup per word costs more than a
+// scan for the letter pairs that begin the lexicon's trigger words.
+func (d *Detector) mayHaveTrigger(text string) bool {
+	if d.all {
+		return true
+	}
+	for i := 0; i+1 < len(text); i++ {
+		c, n := text[i]|0x20, text[i+1]|0x20
+		if c < 'a' || c > 'z' || n < 'a' || n > 'z' || i > 0 && isASCIIAlnum(text[i-1]) {
+			continue
+		}
+		if d.starts[int(c-'a')*26+int(n-'a')] {
+			return true
+		}
+	}
+	return false
+}
+
+func isASCIIAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+}
+
+func (st *sent) class(i int) Class {
+	if i < 0 || i >= len(st.toks) {
+		return 0
+	}
+	w := st.toks[i].norm
+	if c, ok := st.d.lex.Classes[w]; ok {
+		if c&(Money|Market) != 0 && i > 0 && st.isCapitalized(i) && st.isCapitalized(i-1) {
+			c &^= Money | Market // "West Bank", "World Bank": part of a name
+		}
+		return c
+	}
+	if w == "open" && i > 0 && st.isCapitalized(i) && st.isCapitalized(i-1) && !st.isCapitalized(i+1) {
+		return Sports // "the U.S. Open", not "the Open Skies Treaty"
+	}
+	if stem, ok := strings.CutSuffix(w, "'s"); ok {
+		return st.d.lex.Classes[stem]
+	}
+	return 0
+}
+
+// kindEvidence reports whether anything near trigger i says what kind of
+// withdrawal it is: a kind word, or a name (capitalised word not opening
+// the sentence, or an entity). Without any, "withdraw" is almost always
+// personal or figurative ("withdrawal from social activities").
+func (st *sent) kindEvidence(i, last int) bool {
+	all := Military | Diplomatic | Agreement | Political | Business | Sports | Race
+	if st.anyClass(i-8, last+8, all) {
+		return true
+	}
+	for j := max(1, i-6); j < len(st.toks) && j <= last+8; j++ {
+		if j != i && (st.isName(j) || st.entityAt(j)) {
+			return true
+		}
+	}
+	return false
+}
+
+// isName reports whether token j is capitalised where a lowercase word
+// would not be: not at the start of the sentence or after a colon or
+// quote, and not a capitalised pronoun or determiner.
+func (st *sent) isName(j int) bool {
+	if j <= 0 || !st.isCapitalized(j) {
+		return false
+	}
+	if p := st.toks[j-1]; p.punct && p.norm != "," && p.norm != "(" {
+		return false
+	}
+	w := st.norm(j)
+	return !st.d.lex.Pronouns[w] && !st.d.lex.Determiners[w] && w != "i"
+}
+
+// is reports whether w is in the lexicon's word set set.
+func (st *sent) is(set WordSet, w string) bool { return st.d.lex.Sets[set][w] }
+
+func (st *sent) norm(i int) string {
+	if i < 0 || i >= len(st.toks) {
+		return ""
+	}
+	return st.toks[i].norm
+}
+
+// anyClass reports whether a token in [from, to] has a class of c.
+func (st *sent) anyClass(from, to int, c Class) bool {
+	from, to = max(from, 0), min(to, len(st.toks)-1)
+	for j := from; j <= to; j++ {
+		if st.class(j)&c != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// phraseEnd returns the index just past the phrase that starts at i: up to
+// the first punctuation mark, or the limit.
+func (st *sent) phraseEnd(i, limit int, stopAt map[string]bool) int {
+	j := i
+	for j < len(st.toks) && j < i+limit {
+		t := st.toks[j]
+		if t.punct || (j > i && stopAt[t.norm]) {
+			break
+		}
+		j++
+	}
+	return j
+}
+
+// trigger is an accepted trigger: its tokens, family and form.
+type trigger struct {
+	i, last  int // first and last token (the particle, for phrasal verbs)
+	particle int // particle token, or -1
+	tr       Trigger
+	form     Form
+}
+
+// event decides whether token i is the trigger of a withdrawal event and
+// builds the event.
+func (st *sent) event(i int) (article.Event, bool) {
+	if st.consumed[i] {
+		return article.Event{}, false
+	}
+	tr, ok := st.d.lex.Triggers[st.toks[i].norm]
+	if !ok {
+		return article.Event{}, false
+	}
+	tg := trigger{i: i, last: i, particle: -1, tr: tr, form: tr.Form}
+	if tr.Particle != "" {
+		p := st.findParticle(i, tr)
+		if p < 0 {
+			return article.Event{}, false
+		}
+		tg.particle, tg.last = p, p
+	}
+	if !st.accept(&tg) {
+		return article.Event{}, false
+	}
+	if tg.particle >= 0 {
+		if st.consumed == nil {
+			st.consumed = map[int]bool{}
+		}
+		st.consumed[tg.particle] = true
+	}
+	return st.build(tg), true
+}
+
+// findParticle finds the particle of a phrasal trigger: right after it for
+// "drop out", "walk away", or after a short object for "pull troops out".
+func (st *sent) findParticle(i int, tr Trigger) int {
+	reach := 1
+	if tr.Family == FamPullOut || tr.Family == FamRetreat {
+		reach = 5
+	}
+	for j := i + 1; j <= i+reach && j < len(st.toks); j++ {
+		t := st.toks[j]
+		if t.punct {
+			return -1
+		}
+		if t.norm == tr.Particle || (tr.Alt != "" && t.norm == tr.Alt) {
+			return j
+		}
+	}
+	return -1
+}
+
+// accept applies the family's rules for telling a withdrawal from the
+// word's other senses.
+func (st *sent) accept(tg *trigger) bool {
+	i := tg.i
+	next := tg.last + 1
+	switch tg.tr.Family {
+	case FamWithdraw:
+		if st.anyClass(i-5, i+4, Money|Medical) {
+			return false
+		}
+		if st.squadAfter(i) || st.careerAfter(i) {
+			return false
+		}
+		if st.norm(i+1) == "into" || st.norm(i+1) == "inward" || st.norm(i+1) == "inwards" {
+			return false
+		}
+		if tg.form == Participle && st.d.lex.Adjectival[st.norm(i-1)] && !st.d.lex.From[st.norm(i+1)] && st.norm(i+1) != "by" {
+			return false
+		}
+		return st.kindEvidence(i, i) || tg.form == Noun && st.nounLead(i)
+	case FamPullOut:
+		if strings.HasPrefix(st.norm(i), "order") {
+			// "ordered the troops out of Iraq", nothing less.
+			return tg.particle > i+1 && st.anyClass(i+1, tg.particle-1, Military|Diplomatic) && st.norm(tg.particle+1) == "of"
+		}
+		if tg.particle < 0 { // the nouns pullout, pullback
+			if st.anyClass(i-4, i+6, Figurative|Money|Market) {
+				return false
+			}
+			return st.nounLead(i) || st.anyClass(i-8, i+8, Military|Diplomatic|Agreement|Business|Political)
+		}
+		if st.toks[tg.particle].norm == "back" {
+			return st.anyClass(i-6, tg.particle+6, Military|Diplomatic) && !st.anyClass(i-6, tg.particle+6, Market)
+		}
+		// Between "pull" and "out" there may be an object ("pulled its
+		// troops out"); "pull out all the stops" and "pulled out his
+		// phone" are physical or figurative.
+		if st.anyClass(i+1, tg.particle+5, Figurative) || st.norm(tg.particle+1) == "all" {
+			return false
+		}
+		if st.squadAfter(tg.particle) {
+			return false
+		}
+		withdrawable := Military | Diplomatic | Agreement | Business | Political | Sports | Race
+		if st.norm(next) == "of" {
+			end := st.phraseEnd(next+1, 6, st.d.lex.FromBoundary)
+			if st.careerAfter(tg.particle) {
+				return false
+			}
+			// "pulled out of the U.S. Open", or forces pulling out of "the
+			// village of Shatoi".
+			return st.anyClass(next+1, max(end-1, next+6), withdrawable) || st.capitalizedAt(next+1) || st.entityAt(next+1) ||
+				st.entityAt(next+2) || st.anyClass(i-10, i-1, Military)
+		}
+		if tg.particle > i+1 {
+			return st.anyClass(i+1, tg.particle-1, withdrawable) || st.isCapitalized(i+1) || st.capitalizedAt(i+1) || st.entityAt(i+1) || st.entityAt(i+2)
+		}
+		if st.anyClass(next, next+3, Military|Diplomatic) || st.entityAt(next) {
+			return true
+		}
+		// "The company pulled out.", "Fernandez pulled out because of
+		// tendinitis": needs a withdrawing context.
+		return (next >= len(st.toks) || st.toks[next].punct || st.d.lex.Boundary[st.norm(next)] ||
+			st.norm(next) == "because" || st.norm(next) == "due") &&
+			st.anyClass(i-8, next+6, Military|Agreement|Business|Political|Diplomatic|Sports)
+	case FamRecall:
+		if st.anyClass(i-3, i+6, Vote) || st.is(SetStrongMemory, st.norm(i+1)) {
+			return false
+		}
+		if st.anyClass(i+1, i+4, Diplomatic|Military) || st.anyClass(i+1, i+6, Product) {
+			return true
+		}
+		if tg.form == Base && st.d.lex.Determiners[st.norm(i-2)] && !st.isCapitalized(i-1) && !st.is(SetMemory, st.norm(i+1)) &&
+			st.class(i-1) == 0 && !st.toks[max(i-1, 0)].punct && st.anyClass(i-8, i+8, Business|Product|Diplomatic|Military) {
+			return true // "issued the abrupt recall"
+		}
+		if st.norm(i+1) == "of" || isNumber(st.norm(i+1)) {
+			// "widens recall of F-150 pickups", "recalls 130,000 cars"
+			return true
+		}
+		if st.is(SetNounModifiers, st.norm(i-1)) && tg.form == Base && !st.is(SetMemory, st.norm(i+1)) {
+			return st.norm(i+1) == "of" || st.toks[min(i+1, len(st.toks)-1)].punct || i+1 >= len(st.toks) ||
+				st.anyClass(i-6, i+10, Business|Product)
+		}
+		return false
+	case FamRetreat:
+		if st.anyClass(i-6, tg.last+6, Market|Money) {
+			return false
+		}
+		if tg.particle >= 0 || tg.form == Noun || tg.form == Base && st.nounLead(i) {
+			// "the drawdown of 100,000 U.S. forces", "after Russian
+			// retreat", "Moscow's retreat"; not "a weekend retreat".
+			p := st.norm(i - 1)
+			return st.anyClass(i-5, tg.last+10, Military) || st.demonymAt(i-1) || strings.HasSuffix(p, "'s") ||
+				(tg.tr.Particle == "" && tg.form == Noun && st.d.lex.Determiners[p] && !st.anyClass(i-8, i+8, Business|Sports))
+		}
+		return st.anyClass(i-6, i+6, Military) || st.demonymAt(i-1)
+	case FamEvacuate:
+		if st.anyClass(i-4, i+6, Diplomatic) {
+			return true
+		}
+		for j := i + 1; j < len(st.toks) && j <= i+4; j++ {
+			if n := st.norm(j); n == "staff" || n == "personnel" {
+				return true
+			}
+		}
+		return st.anyClass(i+1, i+4, Military) && !st.anyClass(i+1, i+4, Figurative)
+	case FamExit:
+		return st.acceptExit(tg)
+	}
+	return false
+}
+
+// isNumber reports whether w is written in digits ("130,000", "1.2").
+func isNumber(w string) bool {
+	if w == "" || w[0] < '0' || w[0] > '9' {
+		return false
+	}
+	for k := 0; k < len(w); k++ {
+		if (w[k] < '0' || w[k] > '9') && w[k] != ',' && w[k] != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+// nounLead reports whether a noun trigger at i is introduced as a thing of
+// its own: after a determiner or possessive ("the pullout", "Ince's
+// withdrawal") or a name or demonym ("Russian retreat", "US troop
+// pullout"). Such a noun names an event even without a kind word near.
+func (st *sent) nounLead(i int) bool {
+	p := st.norm(i - 1)
+	if p == "'s" {
+		p = st.norm(i-2) + "'s" // tokenised text: "Russia 's withdrawal"
+	}
+	if st.is(SetCompoundBlocked, st.norm(i+1)) {
+		return false // "a withdrawal letter", "the withdrawal period"
+	}
+	if st.d.lex.Determiners[p] || strings.HasSuffix(p, "'s") || st.isName(i-1) || st.demonymAt(i-1) {
+		return true
+	}
+	if i >= 2 && st.d.lex.Determiners[st.norm(i-2)] && !st.toks[i-1].punct && !st.isCapitalized(i-1) && st.class(i-1) == 0 {
+		return true // "an immediate withdrawal"
+	}
+	// "US troop withdrawal": a name before a military noun.
+	return st.class(i-1)&Military != 0 && (st.isCapitalized(i-2) || st.d.lex.Determiners[st.norm(i-2)])
+}
+
+// demonymAt reports whether token i is a capitalised demonym ("Russian",
+// "Russians", "Chinese"), which makes a withdrawal a state's.
+func (st *sent) demonymAt(i int) bool {
+	if !st.isCapitalized(i) {
+		return false
+	}
+	w := st.norm(i)
+	for _, suf := range st.d.lex.DemonymSuffixes {
+		if strings.HasSuffix(w, suf) && len(w) > len(suf)+2 {
+			return true
+		}
+	}
+	return false
+}
+
+// careerAfter reports whether the phrase after token i is a career or an
+// office ("withdrew from politics"): a resignation, not a withdrawal.
+func (st *sent) careerAfter(i int) bool {
+	j := i + 1
+	if st.d.lex.From[st.norm(j)] || st.norm(j) == "of" {
+		j++
+	}
+	end := st.phraseEnd(j, 4, st.d.lex.Boundary)
+	return st.anyClass(j, end-1, Career) && !st.anyClass(j, end-1, Race|Agreement)
+}
+
+// squadAfter reports whether the phrase after token i names a team's
+// line-up ("pulled out of the squad"), which the guideline does not count.
+func (st *sent) squadAfter(i int) bool {
+	end := st.phraseEnd(i+1, 6, nil)
+	return st.anyClass(i+1, end-1, Squad)
+}
+
+// acceptExit handles exit, quit, leave, drop out, bow out and walk
+// out/away: they are withdrawals only when what is left is an
+// organisation, an agreement, talks, a market or a race.
+func (st *sent) acceptExit(tg *trigger) bool {
+	i := tg.i
+	w := st.toks[i].norm
+	obj := tg.last + 1
+	if st.d.lex.From[st.norm(obj)] || st.norm(obj) == "of" || st.norm(obj) == "on" {
+		obj++
+	}
+	end := st.phraseEnd(obj, 6, st.d.lex.Boundary)
+	objClass := Class(0)
+	for j := obj; j < end; j++ {
+		objClass |= st.class(j)
+	}
+	// "exit from all of its projects in Russia": the head noun may lie
+	// past an "of".
+	wide := Class(0)
+	for j := obj; j < len(st.toks) && j < obj+7 && !st.toks[j].punct; j++ {
+		wide |= st.class(j)
+	}
+	if tg.particle >= 0 {
+		if tg.last+1 < len(st.toks) && st.is(SetDropBlocked, st.norm(obj)) || st.anyClass(obj, end-1, Squad) {
+			return false
+		}
+		if strings.HasPrefix(w, "walk") {
+			// Walking out of parliament is a protest; walking out of talks
+			// is a withdrawal from them.
+			return objClass&(Agreement|Race) != 0
+		}
+		return objClass&(Agreement|Political|Race|Sports) != 0
+	}
+	if objClass&Career != 0 && objClass&(Agreement|Race) == 0 {
+		return false // "quit the ring", "left his job"
+	}
+	isExit := strings.HasPrefix(w, "exit")
+	if isExit && st.is(SetExitBlocked, st.norm(i+1)) {
+		return false
+	}
+	noun := isExit && (st.is(SetNounModifiers, st.norm(i-1)) || strings.HasSuffix(st.norm(i-1), "'s") || st.isCapitalized(i-1))
+	if noun {
+		tg.form = Noun
+		if st.anyClass(obj, end-1, Squad) {
+			return false
+		}
+		return st.anyClass(i-10, i+6, Agreement) || hasMarket(st, obj, end) || st.norm(i+1) == "from" && st.capitalizedAt(obj) ||
+			st.norm(i+1) == "from" && wide&Business != 0 && !st.is(SetPersonalPossessive, st.norm(obj))
+	}
+	if objClass&(Squad) != 0 {
+		return false
+	}
+	if (w == "quit" || w == "quits" || w == "quitting") && wide&Sports != 0 && wide&Career == 0 {
+		return true // "quitting this year's tour of England"
+	}
+	if !isExit && (obj >= len(st.toks) || st.toks[obj].punct || st.d.lex.Boundary[st.norm(obj)] || st.norm(obj) == "the" && st.norm(obj+1) == "country") &&
+		st.anyClass(i-8, i-1, Military|Diplomatic) && !st.anyClass(i-8, i-1, Squad) && w != "left" {
+		// "foreign troops should leave", "the attache was asked to
+		// leave": forces or diplomats leaving where they are.
+		return true
+	}
+	if objClass&(Agreement|Race) != 0 || st.is(SetExitObjects, st.norm(obj)) || st.norm(obj) == "the" && st.is(SetExitObjects, st.norm(obj+1)) {
+		return true
+	}
+	if hasMarket(st, obj, end) && !st.anyClass(i-8, i+4, Money) {
+		return true // "companies that leave the Russian market"
+	}
+	if !isExit && st.anyClass(i-4, i-1, Military) && !st.anyClass(i-4, i-1, Squad) &&
+		(st.capitalizedAt(obj) || st.norm(obj) == "north" || st.norm(obj) == "south" || st.norm(obj) == "the" && (st.norm(obj+1) == "country" || st.norm(obj+1) == "region")) {
+		// "Syrian troops quit north Lebanon", "troops will leave the
+		// country": forces leaving a place.
+		return true
+	}
+	if isExit {
+		// "exited most markets", "exit Russia": a market, or a place.
+		// "exit its 20% stake in Rosneft", "exited most markets", "exit
+		// Russia"; not a firm's owners who "exit their businesses".
+		if wide&Business != 0 && !businessOwners(st, obj, end) {
+			return true
+		}
+		return st.capitalizedAt(obj) && (st.anyClass(i-6, i+6, Business) || st.namedSubject(i))
+	}
+	return false
+}
+
+// namedSubject reports whether a name comes shortly before trigger i
+// ("Shell is exiting Russia"), as opposed to "tourists exiting Japan".
+func (st *sent) namedSubject(i int) bool {
+	for j := max(0, i-4); j < i; j++ {
+		if st.isName(j) || j == 0 && st.isCapitalized(j) || st.entityAt(j) {
+			return true
+		}
+	}
+	return false
+}
+
+// businessOwners reports the objects "their business(es)" and "the
+// company": owners selling up or an employee leaving a job, not a company
+// leaving a market.
+func businessOwners(st *sent, from, to int) bool {
+	for j := from; j < to; j++ {
+		n := st.norm(j)
+		if n == "company" || n == "firm" {
+			return true
+		}
+		if (n == "business" || n == "businesses") && st.is(SetPersonalPossessive, st.norm(from)) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasMarket(st *sent, from, to int) bool {
+	for j := from; j < to; j++ {
+		if n := st.norm(j); n == "market" || n == "markets" {
+			return true
+		}
+	}
+	return false
+}
+
+// capitalizedAt reports whether token i (skipping a leading "the") starts
+// with a capital letter: a name, with or without a recognised entity.
+func (st *sent) capitalizedAt(i int) bool {
+	if st.norm(i) == "the" {
+		i++
+	}
+	return st.isCapitalized(i)
+}
+
+func (st *sent) isCapitalized(i int) bool {
+	if i < 0 || i >= len(st.toks) || st.toks[i].punct {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(st.toks[i].text)
+	return unicode.IsUpper(r)
+}
+
+// entityAt reports whether token i lies in a known entity.
+func (st *sent) entityAt(i int) bool {
+	if i < 0 || i >= len(st.toks) {
+		return false
+	}
+	_, ok := st.entityOver(st.toks[i].start, st.toks[i].end)
+	return ok
+}
+
+// entityOver returns the entity that overlaps [start, end) most.
+func (st *sent) entityOver(start, end int) (article.Entity, bool) {
+	var best article.Entity
+	bestLen := 0
+	for _, e := range st.ents {
+		s, en := max(e.Start, start), min(e.End, end)
+		if en-s > bestLen {
+			best, bestLen = e, en-s
+		}
+	}
+	return best, bestLen > 0
+}
+
+// build turns an accepted trigger into an event: roles, kind, status.
+func (st *sent) build(tg trigger) article.Event {
+	first, last := st.toks[tg.i], st.toks[tg.last]
+	words := first.text
+	if tg.particle >= 0 {
+		words += " " + last.text
+	}
+	ev := article.Event{
+		Type:         article.Withdrawal,
+		Sentence:     st.body[st.s.start:st.s.end],
+		Start:        st.s.start,
+		End:          st.s.end,
+		Trigger:      words,
+		TriggerStart: first.start,
+		TriggerEnd:   last.end,
+	}
+	what, from := st.objectRoles(tg)
+	ev.What, ev.From = st.role(what), st.role(from)
+	status, cues, background := st.status(tg)
+	ev.Status, ev.Cues = status, cues
+	ev.Actor = st.role(st.actor(tg, status))
+	ev.Kind = st.kind(tg, what, from)
+	ev.NewAnnouncement = !background && (status == "announced" || status == "completed" || status == "supported")
+	return ev
+}
+
+// span is a token range [i, j); i == j is empty.
+type span struct{ i, j int }
+
+func (st *sent) role(sp span) *article.Role {
+	if sp.j <= sp.i {
+		return nil
+	}
+	start, end := st.toks[sp.i].start, st.toks[sp.j-1].end
+	r := &article.Role{Text: st.body[start:end], Start: start, End: end}
+	if e, ok := st.entityOver(start, end); ok {
+		// The entity names the role when it is most of it ("the United
+		// States"); inside a longer phrase ("all U.S. troops") it only
+		// tells the country.
+		covered := min(e.End, end) - max(e.Start, start)
+		if 2*covered >= end-start-len(leadingDeterminer(r.Text)) {
+			r.Canonical = e.Canonical
+		}
+		r.Country = e.Country
+	}
+	return r
+}
+
+// leadingDeterminer returns "the " when text starts with it.
+func leadingDeterminer(text string) string {
+	for _, d := range []string{"the ", "The "} {
+		if strings.HasPrefix(text, d) {
+			return d
+		}
+	}
+	return ""
+}
+
+// objectRoles finds what is withdrawn and where from.
+func (st *sent) objectRoles(tg trigger) (what, from span) {
+	lex := st.d.lex
+	n := len(st.toks)
+	j := tg.last + 1
+	if tg.tr.Family == FamExit && tg.form != Noun && tg.particle < 0 {
+		// exit/quit/leave X: X is what is left.
+		if lex.From[st.norm(j)] {
+			j++
+		}
+		return span{}, span{j, st.phraseEnd(j, 8, lex.FromBoundary)}
+	}
+	// "pulled its troops out": the object sits before the particle.
+	if tg.particle > tg.i+1 {
+		what = span{tg.i + 1, tg.particle}
+	}
+	if tg.form == Noun && lex.Of[st.norm(j)] {
+		j++
+		e := st.phraseEnd(j, 8, lex.Boundary)
+		what = span{j, e}
+		j = e
+	} else if what.j == 0 && j < n && !st.toks[j].punct && !lex.From[st.norm(j)] && st.norm(j) != "of" && !lex.Boundary[st.norm(j)] && tg.tr.Family != FamExit && tg.tr.Family != FamRetreat {
+		e := st.phraseEnd(j, 8, lex.Boundary)
+		what = span{j, e}
+		j = e
+	}
+	// from: the first "from" / "out of" / "of" (after a particle) within reach.
+	for k := j; k < n && k < j+4; k++ {
+		if st.toks[k].punct {
+			break
+		}
+		if lex.From[st.norm(k)] || (k == tg.last+1 && tg.particle >= 0 && st.norm(k) == "of") {
+			e := st.phraseEnd(k+1, 8, lex.FromBoundary)
+			from = span{k + 1, e}
+			break
+		}
+	}
+	return what, from
+}
+
+// actor finds who withdraws: for a demand, whom it is addressed to
+// ("called on X to withdraw"); for a noun trigger, its possessor ("Russia's
+// withdrawal"); otherwise the subject before the verb, with a pronoun
+// resolved to the first name in the sentence.
+func (st *sent) actor(tg trigger, status string) span {
+	lex := st.d.lex
+	i := tg.i
+	if status == "demanded" && tg.form != Noun {
+		// "called on X to (immediately) withdraw"
+		for k := i - 1; k >= 1 && k >= i-2; k-- {
+			if st.norm(k) == "to" {
+				for c := k - 1; c >= 0 && c >= k-7; c-- {
+					if cue, ok := lex.Cues[st.norm(c)]; ok && cue == CueDemand {
+						if st.norm(c+1) == "on" || st.norm(c+1) == "for" {
+							c++
+						}
+						if c+1 < k {
+							return span{c + 1, k}
+						}
+						break
+					}
+				}
+				break
+			}
+		}
+	}
+	if tg.form == Noun {
+		k := i - 1
+		if k >= 0 && (strings.HasSuffix(st.norm(k), "'s") || st.isName(k) || st.demonymAt(k)) {
+			s := k
+			for s-1 >= 0 && st.isCapitalized(s-1) {
+				s--
+			}
+			return span{s, k + 1}
+		}
+		if k >= 1 && st.isName(k-1) && !st.toks[k].punct { // "US troop withdrawal"
+			s := k - 1
+			for s-1 >= 0 && st.isCapitalized(s-1) {
+				s--
+			}
+			return span{s, k}
+		}
+		return span{}
+	}
+	k := i - 1
+	for k >= 0 && (st.is(SetSkippable, st.norm(k)) || st.is(SetIntentNouns, st.norm(k)) || st.is(SetSayVerbs, st.norm(k))) {
+		k--
+	}
+	if k < 0 || st.toks[k].punct {
+		return span{}
+	}
+	if tg.form == Progressive && (lex.Boundary[st.norm(k)] || lex.Determiners[st.norm(k)]) && st.norm(k) != "and" {
+		// "pressure on retreating Russian forces": the participle
+		// describes the noun phrase after it.
+		if e := st.phraseEnd(i+1, 4, lex.Boundary); e > i+1 && st.anyClass(i+1, e-1, Military) {
+			return span{i + 1, e}
+		}
+		return span{}
+	}
+	if lex.Boundary[st.norm(k)] && st.norm(k) != "and" && st.norm(k) != "but" && st.norm(k) != "or" {
+		return span{} // "a reason for pulling out": no subject in reach
+	}
+	if w := st.norm(k); w == "and" || w == "but" || w == "or" {
+		// "shuttered its embassy and pulled out its staff": the subject
+		// of the first verb.
+		k = 0
+		for k < i && !st.isCapitalized(k) && !st.entityAt(k) {
+			k++
+		}
+		if k == i {
+			return span{}
+		}
+		e := k + 1
+		for e < i && (st.isCapitalized(e) || st.entityAt(e)) {
+			e++
+		}
+		return span{k, e}
+	}
+	if lex.Pronouns[st.norm(k)] {
+		// "X said it would withdraw": the first name in the sentence.
+		for j := 0; j < k; j++ {
+			if st.isCapitalized(j) && j > 0 || st.entityAt(j) {
+				e := j + 1
+				for e < k && st.isCapitalized(e) {
+					e++
+				}
+				return span{j, e}
+			}
+		}
+		return span{k, k + 1}
+	}
+	// The noun phrase ending at k: back to a determiner or a boundary.
+	s := k
+	for s-1 >= 0 && s > k-5 {
+		p := st.norm(s - 1)
+		if st.toks[s-1].punct || lex.Boundary[p] || st.is(SetSkippable, p) {
+			break
+		}
+		s--
+		if lex.Determiners[p] {
+			break
+		}
+	}
+	return span{s, k + 1}
+}
+
+// status decides the status from cue words before the trigger (and "will"
+// after a noun trigger), and whether the event is background. It returns
+// the cues it used.
+func (st *sent) status(tg trigger) (status string, cues []string, background bool) {
+	lex := st.d.lex
+	i := tg.i
+	type hit struct {
+		kind CueKind
+		at   int
+		text string
+	}
+	var hits []hit
+	from := max(0, i-12)
+	for k := i - 1; k >= from; k-- {
+		w := st.norm(k)
+		if st.toks[k].punct && (w == ";" || w == ":") {
+			break
+		}
+		if w == "may" && k > 0 && st.isCapitalized(k) {
+			continue // the month
+		}
+		if k+1 < i {
+			if c, ok := lex.Cues[w+" "+st.norm(k+1)]; ok {
+				hits = append(hits, hit{c, k, w + " " + st.norm(k+1)})
+				continue
+			}
+		}
+		if c, ok := lex.Cues[w]; ok {
+			hits = append(hits, hit{c, k, w})
+		}
+	}
+	// bgAt is the nearest background word before the trigger: a cue
+	// before it belongs to another clause ("called on after Voinea
+	// withdrew").
+	bgAt := -1
+	for _, h := range hits {
+		if h.kind == CueBackground {
+			bgAt = h.at
+			break
+		}
+	}
+	near := func(kind CueKind, reach int) (hit, bool) {
+		for _, h := range hits {
+			if h.kind == kind && h.at >= i-reach && (kind == CueBackground || h.at > bgAt) {
+				return h, true
+			}
+		}
+		return hit{}, false
+	}
+	pastYear := st.pastTime(i)
+	if m, ok := strings.CutPrefix(pastYear, "month:"); ok {
+		// "announced in January": an earlier month dates the report, not
+		// the event, so it only makes it background.
+		background = true
+		cues = append(cues, m)
+		pastYear = ""
+	}
+	if h, ok := near(CueBackground, 8); ok && !st.commaBetween(h.at, i) && !st.announcedBetween(h.at, i) &&
+		!(tg.form == Noun && st.is(SetPlannedNoun, st.norm(i-1))) {
+		// "after its planned exit" looks ahead, not back.
+		background = true
+		cues = append(cues, h.text)
+	}
+	if pastYear != "" {
+		cues = append(cues, pastYear)
+	}
+	decide := func(s string, h hit) (string, []string, bool) {
+		return s, append([]string{h.text}, cues...), background
+	}
+	if h, ok := near(CueRefuse, 6); ok && !st.wordBetween(h.at, i, "whether", "if") {
+		return decide("refused", h)
+	}
+	if h, ok := near(CueDemand, 12); ok && (!st.is(SetWeakDemand, h.text) || st.norm(i-1) == "to" || st.norm(i-1) == "for" ||
+		tg.form == Noun && st.wordBetween(h.at, i, "for", "to")) {
+		return decide("demanded", h)
+	}
+	if h, ok := near(CueSupport, 8); ok && !adjectivalCue(st.norm(h.at+1)) {
+		return decide("supported", h)
+	}
+	if h, ok := near(CueHypo, 6); ok && (!st.is(SetAdjacentHypo, h.text) || h.at == i-1) {
+		// "nearly pulled out", but "almost all troops have left".
+		if h.text != "any" || tg.form == Noun {
+			return decide("hypothetical", h)
+		}
+	}
+	if st.is(SetOrderVerbs, st.norm(i)) {
+		return decide("announced", hit{CueAnnounce, i, st.norm(i)})
+	}
+	if (tg.form == Past || tg.form == Participle) && st.norm(i-1) == "be" && st.is(SetFutureAux, st.norm(i-2)) {
+		// "troops will be pulled out": passive, and to come.
+		return decide("announced", hit{CueAnnounce, i - 2, st.norm(i-2) + " be"})
+	}
+	if h, ok := near(CueAnnounce, 4); ok && (tg.form != Past && h.at >= i-3 || st.is(SetOrderVerbs, h.text)) {
+		// "will withdraw"; "ordered Spanish troops pulled out"
+		return decide("announced", h)
+	}
+	if tg.form == Base && st.norm(i-1) == "to" && (st.headline(i) || st.isCapitalized(i-2)) {
+		// "US to pull troops out of Niger": a plan, as headlines put it.
+		return decide("announced", hit{CueAnnounce, i - 1, "to"})
+	}
+	if tg.form == Noun {
+		if h, ok := near(CueAnnounce, 8); ok {
+			return decide("announced", h)
+		}
+		for k := i + 1; k < len(st.toks) && k <= i+8; k++ {
+			if w := st.norm(k); w == "will" || w == "is" && st.norm(k+1) == "to" {
+				// "the troop withdrawal is to resume on Wednesday" is news;
+				// "the exit will not become official until" speaks of a
+				// plan already known.
+				if st.norm(k+1) == "not" || st.norm(k+1) == "n't" {
+					background = true
+				}
+				return decide("announced", hit{CueAnnounce, k, w})
+			} else if w == "would" && st.reported(i) {
+				// "sources say the withdrawal would take a month":
+				// reported speech about a plan.
+				return "announced", append([]string{w}, cues...), background
+			} else if w == "would" || w == "could" || w == "might" {
+				return "hypothetical", append([]string{w}, cues...), true
+			} else if st.is(SetPastVerbs, w) || w == "under" && st.norm(k+1) == "way" {
+				// "The pullback of troops began on Monday."
+				cues = append(cues, w)
+				break
+			} else if st.is(SetPresentVerbs, w) {
+				// A noun the sentence speaks of in the present ("the
+				// drawdown is not as swift as expected") is a plan that
+				// is news, not yet done.
+				return "announced", append([]string{w}, cues...), background
+			}
+		}
+	}
+	if h, ok := near(CuePast, 10); ok || pastYear != "" {
+		if ok {
+			cues = append(cues, h.text)
+		}
+		return "historical", cues, true
+	}
+	return "completed", cues, background
+}
+
+// wordBetween reports whether one of words lies strictly between tokens a
+// and b.
+func (st *sent) wordBetween(a, b int, words ...string) bool {
+	for k := a + 1; k < b; k++ {
+		for _, w := range words {
+			if st.norm(k) == w {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// adjectivalCue reports whether the word after a cue shows it describing
+// a noun rather than backing the withdrawal: "the candidate endorsed for
+// the election".
+func adjectivalCue(next string) bool { return next == "for" || next == "by" || next == "as" }
+
+// announcedBetween reports whether an announcement lies between tokens a
+// and b: "after its announcement that it would pull out" reports the
+// withdrawal, it does not date it.
+func (st *sent) announcedBetween(a, b int) bool {
+	for k := a + 1; k < b; k++ {
+		switch st.norm(k) {
+		case "announcement", "announced", "announces", "said", "says", "statement":
+			return true
+		}
+	}
+	return false
+}
+
+// reported reports whether a verb of saying comes before token i.
+func (st *sent) reported(i int) bool {
+	for k := 0; k < i; k++ {
+		switch st.norm(k) {
+		case "say", "says", "said", "told", "according", "announced", "stated":
+			return true
+		}
+	}
+	return false
+}
+
+// headline reports whether trigger i is in a headline: a line without a
+// closing full stop, whose first words report rather than mention.
+func (st *sent) headline(i int) bool {
+	last := st.toks[len(st.toks)-1].norm
+	return i <= 6 && last != "." && last != "!" && last != "?" && last != "\"" && last != "”"
+}
+
+func (st *sent) commaBetween(a, b int) bool {
+	for k := a + 1; k < b; k++ {
+		if st.toks[k].norm == "," {
+			return true
+		}
+	}
+	return false
+}
+
+// pastTime returns the words that date the event in the past: "in 2019"
+// (before the publication year, or any year when it is unknown), "in
+// January", "last year", "years ago". "" when there are none.
+func (st *sent) pastTime(i int) string {
+	lex := st.d.lex
+	// Only words near the trigger date it: in "not seeded for the first
+	// time since 1990, ... after Kafelnikov withdrew" the year is another
+	// clause's.
+	lo, hi := max(0, i-12), min(len(st.toks), i+12)
+	for k := lo; k < hi; k++ {
+		w := st.norm(k)
+		if w != "in" && w != "since" && w != "last" && w != "during" && w != "of" {
+			continue
+		}
+		nx := st.norm(k + 1)
+		if w == "last" && (nx == "year" || nx == "month" || nx == "week" || nx == "decade" || nx == "autumn" ||
+			nx == "fall" || nx == "spring" || nx == "summer" || nx == "winter") {
+			return w + " " + nx
+		}
+		if lex.Months[nx] && (w == "in" || w == "since") {
+			// "since May 1994": the year after the month dates it.
+			if y, err := strconv.Atoi(st.norm(k + 2)); err == nil && y >= 1900 && y <= 2100 && (st.pubYear == 0 || y < st.pubYear) {
+				return w + " " + nx + " " + st.norm(k+2)
+			}
+		}
+		if y, err := strconv.Atoi(nx); err == nil && len(nx) == 4 && y >= 1900 && y <= 2100 {
+			if st.pubYear == 0 || y < st.pubYear {
+				return w + " " + nx
+			}
+		}
+		if (w == "in" || w == "since") && lex.Months[nx] && k < i && !st.isFutureMonth(k) {
+			return "month:" + w + " " + nx
+		}
+	}
+	return ""
+}
+
+// isFutureMonth reports whether "in <Month>" at k is followed by a future
+// marker before the trigger ("will withdraw in March" reads as a plan).
+func (st *sent) isFutureMonth(k int) bool {
+	for j := max(0, k-4); j < k; j++ {
+		if w := st.norm(j); w == "will" || w == "by" || w == "until" {
+			return true
+		}
+	}
+	return false
+}
+
+// kind scores the kind classes of the words near the trigger, words in the
+// roles counting three times, nearer words more.
+func (st *sent) kind(tg trigger, what, from span) string {
+	var score [6]float64
+	in := func(j int) bool { return j >= what.i && j < what.j || j >= from.i && j < from.j }
+	raceSeen := false
+	for j := max(0, tg.i-8); j < len(st.toks) && j <= tg.last+10; j++ {
+		c := st.class(j)
+		if c&Race != 0 && (in(j) || j > tg.last && j <= tg.last+4) {
+			raceSeen = true // the race withdrawn from, not a poll nearby
+		}
+		if st.is(SetExitObjects, st.norm(j)) && in(j) {
+			score[2] += 1 // "leave the government": a coalition
+		}
+		if c == 0 {
+			continue
+		}
+		dist := tg.i - j
+		if j > tg.last {
+			dist = j - tg.last
+		}
+		w := 1 / float64(1+max(dist, 0))
+		if in(j) {
+			w *= 3
+		}
+		for k, kc := range kindClasses {
+			if c&kc.c != 0 {
+				score[k] += w
+			}
+		}
+	}
+	if raceSeen {
+		// A race is political unless sport is in the air.
+		if score[5] > score[3] && score[5] > 0.3 {
+			score[5] += 1
+		} else {
+			score[3] += 1
+		}
+	}
+	switch tg.tr.Family {
+	case FamRetreat:
+		score[0] += 2
+	case FamRecall:
+		if score[1] == 0 {
+			score[4] += 2
+		}
+	case FamEvacuate:
+		score[1] += 0.5
+	}
+	// A place to withdraw from, with no other clue, is a military matter.
+	if from.j > from.i {
+		if e, ok := st.entityOver(st.toks[from.i].start, st.toks[from.j-1].end); ok && e.Type == article.Place {
+			score[0] += 0.3
+		}
+	}
+	best, bestScore := "other", 0.0
+	for k, kc := range kindClasses {
+		if score[k] > bestScore {
+			best, bestScore = kc.name, score[k]
+		}
+	}
+	if what.j > what.i {
+		for j := what.i; j < what.j; j++ {
+			if st.is(SetSupportNouns, st.norm(j)) {
+				// "withdraw its support for the occupation": support,
+				// aid or an offer is withdrawn, whatever it concerned.
+				return "other"
+			}
+		}
+	}
+	if best == "other" && (tg.tr.Family == FamWithdraw || tg.tr.Family == FamPullOut) && what.j == what.i &&
+		(st.demonymAt(tg.i-1) || st.demonymAt(tg.i-2)) {
+		// "Russians withdraw from around Kharkiv", "Russian withdrawal":
+		// a people withdrawing itself from somewhere is an army.
+		best = "military"
+	}
+	return best
+}

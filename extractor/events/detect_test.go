@@ -1,0 +1,192 @@
+package events
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/wirewatch/wirewatch/pkg/article"
+)
+
+func TestDetect(t *testing.T) {
+	d, err := New("en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		text           string
+		want           bool
+		kind, status   string
+		new            bool
+		trigger, actor string
+		what, from     string
+	}{
+		// Hard negatives from issue 15.
+		{text: "Customers rushed to make a cash withdrawal before the banks closed.", want: false},
+		{text: "Patients often suffer withdrawal symptoms when they stop the drug.", want: false},
+		{text: "Activists gathered signatures for a recall vote against the governor.", want: false},
+		{text: "The striker pulled out of the squad with a hamstring injury.", want: false},
+		{text: "Stocks retreated from record highs on Friday.", want: false},
+		{text: "Exit polls showed the ruling party ahead.", want: false},
+		{text: "She recalled how the soldiers arrived at dawn.", want: false},
+		{text: "He pulled out a gun and fired.", want: false},
+		{text: "The team pulled out all the stops.", want: false},
+		{text: "The child became withdrawn and quiet at school.", want: false},
+		// Events.
+		{text: "Moscow backs the pullout of mercenaries from Libya.", want: true, kind: "military", status: "supported", new: true, trigger: "pullout"},
+		{text: "Russia will withdraw its troops from Moldova by June.", want: true, kind: "military", status: "announced", new: true, trigger: "withdraw", actor: "Russia"},
+		{text: "Opposition leaders called on the government to withdraw the bill.", want: true, kind: "political", status: "demanded", trigger: "withdraw", actor: "the government"},
+		{text: "France recalled its ambassador to Australia.", want: true, kind: "diplomatic", status: "completed", new: true, trigger: "recalled", actor: "France"},
+		{text: "Toyota is recalling 1.2 million vehicles over faulty airbags.", want: true, kind: "business", status: "completed", new: true, trigger: "recalling"},
+		{text: "Washington pulled its remaining troops out of Syria.", want: true, kind: "military", status: "completed", new: true, trigger: "pulled out", actor: "Washington"},
+		{text: "The minister refused to withdraw his nomination.", want: true, kind: "political", status: "refused", trigger: "withdraw"},
+		{text: "If the talks fail, the US could pull out of the treaty.", want: true, kind: "agreement", status: "hypothetical", trigger: "pull out"},
+		{text: "Ethiopian troops withdrew from Somalia in 2009.", want: true, kind: "military", status: "historical", trigger: "withdrew"},
+		{text: "After Biden withdrew from the race, donors regrouped.", want: true, kind: "political", status: "completed", new: false, trigger: "withdrew"},
+		{text: "The senator dropped out of the presidential race on Tuesday.", want: true, kind: "political", status: "completed", new: true, trigger: "dropped out"},
+		{text: "Argentina said it will leave the World Health Organization.", want: true, kind: "agreement", status: "announced", new: true, trigger: "leave"},
+		{text: "The United States is to fully withdraw its troops from all of Syria, an official said.", want: true, kind: "military", status: "announced", new: true, trigger: "withdraw",
+			actor: "The United States", what: "its troops", from: "all of Syria"},
+		{text: "Fiat recalls 130,000 Puntos on brake problem", want: true, kind: "business", status: "completed", new: true, trigger: "recalls", what: "130,000 Puntos"},
+		{text: "Russia withdraws troops after Ukraine encircles key city", want: true, kind: "military", status: "completed", new: true, trigger: "withdraws", actor: "Russia", what: "troops"},
+		{text: "Ukrainian troops piled pressure on retreating Russian forces on Tuesday.", want: true, kind: "military", status: "completed", new: true, trigger: "retreating", actor: "Russian forces"},
+		{text: "Organizers behind a proposed recall of California Gov. Gavin Newsom face a deadline.", want: false},
+		{text: "Prices pulled back from their highs after the central bank statement.", want: false},
+		{text: "Weekend retreats may cost several thousand dollars.", want: false},
+		{text: "\u201cLife was not long enough,\u201d she recalled.", want: false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.text, func(t *testing.T) {
+			evs := d.Detect(tc.text, nil, nil)
+			if got := len(evs) > 0; got != tc.want {
+				t.Fatalf("fired = %v, want %v (%+v)", got, tc.want, evs)
+			}
+			if !tc.want {
+				return
+			}
+			ev := evs[0]
+			if ev.Kind != tc.kind || ev.Status != tc.status || ev.NewAnnouncement != tc.new || ev.Trigger != tc.trigger {
+				t.Errorf("got %s/%s new=%v trigger %q (cues %q), want %s/%s new=%v trigger %q",
+					ev.Kind, ev.Status, ev.NewAnnouncement, ev.Trigger, ev.Cues, tc.kind, tc.status, tc.new, tc.trigger)
+			}
+			for _, r := range []struct {
+				name, want string
+				got        *article.Role
+			}{{"actor", tc.actor, ev.Actor}, {"what", tc.what, ev.What}, {"from", tc.from, ev.From}} {
+				if r.want != "" && (r.got == nil || r.got.Text != r.want) {
+					t.Errorf("%s = %+v, want %q", r.name, r.got, r.want)
+				}
+			}
+			if tc.text[ev.TriggerStart:ev.TriggerEnd] == "" || tc.text[ev.Start:ev.End] != ev.Sentence {
+				t.Errorf("bad spans: %+v", ev)
+			}
+		})
+	}
+}
+
+func TestSplitSentences(t *testing.T) {
+	lex := english()
+	text := "Mr. Smith left. U.S. troops withdrew on Jan. 5. \"We go,\" he said.\nHeadline here\n\nLast one?"
+	var got []string
+	for _, s := range splitSentences(text, lex.Abbrev) {
+		got = append(got, text[s.start:s.end])
+	}
+	want := []string{"Mr. Smith left.", "U.S. troops withdrew on Jan. 5.", "\"We go,\" he said.", "Headline here", "Last one?"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+}
+
+func TestNewLanguage(t *testing.T) {
+	if _, err := New("de"); err == nil {
+		t.Error("New(de) succeeded without a German lexicon")
+	}
+	for _, tag := range []string{"", "en", "en-GB", "EN_us"} {
+		if !Supports(tag) {
+			t.Errorf("Supports(%q) = false", tag)
+		}
+	}
+}
+
+// BenchmarkDetect measures sentences per second on one core over a mix of
+// news sentences with and without trigger words.
+func BenchmarkDetect(b *testing.B) {
+	d, _ := New("en")
+	sents := []string{
+		"Russia will withdraw its troops from Moldova by June, the foreign ministry said on Tuesday.",
+		"Customers rushed to make a cash withdrawal before the banks closed.",
+		"The central bank left interest rates unchanged for a third month.",
+		"Opposition leaders called on the government to withdraw the bill.",
+		"The match was delayed by rain for almost two hours.",
+		"Toyota is recalling 1.2 million vehicles over faulty airbags.",
+		"Prices of wheat rose sharply after the drought in the south of the country.",
+		"The minister said talks with the unions would resume next week.",
+	}
+	body := strings.Join(sents, " ")
+	b.ReportAllocs()
+	for b.Loop() {
+		d.Detect(body, nil, nil)
+	}
+	b.ReportMetric(float64(len(sents)*b.N)/b.Elapsed().Seconds(), "sentences/s")
+}
+
+func ExampleDetector_Detect() {
+	d, _ := New("en")
+	for _, ev := range d.Detect("Moscow backs the pullout of mercenaries from Libya.", nil, nil) {
+		fmt.Println(ev.Type, ev.Kind, ev.Status, ev.Trigger, ev.What.Text, ev.From.Text, ev.NewAnnouncement)
+	}
+	// Output: withdrawal military supported pullout mercenaries Libya true
+}
+
+// BenchmarkDetectCorpus measures sentences per second on one core over the
+// bodies of the project's test corpus (testdata/corpus): real article text,
+// where most sentences hold no trigger at all.
+func BenchmarkDetectCorpus(b *testing.B) {
+	f, err := os.Open("../../testdata/corpus/truth.jsonl")
+	if err != nil {
+		b.Skip(err)
+	}
+	defer f.Close()
+	var bodies []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	for sc.Scan() {
+		var page struct {
+			Body *string `json:"body"`
+		}
+		if json.Unmarshal(sc.Bytes(), &page) == nil && page.Body != nil {
+			bodies = append(bodies, *page.Body)
+		}
+	}
+	d, _ := New("en")
+	sentences := 0
+	for _, body := range bodies {
+		sentences += len(splitSentences(body, d.lex.Abbrev))
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		for _, body := range bodies {
+			d.Detect(body, nil, nil)
+		}
+	}
+	b.ReportMetric(float64(sentences*b.N)/b.Elapsed().Seconds(), "sentences/s")
+}
+
+// TestLexiconsComplete checks that every built-in lexicon fills everything
+// the rules consult: a missing word set would silently switch a rule off.
+func TestLexiconsComplete(t *testing.T) {
+	for lang, lex := range lexicons() {
+		for set := range numSets {
+			if len(lex.Sets[set]) == 0 {
+				t.Errorf("%s: word set %d is empty", lang, set)
+			}
+		}
+		if len(lex.Triggers) == 0 || len(lex.Classes) == 0 || len(lex.Cues) == 0 || len(lex.DemonymSuffixes) == 0 ||
+			len(lex.Boundary) == 0 || len(lex.FromBoundary) == 0 || len(lex.From) == 0 || len(lex.Of) == 0 {
+			t.Errorf("%s: lexicon has an empty table", lang)
+		}
+	}
+}

@@ -1,0 +1,225 @@
+package events
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Labelled is one labelled item of an evaluation set, in the format of
+// GUIDELINES.md: a text (a sentence, with the one before it for context)
+// and its main withdrawal event, if any.
+type Labelled struct {
+	ID              string `json:"id"`
+	Source          string `json:"source,omitempty"`
+	Text            string `json:"text"`
+	Withdrawal      bool   `json:"withdrawal"`
+	Kind            string `json:"kind"`
+	Status          string `json:"status"`
+	Actor           string `json:"actor"`
+	What            string `json:"what"`
+	From            string `json:"from"`
+	NewAnnouncement bool   `json:"new_announcement"`
+	// CoNLL points at a sentence of a CoNLL file whose text may not be
+	// copied into the repository; Text is then empty and ResolveCoNLL
+	// fills it from the file.
+	CoNLL *CoNLLRef `json:"conll,omitempty"`
+}
+
+// CoNLLRef names a sentence of a CoNLL-format file: the 0-based index
+// among its sentences, -DOCSTART- lines not counted.
+type CoNLLRef struct {
+	File     string `json:"file"`
+	Sentence int    `json:"sentence"`
+}
+
+// ResolveCoNLL fills the text of items that point into CoNLL files in dir,
+// joining a sentence's tokens with spaces. It fails naming the item whose
+// file or sentence is missing.
+func ResolveCoNLL(items []Labelled, dir string) error {
+	files := map[string][]string{}
+	for k := range items {
+		ref := items[k].CoNLL
+		if ref == nil {
+			continue
+		}
+		sents, ok := files[ref.File]
+		if !ok {
+			f, err := os.Open(filepath.Join(dir, ref.File))
+			if err != nil {
+				return fmt.Errorf("item %s: %w", items[k].ID, err)
+			}
+			sents, err = conllSentences(f)
+			f.Close()
+			if err != nil {
+				return fmt.Errorf("item %s: %s: %w", items[k].ID, ref.File, err)
+			}
+			files[ref.File] = sents
+		}
+		if ref.Sentence < 0 || ref.Sentence >= len(sents) {
+			return fmt.Errorf("item %s: %s has no sentence %d", items[k].ID, ref.File, ref.Sentence)
+		}
+		items[k].Text = sents[ref.Sentence]
+	}
+	return nil
+}
+
+// conllSentences reads the sentences of a CoNLL file as space-joined
+// tokens (the first column).
+func conllSentences(r io.Reader) ([]string, error) {
+	var out []string
+	var cur []string
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) == 0 {
+			if len(cur) > 0 {
+				out = append(out, strings.Join(cur, " "))
+				cur = cur[:0]
+			}
+			continue
+		}
+		if fields[0] == "-DOCSTART-" {
+			continue
+		}
+		cur = append(cur, fields[0])
+	}
+	if len(cur) > 0 {
+		out = append(out, strings.Join(cur, " "))
+	}
+	return out, sc.Err()
+}
+
+// ReadLabelled reads a JSONL set of labelled items. A line that does not
+// parse is an error naming its line number.
+func ReadLabelled(r io.Reader) ([]Labelled, error) {
+	var out []Labelled
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	for n := 1; sc.Scan(); n++ {
+		if len(sc.Bytes()) == 0 {
+			continue
+		}
+		var l Labelled
+		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
+			return nil, fmt.Errorf("line %d: %w", n, err)
+		}
+		out = append(out, l)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Prediction is what a system says about one labelled item.
+type Prediction struct {
+	Withdrawal      bool
+	Kind, Status    string
+	NewAnnouncement bool
+}
+
+// Score holds the figures of one system on one set.
+type Score struct {
+	Items                      int
+	Detect, New                PRF
+	KindRight, StatusRight, TP int // on items both labelled and detected
+	Sentences                  int
+	Elapsed                    time.Duration
+}
+
+// PRF counts true and false positives and false negatives.
+type PRF struct{ TP, FP, FN int }
+
+// Add counts one decision.
+func (p *PRF) Add(gold, pred bool) {
+	switch {
+	case gold && pred:
+		p.TP++
+	case pred:
+		p.FP++
+	case gold:
+		p.FN++
+	}
+}
+
+// P, R and F1 return precision, recall and F1 (0 when undefined).
+func (p PRF) P() float64 { return ratio(p.TP, p.TP+p.FP) }
+
+// R returns recall.
+func (p PRF) R() float64 { return ratio(p.TP, p.TP+p.FN) }
+
+// F1 returns the harmonic mean of P and R.
+func (p PRF) F1() float64 {
+	if p.P()+p.R() == 0 {
+		return 0
+	}
+	return 2 * p.P() * p.R() / (p.P() + p.R())
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+// Evaluate scores predictions against the labels.
+func Evaluate(items []Labelled, preds []Prediction) Score {
+	s := Score{Items: len(items)}
+	for k, it := range items {
+		p := preds[k]
+		s.Detect.Add(it.Withdrawal, p.Withdrawal)
+		s.New.Add(it.NewAnnouncement, p.NewAnnouncement)
+		if it.Withdrawal && p.Withdrawal {
+			s.TP++
+			if p.Kind == it.Kind {
+				s.KindRight++
+			}
+			if p.Status == it.Status {
+				s.StatusRight++
+			}
+		}
+	}
+	return s
+}
+
+// Predict runs the detector over an item's text: the item is a withdrawal
+// when any event is found, and the first event is its main one.
+func (d *Detector) Predict(text string) Prediction {
+	evs := d.Detect(text, nil, nil)
+	if len(evs) == 0 {
+		return Prediction{}
+	}
+	p := Prediction{Withdrawal: true, Kind: evs[0].Kind, Status: evs[0].Status}
+	for _, e := range evs {
+		if e.NewAnnouncement {
+			p.NewAnnouncement = true
+		}
+	}
+	return p
+}
+
+// keywordRE is the saved search an analyst writes today,
+// withdraw* OR pullout OR "pull out" OR recall*, as plain case-insensitive
+// word and prefix matching.
+var keywordRE = regexp.MustCompile(`(?i)\b(withdraw\w*|pullout|pull out|recall\w*)\b`)
+
+// Keyword is the baseline: it fires on every mention of its words and so
+// calls every hit a new announcement; it knows no kind or status.
+func Keyword(text string) Prediction {
+	hit := keywordRE.MatchString(text)
+	return Prediction{Withdrawal: hit, NewAnnouncement: hit}
+}
+
+// CountSentences returns how many sentences the detector sees in text.
+func (d *Detector) CountSentences(text string) int {
+	return len(splitSentences(text, d.lex.Abbrev))
+}

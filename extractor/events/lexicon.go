@@ -1,0 +1,223 @@
+package events
+
+// Class is a set of word classes, as bit flags: a lexicon sorts the words
+// that matter around a trigger into these classes, and the detector's rules
+// speak only of classes, never of words, so that a language is added by
+// writing a lexicon, not code.
+type Class uint32
+
+// Word classes. The first seven name event kinds; the rest mark contexts
+// that change or cancel a trigger's meaning.
+const (
+	Military Class = 1 << iota
+	Diplomatic
+	Agreement
+	Political
+	Business
+	Sports
+	// Money marks banking senses: "cash withdrawal", "withdraw funds".
+	Money
+	// Medical marks "withdrawal symptoms", "opioid withdrawal".
+	Medical
+	// Squad marks a team's line-up, which players leave without withdrawing
+	// from any event: "pulled out of the squad".
+	Squad
+	// Vote marks elections on an office holder: "recall vote".
+	Vote
+	// Product marks goods that are recalled: "recalled 20,000 cars".
+	Product
+	// Figurative marks objects of physical or figurative uses: "pull out
+	// all the stops", "pulled out his phone", "markets retreat".
+	Figurative
+	// Race marks contests that are political or sporting by context.
+	Race
+	// Market marks prices and indexes, which "retreat" and "pull back".
+	Market
+	// Career marks what people resign or retire from.
+	Career
+)
+
+// kindClasses lists the classes that name kinds, in the order ties are
+// broken.
+var kindClasses = []struct {
+	c    Class
+	name string
+}{
+	{Military, "military"}, {Diplomatic, "diplomatic"}, {Agreement, "agreement"},
+	{Political, "political"}, {Business, "business"}, {Sports, "sports"},
+}
+
+// Family groups the forms of one trigger; the detector's rules are per
+// family, since each has its own senses to tell apart.
+type Family int
+
+// Trigger families.
+const (
+	// FamWithdraw: withdraw, withdrawal. Fires unless a Money, Medical or
+	// Squad word is close, or the word is an adjective ("became withdrawn").
+	FamWithdraw Family = iota + 1
+	// FamPullOut: pull ... out, pull-out, pullout; pull back, pullback.
+	// Needs its particle, and "out of" or a withdrawable object.
+	FamPullOut
+	// FamRecall: recall. Fires for ambassadors and goods, never for the
+	// memory sense or a recall vote.
+	FamRecall
+	// FamRetreat: retreat, drawdown, disengage. Military only.
+	FamRetreat
+	// FamEvacuate: evacuate. Only embassies, diplomats and troops.
+	FamEvacuate
+	// FamExit: exit, quit, leave, drop out, bow out, walk out/away. Needs an
+	// organisation, agreement, market or race as its object.
+	FamExit
+)
+
+// Form is the grammatical form of a trigger word, which sets its default
+// status.
+type Form int
+
+// Trigger forms.
+const (
+	Base        Form = iota // withdraw, withdraws
+	Past                    // withdrew
+	Participle              // withdrawn: past, or passive
+	Progressive             // withdrawing
+	Noun                    // withdrawal, pullout
+)
+
+// Trigger is one word form of a trigger.
+type Trigger struct {
+	Family Family
+	Form   Form
+	// Particle is a word that must follow within a few tokens for the
+	// trigger to count ("out" for "pulled"), "" for none.
+	Particle string
+	// Alt is a second particle accepted in place of Particle ("back").
+	Alt string
+}
+
+// CueKind is what a status cue says about the event it governs.
+type CueKind int
+
+// Status cues.
+const (
+	CueAnnounce   CueKind = iota + 1 // will, plans, announced
+	CueDemand                        // called on, urged
+	CueSupport                       // backs, welcomed
+	CueRefuse                        // refused, ruled out, not
+	CueHypo                          // if, could, considering
+	CueBackground                    // after, although, since: a clause of background
+	CuePast                          // years ago, formerly: long past
+	CueUnderway                      // began, has, completed
+)
+
+// WordSet names a set of words that a rule consults; each language's
+// lexicon fills every set.
+type WordSet int
+
+// Word sets.
+const (
+	// SetMemory: words after "recall" that may mark remembering ("recalled
+	// his"), unless a recalled thing follows.
+	SetMemory WordSet = iota
+	// SetStrongMemory: words after "recall" that can only mark remembering
+	// ("recalled how").
+	SetStrongMemory
+	// SetNounModifiers: words before "recall" or "exit" that make it a noun
+	// ("a voluntary recall", "the disruptive exit").
+	SetNounModifiers
+	// SetExitBlocked: words after "exit" that make it no withdrawal ("exit
+	// polls").
+	SetExitBlocked
+	// SetDropBlocked: what people drop out of without withdrawing from any
+	// event the guideline counts ("school").
+	SetDropBlocked
+	// SetCompoundBlocked: nouns that a trigger noun modifies when it names a
+	// procedure rather than an event ("withdrawal letter").
+	SetCompoundBlocked
+	// SetExitObjects: what a party quits or leaves that counts although the
+	// words name no agreement ("the government", of a coalition partner).
+	SetExitObjects
+	// SetPersonalPossessive: possessives of people, not of companies
+	// ("their businesses" are sold by owners).
+	SetPersonalPossessive
+	// SetSkippable: words between a subject and its verb: auxiliaries,
+	// modals, adverbs and the verbs of deciding that take "to".
+	SetSkippable
+	// SetIntentNouns: nouns and adjectives between a subject and an
+	// infinitive trigger ("its intention to withdraw", "permitted to").
+	SetIntentNouns
+	// SetSayVerbs: verbs of saying between a subject and a trigger ("says it
+	// will withdraw").
+	SetSayVerbs
+	// SetWeakDemand: demand cues that count only with "to" or "for" before
+	// the trigger ("pressure on Syria to withdraw").
+	SetWeakDemand
+	// SetFutureAux: words before "be" and a participle that make a passive
+	// plan ("will be pulled out").
+	SetFutureAux
+	// SetOrderVerbs: verbs that announce a withdrawal whatever the trigger's
+	// form ("ordered Spanish troops pulled out").
+	SetOrderVerbs
+	// SetPastVerbs: verbs after a noun trigger that report it done ("the
+	// withdrawal was too late").
+	SetPastVerbs
+	// SetPresentVerbs: verbs after a noun trigger that speak of it as a plan
+	// ("the drawdown is not as swift as expected").
+	SetPresentVerbs
+	// SetSupportNouns: things withdrawn that make the kind "other" whatever
+	// they concern ("its support for the occupation").
+	SetSupportNouns
+	// SetPlannedNoun: words before a noun trigger that make it a plan, which
+	// a background clause cannot date ("after its planned exit").
+	SetPlannedNoun
+	// SetAdjacentHypo: hypothetical cues that count only right before the
+	// trigger ("nearly pulled out", not "almost all troops have left").
+	SetAdjacentHypo
+	numSets
+)
+
+// Lexicon is everything language-specific the detector knows. Keys are
+// lowercased words; phrase keys are words joined by single spaces.
+type Lexicon struct {
+	// Lang is the BCP 47 primary language tag, e.g. "en".
+	Lang string
+	// Triggers maps word forms to triggers.
+	Triggers map[string]Trigger
+	// Classes maps the words around triggers to their classes.
+	Classes map[string]Class
+	// Cues maps one- and two-word status cues to what they say.
+	Cues map[string]CueKind
+	// From lists the words that introduce the place or thing withdrawn
+	// from ("from", "out of" is the phrase "out of").
+	From map[string]bool
+	// Of lists the words that introduce a noun trigger's object ("of").
+	Of map[string]bool
+	// Boundary lists the words that end a role's phrase (prepositions,
+	// conjunctions, verbs of saying, days).
+	Boundary map[string]bool
+	// FromBoundary is Boundary less "of": a place withdrawn from may be
+	// "the city of Lyman" or "all of Syria".
+	FromBoundary map[string]bool
+	// Subordinate pronouns that refer back to an actor named earlier.
+	Pronouns map[string]bool
+	// Determiners and possessives that may start a noun trigger's phrase.
+	Determiners map[string]bool
+	// Adjectival marks a participle used as an adjective of a person
+	// ("became withdrawn"): the words that come before it.
+	Adjectival map[string]bool
+	// Abbrev lists abbreviations after which a full stop ends no sentence.
+	Abbrev map[string]bool
+	// Months name months, for "in January": a past reference that makes an
+	// announcement background.
+	Months map[string]bool
+	// Sets are the word sets the rules consult, by WordSet.
+	Sets [numSets]map[string]bool
+	// DemonymSuffixes end the names of peoples ("Russian", "Chinese"), which
+	// make a withdrawal a state's.
+	DemonymSuffixes []string
+}
+
+// lexicons holds the built-in lexicons by language.
+func lexicons() map[string]*Lexicon {
+	return map[string]*Lexicon{"en": english()}
+}

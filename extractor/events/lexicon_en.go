@@ -1,0 +1,212 @@
+package events
+
+import "strings"
+
+// english returns the English lexicon. The trigger words follow the verbs
+// that CAMEO's codes 0874 (retreat militarily), 161 (reduce relations), 166
+// (expel or withdraw) and PLOVER's RETREAT and SANCTION modes "withdraw"
+// name; the lists are wirewatch's own, written for news text.
+func english() *Lexicon {
+	l := &Lexicon{
+		Lang:     "en",
+		Triggers: map[string]Trigger{},
+		Classes:  map[string]Class{},
+		Cues:     map[string]CueKind{},
+	}
+	trig := func(f Family, particle, alt string, forms map[Form]string) {
+		for form, words := range forms {
+			for _, w := range strings.Fields(words) {
+				l.Triggers[w] = Trigger{Family: f, Form: form, Particle: particle, Alt: alt}
+			}
+		}
+	}
+	trig(FamWithdraw, "", "", map[Form]string{
+		Base: "withdraw withdraws retract retracts", Past: "withdrew", Participle: "withdrawn retracted",
+		Progressive: "withdrawing retracting", Noun: "withdrawal withdrawals retraction",
+	})
+	trig(FamPullOut, "out", "back", map[Form]string{
+		Base: "pull pulls", Past: "pulled", Progressive: "pulling",
+	})
+	trig(FamPullOut, "", "", map[Form]string{Noun: "pullout pullouts pull-out pull-outs pullback pullbacks pull-back"})
+	trig(FamRecall, "", "", map[Form]string{
+		Base: "recall recalls", Past: "recalled", Progressive: "recalling",
+	})
+	trig(FamRetreat, "", "", map[Form]string{
+		Base: "retreat retreats disengage disengages", Past: "retreated disengaged",
+		Progressive: "retreating disengaging", Noun: "drawdown drawdowns disengagement",
+	})
+	trig(FamRetreat, "down", "", map[Form]string{Base: "draw draws", Past: "drew", Progressive: "drawing"})
+	trig(FamEvacuate, "", "", map[Form]string{
+		Base: "evacuate evacuates", Past: "evacuated", Progressive: "evacuating", Noun: "evacuation",
+	})
+	trig(FamExit, "", "", map[Form]string{
+		Base: "exit exits quit quits leave leaves", Past: "exited left", Progressive: "exiting quitting leaving",
+	})
+	trig(FamExit, "out", "", map[Form]string{Base: "drop drops bow bows", Past: "dropped bowed", Progressive: "dropping bowing"})
+	trig(FamExit, "out", "away", map[Form]string{Base: "walk walks", Past: "walked", Progressive: "walking"})
+	// "ordered the troops out of Iraq": an order with a military object
+	// and "out of" is a withdrawal announced.
+	trig(FamPullOut, "out", "", map[Form]string{Base: "order orders", Past: "ordered", Progressive: "ordering"})
+	// "exit" as a noun is caught by its form after a determiner or
+	// possessive; see nounUse.
+
+	class := func(c Class, words string) {
+		for _, w := range strings.Fields(words) {
+			l.Classes[w] |= c
+		}
+	}
+	class(Military, `troops troop forces force soldiers soldier army armies military militaries fighters
+		mercenaries mercenary militants militia militias rebels peacekeepers peacekeeping units brigade brigades
+		battalion battalions garrison garrisons base bases combat tanks navy warships occupation frontline
+		front-line invasion contingent settlements settlers outposts convoy convoys contingents personnel marines battlegroup wagner idf nato-led
+		counteroffensive offensive airborne infantry artillery`)
+	class(Diplomatic, `ambassador ambassadors envoy envoys diplomat diplomats embassy embassies consulate
+		consulates diplomatic consul chargé emissary commissioner commissioners staff attache attaché`)
+	class(Agreement, `agreement agreements accord accords treaty treaties pact pacts convention conventions
+		protocol protocols organisations organizations
+		organisation organization nato eu union coalition alliance talks negotiations negotiation summit bloc
+		membership framework opec who unesco unhrc icc council commission ceasefire truce deal jcpoa federation
+		paris un ecowas wto osce asean mercosur brics g5 unrwa interpol csto imf`)
+	class(Political, `candidacy candidate candidates contender contenders nomination nominee campaign bill bills legislation amendment motion
+		endorsement election elections primary primaries presidential ballot ticket party senate governor
+		mayor parliament caucus vote ordinance decree law laws regulation regulations measure reform reforms
+		policy`)
+	class(Business, `company companies firm firms market markets product products sale sales shelves ipo
+		investments stake stakes sector sectors industry projects venture ventures partnership partnerships
+		subsidiary brands shops chains outlets publishers partners shareholders sponsors bidders
+		offering filing s-1 brand stores store investors investment operations business businesses bid offer
+		takeover acquisition merger listing franchise app service services drug drugs medicine medication
+		vehicles cars plant factory retailer retailers drugmaker drugmakers automaker automakers carmaker carmakers airline airlines lender lenders miner miners brewer application licence license insurer insurers carrier carriers bank banks`)
+	class(Sports, `tournament championship championships olympics olympic games match matches cup league
+		competition season grand prix wimbledon event events finals semifinal quarterfinal fixture
+		race-day rally marathon tour seed seeded seeds champion champions title walkover
+		injury injured injuries tendinitis hamstring groin knee wrist ankle sprained shoulder`)
+	class(Race, `race races contest poll polls`)
+	// A career is left by resigning or retiring, which the guideline does
+	// not count: "withdrew from politics", "quit his job".
+	class(Career, `politics job jobs post office career role duties position presidency chairmanship
+		retirement sport ring`)
+	class(Money, `cash money funds fund atm bank account accounts savings deposit deposits pension pensions
+		401 401k ira roth fee fees penalty limit limits balance dollars $ £ € euros pounds liquidity
+		withdrawable early-withdrawal annuity retirement tax-free yen currency taxed penalties atms cd cds francs rs rupee naira banks customer customers depositors savers
+		lira pesos rupees yuan roubles rubles`)
+	// Markets "retreat", "pull back" and suffer "drawdowns" without
+	// anybody withdrawing.
+	class(Market, `stocks stock shares share prices price index indexes indices yields yield bond bonds
+		dollar euro oil gold rally markets valuations valuation nasdaq dow s&p futures equities portfolio`)
+	class(Medical, `social emotional emotionally depression depressive anxiety isolation loneliness
+		symptoms symptom syndrome opioid opioids alcohol nicotine caffeine drug-induced heroin
+		methadone benzodiazepine detox addiction addicts seizures insomnia effects delirium`)
+	class(Squad, `squad line-up lineup side xi roster starting matchday team`)
+	// Office holders are what a recall vote removes ("recall of Gov.
+	// Newsom"); an ambassador is recalled by a state.
+	class(Vote, `vote votes voting referendum petition petitions recall-election ballot election elections campaign
+		gov gov. governor mayor senator councilman councilwoman councillor councilor judge sheriff
+		signatures proponents`)
+	class(Product, `vehicles vehicle cars car suvs trucks products product units models batches batch lots
+		devices toys food foods pounds packages bottles jars cans airbags batteries laptops phones
+		heaters shipments doses vaccines medicines medication drugs`)
+	class(Figurative, `stops phone gun knife chair tooth teeth wallet card cable plug notebook pen camera
+		weapon pistol cord drawer driveway parking lot sword hair weeds`)
+
+	cue := func(k CueKind, words string) {
+		for _, w := range strings.Split(words, ",") {
+			if w = strings.TrimSpace(w); w != "" {
+				l.Cues[w] = k
+			}
+		}
+	}
+	cue(CueAnnounce, `will, 'll, shall, plans, plan, planned, planning, intends, intend, intended, announced,
+		announces, announce, announcing, decided, decides, decision, pledged, pledges, vowed, vows, promised,
+		promises, is to, are to, set to, going to, expected to, agreed to, agrees to, agreed, ordered, orders,
+		order, scheduled, schedule, timetable, confirmed, confirms, confirm, said it would, says it will,
+		unveiled, unveils, would, chosen, chose, chooses, opted, opts, prepares, preparing, prepared to,
+		announcement, provided for, provides for, envisages, foresees, declared, declares, declare,
+		begin, begins`)
+	cue(CueDemand, `called on, calls on, call on, called for, calls for, call for, calling for, calling on,
+		urged, urges, urge, urging, demanded, demands, demand, demanding, asked, asks, ask, pressed, must, should, insisted, insists, ultimatum, appealed, appeals, demanding, wants,
+		wanted, requested, requests, request, advised, advises, advise, advising, pressure, pressured,
+		pressing, wish, wishes, insistence, insisting`)
+	cue(CueSupport, `backs, backed, back, backing, supports, supported, support, supporting, welcomed,
+		welcomes, welcome, welcoming, celebrate, celebrated, celebrates, cheered, endorsed, endorses, endorse, favours, favors, praised, praises, hailed,
+		hails, applauded, applauds`)
+	cue(CueRefuse, `delaying, delayed, delay, delays, suspending, suspended, suspend, suspends, halted, halting,
+		halt, halts, postponed, postponing, postpone, postpones, refuted, refutes, dismissed, refused, refuses, refuse, refusing, rejected, rejects, reject, rejecting, ruled out,
+		rules out, rule out, ruling out, declined, declines, decline, denied, denies, deny, not, n't, never, no,
+		no plans, won't, cannot, can't, against, rather than, instead of`)
+	cue(CueHypo, `if, could, might, may, possible, possibly, potential, potentially, consider, considering,
+		considered, considers, weighing, weighs, weigh, mulling, mulls, mull, toyed, threatened, threatens,
+		threaten, threatening, eventual, unlikely, likely, eventually, whether, unless, risk, any, hopes, hoped,
+		proposed, proposes, propose, option, idea, suggests, suggested, perhaps, maybe, talking about,
+		nearly, almost, about to, close to, warnings, warning, warned, warns,
+		talk of, discussing, discuss, discussed`)
+	cue(CueBackground, `after, although, though, since, following, when, before, until, amid, despite,
+		because, while, once, due to, wake of`)
+	cue(CuePast, `ago, formerly, previously, history, historic, decades, centuries, earlier, once,
+		back in`)
+	cue(CueUnderway, `began, begun, started, starts, start, completed, completes, complete, finished, has,
+		have, continues, continued, completing, underway, under way, was, were, is, are, been`)
+
+	set := func(words string) map[string]bool {
+		m := map[string]bool{}
+		for _, w := range strings.Fields(words) {
+			m[w] = true
+		}
+		return m
+	}
+	l.From = set("from")
+	l.Of = set("of")
+	l.Boundary = set(`from of by in on at to for with after before since until amid as and but or while when
+		because because, that which who whom whose said says say told tells according , . ; : ! ? ( ) " “ ” — –
+		after over under within during following despite if unless than this last next`)
+	for _, w := range strings.Fields(`monday tuesday wednesday thursday friday saturday sunday today yesterday
+		tomorrow tonight saying citing leaving amid is are was were has have had will would could should may
+		might`) {
+		l.Boundary[w] = true
+	}
+	l.FromBoundary = map[string]bool{}
+	for w := range l.Boundary {
+		if w != "of" {
+			l.FromBoundary[w] = true
+		}
+	}
+	l.Pronouns = set("it they he she we its their his her our")
+	l.Determiners = set("the a an its their his her our this that these those")
+	l.Adjectival = set("became become becomes becoming seemed seems seem grew grow grows appeared appears quiet and very more increasingly socially emotionally")
+	l.Abbrev = set(`mr mrs ms dr prof st sen rep gov gen col lt sgt capt maj adm cmdr pres jan feb mar apr jun jul
+		aug sep sept oct nov dec no vs etc inc corp co ltd jr sr u.s u.k u.n e.u mt ft approx est dept`)
+	set2 := func(words string) map[string]bool {
+		m := map[string]bool{}
+		for _, w := range strings.Fields(words) {
+			m[w] = true
+		}
+		return m
+	}
+	l.Months = set("january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec")
+	words := map[WordSet]string{
+		SetMemory:             `that how when what being seeing hearing his her my their the a one an going having it this where why`,
+		SetStrongMemory:       `that how when what where why being seeing hearing having going it growing watching meeting thinking`,
+		SetNounModifiers:      `a the its their product safety voluntary nationwide massive global huge major new food vehicle mass urgent this that recent his her abrupt hasty disruptive chaotic planned full complete partial troop another latest second expanded widespread broad`,
+		SetExitBlocked:        `poll polls polling interview interviews ramp ramps wound wounds strategy door doors sign signs row fee fees velocity code survey button multiple valuation point node`,
+		SetDropBlocked:        `school college university high class classes program programme course workforce labor labour sight view touch`,
+		SetCompoundBlocked:    `letter letters form forms request requests method methods option options slip rate rates strategy button`,
+		SetExitObjects:        `government cabinet`,
+		SetPersonalPossessive: `their his her your my our`,
+		SetSkippable:          `will would shall 'll to has have had is are was were be been being not n't never also already now then still reportedly formally officially fully completely eventually partially gradually quickly finally begin began begun start started plans plan planned decided announced agreed could may might must should can intends intended expected set going ordered voted did does do chose chosen threatened refused declined wants wanted hopes vowed pledged promised seems seemed quietly abruptly suddenly largely all its their that later earlier subsequently recently previously immediately swiftly`,
+		SetIntentNouns:        `intention intent decision plan readiness willingness move bid permitted allowed forced able unable likely unlikely due ready poised preparing prepared moving`,
+		SetSayVerbs:           `announces says said confirmed confirms declared declares told`,
+		SetWeakDemand:         `pressure pressured pressing wish wishes wanted wants asked asks ask told`,
+		SetFutureAux:          `will 'll shall to`,
+		SetOrderVerbs:         `ordered orders order ordering`,
+		SetPastVerbs:          `was were had did began begun started ended took came left caused completed gets got`,
+		SetPresentVerbs:       `is are seems remains would should must appears`,
+		SetPlannedNoun:        `planned upcoming expected proposed impending promised`,
+		SetAdjacentHypo:       `almost nearly`,
+		SetSupportNouns:       `support backing aid funding assistance recognition veto offer allegations allegation complaint lawsuit charges objection objections consent endorsement threat threats`,
+	}
+	for set, ws := range words {
+		l.Sets[set] = set2(ws)
+	}
+	l.DemonymSuffixes = strings.Fields("ian ians ese ish ean eans an ans i is")
+	return l
+}
