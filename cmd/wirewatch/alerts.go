@@ -62,8 +62,8 @@ func alertsAddCmd(e env) *ffcli.Command {
 		FlagSet:    fs, Options: parseOptions(),
 		Exec: func(ctx context.Context, args []string) error {
 			qs := strings.TrimSpace(strings.Join(args, " "))
-			q, err := alert.ParseQuery(qs)
-			if err != nil {
+			// Parsed to refuse a bad query now; kept as the analyst typed it.
+			if _, err := alert.ParseQuery(qs); err != nil {
 				return fmt.Errorf("alerts add: query %q: %w", qs, err)
 			}
 			if *webhook != "" {
@@ -79,9 +79,9 @@ func alertsAddCmd(e env) *ffcli.Command {
 			defer st.Close()
 			n := strings.TrimSpace(*name)
 			if n == "" {
-				n = q.String()
+				n = qs
 			}
-			s, err := st.Alerts().Add(ctx, alert.Search{Name: n, Query: q.String(), Webhook: *webhook})
+			s, err := st.Alerts().Add(ctx, alert.Search{Name: n, Query: qs, Webhook: *webhook})
 			if err != nil {
 				return err
 			}
