@@ -133,6 +133,11 @@ func crawlCmd(e env) *ffcli.Command {
 			if err != nil {
 				return err
 			}
+			release, err := lockData(f.data, "crawl", exclusive)
+			if err != nil {
+				return err
+			}
+			defer release()
 			st, err := sqlite.Open(ctx, f.data)
 			if err != nil {
 				return err
@@ -223,6 +228,11 @@ func indexCmd(e env) *ffcli.Command {
 				if esStore != nil {
 					return pipeline.IndexBulk(ctx, k, indexer.NewBulk(esStore, indexer.BulkConfig{Logger: log}), nil, nil)
 				}
+				release, err := lockData(f.data, "index", shared)
+				if err != nil {
+					return err
+				}
+				defer release()
 				local, err := sqlite.Open(ctx, f.data)
 				if err != nil {
 					return err
@@ -230,6 +240,11 @@ func indexCmd(e env) *ffcli.Command {
 				defer local.Close()
 				return pipeline.Index(ctx, k, local, nil, nil)
 			}
+			release, err := lockData(f.data, "index", shared)
+			if err != nil {
+				return err
+			}
+			defer release()
 			local, err := sqlite.Open(ctx, f.data)
 			if err != nil {
 				return err
