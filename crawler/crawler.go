@@ -90,6 +90,7 @@ import (
 	"github.com/gocolly/colly/v2"
 
 	"github.com/wirewatch/wirewatch/crawler/clean"
+	"github.com/wirewatch/wirewatch/netpolicy"
 	"github.com/wirewatch/wirewatch/pkg/bus"
 	"github.com/wirewatch/wirewatch/pkg/frontier"
 )
@@ -204,7 +205,21 @@ type Options struct {
 	Include, Exclude []*regexp.Regexp
 	// AllowedHosts limits link discovery; default: the seeds' hosts.
 	AllowedHosts []string
+	// AllowPrivate turns the address policy off: without it, URLs whose
+	// hosts are, or resolve to, loopback, private, link-local (cloud
+	// metadata), unique-local or shared (CGNAT) addresses, or are cloud
+	// metadata names, are refused, unless a seed's own host is in the
+	// same range. The check is made when connecting, on the address
+	// connected to (see package netpolicy).
+	AllowPrivate bool
+	// Resolver looks up host names for the address policy and the
+	// connections (default net.DefaultResolver).
+	Resolver netpolicy.Resolver
+	// Dial connects to an address the policy has checked (default a
+	// net.Dialer); tests route it to loopback listeners.
+	Dial netpolicy.DialFunc
 	// Transport replaces the HTTP transport (tests inject faults here).
+	// It does its own dialing, so the address policy is not applied.
 	Transport http.RoundTripper
 	Logger    *slog.Logger
 }
@@ -327,6 +342,7 @@ type Crawler struct {
 	recent    *recentLinks
 	redirects *redirectHops
 	metrics   *hostMetrics
+	addrs     *addressPolicy
 	writer    *writer
 	inflight  sync.Map // request URL → *result, for the redirect handler
 
@@ -355,10 +371,12 @@ func New(f Frontier, cl Cleaner, out bus.Writer, opts Options) *Crawler {
 	c.IgnoreRobotsTxt = true
 	c.ParseHTTPErrorResponse = true
 	c.SetRequestTimeout(opts.Timeout)
+	addrs := newAddressPolicy(opts)
 	if opts.Transport == nil {
 		// Keep a connection per concurrent fetch of a host alive; the
 		// default keeps two, so PerHost > 2 would redial on every request.
 		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.DialContext = addrs.dialer(opts)
 		t.MaxIdleConnsPerHost = max(opts.PerHost, 2)
 		t.ResponseHeaderTimeout = opts.Timeout
 		opts.Transport = t
@@ -371,6 +389,7 @@ func New(f Frontier, cl Cleaner, out bus.Writer, opts Options) *Crawler {
 		recent:    newRecentLinks(),
 		redirects: newRedirectHops(),
 		metrics:   newHostMetrics(),
+		addrs:     addrs,
 		hosts:     map[string]bool{},
 		emitting:  map[string]bool{},
 		sites:     map[string]*site{},
@@ -429,6 +448,7 @@ func (c *Crawler) Run(ctx context.Context, seeds []frontier.Entry) error {
 			c.allowHost(s.URL)
 		}
 	}
+	c.addrs.allowSeeds(ctx, seeds, c.log.Info)
 	if err := c.frontier.AddSeeds(ctx, seeds, time.Now()); err != nil {
 		return err
 	}

@@ -131,6 +131,12 @@ func (c *Crawler) queueRedirect(ctx context.Context, e frontier.Entry, hops int)
 // needed. A robots.txt fetch counts as a request to the host: the host's
 // delay applies after it.
 func (c *Crawler) disallowed(ctx context.Context, u *url.URL) error {
+	if err := c.addrs.check(ctx, u); err != nil {
+		if re, ok := refused(err); ok {
+			c.refuseAddress(u.String(), re)
+		}
+		return err
+	}
 	if c.opts.IgnoreRobots {
 		return nil
 	}
@@ -198,6 +204,13 @@ func (c *Crawler) get(ctx context.Context, e frontier.Entry) *result {
 	}
 	if err != nil && res.err == nil {
 		res.err = err
+	}
+	if re, ok := refused(res.err); ok {
+		// Refused by the address policy at connection time (the host
+		// resolved differently than when checked): final, not a network
+		// error to retry.
+		res.err = re
+		c.refuseAddress(e.URL, re)
 	}
 	if res.header == nil {
 		res.header = http.Header{}

@@ -52,6 +52,7 @@ type crawlFlags struct {
 	maxRedirects int
 	retryWait    time.Duration
 	ignoreRobots bool
+	allowPrivate bool
 	include      stringList
 	exclude      stringList
 	progress     string
@@ -94,6 +95,7 @@ func (f *crawlFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.maxRedirects, "max-redirects", d.MaxRedirects, "longest redirect chain followed (0: a redirect fails the URL)")
 	fs.DurationVar(&f.retryWait, "retry-wait", d.RetryWait, "back-off before the first retry, doubled for each further one")
 	fs.BoolVar(&f.ignoreRobots, "ignore-robots", false, "ignore robots.txt (only for sites you own)")
+	fs.BoolVar(&f.allowPrivate, "allow-private", false, "fetch from loopback, private, link-local (cloud metadata) and unique-local addresses even when no seed is in their range")
 	fs.Var(&f.include, "include", "regexp a discovered URL must match (repeatable)")
 	fs.Var(&f.exclude, "exclude", "regexp a discovered URL must not match (repeatable)")
 	fs.StringVar(&f.progress, "progress", "auto", "live progress line: auto (on a terminal), always or never")
@@ -196,7 +198,7 @@ func (f *crawlFlags) options() (crawler.Options, error) {
 	return crawler.Options{
 		Once: f.once, Repoll: f.repoll, UserAgent: f.userAgent, Delay: f.delay, Workers: f.workers,
 		PerHost: f.perHost, Timeout: f.timeout, MaxBytes: f.maxBytes, MaxDepth: f.maxDepth, Retries: f.retries,
-		IgnoreRobots: f.ignoreRobots, Include: inc, Exclude: exc,
+		IgnoreRobots: f.ignoreRobots, AllowPrivate: f.allowPrivate, Include: inc, Exclude: exc,
 		RepollMin: f.repollMin, RepollMax: f.repollMax, MaxPages: f.maxPages, MaxRedirects: f.maxRedirects, RetryWait: f.retryWait,
 		RecheckMin: f.recheckMin, RecheckMax: f.recheckMax,
 	}, nil
