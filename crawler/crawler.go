@@ -381,7 +381,7 @@ func New(f Frontier, cl Cleaner, out bus.Writer, opts Options) *Crawler {
 		t.ResponseHeaderTimeout = opts.Timeout
 		opts.Transport = t
 	}
-	c.WithTransport(opts.Transport)
+	c.WithTransport(decodeLimit{next: opts.Transport, limit: int64(opts.MaxBytes)})
 	cr := &Crawler{
 		opts: opts, frontier: f, cleaner: cl, out: out, coll: c,
 		gate:      newHostGate(opts.PerHost),

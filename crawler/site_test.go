@@ -39,7 +39,7 @@ type testSite struct {
 	active, top int // concurrent requests now and at most
 }
 
-func newTestSite(t *testing.T) *testSite {
+func newTestSite(t testing.TB) *testSite {
 	t.Helper()
 	s := &testSite{mux: http.NewServeMux()}
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -199,7 +199,7 @@ func testOptions() Options {
 
 // crawlWith runs a crawl to the end over the store in dir (a new one when
 // dir is empty).
-func crawlWith(t *testing.T, dir string, opts Options, seeds ...string) *run {
+func crawlWith(t testing.TB, dir string, opts Options, seeds ...string) *run {
 	t.Helper()
 	if dir == "" {
 		dir = t.TempDir()
