@@ -168,5 +168,6 @@ func (c *Crawler) AddressRefusals() []AddressRefusal {
 // refuseAddress counts and logs a URL refused by the address policy.
 func (c *Crawler) refuseAddress(u string, re *netpolicy.RefusedError) {
 	c.addrs.count(re)
-	c.log.Warn("address refused", "url", u, "reason", re.Reason, "err", re.Error())
+	c.log.Warn("address refused: not fetched", "url", u, "reason", re.Reason, "err", re.Error(),
+		"hint", "a seed in the range, or --allow-private, allows it")
 }

@@ -45,6 +45,23 @@
 // names (calendars, facets). Together with the depth limit and the per-site
 // page limit this bounds every URL space.
 //
+// # Hostile servers and addresses
+//
+// A body's limit (MaxBytes) counts decoded bytes: gzip, as
+// Content-Encoding or as a .xml.gz sitemap, is decoded with the limit
+// applied to its output, so a compressed bomb costs at most MaxBytes in
+// memory and fails as too large. Redirects to other schemes (file:, ftp:,
+// javascript:, data:) fail at once. The address policy (package
+// netpolicy) refuses URLs whose hosts are, or resolve to, loopback,
+// private, link-local (cloud metadata), unique-local or shared addresses,
+// or are cloud metadata names, unless a seed's own host is in the same
+// range or AllowPrivate is set: checked before the request and, binding,
+// when the transport connects, on the address it connects to, so DNS
+// rebinding does not get around it. Refusals are logged, recorded as the
+// URL's failure and counted by reason (Crawler.AddressRefusals). With an
+// HTTP proxy from the environment, the proxy connects on the crawler's
+// behalf: the policy then sees only the proxy's address.
+//
 // # State and memory
 //
 // Everything per URL lives in the frontier (the store): state, validators

@@ -99,12 +99,12 @@ type RefusedError struct {
 
 func (e *RefusedError) Error() string {
 	if !e.Addr.IsValid() {
-		return fmt.Sprintf("refused by address policy: %s is a cloud metadata name (--allow-private allows it)", e.Host)
+		return fmt.Sprintf("refused by address policy: %s is a cloud metadata name", e.Host)
 	}
 	if e.Host != e.Addr.String() {
-		return fmt.Sprintf("refused by address policy: %s resolves to %s, a %s address (--allow-private allows it)", e.Host, e.Addr, e.Reason)
+		return fmt.Sprintf("refused by address policy: %s resolves to %s, a %s address", e.Host, e.Addr, e.Reason)
 	}
-	return fmt.Sprintf("refused by address policy: %s is a %s address (--allow-private allows it)", e.Addr, e.Reason)
+	return fmt.Sprintf("refused by address policy: %s is a %s address", e.Addr, e.Reason)
 }
 
 // Policy decides which addresses may be connected to. The zero Policy
