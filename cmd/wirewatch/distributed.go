@@ -61,6 +61,20 @@ func (k *kafkaFlags) config(log *slog.Logger) (pipeline.Kafka, error) {
 	if len(k.brokers) == 0 {
 		return pipeline.Kafka{}, errors.New("no brokers: give --kafka-brokers host:port")
 	}
+	// Zero would mean nothing here; refused rather than replaced by a
+	// default behind the user's back.
+	for _, p := range []struct {
+		name string
+		ok   bool
+	}{
+		{"topic-partitions", k.partitions > 0}, {"topic-replication", k.replication > 0},
+		{"kafka-max-message-bytes", k.maxMessage > 0}, {"max-in-flight", k.maxInFlight > 0},
+		{"drain-timeout", k.drainTimeout > 0},
+	} {
+		if !p.ok {
+			return pipeline.Kafka{}, fmt.Errorf("--%s must be positive", p.name)
+		}
+	}
 	conn := kafkabus.Conn{Brokers: k.brokers, ClientID: k.clientID}
 	if err := k.sec.Apply(&conn); err != nil {
 		return pipeline.Kafka{}, err
@@ -103,6 +117,14 @@ func (c *consumerFlags) config(e env) (pipeline.Kafka, *slog.Logger, error) {
 	k, err := c.kafka.config(log)
 	if err != nil {
 		return pipeline.Kafka{}, nil, err
+	}
+	switch {
+	case c.workers < 0:
+		return pipeline.Kafka{}, nil, fmt.Errorf("--workers must be at least 0 (0: one per CPU), not %d", c.workers)
+	case c.retries < 0:
+		return pipeline.Kafka{}, nil, fmt.Errorf("--retries must be at least 0 (0: dead-letter at the first failure), not %d", c.retries)
+	case c.sessionTimeout <= 0:
+		return pipeline.Kafka{}, nil, errors.New("--session-timeout must be positive")
 	}
 	k.GroupID, k.Workers, k.Retries, k.SessionTimeout = c.group, c.workers, c.retries, c.sessionTimeout
 	return k, log, nil

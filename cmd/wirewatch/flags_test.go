@@ -82,3 +82,27 @@ func TestCrawlFlagZeroMeansZero(t *testing.T) {
 		})
 	}
 }
+
+// TestRoleFlagZero: the Kafka roles' numbers where zero would mean nothing
+// refuse it (they were silently replaced by defaults); --retries 0 is
+// taken as no retries and --workers 0 as one per CPU, as documented.
+func TestRoleFlagZero(t *testing.T) {
+	base := []string{"extract", "--kafka-brokers", "127.0.0.1:1"}
+	for _, tt := range []struct {
+		flag, value, want string
+	}{
+		{"topic-partitions", "0", "--topic-partitions must be positive"},
+		{"topic-replication", "0", "--topic-replication must be positive"},
+		{"kafka-max-message-bytes", "0", "--kafka-max-message-bytes must be positive"},
+		{"max-in-flight", "0", "--max-in-flight must be positive"},
+		{"drain-timeout", "0s", "--drain-timeout must be positive"},
+		{"session-timeout", "0s", "--session-timeout must be positive"},
+		{"retries", "-1", "--retries must be at least 0"},
+		{"workers", "-1", "--workers must be at least 0"},
+	} {
+		code, _, stderr := runCLI(t, append(base, "--"+tt.flag, tt.value)...)
+		if code == 0 || !strings.Contains(stderr, tt.want) {
+			t.Errorf("--%s %s: exit %d, stderr %q; want %q", tt.flag, tt.value, code, stderr, tt.want)
+		}
+	}
+}
