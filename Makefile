@@ -14,7 +14,7 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 export WIREWATCH_TEST_KAFKA ?= 127.0.0.1:9092
 export WIREWATCH_TEST_ES ?= http://127.0.0.1:9200
 
-.PHONY: build run test services services-stop bench eval lint clean
+.PHONY: build run test services services-stop bench eval lint clean fuzz
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/wirewatch
@@ -48,6 +48,21 @@ eval:
 	cd cmd/wweval-clean && $(GO) run . -reps 3
 	GOMAXPROCS=1 $(GO) run ./cmd/wweval-ner
 	GOMAXPROCS=1 $(GO) run ./cmd/wweval-events
+
+## fuzz: every fuzz target for FUZZTIME each (the seed corpora already run
+## in `make test`). A crasher is saved under the package's testdata/fuzz:
+## fix the cause and commit it there, where `make test` replays it.
+FUZZTIME ?= 60s
+FUZZ_TARGETS ?= \
+	./crawler:FuzzFeedEntries ./crawler:FuzzSitemapEntries ./crawler:FuzzRobots \
+	./crawler/clean:FuzzClean ./crawler/clean:FuzzCleanBoundedTime \
+	./extractor/figures:FuzzExtract ./pkg/article:FuzzUnmarshal
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "== $$name ($$pkg, $(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg; \
+	done
 
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \

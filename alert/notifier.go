@@ -12,6 +12,7 @@ import (
 
 	"github.com/wirewatch/wirewatch/pkg/article"
 	"github.com/wirewatch/wirewatch/pkg/query"
+	"github.com/wirewatch/wirewatch/pkg/redact"
 )
 
 // Options configures a Notifier. Zero values take the defaults.
@@ -225,7 +226,7 @@ func (n *Notifier) DeliverDue(ctx context.Context) (int, error) {
 		if d.Attempts+1 < n.opts.MaxAttempts {
 			next = time.Now().Add(min(5*time.Second<<min(d.Attempts, 7), 10*time.Minute))
 		}
-		n.log.Warn("alert delivery failed", "webhook", d.Webhook, "search_id", d.Alert.SearchID, "story_id", d.Alert.StoryID,
+		n.log.Warn("alert delivery failed", "webhook", redact.URL(d.Webhook), "search_id", d.Alert.SearchID, "story_id", d.Alert.StoryID,
 			"attempt", d.Attempts+1, "retry_at", next, "err", serr)
 		if err := n.store.Retry(ctx, d.ID, serr.Error(), next); err != nil {
 			return done, err

@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/wirewatch/wirewatch/pkg/redact"
 )
 
 // Sink receives fired alerts.
@@ -69,7 +71,7 @@ type Webhook struct {
 func (h *Webhook) Send(ctx context.Context, a Alert) error {
 	body, err := json.Marshal(a)
 	if err != nil {
-		return fmt.Errorf("webhook %s: %w", h.URL, err)
+		return fmt.Errorf("webhook %s: %w", redact.URL(h.URL), err)
 	}
 	attempts, backoff := h.Attempts, h.Backoff
 	if attempts <= 0 {
@@ -84,12 +86,12 @@ func (h *Webhook) Send(ctx context.Context, a Alert) error {
 			return nil
 		}
 		if !retry || i+1 >= attempts {
-			return fmt.Errorf("webhook %s: attempt %d: %w", h.URL, i+1, err)
+			return fmt.Errorf("webhook %s: attempt %d: %w", redact.URL(h.URL), i+1, redact.Error(err))
 		}
 		select {
 		case <-time.After(backoff << i):
 		case <-ctx.Done():
-			return fmt.Errorf("webhook %s: %w (last: %w)", h.URL, ctx.Err(), err)
+			return fmt.Errorf("webhook %s: %w (last: %w)", redact.URL(h.URL), ctx.Err(), redact.Error(err))
 		}
 	}
 }

@@ -45,6 +45,23 @@
 // names (calendars, facets). Together with the depth limit and the per-site
 // page limit this bounds every URL space.
 //
+// # Hostile servers and addresses
+//
+// A body's limit (MaxBytes) counts decoded bytes: gzip, as
+// Content-Encoding or as a .xml.gz sitemap, is decoded with the limit
+// applied to its output, so a compressed bomb costs at most MaxBytes in
+// memory and fails as too large. Redirects to other schemes (file:, ftp:,
+// javascript:, data:) fail at once. The address policy (package
+// netpolicy) refuses URLs whose hosts are, or resolve to, loopback,
+// private, link-local (cloud metadata), unique-local or shared addresses,
+// or are cloud metadata names, unless a seed's own host is in the same
+// range or AllowPrivate is set: checked before the request and, binding,
+// when the transport connects, on the address it connects to, so DNS
+// rebinding does not get around it. Refusals are logged, recorded as the
+// URL's failure and counted by reason (Crawler.AddressRefusals). With an
+// HTTP proxy from the environment, the proxy connects on the crawler's
+// behalf: the policy then sees only the proxy's address.
+//
 // # State and memory
 //
 // Everything per URL lives in the frontier (the store): state, validators
@@ -90,6 +107,7 @@ import (
 	"github.com/gocolly/colly/v2"
 
 	"github.com/wirewatch/wirewatch/crawler/clean"
+	"github.com/wirewatch/wirewatch/netpolicy"
 	"github.com/wirewatch/wirewatch/pkg/bus"
 	"github.com/wirewatch/wirewatch/pkg/frontier"
 )
@@ -113,7 +131,16 @@ type Frontier interface {
 	Frontier(ctx context.Context) (frontier.Stats, error)
 }
 
-// Options configure a Crawler. The zero value of a field means its default.
+// Options configure a Crawler. DefaultOptions holds the defaults, defined
+// there once: commands register their flags with those values.
+//
+// Where zero is a meaningful setting, zero means zero: MaxDepth 0 follows
+// no links, Retries 0 never retries, MaxRedirects 0 follows no redirect,
+// MaxPages 0 sets no page limit, RecheckMax 0 turns re-checks off, Delay 0
+// does not pause (a negative value counts as zero for each of these). So
+// a caller wanting the defaults starts from DefaultOptions. Every other
+// field, where zero would be meaningless (no workers, no time to fetch, no
+// byte accepted), takes its default when zero or negative.
 type Options struct {
 	// Once stops the crawl when nothing is left to fetch; otherwise seeds,
 	// feeds, sitemaps and hubs (front and section pages within MaxDepth,
@@ -125,8 +152,8 @@ type Options struct {
 	RepollMax time.Duration // default 1h
 	// UserAgent names wirewatch and a contact URL.
 	UserAgent string
-	// Delay is the least pause between requests to one host (default 1s);
-	// a longer robots.txt Crawl-delay wins.
+	// Delay is the least pause between requests to one host (default
+	// 1s; zero: none); a longer robots.txt Crawl-delay wins.
 	Delay time.Duration
 	// Workers is the number of concurrent fetches overall (default 8);
 	// PerHost caps them per host (default 1).
@@ -134,23 +161,27 @@ type Options struct {
 	PerHost int
 	// Timeout bounds one request (default 30s).
 	Timeout time.Duration
-	// MaxBytes is the largest body accepted (default 10 MiB); larger
-	// bodies are reported as failures, never truncated.
+	// MaxBytes is the largest body accepted (default 10 MiB), counted
+	// after any Content-Encoding is decoded; larger bodies are reported
+	// as failures, never truncated.
 	MaxBytes int
-	// MaxDepth limits link hops from a seed (default 2); feed and sitemap
-	// entries count as one hop.
+	// MaxDepth limits link hops from a seed (default 2; zero: links on
+	// fetched pages are not followed). The entries of a seed feed or
+	// sitemap are fetched whatever MaxDepth is, and count as one hop.
 	MaxDepth int
 	// MaxPages limits the URLs admitted to the frontier per host, across
-	// runs (default 100,000; negative: no limit).
+	// runs (default 100,000; zero: no limit).
 	MaxPages int
 	// MaxURLLength refuses longer discovered URLs (default 512).
 	MaxURLLength int
 	// MaxQueryVariants bounds distinct query strings per path and set of
 	// parameter names among discovered links (default 100).
 	MaxQueryVariants int
-	// MaxRedirects bounds a redirect chain (default 5).
+	// MaxRedirects bounds a redirect chain (default 5; zero: a redirect
+	// fails the URL).
 	MaxRedirects int
-	// Retries is how often a transient failure is retried (default 3).
+	// Retries is how often a transient failure is retried (default 3;
+	// zero: never).
 	Retries int
 	// RetryWait is the first retry's back-off (default 1s), doubled for
 	// each further attempt, with jitter.
@@ -183,7 +214,7 @@ type Options struct {
 	// when a later run reads the listing again.
 	RecheckMin time.Duration
 	// RecheckMax caps the re-checks of one URL over its life in the
-	// frontier (default 10; negative: no re-checks, articles are fetched
+	// frontier (default 10; zero: no re-checks, articles are fetched
 	// once), so that a site stamping every URL with the current time
 	// cannot make the crawler fetch everything again and again.
 	RecheckMax int
@@ -191,72 +222,94 @@ type Options struct {
 	Include, Exclude []*regexp.Regexp
 	// AllowedHosts limits link discovery; default: the seeds' hosts.
 	AllowedHosts []string
+	// AllowPrivate turns the address policy off: without it, URLs whose
+	// hosts are, or resolve to, loopback, private, link-local (cloud
+	// metadata), unique-local or shared (CGNAT) addresses, or are cloud
+	// metadata names, are refused, unless a seed's own host is in the
+	// same range. The check is made when connecting, on the address
+	// connected to (see package netpolicy).
+	AllowPrivate bool
+	// Resolver looks up host names for the address policy and the
+	// connections (default net.DefaultResolver).
+	Resolver netpolicy.Resolver
+	// Dial connects to an address the policy has checked (default a
+	// net.Dialer); tests route it to loopback listeners.
+	Dial netpolicy.DialFunc
 	// Transport replaces the HTTP transport (tests inject faults here).
+	// It does its own dialing, so the address policy is not applied.
 	Transport http.RoundTripper
 	Logger    *slog.Logger
 }
 
-func (o *Options) defaults() {
-	if o.Repoll <= 0 {
-		o.Repoll = 5 * time.Minute
+// DefaultOptions returns the crawler's defaults: the one place they are
+// defined.
+func DefaultOptions() Options {
+	return Options{
+		Repoll:           5 * time.Minute,
+		RepollMin:        time.Minute,
+		RepollMax:        time.Hour,
+		UserAgent:        "wirewatch/0.1 (+https://github.com/wirewatch/wirewatch)",
+		Delay:            time.Second,
+		Workers:          8,
+		PerHost:          1,
+		Timeout:          30 * time.Second,
+		MaxBytes:         10 << 20,
+		MaxDepth:         2,
+		MaxPages:         100_000,
+		MaxURLLength:     512,
+		MaxQueryVariants: 100,
+		MaxRedirects:     5,
+		Retries:          3,
+		RetryWait:        time.Second,
+		RobotsMaxWait:    24 * time.Hour,
+		RecheckMin:       15 * time.Minute,
+		RecheckMax:       10,
 	}
+}
+
+// defaults fills the fields where zero is meaningless from DefaultOptions
+// and clamps negative values of the fields where zero means zero.
+func (o *Options) defaults() {
+	d := DefaultOptions()
+	orDefault := func(v *time.Duration, def time.Duration) {
+		if *v <= 0 {
+			*v = def
+		}
+	}
+	orDefaultInt := func(v *int, def int) {
+		if *v <= 0 {
+			*v = def
+		}
+	}
+	orDefault(&o.Repoll, d.Repoll)
 	if o.RepollMin <= 0 {
-		o.RepollMin = min(time.Minute, o.Repoll)
+		o.RepollMin = min(d.RepollMin, o.Repoll)
 	}
 	if o.RepollMax <= 0 {
-		o.RepollMax = max(time.Hour, o.Repoll)
+		o.RepollMax = max(d.RepollMax, o.Repoll)
 	}
 	o.RepollMin = min(o.RepollMin, o.Repoll)
 	o.RepollMax = max(o.RepollMax, o.Repoll)
 	if o.UserAgent == "" {
-		o.UserAgent = "wirewatch/0.1 (+https://github.com/wirewatch/wirewatch)"
+		o.UserAgent = d.UserAgent
 	}
-	if o.Delay < 0 {
-		o.Delay = 0
-	}
-	if o.Workers <= 0 {
-		o.Workers = 8
-	}
-	if o.PerHost <= 0 {
-		o.PerHost = 1
-	}
-	if o.Timeout <= 0 {
-		o.Timeout = 30 * time.Second
-	}
-	if o.MaxBytes <= 0 {
-		o.MaxBytes = 10 << 20
-	}
-	if o.MaxDepth <= 0 {
-		o.MaxDepth = 2
-	}
-	if o.MaxPages == 0 {
-		o.MaxPages = 100_000
-	}
-	if o.MaxURLLength <= 0 {
-		o.MaxURLLength = 512
-	}
-	if o.MaxQueryVariants <= 0 {
-		o.MaxQueryVariants = 100
-	}
-	if o.MaxRedirects <= 0 {
-		o.MaxRedirects = 5
-	}
-	if o.Retries < 0 {
-		o.Retries = 0
-	} else if o.Retries == 0 {
-		o.Retries = 3
-	}
-	if o.RetryWait <= 0 {
-		o.RetryWait = time.Second
-	}
-	if o.RobotsMaxWait <= 0 {
-		o.RobotsMaxWait = 24 * time.Hour
-	}
-	if o.RecheckMin <= 0 {
-		o.RecheckMin = 15 * time.Minute
-	}
-	if o.RecheckMax == 0 {
-		o.RecheckMax = 10
+	orDefaultInt(&o.Workers, d.Workers)
+	orDefaultInt(&o.PerHost, d.PerHost)
+	orDefault(&o.Timeout, d.Timeout)
+	orDefaultInt(&o.MaxBytes, d.MaxBytes)
+	orDefaultInt(&o.MaxURLLength, d.MaxURLLength)
+	orDefaultInt(&o.MaxQueryVariants, d.MaxQueryVariants)
+	orDefault(&o.RetryWait, d.RetryWait)
+	orDefault(&o.RobotsMaxWait, d.RobotsMaxWait)
+	orDefault(&o.RecheckMin, d.RecheckMin)
+	// Zero means zero.
+	o.Delay = max(o.Delay, 0)
+	o.MaxDepth = max(o.MaxDepth, 0)
+	o.MaxPages = max(o.MaxPages, 0)
+	o.MaxRedirects = max(o.MaxRedirects, 0)
+	o.Retries = max(o.Retries, 0)
+	if o.RecheckMax <= 0 {
+		o.RecheckMax = -1 // how the re-check code reads "off"
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
@@ -306,6 +359,7 @@ type Crawler struct {
 	recent    *recentLinks
 	redirects *redirectHops
 	metrics   *hostMetrics
+	addrs     *addressPolicy
 	writer    *writer
 	inflight  sync.Map // request URL → *result, for the redirect handler
 
@@ -334,15 +388,17 @@ func New(f Frontier, cl Cleaner, out bus.Writer, opts Options) *Crawler {
 	c.IgnoreRobotsTxt = true
 	c.ParseHTTPErrorResponse = true
 	c.SetRequestTimeout(opts.Timeout)
+	addrs := newAddressPolicy(opts)
 	if opts.Transport == nil {
 		// Keep a connection per concurrent fetch of a host alive; the
 		// default keeps two, so PerHost > 2 would redial on every request.
 		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.DialContext = addrs.dialer(opts)
 		t.MaxIdleConnsPerHost = max(opts.PerHost, 2)
 		t.ResponseHeaderTimeout = opts.Timeout
 		opts.Transport = t
 	}
-	c.WithTransport(opts.Transport)
+	c.WithTransport(decodeLimit{next: opts.Transport, limit: int64(opts.MaxBytes)})
 	cr := &Crawler{
 		opts: opts, frontier: f, cleaner: cl, out: out, coll: c,
 		gate:      newHostGate(opts.PerHost),
@@ -350,6 +406,7 @@ func New(f Frontier, cl Cleaner, out bus.Writer, opts Options) *Crawler {
 		recent:    newRecentLinks(),
 		redirects: newRedirectHops(),
 		metrics:   newHostMetrics(),
+		addrs:     addrs,
 		hosts:     map[string]bool{},
 		emitting:  map[string]bool{},
 		sites:     map[string]*site{},
@@ -408,6 +465,7 @@ func (c *Crawler) Run(ctx context.Context, seeds []frontier.Entry) error {
 			c.allowHost(s.URL)
 		}
 	}
+	c.addrs.allowSeeds(ctx, seeds, c.log.Info)
 	if err := c.frontier.AddSeeds(ctx, seeds, time.Now()); err != nil {
 		return err
 	}

@@ -1,9 +1,12 @@
 package crawler
 
 import (
+	"bufio"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -39,6 +42,13 @@ var (
 	errTooManyRedirects = errors.New("too many redirects")
 )
 
+// errBadRedirect stops a redirect to a URL the crawler does not fetch
+// (file:, ftp:, javascript:, data: or malformed): final, not retried.
+type errBadRedirect struct{ err error }
+
+func (e errBadRedirect) Error() string { return e.err.Error() }
+func (e errBadRedirect) Unwrap() error { return e.err }
+
 // errKnownTarget stops a redirect to a URL the frontier already has: it is
 // fetched (or was) on its own, so following would fetch it twice.
 type errKnownTarget struct{ target string }
@@ -71,7 +81,7 @@ func (c *Crawler) redirect(req *http.Request, via []*http.Request) error {
 	}
 	target, err := urlcanon.Canonicalize(req.URL.String())
 	if err != nil {
-		return fmt.Errorf("redirect to %q: %w", req.URL, err)
+		return errBadRedirect{fmt.Errorf("redirect to %q: %w", req.URL, err)}
 	}
 	if target == res.entry.URL {
 		return errRedirectLoop
@@ -131,6 +141,12 @@ func (c *Crawler) queueRedirect(ctx context.Context, e frontier.Entry, hops int)
 // needed. A robots.txt fetch counts as a request to the host: the host's
 // delay applies after it.
 func (c *Crawler) disallowed(ctx context.Context, u *url.URL) error {
+	if err := c.addrs.check(ctx, u); err != nil {
+		if re, ok := refused(err); ok {
+			c.refuseAddress(u.String(), re)
+		}
+		return err
+	}
 	if c.opts.IgnoreRobots {
 		return nil
 	}
@@ -199,6 +215,17 @@ func (c *Crawler) get(ctx context.Context, e frontier.Entry) *result {
 	if err != nil && res.err == nil {
 		res.err = err
 	}
+	var bad errBadRedirect
+	if errors.As(res.err, &bad) {
+		res.err = bad // the server's answer, not a network failure to retry
+	}
+	if re, ok := refused(res.err); ok {
+		// Refused by the address policy at connection time (the host
+		// resolved differently than when checked): final, not a network
+		// error to retry.
+		res.err = re
+		c.refuseAddress(e.URL, re)
+	}
 	if res.header == nil {
 		res.header = http.Header{}
 	}
@@ -212,3 +239,75 @@ func (c *Crawler) get(ctx context.Context, e frontier.Entry) *result {
 	res.elapsed = time.Since(start)
 	return res
 }
+
+// decodeLimit is the crawler's HTTP transport's last step: it decodes
+// gzip bodies itself, and stops reading a decoded body one byte past
+// limit, so that a small compressed answer cannot expand into gigabytes
+// in memory (a gzip bomb). Go's transport decodes a Content-Encoding: gzip
+// it asked for, and the crawler's body limit then counts decoded bytes;
+// but colly also gunzips on its own, with the limit on the compressed
+// bytes, what the transport leaves encoded: a body named *.xml.gz, one
+// typed application/gzip, one whose Content-Encoding the server sent
+// unasked. Those are decoded here, and the response is marked decoded,
+// so colly reads them as they are.
+type decodeLimit struct {
+	next  http.RoundTripper
+	limit int64
+}
+
+func (d decodeLimit) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := d.next.RoundTrip(req)
+	if err != nil || resp.Uncompressed {
+		return resp, err
+	}
+	ce := strings.ToLower(resp.Header.Get("Content-Encoding"))
+	ct := strings.ToLower(resp.Header.Get("Content-Type"))
+	if !strings.Contains(ce, "gzip") && !(ce == "" && strings.Contains(ct, "gzip")) &&
+		!strings.HasSuffix(strings.ToLower(req.URL.Path), ".xml.gz") {
+		return resp, nil
+	}
+	br := bufio.NewReader(resp.Body)
+	if magic, _ := br.Peek(2); len(magic) < 2 || magic[0] != 0x1f || magic[1] != 0x8b {
+		// Named or typed gzip, sent plain (servers often decode .xml.gz
+		// themselves): read as it is, unless the encoding says gzip.
+		if strings.Contains(ce, "gzip") {
+			return failBody(resp, errors.New("Content-Encoding gzip, but the body is not gzip")), nil
+		}
+		resp.Body = readCloser{br, resp.Body}
+		resp.Uncompressed = true
+		return resp, nil
+	}
+	zr, err := gzip.NewReader(br)
+	if err != nil {
+		return failBody(resp, fmt.Errorf("gzip body: %w", err)), nil
+	}
+	resp.Body = readCloser{io.LimitReader(zr, d.limit+1), resp.Body}
+	resp.Header.Del("Content-Encoding")
+	resp.Header.Del("Content-Length")
+	resp.ContentLength = -1
+	resp.Uncompressed = true
+	return resp, nil
+}
+
+// failBody makes reading resp's body fail with err: a broken body is the
+// server's answer, final, where an error from RoundTrip would read as a
+// network failure and be retried.
+func failBody(resp *http.Response, err error) *http.Response {
+	resp.Body = readCloser{errReader{err}, resp.Body}
+	resp.Uncompressed = true
+	return resp
+}
+
+// errReader fails every read with err.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+// readCloser reads from r and closes c.
+type readCloser struct {
+	r io.Reader
+	c io.Closer
+}
+
+func (rc readCloser) Read(p []byte) (int, error) { return rc.r.Read(p) }
+func (rc readCloser) Close() error               { return rc.c.Close() }

@@ -31,6 +31,8 @@ type Snapshot struct {
 	Queue frontier.Stats
 	// Hosts are the busiest hosts by pages fetched, at most 20.
 	Hosts []HostStats
+	// AddressRefused counts URLs the address policy refused, by reason.
+	AddressRefused []AddressRefusal
 }
 
 // Snapshot reports the crawler's counters, the frontier's queue and the
@@ -41,6 +43,7 @@ func (c *Crawler) Snapshot(ctx context.Context) (Snapshot, error) {
 		Found: s.Found.Load(), Fetched: s.Fetched.Load(), Articles: s.Articles.Load(), Completed: s.Completed.Load(),
 		Failed: s.Failed.Load(), Skipped: s.Skipped.Load(), Retried: s.Retried.Load(), Refused: s.Refused.Load(),
 		Bytes: s.Bytes.Load(), InFlight: s.InFlight.Load(), Rechecked: s.Rechecked.Load(), Hosts: c.metrics.top(20),
+		AddressRefused: c.AddressRefusals(),
 	}
 	q, err := c.frontier.Frontier(ctx)
 	if err != nil {

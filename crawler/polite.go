@@ -263,6 +263,9 @@ func (r *robotsCache) get(ctx context.Context, scheme, host string) (e *robotsEn
 	data, why, wait := r.fetch(ctx, scheme+"://"+host+"/robots.txt")
 	now := time.Now()
 	e.data, e.fetched, e.ttl, e.unreachable = data, now, robotsTTL, why
+	if why == "" && wait > 0 {
+		e.ttl = wait // rules of a host the address policy refused
+	}
 	if why != "" {
 		e.failures, e.since = 1, now
 		if prev != nil && prev.unreachable != "" {
@@ -315,7 +318,8 @@ func (r *robotsCache) remember(ctx context.Context, host string, f frontier.Robo
 // fetch reads a robots.txt. A 4xx means no rules (RFC 9309 section
 // 2.3.1.3). A 5xx or a failed request means the file is unreachable: the
 // rules returned then disallow everything, why says what went wrong and
-// wait is the server's Retry-After, if any.
+// wait is the server's Retry-After, if any. A host the address policy
+// refuses gets no rules, why "" and a wait: how long to keep them.
 func (r *robotsCache) fetch(ctx context.Context, u string) (data *robotstxt.RobotsData, why string, wait time.Duration) {
 	allowAll, _ := robotstxt.FromStatusAndBytes(http.StatusNotFound, nil)
 	disallowAll, _ := robotstxt.FromStatusAndBytes(http.StatusServiceUnavailable, nil)
@@ -326,6 +330,13 @@ func (r *robotsCache) fetch(ctx context.Context, u string) (data *robotstxt.Robo
 	req.Header.Set("User-Agent", r.agent)
 	resp, err := r.client.Do(req)
 	if err != nil {
+		if _, ok := refused(err); ok {
+			// The host is refused by the address policy; its URLs are
+			// refused before they are requested, with the reason. No
+			// rules, kept only a minute: should the host resolve to an
+			// allowed address later, its robots.txt is read then.
+			return allowAll, "", time.Minute
+		}
 		var ue *url.Error
 		if errors.As(err, &ue) && ue.Timeout() {
 			return disallowAll, "robots.txt unreachable: timeout", 0

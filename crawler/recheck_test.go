@@ -247,6 +247,8 @@ func TestRecheck(t *testing.T) {
 			func(time.Time) time.Time { return time.Time{} }, 1, []string{quakeTitle(1)}, 3},
 		{"re-checks off", "/feed.xml", false, func(o *Options) { o.RecheckMax = -1 },
 			func(c time.Time) time.Time { return c }, 2, []string{quakeTitle(1)}, 0},
+		{"re-checks off by zero", "/feed.xml", false, func(o *Options) { o.RecheckMax = 0 },
+			func(c time.Time) time.Time { return c }, 2, []string{quakeTitle(1)}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

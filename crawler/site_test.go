@@ -39,7 +39,7 @@ type testSite struct {
 	active, top int // concurrent requests now and at most
 }
 
-func newTestSite(t *testing.T) *testSite {
+func newTestSite(t testing.TB) *testSite {
 	t.Helper()
 	s := &testSite{mux: http.NewServeMux()}
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -191,13 +191,15 @@ type run struct {
 
 // testOptions are fast defaults for loopback sites.
 func testOptions() Options {
-	return Options{Once: true, Delay: -1, Workers: 4, PerHost: 4, Timeout: 2 * time.Second, RetryWait: 20 * time.Millisecond,
-		Retries: 2, MaxDepth: 1, Logger: quiet()}
+	o := DefaultOptions()
+	o.Once, o.Delay, o.Workers, o.PerHost, o.Timeout, o.RetryWait = true, 0, 4, 4, 2*time.Second, 20*time.Millisecond
+	o.Retries, o.MaxDepth, o.Logger = 2, 1, quiet()
+	return o
 }
 
 // crawlWith runs a crawl to the end over the store in dir (a new one when
 // dir is empty).
-func crawlWith(t *testing.T, dir string, opts Options, seeds ...string) *run {
+func crawlWith(t testing.TB, dir string, opts Options, seeds ...string) *run {
 	t.Helper()
 	if dir == "" {
 		dir = t.TempDir()

@@ -18,6 +18,7 @@ import (
 	"github.com/peterbourgon/ff/v3/ffcli"
 
 	"github.com/wirewatch/wirewatch/alert"
+	"github.com/wirewatch/wirewatch/pkg/redact"
 	"github.com/wirewatch/wirewatch/store/sqlite"
 )
 
@@ -69,7 +70,7 @@ func alertsAddCmd(e env) *ffcli.Command {
 			if *webhook != "" {
 				u, err := url.Parse(*webhook)
 				if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-					return fmt.Errorf("alerts add: --webhook %q: want an http or https URL", *webhook)
+					return fmt.Errorf("alerts add: --webhook %s: want an http or https URL", redact.URL(*webhook))
 				}
 			}
 			st, err := openAlerts(ctx, e, &c)

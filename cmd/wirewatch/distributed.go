@@ -61,6 +61,20 @@ func (k *kafkaFlags) config(log *slog.Logger) (pipeline.Kafka, error) {
 	if len(k.brokers) == 0 {
 		return pipeline.Kafka{}, errors.New("no brokers: give --kafka-brokers host:port")
 	}
+	// Zero would mean nothing here; refused rather than replaced by a
+	// default behind the user's back.
+	for _, p := range []struct {
+		name string
+		ok   bool
+	}{
+		{"topic-partitions", k.partitions > 0}, {"topic-replication", k.replication > 0},
+		{"kafka-max-message-bytes", k.maxMessage > 0}, {"max-in-flight", k.maxInFlight > 0},
+		{"drain-timeout", k.drainTimeout > 0},
+	} {
+		if !p.ok {
+			return pipeline.Kafka{}, fmt.Errorf("--%s must be positive", p.name)
+		}
+	}
 	conn := kafkabus.Conn{Brokers: k.brokers, ClientID: k.clientID}
 	if err := k.sec.Apply(&conn); err != nil {
 		return pipeline.Kafka{}, err
@@ -104,6 +118,14 @@ func (c *consumerFlags) config(e env) (pipeline.Kafka, *slog.Logger, error) {
 	if err != nil {
 		return pipeline.Kafka{}, nil, err
 	}
+	switch {
+	case c.workers < 0:
+		return pipeline.Kafka{}, nil, fmt.Errorf("--workers must be at least 0 (0: one per CPU), not %d", c.workers)
+	case c.retries < 0:
+		return pipeline.Kafka{}, nil, fmt.Errorf("--retries must be at least 0 (0: dead-letter at the first failure), not %d", c.retries)
+	case c.sessionTimeout <= 0:
+		return pipeline.Kafka{}, nil, errors.New("--session-timeout must be positive")
+	}
 	k.GroupID, k.Workers, k.Retries, k.SessionTimeout = c.group, c.workers, c.retries, c.sessionTimeout
 	return k, log, nil
 }
@@ -133,6 +155,11 @@ func crawlCmd(e env) *ffcli.Command {
 			if err != nil {
 				return err
 			}
+			release, err := lockData(f.data, "crawl", exclusive)
+			if err != nil {
+				return err
+			}
+			defer release()
 			st, err := sqlite.Open(ctx, f.data)
 			if err != nil {
 				return err
@@ -223,6 +250,11 @@ func indexCmd(e env) *ffcli.Command {
 				if esStore != nil {
 					return pipeline.IndexBulk(ctx, k, indexer.NewBulk(esStore, indexer.BulkConfig{Logger: log}), nil, nil)
 				}
+				release, err := lockData(f.data, "index", shared)
+				if err != nil {
+					return err
+				}
+				defer release()
 				local, err := sqlite.Open(ctx, f.data)
 				if err != nil {
 					return err
@@ -230,6 +262,11 @@ func indexCmd(e env) *ffcli.Command {
 				defer local.Close()
 				return pipeline.Index(ctx, k, local, nil, nil)
 			}
+			release, err := lockData(f.data, "index", shared)
+			if err != nil {
+				return err
+			}
+			defer release()
 			local, err := sqlite.Open(ctx, f.data)
 			if err != nil {
 				return err

@@ -97,7 +97,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			runCmd(e), demoCmd(e), searchCmd(e), exportCmd(e), inspectCmd(e), nerCmd(e), eventsCmd(e), versionCmd(e),
 			crawlCmd(e), extractCmd(e), storyCmd(e), indexCmd(e), dlqCmd(e), alertsCmd(e),
 		},
-		Exec: func(context.Context, []string) error { return flag.ErrHelp },
+	}
+	root.Exec = func(_ context.Context, args []string) error {
+		if len(args) > 0 {
+			return unknownCommand(root, args[0])
+		}
+		return flag.ErrHelp
 	}
 	root.FlagSet = flag.NewFlagSet("wirewatch", flag.ContinueOnError)
 	root.FlagSet.SetOutput(stderr)
@@ -115,6 +120,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		return 0
 	case errors.Is(err, errUsage):
+		return 2
+	case errors.As(err, new(errUnknownCommand)):
+		fmt.Fprintln(stderr, "wirewatch: "+err.Error())
 		return 2
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintln(stderr, "wirewatch: interrupted")

@@ -52,6 +52,7 @@ type crawlFlags struct {
 	maxRedirects int
 	retryWait    time.Duration
 	ignoreRobots bool
+	allowPrivate bool
 	include      stringList
 	exclude      stringList
 	progress     string
@@ -74,25 +75,27 @@ func (l *stringList) Set(v string) error {
 
 func (f *crawlFlags) register(fs *flag.FlagSet) {
 	f.common.register(fs)
+	d := crawler.DefaultOptions() // the defaults are defined there, once
 	fs.BoolVar(&f.once, "once", false, "stop when nothing is left to fetch (default: keep polling the seeds)")
 	fs.Var(&f.seeds, "seeds", "seed URLs (pages, feeds, sitemaps) or files of URLs; repeatable, comma-separated")
-	fs.StringVar(&f.userAgent, "user-agent", "wirewatch/0.1 (+https://github.com/wirewatch/wirewatch)", "User-Agent; name a contact URL")
-	fs.DurationVar(&f.delay, "delay", time.Second, "pause between requests to one host")
-	fs.IntVar(&f.workers, "workers", 8, "concurrent fetches overall")
-	fs.IntVar(&f.perHost, "per-host", 1, "concurrent fetches per host")
-	fs.DurationVar(&f.timeout, "timeout", 30*time.Second, "timeout of one request")
-	fs.IntVar(&f.maxBytes, "max-bytes", 10<<20, "largest page accepted; larger ones are reported, not truncated")
-	fs.IntVar(&f.maxDepth, "max-depth", 2, "link hops followed from a seed")
-	fs.IntVar(&f.retries, "retries", 3, "retries of a transient failure (timeouts, 429, 5xx)")
-	fs.DurationVar(&f.repoll, "repoll", 5*time.Minute, "first re-poll interval of seeds, feeds and sitemaps without --once")
-	fs.DurationVar(&f.repollMin, "repoll-min", time.Minute, "shortest re-poll interval (reached while a feed keeps yielding new items)")
-	fs.DurationVar(&f.repollMax, "repoll-max", time.Hour, "longest re-poll interval (reached while a feed yields nothing new)")
-	fs.DurationVar(&f.recheckMin, "recheck-min", 15*time.Minute, "least time between two fetches of an article that a feed or sitemap says changed since it was fetched")
-	fs.IntVar(&f.recheckMax, "recheck-max", 10, "most re-checks of one article over its life (0: articles are fetched once, never re-checked)")
-	fs.IntVar(&f.maxPages, "max-pages", 100_000, "most URLs queued per site, across runs (0: no limit); a seed's max-pages= overrides it")
-	fs.IntVar(&f.maxRedirects, "max-redirects", 5, "longest redirect chain followed")
-	fs.DurationVar(&f.retryWait, "retry-wait", time.Second, "back-off before the first retry, doubled for each further one")
+	fs.StringVar(&f.userAgent, "user-agent", d.UserAgent, "User-Agent; name a contact URL")
+	fs.DurationVar(&f.delay, "delay", d.Delay, "pause between requests to one host (0: none)")
+	fs.IntVar(&f.workers, "workers", d.Workers, "concurrent fetches overall")
+	fs.IntVar(&f.perHost, "per-host", d.PerHost, "concurrent fetches per host")
+	fs.DurationVar(&f.timeout, "timeout", d.Timeout, "timeout of one request")
+	fs.IntVar(&f.maxBytes, "max-bytes", d.MaxBytes, "largest page accepted, decoded; larger ones are reported, not truncated")
+	fs.IntVar(&f.maxDepth, "max-depth", d.MaxDepth, "link hops followed from a seed (0: none; a seed feed's or sitemap's entries are still fetched)")
+	fs.IntVar(&f.retries, "retries", d.Retries, "retries of a transient failure (timeouts, 429, 5xx; 0: none)")
+	fs.DurationVar(&f.repoll, "repoll", d.Repoll, "first re-poll interval of seeds, feeds and sitemaps without --once")
+	fs.DurationVar(&f.repollMin, "repoll-min", d.RepollMin, "shortest re-poll interval (reached while a feed keeps yielding new items)")
+	fs.DurationVar(&f.repollMax, "repoll-max", d.RepollMax, "longest re-poll interval (reached while a feed yields nothing new)")
+	fs.DurationVar(&f.recheckMin, "recheck-min", d.RecheckMin, "least time between two fetches of an article that a feed or sitemap says changed since it was fetched")
+	fs.IntVar(&f.recheckMax, "recheck-max", d.RecheckMax, "most re-checks of one article over its life (0: articles are fetched once, never re-checked)")
+	fs.IntVar(&f.maxPages, "max-pages", d.MaxPages, "most URLs queued per site, across runs (0: no limit); a seed's max-pages= overrides it")
+	fs.IntVar(&f.maxRedirects, "max-redirects", d.MaxRedirects, "longest redirect chain followed (0: a redirect fails the URL)")
+	fs.DurationVar(&f.retryWait, "retry-wait", d.RetryWait, "back-off before the first retry, doubled for each further one")
 	fs.BoolVar(&f.ignoreRobots, "ignore-robots", false, "ignore robots.txt (only for sites you own)")
+	fs.BoolVar(&f.allowPrivate, "allow-private", false, "fetch from loopback, private, link-local (cloud metadata) and unique-local addresses even when no seed is in their range")
 	fs.Var(&f.include, "include", "regexp a discovered URL must match (repeatable)")
 	fs.Var(&f.exclude, "exclude", "regexp a discovered URL must not match (repeatable)")
 	fs.StringVar(&f.progress, "progress", "auto", "live progress line: auto (on a terminal), always or never")
@@ -160,33 +163,44 @@ func (f *crawlFlags) options() (crawler.Options, error) {
 	if err != nil {
 		return crawler.Options{}, err
 	}
-	if f.workers < 1 || f.perHost < 1 {
-		return crawler.Options{}, fmt.Errorf("--workers and --per-host must be at least 1")
+	// Every number is taken as given: zero means zero where it means
+	// something (no delay, depth, retries, redirects, re-checks; no page
+	// limit), and is refused where it would mean nothing, never silently
+	// replaced by a default.
+	positive := []struct {
+		name string
+		ok   bool
+	}{
+		{"workers", f.workers > 0}, {"per-host", f.perHost > 0}, {"max-bytes", f.maxBytes > 0},
+		{"timeout", f.timeout > 0}, {"retry-wait", f.retryWait > 0}, {"recheck-min", f.recheckMin > 0},
+		{"repoll", f.repoll > 0}, {"repoll-min", f.repollMin > 0}, {"repoll-max", f.repollMax > 0},
 	}
-	retries := f.retries
-	if retries == 0 {
-		retries = -1 // crawler.Options reads 0 as "default"
+	for _, p := range positive {
+		if !p.ok {
+			return crawler.Options{}, fmt.Errorf("--%s must be positive", p.name)
+		}
 	}
-	maxPages := f.maxPages
-	if maxPages == 0 {
-		maxPages = -1 // likewise: no limit
+	notNegative := []struct {
+		name string
+		v    int
+	}{
+		{"max-depth", f.maxDepth}, {"retries", f.retries}, {"max-pages", f.maxPages},
+		{"max-redirects", f.maxRedirects}, {"recheck-max", f.recheckMax},
 	}
-	if f.recheckMin <= 0 {
-		return crawler.Options{}, fmt.Errorf("--recheck-min must be positive, not %s", f.recheckMin)
+	for _, n := range notNegative {
+		if n.v < 0 {
+			return crawler.Options{}, fmt.Errorf("--%s must be at least 0, not %d", n.name, n.v)
+		}
 	}
-	if f.recheckMax < 0 {
-		return crawler.Options{}, fmt.Errorf("--recheck-max must be at least 0 (0 turns re-checks off), not %d", f.recheckMax)
-	}
-	recheckMax := f.recheckMax
-	if recheckMax == 0 {
-		recheckMax = -1 // likewise: off
+	if f.delay < 0 {
+		return crawler.Options{}, fmt.Errorf("--delay must be at least 0, not %s", f.delay)
 	}
 	return crawler.Options{
 		Once: f.once, Repoll: f.repoll, UserAgent: f.userAgent, Delay: f.delay, Workers: f.workers,
-		PerHost: f.perHost, Timeout: f.timeout, MaxBytes: f.maxBytes, MaxDepth: f.maxDepth, Retries: retries,
-		IgnoreRobots: f.ignoreRobots, Include: inc, Exclude: exc,
-		RepollMin: f.repollMin, RepollMax: f.repollMax, MaxPages: maxPages, MaxRedirects: f.maxRedirects, RetryWait: f.retryWait,
-		RecheckMin: f.recheckMin, RecheckMax: recheckMax,
+		PerHost: f.perHost, Timeout: f.timeout, MaxBytes: f.maxBytes, MaxDepth: f.maxDepth, Retries: f.retries,
+		IgnoreRobots: f.ignoreRobots, AllowPrivate: f.allowPrivate, Include: inc, Exclude: exc,
+		RepollMin: f.repollMin, RepollMax: f.repollMax, MaxPages: f.maxPages, MaxRedirects: f.maxRedirects, RetryWait: f.retryWait,
+		RecheckMin: f.recheckMin, RecheckMax: f.recheckMax,
 	}, nil
 }
 
@@ -206,7 +220,7 @@ func runCmd(e env) *ffcli.Command {
 		FlagSet: fs, Options: parseOptions(),
 		Exec: func(ctx context.Context, args []string) error {
 			f.seeds = append(f.seeds, args...)
-			return runPipeline(ctx, e, &f, nil)
+			return runPipeline(ctx, e, "run", &f, nil)
 		},
 	}
 }
@@ -232,8 +246,9 @@ func (f *crawlFlags) prepare(e env) (*slog.Logger, []frontier.Entry, crawler.Opt
 	return log, seeds, opts, nil
 }
 
-// runPipeline runs the local pipeline; after, when set, runs once it is done.
-func runPipeline(ctx context.Context, e env, f *crawlFlags, after func(context.Context, *sqlite.Store) error) error {
+// runPipeline runs the local pipeline for command (run or demo); after,
+// when set, runs once it is done.
+func runPipeline(ctx context.Context, e env, command string, f *crawlFlags, after func(context.Context, *sqlite.Store) error) error {
 	log, seeds, opts, err := f.prepare(e)
 	if err != nil {
 		return err
@@ -241,6 +256,11 @@ func runPipeline(ctx context.Context, e env, f *crawlFlags, after func(context.C
 	if err := checkStoryWindow(f.storyWindow); err != nil {
 		return err
 	}
+	release, err := lockData(f.data, command, exclusive)
+	if err != nil {
+		return err
+	}
+	defer release()
 	st, err := sqlite.Open(ctx, f.data)
 	if err != nil {
 		return err
@@ -438,7 +458,7 @@ func demoCmd(e env) *ffcli.Command {
 			if len(queries) == 0 {
 				queries = []string{"place:Ukraine", "person:Trump tariffs", "org:NATO", `person:"Keir Starmer"`}
 			}
-			return runPipeline(ctx, e, &f, func(ctx context.Context, st *sqlite.Store) error {
+			return runPipeline(ctx, e, "demo", &f, func(ctx context.Context, st *sqlite.Store) error {
 				n, err := st.Count(ctx)
 				if err != nil {
 					return err

@@ -38,6 +38,11 @@ func storyCmd(e env) *ffcli.Command {
 			if err := checkStoryWindow(storyWindow); err != nil {
 				return err
 			}
+			release, err := lockData(f.data, "story", exclusive)
+			if err != nil {
+				return err
+			}
+			defer release()
 			local, err := sqlite.Open(ctx, f.data)
 			if err != nil {
 				return err
