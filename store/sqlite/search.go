@@ -545,9 +545,12 @@ func (s *Store) Facets(ctx context.Context, q query.Query, n int) (query.Facets,
 
 // entityFacet counts the articles that name each entity of one type; the
 // entities table holds one row per distinct name of an article, so a row
-// is an article.
+// is an article. CROSS JOIN reads the matching articles first and their
+// names through the primary key of entities: the other way round, every
+// name of the type is read and its article looked up, which on 200,000
+// articles took over ten times as long.
 const (
-	entityFacet    = `SELECT e.canonical, count(*) AS n FROM entities e JOIN articles a ON a.id = e.article_id WHERE e.type = ?`
+	entityFacet    = `SELECT e.canonical, count(*) AS n FROM articles a CROSS JOIN entities e ON e.article_id = a.id AND e.type = ? WHERE 1`
 	entityFacetEnd = ` GROUP BY e.canonical ORDER BY n DESC, e.canonical LIMIT ?`
 )
 

@@ -161,6 +161,11 @@ func testQueryCorpus(t *testing.T, o Options) {
 		var found []string
 		for _, h := range hits {
 			found = append(found, h.ID)
+			// Both stores make snippets with query.Snippet, so a hit
+			// reads the same from either.
+			if a := byID[h.ID]; a != nil && h.Snippet != query.Snippet(q, a.Body) {
+				t.Errorf("search %s: snippet of %q is %q, want %q", tt.q, a.Title, h.Snippet, query.Snippet(q, a.Body))
+			}
 		}
 		slices.Sort(found)
 		var scanned []string
