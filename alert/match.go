@@ -142,6 +142,8 @@ func (d *Doc) eval(n *query.Node, now time.Time) bool {
 		return d.filter(n)
 	case query.Date:
 		return n.Admits(d.date, now)
+	case query.Events:
+		return d.events(n)
 	case query.Figure:
 		for _, f := range d.a.Figures {
 			if f.Kind == n.Field && n.Compare(f.Value) {
