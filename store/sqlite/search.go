@@ -194,6 +194,8 @@ func (r *render) sql(n *query.Node) string {
 		return "0"
 	case query.Filter:
 		return r.filter(n)
+	case query.Events:
+		return r.events(n)
 	case query.Date:
 		r.args = append(r.args, dateKeyOf(n.Bound(r.now)))
 		if n.Field == "since" {
@@ -539,6 +541,9 @@ func (s *Store) Facets(ctx context.Context, q query.Query, n int) (query.Facets,
 			return query.Facets{}, fmt.Errorf("facets %q: %w", q.String(), timeoutErr(ctx, err))
 		}
 		*facet.into = counts
+	}
+	if err := s.eventFacets(ctx, strings.TrimPrefix(cond, " AND "), args, n, &f); err != nil {
+		return query.Facets{}, fmt.Errorf("facets %q: %w", q.String(), timeoutErr(ctx, err))
 	}
 	return f, nil
 }
