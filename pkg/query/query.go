@@ -36,7 +36,8 @@
 //     or after, on or before: a day (2024-05-31, the whole day), an RFC
 //     3339 time, today, now, now-7d or now-12h (units m, h, d, w). A
 //     relative date is resolved when the query runs, so a saved search
-//     with since:now-1d keeps meaning "the last day".
+//     with since:now-1d keeps meaning "the last day". Several bounds all
+//     apply.
 //   - figure:KIND, figure:KINDopN: an extracted figure of that kind
 //     (money, percent, quantity, year, date) whose value compares with
 //     N (>, >=, <, <=, =): figure:money>1000000.
