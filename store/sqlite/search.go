@@ -574,8 +574,8 @@ func (s *Store) facets(ctx context.Context, q query.Query, n int) (query.Facets,
 		}
 		*facet.into = counts
 	}
-	if err := s.eventFacets(ctx, strings.TrimPrefix(cond, " AND "), args, n, &f); err != nil {
-		return query.Facets{}, fmt.Errorf("facets %q: %w", q.String(), timeoutErr(ctx, err))
+	if err := eventFacets(ctx, conn, n, &f); err != nil {
+		return query.Facets{}, err
 	}
 	return f, nil
 }
