@@ -205,7 +205,8 @@ func printFacets(w io.Writer, f query.Facets) {
 	for _, facet := range []struct {
 		name   string
 		counts []query.Count
-	}{{"person", f.People}, {"place", f.Places}, {"organisation", f.Orgs}, {"site", f.Sites}} {
+	}{{"person", f.People}, {"place", f.Places}, {"organisation", f.Orgs}, {"site", f.Sites},
+		{"event kind", f.EventKinds}, {"event actor", f.EventActors}} {
 		var parts []string
 		for _, c := range facet.counts {
 			parts = append(parts, fmt.Sprintf("%s (%d)", c.Value, c.Count))
