@@ -2,6 +2,7 @@ package query
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -124,4 +125,25 @@ func TestMatchEvent(t *testing.T) {
 			t.Errorf("%s on %+v = %v, want %v (%s)", tt.q, *tt.ev, got, tt.want, tt.explained)
 		}
 	}
+}
+
+// Event filters ANDed together hold for one event; a negated one is
+// about the whole article.
+func ExampleParse_events() {
+	q, err := Parse(`event.kind:military event.actor:Russia -event.status:historical`)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Print(q.Explain())
+	_, err = Parse(`event.kind:navy`)
+	fmt.Println(err)
+	// Output:
+	// AND
+	//   EVENTS (one event matching all 2 below)
+	//     FILTER event.kind = "military"
+	//     FILTER event.actor = "Russia"
+	//   NOT
+	//     EVENTS (one event matching all 1 below)
+	//       FILTER event.status = "historical"
+	// bad query at column 12: event.kind: unknown value "navy" (known: military, diplomatic, agreement, political, business, sports, other)
 }
