@@ -128,7 +128,7 @@ var corpusQueries = []struct {
 	{`event:withdrawal`, -1}, {`event:new-withdrawal`, -1}, {`-event:withdrawal`, -1},
 	{`event.kind:military`, -1}, {`event.kind:military event.status:announced`, -1},
 	{`event.kind:(military OR diplomatic) -event.status:historical`, -1},
-	{`event.actor:russia`, -1}, {`event.actor:US`, -1}, {`event.actor:"united states" event.kind:military`, -1},
+	{`event.actor:britain`, -1}, {`event.actor:GB`, -1}, {`event.actor:US`, -1}, {`event.actor:"united states" event.kind:military`, -1},
 	{`NOT event.kind:sports troops`, -1}, {`withdraw* -event:withdrawal`, -1},
 	{`event:new-withdrawal OR (event.status:demanded event.actor:Israel)`, -1},
 }
