@@ -113,13 +113,21 @@ func (n *Node) print(b *strings.Builder, outer int) {
 	}
 	switch n.Op {
 	case And, Or:
+		sep := " OR "
+		if n.Op == And {
+			sep = n.andSeparator()
+		}
 		for i, k := range n.Kids {
 			if i > 0 {
-				b.WriteString(" " + n.Op.String() + " ")
+				b.WriteString(sep)
 			}
 			k.print(b, n.prec()+1)
 		}
 	case Not:
+		if k := n.Kids[0]; k.Op != And && k.Op != Or && k.Op != Not {
+			b.WriteString("-" + k.leaf())
+			break
+		}
 		b.WriteString("NOT ")
 		n.Kids[0].print(b, 3)
 	default:
@@ -128,6 +136,22 @@ func (n *Node) print(b *strings.Builder, outer int) {
 	if paren {
 		b.WriteByte(')')
 	}
+}
+
+// andSeparator is how the kids of an And are joined: by a space, as
+// users write them, unless two are filters of one field, which a space
+// would join by OR (see Parse).
+func (n *Node) andSeparator() string {
+	seen := map[string]bool{}
+	for _, k := range n.Kids {
+		if k.Op == Filter {
+			if seen[k.Field] {
+				return " AND "
+			}
+			seen[k.Field] = true
+		}
+	}
+	return " "
 }
 
 // leaf renders a leaf node.
