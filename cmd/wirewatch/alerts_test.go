@@ -24,11 +24,12 @@ func TestAlertsAddRejectsBadQueries(t *testing.T) {
 		want string
 	}{
 		{[]string{"alerts", "add", "--data", dir, "--name", "x"}, "empty one would match every story"},
-		{[]string{"alerts", "add", "--data", dir, "since:2024-05-01"}, "so would since: or until: alone"},
+		{[]string{"alerts", "add", "--data", dir, "since:2024-05-01"}, "so would since:, until: or negations alone"},
 		{[]string{"alerts", "add", "--data", dir, "libya", "until:2024-02-30"}, "is not a date"},
 		{[]string{"alerts", "add", "--data", dir, `"unterminated`}, "unterminated quote"},
-		{[]string{"alerts", "add", "--data", dir, "author:smith"}, `unknown field "author"`},
-		{[]string{"alerts", "add", "--data", dir, "--", "-only"}, "only of negated terms"},
+		{[]string{"alerts", "add", "--data", dir, "writer:smith"}, `unknown field "writer"`},
+		{[]string{"alerts", "add", "--data", dir, "--", "-only"}, "negations alone"},
+		{[]string{"alerts", "add", "--data", dir, "(libya"}, "unbalanced parenthesis"},
 		{[]string{"alerts", "add", "--data", dir, "--webhook", "ftp://x", "libya"}, "want an http or https URL"},
 		{[]string{"alerts", "rm", "--data", dir, "7"}, "no such saved search"},
 		{[]string{"alerts", "rm", "--data", dir, "seven"}, "not a saved search id"},

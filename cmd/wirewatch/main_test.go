@@ -105,7 +105,7 @@ func TestBadInputGivesOneClearErrorAndKeepsData(t *testing.T) {
 		{"unreachable host", []string{"run", "--once", "--retries", "0", "--seeds", unreachable}, 0, "connection refused"},
 		{"non-HTML response", []string{"run", "--once", "--seeds", bad.URL + "/image"}, 0, "not a page, feed or sitemap"},
 		{"broken feed", []string{"run", "--once", "--seeds", bad.URL + "/feed.xml"}, 0, "broken feed"},
-		{"unknown query field", []string{"search", "author:smith"}, 1, `unknown field "author"`},
+		{"unknown query field", []string{"search", "writer:smith"}, 1, `unknown field "writer"`},
 		{"unterminated quote", []string{"search", `"foreign fighters`}, 1, "unterminated quote"},
 		{"bad date", []string{"search", "libya", "since:2024-02-30"}, 1, `column 13: since: "2024-02-30" is not a date`},
 		{"since after until", []string{"search", "until:2024-05-01", "since:2024-05-02"}, 1, "since: 2024-05-02 is after until: 2024-05-01"},

@@ -122,17 +122,25 @@ func (n *Node) print(b *strings.Builder, outer int) {
 	}
 	switch n.Op {
 	case And, Or, Events:
-		op := n.Op
-		if op == Events {
-			op = And
+		sep := " OR "
+		if n.Op != Or {
+			sep = n.andSeparator()
 		}
 		for i, k := range n.Kids {
 			if i > 0 {
-				b.WriteString(" " + op.String() + " ")
+				b.WriteString(sep)
 			}
 			k.print(b, n.prec()+1)
 		}
 	case Not:
+		k := n.Kids[0]
+		if k.Op == Events && len(k.Kids) == 1 {
+			k = k.Kids[0] // a lone event filter prints as itself
+		}
+		if k.Op != And && k.Op != Or && k.Op != Not && k.Op != Events {
+			b.WriteString("-" + k.leaf())
+			break
+		}
 		b.WriteString("NOT ")
 		n.Kids[0].print(b, 3)
 	default:
@@ -141,6 +149,22 @@ func (n *Node) print(b *strings.Builder, outer int) {
 	if paren {
 		b.WriteByte(')')
 	}
+}
+
+// andSeparator is how the kids of an And or Events node are joined: by
+// a space, as users write them, unless two are filters of one field,
+// which a space would join by OR (see Parse).
+func (n *Node) andSeparator() string {
+	seen := map[string]bool{}
+	for _, k := range n.Kids {
+		if k.Op == Filter {
+			if seen[k.Field] {
+				return " AND "
+			}
+			seen[k.Field] = true
+		}
+	}
+	return " "
 }
 
 // leaf renders a leaf node.
