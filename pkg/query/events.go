@@ -29,8 +29,11 @@ import (
 // article with a military withdrawal by one country and a withdrawal of
 // another kind by Russia. The parser groups them under an Events node.
 // A negated event filter is about the article: -event.actor:Russia finds
-// articles with no event whose actor is Russia, and NOT event:withdrawal
-// those with no withdrawal at all.
+// articles with no event whose actor is Russia, NOT event:withdrawal
+// those with no withdrawal at all, and NOT (event.kind:military
+// event.actor:Russia) those without a military withdrawal by Russia.
+// Two conditions on different events are not expressible: event filters
+// ANDed, even in separate parentheses, describe one event.
 
 // The values of event:.
 const (
