@@ -85,6 +85,13 @@ type Doc struct {
 	date        time.Time
 	title, body text
 	keys        map[string]bool
+	names       map[string][]name // by entity type
+}
+
+// name is a tagged name as person:, place: and org: compare it.
+type name struct {
+	text   string
+	padded string // " " + lowercased + " "
 }
 
 // text is one analysed part of an article.
@@ -111,6 +118,22 @@ func NewDoc(a *article.Article) *Doc {
 		keys: map[string]bool{}}
 	for _, k := range query.KeyValues(a) {
 		d.keys[k] = true
+	}
+	d.names = map[string][]name{}
+	add := func(typ, n string) { d.names[typ] = append(d.names[typ], name{n, " " + strings.ToLower(n) + " "}) }
+	for typ, listed := range map[string][]string{article.Person: a.People, article.Place: a.Places, article.Organization: a.Organizations} {
+		for _, n := range listed {
+			add(typ, n)
+		}
+	}
+	// The canonical names (or, lacking one, the text) of the entities
+	// count too, as the store indexes them.
+	for _, e := range a.Entities {
+		n := e.Canonical
+		if n == "" {
+			n = e.Text
+		}
+		add(e.Type, n)
 	}
 	return d
 }
@@ -142,6 +165,8 @@ func (d *Doc) eval(n *query.Node, now time.Time) bool {
 		return d.filter(n)
 	case query.Date:
 		return n.Admits(d.date, now)
+	case query.Events:
+		return d.events(n)
 	case query.Figure:
 		for _, f := range d.a.Figures {
 			if f.Kind == n.Field && n.Compare(f.Value) {
@@ -226,52 +251,21 @@ func (d *Doc) filter(n *query.Node) bool {
 	}
 	switch f.Kind {
 	case query.NameField:
-		var listed []string
-		switch f.Entity {
-		case article.Person:
-			listed = d.a.People
-		case article.Place:
-			listed = d.a.Places
-		case article.Organization:
-			listed = d.a.Organizations
+		// The stores' rule: the value equals a tagged name ignoring case,
+		// or occurs in it as whole words ("Lavrov" matches "Sergey
+		// Lavrov").
+		w := " " + strings.ToLower(n.Value) + " "
+		for _, nm := range d.names[f.Entity] {
+			if strings.EqualFold(nm.text, n.Value) || strings.Contains(nm.padded, w) {
+				return true
+			}
 		}
-		return entityMatch(d.a, f.Entity, listed, n.Value)
+		return false
 	case query.HostField:
 		site := strings.ToLower(d.a.Site)
 		return site == n.Value || strings.HasSuffix(site, "."+n.Value)
 	case query.KeyField, query.PhraseField:
 		return d.keys[query.KeyOf(n.Field, n.Value)]
-	}
-	return false
-}
-
-// entityMatch applies the store's rule for person:, place: and org: to
-// one field: the wanted name equals a tagged canonical name ignoring case,
-// or occurs in it as whole words ("Lavrov" matches "Sergey Lavrov"). The
-// names are the article's list for the field and the canonical names (or,
-// lacking one, the text) of its entities of that type, as the store
-// indexes them.
-func entityMatch(a *article.Article, typ string, listed []string, want string) bool {
-	w := " " + strings.ToLower(want) + " "
-	check := func(name string) bool {
-		return strings.EqualFold(name, want) || strings.Contains(" "+strings.ToLower(name)+" ", w)
-	}
-	for _, n := range listed {
-		if check(n) {
-			return true
-		}
-	}
-	for _, e := range a.Entities {
-		if e.Type != typ {
-			continue
-		}
-		n := e.Canonical
-		if n == "" {
-			n = e.Text
-		}
-		if check(n) {
-			return true
-		}
 	}
 	return false
 }

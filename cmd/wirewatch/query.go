@@ -88,14 +88,19 @@ func searchCmd(e env) *ffcli.Command {
 			"since: and until: (2024-05-31, an RFC 3339 time, today, now-7d, now-12h) bound the\n" +
 			"published date, inclusive, in UTC; an article without one is dated by its fetch.\n" +
 			"figure:money>1000000, figure:quantity>=100 compare extracted figures.\n" +
+			"event:withdrawal, event:new-withdrawal (announced as news), event.kind:military,\n" +
+			"event.status:announced, event.actor:Russia (words of the actor, or its country,\n" +
+			"e.g. event.actor:RU) match tagged withdrawal events; event filters ANDed together\n" +
+			"hold for one event, -event:... means the article has no such event.\n" +
 			"--explain prints how the query was read. A query has at most 64 terms and runs\n" +
 			"for at most 10 s.\n\n" +
 			"Each story is shown once: its best-ranked matching copy, with the number of other\n" +
 			"matching copies (\"+2 copies\"); --all lists every copy. --json prints one object per\n" +
 			"hit with story_id and copies (matching articles the hit stands for, 1 with --all).\n" +
 			"--facets and --timeline count every matching article, copies included, not only\n" +
-			"the hits shown: the top --facet-limit names and sites, and the articles per UTC day,\n" +
-			"week (from Monday) or month by published date, else fetch date. With --json, hits,\n" +
+			"the hits shown: the top --facet-limit names, sites, event kinds and event actors,\n" +
+			"and the articles per UTC day, week (from Monday) or month by published date, else\n" +
+			"fetch date. With --json, hits,\n" +
 			"facets and timeline then come as one JSON object {hits, facets, interval, timeline}.\n" +
 			"With --es-url (and the other --es-* flags of the index role) the search runs on\n" +
 			"Elasticsearch instead of the embedded store under --data.",
@@ -205,7 +210,8 @@ func printFacets(w io.Writer, f query.Facets) {
 	for _, facet := range []struct {
 		name   string
 		counts []query.Count
-	}{{"person", f.People}, {"place", f.Places}, {"organisation", f.Orgs}, {"site", f.Sites}} {
+	}{{"person", f.People}, {"place", f.Places}, {"organisation", f.Orgs}, {"site", f.Sites},
+		{"event kind", f.EventKinds}, {"event actor", f.EventActors}} {
 		var parts []string
 		for _, c := range facet.counts {
 			parts = append(parts, fmt.Sprintf("%s (%d)", c.Value, c.Count))

@@ -67,3 +67,18 @@ func TestMatch(t *testing.T) {
 }
 
 func itoa(i int) string { return string(rune('0' + i)) }
+
+func TestCountryName(t *testing.T) {
+	g, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		code, want string
+		ok         bool
+	}{{"RU", "Russia", true}, {"GB", "United Kingdom", true}, {"ru", "", false}, {"XX", "", false}} {
+		if got, ok := g.CountryName(tt.code); got != tt.want || ok != tt.ok {
+			t.Errorf("CountryName(%q) = %q, %v; want %q, %v", tt.code, got, ok, tt.want, tt.ok)
+		}
+	}
+}

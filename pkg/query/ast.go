@@ -37,9 +37,13 @@ const (
 	// Figure matches an article with a figure of kind Field whose value
 	// compares with Number by Cmp ("" for any value).
 	Figure
+	// Events matches when one event of the article satisfies every one
+	// of Kids: event filters (FieldKind EventField) and ANDs and ORs of
+	// them. The parser puts every event filter under one (see events.go).
+	Events
 )
 
-var opNames = [...]string{"AND", "OR", "NOT", "TEXT", "NEAR", "PREFIX", "FILTER", "DATE", "FIGURE"}
+var opNames = [...]string{"AND", "OR", "NOT", "TEXT", "NEAR", "PREFIX", "FILTER", "DATE", "FIGURE", "EVENTS"}
 
 func (o Op) String() string {
 	if int(o) < len(opNames) {
@@ -100,26 +104,43 @@ func (n *Node) prec() int {
 	switch n.Op {
 	case Or:
 		return 1
-	case And:
+	case And, Events:
 		return 2
 	}
 	return 3
 }
 
 func (n *Node) print(b *strings.Builder, outer int) {
+	if n.Op == Events && len(n.Kids) == 1 {
+		// The parser makes an Events node of a lone event filter again.
+		n.Kids[0].print(b, outer)
+		return
+	}
 	paren := n.prec() < outer
 	if paren {
 		b.WriteByte('(')
 	}
 	switch n.Op {
-	case And, Or:
+	case And, Or, Events:
+		sep := " OR "
+		if n.Op != Or {
+			sep = n.andSeparator()
+		}
 		for i, k := range n.Kids {
 			if i > 0 {
-				b.WriteString(" " + n.Op.String() + " ")
+				b.WriteString(sep)
 			}
 			k.print(b, n.prec()+1)
 		}
 	case Not:
+		k := n.Kids[0]
+		if k.Op == Events && len(k.Kids) == 1 {
+			k = k.Kids[0] // a lone event filter prints as itself
+		}
+		if k.Op != And && k.Op != Or && k.Op != Not && k.Op != Events {
+			b.WriteString("-" + k.leaf())
+			break
+		}
 		b.WriteString("NOT ")
 		n.Kids[0].print(b, 3)
 	default:
@@ -128,6 +149,22 @@ func (n *Node) print(b *strings.Builder, outer int) {
 	if paren {
 		b.WriteByte(')')
 	}
+}
+
+// andSeparator is how the kids of an And or Events node are joined: by
+// a space, as users write them, unless two are filters of one field,
+// which a space would join by OR (see Parse).
+func (n *Node) andSeparator() string {
+	seen := map[string]bool{}
+	for _, k := range n.Kids {
+		if k.Op == Filter {
+			if seen[k.Field] {
+				return " AND "
+			}
+			seen[k.Field] = true
+		}
+	}
+	return " "
 }
 
 // leaf renders a leaf node.
@@ -191,6 +228,8 @@ func (q Query) Explain() string {
 		switch n.Op {
 		case And, Or, Not:
 			b.WriteString(n.Op.String())
+		case Events:
+			b.WriteString(explainEvents(n))
 		case Text:
 			where := "title or body"
 			if n.Field == "title" {

@@ -15,7 +15,7 @@ func ExampleParse() {
 	fmt.Println(q)
 	fmt.Print(q.Explain())
 	// Output:
-	// (withdraw* OR pullout OR "pull out") AND (troops OR forces) AND NOT "cash withdrawal"
+	// (withdraw* OR pullout OR "pull out") (troops OR forces) -"cash withdrawal"
 	// AND
 	//   OR
 	//     PREFIX withdraw* (words starting "withdraw")

@@ -11,7 +11,8 @@ type Count struct {
 	Count int    `json:"count"`
 }
 
-// Facets are the most frequent tagged names and sites among all the
+// Facets are the most frequent tagged names, sites, event kinds and
+// event actors among all the
 // articles matching a query, most frequent first, ties by value.
 //
 // Facets and timelines count matching articles, every syndicated copy
@@ -23,6 +24,11 @@ type Facets struct {
 	Places []Count `json:"places"`
 	Orgs   []Count `json:"organizations"`
 	Sites  []Count `json:"sites"`
+	// EventKinds counts the articles by the kinds of their events,
+	// EventActors by their events' actors (canonical names: an actor that
+	// names no entity is not counted).
+	EventKinds  []Count `json:"event_kinds"`
+	EventActors []Count `json:"event_actors"`
 }
 
 // Interval is the period of a timeline. Periods are calendar periods in

@@ -33,6 +33,9 @@ const (
 	DateField
 	// FigureField compares the figures the extractor found (figure:).
 	FigureField
+	// EventField matches the withdrawal events the extractor tagged
+	// (event:, event.kind:, event.status:, event.actor:; see events.go).
+	EventField
 )
 
 // Field describes one field of the language. Adding a field of kind
@@ -64,6 +67,10 @@ var Fields = []Field{
 	{Name: "since", Kind: DateField, Help: "dated on or after"},
 	{Name: "until", Kind: DateField, Help: "dated on or before"},
 	{Name: "figure", Kind: FigureField, Help: "a figure of a kind, compared with a number"},
+	{Name: "event", Kind: EventField, Help: "a withdrawal event: withdrawal, or new-withdrawal for one announced as news"},
+	{Name: "event.kind", Kind: EventField, Help: "the kind of an event (military, diplomatic, ...)"},
+	{Name: "event.status", Kind: EventField, Help: "the status of an event (announced, completed, ...)"},
+	{Name: "event.actor", Kind: EventField, Help: "who withdraws: words of the actor's name, or its country"},
 }
 
 func nonEmpty(s string) []string {

@@ -57,6 +57,7 @@ func ParseAt(s string, now time.Time) (Query, error) {
 	if err != nil {
 		return Query{}, err
 	}
+	root = groupEvents(root)
 	if err := p.check(root, now); err != nil {
 		return Query{}, err
 	}
@@ -606,6 +607,8 @@ func (p *parser) filterLeaf(f Field, v string, at int) (*Node, error) {
 		n = &Node{Op: Date, Field: f.Name, Value: v}
 	case FigureField:
 		return p.figureLeaf(v, at)
+	case EventField:
+		return p.eventLeaf(f, v, at)
 	default:
 		return nil, p.errf(at, "%s: is not a filter", f.Name)
 	}
@@ -705,7 +708,7 @@ func (p *parser) check(root *Node, now time.Time) error {
 	leaves := 0
 	var err error
 	root.Walk(func(n *Node) {
-		if err != nil || n.Op == And || n.Op == Or || n.Op == Not {
+		if err != nil || n.Op == And || n.Op == Or || n.Op == Not || n.Op == Events {
 			return
 		}
 		leaves++

@@ -36,10 +36,17 @@
 //     or after, on or before: a day (2024-05-31, the whole day), an RFC
 //     3339 time, today, now, now-7d or now-12h (units m, h, d, w). A
 //     relative date is resolved when the query runs, so a saved search
-//     with since:now-1d keeps meaning "the last day".
+//     with since:now-1d keeps meaning "the last day". Several bounds all
+//     apply.
 //   - figure:KIND, figure:KINDopN: an extracted figure of that kind
 //     (money, percent, quantity, year, date) whose value compares with
 //     N (>, >=, <, <=, =): figure:money>1000000.
+//   - event:withdrawal, event:new-withdrawal (an event that is news in
+//     the article), event.kind:, event.status:, event.actor: the
+//     withdrawal events the extractor tagged. Event filters ANDed
+//     together hold for one and the same event (event.kind:military
+//     event.actor:Russia is a military withdrawal by Russia); a negated
+//     one means the article has no such event. See events.go.
 //
 // A word or phrase without letters or digits ("&", "—") has nothing to
 // search for and is left out, so that Johnson & Johnson finds Johnson.

@@ -110,6 +110,8 @@ func (r render) node(n *query.Node) map[string]any {
 		return anyOf(or)
 	case query.Filter:
 		return r.filter(n)
+	case query.Events:
+		return r.events(n)
 	case query.Date:
 		b := n.Bound(r.now)
 		if n.Field == "since" {
@@ -481,7 +483,11 @@ func (s *Store) Facets(ctx context.Context, q query.Query, n int) (query.Facets,
 		}
 		return out
 	}
-	return query.Facets{People: counts("people"), Places: counts("places"), Orgs: counts("organizations"), Sites: counts("sites")}, nil
+	f := query.Facets{People: counts("people"), Places: counts("places"), Orgs: counts("organizations"), Sites: counts("sites")}
+	if err := s.eventFacets(ctx, q, n, &f); err != nil {
+		return query.Facets{}, fmt.Errorf("facets %q: %w", q.String(), err)
+	}
+	return f, nil
 }
 
 // Timeline counts the articles matching q per period, by published time,

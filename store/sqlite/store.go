@@ -93,6 +93,9 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err := s.fillTerms(ctx); err != nil {
 		return err
 	}
+	if err := s.migrateEvents(ctx); err != nil {
+		return err
+	}
 	return s.backfillFrontierHosts(ctx)
 }
 
@@ -266,6 +269,9 @@ func (s *Store) Put(ctx context.Context, a *article.Article) error {
 			return err
 		}
 		if err := putTerms(ctx, tx, a); err != nil {
+			return err
+		}
+		if err := putEvents(ctx, tx, a); err != nil {
 			return err
 		}
 		return putTags(ctx, tx, a)

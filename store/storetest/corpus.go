@@ -61,7 +61,11 @@ func Corpus() ([]*article.Article, error) {
 	at := indexOf(extra[5].Body, "$2 billion")
 	extra[5].Figures = []article.Figure{{Text: "$2 billion", Kind: article.Money, Value: 2e9, Unit: "USD", Start: at, End: at + len("$2 billion")}}
 	extra[3].PublishedAt = nil
-	return append(out, extra...), nil
+	out = append(out, extra...)
+	if err := detectEvents(out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // corpusQueries are the query corpus of the conformance suite, with how
@@ -70,7 +74,7 @@ func Corpus() ([]*article.Article, error) {
 // stemming and plurals, accents and case, and other scripts.
 var corpusQueries = []struct {
 	q    string
-	want int // -1: the count depends on the day the suite runs
+	want int // -1: the count depends on the day the suite runs, or on the event detector's rules
 }{
 	// Words, stemming and plurals, case.
 	{`trump`, 24}, {`Trump`, 24}, {`TRUMP`, 24},
@@ -120,6 +124,13 @@ var corpusQueries = []struct {
 	{`москва`, 1}, {`МОСКВЕ`, 1}, {`моск*`, 2},
 	{`東京`, 1}, {`タワー`, 1}, {`"東京 タワー"`, 1},
 	{`القاهرة`, 1}, {`انسحاب`, 1},
+	// Events, as the detector tags them (so their counts follow its rules).
+	{`event:withdrawal`, -1}, {`event:new-withdrawal`, -1}, {`-event:withdrawal`, -1},
+	{`event.kind:military`, -1}, {`event.kind:military event.status:announced`, -1},
+	{`event.kind:(military OR diplomatic) -event.status:historical`, -1},
+	{`event.actor:britain`, -1}, {`event.actor:GB`, -1}, {`event.actor:US`, -1}, {`event.actor:"united states" event.kind:military`, -1},
+	{`NOT event.kind:sports troops`, -1}, {`withdraw* -event:withdrawal`, -1},
+	{`event:new-withdrawal OR (event.status:demanded event.actor:Israel)`, -1},
 }
 
 // testQueryCorpus runs the query corpus over the demo corpus: each query
@@ -161,6 +172,11 @@ func testQueryCorpus(t *testing.T, o Options) {
 		var found []string
 		for _, h := range hits {
 			found = append(found, h.ID)
+			// Both stores make snippets with query.Snippet, so a hit
+			// reads the same from either.
+			if a := byID[h.ID]; a != nil && h.Snippet != query.Snippet(q, a.Body) {
+				t.Errorf("search %s: snippet of %q is %q, want %q", tt.q, a.Title, h.Snippet, query.Snippet(q, a.Body))
+			}
 		}
 		slices.Sort(found)
 		var scanned []string

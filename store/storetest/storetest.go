@@ -55,6 +55,7 @@ func Run(t *testing.T, o Options) {
 	t.Run("Stories", func(t *testing.T) { testStories(t, o) })
 	t.Run("FacetsAndTimeline", func(t *testing.T) { testFacets(t, o) })
 	t.Run("QueryCorpus", func(t *testing.T) { testQueryCorpus(t, o) })
+	t.Run("Events", func(t *testing.T) { testEvents(t, o) })
 }
 
 // T0 is the fetch time of the suite's first article.

@@ -1,0 +1,153 @@
+package query
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/wirewatch/wirewatch/pkg/article"
+)
+
+// TestParseEvents checks how event filters are read and grouped: the
+// tree's Explain shows which filters one event must satisfy together,
+// and printing and parsing again gives the same tree.
+func TestParseEvents(t *testing.T) {
+	tests := []struct{ in, printed, explain string }{
+		{`event:withdrawal`, `event:withdrawal`, "EVENTS (one event matching all 1 below)\n  FILTER event = \"withdrawal\"\n"},
+		{`EVENT:New-Withdrawal`, `event:new-withdrawal`, "EVENTS (one event matching all 1 below)\n  FILTER event = \"new-withdrawal\"\n"},
+		{`event.kind:military event.actor:Russia`, `event.kind:military event.actor:Russia`,
+			"EVENTS (one event matching all 2 below)\n  FILTER event.kind = \"military\"\n  FILTER event.actor = \"Russia\"\n"},
+		{`troops event.kind:MILITARY AND event.status:announced -event.actor:"united  states"`,
+			`troops (event.kind:military event.status:announced) -event.actor:"united states"`,
+			"AND\n  TEXT word \"troops\" in title or body, terms troop\n  EVENTS (one event matching all 2 below)\n    FILTER event.kind = \"military\"\n    FILTER event.status = \"announced\"\n  NOT\n    EVENTS (one event matching all 1 below)\n      FILTER event.actor = \"united states\"\n"},
+		{`event.kind:(military OR diplomatic) event.actor:RU`, `(event.kind:military OR event.kind:diplomatic) event.actor:RU`,
+			"EVENTS (one event matching all 2 below)\n  OR\n    FILTER event.kind = \"military\"\n    FILTER event.kind = \"diplomatic\"\n  FILTER event.actor = \"RU\"\n"},
+		{`event.kind:sports OR event.actor:Russia`, `event.kind:sports OR event.actor:Russia`,
+			"EVENTS (one event matching all 1 below)\n  OR\n    FILTER event.kind = \"sports\"\n    FILTER event.actor = \"Russia\"\n"},
+		{`NOT event.kind:sports`, `-event.kind:sports`, "NOT\n  EVENTS (one event matching all 1 below)\n    FILTER event.kind = \"sports\"\n"},
+		{`event.kind:military AND event.kind:sports`, `event.kind:military AND event.kind:sports`,
+			"EVENTS (one event matching all 2 below)\n  FILTER event.kind = \"military\"\n  FILTER event.kind = \"sports\"\n"},
+		{`NOT (event.kind:military event.actor:RU)`, `NOT (event.kind:military event.actor:RU)`,
+			"NOT\n  EVENTS (one event matching all 2 below)\n    FILTER event.kind = \"military\"\n    FILTER event.actor = \"RU\"\n"},
+		{`(event:withdrawal OR troops) event.kind:military`, `(event:withdrawal OR troops) event.kind:military`,
+			"AND\n  OR\n    EVENTS (one event matching all 1 below)\n      FILTER event = \"withdrawal\"\n    TEXT word \"troops\" in title or body, terms troop\n  EVENTS (one event matching all 1 below)\n    FILTER event.kind = \"military\"\n"},
+	}
+	for _, tt := range tests {
+		q, err := Parse(tt.in)
+		if err != nil {
+			t.Errorf("Parse(%q): %v", tt.in, err)
+			continue
+		}
+		if got := q.String(); got != tt.printed {
+			t.Errorf("Parse(%q) prints %q, want %q", tt.in, got, tt.printed)
+		}
+		if got := q.Explain(); got != tt.explain {
+			t.Errorf("Parse(%q).Explain() =\n%s\nwant\n%s", tt.in, got, tt.explain)
+		}
+		again, err := Parse(q.String())
+		if err != nil || again.Explain() != q.Explain() {
+			t.Errorf("Parse(%q) again: %v\n%s\nwant\n%s", q.String(), err, again.Explain(), q.Explain())
+		}
+	}
+}
+
+// TestParseEventErrors checks that a bad event value is refused with its
+// column and the values allowed.
+func TestParseEventErrors(t *testing.T) {
+	tests := []struct {
+		in     string
+		column int
+		msg    string
+	}{
+		{`troops event.kind:navy`, 19, `event.kind: unknown value "navy" (known: military, diplomatic, agreement, political, business, sports, other)`},
+		{`event.status:rumoured`, 14, `event.status: unknown value "rumoured" (known: announced, completed, demanded, supported, refused, historical, hypothetical)`},
+		{`event:cash`, 7, `event: unknown value "cash" (known: withdrawal, new-withdrawal)`},
+		{`event.actor:Rus*`, 13, `event.actor: takes no wildcards`},
+		{`event.actor:`, 13, `empty field value`},
+		{`event.colour:red`, 1, `unknown field "event.colour"`},
+	}
+	for _, tt := range tests {
+		_, err := Parse(tt.in)
+		var perr *Error
+		if !errors.As(err, &perr) {
+			t.Errorf("Parse(%q) = %v, want an *Error", tt.in, err)
+			continue
+		}
+		if perr.Offset+1 != tt.column || !strings.Contains(perr.Msg, tt.msg) {
+			t.Errorf("Parse(%q) = %v, want column %d and %q", tt.in, err, tt.column, tt.msg)
+		}
+	}
+}
+
+func TestActorCountry(t *testing.T) {
+	for in, want := range map[string]string{
+		"RU": "RU", "ru": "RU", "Russia": "RU", "russia": "RU", "United States": "US", "U.S.": "US",
+		"Lavrov": "", "XX": "", "Russian": "", "": "",
+	} {
+		if got := ActorCountry(in); got != want {
+			t.Errorf("ActorCountry(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestMatchEvent checks the meaning of each event filter on one event.
+func TestMatchEvent(t *testing.T) {
+	russia := article.Event{Type: "withdrawal", Kind: "military", Status: "announced", NewAnnouncement: true,
+		Actor: &article.Role{Text: "Russia's defence ministry", Canonical: "Ministry of Defence of Russia", Country: "RU"}}
+	noActor := article.Event{Type: "withdrawal", Kind: "sports", Status: "historical"}
+	tests := []struct {
+		q         string
+		ev        *article.Event
+		want      bool
+		explained string
+	}{
+		{`event:withdrawal`, &russia, true, ""},
+		{`event:new-withdrawal`, &russia, true, ""},
+		{`event:new-withdrawal`, &noActor, false, "not news"},
+		{`event.kind:military`, &russia, true, ""},
+		{`event.kind:sports`, &russia, false, ""},
+		{`event.status:announced`, &russia, true, ""},
+		{`event.actor:russia`, &russia, true, "a word of the canonical name"},
+		{`event.actor:"defence ministry"`, &russia, true, "words of the text"},
+		{`event.actor:"DEFENCE MINISTRY OF"`, &russia, false, "not consecutive whole words"},
+		{`event.actor:defen`, &russia, false, "not a whole word"},
+		{`event.actor:RU`, &russia, true, "the country code"},
+		{`event.actor:"Russian Federation"`, &russia, true, "another name of Russia"},
+		{`event.actor:Ukraine`, &russia, false, "another country"},
+		{`event.actor:ru`, &noActor, false, "no actor"},
+		{`event.kind:(sports OR military) event.status:historical`, &noActor, true, ""},
+		{`event.kind:(sports OR military) event.status:historical`, &russia, false, ""},
+	}
+	for _, tt := range tests {
+		q := MustParse(tt.q)
+		if q.Root.Op != Events {
+			t.Fatalf("%s: root %v, want EVENTS", tt.q, q.Root.Op)
+		}
+		got := MatchEvent(&Node{Op: And, Kids: q.Root.Kids}, tt.ev)
+		if got != tt.want {
+			t.Errorf("%s on %+v = %v, want %v (%s)", tt.q, *tt.ev, got, tt.want, tt.explained)
+		}
+	}
+}
+
+// Event filters ANDed together hold for one event; a negated one is
+// about the whole article.
+func ExampleParse_events() {
+	q, err := Parse(`event.kind:military event.actor:Russia -event.status:historical`)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Print(q.Explain())
+	_, err = Parse(`event.kind:navy`)
+	fmt.Println(err)
+	// Output:
+	// AND
+	//   EVENTS (one event matching all 2 below)
+	//     FILTER event.kind = "military"
+	//     FILTER event.actor = "Russia"
+	//   NOT
+	//     EVENTS (one event matching all 1 below)
+	//       FILTER event.status = "historical"
+	// bad query at column 12: event.kind: unknown value "navy" (known: military, diplomatic, agreement, political, business, sports, other)
+}

@@ -1,0 +1,213 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/wirewatch/wirewatch/pkg/article"
+	"github.com/wirewatch/wirewatch/pkg/query"
+)
+
+// eventsSchema is the table of the withdrawal events of each article, one
+// row an event, written with its article (Put) so that the event filters
+// of the search language are SQL over it: one row must satisfy every
+// filter of an Events node, as one event must. Actor names are stored as
+// query.FoldName folds them, "" when absent, so that LIKE '% name %'
+// finds whole words exactly as query.ActorNameMatch does.
+const eventsSchema = `
+CREATE TABLE IF NOT EXISTS article_events (
+    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    n INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    new_announcement INTEGER NOT NULL,
+    actor_canonical TEXT NOT NULL,
+    actor_text TEXT NOT NULL,
+    actor_country TEXT NOT NULL,
+    facet_actor TEXT NOT NULL,
+    PRIMARY KEY (article_id, n)
+) WITHOUT ROWID;
+`
+
+// putEvents replaces the event rows of a.
+func putEvents(ctx context.Context, tx *sql.Tx, a *article.Article) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM article_events WHERE article_id = ?`, a.ID); err != nil {
+		return fmt.Errorf("events: %w", err)
+	}
+	for i := range a.Events {
+		e := &a.Events[i]
+		var canonical, text, country string
+		if e.Actor != nil {
+			if e.Actor.Canonical != "" {
+				canonical = query.FoldName(e.Actor.Canonical)
+			}
+			if e.Actor.Text != "" {
+				text = query.FoldName(e.Actor.Text)
+			}
+			country = e.Actor.Country
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO article_events (article_id, n, type, kind, status, new_announcement,
+			actor_canonical, actor_text, actor_country, facet_actor) VALUES (?,?,?,?,?,?,?,?,?,?)`,
+			a.ID, i, e.Type, e.Kind, e.Status, e.NewAnnouncement, canonical, text, country, query.EventFacetActor(e)); err != nil {
+			return fmt.Errorf("events: %w", err)
+		}
+	}
+	return nil
+}
+
+// migrateEvents creates article_events and fills it from the articles
+// stored before it existed, once per database (meta key article_events),
+// 500 articles a transaction; an interrupted fill starts again at the next
+// open, and rows are replaced, so that repeating it is harmless.
+func (s *Store) migrateEvents(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, eventsSchema); err != nil {
+		return fmt.Errorf("events table: %w", err)
+	}
+	var done int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM meta WHERE key = 'article_events'`).Scan(&done); err != nil {
+		return fmt.Errorf("events table: %w", err)
+	}
+	if done > 0 {
+		return nil
+	}
+	var after int64
+	for {
+		n, last, err := s.fillEventsPage(ctx, after)
+		if err != nil {
+			return fmt.Errorf("index the events of stored articles: %w", err)
+		}
+		if n == 0 {
+			break
+		}
+		after = last
+	}
+	if _, err := s.db.ExecContext(ctx, `INSERT OR IGNORE INTO meta (key, value) VALUES ('article_events', '1')`); err != nil {
+		return fmt.Errorf("events table: %w", err)
+	}
+	return nil
+}
+
+// fillEventsPage indexes the events of up to 500 articles after the rowid
+// after, returning how many articles it read and the last rowid.
+func (s *Store) fillEventsPage(ctx context.Context, after int64) (int, int64, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer tx.Rollback()
+	// Reading only the rowids first keeps the documents of the articles
+	// without events (most of them) unread.
+	rows, err := tx.QueryContext(ctx, `SELECT rowid, instr(doc, '"events":') > 0 FROM articles WHERE rowid > ? ORDER BY rowid LIMIT 500`, after)
+	if err != nil {
+		return 0, 0, err
+	}
+	var with []int64
+	n, last := 0, after
+	for rows.Next() {
+		var rowid int64
+		var has bool
+		if err := rows.Scan(&rowid, &has); err != nil {
+			rows.Close()
+			return 0, 0, err
+		}
+		n, last = n+1, rowid
+		if has {
+			with = append(with, rowid)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, 0, err
+	}
+	for _, rowid := range with {
+		var doc string
+		if err := tx.QueryRowContext(ctx, `SELECT doc FROM articles WHERE rowid = ?`, rowid).Scan(&doc); err != nil {
+			return 0, 0, err
+		}
+		a, err := article.Unmarshal([]byte(doc))
+		if err != nil {
+			return 0, 0, fmt.Errorf("article at rowid %d: %w", rowid, err)
+		}
+		if err := putEvents(ctx, tx, a); err != nil {
+			return 0, 0, err
+		}
+	}
+	if n == 0 {
+		return 0, 0, nil
+	}
+	return n, last, tx.Commit()
+}
+
+// events renders an Events node: an article with one event row that
+// satisfies every kid.
+func (r *render) events(n *query.Node) string {
+	var conds []string
+	for _, k := range n.Kids {
+		conds = append(conds, r.event(k))
+	}
+	return "a.id IN (SELECT ev.article_id FROM article_events ev WHERE " + strings.Join(conds, " AND ") + ")"
+}
+
+// event renders a kid of an Events node as a condition on the event row
+// ev, as query.MatchEvent decides it.
+func (r *render) event(n *query.Node) string {
+	switch n.Op {
+	case query.And, query.Or:
+		var parts []string
+		for _, k := range n.Kids {
+			parts = append(parts, r.event(k))
+		}
+		return "(" + strings.Join(parts, " "+n.Op.String()+" ") + ")"
+	case query.Filter:
+		switch n.Field {
+		case "event":
+			if n.Value == query.EventNewWithdrawal {
+				r.args = append(r.args, query.EventWithdrawal)
+				return "(ev.type = ? AND ev.new_announcement = 1)"
+			}
+			r.args = append(r.args, query.EventWithdrawal)
+			return "ev.type = ?"
+		case "event.kind":
+			r.args = append(r.args, n.Value)
+			return "ev.kind = ?"
+		case "event.status":
+			r.args = append(r.args, n.Value)
+			return "ev.status = ?"
+		case "event.actor":
+			like := "%" + likeEscape(query.FoldName(n.Value)) + "%"
+			r.args = append(r.args, like, like)
+			cond := `ev.actor_canonical LIKE ? ESCAPE '\' OR ev.actor_text LIKE ? ESCAPE '\'`
+			if c := query.ActorCountry(n.Value); c != "" {
+				r.args = append(r.args, c)
+				cond += " OR ev.actor_country = ?"
+			}
+			return "(" + cond + ")"
+		}
+	}
+	return "0"
+}
+
+// eventFacets counts the matching articles (temp.facet_rows, see Facets)
+// by the kinds of their events and by their events' actors (see
+// query.EventFacetActor), n of each.
+func eventFacets(ctx context.Context, conn querier, n int, f *query.Facets) error {
+	// CROSS JOIN reads the matching articles first, their events through
+	// the primary key, as the entity facets do.
+	const from = ` FROM temp.facet_rows m CROSS JOIN articles a ON a.rowid = m.rowid
+		CROSS JOIN article_events ev ON ev.article_id = a.id `
+	kinds, err := readCounts(ctx, conn, `SELECT ev.kind, count(DISTINCT a.id) AS cnt`+from+
+		`GROUP BY ev.kind ORDER BY cnt DESC, ev.kind LIMIT ?`, n)
+	if err != nil {
+		return err
+	}
+	actors, err := readCounts(ctx, conn, `SELECT ev.facet_actor, count(DISTINCT a.id) AS cnt`+from+
+		`WHERE ev.facet_actor != '' GROUP BY ev.facet_actor ORDER BY cnt DESC, ev.facet_actor LIMIT ?`, n)
+	if err != nil {
+		return err
+	}
+	f.EventKinds, f.EventActors = kinds, actors
+	return nil
+}

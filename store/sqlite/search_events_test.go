@@ -1,0 +1,80 @@
+package sqlite
+
+import (
+	"context"
+	"testing"
+
+	"github.com/wirewatch/wirewatch/pkg/article"
+	"github.com/wirewatch/wirewatch/pkg/query"
+	"github.com/wirewatch/wirewatch/store/storetest"
+)
+
+// TestEventsFilledForAnOlderDatabase opens a database written before the
+// article_events table existed: the events of the articles already
+// stored are indexed on open, so the event filters find them, and an
+// article without events is left as it was.
+func TestEventsFilledForAnOlderDatabase(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := "Russia will withdraw its troops from the border."
+	a := storetest.Mk("/a", "apnews.com", "t", body, t0)
+	a.Events = []article.Event{storetest.Event(body, "withdraw", "military", "announced", true, storetest.Actor(body, "Russia", "Russia", "RU"))}
+	plain := storetest.Mk("/b", "apnews.com", "t", "A cash withdrawal.", t0)
+	for _, x := range []*article.Article{a, plain} {
+		if err := s.Put(ctx, x); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// What an older build left: no table, no note that it was filled.
+	if _, err := s.db.ExecContext(ctx, `DROP TABLE article_events; DELETE FROM meta WHERE key = 'article_events'`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err = Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, tt := range []struct{ q, want string }{
+		{"event:new-withdrawal", a.ID},
+		{"event.kind:military event.actor:RU", a.ID},
+		{"-event:withdrawal", plain.ID},
+	} {
+		hits, err := s.Search(ctx, query.MustParse(tt.q), 10)
+		if err != nil || len(hits) != 1 || hits[0].ID != tt.want {
+			t.Errorf("search %s after reopening = %v, %v; want %s", tt.q, hits, err, tt.want)
+		}
+	}
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM article_events`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("article_events holds %d rows (%v), want the 1 event", n, err)
+	}
+}
+
+// TestEventsReplacedOnPut checks that a newer version of an article
+// replaces its events.
+func TestEventsReplacedOnPut(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	body := "Russia will withdraw its troops from the border."
+	a := storetest.Mk("/a", "apnews.com", "t", body, t0)
+	a.Events = []article.Event{storetest.Event(body, "withdraw", "military", "announced", true, nil)}
+	if err := s.Put(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	b := storetest.Mk("/a", "apnews.com", "t", body, t0.Add(1))
+	b.Events = []article.Event{storetest.Event(body, "withdraw", "military", "hypothetical", false, nil)}
+	if err := s.Put(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]int{"event:new-withdrawal": 0, "event.status:hypothetical": 1, "event:withdrawal": 1} {
+		hits, err := s.Search(ctx, query.MustParse(q), 10)
+		if err != nil || len(hits) != want {
+			t.Errorf("search %s = %d hits (%v), want %d", q, len(hits), err, want)
+		}
+	}
+}

@@ -1,0 +1,214 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wirewatch/wirewatch/alert"
+	"github.com/wirewatch/wirewatch/extractor/events"
+	"github.com/wirewatch/wirewatch/pkg/article"
+	"github.com/wirewatch/wirewatch/pkg/query"
+)
+
+// detectEvents tags the withdrawal events of docs as the extractor does
+// (the demo corpus was tagged before events existed), so that the query
+// corpus's event queries run over real events.
+func detectEvents(docs []*article.Article) error {
+	d, err := events.New("en")
+	if err != nil {
+		return fmt.Errorf("corpus events: %w", err)
+	}
+	for _, a := range docs {
+		if len(a.Events) == 0 {
+			if evs := d.Detect(a.Body, a.Entities, a.PublishedAt); len(evs) > 0 {
+				a.Events = evs
+			}
+		}
+	}
+	return nil
+}
+
+// Actor returns an event role for the words text of body (their first
+// occurrence), with its canonical name and country.
+func Actor(body, text, canonical, country string) *article.Role {
+	at := strings.Index(body, text)
+	if at < 0 {
+		panic(fmt.Sprintf("actor %q is not in %q", text, body))
+	}
+	return &article.Role{Text: text, Canonical: canonical, Country: country, Start: at, End: at + len(text)}
+}
+
+// Event returns a withdrawal event of body whose sentence holds the
+// trigger word, with its kind, status, news flag and actor (nil for
+// none).
+func Event(body, trigger, kind, status string, isNew bool, actor *article.Role) article.Event {
+	at := strings.Index(body, trigger)
+	if at < 0 {
+		panic(fmt.Sprintf("trigger %q is not in %q", trigger, body))
+	}
+	start := strings.LastIndex(body[:at], ". ") + 1
+	if start > 0 {
+		start++ // past the space
+	}
+	end := strings.Index(body[at:], ".")
+	if end < 0 {
+		end = len(body)
+	} else {
+		end += at + 1
+	}
+	return article.Event{Type: query.EventWithdrawal, Kind: kind, Status: status, NewAnnouncement: isNew, Actor: actor,
+		Sentence: body[start:end], Start: start, End: end, Trigger: trigger, TriggerStart: at, TriggerEnd: at + len(trigger)}
+}
+
+// eventDocs are articles with events for the event filters' corners: two
+// events in one article, actors with and without a canonical name or a
+// country, news and background, and an article about a cash withdrawal
+// with none.
+func eventDocs() []*article.Article {
+	mk := func(path, body string, evs func(body string) []article.Event) *article.Article {
+		a := Mk(path, "events.example.com", "Events "+path, body, T0)
+		a.Events = evs(body)
+		return a
+	}
+	return []*article.Article{
+		mk("/russia", "Russia will withdraw its troops from the border. Washington withdrew its ambassador in 2019.", func(b string) []article.Event {
+			return []article.Event{
+				Event(b, "withdraw", "military", "announced", true, Actor(b, "Russia", "Russia", "RU")),
+				Event(b, "withdrew", "diplomatic", "historical", false, Actor(b, "Washington", "United States", "US")),
+			}
+		}),
+		mk("/us", "American forces withdrew from the base and troops went home.", func(b string) []article.Event {
+			return []article.Event{Event(b, "withdrew", "military", "completed", true, Actor(b, "American forces", "", "US"))}
+		}),
+		mk("/football", "Manchester United pulled out of the tournament.", func(b string) []article.Event {
+			return []article.Event{Event(b, "pulled out", "sports", "announced", true, Actor(b, "Manchester United", "Manchester United", ""))}
+		}),
+		mk("/demand", "Leaders called on Russia to withdraw its forces.", func(b string) []article.Event {
+			return []article.Event{Event(b, "withdraw", "military", "demanded", false, Actor(b, "Russia", "Russia", "RU"))}
+		}),
+		mk("/cash", "A cash withdrawal of $200 was made at the bank.", func(string) []article.Event { return nil }),
+		mk("/deal", "Ukraine's government refused to withdraw from the agreement.", func(b string) []article.Event {
+			return []article.Event{
+				Event(b, "withdraw", "agreement", "refused", false, Actor(b, "Ukraine's government", "Ukraine", "UA")),
+				{Type: "other", Kind: "other", Status: "announced", NewAnnouncement: true, Sentence: b, End: len(b), Trigger: "refused",
+					TriggerStart: strings.Index(b, "refused"), TriggerEnd: strings.Index(b, "refused") + len("refused")},
+			}
+		}),
+	}
+}
+
+// testEvents checks the event filters and facets on eventDocs: each
+// query finds exactly the articles wanted, and the matcher agrees.
+func testEvents(t *testing.T, o Options) {
+	docs := eventDocs()
+	s := o.Open(t)
+	put(t, s, docs...)
+	ctx := context.Background()
+	now := time.Now()
+	tests := []struct{ q, want string }{
+		{`event:withdrawal`, "/russia /us /football /demand /deal"},
+		{`event:new-withdrawal`, "/russia /us /football"},
+		{`-event:withdrawal`, "/cash"},
+		{`event.kind:military`, "/russia /us /demand"},
+		{`event.kind:military event.actor:Russia`, "/russia /demand"},
+		{`event.kind:military event.actor:US`, "/us"}, // /russia: the US's withdrawal is diplomatic
+		{`event.kind:military AND event.actor:Washington`, ""},
+		{`event:new-withdrawal event.actor:Russia`, "/russia"},
+		{`event.kind:diplomatic event.status:announced`, ""},
+		{`event.kind:(military OR sports) event.status:announced`, "/russia /football"},
+		{`event.kind:military OR event.status:refused`, "/russia /us /demand /deal"},
+		{`event.actor:"united states"`, "/russia /us"},
+		{`event.actor:washington`, "/russia"},
+		{`event.actor:AMERICAN`, "/us"},
+		{`event.actor:"american forces"`, "/us"},
+		{`event.actor:"forces american"`, ""},
+		{`event.actor:manch`, ""},
+		{`event.actor:"Manchester United"`, "/football"},
+		{`event.actor:ua`, "/deal"},
+		{`event.actor:ukraine's`, "/deal"},
+		{`NOT event.kind:sports`, "/russia /us /demand /cash /deal"},
+		{`event:withdrawal -event.actor:Russia`, "/us /football /deal"},
+		{`troops event.kind:military`, "/russia /us"},
+		{`event.status:refused OR -event:withdrawal`, "/cash /deal"},
+		{`event.actor:"Manchester United" event.kind:sports -event.status:historical`, "/football"},
+		{`cash -event:new-withdrawal`, "/cash"},
+		{`(event.kind:military event.actor:Russia) OR event.kind:agreement`, "/russia /demand /deal"},
+	}
+	byID := map[string]string{}
+	for _, a := range docs {
+		byID[a.ID] = strings.TrimPrefix(a.URL, "https://events.example.com")
+	}
+	paths := func(ids []string) string {
+		var out []string
+		for _, a := range docs {
+			if slices.Contains(ids, a.ID) {
+				out = append(out, byID[a.ID])
+			}
+		}
+		return strings.Join(out, " ")
+	}
+	for _, tt := range tests {
+		q, err := query.Parse(tt.q)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.q, err)
+		}
+		var matched []string
+		for _, a := range docs {
+			if alert.Eval(q, alert.NewDoc(a), now) {
+				matched = append(matched, a.ID)
+			}
+		}
+		if got := paths(matched); got != tt.want {
+			t.Errorf("the matcher: %s matches %q, want %q", tt.q, got, tt.want)
+		}
+		hits, err := s.Search(ctx, q, 100)
+		if err != nil {
+			t.Fatalf("search %s: %v", tt.q, err)
+		}
+		var found []string
+		for _, h := range hits {
+			found = append(found, h.ID)
+		}
+		if got := paths(found); got != tt.want || len(found) != len(matched) {
+			t.Errorf("search %s finds %q, want %q", tt.q, got, tt.want)
+		}
+	}
+
+	render := func(cs []query.Count) string {
+		var out []string
+		for _, c := range cs {
+			out = append(out, fmt.Sprintf("%s=%d", c.Value, c.Count))
+		}
+		return strings.Join(out, ", ")
+	}
+	facetTests := []struct {
+		q             string
+		n             int
+		kinds, actors string
+	}{
+		{``, 10, "military=3, agreement=1, diplomatic=1, other=1, sports=1", "Russia=2, Manchester United=1, Ukraine=1, United States=1"},
+		{``, 1, "military=3", "Russia=2"},
+		{`event.kind:military`, 10, "military=3, diplomatic=1", "Russia=2, United States=1"},
+		{`event:new-withdrawal -event.kind:sports`, 10, "military=2, diplomatic=1", "Russia=1, United States=1"},
+		{`cash`, 10, "", ""},
+	}
+	for _, tt := range facetTests {
+		f, err := s.Facets(ctx, query.MustParse(tt.q), tt.n)
+		if err != nil {
+			t.Fatalf("facets %q: %v", tt.q, err)
+		}
+		if got := render(f.EventKinds); got != tt.kinds {
+			t.Errorf("facets %q top %d event kinds = %s, want %s", tt.q, tt.n, got, tt.kinds)
+		}
+		if got := render(f.EventActors); got != tt.actors {
+			t.Errorf("facets %q top %d event actors = %s, want %s", tt.q, tt.n, got, tt.actors)
+		}
+		if f.EventKinds == nil || f.EventActors == nil {
+			t.Errorf("facets %q: nil event facets (want empty lists, [] in JSON)", tt.q)
+		}
+	}
+}
