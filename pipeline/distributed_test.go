@@ -22,6 +22,7 @@ import (
 	"github.com/wirewatch/wirewatch/pkg/bus/kafkabus/kafkatest"
 	"github.com/wirewatch/wirewatch/pkg/stage"
 	"github.com/wirewatch/wirewatch/store/sqlite"
+	"github.com/wirewatch/wirewatch/story"
 )
 
 func TestRetrying(t *testing.T) {
@@ -256,7 +257,7 @@ func TestBrokerRestart(t *testing.T) {
 	go func() {
 		errs <- ExtractWith(runCtx, k, stage.ProcessorFunc(func(context.Context, *article.Article) error { return nil }), &ex)
 	}()
-	go func() { errs <- Index(runCtx, k, cs, st.Stories(), &ix) }()
+	go func() { errs <- Index(runCtx, k, cs, story.NewSQLiteIndex(st), &ix) }()
 	// waitFor polls cond until it holds; a role that returns early fails
 	// the test at once instead of at the deadline.
 	waitFor := func(what string, limit time.Duration, cond func() bool) {

@@ -80,7 +80,7 @@ func (l *Local) Run(ctx, crawlCtx context.Context) error {
 		Proc: stage.ProcessorFunc(l.ex.Tag), Logger: l.cfg.Logger, Stats: &l.Extract}
 	// The index stage assigns the story before storing, so the stored
 	// article carries its story_id; alerts come after the store.
-	steps := []stage.Processor{story.NewAssigner(l.store.Stories(), story.Options{}), indexer.New(l.store)}
+	steps := []stage.Processor{story.NewAssigner(story.NewSQLiteIndex(l.store), story.Options{}), indexer.New(l.store)}
 	if l.cfg.Alerts != nil {
 		steps = append(steps, l.cfg.Alerts)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/wirewatch/wirewatch/pkg/bus/kafkabus"
 	"github.com/wirewatch/wirewatch/pkg/query"
 	"github.com/wirewatch/wirewatch/store/sqlite"
+	"github.com/wirewatch/wirewatch/story"
 )
 
 // storyBody is a body of words drawn from a seeded generator, so that two
@@ -150,9 +151,9 @@ func TestStoryRoleAcrossHosts(t *testing.T) {
 	sk := k
 	sk.GroupID, sk.Workers = k.Topics.Clean+".story", 4
 	running++
-	go func() { errc <- Story(ctx, sk, storyStore.Stories(), nil, n) }()
+	go func() { errc <- Story(ctx, sk, story.NewSQLiteIndex(storyStore), nil, n) }()
 	waitMembers(sk.GroupID, 1)
-	if err := Story(ctx, sk, open().Stories(), nil); !errors.Is(err, ErrNotAlone) {
+	if err := Story(ctx, sk, story.NewSQLiteIndex(open()), nil); !errors.Is(err, ErrNotAlone) {
 		t.Errorf("second story process: %v, want ErrNotAlone", err)
 	}
 

@@ -27,7 +27,7 @@ func corpusBodies(t testing.TB) []demosite.Truth {
 // must be rare, and each one is logged for inspection.
 func TestCorpusDistinct(t *testing.T) {
 	truth := corpusBodies(t)
-	as := story.NewAssigner(openStore(t).Stories(), story.Options{})
+	as := story.NewAssigner(story.NewSQLiteIndex(openStore(t)), story.Options{})
 	members := map[string][]int{}
 	var order []string
 	for i, tr := range truth {
@@ -90,7 +90,7 @@ func TestSyndication(t *testing.T) {
 		t.Fatalf("only %d corpus bodies long enough", groups)
 	}
 	items = shuffled(11, items)
-	as := story.NewAssigner(openStore(t).Stories(), story.Options{})
+	as := story.NewAssigner(story.NewSQLiteIndex(openStore(t)), story.Options{})
 	stories := make([]map[string]int, groups) // per group: story id → members
 	for g := range stories {
 		stories[g] = map[string]int{}
@@ -149,7 +149,7 @@ func BenchmarkProcess(b *testing.B) {
 	for _, n := range []int{10_000, 100_000} {
 		// Fill the index once per size, directly and in large
 		// transactions: through Process, 100k would take minutes.
-		idx := openStore(b).Stories()
+		idx := story.NewSQLiteIndex(openStore(b))
 		ctx := context.Background()
 		gen := newTextGen(uint64(n))
 		bodies := make([]string, 0, 1000)

@@ -128,7 +128,7 @@ func openStore(t testing.TB) *sqlite.Store {
 // indexes runs a test over each Index implementation.
 func indexes(t *testing.T, fn func(t *testing.T, idx story.Index)) {
 	t.Run("mem", func(t *testing.T) { fn(t, &story.MemIndex{}) })
-	t.Run("sqlite", func(t *testing.T) { fn(t, openStore(t).Stories()) })
+	t.Run("sqlite", func(t *testing.T) { fn(t, story.NewSQLiteIndex(openStore(t))) })
 }
 
 func TestAssigner(t *testing.T) {

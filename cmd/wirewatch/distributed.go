@@ -20,6 +20,7 @@ import (
 	"github.com/wirewatch/wirewatch/pkg/bus/kafkabus"
 	"github.com/wirewatch/wirewatch/store/elastic"
 	"github.com/wirewatch/wirewatch/store/sqlite"
+	"github.com/wirewatch/wirewatch/story"
 )
 
 // kafkaFlags are the bus settings every distributed role shares. Their
@@ -281,9 +282,9 @@ func indexCmd(e env) *ffcli.Command {
 			}
 			defer stopStories()
 			if esStore != nil {
-				return pipeline.IndexBulk(ctx, k, indexer.NewBulk(esStore, indexer.BulkConfig{Logger: log}), local.Stories(), nil, alerts)
+				return pipeline.IndexBulk(ctx, k, indexer.NewBulk(esStore, indexer.BulkConfig{Logger: log}), story.NewSQLiteIndex(local), nil, alerts)
 			}
-			return pipeline.Index(ctx, k, local, local.Stories(), nil, alerts)
+			return pipeline.Index(ctx, k, local, story.NewSQLiteIndex(local), nil, alerts)
 		},
 	}
 }

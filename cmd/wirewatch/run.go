@@ -132,7 +132,7 @@ func startStoryState(e env, st *sqlite.Store, out string, window time.Duration, 
 // startStoryPruner prunes st's story fingerprints older than window in
 // the background; stop ends it.
 func startStoryPruner(st *sqlite.Store, window time.Duration, log *slog.Logger) (stop func()) {
-	p := story.NewPruner(st.Stories(), story.Options{Retention: window, Logger: log})
+	p := story.NewPruner(story.NewSQLiteIndex(st), story.Options{Retention: window, Logger: log})
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() { p.Run(ctx) })

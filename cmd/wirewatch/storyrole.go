@@ -9,6 +9,7 @@ import (
 
 	"github.com/wirewatch/wirewatch/pipeline"
 	"github.com/wirewatch/wirewatch/store/sqlite"
+	"github.com/wirewatch/wirewatch/story"
 )
 
 func storyCmd(e env) *ffcli.Command {
@@ -53,7 +54,7 @@ func storyCmd(e env) *ffcli.Command {
 				return err
 			}
 			defer stopStories()
-			return pipeline.Story(ctx, k, local.Stories(), nil, alerts)
+			return pipeline.Story(ctx, k, story.NewSQLiteIndex(local), nil, alerts)
 		},
 	}
 }

@@ -249,33 +249,8 @@ CREATE TABLE IF NOT EXISTS site_pages (
     PRIMARY KEY (site, page_id)
 ) WITHOUT ROWID;
 
--- Story fingerprints for near-duplicate clustering (package story): one row
--- per article that has been assigned a story, kept apart from articles
--- because the story is decided before the article is stored. sig is the
--- MinHash signature, 120 little-endian uint32 values (NULL for a body too
--- short to shingle, which matches only on exact, the hash of its text);
--- shingles counts its distinct 5-word shingles.
-CREATE TABLE IF NOT EXISTS story_signatures (
-    article_id TEXT PRIMARY KEY,
-    story_id   TEXT NOT NULL,
-    fetched_at INTEGER NOT NULL, -- unix milliseconds
-    shingles   INTEGER NOT NULL,
-    exact      INTEGER NOT NULL,
-    sig        BLOB
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS story_signatures_story ON story_signatures (story_id);
--- Pruning deletes the oldest fingerprints first (story.Pruner).
-CREATE INDEX IF NOT EXISTS story_signatures_fetched ON story_signatures (fetched_at);
--- The LSH bands of each signature: articles sharing a band_hash are
--- candidates for the same story.
-CREATE TABLE IF NOT EXISTS story_bands (
-    band_hash  INTEGER NOT NULL,
-    article_id TEXT NOT NULL REFERENCES story_signatures (article_id) ON DELETE CASCADE,
-    PRIMARY KEY (band_hash, article_id)
-) WITHOUT ROWID;
--- Deleting a fingerprint (pruned or replaced) finds its bands through this
--- index; without it the cascade would scan every band.
-CREATE INDEX IF NOT EXISTS story_bands_article ON story_bands (article_id);
+-- Story fingerprints (story_signatures, story_bands) are story's own tables,
+-- created in this file by story.SQLiteIndex (story/sqlite.go).
 
 -- Saved searches for alerts (package alert): a query in the search
 -- language, checked when added. webhook is the search's sink config: the

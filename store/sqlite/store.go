@@ -208,6 +208,19 @@ func (s *Store) Path() string { return s.path }
 func (s *Store) Close() error { return s.db.Close() }
 
 // write runs fn in one write transaction.
+// WriteTx runs fn in one write transaction, serialised with every other
+// writer of the file: by the store's lock within the process and by BEGIN
+// IMMEDIATE across processes. A domain that keeps its own tables in the
+// file (story.SQLiteIndex) writes through it. If fn fails, nothing it
+// wrote is kept.
+func (s *Store) WriteTx(ctx context.Context, fn func(*sql.Tx) error) error { return s.write(ctx, fn) }
+
+// QueryRowContext runs a read-only query on the file, for a domain that
+// keeps its own tables in it.
+func (s *Store) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return s.db.QueryRowContext(ctx, query, args...)
+}
+
 func (s *Store) write(ctx context.Context, fn func(*sql.Tx) error) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()

@@ -28,8 +28,3 @@ func (s *Store) Sync(ctx context.Context) error {
 	}
 	return nil
 }
-
-// Sync makes every transaction of the index's store committed so far
-// durable (see Store.Sync): the story fingerprints, and the alerts fired
-// and queued with them, which a role commits its Kafka offset after.
-func (x *StoryIndex) Sync(ctx context.Context) error { return x.s.Sync(ctx) }

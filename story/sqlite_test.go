@@ -1,4 +1,4 @@
-package sqlite
+package story_test
 
 import (
 	"context"
@@ -7,14 +7,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wirewatch/wirewatch/store/sqlite"
 	"github.com/wirewatch/wirewatch/story"
 )
 
 // storyRows counts fingerprints and bands, and bands whose fingerprint is
 // gone (which must never happen: they would make candidates of nothing).
-func storyRows(t *testing.T, s *Store) (sigs, bands, orphans int) {
+func storyRows(t *testing.T, s *sqlite.Store) (sigs, bands, orphans int) {
 	t.Helper()
-	err := s.db.QueryRow(`SELECT (SELECT count(*) FROM story_signatures), (SELECT count(*) FROM story_bands),
+	err := s.QueryRowContext(context.Background(), `SELECT (SELECT count(*) FROM story_signatures), (SELECT count(*) FROM story_bands),
 		(SELECT count(*) FROM story_bands WHERE article_id NOT IN (SELECT article_id FROM story_signatures))`).Scan(&sigs, &bands, &orphans)
 	if err != nil {
 		t.Fatal(err)
@@ -32,8 +33,8 @@ func longBody(i int) string {
 
 func TestStoryIndexExpireAndReplace(t *testing.T) {
 	ctx := context.Background()
-	s := open(t)
-	x := s.Stories()
+	s := openStore(t)
+	x := story.NewSQLiteIndex(s)
 	add := func(id string, body string, at time.Time) {
 		t.Helper()
 		err := x.Update(ctx, func(ctx context.Context, tx story.IndexTx) error {
