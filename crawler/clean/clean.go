@@ -98,7 +98,13 @@ type Cleaner struct {
 	// noContent turns layer 2 off, so that tests can show what layer 3
 	// does on its own.
 	noContent bool
+	// off names rules turned off, for cross-validating each rule's effect
+	// (see NewWithout in the tests); nil in production.
+	off map[string]bool
 }
+
+// on reports whether the named rule is enabled.
+func (c *Cleaner) on(rule string) bool { return !c.off[rule] }
 
 // New returns a Cleaner with opts, defaults filled in.
 func New(opts Options) *Cleaner {
@@ -168,26 +174,11 @@ func (c *Cleaner) Clean(ctx context.Context, p Page) (Result, error) {
 	if body == nil {
 		body = doc
 	}
-	lin := &linearizer{budget: c.opts.MaxNodes}
-	lin.walk(body, 0, walkState{}, body)
-	lin.flush()
-	blocks := lin.blocks
-	assignBoiler(blocks, body)
-
-	var kept []*block
-	conts := make(map[*html.Node]bool)
-	for _, n := range pickContainer(blocks) {
-		conts[n] = true
+	titles := append([]string{a.Title, pm.ld.headline, pm.first("og:title")}, pm.h1...)
+	blocks, kept := c.extract(body, titles, true)
+	if c.on("cascade") {
+		blocks, kept = c.cascade(body, titles, blocks, kept, pm.ld.body)
 	}
-	for _, b := range blocks {
-		for n, d := b.elem, 0; n != nil && d < 200; n, d = n.Parent, d+1 {
-			if conts[n] {
-				kept = append(kept, b)
-				break
-			}
-		}
-	}
-	filterLayers12(kept, append([]string{a.Title, pm.ld.headline, pm.first("og:title")}, pm.h1...), !c.noContent)
 	if c.opts.Stats != nil {
 		if err := c.layer3(ctx, a, kept, pm.ld.body); err != nil {
 			// The learned layer is an improvement, not a requirement: a
@@ -231,6 +222,33 @@ func (c *Cleaner) Clean(ctx context.Context, p Page) (Result, error) {
 	gate(&res, pm, blocks, kept)
 	c.log.DebugContext(ctx, "clean: page cleaned", "url", p.URL, "words", a.WordCount, "removed", len(a.Removed), "article", res.IsArticle, "reason", res.Reason)
 	return res, nil
+}
+
+// extract linearizes the DOM under body into blocks, picks the article
+// container and marks what layers 1 and 2 remove in it. With structure
+// false, class, id, tag and role signals (layer 1's names) are ignored, so
+// that an article held in an element named like boilerplate ("footer",
+// "nav-content") can be found: the readability-style fallback of cascade.
+func (c *Cleaner) extract(body *html.Node, titles []string, structure bool) (blocks, kept []*block) {
+	lin := &linearizer{budget: c.opts.MaxNodes}
+	lin.walk(body, 0, walkState{}, body)
+	lin.flush()
+	blocks = lin.blocks
+	assignBoiler(blocks, body, structure)
+	conts := make(map[*html.Node]bool)
+	for _, n := range pickContainer(blocks) {
+		conts[n] = true
+	}
+	for _, b := range blocks {
+		for n, d := b.elem, 0; n != nil && d < 200; n, d = n.Parent, d+1 {
+			if conts[n] {
+				kept = append(kept, b)
+				break
+			}
+		}
+	}
+	filterLayers12(kept, titles, !c.noContent)
+	return blocks, kept
 }
 
 // flattenDeep rewrites a document so that no element is nested more

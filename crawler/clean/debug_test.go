@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"golang.org/x/net/html"
@@ -20,7 +21,11 @@ func TestDebugBlocks(t *testing.T) {
 	if id == "" {
 		t.Skip("set WW_DEBUG to a corpus page id")
 	}
-	f, err := os.Open(filepath.Join("..", "..", "testdata", "corpus", "pages", id+".html.gz"))
+	dir := "corpus"
+	if strings.HasPrefix(id, "wcxb-") {
+		dir = "corpus-wcxb"
+	}
+	f, err := os.Open(filepath.Join("..", "..", "testdata", dir, "pages", id+".html.gz"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +46,7 @@ func TestDebugBlocks(t *testing.T) {
 	lin := &linearizer{budget: 300000}
 	lin.walk(body, 0, walkState{}, body)
 	lin.flush()
-	assignBoiler(lin.blocks, body)
+	assignBoiler(lin.blocks, body, true)
 	conts := pickContainer(lin.blocks)
 	t.Logf("blocks=%d containers=%d", len(lin.blocks), len(conts))
 	if len(conts) > 0 {

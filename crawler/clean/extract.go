@@ -166,7 +166,7 @@ func (l *linearizer) walk(n *html.Node, depth int, st walkState, blockElem *html
 }
 
 func isHidden(n *html.Node) bool {
-	if hasAttr(n, "hidden") {
+	if hasAttr(n, "hidden") && !isStreamedSegment(n) {
 		return true
 	}
 	if strings.EqualFold(attr(n, "aria-hidden"), "true") {
@@ -180,6 +180,19 @@ func isHidden(n *html.Node) bool {
 		}
 	}
 	return false
+}
+
+// isStreamedSegment reports a React streaming segment: server-rendered
+// content sent hidden (<div hidden id="S:0">) and moved into its place by
+// a script before the page is shown. Sites built that way carry their
+// whole article in such segments.
+func isStreamedSegment(n *html.Node) bool {
+	id := attr(n, "id")
+	if len(id) < 3 || !strings.HasPrefix(id, "S:") {
+		return false
+	}
+	_, ok := allDigits(id[2:])
+	return ok
 }
 
 // layoutWords in a class name describe page layout or state, not a
@@ -323,7 +336,10 @@ type elemStats struct {
 // holds much of the page's prose is the article (or wraps it) however it
 // is named, so its class words are ignored: "box article modal-enabled" or
 // a layout called "sidebar-grid" must not take the story with them.
-func assignBoiler(blocks []*block, root *html.Node) {
+//
+// With structure false no element is boilerplate by its name except
+// comment sections.
+func assignBoiler(blocks []*block, root *html.Node, structure bool) {
 	stats := make(map[*html.Node]*elemStats)
 	allProse := 0
 	for _, b := range blocks {
@@ -367,6 +383,12 @@ func assignBoiler(blocks []*block, root *html.Node) {
 			if !st.done {
 				st.done = true
 				st.sig = layer1Signal(n, st.text)
+				if !structure && st.sig != "dom: comments" {
+					// Comments are the one name trusted in the relaxed
+					// pass: they read like prose and can outweigh the
+					// story.
+					st.sig = ""
+				}
 				rich := float64(st.prose) >= 0.5*float64(allProse) && st.prose >= 250
 				if rich && st.sig != "dom: comments" && st.sig != "dom: footer" {
 					// Comments can outweigh the story; nothing else that
