@@ -247,7 +247,7 @@ func (c *Cleaner) extract(body *html.Node, titles []string, structure bool) (blo
 			}
 		}
 	}
-	filterLayers12(kept, titles, !c.noContent)
+	c.filterLayers12(kept, titles, !c.noContent)
 	return blocks, kept
 }
 
@@ -315,14 +315,19 @@ func looksLikeHTML(b []byte) bool {
 
 // filterLayers12 marks blocks of the chosen container that layers 1 and 2
 // remove.
-func filterLayers12(blocks []*block, titles []string, content bool) {
+func (c *Cleaner) filterLayers12(blocks []*block, titles []string, content bool) {
 	tks := make(map[string]bool)
 	for _, t := range titles {
 		if k := titleKey(t); k != "" {
 			tks[k] = true
 		}
 	}
-	for _, b := range blocks {
+	inRun := make([]bool, len(blocks))
+	if c.on("context-links") {
+		inRun = proseRun(blocks)
+	}
+	shapeAlone := c.on("link-shape-alone")
+	for i, b := range blocks {
 		switch {
 		case b.kind == kindHeading && (b.level == 1 || tks[titleKey(b.text)]):
 			b.removed = "dom: headline"
@@ -336,15 +341,15 @@ func filterLayers12(blocks []*block, titles []string, content bool) {
 			b.removed = "dom: caption"
 		case b.meta && len(b.text) < 200:
 			b.removed = "dom: byline"
-		case b.linkDensity() > 0.5 && (len(b.text) < 300 || b.linkDensity() > 0.7):
+		case b.linkDensity() > 0.5 && (len(b.text) < 300 || b.linkDensity() > 0.7) && !((inRun[i] || shapeAlone) && sentenceShaped(b.text)):
 			b.removed = "dom: link-dense"
-		case b.teaser():
+		case b.teaser() && !(inRun[i] && sentenceShaped(b.text)):
 			b.removed = "dom: teaser"
 		case looksLikeMarkup(b.text):
 			b.removed = "dom: markup as text"
 		default:
 			if content {
-				b.removed = contentSignal(b.text)
+				b.removed = contentSignal(b.text, c.on("mention-needs-two"))
 			}
 		}
 	}

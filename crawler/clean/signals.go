@@ -131,8 +131,26 @@ var contentRules = []contentRule{
 	},
 }
 
+// mentionLen is the length above which a block is prose that may mention
+// a subscription or newsletter rather than offer one.
+const mentionLen = 150
+
+// mentionRules are the rules whose phrases ordinary prose also uses.
+var mentionRules = map[string]bool{
+	"content: subscription wall":  true,
+	"content: newsletter sign-up": true,
+	"content: consent notice":     true,
+	"content: share bar":          true,
+	"content: contact prompt":     true,
+}
+
 // contentSignal returns the layer-2 reason a block is boilerplate, or "".
-func contentSignal(text string) string {
+//
+// With strict, a block of more than a sentence (mentionLen bytes) must
+// carry two phrases of a rule that one phrase fires on short blocks: a
+// paragraph about email marketing mentions "newsletter" once, a sign-up
+// box says "sign up" and "inbox" and "email address".
+func contentSignal(text string, strict bool) string {
 	low := strings.ToLower(text)
 	trimmed := strings.Trim(low, " .:!?…-–—|•·»«>")
 	for i := range contentRules {
@@ -158,11 +176,15 @@ func contentSignal(text string) string {
 			}
 		}
 		if r.need > 0 {
+			need := r.need
+			if strict && need == 1 && len(low) > mentionLen && mentionRules[r.reason] {
+				need = 2
+			}
 			hits := 0
 			for _, p := range r.phrases {
 				if strings.Contains(low, p) {
 					hits++
-					if hits >= r.need {
+					if hits >= need {
 						return r.reason
 					}
 				}
