@@ -34,6 +34,7 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"github.com/wirewatch/wirewatch/pkg/article"
+	"github.com/wirewatch/wirewatch/pkg/urlcanon"
 )
 
 // Page is one fetched page handed to the cleaner.
@@ -59,6 +60,16 @@ type Result struct {
 	Reason string
 	// Paywalled marks an article whose text is cut by a paywall.
 	Paywalled bool
+	// Links are the targets of the page's <a href> links and Feeds the RSS
+	// and Atom feeds it advertises (<link rel=alternate>), resolved against
+	// the page URL and canonicalised, in document order without duplicates
+	// (fragment-only, javascript: and mailto: links left out). They are
+	// read from the same parse as the article, so that a crawler need not
+	// parse the page a second time to discover links.
+	Links, Feeds []string
+	// ArticleMarkup reports that the page declares itself an article: a
+	// JSON-LD article type or og:type "article".
+	ArticleMarkup bool
 }
 
 // Options configure a Cleaner. The zero value works: no learned layer,
@@ -218,10 +229,33 @@ func (c *Cleaner) Clean(ctx context.Context, p Page) (Result, error) {
 	}
 	a.Normalize()
 
-	res := Result{Article: a, IsArticle: true}
+	res := Result{Article: a, IsArticle: true, Links: resolveLinks(p.URL, pm.hrefs), Feeds: resolveLinks(p.URL, pm.feedHrefs)}
+	ogType := strings.ToLower(strings.TrimSpace(pm.first("og:type")))
+	res.ArticleMarkup = pm.ld.found || ogType == "article"
 	gate(&res, pm, blocks, kept)
 	c.log.DebugContext(ctx, "clean: page cleaned", "url", p.URL, "words", a.WordCount, "removed", len(a.Removed), "article", res.IsArticle, "reason", res.Reason)
 	return res, nil
+}
+
+// resolveLinks resolves hrefs against the page URL and canonicalises
+// them, dropping duplicates and links that lead nowhere to fetch.
+func resolveLinks(base string, hrefs []string) []string {
+	var out []string
+	seen := make(map[string]bool, len(hrefs))
+	for _, h := range hrefs {
+		h = strings.TrimSpace(h)
+		lh := strings.ToLower(h)
+		if h == "" || strings.HasPrefix(h, "#") || strings.HasPrefix(lh, "javascript:") || strings.HasPrefix(lh, "mailto:") {
+			continue
+		}
+		u, err := urlcanon.Resolve(base, h)
+		if err != nil || seen[u] {
+			continue
+		}
+		seen[u] = true
+		out = append(out, u)
+	}
+	return out
 }
 
 // extract linearizes the DOM under body into blocks, picks the article

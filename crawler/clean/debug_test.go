@@ -59,6 +59,6 @@ func TestDebugBlocks(t *testing.T) {
 		for _, c := range conts {
 			in = in || isAncestor(c, bl.elem)
 		}
-		t.Logf("%v good=%v k=%d boiler=%q ld=%.2f | %s", in, goodBlock(bl), bl.kind, bl.boiler, bl.linkDensity(), truncate(bl.text, 100))
+		t.Logf("%v good=%v k=%d boiler=%q ld=%.2f ctx=%.2f card=%v | %s", in, goodBlock(bl), bl.kind, bl.boiler, bl.linkDensity(), bl.ctxLinks, bl.inCard, truncate(bl.text, 100))
 	}
 }

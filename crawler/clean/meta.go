@@ -27,7 +27,13 @@ type pageMeta struct {
 	bylines     []string            // texts of elements marked as author/byline
 	bylineTries int
 	ldScripts   []string
+	hrefs       []string // href of every <a>, as written, bounded by maxLinks
+	feedHrefs   []string // href of <link rel=alternate> to RSS or Atom
 }
+
+// maxLinks bounds the links read from one page: a hostile page cannot make
+// the crawler queue without end.
+const maxLinks = 5000
 
 // gatherMeta collects metadata sources from the document.
 func gatherMeta(doc *html.Node) *pageMeta {
@@ -50,6 +56,13 @@ func gatherMeta(doc *html.Node) *pageMeta {
 			rel := strings.ToLower(attr(n, "rel"))
 			if m.canonical == "" && hasToken(rel, "canonical") {
 				m.canonical = strings.TrimSpace(attr(n, "href"))
+			}
+			if typ := strings.ToLower(attr(n, "type")); hasToken(rel, "alternate") && (strings.Contains(typ, "rss") || strings.Contains(typ, "atom")) {
+				m.feedHrefs = append(m.feedHrefs, attr(n, "href"))
+			}
+		case atom.A:
+			if h := attr(n, "href"); h != "" && len(m.hrefs) < maxLinks {
+				m.hrefs = append(m.hrefs, h)
 			}
 		case atom.Title:
 			if m.titleTag == "" {
