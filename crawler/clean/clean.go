@@ -388,6 +388,9 @@ func (c *Cleaner) filterLayers12(blocks []*block, titles []string, content bool)
 		}
 	}
 	if content {
+		if c.on("tail-prompts") {
+			cutTailPrompts(blocks)
+		}
 		spreadToBox(blocks)
 		cutRelatedSections(blocks)
 	}
@@ -453,6 +456,7 @@ var boxedReasons = map[string]bool{
 	"content: reader-revenue appeal": true,
 	"content: subscription wall":     true,
 	"content: newsletter sign-up":    true,
+	"content: comment prompt":        true,
 }
 
 // spreadToBox removes the rest of the box a boxed finding sits in: the
