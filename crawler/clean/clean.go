@@ -268,9 +268,9 @@ func (c *Cleaner) extract(body *html.Node, titles []string, structure bool) (blo
 	lin.walk(body, 0, walkState{}, body)
 	lin.flush()
 	blocks = lin.blocks
-	assignBoiler(blocks, body, structure)
+	assignBoiler(blocks, body, structure, c.on)
 	conts := make(map[*html.Node]bool)
-	for _, n := range pickContainer(blocks) {
+	for _, n := range pickContainer(blocks, c.on("climb-paragraph")) {
 		conts[n] = true
 	}
 	for _, b := range blocks {

@@ -339,7 +339,9 @@ type elemStats struct {
 //
 // With structure false no element is boilerplate by its name except
 // comment sections.
-func assignBoiler(blocks []*block, root *html.Node, structure bool) {
+//
+// on tells which optional rules are enabled (see Cleaner.on).
+func assignBoiler(blocks []*block, root *html.Node, structure bool, on func(string) bool) {
 	stats := make(map[*html.Node]*elemStats)
 	allProse := 0
 	for _, b := range blocks {
@@ -437,7 +439,12 @@ func endsSentence(s string) bool {
 // would also bring in, and those of its siblings that hold prose of their
 // own. A story split by an advert or a "read more" box into two siblings
 // is kept whole, without the box between them (its blocks are filtered).
-func pickContainer(blocks []*block) []*html.Node {
+//
+// With climb, a container that is a paragraph is replaced by the element
+// around it: an article is never one paragraph, and a paragraph wins only
+// when the rest of the article around it is broken into pieces that score
+// low one by one (lines split by <br>, tables between the paragraphs).
+func pickContainer(blocks []*block, climb bool) []*html.Node {
 	const boilerWeight = 0.5
 	score := make(map[*html.Node]float64)
 	for _, b := range blocks {
@@ -473,6 +480,12 @@ func pickContainer(blocks []*block) []*html.Node {
 	if best == nil {
 		return nil
 	}
+	if climb {
+		for best.Parent != nil && best.Parent.Type == html.ElementNode && isTextBlock(best.DataAtom) {
+			best = best.Parent
+			bestScore = score[best]
+		}
+	}
 	out := []*html.Node{best}
 	if best.Parent != nil {
 		for c := best.Parent.FirstChild; c != nil; c = c.NextSibling {
@@ -482,6 +495,17 @@ func pickContainer(blocks []*block) []*html.Node {
 		}
 	}
 	return out
+}
+
+// isTextBlock reports elements that hold one paragraph of text rather than
+// a run of them.
+func isTextBlock(a atom.Atom) bool {
+	switch a {
+	case atom.P, atom.Blockquote, atom.Pre, atom.Li, atom.Dd, atom.Td, atom.Th,
+		atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Span, atom.Strong, atom.Em, atom.B, atom.I, atom.A, atom.Font:
+		return true
+	}
+	return false
 }
 
 func isAncestor(a, n *html.Node) bool {
