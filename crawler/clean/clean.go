@@ -383,7 +383,7 @@ func (c *Cleaner) filterLayers12(blocks []*block, titles []string, content bool)
 			b.removed = "dom: markup as text"
 		default:
 			if content {
-				b.removed = contentSignal(b.text, c.on("mention-needs-two"))
+				b.removed = contentSignal(b.text, c.on("mention-needs-two"), c.on("wall-offer-two"))
 			}
 		}
 	}

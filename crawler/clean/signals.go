@@ -22,6 +22,9 @@ type contentRule struct {
 	// maxLen is the longest block the rule applies to: a long block that
 	// mentions a newsletter is usually news about one.
 	maxLen int
+	// offer marks the rule of offer words, which needs its two phrases
+	// only with the "wall-offer-two" rule on (else one, as before).
+	offer bool
 }
 
 var contentRules = []contentRule{
@@ -39,10 +42,17 @@ var contentRules = []contentRule{
 		reason: "content: subscription wall",
 		phrases: []string{"subscribe to continue", "to continue reading", "continue reading with", "already a subscriber",
 			"subscribers only", "for subscribers", "subscriber-only", "log in to continue", "sign in to continue",
-			"create a free account", "register to continue", "register for free", "sign in to read", "unlock this article",
-			"start your free trial", "free trial", "subscribe now", "subscribe today", "unlimited access", "digital access",
-			"per month", "cancel anytime", "exclusive content", "log in or register", "sign in or register", "subscribe for"},
+			"register to continue", "sign in to read", "unlock this article", "log in or register", "sign in or register"},
 		need: 1, maxLen: 400,
+	},
+	{
+		// Offer words: a price or a trial alone is how reviews and
+		// product pages talk; a wall makes an offer and names access.
+		reason: "content: subscription wall",
+		phrases: []string{"create a free account", "register for free", "start your free trial", "free trial", "subscribe now",
+			"subscribe today", "unlimited access", "digital access", "per month", "cancel anytime", "exclusive content",
+			"subscribe for", "subscription"},
+		need: 2, maxLen: 400, offer: true,
 	},
 	{
 		reason: "content: newsletter sign-up",
@@ -150,7 +160,7 @@ var mentionRules = map[string]bool{
 // carry two phrases of a rule that one phrase fires on short blocks: a
 // paragraph about email marketing mentions "newsletter" once, a sign-up
 // box says "sign up" and "inbox" and "email address".
-func contentSignal(text string, strict bool) string {
+func contentSignal(text string, strict, offerTwo bool) string {
 	low := strings.ToLower(text)
 	trimmed := strings.Trim(low, " .:!?…-–—|•·»«>")
 	for i := range contentRules {
@@ -177,6 +187,9 @@ func contentSignal(text string, strict bool) string {
 		}
 		if r.need > 0 {
 			need := r.need
+			if r.offer && !offerTwo {
+				need = 1
+			}
 			if strict && need == 1 && len(low) > mentionLen && mentionRules[r.reason] {
 				need = 2
 			}
