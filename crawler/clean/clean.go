@@ -282,7 +282,67 @@ func (c *Cleaner) extract(body *html.Node, titles []string, structure bool) (blo
 		}
 	}
 	c.filterLayers12(kept, titles, !c.noContent)
+	if c.on("dedupe") {
+		dropRepeats(kept)
+	}
 	return blocks, kept
+}
+
+// minRepeatRun is the shortest run of blocks whose second copy is
+// dropped. A single repeated line is often content (the same question put
+// to each person interviewed, the same dish on two days of a meal plan);
+// a run of blocks repeated in order is a page carrying its text twice
+// (one copy for small screens, one for large).
+const minRepeatRun = 3
+
+// minRepeatShare is the least share of the body a repeated run must hold:
+// a second copy of the page's text is a large part of it, a repeated day
+// of a meal plan is not.
+const minRepeatShare = 0.2
+
+// dropRepeats removes the second copy of every run of at least
+// minRepeatRun kept blocks, and minRepeatShare of the body, that repeats
+// an earlier run in the same order.
+func dropRepeats(kept []*block) {
+	var live []*block
+	for _, b := range kept {
+		if b.removed == "" {
+			live = append(live, b)
+		}
+	}
+	total := 0
+	for _, b := range live {
+		total += len(b.text)
+	}
+	first := make(map[string]int, len(live))
+	for i, b := range live {
+		if _, ok := first[b.text]; !ok {
+			first[b.text] = i
+		}
+	}
+	for i := 0; i < len(live); {
+		j, ok := first[live[i].text]
+		if !ok || j == i {
+			i++
+			continue
+		}
+		n := 0
+		for i+n < len(live) && j+n < i && live[i+n].text == live[j+n].text {
+			n++
+		}
+		runBytes := 0
+		for _, b := range live[i : i+n] {
+			runBytes += len(b.text)
+		}
+		if n >= minRepeatRun && float64(runBytes) >= minRepeatShare*float64(total) {
+			for _, b := range live[i : i+n] {
+				b.removed = "dom: repeated text"
+			}
+			i += n
+			continue
+		}
+		i++
+	}
 }
 
 // flattenDeep rewrites a document so that no element is nested more

@@ -66,3 +66,38 @@ func TestTailPromptsFirstPage(t *testing.T) {
 		}
 	}
 }
+
+// TestDropRepeats checks that a page carrying its text twice keeps one
+// copy, and that single repeated lines and short repeated runs (the same
+// interview question, the same dish on two days) are kept.
+func TestDropRepeats(t *testing.T) {
+	mk := func(texts ...string) []*block {
+		var out []*block
+		for _, s := range texts {
+			out = append(out, &block{text: s, kind: kindPara})
+		}
+		return out
+	}
+	story := []string{"First paragraph of the story, long enough.", "Second paragraph of the story.", "Third paragraph of the story."}
+	for _, tc := range []struct {
+		name   string
+		blocks []*block
+		want   int // blocks kept
+	}{
+		{"twice", mk(append(append([]string{}, story...), story...)...), 3},
+		{"one line repeated", mk("What do you cook?", "Pasta.", "What do you cook?", "Rice.", "A long closing paragraph that is much longer than the rest of this small page."), 5},
+		{"short run in a long body", mk("Monday: eggs", "Lunch: soup", "Dinner: fish", "Tuesday: eggs", "Lunch: soup", "Dinner: fish",
+			strings.Repeat("A long paragraph about planning meals for the week. ", 10)), 7},
+	} {
+		dropRepeats(tc.blocks)
+		kept := 0
+		for _, b := range tc.blocks {
+			if b.removed == "" {
+				kept++
+			}
+		}
+		if kept != tc.want {
+			t.Errorf("%s: kept %d blocks, want %d", tc.name, kept, tc.want)
+		}
+	}
+}
