@@ -57,7 +57,8 @@ var contentRules = []contentRule{
 	{
 		reason: "content: newsletter sign-up",
 		phrases: []string{"sign up for", "sign up to", "newsletter", "in your inbox", "to your inbox", "delivered to your inbox",
-			"by signing up", "email address", "enter your email", "subscribe to our", "straight to your inbox", "get our free"},
+			"by signing up", "email address", "enter your email", "subscribe to our", "straight to your inbox", "get our free",
+			"check your inbox", "subscribe here"},
 		need: 1, maxLen: 300,
 	},
 	{
@@ -88,7 +89,8 @@ var contentRules = []contentRule{
 			"watch:", "listen:", "read:", "also see:", "read next:", "related articles", "related stories", "related content",
 			"related coverage", "related topics", "recommended for you", "you may also like", "you might also like",
 			"what to read next", "editor's picks", "editors' picks"},
-		shortPrefixes: []string{"read more", "read next", "most popular", "most read", "more from", "more on this",
+		shortPrefixes: []string{"read more", "read next", "keep reading", "you may be interested", "you might be interested",
+			"you may also be interested", "most popular", "most read", "more from", "more on this",
 			"popular videos", "top stories", "trending", "more stories", "latest stories", "more in ", "catch up on",
 			"explore more", "more coverage", "more about", "further reading", "related", "recommended", "sponsored stories",
 			"around the web", "from our partners", "você pode gostar", "leia também", "veja também", "lea también",
@@ -136,7 +138,8 @@ var contentRules = []contentRule{
 		reason: "content: follow prompt",
 		phrases: []string{"follow us on", "follow us:", "like us on facebook", "download our app", "get the app",
 			"download the app", "turn on notifications", "follow @", "on google news", "preferred source", "whatsapp channel",
-			"telegram channel", "add us as a", "join us on whatsapp", "sign up to our whatsapp", "follow us on whatsapp"},
+			"telegram channel", "add us as a", "join us on whatsapp", "sign up to our whatsapp", "follow us on whatsapp",
+			"receive notifications", "notifications about new"},
 		need: 1, maxLen: 250,
 	},
 }
