@@ -101,3 +101,26 @@ func TestDropRepeats(t *testing.T) {
 		}
 	}
 }
+
+// TestLinkyParagraphsInContext shows that link density is judged in
+// context: a paragraph written as sentences keeps its place in the text
+// however many of its words are links, in any script, while a list of
+// short links in the same article is still dropped.
+func TestLinkyParagraphsInContext(t *testing.T) {
+	prose := "<p>Власти города сообщили во вторник, что новый причал, строившийся много лет, откроется для паромов весной после долгого спора с жителями о шуме.</p>"
+	linky := []string{
+		`<p>По данным <a href="/a">министерства транспорта</a>, <a href="/b">портового управления</a> и <a href="/c">городской думы</a>, стройка обошлась в два раза дороже плана.</p>`,
+		`<p><a href="/d">港口管理局</a>表示，<a href="/e">新码头</a>将于春季开放，<a href="/f">居民</a>对噪音的投诉仍在审理中</p>`,
+	}
+	nav := `<ul><li><a href="/x">Главная</a></li><li><a href="/y">Новости</a></li><li><a href="/z">Спорт</a></li></ul>`
+	page := "<html><body><div><h1>Причал</h1>" + prose + prose + linky[0] + prose + linky[1] + prose + nav + "</div></body></html>"
+	res := cleanPage(t, New(Options{}), 1, []byte(page))
+	for _, want := range []string{"стройка обошлась в два раза дороже плана", "居民"} {
+		if !strings.Contains(res.Article.Body, want) {
+			t.Errorf("paragraph with %q dropped:\n%s", want, res.Article.Body)
+		}
+	}
+	if strings.Contains(res.Article.Body, "Главная") {
+		t.Errorf("navigation kept:\n%s", res.Article.Body)
+	}
+}
