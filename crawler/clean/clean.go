@@ -15,8 +15,20 @@
 //     many pages of one site are that site's boilerplate, whatever their
 //     markup (obfuscated class names defeat layer 1).
 //
+// Layer 2 also knows, from the first page of a site, the prompts that close
+// an article (comment and reader-forum invitations, newsletter sign-ups)
+// in several languages, by a forum or newsletter word together with an
+// invitation, in a short block after the article's last long paragraph.
+//
+// A page with an article never comes out empty or cut to a fragment: when
+// the first extraction keeps much less than the prose on the page, a
+// relaxed pass that ignores what elements are named is tried, and the
+// longer candidate is taken if it is prose and not link lists; the
+// publisher's JSON-LD articleBody comes last (see cascade).
+//
 // A quality gate then tells articles from hubs, galleries, error pages
-// and paywall stubs.
+// and paywall stubs. The page's links and feeds are returned from the same
+// parse, so that a crawler need not parse the page twice.
 package clean
 
 import (
