@@ -276,7 +276,7 @@ func resolveLinks(base string, hrefs []string) []string {
 // that an article held in an element named like boilerplate ("footer",
 // "nav-content") can be found: the readability-style fallback of cascade.
 func (c *Cleaner) extract(body *html.Node, titles []string, structure bool) (blocks, kept []*block) {
-	lin := &linearizer{budget: c.opts.MaxNodes}
+	lin := &linearizer{budget: c.opts.MaxNodes, streamed: c.on("streamed-segments")}
 	lin.walk(body, 0, walkState{}, body)
 	lin.flush()
 	blocks = lin.blocks

@@ -43,7 +43,7 @@ func TestDebugBlocks(t *testing.T) {
 		t.Fatal(err)
 	}
 	body := findFirst(doc, func(n *html.Node) bool { return n.DataAtom == atom.Body })
-	lin := &linearizer{budget: 300000}
+	lin := &linearizer{budget: 300000, streamed: true}
 	lin.walk(body, 0, walkState{}, body)
 	lin.flush()
 	assignBoiler(lin.blocks, body, true, func(string) bool { return true })

@@ -68,6 +68,8 @@ type linearizer struct {
 	curElem *html.Node
 	started bool
 	budget  int // nodes left to visit
+	// streamed makes React streaming segments visible (isStreamedSegment).
+	streamed bool
 }
 
 func (l *linearizer) flush() {
@@ -120,7 +122,7 @@ func (l *linearizer) walk(n *html.Node, depth int, st walkState, blockElem *html
 	default:
 		return
 	}
-	if skipTag(n.DataAtom) || isHidden(n) {
+	if skipTag(n.DataAtom) || isHidden(n) && !(l.streamed && isStreamedSegment(n)) {
 		return
 	}
 	if n.DataAtom == atom.Br || n.DataAtom == atom.Hr {
@@ -166,7 +168,7 @@ func (l *linearizer) walk(n *html.Node, depth int, st walkState, blockElem *html
 }
 
 func isHidden(n *html.Node) bool {
-	if hasAttr(n, "hidden") && !isStreamedSegment(n) {
+	if hasAttr(n, "hidden") {
 		return true
 	}
 	if strings.EqualFold(attr(n, "aria-hidden"), "true") {
