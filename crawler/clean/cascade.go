@@ -136,33 +136,6 @@ func extends(candidate, base []*block) bool {
 	return 2*both >= all
 }
 
-// proseRun reports, for each block, whether it stands in a run of prose:
-// the nearest non-heading blocks before and after it are article
-// paragraphs. A link-heavy sentence there (a citation, a paragraph of
-// references to other articles) is part of the text; the same block among
-// other link lists is navigation.
-func proseRun(blocks []*block) []bool {
-	out := make([]bool, len(blocks))
-	isProse := func(b *block) bool { return proseLike(b) && b.linkDensity() < 0.5 && b.boiler == "" }
-	for i := range blocks {
-		var prev, next bool
-		for j := i - 1; j >= 0; j-- {
-			if blocks[j].kind != kindHeading {
-				prev = isProse(blocks[j])
-				break
-			}
-		}
-		for j := i + 1; j < len(blocks); j++ {
-			if blocks[j].kind != kindHeading {
-				next = isProse(blocks[j])
-				break
-			}
-		}
-		out[i] = prev && next
-	}
-	return out
-}
-
 // sentenceShaped reports text written as a sentence, in any script: enough
 // words and either a sentence end or clauses separated by commas
 // (including the ideographic and Arabic commas). Menus and link lists are

@@ -428,12 +428,10 @@ func (c *Cleaner) filterLayers12(blocks []*block, titles []string, content bool)
 			tks[k] = true
 		}
 	}
-	inRun := make([]bool, len(blocks))
-	if c.on("context-links") {
-		inRun = proseRun(blocks)
-	}
-	shapeAlone := c.on("link-shape-alone")
-	for i, b := range blocks {
+	// A link-heavy block written as a sentence (a citation, a paragraph
+	// naming its sources) is text; menus and link lists are labels.
+	shapeOK := c.on("link-shape")
+	for _, b := range blocks {
 		switch {
 		case b.kind == kindHeading && (b.level == 1 || tks[titleKey(b.text)]):
 			b.removed = "dom: headline"
@@ -447,9 +445,9 @@ func (c *Cleaner) filterLayers12(blocks []*block, titles []string, content bool)
 			b.removed = "dom: caption"
 		case b.meta && len(b.text) < 200:
 			b.removed = "dom: byline"
-		case b.linkDensity() > 0.5 && (len(b.text) < 300 || b.linkDensity() > 0.7) && !((inRun[i] || shapeAlone) && sentenceShaped(b.text)):
+		case b.linkDensity() > 0.5 && (len(b.text) < 300 || b.linkDensity() > 0.7) && !(shapeOK && sentenceShaped(b.text)):
 			b.removed = "dom: link-dense"
-		case b.teaser() && !(inRun[i] && sentenceShaped(b.text)):
+		case b.teaser():
 			b.removed = "dom: teaser"
 		case looksLikeMarkup(b.text):
 			b.removed = "dom: markup as text"
