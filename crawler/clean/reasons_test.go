@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -66,18 +67,7 @@ func TestRemovalReasons(t *testing.T) {
 	var b strings.Builder
 	for _, k := range keys {
 		tl := tallies[k]
-		b.WriteString(strings.Join([]string{k, itoa(tl.lost), itoa(tl.right), itoa(len(tl.sites)), tl.example}, " | ") + "\n")
+		b.WriteString(strings.Join([]string{k, strconv.Itoa(tl.lost), strconv.Itoa(tl.right), strconv.Itoa(len(tl.sites)), tl.example}, " | ") + "\n")
 	}
 	t.Log("reason | lost bytes | right bytes | sites losing | example\n" + b.String())
-}
-
-func itoa(n int) string {
-	s := ""
-	if n == 0 {
-		return "0"
-	}
-	for ; n > 0; n /= 10 {
-		s = string(rune('0'+n%10)) + s
-	}
-	return s
 }
