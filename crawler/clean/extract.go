@@ -449,6 +449,9 @@ func endsSentence(s string) bool {
 func pickContainer(blocks []*block, climb bool) []*html.Node {
 	const boilerWeight = 0.5
 	score := make(map[*html.Node]float64)
+	// order lists the scored elements as first met, so that ties are
+	// broken the same way on every run (map order is random).
+	var order []*html.Node
 	for _, b := range blocks {
 		var w float64
 		switch {
@@ -468,13 +471,17 @@ func pickContainer(blocks []*block, climb bool) []*html.Node {
 		}
 		d := 0
 		for n := b.elem; n != nil && d < 200; n = n.Parent {
+			if _, ok := score[n]; !ok {
+				order = append(order, n)
+			}
 			score[n] += w
 			d++
 		}
 	}
 	var best *html.Node
 	bestScore := 0.0
-	for n, s := range score {
+	for _, n := range order {
+		s := score[n]
 		if s > bestScore || (s == bestScore && best != nil && isAncestor(n, best)) {
 			best, bestScore = n, s
 		}
