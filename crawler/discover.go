@@ -11,8 +11,6 @@ import (
 	"time"
 
 	"github.com/mmcdole/gofeed"
-	"golang.org/x/net/html"
-	"golang.org/x/net/html/atom"
 
 	"github.com/wirewatch/wirewatch/crawler/clean"
 	"github.com/wirewatch/wirewatch/pkg/frontier"
@@ -161,104 +159,18 @@ func parseW3CDate(s string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// pageScan is what one pass over a page's tokens found: its links, the
-// feeds it advertises, and the metadata that says whether it is an article.
+// pageScan is what the cleaner's parse of a page found besides the
+// article: its links, the feeds it advertises, and whether its markup
+// declares it an article.
 type pageScan struct {
 	links, feeds []string
-	ogType       string // og:type, lowercased
-	ldArticle    bool   // JSON-LD names an Article type
+	markup       bool // JSON-LD article type or og:type article
 }
 
-// articleTypes are the schema.org types of news pages; a JSON-LD block
-// naming one marks an article.
-var articleTypes = []string{`"newsarticle"`, `"article"`, `"reportagenewsarticle"`, `"analysisnewsarticle"`,
-	`"opinionnewsarticle"`, `"backgroundnewsarticle"`, `"reviewnewsarticle"`, `"blogposting"`, `"liveblogposting"`}
-
-// scanPage returns the absolute canonical targets of a page's links, the
-// feeds it advertises and its article markers.
-func scanPage(base string, body []byte) pageScan {
-	var ps pageScan
-	z := html.NewTokenizer(bytes.NewReader(body))
-	seen := map[string]bool{}
-	inLD := false
-	for {
-		tt := z.Next()
-		switch tt {
-		case html.ErrorToken:
-			return ps
-		case html.TextToken:
-			if inLD {
-				ld := bytes.ToLower(z.Text())
-				for _, t := range articleTypes {
-					if bytes.Contains(ld, []byte(`"@type":`+t)) || bytes.Contains(ld, []byte(`"@type": `+t)) ||
-						bytes.Contains(ld, []byte(`,`+t)) || bytes.Contains(ld, []byte(`[`+t)) {
-						ps.ldArticle = true
-					}
-				}
-			}
-			continue
-		case html.EndTagToken:
-			inLD = false
-			continue
-		case html.StartTagToken, html.SelfClosingTagToken:
-		default:
-			continue
-		}
-		name, hasAttr := z.TagName()
-		if !hasAttr {
-			continue
-		}
-		a := atom.Lookup(name)
-		if a != atom.A && a != atom.Link && a != atom.Meta && a != atom.Script {
-			continue
-		}
-		var href, rel, typ, prop, content string
-		for {
-			k, v, more := z.TagAttr()
-			switch string(k) {
-			case "href":
-				href = string(v)
-			case "rel":
-				rel = strings.ToLower(string(v))
-			case "type":
-				typ = strings.ToLower(string(v))
-			case "property", "name":
-				prop = strings.ToLower(string(v))
-			case "content":
-				content = string(v)
-			}
-			if !more {
-				break
-			}
-		}
-		switch a {
-		case atom.Meta:
-			if prop == "og:type" {
-				ps.ogType = strings.ToLower(strings.TrimSpace(content))
-			}
-			continue
-		case atom.Script:
-			inLD = tt == html.StartTagToken && strings.Contains(typ, "ld+json")
-			continue
-		}
-		lh := strings.ToLower(href)
-		if href == "" || strings.HasPrefix(href, "#") || strings.HasPrefix(lh, "javascript:") || strings.HasPrefix(lh, "mailto:") {
-			continue
-		}
-		u, err := urlcanon.Resolve(base, href)
-		if err != nil || seen[u] {
-			continue
-		}
-		if a == atom.Link {
-			if strings.Contains(rel, "alternate") && (strings.Contains(typ, "rss") || strings.Contains(typ, "atom")) {
-				seen[u] = true
-				ps.feeds = append(ps.feeds, u)
-			}
-			continue
-		}
-		seen[u] = true
-		ps.links = append(ps.links, u)
-	}
+// scanResult takes the page's links and article markers from the
+// cleaner's result, which reads them from the same parse as the article.
+func scanResult(r clean.Result) pageScan {
+	return pageScan{links: r.Links, feeds: r.Feeds, markup: r.ArticleMarkup}
 }
 
 // articleVerdict decides whether a cleaned page goes downstream. The
@@ -272,7 +184,7 @@ func articleVerdict(e frontier.Entry, final string, r clean.Result, ps pageScan)
 	if !r.IsArticle {
 		return false, r.Reason
 	}
-	if ps.ldArticle || ps.ogType == "article" || e.Kind == frontier.Article {
+	if ps.markup || e.Kind == frontier.Article {
 		return true, ""
 	}
 	if hubShaped(final) {

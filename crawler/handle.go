@@ -457,7 +457,16 @@ func (c *Crawler) page(ctx context.Context, e frontier.Entry, res *result, out f
 		c.failFinal(e, "", out, "cannot decode page", err.Error())
 		return
 	}
-	scan := scanPage(res.final, body)
+	r, err := c.cleaner.Clean(ctx, clean.Page{URL: res.final, HTML: body, FetchedAt: now, HintTitle: e.HintTitle, HintPublished: e.HintPublished})
+	if err != nil {
+		if ctx.Err() != nil {
+			return
+		}
+		c.failFinal(e, "", out, "cannot clean page", "clean: "+err.Error())
+		return
+	}
+	// Links come from the cleaner's parse of the page: one parse per page.
+	scan := scanResult(r)
 	fresh, links := 0, 0
 	if e.Depth < c.maxDepth(hostOf(e.URL)) {
 		var entries []frontier.Entry
@@ -480,14 +489,6 @@ func (c *Crawler) page(ctx context.Context, e frontier.Entry, res *result, out f
 		} else if err := c.writer.add(entries); err != nil {
 			c.log.Error("cannot queue discovered URLs", "err", err)
 		}
-	}
-	r, err := c.cleaner.Clean(ctx, clean.Page{URL: res.final, HTML: body, FetchedAt: now, HintTitle: e.HintTitle, HintPublished: e.HintPublished})
-	if err != nil {
-		if ctx.Err() != nil {
-			return
-		}
-		c.failFinal(e, "", out, "cannot clean page", "clean: "+err.Error())
-		return
 	}
 	if ok, why := articleVerdict(e, res.final, r, scan); !ok {
 		c.Stats.Skipped.Add(1)

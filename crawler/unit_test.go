@@ -133,10 +133,10 @@ func TestArticleVerdict(t *testing.T) {
 		{"slug from a link", frontier.Page, "https://a.example/2024/05/some-story", yes, pageScan{}, true},
 		{"section from a link", frontier.Page, "https://a.example/world/", yes, pageScan{}, false},
 		{"front page", frontier.Page, "https://a.example/", yes, pageScan{}, false},
-		{"section-shaped but og:type article", frontier.Page, "https://a.example/world", yes, pageScan{ogType: "article"}, true},
-		{"section-shaped but JSON-LD", frontier.Page, "https://a.example/world", yes, pageScan{ldArticle: true}, true},
+		{"section-shaped but og:type article", frontier.Page, "https://a.example/world", yes, pageScan{markup: true}, true},
+		{"section-shaped but JSON-LD", frontier.Page, "https://a.example/world", yes, pageScan{markup: true}, true},
 		{"section-shaped but from a feed", frontier.Article, "https://a.example/world", yes, pageScan{}, true},
-		{"og:type website on a slug", frontier.Page, "https://a.example/news/a-b-c", yes, pageScan{ogType: "website"}, true},
+		{"og:type website on a slug", frontier.Page, "https://a.example/news/a-b-c", yes, pageScan{}, true},
 	} {
 		if got, _ := articleVerdict(frontier.Entry{Kind: tc.kind}, tc.url, tc.res, tc.scan); got != tc.want {
 			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
@@ -149,9 +149,13 @@ func TestScanPage(t *testing.T) {
 <link rel="alternate" type="application/rss+xml" href="/feed">
 <script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle"}</script></head>
 <body><a href="/a?utm_source=x#top">a</a><a href="/a">dup</a><a href="mailto:x@y">m</a><a href="https://b.example/c">c</a></body></html>`
-	ps := scanPage("https://a.example/x", []byte(page))
-	if ps.ogType != "article" || !ps.ldArticle {
-		t.Errorf("markers %q %v", ps.ogType, ps.ldArticle)
+	r, err := clean.New(clean.Options{}).Clean(t.Context(), clean.Page{URL: "https://a.example/x", HTML: []byte(page)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := scanResult(r)
+	if !ps.markup {
+		t.Error("article markup not seen")
 	}
 	if len(ps.links) != 2 || ps.links[0] != "https://a.example/a" || ps.links[1] != "https://b.example/c" {
 		t.Errorf("links %v", ps.links)

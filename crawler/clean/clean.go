@@ -15,8 +15,20 @@
 //     many pages of one site are that site's boilerplate, whatever their
 //     markup (obfuscated class names defeat layer 1).
 //
+// Layer 2 also knows, from the first page of a site, the prompts that close
+// an article (comment and reader-forum invitations, newsletter sign-ups)
+// in several languages, by a forum or newsletter word together with an
+// invitation, in a short block after the article's last long paragraph.
+//
+// A page with an article never comes out empty or cut to a fragment: when
+// the first extraction keeps much less than the prose on the page, a
+// relaxed pass that ignores what elements are named is tried, and the
+// longer candidate is taken if it is prose and not link lists; the
+// publisher's JSON-LD articleBody comes last (see cascade).
+//
 // A quality gate then tells articles from hubs, galleries, error pages
-// and paywall stubs.
+// and paywall stubs. The page's links and feeds are returned from the same
+// parse, so that a crawler need not parse the page twice.
 package clean
 
 import (
@@ -34,6 +46,7 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"github.com/wirewatch/wirewatch/pkg/article"
+	"github.com/wirewatch/wirewatch/pkg/urlcanon"
 )
 
 // Page is one fetched page handed to the cleaner.
@@ -59,6 +72,16 @@ type Result struct {
 	Reason string
 	// Paywalled marks an article whose text is cut by a paywall.
 	Paywalled bool
+	// Links are the targets of the page's <a href> links and Feeds the RSS
+	// and Atom feeds it advertises (<link rel=alternate>), resolved against
+	// the page URL and canonicalised, in document order without duplicates
+	// (fragment-only, javascript: and mailto: links left out). They are
+	// read from the same parse as the article, so that a crawler need not
+	// parse the page a second time to discover links.
+	Links, Feeds []string
+	// ArticleMarkup reports that the page declares itself an article: a
+	// JSON-LD article type or og:type "article".
+	ArticleMarkup bool
 }
 
 // Options configure a Cleaner. The zero value works: no learned layer,
@@ -98,7 +121,13 @@ type Cleaner struct {
 	// noContent turns layer 2 off, so that tests can show what layer 3
 	// does on its own.
 	noContent bool
+	// off names rules turned off, for cross-validating each rule's effect
+	// (see NewWithout in the tests); nil in production.
+	off map[string]bool
 }
+
+// on reports whether the named rule is enabled.
+func (c *Cleaner) on(rule string) bool { return !c.off[rule] }
 
 // New returns a Cleaner with opts, defaults filled in.
 func New(opts Options) *Cleaner {
@@ -168,26 +197,11 @@ func (c *Cleaner) Clean(ctx context.Context, p Page) (Result, error) {
 	if body == nil {
 		body = doc
 	}
-	lin := &linearizer{budget: c.opts.MaxNodes}
-	lin.walk(body, 0, walkState{}, body)
-	lin.flush()
-	blocks := lin.blocks
-	assignBoiler(blocks, body)
-
-	var kept []*block
-	conts := make(map[*html.Node]bool)
-	for _, n := range pickContainer(blocks) {
-		conts[n] = true
+	titles := append([]string{a.Title, pm.ld.headline, pm.first("og:title")}, pm.h1...)
+	blocks, kept := c.extract(body, titles, true)
+	if c.on("cascade") {
+		blocks, kept = c.cascade(body, titles, blocks, kept, pm.ld.body)
 	}
-	for _, b := range blocks {
-		for n, d := b.elem, 0; n != nil && d < 200; n, d = n.Parent, d+1 {
-			if conts[n] {
-				kept = append(kept, b)
-				break
-			}
-		}
-	}
-	filterLayers12(kept, append([]string{a.Title, pm.ld.headline, pm.first("og:title")}, pm.h1...), !c.noContent)
 	if c.opts.Stats != nil {
 		if err := c.layer3(ctx, a, kept, pm.ld.body); err != nil {
 			// The learned layer is an improvement, not a requirement: a
@@ -227,10 +241,120 @@ func (c *Cleaner) Clean(ctx context.Context, p Page) (Result, error) {
 	}
 	a.Normalize()
 
-	res := Result{Article: a, IsArticle: true}
+	res := Result{Article: a, IsArticle: true, Links: resolveLinks(p.URL, pm.hrefs), Feeds: resolveLinks(p.URL, pm.feedHrefs)}
+	ogType := strings.ToLower(strings.TrimSpace(pm.first("og:type")))
+	res.ArticleMarkup = pm.ld.found || ogType == "article"
 	gate(&res, pm, blocks, kept)
 	c.log.DebugContext(ctx, "clean: page cleaned", "url", p.URL, "words", a.WordCount, "removed", len(a.Removed), "article", res.IsArticle, "reason", res.Reason)
 	return res, nil
+}
+
+// resolveLinks resolves hrefs against the page URL and canonicalises
+// them, dropping duplicates and links that lead nowhere to fetch.
+func resolveLinks(base string, hrefs []string) []string {
+	var out []string
+	seen := make(map[string]bool, len(hrefs))
+	for _, h := range hrefs {
+		h = strings.TrimSpace(h)
+		lh := strings.ToLower(h)
+		if h == "" || strings.HasPrefix(h, "#") || strings.HasPrefix(lh, "javascript:") || strings.HasPrefix(lh, "mailto:") {
+			continue
+		}
+		u, err := urlcanon.Resolve(base, h)
+		if err != nil || seen[u] {
+			continue
+		}
+		seen[u] = true
+		out = append(out, u)
+	}
+	return out
+}
+
+// extract linearizes the DOM under body into blocks, picks the article
+// container and marks what layers 1 and 2 remove in it. With structure
+// false, class, id, tag and role signals (layer 1's names) are ignored, so
+// that an article held in an element named like boilerplate ("footer",
+// "nav-content") can be found: the readability-style fallback of cascade.
+func (c *Cleaner) extract(body *html.Node, titles []string, structure bool) (blocks, kept []*block) {
+	lin := &linearizer{budget: c.opts.MaxNodes, streamed: c.on("streamed-segments")}
+	lin.walk(body, 0, walkState{}, body)
+	lin.flush()
+	blocks = lin.blocks
+	assignBoiler(blocks, body, structure, c.on)
+	conts := make(map[*html.Node]bool)
+	for _, n := range pickContainer(blocks, c.on("climb-paragraph")) {
+		conts[n] = true
+	}
+	for _, b := range blocks {
+		for n, d := b.elem, 0; n != nil && d < 200; n, d = n.Parent, d+1 {
+			if conts[n] {
+				kept = append(kept, b)
+				break
+			}
+		}
+	}
+	c.filterLayers12(kept, titles, !c.noContent)
+	if c.on("dedupe") {
+		dropRepeats(kept)
+	}
+	return blocks, kept
+}
+
+// minRepeatRun is the shortest run of blocks whose second copy is
+// dropped. A single repeated line is often content (the same question put
+// to each person interviewed, the same dish on two days of a meal plan);
+// a run of blocks repeated in order is a page carrying its text twice
+// (one copy for small screens, one for large).
+const minRepeatRun = 3
+
+// minRepeatShare is the least share of the body a repeated run must hold:
+// a second copy of the page's text is a large part of it, a repeated day
+// of a meal plan is not.
+const minRepeatShare = 0.2
+
+// dropRepeats removes the second copy of every run of at least
+// minRepeatRun kept blocks, and minRepeatShare of the body, that repeats
+// an earlier run in the same order.
+func dropRepeats(kept []*block) {
+	var live []*block
+	for _, b := range kept {
+		if b.removed == "" {
+			live = append(live, b)
+		}
+	}
+	total := 0
+	for _, b := range live {
+		total += len(b.text)
+	}
+	first := make(map[string]int, len(live))
+	for i, b := range live {
+		if _, ok := first[b.text]; !ok {
+			first[b.text] = i
+		}
+	}
+	for i := 0; i < len(live); {
+		j, ok := first[live[i].text]
+		if !ok || j == i {
+			i++
+			continue
+		}
+		n := 0
+		for i+n < len(live) && j+n < i && live[i+n].text == live[j+n].text {
+			n++
+		}
+		runBytes := 0
+		for _, b := range live[i : i+n] {
+			runBytes += len(b.text)
+		}
+		if n >= minRepeatRun && float64(runBytes) >= minRepeatShare*float64(total) {
+			for _, b := range live[i : i+n] {
+				b.removed = "dom: repeated text"
+			}
+			i += n
+			continue
+		}
+		i++
+	}
 }
 
 // flattenDeep rewrites a document so that no element is nested more
@@ -297,13 +421,16 @@ func looksLikeHTML(b []byte) bool {
 
 // filterLayers12 marks blocks of the chosen container that layers 1 and 2
 // remove.
-func filterLayers12(blocks []*block, titles []string, content bool) {
+func (c *Cleaner) filterLayers12(blocks []*block, titles []string, content bool) {
 	tks := make(map[string]bool)
 	for _, t := range titles {
 		if k := titleKey(t); k != "" {
 			tks[k] = true
 		}
 	}
+	// A link-heavy block written as a sentence (a citation, a paragraph
+	// naming its sources) is text; menus and link lists are labels.
+	shapeOK := c.on("link-shape")
 	for _, b := range blocks {
 		switch {
 		case b.kind == kindHeading && (b.level == 1 || tks[titleKey(b.text)]):
@@ -318,7 +445,7 @@ func filterLayers12(blocks []*block, titles []string, content bool) {
 			b.removed = "dom: caption"
 		case b.meta && len(b.text) < 200:
 			b.removed = "dom: byline"
-		case b.linkDensity() > 0.5 && (len(b.text) < 300 || b.linkDensity() > 0.7):
+		case b.linkDensity() > 0.5 && (len(b.text) < 300 || b.linkDensity() > 0.7) && !(shapeOK && sentenceShaped(b.text)):
 			b.removed = "dom: link-dense"
 		case b.teaser():
 			b.removed = "dom: teaser"
@@ -326,11 +453,14 @@ func filterLayers12(blocks []*block, titles []string, content bool) {
 			b.removed = "dom: markup as text"
 		default:
 			if content {
-				b.removed = contentSignal(b.text)
+				b.removed = contentSignal(b.text, c.on("mention-needs-two"), c.on("wall-offer-two"))
 			}
 		}
 	}
 	if content {
+		if c.on("tail-prompts") {
+			cutTailPrompts(blocks)
+		}
 		spreadToBox(blocks)
 		cutRelatedSections(blocks)
 	}
@@ -396,6 +526,7 @@ var boxedReasons = map[string]bool{
 	"content: reader-revenue appeal": true,
 	"content: subscription wall":     true,
 	"content: newsletter sign-up":    true,
+	"content: comment prompt":        true,
 }
 
 // spreadToBox removes the rest of the box a boxed finding sits in: the

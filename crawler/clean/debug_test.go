@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"golang.org/x/net/html"
@@ -20,7 +21,11 @@ func TestDebugBlocks(t *testing.T) {
 	if id == "" {
 		t.Skip("set WW_DEBUG to a corpus page id")
 	}
-	f, err := os.Open(filepath.Join("..", "..", "testdata", "corpus", "pages", id+".html.gz"))
+	dir := "corpus"
+	if strings.HasPrefix(id, "wcxb-") {
+		dir = "corpus-wcxb"
+	}
+	f, err := os.Open(filepath.Join("..", "..", "testdata", dir, "pages", id+".html.gz"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,11 +43,11 @@ func TestDebugBlocks(t *testing.T) {
 		t.Fatal(err)
 	}
 	body := findFirst(doc, func(n *html.Node) bool { return n.DataAtom == atom.Body })
-	lin := &linearizer{budget: 300000}
+	lin := &linearizer{budget: 300000, streamed: true}
 	lin.walk(body, 0, walkState{}, body)
 	lin.flush()
-	assignBoiler(lin.blocks, body)
-	conts := pickContainer(lin.blocks)
+	assignBoiler(lin.blocks, body, true, func(string) bool { return true })
+	conts := pickContainer(lin.blocks, true)
 	t.Logf("blocks=%d containers=%d", len(lin.blocks), len(conts))
 	if len(conts) > 0 {
 		for n := conts[0]; n != nil; n = n.Parent {
@@ -54,6 +59,6 @@ func TestDebugBlocks(t *testing.T) {
 		for _, c := range conts {
 			in = in || isAncestor(c, bl.elem)
 		}
-		t.Logf("%v good=%v k=%d boiler=%q ld=%.2f | %s", in, goodBlock(bl), bl.kind, bl.boiler, bl.linkDensity(), truncate(bl.text, 100))
+		t.Logf("%v good=%v k=%d boiler=%q ld=%.2f ctx=%.2f card=%v | %s", in, goodBlock(bl), bl.kind, bl.boiler, bl.linkDensity(), bl.ctxLinks, bl.inCard, truncate(bl.text, 100))
 	}
 }

@@ -22,9 +22,9 @@ func TestDump(t *testing.T) {
 	if ids == "" || dir == "" {
 		t.Skip("set WW_CLEAN_DUMP and WW_CLEAN_DUMP_DIR to dump pages")
 	}
-	pages, err := cleaneval.Load(corpusDir)
-	if err != nil {
-		t.Fatal(err)
+	var pages []cleaneval.Page
+	for _, set := range loadDevSets(t) {
+		pages = append(pages, set...)
 	}
 	want := map[string]bool{}
 	for _, id := range strings.Split(ids, ",") {

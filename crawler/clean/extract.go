@@ -68,6 +68,8 @@ type linearizer struct {
 	curElem *html.Node
 	started bool
 	budget  int // nodes left to visit
+	// streamed makes React streaming segments visible (isStreamedSegment).
+	streamed bool
 }
 
 func (l *linearizer) flush() {
@@ -120,7 +122,7 @@ func (l *linearizer) walk(n *html.Node, depth int, st walkState, blockElem *html
 	default:
 		return
 	}
-	if skipTag(n.DataAtom) || isHidden(n) {
+	if skipTag(n.DataAtom) || isHidden(n) && !(l.streamed && isStreamedSegment(n)) {
 		return
 	}
 	if n.DataAtom == atom.Br || n.DataAtom == atom.Hr {
@@ -180,6 +182,19 @@ func isHidden(n *html.Node) bool {
 		}
 	}
 	return false
+}
+
+// isStreamedSegment reports a React streaming segment: server-rendered
+// content sent hidden (<div hidden id="S:0">) and moved into its place by
+// a script before the page is shown. Sites built that way carry their
+// whole article in such segments.
+func isStreamedSegment(n *html.Node) bool {
+	id := attr(n, "id")
+	if len(id) < 3 || !strings.HasPrefix(id, "S:") {
+		return false
+	}
+	_, ok := allDigits(id[2:])
+	return ok
 }
 
 // layoutWords in a class name describe page layout or state, not a
@@ -323,7 +338,12 @@ type elemStats struct {
 // holds much of the page's prose is the article (or wraps it) however it
 // is named, so its class words are ignored: "box article modal-enabled" or
 // a layout called "sidebar-grid" must not take the story with them.
-func assignBoiler(blocks []*block, root *html.Node) {
+//
+// With structure false no element is boilerplate by its name except
+// comment sections.
+//
+// on tells which optional rules are enabled (see Cleaner.on).
+func assignBoiler(blocks []*block, root *html.Node, structure bool, on func(string) bool) {
 	stats := make(map[*html.Node]*elemStats)
 	allProse := 0
 	for _, b := range blocks {
@@ -367,6 +387,12 @@ func assignBoiler(blocks []*block, root *html.Node) {
 			if !st.done {
 				st.done = true
 				st.sig = layer1Signal(n, st.text)
+				if !structure && st.sig != "dom: comments" {
+					// Comments are the one name trusted in the relaxed
+					// pass: they read like prose and can outweigh the
+					// story.
+					st.sig = ""
+				}
 				rich := float64(st.prose) >= 0.5*float64(allProse) && st.prose >= 250
 				if rich && st.sig != "dom: comments" && st.sig != "dom: footer" {
 					// Comments can outweigh the story; nothing else that
@@ -415,9 +441,17 @@ func endsSentence(s string) bool {
 // would also bring in, and those of its siblings that hold prose of their
 // own. A story split by an advert or a "read more" box into two siblings
 // is kept whole, without the box between them (its blocks are filtered).
-func pickContainer(blocks []*block) []*html.Node {
+//
+// With climb, a container that is a paragraph is replaced by the element
+// around it: an article is never one paragraph, and a paragraph wins only
+// when the rest of the article around it is broken into pieces that score
+// low one by one (lines split by <br>, tables between the paragraphs).
+func pickContainer(blocks []*block, climb bool) []*html.Node {
 	const boilerWeight = 0.5
 	score := make(map[*html.Node]float64)
+	// order lists the scored elements as first met, so that ties are
+	// broken the same way on every run (map order is random).
+	var order []*html.Node
 	for _, b := range blocks {
 		var w float64
 		switch {
@@ -437,19 +471,29 @@ func pickContainer(blocks []*block) []*html.Node {
 		}
 		d := 0
 		for n := b.elem; n != nil && d < 200; n = n.Parent {
+			if _, ok := score[n]; !ok {
+				order = append(order, n)
+			}
 			score[n] += w
 			d++
 		}
 	}
 	var best *html.Node
 	bestScore := 0.0
-	for n, s := range score {
+	for _, n := range order {
+		s := score[n]
 		if s > bestScore || (s == bestScore && best != nil && isAncestor(n, best)) {
 			best, bestScore = n, s
 		}
 	}
 	if best == nil {
 		return nil
+	}
+	if climb {
+		for best.Parent != nil && best.Parent.Type == html.ElementNode && isTextBlock(best.DataAtom) {
+			best = best.Parent
+			bestScore = score[best]
+		}
 	}
 	out := []*html.Node{best}
 	if best.Parent != nil {
@@ -460,6 +504,17 @@ func pickContainer(blocks []*block) []*html.Node {
 		}
 	}
 	return out
+}
+
+// isTextBlock reports elements that hold one paragraph of text rather than
+// a run of them.
+func isTextBlock(a atom.Atom) bool {
+	switch a {
+	case atom.P, atom.Blockquote, atom.Pre, atom.Li, atom.Dd, atom.Td, atom.Th,
+		atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Span, atom.Strong, atom.Em, atom.B, atom.I, atom.A, atom.Font:
+		return true
+	}
+	return false
 }
 
 func isAncestor(a, n *html.Node) bool {

@@ -185,7 +185,7 @@ func TestContentSignal(t *testing.T) {
 		{"Trending topics on social media shifted sharply after the vote, with many users questioning the count in the capital.", ""},
 	}
 	for _, tt := range tests {
-		if got := contentSignal(tt.text); got != tt.want {
+		if got := contentSignal(tt.text, true, true); got != tt.want {
 			t.Errorf("contentSignal(%q) = %q, want %q", tt.text, got, tt.want)
 		}
 	}

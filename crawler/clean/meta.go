@@ -9,6 +9,8 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
+	"golang.org/x/net/publicsuffix"
+
 	"github.com/wirewatch/wirewatch/pkg/urlcanon"
 )
 
@@ -27,7 +29,13 @@ type pageMeta struct {
 	bylines     []string            // texts of elements marked as author/byline
 	bylineTries int
 	ldScripts   []string
+	hrefs       []string // href of every <a>, as written, bounded by maxLinks
+	feedHrefs   []string // href of <link rel=alternate> to RSS or Atom
 }
+
+// maxLinks bounds the links read from one page: a hostile page cannot make
+// the crawler queue without end.
+const maxLinks = 5000
 
 // gatherMeta collects metadata sources from the document.
 func gatherMeta(doc *html.Node) *pageMeta {
@@ -50,6 +58,13 @@ func gatherMeta(doc *html.Node) *pageMeta {
 			rel := strings.ToLower(attr(n, "rel"))
 			if m.canonical == "" && hasToken(rel, "canonical") {
 				m.canonical = strings.TrimSpace(attr(n, "href"))
+			}
+			if typ := strings.ToLower(attr(n, "type")); hasToken(rel, "alternate") && (strings.Contains(typ, "rss") || strings.Contains(typ, "atom")) {
+				m.feedHrefs = append(m.feedHrefs, attr(n, "href"))
+			}
+		case atom.A:
+			if h := attr(n, "href"); h != "" && len(m.hrefs) < maxLinks {
+				m.hrefs = append(m.hrefs, h)
 			}
 		case atom.Title:
 			if m.titleTag == "" {
@@ -162,7 +177,7 @@ func (m *pageMeta) resolve(pageURL string, p Page) metaResult {
 	var r metaResult
 	ld := m.ld
 	r.sourceName = firstNonEmpty(m.first("og:site_name"), ld.publisher, ld.siteName, m.first("application-name", "publisher"))
-	r.title = m.pickTitle(r.sourceName, p.HintTitle)
+	r.title = m.pickTitle(siteNames(pageURL, r.sourceName), p.HintTitle)
 	r.description = firstNonEmpty(ld.description, m.first("og:description", "description", "twitter:description", "dc.description"))
 	r.section = firstNonEmpty(ld.section, m.first("article:section", "section", "parsely-section", "article.section"), firstOf(m.micro["articlesection"]))
 	r.language = normLang(firstNonEmpty(ld.language, m.htmlLang, m.first("og:locale", "content-language", "language", "dc.language", "inlanguage")))
@@ -388,20 +403,42 @@ func titleKey(s string) string {
 	return b.String()
 }
 
+// stripSiteName removes a site name that leads or trails a headline
+// ("Headline | Site", "Site: Headline"). site holds the names the site
+// goes by, one a line: the name it declares, and the label of its domain
+// ("leadfeeder" for www.leadfeeder.com), so that pages declaring no name
+// are stripped too. No site is special-cased.
 func stripSiteName(t, site string) string {
 	t = normSpace(t)
-	sk := titleKey(site)
+	names := strings.Split(site, "\n")
+	isSite := func(seg string) bool {
+		k := titleKey(seg)
+		if k == "" {
+			return false
+		}
+		for i, n := range names {
+			sk := titleKey(n)
+			if sk == "" || i > 0 && (len(sk) < 3 || wordCount(seg) > 5) {
+				// A domain label names a site only in a short segment:
+				// "Apple" in "Apple Watch review" is no site name.
+				continue
+			}
+			if strings.Contains(k, sk) || strings.Contains(sk, k) {
+				return true
+			}
+		}
+		return false
+	}
 	for _, sep := range titleSeparators {
 		i := strings.LastIndex(t, sep)
 		if i <= 0 {
 			continue
 		}
 		head, tail := t[:i], t[i+len(sep):]
-		tk := titleKey(tail)
-		if tk == "" {
+		if titleKey(tail) == "" {
 			continue
 		}
-		if sk != "" && (strings.Contains(tk, sk) || strings.Contains(sk, tk)) {
+		if isSite(tail) {
 			return stripSiteName(head, site)
 		}
 		if wordCount(tail) <= 3 && wordCount(head) >= 4 && sep != " - " {
@@ -410,13 +447,28 @@ func stripSiteName(t, site string) string {
 	}
 	// A site name may also lead: "Site | Headline".
 	for _, sep := range titleSeparators {
-		if i := strings.Index(t, sep); i > 0 && sk != "" {
-			if hk := titleKey(t[:i]); hk != "" && (hk == sk || strings.Contains(sk, hk)) {
-				return strings.TrimSpace(t[i+len(sep):])
-			}
+		if i := strings.Index(t, sep); i > 0 && isSite(t[:i]) && wordCount(t[i+len(sep):]) >= 2 {
+			return strings.TrimSpace(t[i+len(sep):])
 		}
 	}
 	return t
+}
+
+// siteNames joins the names a site goes by for stripSiteName: its declared
+// name and the label of its registered domain.
+func siteNames(pageURL, declared string) string {
+	u, err := url.Parse(pageURL)
+	if err != nil || u.Hostname() == "" {
+		return declared
+	}
+	host := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+	if d, err := publicsuffix.EffectiveTLDPlusOne(host); err == nil {
+		host = d
+	}
+	if ps, _ := publicsuffix.PublicSuffix(host); ps != "" && len(host) > len(ps)+1 {
+		host = host[:len(host)-len(ps)-1]
+	}
+	return declared + "\n" + host
 }
 
 // pickAuthors chooses the author names: people from JSON-LD, meta tags,

@@ -267,3 +267,23 @@ func TestBoundedTime(t *testing.T) {
 		}
 	}
 }
+
+// TestStripSiteName checks that site names are stripped from headlines
+// whether the page declares its name or only its domain gives it, leading
+// or trailing, and that a headline naming a brand that is also the domain
+// keeps it.
+func TestStripSiteName(t *testing.T) {
+	for _, tc := range []struct {
+		url, declared, title, want string
+	}{
+		{"https://www.leadfeeder.com/blog/seo/", "", "Leadfeeder | State of SEO in 2026: Trends and Predictions", "State of SEO in 2026: Trends and Predictions"},
+		{"https://www.cartalk.com/x", "", "Best EVs of 2026 - Car Talk", "Best EVs of 2026"},
+		{"https://news.example.co.uk/a", "The Example Gazette", "Harbour opens to ferries | The Example Gazette", "Harbour opens to ferries"},
+		{"https://www.apple.com/newsroom/x", "", "Apple Watch Series 9 gets a brighter display in the new model", "Apple Watch Series 9 gets a brighter display in the new model"},
+		{"https://www.example.org/x", "", "A plain headline without any site name", "A plain headline without any site name"},
+	} {
+		if got := stripSiteName(tc.title, siteNames(tc.url, tc.declared)); got != tc.want {
+			t.Errorf("stripSiteName(%q) = %q, want %q", tc.title, got, tc.want)
+		}
+	}
+}

@@ -22,6 +22,9 @@ type contentRule struct {
 	// maxLen is the longest block the rule applies to: a long block that
 	// mentions a newsletter is usually news about one.
 	maxLen int
+	// offer marks the rule of offer words, which needs its two phrases
+	// only with the "wall-offer-two" rule on (else one, as before).
+	offer bool
 }
 
 var contentRules = []contentRule{
@@ -39,15 +42,23 @@ var contentRules = []contentRule{
 		reason: "content: subscription wall",
 		phrases: []string{"subscribe to continue", "to continue reading", "continue reading with", "already a subscriber",
 			"subscribers only", "for subscribers", "subscriber-only", "log in to continue", "sign in to continue",
-			"create a free account", "register to continue", "register for free", "sign in to read", "unlock this article",
-			"start your free trial", "free trial", "subscribe now", "subscribe today", "unlimited access", "digital access",
-			"per month", "cancel anytime", "exclusive content", "log in or register", "sign in or register", "subscribe for"},
+			"register to continue", "sign in to read", "unlock this article", "log in or register", "sign in or register"},
 		need: 1, maxLen: 400,
+	},
+	{
+		// Offer words: a price or a trial alone is how reviews and
+		// product pages talk; a wall makes an offer and names access.
+		reason: "content: subscription wall",
+		phrases: []string{"create a free account", "register for free", "start your free trial", "free trial", "subscribe now",
+			"subscribe today", "unlimited access", "digital access", "per month", "cancel anytime", "exclusive content",
+			"subscribe for", "subscription"},
+		need: 2, maxLen: 400, offer: true,
 	},
 	{
 		reason: "content: newsletter sign-up",
 		phrases: []string{"sign up for", "sign up to", "newsletter", "in your inbox", "to your inbox", "delivered to your inbox",
-			"by signing up", "email address", "enter your email", "subscribe to our", "straight to your inbox", "get our free"},
+			"by signing up", "email address", "enter your email", "subscribe to our", "straight to your inbox", "get our free",
+			"check your inbox", "subscribe here"},
 		need: 1, maxLen: 300,
 	},
 	{
@@ -78,7 +89,8 @@ var contentRules = []contentRule{
 			"watch:", "listen:", "read:", "also see:", "read next:", "related articles", "related stories", "related content",
 			"related coverage", "related topics", "recommended for you", "you may also like", "you might also like",
 			"what to read next", "editor's picks", "editors' picks"},
-		shortPrefixes: []string{"read more", "read next", "most popular", "most read", "more from", "more on this",
+		shortPrefixes: []string{"read more", "read next", "keep reading", "you may be interested", "you might be interested",
+			"you may also be interested", "most popular", "most read", "more from", "more on this",
 			"popular videos", "top stories", "trending", "more stories", "latest stories", "more in ", "catch up on",
 			"explore more", "more coverage", "more about", "further reading", "related", "recommended", "sponsored stories",
 			"around the web", "from our partners", "você pode gostar", "leia também", "veja também", "lea también",
@@ -126,13 +138,32 @@ var contentRules = []contentRule{
 		reason: "content: follow prompt",
 		phrases: []string{"follow us on", "follow us:", "like us on facebook", "download our app", "get the app",
 			"download the app", "turn on notifications", "follow @", "on google news", "preferred source", "whatsapp channel",
-			"telegram channel", "add us as a", "join us on whatsapp", "sign up to our whatsapp", "follow us on whatsapp"},
+			"telegram channel", "add us as a", "join us on whatsapp", "sign up to our whatsapp", "follow us on whatsapp",
+			"receive notifications", "notifications about new"},
 		need: 1, maxLen: 250,
 	},
 }
 
+// mentionLen is the length above which a block is prose that may mention
+// a subscription or newsletter rather than offer one.
+const mentionLen = 150
+
+// mentionRules are the rules whose phrases ordinary prose also uses.
+var mentionRules = map[string]bool{
+	"content: subscription wall":  true,
+	"content: newsletter sign-up": true,
+	"content: consent notice":     true,
+	"content: share bar":          true,
+	"content: contact prompt":     true,
+}
+
 // contentSignal returns the layer-2 reason a block is boilerplate, or "".
-func contentSignal(text string) string {
+//
+// With strict, a block of more than a sentence (mentionLen bytes) must
+// carry two phrases of a rule that one phrase fires on short blocks: a
+// paragraph about email marketing mentions "newsletter" once, a sign-up
+// box says "sign up" and "inbox" and "email address".
+func contentSignal(text string, strict, offerTwo bool) string {
 	low := strings.ToLower(text)
 	trimmed := strings.Trim(low, " .:!?…-–—|•·»«>")
 	for i := range contentRules {
@@ -158,11 +189,18 @@ func contentSignal(text string) string {
 			}
 		}
 		if r.need > 0 {
+			need := r.need
+			if r.offer && !offerTwo {
+				need = 1
+			}
+			if strict && need == 1 && len(low) > mentionLen && mentionRules[r.reason] {
+				need = 2
+			}
 			hits := 0
 			for _, p := range r.phrases {
 				if strings.Contains(low, p) {
 					hits++
-					if hits >= r.need {
+					if hits >= need {
 						return r.reason
 					}
 				}

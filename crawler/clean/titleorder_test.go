@@ -36,7 +36,7 @@ func TestTitleSourceOrder(t *testing.T) {
 			t.Fatalf("%s: %v", p.ID, err)
 		}
 		m := gatherMeta(doc)
-		site := m.resolve(p.URL, Page{URL: p.URL}).sourceName
+		site := siteNames(p.URL, m.resolve(p.URL, Page{URL: p.URL}).sourceName)
 		ps = append(ps, page{p.ID, cleaneval.NormSpace(*p.Truth.Title), m.titleSources(site)})
 	}
 	if len(ps) < 50 {

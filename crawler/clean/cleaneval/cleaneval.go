@@ -11,8 +11,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 	"unicode"
@@ -179,6 +181,39 @@ func foldSnippet(s string) string { return NormSpace(quoteFolder.Replace(s)) }
 // TitleMatch reports a whitespace-normalised exact match.
 func TitleMatch(truth, got string) bool { return NormSpace(truth) == NormSpace(got) }
 
+// TitleTokenF1 is the F1 of the two titles' tokens, case folded and
+// counted as multisets: partial credit where the ground truth and the
+// extractor disagree on a site-name suffix or a kicker.
+func TitleTokenF1(truth, got string) float64 {
+	t := make(map[string]int)
+	for _, w := range Tokens(strings.ToLower(truth)) {
+		t[w]++
+	}
+	g := Tokens(strings.ToLower(got))
+	if len(t) == 0 || len(g) == 0 {
+		if len(t) == 0 && len(g) == 0 {
+			return 1
+		}
+		return 0
+	}
+	nt := 0
+	for _, c := range t {
+		nt += c
+	}
+	tp := 0
+	for _, w := range g {
+		if t[w] > 0 {
+			t[w]--
+			tp++
+		}
+	}
+	if tp == 0 {
+		return 0
+	}
+	p, r := float64(tp)/float64(len(g)), float64(tp)/float64(nt)
+	return 2 * p * r / (p + r)
+}
+
 // DateMatch reports whether got falls on the day of truth, read in truth's
 // own offset (or in got's, when truth has none).
 func DateMatch(truth string, got *time.Time) bool {
@@ -239,6 +274,8 @@ type PageScore struct {
 	ID        string
 	Body      *BodyScore // nil when the truth gives no body
 	Title     *bool
+	TitleF1   *float64 // token F1 of the title, case folded
+	Empty     bool     // the truth has a body and the output has no words
 	Date      *bool
 	AuthorF1  *float64
 	Includes  int // must_include snippets present
@@ -253,10 +290,13 @@ func ScorePage(t Truth, o Output) PageScore {
 	if t.Body != nil && strings.TrimSpace(*t.Body) != "" {
 		s := ScoreBody(*t.Body, o.Body)
 		ps.Body = &s
+		ps.Empty = len(Tokens(o.Body)) == 0
 	}
 	if t.Title != nil && *t.Title != "" {
 		m := TitleMatch(*t.Title, o.Title)
 		ps.Title = &m
+		f := TitleTokenF1(*t.Title, o.Title)
+		ps.TitleF1 = &f
 	}
 	if t.Published != nil && *t.Published != "" {
 		m := DateMatch(*t.Published, o.Published)
@@ -297,7 +337,9 @@ type Summary struct {
 	P, R, F1             float64
 	Accuracy             float64 // share of body pages with page F1 >= AccuracyF1
 	Title, Date, Authors float64
+	TitleF1              float64 // mean title token F1 over TitleN pages
 	TitleN, DateN, AuthN int
+	Empty                int // pages whose truth has a body and output none
 	MustPass, MustTotal  int
 }
 
@@ -321,6 +363,12 @@ func Summarize(scores []PageScore) Summary {
 			if b.F1() >= AccuracyF1 {
 				acc++
 			}
+		}
+		if ps.Empty {
+			s.Empty++
+		}
+		if ps.TitleF1 != nil {
+			s.TitleF1 += *ps.TitleF1
 		}
 		if ps.Title != nil {
 			s.TitleN++
@@ -353,6 +401,7 @@ func Summarize(scores []PageScore) Summary {
 	}
 	if s.TitleN > 0 {
 		s.Title = float64(titles) / float64(s.TitleN)
+		s.TitleF1 /= float64(s.TitleN)
 	}
 	if s.DateN > 0 {
 		s.Date = float64(dates) / float64(s.DateN)
@@ -361,4 +410,25 @@ func Summarize(scores []PageScore) Summary {
 		s.Authors = auth / float64(s.AuthN)
 	}
 	return s
+}
+
+// BootstrapF1Diff returns the 95% interval of F1(a) - F1(b) over reps
+// paired bootstrap resamples of the pages (a[i] and b[i] are the same
+// page), with a fixed seed so that reports are reproducible.
+func BootstrapF1Diff(a, b []PageScore, reps int, seed uint64) (lo, hi float64) {
+	if len(a) != len(b) || len(a) == 0 || reps < 1 {
+		return 0, 0
+	}
+	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	diffs := make([]float64, reps)
+	sa, sb := make([]PageScore, len(a)), make([]PageScore, len(b))
+	for i := range diffs {
+		for j := range sa {
+			k := rng.IntN(len(a))
+			sa[j], sb[j] = a[k], b[k]
+		}
+		diffs[i] = Summarize(sa).F1 - Summarize(sb).F1
+	}
+	sort.Float64s(diffs)
+	return diffs[int(0.025*float64(reps))], diffs[min(reps-1, int(0.975*float64(reps)))]
 }

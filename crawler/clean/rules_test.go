@@ -1,0 +1,126 @@
+package clean
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// promptPage is the first page of a new site: obfuscated class names, no
+// learned layer, a story that ends with tail, then a prompt box.
+func promptPage(tail string, prompt []string) []byte {
+	var b strings.Builder
+	b.WriteString(`<!doctype html><html><head><title>Harbour story</title></head><body><div class="x1"><h1>Harbour story</h1><div class="x2">`)
+	for j := range 4 {
+		fmt.Fprintf(&b, `<p>Paragraph %d: the harbour authority said on Tuesday that the new quay, built over many years, would open to ferries in spring after a long dispute with residents about noise and traffic.</p>`, j)
+	}
+	if tail != "" {
+		fmt.Fprintf(&b, "<p>%s</p>", tail)
+	}
+	if len(prompt) > 0 {
+		b.WriteString(`<div class="x3">`)
+		fmt.Fprintf(&b, `<h2 class="x4">%s</h2>`, prompt[0])
+		for _, p := range prompt[1:] {
+			fmt.Fprintf(&b, `<p class="x5">%s</p>`, p)
+		}
+		b.WriteString(`<a role="button" class="x6">Comments</a></div>`)
+	}
+	b.WriteString(`</div></div></body></html>`)
+	return []byte(b.String())
+}
+
+// TestTailPromptsFirstPage shows that comment, forum and newsletter
+// prompts closing an article are removed on a site's first page, in
+// several languages, without the per-site layer, and that a news sentence
+// about comment or e-mail in the same place is kept.
+func TestTailPromptsFirstPage(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		prompt []string
+	}{
+		{"forum, English", []string{"Join our commenting forum", "Join thought-provoking conversations, follow other readers and see their replies"}},
+		{"comments, German", []string{"Diskutieren Sie mit", "Kommentieren Sie diesen Artikel in unserem Leserforum."}},
+		{"comments, French", []string{"Réagissez à cet article", "Laissez un commentaire ci-dessous."}},
+		{"comments, Spanish", []string{"Únete a la conversación", "Deja tu comentario sobre esta noticia."}},
+		{"newsletter, English", []string{"Never miss a story", "Sign up to our daily newsletter, straight to your inbox."}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := cleanPage(t, New(Options{}), 1, promptPage("", tc.prompt))
+			for _, p := range tc.prompt {
+				if strings.Contains(res.Article.Body, p) {
+					t.Errorf("body keeps the prompt %q:\n%s", p, res.Article.Body)
+				}
+			}
+			if !strings.Contains(res.Article.Body, "Paragraph 3:") {
+				t.Errorf("story lost:\n%s", res.Article.Body)
+			}
+		})
+	}
+	for _, tail := range []string{
+		"A spokesperson for the ministry declined to comment.",
+		"The council said residents could send their objections by email before Friday.",
+	} {
+		res := cleanPage(t, New(Options{}), 1, promptPage(tail, nil))
+		if !strings.Contains(res.Article.Body, tail) {
+			t.Errorf("news sentence %q removed:\n%s", tail, res.Article.Body)
+		}
+	}
+}
+
+// TestDropRepeats checks that a page carrying its text twice keeps one
+// copy, and that single repeated lines and short repeated runs (the same
+// interview question, the same dish on two days) are kept.
+func TestDropRepeats(t *testing.T) {
+	mk := func(texts ...string) []*block {
+		var out []*block
+		for _, s := range texts {
+			out = append(out, &block{text: s, kind: kindPara})
+		}
+		return out
+	}
+	story := []string{"First paragraph of the story, long enough.", "Second paragraph of the story.", "Third paragraph of the story."}
+	for _, tc := range []struct {
+		name   string
+		blocks []*block
+		want   int // blocks kept
+	}{
+		{"twice", mk(append(append([]string{}, story...), story...)...), 3},
+		{"one line repeated", mk("What do you cook?", "Pasta.", "What do you cook?", "Rice.", "A long closing paragraph that is much longer than the rest of this small page."), 5},
+		{"short run in a long body", mk("Monday: eggs", "Lunch: soup", "Dinner: fish", "Tuesday: eggs", "Lunch: soup", "Dinner: fish",
+			strings.Repeat("A long paragraph about planning meals for the week. ", 10)), 7},
+	} {
+		dropRepeats(tc.blocks)
+		kept := 0
+		for _, b := range tc.blocks {
+			if b.removed == "" {
+				kept++
+			}
+		}
+		if kept != tc.want {
+			t.Errorf("%s: kept %d blocks, want %d", tc.name, kept, tc.want)
+		}
+	}
+}
+
+// TestLinkyParagraphsInContext shows that link density is judged in
+// context: a paragraph written as sentences keeps its place in the text
+// however many of its words are links, in any script, while a list of
+// short links in the same article is still dropped.
+func TestLinkyParagraphsInContext(t *testing.T) {
+	prose := "<p>Власти города сообщили во вторник, что новый причал, строившийся много лет, откроется для паромов весной после долгого спора с жителями о шуме.</p>"
+	linky := []string{
+		`<p>По данным <a href="/a">министерства транспорта</a>, <a href="/b">портового управления</a> и <a href="/c">городской думы</a>, стройка обошлась в два раза дороже плана.</p>`,
+		`<p><a href="/d">港口管理局</a>表示，<a href="/e">新码头</a>将于春季开放，<a href="/f">居民</a>对噪音的投诉仍在审理中</p>`,
+	}
+	nav := `<ul><li><a href="/x">Главная</a></li><li><a href="/y">Новости</a></li><li><a href="/z">Спорт</a></li></ul>`
+	page := "<html><body><div><h1>Причал</h1>" + prose + prose + linky[0] + prose + linky[1] + prose + nav + "</div></body></html>"
+	res := cleanPage(t, New(Options{}), 1, []byte(page))
+	for _, want := range []string{"стройка обошлась в два раза дороже плана", "居民"} {
+		if !strings.Contains(res.Article.Body, want) {
+			t.Errorf("paragraph with %q dropped:\n%s", want, res.Article.Body)
+		}
+	}
+	if strings.Contains(res.Article.Body, "Главная") {
+		t.Errorf("navigation kept:\n%s", res.Article.Body)
+	}
+}
