@@ -235,35 +235,48 @@ func FuzzClean(f *testing.F) {
 	})
 }
 
-// Hostile or merely enormous pages must cost bounded time.
-func TestBoundedTime(t *testing.T) {
+// Hostile or merely enormous pages must cost work that grows linearly
+// with their size. The test measures work as heap allocations, which do
+// not depend on the machine's load (wall-clock bounds made this test fail
+// on a busy CI machine while proving nothing about growth): doubling a
+// page may at most about double them. A quadratic pass over blocks, the
+// failure this guards against, multiplies them by four.
+func TestBoundedWork(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow")
 	}
-	var wide, promos, nested strings.Builder
-	for i := 0; i < 20000; i++ {
-		wide.WriteString(`<div class="c"><p>Paragraph of the story, long enough to count as prose for the extractor, number ` + strings.Repeat("x", i%7) + `.</p></div>`)
-		promos.WriteString(`<div><p>Sign up for our newsletter</p><p>Support us: your support makes all the difference, donate today.</p></div>`)
-	}
-	for i := 0; i < 3000; i++ {
-		nested.WriteString(`<div class="related"><h2>Related stories</h2><section>`)
-	}
-	nested.WriteString(prose)
-	tests := map[string]string{
-		"wide":   "<html><body>" + wide.String() + "</body></html>",
-		"promos": "<html><body><article>" + prose + promos.String() + "</article></body></html>",
-		"nested": "<html><body>" + nested.String() + "</body></html>",
+	shapes := map[string]func(n int) string{
+		"wide": func(n int) string {
+			var b strings.Builder
+			for i := range n {
+				b.WriteString(`<div class="c"><p>Paragraph of the story, long enough to count as prose for the extractor, number ` + strings.Repeat("x", i%7) + `.</p></div>`)
+			}
+			return "<html><body>" + b.String() + "</body></html>"
+		},
+		"promos": func(n int) string {
+			promo := `<div><p>Sign up for our newsletter</p><p>Support us: your support makes all the difference, donate today.</p></div>`
+			return "<html><body><article>" + prose + strings.Repeat(promo, n) + "</article></body></html>"
+		},
+		"nested": func(n int) string {
+			return "<html><body>" + strings.Repeat(`<div class="related"><h2>Related stories</h2><section>`, n/7) + prose + "</body></html>"
+		},
 	}
 	c := New(Options{Stats: NewMemoryStats()})
-	for name, h := range tests {
-		start := time.Now()
-		if _, err := c.Clean(context.Background(), Page{URL: "https://example.com/a/" + name, HTML: []byte(h), FetchedAt: time.Now()}); err != nil {
+	work := func(name, h string) float64 {
+		var err error
+		allocs := testing.AllocsPerRun(1, func() {
+			_, err = c.Clean(context.Background(), Page{URL: "https://example.com/a/" + name, HTML: []byte(h), FetchedAt: time.Now()})
+		})
+		if err != nil {
 			t.Errorf("%s: %v", name, err)
 		}
-		if d := time.Since(start); d > 5*time.Second {
-			t.Errorf("%s: took %v", name, d)
-		} else {
-			t.Logf("%s: %d bytes in %v", name, len(h), d)
+		return allocs
+	}
+	for name, page := range shapes {
+		small, large := work(name, page(4000)), work(name, page(8000))
+		t.Logf("%s: %.0f allocations at 4,000 blocks, %.0f at 8,000", name, small, large)
+		if large > 2.6*small {
+			t.Errorf("%s: doubling the page multiplied the work by %.1f; want about 2", name, large/small)
 		}
 	}
 }
