@@ -247,4 +247,3 @@ func printHits(w io.Writer, hits []query.Hit) {
 		}
 	}
 }
-
