@@ -154,6 +154,7 @@ func Run(ctx context.Context, src Source, job Job) (Progress, error) {
 	if cerr := x.close(err == nil); err == nil {
 		err = cerr
 	}
+	x.prog.Elapsed = time.Since(x.start)
 	x.report()
 	return x.prog, err
 }

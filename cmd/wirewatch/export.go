@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/netip"
+	"net/url"
 	"strings"
 	"time"
 
@@ -34,7 +36,7 @@ func exportCmd(e env) *ffcli.Command {
 	rejects := fs.String("rejects", "", "file for the articles that cannot be exported (default: --out with .rejects.jsonl appended)")
 	slices := fs.Int("slices", 0, fmt.Sprintf("ranges of ids read in parallel from Elasticsearch (default %d)", elastic.DefaultExportSlices))
 	pageSize := fs.Int("page-size", 0, fmt.Sprintf("articles per Elasticsearch request (default %d)", elastic.DefaultExportPage))
-	compress := fs.Bool("es-compress", true, "ask Elasticsearch for gzip-compressed responses")
+	compress := fs.String("es-compress", "auto", "gzip Elasticsearch's answers: on, off, or auto (off for a node on this host, where it only costs CPU)")
 	progress := fs.String("progress", "auto", "live progress line: auto (on a terminal), always or never")
 	return &ffcli.Command{
 		Name:       "export",
@@ -85,6 +87,11 @@ func exportCmd(e env) *ffcli.Command {
 			if *pageSize < 0 || *pageSize > 10000 {
 				return errors.New("--page-size must be 1 to 10000")
 			}
+			switch *compress {
+			case "auto", "on", "off":
+			default:
+				return fmt.Errorf("--es-compress must be auto, on or off, not %q", *compress)
+			}
 			switch *progress {
 			case "auto", "always", "never":
 			default:
@@ -113,7 +120,7 @@ func exportCmd(e env) *ffcli.Command {
 			if !req.FetchedSince.IsZero() && !req.FetchedUntil.IsZero() && req.FetchedSince.After(req.FetchedUntil) {
 				return errors.New("--since is after --until")
 			}
-			src, n, closeSrc, err := openSource(ctx, c.data, es, log, elastic.ExportTuning{Page: *pageSize, NoCompress: !*compress})
+			src, n, closeSrc, err := openSource(ctx, c.data, es, log, elastic.ExportTuning{Page: *pageSize, NoCompress: *compress == "off" || (*compress == "auto" && loopbackOnly(es.URLs))})
 			if err != nil {
 				return err
 			}
@@ -220,4 +227,22 @@ func summary(p export.Progress) string {
 		s += "; 0 rejected"
 	}
 	return s
+}
+
+// loopbackOnly reports whether every node URL names this host.
+func loopbackOnly(urls []string) bool {
+	if len(urls) == 0 {
+		return false
+	}
+	for _, u := range urls {
+		p, err := url.Parse(u)
+		if err != nil {
+			return false
+		}
+		h := p.Hostname()
+		if ip, err := netip.ParseAddr(h); !(h == "localhost" || err == nil && ip.IsLoopback()) {
+			return false
+		}
+	}
+	return true
 }

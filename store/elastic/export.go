@@ -236,7 +236,6 @@ func (x *Exporter) readRange(ctx context.Context, pitID string, r export.Request
 	for {
 		_, body, err := s.do(ctx, esapi.SearchRequest{
 			Body: jsonBody(req), Header: header,
-			FilterPath: []string{"pit_id", "hits.hits._source", "hits.hits.sort"},
 		})
 		if err != nil {
 			return fmt.Errorf("export ids %s-%s: %w", lo, hi, err)
