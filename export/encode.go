@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wirewatch/wirewatch/export/rawjson"
 	"github.com/wirewatch/wirewatch/pkg/article"
 )
 
@@ -279,7 +280,34 @@ func checkIdentity(d Doc) error {
 		CanonicalURL  string    `json:"canonical_url"`
 		FetchedAt     time.Time `json:"fetched_at"`
 	}
-	if err := json.Unmarshal(d.JSON, &head); err != nil {
+	var derr error
+	end := 0
+	err := rawjson.Fields(d.JSON, func(key, value []byte) bool {
+		var into any
+		switch string(key) {
+		case "schema_version":
+			into = &head.SchemaVersion
+		case "id":
+			into = &head.ID
+		case "canonical_url":
+			into = &head.CanonicalURL
+		case "fetched_at":
+			into = &head.FetchedAt
+		default:
+			return true
+		}
+		if err := json.Unmarshal(value, into); err != nil && derr == nil {
+			derr = fmt.Errorf("%s: %w", key, err)
+		}
+		return true
+	}, &end)
+	if err == nil {
+		err = derr
+	}
+	if err == nil && len(bytes.TrimSpace(d.JSON[end:])) > 0 {
+		err = fmt.Errorf("%w: text after the article", rawjson.ErrSyntax)
+	}
+	if err != nil {
 		return fmt.Errorf("decode article: %w", err)
 	}
 	switch {
