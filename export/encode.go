@@ -82,9 +82,6 @@ func SourceFields(format string, fields []string) []string {
 	for _, f := range fields {
 		if format == CSV {
 			f = strings.TrimSuffix(f, "_json")
-			if f == "word_count" {
-				f = "body" // word_count is derived from the body
-			}
 		}
 		if !slices.Contains(out, f) {
 			out = append(out, f)

@@ -2,6 +2,7 @@ package export
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -236,11 +237,16 @@ func (x *exporter) header() error {
 	if x.job.Fields != nil {
 		cols = x.job.Fields
 	}
-	cw := csv.NewWriter(x.bw)
+	var b bytes.Buffer
+	cw := csv.NewWriter(&b)
 	cw.Write(cols)
 	cw.Flush()
-	x.n = int64(x.bw.Buffered())
-	return cw.Error()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	x.n += int64(b.Len())
+	_, err := x.bw.Write(b.Bytes())
+	return err
 }
 
 func timeText(t time.Time) string {
@@ -413,7 +419,9 @@ func (x *exporter) run(ctx context.Context, src Source, req Request) error {
 		defer close(todo)
 		srcErr <- src.Export(ctx, req, func(p Page) error {
 			w := &work{page: p, done: make(chan struct{})}
-			for _, c := range []chan *work{order, todo} {
+			// To the workers first: every page the writer waits for is
+			// sure to be encoded.
+			for _, c := range []chan *work{todo, order} {
 				select {
 				case c <- w:
 				case <-ctx.Done():
@@ -437,13 +445,9 @@ func (x *exporter) run(ctx context.Context, src Source, req Request) error {
 		if werr != nil {
 			continue // drain, so that the source sees the cancel and stops
 		}
-		select {
-		case <-w.done:
-		case <-ctx.Done():
-			werr = ctx.Err()
-			cancel()
-			continue
-		}
+		// Pages already read are written even when ctx is done, so that
+		// an interrupted export keeps them.
+		<-w.done
 		if werr = x.write(w.out); werr != nil {
 			cancel()
 		}

@@ -27,12 +27,15 @@ const (
 // requests of a slice.
 const pitKeepAlive = "5m"
 
-// ExportTuning overrides the page size (articles per request) and HTTP
-// response compression of Export, for benchmarks; zero page means
-// DefaultExportPage.
+// ExportTuning overrides the page size (articles per request), the HTTP
+// response compression and the number of ranges of Export, for benchmarks
+// and tests; zero page means DefaultExportPage.
 type ExportTuning struct {
 	Page       int
 	NoCompress bool
+	// Ranges, when not zero, fixes how many ranges the ids are divided
+	// into instead of deriving it from the count and the page size.
+	Ranges int
 }
 
 // ExportWith returns a view of s whose Export uses t.
@@ -79,14 +82,15 @@ func (x *Exporter) ExportCount(ctx context.Context, r export.Request) (int, erro
 func exportQuery(r export.Request, lo, hi, after string) map[string]any {
 	filter := []any{buildQuery(r.Query, false)}
 	ids := map[string]any{}
-	if lo != "" {
+	// One lower bound: Elasticsearch keeps only one of gt and gte.
+	switch {
+	case after != "" && after >= lo:
+		ids["gt"] = after
+	case lo != "":
 		ids["gte"] = lo
 	}
 	if hi != "" {
 		ids["lt"] = hi
-	}
-	if after != "" {
-		ids["gt"] = after
 	}
 	if len(ids) > 0 {
 		filter = append(filter, map[string]any{"range": map[string]any{"id": ids}})
@@ -126,6 +130,9 @@ func (x *Exporter) Export(ctx context.Context, r export.Request, fn func(export.
 	// Ranges of about 80% of a page on average, so that most are read in
 	// one request.
 	ranges := min(max(1, total*5/(size*4)), export.MaxRanges)
+	if x.t.Ranges > 0 {
+		ranges = min(x.t.Ranges, export.MaxRanges)
+	}
 
 	_, body, err := s.do(ctx, esapi.OpenPointInTimeRequest{Index: []string{s.names.Alias}, KeepAlive: pitKeepAlive})
 	if err != nil {
