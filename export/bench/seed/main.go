@@ -21,6 +21,7 @@ import (
 
 	"github.com/wirewatch/wirewatch/pkg/article"
 	"github.com/wirewatch/wirewatch/store/elastic"
+	"github.com/wirewatch/wirewatch/store/sqlite"
 )
 
 func main() {
@@ -28,8 +29,15 @@ func main() {
 	prefix := flag.String("prefix", "wwbench-export", "index prefix (the alias is PREFIX-articles)")
 	n := flag.Int("n", 20000, "articles")
 	drop := flag.Bool("drop", false, "delete the benchmark index instead of filling it")
+	data := flag.String("sqlite", "", "fill the embedded store in this directory instead")
 	flag.Parse()
-	if err := run(context.Background(), *url, *prefix, *n, *drop); err != nil {
+	var err error
+	if *data != "" {
+		err = fillSQLite(context.Background(), *data, *n)
+	} else {
+		err = run(context.Background(), *url, *prefix, *n, *drop)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "seed:", err)
 		os.Exit(1)
 	}
@@ -64,49 +72,8 @@ func run(ctx context.Context, url, prefix string, n int, drop bool) error {
 	if err != nil {
 		return err
 	}
-	rng := rand.New(rand.NewPCG(7, 11))
-	vocab := words(rng, 5000)
-	people := []string{"Olaf Scholz", "Sergey Lavrov", "Ursula von der Leyen", "Joe Biden", "Emmanuel Macron"}
-	places := []string{"Tripoli", "Kyiv", "Berlin", "Paris", "Washington"}
-	t0 := time.Date(2024, 5, 1, 8, 0, 0, 0, time.UTC)
 	var size int64
-	for i := range n {
-		a := article.New(fmt.Sprintf("https://news%d.example.org/world/%d-story", i%40, i), "", t0.Add(time.Duration(i)*time.Minute))
-		var body strings.Builder
-		for p := 0; body.Len() < 10500; p++ {
-			if p > 0 {
-				body.WriteString("\n\n")
-			}
-			body.WriteString(people[rng.IntN(len(people))] + " said in " + places[rng.IntN(len(places))] + " that")
-			for range 60 {
-				body.WriteString(" " + vocab[rng.IntN(len(vocab))])
-			}
-			body.WriteString(".")
-		}
-		a.Body = body.String()
-		a.Title = fmt.Sprintf("%s %s talks in %s, number %d", vocab[i%len(vocab)], people[i%5], places[i%5], i)
-		a.Description = strings.Repeat(vocab[rng.IntN(len(vocab))]+" ", 30)
-		a.Authors = []string{"Anna Müller", "Jean Dupont"}
-		pub := a.FetchedAt.Add(-time.Hour)
-		a.PublishedAt = &pub
-		a.Language, a.Section, a.SourceName = "en", "world", fmt.Sprintf("News %d", i%40)
-		for _, name := range append(people, places...) {
-			off := 0
-			for k := 0; k < 3; k++ {
-				j := strings.Index(a.Body[off:], name)
-				if j < 0 {
-					break
-				}
-				typ := article.Person
-				if strings.Contains(strings.Join(places, "|"), name) {
-					typ = article.Place
-				}
-				a.Entities = append(a.Entities, article.Entity{Text: name, Type: typ, Canonical: name, Start: off + j, End: off + j + len(name)})
-				off += j + len(name)
-			}
-		}
-		a.People, a.Places = people[:2], places[:2]
-		a.Removed = []article.Removed{{Text: strings.Repeat("Subscribe to our newsletter. ", 10), Reason: "boilerplate"}}
+	for a := range articles(n) {
 		doc, version, err := elastic.Encode(a)
 		if err != nil {
 			return err
@@ -141,4 +108,76 @@ func words(rng *rand.Rand, n int) []string {
 		out[i] = string(w)
 	}
 	return out
+}
+
+// articles yields n synthetic articles of about 15 KB of JSON each, the
+// same every time.
+func articles(n int) func(yield func(*article.Article) bool) {
+	return func(yield func(*article.Article) bool) {
+		rng := rand.New(rand.NewPCG(7, 11))
+		vocab := words(rng, 5000)
+		people := []string{"Olaf Scholz", "Sergey Lavrov", "Ursula von der Leyen", "Joe Biden", "Emmanuel Macron"}
+		places := []string{"Tripoli", "Kyiv", "Berlin", "Paris", "Washington"}
+		t0 := time.Date(2024, 5, 1, 8, 0, 0, 0, time.UTC)
+		for i := range n {
+			a := article.New(fmt.Sprintf("https://news%d.example.org/world/%d-story", i%40, i), "", t0.Add(time.Duration(i)*time.Minute))
+			var body strings.Builder
+			for p := 0; body.Len() < 10500; p++ {
+				if p > 0 {
+					body.WriteString("\n\n")
+				}
+				body.WriteString(people[rng.IntN(len(people))] + " said in " + places[rng.IntN(len(places))] + " that")
+				for range 60 {
+					body.WriteString(" " + vocab[rng.IntN(len(vocab))])
+				}
+				body.WriteString(".")
+			}
+			a.Body = body.String()
+			a.Title = fmt.Sprintf("%s %s talks in %s, number %d", vocab[i%len(vocab)], people[i%5], places[i%5], i)
+			a.Description = strings.Repeat(vocab[rng.IntN(len(vocab))]+" ", 30)
+			a.Authors = []string{"Anna Müller", "Jean Dupont"}
+			pub := a.FetchedAt.Add(-time.Hour)
+			a.PublishedAt = &pub
+			a.Language, a.Section, a.SourceName = "en", "world", fmt.Sprintf("News %d", i%40)
+			for _, name := range append(people, places...) {
+				off := 0
+				for k := 0; k < 3; k++ {
+					j := strings.Index(a.Body[off:], name)
+					if j < 0 {
+						break
+					}
+					typ := article.Person
+					if strings.Contains(strings.Join(places, "|"), name) {
+						typ = article.Place
+					}
+					a.Entities = append(a.Entities, article.Entity{Text: name, Type: typ, Canonical: name, Start: off + j, End: off + j + len(name)})
+					off += j + len(name)
+				}
+			}
+			a.People, a.Places = people[:2], places[:2]
+			a.Removed = []article.Removed{{Text: strings.Repeat("Subscribe to our newsletter. ", 10), Reason: "boilerplate"}}
+			if !yield(a) {
+				return
+			}
+		}
+	}
+}
+
+// fillSQLite stores the articles in the embedded store under dir.
+func fillSQLite(ctx context.Context, dir string, n int) error {
+	st, err := sqlite.Open(ctx, dir)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if c, err := st.Count(ctx); err == nil && c == n {
+		return nil
+	}
+	for a := range articles(n) {
+		if err := st.Put(ctx, a); err != nil {
+			return err
+		}
+	}
+	fmt.Printf("%s: %d articles\n", dir, n)
+	return nil
 }
