@@ -72,7 +72,8 @@ type Progress struct {
 // StatePath is the state file of an export to path: a small JSON file
 // next to it that records, at each checkpoint, how many bytes (or Parquet
 // parts) of the output are complete and the id of the last article in it.
-// --resume cuts the output back to that size and reads on from there.
+// --resume cuts the output back to that size and reads on from there. It
+// is removed when the export completes.
 func StatePath(path string) string { return strings.TrimRight(path, `/\`) + ".export-state.json" }
 
 // RejectsPath is the default rejects file of an export to path.
@@ -93,7 +94,6 @@ type state struct {
 	RejBytes int64    `json:"rejects_bytes"`        // complete rejects bytes
 	Exported int64    `json:"exported"`             // articles exported so far
 	Rejected int64    `json:"rejected"`             // documents rejected so far
-	Complete bool     `json:"complete"`             // the export finished
 	Updated  string   `json:"updated_at,omitempty"` // for people reading it
 }
 
@@ -271,7 +271,6 @@ func (x *exporter) resume(b []byte) error {
 		return fmt.Errorf("resume: the export at %s was started with other --query, --since, --until or --fields (query %q); give the same, or export afresh", j.Path, st.Query)
 	}
 	st.Rejects = j.Rejects
-	st.Complete = false
 	x.st = st
 	x.prog.Exported, x.prog.Rejected = st.Exported, st.Rejected
 	if err := truncateFile(j.Rejects, st.RejBytes); err != nil {
@@ -488,7 +487,7 @@ func (x *exporter) write(e *encoded) error {
 	}
 	x.tick()
 	if x.f != nil && time.Since(x.lastCP) >= checkpointEvery {
-		return x.checkpoint(false)
+		return x.checkpoint()
 	}
 	return nil
 }
@@ -513,7 +512,7 @@ func (x *exporter) writeParquet(e *encoded) error {
 		x.prog.RunExported++
 		x.st.After = it.id
 		if finished {
-			if err := x.checkpoint(false); err != nil {
+			if err := x.checkpoint(); err != nil {
 				return err
 			}
 		}
@@ -572,7 +571,7 @@ func (x *exporter) report() {
 // checkpoint makes everything written so far durable, then records it in
 // the state file, replaced atomically: the state never runs ahead of the
 // output it describes.
-func (x *exporter) checkpoint(complete bool) error {
+func (x *exporter) checkpoint() error {
 	x.lastCP = time.Now()
 	if x.f != nil {
 		if err := x.bw.Flush(); err != nil {
@@ -594,7 +593,7 @@ func (x *exporter) checkpoint(complete bool) error {
 	if x.pq != nil {
 		x.st.Parts = x.pq.next
 	}
-	x.st.Exported, x.st.Rejected, x.st.Complete = x.prog.Exported, x.prog.Rejected, complete
+	x.st.Exported, x.st.Rejected = x.prog.Exported, x.prog.Rejected
 	x.st.Updated = time.Now().UTC().Format(time.RFC3339)
 	b, err := json.MarshalIndent(x.st, "", "  ")
 	if err != nil {
@@ -621,8 +620,13 @@ func (x *exporter) close(complete bool) error {
 		err = x.bw.Flush()
 	}
 	if x.job.Path != "" {
-		if cerr := x.checkpoint(complete); err == nil {
+		if cerr := x.checkpoint(); err == nil {
 			err = cerr
+		}
+		// A complete export needs no state: it is in id order, so a
+		// later --resume reads on after its last article.
+		if complete && err == nil {
+			os.Remove(StatePath(x.job.Path))
 		}
 	} else if x.rej != nil {
 		if ferr := x.rejBW.Flush(); err == nil {
