@@ -202,15 +202,13 @@ func (e *encoder) one(out *encoded, d Doc) error {
 	if a.ID != d.ID {
 		return fmt.Errorf("stored under id %q but the document's id is %q", d.ID, a.ID)
 	}
+	// article.Unmarshal has normalized and validated a already.
 	switch e.format {
 	case CSV:
-		if err := e.csv.Write(a); err != nil {
+		if err := e.csv.writeRecord(a); err != nil {
 			return err
 		}
 	default:
-		if err := prepare(a); err != nil {
-			return err
-		}
 		out.rows = append(out.rows, toParquetRow(a))
 		out.items = append(out.items, item{id: d.ID, row: len(out.rows) - 1})
 	}
