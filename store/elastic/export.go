@@ -13,14 +13,17 @@ import (
 	"github.com/wirewatch/wirewatch/export/rawjson"
 )
 
-// Export tuning, chosen by the sweep in export/bench (see its README):
-// on the project's node, these read 20,000 articles fastest.
+// Export tuning, from a sweep of --slices 1, 2, 4, 8 by --page-size 250,
+// 500, 1000, 2000 on the project's 2-core node (20,000 articles of 15 KB,
+// export/bench): 2 to 4 slices of 250 to 1000 articles were all within 10%
+// of the best (4.3 s), 1 slice or pages of 2000 slower. 4 x 500 holds as
+// many articles in flight as 2 x 1000 and leaves room for bigger nodes.
 const (
 	// DefaultExportSlices is how many ranges of ids an export reads in
 	// parallel.
 	DefaultExportSlices = 4
 	// DefaultExportPage is how many articles one export request reads.
-	DefaultExportPage = 1000
+	DefaultExportPage = 500
 )
 
 // pitKeepAlive is how long the point in time stays open between two
