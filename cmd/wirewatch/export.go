@@ -52,10 +52,10 @@ func exportCmd(e env) *ffcli.Command {
 			"in time, ids split into ranges of about a page each, --slices ranges read at once with search_after\n" +
 			"(each holding at most two pages ahead), passed on range after range.\n\n" +
 			"Resuming: OUT.export-state.json, next to the output, records every 2 s (parquet: at each complete\n" +
-			"part) how much of the output is complete and the last id of each range; --resume (with the same\n" +
+			"part) how much of the output is complete and the id of its last article; --resume (with the same\n" +
 			"--query, --since, --until, --fields) cuts the output back to that point and reads on from there,\n" +
-			"without loss or duplicates. An export without a state file, such as one from an earlier version,\n" +
-			"is in id order and resumes after its last complete article.\n\n" +
+			"without loss or duplicates. The state file is removed when the export completes; an export\n" +
+			"without one (complete, or from an earlier version) resumes after its last complete article.\n\n" +
 			"Rejects: an article that cannot be exported (undecodable, or failing validation such as an id that\n" +
 			"does not match its URL) is skipped and written with its reason to --rejects, one JSON object\n" +
 			"{id, reason, doc} a line; the summary counts them. --strict stops at the first instead.\n\n" +
