@@ -139,10 +139,8 @@ func newEncoder(format string, fields []string) *encoder {
 	e := &encoder{format: format, fields: fields}
 	if format == CSV {
 		e.csv = newCSV(&e.buf, nil, false)
-		if fields != nil {
-			for _, f := range fields {
-				e.csv.sel = append(e.csv.sel, slices.Index(csvColumns, f))
-			}
+		for _, f := range fields {
+			e.csv.sel = append(e.csv.sel, slices.Index(csvColumns, f))
 		}
 	}
 	return e
