@@ -278,3 +278,13 @@ func TestExportNarrowAndIncremental(t *testing.T) {
 		t.Errorf("export since the next day: exit %d\n%s", code, stderr)
 	}
 }
+
+func TestExportProgressAndSummary(t *testing.T) {
+	p := export.Progress{Total: 1000, Exported: 300, RunExported: 200, Rejected: 2, Bytes: 4e6, Elapsed: 2 * time.Second, RejectsPath: "out.jsonl.rejects.jsonl"}
+	if got, want := progressLine(p), "exported 300/1000 articles, 100 articles/s, 2.0 MB/s, 2 rejected, ETA 7s"; got != want {
+		t.Errorf("progress line %q, want %q", got, want)
+	}
+	if got, want := summary(p), "exported 200 articles (4.0 MB) in 2s: 100 articles/s, 2.0 MB/s; 300 in all; 2 rejected, listed in out.jsonl.rejects.jsonl"; got != want {
+		t.Errorf("summary %q, want %q", got, want)
+	}
+}
