@@ -14,7 +14,7 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 export WIREWATCH_TEST_KAFKA ?= 127.0.0.1:9092
 export WIREWATCH_TEST_ES ?= http://127.0.0.1:9200
 
-.PHONY: build run test services services-stop bench eval lint clean fuzz
+.PHONY: build run test services services-stop bench bench-export eval lint clean fuzz
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/wirewatch
@@ -39,6 +39,12 @@ services-stop:
 bench: services
 	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./... | tee bench.out
 	$(GO) run golang.org/x/perf/cmd/benchstat@latest -col /impl bench.out
+	$(MAKE) bench-export
+
+## bench-export: `wirewatch export` against elasticdump (npm, installed under
+## ~/.cache/wirewatch-bench) on the same Elasticsearch index, medians of 3.
+bench-export: services
+	export/bench/run.sh
 
 ## eval: quality and speed against peers, same pages in the same run:
 ## the cleaner vs go-trafilatura and go-readability on the 181-page corpus,

@@ -86,6 +86,7 @@ type csvWriter struct {
 	f      *os.File // nil for a stream
 	header bool     // the header row is still to be written
 	rec    []string
+	sel    []int // with --fields, the indexes of the columns written
 }
 
 func newCSV(w io.Writer, f *os.File, header bool) *csvWriter {
@@ -97,6 +98,11 @@ func (w *csvWriter) Write(a *article.Article) error {
 	if err := prepare(a); err != nil {
 		return err
 	}
+	return w.writeRecord(a)
+}
+
+// writeRecord writes a as it is, without normalizing or validating it.
+func (w *csvWriter) writeRecord(a *article.Article) error {
 	if w.header {
 		if err := w.cw.Write(csvColumns); err != nil {
 			return err
@@ -123,6 +129,9 @@ func (w *csvWriter) Write(a *article.Article) error {
 		a.ImageURL, strconv.Itoa(a.WordCount), JoinList(a.People), JoinList(a.Places), JoinList(a.Organizations),
 		a.StoryID, a.FetchedAt.Format(time.RFC3339Nano), strconv.FormatBool(a.Paywalled), string(ents), string(figs),
 		string(evs), a.Body)
+	if w.sel != nil {
+		r = pick(r, w.sel)
+	}
 	return w.cw.Write(r)
 }
 

@@ -274,28 +274,38 @@ func (w *parquetDir) Write(a *article.Article) error {
 	if err := prepare(a); err != nil {
 		return err
 	}
+	_, err := w.writeRow(toParquetRow(a))
+	return err
+}
+
+// rowText estimates the bytes a row buffers, to size row groups.
+func rowText(r *parquetRow) int { return len(r.Body) + len(r.Title) + len(r.Description) + 512 }
+
+// writeRow writes one row of a prepared article and reports whether it
+// completed a part.
+func (w *parquetDir) writeRow(row parquetRow) (finished bool, err error) {
 	if w.pw == nil {
 		if err := w.startPart(); err != nil {
-			return err
+			return false, err
 		}
 	}
-	w.buf[0] = toParquetRow(a)
+	w.buf[0] = row
 	if _, err := w.pw.Write(w.buf[:]); err != nil {
-		return fmt.Errorf("parquet: write %s: %w", w.f.Name(), err)
+		return false, fmt.Errorf("parquet: write %s: %w", w.f.Name(), err)
 	}
 	w.buf[0] = parquetRow{}
 	w.rows++
-	w.pending += len(a.Body) + len(a.Title) + len(a.Description) + 512
+	w.pending += rowText(&row)
 	if w.rows >= w.perFile {
-		return w.finishPart()
+		return true, w.finishPart()
 	}
 	if w.pending >= rowGroupBytes {
 		w.pending = 0
 		if err := w.pw.Flush(); err != nil {
-			return fmt.Errorf("parquet: write %s: %w", w.f.Name(), err)
+			return false, fmt.Errorf("parquet: write %s: %w", w.f.Name(), err)
 		}
 	}
-	return nil
+	return false, nil
 }
 
 func (w *parquetDir) startPart() error {

@@ -236,6 +236,11 @@ func TestExportBadArguments(t *testing.T) {
 		{"parquet to standard output", []string{"--format", "parquet", "--out", "-"}, "give a directory for --out"},
 		{"resume to standard output", []string{"--format", "csv", "--out", "-", "--resume"}, "--resume needs a file or directory"},
 		{"no rows per file", []string{"--format", "parquet", "--out", filepath.Join(dir, "pq"), "--parquet-rows-per-file", "0"}, "at least 1"},
+		{"fields of parquet", []string{"--format", "parquet", "--out", filepath.Join(dir, "pq"), "--fields", "id"}, "fields apply to csv and jsonl"},
+		{"unknown field", []string{"--format", "csv", "--out", "-", "--fields", "id,colour"}, `unknown csv field "colour"`},
+		{"bad since", []string{"--out", "-", "--since", "yesterday"}, `--since: "yesterday" is not a day`},
+		{"since after until", []string{"--out", "-", "--since", "2025-02-01", "--until", "2025-01-01"}, "--since is after --until"},
+		{"too many slices", []string{"--out", "-", "--slices", "1000"}, "--slices must be 1 to"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -244,5 +249,42 @@ func TestExportBadArguments(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want failure mentioning %q", code, stderr, tt.want)
 			}
 		})
+	}
+}
+
+// TestExportNarrowAndIncremental exports chosen CSV columns of the
+// articles fetched in a window, and checks the summary line.
+func TestExportNarrowAndIncremental(t *testing.T) {
+	dir := t.TempDir()
+	want := seedTricky(t, dir, 5) // all fetched at 2025-03-04T05:06:07.891Z
+	out := filepath.Join(t.TempDir(), "narrow.csv")
+	code, _, stderr := runCLI(t, "export", "--data", dir, "--format", "csv", "--out", out, "--fields", "title,id",
+		"--since", "2025-03-04", "--until", "2025-03-04T05:06:07.891Z")
+	if code != 0 || !strings.Contains(stderr, "exported 5 articles") || !strings.Contains(stderr, "0 rejected") {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	b, _ := os.ReadFile(out)
+	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil || len(recs) != 6 || !slices.Equal(recs[0], []string{"title", "id"}) {
+		t.Fatalf("narrow CSV %q, %v; want a header of title,id and 5 records", recs, err)
+	}
+	for i, a := range want {
+		if !slices.Equal(recs[i+1], []string{a.Title, a.ID}) {
+			t.Errorf("record %d = %q, want %q", i+1, recs[i+1], []string{a.Title, a.ID})
+		}
+	}
+	code, _, stderr = runCLI(t, "export", "--data", dir, "--out", out+".jsonl", "--since", "2025-03-05")
+	if code != 0 || !strings.Contains(stderr, "exported 0 articles") {
+		t.Errorf("export since the next day: exit %d\n%s", code, stderr)
+	}
+}
+
+func TestExportProgressAndSummary(t *testing.T) {
+	p := export.Progress{Total: 1000, Exported: 300, RunExported: 200, Rejected: 2, Bytes: 4e6, Elapsed: 2 * time.Second, RejectsPath: "out.jsonl.rejects.jsonl"}
+	if got, want := progressLine(p), "exported 300/1000 articles, 100 articles/s, 2.0 MB/s, 2 rejected, ETA 7s"; got != want {
+		t.Errorf("progress line %q, want %q", got, want)
+	}
+	if got, want := summary(p), "exported 200 articles (4.0 MB) in 2s: 100 articles/s, 2.0 MB/s; 300 in all; 2 rejected, listed in out.jsonl.rejects.jsonl"; got != want {
+		t.Errorf("summary %q, want %q", got, want)
 	}
 }

@@ -14,7 +14,6 @@ import (
 
 	"github.com/peterbourgon/ff/v3/ffcli"
 
-	"github.com/wirewatch/wirewatch/export"
 	"github.com/wirewatch/wirewatch/pkg/article"
 	"github.com/wirewatch/wirewatch/pkg/query"
 	"github.com/wirewatch/wirewatch/store/elastic"
@@ -265,94 +264,4 @@ func printHits(w io.Writer, hits []query.Hit) {
 			fmt.Fprintf(w, "              %s\n", h.Snippet)
 		}
 	}
-}
-
-func exportCmd(e env) *ffcli.Command {
-	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	var c common
-	c.register(fs)
-	var es elastic.Config
-	es.RegisterFlags(fs)
-	q := fs.String("query", "", "export only articles matching this query")
-	format := fs.String("format", "jsonl", "output format: jsonl, csv or parquet")
-	out := fs.String("out", "", "output file for jsonl and csv (or - for standard output), directory for parquet")
-	resume := fs.Bool("resume", false, "keep what an interrupted export to --out completed and continue after it")
-	perFile := fs.Int("parquet-rows-per-file", export.DefaultRowsPerFile, "most articles in one Parquet part file")
-	return &ffcli.Command{
-		Name:       "export",
-		ShortUsage: "wirewatch export [--data DIR | --es-url URL] [--query Q] --format jsonl|csv|parquet --out FILE|DIR|- [--resume]",
-		ShortHelp:  "export stored articles as JSON Lines, CSV or Parquet",
-		LongHelp: "Articles are written in id order, so an interrupted export can continue with --resume.\n" +
-			"jsonl: one article JSON per line; a torn last line is replaced.\n" +
-			"csv: RFC 4180 with a header row and flat columns (" + strings.Join(export.CSVColumns(), ", ") + ");\n" +
-			"  lists are joined with \"; \" (a ';' or '\\' inside a name is escaped with '\\'), times are RFC 3339,\n" +
-			"  entities and figures are JSON arrays in entities_json and figures_json, removed blocks are left out;\n" +
-			"  a torn last record is replaced.\n" +
-			"parquet: a directory of part-00000.parquet, part-00001.parquet, ... (zstd) with the article's full\n" +
-			"  structure; a part gets its name only when complete, and --resume starts a new part after the\n" +
-			"  last complete one, deleting a torn part-NNNNN.parquet.tmp. Without --resume, earlier parts are deleted.\n" +
-			"With --es-url (and the other --es-* flags of the index role) the articles come from\n" +
-			"Elasticsearch instead of the embedded store under --data, in the same id order.",
-		FlagSet: fs, Options: parseOptions(),
-		Exec: func(ctx context.Context, args []string) error {
-			log, err := c.logger(e.stderr)
-			if err != nil {
-				return err
-			}
-			if err := export.CheckFormat(*format); err != nil {
-				return fmt.Errorf("--format: %w", err)
-			}
-			if *out == "" {
-				return errors.New("--out is required (a file, a directory for parquet, or - for standard output)")
-			}
-			if *perFile < 1 {
-				return errors.New("--parquet-rows-per-file must be at least 1")
-			}
-			qq, err := query.Parse(*q)
-			if err != nil {
-				return err
-			}
-			st, err := openReader(ctx, c.data, es, log)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			w, after, err := openExport(*format, *out, *resume, *perFile, e.stdout)
-			if err != nil {
-				return fmt.Errorf("export: %w", err)
-			}
-			n := 0
-			err = st.Scan(ctx, qq, after, func(a *article.Article) error {
-				if err := w.Write(a); err != nil {
-					return err
-				}
-				n++
-				return nil
-			})
-			// Close even after an error: what was written is complete and
-			// in id order, so --resume can continue after it.
-			if cerr := w.Close(); err == nil {
-				err = cerr
-			}
-			if err != nil {
-				return fmt.Errorf("export: %w", err)
-			}
-			fmt.Fprintf(e.stderr, "exported %d articles\n", n)
-			return nil
-		},
-	}
-}
-
-// openExport opens the export destination: standard output for "-", else
-// the file or directory at out, resumed if asked. It returns the id after
-// which to continue.
-func openExport(format, out string, resume bool, perFile int, stdout io.Writer) (export.Writer, string, error) {
-	if out != "-" {
-		return export.Open(format, out, export.Options{Resume: resume, RowsPerFile: perFile})
-	}
-	if resume {
-		return nil, "", errors.New("--resume needs a file or directory for --out")
-	}
-	w, err := export.NewStream(format, stdout)
-	return w, "", err
 }
