@@ -158,19 +158,17 @@ func exportCmd(e env) *ffcli.Command {
 }
 
 // fetchBound parses --since or --until as the query language's since: and
-// until: read their values: a day (until: its end) or an RFC 3339 time.
+// until: read their values: a day (until: its end), a relative time or an
+// RFC 3339 time.
 func fetchBound(name, v string) (time.Time, error) {
 	if v == "" {
 		return time.Time{}, nil
 	}
 	q, err := query.Parse(name + ":" + v)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("--%s: %q is not a day (2024-05-31) or an RFC 3339 time", name, v)
+	if err != nil || q.Root == nil || q.Root.Op != query.Date {
+		return time.Time{}, fmt.Errorf("--%s: %q is not a day (2024-05-31), a relative time (now-7d, today) or an RFC 3339 time", name, v)
 	}
-	if name == "since" {
-		return q.Since, nil
-	}
-	return q.Until, nil
+	return q.Root.Bound(time.Now()), nil
 }
 
 // openSource opens the store an export reads, with its default number of

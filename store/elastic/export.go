@@ -83,7 +83,7 @@ func (x *Exporter) ExportCount(ctx context.Context, r export.Request) (int, erro
 // the same in every point in time: a resumed export, in a new point in
 // time, reads each slice on from its recorded id.
 func exportQuery(r export.Request, lo, hi, after string) map[string]any {
-	filter := []any{buildQuery(r.Query, false)}
+	filter := []any{buildQuery(r.Query, false, time.Now())}
 	ids := map[string]any{}
 	// One lower bound: Elasticsearch keeps only one of gt and gte.
 	switch {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/wirewatch/wirewatch/export"
 )
@@ -18,7 +19,8 @@ const fetchedKey = "(substr(a.fetched_at, 1, 19) || '.' || substr(rtrim(substr(a
 // exportWhere returns the conditions and arguments selecting r's articles,
 // positions aside.
 func exportWhere(r export.Request) ([]string, []any) {
-	clauses, args := matching(r.Query)
+	cond, args := planOf(r.Query, time.Now()).condition()
+	clauses := []string{cond}
 	if !r.FetchedSince.IsZero() {
 		clauses = append(clauses, fetchedKey+" >= ?")
 		args = append(args, dateKeyOf(r.FetchedSince.Truncate(1e6)))
