@@ -53,7 +53,7 @@ func openStore(t *testing.T) *sqlite.Store {
 
 func addSearch(t *testing.T, st *sqlite.Store, name, q, webhook string) alert.Search {
 	t.Helper()
-	s, err := st.Alerts().Add(context.Background(), alert.Search{Name: name, Query: q, Webhook: webhook})
+	s, err := alert.NewSQLiteStore(st).Add(context.Background(), alert.Search{Name: name, Query: q, Webhook: webhook})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func TestOncePerStory(t *testing.T) {
 	fighters := addSearch(t, st, "fighters", `withdrawal "foreign fighters" place:Libya`, "")
 	addSearch(t, st, "elsewhere", "place:Syria", "")
 	rec := &recorder{}
-	n, err := alert.New(ctx, st.Alerts(), alert.Options{Sink: rec, Logger: quiet()})
+	n, err := alert.New(ctx, alert.NewSQLiteStore(st), alert.Options{Sink: rec, Logger: quiet()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +109,7 @@ func TestOncePerStory(t *testing.T) {
 	}
 	// A restarted notifier remembers what fired.
 	rec2 := &recorder{}
-	n2, err := alert.New(ctx, st.Alerts(), alert.Options{Sink: rec2, Logger: quiet()})
+	n2, err := alert.New(ctx, alert.NewSQLiteStore(st), alert.Options{Sink: rec2, Logger: quiet()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func TestOncePerStory(t *testing.T) {
 	if len(rec2.got()) != 0 {
 		t.Errorf("restarted notifier fired again: %+v", rec2.got())
 	}
-	log, err := st.Alerts().Fired(ctx, 10)
+	log, err := alert.NewSQLiteStore(st).Fired(ctx, 10)
 	if err != nil || len(log) != 2 {
 		t.Fatalf("Fired = %d alerts, %v; want 2", len(log), err)
 	}
@@ -131,7 +131,7 @@ func TestConcurrentCopiesFireOnce(t *testing.T) {
 	addSearch(t, st, "fighters", `"foreign fighters"`, "")
 	addSearch(t, st, "libya", "place:Libya", "")
 	rec := &recorder{}
-	n, err := alert.New(ctx, st.Alerts(), alert.Options{Sink: rec, Logger: quiet()})
+	n, err := alert.New(ctx, alert.NewSQLiteStore(st), alert.Options{Sink: rec, Logger: quiet()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +173,7 @@ func TestReloadSeesNewSearch(t *testing.T) {
 	ctx := context.Background()
 	st := openStore(t)
 	rec := &recorder{}
-	n, err := alert.New(ctx, st.Alerts(), alert.Options{Sink: rec, Logger: quiet(), Reload: 20 * time.Millisecond})
+	n, err := alert.New(ctx, alert.NewSQLiteStore(st), alert.Options{Sink: rec, Logger: quiet(), Reload: 20 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,7 +297,7 @@ func TestWebhookOutbox(t *testing.T) {
 	srv := httptest.NewServer(f)
 	defer srv.Close()
 	addSearch(t, st, "fighters", `"foreign fighters"`, srv.URL)
-	n, err := alert.New(ctx, st.Alerts(), alert.Options{Sink: &recorder{}, Logger: quiet()})
+	n, err := alert.New(ctx, alert.NewSQLiteStore(st), alert.Options{Sink: &recorder{}, Logger: quiet()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -317,15 +317,15 @@ func TestWebhookOutbox(t *testing.T) {
 		t.Fatalf("after a failing attempt: delivered %d, errors %d", n.Delivered.Load(), n.DeliveryErrors.Load())
 	}
 	// Not due again yet; then due (as after the back-off, or a restart).
-	due, err := st.Alerts().Due(ctx, time.Now(), 10)
+	due, err := alert.NewSQLiteStore(st).Due(ctx, time.Now(), 10)
 	if err != nil || len(due) != 0 {
 		t.Fatalf("Due right after a failure = %d, %v; want none", len(due), err)
 	}
-	due, err = st.Alerts().Due(ctx, time.Now().Add(time.Minute), 10)
+	due, err = alert.NewSQLiteStore(st).Due(ctx, time.Now().Add(time.Minute), 10)
 	if err != nil || len(due) != 1 || due[0].Attempts != 1 {
 		t.Fatalf("Due after the back-off = %+v, %v; want one entry with 1 attempt", due, err)
 	}
-	if err := st.Alerts().Retry(ctx, due[0].ID, "forced due", time.Now()); err != nil {
+	if err := alert.NewSQLiteStore(st).Retry(ctx, due[0].ID, "forced due", time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if got, err := n.DeliverDue(ctx); err != nil || got != 1 {
@@ -346,11 +346,11 @@ func TestRemovedSearchStopsFiring(t *testing.T) {
 	st := openStore(t)
 	s := addSearch(t, st, "libya", "place:Libya", "")
 	rec := &recorder{}
-	n, err := alert.New(ctx, st.Alerts(), alert.Options{Sink: rec, Logger: quiet()})
+	n, err := alert.New(ctx, alert.NewSQLiteStore(st), alert.Options{Sink: rec, Logger: quiet()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.Alerts().Remove(ctx, s.ID); err != nil {
+	if err := alert.NewSQLiteStore(st).Remove(ctx, s.ID); err != nil {
 		t.Fatal(err)
 	}
 	// Not yet reloaded: the store refuses to record a removed search.
@@ -360,7 +360,7 @@ func TestRemovedSearchStopsFiring(t *testing.T) {
 	if len(rec.got()) != 0 {
 		t.Errorf("removed search fired: %+v", rec.got())
 	}
-	if err := st.Alerts().Remove(ctx, s.ID); err == nil {
+	if err := alert.NewSQLiteStore(st).Remove(ctx, s.ID); err == nil {
 		t.Error("removing twice: no error")
 	}
 }
@@ -387,7 +387,7 @@ func TestSinkOutbox(t *testing.T) {
 	s := addSearch(t, st, "fighters", `"foreign fighters"`, "")
 	sink := &failing{}
 	sink.down.Store(true)
-	n, err := alert.New(ctx, st.Alerts(), alert.Options{Sink: sink, Logger: quiet(), SinkGrace: time.Hour})
+	n, err := alert.New(ctx, alert.NewSQLiteStore(st), alert.Options{Sink: sink, Logger: quiet(), SinkGrace: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -400,14 +400,14 @@ func TestSinkOutbox(t *testing.T) {
 	}
 	// A process records story-b's alert and dies before sending it.
 	al := alert.Alert{SearchID: s.ID, SearchName: s.Name, Query: s.Query, StoryID: "story-b", ArticleID: "story-b-copy0", FiredAt: time.Now()}
-	if rec, err := st.Alerts().Fire(ctx, al, "", time.Now().Add(time.Hour)); err != nil || !rec.New {
+	if rec, err := alert.NewSQLiteStore(st).Fire(ctx, al, "", time.Now().Add(time.Hour)); err != nil || !rec.New {
 		t.Fatalf("Fire = %+v, %v", rec, err)
 	}
 	// Within the grace period nothing is due: an immediate send may be under way.
 	if got, err := n.DeliverDue(ctx); err != nil || got != 0 {
 		t.Fatalf("DeliverDue within the grace period = %d, %v; want 0", got, err)
 	}
-	due, err := st.Alerts().Due(ctx, time.Now().Add(2*time.Hour), 10)
+	due, err := alert.NewSQLiteStore(st).Due(ctx, time.Now().Add(2*time.Hour), 10)
 	if err != nil || len(due) != 2 {
 		t.Fatalf("outbox after the grace period = %+v, %v; want the two alerts", due, err)
 	}
@@ -415,7 +415,7 @@ func TestSinkOutbox(t *testing.T) {
 		if d.Webhook != "" {
 			t.Errorf("entry %d has webhook %q, want the sink's", d.ID, d.Webhook)
 		}
-		if err := st.Alerts().Retry(ctx, d.ID, "forced due", time.Now()); err != nil {
+		if err := alert.NewSQLiteStore(st).Retry(ctx, d.ID, "forced due", time.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -424,9 +424,9 @@ func TestSinkOutbox(t *testing.T) {
 		t.Fatalf("DeliverDue with the sink down = %d, %v, errors %d; want 0, nil, 2", got, err, n.DeliveryErrors.Load())
 	}
 	sink.down.Store(false)
-	due, _ = st.Alerts().Due(ctx, time.Now().Add(time.Hour), 10)
+	due, _ = alert.NewSQLiteStore(st).Due(ctx, time.Now().Add(time.Hour), 10)
 	for _, d := range due {
-		if err := st.Alerts().Retry(ctx, d.ID, "forced due", time.Now()); err != nil {
+		if err := alert.NewSQLiteStore(st).Retry(ctx, d.ID, "forced due", time.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -447,7 +447,7 @@ func TestSinkOutbox(t *testing.T) {
 	if err := n.Process(ctx, copyOf(0, "story-c", "example.com")); err != nil {
 		t.Fatal(err)
 	}
-	if due, err := st.Alerts().Due(ctx, time.Now().Add(2*time.Hour), 10); err != nil || len(due) != 0 {
+	if due, err := alert.NewSQLiteStore(st).Due(ctx, time.Now().Add(2*time.Hour), 10); err != nil || len(due) != 0 {
 		t.Errorf("outbox after a successful send = %+v, %v; want empty", due, err)
 	}
 }

@@ -94,7 +94,7 @@ func TestStoryRoleAcrossHosts(t *testing.T) {
 		return st
 	}
 	storyStore, hostA, hostB := open(), open(), open()
-	if _, err := storyStore.Alerts().Add(ctx, alert.Search{Name: "all", Query: "withdrawal"}); err != nil {
+	if _, err := alert.NewSQLiteStore(storyStore).Add(ctx, alert.Search{Name: "all", Query: "withdrawal"}); err != nil {
 		t.Fatal(err)
 	}
 	var mu sync.Mutex
@@ -105,7 +105,7 @@ func TestStoryRoleAcrossHosts(t *testing.T) {
 		mu.Unlock()
 		return nil
 	})
-	n, err := alert.New(ctx, storyStore.Alerts(), alert.Options{Sink: sink, Logger: k.Logger})
+	n, err := alert.New(ctx, alert.NewSQLiteStore(storyStore), alert.Options{Sink: sink, Logger: k.Logger})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -82,7 +82,7 @@ func alertsAddCmd(e env) *ffcli.Command {
 			if n == "" {
 				n = qs
 			}
-			s, err := st.Alerts().Add(ctx, alert.Search{Name: n, Query: qs, Webhook: *webhook})
+			s, err := alert.NewSQLiteStore(st).Add(ctx, alert.Search{Name: n, Query: qs, Webhook: *webhook})
 			if err != nil {
 				return err
 			}
@@ -107,7 +107,7 @@ func alertsListCmd(e env) *ffcli.Command {
 				return err
 			}
 			defer st.Close()
-			list, err := st.Alerts().Searches(ctx)
+			list, err := alert.NewSQLiteStore(st).Searches(ctx)
 			if err != nil {
 				return err
 			}
@@ -155,7 +155,7 @@ func alertsRmCmd(e env) *ffcli.Command {
 				return err
 			}
 			defer st.Close()
-			if err := st.Alerts().Remove(ctx, id); err != nil {
+			if err := alert.NewSQLiteStore(st).Remove(ctx, id); err != nil {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "removed saved search %d\n", id)
@@ -183,7 +183,7 @@ func alertsLogCmd(e env) *ffcli.Command {
 				return err
 			}
 			defer st.Close()
-			fired, err := st.Alerts().Fired(ctx, *limit)
+			fired, err := alert.NewSQLiteStore(st).Fired(ctx, *limit)
 			if err != nil {
 				return err
 			}
@@ -227,7 +227,7 @@ func startAlerts(e env, out string, st *sqlite.Store, log *slog.Logger) (n *aler
 		}
 		sink = alert.NewLines(file)
 	}
-	n, err = alert.New(context.Background(), st.Alerts(), alert.Options{Sink: sink, Logger: log})
+	n, err = alert.New(context.Background(), alert.NewSQLiteStore(st), alert.Options{Sink: sink, Logger: log})
 	if err != nil {
 		if file != nil {
 			file.Close()

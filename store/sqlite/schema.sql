@@ -252,41 +252,6 @@ CREATE TABLE IF NOT EXISTS site_pages (
 -- Story fingerprints (story_signatures, story_bands) are story's own tables,
 -- created in this file by story.SQLiteIndex (story/sqlite.go).
 
--- Saved searches for alerts (package alert): a query in the search
--- language, checked when added. webhook is the search's sink config: the
--- URL its alerts are POSTed to, '' for none (alerts still go to the run's
--- --alerts-out).
-CREATE TABLE IF NOT EXISTS saved_searches (
-    id         INTEGER PRIMARY KEY,
-    name       TEXT NOT NULL,
-    query      TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    webhook    TEXT NOT NULL DEFAULT ''
-);
--- Fired alerts: one row per saved search and story, so a story alerts once
--- however many copies of it arrive. article_id is the copy that fired; doc
--- is the alert's JSON.
-CREATE TABLE IF NOT EXISTS alerts_fired (
-    search_id  INTEGER NOT NULL REFERENCES saved_searches (id) ON DELETE CASCADE,
-    story_id   TEXT NOT NULL,
-    article_id TEXT NOT NULL,
-    fired_at   TEXT NOT NULL,
-    doc        TEXT NOT NULL,
-    PRIMARY KEY (search_id, story_id)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS alerts_fired_at ON alerts_fired (fired_at);
--- The outbox: alerts not yet delivered to their search's webhook, or, with
--- webhook '', to the process's own sink (--alerts-out or the log), whose row
--- is due only after a grace period so that the immediate send goes first.
--- A row is deleted once delivered; next_at is NULL when delivery was given
--- up after too many attempts (the row stays for inspection).
-CREATE TABLE IF NOT EXISTS alerts_outbox (
-    id         INTEGER PRIMARY KEY,
-    search_id  INTEGER NOT NULL REFERENCES saved_searches (id) ON DELETE CASCADE,
-    webhook    TEXT NOT NULL,
-    doc        TEXT NOT NULL,
-    attempts   INTEGER NOT NULL DEFAULT 0,
-    next_at    INTEGER, -- unix milliseconds
-    last_error TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS alerts_outbox_due ON alerts_outbox (next_at);
+-- Saved searches, fired alerts and the alert outbox (saved_searches,
+-- alerts_fired, alerts_outbox) are alert's own tables, created in this file
+-- by alert.SQLiteStore (alert/sqlite.go).

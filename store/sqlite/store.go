@@ -211,9 +211,15 @@ func (s *Store) Close() error { return s.db.Close() }
 // WriteTx runs fn in one write transaction, serialised with every other
 // writer of the file: by the store's lock within the process and by BEGIN
 // IMMEDIATE across processes. A domain that keeps its own tables in the
-// file (story.SQLiteIndex) writes through it. If fn fails, nothing it
+// file (story.SQLiteIndex, alert.SQLiteStore) writes through it. If fn fails, nothing it
 // wrote is kept.
 func (s *Store) WriteTx(ctx context.Context, fn func(*sql.Tx) error) error { return s.write(ctx, fn) }
+
+// QueryContext runs a read-only query on the file, for a domain that
+// keeps its own tables in it.
+func (s *Store) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return s.db.QueryContext(ctx, query, args...)
+}
 
 // QueryRowContext runs a read-only query on the file, for a domain that
 // keeps its own tables in it.

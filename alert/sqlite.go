@@ -1,0 +1,311 @@
+package alert
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// Database is the SQLite database a SQLiteStore keeps saved searches,
+// fired alerts and the outbox in. In a single-host deployment it is the
+// embedded store's one file (store/sqlite.Store is a Database), so that a
+// role's sync before it commits its Kafka offsets covers its alerts too.
+type Database interface {
+	// WriteTx runs fn in one write transaction, serialised with every
+	// other writer of the database, in this process and in others
+	// sharing the file; if fn fails, nothing it wrote is kept.
+	WriteTx(ctx context.Context, fn func(*sql.Tx) error) error
+	// QueryContext and QueryRowContext run read-only queries.
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// sqliteSchema holds alert's tables.
+const sqliteSchema = `
+-- Saved searches for alerts (package alert): a query in the search
+-- language, checked when added. webhook is the search's sink config: the
+-- URL its alerts are POSTed to, '' for none (alerts still go to the run's
+-- --alerts-out).
+CREATE TABLE IF NOT EXISTS saved_searches (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    query      TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    webhook    TEXT NOT NULL DEFAULT ''
+);
+-- Fired alerts: one row per saved search and story, so a story alerts once
+-- however many copies of it arrive. article_id is the copy that fired; doc
+-- is the alert's JSON.
+CREATE TABLE IF NOT EXISTS alerts_fired (
+    search_id  INTEGER NOT NULL REFERENCES saved_searches (id) ON DELETE CASCADE,
+    story_id   TEXT NOT NULL,
+    article_id TEXT NOT NULL,
+    fired_at   TEXT NOT NULL,
+    doc        TEXT NOT NULL,
+    PRIMARY KEY (search_id, story_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS alerts_fired_at ON alerts_fired (fired_at);
+-- The outbox: alerts not yet delivered to their search's webhook, or, with
+-- webhook '', to the process's own sink (--alerts-out or the log), whose row
+-- is due only after a grace period so that the immediate send goes first.
+-- A row is deleted once delivered; next_at is NULL when delivery was given
+-- up after too many attempts (the row stays for inspection).
+CREATE TABLE IF NOT EXISTS alerts_outbox (
+    id         INTEGER PRIMARY KEY,
+    search_id  INTEGER NOT NULL REFERENCES saved_searches (id) ON DELETE CASCADE,
+    webhook    TEXT NOT NULL,
+    doc        TEXT NOT NULL,
+    attempts   INTEGER NOT NULL DEFAULT 0,
+    next_at    INTEGER, -- unix milliseconds
+    last_error TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS alerts_outbox_due ON alerts_outbox (next_at);
+`
+
+// SQLiteStore is a Store in a SQLite database: saved searches, fired
+// alerts and the webhook outbox.
+type SQLiteStore struct {
+	db      Database
+	mu      sync.Mutex
+	created bool
+}
+
+var _ Store = (*SQLiteStore)(nil)
+
+// NewSQLiteStore returns the alert tables in db. They are created on first
+// use, if missing.
+func NewSQLiteStore(db Database) *SQLiteStore { return &SQLiteStore{db: db} }
+
+// ready creates the tables once per store; a failure is retried on the
+// next call rather than remembered, since it may be a busy database.
+func (x *SQLiteStore) ready(ctx context.Context) error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.created {
+		return nil
+	}
+	if err := x.db.WriteTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, sqliteSchema)
+		return err
+	}); err != nil {
+		return fmt.Errorf("alert tables: %w", err)
+	}
+	x.created = true
+	return nil
+}
+
+// ErrNoSearch is returned for a saved search id that does not exist.
+var ErrNoSearch = errors.New("no such saved search")
+
+// Add saves a search and returns it with its id and creation time. The
+// caller checks the query (ParseQuery).
+func (x *SQLiteStore) Add(ctx context.Context, s Search) (Search, error) {
+	if err := x.ready(ctx); err != nil {
+		return Search{}, err
+	}
+	s.CreatedAt = time.Now().UTC()
+	err := x.db.WriteTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO saved_searches (name, query, created_at, webhook) VALUES (?, ?, ?, ?)`,
+			s.Name, s.Query, s.CreatedAt.Format(time.RFC3339Nano), s.Webhook)
+		if err != nil {
+			return err
+		}
+		s.ID, err = res.LastInsertId()
+		return err
+	})
+	if err != nil {
+		return Search{}, fmt.Errorf("save search: %w", err)
+	}
+	return s, nil
+}
+
+// Remove deletes a saved search with its fired alerts and pending
+// deliveries.
+func (x *SQLiteStore) Remove(ctx context.Context, id int64) error {
+	if err := x.ready(ctx); err != nil {
+		return err
+	}
+	err := x.db.WriteTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM saved_searches WHERE id = ?`, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNoSearch
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("remove saved search %d: %w", id, err)
+	}
+	return nil
+}
+
+// Searches returns the saved searches in id order.
+func (x *SQLiteStore) Searches(ctx context.Context) ([]Search, error) {
+	if err := x.ready(ctx); err != nil {
+		return nil, err
+	}
+	rows, err := x.db.QueryContext(ctx, `SELECT id, name, query, created_at, webhook FROM saved_searches ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("saved searches: %w", err)
+	}
+	defer rows.Close()
+	var out []Search
+	for rows.Next() {
+		var s Search
+		var created string
+		if err := rows.Scan(&s.ID, &s.Name, &s.Query, &created, &s.Webhook); err != nil {
+			return nil, fmt.Errorf("saved searches: %w", err)
+		}
+		s.CreatedAt, _ = time.Parse(time.RFC3339Nano, created)
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("saved searches: %w", err)
+	}
+	return out, nil
+}
+
+// Fire records the pair (a.SearchID, a.StoryID) if it is new, queueing the
+// alert for the local sink (due at hold) and for webhook (due now) in the
+// same transaction, and reports whether it was new. The primary key on the
+// pair makes the check and the record one step.
+func (x *SQLiteStore) Fire(ctx context.Context, a Alert, webhook string, hold time.Time) (Recorded, error) {
+	if err := x.ready(ctx); err != nil {
+		return Recorded{}, err
+	}
+	doc, err := json.Marshal(a)
+	if err != nil {
+		return Recorded{}, fmt.Errorf("fire alert: %w", err)
+	}
+	var rec Recorded
+	err = x.db.WriteTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO alerts_fired (search_id, story_id, article_id, fired_at, doc)
+			SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM saved_searches WHERE id = ?)
+			ON CONFLICT (search_id, story_id) DO NOTHING`,
+			a.SearchID, a.StoryID, a.ArticleID, a.FiredAt.UTC().Format(time.RFC3339Nano), string(doc), a.SearchID)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil || n == 0 {
+			return err // already fired, or the search was removed meanwhile
+		}
+		res, err = tx.ExecContext(ctx, `INSERT INTO alerts_outbox (search_id, webhook, doc, next_at) VALUES (?, '', ?, ?)`,
+			a.SearchID, string(doc), hold.UnixMilli())
+		if err != nil {
+			return err
+		}
+		if rec.SinkEntry, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		rec.New = true
+		if webhook == "" {
+			return nil
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO alerts_outbox (search_id, webhook, doc, next_at) VALUES (?, ?, ?, ?)`,
+			a.SearchID, webhook, string(doc), time.Now().UnixMilli())
+		return err
+	})
+	if err != nil {
+		return Recorded{}, fmt.Errorf("fire alert %d for story %s: %w", a.SearchID, a.StoryID, err)
+	}
+	return rec, nil
+}
+
+// Fired returns up to limit fired alerts, newest first.
+func (x *SQLiteStore) Fired(ctx context.Context, limit int) ([]Alert, error) {
+	if err := x.ready(ctx); err != nil {
+		return nil, err
+	}
+	rows, err := x.db.QueryContext(ctx, `SELECT doc FROM alerts_fired ORDER BY fired_at DESC, search_id, story_id LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("fired alerts: %w", err)
+	}
+	defer rows.Close()
+	var out []Alert
+	for rows.Next() {
+		var doc string
+		var a Alert
+		if err := rows.Scan(&doc); err != nil {
+			return nil, fmt.Errorf("fired alerts: %w", err)
+		}
+		if err := json.Unmarshal([]byte(doc), &a); err != nil {
+			return nil, fmt.Errorf("fired alerts: %w", err)
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("fired alerts: %w", err)
+	}
+	return out, nil
+}
+
+// Due returns up to limit outbox entries due at now, oldest first.
+func (x *SQLiteStore) Due(ctx context.Context, now time.Time, limit int) ([]Delivery, error) {
+	if err := x.ready(ctx); err != nil {
+		return nil, err
+	}
+	rows, err := x.db.QueryContext(ctx, `SELECT id, webhook, doc, attempts FROM alerts_outbox
+		WHERE next_at IS NOT NULL AND next_at <= ? ORDER BY next_at, id LIMIT ?`, now.UnixMilli(), limit)
+	if err != nil {
+		return nil, fmt.Errorf("alert outbox: %w", err)
+	}
+	defer rows.Close()
+	var out []Delivery
+	for rows.Next() {
+		var d Delivery
+		var doc string
+		if err := rows.Scan(&d.ID, &d.Webhook, &doc, &d.Attempts); err != nil {
+			return nil, fmt.Errorf("alert outbox: %w", err)
+		}
+		if err := json.Unmarshal([]byte(doc), &d.Alert); err != nil {
+			return nil, fmt.Errorf("alert outbox entry %d: %w", d.ID, err)
+		}
+		out = append(out, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("alert outbox: %w", err)
+	}
+	return out, nil
+}
+
+// Delivered removes a delivered outbox entry.
+func (x *SQLiteStore) Delivered(ctx context.Context, id int64) error {
+	if err := x.ready(ctx); err != nil {
+		return err
+	}
+	err := x.db.WriteTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM alerts_outbox WHERE id = ?`, id)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("alert outbox entry %d: %w", id, err)
+	}
+	return nil
+}
+
+// Retry records a failed delivery attempt; a zero next gives the entry up.
+func (x *SQLiteStore) Retry(ctx context.Context, id int64, errMsg string, next time.Time) error {
+	if err := x.ready(ctx); err != nil {
+		return err
+	}
+	var nextAt any
+	if !next.IsZero() {
+		nextAt = next.UnixMilli()
+	}
+	err := x.db.WriteTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE alerts_outbox SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE id = ?`,
+			nextAt, errMsg, id)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("alert outbox entry %d: %w", id, err)
+	}
+	return nil
+}
