@@ -26,10 +26,13 @@ import (
 
 // Search is a saved search.
 type Search struct {
-	ID        int64     `json:"id"`
-	Name      string    `json:"name"`
-	Query     string    `json:"query"`
-	Webhook   string    `json:"webhook,omitempty"` // URL alerts are POSTed to, if any
+	ID      int64  `json:"id"`
+	Name    string `json:"name"`
+	Query   string `json:"query"`
+	Webhook string `json:"webhook,omitempty"` // URL alerts are POSTed to, if any
+	// Secret signs the search's webhook requests (Standard Webhooks,
+	// "whsec_" and base64); shown once, when the search is created.
+	Secret    string    `json:"secret,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 }
 
