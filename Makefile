@@ -19,9 +19,11 @@ export WIREWATCH_TEST_ES ?= http://127.0.0.1:9200
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/wirewatch
 
-## run: crawl the bundled demo site into $(DATA) and show a few searches.
+## run: crawl the bundled demo site into $(DATA), show a few searches, then
+## serve the web page on $(LISTEN) until Ctrl-C (`make run LISTEN=` crawls and exits).
+LISTEN    ?= 127.0.0.1:8080
 run: build
-	$(BIN) demo --data $(DATA)
+	$(BIN) demo --data $(DATA) $(if $(LISTEN),--listen $(LISTEN))
 
 ## test: the whole suite with the race detector (CI runs exactly this).
 ## It first starts real Kafka and Elasticsearch (downloaded once from Maven Central).

@@ -104,6 +104,16 @@ func (r *Registry) CounterBy(name, help, label string, fns map[string]func() flo
 	}
 }
 
+// GaugeBy registers one gauge per value of a label, each read from its
+// function at each scrape.
+func (r *Registry) GaugeBy(name, help, label string, fns map[string]func() float64) {
+	for v, fn := range fns {
+		r.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Namespace: Namespace, Name: name, Help: help, ConstLabels: prometheus.Labels{label: v},
+		}, fn))
+	}
+}
+
 // Gauge registers a gauge read from fn at each scrape.
 func (r *Registry) Gauge(name, help string, fn func() float64) {
 	r.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: Namespace, Name: name, Help: help}, fn))

@@ -8,14 +8,17 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"text/tabwriter"
 	"time"
 
 	"github.com/peterbourgon/ff/v3/ffcli"
 
+	"github.com/wirewatch/wirewatch/crawler"
 	"github.com/wirewatch/wirewatch/extractor"
 	"github.com/wirewatch/wirewatch/extractor/figures"
 	"github.com/wirewatch/wirewatch/indexer"
+	"github.com/wirewatch/wirewatch/metrics"
 	"github.com/wirewatch/wirewatch/pipeline"
 	"github.com/wirewatch/wirewatch/pkg/bus/kafkabus"
 	"github.com/wirewatch/wirewatch/store/elastic"
@@ -84,6 +87,7 @@ type consumerFlags struct {
 	workers        int
 	retries        int
 	sessionTimeout time.Duration
+	listen         string
 }
 
 func (c *consumerFlags) register(fs *flag.FlagSet, group string) {
@@ -93,6 +97,7 @@ func (c *consumerFlags) register(fs *flag.FlagSet, group string) {
 	fs.IntVar(&c.workers, "workers", 0, "articles processed concurrently (default: number of CPUs)")
 	fs.IntVar(&c.retries, "retries", 3, "retries of a failing article before it is dead-lettered")
 	fs.DurationVar(&c.sessionTimeout, "session-timeout", 10*time.Second, "how long the group waits for a dead instance before moving its partitions")
+	registerListen(fs, &c.listen)
 }
 
 func (c *consumerFlags) config(e env) (pipeline.Kafka, *slog.Logger, error) {
@@ -138,8 +143,17 @@ func crawlCmd(e env) *ffcli.Command {
 				return err
 			}
 			defer st.Close()
+			reg := metrics.New(version)
+			var running atomic.Pointer[crawler.Crawler]
+			crawlMetrics(reg, running.Load)
+			frontierMetrics(reg, st, log)
+			stopOps, err := startOps(ctx, f.listen, reg.Ops(log, storeCheck(st), kafkaCheck(k.brokers)), e.stderr)
+			if err != nil {
+				return err
+			}
+			defer stopOps()
 			start := time.Now()
-			cr, err := pipeline.Crawl(ctx, cfg, st, seeds, opts)
+			cr, err := pipeline.CrawlWith(ctx, cfg, st, seeds, opts, running.Store)
 			if cr != nil {
 				s := &cr.Stats
 				log.Info("crawl finished", "elapsed", time.Since(start).Round(time.Millisecond), "fetched", s.Fetched.Load(),
@@ -171,7 +185,12 @@ func extractCmd(e env) *ffcli.Command {
 			if err != nil {
 				return err
 			}
-			return pipeline.Extract(ctx, k, ex, nil)
+			stats, stopOps, err := f.startOps(ctx, e, "extract", log)
+			if err != nil {
+				return err
+			}
+			defer stopOps()
+			return pipeline.Extract(ctx, k, ex, stats)
 		},
 	}
 }
@@ -209,6 +228,11 @@ func indexCmd(e env) *ffcli.Command {
 			if err := checkStoryWindow(storyWindow); err != nil {
 				return err
 			}
+			stats, stopOps, err := f.startOps(ctx, e, "index", log)
+			if err != nil {
+				return err
+			}
+			defer stopOps()
 			// The embedded store under --data keeps the story fingerprints
 			// even when the articles go to Elasticsearch: story assignment
 			// needs an atomic lookup-and-add, which SQLite gives and
@@ -221,14 +245,14 @@ func indexCmd(e env) *ffcli.Command {
 			}
 			if *storyRole {
 				if esStore != nil {
-					return pipeline.IndexBulk(ctx, k, indexer.NewBulk(esStore, indexer.BulkConfig{Logger: log}), nil, nil)
+					return pipeline.IndexBulk(ctx, k, indexer.NewBulk(esStore, indexer.BulkConfig{Logger: log}), nil, stats)
 				}
 				local, err := sqlite.Open(ctx, f.data)
 				if err != nil {
 					return err
 				}
 				defer local.Close()
-				return pipeline.Index(ctx, k, local, nil, nil)
+				return pipeline.Index(ctx, k, local, nil, stats)
 			}
 			local, err := sqlite.Open(ctx, f.data)
 			if err != nil {
@@ -244,9 +268,9 @@ func indexCmd(e env) *ffcli.Command {
 			}
 			defer stopStories()
 			if esStore != nil {
-				return pipeline.IndexBulk(ctx, k, indexer.NewBulk(esStore, indexer.BulkConfig{Logger: log}), local.Stories(), nil, alerts)
+				return pipeline.IndexBulk(ctx, k, indexer.NewBulk(esStore, indexer.BulkConfig{Logger: log}), local.Stories(), stats, alerts)
 			}
-			return pipeline.Index(ctx, k, local, local.Stories(), nil, alerts)
+			return pipeline.Index(ctx, k, local, local.Stories(), stats, alerts)
 		},
 	}
 }

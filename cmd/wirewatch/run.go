@@ -57,6 +57,8 @@ type crawlFlags struct {
 	progress     string
 	alertsOut    string
 	storyWindow  time.Duration // run and demo only: see registerStoryWindow
+	listen       string        // see registerListen
+	serve        serveFlags    // run and demo only
 }
 
 // stringList is a repeatable flag that also splits on commas and spaces,
@@ -97,6 +99,7 @@ func (f *crawlFlags) register(fs *flag.FlagSet) {
 	fs.Var(&f.exclude, "exclude", "regexp a discovered URL must not match (repeatable)")
 	fs.StringVar(&f.progress, "progress", "auto", "live progress line: auto (on a terminal), always or never")
 	fs.StringVar(&f.alertsOut, "alerts-out", "", "where saved-search alerts go: a file (JSON lines, appended), - for standard output, or empty for a log line each")
+	registerListen(fs, &f.listen)
 }
 
 // registerStoryWindow adds --story-window to the commands that assign
@@ -194,6 +197,7 @@ func runCmd(e env) *ffcli.Command {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	var f crawlFlags
 	f.register(fs)
+	f.serve.register(fs)
 	registerStoryWindow(fs, &f.storyWindow)
 	return &ffcli.Command{
 		Name:       "run",
@@ -261,6 +265,11 @@ func runPipeline(ctx context.Context, e env, f *crawlFlags, after func(context.C
 		log, _ = (&common{logFormat: f.logFormat, logLevel: "warn"}).logger(e.stderr)
 	}
 	p := pipeline.NewLocal(st, ex, pipeline.Config{Seeds: seeds, Crawl: opts, Logger: log, Alerts: alerts})
+	stopServe, err := f.startServer(ctx, e, st, p, log)
+	if err != nil {
+		return err
+	}
+	defer stopServe()
 
 	// The first signal stops fetching and drains; the outer ctx (a second
 	// signal) aborts.
@@ -301,9 +310,11 @@ func runPipeline(ctx context.Context, e env, f *crawlFlags, after func(context.C
 		return context.Canceled
 	}
 	if after != nil {
-		return after(context.Background(), st)
+		if err := after(context.Background(), st); err != nil {
+			return err
+		}
 	}
-	return nil
+	return f.serveUntilInterrupted(ctx, e)
 }
 
 func isTerminal(w io.Writer) bool {
@@ -404,6 +415,7 @@ func demoCmd(e env) *ffcli.Command {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	var f crawlFlags
 	f.register(fs)
+	f.serve.register(fs)
 	registerStoryWindow(fs, &f.storyWindow)
 	var queries stringList
 	fs.Var(&queries, "query", "queries to show after the crawl (repeatable)")

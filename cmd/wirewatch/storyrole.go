@@ -48,7 +48,12 @@ func storyCmd(e env) *ffcli.Command {
 				return err
 			}
 			defer stopStories()
-			return pipeline.Story(ctx, k, local.Stories(), nil, alerts)
+			stats, stopOps, err := f.startOps(ctx, e, "story", log, storeCheck(local))
+			if err != nil {
+				return err
+			}
+			defer stopOps()
+			return pipeline.Story(ctx, k, local.Stories(), stats, alerts)
 		},
 	}
 }
