@@ -278,7 +278,8 @@ func runPipeline(ctx context.Context, e env, f *crawlFlags, after func(context.C
 	runCtx, abort := context.WithCancel(context.Background())
 	defer abort()
 	finished := make(chan struct{})
-	defer close(finished)
+	finish := sync.OnceFunc(func() { close(finished) })
+	defer finish()
 	go func() {
 		select {
 		case <-ctx.Done():
@@ -314,6 +315,7 @@ func runPipeline(ctx context.Context, e env, f *crawlFlags, after func(context.C
 			return err
 		}
 	}
+	finish() // a Ctrl-C now only stops the server
 	return f.serveUntilInterrupted(ctx, e)
 }
 
