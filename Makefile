@@ -14,7 +14,7 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 export WIREWATCH_TEST_KAFKA ?= 127.0.0.1:9092
 export WIREWATCH_TEST_ES ?= http://127.0.0.1:9200
 
-.PHONY: build run test services services-stop bench eval lint clean
+.PHONY: build run test services chromium services-stop bench eval lint clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/wirewatch
@@ -27,11 +27,15 @@ run: build
 
 ## test: the whole suite with the race detector (CI runs exactly this).
 ## It first starts real Kafka and Elasticsearch (downloaded once from Maven Central).
-test: services
+test: services chromium
 	$(GO) test -race -timeout 25m ./...
 
 services:
 	deployments/local/services.sh start
+
+## chromium: the headless browser the web page's tests drive (Debian's package).
+chromium:
+	deployments/local/chromium.sh
 
 services-stop:
 	deployments/local/services.sh stop

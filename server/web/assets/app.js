@@ -650,6 +650,7 @@ let liveAbort = null;
 // can send the Authorization header.
 async function startLive() {
   if (liveAbort) { liveAbort.abort(); liveAbort = null; }
+  delete $("#results-col").dataset.stream;
   $("#results-col").classList.toggle("is-live", state.live);
   if (!state.live) return;
   const ctl = new AbortController();
@@ -657,6 +658,8 @@ async function startLive() {
   try {
     const res = await fetch("/api/v1/stream?" + params(), { headers: headers(), signal: ctl.signal });
     if (!res.ok) return;
+    // Marks the stream as open (the browser tests wait on it).
+    $("#results-col").dataset.stream = "open";
     const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
     let buf = "";
     for (;;) {
@@ -712,6 +715,12 @@ function syncControls() {
   renderCompareInputs();
 }
 
+// takeQuery adopts the query as typed, so that changing another control
+// searches what the analyst sees in the box.
+function takeQuery() {
+  state.q = $("#q").value.trim();
+}
+
 function init() {
   readState();
   syncControls();
@@ -740,6 +749,7 @@ function init() {
     if (ev.key === "/" && document.activeElement.tagName !== "INPUT" && !$("#article").open) { ev.preventDefault(); q.focus(); }
   });
   $("#range").addEventListener("change", () => {
+    takeQuery();
     const v = $("#range").value;
     state.range = v;
     if (v !== "custom") { state.since = ""; state.until = ""; search(true); }
@@ -747,17 +757,18 @@ function init() {
   });
   for (const id of ["#since", "#until"]) {
     $(id).addEventListener("change", () => {
+      takeQuery();
       state.range = "custom";
       state.since = $("#since").value;
       state.until = $("#until").value;
       search(true);
     });
   }
-  $("#zoom-out").addEventListener("click", () => { state.range = ""; state.since = ""; state.until = ""; search(true); });
-  $("#sort").addEventListener("change", () => { state.sort = $("#sort").value; search(true); });
-  $("#all").addEventListener("change", () => { state.all = $("#all").checked; search(true); });
-  $("#interval").addEventListener("change", () => { state.interval = $("#interval").value; search(true); });
-  $("#measure").addEventListener("change", () => { state.measure = $("#measure").value; search(true); });
+  $("#zoom-out").addEventListener("click", () => { takeQuery(); state.range = ""; state.since = ""; state.until = ""; search(true); });
+  $("#sort").addEventListener("change", () => { takeQuery(); state.sort = $("#sort").value; search(true); });
+  $("#all").addEventListener("change", () => { takeQuery(); state.all = $("#all").checked; search(true); });
+  $("#interval").addEventListener("change", () => { takeQuery(); state.interval = $("#interval").value; search(true); });
+  $("#measure").addEventListener("change", () => { takeQuery(); state.measure = $("#measure").value; search(true); });
   $("#live").addEventListener("change", () => { state.live = $("#live").checked; writeState(false); startLive(); });
   $("#more").addEventListener("click", more);
   $("#add-compare").addEventListener("click", () => {
