@@ -74,9 +74,11 @@ func clear(sel string) chromedp.Action[chromedp.Void] {
 	return chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`void (document.querySelector(%q).value = "")`, sel))
 }
 
-// until waits for a JavaScript condition to hold.
+// until waits for a JavaScript condition to hold once the page has no
+// search under way.
 func until(js string) chromedp.Action[chromedp.Void] {
-	return chromedp.Poll[chromedp.Void](js, chromedp.WithPollingTimeout(20*time.Second))
+	return chromedp.Poll[chromedp.Void](`document.querySelector("#results-col").getAttribute("aria-busy") === "false" && (`+js+`)`,
+		chromedp.WithPollingTimeout(20*time.Second))
 }
 
 // TestPage drives the web page in a real headless Chromium as an analyst
@@ -125,7 +127,8 @@ func TestPage(t *testing.T) {
 			document.querySelectorAll("#hits li.hit").length === 1 && document.querySelectorAll("#timeline .hit-area").length === 1`))
 	step(t, ctx, "article",
 		clear("#q"), chromedp.SendKeys("#q", "withdrawal"), chromedp.Click(`#zoom-out`),
-		until(`document.querySelectorAll("#hits li.hit").length === 1 && !location.search.includes("range")`),
+		until(`document.querySelectorAll("#hits li.hit").length === 1 && !location.search.includes("range") &&
+			document.querySelector("#hits li.hit .title").textContent === "Lavrov visits Libya"`),
 		chromedp.Click(`#hits li.hit .title`),
 		until(`document.querySelector("#article").open && document.querySelector("#art-body mark.PERSON")?.textContent === "Sergey Lavrov" &&
 			document.querySelector("#art-body mark.PLACE")?.textContent === "Libya" &&

@@ -242,6 +242,16 @@ async function search(push) {
   writeState(push);
   syncControls();
   const seq = ++searchSeq;
+  const col = $("#results-col");
+  col.setAttribute("aria-busy", "true");
+  try {
+    await runSearch(seq);
+  } finally {
+    if (seq === searchSeq) col.setAttribute("aria-busy", "false");
+  }
+}
+
+async function runSearch(seq) {
   const p = params({ facets: "1", timeline: state.interval, sort: state.sort, limit: "20" });
   if (state.all) p.set("all", "1");
   let res;
