@@ -185,7 +185,7 @@ func extractCmd(e env) *ffcli.Command {
 			if err != nil {
 				return err
 			}
-			stats, stopOps, err := f.startOps(ctx, e, "extract", log)
+			stats, stopOps, err := f.startOps(ctx, e, "extract", log, nil)
 			if err != nil {
 				return err
 			}
@@ -228,7 +228,7 @@ func indexCmd(e env) *ffcli.Command {
 			if err := checkStoryWindow(storyWindow); err != nil {
 				return err
 			}
-			stats, stopOps, err := f.startOps(ctx, e, "index", log)
+			stats, stopOps, err := f.startOps(ctx, e, "index", log, nil)
 			if err != nil {
 				return err
 			}

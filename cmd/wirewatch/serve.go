@@ -128,6 +128,7 @@ func serveCmd(e env) *ffcli.Command {
 				}
 				return float64(n)
 			})
+			outboxMetrics(reg, local, log)
 			ln, err := net.Listen("tcp", *listen)
 			if err != nil {
 				return fmt.Errorf("--listen: %w", err)

@@ -151,10 +151,15 @@ func storeCheck(st *sqlite.Store) metrics.Check {
 
 // startOps serves a consuming role's metrics and health on --listen; the
 // returned stats are the role's counts, read by the metrics.
-func (c *consumerFlags) startOps(ctx context.Context, e env, role string, log *slog.Logger, checks ...metrics.Check) (*pipeline.RoleStats, func(), error) {
+func (c *consumerFlags) startOps(ctx context.Context, e env, role string, log *slog.Logger, local *sqlite.Store) (*pipeline.RoleStats, func(), error) {
 	stats := &pipeline.RoleStats{}
 	reg := metrics.New(version)
 	roleMetrics(reg, role, stats)
+	var checks []metrics.Check
+	if local != nil {
+		checks = append(checks, storeCheck(local))
+		outboxMetrics(reg, local, log)
+	}
 	stop, err := startOps(ctx, c.listen, reg.Ops(log, append(checks, kafkaCheck(c.kafka.brokers))...), e.stderr)
 	return stats, stop, err
 }
@@ -174,6 +179,7 @@ func (f *crawlFlags) startServer(ctx context.Context, e env, st *sqlite.Store, p
 	crawlMetrics(reg, func() *crawler.Crawler { return p.Crawler })
 	frontierMetrics(reg, st, log)
 	reg.Counter("articles_stored_total", "Articles written to the store.", func() float64 { return float64(p.Index.Done.Load()) })
+	outboxMetrics(reg, st, log)
 	h, err := newServer(st, st, token, f.serve, reg, log, storeCheck(st))
 	if err != nil {
 		return nil, err
@@ -190,4 +196,25 @@ func (f *crawlFlags) serveUntilInterrupted(ctx context.Context, e env) error {
 	fmt.Fprintf(e.stdout, "\nCrawl done. The web page is at http://%s/ until Ctrl-C.\n", f.listen)
 	<-ctx.Done()
 	return nil
+}
+
+// outboxMetrics registers the size of the alert outbox in st.
+func outboxMetrics(reg *metrics.Registry, st *sqlite.Store, log *slog.Logger) {
+	read := func(givenUp bool) func() float64 {
+		return func() float64 {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			p, g, err := st.Alerts().Outbox(ctx)
+			if err != nil {
+				log.Warn("metrics: outbox", "err", err)
+				return -1
+			}
+			if givenUp {
+				return float64(g)
+			}
+			return float64(p)
+		}
+	}
+	reg.GaugeBy("alerts_outbox_entries", "Alerts waiting in the outbox (pending), and those given up after too many attempts (given_up).", "state",
+		map[string]func() float64{"pending": read(false), "given_up": read(true)})
 }

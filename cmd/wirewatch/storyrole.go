@@ -48,7 +48,7 @@ func storyCmd(e env) *ffcli.Command {
 				return err
 			}
 			defer stopStories()
-			stats, stopOps, err := f.startOps(ctx, e, "story", log, storeCheck(local))
+			stats, stopOps, err := f.startOps(ctx, e, "story", log, local)
 			if err != nil {
 				return err
 			}

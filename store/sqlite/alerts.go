@@ -207,3 +207,13 @@ func (x *AlertStore) Retry(ctx context.Context, id int64, errMsg string, next ti
 	}
 	return nil
 }
+
+// Outbox counts the outbox entries waiting for delivery and those given
+// up after too many attempts.
+func (x *AlertStore) Outbox(ctx context.Context) (pending, givenUp int, err error) {
+	err = x.s.db.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE next_at IS NOT NULL), count(*) FILTER (WHERE next_at IS NULL) FROM alerts_outbox`).Scan(&pending, &givenUp)
+	if err != nil {
+		return 0, 0, fmt.Errorf("alert outbox: %w", err)
+	}
+	return pending, givenUp, nil
+}
