@@ -45,10 +45,6 @@ func (s *Server) listAlerts(w http.ResponseWriter, r *http.Request) *problem {
 	if list == nil {
 		list = []alert.Search{}
 	}
-	for i := range list {
-		// A secret is shown once, when its search is created.
-		list[i].Secret = ""
-	}
 	writeJSON(w, http.StatusOK, alertsResponse{Alerts: list})
 	return nil
 }
@@ -92,7 +88,11 @@ func (s *Server) addAlert(w http.ResponseWriter, r *http.Request) *problem {
 		return s.internal(r, err)
 	}
 	w.Header().Set("Location", fmt.Sprintf("/api/v1/alerts/%d", saved.ID))
-	writeJSON(w, http.StatusCreated, saved)
+	// The secret is shown here only: the JSON form of a search leaves it out.
+	writeJSON(w, http.StatusCreated, struct {
+		alert.Search
+		Secret string `json:"secret,omitempty"`
+	}{saved, saved.Secret})
 	return nil
 }
 

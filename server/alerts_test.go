@@ -4,26 +4,45 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/wirewatch/wirewatch/alert"
+	"github.com/wirewatch/wirewatch/netpolicy"
 	"github.com/wirewatch/wirewatch/server"
 	"github.com/wirewatch/wirewatch/store/storetest"
 )
 
+// fakeResolver maps host names to one address each.
+type fakeResolver map[string]string
+
+func (f fakeResolver) LookupNetIP(_ context.Context, _, host string) ([]netip.Addr, error) {
+	a, ok := f[host]
+	if !ok {
+		return nil, errors.New("no such host")
+	}
+	return []netip.Addr{netip.MustParseAddr(a)}, nil
+}
+
 // TestAlertsAPI adds, lists, follows and removes a saved search.
 func TestAlertsAPI(t *testing.T) {
 	sq, st := openSQLite(t, fixture())
-	ts := serve(t, sq, st.Alerts(), server.Options{NewSecret: func() (string, error) { return "whsec_c2VjcmV0", nil }})
+	// Names resolve through a table: tests never ask DNS.
+	policy := netpolicy.Policy{Resolver: fakeResolver{"hooks.example.org": "93.184.215.14", "rebind.example.org": "10.0.0.5"}}
+	ts := serve(t, sq, st.Alerts(), server.Options{NewSecret: func() (string, error) { return "whsec_c2VjcmV0", nil }, CheckWebhook: policy.CheckURL})
 
 	code, _, b := do(t, ts, "POST", "/api/v1/alerts", `{"name":"libya","query":"place:Libya","webhook":"https://hooks.example.org/ww"}`)
 	if code != 201 {
 		t.Fatalf("add: %d %s", code, b)
 	}
-	added := decode[alert.Search](t, b)
+	added := decode[struct {
+		alert.Search
+		Secret string `json:"secret"`
+	}](t, b)
 	if added.ID == 0 || added.Secret != "whsec_c2VjcmV0" || added.Query != "place:Libya" {
 		t.Fatalf("added %+v", added)
 	}
@@ -33,6 +52,9 @@ func TestAlertsAPI(t *testing.T) {
 		{`{"name":"x","query":""}`, "query"},
 		{`{"name":"x","query":"Libya","webhook":"ftp://x"}`, "webhook"},
 		{`{"name":"x","query":"Libya","extra":1}`, "body"},
+		{`{"name":"x","query":"Libya","webhook":"http://127.0.0.1:8080/x"}`, "webhook"},
+		{`{"name":"x","query":"Libya","webhook":"http://169.254.169.254/latest/meta-data"}`, "webhook"},
+		{`{"name":"x","query":"Libya","webhook":"https://rebind.example.org/x"}`, "webhook"},
 	} {
 		code, _, b := do(t, ts, "POST", "/api/v1/alerts", bad.body)
 		if code != 400 || !strings.Contains(string(b), `"param":"`+bad.param+`"`) {
@@ -42,7 +64,7 @@ func TestAlertsAPI(t *testing.T) {
 
 	_, _, b = get(t, ts, "/api/v1/alerts")
 	list := decode[struct{ Alerts []alert.Search }](t, b)
-	if len(list.Alerts) != 1 || list.Alerts[0].Secret != "" || list.Alerts[0].Webhook == "" {
+	if len(list.Alerts) != 1 || strings.Contains(string(b), "whsec_") || list.Alerts[0].Webhook == "" {
 		t.Fatalf("list %s: want the search without its secret", b)
 	}
 

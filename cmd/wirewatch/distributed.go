@@ -185,7 +185,7 @@ func extractCmd(e env) *ffcli.Command {
 			if err != nil {
 				return err
 			}
-			stats, stopOps, err := f.startOps(ctx, e, "extract", log, nil)
+			stats, stopOps, err := f.startOps(ctx, e, "extract", log, nil, metrics.New(version))
 			if err != nil {
 				return err
 			}
@@ -202,6 +202,7 @@ func indexCmd(e env) *ffcli.Command {
 	var es elastic.Config
 	es.RegisterFlags(fs)
 	alertsOut := fs.String("alerts-out", "", "where saved-search alerts go: a file (JSON lines, appended), - for standard output, or empty for a log line each")
+	allowPrivate := fs.Bool("allow-private-webhooks", false, "allow webhooks to loopback, private, link-local and metadata addresses")
 	storyRole := fs.Bool("story-role", false, "store the clustered topic that the story role produces, leaving story clustering and alerts to it")
 	var storyWindow time.Duration
 	registerStoryWindow(fs, &storyWindow)
@@ -228,7 +229,8 @@ func indexCmd(e env) *ffcli.Command {
 			if err := checkStoryWindow(storyWindow); err != nil {
 				return err
 			}
-			stats, stopOps, err := f.startOps(ctx, e, "index", log, nil)
+			reg := metrics.New(version)
+			stats, stopOps, err := f.startOps(ctx, e, "index", log, nil, reg)
 			if err != nil {
 				return err
 			}
@@ -262,7 +264,7 @@ func indexCmd(e env) *ffcli.Command {
 			// Saved searches and the alerts already fired live there too,
 			// so index processes on one host alert once per story between
 			// them (alerts add --data DIR manages them).
-			alerts, stopStories, err := startStoryState(e, local, *alertsOut, storyWindow, log)
+			alerts, stopStories, err := startStoryState(e, local, *alertsOut, storyWindow, log, webhooks{allowPrivate: *allowPrivate, reg: reg})
 			if err != nil {
 				return err
 			}

@@ -23,6 +23,7 @@ import (
 	"github.com/wirewatch/wirewatch/demosite"
 	"github.com/wirewatch/wirewatch/extractor"
 	"github.com/wirewatch/wirewatch/extractor/figures"
+	"github.com/wirewatch/wirewatch/metrics"
 	"github.com/wirewatch/wirewatch/pipeline"
 	"github.com/wirewatch/wirewatch/pkg/frontier"
 	"github.com/wirewatch/wirewatch/pkg/query"
@@ -120,8 +121,8 @@ func checkStoryWindow(window time.Duration) error {
 // stories and alerts in st: the saved-search notifier, alerting to out
 // (see startAlerts), and the pruner of fingerprints older than window.
 // stop ends both.
-func startStoryState(e env, st *sqlite.Store, out string, window time.Duration, log *slog.Logger) (alerts *alert.Notifier, stop func(), err error) {
-	alerts, stopAlerts, err := startAlerts(e, out, st, log)
+func startStoryState(e env, st *sqlite.Store, out string, window time.Duration, log *slog.Logger, w webhooks) (alerts *alert.Notifier, stop func(), err error) {
+	alerts, stopAlerts, err := startAlerts(e, out, st, log, w)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -254,7 +255,8 @@ func runPipeline(ctx context.Context, e env, f *crawlFlags, after func(context.C
 	if err != nil {
 		return err
 	}
-	alerts, stopStories, err := startStoryState(e, st, f.alertsOut, f.storyWindow, log)
+	reg := metrics.New(version)
+	alerts, stopStories, err := startStoryState(e, st, f.alertsOut, f.storyWindow, log, webhooks{allowPrivate: f.serve.allowPrivate, reg: reg})
 	if err != nil {
 		return err
 	}
@@ -265,7 +267,7 @@ func runPipeline(ctx context.Context, e env, f *crawlFlags, after func(context.C
 		log, _ = (&common{logFormat: f.logFormat, logLevel: "warn"}).logger(e.stderr)
 	}
 	p := pipeline.NewLocal(st, ex, pipeline.Config{Seeds: seeds, Crawl: opts, Logger: log, Alerts: alerts})
-	stopServe, err := f.startServer(ctx, e, st, p, log)
+	stopServe, err := f.startServer(ctx, e, st, p, log, reg)
 	if err != nil {
 		return err
 	}

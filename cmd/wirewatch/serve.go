@@ -12,6 +12,7 @@ import (
 
 	"github.com/peterbourgon/ff/v3/ffcli"
 
+	"github.com/wirewatch/wirewatch/alert"
 	"github.com/wirewatch/wirewatch/metrics"
 	"github.com/wirewatch/wirewatch/pkg/query"
 	"github.com/wirewatch/wirewatch/server"
@@ -151,9 +152,12 @@ func serveCmd(e env) *ffcli.Command {
 // newServer builds the web page and API over st, with saved searches in
 // local.
 func newServer(st server.Store, local *sqlite.Store, token string, sf serveFlags, reg *metrics.Registry, log *slog.Logger, checks ...metrics.Check) (*server.Server, error) {
+	policy := webhooks{allowPrivate: sf.allowPrivate}.policy()
 	return server.New(server.Options{
-		Store:  st,
-		Alerts: local.Alerts(),
+		Store:        st,
+		Alerts:       local.Alerts(),
+		CheckWebhook: policy.CheckURL,
+		NewSecret:    alert.NewSecret,
 		NotFound: func(err error) bool {
 			return errors.Is(err, sqlite.ErrNotFound) || errors.Is(err, elastic.ErrNotFound) || errors.Is(err, sqlite.ErrNoSearch)
 		},

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -11,8 +12,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/wirewatch/wirewatch/alert"
 	"github.com/wirewatch/wirewatch/crawler"
 	"github.com/wirewatch/wirewatch/metrics"
+	"github.com/wirewatch/wirewatch/netpolicy"
 	"github.com/wirewatch/wirewatch/pipeline"
 	"github.com/wirewatch/wirewatch/store/sqlite"
 )
@@ -151,9 +154,8 @@ func storeCheck(st *sqlite.Store) metrics.Check {
 
 // startOps serves a consuming role's metrics and health on --listen; the
 // returned stats are the role's counts, read by the metrics.
-func (c *consumerFlags) startOps(ctx context.Context, e env, role string, log *slog.Logger, local *sqlite.Store) (*pipeline.RoleStats, func(), error) {
+func (c *consumerFlags) startOps(ctx context.Context, e env, role string, log *slog.Logger, local *sqlite.Store, reg *metrics.Registry) (*pipeline.RoleStats, func(), error) {
 	stats := &pipeline.RoleStats{}
-	reg := metrics.New(version)
 	roleMetrics(reg, role, stats)
 	var checks []metrics.Check
 	if local != nil {
@@ -167,7 +169,7 @@ func (c *consumerFlags) startOps(ctx context.Context, e env, role string, log *s
 // startServer serves the web page, API, metrics and health of run and demo
 // on --listen while they crawl, over the same store; with no --listen it
 // does nothing.
-func (f *crawlFlags) startServer(ctx context.Context, e env, st *sqlite.Store, p *pipeline.Local, log *slog.Logger) (stop func(), err error) {
+func (f *crawlFlags) startServer(ctx context.Context, e env, st *sqlite.Store, p *pipeline.Local, log *slog.Logger, reg *metrics.Registry) (stop func(), err error) {
 	if f.listen == "" {
 		return func() {}, nil
 	}
@@ -175,7 +177,6 @@ func (f *crawlFlags) startServer(ctx context.Context, e env, st *sqlite.Store, p
 	if err != nil {
 		return nil, err
 	}
-	reg := metrics.New(version)
 	crawlMetrics(reg, func() *crawler.Crawler { return p.Crawler })
 	frontierMetrics(reg, st, log)
 	reg.Counter("articles_stored_total", "Articles written to the store.", func() float64 { return float64(p.Index.Done.Load()) })
@@ -217,4 +218,33 @@ func outboxMetrics(reg *metrics.Registry, st *sqlite.Store, log *slog.Logger) {
 	}
 	reg.GaugeBy("alerts_outbox_entries", "Alerts waiting in the outbox (pending), and those given up after too many attempts (given_up).", "state",
 		map[string]func() float64{"pending": read(false), "given_up": read(true)})
+}
+
+// webhooks is how a process that alerts delivers webhooks: only to public
+// addresses unless allowPrivate, counted in reg.
+type webhooks struct {
+	allowPrivate bool
+	reg          *metrics.Registry
+}
+
+// policy is the address policy of webhook URLs.
+func (w webhooks) policy() netpolicy.Policy { return netpolicy.Policy{AllowPrivate: w.allowPrivate} }
+
+// options adds the webhook client and the metrics hooks to o.
+func (w webhooks) options(o alert.Options) alert.Options {
+	o.Client = w.policy().Client(10 * time.Second)
+	if w.reg != nil {
+		o.Latency = w.reg.ObserveAlert
+		o.OnWebhook = func(err error) {
+			switch {
+			case err == nil:
+				w.reg.Webhook("delivered")
+			case errors.Is(err, netpolicy.ErrRefused):
+				w.reg.Webhook("refused")
+			default:
+				w.reg.Webhook("failed")
+			}
+		}
+	}
+	return o
 }

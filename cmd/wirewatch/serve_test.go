@@ -133,3 +133,22 @@ func TestServeAnswersWithToken(t *testing.T) {
 		t.Errorf("serve exited %d after Ctrl-C: %s", code, stderr.String())
 	}
 }
+
+// TestAlertsAddRefusesInternalWebhooks checks the address policy when a
+// webhook is added from the command line, and the secret printed once.
+func TestAlertsAddRefusesInternalWebhooks(t *testing.T) {
+	dir := t.TempDir()
+	for _, hook := range []string{"http://127.0.0.1:9/x", "http://[::1]/x", "http://169.254.169.254/latest", "http://10.0.0.1/x"} {
+		code, _, stderr := runCLI(t, "alerts", "add", "--data", dir, "--webhook", hook, "libya")
+		if code != 1 || !strings.Contains(stderr, "address not allowed") {
+			t.Errorf("%s: exit %d %q, want a refusal", hook, code, stderr)
+		}
+	}
+	code, stdout, stderr := runCLI(t, "alerts", "add", "--data", dir, "--allow-private-webhooks", "--webhook", "http://127.0.0.1:9/x", "libya")
+	if code != 0 || !regexp.MustCompile(`webhook signing secret .*: whsec_[A-Za-z0-9+/=]{32}\n`).MatchString(stdout) {
+		t.Errorf("allowed: exit %d %q %q", code, stdout, stderr)
+	}
+	if _, stdout, _ := runCLI(t, "alerts", "list", "--data", dir, "--json"); strings.Contains(stdout, "whsec_") {
+		t.Errorf("alerts list shows the secret: %s", stdout)
+	}
+}

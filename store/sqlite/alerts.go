@@ -33,7 +33,10 @@ func (x *AlertStore) Add(ctx context.Context, s alert.Search) (alert.Search, err
 		if err != nil {
 			return err
 		}
-		s.ID, err = res.LastInsertId()
+		if s.ID, err = res.LastInsertId(); err != nil || s.Secret == "" {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO saved_search_secrets (search_id, secret) VALUES (?, ?)`, s.ID, s.Secret)
 		return err
 	})
 	if err != nil {
@@ -63,7 +66,8 @@ func (x *AlertStore) Remove(ctx context.Context, id int64) error {
 
 // Searches returns the saved searches in id order.
 func (x *AlertStore) Searches(ctx context.Context) ([]alert.Search, error) {
-	rows, err := x.s.db.QueryContext(ctx, `SELECT id, name, query, created_at, webhook FROM saved_searches ORDER BY id`)
+	rows, err := x.s.db.QueryContext(ctx, `SELECT s.id, s.name, s.query, s.created_at, s.webhook, coalesce(k.secret, '')
+		FROM saved_searches s LEFT JOIN saved_search_secrets k ON k.search_id = s.id ORDER BY s.id`)
 	if err != nil {
 		return nil, fmt.Errorf("saved searches: %w", err)
 	}
@@ -72,7 +76,7 @@ func (x *AlertStore) Searches(ctx context.Context) ([]alert.Search, error) {
 	for rows.Next() {
 		var s alert.Search
 		var created string
-		if err := rows.Scan(&s.ID, &s.Name, &s.Query, &created, &s.Webhook); err != nil {
+		if err := rows.Scan(&s.ID, &s.Name, &s.Query, &created, &s.Webhook, &s.Secret); err != nil {
 			return nil, fmt.Errorf("saved searches: %w", err)
 		}
 		s.CreatedAt, _ = time.Parse(time.RFC3339Nano, created)
@@ -155,8 +159,9 @@ func (x *AlertStore) Fired(ctx context.Context, limit int) ([]alert.Alert, error
 
 // Due returns up to limit outbox entries due at now, oldest first.
 func (x *AlertStore) Due(ctx context.Context, now time.Time, limit int) ([]alert.Delivery, error) {
-	rows, err := x.s.db.QueryContext(ctx, `SELECT id, webhook, doc, attempts FROM alerts_outbox
-		WHERE next_at IS NOT NULL AND next_at <= ? ORDER BY next_at, id LIMIT ?`, now.UnixMilli(), limit)
+	rows, err := x.s.db.QueryContext(ctx, `SELECT o.id, o.webhook, o.doc, o.attempts, coalesce(k.secret, '')
+		FROM alerts_outbox o LEFT JOIN saved_search_secrets k ON k.search_id = o.search_id AND o.webhook != ''
+		WHERE o.next_at IS NOT NULL AND o.next_at <= ? ORDER BY o.next_at, o.id LIMIT ?`, now.UnixMilli(), limit)
 	if err != nil {
 		return nil, fmt.Errorf("alert outbox: %w", err)
 	}
@@ -165,7 +170,7 @@ func (x *AlertStore) Due(ctx context.Context, now time.Time, limit int) ([]alert
 	for rows.Next() {
 		var d alert.Delivery
 		var doc string
-		if err := rows.Scan(&d.ID, &d.Webhook, &doc, &d.Attempts); err != nil {
+		if err := rows.Scan(&d.ID, &d.Webhook, &doc, &d.Attempts, &d.Secret); err != nil {
 			return nil, fmt.Errorf("alert outbox: %w", err)
 		}
 		if err := json.Unmarshal([]byte(doc), &d.Alert); err != nil {

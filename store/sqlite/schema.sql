@@ -262,6 +262,12 @@ CREATE TABLE IF NOT EXISTS saved_searches (
     created_at TEXT NOT NULL,
     webhook    TEXT NOT NULL DEFAULT ''
 );
+-- The secret that signs a saved search's webhook requests (Standard
+-- Webhooks, whsec_...); a table of its own so that older databases gain it.
+CREATE TABLE IF NOT EXISTS saved_search_secrets (
+    search_id INTEGER PRIMARY KEY REFERENCES saved_searches (id) ON DELETE CASCADE,
+    secret    TEXT NOT NULL
+);
 -- Fired alerts: one row per saved search and story, so a story alerts once
 -- however many copies of it arrive. article_id is the copy that fired; doc
 -- is the alert's JSON.
