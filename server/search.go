@@ -131,7 +131,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) *problem {
 	var iv query.Interval
 	if t := v.Get("timeline"); t != "" {
 		if iv, err = query.ParseInterval(t); err != nil {
-			return badParam("timeline", "timeline must be day, week or month")
+			return badParam("timeline", "timeline must be hour, day, week or month")
 		}
 	}
 	ctx, cancel := s.withTimeout(r)
@@ -342,7 +342,7 @@ func (s *Server) compare(w http.ResponseWriter, r *http.Request) *problem {
 	}
 	iv, err := query.ParseInterval(cmp.Or(req.Interval, "day"))
 	if err != nil {
-		return badParam("interval", "interval must be day, week or month")
+		return badParam("interval", "interval must be hour, day, week or month")
 	}
 	ctx, cancel := s.withTimeout(r)
 	defer cancel()

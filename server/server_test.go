@@ -55,6 +55,7 @@ var apiCases = []struct {
 	{"search all copies", "GET", "/api/v1/search?q=place:Libya&all=1&sort=newest", "", 200},
 	{"search newest no text", "GET", "/api/v1/search?facets=1&timeline=week&limit=3", "", 200},
 	{"search page 2", "GET", "/api/v1/search?limit=3&cursor=eyJvIjozfQ", "", 200},
+	{"search hourly", "GET", "/api/v1/search?q=Lavrov&timeline=hour&since=2024-05-06&until=2024-05-06", "", 200},
 	{"search oldest", "GET", "/api/v1/search?q=org:NATO&sort=oldest&all=1", "", 200},
 	{"search dates", "GET", "/api/v1/search?q=site:apnews.com&since=2024-05-07&until=2024-05-31&timeline=month", "", 200},
 	{"search no match", "GET", "/api/v1/search?q=zebra&facets=1&timeline=day", "", 200},
@@ -159,6 +160,13 @@ func TestSearch(t *testing.T) {
 	}
 	if d := r.Timeline[2]; d.Count != 0 || d.All != 2 || d.Share != 0 {
 		t.Errorf("day 2: %+v, want 0 of 2", d)
+	}
+
+	// Hourly: the three copies of day 0 were published at 08:00, 09:00
+	// and 10:00.
+	_, _, b = get(t, ts, "/api/v1/search?q=Lavrov&timeline=hour&until=2024-05-06")
+	if r := decode[searchResult](t, b); len(r.Timeline) != 3 || r.Timeline[0].Start != "2024-05-06T08:00:00Z" || r.Timeline[2].Count != 1 {
+		t.Errorf("hourly timeline %+v", r.Timeline)
 	}
 
 	// Paging: pages of two stories, then the end.

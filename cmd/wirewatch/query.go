@@ -72,10 +72,10 @@ func searchCmd(e env) *ffcli.Command {
 	all := fs.Bool("all", false, "list every syndicated copy instead of one hit per story")
 	facets := fs.Bool("facets", false, "also count the top people, places, organisations and sites of all matching articles")
 	facetLimit := fs.Int("facet-limit", 10, "most values shown per facet")
-	timeline := fs.String("timeline", "", "also count matching articles per period: day, week or month")
+	timeline := fs.String("timeline", "", "also count matching articles per period: hour, day, week or month")
 	return &ffcli.Command{
 		Name:       "search",
-		ShortUsage: "wirewatch search [--data DIR | --es-url URL] [--json] [--all] [--limit N] [--facets] [--timeline day|week|month] QUERY",
+		ShortUsage: "wirewatch search [--data DIR | --es-url URL] [--json] [--all] [--limit N] [--facets] [--timeline hour|day|week|month] QUERY",
 		ShortHelp:  "search stored articles",
 		LongHelp: "QUERY is free text (all words must occur; \"quoted phrases\"; -word excludes)\n" +
 			"plus filters person:NAME place:NAME org:NAME site:HOST; quote names with spaces,\n" +
@@ -216,8 +216,11 @@ func printTimeline(w io.Writer, buckets []query.Bucket, iv query.Interval) {
 	}
 	for _, b := range buckets {
 		label := b.Start.Format(time.DateOnly)
-		if iv == query.Month {
+		switch iv {
+		case query.Month:
 			label = b.Start.Format("2006-01")
+		case query.Hour:
+			label = b.Start.Format("2006-01-02 15h")
 		}
 		// Bars of at most 40 characters, so that a long timeline stays
 		// readable on a terminal.
