@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/wirewatch/wirewatch/server"
 	"github.com/wirewatch/wirewatch/store/storetest"
@@ -103,6 +104,20 @@ func TestPage(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	step(t, ctx, "keyboard completion",
+		clear("#q"), chromedp.Focus("#q"), chromedp.SendKeys("#q", "person:ser"),
+		until(`!document.querySelector("#suggest").hidden && document.querySelector("#suggest li")?.dataset.value === "Sergey Lavrov"`),
+		chromedp.KeyEvent(kb.ArrowDown),
+		until(`document.querySelector("#suggest li").getAttribute("aria-selected") === "true"`))
+	// Tab picks, as Enter does for a person; the DevTools protocol sends
+	// Enter's character apart from its key press, which a page cannot
+	// cancel, so Enter would also submit here.
+	step(t, ctx, "pick completion",
+		chromedp.KeyEvent(kb.Tab),
+		until(`document.querySelector("#q").value === 'person:"Sergey Lavrov" ' && document.querySelector("#suggest").hidden`))
+	step(t, ctx, "search completed",
+		chromedp.KeyEvent(kb.Enter),
+		until(`location.search.includes("Sergey") && document.querySelectorAll("#hits li.hit").length === 2`))
 	step(t, ctx, "copies",
 		until(`[...document.querySelectorAll("button.copies")].some(b => b.textContent === "+2 copies")`),
 		chromedp.Click(`button.copies`),
@@ -148,6 +163,10 @@ func TestPage(t *testing.T) {
 		until(`document.querySelectorAll("#hits li.hit").length === 2`),
 		chromedp.Click(`#live`),
 		until(`document.querySelector("#results-col").classList.contains("is-live")`))
+	step(t, ctx, "narrow screen",
+		chromedp.EmulateViewport(360, 740),
+		until(`document.documentElement.scrollWidth <= 360 && document.querySelector("#q").getBoundingClientRect().width > 200`),
+		chromedp.EmulateViewport(1280, 900))
 	// The stream opens after the click; an article stored once it is open
 	// must appear. Wait for the server to see the stream first.
 	fresh := storetest.Mk("/live", "apnews.com", "Lavrov speaks live", "Sergey Lavrov spoke to reporters.", t0.Add(40*24*time.Hour))
