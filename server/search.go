@@ -146,18 +146,21 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) *problem {
 	if more {
 		res.NextCursor = encodeCursor(cursor{Offset: cur.Offset + len(hits)})
 	}
-	if res.Total, err = s.opts.Store.Total(ctx, q); err != nil {
+	// The key is the parsed query, so that spellings of one query share
+	// their counts.
+	key := q.String() + "\x00" + strconv.Itoa(facetSize) + "\x00" + string(iv)
+	if res.Total, err = cached(s, "total"+key, func() (int, error) { return s.opts.Store.Total(ctx, q) }); err != nil {
 		return s.internal(r, err)
 	}
 	if wantFacets {
-		f, err := s.facets(ctx, q, facetSize)
+		f, err := cached(s, "facets"+key, func() (facets, error) { return s.facets(ctx, q, facetSize) })
 		if err != nil {
 			return s.internal(r, err)
 		}
 		res.Facets = &f
 	}
 	if iv != "" {
-		tl, err := s.timeline(ctx, q, iv)
+		tl, err := cached(s, "timeline"+key, func() ([]bucket, error) { return s.timeline(ctx, q, iv) })
 		if err != nil {
 			return s.internal(r, err)
 		}

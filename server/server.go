@@ -98,8 +98,11 @@ type Options struct {
 	// (default 2s); StreamHeartbeat how often it sends a comment to keep
 	// proxies from closing it (default 15s).
 	StreamPoll, StreamHeartbeat time.Duration
-	// ShareCache is how long the count of all articles per period, the
-	// denominator of a timeline's shares, is reused (default 30s).
+	// ShareCache is how long counts are reused: the count of all articles
+	// per period (the denominator of a timeline's shares), and a query's
+	// total, facets and timeline, which read every match and are asked
+	// again as an analyst pages, sorts or returns (default 30s). Hits are
+	// never cached.
 	ShareCache time.Duration
 	// Now is the clock (default time.Now).
 	Now func() time.Time
@@ -115,6 +118,7 @@ type Server struct {
 
 	mu     sync.Mutex
 	shares map[shareKey]shareEntry
+	counts map[string]countEntry
 }
 
 // New returns a server over opts.Store.
@@ -141,7 +145,8 @@ func New(opts Options) (*Server, error) {
 	if now == nil {
 		now = time.Now
 	}
-	s := &Server{opts: opts, limits: opts.Limits.withDefaults(), log: opts.Logger, now: now, shares: map[shareKey]shareEntry{}}
+	s := &Server{opts: opts, limits: opts.Limits.withDefaults(), log: opts.Logger, now: now,
+		shares: map[shareKey]shareEntry{}, counts: map[string]countEntry{}}
 	s.routes()
 	return s, nil
 }
@@ -295,4 +300,41 @@ type shareKey struct {
 type shareEntry struct {
 	at      time.Time
 	buckets map[time.Time]int
+}
+
+// countEntry is a cached total, facets or timeline of one query.
+type countEntry struct {
+	at    time.Time
+	value any
+}
+
+// maxCounts bounds the cached counts.
+const maxCounts = 512
+
+// cached returns the value fill computes for key, reused for
+// Options.ShareCache. Concurrent misses of one key compute it twice, which
+// is harmless.
+func cached[T any](s *Server, key string, fill func() (T, error)) (T, error) {
+	now := s.now()
+	s.mu.Lock()
+	e, ok := s.counts[key]
+	s.mu.Unlock()
+	if ok && now.Sub(e.at) < s.opts.ShareCache {
+		return e.value.(T), nil
+	}
+	v, err := fill()
+	if err != nil {
+		return v, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.counts) >= maxCounts {
+		for k, old := range s.counts {
+			if now.Sub(old.at) >= s.opts.ShareCache || len(s.counts) >= maxCounts {
+				delete(s.counts, k)
+			}
+		}
+	}
+	s.counts[key] = countEntry{at: now, value: v}
+	return v, nil
 }

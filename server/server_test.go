@@ -9,11 +9,13 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wirewatch/wirewatch/export"
 	"github.com/wirewatch/wirewatch/pkg/article"
 	"github.com/wirewatch/wirewatch/pkg/query"
 	"github.com/wirewatch/wirewatch/server"
+	"github.com/wirewatch/wirewatch/store/storetest"
 )
 
 func do(t *testing.T, ts *httptest.Server, method, path, body string, header ...string) (int, string, []byte) {
@@ -312,5 +314,36 @@ func TestExportSameAsCLI(t *testing.T) {
 				t.Errorf("%s %q: %d %s, %d bytes, want %d bytes", format, q, code, ct, len(got), want.Len())
 			}
 		}
+	}
+}
+
+// TestCountsCached checks that a query's counts are reused for ShareCache
+// and read again after, while its hits are always fresh.
+func TestCountsCached(t *testing.T) {
+	sq, st := openSQLite(t, fixture())
+	now := t0
+	srv, err := server.New(server.Options{Store: sq, ShareCache: 30 * time.Second, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	search := func() searchResult {
+		_, _, b := get(t, ts, "/api/v1/search?q=place:Libya&all=1&facets=1")
+		return decode[searchResult](t, b)
+	}
+	if r := search(); r.Total != 4 || len(r.Hits) != 4 {
+		t.Fatalf("first: total %d, %d hits", r.Total, len(r.Hits))
+	}
+	a := storetest.Mk("/new", "apnews.com", "Libya again", "More news from Libya.", t0, article.Entity{Type: article.Place, Canonical: "Libya"})
+	if err := st.Put(t.Context(), a); err != nil {
+		t.Fatal(err)
+	}
+	if r := search(); r.Total != 4 || len(r.Hits) != 5 {
+		t.Errorf("within the cache time: total %d, %d hits; want the cached 4 and 5 fresh hits", r.Total, len(r.Hits))
+	}
+	now = now.Add(31 * time.Second)
+	if r := search(); r.Total != 5 || r.Facets.Places[0].Count != 5 {
+		t.Errorf("after the cache time: total %d, facets %v; want 5", r.Total, r.Facets.Places)
 	}
 }
