@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -20,11 +21,11 @@ func TestOps(t *testing.T) {
 	reg.Webhook("delivered")
 	reg.ObserveAlert(2 * time.Second)
 	reg.Counter("things_total", "Things.", func() float64 { return 7 })
-	broken := false
+	var broken atomic.Bool
 	ops := reg.Ops(slog.New(slog.DiscardHandler),
 		metrics.Check{Name: "store", Check: func(context.Context) error { return nil }},
 		metrics.Check{Name: "kafka", Check: func(context.Context) error {
-			if broken {
+			if broken.Load() {
 				return errors.New("no broker reachable")
 			}
 			return nil
@@ -46,7 +47,7 @@ func TestOps(t *testing.T) {
 	if code, body := get("/readyz"); code != 200 || body != `{"status":"ok","checks":{"kafka":"ok","store":"ok"}}`+"\n" {
 		t.Errorf("readyz: %d %s", code, body)
 	}
-	broken = true
+	broken.Store(true)
 	if code, body := get("/readyz"); code != 503 || !strings.Contains(body, `"kafka":"no broker reachable"`) || !strings.Contains(body, `"status":"unavailable"`) {
 		t.Errorf("readyz with a failing check: %d %s", code, body)
 	}
