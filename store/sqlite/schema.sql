@@ -35,10 +35,9 @@ CREATE INDEX IF NOT EXISTS articles_date ON articles ((substr(coalesce(published
 -- Newest first, as searches without free text list their hits: read in
 -- this order, a search stops after its page instead of sorting every match.
 CREATE INDEX IF NOT EXISTS articles_newest ON articles (published_at IS NULL, published_at DESC, id);
--- The copies of a story (counted with every search's hits, listed with an
--- article), and the languages facet, read from indexes alone.
+-- The copies of a story, counted with every search's hits and listed with
+-- an article.
 CREATE INDEX IF NOT EXISTS articles_story ON articles (story_id);
-CREATE INDEX IF NOT EXISTS articles_language ON articles (language);
 
 -- Distinct tagged names per article: type is PERSON, PLACE, ORGANIZATION or
 -- MISC; mentions counts them in the body.
@@ -51,8 +50,6 @@ CREATE TABLE IF NOT EXISTS entities (
     PRIMARY KEY (article_id, type, canonical)
 );
 CREATE INDEX IF NOT EXISTS entities_name ON entities (type, canonical COLLATE NOCASE);
--- Facets count names per type from this index alone, in name order.
-CREATE INDEX IF NOT EXISTS entities_facet ON entities (type, canonical, article_id);
 
 -- The words of each distinct tagged name, lowercased (Unicode), so that
 -- person:, place: and org: find names by one of their words through the

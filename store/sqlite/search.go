@@ -422,9 +422,12 @@ func (s *Store) Facets(ctx context.Context, q query.Query, n int) (query.Facets,
 
 // entityFacet counts the articles that name each entity of one type; the
 // entities table holds one row per distinct name of an article, so a row
-// is an article.
+// is an article. CROSS JOIN keeps the matching articles as the outer loop,
+// each finding its names through the entities primary key: left to
+// itself, the planner reads every name of the type and looks up each
+// article, 15-20 s for a date range or a site over 200,000 articles.
 const (
-	entityFacet    = `SELECT e.canonical, count(*) AS n FROM entities e JOIN articles a ON a.id = e.article_id WHERE e.type = ?`
+	entityFacet    = `SELECT e.canonical, count(*) AS n FROM articles a CROSS JOIN entities e ON e.article_id = a.id WHERE e.type = ?`
 	entityFacetEnd = ` GROUP BY e.canonical ORDER BY n DESC, e.canonical LIMIT ?`
 )
 
