@@ -81,12 +81,17 @@ func (s *Store) Languages(ctx context.Context, q query.Query, n int) ([]query.Co
 // Total returns the number of articles matching q, every copy counted.
 func (s *Store) Total(ctx context.Context, q query.Query) (int, error) {
 	clauses, args := matching(q)
-	cond := ""
+	stmt := `SELECT count(*) FROM articles a`
 	if len(clauses) > 0 {
-		cond = " WHERE " + strings.Join(clauses, " AND ")
+		// Counted in groups, as timelines count: a plain count(*) lets the
+		// planner pair every id a name filter lists with every rowid the
+		// full-text match lists, 45 s for place:X word over 200,000
+		// articles, where grouping reads the matches once (0.2 s).
+		stmt = `SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM articles a WHERE ` + strings.Join(clauses, " AND ") +
+			` GROUP BY substr(a.fetched_at, 1, 7))`
 	}
 	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM articles a`+cond, args...).Scan(&n); err != nil {
+	if err := s.db.QueryRowContext(ctx, stmt, args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count %q: %w", q.String(), err)
 	}
 	return n, nil
