@@ -14,22 +14,28 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 export WIREWATCH_TEST_KAFKA ?= 127.0.0.1:9092
 export WIREWATCH_TEST_ES ?= http://127.0.0.1:9200
 
-.PHONY: build run test services services-stop bench bench-export eval lint clean fuzz
+.PHONY: build run test services chromium services-stop bench bench-export eval lint clean fuzz
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/wirewatch
 
-## run: crawl the bundled demo site into $(DATA) and show a few searches.
+## run: crawl the bundled demo site into $(DATA), show a few searches, then
+## serve the web page on $(LISTEN) until Ctrl-C (`make run LISTEN=` crawls and exits).
+LISTEN    ?= 127.0.0.1:8080
 run: build
-	$(BIN) demo --data $(DATA)
+	$(BIN) demo --data $(DATA) $(if $(LISTEN),--listen $(LISTEN))
 
 ## test: the whole suite with the race detector (CI runs exactly this).
 ## It first starts real Kafka and Elasticsearch (downloaded once from Maven Central).
-test: services
+test: services chromium
 	$(GO) test -race -timeout 25m ./...
 
 services:
 	deployments/local/services.sh start
+
+## chromium: the headless browser the web page's tests drive (Debian's package).
+chromium:
+	deployments/local/chromium.sh
 
 services-stop:
 	deployments/local/services.sh stop

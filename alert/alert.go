@@ -26,10 +26,14 @@ import (
 
 // Search is a saved search.
 type Search struct {
-	ID        int64     `json:"id"`
-	Name      string    `json:"name"`
-	Query     string    `json:"query"`
-	Webhook   string    `json:"webhook,omitempty"` // URL alerts are POSTed to, if any
+	ID      int64  `json:"id"`
+	Name    string `json:"name"`
+	Query   string `json:"query"`
+	Webhook string `json:"webhook,omitempty"` // URL alerts are POSTed to, if any
+	// Secret signs the search's webhook requests (Standard Webhooks,
+	// "whsec_" and base64). It is never in the JSON form, so that lists
+	// and logs do not show it; it is shown once, when the search is created.
+	Secret    string    `json:"-"`
 	CreatedAt time.Time `json:"created_at"`
 }
 
@@ -53,7 +57,9 @@ type Delivery struct {
 	ID int64
 	// Webhook is the URL to POST to; "" means the process's own sink
 	// (Options.Sink).
-	Webhook  string
+	Webhook string
+	// Secret signs the webhook request ("" sends it unsigned).
+	Secret   string
 	Alert    Alert
 	Attempts int
 }

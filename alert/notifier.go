@@ -39,6 +39,11 @@ type Options struct {
 	Client *http.Client
 	// WebhookTimeout bounds one webhook request (default 5s).
 	WebhookTimeout time.Duration
+	// Latency, if set, is told the time from an article's fetch to the
+	// delivery of an alert it fired to the sink; OnWebhook the outcome
+	// of each webhook delivery attempt (metrics).
+	Latency   func(time.Duration)
+	OnWebhook func(error)
 }
 
 // Notifier fires alerts for stored articles; see the package comment. It
@@ -156,6 +161,9 @@ func (n *Notifier) Process(ctx context.Context, a *article.Article) error {
 				"retry_in", n.opts.SinkGrace, "err", err)
 			continue
 		}
+		if n.opts.Latency != nil {
+			n.opts.Latency(time.Since(a.FetchedAt))
+		}
 		if err := n.store.Delivered(ctx, rec.SinkEntry); err != nil {
 			// Sent, but the outbox still holds it: it will be sent twice.
 			n.log.Warn("alert sent but not cleared from the outbox", "search_id", s.ID, "story_id", storyID, "err", err)
@@ -207,8 +215,12 @@ func (n *Notifier) DeliverDue(ctx context.Context) (int, error) {
 		if d.Webhook == "" {
 			serr = n.opts.Sink.Send(ctx, d.Alert)
 		} else {
-			h := &Webhook{URL: d.Webhook, Client: n.opts.Client, Timeout: n.opts.WebhookTimeout}
+			h := &Webhook{URL: d.Webhook, Client: n.opts.Client, Timeout: n.opts.WebhookTimeout,
+				Secret: d.Secret, ID: MessageID(d.Alert.SearchID, d.Alert.StoryID)}
 			serr = h.Send(ctx, d.Alert)
+			if n.opts.OnWebhook != nil {
+				n.opts.OnWebhook(serr)
+			}
 		}
 		if serr == nil {
 			n.Delivered.Add(1)

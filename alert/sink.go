@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -60,11 +61,14 @@ func (s LogSink) Send(_ context.Context, a Alert) error {
 // network error, a timeout, 408, 429 and 5xx are retried with doubling
 // back-off up to Attempts times in all; other answers fail at once.
 type Webhook struct {
-	URL      string
-	Client   *http.Client  // default: http.DefaultClient
-	Timeout  time.Duration // of one request; default 5s
-	Attempts int           // default 3
-	Backoff  time.Duration // before the second attempt, doubled after; default 200ms
+	URL string
+	// Secret, when set, signs each request (see Sign); ID is its
+	// webhook-id (see MessageID).
+	Secret, ID string
+	Client     *http.Client  // default: http.DefaultClient
+	Timeout    time.Duration // of one request; default 5s
+	Attempts   int           // default 3
+	Backoff    time.Duration // before the second attempt, doubled after; default 200ms
 }
 
 // Send delivers a.
@@ -110,6 +114,16 @@ func (h *Webhook) post(ctx context.Context, body []byte) (retry bool, err error)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "wirewatch-alerts")
+	if h.Secret != "" {
+		ts := time.Now()
+		sig, err := Sign(h.Secret, h.ID, ts, body)
+		if err != nil {
+			return false, err
+		}
+		req.Header.Set("webhook-id", h.ID)
+		req.Header.Set("webhook-timestamp", strconv.FormatInt(ts.Unix(), 10))
+		req.Header.Set("webhook-signature", sig)
+	}
 	client := h.Client
 	if client == nil {
 		client = http.DefaultClient

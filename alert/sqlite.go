@@ -40,6 +40,12 @@ CREATE TABLE IF NOT EXISTS saved_searches (
 -- Fired alerts: one row per saved search and story, so a story alerts once
 -- however many copies of it arrive. article_id is the copy that fired; doc
 -- is the alert's JSON.
+-- The secret that signs a saved search's webhook requests (Standard
+-- Webhooks, whsec_...); a table of its own so that older databases gain it.
+CREATE TABLE IF NOT EXISTS saved_search_secrets (
+    search_id INTEGER PRIMARY KEY REFERENCES saved_searches (id) ON DELETE CASCADE,
+    secret    TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS alerts_fired (
     search_id  INTEGER NOT NULL REFERENCES saved_searches (id) ON DELETE CASCADE,
     story_id   TEXT NOT NULL,
@@ -114,7 +120,10 @@ func (x *SQLiteStore) Add(ctx context.Context, s Search) (Search, error) {
 		if err != nil {
 			return err
 		}
-		s.ID, err = res.LastInsertId()
+		if s.ID, err = res.LastInsertId(); err != nil || s.Secret == "" {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO saved_search_secrets (search_id, secret) VALUES (?, ?)`, s.ID, s.Secret)
 		return err
 	})
 	if err != nil {
@@ -150,7 +159,8 @@ func (x *SQLiteStore) Searches(ctx context.Context) ([]Search, error) {
 	if err := x.ready(ctx); err != nil {
 		return nil, err
 	}
-	rows, err := x.db.QueryContext(ctx, `SELECT id, name, query, created_at, webhook FROM saved_searches ORDER BY id`)
+	rows, err := x.db.QueryContext(ctx, `SELECT s.id, s.name, s.query, s.created_at, s.webhook, coalesce(k.secret, '')
+		FROM saved_searches s LEFT JOIN saved_search_secrets k ON k.search_id = s.id ORDER BY s.id`)
 	if err != nil {
 		return nil, fmt.Errorf("saved searches: %w", err)
 	}
@@ -159,7 +169,7 @@ func (x *SQLiteStore) Searches(ctx context.Context) ([]Search, error) {
 	for rows.Next() {
 		var s Search
 		var created string
-		if err := rows.Scan(&s.ID, &s.Name, &s.Query, &created, &s.Webhook); err != nil {
+		if err := rows.Scan(&s.ID, &s.Name, &s.Query, &created, &s.Webhook, &s.Secret); err != nil {
 			return nil, fmt.Errorf("saved searches: %w", err)
 		}
 		s.CreatedAt, _ = time.Parse(time.RFC3339Nano, created)
@@ -251,8 +261,9 @@ func (x *SQLiteStore) Due(ctx context.Context, now time.Time, limit int) ([]Deli
 	if err := x.ready(ctx); err != nil {
 		return nil, err
 	}
-	rows, err := x.db.QueryContext(ctx, `SELECT id, webhook, doc, attempts FROM alerts_outbox
-		WHERE next_at IS NOT NULL AND next_at <= ? ORDER BY next_at, id LIMIT ?`, now.UnixMilli(), limit)
+	rows, err := x.db.QueryContext(ctx, `SELECT o.id, o.webhook, o.doc, o.attempts, coalesce(k.secret, '')
+		FROM alerts_outbox o LEFT JOIN saved_search_secrets k ON k.search_id = o.search_id AND o.webhook != ''
+		WHERE o.next_at IS NOT NULL AND o.next_at <= ? ORDER BY o.next_at, o.id LIMIT ?`, now.UnixMilli(), limit)
 	if err != nil {
 		return nil, fmt.Errorf("alert outbox: %w", err)
 	}
@@ -261,7 +272,7 @@ func (x *SQLiteStore) Due(ctx context.Context, now time.Time, limit int) ([]Deli
 	for rows.Next() {
 		var d Delivery
 		var doc string
-		if err := rows.Scan(&d.ID, &d.Webhook, &doc, &d.Attempts); err != nil {
+		if err := rows.Scan(&d.ID, &d.Webhook, &doc, &d.Attempts, &d.Secret); err != nil {
 			return nil, fmt.Errorf("alert outbox: %w", err)
 		}
 		if err := json.Unmarshal([]byte(doc), &d.Alert); err != nil {
@@ -308,4 +319,17 @@ func (x *SQLiteStore) Retry(ctx context.Context, id int64, errMsg string, next t
 		return fmt.Errorf("alert outbox entry %d: %w", id, err)
 	}
 	return nil
+}
+
+// Outbox counts the outbox entries waiting for delivery and those given
+// up after too many attempts.
+func (x *SQLiteStore) Outbox(ctx context.Context) (pending, givenUp int, err error) {
+	if err := x.ready(ctx); err != nil {
+		return 0, 0, err
+	}
+	err = x.db.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE next_at IS NOT NULL), count(*) FILTER (WHERE next_at IS NULL) FROM alerts_outbox`).Scan(&pending, &givenUp)
+	if err != nil {
+		return 0, 0, fmt.Errorf("alert outbox: %w", err)
+	}
+	return pending, givenUp, nil
 }

@@ -328,6 +328,7 @@ type Stats struct {
 	Completed atomic.Int64 // articles acknowledged downstream
 	Retried   atomic.Int64 // transient failures scheduled again
 	Refused   atomic.Int64 // URLs not fetched: robots.txt, traps, duplicates
+	Robots    atomic.Int64 // of Refused, those robots.txt disallows
 	Rechecked atomic.Int64 // articles queued again because a listing said they changed
 }
 

@@ -46,6 +46,7 @@ func (c *Crawler) fetch(ctx context.Context, e frontier.Entry) {
 			return
 		}
 		c.Stats.Refused.Add(1)
+		c.Stats.Robots.Add(1)
 		c.log.Info("not fetched", "url", e.URL, "reason", err)
 		c.settle(e.URL, "", frontier.Outcome{State: frontier.Failed, Error: err.Error(), FetchedAt: time.Now()})
 		return
@@ -89,6 +90,7 @@ func (c *Crawler) fetch(ctx context.Context, e frontier.Entry) {
 		return
 	case errors.As(res.err, &robots):
 		c.Stats.Refused.Add(1)
+		c.Stats.Robots.Add(1)
 		c.settle(e.URL, "", frontier.Outcome{State: frontier.Failed, Error: robots.Error(), FetchedAt: now})
 		return
 	case res.err != nil || res.status == 0 || (res.status >= 300 && res.status != http.StatusNotModified):

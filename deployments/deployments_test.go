@@ -170,10 +170,24 @@ type k8sObject struct {
 						Name  string `yaml:"name"`
 						Value string `yaml:"value"`
 					} `yaml:"env"`
+					Ports []struct {
+						Name          string `yaml:"name"`
+						ContainerPort int    `yaml:"containerPort"`
+					} `yaml:"ports"`
+					LivenessProbe  k8sProbe `yaml:"livenessProbe"`
+					ReadinessProbe k8sProbe `yaml:"readinessProbe"`
 				} `yaml:"containers"`
 			} `yaml:"spec"`
 		} `yaml:"template"`
 	} `yaml:"spec"`
+}
+
+// k8sProbe is a container's HTTP probe.
+type k8sProbe struct {
+	HTTPGet struct {
+		Path string `yaml:"path"`
+		Port string `yaml:"port"`
+	} `yaml:"httpGet"`
 }
 
 func TestKubernetes(t *testing.T) {
@@ -263,6 +277,20 @@ func TestKubernetes(t *testing.T) {
 				env[e.Name] = e.Value
 			}
 			checkEnv(t, "kubernetes "+o.Metadata.Name, r, env, flags[r], eps)
+			// The probes ask the role's --listen address for /livez and
+			// /readyz (see package metrics).
+			ops := 0
+			for _, p := range c.Ports {
+				if p.Name == c.LivenessProbe.HTTPGet.Port {
+					ops = p.ContainerPort
+				}
+			}
+			if c.LivenessProbe.HTTPGet.Path != "/livez" || c.ReadinessProbe.HTTPGet.Path != "/readyz" ||
+				c.ReadinessProbe.HTTPGet.Port != c.LivenessProbe.HTTPGet.Port || ops == 0 {
+				t.Errorf("%s: probes %+v %+v, want /livez and /readyz on a named port", o.Metadata.Name, c.LivenessProbe, c.ReadinessProbe)
+			} else if env["WIREWATCH_LISTEN"] != ":"+strconv.Itoa(ops) {
+				t.Errorf("%s: WIREWATCH_LISTEN %q does not serve the probes' port %d", o.Metadata.Name, env["WIREWATCH_LISTEN"], ops)
+			}
 			if o.Spec.Template.Spec.TerminationGracePeriodSeconds <= 30 {
 				t.Errorf("%s: terminationGracePeriodSeconds must exceed the 30s drain timeout", o.Metadata.Name)
 			}

@@ -90,12 +90,19 @@ func MetadataName(host string) bool {
 	return metadataNames[strings.TrimSuffix(strings.ToLower(host), ".")]
 }
 
+// ErrRefused matches every *RefusedError with errors.Is, for callers that
+// only count refusals.
+var ErrRefused = errors.New("refused by address policy")
+
 // RefusedError is returned for a connection the policy refuses.
 type RefusedError struct {
 	Host   string     // the host name or address asked for
 	Addr   netip.Addr // the address refused; invalid for a refused name
 	Reason string     // the range's reason, or "metadata" for a name
 }
+
+// Unwrap makes a refusal match ErrRefused.
+func (e *RefusedError) Unwrap() error { return ErrRefused }
 
 func (e *RefusedError) Error() string {
 	if !e.Addr.IsValid() {

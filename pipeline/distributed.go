@@ -94,6 +94,12 @@ func (k *Kafka) EnsureTopics(ctx context.Context) error {
 // article. It returns when ctx ends or, with opts.Once, when the crawl is
 // done.
 func Crawl(ctx context.Context, k Kafka, st *sqlite.Store, seeds []frontier.Entry, opts crawler.Options) (*crawler.Crawler, error) {
+	return CrawlWith(ctx, k, st, seeds, opts, nil)
+}
+
+// CrawlWith is Crawl that hands the crawler to started, when not nil,
+// before it runs, so that its counters can be watched (metrics).
+func CrawlWith(ctx context.Context, k Kafka, st *sqlite.Store, seeds []frontier.Entry, opts crawler.Options, started func(*crawler.Crawler)) (*crawler.Crawler, error) {
 	k.defaults()
 	log := k.Logger.With("role", "crawl")
 	if err := k.EnsureTopics(ctx); err != nil {
@@ -111,6 +117,9 @@ func Crawl(ctx context.Context, k Kafka, st *sqlite.Store, seeds []frontier.Entr
 	}
 	opts.Logger = log
 	cr := crawler.New(st, clean.New(clean.Options{Stats: st, Logger: log}), &deadLettering{w: w, dlq: dlq, topic: k.Topics.Clean}, opts)
+	if started != nil {
+		started(cr)
+	}
 	runErr := cr.Run(ctx, seeds)
 	if runErr != nil && ctx.Err() != nil {
 		runErr = nil // asked to stop

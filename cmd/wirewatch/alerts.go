@@ -54,7 +54,8 @@ func alertsAddCmd(e env) *ffcli.Command {
 	var c common
 	c.register(fs)
 	name := fs.String("name", "", "name of the saved search (default: the query)")
-	webhook := fs.String("webhook", "", "http(s) URL alerts of this search are POSTed to as JSON")
+	webhook := fs.String("webhook", "", "http(s) URL alerts of this search are POSTed to as JSON, signed with a secret printed once")
+	allowPrivate := fs.Bool("allow-private-webhooks", false, "allow a webhook on a loopback, private, link-local or metadata address")
 	return &ffcli.Command{
 		Name:       "add",
 		ShortUsage: "wirewatch alerts add [--data DIR] [--name NAME] [--webhook URL] QUERY",
@@ -72,6 +73,16 @@ func alertsAddCmd(e env) *ffcli.Command {
 				if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 					return fmt.Errorf("alerts add: --webhook %s: want an http or https URL", redact.URL(*webhook))
 				}
+				if err := (webhooks{allowPrivate: *allowPrivate}).policy().CheckURL(ctx, *webhook); err != nil {
+					return fmt.Errorf("alerts add: --webhook: %w (--allow-private-webhooks allows an internal receiver)", err)
+				}
+			}
+			var secret string
+			if *webhook != "" {
+				var err error
+				if secret, err = alert.NewSecret(); err != nil {
+					return err
+				}
 			}
 			st, err := openAlerts(ctx, e, &c)
 			if err != nil {
@@ -82,11 +93,14 @@ func alertsAddCmd(e env) *ffcli.Command {
 			if n == "" {
 				n = qs
 			}
-			s, err := alert.NewSQLiteStore(st).Add(ctx, alert.Search{Name: n, Query: qs, Webhook: *webhook})
+			s, err := alert.NewSQLiteStore(st).Add(ctx, alert.Search{Name: n, Query: qs, Webhook: *webhook, Secret: secret})
 			if err != nil {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "saved search %d %q: %s\n", s.ID, s.Name, s.Query)
+			if secret != "" {
+				fmt.Fprintf(e.stdout, "webhook signing secret (shown once; see Standard Webhooks): %s\n", secret)
+			}
 			return nil
 		},
 	}
@@ -213,7 +227,7 @@ func alertsLogCmd(e env) *ffcli.Command {
 // "" for an info log line each (see --alerts-out). stop ends its background
 // loop (re-reading saved searches, delivering the outbox) and closes the
 // file.
-func startAlerts(e env, out string, st *sqlite.Store, log *slog.Logger) (n *alert.Notifier, stop func(), err error) {
+func startAlerts(e env, out string, st *sqlite.Store, log *slog.Logger, w webhooks) (n *alert.Notifier, stop func(), err error) {
 	var sink alert.Sink
 	var file *os.File
 	switch out {
@@ -227,7 +241,7 @@ func startAlerts(e env, out string, st *sqlite.Store, log *slog.Logger) (n *aler
 		}
 		sink = alert.NewLines(file)
 	}
-	n, err = alert.New(context.Background(), alert.NewSQLiteStore(st), alert.Options{Sink: sink, Logger: log})
+	n, err = alert.New(context.Background(), alert.NewSQLiteStore(st), w.options(alert.Options{Sink: sink, Logger: log}))
 	if err != nil {
 		if file != nil {
 			file.Close()

@@ -8,14 +8,17 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"text/tabwriter"
 	"time"
 
 	"github.com/peterbourgon/ff/v3/ffcli"
 
+	"github.com/wirewatch/wirewatch/crawler"
 	"github.com/wirewatch/wirewatch/extractor"
 	"github.com/wirewatch/wirewatch/extractor/figures"
 	"github.com/wirewatch/wirewatch/indexer"
+	"github.com/wirewatch/wirewatch/metrics"
 	"github.com/wirewatch/wirewatch/pipeline"
 	"github.com/wirewatch/wirewatch/pkg/bus/kafkabus"
 	"github.com/wirewatch/wirewatch/store/elastic"
@@ -99,6 +102,7 @@ type consumerFlags struct {
 	workers        int
 	retries        int
 	sessionTimeout time.Duration
+	listen         string
 }
 
 func (c *consumerFlags) register(fs *flag.FlagSet, group string) {
@@ -108,6 +112,7 @@ func (c *consumerFlags) register(fs *flag.FlagSet, group string) {
 	fs.IntVar(&c.workers, "workers", 0, "articles processed concurrently (default: number of CPUs)")
 	fs.IntVar(&c.retries, "retries", 3, "retries of a failing article before it is dead-lettered")
 	fs.DurationVar(&c.sessionTimeout, "session-timeout", 10*time.Second, "how long the group waits for a dead instance before moving its partitions")
+	registerListen(fs, &c.listen)
 }
 
 func (c *consumerFlags) config(e env) (pipeline.Kafka, *slog.Logger, error) {
@@ -166,8 +171,17 @@ func crawlCmd(e env) *ffcli.Command {
 				return err
 			}
 			defer st.Close()
+			reg := metrics.New(version)
+			var running atomic.Pointer[crawler.Crawler]
+			crawlMetrics(reg, running.Load)
+			frontierMetrics(reg, st, log)
+			stopOps, err := startOps(ctx, f.listen, reg.Ops(log, storeCheck(st), kafkaCheck(k.brokers)), e.stderr)
+			if err != nil {
+				return err
+			}
+			defer stopOps()
 			start := time.Now()
-			cr, err := pipeline.Crawl(ctx, cfg, st, seeds, opts)
+			cr, err := pipeline.CrawlWith(ctx, cfg, st, seeds, opts, running.Store)
 			if cr != nil {
 				s := &cr.Stats
 				log.Info("crawl finished", "elapsed", time.Since(start).Round(time.Millisecond), "fetched", s.Fetched.Load(),
@@ -199,7 +213,12 @@ func extractCmd(e env) *ffcli.Command {
 			if err != nil {
 				return err
 			}
-			return pipeline.Extract(ctx, k, ex, nil)
+			stats, stopOps, err := f.startOps(ctx, e, "extract", log, nil, metrics.New(version))
+			if err != nil {
+				return err
+			}
+			defer stopOps()
+			return pipeline.Extract(ctx, k, ex, stats)
 		},
 	}
 }
@@ -211,6 +230,7 @@ func indexCmd(e env) *ffcli.Command {
 	var es elastic.Config
 	es.RegisterFlags(fs)
 	alertsOut := fs.String("alerts-out", "", "where saved-search alerts go: a file (JSON lines, appended), - for standard output, or empty for a log line each")
+	allowPrivate := fs.Bool("allow-private-webhooks", false, "allow webhooks to loopback, private, link-local and metadata addresses")
 	storyRole := fs.Bool("story-role", false, "store the clustered topic that the story role produces, leaving story clustering and alerts to it")
 	var storyWindow time.Duration
 	registerStoryWindow(fs, &storyWindow)
@@ -237,6 +257,12 @@ func indexCmd(e env) *ffcli.Command {
 			if err := checkStoryWindow(storyWindow); err != nil {
 				return err
 			}
+			reg := metrics.New(version)
+			stats, stopOps, err := f.startOps(ctx, e, "index", log, nil, reg)
+			if err != nil {
+				return err
+			}
+			defer stopOps()
 			// The embedded store under --data keeps the story fingerprints
 			// even when the articles go to Elasticsearch: story assignment
 			// needs an atomic lookup-and-add, which SQLite gives and
@@ -249,7 +275,7 @@ func indexCmd(e env) *ffcli.Command {
 			}
 			if *storyRole {
 				if esStore != nil {
-					return pipeline.IndexBulk(ctx, k, indexer.NewBulk(esStore, indexer.BulkConfig{Logger: log}), nil, nil)
+					return pipeline.IndexBulk(ctx, k, indexer.NewBulk(esStore, indexer.BulkConfig{Logger: log}), nil, stats)
 				}
 				release, err := lockData(f.data, "index", shared)
 				if err != nil {
@@ -261,7 +287,7 @@ func indexCmd(e env) *ffcli.Command {
 					return err
 				}
 				defer local.Close()
-				return pipeline.Index(ctx, k, local, nil, nil)
+				return pipeline.Index(ctx, k, local, nil, stats)
 			}
 			release, err := lockData(f.data, "index", shared)
 			if err != nil {
@@ -276,15 +302,15 @@ func indexCmd(e env) *ffcli.Command {
 			// Saved searches and the alerts already fired live there too,
 			// so index processes on one host alert once per story between
 			// them (alerts add --data DIR manages them).
-			alerts, stopStories, err := startStoryState(e, local, *alertsOut, storyWindow, log)
+			alerts, stopStories, err := startStoryState(e, local, *alertsOut, storyWindow, log, webhooks{allowPrivate: *allowPrivate, reg: reg})
 			if err != nil {
 				return err
 			}
 			defer stopStories()
 			if esStore != nil {
-				return pipeline.IndexBulk(ctx, k, indexer.NewBulk(esStore, indexer.BulkConfig{Logger: log}), story.NewSQLiteIndex(local), nil, alerts)
+				return pipeline.IndexBulk(ctx, k, indexer.NewBulk(esStore, indexer.BulkConfig{Logger: log}), story.NewSQLiteIndex(local), stats, alerts)
 			}
-			return pipeline.Index(ctx, k, local, story.NewSQLiteIndex(local), nil, alerts)
+			return pipeline.Index(ctx, k, local, story.NewSQLiteIndex(local), stats, alerts)
 		},
 	}
 }

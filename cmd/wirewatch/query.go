@@ -71,11 +71,11 @@ func searchCmd(e env) *ffcli.Command {
 	all := fs.Bool("all", false, "list every syndicated copy instead of one hit per story")
 	facets := fs.Bool("facets", false, "also count the top people, places, organisations and sites of all matching articles")
 	facetLimit := fs.Int("facet-limit", 10, "most values shown per facet")
-	timeline := fs.String("timeline", "", "also count matching articles per period: day, week or month")
+	timeline := fs.String("timeline", "", "also count matching articles per period: hour, day, week or month")
 	explain := fs.Bool("explain", false, "print how the query was read, as a tree, and search nothing")
 	return &ffcli.Command{
 		Name:       "search",
-		ShortUsage: "wirewatch search [--data DIR | --es-url URL] [--json] [--all] [--limit N] [--facets] [--timeline day|week|month] [--explain] QUERY",
+		ShortUsage: "wirewatch search [--data DIR | --es-url URL] [--json] [--all] [--limit N] [--facets] [--timeline hour|day|week|month] [--explain] QUERY",
 		ShortHelp:  "search stored articles",
 		LongHelp: "QUERY is free text: words must all occur (stemmed: withdraw finds withdrawal),\n" +
 			"\"quoted phrases\", \"a b\"~N (within N words, any order), prefix* (3 letters or more),\n" +
@@ -233,8 +233,11 @@ func printTimeline(w io.Writer, buckets []query.Bucket, iv query.Interval) {
 	}
 	for _, b := range buckets {
 		label := b.Start.Format(time.DateOnly)
-		if iv == query.Month {
+		switch iv {
+		case query.Month:
 			label = b.Start.Format("2006-01")
+		case query.Hour:
+			label = b.Start.Format("2006-01-02 15h")
 		}
 		// Bars of at most 40 characters, so that a long timeline stays
 		// readable on a terminal.

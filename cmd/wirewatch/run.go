@@ -23,6 +23,7 @@ import (
 	"github.com/wirewatch/wirewatch/demosite"
 	"github.com/wirewatch/wirewatch/extractor"
 	"github.com/wirewatch/wirewatch/extractor/figures"
+	"github.com/wirewatch/wirewatch/metrics"
 	"github.com/wirewatch/wirewatch/pipeline"
 	"github.com/wirewatch/wirewatch/pkg/frontier"
 	"github.com/wirewatch/wirewatch/pkg/query"
@@ -58,6 +59,8 @@ type crawlFlags struct {
 	progress     string
 	alertsOut    string
 	storyWindow  time.Duration // run and demo only: see registerStoryWindow
+	listen       string        // see registerListen
+	serve        serveFlags    // run and demo only
 }
 
 // stringList is a repeatable flag that also splits on commas and spaces,
@@ -100,6 +103,7 @@ func (f *crawlFlags) register(fs *flag.FlagSet) {
 	fs.Var(&f.exclude, "exclude", "regexp a discovered URL must not match (repeatable)")
 	fs.StringVar(&f.progress, "progress", "auto", "live progress line: auto (on a terminal), always or never")
 	fs.StringVar(&f.alertsOut, "alerts-out", "", "where saved-search alerts go: a file (JSON lines, appended), - for standard output, or empty for a log line each")
+	registerListen(fs, &f.listen)
 }
 
 // registerStoryWindow adds --story-window to the commands that assign
@@ -120,8 +124,8 @@ func checkStoryWindow(window time.Duration) error {
 // stories and alerts in st: the saved-search notifier, alerting to out
 // (see startAlerts), and the pruner of fingerprints older than window.
 // stop ends both.
-func startStoryState(e env, st *sqlite.Store, out string, window time.Duration, log *slog.Logger) (alerts *alert.Notifier, stop func(), err error) {
-	alerts, stopAlerts, err := startAlerts(e, out, st, log)
+func startStoryState(e env, st *sqlite.Store, out string, window time.Duration, log *slog.Logger, w webhooks) (alerts *alert.Notifier, stop func(), err error) {
+	alerts, stopAlerts, err := startAlerts(e, out, st, log, w)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -208,6 +212,7 @@ func runCmd(e env) *ffcli.Command {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	var f crawlFlags
 	f.register(fs)
+	f.serve.register(fs)
 	registerStoryWindow(fs, &f.storyWindow)
 	return &ffcli.Command{
 		Name:       "run",
@@ -270,7 +275,8 @@ func runPipeline(ctx context.Context, e env, command string, f *crawlFlags, afte
 	if err != nil {
 		return err
 	}
-	alerts, stopStories, err := startStoryState(e, st, f.alertsOut, f.storyWindow, log)
+	reg := metrics.New(version)
+	alerts, stopStories, err := startStoryState(e, st, f.alertsOut, f.storyWindow, log, webhooks{allowPrivate: f.serve.allowPrivate, reg: reg})
 	if err != nil {
 		return err
 	}
@@ -281,6 +287,11 @@ func runPipeline(ctx context.Context, e env, command string, f *crawlFlags, afte
 		log, _ = (&common{logFormat: f.logFormat, logLevel: "warn"}).logger(e.stderr)
 	}
 	p := pipeline.NewLocal(st, ex, pipeline.Config{Seeds: seeds, Crawl: opts, Logger: log, Alerts: alerts})
+	stopServe, err := f.startServer(ctx, e, st, p, log, reg)
+	if err != nil {
+		return err
+	}
+	defer stopServe()
 
 	// The first signal stops fetching and drains; the outer ctx (a second
 	// signal) aborts.
@@ -289,7 +300,8 @@ func runPipeline(ctx context.Context, e env, command string, f *crawlFlags, afte
 	runCtx, abort := context.WithCancel(context.Background())
 	defer abort()
 	finished := make(chan struct{})
-	defer close(finished)
+	finish := sync.OnceFunc(func() { close(finished) })
+	defer finish()
 	go func() {
 		select {
 		case <-ctx.Done():
@@ -321,9 +333,12 @@ func runPipeline(ctx context.Context, e env, command string, f *crawlFlags, afte
 		return context.Canceled
 	}
 	if after != nil {
-		return after(context.Background(), st)
+		if err := after(context.Background(), st); err != nil {
+			return err
+		}
 	}
-	return nil
+	finish() // a Ctrl-C now only stops the server
+	return f.serveUntilInterrupted(ctx, e)
 }
 
 func isTerminal(w io.Writer) bool {
@@ -424,6 +439,7 @@ func demoCmd(e env) *ffcli.Command {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	var f crawlFlags
 	f.register(fs)
+	f.serve.register(fs)
 	registerStoryWindow(fs, &f.storyWindow)
 	var queries stringList
 	fs.Var(&queries, "query", "queries to show after the crawl (repeatable)")

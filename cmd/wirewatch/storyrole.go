@@ -7,6 +7,7 @@ import (
 
 	"github.com/peterbourgon/ff/v3/ffcli"
 
+	"github.com/wirewatch/wirewatch/metrics"
 	"github.com/wirewatch/wirewatch/pipeline"
 	"github.com/wirewatch/wirewatch/store/sqlite"
 	"github.com/wirewatch/wirewatch/story"
@@ -16,6 +17,7 @@ func storyCmd(e env) *ffcli.Command {
 	fs := flag.NewFlagSet("story", flag.ContinueOnError)
 	var f consumerFlags
 	f.register(fs, "wirewatch-story")
+	allowPrivate := fs.Bool("allow-private-webhooks", false, "allow webhooks to loopback, private, link-local and metadata addresses")
 	alertsOut := fs.String("alerts-out", "", "where saved-search alerts go: a file (JSON lines, appended), - for standard output, or empty for a log line each")
 	var storyWindow time.Duration
 	registerStoryWindow(fs, &storyWindow)
@@ -49,12 +51,18 @@ func storyCmd(e env) *ffcli.Command {
 				return err
 			}
 			defer local.Close()
-			alerts, stopStories, err := startStoryState(e, local, *alertsOut, storyWindow, log)
+			reg := metrics.New(version)
+			alerts, stopStories, err := startStoryState(e, local, *alertsOut, storyWindow, log, webhooks{allowPrivate: *allowPrivate, reg: reg})
 			if err != nil {
 				return err
 			}
 			defer stopStories()
-			return pipeline.Story(ctx, k, story.NewSQLiteIndex(local), nil, alerts)
+			stats, stopOps, err := f.startOps(ctx, e, "story", log, local, reg)
+			if err != nil {
+				return err
+			}
+			defer stopOps()
+			return pipeline.Story(ctx, k, story.NewSQLiteIndex(local), stats, alerts)
 		},
 	}
 }

@@ -37,23 +37,27 @@ type Interval string
 
 // The intervals a timeline can have.
 const (
+	Hour  Interval = "hour"
 	Day   Interval = "day"
 	Week  Interval = "week"
 	Month Interval = "month"
 )
 
-// ParseInterval reads "day", "week" or "month".
+// ParseInterval reads "hour", "day", "week" or "month".
 func ParseInterval(s string) (Interval, error) {
 	switch i := Interval(s); i {
-	case Day, Week, Month:
+	case Hour, Day, Week, Month:
 		return i, nil
 	}
-	return "", fmt.Errorf("interval %q: want day, week or month", s)
+	return "", fmt.Errorf("interval %q: want hour, day, week or month", s)
 }
 
 // Start returns the start of the period that holds t.
 func (i Interval) Start(t time.Time) time.Time {
 	t = t.UTC()
+	if i == Hour {
+		return t.Truncate(time.Hour)
+	}
 	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 	switch i {
 	case Week:
@@ -68,6 +72,8 @@ func (i Interval) Start(t time.Time) time.Time {
 // Next returns the start of the period after the one starting at start.
 func (i Interval) Next(start time.Time) time.Time {
 	switch i {
+	case Hour:
+		return start.Add(time.Hour)
 	case Week:
 		return start.AddDate(0, 0, 7)
 	case Month:

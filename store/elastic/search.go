@@ -497,7 +497,7 @@ func (s *Store) Facets(ctx context.Context, q query.Query, n int) (query.Facets,
 // articles, and adds them up.
 func (s *Store) Timeline(ctx context.Context, q query.Query, iv query.Interval) ([]query.Bucket, error) {
 	switch iv {
-	case query.Day, query.Week, query.Month:
+	case query.Hour, query.Day, query.Week, query.Month:
 	default:
 		return nil, fmt.Errorf("timeline: unknown interval %q", iv)
 	}

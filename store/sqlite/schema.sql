@@ -27,6 +27,17 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 CREATE INDEX IF NOT EXISTS articles_site ON articles (site, published_at);
 CREATE INDEX IF NOT EXISTS articles_published ON articles (published_at);
+-- since: and until: compare this expression (dateKey in search.go: the
+-- date, published else fetched, with nine fraction digits); indexed, a
+-- date range reads only its own rows.
+CREATE INDEX IF NOT EXISTS articles_date ON articles ((substr(coalesce(published_at, fetched_at), 1, 19) || '.' ||
+    substr(rtrim(substr(coalesce(published_at, fetched_at), 21), 'Z') || '000000000', 1, 9)));
+-- Newest first, as searches without free text list their hits: read in
+-- this order, a search stops after its page instead of sorting every match.
+CREATE INDEX IF NOT EXISTS articles_newest ON articles (published_at IS NULL, published_at DESC, id);
+-- The copies of a story, counted with every search's hits and listed with
+-- an article.
+CREATE INDEX IF NOT EXISTS articles_story ON articles (story_id);
 
 -- Distinct tagged names per article: type is PERSON, PLACE, ORGANIZATION or
 -- MISC; mentions counts them in the body.

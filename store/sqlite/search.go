@@ -617,6 +617,7 @@ func readCounts(ctx context.Context, db querier, stmt string, args ...any) ([]qu
 // articleDate; the stored times are UTC, so their first ten characters
 // are the UTC day.
 var periodStart = map[query.Interval]string{
+	query.Hour:  "substr(" + articleDate + ", 1, 13) || ':00:00Z'",
 	query.Day:   "substr(" + articleDate + ", 1, 10)",
 	query.Week:  "date(substr(" + articleDate + ", 1, 10), '-6 days', 'weekday 1')",
 	query.Month: "substr(" + articleDate + ", 1, 7) || '-01'",
@@ -638,7 +639,11 @@ func (s *Store) Timeline(ctx context.Context, q query.Query, iv query.Interval) 
 	}
 	buckets := make([]query.Bucket, 0, len(counts))
 	for _, c := range counts {
-		start, err := time.Parse(time.DateOnly, c.Value)
+		layout := time.DateOnly
+		if iv == query.Hour {
+			layout = time.RFC3339
+		}
+		start, err := time.Parse(layout, c.Value)
 		if err != nil {
 			return nil, fmt.Errorf("timeline %q: period %q: %w", q.String(), c.Value, err)
 		}

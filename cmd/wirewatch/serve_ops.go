@@ -1,0 +1,250 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/wirewatch/wirewatch/alert"
+	"github.com/wirewatch/wirewatch/crawler"
+	"github.com/wirewatch/wirewatch/metrics"
+	"github.com/wirewatch/wirewatch/netpolicy"
+	"github.com/wirewatch/wirewatch/pipeline"
+	"github.com/wirewatch/wirewatch/store/sqlite"
+)
+
+// registerListen adds --listen to a long-running role, which then serves
+// /metrics, /livez and /readyz only; run and demo serve the web page and
+// API there too.
+func registerListen(fs *flag.FlagSet, listen *string) {
+	fs.StringVar(listen, "listen", "", "serve /metrics, /livez and /readyz on this address, e.g. :9100 (run and demo: also the web page and API); default none")
+}
+
+// startOps serves h on addr in the background until ctx ends or stop is
+// called; with addr "" it does nothing.
+func startOps(ctx context.Context, addr string, h http.Handler, stderr io.Writer) (stop func(), err error) {
+	if addr == "" {
+		return func() {}, nil
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("--listen: %w", err)
+	}
+	fmt.Fprintf(stderr, "listening on http://%s/\n", ln.Addr())
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Go(func() { metrics.Serve(ctx, ln, h) })
+	return func() { cancel(); wg.Wait() }, nil
+}
+
+// crawlMetrics registers the crawler's counters. last successful crawl is
+// the time a scrape first saw the fetched count grow: as precise as the
+// scrape interval, with no goroutine of its own.
+func crawlMetrics(reg *metrics.Registry, cr func() *crawler.Crawler) {
+	load := func(get func(*crawler.Stats) int64) func() float64 {
+		return func() float64 {
+			c := cr()
+			if c == nil {
+				return 0
+			}
+			return float64(get(&c.Stats))
+		}
+	}
+	reg.Counter("pages_fetched_total", "Responses received, any status.", load(func(s *crawler.Stats) int64 { return s.Fetched.Load() }))
+	reg.CounterBy("pages_failed_total", "Pages not turned into articles, by reason: error (failed for good after retries), not_article, refused (robots.txt, traps, duplicates).", "reason",
+		map[string]func() float64{
+			"error":       load(func(s *crawler.Stats) int64 { return s.Failed.Load() }),
+			"not_article": load(func(s *crawler.Stats) int64 { return s.Skipped.Load() }),
+			"refused":     load(func(s *crawler.Stats) int64 { return s.Refused.Load() }),
+		})
+	reg.Counter("robots_refusals_total", "URLs not fetched because robots.txt disallows them.", load(func(s *crawler.Stats) int64 { return s.Robots.Load() }))
+	reg.Counter("pages_retried_total", "Transient fetch failures scheduled again.", load(func(s *crawler.Stats) int64 { return s.Retried.Load() }))
+	reg.Counter("fetched_bytes_total", "Bytes of page bodies received.", load(func(s *crawler.Stats) int64 { return s.Bytes.Load() }))
+	reg.Counter("articles_crawled_total", "Clean articles put on the bus by the crawler.", load(func(s *crawler.Stats) int64 { return s.Articles.Load() }))
+	reg.Gauge("fetches_in_flight", "Fetches under way.", load(func(s *crawler.Stats) int64 { return s.InFlight.Load() }))
+	var mu sync.Mutex
+	var seen int64
+	var at time.Time
+	reg.Gauge("last_crawl_success_timestamp_seconds", "Unix time a page was last fetched (to scrape precision); 0 before the first.", func() float64 {
+		c := cr()
+		if c == nil {
+			return 0
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if n := c.Stats.Fetched.Load(); n > seen {
+			seen, at = n, time.Now()
+		}
+		if at.IsZero() {
+			return 0
+		}
+		return float64(at.UnixNano()) / 1e9
+	})
+}
+
+// frontierMetrics registers the crawl queue's size by state.
+func frontierMetrics(reg *metrics.Registry, st *sqlite.Store, log *slog.Logger) {
+	// One query gives all four states; a scrape reads it once.
+	var mu sync.Mutex
+	var at time.Time
+	var cached map[string]int
+	get := func(state string) func() float64 {
+		return func() float64 {
+			mu.Lock()
+			defer mu.Unlock()
+			if time.Since(at) > time.Second {
+				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				defer cancel()
+				s, err := st.Frontier(ctx)
+				if err != nil {
+					log.Warn("metrics: frontier", "err", err)
+					return -1
+				}
+				cached, at = map[string]int{"pending": s.Pending, "in_flight": s.InFlight, "done": s.Done, "failed": s.Failed}, time.Now()
+			}
+			return float64(cached[state])
+		}
+	}
+	fns := map[string]func() float64{}
+	for _, s := range []string{"pending", "in_flight", "done", "failed"} {
+		fns[s] = get(s)
+	}
+	reg.GaugeBy("frontier_urls", "URLs the crawler knows, by state.", "state", fns)
+}
+
+// roleMetrics registers a consuming role's counters.
+func roleMetrics(reg *metrics.Registry, role string, stats *pipeline.RoleStats) {
+	reg.CounterBy("stage_articles_total", "Articles a stage finished, by outcome (done, failed: dead-lettered).", "outcome",
+		map[string]func() float64{
+			"done":   func() float64 { return float64(stats.Stage.Done.Load()) },
+			"failed": func() float64 { return float64(stats.Stage.Failed.Load()) },
+		})
+	if role == "index" {
+		reg.Counter("articles_stored_total", "Articles written to the store.", func() float64 { return float64(stats.Stage.Done.Load()) })
+	}
+}
+
+// kafkaCheck is ready when a broker accepts a connection.
+func kafkaCheck(brokers []string) metrics.Check {
+	return metrics.Check{Name: "kafka", Check: func(ctx context.Context) error {
+		var last error
+		for _, b := range brokers {
+			c, err := (&net.Dialer{}).DialContext(ctx, "tcp", b)
+			if err == nil {
+				c.Close()
+				return nil
+			}
+			last = err
+		}
+		return fmt.Errorf("no broker reachable: %w", last)
+	}}
+}
+
+// storeCheck is ready when the embedded store answers.
+func storeCheck(st *sqlite.Store) metrics.Check {
+	return metrics.Check{Name: "store", Check: func(ctx context.Context) error { _, err := st.Count(ctx); return err }}
+}
+
+// startOps serves a consuming role's metrics and health on --listen; the
+// returned stats are the role's counts, read by the metrics.
+func (c *consumerFlags) startOps(ctx context.Context, e env, role string, log *slog.Logger, local *sqlite.Store, reg *metrics.Registry) (*pipeline.RoleStats, func(), error) {
+	stats := &pipeline.RoleStats{}
+	roleMetrics(reg, role, stats)
+	var checks []metrics.Check
+	if local != nil {
+		checks = append(checks, storeCheck(local))
+		outboxMetrics(reg, local, log)
+	}
+	stop, err := startOps(ctx, c.listen, reg.Ops(log, append(checks, kafkaCheck(c.kafka.brokers))...), e.stderr)
+	return stats, stop, err
+}
+
+// startServer serves the web page, API, metrics and health of run and demo
+// on --listen while they crawl, over the same store; with no --listen it
+// does nothing.
+func (f *crawlFlags) startServer(ctx context.Context, e env, st *sqlite.Store, p *pipeline.Local, log *slog.Logger, reg *metrics.Registry) (stop func(), err error) {
+	if f.listen == "" {
+		return func() {}, nil
+	}
+	token, err := f.serve.apiToken(f.listen)
+	if err != nil {
+		return nil, err
+	}
+	crawlMetrics(reg, func() *crawler.Crawler { return p.Crawler })
+	frontierMetrics(reg, st, log)
+	reg.Counter("articles_stored_total", "Articles written to the store.", func() float64 { return float64(p.Index.Done.Load()) })
+	outboxMetrics(reg, st, log)
+	h, err := newServer(st, st, token, f.serve, reg, log, storeCheck(st))
+	if err != nil {
+		return nil, err
+	}
+	return startOps(ctx, f.listen, h, e.stderr)
+}
+
+// serveUntilInterrupted keeps serving after a crawl that ended by itself
+// (--once, demo) until Ctrl-C, so that `make run` ends on the web page.
+func (f *crawlFlags) serveUntilInterrupted(ctx context.Context, e env) error {
+	if f.listen == "" || ctx.Err() != nil {
+		return nil
+	}
+	fmt.Fprintf(e.stdout, "\nCrawl done. The web page is at http://%s/ until Ctrl-C.\n", f.listen)
+	<-ctx.Done()
+	return nil
+}
+
+// outboxMetrics registers the size of the alert outbox in st.
+func outboxMetrics(reg *metrics.Registry, st *sqlite.Store, log *slog.Logger) {
+	read := func(givenUp bool) func() float64 {
+		return func() float64 {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			p, g, err := alert.NewSQLiteStore(st).Outbox(ctx)
+			if err != nil {
+				log.Warn("metrics: outbox", "err", err)
+				return -1
+			}
+			if givenUp {
+				return float64(g)
+			}
+			return float64(p)
+		}
+	}
+	reg.GaugeBy("alerts_outbox_entries", "Alerts waiting in the outbox (pending), and those given up after too many attempts (given_up).", "state",
+		map[string]func() float64{"pending": read(false), "given_up": read(true)})
+}
+
+// webhooks is how a process that alerts delivers webhooks: only to public
+// addresses unless allowPrivate, counted in reg.
+type webhooks struct {
+	allowPrivate bool
+	reg          *metrics.Registry
+}
+
+// policy is the address policy of webhook URLs.
+func (w webhooks) policy() netpolicy.URLs { return netpolicy.URLs{AllowPrivate: w.allowPrivate} }
+
+// options adds the webhook client and the metrics hooks to o.
+func (w webhooks) options(o alert.Options) alert.Options {
+	o.Client = w.policy().Client(10 * time.Second)
+	if w.reg != nil {
+		o.Latency = w.reg.ObserveAlert
+		o.OnWebhook = func(err error) {
+			switch {
+			case err == nil:
+				w.reg.Webhook("delivered")
+			case errors.Is(err, netpolicy.ErrRefused):
+				w.reg.Webhook("refused")
+			default:
+				w.reg.Webhook("failed")
+			}
+		}
+	}
+	return o
+}

@@ -1,0 +1,109 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/wirewatch/wirewatch/pkg/article"
+	"github.com/wirewatch/wirewatch/server"
+	"github.com/wirewatch/wirewatch/store/sqlite"
+	"github.com/wirewatch/wirewatch/store/storetest"
+)
+
+// benchArticles is the size of the generated store: the issue's 200,000.
+const benchArticles = 200_000
+
+// benchStore returns an embedded store of n generated articles: stories of
+// three copies on 40 sites over two years, each naming two of 3,000
+// people, a place of 400 and an organisation of 150, in three languages.
+// Generating takes minutes, so the store is kept in the temporary
+// directory under a name that says what it holds and reused by later runs.
+func benchStore(b *testing.B, n int) *sqlite.Store {
+	b.Helper()
+	ctx := context.Background()
+	dir := filepath.Join(os.TempDir(), fmt.Sprintf("wirewatch-bench-server-v1-%d", n))
+	done := filepath.Join(dir, "complete")
+	if _, err := os.Stat(done); err != nil {
+		os.RemoveAll(dir)
+		st, err := sqlite.Open(ctx, dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		words := []string{"rain", "election", "talks", "ceasefire", "market", "storm", "court", "strike", "summit", "vaccine"}
+		for i := range n {
+			story := i / 3
+			p1, p2 := fmt.Sprintf("Person%d Name%d", story%3000, story%97), fmt.Sprintf("Person%d Name%d", (story*7+1)%3000, (story*7+1)%97)
+			place, org := fmt.Sprintf("Place%d", story%400), fmt.Sprintf("Org%d", story%150)
+			body := fmt.Sprintf("%s met %s in %s after %s said the %s and %s went on.", p1, p2, place, org, words[story%10], words[(story/10)%10])
+			fetched := storetest.T0.Add(time.Duration(story) * 5 * time.Minute).Add(time.Duration(i%3) * time.Minute)
+			a := storetest.Mk(fmt.Sprintf("/%d", i), fmt.Sprintf("site%d.com", i%40), fmt.Sprintf("Story %d: %s", story, words[story%10]), body, fetched,
+				article.Entity{Type: article.Person, Canonical: p1}, article.Entity{Type: article.Person, Canonical: p2},
+				article.Entity{Type: article.Place, Canonical: place}, article.Entity{Type: article.Organization, Canonical: org})
+			a.StoryID = fmt.Sprintf("story%d", story)
+			a.Language = []string{"en", "en", "de", "fr"}[i%4]
+			if err := st.Put(ctx, a); err != nil {
+				b.Fatal(err)
+			}
+		}
+		st.Close()
+		if err := os.WriteFile(done, nil, 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	st, err := sqlite.Open(ctx, dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	return st
+}
+
+// BenchmarkSearchAPI measures GET /api/v1/search with facets and a daily
+// timeline on a generated store of 200,000 articles, over HTTP on
+// loopback, and reports the median and 95th percentile of the requests.
+func BenchmarkSearchAPI(b *testing.B) {
+	st := benchStore(b, benchArticles)
+	// Every request computes its counts: the figures are of a query not
+	// asked in the last ShareCache, the slow case.
+	srv, err := server.New(server.Options{Store: st, ShareCache: time.Nanosecond, Limits: server.Limits{Timeout: 5 * time.Minute}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	queries := []string{
+		"", "rain", "person:Person17", "site:site3.com", "place:Place42 talks", `"ceasefire and storm"`,
+		"since:2021-06-01 until:2021-06-30", "org:Org7 since:2021-03-01",
+	}
+	for _, q := range queries {
+		b.Run("q="+q, func(b *testing.B) {
+			var times []time.Duration
+			path := ts.URL + "/api/v1/search?facets=1&timeline=day&q=" + url.QueryEscape(q)
+			for b.Loop() {
+				start := time.Now()
+				res, err := http.Get(path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				if res.StatusCode != 200 {
+					b.Fatalf("status %d", res.StatusCode)
+				}
+				times = append(times, time.Since(start))
+			}
+			slices.Sort(times)
+			b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(times[len(times)*95/100].Microseconds())/1000, "p95-ms")
+		})
+	}
+}

@@ -1,0 +1,430 @@
+package server
+
+import (
+	"cmp"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/wirewatch/wirewatch/pkg/query"
+)
+
+// searchResponse is the answer of GET /api/v1/search.
+type searchResponse struct {
+	// Total counts every matching article, copies included.
+	Total      int         `json:"total"`
+	Hits       []query.Hit `json:"hits"`
+	NextCursor string      `json:"next_cursor,omitempty"`
+	Facets     *facets     `json:"facets,omitempty"`
+	Interval   string      `json:"interval,omitempty"`
+	Timeline   []bucket    `json:"timeline,omitempty"`
+}
+
+// facets are query.Facets plus languages.
+type facets struct {
+	People        []query.Count `json:"people"`
+	Places        []query.Count `json:"places"`
+	Organizations []query.Count `json:"organizations"`
+	Sites         []query.Count `json:"sites"`
+	Languages     []query.Count `json:"languages"`
+}
+
+// bucket is one period of a timeline: the matching articles in it, all the
+// articles stored in it, and their ratio.
+type bucket struct {
+	Start time.Time `json:"start"`
+	Count int       `json:"count"`
+	All   int       `json:"all"`
+	Share float64   `json:"share"`
+}
+
+// Sort orders.
+const (
+	sortRelevance = "relevance"
+	sortNewest    = "newest"
+	sortOldest    = "oldest"
+)
+
+// cursor is the opaque next_cursor: the offset of the next page.
+type cursor struct {
+	Offset int `json:"o"`
+}
+
+func encodeCursor(c cursor) string {
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(s string) (cursor, error) {
+	var c cursor
+	if s == "" {
+		return c, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err == nil {
+		err = json.Unmarshal(b, &c)
+	}
+	if err == nil && c.Offset < 0 {
+		err = fmt.Errorf("negative offset")
+	}
+	return c, err
+}
+
+// intParam reads an integer parameter in [lo, hi], def when absent.
+func intParam(r *http.Request, name string, def, lo, hi int) (int, *problem) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return 0, badParam(name, "%s must be a whole number from %d to %d", name, lo, hi)
+	}
+	return n, nil
+}
+
+// searchParams are the parameters search and export share.
+func (s *Server) queryParam(r *http.Request) (query.Query, *problem) {
+	v := r.URL.Query()
+	q, p := parseQuery("q", v.Get("q"), s.limits.MaxQueryLen)
+	if p != nil {
+		return q, p
+	}
+	return narrow(q, v.Get("since"), v.Get("until"), s.limits.MaxQueryLen)
+}
+
+func (s *Server) search(w http.ResponseWriter, r *http.Request) *problem {
+	q, p := s.queryParam(r)
+	if p != nil {
+		return p
+	}
+	v := r.URL.Query()
+	limit, p := intParam(r, "limit", 20, 1, s.limits.MaxLimit)
+	if p != nil {
+		return p
+	}
+	facetSize, p := intParam(r, "facet_size", 10, 1, s.limits.MaxFacetSize)
+	if p != nil {
+		return p
+	}
+	cur, err := decodeCursor(v.Get("cursor"))
+	if err != nil {
+		return badParam("cursor", "not a cursor this server gave out")
+	}
+	order := cmp.Or(v.Get("sort"), sortRelevance)
+	if order != sortRelevance && order != sortNewest && order != sortOldest {
+		return badParam("sort", "sort must be relevance, newest or oldest")
+	}
+	all, p := boolParam(r, "all")
+	if p != nil {
+		return p
+	}
+	wantFacets, p := boolParam(r, "facets")
+	if p != nil {
+		return p
+	}
+	var iv query.Interval
+	if t := v.Get("timeline"); t != "" {
+		if iv, err = query.ParseInterval(t); err != nil {
+			return badParam("timeline", "timeline must be hour, day, week or month")
+		}
+	}
+	ctx, cancel := s.withTimeout(r)
+	defer cancel()
+
+	res := searchResponse{Hits: []query.Hit{}}
+	hits, more, err := s.page(ctx, q, all, order, cur.Offset, limit)
+	if err != nil {
+		return s.internal(r, err)
+	}
+	res.Hits = hits
+	if more {
+		res.NextCursor = encodeCursor(cursor{Offset: cur.Offset + len(hits)})
+	}
+	// The key is the parsed query, so that spellings of one query share
+	// their counts.
+	key := q.String() + "\x00" + strconv.Itoa(facetSize) + "\x00" + string(iv)
+	if res.Total, err = cached(s, "total"+key, func() (int, error) { return s.opts.Store.Total(ctx, q) }); err != nil {
+		return s.internal(r, err)
+	}
+	if wantFacets {
+		f, err := cached(s, "facets"+key, func() (facets, error) { return s.facets(ctx, q, facetSize) })
+		if err != nil {
+			return s.internal(r, err)
+		}
+		res.Facets = &f
+	}
+	if iv != "" {
+		tl, err := cached(s, "timeline"+key, func() ([]bucket, error) { return s.timeline(ctx, q, iv) })
+		if err != nil {
+			return s.internal(r, err)
+		}
+		res.Interval, res.Timeline = string(iv), tl
+	}
+	writeJSON(w, http.StatusOK, res)
+	return nil
+}
+
+// boolParam reads a flag parameter: 1/true or 0/false, false when absent.
+func boolParam(r *http.Request, name string) (bool, *problem) {
+	switch r.URL.Query().Get(name) {
+	case "", "0", "false":
+		return false, nil
+	case "1", "true":
+		return true, nil
+	}
+	return false, badParam(name, "%s must be 1 or 0", name)
+}
+
+// page returns limit hits from offset on in the given order, and whether
+// more follow. The stores rank by relevance when the query has free text
+// and newest first otherwise; other orders are made here from the first
+// Limits.MaxSorted matches.
+func (s *Server) page(ctx context.Context, q query.Query, all bool, order string, offset, limit int) ([]query.Hit, bool, error) {
+	fetch := s.opts.Store.SearchStories
+	if all {
+		fetch = s.opts.Store.Search
+	}
+	native := order == sortRelevance || (order == sortNewest && !rankedByRelevance(q))
+	n := offset + limit + 1
+	if !native {
+		n = s.limits.MaxSorted
+	}
+	if n > 10*s.limits.MaxSorted {
+		return []query.Hit{}, false, nil
+	}
+	hits, err := fetch(ctx, q, n)
+	if err != nil {
+		return nil, false, err
+	}
+	if !native {
+		slices.SortStableFunc(hits, func(a, b query.Hit) int {
+			// Undated hits go last either way.
+			switch {
+			case a.PublishedAt == nil && b.PublishedAt == nil:
+				return cmp.Compare(a.ID, b.ID)
+			case a.PublishedAt == nil:
+				return 1
+			case b.PublishedAt == nil:
+				return -1
+			}
+			c := a.PublishedAt.Compare(*b.PublishedAt)
+			if order == sortNewest {
+				c = -c
+			}
+			return cmp.Or(c, cmp.Compare(a.ID, b.ID))
+		})
+	}
+	if offset >= len(hits) {
+		return []query.Hit{}, false, nil
+	}
+	hits = hits[offset:]
+	more := len(hits) > limit
+	if more {
+		hits = hits[:limit]
+	}
+	return hits, more, nil
+}
+
+// facets counts the top values of every facet.
+func (s *Server) facets(ctx context.Context, q query.Query, n int) (facets, error) {
+	f, err := s.opts.Store.Facets(ctx, q, n)
+	if err != nil {
+		return facets{}, err
+	}
+	langs, err := s.opts.Store.Languages(ctx, q, n)
+	if err != nil {
+		return facets{}, err
+	}
+	return facets{People: f.People, Places: f.Places, Organizations: f.Orgs, Sites: f.Sites, Languages: langs}, nil
+}
+
+// timeline counts q's matches per period with each period's share of all
+// the articles stored in it, one entry per period from the first match to
+// the last.
+func (s *Server) timeline(ctx context.Context, q query.Query, iv query.Interval) ([]bucket, error) {
+	counts, err := s.opts.Store.Timeline(ctx, q, iv)
+	if err != nil {
+		return nil, err
+	}
+	allIn, err := s.allPerPeriod(ctx, q, iv)
+	if err != nil {
+		return nil, err
+	}
+	out := []bucket{}
+	for _, b := range query.FillGaps(counts, iv) {
+		out = append(out, newBucket(b.Start, b.Count, allIn[b.Start]))
+	}
+	return out, nil
+}
+
+func newBucket(start time.Time, n, all int) bucket {
+	b := bucket{Start: start, Count: n, All: all}
+	if all > 0 {
+		b.Share = float64(n) / float64(all)
+	}
+	return b
+}
+
+// allPerPeriod counts all the articles per period within q's dates. The
+// count is cached for Options.ShareCache: it reads every article in the
+// range, and it is the same for every query of the range.
+func (s *Server) allPerPeriod(ctx context.Context, q query.Query, iv query.Interval) (map[time.Time]int, error) {
+	key := shareKey{iv: iv, dates: dateBounds(q).String()}
+	now := s.now()
+	s.mu.Lock()
+	e, ok := s.shares[key]
+	s.mu.Unlock()
+	if ok && now.Sub(e.at) < s.opts.ShareCache {
+		return e.buckets, nil
+	}
+	all, err := s.opts.Store.Timeline(ctx, dateBounds(q), iv)
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[time.Time]int, len(all))
+	for _, b := range all {
+		m[b.Start] = b.Count
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for k, v := range s.shares {
+		if now.Sub(v.at) >= s.opts.ShareCache {
+			delete(s.shares, k)
+		}
+	}
+	s.shares[key] = shareEntry{at: now, buckets: m}
+	return m, nil
+}
+
+// compareRequest is the body of POST /api/v1/compare.
+type compareRequest struct {
+	Queries []struct {
+		Name string `json:"name"`
+		Q    string `json:"q"`
+	} `json:"queries"`
+	Interval string `json:"interval"`
+	Since    string `json:"since"`
+	Until    string `json:"until"`
+}
+
+// compareResponse gives one series per query on shared periods.
+type compareResponse struct {
+	Interval string          `json:"interval"`
+	Periods  []time.Time     `json:"periods"`
+	All      []int           `json:"all"`
+	Series   []compareSeries `json:"series"`
+}
+
+type compareSeries struct {
+	Name   string    `json:"name"`
+	Q      string    `json:"q"`
+	Total  int       `json:"total"`
+	Counts []int     `json:"counts"`
+	Shares []float64 `json:"shares"`
+}
+
+// maxCompared is how many queries one comparison holds, as many as the
+// page draws in distinct colours.
+const maxCompared = 4
+
+func (s *Server) compare(w http.ResponseWriter, r *http.Request) *problem {
+	var req compareRequest
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		return badParam("body", "the body must be JSON {queries:[{name,q}], interval, since, until}: %v", err)
+	}
+	if len(req.Queries) == 0 || len(req.Queries) > maxCompared {
+		return badParam("queries", "give from 1 to %d queries", maxCompared)
+	}
+	iv, err := query.ParseInterval(cmp.Or(req.Interval, "day"))
+	if err != nil {
+		return badParam("interval", "interval must be hour, day, week or month")
+	}
+	ctx, cancel := s.withTimeout(r)
+	defer cancel()
+	type result struct {
+		q      query.Query
+		counts map[time.Time]int
+	}
+	var results []result
+	starts := map[time.Time]bool{}
+	var bounds query.Query
+	for i, cq := range req.Queries {
+		param := fmt.Sprintf("queries[%d].q", i)
+		q, p := parseQuery(param, cq.Q, s.limits.MaxQueryLen)
+		if p != nil {
+			return p
+		}
+		if q, p = narrow(q, req.Since, req.Until, s.limits.MaxQueryLen); p != nil {
+			return p
+		}
+		if i == 0 {
+			bounds = dateBounds(q)
+		}
+		tl, err := s.opts.Store.Timeline(ctx, q, iv)
+		if err != nil {
+			return s.internal(r, err)
+		}
+		m := map[time.Time]int{}
+		for _, b := range tl {
+			m[b.Start] = b.Count
+			starts[b.Start] = true
+		}
+		results = append(results, result{q, m})
+	}
+	allIn, err := s.allPerPeriod(ctx, bounds, iv)
+	if err != nil {
+		return s.internal(r, err)
+	}
+	res := compareResponse{Interval: string(iv), Periods: periods(starts, iv), All: []int{}, Series: []compareSeries{}}
+	for _, p := range res.Periods {
+		res.All = append(res.All, allIn[p])
+	}
+	for i, rq := range results {
+		se := compareSeries{Name: req.Queries[i].Name, Q: req.Queries[i].Q, Counts: []int{}, Shares: []float64{}}
+		for _, p := range res.Periods {
+			b := newBucket(p, rq.counts[p], allIn[p])
+			se.Total += b.Count
+			se.Counts = append(se.Counts, b.Count)
+			se.Shares = append(se.Shares, b.Share)
+		}
+		res.Series = append(res.Series, se)
+	}
+	writeJSON(w, http.StatusOK, res)
+	return nil
+}
+
+// periods lists every period from the earliest start to the latest.
+func periods(starts map[time.Time]bool, iv query.Interval) []time.Time {
+	out := []time.Time{}
+	if len(starts) == 0 {
+		return out
+	}
+	var first, last time.Time
+	for t := range starts {
+		if first.IsZero() || t.Before(first) {
+			first = t
+		}
+		if t.After(last) {
+			last = t
+		}
+	}
+	for t := first; !t.After(last); t = iv.Next(t) {
+		out = append(out, t)
+	}
+	return out
+}
+
+// writeJSON sends v as JSON.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}

@@ -1,0 +1,53 @@
+package sqlite
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wirewatch/wirewatch/pkg/query"
+)
+
+// queryPlan returns SQLite's query plan of stmt, one line per step.
+func queryPlan(t *testing.T, s *Store, stmt string, args ...any) string {
+	t.Helper()
+	rows, err := s.db.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+stmt, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var lines []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, detail)
+	}
+	return strings.Join(lines, "; ")
+}
+
+// TestPlansUseDateIndexes checks that date ranges and newest-first lists
+// read through their indexes instead of scanning and sorting every
+// article (the web page's timelines and newest-first pages need both).
+func TestPlansUseDateIndexes(t *testing.T) {
+	s, err := Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	q, err := query.Parse("since:2024-01-01 until:2024-01-31")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cond, args := planOf(q, time.Now()).condition()
+	if p := queryPlan(t, s, `SELECT count(*) FROM articles a WHERE `+cond, args...); !strings.Contains(p, "INDEX articles_date") {
+		t.Errorf("date range: %s, want the articles_date index", p)
+	}
+	newest := `SELECT a.rowid, a.story_id FROM articles a ORDER BY a.published_at IS NULL, a.published_at DESC, a.id LIMIT 10`
+	if p := queryPlan(t, s, newest); !strings.Contains(p, "INDEX articles_newest") || strings.Contains(p, "TEMP B-TREE") {
+		t.Errorf("newest first: %s, want the articles_newest index and no sort", p)
+	}
+}
