@@ -140,7 +140,7 @@ func TestAlertsAddRefusesInternalWebhooks(t *testing.T) {
 	dir := t.TempDir()
 	for _, hook := range []string{"http://127.0.0.1:9/x", "http://[::1]/x", "http://169.254.169.254/latest", "http://10.0.0.1/x"} {
 		code, _, stderr := runCLI(t, "alerts", "add", "--data", dir, "--webhook", hook, "libya")
-		if code != 1 || !strings.Contains(stderr, "address not allowed") {
+		if code != 1 || !strings.Contains(stderr, "refused by address policy") {
 			t.Errorf("%s: exit %d %q, want a refusal", hook, code, stderr)
 		}
 	}
