@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/wirewatch/wirewatch/export/rawjson"
@@ -177,17 +179,20 @@ func (e *encoder) one(out *encoded, d Doc) error {
 	}
 	if e.format == JSONL {
 		// The stored document is the export: it is checked, not decoded
-		// and encoded again. A document spread over lines (not written
+		// and encoded again. Its top-level fields are written in the
+		// article's own order, which is the order stored already unless
+		// the store re-serialized the document (Elasticsearch does, when
+		// its mapping leaves fields out of _source), so that both stores
+		// export the same bytes. A field spread over lines (not written
 		// by wirewatch) is compacted.
-		if err := checkIdentity(d); err != nil {
+		fields, err := checkIdentity(d)
+		if err != nil {
 			return err
 		}
-		if bytes.IndexByte(d.JSON, '\n') >= 0 {
-			if err := json.Compact(&e.buf, d.JSON); err != nil {
-				return fmt.Errorf("decode article: %w", err)
-			}
-		} else {
-			e.buf.Write(d.JSON)
+		start := e.buf.Len()
+		if err := writeInArticleOrder(&e.buf, fields); err != nil {
+			e.buf.Truncate(start)
+			return fmt.Errorf("decode article: %w", err)
 		}
 		e.buf.WriteByte('\n')
 		out.n++
@@ -266,7 +271,7 @@ func (e *encoder) narrow(out *encoded, d Doc) error {
 // version whose id is the one derived from its canonical URL, stored under
 // that id, with a fetch time. (CSV and Parquet, which decode every
 // article, check all of article.Validate.)
-func checkIdentity(d Doc) error {
+func checkIdentity(d Doc) ([]rawField, error) {
 	var head struct {
 		SchemaVersion *int      `json:"schema_version"`
 		ID            string    `json:"id"`
@@ -274,8 +279,10 @@ func checkIdentity(d Doc) error {
 		FetchedAt     time.Time `json:"fetched_at"`
 	}
 	var derr error
+	var fields []rawField
 	end := 0
 	err := rawjson.Fields(d.JSON, func(key, value []byte) bool {
+		fields = append(fields, rawField{key: key, value: value})
 		var into any
 		switch string(key) {
 		case "schema_version":
@@ -301,21 +308,76 @@ func checkIdentity(d Doc) error {
 		err = fmt.Errorf("%w: text after the article", rawjson.ErrSyntax)
 	}
 	if err != nil {
-		return fmt.Errorf("decode article: %w", err)
+		return nil, fmt.Errorf("decode article: %w", err)
 	}
 	switch {
 	case head.SchemaVersion == nil:
-		return fmt.Errorf("decode article: %w: field missing", article.ErrSchemaVersion)
+		return nil, fmt.Errorf("decode article: %w: field missing", article.ErrSchemaVersion)
 	case *head.SchemaVersion != article.SchemaVersion:
-		return fmt.Errorf("decode article: %w %d (this build reads %d)", article.ErrSchemaVersion, *head.SchemaVersion, article.SchemaVersion)
+		return nil, fmt.Errorf("decode article: %w %d (this build reads %d)", article.ErrSchemaVersion, *head.SchemaVersion, article.SchemaVersion)
 	case head.CanonicalURL == "":
-		return fmt.Errorf("article %q: canonical_url is empty", head.ID)
+		return nil, fmt.Errorf("article %q: canonical_url is empty", head.ID)
 	case head.ID != article.ID(head.CanonicalURL):
-		return fmt.Errorf("article %q: id does not match canonical_url (want %s)", head.ID, article.ID(head.CanonicalURL))
+		return nil, fmt.Errorf("article %q: id does not match canonical_url (want %s)", head.ID, article.ID(head.CanonicalURL))
 	case head.ID != d.ID:
-		return fmt.Errorf("stored under id %q but the document's id is %q", d.ID, head.ID)
+		return nil, fmt.Errorf("stored under id %q but the document's id is %q", d.ID, head.ID)
 	case head.FetchedAt.IsZero():
-		return fmt.Errorf("article %s: fetched_at is missing", head.ID)
+		return nil, fmt.Errorf("article %s: fetched_at is missing", head.ID)
 	}
+	return fields, nil
+}
+
+// rawField is one top-level field of a stored document, as raw JSON.
+type rawField struct{ key, value []byte }
+
+// articleOrder ranks the article's JSON fields in the order the article
+// model writes them (its struct order).
+var articleOrder = sync.OnceValue(func() map[string]int {
+	rank := map[string]int{}
+	t := reflect.TypeFor[article.Article]()
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name != "" && name != "-" {
+			rank[name] = i
+		}
+	}
+	return rank
+})
+
+// writeInArticleOrder writes fields as one JSON object, known fields in
+// the article's order and any others after them in their own order.
+func writeInArticleOrder(buf *bytes.Buffer, fields []rawField) error {
+	rank := articleOrder()
+	sorted := slices.Clone(fields)
+	slices.SortStableFunc(sorted, func(a, b rawField) int {
+		ra, oka := rank[string(a.key)]
+		rb, okb := rank[string(b.key)]
+		switch {
+		case oka && okb:
+			return ra - rb
+		case oka:
+			return -1
+		case okb:
+			return 1
+		}
+		return 0
+	})
+	buf.WriteByte('{')
+	for i, f := range sorted {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.WriteByte('"')
+		buf.Write(f.key)
+		buf.WriteString(`":`)
+		if bytes.IndexByte(f.value, '\n') >= 0 {
+			if err := json.Compact(buf, f.value); err != nil {
+				return err
+			}
+		} else {
+			buf.Write(f.value)
+		}
+	}
+	buf.WriteByte('}')
 	return nil
 }
