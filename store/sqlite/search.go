@@ -46,10 +46,9 @@ type render struct {
 // no free text at its top level; rest is the SQL condition for the
 // remainder, "" for none.
 type plan struct {
-	match     string
-	matchArgs []any
-	rest      string
-	restArgs  []any
+	match    string
+	rest     string
+	restArgs []any
 }
 
 func planOf(q query.Query, now time.Time) plan {
