@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 )
 
@@ -22,6 +21,9 @@ type Database interface {
 	// QueryContext and QueryRowContext run read-only queries.
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	// Ensure runs ddl the first time it is called with name, to create
+	// the store's tables if missing.
+	Ensure(ctx context.Context, name, ddl string) error
 }
 
 // sqliteSchema holds alert's tables.
@@ -74,11 +76,7 @@ CREATE INDEX IF NOT EXISTS alerts_outbox_due ON alerts_outbox (next_at);
 
 // SQLiteStore is a Store in a SQLite database: saved searches, fired
 // alerts and the webhook outbox.
-type SQLiteStore struct {
-	db      Database
-	mu      sync.Mutex
-	created bool
-}
+type SQLiteStore struct{ db Database }
 
 var _ Store = (*SQLiteStore)(nil)
 
@@ -86,22 +84,9 @@ var _ Store = (*SQLiteStore)(nil)
 // use, if missing.
 func NewSQLiteStore(db Database) *SQLiteStore { return &SQLiteStore{db: db} }
 
-// ready creates the tables once per store; a failure is retried on the
-// next call rather than remembered, since it may be a busy database.
+// ready creates the tables if missing.
 func (x *SQLiteStore) ready(ctx context.Context) error {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	if x.created {
-		return nil
-	}
-	if err := x.db.WriteTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, sqliteSchema)
-		return err
-	}); err != nil {
-		return fmt.Errorf("alert tables: %w", err)
-	}
-	x.created = true
-	return nil
+	return x.db.Ensure(ctx, "alert", sqliteSchema)
 }
 
 // ErrNoSearch is returned for a saved search id that does not exist.

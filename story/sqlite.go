@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -24,6 +23,9 @@ type Database interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 	// Sync makes every transaction committed so far durable.
 	Sync(ctx context.Context) error
+	// Ensure runs ddl the first time it is called with name, to create
+	// the index's tables if missing.
+	Ensure(ctx context.Context, name, ddl string) error
 }
 
 // sqliteSchema holds story's tables. story_signatures has one row per
@@ -56,11 +58,7 @@ CREATE INDEX IF NOT EXISTS story_bands_article ON story_bands (article_id);
 `
 
 // SQLiteIndex is an Index and an Expirer in a SQLite database.
-type SQLiteIndex struct {
-	db      Database
-	mu      sync.Mutex
-	created bool
-}
+type SQLiteIndex struct{ db Database }
 
 var (
 	_ Index   = (*SQLiteIndex)(nil)
@@ -71,22 +69,9 @@ var (
 // first use, if missing.
 func NewSQLiteIndex(db Database) *SQLiteIndex { return &SQLiteIndex{db: db} }
 
-// ready creates the tables once per index; a failure is retried on the
-// next call rather than remembered, since it may be a busy database.
+// ready creates the tables if missing.
 func (x *SQLiteIndex) ready(ctx context.Context) error {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	if x.created {
-		return nil
-	}
-	if err := x.db.WriteTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, sqliteSchema)
-		return err
-	}); err != nil {
-		return fmt.Errorf("story index tables: %w", err)
-	}
-	x.created = true
-	return nil
+	return x.db.Ensure(ctx, "story", sqliteSchema)
 }
 
 // Update runs fn in one write transaction of the database, so a lookup

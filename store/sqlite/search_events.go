@@ -66,26 +66,8 @@ func (s *Store) migrateEvents(ctx context.Context) error {
 	if _, err := s.db.ExecContext(ctx, eventsSchema); err != nil {
 		return fmt.Errorf("events table: %w", err)
 	}
-	var done int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM meta WHERE key = 'article_events'`).Scan(&done); err != nil {
-		return fmt.Errorf("events table: %w", err)
-	}
-	if done > 0 {
-		return nil
-	}
-	var after int64
-	for {
-		n, last, err := s.fillEventsPage(ctx, after)
-		if err != nil {
-			return fmt.Errorf("index the events of stored articles: %w", err)
-		}
-		if n == 0 {
-			break
-		}
-		after = last
-	}
-	if _, err := s.db.ExecContext(ctx, `INSERT OR IGNORE INTO meta (key, value) VALUES ('article_events', '1')`); err != nil {
-		return fmt.Errorf("events table: %w", err)
+	if err := s.backfill(ctx, "article_events", s.fillEventsPage); err != nil {
+		return fmt.Errorf("index the events of stored articles: %w", err)
 	}
 	return nil
 }

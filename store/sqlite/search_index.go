@@ -54,28 +54,35 @@ func putTermsOf(ctx context.Context, tx *sql.Tx, rowid int64, a *article.Article
 // transaction, so that a large store is migrated without one huge
 // transaction; an interrupted fill starts again at the next open.
 func (s *Store) fillTerms(ctx context.Context) error {
-	var done int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM meta WHERE key = 'articles_terms'`).Scan(&done); err != nil {
+	if err := s.backfill(ctx, "articles_terms", s.fillTermsPage); err != nil {
 		return fmt.Errorf("analyse stored articles: %w", err)
 	}
-	if done > 0 {
-		return nil
+	return nil
+}
+
+// backfill fills a table added to an existing database from the articles
+// stored before it, once per database: page handles the articles after a
+// rowid in one transaction and returns how many it read and the last
+// rowid; when it reads none, key is recorded in meta. An interrupted fill
+// starts again at the next open, so page must be safe to repeat.
+func (s *Store) backfill(ctx context.Context, key string, page func(ctx context.Context, after int64) (int, int64, error)) error {
+	var done int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM meta WHERE key = ?`, key).Scan(&done); err != nil || done > 0 {
+		return err
 	}
 	var after int64
 	for {
-		n, last, err := s.fillTermsPage(ctx, after)
+		n, last, err := page(ctx, after)
 		if err != nil {
-			return fmt.Errorf("analyse stored articles: %w", err)
+			return err
 		}
 		if n == 0 {
 			break
 		}
 		after = last
 	}
-	if _, err := s.db.ExecContext(ctx, `INSERT OR IGNORE INTO meta (key, value) VALUES ('articles_terms', '1')`); err != nil {
-		return fmt.Errorf("analyse stored articles: %w", err)
-	}
-	return nil
+	_, err := s.db.ExecContext(ctx, `INSERT OR IGNORE INTO meta (key, value) VALUES (?, '1')`, key)
+	return err
 }
 
 func (s *Store) fillTermsPage(ctx context.Context, after int64) (int, int64, error) {

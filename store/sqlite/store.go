@@ -39,6 +39,9 @@ type Store struct {
 	// writeMu serialises write transactions: SQLite allows one writer, and
 	// queueing here is cheaper and clearer than retrying on SQLITE_BUSY.
 	writeMu sync.Mutex
+	// ensured names the domains whose tables Ensure has created.
+	ensureMu sync.Mutex
+	ensured  map[string]bool
 }
 
 // Open opens (creating if needed) the store in dir.
@@ -214,6 +217,29 @@ func (s *Store) Close() error { return s.db.Close() }
 // file (story.SQLiteIndex, alert.SQLiteStore) writes through it. If fn fails, nothing it
 // wrote is kept.
 func (s *Store) WriteTx(ctx context.Context, fn func(*sql.Tx) error) error { return s.write(ctx, fn) }
+
+// Ensure creates a domain's own tables in the file: it runs ddl (CREATE
+// ... IF NOT EXISTS statements) in a write transaction the first time it
+// is called with name, and does nothing later. A failure is not
+// remembered, so the next call tries again.
+func (s *Store) Ensure(ctx context.Context, name, ddl string) error {
+	s.ensureMu.Lock()
+	defer s.ensureMu.Unlock()
+	if s.ensured[name] {
+		return nil
+	}
+	if err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, ddl)
+		return err
+	}); err != nil {
+		return fmt.Errorf("%s tables: %w", name, err)
+	}
+	if s.ensured == nil {
+		s.ensured = map[string]bool{}
+	}
+	s.ensured[name] = true
+	return nil
+}
 
 // QueryContext runs a read-only query on the file, for a domain that
 // keeps its own tables in it.
