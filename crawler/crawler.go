@@ -77,6 +77,20 @@
 // links, redirect hops across hosts), each
 // with a hard bound, so memory does not grow with the frontier.
 //
+// # What colly does here
+//
+// colly fetches: its collector owns the HTTP client (user agent, body
+// size limit, timeouts, charset decoding) and hands each answer to the
+// callbacks that record it. The rest of what colly offers is not used,
+// because each piece conflicts with a guarantee above: its in-memory
+// visited set and queue would forget the crawl on restart and cannot be
+// shared by several processes (the frontier is durable and atomic); its
+// robots.txt handling ignores Crawl-delay and keeps every host's rules
+// for ever (robotsCache bounds and refreshes them); its per-domain limits
+// pace requests but not the 429/503 Retry-After pauses of a whole host
+// (hostGate does both); and its link callbacks would parse a page a
+// second time, where the cleaner's one DOM already yields the links.
+//
 // # Re-checking articles
 //
 // An article is fetched once, unless a feed or sitemap, polled again,
