@@ -539,6 +539,9 @@ func (s *Store) facets(ctx context.Context, q query.Query, n int) (query.Facets,
 		return query.Facets{}, err
 	}
 	defer conn.Close()
+	if q.Empty() {
+		return allFacets(ctx, conn, n)
+	}
 	cond, args := planOf(q, time.Now()).condition()
 	for _, st := range []struct {
 		stmt string
@@ -575,6 +578,35 @@ func (s *Store) facets(ctx context.Context, q query.Query, n int) (query.Facets,
 	}
 	if err := eventFacets(ctx, conn, n, &f); err != nil {
 		return query.Facets{}, err
+	}
+	return f, nil
+}
+
+// allFacets counts the facets of every article, the web page's first
+// view: straight from the entities, articles and events tables, since
+// copying every rowid into a temporary table first took over ten seconds
+// on 200,000 articles.
+func allFacets(ctx context.Context, conn querier, n int) (query.Facets, error) {
+	const entities = `SELECT canonical, count(*) AS n FROM entities WHERE type = ? GROUP BY canonical ORDER BY n DESC, canonical LIMIT ?`
+	var f query.Facets
+	for _, facet := range []struct {
+		into *[]query.Count
+		stmt string
+		args []any
+	}{
+		{&f.People, entities, []any{article.Person, n}},
+		{&f.Places, entities, []any{article.Place, n}},
+		{&f.Orgs, entities, []any{article.Organization, n}},
+		{&f.Sites, `SELECT site, count(*) AS n FROM articles GROUP BY site ORDER BY n DESC, site LIMIT ?`, []any{n}},
+		{&f.EventKinds, `SELECT kind, count(DISTINCT article_id) AS cnt FROM article_events GROUP BY kind ORDER BY cnt DESC, kind LIMIT ?`, []any{n}},
+		{&f.EventActors, `SELECT facet_actor, count(DISTINCT article_id) AS cnt FROM article_events WHERE facet_actor != ''
+			GROUP BY facet_actor ORDER BY cnt DESC, facet_actor LIMIT ?`, []any{n}},
+	} {
+		counts, err := readCounts(ctx, conn, facet.stmt, facet.args...)
+		if err != nil {
+			return query.Facets{}, err
+		}
+		*facet.into = counts
 	}
 	return f, nil
 }
