@@ -46,16 +46,22 @@ ES_VERSION=$(curl -s "$ES/_nodes/_local?filter_path=nodes.*.version" | grep -o '
 export ES_VERSION ELASTICDUMP_DIR=$ED
 
 now() { date +%s.%N; }
-# run NAME OUTFILE COMMAND...: times one run, appends "seconds bytes" to $OUT/NAME.
+# run NAME OUTFILE COMMAND...: times one run, appends "seconds bytes peak-RSS-KB"
+# to $OUT/NAME.times (RSS 0 without GNU time).
 run() {
 	name=$1 out=$2
 	shift 2
 	rm -rf "$out"
 	t0=$(now)
-	"$@" >"$OUT/$name.log" 2>&1 || { cat "$OUT/$name.log"; exit 1; }
+	if [ -x /usr/bin/time ]; then
+		/usr/bin/time -f %M -o "$OUT/$name.rss" "$@" >"$OUT/$name.log" 2>&1 || { cat "$OUT/$name.log"; exit 1; }
+	else
+		echo 0 >"$OUT/$name.rss"
+		"$@" >"$OUT/$name.log" 2>&1 || { cat "$OUT/$name.log"; exit 1; }
+	fi
 	t1=$(now)
 	bytes=$(du -sb "$out" | cut -f1)
-	echo "$t0 $t1 $bytes" | awk '{printf "%.3f %d\n", $2-$1, $3}' >>"$OUT/$name.times"
+	echo "$t0 $t1 $bytes $(tail -1 "$OUT/$name.rss")" | awk '{printf "%.3f %d %d\n", $2-$1, $3, $4}' >>"$OUT/$name.times"
 }
 median() { sort -n "$1" | awk '{a[NR]=$0} END {print a[int((NR+1)/2)]}'; }
 
@@ -77,9 +83,9 @@ done
 
 echo
 echo "export of $N articles, median of $REPS runs (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
-printf '%-26s %9s %13s %9s\n' tool seconds articles/s MB/s
+printf '%-26s %9s %13s %9s %12s\n' tool seconds articles/s MB/s peak-RSS-MB
 for name in elasticdump wirewatch-es-jsonl wirewatch-es-csv wirewatch-sqlite-jsonl wirewatch-sqlite-csv wirewatch-sqlite-parquet; do
-	median "$OUT/$name.times" | awk -v n="$N" -v name="$name" '{printf "%-26s %9.2f %13.0f %9.1f\n", name, $1, n/$1, $2/1e6/$1}'
+	median "$OUT/$name.times" | awk -v n="$N" -v name="$name" '{printf "%-26s %9.2f %13.0f %9.1f %12.0f\n", name, $1, n/$1, $2/1e6/$1, $3/1024}'
 	median "$OUT/$name.times" | cut -d' ' -f1 >"$OUT/$name.median"
 done
 ed=$(cat "$OUT/elasticdump.median")
