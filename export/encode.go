@@ -11,7 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/wirewatch/wirewatch/export/rawjson"
+	"github.com/wirewatch/wirewatch/internal/rawjson"
 	"github.com/wirewatch/wirewatch/pkg/article"
 )
 

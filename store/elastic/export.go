@@ -9,8 +9,8 @@ import (
 
 	"github.com/elastic/go-elasticsearch/v8/esapi"
 
-	"github.com/wirewatch/wirewatch/export"
-	"github.com/wirewatch/wirewatch/export/rawjson"
+	"github.com/wirewatch/wirewatch/internal/rawjson"
+	"github.com/wirewatch/wirewatch/store/scan"
 )
 
 // Export tuning, from a sweep of --slices 1, 2, 4, 8 by --page-size 250,
@@ -52,12 +52,12 @@ type Exporter struct {
 
 // Export implements export.Source with DefaultExportPage and compressed
 // responses.
-func (s *Store) Export(ctx context.Context, r export.Request, fn func(export.Page) error) error {
+func (s *Store) Export(ctx context.Context, r scan.Request, fn func(scan.Page) error) error {
 	return s.ExportWith(ExportTuning{}).Export(ctx, r, fn)
 }
 
 // ExportCount implements export.Source.
-func (s *Store) ExportCount(ctx context.Context, r export.Request) (int, error) {
+func (s *Store) ExportCount(ctx context.Context, r scan.Request) (int, error) {
 	req := map[string]any{"query": exportQuery(r, "", "", "")}
 	_, body, err := s.do(ctx, esapi.CountRequest{Index: []string{s.names.Alias}, Body: jsonBody(req)})
 	if err != nil {
@@ -73,7 +73,7 @@ func (s *Store) ExportCount(ctx context.Context, r export.Request) (int, error) 
 }
 
 // ExportCount implements export.Source.
-func (x *Exporter) ExportCount(ctx context.Context, r export.Request) (int, error) {
+func (x *Exporter) ExportCount(ctx context.Context, r scan.Request) (int, error) {
 	return x.s.ExportCount(ctx, r)
 }
 
@@ -82,7 +82,7 @@ func (x *Exporter) ExportCount(ctx context.Context, r export.Request) (int, erro
 // ranges of ids rather than Elasticsearch's own slices so that they are
 // the same in every point in time: a resumed export, in a new point in
 // time, reads each slice on from its recorded id.
-func exportQuery(r export.Request, lo, hi, after string) map[string]any {
+func exportQuery(r scan.Request, lo, hi, after string) map[string]any {
 	filter := []any{buildQuery(r.Query, false, time.Now())}
 	ids := map[string]any{}
 	// One lower bound: Elasticsearch keeps only one of gt and gte.
@@ -119,22 +119,22 @@ func exportQuery(r export.Request, lo, hi, after string) map[string]any {
 // id order, and a range read ahead waits, holding at most two pages, until
 // the ranges before it are passed on. Documents are passed on as stored
 // (_source), filtered to r.Fields when given.
-func (x *Exporter) Export(ctx context.Context, r export.Request, fn func(export.Page) error) error {
+func (x *Exporter) Export(ctx context.Context, r scan.Request, fn func(scan.Page) error) error {
 	s := x.s
 	size := x.t.Page
 	if size <= 0 {
 		size = DefaultExportPage
 	}
-	parallel := min(max(r.Parallel, 1), export.MaxSlices)
+	parallel := min(max(r.Parallel, 1), scan.MaxSlices)
 	total, err := s.ExportCount(ctx, r)
 	if err != nil {
 		return err
 	}
 	// Ranges of about 80% of a page on average, so that most are read in
 	// one request.
-	ranges := min(max(1, total*5/(size*4)), export.MaxRanges)
+	ranges := min(max(1, total*5/(size*4)), scan.MaxRanges)
 	if x.t.Ranges > 0 {
-		ranges = min(x.t.Ranges, export.MaxRanges)
+		ranges = min(x.t.Ranges, scan.MaxRanges)
 	}
 
 	_, body, err := s.do(ctx, esapi.OpenPointInTimeRequest{Index: []string{s.names.Alias}, KeepAlive: pitKeepAlive})
@@ -160,16 +160,16 @@ func (x *Exporter) Export(ctx context.Context, r export.Request, fn func(export.
 	// Skip the ranges wholly before r.After.
 	first := 0
 	for first < ranges-1 {
-		if _, hi := export.SliceRange(first, ranges); r.After < hi {
+		if _, hi := scan.SliceRange(first, ranges); r.After < hi {
 			break
 		}
 		first++
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	chans := make([]chan export.Page, ranges)
+	chans := make([]chan scan.Page, ranges)
 	for i := range chans {
-		chans[i] = make(chan export.Page, 1)
+		chans[i] = make(chan scan.Page, 1)
 	}
 	next := make(chan int)
 	go func() {
@@ -223,9 +223,9 @@ pass:
 }
 
 // readRange reads range i of n, after r.After, into pages.
-func (x *Exporter) readRange(ctx context.Context, pitID string, r export.Request, size, i, n int, pages chan<- export.Page) error {
+func (x *Exporter) readRange(ctx context.Context, pitID string, r scan.Request, size, i, n int, pages chan<- scan.Page) error {
 	s := x.s
-	lo, hi := export.SliceRange(i, n)
+	lo, hi := scan.SliceRange(i, n)
 	after := ""
 	if r.After >= lo {
 		after = r.After
@@ -275,17 +275,11 @@ func (x *Exporter) readRange(ctx context.Context, pitID string, r export.Request
 	}
 }
 
-// ensure Store and Exporter are export sources.
-var (
-	_ export.Source = (*Store)(nil)
-	_ export.Source = (*Exporter)(nil)
-)
-
 // parseHits reads a search answer without decoding the documents: the
 // pages' JSON are slices of body, found by rawjson, which is several times
 // faster than encoding/json on long articles. It returns the hits, the
 // point in time id and the raw sort values of the last hit.
-func parseHits(body []byte) (p export.Page, pitID string, lastSort []byte, err error) {
+func parseHits(body []byte) (p scan.Page, pitID string, lastSort []byte, err error) {
 	var hits []byte
 	err = rawjson.Fields(body, func(key, value []byte) bool {
 		switch string(key) {
@@ -310,7 +304,7 @@ func parseHits(body []byte) (p export.Page, pitID string, lastSort []byte, err e
 	}
 	var herr error
 	err = rawjson.Elements(hits, func(hit []byte) bool {
-		var d export.Doc
+		var d scan.Doc
 		herr = rawjson.Fields(hit, func(key, value []byte) bool {
 			switch string(key) {
 			case "_source":

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/wirewatch/wirewatch/export"
+	"github.com/wirewatch/wirewatch/store/scan"
 )
 
 // exportPage is how many articles one export query reads.
@@ -18,7 +18,7 @@ const fetchedKey = "(substr(a.fetched_at, 1, 19) || '.' || substr(rtrim(substr(a
 
 // exportWhere returns the conditions and arguments selecting r's articles,
 // positions aside.
-func exportWhere(r export.Request) ([]string, []any) {
+func exportWhere(r scan.Request) ([]string, []any) {
 	cond, args := planOf(r.Query, time.Now()).condition()
 	clauses := []string{cond}
 	if !r.FetchedSince.IsZero() {
@@ -35,7 +35,7 @@ func exportWhere(r export.Request) ([]string, []any) {
 
 // Export implements export.Source, in pages on the id index: one SQLite
 // file is read fastest by one reader, so r.Parallel is not used.
-func (s *Store) Export(ctx context.Context, r export.Request, fn func(export.Page) error) error {
+func (s *Store) Export(ctx context.Context, r scan.Request, fn func(scan.Page) error) error {
 	where, args := exportWhere(r)
 	after := r.After
 	for {
@@ -45,7 +45,7 @@ func (s *Store) Export(ctx context.Context, r export.Request, fn func(export.Pag
 			return err
 		}
 		if len(docs) > 0 {
-			if err := fn(export.Page{Docs: docs}); err != nil {
+			if err := fn(scan.Page{Docs: docs}); err != nil {
 				return err
 			}
 			after = docs[len(docs)-1].ID
@@ -56,15 +56,15 @@ func (s *Store) Export(ctx context.Context, r export.Request, fn func(export.Pag
 	}
 }
 
-func (s *Store) exportPage(ctx context.Context, clauses []string, args []any) ([]export.Doc, error) {
+func (s *Store) exportPage(ctx context.Context, clauses []string, args []any) ([]scan.Doc, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT a.id, a.doc FROM articles a WHERE `+strings.Join(clauses, " AND ")+` ORDER BY a.id LIMIT ?`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}
 	defer rows.Close()
-	docs := make([]export.Doc, 0, exportPage)
+	docs := make([]scan.Doc, 0, exportPage)
 	for rows.Next() {
-		var d export.Doc
+		var d scan.Doc
 		if err := rows.Scan(&d.ID, &d.JSON); err != nil {
 			return nil, fmt.Errorf("export: %w", err)
 		}
@@ -77,7 +77,7 @@ func (s *Store) exportPage(ctx context.Context, clauses []string, args []any) ([
 }
 
 // ExportCount implements export.Source.
-func (s *Store) ExportCount(ctx context.Context, r export.Request) (int, error) {
+func (s *Store) ExportCount(ctx context.Context, r scan.Request) (int, error) {
 	where, args := exportWhere(r)
 	stmt := `SELECT count(*) FROM articles a`
 	if len(where) > 0 {
