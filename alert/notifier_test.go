@@ -182,16 +182,18 @@ func TestReloadSeesNewSearch(t *testing.T) {
 	go func() { done <- n.Run(runCtx) }()
 	defer func() { cancel(); <-done }()
 	addSearch(t, st, "libya", "place:Libya", "")
-	deadline := time.Now().Add(5 * time.Second)
-	for i := 0; len(rec.got()) == 0; i++ {
-		if time.Now().After(deadline) {
-			t.Fatal("a search added while running never fired")
+	// Each poll that finds no alert yet hands the notifier one more story.
+	i := 0
+	waitFor(t, 5*time.Second, func() bool {
+		if len(rec.got()) > 0 {
+			return true
 		}
 		if err := n.Process(ctx, copyOf(i, fmt.Sprint("story-", i), "example.com")); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		i++
+		return false
+	}, "a search added while running fires")
 }
 
 func TestLinesSink(t *testing.T) {
@@ -449,5 +451,16 @@ func TestSinkOutbox(t *testing.T) {
 	}
 	if due, err := alert.NewSQLiteStore(st).Due(ctx, time.Now().Add(2*time.Hour), 10); err != nil || len(due) != 0 {
 		t.Errorf("outbox after a successful send = %+v, %v; want empty", due, err)
+	}
+}
+
+// waitFor polls cond every 10ms until it holds, and fails the test with
+// what if it does not hold within timeout.
+func waitFor(t testing.TB, timeout time.Duration, cond func() bool, what string) {
+	t.Helper()
+	for deadline := time.Now().Add(timeout); !cond(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %v waiting until %s", timeout, what)
+		}
 	}
 }

@@ -125,7 +125,7 @@ func TestPoliteness(t *testing.T) {
 			fmt.Fprint(w, "</body></html>")
 		})
 		s.mux.HandleFunc("/p/", func(w http.ResponseWriter, r *http.Request) {
-			time.Sleep(20 * time.Millisecond)
+			time.Sleep(20 * time.Millisecond) // a slow page, so that fetches of one host would overlap
 			fmt.Fprint(w, "<html><body><p>short</p></body></html>")
 		})
 	}
@@ -549,7 +549,7 @@ func TestGlobalLimit(t *testing.T) {
 				break
 			}
 		}
-		time.Sleep(30 * time.Millisecond)
+		time.Sleep(30 * time.Millisecond) // a slow page, so that fetches would overlap
 		fmt.Fprint(w, `<html><body><a href="/1">1</a><a href="/2">2</a><a href="/3">3</a></body></html>`)
 	})
 	var seeds []string
@@ -790,7 +790,7 @@ func TestCrossHostRedirect(t *testing.T) {
 		fmt.Fprint(w, "User-agent: *\nCrawl-delay: 0.25\n")
 	})
 	page := func(w http.ResponseWriter, r *http.Request) {
-		time.Sleep(10 * time.Millisecond)
+		time.Sleep(10 * time.Millisecond) // a slow page, so that redirected fetches would overlap
 		fmt.Fprint(w, "<html><body><p>short</p></body></html>")
 	}
 	b.mux.HandleFunc("/x/", page)
@@ -915,10 +915,9 @@ func TestHubRepolled(t *testing.T) {
 	errc := make(chan error, 1)
 	go func() { errc <- cr.Run(ctx, seeds) }()
 	newStory := "/news/" + c.ids[3] + ".html"
-	for deadline := time.Now().Add(10 * time.Second); s.requested(newStory) == 0 && time.Now().Before(deadline); {
-		time.Sleep(50 * time.Millisecond)
-	}
-	time.Sleep(700 * time.Millisecond) // a few more polls
+	waitFor(t, newStory+" requested", func() bool { return s.requested(newStory) > 0 })
+	// A few more polls: a second request of the story would show up now.
+	time.Sleep(700 * time.Millisecond)
 	cancel()
 	if err := <-errc; err != nil && err != context.Canceled {
 		t.Fatalf("Run: %v", err)

@@ -179,12 +179,12 @@ func TestBulkFaults(t *testing.T) {
 				time.Sleep(2 * time.Millisecond) // a steady stream, not one burst
 			}
 		}()
-		for acks.n.Load() < n/5 {
-			time.Sleep(10 * time.Millisecond)
-		}
+		waitFor(t, time.Minute, func() bool { return acks.n.Load() >= n/5 }, "a fifth of the messages are acknowledged")
 		node.run("stop")
 		time.Sleep(500 * time.Millisecond) // answers already on the wire
 		stalled := acks.n.Load()
+		// Nothing to wait for: an acknowledgement while the node is down
+		// would show up now.
 		time.Sleep(3 * time.Second)
 		if now := acks.n.Load(); now != stalled {
 			t.Errorf("acknowledged %d messages while Elasticsearch was down", now-stalled)
@@ -217,4 +217,15 @@ func TestBulkFaults(t *testing.T) {
 			t.Error("no retries recorded across the outage")
 		}
 	})
+}
+
+// waitFor polls cond every 10ms until it holds, and fails the test with
+// what if it does not hold within timeout.
+func waitFor(t testing.TB, timeout time.Duration, cond func() bool, what string) {
+	t.Helper()
+	for deadline := time.Now().Add(timeout); !cond(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %v waiting until %s", timeout, what)
+		}
+	}
 }

@@ -92,7 +92,7 @@ func produceN(t *testing.T, k Kafka, n int, every time.Duration) []string {
 		if err := w.Write(context.Background(), bus.Message{Article: a, Ack: ack}); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(every)
+		time.Sleep(every) // paces the stream: a steady producer, not one burst
 	}
 	wg.Wait()
 	if err := w.Close(context.Background()); err != nil {
@@ -127,7 +127,7 @@ func TestDrainOnStop(t *testing.T) {
 	seen := map[string]int{}
 	var done atomic.Int64
 	proc := stage.ProcessorFunc(func(ctx context.Context, a *article.Article) error {
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond) // work that takes a while, so that the stop comes mid-stream
 		mu.Lock()
 		seen[a.ID]++
 		mu.Unlock()
@@ -137,9 +137,7 @@ func TestDrainOnStop(t *testing.T) {
 	runCtx, stop := context.WithCancel(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- ExtractWith(runCtx, k, proc, nil) }()
-	for done.Load() < 10 {
-		time.Sleep(5 * time.Millisecond)
-	}
+	waitFor(t, time.Minute, func() bool { return done.Load() >= 10 }, "10 articles are processed")
 	stop()
 	if err := <-errc; err != nil {
 		t.Fatalf("first run: %v", err)
@@ -150,10 +148,7 @@ func TestDrainOnStop(t *testing.T) {
 	}
 	runCtx, stop = context.WithCancel(ctx)
 	go func() { errc <- ExtractWith(runCtx, k, proc, nil) }()
-	deadline := time.Now().Add(2 * time.Minute)
-	for done.Load() < int64(len(ids)) && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitFor(t, 2*time.Minute, func() bool { return done.Load() >= int64(len(ids)) }, "every article is processed")
 	time.Sleep(500 * time.Millisecond) // a duplicate would show up now
 	stop()
 	if err := <-errc; err != nil {
@@ -283,7 +278,7 @@ func TestBrokerRestart(t *testing.T) {
 	b.run("stop")
 	before, _ := cs.progress()
 	t.Logf("broker stopped with %d of %d stored", before, n)
-	time.Sleep(2 * time.Second)
+	time.Sleep(2 * time.Second) // the outage: the broker stays down a while
 	b.run("start")
 	back := time.Now()
 	stored, _ := cs.progress()
@@ -328,4 +323,15 @@ func TestBrokerRestart(t *testing.T) {
 	}
 	t.Logf("index put %d articles %d times (%d redeliveries, idempotent); total %s",
 		n, n+redelivered, redelivered, time.Since(t0).Round(time.Millisecond))
+}
+
+// waitFor polls cond every 10ms until it holds, and fails the test with
+// what if it does not hold within timeout.
+func waitFor(t testing.TB, timeout time.Duration, cond func() bool, what string) {
+	t.Helper()
+	for deadline := time.Now().Add(timeout); !cond(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %v waiting until %s", timeout, what)
+		}
+	}
 }

@@ -73,18 +73,14 @@ func TestIndexBulkRetriesTransientFailures(t *testing.T) {
 			runCtx, stop := context.WithCancel(ctx)
 			errc := make(chan error, 1)
 			go func() { errc <- IndexBulk(runCtx, k, sink, &flakyIndex{failures: tt.failures}, nil) }()
-			deadline := time.Now().Add(time.Minute)
 			dlq := 0
-			for time.Now().Before(deadline) {
+			waitFor(t, time.Minute, func() bool {
 				dlq = 0
 				if _, err := kafkabus.ScanDLQ(ctx, k.Conn, k.Topics.DLQ, "", func(kafkabus.Letter) error { dlq++; return nil }); err != nil {
 					t.Fatal(err)
 				}
-				if dlq > 0 || sink.Stats().Indexed > 0 {
-					break
-				}
-				time.Sleep(50 * time.Millisecond)
-			}
+				return dlq > 0 || sink.Stats().Indexed > 0
+			}, "the article is dead-lettered or indexed")
 			stop()
 			if err := <-errc; err != nil {
 				t.Fatal(err)

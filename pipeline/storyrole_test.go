@@ -123,8 +123,7 @@ func TestStoryRoleAcrossHosts(t *testing.T) {
 	}()
 	waitMembers := func(group string, n int) {
 		t.Helper()
-		deadline := time.Now().Add(time.Minute)
-		for {
+		waitFor(t, time.Minute, func() bool {
 			m, err := kafkabus.GroupMembers(ctx, k.Conn, group)
 			assigned := 0
 			for _, x := range m {
@@ -132,14 +131,8 @@ func TestStoryRoleAcrossHosts(t *testing.T) {
 					assigned++
 				}
 			}
-			if err == nil && assigned >= n {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("group %s has %d members, want %d: %v", group, len(m), n, err)
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
+			return err == nil && assigned >= n
+		}, fmt.Sprintf("group %s has %d members holding partitions", group, n))
 	}
 	// Both index processes join first and hold partitions, so that the
 	// copies of a story are stored by both.
@@ -162,10 +155,7 @@ func TestStoryRoleAcrossHosts(t *testing.T) {
 		b, _ := hostB.Count(ctx)
 		return a + b
 	}
-	deadline := time.Now().Add(2 * time.Minute)
-	for count() < stories*copies && time.Now().Before(deadline) {
-		time.Sleep(100 * time.Millisecond)
-	}
+	waitFor(t, 2*time.Minute, func() bool { return count() >= stories*copies }, fmt.Sprintf("%d articles are stored", stories*copies))
 	if got := count(); got != stories*copies {
 		t.Fatalf("stored %d articles, want %d", got, stories*copies)
 	}

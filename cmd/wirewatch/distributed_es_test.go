@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -76,13 +77,7 @@ func TestDistributedIntoElasticsearch(t *testing.T) {
 	}
 	waitCount := func(n int, within time.Duration) {
 		t.Helper()
-		deadline := time.Now().Add(within)
-		for count() < n {
-			if time.Now().After(deadline) {
-				t.Fatalf("%d of %d articles indexed after %s", count(), n, within)
-			}
-			time.Sleep(300 * time.Millisecond)
-		}
+		waitFor(t, within, func() bool { return count() >= n }, fmt.Sprintf("%d articles are indexed", n))
 	}
 
 	// A tagged article Elasticsearch refuses: one keyword over its 32 KB limit.

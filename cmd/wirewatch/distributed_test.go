@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"strings"
@@ -125,13 +126,7 @@ func storedURLs(t *testing.T, dir string) map[string]int {
 
 func waitStored(t *testing.T, dir string, n int, within time.Duration) {
 	t.Helper()
-	deadline := time.Now().Add(within)
-	for storedCount(t, dir) < n {
-		if time.Now().After(deadline) {
-			t.Fatalf("%d of %d articles stored after %s", storedCount(t, dir), n, within)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	waitFor(t, within, func() bool { return storedCount(t, dir) >= n }, fmt.Sprintf("%d articles are stored", n))
 }
 
 // TestDistributedRoles runs crawl, two extractors in one group and an

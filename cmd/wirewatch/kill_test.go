@@ -65,14 +65,8 @@ func TestKillNineThenResume(t *testing.T) {
 	if err := first.Start(); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(3 * time.Minute)
-	for storedCount(t, dir) < 10 {
-		if time.Now().After(deadline) {
-			first.Process.Kill()
-			t.Fatal("first run stored fewer than 10 articles in 3 minutes")
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	defer first.Process.Kill() // if the wait fails; killed below otherwise
+	waitFor(t, 3*time.Minute, func() bool { return storedCount(t, dir) >= 10 }, "the first run stores 10 articles")
 	if err := first.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -122,5 +116,17 @@ func TestKillNineThenResume(t *testing.T) {
 	}
 	if refetched > 16 {
 		t.Errorf("%d articles fetched twice; only the few in flight at the kill should be", refetched)
+	}
+}
+
+// waitFor polls cond every 100ms until it holds, and fails the test with
+// what if it does not hold within timeout. The conditions here open a
+// store or refresh an index, so they are not asked every few milliseconds.
+func waitFor(t testing.TB, timeout time.Duration, cond func() bool, what string) {
+	t.Helper()
+	for deadline := time.Now().Add(timeout); !cond(); time.Sleep(100 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %v waiting until %s", timeout, what)
+		}
 	}
 }

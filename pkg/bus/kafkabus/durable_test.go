@@ -3,6 +3,7 @@ package kafkabus
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -42,21 +43,22 @@ func TestDurableBeforeCommit(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	deadline := time.Now().Add(time.Minute)
-	for calls.Load() < 3 {
-		if time.Now().After(deadline) {
-			t.Fatalf("Durable called %d times in a minute, want commits attempted", calls.Load())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	waitFor(t, time.Minute, func() bool { return calls.Load() >= 3 }, "Durable is called three times (commits attempted)")
 	if off := committedOffset(t, s, group, s.topics.Clean); off >= 0 {
 		t.Fatalf("committed offset %d while Durable failed", off)
 	}
 	durable.Store(true)
-	for off := int64(-1); off != int64(len(as)); off = committedOffset(t, s, group, s.topics.Clean) {
+	waitFor(t, time.Minute, func() bool { return committedOffset(t, s, group, s.topics.Clean) == int64(len(as)) },
+		fmt.Sprintf("the committed offset is %d once Durable succeeds", len(as)))
+}
+
+// waitFor polls cond every 10ms until it holds, and fails the test with
+// what if it does not hold within timeout.
+func waitFor(t testing.TB, timeout time.Duration, cond func() bool, what string) {
+	t.Helper()
+	for deadline := time.Now().Add(timeout); !cond(); time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatalf("committed offset %d once Durable succeeded, want %d", off, len(as))
+			t.Fatalf("timed out after %v waiting until %s", timeout, what)
 		}
-		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -201,24 +201,14 @@ func TestRebalanceFinishesInFlight(t *testing.T) {
 	second := newReader(t, s, "g")
 	defer second.Close(context.Background())
 
-	deadline := time.Now().Add(time.Minute)
-	for !sealed(first.tracker) {
-		if time.Now().After(deadline) {
-			t.Fatal("the first consumer's generation did not end when the second joined")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	waitFor(t, time.Minute, func() bool { return sealed(first.tracker) }, "the first consumer's generation ends as the second joins")
 	for _, m := range held {
 		if err := m.Ack(context.Background(), nil); err != nil {
 			t.Fatal(err)
 		}
 	}
-	for off := committedOffset(t, s, s.group("g"), s.topics.Clean); off != int64(len(as)); off = committedOffset(t, s, s.group("g"), s.topics.Clean) {
-		if time.Now().After(deadline) {
-			t.Fatalf("committed offset %d, want %d: the messages settled during the rebalance were dropped", off, len(as))
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	waitFor(t, time.Minute, func() bool { return committedOffset(t, s, s.group("g"), s.topics.Clean) == int64(len(as)) },
+		fmt.Sprintf("the committed offset is %d (else the messages settled during the rebalance were dropped)", len(as)))
 }
 
 func sealed(tr *Tracker) bool {
