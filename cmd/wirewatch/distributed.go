@@ -175,7 +175,8 @@ func crawlCmd(e env) *ffcli.Command {
 			var running atomic.Pointer[crawler.Crawler]
 			crawlMetrics(reg, running.Load)
 			frontierMetrics(reg, st, log)
-			stopOps, err := startOps(ctx, f.listen, reg.Ops(log, storeCheck(st), kafkaCheck(k.brokers)), e.stderr)
+			stopOps, err := startOps(ctx, f.listen, reg.Ops(log, storeCheck(st), kafkaCheck(k.brokers),
+				newStallCheck(f.stallAfter, time.Now, crawlerFetched(running.Load), st.Outlook).Check()), e.stderr)
 			if err != nil {
 				return err
 			}

@@ -181,7 +181,8 @@ func (f *crawlFlags) startServer(ctx context.Context, e env, st *sqlite.Store, p
 	frontierMetrics(reg, st, log)
 	reg.Counter("articles_stored_total", "Articles written to the store.", func() float64 { return float64(p.Index.Done.Load()) })
 	outboxMetrics(reg, st, log)
-	h, err := newServer(st, st, token, f.serve, reg, log, storeCheck(st))
+	stall := newStallCheck(f.stallAfter, time.Now, crawlerFetched(func() *crawler.Crawler { return p.Crawler }), st.Outlook)
+	h, err := newServer(st, st, token, f.serve, reg, log, storeCheck(st), stall.Check())
 	if err != nil {
 		return nil, err
 	}
