@@ -153,10 +153,11 @@ func storeCheck(st *sqlite.Store) metrics.Check {
 }
 
 // startOps serves a consuming role's metrics and health on --listen; the
-// returned stats are the role's counts, read by the metrics.
-func (c *consumerFlags) startOps(ctx context.Context, e env, role string, log *slog.Logger, local *sqlite.Store, reg *metrics.Registry) (*pipeline.RoleStats, func(), error) {
+// returned stats are the role's counts, read by the metrics, and is the topic the role consumes with k.
+func (c *consumerFlags) startOps(ctx context.Context, e env, role string, k pipeline.Kafka, topic string, log *slog.Logger, local *sqlite.Store, reg *metrics.Registry) (*pipeline.RoleStats, func(), error) {
 	stats := &pipeline.RoleStats{}
 	roleMetrics(reg, role, stats)
+	kafkaBusMetrics(reg, log, role, k, topic)
 	var checks []metrics.Check
 	if local != nil {
 		checks = append(checks, storeCheck(local))
