@@ -20,11 +20,12 @@ const defaultStallAfter = 10 * time.Minute
 // registerStallAfter adds --stall-after to the roles that crawl.
 func registerStallAfter(fs *flag.FlagSet, after *time.Duration) {
 	fs.DurationVar(after, "stall-after", defaultStallAfter,
-		"with --listen, /readyz fails when a URL has been due this long and no page was fetched for as long (0: never); an empty or idle frontier passes")
+		"with --listen, /readyz fails when no page was fetched for this long while URLs were in flight or one had been due as long (0: never); an empty or idle frontier passes")
 }
 
 // stallCheck tells a crawl that has stopped fetching from one with nothing
-// to fetch. fetched is the count of pages fetched so far; outlook is the
+// to fetch: it fails when no page was fetched for the threshold while URLs
+// were in flight or one had been due for as long. fetched is the count of pages fetched so far; outlook is the
 // frontier's. Progress is seen when a check finds the count grown, so it
 // is as precise as the checks are frequent, and the first check counts
 // from the creation of the check: a process that just started is not
@@ -79,9 +80,15 @@ func (s *stallCheck) check(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("crawl: %w", err)
 	}
-	if !o.Pending || now.Sub(o.NextDue) < s.after {
-		return nil
+	// URLs in flight count as work: a fetch is bounded by --timeout, and
+	// in the crawl role a URL stays in flight until Kafka stores its
+	// article, so one held for the whole threshold is stuck.
+	if o.InFlight {
+		return fmt.Errorf("crawl stalled: URLs are in flight and no page was fetched for %s", idle.Round(time.Second))
 	}
-	return fmt.Errorf("crawl stalled: a URL has been due since %s and no page was fetched for %s",
-		o.NextDue.UTC().Format(time.RFC3339), idle.Round(time.Second))
+	if o.Pending && now.Sub(o.NextDue) >= s.after {
+		return fmt.Errorf("crawl stalled: a URL has been due since %s and no page was fetched for %s",
+			o.NextDue.UTC().Format(time.RFC3339), idle.Round(time.Second))
+	}
+	return nil
 }
