@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/elastic/go-elasticsearch/v8"
+	"github.com/elastic/go-elasticsearch/v8/esapi"
 	"github.com/elastic/go-elasticsearch/v8/esutil"
 
 	"github.com/wirewatch/wirewatch/pkg/article"
@@ -54,7 +55,13 @@ type BulkConfig struct {
 	// MinBackoff and MaxBackoff bound the wait before a retry, which
 	// doubles from MinBackoff per attempt (defaults 200 ms and 10 s).
 	MinBackoff, MaxBackoff time.Duration
-	Logger                 *slog.Logger
+	// OnRequest, when set, is called after each bulk request with the
+	// time from sending it to the start of Elasticsearch's answer (the
+	// answer is sent once the bulk is done), failed requests included.
+	// It is how a caller records bulk latency without this package
+	// knowing the caller's metrics.
+	OnRequest func(time.Duration)
+	Logger    *slog.Logger
 }
 
 // Defaults of BulkConfig, chosen with BenchmarkIndex.
@@ -150,8 +157,12 @@ type run struct {
 // messages not yet indexed are handed back with bus.ErrRedeliver, and their
 // source delivers them again.
 func (b *Bulk) Run(ctx context.Context, in bus.Reader) error {
+	var client esapi.Transport = b.index.Client()
+	if b.cfg.OnRequest != nil {
+		client = timedTransport{next: client, observe: b.cfg.OnRequest}
+	}
 	bi, err := esutil.NewBulkIndexer(esutil.BulkIndexerConfig{
-		Client:        b.index.Client(),
+		Client:        client,
 		Index:         b.index.WriteAlias(),
 		NumWorkers:    b.cfg.Workers,
 		FlushBytes:    b.cfg.FlushBytes,
@@ -191,6 +202,21 @@ func (b *Bulk) Run(ctx context.Context, in bus.Reader) error {
 		readErr = fmt.Errorf("bulk index: close: %w", err)
 	}
 	return readErr
+}
+
+// timedTransport reports the duration of each request it performs. The
+// bulk indexer sends only bulk requests through its client, so each is one
+// bulk request.
+type timedTransport struct {
+	next    esapi.Transport
+	observe func(time.Duration)
+}
+
+func (t timedTransport) Perform(r *http.Request) (*http.Response, error) {
+	start := time.Now()
+	res, err := t.next.Perform(r)
+	t.observe(time.Since(start))
+	return res, err
 }
 
 func (r *run) read(in bus.Reader) error {

@@ -119,6 +119,15 @@ func (r *Registry) Gauge(name, help string, fn func() float64) {
 	r.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: Namespace, Name: name, Help: help}, fn))
 }
 
+// Histogram registers a histogram of durations in seconds and returns the
+// function that records one, for code that takes a plain func rather than
+// importing this package. name lacks the prefix and ends in _seconds.
+func (r *Registry) Histogram(name, help string, buckets []float64) func(time.Duration) {
+	h := prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: Namespace, Name: name, Help: help, Buckets: buckets})
+	r.reg.MustRegister(h)
+	return func(d time.Duration) { h.Observe(d.Seconds()) }
+}
+
 // Check is one readiness check: a dependency that must answer.
 type Check struct {
 	Name  string

@@ -21,6 +21,8 @@ func TestOps(t *testing.T) {
 	reg.Webhook("delivered")
 	reg.ObserveAlert(2 * time.Second)
 	reg.Counter("things_total", "Things.", func() float64 { return 7 })
+	observe := reg.Histogram("bulk_request_duration_seconds", "Bulk requests.", []float64{.1, 1})
+	observe(300 * time.Millisecond)
 	var broken atomic.Bool
 	ops := reg.Ops(slog.New(slog.DiscardHandler),
 		metrics.Check{Name: "store", Check: func(context.Context) error { return nil }},
@@ -59,6 +61,8 @@ func TestOps(t *testing.T) {
 		`wirewatch_alert_latency_seconds_count 1`,
 		`wirewatch_build_info{version="v1.2.3"} 1`,
 		`wirewatch_things_total 7`,
+		`wirewatch_bulk_request_duration_seconds_bucket{le="0.1"} 0`,
+		`wirewatch_bulk_request_duration_seconds_bucket{le="1"} 1`,
 		`go_goroutines`, `process_cpu_seconds_total`,
 	} {
 		if !strings.Contains(body, want) {

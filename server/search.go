@@ -50,9 +50,18 @@ const (
 	sortOldest    = "oldest"
 )
 
-// cursor is the opaque next_cursor: the offset of the next page.
+// cursor is the opaque next_cursor. For sort=newest and sort=oldest it is a
+// keyset: the sort key (published date, or none, and id) of the last hit
+// given out, and the next page starts after that key, so articles arriving
+// between pages neither repeat nor skip a hit. Relevance ranks cannot be
+// resumed from a key (a new article changes the scores of the others), so
+// for sort=relevance it holds the offset of the next page.
 type cursor struct {
-	Offset int `json:"o"`
+	Offset int `json:"o,omitempty"`
+	// Keyset is set for a keyset cursor; Date is nil for an undated hit.
+	Keyset bool       `json:"k,omitempty"`
+	Date   *time.Time `json:"d,omitempty"`
+	ID     string     `json:"i,omitempty"`
 }
 
 func encodeCursor(c cursor) string {
@@ -71,6 +80,9 @@ func decodeCursor(s string) (cursor, error) {
 	}
 	if err == nil && c.Offset < 0 {
 		err = fmt.Errorf("negative offset")
+	}
+	if err == nil && c.Keyset && (c.ID == "" || c.Offset != 0) {
+		err = fmt.Errorf("keyset cursor without an id")
 	}
 	return c, err
 }
@@ -138,13 +150,21 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) *problem {
 	defer cancel()
 
 	res := searchResponse{Hits: []query.Hit{}}
-	hits, more, err := s.page(ctx, q, all, order, cur.Offset, limit)
+	if cur.Keyset && order == sortRelevance {
+		return badParam("cursor", "this cursor pages sort=newest or sort=oldest, not relevance")
+	}
+	hits, more, err := s.page(ctx, q, all, order, cur, limit)
 	if err != nil {
 		return s.internal(r, err)
 	}
 	res.Hits = hits
 	if more {
-		res.NextCursor = encodeCursor(cursor{Offset: cur.Offset + len(hits)})
+		next := cursor{Offset: cur.Offset + len(hits)}
+		if order != sortRelevance {
+			last := hits[len(hits)-1]
+			next = cursor{Keyset: true, Date: last.PublishedAt, ID: last.ID}
+		}
+		res.NextCursor = encodeCursor(next)
 	}
 	// The key is the parsed query, so that spellings of one query share
 	// their counts.
@@ -181,54 +201,78 @@ func boolParam(r *http.Request, name string) (bool, *problem) {
 	return false, badParam(name, "%s must be 1 or 0", name)
 }
 
-// page returns limit hits from offset on in the given order, and whether
-// more follow. The stores rank by relevance when the query has free text
-// and newest first otherwise; other orders are made here from the first
-// Limits.MaxSorted matches.
-func (s *Server) page(ctx context.Context, q query.Query, all bool, order string, offset, limit int) ([]query.Hit, bool, error) {
+// page returns limit hits after cur in the given order, and whether more
+// follow. The stores rank by relevance when the query has free text and
+// newest first otherwise; other orders are made here from the first
+// Limits.MaxSorted matches. A keyset cursor is resumed by reading from the
+// start and skipping the hits that sort up to its key, which costs the same
+// as an offset but does not move when articles arrive.
+func (s *Server) page(ctx context.Context, q query.Query, all bool, order string, cur cursor, limit int) ([]query.Hit, bool, error) {
 	fetch := s.opts.Store.SearchStories
 	if all {
 		fetch = s.opts.Store.Search
 	}
 	native := order == sortRelevance || (order == sortNewest && !rankedByRelevance(q))
-	n := offset + limit + 1
+	n := cur.Offset + limit + 1
 	if !native {
 		n = s.limits.MaxSorted
 	}
-	if n > 10*s.limits.MaxSorted {
-		return []query.Hit{}, false, nil
-	}
-	hits, err := fetch(ctx, q, n)
-	if err != nil {
-		return nil, false, err
-	}
-	if !native {
-		slices.SortStableFunc(hits, func(a, b query.Hit) int {
-			// Undated hits go last either way.
-			switch {
-			case a.PublishedAt == nil && b.PublishedAt == nil:
-				return cmp.Compare(a.ID, b.ID)
-			case a.PublishedAt == nil:
-				return 1
-			case b.PublishedAt == nil:
-				return -1
+	for {
+		if n > 10*s.limits.MaxSorted {
+			return []query.Hit{}, false, nil
+		}
+		hits, err := fetch(ctx, q, n)
+		if err != nil {
+			return nil, false, err
+		}
+		start := cur.Offset
+		if order != sortRelevance {
+			// Sorted here even when the store's order is the same, so that
+			// the skip below and the order agree exactly.
+			slices.SortStableFunc(hits, func(a, b query.Hit) int {
+				return byDate(order, a.PublishedAt, a.ID, b.PublishedAt, b.ID)
+			})
+			if cur.Keyset {
+				start, _ = slices.BinarySearchFunc(hits, cur, func(h query.Hit, c cursor) int {
+					// Hits equal to the key were given out: count them before it.
+					return cmp.Or(byDate(order, h.PublishedAt, h.ID, c.Date, c.ID), -1)
+				})
 			}
-			c := a.PublishedAt.Compare(*b.PublishedAt)
-			if order == sortNewest {
-				c = -c
-			}
-			return cmp.Or(c, cmp.Compare(a.ID, b.ID))
-		})
+		}
+		// A native fetch that came back full may hold too few hits past
+		// the key: read more.
+		if native && cur.Keyset && len(hits) == n && len(hits)-start <= limit {
+			n *= 2
+			continue
+		}
+		if start >= len(hits) {
+			return []query.Hit{}, false, nil
+		}
+		hits = hits[start:]
+		more := len(hits) > limit
+		if more {
+			hits = hits[:limit]
+		}
+		return hits, more, nil
 	}
-	if offset >= len(hits) {
-		return []query.Hit{}, false, nil
+}
+
+// byDate compares two hits by date in order (newest or oldest), undated
+// hits last either way, then by id.
+func byDate(order string, ad *time.Time, aid string, bd *time.Time, bid string) int {
+	switch {
+	case ad == nil && bd == nil:
+		return cmp.Compare(aid, bid)
+	case ad == nil:
+		return 1
+	case bd == nil:
+		return -1
 	}
-	hits = hits[offset:]
-	more := len(hits) > limit
-	if more {
-		hits = hits[:limit]
+	c := ad.Compare(*bd)
+	if order == sortNewest {
+		c = -c
 	}
-	return hits, more, nil
+	return cmp.Or(c, cmp.Compare(aid, bid))
 }
 
 // facets counts the top values of every facet.

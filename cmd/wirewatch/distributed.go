@@ -175,7 +175,8 @@ func crawlCmd(e env) *ffcli.Command {
 			var running atomic.Pointer[crawler.Crawler]
 			crawlMetrics(reg, running.Load)
 			frontierMetrics(reg, st, log)
-			stopOps, err := startOps(ctx, f.listen, reg.Ops(log, storeCheck(st), kafkaCheck(k.brokers)), e.stderr)
+			stopOps, err := startOps(ctx, f.listen, reg.Ops(log, storeCheck(st), kafkaCheck(k.brokers),
+				newStallCheck(f.stallAfter, time.Now, crawlerFetched(running.Load), st.Outlook).Check()), e.stderr)
 			if err != nil {
 				return err
 			}
@@ -213,7 +214,7 @@ func extractCmd(e env) *ffcli.Command {
 			if err != nil {
 				return err
 			}
-			stats, stopOps, err := f.startOps(ctx, e, "extract", log, nil, metrics.New(version))
+			stats, stopOps, err := f.startOps(ctx, e, "extract", k, k.Topics.Clean, log, nil, metrics.New(version))
 			if err != nil {
 				return err
 			}
@@ -258,7 +259,7 @@ func indexCmd(e env) *ffcli.Command {
 				return err
 			}
 			reg := metrics.New(version)
-			stats, stopOps, err := f.startOps(ctx, e, "index", log, nil, reg)
+			stats, stopOps, err := f.startOps(ctx, e, "index", k, indexTopic(k, *storyRole), log, nil, reg)
 			if err != nil {
 				return err
 			}
@@ -268,14 +269,16 @@ func indexCmd(e env) *ffcli.Command {
 			// needs an atomic lookup-and-add, which SQLite gives and
 			// Elasticsearch does not. Index processes on one host share it.
 			var esStore *elastic.Store
+			var bulkSeconds func(time.Duration)
 			if es.Enabled() {
+				bulkSeconds = bulkMetrics(reg)
 				if esStore, err = elastic.Open(ctx, es, log); err != nil {
 					return err
 				}
 			}
 			if *storyRole {
 				if esStore != nil {
-					return pipeline.IndexBulk(ctx, k, indexer.NewBulk(esStore, indexer.BulkConfig{Logger: log}), nil, stats)
+					return pipeline.IndexBulk(ctx, k, indexer.NewBulk(esStore, indexer.BulkConfig{Logger: log, OnRequest: bulkSeconds}), nil, stats)
 				}
 				release, err := lockData(f.data, "index", shared)
 				if err != nil {
@@ -308,7 +311,7 @@ func indexCmd(e env) *ffcli.Command {
 			}
 			defer stopStories()
 			if esStore != nil {
-				return pipeline.IndexBulk(ctx, k, indexer.NewBulk(esStore, indexer.BulkConfig{Logger: log}), story.NewSQLiteIndex(local), stats, alerts)
+				return pipeline.IndexBulk(ctx, k, indexer.NewBulk(esStore, indexer.BulkConfig{Logger: log, OnRequest: bulkSeconds}), story.NewSQLiteIndex(local), stats, alerts)
 			}
 			return pipeline.Index(ctx, k, local, story.NewSQLiteIndex(local), stats, alerts)
 		},

@@ -60,6 +60,7 @@ type crawlFlags struct {
 	alertsOut    string
 	storyWindow  time.Duration // run and demo only: see registerStoryWindow
 	listen       string        // see registerListen
+	stallAfter   time.Duration // see registerStallAfter
 	serve        serveFlags    // run and demo only
 }
 
@@ -104,6 +105,7 @@ func (f *crawlFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.progress, "progress", "auto", "live progress line: auto (on a terminal), always or never")
 	fs.StringVar(&f.alertsOut, "alerts-out", "", "where saved-search alerts go: a file (JSON lines, appended), - for standard output, or empty for a log line each")
 	registerListen(fs, &f.listen)
+	registerStallAfter(fs, &f.stallAfter)
 }
 
 // registerStoryWindow adds --story-window to the commands that assign

@@ -37,6 +37,11 @@ func exported(t *testing.T) map[string]bool {
 	for _, role := range []string{"extract", "index", "story"} {
 		r := metrics.New("test")
 		roleMetrics(r, role, &pipeline.RoleStats{})
+		zero := func(context.Context) (int64, error) { return 0, nil }
+		busMetrics(r, log, "wirewatch.tagged", zero, zero)
+		if role == "index" {
+			bulkMetrics(r)(time.Millisecond)
+		}
 		regs = append(regs, r)
 	}
 	serve := metrics.New("test")
@@ -79,7 +84,8 @@ func TestDashboardMetricsExported(t *testing.T) {
 	}
 	for _, want := range []string{"wirewatch_http_request_duration_seconds", "wirewatch_articles_stored_total", "wirewatch_pages_fetched_total",
 		"wirewatch_pages_failed_total", "wirewatch_robots_refusals_total", "wirewatch_alert_latency_seconds", "wirewatch_webhook_deliveries_total",
-		"wirewatch_alerts_outbox_entries", "wirewatch_last_crawl_success_timestamp_seconds"} {
+		"wirewatch_alerts_outbox_entries", "wirewatch_last_crawl_success_timestamp_seconds",
+		"wirewatch_bus_lag_messages", "wirewatch_dlq_messages", "wirewatch_bulk_request_duration_seconds"} {
 		if !slices.Contains(used, want) && !slices.Contains(used, want+"_bucket") && !slices.Contains(used, want+"_count") {
 			t.Errorf("the dashboard does not show %s", want)
 		}

@@ -153,10 +153,11 @@ func storeCheck(st *sqlite.Store) metrics.Check {
 }
 
 // startOps serves a consuming role's metrics and health on --listen; the
-// returned stats are the role's counts, read by the metrics.
-func (c *consumerFlags) startOps(ctx context.Context, e env, role string, log *slog.Logger, local *sqlite.Store, reg *metrics.Registry) (*pipeline.RoleStats, func(), error) {
+// returned stats are the role's counts, read by the metrics, and is the topic the role consumes with k.
+func (c *consumerFlags) startOps(ctx context.Context, e env, role string, k pipeline.Kafka, topic string, log *slog.Logger, local *sqlite.Store, reg *metrics.Registry) (*pipeline.RoleStats, func(), error) {
 	stats := &pipeline.RoleStats{}
 	roleMetrics(reg, role, stats)
+	kafkaBusMetrics(reg, log, role, k, topic)
 	var checks []metrics.Check
 	if local != nil {
 		checks = append(checks, storeCheck(local))
@@ -181,7 +182,8 @@ func (f *crawlFlags) startServer(ctx context.Context, e env, st *sqlite.Store, p
 	frontierMetrics(reg, st, log)
 	reg.Counter("articles_stored_total", "Articles written to the store.", func() float64 { return float64(p.Index.Done.Load()) })
 	outboxMetrics(reg, st, log)
-	h, err := newServer(st, st, token, f.serve, reg, log, storeCheck(st))
+	stall := newStallCheck(f.stallAfter, time.Now, crawlerFetched(func() *crawler.Crawler { return p.Crawler }), st.Outlook)
+	h, err := newServer(st, st, token, f.serve, reg, log, storeCheck(st), stall.Check())
 	if err != nil {
 		return nil, err
 	}

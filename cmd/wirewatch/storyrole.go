@@ -57,7 +57,7 @@ func storyCmd(e env) *ffcli.Command {
 				return err
 			}
 			defer stopStories()
-			stats, stopOps, err := f.startOps(ctx, e, "story", log, local, reg)
+			stats, stopOps, err := f.startOps(ctx, e, "story", k, k.Topics.Tagged, log, local, reg)
 			if err != nil {
 				return err
 			}
