@@ -29,16 +29,7 @@ func TestEventsFilledForAnOlderDatabase(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// What an older build left: no table, no note that it was filled.
-	if _, err := s.db.ExecContext(ctx, `DROP TABLE article_events; DELETE FROM meta WHERE key = 'article_events'`); err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
-	s, err = Open(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s = reopenAsOlder(t, s, dir, `DROP TABLE article_events; DELETE FROM meta WHERE key = 'article_events'`)
 	for _, tt := range []struct{ q, want string }{
 		{"event:new-withdrawal", a.ID},
 		{"event.kind:military event.actor:RU", a.ID},

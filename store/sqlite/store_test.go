@@ -212,6 +212,24 @@ func TestObserveCountsDistinctPages(t *testing.T) {
 // TestNameWordsFilledForAnOlderDatabase opens a database written before
 // the entity_words table existed: the names already stored are indexed on
 // open, so person: finds them.
+// reopenAsOlder makes the store in dir look as an older build left it (no
+// table, no note that it was filled) by running stmts, then closes s and
+// opens the store again, which must migrate it; the store returned is
+// closed when the test ends.
+func reopenAsOlder(t *testing.T, s *Store, dir, stmts string) *Store {
+	t.Helper()
+	if _, err := s.db.Exec(stmts); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err := Open(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
 func TestNameWordsFilledForAnOlderDatabase(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -223,16 +241,7 @@ func TestNameWordsFilledForAnOlderDatabase(t *testing.T) {
 	if err := s.Put(ctx, a); err != nil {
 		t.Fatal(err)
 	}
-	// What an older build left: no table, no note that it was filled.
-	if _, err := s.db.ExecContext(ctx, `DROP TABLE entity_words; DELETE FROM meta WHERE key = 'entity_words'`); err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
-	s, err = Open(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s = reopenAsOlder(t, s, dir, `DROP TABLE entity_words; DELETE FROM meta WHERE key = 'entity_words'`)
 	for _, q := range []string{"person:özil", `person:"Mesut Özil"`} {
 		pq, _ := query.Parse(q)
 		hits, err := s.Search(ctx, pq, 10)
