@@ -387,7 +387,7 @@ func (f *Frontier) send(ctx context.Context, ops []op) error {
 		}
 		msgs = append(msgs, kafka.Message{Topic: f.cfg.URLTopic, Key: urlKey(f.Key(hostOf(o.Entry.URL)), o.Entry.URL), Value: v})
 	}
-	if err := f.w.WriteMessages(ctx, msgs...); err != nil {
+	if err := f.write(ctx, msgs); err != nil {
 		return fmt.Errorf("groupfrontier: send URLs: %w", err)
 	}
 	return nil
@@ -423,7 +423,7 @@ func (f *Frontier) publish(ctx context.Context, urls []string, hosts []string) e
 	if len(msgs) == 0 {
 		return nil
 	}
-	if err := f.w.WriteMessages(ctx, msgs...); err != nil {
+	if err := f.write(ctx, msgs); err != nil {
 		return fmt.Errorf("groupfrontier: write state: %w", err)
 	}
 	return nil
@@ -573,6 +573,34 @@ func (f *Frontier) Claim(ctx context.Context, n int, now time.Time, skip []strin
 	}
 	f.mu.Unlock()
 	return got, nil
+}
+
+// Keep reports whether a URL handed out may still be fetched: false once
+// its host's partition is being released or is gone, and the URL is then
+// pending again in the cache (it is the next owner's to fetch, and ours
+// again should the partition come back).
+func (f *Frontier) Keep(u string) bool {
+	f.mu.Lock()
+	mine := f.ownedLocked(hostOf(u))
+	if !mine {
+		delete(f.inflight, u)
+	}
+	f.mu.Unlock()
+	if mine {
+		return true
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	f.writeMu.Lock()
+	defer f.writeMu.Unlock()
+	recs, err := f.cache.FrontierRecords(ctx, []string{u})
+	if err == nil {
+		err = f.cache.PutFrontierRecords(ctx, recs) // in flight becomes pending
+	}
+	if err != nil {
+		f.log.Warn("crawl group: put back a URL taken back", "url", u, "err", err)
+	}
+	return false
 }
 
 // ClaimURL claims a redirect target or canonical URL. Of a host owned
@@ -781,7 +809,7 @@ func (f *Frontier) flushPace(ctx context.Context, only *int) error {
 	if len(msgs) == 0 {
 		return nil
 	}
-	if err := f.w.WriteMessages(ctx, msgs...); err != nil {
+	if err := f.write(ctx, msgs); err != nil {
 		f.mu.Lock()
 		for _, h := range hosts {
 			f.dirty[h] = true
@@ -790,4 +818,28 @@ func (f *Frontier) flushPace(ctx context.Context, only *int) error {
 		return fmt.Errorf("groupfrontier: write pace: %w", err)
 	}
 	return nil
+}
+
+// write produces msgs, retrying for as long as ctx lasts: while the
+// cluster is unreachable (a broker restarting) the crawl waits here
+// rather than fail, since nothing it found may be lost. Each retry is
+// logged.
+func (f *Frontier) write(ctx context.Context, msgs []kafka.Message) error {
+	wait := 100 * time.Millisecond
+	for {
+		err := f.w.WriteMessages(ctx, msgs...)
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return err
+		}
+		f.log.Warn("crawl group: write to Kafka failed, retrying", "err", err, "in", wait)
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 5*time.Second)
+	}
 }

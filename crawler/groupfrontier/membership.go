@@ -11,6 +11,7 @@ import (
 
 	"github.com/segmentio/kafka-go"
 
+	"github.com/wirewatch/wirewatch/pkg/bus/kafkabus"
 	"github.com/wirewatch/wirewatch/pkg/frontier"
 )
 
@@ -263,22 +264,22 @@ func recordKind(key []byte) byte {
 // offsets returns the first and the next offset (high watermark) of a
 // partition.
 func (f *Frontier) offsets(ctx context.Context, topic string, id int) (first, last int64, err error) {
-	resp, err := f.cfg.Conn.Client().ListOffsets(ctx, &kafka.ListOffsetsRequest{Topics: map[string][]kafka.OffsetRequest{
-		topic: {kafka.FirstOffsetOf(id), kafka.LastOffsetOf(id)},
-	}})
-	if err != nil {
-		return 0, 0, fmt.Errorf("offsets of %s/%d: %w", topic, id, err)
-	}
-	for _, p := range resp.Topics[topic] {
-		if p.Partition != id {
-			continue
+	err = kafkabus.Retry(ctx, fmt.Sprintf("offsets of %s/%d", topic, id), func(ctx context.Context) error {
+		resp, err := f.cfg.Conn.Client().ListOffsets(ctx, &kafka.ListOffsetsRequest{Topics: map[string][]kafka.OffsetRequest{
+			topic: {kafka.FirstOffsetOf(id), kafka.LastOffsetOf(id)},
+		}})
+		if err != nil {
+			return err
 		}
-		if p.Error != nil {
-			return 0, 0, fmt.Errorf("offsets of %s/%d: %w", topic, id, p.Error)
+		for _, p := range resp.Topics[topic] {
+			if p.Partition == id {
+				first, last = p.FirstOffset, p.LastOffset
+				return p.Error
+			}
 		}
-		return p.FirstOffset, p.LastOffset, nil
-	}
-	return 0, 0, fmt.Errorf("offsets of %s/%d: no answer", topic, id)
+		return errors.New("no answer")
+	})
+	return first, last, err
 }
 
 // refreshHighWater reads the URL topic's high watermarks of the owned
