@@ -49,11 +49,19 @@
 // what the new owner respects. A member that comes back after a generation
 // went by without it reads its partitions' state again.
 //
+// # The cleaner's per-site statistics
+//
+// The frontier is also the cleaner's block statistics (clean.BlockStats):
+// each observed page of a site, up to SharedPages pages per site, is
+// written to the state topic in its host's partition, so a new owner of
+// the host knows the site's boilerplate from its first page. Pages past
+// that count only in the process that saw them (the statistics have
+// settled by then, and the state topic stays bounded).
+//
 // # What is not shared
 //
-// The cleaner's per-site statistics stay in each process's store: a new
-// owner learns a site's boilerplate again from its first pages. robots.txt
-// itself is fetched again by a new owner (once per host, paced).
+// robots.txt itself is fetched again by a new owner (once per host,
+// paced); its failures are shared.
 package groupfrontier
 
 import (
@@ -106,6 +114,9 @@ type Cache interface {
 	FrontierHosts(ctx context.Context) ([]string, error)
 	// DropFrontierHosts forgets hosts entirely.
 	DropFrontierHosts(ctx context.Context, hosts []string) error
+	// Observe records the text blocks of a site's page for the cleaner's
+	// learned layer (see clean.BlockStats).
+	Observe(ctx context.Context, site, pageID string, blocks []uint64) (seen []int, pages int, err error)
 }
 
 // Config configures a Frontier.
@@ -709,6 +720,57 @@ func (f *Frontier) Outlook(ctx context.Context) (frontier.Outlook, error) {
 // Frontier counts the URLs of the hosts owned here.
 func (f *Frontier) Frontier(ctx context.Context) (frontier.Stats, error) {
 	return f.cache.Frontier(ctx)
+}
+
+// SharedPages is how many pages of a site the cleaner's statistics share
+// through the state topic.
+const SharedPages = 500
+
+// page is a state record of one page the cleaner observed.
+type page struct {
+	Site   string   `json:"site"`
+	Page   string   `json:"page"`
+	Blocks []uint64 `json:"blocks"`
+}
+
+// Observe implements the cleaner's block statistics: the cache counts,
+// and the first SharedPages pages of each site go to the state topic, in
+// the partition of the host the page came from.
+func (f *Frontier) Observe(ctx context.Context, site, pageID string, blocks []uint64) ([]int, int, error) {
+	f.writeMu.Lock()
+	defer f.writeMu.Unlock()
+	seen, pages, err := f.cache.Observe(ctx, site, pageID, blocks)
+	if err != nil || pages > SharedPages {
+		return seen, pages, err
+	}
+	host := f.siteHost(site)
+	v, err := json.Marshal(page{Site: site, Page: pageID, Blocks: blocks})
+	if err != nil {
+		return seen, pages, fmt.Errorf("groupfrontier: %w", err)
+	}
+	key := []byte(f.Key(host) + "\x00s\x00" + site + "\x00" + pageID)
+	if err := f.write(ctx, []kafka.Message{{Topic: f.cfg.StateTopic, Key: key, Value: v}}); err != nil {
+		return seen, pages, fmt.Errorf("groupfrontier: write page statistics: %w", err)
+	}
+	return seen, pages, nil
+}
+
+// siteHost returns the owned host whose site (host without "www.") is
+// site, or site itself.
+func (f *Frontier) siteHost(site string) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, h := range []string{site, "www." + site} {
+		if _, ok := f.hosts[h]; ok {
+			return h
+		}
+	}
+	for h := range f.hosts {
+		if strings.TrimPrefix(h, "www.") == site {
+			return h
+		}
+	}
+	return site
 }
 
 // HostNotBefore returns the earliest next request to host that the state

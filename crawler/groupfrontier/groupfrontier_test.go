@@ -88,6 +88,11 @@ func TestHandOver(t *testing.T) {
 	if err := a.SetRobotsFailure(ctx, "b.test", rf); err != nil {
 		t.Fatal(err)
 	}
+	// The cleaner saw one page of the site, with a block (the site's
+	// footer) that the next page repeats.
+	if _, _, err := a.Observe(ctx, "a.test", "page-1", []uint64{1, 1 << 63}); err != nil {
+		t.Fatal(err)
+	}
 	paced := time.Now().Add(time.Hour).Truncate(time.Millisecond)
 	a.HostPaced("a.test", paced)
 	if err := a.flushPace(ctx, nil); err != nil {
@@ -112,6 +117,10 @@ func TestHandOver(t *testing.T) {
 	}
 	if got, ok, _ := b.RobotsFailure(ctx, "b.test"); !ok || got.Failures != 1 || !got.Retry.Equal(rf.Retry) {
 		t.Errorf("robots failure of b.test: %+v %v, want %+v", got, ok, rf)
+	}
+	seen, pages, err := b.Observe(ctx, "a.test", "page-2", []uint64{1 << 63, 7})
+	if err != nil || pages != 2 || !slices.Equal(seen, []int{2, 1}) {
+		t.Errorf("site statistics after the hand-over: seen %v of %d pages (%v), want [2 1] of 2", seen, pages, err)
 	}
 	claimed, err := b.Claim(ctx, 10, t0.Add(2*time.Hour), nil, 0)
 	if err != nil {

@@ -167,6 +167,7 @@ func (f *Frontier) restore(ctx context.Context, id int) (int, error) {
 	}
 	var urls []frontier.Record
 	var hosts []frontier.HostRecord
+	var pages []page
 	pace := map[string]time.Time{}
 	n := 0
 	flush := func() error {
@@ -177,6 +178,12 @@ func (f *Frontier) restore(ctx context.Context, id int) (int, error) {
 		if err := f.cache.PutHostRecords(ctx, hosts); err != nil {
 			return err
 		}
+		for _, pg := range pages {
+			if _, _, err := f.cache.Observe(ctx, pg.Site, pg.Page, pg.Blocks); err != nil {
+				return err
+			}
+		}
+		pages = pages[:0]
 		f.mu.Lock()
 		for _, u := range urls {
 			f.hosts[u.Host] = id
@@ -204,6 +211,13 @@ func (f *Frontier) restore(ctx context.Context, id int) (int, error) {
 				break
 			}
 			urls = append(urls, rec)
+		case kind == 's':
+			var pg page
+			if err := json.Unmarshal(m.Value, &pg); err != nil {
+				f.log.Warn("crawl group: skip a bad page record", "partition", id, "offset", m.Offset, "err", err)
+				break
+			}
+			pages = append(pages, pg)
 		case kind == 'h':
 			var rec frontier.HostRecord
 			if err := json.Unmarshal(m.Value, &rec); err != nil {
@@ -215,7 +229,7 @@ func (f *Frontier) restore(ctx context.Context, id int) (int, error) {
 				pace[rec.Host] = rec.NotBefore
 			}
 		}
-		if len(urls)+len(hosts) >= 1000 {
+		if len(urls)+len(hosts)+len(pages) >= 1000 {
 			if err := flush(); err != nil {
 				return n, err
 			}
@@ -252,7 +266,8 @@ func dedupeURLs(recs []frontier.Record) []frontier.Record {
 	return out
 }
 
-// recordKind returns 'u' for a URL record's key, 'h' for a host record's.
+// recordKind returns 'u' for a URL record's key, 'h' for a host record's,
+// 's' for a page of the cleaner's statistics.
 func recordKind(key []byte) byte {
 	i := bytes.IndexByte(key, 0)
 	if i < 0 || i+2 >= len(key) || key[i+2] != 0 {
