@@ -521,6 +521,11 @@ func (f *Frontier) Apply(ctx context.Context, entries []frontier.Entry, settled 
 		f.limit = limit
 		f.mu.Unlock()
 	}
+	// Ownership is read under writeMu: a partition's release passes
+	// through writeMu after marking it, so an entry is either written
+	// here and published before the release ends, or sent to the owner.
+	f.writeMu.Lock()
+	defer f.writeMu.Unlock()
 	local, remote := f.split(entries)
 	ops := make([]op, len(remote))
 	for i, e := range remote {
@@ -532,8 +537,6 @@ func (f *Frontier) Apply(ctx context.Context, entries []frontier.Entry, settled 
 	if len(local) == 0 && len(settled) == 0 {
 		return 0, nil
 	}
-	f.writeMu.Lock()
-	defer f.writeMu.Unlock()
 	n, err := f.cache.Apply(ctx, local, settled, limit)
 	if err != nil {
 		return 0, err
@@ -620,14 +623,14 @@ func (f *Frontier) Keep(u string) bool {
 // downstream.
 func (f *Frontier) ClaimURL(ctx context.Context, e frontier.Entry, now time.Time) (bool, error) {
 	h := hostOf(e.URL)
+	f.writeMu.Lock() // see Apply
+	defer f.writeMu.Unlock()
 	f.mu.Lock()
 	mine := f.ownedLocked(h)
 	f.mu.Unlock()
 	if !mine {
 		return true, nil
 	}
-	f.writeMu.Lock()
-	defer f.writeMu.Unlock()
 	ok, err := f.cache.ClaimURL(ctx, e, now)
 	if err != nil || !ok {
 		return ok, err
@@ -644,6 +647,8 @@ func (f *Frontier) ClaimURL(ctx context.Context, e frontier.Entry, now time.Time
 // Recheck queues again the changed articles of a listing: those of hosts
 // owned here at once, the others through their owners.
 func (f *Frontier) Recheck(ctx context.Context, entries []frontier.Entry, p frontier.RecheckPolicy) (int, error) {
+	f.writeMu.Lock() // see Apply
+	defer f.writeMu.Unlock()
 	local, remote := f.split(entries)
 	ops := make([]op, 0, len(remote))
 	for _, e := range remote {
@@ -657,8 +662,6 @@ func (f *Frontier) Recheck(ctx context.Context, entries []frontier.Entry, p fron
 	if len(local) == 0 {
 		return 0, nil
 	}
-	f.writeMu.Lock()
-	defer f.writeMu.Unlock()
 	n, err := f.cache.Recheck(ctx, local, p)
 	if err != nil || n == 0 {
 		return n, err

@@ -123,6 +123,11 @@ func (f *Frontier) release(id int) {
 		p.state = releasing
 	}
 	f.mu.Unlock()
+	// A write that read the partition as owned before it was marked holds
+	// writeMu until its records are published: wait for it.
+	f.writeMu.Lock()
+	//lint:ignore SA2001 an empty critical section is the barrier
+	f.writeMu.Unlock()
 	deadline := time.Now().Add(f.cfg.ReleaseWait)
 	for !f.isClosed() {
 		f.mu.Lock()
