@@ -35,9 +35,17 @@ func main() {
 	conll := flag.String("conll-dir", "../shared/ner", "directory of the CoNLL files that sets point into (their text is not in the repository)")
 	runs := flag.Int("runs", 5, "timed runs per system; the median is reported")
 	listErrs := flag.Bool("errors", false, "list the items each set gets wrong (for tuning sets only)")
+	folds := flag.Int("folds", 0, "instead of per-set figures, pool the sets and print the detector's figures on each of this many folds, "+
+		"every article, CoNLL document or authored story in one fold (to judge a rule change on tuning sets only)")
 	flag.Parse()
 	runtime.GOMAXPROCS(1)
-	if err := run(os.Stdout, strings.Split(*sets, ","), *conll, *runs, *listErrs); err != nil {
+	var err error
+	if *folds > 0 {
+		err = runFolds(os.Stdout, strings.Split(*sets, ","), *conll, *folds)
+	} else {
+		err = run(os.Stdout, strings.Split(*sets, ","), *conll, *runs, *listErrs)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "wweval-events:", err)
 		os.Exit(1)
 	}
@@ -59,17 +67,14 @@ func run(w io.Writer, paths []string, conllDir string, runs int, listErrors bool
 		if err != nil {
 			return err
 		}
-		items, err := events.ReadLabelled(f)
+		items, err := readSet(f, path, conllDir)
 		f.Close()
-		if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
+		if errors.Is(err, fs.ErrNotExist) {
+			fmt.Fprintf(w, "%-22s (CoNLL text not found in %s, skipped)\n", path, conllDir)
+			continue
 		}
-		if err := events.ResolveCoNLL(items, conllDir); err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				fmt.Fprintf(w, "%-22s (CoNLL text not found in %s, skipped)\n", path, conllDir)
-				continue
-			}
-			return fmt.Errorf("%s: %w", path, err)
+		if err != nil {
+			return err
 		}
 		name := strings.TrimSuffix(path[strings.LastIndex(path, "/")+1:], ".jsonl")
 		sentences := 0
@@ -116,6 +121,69 @@ func run(w io.Writer, paths []string, conllDir string, runs int, listErrors bool
 			}
 		}
 	}
+	return nil
+}
+
+// readSet reads one labelled set and fills the text of its CoNLL items; an
+// error wrapping fs.ErrNotExist means the CoNLL files are not there.
+func readSet(r io.Reader, path, conllDir string) ([]events.Labelled, error) {
+	items, err := events.ReadLabelled(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if err := events.ResolveCoNLL(items, conllDir); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return items, nil
+}
+
+// runFolds pools the sets and prints the detector's figures on each of k
+// folds, every group (article, CoNLL document, authored story) in one
+// fold, then the mean over folds: a rule change is kept when it helps on
+// most folds, not when it fixes a few sentences.
+func runFolds(w io.Writer, paths []string, conllDir string, k int) error {
+	det, err := events.New("en")
+	if err != nil {
+		return err
+	}
+	var items []events.Labelled
+	for _, path := range paths {
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		set, err := readSet(f, path, conllDir)
+		f.Close()
+		if err != nil {
+			return err
+		}
+		items = append(items, set...)
+	}
+	byFold := make([][]events.Labelled, k)
+	for _, it := range items {
+		n := events.Fold(events.GroupOf(it), k)
+		byFold[n] = append(byFold[n], it)
+	}
+	fmt.Fprintf(w, "%-5s %5s %5s %4s | %5s %5s %5s | %5s %5s %5s | %6s %6s\n",
+		"fold", "items", "gold", "new", "detP", "detR", "detF1", "newP", "newR", "newF1", "kind", "status")
+	var sumDet, sumNew float64
+	for n, fold := range byFold {
+		preds := make([]events.Prediction, len(fold))
+		newGold := 0
+		for j, it := range fold {
+			preds[j] = det.Predict(it.Text)
+			if it.NewAnnouncement {
+				newGold++
+			}
+		}
+		s := events.Evaluate(fold, preds)
+		sumDet += s.Detect.F1()
+		sumNew += s.New.F1()
+		fmt.Fprintf(w, "%-5d %5d %5d %4d | %.3f %.3f %.3f | %.3f %.3f %.3f | %.3f  %.3f\n", n, len(fold),
+			s.Detect.TP+s.Detect.FN, newGold, s.Detect.P(), s.Detect.R(), s.Detect.F1(), s.New.P(), s.New.R(), s.New.F1(),
+			ratio(s.KindRight, s.TP), ratio(s.StatusRight, s.TP))
+	}
+	fmt.Fprintf(w, "mean detF1 %.3f newF1 %.3f over %d folds\n", sumDet/float64(k), sumNew/float64(k), k)
 	return nil
 }
 
