@@ -47,12 +47,18 @@ func New(lang string) (*Detector, error) {
 		return nil, fmt.Errorf("events: no lexicon for language %q", lang)
 	}
 	d := &Detector{lex: lex}
-	for w := range lex.Triggers {
+	mark := func(w string) {
 		if len(w) < 2 || w[0] < 'a' || w[0] > 'z' || w[1] < 'a' || w[1] > 'z' {
 			d.all = true
-			continue
+			return
 		}
 		d.starts[int(w[0]-'a')*26+int(w[1]-'a')] = true
+	}
+	for w := range lex.Triggers {
+		mark(w)
+	}
+	for w := range lex.Constructions {
+		mark(w)
 	}
 	return d, nil
 }
@@ -227,10 +233,23 @@ func (st *sent) event(i int) (article.Event, bool) {
 	if st.consumed[i] {
 		return article.Event{}, false
 	}
-	tr, ok := st.d.lex.Triggers[st.toks[i].norm]
-	if !ok {
-		return article.Event{}, false
+	w := st.toks[i].norm
+	if tr, ok := st.d.lex.Triggers[w]; ok {
+		if ev, ok := st.try(i, tr); ok {
+			return ev, true
+		}
 	}
+	for _, tr := range st.d.lex.Constructions[w] {
+		if ev, ok := st.try(i, tr); ok {
+			return ev, true
+		}
+	}
+	return article.Event{}, false
+}
+
+// try decides whether token i is trigger tr of a withdrawal event and
+// builds the event.
+func (st *sent) try(i int, tr Trigger) (article.Event, bool) {
 	tg := trigger{i: i, last: i, particle: -1, tr: tr, form: tr.Form}
 	if tr.Particle != "" {
 		p := st.findParticle(i, tr)
@@ -255,7 +274,7 @@ func (st *sent) event(i int) (article.Event, bool) {
 // "drop out", "walk away", or after a short object for "pull troops out".
 func (st *sent) findParticle(i int, tr Trigger) int {
 	reach := 1
-	if tr.Family == FamPullOut || tr.Family == FamRetreat {
+	if tr.Family == FamPullOut || tr.Family == FamRetreat || tr.Family == FamHome {
 		reach = 5
 	}
 	for j := i + 1; j <= i+reach && j < len(st.toks); j++ {
@@ -379,8 +398,40 @@ func (st *sent) accept(tg *trigger) bool {
 		return st.anyClass(i+1, i+4, Military) && !st.anyClass(i+1, i+4, Figurative)
 	case FamExit:
 		return st.acceptExit(tg)
+	case FamEnd:
+		return st.acceptEnd(tg)
+	case FamHome:
+		between := st.anyClass(i+1, tg.particle-1, Military|Diplomatic) && !st.anyClass(i+1, tg.particle-1, Squad|Sports)
+		if st.toks[tg.particle].norm == "out" {
+			// "flown its embassy staff out of Haiti"
+			return tg.particle > i+1 && between && st.norm(tg.particle+1) == "of"
+		}
+		if tg.particle == i+1 {
+			// "bring home the troops", not "brought home Ivan Rodriguez"
+			return st.anyClass(i+2, i+5, Military|Diplomatic) && !st.anyClass(i+2, i+5, Squad|Sports)
+		}
+		return between
 	}
 	return false
+}
+
+// acceptEnd handles the verbs of ending (FamEnd): a withdrawal when the
+// head of their object is a campaign, bid, agreement or membership ("ended
+// his re-election campaign", "terminates acquisition pact"), or a
+// military mission, deployment or presence. Not "abandon plans to sign a
+// treaty" (the head is "plans"), nor "ends vote boycott".
+func (st *sent) acceptEnd(tg *trigger) bool {
+	i := tg.i
+	end := st.phraseEnd(i+1, 7, st.d.lex.Boundary)
+	if end <= i+1 || st.d.lex.Boundary[st.norm(i+1)] || st.anyClass(i-4, end+2, Money|Market) {
+		// "loose ends on the deal": no object, so no verb.
+		return false
+	}
+	head := st.norm(end - 1)
+	if st.is(SetEndObjects, head) {
+		return true
+	}
+	return st.is(SetPresenceNouns, head) && (st.anyClass(i+1, end-2, Military) || st.anyClass(i-6, i-1, Military))
 }
 
 // isNumber reports whether w is written in digits ("130,000", "1.2").
@@ -880,6 +931,13 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 	if pastYear != "" {
 		cues = append(cues, pastYear)
 	}
+	if h, ok := st.pastPerfect(tg); ok {
+		// "Kyiv's troops had also retreated from Bakhmut": the past
+		// perfect sets an event before the article's news, unless a verb
+		// of saying reports it ("said it had withdrawn").
+		background = true
+		cues = append(cues, h)
+	}
 	decide := func(s string, h hit) (string, []string, bool) {
 		return s, append([]string{h.text}, cues...), background
 	}
@@ -952,6 +1010,30 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		return "historical", cues, true
 	}
 	return "completed", cues, background
+}
+
+// pastPerfect reports whether a past or participle trigger is in the past
+// perfect ("had withdrawn", "had already pulled out") and not reported by a
+// verb of saying before the "had"; it returns the auxiliary.
+func (st *sent) pastPerfect(tg trigger) (string, bool) {
+	if tg.form != Past && tg.form != Participle {
+		return "", false
+	}
+	k := tg.i - 1
+	for k >= 0 && k >= tg.i-3 && st.is(SetPerfectAdverbs, st.norm(k)) {
+		k--
+	}
+	if !st.is(SetPerfectAux, st.norm(k)) || st.reported(k) {
+		return "", false
+	}
+	for j := 0; j < k; j++ {
+		// "confirmed the envoy had left", "to learn that he had dropped
+		// out": a complement clause reports the news.
+		if w := st.norm(j); w == "that" || st.is(SetSayVerbs, w) {
+			return "", false
+		}
+	}
+	return st.norm(k), true
 }
 
 // wordBetween reports whether one of words lies strictly between tokens a
@@ -1027,6 +1109,10 @@ func (st *sent) pastTime(i int) string {
 			continue
 		}
 		nx := st.norm(k + 1)
+		if w == "last" && lex.Months[nx] && !(nx == "may" && !st.isCapitalized(k+1)) {
+			// "last May": an earlier month, background like "in January".
+			return "month:" + w + " " + nx
+		}
 		if w == "last" && (nx == "year" || nx == "month" || nx == "week" || nx == "decade" || nx == "autumn" ||
 			nx == "fall" || nx == "spring" || nx == "summer" || nx == "winter") {
 			return w + " " + nx

@@ -8,10 +8,11 @@ import "strings"
 // name; the lists are wirewatch's own, written for news text.
 func english() *Lexicon {
 	l := &Lexicon{
-		Lang:     "en",
-		Triggers: map[string]Trigger{},
-		Classes:  map[string]Class{},
-		Cues:     map[string]CueKind{},
+		Lang:          "en",
+		Triggers:      map[string]Trigger{},
+		Constructions: map[string][]Trigger{},
+		Classes:       map[string]Class{},
+		Cues:          map[string]CueKind{},
 	}
 	trig := func(f Family, particle, alt string, forms map[Form]string) {
 		for form, words := range forms {
@@ -49,6 +50,24 @@ func english() *Lexicon {
 	trig(FamPullOut, "out", "", map[Form]string{Base: "order orders", Past: "ordered", Progressive: "ordering"})
 	// "exit" as a noun is caught by its form after a determiner or
 	// possessive; see nounUse.
+
+	construction := func(f Family, particle, alt string, forms map[Form]string) {
+		for form, words := range forms {
+			for _, w := range strings.Fields(words) {
+				l.Constructions[w] = append(l.Constructions[w], Trigger{Family: f, Form: form, Particle: particle, Alt: alt})
+			}
+		}
+	}
+	construction(FamEnd, "", "", map[Form]string{
+		Base:        "end ends abandon abandons scrap scraps terminate terminates suspend suspends drop drops cancel cancels",
+		Past:        "ended abandoned scrapped terminated suspended dropped cancelled canceled",
+		Progressive: "ending abandoning scrapping terminating suspending dropping cancelling canceling",
+	})
+	construction(FamHome, "home", "out", map[Form]string{
+		Base:        "bring brings call calls send sends fly flies order orders",
+		Past:        "brought called sent flew flown ordered",
+		Progressive: "bringing calling sending flying ordering",
+	})
 
 	class := func(c Class, words string) {
 		for _, w := range strings.Fields(words) {
@@ -202,6 +221,11 @@ func english() *Lexicon {
 		SetPresentVerbs:       `is are seems remains would should must appears`,
 		SetPlannedNoun:        `planned upcoming expected proposed impending promised`,
 		SetAdjacentHypo:       `almost nearly`,
+		SetPerfectAux:         `had 'd`,
+		SetEndObjects:         `campaign campaigns bid bids candidacy candidature agreement agreements accord accords deal deals pact pacts treaty treaties membership participation`,
+		SetPresenceNouns:      `mission missions deployment deployments presence operation operations base bases`,
+		SetPlaceNouns:         `village villages town towns city cities region regions area areas positions territory territories province provinces capital checkpoints bases base outposts`,
+		SetPerfectAdverbs:     `also already just previously earlier once long since even all largely mostly`,
 		SetSupportNouns:       `support backing aid funding assistance recognition veto offer allegations allegation complaint lawsuit charges objection objections consent endorsement threat threats`,
 	}
 	for set, ws := range words {
