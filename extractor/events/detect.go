@@ -275,7 +275,7 @@ func (st *sent) try(i int, tr Trigger) (article.Event, bool) {
 func (st *sent) findParticle(i int, tr Trigger) int {
 	reach := 1
 	if tr.Family == FamPullOut || tr.Family == FamRetreat || tr.Family == FamHome {
-		reach = 5
+		reach = 6
 	}
 	for j := i + 1; j <= i+reach && j < len(st.toks); j++ {
 		t := st.toks[j]
@@ -341,6 +341,7 @@ func (st *sent) accept(tg *trigger) bool {
 			// "pulled out of the U.S. Open", or forces pulling out of "the
 			// village of Shatoi".
 			return st.anyClass(next+1, max(end-1, next+6), withdrawable) || st.capitalizedAt(next+1) || st.entityAt(next+1) ||
+				st.is(SetExitObjects, st.norm(next+1)) || st.norm(next+1) == "the" && st.is(SetExitObjects, st.norm(next+2)) ||
 				st.entityAt(next+2) || st.anyClass(i-10, i-1, Military)
 		}
 		if tg.particle > i+1 {
@@ -572,6 +573,18 @@ func (st *sent) acceptExit(tg *trigger) bool {
 		(st.capitalizedAt(obj) || st.norm(obj) == "north" || st.norm(obj) == "south" || st.norm(obj) == "the" && (st.norm(obj+1) == "country" || st.norm(obj+1) == "region")) {
 		// "Syrian troops quit north Lebanon", "troops will leave the
 		// country": forces leaving a place.
+		return true
+	}
+	if !isExit && st.anyClass(i-4, i-1, Military) && !st.anyClass(i-4, i-1, Squad) {
+		for j := obj; j < len(st.toks) && j < obj+4 && !st.toks[j].punct; j++ {
+			if st.is(SetPlaceNouns, st.norm(j)) {
+				return true // "Russian forces have left dozens of villages"
+			}
+		}
+	}
+	if !isExit && w != "left" && st.anyClass(i-4, i-1, Diplomatic) && st.capitalizedAt(obj) {
+		// "the remaining diplomats would leave Niger"; "the envoy left
+		// Baghdad for talks" is travel.
 		return true
 	}
 	if isExit {

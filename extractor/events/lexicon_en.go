@@ -45,6 +45,7 @@ func english() *Lexicon {
 	})
 	trig(FamExit, "out", "", map[Form]string{Base: "drop drops bow bows", Past: "dropped bowed", Progressive: "dropping bowing"})
 	trig(FamExit, "out", "away", map[Form]string{Base: "walk walks", Past: "walked", Progressive: "walking"})
+	trig(FamExit, "out", "", map[Form]string{Base: "back backs", Past: "backed", Progressive: "backing"})
 	// "ordered the troops out of Iraq": an order with a military object
 	// and "out of" is a withdrawal announced.
 	trig(FamPullOut, "out", "", map[Form]string{Base: "order orders", Past: "ordered", Progressive: "ordering"})
