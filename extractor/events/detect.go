@@ -401,6 +401,20 @@ func (st *sent) accept(tg *trigger) bool {
 		return st.acceptExit(tg)
 	case FamEnd:
 		return st.acceptEnd(tg)
+	case FamMove:
+		// The forces are the subject: "Russian units were returning to
+		// their bases", "troops moved back from the border".
+		if !st.anyClass(i-6, i-1, Military) || st.anyClass(i-6, i-1, Squad|Sports) {
+			return false
+		}
+		switch st.toks[tg.particle].norm {
+		case "to":
+			end := st.phraseEnd(tg.particle+1, 4, st.d.lex.Boundary)
+			return end > tg.particle+1 && (st.norm(end-1) == "bases" || st.norm(end-1) == "barracks")
+		case "out":
+			return st.norm(tg.particle+1) == "of"
+		}
+		return st.d.lex.From[st.norm(tg.particle+1)]
 	case FamHome:
 		between := st.anyClass(i+1, tg.particle-1, Military|Diplomatic) && !st.anyClass(i+1, tg.particle-1, Squad|Sports)
 		if st.toks[tg.particle].norm == "out" {
@@ -535,6 +549,9 @@ func (st *sent) acceptExit(tg *trigger) bool {
 		}
 		return objClass&(Agreement|Political|Race|Sports) != 0
 	}
+	if st.is(SetLeaveKinds, st.norm(i-1)) && (w == "leave" || w == "leaves") {
+		return false // "military leave", "on sick leave": time off
+	}
 	if objClass&Career != 0 && objClass&(Agreement|Race) == 0 {
 		return false // "quit the ring", "left his job"
 	}
@@ -549,6 +566,7 @@ func (st *sent) acceptExit(tg *trigger) bool {
 			return false
 		}
 		return st.anyClass(i-10, i+6, Agreement) || hasMarket(st, obj, end) || st.norm(i+1) == "from" && st.capitalizedAt(obj) ||
+			st.is(SetPersonalPossessive, st.norm(i-1)) && st.anyClass(i+1, i+8, Race|Political) && !st.anyClass(i+1, i+8, Career) ||
 			st.norm(i+1) == "from" && wide&Business != 0 && !st.is(SetPersonalPossessive, st.norm(obj))
 	}
 	if objClass&(Squad) != 0 {
@@ -1224,7 +1242,13 @@ func (st *sent) kind(tg trigger, what, from span) string {
 		for j := what.i; j < what.j; j++ {
 			if st.is(SetSupportNouns, st.norm(j)) {
 				// "withdraw its support for the occupation": support,
-				// aid or an offer is withdrawn, whatever it concerned.
+				// aid or an offer is withdrawn, whatever it concerned;
+				// but support for a bill or a candidate is political, as
+				// the guideline says.
+				if (st.norm(j) == "support" || st.norm(j) == "backing" || st.norm(j) == "endorsement") &&
+					st.anyClass(j+1, j+5, Political) && !st.anyClass(j+1, j+5, Military) {
+					return "political"
+				}
 				return "other"
 			}
 		}

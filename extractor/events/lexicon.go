@@ -79,6 +79,9 @@ const (
 	// with forces or diplomats as their object and "home" or "out of" after
 	// it: "bring its soldiers home", "flown its embassy staff out of Haiti".
 	FamHome
+	// FamMove: forces that move out of or back from a place, or return to
+	// their bases: "its fighters would move out of the checkpoints".
+	FamMove
 )
 
 // Form is the grammatical form of a trigger word, which sets its default
@@ -197,6 +200,9 @@ const (
 	SetPresenceNouns
 	// SetPlaceNouns: places that forces leave ("left dozens of villages").
 	SetPlaceNouns
+	// SetLeaveKinds: words before "leave" that make it time off work
+	// ("military leave", "sick leave").
+	SetLeaveKinds
 	numSets
 )
 

@@ -64,6 +64,12 @@ func english() *Lexicon {
 		Past:        "ended abandoned scrapped terminated suspended dropped cancelled canceled",
 		Progressive: "ending abandoning scrapping terminating suspending dropping cancelling canceling",
 	})
+	construction(FamMove, "out", "back", map[Form]string{
+		Base: "move moves", Past: "moved", Progressive: "moving",
+	})
+	construction(FamMove, "to", "", map[Form]string{
+		Base: "return returns", Past: "returned", Progressive: "returning",
+	})
 	construction(FamHome, "home", "out", map[Form]string{
 		Base:        "bring brings call calls send sends fly flies order orders",
 		Past:        "brought called sent flew flown ordered",
@@ -223,6 +229,7 @@ func english() *Lexicon {
 		SetPlannedNoun:        `planned upcoming expected proposed impending promised`,
 		SetAdjacentHypo:       `almost nearly`,
 		SetPerfectAux:         `had 'd`,
+		SetLeaveKinds:         `military sick parental maternity paternity annual medical compassionate unpaid paid shore family bereavement study`,
 		SetEndObjects:         `campaign campaigns bid bids candidacy candidature agreement agreements accord accords deal deals pact pacts treaty treaties membership participation`,
 		SetPresenceNouns:      `mission missions deployment deployments presence operation operations base bases`,
 		SetPlaceNouns:         `village villages town towns city cities region regions area areas positions territory territories province provinces capital checkpoints bases base outposts`,
