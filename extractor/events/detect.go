@@ -975,6 +975,9 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 	if h, ok := near(CueRefuse, 6); ok && !st.wordBetween(h.at, i, "whether", "if") {
 		return decide("refused", h)
 	}
+	if w, ok := st.orderedOther(tg, bgAt); ok {
+		return decide("demanded", hit{CueDemand, i, w})
+	}
 	if h, ok := near(CueDemand, 12); ok && (!st.is(SetWeakDemand, h.text) || st.norm(i-1) == "to" || st.norm(i-1) == "for" ||
 		tg.form == Noun && st.wordBetween(h.at, i, "for", "to")) {
 		return decide("demanded", h)
@@ -1041,6 +1044,30 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		return "historical", cues, true
 	}
 	return "completed", cues, background
+}
+
+// orderedOther reports an order or request addressed to another party to
+// withdraw: "Niger ordered French troops to leave", "Jordan has asked an
+// Iraqi diplomat to leave". The withdrawal is demanded of them; an order to
+// one's own forces ("ordered its troops to withdraw") is announced instead.
+func (st *sent) orderedOther(tg trigger, bgAt int) (string, bool) {
+	i := tg.i
+	if tg.form != Base || st.norm(i-1) != "to" {
+		return "", false
+	}
+	for k := i - 3; k >= 0 && k >= i-12 && k > bgAt; k-- {
+		if st.toks[k].punct && st.toks[k].norm != "," {
+			return "", false
+		}
+		w := st.norm(k)
+		if st.is(SetOrderVerbs, w) || st.is(SetAskVerbs, w) {
+			if st.is(SetPersonalPossessive, st.norm(k+1)) || st.norm(k+1) == "its" {
+				return "", false
+			}
+			return w, true
+		}
+	}
+	return "", false
 }
 
 // pastPerfect reports whether a past or participle trigger is in the past

@@ -203,6 +203,9 @@ const (
 	// SetLeaveKinds: words before "leave" that make it time off work
 	// ("military leave", "sick leave").
 	SetLeaveKinds
+	// SetAskVerbs: verbs that ask another party to do something ("asked
+	// the diplomat to leave"), like the order verbs.
+	SetAskVerbs
 	numSets
 )
 

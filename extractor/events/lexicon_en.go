@@ -229,6 +229,7 @@ func english() *Lexicon {
 		SetPlannedNoun:        `planned upcoming expected proposed impending promised`,
 		SetAdjacentHypo:       `almost nearly`,
 		SetPerfectAux:         `had 'd`,
+		SetAskVerbs:           `asked asks ask asking told tells tell telling instructed instructs instruct directed directs`,
 		SetLeaveKinds:         `military sick parental maternity paternity annual medical compassionate unpaid paid shore family bereavement study`,
 		SetEndObjects:         `campaign campaigns bid bids candidacy candidature agreement agreements accord accords deal deals pact pacts treaty treaties membership participation`,
 		SetPresenceNouns:      `mission missions deployment deployments presence operation operations base bases`,
