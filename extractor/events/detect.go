@@ -438,7 +438,7 @@ func (st *sent) accept(tg *trigger) bool {
 func (st *sent) acceptEnd(tg *trigger) bool {
 	i := tg.i
 	end := st.phraseEnd(i+1, 7, st.d.lex.Boundary)
-	if end <= i+1 || st.d.lex.Boundary[st.norm(i+1)] || st.anyClass(i-4, end+2, Money|Market) {
+	if end <= i+1 || st.d.lex.Boundary[st.norm(i+1)] || st.anyClass(i-4, end-1, Money|Market) {
 		// "loose ends on the deal": no object, so no verb.
 		return false
 	}
