@@ -123,10 +123,10 @@ CREATE TABLE IF NOT EXISTS article_keys (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS article_keys_article ON article_keys (article_rowid);
 
--- The crawl frontier (frontier, frontier_hosts and its triggers,
--- crawl_hosts, crawl_robots, frontier_poll, frontier_recheck) is the
--- crawler's own, created in this file by sqlfrontier.Store
--- (crawler/sqlfrontier/schema.sql).
+-- The crawl frontier: every URL the crawler knows, with its state.
+-- Its tables (frontier, frontier_hosts and its triggers, crawl_hosts,
+-- crawl_robots, frontier_poll, frontier_recheck) are the crawler's own,
+-- created in this file by sqlfrontier.Store (crawler/sqlfrontier/schema.sql).
 
 -- The cleaner's per-site block statistics (site_blocks, site_pages) are its
 -- own tables, created in this file by clean.SQLiteStats
