@@ -72,6 +72,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"slices"
 	"strings"
@@ -569,6 +570,11 @@ func (f *Frontier) Recover(context.Context) (int, error) { return 0, nil }
 // Claim hands out due URLs of the hosts owned here (see the crawler's
 // Frontier), skipping hosts of partitions being restored or released.
 func (f *Frontier) Claim(ctx context.Context, n int, now time.Time, skip []string, perHost int) ([]frontier.Entry, error) {
+	// The hosts to skip are read under writeMu: a restore registers a
+	// batch's hosts before it writes the batch under writeMu, so a claim
+	// never sees a partition's state half read.
+	f.writeMu.Lock()
+	defer f.writeMu.Unlock()
 	f.mu.Lock()
 	for h, p := range f.hosts {
 		if part := f.parts[p]; part == nil || part.state != owned {
@@ -576,8 +582,6 @@ func (f *Frontier) Claim(ctx context.Context, n int, now time.Time, skip []strin
 		}
 	}
 	f.mu.Unlock()
-	f.writeMu.Lock()
-	defer f.writeMu.Unlock()
 	got, err := f.cache.Claim(ctx, n, now, skip, perHost)
 	if err != nil {
 		return nil, err
@@ -764,17 +768,20 @@ func (f *Frontier) Observe(ctx context.Context, site, pageID string, blocks []ui
 func (f *Frontier) siteHost(site string) string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	for _, h := range []string{site, "www." + site} {
-		if _, ok := f.hosts[h]; ok {
-			return h
-		}
-	}
 	for h := range f.hosts {
-		if strings.TrimPrefix(h, "www.") == site {
+		if strings.TrimPrefix(hostname(h), "www.") == site {
 			return h
 		}
 	}
 	return site
+}
+
+// hostname is host without its port, as an article's site is.
+func hostname(host string) string {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		return h
+	}
+	return host
 }
 
 // HostNotBefore returns the earliest next request to host that the state

@@ -2,6 +2,7 @@ package groupfrontier
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -303,5 +304,89 @@ func TestRebalanceTakesBackClaimedURLs(t *testing.T) {
 	}
 	if len(seen) != len(es) {
 		t.Errorf("after the rebalance %d of %d URLs were claimed again", len(seen), len(es))
+	}
+}
+
+// TestNoClaimDuringRestore: while a new owner reads a partition's state,
+// claims hand out none of its URLs, so a URL done by the old owner is
+// never handed out on the strength of an older record read first.
+func TestNoClaimDuringRestore(t *testing.T) {
+	broker := kafkatest.Broker(t)
+	prefix := kafkatest.Prefix(t, broker)
+	ctx := context.Background()
+	a := member(t, broker, prefix, 1)
+	var es []frontier.Entry
+	for i := range 1500 {
+		es = append(es, frontier.Entry{URL: fmt.Sprintf("http://a.test/%d", i), Kind: frontier.Page, NextAt: t0})
+	}
+	if _, err := a.AddURLs(ctx, es, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, err := a.Claim(ctx, len(es), t0, nil, 0)
+	if err != nil || len(got) != len(es) {
+		t.Fatalf("claimed %d of %d: %v", len(got), len(es), err)
+	}
+	var done []frontier.Settled
+	for _, e := range got {
+		done = append(done, frontier.Settled{URL: e.URL, Outcome: frontier.Outcome{State: frontier.Done, Status: 200, FetchedAt: t0}})
+	}
+	if _, err := a.Apply(ctx, nil, done, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	// The new owner claims as fast as it can while it restores: the
+	// state topic holds every URL pending first and done later.
+	cache, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "cache.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cache.Close()
+	b, err := Open(ctx, Config{Conn: kafkabus.Conn{Brokers: []string{broker}}, URLTopic: prefix + "crawl.urls",
+		StateTopic: prefix + "crawl.state", Partitions: 1, Group: prefix + "crawl", SessionTimeout: 6 * time.Second,
+		ReleaseWait: 5 * time.Second, Cache: testCache{sqlfrontier.New(cache), clean.NewSQLiteStats(cache)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	readyCtx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	ready := make(chan error, 1)
+	go func() { ready <- b.Ready(readyCtx) }()
+	for {
+		got, err := b.Claim(ctx, 100, t0, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) > 0 {
+			t.Fatalf("claimed %d URLs done by the old owner (e.g. %s)", len(got), got[0].URL)
+		}
+		select {
+		case err := <-ready:
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st, ok, _ := b.State(ctx, "http://a.test/1499"); !ok || st != frontier.Done {
+				t.Errorf("after the restore: %q %v, want done", st, ok)
+			}
+			return
+		default:
+		}
+	}
+}
+
+func TestSiteHost(t *testing.T) {
+	f := &Frontier{hosts: map[string]int{"127.0.0.12:33195": 5, "www.example.com": 1, "news.example.org": 2}}
+	for site, want := range map[string]string{
+		"127.0.0.12":       "127.0.0.12:33195",
+		"example.com":      "www.example.com",
+		"news.example.org": "news.example.org",
+		"elsewhere.test":   "elsewhere.test",
+	} {
+		if got := f.siteHost(site); got != want {
+			t.Errorf("siteHost(%q) = %q, want %q", site, got, want)
+		}
 	}
 }

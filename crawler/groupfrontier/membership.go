@@ -176,6 +176,20 @@ func (f *Frontier) restore(ctx context.Context, id int) (int, error) {
 	pace := map[string]time.Time{}
 	n := 0
 	flush := func() error {
+		// The hosts are registered first, as the partition's (which is
+		// being restored, so claims skip them), and the batch is written
+		// under writeMu, which claims take too: no claim sees a URL in
+		// a state that a later record of the partition replaces.
+		f.mu.Lock()
+		for _, u := range urls {
+			f.hosts[u.Host] = id
+		}
+		for _, h := range hosts {
+			f.hosts[h.Host] = id
+		}
+		f.mu.Unlock()
+		f.writeMu.Lock()
+		defer f.writeMu.Unlock()
 		// Later records of a URL replace earlier ones; keep the last.
 		if err := f.cache.PutFrontierRecords(ctx, dedupeURLs(urls)); err != nil {
 			return err
@@ -188,16 +202,7 @@ func (f *Frontier) restore(ctx context.Context, id int) (int, error) {
 				return err
 			}
 		}
-		pages = pages[:0]
-		f.mu.Lock()
-		for _, u := range urls {
-			f.hosts[u.Host] = id
-		}
-		for _, h := range hosts {
-			f.hosts[h.Host] = id
-		}
-		f.mu.Unlock()
-		urls, hosts = urls[:0], hosts[:0]
+		urls, hosts, pages = urls[:0], hosts[:0], pages[:0]
 		return nil
 	}
 	for {
