@@ -49,7 +49,7 @@ const (
 
 // crawlFleet is a farm, a broker and the crawl processes of one group.
 type crawlFleet struct {
-	t        *testing.T
+	t        testing.TB
 	bin      string
 	farm     *sitefarm.Farm
 	brokers  string
@@ -62,7 +62,7 @@ type crawlFleet struct {
 // newCrawlFleet starts farm's crawl group on brokers: it creates the clean
 // topic and starts reading it, and writes the seed file every process
 // gets. extra are flags every process gets too.
-func newCrawlFleet(t *testing.T, bin, brokers string, farm *sitefarm.Farm, extra ...string) *crawlFleet {
+func newCrawlFleet(t testing.TB, bin, brokers string, farm *sitefarm.Farm, extra ...string) *crawlFleet {
 	t.Helper()
 	requireCrawlGroup(t, bin)
 	prefix := testPrefix(t, brokers)
@@ -97,7 +97,7 @@ func (f *crawlFleet) refreshExpected() {
 	}
 }
 
-func articleID(t *testing.T, u string) string {
+func articleID(t testing.TB, u string) string {
 	t.Helper()
 	c, err := urlcanon.Canonicalize(u)
 	if err != nil {
@@ -118,7 +118,7 @@ func (f *crawlFleet) start(name string, extra ...string) *role {
 // Kafka-held frontier of issue 16 is not built in yet, and without it every
 // process crawls everything, which these tests would only report as
 // failures.
-func requireCrawlGroup(t *testing.T, bin string) {
+func requireCrawlGroup(t testing.TB, bin string) {
 	t.Helper()
 	out, _ := exec.Command(bin, "crawl", "--help").CombinedOutput()
 	if !strings.Contains(string(out), "-group") {
@@ -127,7 +127,7 @@ func requireCrawlGroup(t *testing.T, bin string) {
 }
 
 // kill ends r with SIGKILL: no drain, no goodbye to the group.
-func kill(t *testing.T, r *role) {
+func kill(t testing.TB, r *role) {
 	t.Helper()
 	if err := r.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
@@ -174,15 +174,16 @@ func (f *crawlFleet) waitDone(within time.Duration) {
 type cleanTopic struct {
 	mu       sync.Mutex
 	versions map[string]map[string]int // article id -> body -> messages
+	first    map[string]time.Time      // article id -> when its first message was produced
 	messages int
 	bad      []error
 }
 
 // readClean reads every partition of topic from the start until the test
 // ends.
-func readClean(t *testing.T, brokers, topic string, partitions int) *cleanTopic {
+func readClean(t testing.TB, brokers, topic string, partitions int) *cleanTopic {
 	t.Helper()
-	c := &cleanTopic{versions: map[string]map[string]int{}}
+	c := &cleanTopic{versions: map[string]map[string]int{}, first: map[string]time.Time{}}
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	for p := range partitions {
@@ -219,6 +220,7 @@ func (c *cleanTopic) add(m kafka.Message) {
 	}
 	if c.versions[a.ID] == nil {
 		c.versions[a.ID] = map[string]int{}
+		c.first[a.ID] = m.Time
 	}
 	c.versions[a.ID][a.Body]++
 }
@@ -227,6 +229,26 @@ func (c *cleanTopic) has(id string) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.versions[id] != nil
+}
+
+// span returns when the first and the last of ids first reached the topic
+// (by the producer's timestamp).
+func (c *cleanTopic) span(ids map[string]string) (first, last time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for id := range ids {
+		at, ok := c.first[id]
+		if !ok {
+			continue
+		}
+		if first.IsZero() || at.Before(first) {
+			first = at
+		}
+		if at.After(last) {
+			last = at
+		}
+	}
+	return first, last
 }
 
 // cleanCounts is what a clean topic holds.
@@ -325,7 +347,7 @@ func firstN(m map[string]int, n int) map[string]int {
 }
 
 // stopAll stops the live processes with SIGTERM, expecting clean exits.
-func stopAll(t *testing.T, rs ...*role) {
+func stopAll(t testing.TB, rs ...*role) {
 	t.Helper()
 	for _, r := range rs {
 		r.stop(t)
