@@ -416,7 +416,7 @@ func New(f Frontier, cl Cleaner, out bus.Writer, opts Options) *Crawler {
 	c.WithTransport(decodeLimit{next: opts.Transport, limit: int64(opts.MaxBytes)})
 	cr := &Crawler{
 		opts: opts, frontier: f, cleaner: cl, out: out, coll: c,
-		gate:      newHostGate(opts.PerHost),
+		gate:      newHostGate(opts.PerHost, pacerOf(f)),
 		traps:     newTrapFilter(opts.MaxURLLength, opts.MaxQueryVariants),
 		recent:    newRecentLinks(),
 		redirects: newRedirectHops(),

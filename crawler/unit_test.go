@@ -230,7 +230,7 @@ func TestSniff(t *testing.T) {
 }
 
 func TestHostGate(t *testing.T) {
-	g := newHostGate(2)
+	g := newHostGate(2, nil)
 	now := time.Now()
 	if ok, _ := g.acquire("a", time.Second, now); !ok {
 		t.Fatal("first request refused")
