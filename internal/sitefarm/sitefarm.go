@@ -46,6 +46,12 @@ type Options struct {
 	// Service Unavailable, so that a polite crawler must not fetch
 	// anything else from them.
 	RobotsDown []int
+	// Boilerplate puts one paragraph, the same on every article of a
+	// site, inside each article's text: a house blurb that only a cleaner
+	// that learns a site's repeated blocks (and keeps what it learnt when
+	// the site moves to another process) can strip. BoilerplateText says
+	// what it contains.
+	Boilerplate bool
 	// Name is the prefix of the sites' names in titles and text (default
 	// "Farm"), so that two farms in one run serve different text.
 	Name string
@@ -101,6 +107,7 @@ func Start(opts Options) (*Farm, error) {
 			index:      i,
 			crawlDelay: opts.CrawlDelay,
 			robotsDown: down[i],
+			promo:      opts.Boilerplate,
 			articles:   opts.Articles,
 			ln:         ln,
 		}
@@ -169,6 +176,7 @@ type Site struct {
 	index      int
 	crawlDelay time.Duration
 	robotsDown bool
+	promo      bool
 	server     *http.Server
 	ln         net.Listener
 
@@ -332,7 +340,10 @@ func (s *Site) article(n, published int) string {
 <p class="byline">By %[5]s</p><time datetime="%[6]s">%[7]s</time>
 `, html.EscapeString(title), html.EscapeString(s.Name), s.URL, ArticlePath(n),
 		html.EscapeString(byline(rng)), publishedAt(n).Format(time.RFC3339), publishedAt(n).Format("2 January 2006"))
-	for range 5 {
+	for i := range 5 {
+		if i == 2 && s.promo {
+			fmt.Fprintf(&b, "<p>%s</p>\n", html.EscapeString(s.BoilerplateText()))
+		}
 		b.WriteString("<p>")
 		for i := range 3 + rng.IntN(2) {
 			if i > 0 {
@@ -356,6 +367,12 @@ func (s *Site) article(n, published int) string {
 // publishedAt is when article n came out: an hour after article n-1.
 func publishedAt(n int) time.Time {
 	return time.Date(2026, 1, 1, 6, 0, 0, 0, time.UTC).Add(time.Duration(n) * time.Hour)
+}
+
+// BoilerplateText is the paragraph every article of the site carries
+// with Options.Boilerplate.
+func (s *Site) BoilerplateText() string {
+	return fmt.Sprintf("%s reports from the coastal towns of the north, with correspondents in each of the twelve districts and a desk that works through the night.", s.Name)
 }
 
 func (s *Site) title(n int) string {

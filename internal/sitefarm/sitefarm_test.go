@@ -198,3 +198,40 @@ func TestStartErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestBoilerplate checks that a cleaner with per-site statistics strips
+// the boilerplate paragraph once it has seen it on a few pages, and that
+// one without keeps it: what makes the paragraph a probe for whether a
+// site's statistics survived a move to another process.
+func TestBoilerplate(t *testing.T) {
+	f := startFarm(t, Options{Sites: 1, Articles: 10, Boilerplate: true})
+	s := f.Sites[0]
+	learning := clean.New(clean.Options{Stats: clean.NewMemoryStats()})
+	plain := clean.New(clean.Options{})
+	var carried []int
+	for n, u := range s.ArticleURLs() {
+		_, body := get(t, u, "tester")
+		page := clean.Page{URL: u, HTML: []byte(body), FetchedAt: time.Now()}
+		res, err := learning.Clean(context.Background(), page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.IsArticle {
+			t.Fatalf("%s is not an article: %s", u, res.Reason)
+		}
+		if strings.Contains(res.Article.Body, s.BoilerplateText()) {
+			carried = append(carried, n)
+		}
+		res, err = plain.Clean(context.Background(), page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(res.Article.Body, s.BoilerplateText()) {
+			t.Errorf("%s: a cleaner without statistics stripped the boilerplate", u)
+		}
+	}
+	t.Logf("with statistics, articles %v carry the boilerplate", carried)
+	if len(carried) == 0 || len(carried) >= 5 || carried[len(carried)-1] != len(carried)-1 {
+		t.Errorf("articles %v carry the boilerplate; want only the first few, before the cleaner learnt it", carried)
+	}
+}
