@@ -57,6 +57,7 @@ type crawlFleet struct {
 	common   []string
 	clean    *cleanTopic
 	expected map[string]string // article id -> URL, of every article the farm serves
+	t0       time.Time         // when the fleet was made; log times are offsets from it
 }
 
 // newCrawlFleet starts farm's crawl group on brokers: it creates the clean
@@ -70,7 +71,7 @@ func newCrawlFleet(t testing.TB, bin, brokers string, farm *sitefarm.Farm, extra
 	if err := farm.WriteSeedFile(seeds); err != nil {
 		t.Fatal(err)
 	}
-	f := &crawlFleet{t: t, bin: bin, farm: farm, brokers: brokers, prefix: prefix}
+	f := &crawlFleet{t: t, bin: bin, farm: farm, brokers: brokers, prefix: prefix, t0: time.Now()}
 	f.common = append([]string{"crawl",
 		"--kafka-brokers", brokers, "--topic-prefix", prefix, "--topic-partitions", strconv.Itoa(groupPartitions),
 		"--group", prefix + "crawl", "--session-timeout", "6s",
@@ -111,7 +112,81 @@ func articleID(t testing.TB, u string) string {
 func (f *crawlFleet) start(name string, extra ...string) *role {
 	f.t.Helper()
 	args := append(slices.Clone(f.common), "--data", f.t.TempDir(), "--user-agent", "wirewatch-test/"+name)
-	return startRole(f.t, f.bin, name, append(args, extra...)...)
+	r := startRole(f.t, f.bin, name, append(args, extra...)...)
+	f.mark("%s started", name)
+	return r
+}
+
+// mark logs what happened, with the time since the fleet was made and
+// the articles on the clean topic, so that the figures check reports can
+// be set against the test's events.
+func (f *crawlFleet) mark(format string, args ...any) {
+	f.t.Helper()
+	f.t.Logf("%s: %s (%d of %d articles on the clean topic)", f.at(time.Now()), fmt.Sprintf(format, args...), f.onTopic(), len(f.expected))
+}
+
+// at is t as an offset from the fleet's start.
+func (f *crawlFleet) at(t time.Time) string {
+	return "+" + t.Sub(f.t0).Round(10*time.Millisecond).String()
+}
+
+// explain logs who fetched the duplicated articles and who made the
+// overlapping requests, grouped by the pair of processes, with when it
+// happened: what a failing bound needs to be traced to its cause.
+func (f *crawlFleet) explain(log []sitefarm.Request) {
+	f.t.Helper()
+	type pair struct{ first, second string }
+	type seen struct {
+		n           int
+		hosts       map[string]bool
+		from, until time.Time
+	}
+	add := func(m map[pair]*seen, p pair, host string, at time.Time) {
+		s := m[p]
+		if s == nil {
+			s = &seen{hosts: map[string]bool{}, from: at, until: at}
+			m[p] = s
+		}
+		s.n++
+		s.hosts[host] = true
+		if at.Before(s.from) {
+			s.from = at
+		}
+		if at.After(s.until) {
+			s.until = at
+		}
+	}
+	name := func(ua string) string { return strings.TrimPrefix(ua, "wirewatch-test/") }
+	show := func(what string, m map[pair]*seen) {
+		keys := make([]pair, 0, len(m))
+		for p := range m {
+			keys = append(keys, p)
+		}
+		slices.SortFunc(keys, func(a, b pair) int { return m[a].from.Compare(m[b].from) })
+		for _, p := range keys {
+			s := m[p]
+			f.t.Logf("%s: %s then %s: %d times on %d hosts, between %s and %s", what, p.first, p.second, s.n, len(s.hosts), f.at(s.from), f.at(s.until))
+		}
+	}
+	byURL := map[string][]sitefarm.Request{}
+	for _, r := range log {
+		if sitefarm.IsArticle(r.Path) {
+			byURL[r.Host+r.Path] = append(byURL[r.Host+r.Path], r)
+		}
+	}
+	again := map[pair]*seen{}
+	for _, rs := range byURL {
+		slices.SortFunc(rs, func(a, b sitefarm.Request) int { return a.Start.Compare(b.Start) })
+		for i := 1; i < len(rs); i++ {
+			add(again, pair{name(rs[i-1].UserAgent), name(rs[i].UserAgent)}, rs[i].Host, rs[i].Start)
+		}
+	}
+	show("fetched again", again)
+	clash := map[pair]*seen{}
+	for _, o := range sitefarm.Overlaps(log, sitefarm.Fixed(groupDelay)) {
+		add(clash, pair{name(o.First.UserAgent), name(o.Second.UserAgent)}, o.First.Host, o.Second.Start)
+	}
+	show("overlap", clash)
 }
 
 // requireCrawlGroup skips the test if bin's crawl has no --group: the
@@ -335,6 +410,9 @@ func (f *crawlFleet) check(maxDup, maxDupFetch, maxOverlap int) (sitefarm.Summar
 		}
 	}
 	t.Logf("article fetches by process: %v", byProcess)
+	if sum.Duplicates > 0 || sum.Overlaps > 0 {
+		f.explain(log)
+	}
 	t.Logf("clean topic: %d messages, %d articles, %d versions, %d duplicate messages", cc.messages, cc.articles, cc.versions, cc.duplicates)
 	t.Logf("farm: %d requests, %d article fetches of %d articles, %d duplicate fetches, %d disallowed, %d overlaps on %d hosts",
 		sum.Requests, sum.ArticleFetches, sum.Articles, sum.Duplicates, sum.Disallowed, sum.Overlaps, sum.OverlappedHosts)
@@ -416,27 +494,26 @@ func TestCrawlGroup(t *testing.T) {
 	}
 	t.Cleanup(func() { farm.Close() })
 	f := newCrawlFleet(t, buildBinary(t), brokers, farm)
-	t0 := time.Now()
 
 	p1, p2, p3 := f.start("p1"), f.start("p2"), f.start("p3")
 	killedAt := f.waitShare(0.15, 2*time.Minute)
 	kill(t, p1)
-	t.Logf("p1 killed with %d of %d articles on the clean topic, after %s", killedAt, len(f.expected), time.Since(t0).Round(time.Millisecond))
+	f.mark("p1 killed with SIGKILL")
 	if killedAt >= len(f.expected) {
 		t.Fatal("the crawl finished before the kill; the test proves nothing")
 	}
 	p1b := f.start("p1-restarted") // an empty --data: its state must come from Kafka
 
-	added := f.waitShare(0.40, 2*time.Minute)
+	f.waitShare(0.40, 2*time.Minute)
 	p4 := f.start("p4")
-	t.Logf("p4 added with %d articles on the clean topic, after %s", added, time.Since(t0).Round(time.Millisecond))
 
-	left := f.waitShare(0.60, 2*time.Minute)
+	f.waitShare(0.60, 2*time.Minute)
+	f.mark("p2 sent SIGTERM")
 	p2.stop(t)
-	t.Logf("p2 stopped with SIGTERM with %d articles on the clean topic, after %s", left, time.Since(t0).Round(time.Millisecond))
+	f.mark("p2 exited")
 
 	f.waitDone(3 * time.Minute)
-	t.Logf("crawl done after %s", time.Since(t0).Round(time.Millisecond))
+	f.mark("crawl done")
 	stopAll(t, p3, p1b, p4)
 
 	// A URL in flight when its owner is killed is fetched once more by
@@ -550,7 +627,7 @@ func TestCrawlGroupFeedOwnerKilled(t *testing.T) {
 	kill(t, victim)
 	killed := time.Now()
 	delete(procs, owner)
-	t.Logf("%s, the owner of %s, killed", owner, site.Host)
+	f.mark("%s, the owner of %s, killed with SIGKILL", owner, site.Host)
 	for i := range 3 {
 		publish(fmt.Sprintf("%d after the kill", i+1))
 	}
@@ -647,13 +724,15 @@ func TestCrawlGroupBrokerRestart(t *testing.T) {
 	t.Cleanup(func() { farm.Close() })
 	f := newCrawlFleet(t, bin, b.addr, farm)
 	p1, p2 := f.start("p1"), f.start("p2")
-	stoppedAt := f.waitShare(0.25, 2*time.Minute)
+	f.waitShare(0.25, 2*time.Minute)
+	f.mark("broker stopping")
 	b.run("stop")
-	t.Logf("broker stopped with %d of %d articles on the clean topic", stoppedAt, len(f.expected))
+	f.mark("broker stopped")
 	time.Sleep(2 * time.Second) // the outage: the broker stays down a while
 	b.run("start")
-	t.Logf("broker back with %d of %d articles on the clean topic", f.onTopic(), len(f.expected))
+	f.mark("broker back")
 	f.waitDone(3 * time.Minute)
+	f.mark("crawl done")
 	stopAll(t, p1, p2)
 	// Each process may have had --workers URLs in flight when the broker
 	// went: a produce whose acknowledgement was lost is sent again, and a
