@@ -141,7 +141,9 @@ func CrawlWith(ctx context.Context, k Kafka, st *sqlite.Store, seeds []frontier.
 		return nil, err
 	}
 	opts.Logger = log
-	cr := crawler.New(fr, clean.New(clean.Options{Stats: st, Logger: log}), &deadLettering{w: w, dlq: dlq, topic: k.Topics.Clean}, opts)
+	// The frontier is the cleaner's site statistics too: they move with
+	// the hosts.
+	cr := crawler.New(fr, clean.New(clean.Options{Stats: fr, Logger: log}), &deadLettering{w: w, dlq: dlq, topic: k.Topics.Clean}, opts)
 	if started != nil {
 		started(cr)
 	}

@@ -164,7 +164,7 @@ func TestDistributedRoles(t *testing.T) {
 	kw.Close()
 
 	// A delay between pages keeps articles coming while an extractor dies.
-	crawl := startRole(t, bin, "crawl", append([]string{"crawl", "--data", crawlDir, "--once", "--delay", "400ms",
+	crawl := startRole(t, bin, "crawl", append([]string{"crawl", "--group", prefix + "crawl", "--data", crawlDir, "--once", "--delay", "400ms",
 		"--max-depth", "1", "--progress", "never", "--seeds", site.URL + "/sitemap.xml"}, kafkaArgs...)...)
 
 	// Kill one extractor while articles are still on their way.
@@ -224,6 +224,9 @@ func TestRoleFlagsErrors(t *testing.T) {
 		{[]string{"extract"}, "no brokers"},
 		{[]string{"index", "--kafka-brokers", "127.0.0.1:1", "--es-url", "http://127.0.0.1:1"}, "elasticsearch: cluster health"},
 		{[]string{"crawl", "--kafka-brokers", "127.0.0.1:1"}, "no seeds"},
+		{[]string{"crawl", "--kafka-brokers", "127.0.0.1:1", "--seeds", "http://a.test/", "--partition-by", "ip"}, "--partition-by must be host or domain"},
+		{[]string{"crawl", "--kafka-brokers", "127.0.0.1:1", "--seeds", "http://a.test/", "--group", ""}, "--group must not be empty"},
+		{[]string{"crawl", "--kafka-brokers", "127.0.0.1:1", "--seeds", "http://a.test/", "--session-timeout", "0s"}, "--session-timeout must be positive"},
 		{[]string{"index", "--kafka-brokers", "127.0.0.1:1", "--story-window", "-1h"}, "--story-window"},
 		{[]string{"extract", "--kafka-brokers", "127.0.0.1:1", "--kafka-compression", "brotli"}, "--kafka-compression"},
 		{[]string{"extract", "--kafka-brokers", "127.0.0.1:1", "--kafka-sasl-mechanism", "GSSAPI"}, "SASL mechanism"},

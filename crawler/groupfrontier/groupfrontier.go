@@ -49,11 +49,19 @@
 // what the new owner respects. A member that comes back after a generation
 // went by without it reads its partitions' state again.
 //
+// # The cleaner's per-site statistics
+//
+// The frontier is also the cleaner's block statistics (clean.BlockStats):
+// each observed page of a site, up to SharedPages pages per site, is
+// written to the state topic in its host's partition, so a new owner of
+// the host knows the site's boilerplate from its first page. Pages past
+// that count only in the process that saw them (the statistics have
+// settled by then, and the state topic stays bounded).
+//
 // # What is not shared
 //
-// The cleaner's per-site statistics stay in each process's store: a new
-// owner learns a site's boilerplate again from its first pages. robots.txt
-// itself is fetched again by a new owner (once per host, paced).
+// robots.txt itself is fetched again by a new owner (once per host,
+// paced); its failures are shared.
 package groupfrontier
 
 import (
@@ -106,6 +114,9 @@ type Cache interface {
 	FrontierHosts(ctx context.Context) ([]string, error)
 	// DropFrontierHosts forgets hosts entirely.
 	DropFrontierHosts(ctx context.Context, hosts []string) error
+	// Observe records the text blocks of a site's page for the cleaner's
+	// learned layer (see clean.BlockStats).
+	Observe(ctx context.Context, site, pageID string, blocks []uint64) (seen []int, pages int, err error)
 }
 
 // Config configures a Frontier.
@@ -387,7 +398,7 @@ func (f *Frontier) send(ctx context.Context, ops []op) error {
 		}
 		msgs = append(msgs, kafka.Message{Topic: f.cfg.URLTopic, Key: urlKey(f.Key(hostOf(o.Entry.URL)), o.Entry.URL), Value: v})
 	}
-	if err := f.w.WriteMessages(ctx, msgs...); err != nil {
+	if err := f.write(ctx, msgs); err != nil {
 		return fmt.Errorf("groupfrontier: send URLs: %w", err)
 	}
 	return nil
@@ -423,7 +434,7 @@ func (f *Frontier) publish(ctx context.Context, urls []string, hosts []string) e
 	if len(msgs) == 0 {
 		return nil
 	}
-	if err := f.w.WriteMessages(ctx, msgs...); err != nil {
+	if err := f.write(ctx, msgs); err != nil {
 		return fmt.Errorf("groupfrontier: write state: %w", err)
 	}
 	return nil
@@ -510,6 +521,11 @@ func (f *Frontier) Apply(ctx context.Context, entries []frontier.Entry, settled 
 		f.limit = limit
 		f.mu.Unlock()
 	}
+	// Ownership is read under writeMu: a partition's release passes
+	// through writeMu after marking it, so an entry is either written
+	// here and published before the release ends, or sent to the owner.
+	f.writeMu.Lock()
+	defer f.writeMu.Unlock()
 	local, remote := f.split(entries)
 	ops := make([]op, len(remote))
 	for i, e := range remote {
@@ -521,8 +537,6 @@ func (f *Frontier) Apply(ctx context.Context, entries []frontier.Entry, settled 
 	if len(local) == 0 && len(settled) == 0 {
 		return 0, nil
 	}
-	f.writeMu.Lock()
-	defer f.writeMu.Unlock()
 	n, err := f.cache.Apply(ctx, local, settled, limit)
 	if err != nil {
 		return 0, err
@@ -575,20 +589,48 @@ func (f *Frontier) Claim(ctx context.Context, n int, now time.Time, skip []strin
 	return got, nil
 }
 
+// Keep reports whether a URL handed out may still be fetched: false once
+// its host's partition is being released or is gone, and the URL is then
+// pending again in the cache (it is the next owner's to fetch, and ours
+// again should the partition come back).
+func (f *Frontier) Keep(u string) bool {
+	f.mu.Lock()
+	mine := f.ownedLocked(hostOf(u))
+	if !mine {
+		delete(f.inflight, u)
+	}
+	f.mu.Unlock()
+	if mine {
+		return true
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	f.writeMu.Lock()
+	defer f.writeMu.Unlock()
+	recs, err := f.cache.FrontierRecords(ctx, []string{u})
+	if err == nil {
+		err = f.cache.PutFrontierRecords(ctx, recs) // in flight becomes pending
+	}
+	if err != nil {
+		f.log.Warn("crawl group: put back a URL taken back", "url", u, "err", err)
+	}
+	return false
+}
+
 // ClaimURL claims a redirect target or canonical URL. Of a host owned
 // elsewhere it cannot know the state, and answers true: the article id,
 // from the canonical URL, makes a second copy replace the first
 // downstream.
 func (f *Frontier) ClaimURL(ctx context.Context, e frontier.Entry, now time.Time) (bool, error) {
 	h := hostOf(e.URL)
+	f.writeMu.Lock() // see Apply
+	defer f.writeMu.Unlock()
 	f.mu.Lock()
 	mine := f.ownedLocked(h)
 	f.mu.Unlock()
 	if !mine {
 		return true, nil
 	}
-	f.writeMu.Lock()
-	defer f.writeMu.Unlock()
 	ok, err := f.cache.ClaimURL(ctx, e, now)
 	if err != nil || !ok {
 		return ok, err
@@ -605,6 +647,8 @@ func (f *Frontier) ClaimURL(ctx context.Context, e frontier.Entry, now time.Time
 // Recheck queues again the changed articles of a listing: those of hosts
 // owned here at once, the others through their owners.
 func (f *Frontier) Recheck(ctx context.Context, entries []frontier.Entry, p frontier.RecheckPolicy) (int, error) {
+	f.writeMu.Lock() // see Apply
+	defer f.writeMu.Unlock()
 	local, remote := f.split(entries)
 	ops := make([]op, 0, len(remote))
 	for _, e := range remote {
@@ -618,8 +662,6 @@ func (f *Frontier) Recheck(ctx context.Context, entries []frontier.Entry, p fron
 	if len(local) == 0 {
 		return 0, nil
 	}
-	f.writeMu.Lock()
-	defer f.writeMu.Unlock()
 	n, err := f.cache.Recheck(ctx, local, p)
 	if err != nil || n == 0 {
 		return n, err
@@ -681,6 +723,57 @@ func (f *Frontier) Outlook(ctx context.Context) (frontier.Outlook, error) {
 // Frontier counts the URLs of the hosts owned here.
 func (f *Frontier) Frontier(ctx context.Context) (frontier.Stats, error) {
 	return f.cache.Frontier(ctx)
+}
+
+// SharedPages is how many pages of a site the cleaner's statistics share
+// through the state topic.
+const SharedPages = 500
+
+// page is a state record of one page the cleaner observed.
+type page struct {
+	Site   string   `json:"site"`
+	Page   string   `json:"page"`
+	Blocks []uint64 `json:"blocks"`
+}
+
+// Observe implements the cleaner's block statistics: the cache counts,
+// and the first SharedPages pages of each site go to the state topic, in
+// the partition of the host the page came from.
+func (f *Frontier) Observe(ctx context.Context, site, pageID string, blocks []uint64) ([]int, int, error) {
+	f.writeMu.Lock()
+	defer f.writeMu.Unlock()
+	seen, pages, err := f.cache.Observe(ctx, site, pageID, blocks)
+	if err != nil || pages > SharedPages {
+		return seen, pages, err
+	}
+	host := f.siteHost(site)
+	v, err := json.Marshal(page{Site: site, Page: pageID, Blocks: blocks})
+	if err != nil {
+		return seen, pages, fmt.Errorf("groupfrontier: %w", err)
+	}
+	key := []byte(f.Key(host) + "\x00s\x00" + site + "\x00" + pageID)
+	if err := f.write(ctx, []kafka.Message{{Topic: f.cfg.StateTopic, Key: key, Value: v}}); err != nil {
+		return seen, pages, fmt.Errorf("groupfrontier: write page statistics: %w", err)
+	}
+	return seen, pages, nil
+}
+
+// siteHost returns the owned host whose site (host without "www.") is
+// site, or site itself.
+func (f *Frontier) siteHost(site string) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, h := range []string{site, "www." + site} {
+		if _, ok := f.hosts[h]; ok {
+			return h
+		}
+	}
+	for h := range f.hosts {
+		if strings.TrimPrefix(h, "www.") == site {
+			return h
+		}
+	}
+	return site
 }
 
 // HostNotBefore returns the earliest next request to host that the state
@@ -781,7 +874,7 @@ func (f *Frontier) flushPace(ctx context.Context, only *int) error {
 	if len(msgs) == 0 {
 		return nil
 	}
-	if err := f.w.WriteMessages(ctx, msgs...); err != nil {
+	if err := f.write(ctx, msgs); err != nil {
 		f.mu.Lock()
 		for _, h := range hosts {
 			f.dirty[h] = true
@@ -790,4 +883,28 @@ func (f *Frontier) flushPace(ctx context.Context, only *int) error {
 		return fmt.Errorf("groupfrontier: write pace: %w", err)
 	}
 	return nil
+}
+
+// write produces msgs, retrying for as long as ctx lasts: while the
+// cluster is unreachable (a broker restarting) the crawl waits here
+// rather than fail, since nothing it found may be lost. Each retry is
+// logged.
+func (f *Frontier) write(ctx context.Context, msgs []kafka.Message) error {
+	wait := 100 * time.Millisecond
+	for {
+		err := f.w.WriteMessages(ctx, msgs...)
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return err
+		}
+		f.log.Warn("crawl group: write to Kafka failed, retrying", "err", err, "in", wait)
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 5*time.Second)
+	}
 }

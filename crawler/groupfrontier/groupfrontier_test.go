@@ -88,6 +88,11 @@ func TestHandOver(t *testing.T) {
 	if err := a.SetRobotsFailure(ctx, "b.test", rf); err != nil {
 		t.Fatal(err)
 	}
+	// The cleaner saw one page of the site, with a block (the site's
+	// footer) that the next page repeats.
+	if _, _, err := a.Observe(ctx, "a.test", "page-1", []uint64{1, 1 << 63}); err != nil {
+		t.Fatal(err)
+	}
 	paced := time.Now().Add(time.Hour).Truncate(time.Millisecond)
 	a.HostPaced("a.test", paced)
 	if err := a.flushPace(ctx, nil); err != nil {
@@ -112,6 +117,10 @@ func TestHandOver(t *testing.T) {
 	}
 	if got, ok, _ := b.RobotsFailure(ctx, "b.test"); !ok || got.Failures != 1 || !got.Retry.Equal(rf.Retry) {
 		t.Errorf("robots failure of b.test: %+v %v, want %+v", got, ok, rf)
+	}
+	seen, pages, err := b.Observe(ctx, "a.test", "page-2", []uint64{1 << 63, 7})
+	if err != nil || pages != 2 || !slices.Equal(seen, []int{2, 1}) {
+		t.Errorf("site statistics after the hand-over: seen %v of %d pages (%v), want [2 1] of 2", seen, pages, err)
 	}
 	claimed, err := b.Claim(ctx, 10, t0.Add(2*time.Hour), nil, 0)
 	if err != nil {
@@ -219,3 +228,70 @@ func TestPartitionKeys(t *testing.T) {
 }
 
 func kafkaMessage(key []byte) kafka.Message { return kafka.Message{Key: key} }
+
+// TestRebalanceTakesBackClaimedURLs: URLs claimed but not started when a
+// rebalance begins are taken back (Keep is false) and end up claimed by
+// whichever member owns their host afterwards, none lost, none claimed by
+// two members.
+func TestRebalanceTakesBackClaimedURLs(t *testing.T) {
+	broker := kafkatest.Broker(t)
+	prefix := kafkatest.Prefix(t, broker)
+	ctx := context.Background()
+	const parts = 4
+	a := member(t, broker, prefix, parts)
+	var es []frontier.Entry
+	for _, h := range []string{"h1.test", "h2.test", "h3.test", "h4.test", "h5.test", "h6.test", "h7.test", "h8.test"} {
+		es = append(es, frontier.Entry{URL: "http://" + h + "/x", Kind: frontier.Page, NextAt: t0})
+	}
+	if _, err := a.AddURLs(ctx, es, nil); err != nil {
+		t.Fatal(err)
+	}
+	claimed, err := a.Claim(ctx, 10, t0, nil, 0)
+	if err != nil || len(claimed) != len(es) {
+		t.Fatalf("claimed %d of %d: %v", len(claimed), len(es), err)
+	}
+	// b joins: a's generation ends, and a must give the URLs back before
+	// the group can move on.
+	joined := make(chan *Frontier)
+	go func() { joined <- member(t, broker, prefix, parts) }()
+	taken := map[string]bool{}
+	deadline := time.Now().Add(time.Minute)
+	for len(taken) < len(claimed) {
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d of %d claimed URLs were taken back", len(taken), len(claimed))
+		}
+		for _, e := range claimed {
+			if !taken[e.URL] && !a.Keep(e.URL) {
+				taken[e.URL] = true
+			}
+		}
+		time.Sleep(20 * time.Millisecond) // polling for the rebalance to start
+	}
+	b := <-joined
+	if err := a.Ready(ctx); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]string{}
+	deadline = time.Now().Add(30 * time.Second)
+	for len(seen) < len(es) && time.Now().Before(deadline) {
+		for name, m := range map[string]*Frontier{"a": a, "b": b} {
+			got, err := m.Claim(ctx, 10, t0, nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range got {
+				if other, dup := seen[e.URL]; dup {
+					t.Errorf("%s claimed by %s and %s", e.URL, other, name)
+				}
+				seen[e.URL] = name
+				if !slices.Contains(m.Owned(), m.Partition(hostOf(e.URL))) {
+					t.Errorf("%s claimed by %s, which does not own its partition", e.URL, name)
+				}
+			}
+		}
+		time.Sleep(20 * time.Millisecond) // polling the members
+	}
+	if len(seen) != len(es) {
+		t.Errorf("after the rebalance %d of %d URLs were claimed again", len(seen), len(es))
+	}
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/segmentio/kafka-go"
 
+	"github.com/wirewatch/wirewatch/pkg/bus/kafkabus"
 	"github.com/wirewatch/wirewatch/pkg/frontier"
 )
 
@@ -122,6 +123,11 @@ func (f *Frontier) release(id int) {
 		p.state = releasing
 	}
 	f.mu.Unlock()
+	// A write that read the partition as owned before it was marked holds
+	// writeMu until its records are published: wait for it.
+	f.writeMu.Lock()
+	//lint:ignore SA2001 an empty critical section is the barrier
+	f.writeMu.Unlock()
 	deadline := time.Now().Add(f.cfg.ReleaseWait)
 	for !f.isClosed() {
 		f.mu.Lock()
@@ -166,6 +172,7 @@ func (f *Frontier) restore(ctx context.Context, id int) (int, error) {
 	}
 	var urls []frontier.Record
 	var hosts []frontier.HostRecord
+	var pages []page
 	pace := map[string]time.Time{}
 	n := 0
 	flush := func() error {
@@ -176,6 +183,12 @@ func (f *Frontier) restore(ctx context.Context, id int) (int, error) {
 		if err := f.cache.PutHostRecords(ctx, hosts); err != nil {
 			return err
 		}
+		for _, pg := range pages {
+			if _, _, err := f.cache.Observe(ctx, pg.Site, pg.Page, pg.Blocks); err != nil {
+				return err
+			}
+		}
+		pages = pages[:0]
 		f.mu.Lock()
 		for _, u := range urls {
 			f.hosts[u.Host] = id
@@ -203,6 +216,13 @@ func (f *Frontier) restore(ctx context.Context, id int) (int, error) {
 				break
 			}
 			urls = append(urls, rec)
+		case kind == 's':
+			var pg page
+			if err := json.Unmarshal(m.Value, &pg); err != nil {
+				f.log.Warn("crawl group: skip a bad page record", "partition", id, "offset", m.Offset, "err", err)
+				break
+			}
+			pages = append(pages, pg)
 		case kind == 'h':
 			var rec frontier.HostRecord
 			if err := json.Unmarshal(m.Value, &rec); err != nil {
@@ -214,7 +234,7 @@ func (f *Frontier) restore(ctx context.Context, id int) (int, error) {
 				pace[rec.Host] = rec.NotBefore
 			}
 		}
-		if len(urls)+len(hosts) >= 1000 {
+		if len(urls)+len(hosts)+len(pages) >= 1000 {
 			if err := flush(); err != nil {
 				return n, err
 			}
@@ -251,7 +271,8 @@ func dedupeURLs(recs []frontier.Record) []frontier.Record {
 	return out
 }
 
-// recordKind returns 'u' for a URL record's key, 'h' for a host record's.
+// recordKind returns 'u' for a URL record's key, 'h' for a host record's,
+// 's' for a page of the cleaner's statistics.
 func recordKind(key []byte) byte {
 	i := bytes.IndexByte(key, 0)
 	if i < 0 || i+2 >= len(key) || key[i+2] != 0 {
@@ -263,22 +284,22 @@ func recordKind(key []byte) byte {
 // offsets returns the first and the next offset (high watermark) of a
 // partition.
 func (f *Frontier) offsets(ctx context.Context, topic string, id int) (first, last int64, err error) {
-	resp, err := f.cfg.Conn.Client().ListOffsets(ctx, &kafka.ListOffsetsRequest{Topics: map[string][]kafka.OffsetRequest{
-		topic: {kafka.FirstOffsetOf(id), kafka.LastOffsetOf(id)},
-	}})
-	if err != nil {
-		return 0, 0, fmt.Errorf("offsets of %s/%d: %w", topic, id, err)
-	}
-	for _, p := range resp.Topics[topic] {
-		if p.Partition != id {
-			continue
+	err = kafkabus.Retry(ctx, fmt.Sprintf("offsets of %s/%d", topic, id), func(ctx context.Context) error {
+		resp, err := f.cfg.Conn.Client().ListOffsets(ctx, &kafka.ListOffsetsRequest{Topics: map[string][]kafka.OffsetRequest{
+			topic: {kafka.FirstOffsetOf(id), kafka.LastOffsetOf(id)},
+		}})
+		if err != nil {
+			return err
 		}
-		if p.Error != nil {
-			return 0, 0, fmt.Errorf("offsets of %s/%d: %w", topic, id, p.Error)
+		for _, p := range resp.Topics[topic] {
+			if p.Partition == id {
+				first, last = p.FirstOffset, p.LastOffset
+				return p.Error
+			}
 		}
-		return p.FirstOffset, p.LastOffset, nil
-	}
-	return 0, 0, fmt.Errorf("offsets of %s/%d: no answer", topic, id)
+		return errors.New("no answer")
+	})
+	return first, last, err
 }
 
 // refreshHighWater reads the URL topic's high watermarks of the owned

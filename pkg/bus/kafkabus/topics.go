@@ -67,7 +67,9 @@ func EnsureTopics(ctx context.Context, c Conn, partitions, replication int, topi
 // EnsureCompactedTopic creates topic, if it does not exist, with log
 // compaction (cleanup.policy=compact): the broker keeps at least the latest
 // message of each key, which makes the topic a table that can be read back
-// whole. An existing topic must have the given number of partitions, since
+// whole. Its segments roll every hour (segment.ms), since the broker
+// compacts only closed segments and its default of a week would let a busy
+// table grow, and its readers' restore time with it, for days. An existing topic must have the given number of partitions, since
 // its keys are placed by partition.
 func EnsureCompactedTopic(ctx context.Context, c Conn, topic string, partitions, replication int) error {
 	if err := c.validate(); err != nil {
@@ -78,7 +80,10 @@ func EnsureCompactedTopic(ctx context.Context, c Conn, topic string, partitions,
 	}
 	resp, err := c.client().CreateTopics(ctx, &kafka.CreateTopicsRequest{Topics: []kafka.TopicConfig{{
 		Topic: topic, NumPartitions: partitions, ReplicationFactor: replication,
-		ConfigEntries: []kafka.ConfigEntry{{ConfigName: "cleanup.policy", ConfigValue: "compact"}},
+		ConfigEntries: []kafka.ConfigEntry{
+			{ConfigName: "cleanup.policy", ConfigValue: "compact"},
+			{ConfigName: "segment.ms", ConfigValue: "3600000"},
+		},
 	}}})
 	if err != nil {
 		return fmt.Errorf("create topic %s: %w", topic, err)
