@@ -55,11 +55,10 @@ bench-export: services
 
 ## bench-crawl: crawl throughput (articles/s) with 1, 2 and 3 `wirewatch crawl`
 ## processes of one group on 30 loopback sites, 300ms between requests to a
-## host, medians of 3; benchstat shows procs=2 and procs=3 against procs=1.
+## host, medians of 3 and the ratios against one process.
 ## Minutes long, so `bench`'s own pass skips it (WIREWATCH_BENCH_CRAWL unset).
 bench-crawl: services
-	WIREWATCH_BENCH_CRAWL=1 $(GO) test -run '^$$' -bench BenchmarkCrawlGroup -benchtime 1x -count 3 -timeout 30m ./cmd/wirewatch | tee bench-crawl.out
-	$(GO) run golang.org/x/perf/cmd/benchstat@latest -col /procs bench-crawl.out
+	deployments/local/bench-crawl.sh bench-crawl.out
 
 ## eval: quality and speed against peers, same pages in the same run:
 ## the cleaner vs go-trafilatura and go-readability on the 181-page corpus,

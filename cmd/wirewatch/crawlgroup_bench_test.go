@@ -21,10 +21,10 @@ import (
 //
 //	make bench-crawl
 //
-// which runs it 3 times (WIREWATCH_BENCH_CRAWL=1 go test -run '^$' -bench
-// BenchmarkCrawlGroup -benchtime 1x -count 3 ./cmd/wirewatch) and shows
-// the medians with benchstat -col /procs: the procs=2 and procs=3 columns
-// against procs=1 are the scaling figures.
+// which runs deployments/local/bench-crawl.sh: 3 runs of each
+// (WIREWATCH_BENCH_CRAWL=1 go test -run '^$' -bench BenchmarkCrawlGroup
+// -benchtime 1x -count 3 ./cmd/wirewatch), then the medians and the
+// ratios procs=2/procs=1 and procs=3/procs=1, the scaling figures.
 func BenchmarkCrawlGroup(b *testing.B) {
 	if os.Getenv("WIREWATCH_BENCH_CRAWL") == "" {
 		b.Skip("minutes long: set WIREWATCH_BENCH_CRAWL=1 (make bench-crawl does)")
