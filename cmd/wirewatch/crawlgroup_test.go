@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"net"
@@ -196,11 +198,89 @@ func (f *crawlFleet) explain(log []sitefarm.Request) {
 		}
 	}
 	show("fetched again", again)
+	// The state and URL records of a few URLs fetched again: whether the
+	// first fetch was recorded before the second owner started.
+	var refetched []string
+	for u, rs := range byURL {
+		if len(rs) > 1 {
+			refetched = append(refetched, "http://"+u)
+		}
+	}
+	slices.Sort(refetched)
+	f.history(refetched[:min(3, len(refetched))])
 	clash := map[pair]*seen{}
 	for _, o := range sitefarm.Overlaps(log, sitefarm.Fixed(groupDelay)) {
 		add(clash, o.First, o.Second)
 	}
 	show("overlap", clash)
+}
+
+// history logs every record of the crawl state and URL topics about
+// urls, in offset order, with the producer's timestamps.
+func (f *crawlFleet) history(urls []string) {
+	f.t.Helper()
+	if len(urls) == 0 {
+		return
+	}
+	topics := kafkabus.TopicNames(f.prefix)
+	for _, topic := range []string{topics.CrawlState, topics.CrawlURLs} {
+		for p := range groupPartitions {
+			for _, m := range readPartition(f.t, f.brokers, topic, p) {
+				for _, u := range urls {
+					if !bytes.HasSuffix(m.Key, []byte("\x00"+u)) && !bytes.Contains(m.Value, []byte(`"url":"`+u+`"`)) {
+						continue
+					}
+					var rec struct {
+						Op        string     `json:"op"`
+						State     string     `json:"state"`
+						FetchedAt *time.Time `json:"fetched_at"`
+					}
+					_ = json.Unmarshal(m.Value, &rec)
+					fetched := ""
+					if rec.FetchedAt != nil {
+						fetched = rec.FetchedAt.UTC().Format("15:04:05.000")
+					}
+					f.t.Logf("history of %s: %s/%d@%d at %s: op=%q state=%q fetched_at=%s",
+						u, strings.TrimPrefix(topic, f.prefix), p, m.Offset, m.Time.UTC().Format("15:04:05.000"), rec.Op, rec.State, fetched)
+				}
+			}
+		}
+	}
+}
+
+// readPartition returns the messages of one topic partition, from its
+// start to its end now.
+func readPartition(t testing.TB, brokers, topic string, p int) []kafka.Message {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	conn, err := kafka.DialLeader(ctx, "tcp", brokers, topic, p)
+	if err != nil {
+		t.Logf("history: %s/%d: %v", topic, p, err)
+		return nil
+	}
+	first, last, err := conn.ReadOffsets()
+	conn.Close()
+	if err != nil || last <= first {
+		return nil
+	}
+	r := kafka.NewReader(kafka.ReaderConfig{Brokers: []string{brokers}, Topic: topic, Partition: p, MaxWait: 200 * time.Millisecond})
+	defer r.Close()
+	if err := r.SetOffset(first); err != nil {
+		return nil
+	}
+	var out []kafka.Message
+	for {
+		m, err := r.FetchMessage(ctx)
+		if err != nil {
+			t.Logf("history: %s/%d: %v", topic, p, err)
+			return out
+		}
+		out = append(out, m)
+		if m.Offset >= last-1 {
+			return out
+		}
+	}
 }
 
 // requireCrawlGroup skips the test if bin's crawl has no --group: the
