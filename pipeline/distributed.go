@@ -13,6 +13,7 @@ import (
 	"github.com/wirewatch/wirewatch/crawler"
 	"github.com/wirewatch/wirewatch/crawler/clean"
 	"github.com/wirewatch/wirewatch/crawler/groupfrontier"
+	"github.com/wirewatch/wirewatch/crawler/sqlfrontier"
 	"github.com/wirewatch/wirewatch/extractor"
 	"github.com/wirewatch/wirewatch/indexer"
 	"github.com/wirewatch/wirewatch/pkg/article"
@@ -92,11 +93,26 @@ func (k *Kafka) EnsureTopics(ctx context.Context) error {
 
 // Crawl runs the crawler (fetch and clean) and produces clean articles.
 // The crawl state is shared by every crawl process of k.GroupID (see
-// package crawler/groupfrontier), with st as the local cache of the hosts
-// this process owns. A URL is settled when Kafka has stored its article.
+// package crawler/groupfrontier), with st as the file of the local cache of
+// the hosts this process owns (their frontier and the cleaner's site
+// statistics). A URL is settled when Kafka has stored its article.
 // It returns when ctx ends or, with opts.Once, when the crawl is done.
 func Crawl(ctx context.Context, k Kafka, st *sqlite.Store, seeds []frontier.Entry, opts crawler.Options) (*crawler.Crawler, error) {
 	return CrawlWith(ctx, k, st, seeds, opts, CrawlGroup{}, nil)
+}
+
+// crawlCache is the local cache of a crawl group's process: the owned
+// hosts' frontier and the cleaner's statistics of their sites, both in the
+// store's file.
+type crawlCache struct {
+	*sqlfrontier.Store
+	*clean.SQLiteStats
+}
+
+var _ groupfrontier.Cache = crawlCache{}
+
+func newCrawlCache(st *sqlite.Store) crawlCache {
+	return crawlCache{sqlfrontier.New(st), clean.NewSQLiteStats(st)}
 }
 
 // CrawlGroup holds the settings of the crawl's consumer group beyond those
@@ -124,7 +140,7 @@ func CrawlWith(ctx context.Context, k Kafka, st *sqlite.Store, seeds []frontier.
 	}
 	fr, err := groupfrontier.Open(ctx, groupfrontier.Config{Conn: k.Conn, URLTopic: k.Topics.CrawlURLs, StateTopic: k.Topics.CrawlState,
 		Partitions: k.Partitions, Replication: k.Replication, Group: k.GroupID, SessionTimeout: k.SessionTimeout,
-		ReleaseWait: g.ReleaseWait, ByDomain: g.ByDomain, Cache: st, Logger: log})
+		ReleaseWait: g.ReleaseWait, ByDomain: g.ByDomain, Cache: newCrawlCache(st), Logger: log})
 	if err != nil {
 		return nil, err
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/peterbourgon/ff/v3/ffcli"
 
 	"github.com/wirewatch/wirewatch/crawler"
+	"github.com/wirewatch/wirewatch/crawler/sqlfrontier"
 	"github.com/wirewatch/wirewatch/extractor"
 	"github.com/wirewatch/wirewatch/extractor/figures"
 	"github.com/wirewatch/wirewatch/indexer"
@@ -196,9 +197,11 @@ func crawlCmd(e env) *ffcli.Command {
 			reg := metrics.New(version)
 			var running atomic.Pointer[crawler.Crawler]
 			crawlMetrics(reg, running.Load)
-			frontierMetrics(reg, st, log)
+			// The local cache's frontier: the hosts this process owns.
+			cache := sqlfrontier.New(st)
+			frontierMetrics(reg, cache, log)
 			stopOps, err := startOps(ctx, f.listen, reg.Ops(log, storeCheck(st), kafkaCheck(k.brokers),
-				newStallCheck(f.stallAfter, time.Now, crawlerFetched(running.Load), st.Outlook).Check()), e.stderr)
+				newStallCheck(f.stallAfter, time.Now, crawlerFetched(running.Load), cache.Outlook).Check()), e.stderr)
 			if err != nil {
 				return err
 			}

@@ -26,8 +26,9 @@
 //
 // # The local cache
 //
-// The owned hosts' state is kept in a local store (Cache; the embedded
-// SQLite store under --data) that does the frontier's work: claims in
+// The owned hosts' state is kept in a local store (Cache; the SQLite
+// frontier of crawler/sqlfrontier and the cleaner's clean.SQLiteStats, in
+// the file under --data) that does the frontier's work: claims in
 // order, page limits, re-checks. Every change to it is written to the state
 // topic before the call that made it returns, so the cache can be deleted
 // at any time: the process empties it when it starts and fills it from the
@@ -85,10 +86,10 @@ import (
 )
 
 // Cache is the local store that holds the owned hosts' state and does the
-// frontier's bookkeeping; the embedded SQLite store implements it. Its
-// methods have the meaning of the crawler's Frontier (see package
-// crawler); the record methods read and write whole records as the state
-// topic carries them.
+// frontier's bookkeeping; sqlfrontier.Store with clean.SQLiteStats beside
+// it implements it. Its methods have the meaning of the crawler's Frontier
+// (see package crawler); the record methods read and write whole records
+// as the state topic carries them.
 type Cache interface {
 	AddSeeds(ctx context.Context, seeds []frontier.Entry, now time.Time) error
 	Apply(ctx context.Context, entries []frontier.Entry, settled []frontier.Settled, limit func(host string) int) (int, error)

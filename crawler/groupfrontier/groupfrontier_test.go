@@ -9,12 +9,22 @@ import (
 
 	"github.com/segmentio/kafka-go"
 
+	"github.com/wirewatch/wirewatch/crawler/clean"
+	"github.com/wirewatch/wirewatch/crawler/sqlfrontier"
 	"github.com/wirewatch/wirewatch/pkg/bus/kafkabus"
 	"github.com/wirewatch/wirewatch/pkg/bus/kafkabus/kafkatest"
 	"github.com/wirewatch/wirewatch/pkg/frontier"
 	"github.com/wirewatch/wirewatch/pkg/frontier/frontiertest"
 	"github.com/wirewatch/wirewatch/store/sqlite"
 )
+
+// testCache is the cache pipeline.CrawlWith gives a member: the owned
+// hosts' frontier and the cleaner's statistics of their sites, in one
+// SQLite file.
+type testCache struct {
+	*sqlfrontier.Store
+	*clean.SQLiteStats
+}
 
 // member opens a frontier of group on the test broker with a cache of its
 // own, waits until it is ready and closes it when the test ends.
@@ -29,7 +39,7 @@ func member(t *testing.T, broker, prefix string, partitions int) *Frontier {
 	t.Cleanup(func() { cache.Close() })
 	f, err := Open(ctx, Config{Conn: kafkabus.Conn{Brokers: []string{broker}}, URLTopic: prefix + "crawl.urls",
 		StateTopic: prefix + "crawl.state", Partitions: partitions, Group: prefix + "crawl", SessionTimeout: 6 * time.Second,
-		ReleaseWait: 5 * time.Second, Cache: cache})
+		ReleaseWait: 5 * time.Second, Cache: testCache{sqlfrontier.New(cache), clean.NewSQLiteStats(cache)}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package sqlite
+package sqlfrontier
 
 import (
 	"context"
@@ -11,9 +11,10 @@ import (
 )
 
 // The methods in this file read and write the frontier as whole records,
-// for a frontier shared by several crawler processes: it keeps the hosts
-// it owns in a store like this one (a cache), writes each changed record
-// to a changelog, and loads the records of hosts it takes over.
+// for a frontier shared by several crawler processes (crawler/groupfrontier):
+// it keeps the hosts it owns in a frontier like this one (a cache), writes
+// each changed record to a changelog, and loads the records of hosts it
+// takes over.
 
 // FrontierRecords returns the records of the given URLs that the frontier
 // knows, in no particular order.
@@ -25,7 +26,7 @@ func (s *Store) FrontierRecords(ctx context.Context, urls []string) ([]frontier.
 	if err != nil {
 		return nil, fmt.Errorf("frontier records: %w", err)
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT f.url, f.host, f.kind, f.depth, f.seed, f.state, f.attempts, f.next_at,
+	rows, err := s.query(ctx, `SELECT f.url, f.host, f.kind, f.depth, f.seed, f.state, f.attempts, f.next_at,
 			f.hint_title, f.hint_published, f.etag, f.last_modified, f.status, f.error, f.article_id, f.fetched_at,
 			coalesce(p.interval_ms, 0), coalesce(r.rechecks, 0), coalesce(r.modified, 0)
 		FROM (SELECT DISTINCT value FROM json_each(?)) j CROSS JOIN frontier f ON f.url = j.value
@@ -58,17 +59,6 @@ func (s *Store) FrontierRecords(ctx context.Context, urls []string) ([]frontier.
 		return nil, fmt.Errorf("frontier records: %w", err)
 	}
 	return out, nil
-}
-
-func parseTimeText(v sql.NullString) *time.Time {
-	if !v.Valid {
-		return nil
-	}
-	t, err := time.Parse(time.RFC3339Nano, v.String)
-	if err != nil {
-		return nil
-	}
-	return &t
 }
 
 // PutFrontierRecords writes records as they are, replacing what the
@@ -133,7 +123,7 @@ func (s *Store) HostRecords(ctx context.Context, hosts []string) ([]frontier.Hos
 	for _, h := range hosts {
 		r := frontier.HostRecord{Host: h}
 		known := false
-		err := s.db.QueryRowContext(ctx, `SELECT urls FROM crawl_hosts WHERE host = ?`, h).Scan(&r.URLs)
+		err := s.queryRow(ctx, `SELECT urls FROM crawl_hosts WHERE host = ?`, h).Scan(&r.URLs)
 		switch {
 		case err == nil:
 			known = true
@@ -190,7 +180,7 @@ func (s *Store) PutHostRecords(ctx context.Context, recs []frontier.HostRecord) 
 
 // FrontierHosts lists every host the frontier holds anything of.
 func (s *Store) FrontierHosts(ctx context.Context) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT host FROM frontier
+	rows, err := s.query(ctx, `SELECT DISTINCT host FROM frontier
 		UNION SELECT host FROM crawl_hosts UNION SELECT host FROM crawl_robots`)
 	if err != nil {
 		return nil, fmt.Errorf("frontier hosts: %w", err)
