@@ -9,8 +9,14 @@ import (
 	"github.com/wirewatch/wirewatch/store/scan"
 )
 
-// exportPage is how many articles one export query reads.
+// exportPage is how many articles Export hands on at once.
 const exportPage = 1000
+
+// idIndex is the index SQLite made for articles.id, which is UNIQUE in
+// every schema this store has had (schema.sql); SQLite names such an
+// index after its table and the constraint's place among the table's
+// automatic indexes, the first here.
+const idIndex = "sqlite_autoindex_articles_1"
 
 // fetchedKey is fetched_at with its fraction of a second padded, so that
 // text order is time order (see dateKey).
@@ -33,47 +39,56 @@ func exportWhere(r scan.Request) ([]string, []any) {
 	return clauses, args
 }
 
-// Export implements export.Source, in pages on the id index: one SQLite
-// file is read fastest by one reader, so r.Parallel is not used.
-func (s *Store) Export(ctx context.Context, r scan.Request, fn func(scan.Page) error) error {
+// exportStatement returns the statement that reads r's articles, and its
+// arguments.
+func exportStatement(r scan.Request) (string, []any) {
 	where, args := exportWhere(r)
-	after := r.After
-	for {
-		cl := append([]string{"a.id > ?"}, where...)
-		docs, err := s.exportPage(ctx, cl, append(append([]any{after}, args...), exportPage))
-		if err != nil {
-			return err
-		}
-		if len(docs) > 0 {
-			if err := fn(scan.Page{Docs: docs}); err != nil {
-				return err
-			}
-			after = docs[len(docs)-1].ID
-		}
-		if len(docs) < exportPage {
-			return nil
-		}
-	}
+	return `SELECT a.id, a.doc FROM articles a INDEXED BY ` + idIndex +
+		` WHERE a.id > ? AND ` + strings.Join(where, " AND ") + ` ORDER BY a.id`, append([]any{r.After}, args...)
 }
 
-func (s *Store) exportPage(ctx context.Context, clauses []string, args []any) ([]scan.Doc, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT a.id, a.doc FROM articles a WHERE `+strings.Join(clauses, " AND ")+` ORDER BY a.id LIMIT ?`, args...)
+// Export implements export.Source with one statement that reads the
+// matching articles in id order through the id index and hands them on in
+// pages. One statement for the whole export, not one per page: the
+// query's own conditions (free text, lang:, a name) are then evaluated
+// once, where a statement per page evaluated them again for every page and
+// an export took time in the square of the articles matching. The id index
+// is named so that the planner never sorts the matching articles instead,
+// which it chose for a key filter such as lang:en and which read every
+// remaining match for each page. Being one statement, an export reads one
+// snapshot of the store, as Elasticsearch's point in time does: articles
+// stored meanwhile are not in it, and SQLite's write-ahead log keeps what
+// is written meanwhile until the export ends. One SQLite file is read
+// fastest by one reader, so r.Parallel is not used.
+func (s *Store) Export(ctx context.Context, r scan.Request, fn func(scan.Page) error) error {
+	stmt, args := exportStatement(r)
+	rows, err := s.db.QueryContext(ctx, stmt, args...)
 	if err != nil {
-		return nil, fmt.Errorf("export: %w", err)
+		return fmt.Errorf("export: %w", err)
 	}
 	defer rows.Close()
 	docs := make([]scan.Doc, 0, exportPage)
 	for rows.Next() {
 		var d scan.Doc
 		if err := rows.Scan(&d.ID, &d.JSON); err != nil {
-			return nil, fmt.Errorf("export: %w", err)
+			return fmt.Errorf("export: %w", err)
 		}
 		docs = append(docs, d)
+		if len(docs) == exportPage {
+			if err := fn(scan.Page{Docs: docs}); err != nil {
+				return err
+			}
+			// The page is fn's now.
+			docs = make([]scan.Doc, 0, exportPage)
+		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("export: %w", err)
+		return fmt.Errorf("export: %w", err)
 	}
-	return docs, nil
+	if len(docs) > 0 {
+		return fn(scan.Page{Docs: docs})
+	}
+	return nil
 }
 
 // ExportCount implements export.Source.
