@@ -247,6 +247,7 @@ func BenchmarkExportSize(b *testing.B) {
 					b.ReportAllocs()
 					for b.Loop() {
 						rss := resetPeakRSS()
+						var err error
 						p, err = export.Run(ctx, s, export.Job{Format: c.format, Path: out, Slices: 1, Request: export.Request{Query: c.q}})
 						if err != nil {
 							b.Fatal(err)
