@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime/metrics"
 	"strconv"
 	"strings"
 	"testing"
@@ -202,16 +203,44 @@ func resetPeakRSS() bool {
 	return os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil
 }
 
+// liveHeap samples the Go heap that survived the last collection, every
+// few milliseconds until stop is closed, and returns its peak: what an
+// export keeps, where the peak RSS also counts garbage not yet collected
+// (more of it when a loaded machine starves the collector).
+func liveHeap(stop <-chan struct{}) <-chan uint64 {
+	out := make(chan uint64, 1)
+	go func() {
+		sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+		var peak uint64
+		tick := time.NewTicker(5 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			metrics.Read(sample)
+			if sample[0].Value.Kind() == metrics.KindUint64 {
+				peak = max(peak, sample[0].Value.Uint64())
+			}
+			select {
+			case <-stop:
+				out <- peak
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return out
+}
+
 // BenchmarkExportSize exports the embedded store at 10,000, 50,000 and
 // 200,000 articles of about 4 KB of JSON: all of them to each format, and
 // to JSON Lines for a key filter (lang:en, three in four) and for free text
-// (prices, every article). It reports articles/s, MB/s of stored JSON read
-// and the peak resident memory of the process during the export: a store
-// ten or twenty times bigger must export at about the same rate, in about
-// the same memory. `benchstat -col /articles` puts the sizes side by side.
-// The stores are filled once per test binary (Put, about 3 ms an article
-// on the project's loaded 2-core node: ten minutes for the biggest; see
-// WIREWATCH_BENCH_EXPORT_STORE to keep them).
+// (prices, every article). It reports articles/s, MB/s of stored JSON read,
+// the peak resident memory of the process and the peak live heap during an
+// export, and allocations: a store twenty times bigger must export at about
+// the same rate, in about the same memory. `benchstat -col /articles` puts
+// the sizes side by side. The stores are filled once per test binary (Put,
+// about 3 ms an article on the project's loaded 2-core node: ten minutes
+// for the biggest; WIREWATCH_BENCH_EXPORT_STORE keeps them for the next
+// run).
 func BenchmarkExportSize(b *testing.B) {
 	ctx := context.Background()
 	lang, err := query.Parse("lang:en")
@@ -244,14 +273,19 @@ func BenchmarkExportSize(b *testing.B) {
 					out := filepath.Join(b.TempDir(), "out")
 					var p export.Progress
 					var peak int64
+					var peakLive uint64
 					b.ReportAllocs()
 					for b.Loop() {
 						rss := resetPeakRSS()
+						stop := make(chan struct{})
+						live := liveHeap(stop)
 						var err error
 						p, err = export.Run(ctx, s, export.Job{Format: c.format, Path: out, Slices: 1, Request: export.Request{Query: c.q}})
 						if err != nil {
 							b.Fatal(err)
 						}
+						close(stop)
+						peakLive = max(peakLive, <-live)
 						if rss {
 							peak = max(peak, peakRSS())
 						}
@@ -262,6 +296,7 @@ func BenchmarkExportSize(b *testing.B) {
 					sec := b.Elapsed().Seconds() / float64(b.N)
 					b.ReportMetric(float64(p.Exported)/sec, "articles/s")
 					b.ReportMetric(float64(p.Bytes)/1e6/sec, "MB/s")
+					b.ReportMetric(float64(peakLive)/(1<<20), "peak-live-heap-MB")
 					if peak > 0 {
 						b.ReportMetric(float64(peak)/(1<<20), "peak-RSS-MB")
 					}
