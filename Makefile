@@ -41,10 +41,13 @@ services-stop:
 	deployments/local/services.sh stop
 
 ## bench: benchmarks with medians over BENCHCOUNT runs; benchstat prints
-## each peer pair (impl=wirewatch vs impl=colly/raw/...) side by side.
+## each peer pair (impl=wirewatch vs impl=colly/raw/...) side by side, then
+## the embedded store's export at each store size (BenchmarkExportSize,
+## which fills stores of up to 200,000 articles first: hence the timeout).
 bench: services
-	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./... | tee bench.out
+	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) -timeout 2h ./... | tee bench.out
 	$(GO) run golang.org/x/perf/cmd/benchstat@latest -col /impl bench.out
+	$(GO) run golang.org/x/perf/cmd/benchstat@latest -filter '.name:ExportSize' -col /articles bench.out
 	$(MAKE) bench-export
 	$(MAKE) bench-crawl
 

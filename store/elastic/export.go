@@ -104,7 +104,11 @@ func exportQuery(r scan.Request, lo, hi, after string) map[string]any {
 		fetched["gte"] = r.FetchedSince.UTC().Format(ms)
 	}
 	if !r.FetchedUntil.IsZero() {
-		fetched["lte"] = r.FetchedUntil.UTC().Format(ms)
+		// Inclusive at millisecond precision: the whole millisecond of
+		// the bound. fetched_at holds nanoseconds, so "lte" the bound's
+		// millisecond would leave out an article fetched later in it,
+		// which the embedded store exports.
+		fetched["lt"] = r.FetchedUntil.Truncate(time.Millisecond).Add(time.Millisecond).UTC().Format(ms)
 	}
 	if len(fetched) > 0 {
 		filter = append(filter, map[string]any{"range": map[string]any{"fetched_at": fetched}})

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/wirewatch/wirewatch/pkg/query"
+	"github.com/wirewatch/wirewatch/store/scan"
 )
 
 // queryPlan returns SQLite's query plan of stmt, one line per step.
@@ -49,5 +50,34 @@ func TestPlansUseDateIndexes(t *testing.T) {
 	newest := `SELECT a.rowid, a.story_id FROM articles a ORDER BY a.published_at IS NULL, a.published_at DESC, a.id LIMIT 10`
 	if p := queryPlan(t, s, newest); !strings.Contains(p, "INDEX articles_newest") || strings.Contains(p, "TEMP B-TREE") {
 		t.Errorf("newest first: %s, want the articles_newest index and no sort", p)
+	}
+}
+
+// TestExportPlanReadsIDIndex checks that an export, and Scan, read the id
+// index in order whatever the query: never sorting the matches, which a
+// key filter such as lang:en led the planner to, reading every remaining
+// match for each page, and never running a subquery per article.
+func TestExportPlanReadsIDIndex(t *testing.T) {
+	s, err := Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, qs := range []string{``, `site:bbc.co.uk`, `rain`, `person:Scholz`, `since:2024-01-01`, `lang:en`, `story:abc`, `lang:en rain`, `-lang:en`} {
+		q, err := query.Parse(qs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stmt, args := exportStatement(scan.Request{Query: q, FetchedSince: time.Now()})
+		p := queryPlan(t, s, stmt, args...)
+		if !strings.Contains(p, "USING INDEX "+idIndex) || strings.Contains(p, "TEMP B-TREE") || strings.Contains(p, "CORRELATED") {
+			t.Errorf("export of %q: %s, want the id index in order, no sort, no correlated subquery", qs, p)
+		}
+		// Scan, which the API's export reads, pages the same way.
+		cond, args := planOf(q, time.Now()).condition()
+		p = queryPlan(t, s, scanStatement(cond), append(append([]any{""}, args...), 500)...)
+		if !strings.Contains(p, "USING INDEX "+idIndex) || strings.Contains(p, "TEMP B-TREE") || strings.Contains(p, "CORRELATED") {
+			t.Errorf("scan of %q: %s, want the id index in order, no sort, no correlated subquery", qs, p)
+		}
 	}
 }

@@ -470,6 +470,13 @@ func (s *Store) scanHits(ctx context.Context, q query.Query, stmt string, args [
 	return hits, rowids, nil
 }
 
+// scanStatement reads a page of Scan: through the id index, named so
+// that the planner never sorts every remaining match for each page, which
+// it chose for a key filter such as lang:en (see Export).
+func scanStatement(cond string) string {
+	return `SELECT a.id, a.doc FROM articles a INDEXED BY ` + idIndex + ` WHERE a.id > ? AND ` + cond + ` ORDER BY a.id LIMIT ?`
+}
+
 // Scan calls fn for every article matching q whose id sorts after after
 // ("" for all), in id order. Ordering by id is what makes an interrupted
 // export resumable: the last id written is where to start again. Relative
@@ -479,7 +486,7 @@ func (s *Store) Scan(ctx context.Context, q query.Query, after string, fn func(*
 	const page = 500
 	for {
 		pageArgs := append(append([]any{after}, args...), page)
-		rows, err := s.db.QueryContext(ctx, `SELECT a.id, a.doc FROM articles a WHERE a.id > ? AND `+cond+` ORDER BY a.id LIMIT ?`, pageArgs...)
+		rows, err := s.db.QueryContext(ctx, scanStatement(cond), pageArgs...)
 		if err != nil {
 			return fmt.Errorf("scan: %w", err)
 		}

@@ -1,7 +1,7 @@
 // Package storetest is the conformance suite every wirewatch store passes:
-// the same articles in give the same search, filter, count and scan results
-// out, whichever store holds them. A store's own tests adapt it to Store and
-// call Run.
+// the same articles in give the same search, filter, count, scan and export
+// results out, whichever store holds them. A store's own tests adapt it to
+// Store and call Run.
 package storetest
 
 import (
@@ -16,6 +16,7 @@ import (
 
 	"github.com/wirewatch/wirewatch/pkg/article"
 	"github.com/wirewatch/wirewatch/pkg/query"
+	"github.com/wirewatch/wirewatch/store/scan"
 )
 
 // Store is what the suite exercises.
@@ -34,6 +35,10 @@ type Store interface {
 	// Sync makes every completed Put visible to Search, Count and Scan; a
 	// store that is immediately consistent does nothing.
 	Sync(ctx context.Context) error
+	// Export and ExportCount read articles in bulk, in id order, for
+	// wirewatch export (export.Source).
+	Export(ctx context.Context, r scan.Request, fn func(scan.Page) error) error
+	ExportCount(ctx context.Context, r scan.Request) (int, error)
 }
 
 // Options describe the store under test.
@@ -42,6 +47,11 @@ type Options struct {
 	Open func(t *testing.T) Store
 	// NotFound is the error Get wraps for an unknown id.
 	NotFound error
+	// PutRaw, when set, stores r as it is, behind the store's checks; it
+	// returns an error when the store cannot hold such a document at all
+	// (Elasticsearch parses every document it indexes). The export tests
+	// store corrupt documents with it, to check that they are rejected.
+	PutRaw func(t *testing.T, s Store, r Raw) error
 }
 
 // Run runs every conformance test.
@@ -56,6 +66,7 @@ func Run(t *testing.T, o Options) {
 	t.Run("FacetsAndTimeline", func(t *testing.T) { testFacets(t, o) })
 	t.Run("QueryCorpus", func(t *testing.T) { testQueryCorpus(t, o) })
 	t.Run("Events", func(t *testing.T) { testEvents(t, o) })
+	t.Run("Export", func(t *testing.T) { testExport(t, o) })
 }
 
 // T0 is the fetch time of the suite's first article.
