@@ -145,7 +145,14 @@ func Run(ctx context.Context, src Source, job Job) (Progress, error) {
 	}
 	x.prog.Total = -1
 	req := job.Request
-	req.Fields = SourceFields(job.Format, job.Fields)
+	fields := job.Fields
+	if fields == nil && job.Format == CSV {
+		// A whole CSV needs only its columns' fields: a store that can
+		// send less (Elasticsearch's _source filtering) leaves out the
+		// removed blocks and anything else no column shows.
+		fields = csvColumns
+	}
+	req.Fields = SourceFields(job.Format, fields)
 	if n, err := src.ExportCount(ctx, req); err == nil {
 		x.prog.Total = n
 	}
