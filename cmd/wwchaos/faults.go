@@ -128,6 +128,7 @@ type injector struct {
 
 	bag    []string // kinds still owed from the first round
 	rounds int
+	hits   map[string]int // faults per target, so that short runs spread them
 	faults []chaos.Fault
 }
 
@@ -165,12 +166,41 @@ func (i *injector) pick() string {
 	}
 }
 
+// target picks one of names at random among those hit least so far: a
+// short run then hits every role before it hits one twice.
+func (i *injector) target(names []string) int {
+	if i.hits == nil {
+		i.hits = map[string]int{}
+	}
+	least := -1
+	var idx []int
+	for k, n := range names {
+		switch h := i.hits[n]; {
+		case least < 0 || h < least:
+			least, idx = h, []int{k}
+		case h == least:
+			idx = append(idx, k)
+		}
+	}
+	k := idx[i.rng.IntN(len(idx))]
+	i.hits[names[k]]++
+	return k
+}
+
+func procNames(ps []*proc) []string {
+	out := make([]string, len(ps))
+	for k, p := range ps {
+		out[k] = p.name
+	}
+	return out
+}
+
 // next injects one fault and returns it once it is cleared.
 func (i *injector) next(ctx context.Context) chaos.Fault {
 	f := chaos.Fault{Kind: i.pick(), Start: time.Now()}
 	switch f.Kind {
 	case "kill":
-		p := i.all[i.rng.IntN(len(i.all))]
+		p := i.all[i.target(procNames(i.all))]
 		f.Target = p.name
 		p.kill()
 		time.Sleep(time.Duration(i.rng.Int64N(int64(2 * time.Second))))
@@ -181,7 +211,7 @@ func (i *injector) next(ctx context.Context) chaos.Fault {
 		name := map[string]string{"broker": "kafka.sh", "elasticsearch": "elasticsearch.sh"}[f.Kind]
 		f.Err = i.srv.restart(ctx, name, hard)
 	case "disk-full":
-		d := i.dataDirs[i.rng.IntN(len(i.dataDirs))]
+		d := i.dataDirs[i.target(i.dataDirs)]
 		f.Target = filepath.Base(d)
 		filler := filepath.Join(d, "chaos-filler")
 		n, err := fill(filler)
@@ -195,7 +225,7 @@ func (i *injector) next(ctx context.Context) chaos.Fault {
 			f.Err = err
 		}
 	case "pause":
-		p := i.consumers[i.rng.IntN(len(i.consumers))]
+		p := i.consumers[i.target(procNames(i.consumers))]
 		f.Target = p.name
 		if f.Err = p.signal(syscall.SIGSTOP); f.Err == nil {
 			time.Sleep(i.c.sessionTimeout + time.Second + time.Duration(i.rng.Int64N(int64(i.c.pauseExtra)+1)))

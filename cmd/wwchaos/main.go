@@ -73,6 +73,7 @@ type config struct {
 	minGap, maxGap        time.Duration
 	pauseExtra            time.Duration
 	settle                time.Duration
+	logLevel              string
 	fullFor               time.Duration
 	partitions            int
 	esUser                string
@@ -106,6 +107,7 @@ func main() {
 	flag.DurationVar(&c.pauseExtra, "pause-extra", 4*time.Second, "how far past --session-timeout a paused process stays paused (at most)")
 	flag.DurationVar(&c.fullFor, "full-for", 12*time.Second, "how long a disk stays full (at most)")
 	flag.IntVar(&c.partitions, "partitions", 3, "partitions of the run's topics")
+	flag.StringVar(&c.logLevel, "log-level", "debug", "--log-level of the roles (debug logs the most, so the secret check sees the most)")
 	flag.Parse()
 	c.seed = uint64(seed)
 	if c.seed == 0 {
@@ -283,7 +285,7 @@ func run(ctx context.Context, c config, log *slog.Logger) (int, error) {
 	}
 
 	kafkaArgs := []string{"--kafka-brokers", brokerSASL, "--kafka-sasl-mechanism", "PLAIN", "--kafka-sasl-username", c.kafkaUser,
-		"--topic-prefix", prefix, "--topic-partitions", strconv.Itoa(c.partitions), "--log-format", "text"}
+		"--topic-prefix", prefix, "--topic-partitions", strconv.Itoa(c.partitions), "--log-format", "text", "--log-level", c.logLevel}
 	esArgs := []string{"--es-url", esURL, "--es-username", c.esUser, "--es-index-prefix", esPrefix}
 	secretEnv := []string{"WIREWATCH_KAFKA_SASL_PASSWORD=" + sec.saslPassword, "WIREWATCH_ES_PASSWORD=" + sec.esPassword}
 	consumer := []string{"--session-timeout", c.sessionTimeout.String(), "--drain-timeout", "20s"}
@@ -306,7 +308,8 @@ func run(ctx context.Context, c config, log *slog.Logger) (int, error) {
 		p := newProc(fmt.Sprintf("index-%d", i), append(append(args, consumer...), kafkaArgs...)...)
 		roles, consumers = append(roles, p), append(consumers, p)
 	}
-	serve := newProc("serve", append([]string{"serve", "--listen", serveAddr, "--api-token-file", tokenFile, "--log-format", "text"}, esArgs...)...)
+	serve := newProc("serve", append([]string{"serve", "--listen", serveAddr, "--api-token-file", tokenFile, "--log-format", "text",
+		"--log-level", c.logLevel}, esArgs...)...)
 	for _, p := range roles {
 		if err := p.start(); err != nil {
 			return 2, err
@@ -530,13 +533,16 @@ func run(ctx context.Context, c config, log *slog.Logger) (int, error) {
 	for _, a := range res.Alerts {
 		rows = append(rows, [2]string{"alerts by " + a.Channel + ": matching stories, delivered ≥1, twice or more (most copies)",
 			fmt.Sprintf("%d, %d, %d (%d)%s", a.Expected, a.Delivered, a.Twice, a.MostCopies, listSuffix(a.Missing, 3))})
+		if len(a.Repeats) > 0 {
+			rows = append(rows, [2]string{"alerts by " + a.Channel + " delivered more than once", strings.Join(a.Repeats, "; ")})
+		}
 		if a.Unexpected > 0 {
 			rows = append(rows, [2]string{"alerts by " + a.Channel + " for stories that do not match", strconv.Itoa(a.Unexpected)})
 		}
 	}
 	rows = append(rows,
 		[2]string{"webhook requests with a bad signature", strconv.Itoa(hooks.badSignatures())},
-		[2]string{"dead letters: expected (poison), should not be there", fmt.Sprintf("%d, %d%s%s", res.Expected, len(res.Letters), letterSuffix(res.Letters), errSuffix(dlqErr))},
+		[2]string{"dead letters: of the poison article (expected), of any other (should not be there)", fmt.Sprintf("%d, %d%s%s", res.Expected, len(res.Letters), letterSuffix(res.Letters), errSuffix(dlqErr))},
 		[2]string{"recovery (fault → Elasticsearch caught up), median / max", fmt.Sprintf("%s / %s over %d faults%s",
 			chaos.Seconds(chaos.Median(recov)), chaos.Seconds(chaos.Max(recov)), len(recov), unrecoveredSuffix(unrecovered))},
 		[2]string{"publish → searchable, median / max (every revision)", fmt.Sprintf("%s / %s", chaos.Seconds(chaos.Median(lat)), chaos.Seconds(chaos.Max(lat)))},
@@ -750,7 +756,7 @@ func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, "bad body", http.StatusBadRequest)
 		return
 	}
-	r.got = append(r.got, chaos.Delivery{StoryID: a.StoryID, URL: a.URL})
+	r.got = append(r.got, chaos.Delivery{StoryID: a.StoryID, URL: a.URL, At: time.Now()})
 	w.WriteHeader(http.StatusNoContent)
 }
 

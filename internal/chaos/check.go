@@ -21,6 +21,7 @@ type Doc struct {
 type Delivery struct {
 	StoryID string
 	URL     string
+	At      time.Time // when it arrived (zero when the channel does not say)
 }
 
 // Letter is one dead letter as `wirewatch dlq list` shows it.
@@ -42,6 +43,7 @@ type AlertCount struct {
 	Delivered  int      // of those, delivered at least once
 	Missing    []string // URLs of matching stories never delivered
 	Twice      int      // stories delivered more than once
+	Repeats    []string // those stories, with the time between their deliveries
 	MostCopies int      // the most deliveries of one story
 	Unexpected int      // deliveries for stories the search does not match
 }
@@ -135,21 +137,32 @@ func CountAlerts(channel string, published []Version, docs []Doc, got []Delivery
 		}
 		want[key] = v.URL
 	}
-	n := map[string]int{}
+	at := map[string][]time.Time{}
 	c := AlertCount{Channel: channel, Expected: len(want)}
 	for _, d := range got {
 		if _, ok := want[d.StoryID]; !ok {
 			c.Unexpected++
 			continue
 		}
-		n[d.StoryID]++
+		at[d.StoryID] = append(at[d.StoryID], d.At)
 	}
 	for story, u := range want {
-		switch k := n[story]; {
+		switch k := len(at[story]); {
 		case k == 0:
 			c.Missing = append(c.Missing, u)
 		case k > 1:
 			c.Twice++
+			var gaps []string
+			for i := 1; i < k; i++ {
+				if !at[story][i].IsZero() {
+					gaps = append(gaps, at[story][i].Sub(at[story][i-1]).Round(time.Millisecond).String())
+				}
+			}
+			r := fmt.Sprintf("%s (%s) %d times", story, u, k)
+			if len(gaps) > 0 {
+				r += ", " + strings.Join(gaps, ", ") + " apart"
+			}
+			c.Repeats = append(c.Repeats, r)
 			fallthrough
 		default:
 			c.Delivered++
@@ -157,6 +170,7 @@ func CountAlerts(channel string, published []Version, docs []Doc, got []Delivery
 		}
 	}
 	sort.Strings(c.Missing)
+	sort.Strings(c.Repeats)
 	return c
 }
 

@@ -74,6 +74,7 @@ func TestCompare(t *testing.T) {
 }
 
 func TestCountAlerts(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	published := []Version{
 		{N: 1, URL: "u1", Rev: 1, Keyword: true},
 		{N: 1, URL: "u1", Rev: 2, Keyword: true},
@@ -83,10 +84,11 @@ func TestCountAlerts(t *testing.T) {
 	}
 	docs := []Doc{{URL: "u1", StoryID: "s1"}, {URL: "u2", StoryID: "s2"}, {URL: "u3", StoryID: "s3"}}
 	got := CountAlerts("webhook", published, docs, []Delivery{
-		{StoryID: "s1"}, {StoryID: "s1"}, {StoryID: "s1"}, // delivered three times
+		{StoryID: "s1", At: t0}, {StoryID: "s1", At: t0.Add(time.Millisecond)}, {StoryID: "s1", At: t0.Add(5 * time.Second)}, // three times
 		{StoryID: "s3"}, // the search does not match it
 	})
-	want := AlertCount{Channel: "webhook", Expected: 3, Delivered: 1, Missing: []string{"u2", "u4"}, Twice: 1, MostCopies: 3, Unexpected: 1}
+	want := AlertCount{Channel: "webhook", Expected: 3, Delivered: 1, Missing: []string{"u2", "u4"}, Twice: 1,
+		Repeats: []string{"s1 (u1) 3 times, 1ms, 4.999s apart"}, MostCopies: 3, Unexpected: 1}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("CountAlerts:\n got %+v\nwant %+v", got, want)
 	}
