@@ -15,7 +15,19 @@
 // role and its restart; a broker restart; an Elasticsearch restart (each
 // graceful or kill -9); a full disk under a role's --data (a small tmpfs
 // filled to the last byte, then freed); and SIGSTOP of a consumer past its
-// --session-timeout, then SIGCONT.
+// --session-timeout, then SIGCONT. Every kind comes once, in random order,
+// before any comes twice, and each fault waits until Elasticsearch has
+// caught up with the last one (at most -settle) plus a random gap, so that
+// each recovery time belongs to one fault.
+//
+// The roles: one crawl (seeded with the site's Atom feed and sitemap), two
+// extract, two index processes sharing one --data (as on one host; they
+// cluster stories and alert), and serve with an API token. A role that
+// exits on its own is restarted after 2 s, as a supervisor would, and the
+// exit is counted. Credentials: SASL PLAIN to the broker, an Elasticsearch
+// password (the test node has no security, so it is sent and ignored), the
+// webhook's signing secret and the API token; every role's log (at debug
+// level) is searched for each of them.
 //
 // The broker and node are private (deployments/local scripts with their own
 // run root and ports), never the shared ones, since the run restarts them.
@@ -386,12 +398,9 @@ func run(ctx context.Context, c config, log *slog.Logger) (int, error) {
 	// Faults.
 	inj := &injector{c: c, rng: faultRNG, log: log, srv: srv, all: roles[:len(roles)-1], consumers: consumers,
 		dataDirs: mounts}
-	time.Sleep(min(c.warmup, c.duration))
+	time.Sleep(c.warmup)
 	api.check(ctx)
-	deadline := started.Add(c.warmup + c.duration)
-	if c.warmup > c.duration {
-		deadline = time.Now().Add(c.duration)
-	}
+	deadline := time.Now().Add(c.duration)
 	for ctx.Err() == nil {
 		gap := c.minGap + time.Duration(faultRNG.Int64N(int64(c.maxGap-c.minGap)+1))
 		if time.Now().Add(gap).After(deadline) {
