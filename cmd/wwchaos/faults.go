@@ -166,6 +166,9 @@ func (i *injector) pick() string {
 	}
 }
 
+// roundDone reports whether every kind has been injected once.
+func (i *injector) roundDone() bool { return i.rounds > 0 && len(i.bag) == 0 }
+
 // target picks one of names at random among those hit least so far: a
 // short run then hits every role before it hits one twice.
 func (i *injector) target(names []string) int {

@@ -99,7 +99,7 @@ func main() {
 	flag.StringVar(&c.scripts, "scripts", "deployments/local", "directory of kafka.sh and elasticsearch.sh")
 	flag.StringVar(&c.root, "root", "/tmp/ww-chaos", "run root of the private broker and node (WIREWATCH_RUN) and of the run's logs")
 	flag.Int64Var(&seed, "seed", 0, "seed of the random choices (0: a new one, printed)")
-	flag.DurationVar(&c.duration, "duration", envDuration("CHAOS_DURATION", 3*time.Minute), "how long faults are injected (env CHAOS_DURATION)")
+	flag.DurationVar(&c.duration, "duration", envDuration("CHAOS_DURATION", 3*time.Minute), "how long faults are injected, at least until every kind came once (env CHAOS_DURATION)")
 	flag.DurationVar(&c.drain, "drain", envDuration("CHAOS_DRAIN", 3*time.Minute), "longest wait, after the faults, for the pipeline to catch up")
 	flag.DurationVar(&c.warmup, "warmup", 20*time.Second, "time before the first fault")
 	flag.DurationVar(&c.sessionTimeout, "session-timeout", 6*time.Second, "--session-timeout of the consuming roles")
@@ -403,7 +403,9 @@ func run(ctx context.Context, c config, log *slog.Logger) (int, error) {
 	deadline := time.Now().Add(c.duration)
 	for ctx.Err() == nil {
 		gap := c.minGap + time.Duration(faultRNG.Int64N(int64(c.maxGap-c.minGap)+1))
-		if time.Now().Add(gap).After(deadline) {
+		// Past the deadline only to finish the first round, so that a
+		// short run still injects every kind once.
+		if time.Now().Add(gap).After(deadline) && inj.roundDone() {
 			break
 		}
 		select {
