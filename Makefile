@@ -14,7 +14,7 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 export WIREWATCH_TEST_KAFKA ?= 127.0.0.1:9092
 export WIREWATCH_TEST_ES ?= http://127.0.0.1:9200
 
-.PHONY: build run test services chromium services-stop bench bench-export bench-crawl eval lint clean fuzz
+.PHONY: build run test services chromium services-stop bench bench-export bench-crawl eval lint clean fuzz chaos
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/wirewatch
@@ -86,6 +86,20 @@ fuzz:
 		echo "== $$name ($$pkg, $(FUZZTIME))"; \
 		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg; \
 	done
+
+## chaos: the roles as separate processes over a private Kafka broker and
+## Elasticsearch node (127.0.0.1:19092-19094 and :19200, run root
+## /tmp/ww-chaos; never the shared ones), faults injected for CHAOS_DURATION
+## (kill -9, broker and node restarts, a full disk, SIGSTOP past the session
+## timeout) while a site keeps publishing; prints the table of lost and
+## duplicated articles and alerts, and fails on a loss, a duplicate or a
+## secret in a log. CHAOS_SEED repeats a run's choices; CHAOS_ARGS adds
+## flags (`go run ./cmd/wwchaos -h`). Needs root for the tmpfs mounts.
+CHAOS_DURATION ?= 3m
+CHAOS_SEED ?= 0
+CHAOS_ARGS ?=
+chaos: build
+	CHAOS_DURATION=$(CHAOS_DURATION) $(GO) run ./cmd/wwchaos -bin $(BIN) -seed $(CHAOS_SEED) $(CHAOS_ARGS)
 
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \

@@ -85,7 +85,11 @@ type Store interface {
 	// the webhook, due now. The sink entry is what delivers the alert when
 	// the process dies, or the sink fails, before the immediate send.
 	Fire(ctx context.Context, a Alert, webhook string, hold time.Time) (Recorded, error)
-	// Due returns up to limit outbox entries due at now.
+	// Due returns up to limit outbox entries due at now and holds them for
+	// the caller: they are not due again, for this or any other process
+	// sharing the store, until Delivered or Retry settles them or a hold
+	// longer than one delivery attempt runs out (the caller died). So
+	// processes sharing one store do not send one entry twice.
 	Due(ctx context.Context, now time.Time, limit int) ([]Delivery, error)
 	// Delivered removes a delivered entry from the outbox.
 	Delivered(ctx context.Context, id int64) error

@@ -202,15 +202,25 @@ func (n *Notifier) Run(ctx context.Context) error {
 	}
 }
 
-// DeliverDue makes one attempt at every outbox entry that is due, and
-// returns how many were delivered.
+// deliverBatch bounds the entries one DeliverDue attempts.
+const deliverBatch = 100
+
+// DeliverDue makes one attempt at every outbox entry that is due (at most
+// deliverBatch), and returns how many were delivered. It takes the entries
+// from the store one at a time, so that each is held (see Store.Due) only
+// for its own attempt and a slow webhook does not outlast the hold of the
+// entries queued behind it.
 func (n *Notifier) DeliverDue(ctx context.Context) (int, error) {
-	due, err := n.store.Due(ctx, time.Now(), 100)
-	if err != nil {
-		return 0, err
-	}
 	done := 0
-	for _, d := range due {
+	for range deliverBatch {
+		due, err := n.store.Due(ctx, time.Now(), 1)
+		if err != nil {
+			return done, err
+		}
+		if len(due) == 0 {
+			return done, nil
+		}
+		d := due[0]
 		var serr error
 		if d.Webhook == "" {
 			serr = n.opts.Sink.Send(ctx, d.Alert)

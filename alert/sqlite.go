@@ -241,31 +241,53 @@ func (x *SQLiteStore) Fired(ctx context.Context, limit int) ([]Alert, error) {
 	return out, nil
 }
 
-// Due returns up to limit outbox entries due at now, oldest first.
+// claimFor is how long Due holds the entries it returns. It outlasts one
+// delivery attempt (a webhook's tries and timeouts), so that processes
+// sharing the file (index processes on one host) do not send one alert
+// twice; a process that dies holding entries leaves them due again when
+// it runs out.
+const claimFor = time.Minute
+
+// Due returns up to limit outbox entries due at now, oldest first, and
+// holds them until now+claimFor (see Store.Due).
 func (x *SQLiteStore) Due(ctx context.Context, now time.Time, limit int) ([]Delivery, error) {
 	if err := x.ready(ctx); err != nil {
 		return nil, err
 	}
-	rows, err := x.db.QueryContext(ctx, `SELECT o.id, o.webhook, o.doc, o.attempts, coalesce(k.secret, '')
-		FROM alerts_outbox o LEFT JOIN saved_search_secrets k ON k.search_id = o.search_id AND o.webhook != ''
-		WHERE o.next_at IS NOT NULL AND o.next_at <= ? ORDER BY o.next_at, o.id LIMIT ?`, now.UnixMilli(), limit)
-	if err != nil {
-		return nil, fmt.Errorf("alert outbox: %w", err)
-	}
-	defer rows.Close()
 	var out []Delivery
-	for rows.Next() {
-		var d Delivery
-		var doc string
-		if err := rows.Scan(&d.ID, &d.Webhook, &doc, &d.Attempts, &d.Secret); err != nil {
-			return nil, fmt.Errorf("alert outbox: %w", err)
+	err := x.db.WriteTx(ctx, func(tx *sql.Tx) error {
+		out = out[:0]
+		rows, err := tx.QueryContext(ctx, `SELECT o.id, o.webhook, o.doc, o.attempts, coalesce(k.secret, '')
+			FROM alerts_outbox o LEFT JOIN saved_search_secrets k ON k.search_id = o.search_id AND o.webhook != ''
+			WHERE o.next_at IS NOT NULL AND o.next_at <= ? ORDER BY o.next_at, o.id LIMIT ?`, now.UnixMilli(), limit)
+		if err != nil {
+			return err
 		}
-		if err := json.Unmarshal([]byte(doc), &d.Alert); err != nil {
-			return nil, fmt.Errorf("alert outbox entry %d: %w", d.ID, err)
+		defer rows.Close()
+		for rows.Next() {
+			var d Delivery
+			var doc string
+			if err := rows.Scan(&d.ID, &d.Webhook, &doc, &d.Attempts, &d.Secret); err != nil {
+				return err
+			}
+			if err := json.Unmarshal([]byte(doc), &d.Alert); err != nil {
+				return fmt.Errorf("entry %d: %w", d.ID, err)
+			}
+			out = append(out, d)
 		}
-		out = append(out, d)
-	}
-	if err := rows.Err(); err != nil {
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		hold := now.Add(claimFor).UnixMilli()
+		for _, d := range out {
+			if _, err := tx.ExecContext(ctx, `UPDATE alerts_outbox SET next_at = ? WHERE id = ?`, hold, d.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("alert outbox: %w", err)
 	}
 	return out, nil
