@@ -10,9 +10,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/wirewatch/wirewatch/internal/redact"
 	"github.com/wirewatch/wirewatch/pkg/article"
 	"github.com/wirewatch/wirewatch/pkg/query"
-	"github.com/wirewatch/wirewatch/pkg/redact"
 )
 
 // Options configures a Notifier. Zero values take the defaults.

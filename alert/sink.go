@@ -13,7 +13,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/wirewatch/wirewatch/pkg/redact"
+	"github.com/wirewatch/wirewatch/internal/redact"
 )
 
 // Sink receives fired alerts.

@@ -10,8 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/wirewatch/wirewatch/crawler/frontier"
 	"github.com/wirewatch/wirewatch/netpolicy"
-	"github.com/wirewatch/wirewatch/pkg/frontier"
 )
 
 // addressPolicy keeps the crawler out of its own network (see

@@ -10,8 +10,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/wirewatch/wirewatch/crawler/frontier"
 	"github.com/wirewatch/wirewatch/netpolicy"
-	"github.com/wirewatch/wirewatch/pkg/frontier"
 )
 
 // fakeNet is a fake Internet on loopback: a fake resolver answers from a

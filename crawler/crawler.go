@@ -121,9 +121,9 @@ import (
 	"github.com/gocolly/colly/v2"
 
 	"github.com/wirewatch/wirewatch/crawler/clean"
+	"github.com/wirewatch/wirewatch/crawler/frontier"
 	"github.com/wirewatch/wirewatch/netpolicy"
 	"github.com/wirewatch/wirewatch/pkg/bus"
-	"github.com/wirewatch/wirewatch/pkg/frontier"
 )
 
 // Frontier is the persistent crawl state the crawler works from.

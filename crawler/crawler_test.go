@@ -16,10 +16,10 @@ import (
 
 	"golang.org/x/text/encoding/charmap"
 
+	"github.com/wirewatch/wirewatch/crawler/frontier"
 	"github.com/wirewatch/wirewatch/crawler/sqlfrontier"
 	"github.com/wirewatch/wirewatch/demosite"
 	"github.com/wirewatch/wirewatch/pkg/bus"
-	"github.com/wirewatch/wirewatch/pkg/frontier"
 	"github.com/wirewatch/wirewatch/store/sqlite"
 )
 

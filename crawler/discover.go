@@ -13,8 +13,8 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"github.com/wirewatch/wirewatch/crawler/clean"
-	"github.com/wirewatch/wirewatch/pkg/frontier"
-	"github.com/wirewatch/wirewatch/pkg/urlcanon"
+	"github.com/wirewatch/wirewatch/crawler/frontier"
+	"github.com/wirewatch/wirewatch/internal/urlcanon"
 )
 
 // docType is what a response turned out to be, by content.

@@ -3,7 +3,7 @@ package crawler
 import (
 	"context"
 
-	"github.com/wirewatch/wirewatch/pkg/frontier"
+	"github.com/wirewatch/wirewatch/crawler/frontier"
 )
 
 // maxEmitting bounds the emitting set. Settled entries are dropped in bulk

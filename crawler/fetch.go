@@ -14,8 +14,8 @@ import (
 
 	"github.com/gocolly/colly/v2"
 
-	"github.com/wirewatch/wirewatch/pkg/frontier"
-	"github.com/wirewatch/wirewatch/pkg/urlcanon"
+	"github.com/wirewatch/wirewatch/crawler/frontier"
+	"github.com/wirewatch/wirewatch/internal/urlcanon"
 )
 
 const resultKey = "wirewatch.result"

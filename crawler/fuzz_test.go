@@ -11,8 +11,8 @@ import (
 
 	"github.com/temoto/robotstxt"
 
-	"github.com/wirewatch/wirewatch/pkg/frontier"
-	"github.com/wirewatch/wirewatch/pkg/urlcanon"
+	"github.com/wirewatch/wirewatch/crawler/frontier"
+	"github.com/wirewatch/wirewatch/internal/urlcanon"
 )
 
 // The fuzz targets below take what a hostile server controls (a feed, a

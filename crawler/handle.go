@@ -8,7 +8,7 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/wirewatch/wirewatch/pkg/frontier"
+	"github.com/wirewatch/wirewatch/crawler/frontier"
 )
 
 // fetch fetches one entry and settles it or hands it on.

@@ -13,7 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/wirewatch/wirewatch/pkg/frontier"
+	"github.com/wirewatch/wirewatch/crawler/frontier"
 )
 
 // bombMember is one gzip member of 8 MiB of zeros (about 8 KiB).

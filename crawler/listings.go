@@ -7,8 +7,8 @@ import (
 
 	"github.com/temoto/robotstxt"
 
-	"github.com/wirewatch/wirewatch/pkg/frontier"
-	"github.com/wirewatch/wirewatch/pkg/urlcanon"
+	"github.com/wirewatch/wirewatch/crawler/frontier"
+	"github.com/wirewatch/wirewatch/internal/urlcanon"
 )
 
 // robotsSeed follows the Sitemap: lines of a robots.txt named as a seed.

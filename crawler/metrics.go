@@ -9,7 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/wirewatch/wirewatch/pkg/frontier"
+	"github.com/wirewatch/wirewatch/crawler/frontier"
 )
 
 // HostStats are one host's fetch figures.

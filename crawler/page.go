@@ -13,9 +13,9 @@ import (
 	"golang.org/x/text/transform"
 
 	"github.com/wirewatch/wirewatch/crawler/clean"
+	"github.com/wirewatch/wirewatch/crawler/frontier"
+	"github.com/wirewatch/wirewatch/internal/urlcanon"
 	"github.com/wirewatch/wirewatch/pkg/bus"
-	"github.com/wirewatch/wirewatch/pkg/frontier"
-	"github.com/wirewatch/wirewatch/pkg/urlcanon"
 )
 
 // page handles an HTML response: discover its links, and clean it into an

@@ -13,7 +13,7 @@ import (
 
 	"github.com/temoto/robotstxt"
 
-	"github.com/wirewatch/wirewatch/pkg/frontier"
+	"github.com/wirewatch/wirewatch/crawler/frontier"
 )
 
 // hostGate spaces requests to each host: at most perHost at once, starts at

@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/wirewatch/wirewatch/pkg/frontier"
+	"github.com/wirewatch/wirewatch/crawler/frontier"
 )
 
 // maxClockSkew is how far ahead of the crawler's clock a listed modified

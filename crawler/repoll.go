@@ -3,7 +3,7 @@ package crawler
 import (
 	"time"
 
-	"github.com/wirewatch/wirewatch/pkg/frontier"
+	"github.com/wirewatch/wirewatch/crawler/frontier"
 )
 
 // polled reports whether e is re-polled for new URLs rather than done once

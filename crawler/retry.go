@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/wirewatch/wirewatch/pkg/frontier"
+	"github.com/wirewatch/wirewatch/crawler/frontier"
 )
 
 // transient reports whether a failed fetch is worth retrying: timeouts,

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/wirewatch/wirewatch/pkg/frontier"
+	"github.com/wirewatch/wirewatch/crawler/frontier"
 )
 
 // robotsCheck is disallowed for a URL about to be fetched; fetched says

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/wirewatch/wirewatch/pkg/frontier"
-	"github.com/wirewatch/wirewatch/pkg/urlcanon"
+	"github.com/wirewatch/wirewatch/crawler/frontier"
+	"github.com/wirewatch/wirewatch/internal/urlcanon"
 )
 
 // ParseSeeds expands command-line seeds into canonical URLs. A seed is an

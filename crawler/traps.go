@@ -9,8 +9,8 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/wirewatch/wirewatch/pkg/frontier"
-	"github.com/wirewatch/wirewatch/pkg/urlcanon"
+	"github.com/wirewatch/wirewatch/crawler/frontier"
+	"github.com/wirewatch/wirewatch/internal/urlcanon"
 )
 
 // sessionParams are query parameters that name a visitor's session, never

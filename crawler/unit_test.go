@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/wirewatch/wirewatch/crawler/clean"
-	"github.com/wirewatch/wirewatch/pkg/frontier"
+	"github.com/wirewatch/wirewatch/crawler/frontier"
 )
 
 func TestRetryAfter(t *testing.T) {

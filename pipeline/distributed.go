@@ -12,15 +12,15 @@ import (
 
 	"github.com/wirewatch/wirewatch/crawler"
 	"github.com/wirewatch/wirewatch/crawler/clean"
+	"github.com/wirewatch/wirewatch/crawler/frontier"
 	"github.com/wirewatch/wirewatch/crawler/groupfrontier"
 	"github.com/wirewatch/wirewatch/crawler/sqlfrontier"
 	"github.com/wirewatch/wirewatch/extractor"
 	"github.com/wirewatch/wirewatch/indexer"
+	"github.com/wirewatch/wirewatch/internal/stage"
 	"github.com/wirewatch/wirewatch/pkg/article"
 	"github.com/wirewatch/wirewatch/pkg/bus"
 	"github.com/wirewatch/wirewatch/pkg/bus/kafkabus"
-	"github.com/wirewatch/wirewatch/pkg/frontier"
-	"github.com/wirewatch/wirewatch/pkg/stage"
 	"github.com/wirewatch/wirewatch/store/sqlite"
 	"github.com/wirewatch/wirewatch/story"
 )

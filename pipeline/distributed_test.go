@@ -16,11 +16,11 @@ import (
 
 	"github.com/segmentio/kafka-go"
 
+	"github.com/wirewatch/wirewatch/internal/stage"
 	"github.com/wirewatch/wirewatch/pkg/article"
 	"github.com/wirewatch/wirewatch/pkg/bus"
 	"github.com/wirewatch/wirewatch/pkg/bus/kafkabus"
 	"github.com/wirewatch/wirewatch/pkg/bus/kafkabus/kafkatest"
-	"github.com/wirewatch/wirewatch/pkg/stage"
 	"github.com/wirewatch/wirewatch/store/sqlite"
 	"github.com/wirewatch/wirewatch/story"
 )

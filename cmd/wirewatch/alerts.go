@@ -18,7 +18,7 @@ import (
 	"github.com/peterbourgon/ff/v3/ffcli"
 
 	"github.com/wirewatch/wirewatch/alert"
-	"github.com/wirewatch/wirewatch/pkg/redact"
+	"github.com/wirewatch/wirewatch/internal/redact"
 	"github.com/wirewatch/wirewatch/store/sqlite"
 )
 

@@ -21,9 +21,9 @@ import (
 	"github.com/segmentio/kafka-go"
 
 	"github.com/wirewatch/wirewatch/internal/sitefarm"
+	"github.com/wirewatch/wirewatch/internal/urlcanon"
 	"github.com/wirewatch/wirewatch/pkg/article"
 	"github.com/wirewatch/wirewatch/pkg/bus/kafkabus"
-	"github.com/wirewatch/wirewatch/pkg/urlcanon"
 )
 
 // The crawl-group tests run several `wirewatch crawl` processes with one

@@ -20,12 +20,12 @@ import (
 
 	"github.com/wirewatch/wirewatch/alert"
 	"github.com/wirewatch/wirewatch/crawler"
+	"github.com/wirewatch/wirewatch/crawler/frontier"
 	"github.com/wirewatch/wirewatch/demosite"
 	"github.com/wirewatch/wirewatch/extractor"
 	"github.com/wirewatch/wirewatch/extractor/figures"
 	"github.com/wirewatch/wirewatch/metrics"
 	"github.com/wirewatch/wirewatch/pipeline"
-	"github.com/wirewatch/wirewatch/pkg/frontier"
 	"github.com/wirewatch/wirewatch/pkg/query"
 	"github.com/wirewatch/wirewatch/store/sqlite"
 	"github.com/wirewatch/wirewatch/story"

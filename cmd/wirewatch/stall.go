@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/wirewatch/wirewatch/crawler"
+	"github.com/wirewatch/wirewatch/crawler/frontier"
 	"github.com/wirewatch/wirewatch/metrics"
-	"github.com/wirewatch/wirewatch/pkg/frontier"
 )
 
 // defaultStallAfter is how long a crawl may have URLs due and fetch

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wirewatch/wirewatch/pkg/frontier"
+	"github.com/wirewatch/wirewatch/crawler/frontier"
 )
 
 // TestStallCheck walks a fake clock through the states of a crawl: just

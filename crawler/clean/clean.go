@@ -45,8 +45,8 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
+	"github.com/wirewatch/wirewatch/internal/urlcanon"
 	"github.com/wirewatch/wirewatch/pkg/article"
-	"github.com/wirewatch/wirewatch/pkg/urlcanon"
 )
 
 // Page is one fetched page handed to the cleaner.

@@ -82,8 +82,8 @@ import (
 	"github.com/segmentio/kafka-go"
 	"golang.org/x/net/publicsuffix"
 
+	"github.com/wirewatch/wirewatch/crawler/frontier"
 	"github.com/wirewatch/wirewatch/pkg/bus/kafkabus"
-	"github.com/wirewatch/wirewatch/pkg/frontier"
 )
 
 // Cache is the local store that holds the owned hosts' state and does the

@@ -11,11 +11,11 @@ import (
 	"github.com/segmentio/kafka-go"
 
 	"github.com/wirewatch/wirewatch/crawler/clean"
+	"github.com/wirewatch/wirewatch/crawler/frontier"
+	"github.com/wirewatch/wirewatch/crawler/frontier/frontiertest"
 	"github.com/wirewatch/wirewatch/crawler/sqlfrontier"
 	"github.com/wirewatch/wirewatch/pkg/bus/kafkabus"
 	"github.com/wirewatch/wirewatch/pkg/bus/kafkabus/kafkatest"
-	"github.com/wirewatch/wirewatch/pkg/frontier"
-	"github.com/wirewatch/wirewatch/pkg/frontier/frontiertest"
 	"github.com/wirewatch/wirewatch/store/sqlite"
 )
 

@@ -11,8 +11,8 @@ import (
 
 	"github.com/segmentio/kafka-go"
 
+	"github.com/wirewatch/wirewatch/crawler/frontier"
 	"github.com/wirewatch/wirewatch/pkg/bus/kafkabus"
-	"github.com/wirewatch/wirewatch/pkg/frontier"
 )
 
 // membership follows the group's generations until ctx ends or the group

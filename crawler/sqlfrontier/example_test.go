@@ -7,8 +7,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/wirewatch/wirewatch/crawler/frontier"
 	"github.com/wirewatch/wirewatch/crawler/sqlfrontier"
-	"github.com/wirewatch/wirewatch/pkg/frontier"
 	"github.com/wirewatch/wirewatch/store/sqlite"
 )
 

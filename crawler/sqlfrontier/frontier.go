@@ -9,7 +9,7 @@ import (
 	"sort"
 	"time"
 
-	"github.com/wirewatch/wirewatch/pkg/frontier"
+	"github.com/wirewatch/wirewatch/crawler/frontier"
 )
 
 // AddURLs records entries the crawler found; URLs already known keep their

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wirewatch/wirewatch/pkg/frontier"
+	"github.com/wirewatch/wirewatch/crawler/frontier"
 )
 
 // BenchmarkClaim claims a batch from a frontier of 100,000 due URLs. In

@@ -3,7 +3,7 @@ package sqlfrontier
 import (
 	"testing"
 
-	"github.com/wirewatch/wirewatch/pkg/frontier/frontiertest"
+	"github.com/wirewatch/wirewatch/crawler/frontier/frontiertest"
 )
 
 // TestFrontierSuite holds the embedded frontier to the behaviour the

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/wirewatch/wirewatch/crawler/clean"
-	"github.com/wirewatch/wirewatch/pkg/frontier"
+	"github.com/wirewatch/wirewatch/crawler/frontier"
 	"github.com/wirewatch/wirewatch/store/sqlite"
 )
 

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wirewatch/wirewatch/pkg/frontier"
+	"github.com/wirewatch/wirewatch/crawler/frontier"
 	"github.com/wirewatch/wirewatch/store/sqlite"
 )
 

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/wirewatch/wirewatch/pkg/frontier"
+	"github.com/wirewatch/wirewatch/crawler/frontier"
 )
 
 // The methods in this file read and write the frontier as whole records,

@@ -14,11 +14,11 @@ import (
 	"github.com/wirewatch/wirewatch/demosite"
 	"github.com/wirewatch/wirewatch/extractor"
 	"github.com/wirewatch/wirewatch/extractor/figures"
+	"github.com/wirewatch/wirewatch/internal/stage"
 	"github.com/wirewatch/wirewatch/pipeline"
 	"github.com/wirewatch/wirewatch/pkg/article"
 	"github.com/wirewatch/wirewatch/pkg/bus/kafkabus"
 	"github.com/wirewatch/wirewatch/pkg/bus/kafkabus/kafkatest"
-	"github.com/wirewatch/wirewatch/pkg/stage"
 )
 
 // BenchmarkExtractThroughput measures articles per second from the clean

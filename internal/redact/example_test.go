@@ -3,7 +3,7 @@ package redact_test
 import (
 	"fmt"
 
-	"github.com/wirewatch/wirewatch/pkg/redact"
+	"github.com/wirewatch/wirewatch/internal/redact"
 )
 
 func ExampleURL() {

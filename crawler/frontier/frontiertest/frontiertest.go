@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wirewatch/wirewatch/pkg/frontier"
+	"github.com/wirewatch/wirewatch/crawler/frontier"
 )
 
 // Frontier is what the suite exercises: the crawler's frontier with its
