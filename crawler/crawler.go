@@ -445,7 +445,8 @@ func New(f Frontier, cl Cleaner, out bus.Writer, opts Options) *Crawler {
 	}
 	client := &http.Client{Timeout: opts.Timeout, Transport: opts.Transport}
 	memory, _ := f.(robotsMemory)
-	cr.robots = newRobotsCache(client, opts.UserAgent, opts.MaxBytes, opts.RetryWait, memory, cr.log)
+	files, _ := f.(robotsFiles)
+	cr.robots = newRobotsCache(client, opts.UserAgent, opts.MaxBytes, opts.RetryWait, memory, files, cr.log)
 	for _, h := range opts.AllowedHosts {
 		cr.hosts[strings.ToLower(h)] = true
 	}

@@ -208,6 +208,7 @@ type robotsCache struct {
 	maxBytes  int
 	retryWait time.Duration
 	memory    robotsMemory // nil: failures are counted in memory only
+	files     robotsFiles  // nil: files are kept in this process only
 	log       *slog.Logger
 
 	mu    sync.Mutex
@@ -249,8 +250,20 @@ type robotsMemory interface {
 	SetRobotsFailure(ctx context.Context, host string, f frontier.RobotsFailure) error
 }
 
-func newRobotsCache(client *http.Client, agent string, maxBytes int, retryWait time.Duration, memory robotsMemory, log *slog.Logger) *robotsCache {
-	return &robotsCache{client: client, agent: agent, maxBytes: maxBytes, retryWait: retryWait, memory: memory, log: log,
+// robotsFiles is the optional part of a Frontier shared by several crawler
+// processes that keeps the robots.txt files they read, so that a process
+// taking a host over uses the rules its previous owner read, until they
+// expire, instead of asking the host again.
+type robotsFiles interface {
+	// RobotsFile returns host's robots.txt as last read, and false if
+	// none is kept.
+	RobotsFile(ctx context.Context, host string) (frontier.RobotsFile, bool, error)
+	// SetRobotsFile keeps host's robots.txt as just read.
+	SetRobotsFile(ctx context.Context, host string, f frontier.RobotsFile) error
+}
+
+func newRobotsCache(client *http.Client, agent string, maxBytes int, retryWait time.Duration, memory robotsMemory, files robotsFiles, log *slog.Logger) *robotsCache {
+	return &robotsCache{client: client, agent: agent, maxBytes: maxBytes, retryWait: retryWait, memory: memory, files: files, log: log,
 		hosts: map[string]*robotsEntry{}}
 }
 
@@ -303,10 +316,23 @@ func (r *robotsCache) get(ctx context.Context, scheme, host string) (e *robotsEn
 			return e, false
 		}
 		prev = kept
+		if kept == nil {
+			if data, at, ok := r.kept(ctx, host); ok {
+				e.data, e.group, e.fetched, e.ttl = data, data.FindGroup(r.agent), at, robotsTTL
+				close(e.ready)
+				return e, false
+			}
+		}
 	}
 
-	data, why, wait := r.fetch(ctx, scheme+"://"+host+"/robots.txt")
+	data, why, wait, file := r.fetch(ctx, scheme+"://"+host+"/robots.txt")
 	now := time.Now()
+	if file != nil && r.files != nil {
+		file.Fetched = now
+		if err := r.files.SetRobotsFile(ctx, host, *file); err != nil && ctx.Err() == nil {
+			r.log.Warn("robots.txt not kept for other processes", "host", host, "err", err)
+		}
+	}
 	e.data, e.fetched, e.ttl, e.unreachable = data, now, robotsTTL, why
 	if why == "" && wait > 0 {
 		e.ttl = wait // rules of a host the address policy refused
@@ -324,6 +350,27 @@ func (r *robotsCache) get(ctx context.Context, scheme, host string) (e *robotsEn
 	e.group = data.FindGroup(r.agent)
 	close(e.ready)
 	return e, true
+}
+
+// kept returns the rules of host's robots.txt that another process read,
+// if they have not expired.
+func (r *robotsCache) kept(ctx context.Context, host string) (*robotstxt.RobotsData, time.Time, bool) {
+	if r.files == nil {
+		return nil, time.Time{}, false
+	}
+	f, ok, err := r.files.RobotsFile(ctx, host)
+	if err != nil {
+		r.log.Warn("kept robots.txt not read; fetching it", "host", host, "err", err)
+		return nil, time.Time{}, false
+	}
+	if !ok || !time.Now().Before(f.Fetched.Add(robotsTTL)) {
+		return nil, time.Time{}, false
+	}
+	data, err := robotstxt.FromStatusAndBytes(f.Status, []byte(f.Body))
+	if err != nil {
+		return nil, time.Time{}, false
+	}
+	return data, f.Fetched, true
 }
 
 // recall returns the run of failures the memory holds for host as an
@@ -364,13 +411,14 @@ func (r *robotsCache) remember(ctx context.Context, host string, f frontier.Robo
 // 2.3.1.3). A 5xx or a failed request means the file is unreachable: the
 // rules returned then disallow everything, why says what went wrong and
 // wait is the server's Retry-After, if any. A host the address policy
-// refuses gets no rules, why "" and a wait: how long to keep them.
-func (r *robotsCache) fetch(ctx context.Context, u string) (data *robotstxt.RobotsData, why string, wait time.Duration) {
+// refuses gets no rules, why "" and a wait: how long to keep them. file is
+// the answer when it gave rules (or none, for a 4xx), for other processes.
+func (r *robotsCache) fetch(ctx context.Context, u string) (data *robotstxt.RobotsData, why string, wait time.Duration, file *frontier.RobotsFile) {
 	allowAll, _ := robotstxt.FromStatusAndBytes(http.StatusNotFound, nil)
 	disallowAll, _ := robotstxt.FromStatusAndBytes(http.StatusServiceUnavailable, nil)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return allowAll, "", 0 // a host that makes no URL cannot be fetched anyway
+		return allowAll, "", 0, nil // a host that makes no URL cannot be fetched anyway
 	}
 	req.Header.Set("User-Agent", r.agent)
 	resp, err := r.client.Do(req)
@@ -380,27 +428,27 @@ func (r *robotsCache) fetch(ctx context.Context, u string) (data *robotstxt.Robo
 			// refused before they are requested, with the reason. No
 			// rules, kept only a minute: should the host resolve to an
 			// allowed address later, its robots.txt is read then.
-			return allowAll, "", time.Minute
+			return allowAll, "", time.Minute, nil
 		}
 		var ue *url.Error
 		if errors.As(err, &ue) && ue.Timeout() {
-			return disallowAll, "robots.txt unreachable: timeout", 0
+			return disallowAll, "robots.txt unreachable: timeout", 0, nil
 		}
-		return disallowAll, fmt.Sprintf("robots.txt unreachable: %v", err), 0
+		return disallowAll, fmt.Sprintf("robots.txt unreachable: %v", err), 0, nil
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, int64(min(r.maxBytes, 512<<10))))
 	if err != nil {
-		return disallowAll, fmt.Sprintf("robots.txt unreachable: read body: %v", err), 0
+		return disallowAll, fmt.Sprintf("robots.txt unreachable: read body: %v", err), 0, nil
 	}
 	if resp.StatusCode >= 500 {
-		return disallowAll, fmt.Sprintf("robots.txt unreachable: HTTP %d", resp.StatusCode), retryAfter(resp.Header, time.Now())
+		return disallowAll, fmt.Sprintf("robots.txt unreachable: HTTP %d", resp.StatusCode), retryAfter(resp.Header, time.Now()), nil
 	}
 	data, err = robotstxt.FromStatusAndBytes(resp.StatusCode, body)
 	if err != nil {
-		return allowAll, "", 0 // an odd status (1xx, 3xx left over): no usable rules
+		return allowAll, "", 0, nil // an odd status (1xx, 3xx left over): no usable rules
 	}
-	return data, "", 0
+	return data, "", 0, &frontier.RobotsFile{Status: resp.StatusCode, Body: string(body)}
 }
 
 // crawlDelay returns host's cached Crawl-delay (zero if unknown).

@@ -315,7 +315,7 @@ func TestRobotsFailuresOutlastRestart(t *testing.T) {
 			if tt.record != nil {
 				mem[u.Host] = *tt.record
 			}
-			r := newRobotsCache(srv.Client(), "test", 1<<20, time.Millisecond, mem, quiet())
+			r := newRobotsCache(srv.Client(), "test", 1<<20, time.Millisecond, mem, nil, quiet())
 			e, _ := r.get(context.Background(), "http", u.Host)
 			if n := int(requests.Load()); n != tt.wantRequests {
 				t.Errorf("%d requests, want %d", n, tt.wantRequests)
@@ -430,5 +430,67 @@ func TestHostGatePacer(t *testing.T) {
 	pace["a"] = now.Add(2 * time.Minute)
 	if ok, _ := g.acquire("a", time.Second, now.Add(90*time.Second)); ok {
 		t.Error("acquired before the newer recorded pace")
+	}
+}
+
+// keptFiles stands for the robots.txt files a shared frontier keeps for
+// the processes of a crawl group (the real one needs Kafka; see
+// groupfrontier's TestHandOver).
+type keptFiles map[string]frontier.RobotsFile
+
+func (k keptFiles) RobotsFile(_ context.Context, host string) (frontier.RobotsFile, bool, error) {
+	f, ok := k[host]
+	return f, ok, nil
+}
+
+func (k keptFiles) SetRobotsFile(_ context.Context, host string, f frontier.RobotsFile) error {
+	k[host] = f
+	return nil
+}
+
+// TestRobotsFilesShared: a process that takes a host over uses the
+// robots.txt its previous owner read, without a request, until it
+// expires; an unreachable robots.txt is not kept as a file.
+func TestRobotsFilesShared(t *testing.T) {
+	var requests atomic.Int32
+	up := atomic.Bool{}
+	up.Store(true)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		if !up.Load() {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprint(w, "User-agent: *\nDisallow: /private/\nCrawl-delay: 3\n")
+	}))
+	defer srv.Close()
+	u, _ := url.Parse(srv.URL)
+	files := keptFiles{}
+	first := newRobotsCache(srv.Client(), "test", 1<<20, time.Millisecond, nil, files, quiet())
+	if _, fetched := first.get(context.Background(), "http", u.Host); !fetched || requests.Load() != 1 {
+		t.Fatalf("first owner: fetched %v, %d requests", fetched, requests.Load())
+	}
+	if f, ok := files[u.Host]; !ok || f.Status != http.StatusOK || !strings.Contains(f.Body, "Disallow: /private/") {
+		t.Fatalf("kept file %+v %v", f, ok)
+	}
+	next := newRobotsCache(srv.Client(), "test", 1<<20, time.Millisecond, nil, files, quiet())
+	e, fetched := next.get(context.Background(), "http", u.Host)
+	if fetched || requests.Load() != 1 {
+		t.Errorf("next owner: fetched %v, %d requests; want the kept file", fetched, requests.Load())
+	}
+	if e.group.Test("/private/x") || next.crawlDelay(u.Host) != 3*time.Second {
+		t.Errorf("next owner's rules: /private/x allowed %v, delay %v", e.group.Test("/private/x"), next.crawlDelay(u.Host))
+	}
+	// Expired: read again; unreachable: the old file stays as it was.
+	f := files[u.Host]
+	f.Fetched = time.Now().Add(-robotsTTL - time.Minute)
+	files[u.Host] = f
+	up.Store(false)
+	late := newRobotsCache(srv.Client(), "test", 1<<20, time.Millisecond, nil, files, quiet())
+	if e, fetched := late.get(context.Background(), "http", u.Host); !fetched || e.unreachable == "" || requests.Load() != 2 {
+		t.Errorf("expired file: fetched %v, unreachable %q, %d requests", fetched, e.unreachable, requests.Load())
+	}
+	if files[u.Host].Fetched != f.Fetched {
+		t.Error("an unreachable robots.txt replaced the kept file")
 	}
 }

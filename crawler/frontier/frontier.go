@@ -193,3 +193,13 @@ type HostRecord struct {
 	// floor or Crawl-delay after the request, or a Retry-After back-off).
 	NotBefore time.Time `json:"not_before,omitzero"`
 }
+
+// RobotsFile is a host's robots.txt as the crawler last read it: the
+// answer's status (a 4xx means no rules) and body, and when it was read,
+// so that another crawler process can use the rules until they expire
+// without asking the host again.
+type RobotsFile struct {
+	Status  int       `json:"status"`
+	Body    string    `json:"body,omitempty"`
+	Fetched time.Time `json:"fetched"`
+}

@@ -59,10 +59,11 @@
 // that count only in the process that saw them (the statistics have
 // settled by then, and the state topic stays bounded).
 //
-// # What is not shared
+// # robots.txt
 //
-// robots.txt itself is fetched again by a new owner (once per host,
-// paced); its failures are shared.
+// The robots.txt a process read (status and body) and a host's run of
+// failed reads are on the host's record, so a new owner uses the rules
+// until they expire (a day) without asking the host again.
 package groupfrontier
 
 import (
@@ -173,6 +174,7 @@ type Frontier struct {
 	parts    map[int]*partition
 	hosts    map[string]int       // partition of every host in the cache
 	pace     map[string]time.Time // host → earliest next request
+	robots   map[string]frontier.RobotsFile
 	dirty    map[string]bool      // hosts whose pace is not written yet
 	inflight map[string]int       // URL handed out → partition
 	limit    func(host string) int
@@ -265,7 +267,7 @@ func Open(ctx context.Context, cfg Config) (*Frontier, error) {
 			MaxAttempts: 10, WriteBackoffMin: 50 * time.Millisecond, WriteBackoffMax: 2 * time.Second,
 		},
 		done:  make(chan struct{}),
-		parts: map[int]*partition{}, hosts: map[string]int{}, pace: map[string]time.Time{},
+		parts: map[int]*partition{}, hosts: map[string]int{}, pace: map[string]time.Time{}, robots: map[string]frontier.RobotsFile{},
 		dirty: map[string]bool{}, inflight: map[string]int{},
 	}
 	runCtx, stop := context.WithCancel(context.Background())
@@ -697,6 +699,32 @@ func (f *Frontier) SetRobotsFailure(ctx context.Context, host string, rf frontie
 		return err
 	}
 	return f.publish(ctx, nil, []string{host})
+}
+
+// RobotsFile returns host's robots.txt as its last reader recorded it.
+func (f *Frontier) RobotsFile(_ context.Context, host string) (frontier.RobotsFile, bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	file, ok := f.robots[host]
+	return file, ok, nil
+}
+
+// SetRobotsFile records host's robots.txt, in memory and on the state
+// topic, for whoever owns the host next.
+func (f *Frontier) SetRobotsFile(ctx context.Context, host string, file frontier.RobotsFile) error {
+	f.writeMu.Lock()
+	defer f.writeMu.Unlock()
+	f.mu.Lock()
+	f.robots[host] = file
+	f.mu.Unlock()
+	v, err := json.Marshal(file)
+	if err != nil {
+		return fmt.Errorf("groupfrontier: %w", err)
+	}
+	// A record of its own, not a field of the host's record: the host's
+	// record is written with its pace several times a second.
+	key := []byte(f.Key(host) + "\x00r\x00" + host)
+	return f.write(ctx, []kafka.Message{{Topic: f.cfg.StateTopic, Key: key, Value: v}})
 }
 
 // Outlook reports URLs pending while the group has not assigned this

@@ -104,6 +104,10 @@ func TestHandOver(t *testing.T) {
 	if _, _, err := a.Observe(ctx, "a.test", "page-1", []uint64{1, 1 << 63}); err != nil {
 		t.Fatal(err)
 	}
+	robots := frontier.RobotsFile{Status: 200, Body: "User-agent: *\nDisallow: /private/\n", Fetched: time.Now().Truncate(time.Millisecond)}
+	if err := a.SetRobotsFile(ctx, "a.test", robots); err != nil {
+		t.Fatal(err)
+	}
 	paced := time.Now().Add(time.Hour).Truncate(time.Millisecond)
 	a.HostPaced("a.test", paced)
 	if err := a.flushPace(ctx, nil); err != nil {
@@ -125,6 +129,9 @@ func TestHandOver(t *testing.T) {
 	}
 	if got := b.HostNotBefore("a.test"); !got.Equal(paced) {
 		t.Errorf("pace of a.test: %v, want %v", got, paced)
+	}
+	if got, ok, _ := b.RobotsFile(ctx, "a.test"); !ok || got.Body != robots.Body || !got.Fetched.Equal(robots.Fetched) {
+		t.Errorf("robots.txt of a.test: %+v %v, want %+v", got, ok, robots)
 	}
 	if got, ok, _ := b.RobotsFailure(ctx, "b.test"); !ok || got.Failures != 1 || !got.Retry.Equal(rf.Retry) {
 		t.Errorf("robots failure of b.test: %+v %v, want %+v", got, ok, rf)

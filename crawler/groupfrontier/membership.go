@@ -54,6 +54,7 @@ func (f *Frontier) startGeneration(gen *kafka.Generation) {
 			delete(f.hosts, h)
 			delete(f.pace, h)
 			delete(f.dirty, h)
+			delete(f.robots, h)
 		}
 	}
 	f.parts = map[int]*partition{}
@@ -174,6 +175,7 @@ func (f *Frontier) restore(ctx context.Context, id int) (int, error) {
 	var hosts []frontier.HostRecord
 	var pages []page
 	pace := map[string]time.Time{}
+	files := map[string]frontier.RobotsFile{}
 	n := 0
 	flush := func() error {
 		// The hosts are registered first, as the partition's (which is
@@ -221,6 +223,15 @@ func (f *Frontier) restore(ctx context.Context, id int) (int, error) {
 				break
 			}
 			urls = append(urls, rec)
+		case kind == 'r':
+			var file frontier.RobotsFile
+			if err := json.Unmarshal(m.Value, &file); err != nil {
+				f.log.Warn("crawl group: skip a bad robots.txt record", "partition", id, "offset", m.Offset, "err", err)
+				break
+			}
+			if i := bytes.LastIndexByte(m.Key, 0); i >= 0 {
+				files[string(m.Key[i+1:])] = file
+			}
 		case kind == 's':
 			var pg page
 			if err := json.Unmarshal(m.Value, &pg); err != nil {
@@ -238,6 +249,7 @@ func (f *Frontier) restore(ctx context.Context, id int) (int, error) {
 			if rec.NotBefore.After(pace[rec.Host]) {
 				pace[rec.Host] = rec.NotBefore
 			}
+
 		}
 		if len(urls)+len(hosts)+len(pages) >= 1000 {
 			if err := flush(); err != nil {
@@ -256,6 +268,9 @@ func (f *Frontier) restore(ctx context.Context, id int) (int, error) {
 		if t.After(f.pace[h]) {
 			f.pace[h] = t
 		}
+	}
+	for h, file := range files {
+		f.robots[h] = file
 	}
 	f.mu.Unlock()
 	return n, nil
@@ -277,7 +292,7 @@ func dedupeURLs(recs []frontier.Record) []frontier.Record {
 }
 
 // recordKind returns 'u' for a URL record's key, 'h' for a host record's,
-// 's' for a page of the cleaner's statistics.
+// 'r' for a host's robots.txt, 's' for a page of the cleaner's statistics.
 func recordKind(key []byte) byte {
 	i := bytes.IndexByte(key, 0)
 	if i < 0 || i+2 >= len(key) || key[i+2] != 0 {
