@@ -123,6 +123,30 @@ CREATE TABLE IF NOT EXISTS article_keys (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS article_keys_article ON article_keys (article_rowid);
 
+-- Every write of an article, in commit order: seq grows by one per row
+-- (the largest is never deleted, so it is never reused). The in-memory
+-- count columns (columns.go) read the rows past the last one they applied
+-- to stay in step with writers in this and other processes; every table
+-- search reads is written with its article, so a row here stands for all
+-- of them. The last 100,000 rows are kept; a reader further behind counts
+-- afresh from the tables.
+CREATE TABLE IF NOT EXISTS article_changes (
+    seq           INTEGER PRIMARY KEY,
+    article_rowid INTEGER NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS article_changes_ai AFTER INSERT ON articles BEGIN
+    INSERT INTO article_changes (article_rowid) VALUES (new.rowid);
+    DELETE FROM article_changes WHERE seq <= last_insert_rowid() - 100000;
+END;
+CREATE TRIGGER IF NOT EXISTS article_changes_au AFTER UPDATE ON articles BEGIN
+    INSERT INTO article_changes (article_rowid) VALUES (new.rowid);
+    DELETE FROM article_changes WHERE seq <= last_insert_rowid() - 100000;
+END;
+CREATE TRIGGER IF NOT EXISTS article_changes_ad AFTER DELETE ON articles BEGIN
+    INSERT INTO article_changes (article_rowid) VALUES (old.rowid);
+    DELETE FROM article_changes WHERE seq <= last_insert_rowid() - 100000;
+END;
+
 -- The crawl frontier: every URL the crawler knows, with its state.
 CREATE TABLE IF NOT EXISTS frontier (
     url            TEXT PRIMARY KEY, -- canonical form
