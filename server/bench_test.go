@@ -2,6 +2,8 @@ package server_test
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -141,5 +143,62 @@ func benchSearchAPI(b *testing.B, st server.Store, touch func(context.Context) e
 			b.ReportMetric(float64(times[len(times)*95/100].Microseconds())/1000, "p95-ms")
 			b.ReportMetric(float64(cold.Microseconds())/1000, "cold-ms")
 		})
+	}
+}
+
+// BenchmarkDeepPage measures GET /api/v1/search of one page of 20
+// stories, newest and oldest first, without free text, over the 200,000
+// generated articles (66,667 stories, one every five minutes): the first
+// page, and pages that start after the 5,000th and the 50,000th story (a
+// keyset cursor as the server gives out), and reports the median.
+func BenchmarkDeepPage(b *testing.B) {
+	st := benchStore(b, benchArticles)
+	srv, err := server.New(server.Options{Store: st, Limits: server.Limits{Timeout: 5 * time.Minute}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	const stories = benchArticles / 3
+	for _, order := range []string{"newest", "oldest"} {
+		for _, depth := range []int{0, 5000, 50000} {
+			b.Run(fmt.Sprintf("sort=%s/depth=%d", order, depth), func(b *testing.B) {
+				path := ts.URL + "/api/v1/search?limit=20&sort=" + order
+				if depth > 0 {
+					// Published an hour before the fetch (storetest.Mk); the
+					// id "0" sorts before every article's.
+					story := depth
+					if order == "newest" {
+						story = stories - depth
+					}
+					at := storetest.T0.Add(time.Duration(story)*5*time.Minute - time.Hour)
+					c := fmt.Sprintf(`{"k":true,"d":%q,"i":"0"}`, at.Format(time.RFC3339Nano))
+					path += "&cursor=" + base64.RawURLEncoding.EncodeToString([]byte(c))
+				}
+				var times []time.Duration
+				hits := 0
+				for b.Loop() {
+					start := time.Now()
+					res, err := http.Get(path)
+					if err != nil {
+						b.Fatal(err)
+					}
+					var page struct {
+						Hits []json.RawMessage `json:"hits"`
+					}
+					err = json.NewDecoder(res.Body).Decode(&page)
+					res.Body.Close()
+					if res.StatusCode != 200 || err != nil {
+						b.Fatalf("status %d: %v", res.StatusCode, err)
+					}
+					times = append(times, time.Since(start))
+					hits = len(page.Hits)
+				}
+				slices.Sort(times)
+				b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "p50-ms")
+				// A server that cannot reach the page answers it empty.
+				b.ReportMetric(float64(hits), "hits")
+			})
+		}
 	}
 }

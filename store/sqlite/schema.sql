@@ -35,6 +35,15 @@ CREATE INDEX IF NOT EXISTS articles_date ON articles ((substr(coalesce(published
 -- Newest first, as searches without free text list their hits: read in
 -- this order, a search stops after its page instead of sorting every match.
 CREATE INDEX IF NOT EXISTS articles_newest ON articles (published_at IS NULL, published_at DESC, id);
+-- Date order over every match (SearchByDate): the published date with nine
+-- fraction digits (pubKey in search_date.go), newest and oldest first, ties
+-- by id, so that a page that starts after a key seeks to it instead of
+-- reading the pages before. Undated articles, few, are found through
+-- articles_published and sorted by id.
+CREATE INDEX IF NOT EXISTS articles_newest_first ON articles ((substr(published_at, 1, 19) || '.' ||
+    substr(rtrim(substr(published_at, 21), 'Z') || '000000000', 1, 9)) DESC, id) WHERE published_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS articles_oldest_first ON articles ((substr(published_at, 1, 19) || '.' ||
+    substr(rtrim(substr(published_at, 21), 'Z') || '000000000', 1, 9)), id) WHERE published_at IS NOT NULL;
 -- The copies of a story, counted with every search's hits and listed with
 -- an article.
 CREATE INDEX IF NOT EXISTS articles_story ON articles (story_id);
