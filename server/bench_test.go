@@ -20,6 +20,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/elastic/go-elasticsearch/v8/esutil"
 
+	"github.com/wirewatch/wirewatch/alert"
 	"github.com/wirewatch/wirewatch/pkg/article"
 	"github.com/wirewatch/wirewatch/pkg/query"
 	"github.com/wirewatch/wirewatch/server"
@@ -293,7 +294,9 @@ func BenchmarkDeepPage(b *testing.B) {
 // loads an article is written again, as in BenchmarkSearchAPI.
 func BenchmarkPageFirstResults(b *testing.B) {
 	st := benchStore(b, benchArticles)
-	srv, err := server.New(server.Options{Store: st, ShareCache: time.Nanosecond, Limits: server.Limits{Timeout: 5 * time.Minute}})
+	// The page lists the saved searches as it opens, as it does served.
+	srv, err := server.New(server.Options{Store: st, Alerts: alert.NewSQLiteStore(st), ShareCache: time.Nanosecond,
+		Limits: server.Limits{Timeout: 5 * time.Minute}})
 	if err != nil {
 		b.Fatal(err)
 	}

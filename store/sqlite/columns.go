@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -38,6 +39,13 @@ type columns struct {
 	lang    []uint32
 	hour    []uint32
 	tags    [][]uint32
+	// The article's date (published, else fetched) as Unix seconds and
+	// nanoseconds, which since: and until: compare. oddDates is set once
+	// a date was not RFC 3339 UTC text as Put writes it: then date
+	// filters are left to SQL, which compares the text.
+	sec      []int64
+	nsec     []int32
+	oddDates bool
 
 	sites, langs, hours dict
 	tagIDs              map[tag]uint32
@@ -173,14 +181,14 @@ func (c *columns) load(ctx context.Context, db *sql.DB, in string, args []any) e
 	if in != "" {
 		cond = " WHERE a.rowid" + in
 	}
-	rows, err := db.QueryContext(ctx, `SELECT a.rowid, a.site, a.language, substr(`+articleDate+`, 1, 13) FROM articles a`+cond, args...)
+	rows, err := db.QueryContext(ctx, `SELECT a.rowid, a.site, a.language, `+articleDate+` FROM articles a`+cond, args...)
 	if err != nil {
 		return fmt.Errorf("count columns: %w", err)
 	}
 	for rows.Next() {
 		var rowid int64
-		var site, lang, hour string
-		if err := rows.Scan(&rowid, &site, &lang, &hour); err != nil {
+		var site, lang, date string
+		if err := rows.Scan(&rowid, &site, &lang, &date); err != nil {
 			rows.Close()
 			return fmt.Errorf("count columns: %w", err)
 		}
@@ -189,8 +197,13 @@ func (c *columns) load(ctx context.Context, db *sql.DB, in string, args []any) e
 		}
 		c.grow(rowid)
 		c.present[rowid] = true
-		c.site[rowid], c.lang[rowid], c.hour[rowid] = c.sites.id(site), c.langs.id(lang), c.hours.id(hour)
+		c.site[rowid], c.lang[rowid], c.hour[rowid] = c.sites.id(site), c.langs.id(lang), c.hours.id(date[:min(13, len(date))])
 		c.tags[rowid] = nil
+		t, err := time.Parse(time.RFC3339Nano, date)
+		if err != nil || !strings.HasSuffix(date, "Z") {
+			c.oddDates = true
+		}
+		c.sec[rowid], c.nsec[rowid] = t.Unix(), int32(t.Nanosecond())
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -267,13 +280,50 @@ func (c *columns) grow(rowid int64) {
 	c.lang = slices.Grow(c.lang, int(n)-len(c.lang))[:n]
 	c.hour = slices.Grow(c.hour, int(n)-len(c.hour))[:n]
 	c.tags = slices.Grow(c.tags, int(n)-len(c.tags))[:n]
+	c.sec = slices.Grow(c.sec, int(n)-len(c.sec))[:n]
+	c.nsec = slices.Grow(c.nsec, int(n)-len(c.nsec))[:n]
 }
 
 // matchSet is the articles a query matches: every stored article when all
-// is set, else those of rowids.
+// is set, or only those dated within the range when dated is also set;
+// else those of rowids.
 type matchSet struct {
 	all    bool
+	dated  bool
+	from   moment // since: bound, inclusive
+	to     moment // until: bound, inclusive
 	rowids []int64
+}
+
+// moment is a time as Unix seconds and nanoseconds, which order as the
+// time does.
+type moment struct {
+	sec  int64
+	nsec int32
+}
+
+func momentOf(t time.Time) moment { return moment{t.Unix(), int32(t.Nanosecond())} }
+
+func (m moment) compare(o moment) int {
+	return cmp.Or(cmp.Compare(m.sec, o.sec), cmp.Compare(m.nsec, o.nsec))
+}
+
+// dateOnly returns the articles matching q when q is nothing but since:
+// and until: bounds: every article dated within them.
+func dateOnly(q query.Query, now time.Time) (matchSet, bool) {
+	m := matchSet{all: true, dated: true, from: moment{math.MinInt64, 0}, to: moment{math.MaxInt64, 0}}
+	for _, n := range q.Conjuncts() {
+		if n.Op != query.Date {
+			return matchSet{}, false
+		}
+		b := momentOf(n.Bound(now))
+		if n.Field == "since" && b.compare(m.from) > 0 {
+			m.from = b
+		} else if n.Field == "until" && b.compare(m.to) < 0 {
+			m.to = b
+		}
+	}
+	return m, !q.Empty()
 }
 
 // each calls fn with the rowid of every matching article the columns
@@ -281,9 +331,16 @@ type matchSet struct {
 func (c *columns) each(m matchSet, fn func(rowid int64)) {
 	if m.all {
 		for r, ok := range c.present {
-			if ok {
-				fn(int64(r))
+			if !ok {
+				continue
 			}
+			if m.dated {
+				at := moment{c.sec[r], c.nsec[r]}
+				if at.compare(m.from) < 0 || at.compare(m.to) > 0 {
+					continue
+				}
+			}
+			fn(int64(r))
 		}
 		return
 	}
@@ -467,6 +524,15 @@ const memoSize = 8
 // count calls fn with the columns in step with the tables and the
 // articles that q matches.
 func (s *Store) count(ctx context.Context, q query.Query, fn func(c *columns, m matchSet) error) error {
+	// Dates alone (a date range, and the denominator of a timeline's
+	// shares) are compared in the columns: over 200,000 articles, the
+	// rowids of a year from the date index took 50 ms.
+	if m, ok := dateOnly(q, time.Now()); ok {
+		done, err := s.countDated(ctx, m, fn)
+		if done || err != nil {
+			return err
+		}
+	}
 	seq, err := s.refreshColumns(ctx)
 	if err != nil {
 		return err
@@ -484,6 +550,21 @@ func (s *Store) count(ctx context.Context, q query.Query, fn func(c *columns, m 
 		return err
 	}
 	return fn(c, m)
+}
+
+// countDated calls fn with the articles of m, unless a date in the
+// columns was not as Put writes it (then it reports false).
+func (s *Store) countDated(ctx context.Context, m matchSet, fn func(c *columns, m matchSet) error) (bool, error) {
+	s.counts.mu.Lock()
+	defer s.counts.mu.Unlock()
+	c := &s.counts.cols
+	if err := c.refresh(ctx, s.db); err != nil {
+		return false, err
+	}
+	if c.oddDates {
+		return false, nil
+	}
+	return true, fn(c, m)
 }
 
 // refreshColumns brings the columns in step with the tables and returns

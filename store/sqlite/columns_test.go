@@ -178,7 +178,8 @@ func TestCountsFollowEveryWriter(t *testing.T) {
 	}
 	check := func(step string) {
 		t.Helper()
-		for _, qs := range []string{``, `rain`, `site:a.com`, `person:Ann`, `since:2021-02-01`, `rain -site:b.com`, `site:nowhere.com`} {
+		for _, qs := range []string{``, `rain`, `site:a.com`, `person:Ann`, `since:2021-02-01`, `since:2021-02-01T10:00:00Z until:2021-03-15`,
+			`until:2021-02-20 until:2021-03-01`, `since:2021-02-15T08:00:00Z`, `until:2021-02-15T08:00:00Z`, `rain -site:b.com`, `site:nowhere.com`} {
 			q := query.MustParse(qs)
 			for _, n := range []int{1, 3, 10} {
 				if got, want := counted(t, reader, q, n), oracle(t, reader, q, n); got != want {
@@ -188,6 +189,13 @@ func TestCountsFollowEveryWriter(t *testing.T) {
 		}
 	}
 	check("empty store")
+	// One article on the bounds of two of the queries.
+	onBound := randomArticle(r, 1000, 0)
+	at := time.Date(2021, 2, 15, 8, 0, 0, 0, time.UTC)
+	onBound.PublishedAt = &at
+	if err := writer.Put(ctx, onBound); err != nil {
+		t.Fatal(err)
+	}
 	put(0, 150, 0)
 	check("after adding articles")
 	put(100, 200, 1)
@@ -197,6 +205,10 @@ func TestCountsFollowEveryWriter(t *testing.T) {
 	put(0, 20, 2)
 	exec(`DELETE FROM article_changes WHERE seq < (SELECT max(seq) FROM article_changes)`)
 	check("after the log of changes lost rows")
+	// A date not as Put writes it (another program's), which SQL
+	// compares as text.
+	exec(`UPDATE articles SET published_at = '2021-02-01T11:00:00+02:00' WHERE rowid = (SELECT max(rowid) FROM articles)`)
+	check("after a date was written with an offset")
 }
 
 // TestChangeLogKeepsItsLastRows checks that the log of article changes
@@ -217,5 +229,67 @@ func TestChangeLogKeepsItsLastRows(t *testing.T) {
 	}
 	if n != 100000 || last != 100006 || last-first+1 != n {
 		t.Errorf("the log holds %d rows, %d to %d; want the 100,000 up to 100,006", n, first, last)
+	}
+}
+
+// TestCountsWhileWriting counts from several goroutines while articles are
+// written (the race detector checks the columns' locking), then checks
+// that the counts caught up with every write.
+func TestCountsWhileWriting(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	r := rand.New(rand.NewPCG(3, 4))
+	var docs []*article.Article
+	for i := range 120 {
+		docs = append(docs, randomArticle(r, i, 0))
+	}
+	done := make(chan struct{})
+	writeErr := make(chan error, 1)
+	go func() {
+		defer close(done)
+		for _, a := range docs {
+			if err := s.Put(ctx, a); err != nil {
+				writeErr <- err
+				return
+			}
+		}
+	}()
+	errs := make(chan error, 3)
+	for _, qs := range []string{``, `rain`, `person:Ann`} {
+		go func() {
+			q := query.MustParse(qs)
+			for {
+				select {
+				case <-done:
+					errs <- nil
+					return
+				default:
+				}
+				if _, err := s.Facets(ctx, q, 3); err != nil {
+					errs <- err
+					return
+				}
+				if _, err := s.Timeline(ctx, q, query.Day); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	for range 3 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	select {
+	case err := <-writeErr:
+		t.Fatal(err)
+	default:
+	}
+	for _, qs := range []string{``, `rain`, `person:Ann`} {
+		q := query.MustParse(qs)
+		if got, want := counted(t, s, q, 3), oracle(t, s, q, 3); got != want {
+			t.Errorf("counts of %q after the writes:\n%s\nwant:\n%s", qs, got, want)
+		}
 	}
 }
