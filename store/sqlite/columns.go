@@ -326,6 +326,12 @@ func dateOnly(q query.Query, now time.Time) (matchSet, bool) {
 	return m, !q.Empty()
 }
 
+// has reports whether m holds the article at rowid, for a set of rowids.
+func (m matchSet) has(rowid int64) bool {
+	_, ok := slices.BinarySearch(m.rowids, rowid)
+	return ok
+}
+
 // each calls fn with the rowid of every matching article the columns
 // hold.
 func (c *columns) each(m matchSet, fn func(rowid int64)) {
@@ -533,11 +539,7 @@ func (s *Store) count(ctx context.Context, q query.Query, fn func(c *columns, m 
 			return err
 		}
 	}
-	seq, err := s.refreshColumns(ctx)
-	if err != nil {
-		return err
-	}
-	m, err := s.matches(ctx, q, seq)
+	m, err := s.matchesNow(ctx, q)
 	if err != nil {
 		return err
 	}
@@ -567,20 +569,20 @@ func (s *Store) countDated(ctx context.Context, m matchSet, fn func(c *columns, 
 	return true, fn(c, m)
 }
 
-// refreshColumns brings the columns in step with the tables and returns
-// the last article change they hold.
-func (s *Store) refreshColumns(ctx context.Context) (int64, error) {
-	s.counts.mu.Lock()
-	defer s.counts.mu.Unlock()
-	c := &s.counts.cols
-	if err := c.refresh(ctx, s.db); err != nil {
-		return 0, err
+// matchesNow returns the articles q matches (see matches).
+func (s *Store) matchesNow(ctx context.Context, q query.Query) (matchSet, error) {
+	// Read before the matches, so that a write in between changes it for
+	// the next call.
+	var seq int64
+	if err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM article_changes`).Scan(&seq); err != nil {
+		return matchSet{}, fmt.Errorf("article changes: %w", err)
 	}
-	return c.applied, nil
+	return s.matches(ctx, q, seq)
 }
 
 // matches returns the articles q matches, from the memory of match sets
-// when the same statement was run with no article written since seq.
+// when the same statement was run with no article written since seq. The
+// rowids are sorted.
 func (s *Store) matches(ctx context.Context, q query.Query, seq int64) (matchSet, error) {
 	if q.Empty() {
 		return matchSet{all: true}, nil
@@ -611,6 +613,7 @@ func (s *Store) matches(ctx context.Context, q query.Query, seq int64) (matchSet
 	if err := rows.Err(); err != nil {
 		return matchSet{}, err
 	}
+	slices.Sort(m.rowids) // for has
 	s.counts.memoMu.Lock()
 	defer s.counts.memoMu.Unlock()
 	if len(s.counts.memo) == memoSize {

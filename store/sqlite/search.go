@@ -365,7 +365,12 @@ func (s *Store) SearchStories(ctx context.Context, q query.Query, limit int) ([]
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", q.String(), timeoutErr(ctx, err))
 	}
-	copies, err := s.countCopies(ctx, p, best)
+	var copies map[string]int
+	if p.match != "" {
+		copies, err = s.countCopiesIn(ctx, q, best)
+	} else {
+		copies, err = s.countCopies(ctx, p, best)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", q.String(), timeoutErr(ctx, err))
 	}
@@ -380,6 +385,44 @@ func (s *Store) SearchStories(ctx context.Context, q query.Query, limit int) ([]
 		}
 	}
 	return hits, nil
+}
+
+// countCopiesIn counts the articles matching q of each story in best from
+// q's match set (matches), which the counts of the same search then
+// reuse: for free text, reading the matches' rowids from the full-text
+// index costs less than testing each copy against the full-text match, as
+// countCopies does.
+func (s *Store) countCopiesIn(ctx context.Context, q query.Query, best []storyCopy) (map[string]int, error) {
+	var stories []any
+	for _, c := range best {
+		if c.story != "" {
+			stories = append(stories, c.story)
+		}
+	}
+	counts := map[string]int{}
+	if len(stories) == 0 {
+		return counts, nil
+	}
+	m, err := s.matchesNow(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT story_id, rowid FROM articles WHERE story_id IN (`+placeholders(len(stories))+`)`, stories...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var story string
+		var rowid int64
+		if err := rows.Scan(&story, &rowid); err != nil {
+			return nil, err
+		}
+		if m.has(rowid) {
+			counts[story]++
+		}
+	}
+	return counts, rows.Err()
 }
 
 // storyCopy is a matching article and its story.
