@@ -14,7 +14,7 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 export WIREWATCH_TEST_KAFKA ?= 127.0.0.1:9092
 export WIREWATCH_TEST_ES ?= http://127.0.0.1:9200
 
-.PHONY: build run test services chromium services-stop bench bench-export eval lint clean fuzz
+.PHONY: build run test services chromium services-stop bench bench-export bench-search eval lint clean fuzz
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/wirewatch
@@ -43,9 +43,20 @@ services-stop:
 ## bench: benchmarks with medians over BENCHCOUNT runs; benchstat prints
 ## each peer pair (impl=wirewatch vs impl=colly/raw/...) side by side.
 bench: services
-	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./... | tee bench.out
+	$(GO) test -run '^$$' -bench . -skip '$(SEARCHBENCH)' -benchmem -count $(BENCHCOUNT) ./... | tee bench.out
 	$(GO) run golang.org/x/perf/cmd/benchstat@latest -col /impl bench.out
-	$(MAKE) bench-export
+	$(MAKE) bench-export bench-search
+
+## bench-search: GET /api/v1/search with facets and a timeline over 200,000
+## generated articles in the embedded store and in Elasticsearch (p50/p95),
+## deep keyset pages, and the page's time to first results in headless
+## Chromium. The store is generated once under $$TMPDIR and kept; the index
+## (wwbench-api-200000) is kept across the BENCHCOUNT runs, then deleted.
+SEARCHBENCH := SearchAPI|DeepPage|PageFirstResults
+bench-search: services chromium
+	WIREWATCH_BENCH_KEEP=1 $(GO) test -run '^$$' -bench '$(SEARCHBENCH)' -benchtime 5x -count $(BENCHCOUNT) -timeout 90m ./server | tee bench-search.out
+	-curl -s -X DELETE '$(WIREWATCH_TEST_ES)/wwbench-api-200000-articles-v*' >/dev/null
+	-curl -s -X DELETE '$(WIREWATCH_TEST_ES)/_index_template/wwbench-api-200000-articles' >/dev/null
 
 ## bench-export: `wirewatch export` against elasticdump (npm, installed under
 ## ~/.cache/wirewatch-bench) on the same Elasticsearch index, medians of 3.
@@ -83,4 +94,4 @@ lint:
 	$(GO) run $(STATICCHECK) ./...
 
 clean:
-	rm -rf bin bench.out
+	rm -rf bin bench.out bench-search.out
