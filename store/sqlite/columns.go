@@ -109,8 +109,12 @@ func (c *columns) tagID(t tag) uint32 {
 // the last one applied, the columns are read afresh.
 const maxCatchUp = 50000
 
-// refresh brings the columns in step with the committed tables.
+// refresh brings the columns in step with the committed tables. The
+// reading goes on when ctx ends (a search's deadline would otherwise
+// stop the first read of a large store every time): whoever waits next
+// finds it done.
 func (c *columns) refresh(ctx context.Context, db *sql.DB) error {
+	ctx = context.WithoutCancel(ctx)
 	var first, last sql.NullInt64
 	if err := db.QueryRowContext(ctx, `SELECT min(seq), max(seq) FROM article_changes`).Scan(&first, &last); err != nil {
 		return fmt.Errorf("article changes: %w", err)
