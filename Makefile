@@ -14,7 +14,7 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 export WIREWATCH_TEST_KAFKA ?= 127.0.0.1:9092
 export WIREWATCH_TEST_ES ?= http://127.0.0.1:9200
 
-.PHONY: build run test services chromium services-stop bench bench-export bench-search eval lint clean fuzz
+.PHONY: build run test services chromium services-stop bench bench-export bench-crawl bench-search eval lint clean fuzz
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/wirewatch
@@ -45,7 +45,9 @@ services-stop:
 bench: services
 	$(GO) test -run '^$$' -bench . -skip '$(SEARCHBENCH)' -benchmem -count $(BENCHCOUNT) ./... | tee bench.out
 	$(GO) run golang.org/x/perf/cmd/benchstat@latest -col /impl bench.out
-	$(MAKE) bench-export bench-search
+	$(MAKE) bench-export
+	$(MAKE) bench-crawl
+	$(MAKE) bench-search
 
 ## bench-search: GET /api/v1/search with facets and a timeline over 200,000
 ## generated articles in the embedded store and in Elasticsearch (p50/p95),
@@ -62,6 +64,13 @@ bench-search: services chromium
 ## ~/.cache/wirewatch-bench) on the same Elasticsearch index, medians of 3.
 bench-export: services
 	export/bench/run.sh
+
+## bench-crawl: crawl throughput (articles/s) with 1, 2 and 3 `wirewatch crawl`
+## processes of one group on 30 loopback sites, 300ms between requests to a
+## host, medians of 3 and the ratios against one process.
+## Minutes long, so `bench`'s own pass skips it (WIREWATCH_BENCH_CRAWL unset).
+bench-crawl: services
+	deployments/local/bench-crawl.sh bench-crawl.out
 
 ## eval: quality and speed against peers, same pages in the same run:
 ## the cleaner vs go-trafilatura and go-readability on the 181-page corpus,

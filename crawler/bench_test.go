@@ -17,6 +17,7 @@ import (
 	"github.com/gocolly/colly/v2"
 
 	"github.com/wirewatch/wirewatch/crawler/clean"
+	"github.com/wirewatch/wirewatch/crawler/sqlfrontier"
 	"github.com/wirewatch/wirewatch/pkg/bus"
 	"github.com/wirewatch/wirewatch/pkg/frontier"
 	"github.com/wirewatch/wirewatch/store/sqlite"
@@ -99,7 +100,7 @@ func BenchmarkCrawl(b *testing.B) {
 					m.Ack(context.Background(), nil)
 				}
 			}()
-			c := New(st, clean.New(clean.Options{Logger: quiet()}), out, Options{
+			c := New(sqlfrontier.New(st), clean.New(clean.Options{Logger: quiet()}), out, Options{
 				Once: true, Delay: -1, Workers: 8, PerHost: 8, IgnoreRobots: true,
 				MaxDepth: 100, MaxPages: -1, Logger: quiet(),
 			})
@@ -147,6 +148,7 @@ func BenchmarkFrontierMemory(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		fr := sqlfrontier.New(st)
 		heap0, rss0 := memNow()
 		now := time.Now()
 		batch := make([]frontier.Entry, 0, 1000)
@@ -154,7 +156,7 @@ func BenchmarkFrontierMemory(b *testing.B) {
 			batch = append(batch, frontier.Entry{URL: fmt.Sprintf("https://site%d.example/news/2024/05/%d/some-headline-slug-of-typical-length", i%500, i),
 				Kind: frontier.Page, Depth: 1, NextAt: now})
 			if len(batch) == cap(batch) {
-				if _, err := st.AddURLs(context.Background(), batch, nil); err != nil {
+				if _, err := fr.AddURLs(context.Background(), batch, nil); err != nil {
 					b.Fatal(err)
 				}
 				batch = batch[:0]

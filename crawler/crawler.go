@@ -145,6 +145,22 @@ type Frontier interface {
 	Frontier(ctx context.Context) (frontier.Stats, error)
 }
 
+// keeper is the optional part of a Frontier that can take back URLs it
+// handed out: one shared by several crawler processes loses hosts to
+// other processes when the group rebalances, and a URL claimed but not
+// started yet must then be left to the new owner.
+type keeper interface {
+	// Keep reports whether a claimed URL may still be fetched; false
+	// means the frontier took it back and the crawler must drop it.
+	Keep(url string) bool
+}
+
+// keep asks the frontier whether a claimed URL may still be fetched.
+func (c *Crawler) keep(u string) bool {
+	k, ok := c.frontier.(keeper)
+	return !ok || k.Keep(u)
+}
+
 // Options configure a Crawler. DefaultOptions holds the defaults, defined
 // there once: commands register their flags with those values.
 //
@@ -416,7 +432,7 @@ func New(f Frontier, cl Cleaner, out bus.Writer, opts Options) *Crawler {
 	c.WithTransport(decodeLimit{next: opts.Transport, limit: int64(opts.MaxBytes)})
 	cr := &Crawler{
 		opts: opts, frontier: f, cleaner: cl, out: out, coll: c,
-		gate:      newHostGate(opts.PerHost),
+		gate:      newHostGate(opts.PerHost, pacerOf(f)),
 		traps:     newTrapFilter(opts.MaxURLLength, opts.MaxQueryVariants),
 		recent:    newRecentLinks(),
 		redirects: newRedirectHops(),
@@ -657,6 +673,10 @@ func (d *dispatcher) run(ctx context.Context) error {
 				continue
 			}
 			d.buf = append(d.buf[:i], d.buf[i+1:]...)
+			if !c.keep(e.URL) {
+				c.gate.release(h)
+				continue
+			}
 			d.free--
 			c.Stats.InFlight.Add(1)
 			d.work <- e // a worker is free, so this does not block for long

@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/text/encoding/charmap"
 
+	"github.com/wirewatch/wirewatch/crawler/sqlfrontier"
 	"github.com/wirewatch/wirewatch/demosite"
 	"github.com/wirewatch/wirewatch/pkg/bus"
 	"github.com/wirewatch/wirewatch/pkg/frontier"
@@ -693,7 +694,7 @@ func TestRobotsUnreachable(t *testing.T) {
 			}
 			// Nothing failed for the wait: the one failure is what the rules
 			// disallow, as ever.
-			fs, err := r.st.Failures(context.Background(), 10)
+			fs, err := r.fr.Failures(context.Background(), 10)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -749,7 +750,7 @@ func TestRobotsUnreachableAcrossRestarts(t *testing.T) {
 		if got, why := r.outcome(t, s.URL+st.seed); got != st.wantState {
 			t.Errorf("%s: %s %s %q, want %s", st.name, st.seed, got, why, st.wantState)
 		}
-		f, _, err := r.st.RobotsFailure(context.Background(), host)
+		f, _, err := r.fr.RobotsFailure(context.Background(), host)
 		if err != nil || f.Failures != st.wantRecord {
 			t.Errorf("%s: recorded %d failures (%v), want %d", st.name, f.Failures, err, st.wantRecord)
 		}
@@ -902,7 +903,7 @@ func TestHubRepolled(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := bus.NewMemory(16)
-	cr := New(st, newRecorder(), out, opts)
+	cr := New(sqlfrontier.New(st), newRecorder(), out, opts)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go func() {

@@ -21,10 +21,28 @@ import (
 // Hosts that are idle and past their wait carry no state, and are dropped
 // once the gate remembers more than maxGateHosts, so it stays small however
 // many hosts a crawl visits.
+//
+// With a pacer (a frontier shared by several crawler processes), the gate
+// also starts no request before the time the host's previous owner
+// recorded, and records its own, so a host that changes hands keeps its
+// pace.
 type hostGate struct {
 	mu      sync.Mutex
 	perHost int
 	hosts   map[string]*gateState
+	pacer   hostPacer // nil: pace in memory only
+}
+
+// hostPacer is the optional part of a Frontier shared by several crawler
+// processes, each owning some of the hosts: it carries each host's pace
+// from one owner to the next. Both methods are called with the gate's
+// lock held and must not block.
+type hostPacer interface {
+	// HostNotBefore returns the earliest start of the next request to
+	// host that an earlier owner recorded (zero if none).
+	HostNotBefore(host string) time.Time
+	// HostPaced records that the next request to host may start at next.
+	HostPaced(host string, next time.Time)
 }
 
 type gateState struct {
@@ -34,8 +52,14 @@ type gateState struct {
 
 const maxGateHosts = 4096
 
-func newHostGate(perHost int) *hostGate {
-	return &hostGate{perHost: perHost, hosts: map[string]*gateState{}}
+func newHostGate(perHost int, pacer hostPacer) *hostGate {
+	return &hostGate{perHost: perHost, hosts: map[string]*gateState{}, pacer: pacer}
+}
+
+// pacerOf returns f's hostPacer, or nil if it has none.
+func pacerOf(f Frontier) hostPacer {
+	p, _ := f.(hostPacer)
+	return p
 }
 
 // acquire takes a slot for host if one is free and the host's wait is
@@ -52,12 +76,32 @@ func (g *hostGate) acquire(host string, delay time.Duration, now time.Time) (boo
 	if s.inflight >= g.perHost {
 		return false, time.Time{}
 	}
+	g.recall(host, s)
 	if now.Before(s.next) {
 		return false, s.next
 	}
 	s.inflight++
-	s.next = now.Add(delay)
+	g.set(host, s, now.Add(delay))
 	return true, time.Time{}
+}
+
+// recall moves s.next to the pacer's time for host if that is later;
+// called with mu held.
+func (g *hostGate) recall(host string, s *gateState) {
+	if g.pacer == nil {
+		return
+	}
+	if t := g.pacer.HostNotBefore(host); t.After(s.next) {
+		s.next = t
+	}
+}
+
+// set sets s.next and tells the pacer; called with mu held.
+func (g *hostGate) set(host string, s *gateState, next time.Time) {
+	s.next = next
+	if g.pacer != nil {
+		g.pacer.HostPaced(host, next)
+	}
 }
 
 // acquireAgain lets a request that holds a slot of host start once the
@@ -70,10 +114,11 @@ func (g *hostGate) acquireAgain(host string, delay time.Duration, now time.Time)
 		s = &gateState{inflight: 1}
 		g.hosts[host] = s
 	}
+	g.recall(host, s)
 	if now.Before(s.next) {
 		return false, s.next
 	}
-	s.next = now.Add(delay)
+	g.set(host, s, now.Add(delay))
 	return true, time.Time{}
 }
 
@@ -97,7 +142,7 @@ func (g *hostGate) pause(host string, until time.Time) {
 		g.hosts[host] = s
 	}
 	if until.After(s.next) {
-		s.next = until
+		g.set(host, s, until)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wirewatch/wirewatch/crawler/sqlfrontier"
 	"github.com/wirewatch/wirewatch/pkg/article"
 	"github.com/wirewatch/wirewatch/pkg/bus"
 	"github.com/wirewatch/wirewatch/store/sqlite"
@@ -146,7 +147,7 @@ func watch(t *testing.T, dir string, opts Options, seeds ...string) *watcher {
 	ctx, cancel := context.WithCancel(context.Background())
 	w := &watcher{st: st, cancel: cancel, errc: make(chan error, 1)}
 	out := bus.NewMemory(16)
-	w.c = New(st, newRecorder(), out, opts)
+	w.c = New(sqlfrontier.New(st), newRecorder(), out, opts)
 	go func() {
 		for {
 			m, err := out.Read(ctx)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/wirewatch/wirewatch/crawler/clean"
+	"github.com/wirewatch/wirewatch/crawler/sqlfrontier"
 	"github.com/wirewatch/wirewatch/demosite"
 	"github.com/wirewatch/wirewatch/pkg/article"
 	"github.com/wirewatch/wirewatch/pkg/bus"
@@ -184,6 +185,7 @@ func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)
 // drained by an acking reader.
 type run struct {
 	st       *sqlite.Store
+	fr       *sqlfrontier.Store // the crawl state, in st
 	c        *Crawler
 	rec      *recorder
 	articles []*article.Article
@@ -215,9 +217,9 @@ func crawlWith(t testing.TB, dir string, opts Options, seeds ...string) *run {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &run{st: st, rec: newRecorder()}
+	r := &run{st: st, fr: sqlfrontier.New(st), rec: newRecorder()}
 	out := bus.NewMemory(16)
-	r.c = New(st, r.rec, out, opts)
+	r.c = New(r.fr, r.rec, out, opts)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -244,12 +246,12 @@ func crawlWith(t testing.TB, dir string, opts Options, seeds ...string) *run {
 // outcome returns the frontier row of u.
 func (r *run) outcome(t *testing.T, u string) (state frontier.State, errText string) {
 	t.Helper()
-	st, ok, err := r.st.State(context.Background(), u)
+	st, ok, err := r.fr.State(context.Background(), u)
 	if err != nil || !ok {
 		t.Fatalf("frontier has no %s (%v)", u, err)
 	}
 	if st == frontier.Failed {
-		fs, err := r.st.Failures(context.Background(), 1000)
+		fs, err := r.fr.Failures(context.Background(), 1000)
 		if err != nil {
 			t.Fatal(err)
 		}

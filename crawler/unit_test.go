@@ -230,7 +230,7 @@ func TestSniff(t *testing.T) {
 }
 
 func TestHostGate(t *testing.T) {
-	g := newHostGate(2)
+	g := newHostGate(2, nil)
 	now := time.Now()
 	if ok, _ := g.acquire("a", time.Second, now); !ok {
 		t.Fatal("first request refused")
@@ -395,5 +395,40 @@ func TestRecentLinksPassModified(t *testing.T) {
 		if len(got) != want || got[0].URL != "https://a.example/1" {
 			t.Errorf("round %d: fresh passed %v, want %d entries starting with the modified one", i, got, want)
 		}
+	}
+}
+
+// paceRecord stands for the pace another crawler process recorded in a
+// shared frontier (the real one needs a Kafka group; see groupfrontier).
+type paceRecord map[string]time.Time
+
+func (p paceRecord) HostNotBefore(host string) time.Time   { return p[host] }
+func (p paceRecord) HostPaced(host string, next time.Time) { p[host] = next }
+
+// TestHostGatePacer: a host whose previous owner recorded a pace is not
+// requested before it, and every request records the next allowed time.
+func TestHostGatePacer(t *testing.T) {
+	now := time.Now()
+	pace := paceRecord{"a": now.Add(10 * time.Second)}
+	g := newHostGate(1, pace)
+	if ok, ready := g.acquire("a", time.Second, now); ok || !ready.Equal(now.Add(10*time.Second)) {
+		t.Fatalf("acquire before the recorded pace: %v, ready %v", ok, ready)
+	}
+	if ok, _ := g.acquire("a", time.Second, now.Add(10*time.Second)); !ok {
+		t.Fatal("refused at the recorded time")
+	}
+	if got := pace["a"]; !got.Equal(now.Add(11 * time.Second)) {
+		t.Errorf("recorded pace %v, want the request's time plus the delay", got)
+	}
+	g.release("a")
+	g.pause("a", now.Add(time.Minute))
+	if got := pace["a"]; !got.Equal(now.Add(time.Minute)) {
+		t.Errorf("a Retry-After pause recorded as %v", got)
+	}
+	// A later record by another owner (the host came back) wins over the
+	// gate's own memory.
+	pace["a"] = now.Add(2 * time.Minute)
+	if ok, _ := g.acquire("a", time.Second, now.Add(90*time.Second)); ok {
+		t.Error("acquired before the newer recorded pace")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wirewatch/wirewatch/crawler/sqlfrontier"
 	"github.com/wirewatch/wirewatch/pkg/bus"
 	"github.com/wirewatch/wirewatch/pkg/frontier"
 	"github.com/wirewatch/wirewatch/store/sqlite"
@@ -17,7 +18,7 @@ import (
 // flakyStore fails the first `fail` batch writes of crawl state, as a full
 // disk or a locked database would; fail < 0 fails them all.
 type flakyStore struct {
-	*sqlite.Store
+	*sqlfrontier.Store
 	fail  int64
 	calls atomic.Int64
 }
@@ -46,7 +47,7 @@ func crawlFlaky(t *testing.T, fail int64) (acked int, err error) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	fs := &flakyStore{Store: st, fail: fail}
+	fs := &flakyStore{Store: sqlfrontier.New(st), fail: fail}
 	seeds, err := ParseSeeds([]string{s.URL + "/feed.xml"})
 	if err != nil {
 		t.Fatal(err)

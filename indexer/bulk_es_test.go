@@ -17,6 +17,7 @@ import (
 
 	"github.com/wirewatch/wirewatch/crawler"
 	"github.com/wirewatch/wirewatch/crawler/clean"
+	"github.com/wirewatch/wirewatch/crawler/sqlfrontier"
 	"github.com/wirewatch/wirewatch/demosite"
 	"github.com/wirewatch/wirewatch/extractor"
 	"github.com/wirewatch/wirewatch/extractor/figures"
@@ -75,7 +76,7 @@ func crawlInto(t *testing.T, site *demosite.Site, st *elastic.Store, edit func(*
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	cleanT, tagged := bus.NewMemory(16), bus.NewMemory(16)
-	cr := crawler.New(front, clean.New(clean.Options{Stats: front, Logger: log}), cleanT,
+	cr := crawler.New(sqlfrontier.New(front), clean.New(clean.Options{Stats: clean.NewSQLiteStats(front), Logger: log}), cleanT,
 		crawler.Options{Once: true, PerHost: 4, MaxDepth: 1, Logger: log})
 	tag := sharedExtractor(t).Tag
 	extract := &stage.Stage{Name: "extract", In: cleanT, Out: tagged, Workers: 2, Logger: log,

@@ -12,6 +12,8 @@ import (
 
 	"github.com/wirewatch/wirewatch/crawler"
 	"github.com/wirewatch/wirewatch/crawler/clean"
+	"github.com/wirewatch/wirewatch/crawler/groupfrontier"
+	"github.com/wirewatch/wirewatch/crawler/sqlfrontier"
 	"github.com/wirewatch/wirewatch/extractor"
 	"github.com/wirewatch/wirewatch/indexer"
 	"github.com/wirewatch/wirewatch/pkg/article"
@@ -89,34 +91,75 @@ func (k *Kafka) EnsureTopics(ctx context.Context) error {
 	return kafkabus.EnsureTopics(ctx, k.Conn, k.Partitions, k.Replication, k.Topics.All()...)
 }
 
-// Crawl runs the crawler (fetch and clean, crawl state in st) and produces
-// clean articles. A URL is settled in the frontier when Kafka has stored its
-// article. It returns when ctx ends or, with opts.Once, when the crawl is
-// done.
+// Crawl runs the crawler (fetch and clean) and produces clean articles.
+// The crawl state is shared by every crawl process of k.GroupID (see
+// package crawler/groupfrontier), with st as the file of the local cache of
+// the hosts this process owns (their frontier and the cleaner's site
+// statistics). A URL is settled when Kafka has stored its article.
+// It returns when ctx ends or, with opts.Once, when the crawl is done.
 func Crawl(ctx context.Context, k Kafka, st *sqlite.Store, seeds []frontier.Entry, opts crawler.Options) (*crawler.Crawler, error) {
-	return CrawlWith(ctx, k, st, seeds, opts, nil)
+	return CrawlWith(ctx, k, st, seeds, opts, CrawlGroup{}, nil)
 }
 
-// CrawlWith is Crawl that hands the crawler to started, when not nil,
-// before it runs, so that its counters can be watched (metrics).
-func CrawlWith(ctx context.Context, k Kafka, st *sqlite.Store, seeds []frontier.Entry, opts crawler.Options, started func(*crawler.Crawler)) (*crawler.Crawler, error) {
+// crawlCache is the local cache of a crawl group's process: the owned
+// hosts' frontier and the cleaner's statistics of their sites, both in the
+// store's file.
+type crawlCache struct {
+	*sqlfrontier.Store
+	*clean.SQLiteStats
+}
+
+var _ groupfrontier.Cache = crawlCache{}
+
+func newCrawlCache(st *sqlite.Store) crawlCache {
+	return crawlCache{sqlfrontier.New(st), clean.NewSQLiteStats(st)}
+}
+
+// CrawlGroup holds the settings of the crawl's consumer group beyond those
+// of Kafka.
+type CrawlGroup struct {
+	// ByDomain gives each registered domain, rather than each host, to one
+	// process.
+	ByDomain bool
+	// ReleaseWait bounds how long a process that loses hosts in a
+	// rebalance waits for their URLs in flight (default 20s).
+	ReleaseWait time.Duration
+}
+
+// CrawlWith is Crawl with the group's settings, handing the crawler to
+// started, when not nil, before it runs, so that its counters can be
+// watched (metrics).
+func CrawlWith(ctx context.Context, k Kafka, st *sqlite.Store, seeds []frontier.Entry, opts crawler.Options, g CrawlGroup, started func(*crawler.Crawler)) (*crawler.Crawler, error) {
 	k.defaults()
+	if k.GroupID == "" {
+		k.GroupID = "wirewatch-crawl"
+	}
 	log := k.Logger.With("role", "crawl")
 	if err := k.EnsureTopics(ctx); err != nil {
 		return nil, err
 	}
+	fr, err := groupfrontier.Open(ctx, groupfrontier.Config{Conn: k.Conn, URLTopic: k.Topics.CrawlURLs, StateTopic: k.Topics.CrawlState,
+		Partitions: k.Partitions, Replication: k.Replication, Group: k.GroupID, SessionTimeout: k.SessionTimeout,
+		ReleaseWait: g.ReleaseWait, ByDomain: g.ByDomain, Cache: newCrawlCache(st), Logger: log})
+	if err != nil {
+		return nil, err
+	}
 	dlq, err := kafkabus.NewDeadLetters(k.Conn, k.Topics.DLQ, "crawl", k.MaxMessageBytes, log)
 	if err != nil {
+		fr.Close()
 		return nil, err
 	}
 	defer dlq.Close()
 	w, err := kafkabus.NewWriter(kafkabus.WriterConfig{Conn: k.Conn, Topic: k.Topics.Clean, Compression: k.Compression,
 		MaxMessageBytes: k.MaxMessageBytes, MaxInFlight: k.MaxInFlight, Logger: log})
 	if err != nil {
+		fr.Close()
 		return nil, err
 	}
 	opts.Logger = log
-	cr := crawler.New(st, clean.New(clean.Options{Stats: st, Logger: log}), &deadLettering{w: w, dlq: dlq, topic: k.Topics.Clean}, opts)
+	// The frontier is the cleaner's site statistics too: they move with
+	// the hosts.
+	cr := crawler.New(fr, clean.New(clean.Options{Stats: fr, Logger: log}), &deadLettering{w: w, dlq: dlq, topic: k.Topics.Clean}, opts)
 	if started != nil {
 		started(cr)
 	}
@@ -126,7 +169,10 @@ func CrawlWith(ctx context.Context, k Kafka, st *sqlite.Store, seeds []frontier.
 	}
 	drain, cancel := context.WithTimeout(context.Background(), k.DrainTimeout)
 	defer cancel()
-	return cr, errors.Join(runErr, w.Close(drain))
+	wErr := w.Close(drain)
+	// The group is left after the writer drained: the URLs it settled are
+	// in the state topic before another process takes their hosts.
+	return cr, errors.Join(runErr, wErr, fr.Close())
 }
 
 // deadLettering dead-letters the articles its writer refuses (too large

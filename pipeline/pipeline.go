@@ -18,6 +18,7 @@ import (
 
 	"github.com/wirewatch/wirewatch/crawler"
 	"github.com/wirewatch/wirewatch/crawler/clean"
+	"github.com/wirewatch/wirewatch/crawler/sqlfrontier"
 	"github.com/wirewatch/wirewatch/extractor"
 	"github.com/wirewatch/wirewatch/indexer"
 	"github.com/wirewatch/wirewatch/pkg/bus"
@@ -67,8 +68,10 @@ func NewLocal(st *sqlite.Store, ex *extractor.Extractor, cfg Config) *Local {
 	}
 	cfg.Crawl.Logger = cfg.Logger
 	l := &Local{clean: bus.NewMemory(cfg.Queue), tagged: bus.NewMemory(cfg.Queue), ex: ex, store: st, cfg: cfg}
-	cleaner := clean.New(clean.Options{Stats: st, Logger: cfg.Logger})
-	l.Crawler = crawler.New(st, cleaner, l.clean, cfg.Crawl)
+	// The crawl frontier and the cleaner's site statistics keep their
+	// tables in the store's file, so one file holds all of the run's state.
+	cleaner := clean.New(clean.Options{Stats: clean.NewSQLiteStats(st), Logger: cfg.Logger})
+	l.Crawler = crawler.New(sqlfrontier.New(st), cleaner, l.clean, cfg.Crawl)
 	return l
 }
 

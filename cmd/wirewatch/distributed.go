@@ -15,6 +15,7 @@ import (
 	"github.com/peterbourgon/ff/v3/ffcli"
 
 	"github.com/wirewatch/wirewatch/crawler"
+	"github.com/wirewatch/wirewatch/crawler/sqlfrontier"
 	"github.com/wirewatch/wirewatch/extractor"
 	"github.com/wirewatch/wirewatch/extractor/figures"
 	"github.com/wirewatch/wirewatch/indexer"
@@ -142,14 +143,21 @@ func crawlCmd(e env) *ffcli.Command {
 	f.register(fs)
 	var k kafkaFlags
 	k.register(fs)
+	group := fs.String("group", "wirewatch-crawl", "consumer group; crawl processes in one group share the hosts, each host crawled by one process at a time")
+	partitionBy := fs.String("partition-by", "host", "what one process owns: host, or domain (the registered domain, all of a site's hosts)")
+	sessionTimeout := fs.Duration("session-timeout", 10*time.Second, "how long the group waits for a silent process before giving its hosts to others")
 	return &ffcli.Command{
 		Name:       "crawl",
 		ShortUsage: "wirewatch crawl --kafka-brokers B --seeds SEED... [--once]",
 		ShortHelp:  "distributed role: fetch and clean pages, produce clean articles to Kafka",
-		LongHelp: "crawl is the first stage of the pipeline as its own process. Crawl state (the frontier)\n" +
-			"lives in the embedded store under --data; a URL is settled only when Kafka has stored\n" +
-			"its article, so a crash re-fetches at most what was in flight. SIGTERM stops fetching\n" +
-			"and waits up to --drain-timeout for Kafka to store what was produced.",
+		LongHelp: "crawl is the first stage of the pipeline as its own process. Processes started with the\n" +
+			"same --group and seeds share the work: Kafka's group assignment gives each host to one\n" +
+			"process at a time, and the crawl state (URLs, re-poll schedules, robots.txt failures,\n" +
+			"each host's pace) lives in Kafka (topics crawl.urls and the compacted crawl.state), so\n" +
+			"--data is only a cache. A URL is settled only when Kafka has stored its article, so a\n" +
+			"killed process costs at most a second fetch of what it had in flight. SIGTERM stops\n" +
+			"fetching, waits up to --drain-timeout for Kafka to store what was produced, and hands\n" +
+			"the hosts over.",
 		FlagSet: fs, Options: parseOptions(),
 		Exec: func(ctx context.Context, args []string) error {
 			f.seeds = append(f.seeds, args...)
@@ -161,6 +169,21 @@ func crawlCmd(e env) *ffcli.Command {
 			if err != nil {
 				return err
 			}
+			var g pipeline.CrawlGroup
+			switch *partitionBy {
+			case "host":
+			case "domain":
+				g.ByDomain = true
+			default:
+				return fmt.Errorf("--partition-by must be host or domain, not %q", *partitionBy)
+			}
+			if *group == "" {
+				return errors.New("--group must not be empty")
+			}
+			if *sessionTimeout <= 0 {
+				return errors.New("--session-timeout must be positive")
+			}
+			cfg.GroupID, cfg.SessionTimeout = *group, *sessionTimeout
 			release, err := lockData(f.data, "crawl", exclusive)
 			if err != nil {
 				return err
@@ -174,15 +197,17 @@ func crawlCmd(e env) *ffcli.Command {
 			reg := metrics.New(version)
 			var running atomic.Pointer[crawler.Crawler]
 			crawlMetrics(reg, running.Load)
-			frontierMetrics(reg, st, log)
+			// The local cache's frontier: the hosts this process owns.
+			cache := sqlfrontier.New(st)
+			frontierMetrics(reg, cache, log)
 			stopOps, err := startOps(ctx, f.listen, reg.Ops(log, storeCheck(st), kafkaCheck(k.brokers),
-				newStallCheck(f.stallAfter, time.Now, crawlerFetched(running.Load), st.Outlook).Check()), e.stderr)
+				newStallCheck(f.stallAfter, time.Now, crawlerFetched(running.Load), cache.Outlook).Check()), e.stderr)
 			if err != nil {
 				return err
 			}
 			defer stopOps()
 			start := time.Now()
-			cr, err := pipeline.CrawlWith(ctx, cfg, st, seeds, opts, running.Store)
+			cr, err := pipeline.CrawlWith(ctx, cfg, st, seeds, opts, g, running.Store)
 			if cr != nil {
 				s := &cr.Stats
 				log.Info("crawl finished", "elapsed", time.Since(start).Round(time.Millisecond), "fetched", s.Fetched.Load(),

@@ -100,7 +100,7 @@ func TestDistributedIntoElasticsearch(t *testing.T) {
 
 	ext := startRole(t, bin, "extract", append([]string{"extract", "--group", prefix + "extract"}, consumer...)...)
 	idx := startRole(t, bin, "index-1", indexArgs...)
-	crawl := startRole(t, bin, "crawl", append([]string{"crawl", "--data", t.TempDir(), "--once", "--delay", "300ms",
+	crawl := startRole(t, bin, "crawl", append([]string{"crawl", "--group", prefix + "crawl", "--data", t.TempDir(), "--once", "--delay", "300ms",
 		"--max-depth", "1", "--progress", "never", "--seeds", site.URL + "/sitemap.xml"}, kafkaArgs...)...)
 
 	waitCount(3, 3*time.Minute)

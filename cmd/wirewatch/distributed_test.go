@@ -21,7 +21,7 @@ import (
 	"github.com/wirewatch/wirewatch/store/sqlite"
 )
 
-func testBroker(t *testing.T) string {
+func testBroker(t testing.TB) string {
 	t.Helper()
 	addr := os.Getenv("WIREWATCH_TEST_KAFKA")
 	if addr == "" {
@@ -35,7 +35,7 @@ func testBroker(t *testing.T) string {
 
 // testPrefix returns a topic and group prefix of the test's own on
 // brokers; what the roles create under it is deleted when the test ends.
-func testPrefix(t *testing.T, brokers string) string { return kafkatest.Prefix(t, brokers) }
+func testPrefix(t testing.TB, brokers string) string { return kafkatest.Prefix(t, brokers) }
 
 // demoSubset serves n corpus pages.
 func demoSubset(t *testing.T, n int) (*demosite.Site, []string) {
@@ -64,7 +64,7 @@ type role struct {
 	done chan error
 }
 
-func startRole(t *testing.T, bin, name string, args ...string) *role {
+func startRole(t testing.TB, bin, name string, args ...string) *role {
 	t.Helper()
 	r := &role{name: name, cmd: exec.Command(bin, args...), out: &bytes.Buffer{}, done: make(chan error, 1)}
 	r.cmd.Stdout, r.cmd.Stderr = r.out, r.out
@@ -92,7 +92,7 @@ func tail(s string, n int) string {
 }
 
 // stop sends SIGTERM and expects a clean, drained exit.
-func (r *role) stop(t *testing.T) {
+func (r *role) stop(t testing.TB) {
 	t.Helper()
 	r.cmd.Process.Signal(syscall.SIGTERM)
 	select {
@@ -164,7 +164,7 @@ func TestDistributedRoles(t *testing.T) {
 	kw.Close()
 
 	// A delay between pages keeps articles coming while an extractor dies.
-	crawl := startRole(t, bin, "crawl", append([]string{"crawl", "--data", crawlDir, "--once", "--delay", "400ms",
+	crawl := startRole(t, bin, "crawl", append([]string{"crawl", "--group", prefix + "crawl", "--data", crawlDir, "--once", "--delay", "400ms",
 		"--max-depth", "1", "--progress", "never", "--seeds", site.URL + "/sitemap.xml"}, kafkaArgs...)...)
 
 	// Kill one extractor while articles are still on their way.
@@ -224,6 +224,9 @@ func TestRoleFlagsErrors(t *testing.T) {
 		{[]string{"extract"}, "no brokers"},
 		{[]string{"index", "--kafka-brokers", "127.0.0.1:1", "--es-url", "http://127.0.0.1:1"}, "elasticsearch: cluster health"},
 		{[]string{"crawl", "--kafka-brokers", "127.0.0.1:1"}, "no seeds"},
+		{[]string{"crawl", "--kafka-brokers", "127.0.0.1:1", "--seeds", "http://a.test/", "--partition-by", "ip"}, "--partition-by must be host or domain"},
+		{[]string{"crawl", "--kafka-brokers", "127.0.0.1:1", "--seeds", "http://a.test/", "--group", ""}, "--group must not be empty"},
+		{[]string{"crawl", "--kafka-brokers", "127.0.0.1:1", "--seeds", "http://a.test/", "--session-timeout", "0s"}, "--session-timeout must be positive"},
 		{[]string{"index", "--kafka-brokers", "127.0.0.1:1", "--story-window", "-1h"}, "--story-window"},
 		{[]string{"extract", "--kafka-brokers", "127.0.0.1:1", "--kafka-compression", "brotli"}, "--kafka-compression"},
 		{[]string{"extract", "--kafka-brokers", "127.0.0.1:1", "--kafka-sasl-mechanism", "GSSAPI"}, "SASL mechanism"},

@@ -16,7 +16,7 @@ import (
 )
 
 // buildBinary builds wirewatch for tests that need a real process to kill.
-func buildBinary(t *testing.T) string {
+func buildBinary(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "wirewatch")
 	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()

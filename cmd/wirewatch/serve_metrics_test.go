@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/wirewatch/wirewatch/crawler"
+	"github.com/wirewatch/wirewatch/crawler/sqlfrontier"
 	"github.com/wirewatch/wirewatch/metrics"
 	"github.com/wirewatch/wirewatch/pipeline"
 	"github.com/wirewatch/wirewatch/store/sqlite"
@@ -31,7 +32,7 @@ func exported(t *testing.T) map[string]bool {
 	// run and demo: crawler, frontier, stored articles, outbox.
 	run := metrics.New("test")
 	crawlMetrics(run, func() *crawler.Crawler { return nil })
-	frontierMetrics(run, st, log)
+	frontierMetrics(run, sqlfrontier.New(st), log)
 	outboxMetrics(run, st, log)
 	// the consuming roles, and serve's store size.
 	for _, role := range []string{"extract", "index", "story"} {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/wirewatch/wirewatch/alert"
 	"github.com/wirewatch/wirewatch/crawler"
+	"github.com/wirewatch/wirewatch/crawler/sqlfrontier"
 	"github.com/wirewatch/wirewatch/metrics"
 	"github.com/wirewatch/wirewatch/netpolicy"
 	"github.com/wirewatch/wirewatch/pipeline"
@@ -90,7 +91,7 @@ func crawlMetrics(reg *metrics.Registry, cr func() *crawler.Crawler) {
 }
 
 // frontierMetrics registers the crawl queue's size by state.
-func frontierMetrics(reg *metrics.Registry, st *sqlite.Store, log *slog.Logger) {
+func frontierMetrics(reg *metrics.Registry, fr *sqlfrontier.Store, log *slog.Logger) {
 	// One query gives all four states; a scrape reads it once.
 	var mu sync.Mutex
 	var at time.Time
@@ -102,7 +103,7 @@ func frontierMetrics(reg *metrics.Registry, st *sqlite.Store, log *slog.Logger) 
 			if time.Since(at) > time.Second {
 				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 				defer cancel()
-				s, err := st.Frontier(ctx)
+				s, err := fr.Frontier(ctx)
 				if err != nil {
 					log.Warn("metrics: frontier", "err", err)
 					return -1
@@ -178,11 +179,13 @@ func (f *crawlFlags) startServer(ctx context.Context, e env, st *sqlite.Store, p
 	if err != nil {
 		return nil, err
 	}
+	// The same frontier the pipeline crawls with: its tables in st.
+	fr := sqlfrontier.New(st)
 	crawlMetrics(reg, func() *crawler.Crawler { return p.Crawler })
-	frontierMetrics(reg, st, log)
+	frontierMetrics(reg, fr, log)
 	reg.Counter("articles_stored_total", "Articles written to the store.", func() float64 { return float64(p.Index.Done.Load()) })
 	outboxMetrics(reg, st, log)
-	stall := newStallCheck(f.stallAfter, time.Now, crawlerFetched(func() *crawler.Crawler { return p.Crawler }), st.Outlook)
+	stall := newStallCheck(f.stallAfter, time.Now, crawlerFetched(func() *crawler.Crawler { return p.Crawler }), fr.Outlook)
 	h, err := newServer(st, st, token, f.serve, reg, log, storeCheck(st), stall.Check())
 	if err != nil {
 		return nil, err

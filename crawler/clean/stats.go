@@ -19,7 +19,7 @@ type BlockStats interface {
 }
 
 // MemoryStats is an in-memory BlockStats for tests and single-process runs.
-// It grows without bound; production uses the embedded store.
+// It grows without bound; production uses SQLiteStats.
 type MemoryStats struct {
 	mu    sync.Mutex
 	sites map[string]*siteStats

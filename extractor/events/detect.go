@@ -47,12 +47,18 @@ func New(lang string) (*Detector, error) {
 		return nil, fmt.Errorf("events: no lexicon for language %q", lang)
 	}
 	d := &Detector{lex: lex}
-	for w := range lex.Triggers {
+	mark := func(w string) {
 		if len(w) < 2 || w[0] < 'a' || w[0] > 'z' || w[1] < 'a' || w[1] > 'z' {
 			d.all = true
-			continue
+			return
 		}
 		d.starts[int(w[0]-'a')*26+int(w[1]-'a')] = true
+	}
+	for w := range lex.Triggers {
+		mark(w)
+	}
+	for w := range lex.Constructions {
+		mark(w)
 	}
 	return d, nil
 }
@@ -227,10 +233,23 @@ func (st *sent) event(i int) (article.Event, bool) {
 	if st.consumed[i] {
 		return article.Event{}, false
 	}
-	tr, ok := st.d.lex.Triggers[st.toks[i].norm]
-	if !ok {
-		return article.Event{}, false
+	w := st.toks[i].norm
+	if tr, ok := st.d.lex.Triggers[w]; ok {
+		if ev, ok := st.try(i, tr); ok {
+			return ev, true
+		}
 	}
+	for _, tr := range st.d.lex.Constructions[w] {
+		if ev, ok := st.try(i, tr); ok {
+			return ev, true
+		}
+	}
+	return article.Event{}, false
+}
+
+// try decides whether token i is trigger tr of a withdrawal event and
+// builds the event.
+func (st *sent) try(i int, tr Trigger) (article.Event, bool) {
 	tg := trigger{i: i, last: i, particle: -1, tr: tr, form: tr.Form}
 	if tr.Particle != "" {
 		p := st.findParticle(i, tr)
@@ -255,8 +274,8 @@ func (st *sent) event(i int) (article.Event, bool) {
 // "drop out", "walk away", or after a short object for "pull troops out".
 func (st *sent) findParticle(i int, tr Trigger) int {
 	reach := 1
-	if tr.Family == FamPullOut || tr.Family == FamRetreat {
-		reach = 5
+	if tr.Family == FamPullOut || tr.Family == FamRetreat || tr.Family == FamHome {
+		reach = 6
 	}
 	for j := i + 1; j <= i+reach && j < len(st.toks); j++ {
 		t := st.toks[j]
@@ -322,6 +341,7 @@ func (st *sent) accept(tg *trigger) bool {
 			// "pulled out of the U.S. Open", or forces pulling out of "the
 			// village of Shatoi".
 			return st.anyClass(next+1, max(end-1, next+6), withdrawable) || st.capitalizedAt(next+1) || st.entityAt(next+1) ||
+				st.is(SetExitObjects, st.norm(next+1)) || st.norm(next+1) == "the" && st.is(SetExitObjects, st.norm(next+2)) ||
 				st.entityAt(next+2) || st.anyClass(i-10, i-1, Military)
 		}
 		if tg.particle > i+1 {
@@ -379,8 +399,54 @@ func (st *sent) accept(tg *trigger) bool {
 		return st.anyClass(i+1, i+4, Military) && !st.anyClass(i+1, i+4, Figurative)
 	case FamExit:
 		return st.acceptExit(tg)
+	case FamEnd:
+		return st.acceptEnd(tg)
+	case FamMove:
+		// The forces are the subject: "Russian units were returning to
+		// their bases", "troops moved back from the border".
+		if !st.anyClass(i-6, i-1, Military) || st.anyClass(i-6, i-1, Squad|Sports) {
+			return false
+		}
+		switch st.toks[tg.particle].norm {
+		case "to":
+			end := st.phraseEnd(tg.particle+1, 4, st.d.lex.Boundary)
+			return end > tg.particle+1 && (st.norm(end-1) == "bases" || st.norm(end-1) == "barracks")
+		case "out":
+			return st.norm(tg.particle+1) == "of"
+		}
+		return st.d.lex.From[st.norm(tg.particle+1)]
+	case FamHome:
+		between := st.anyClass(i+1, tg.particle-1, Military|Diplomatic) && !st.anyClass(i+1, tg.particle-1, Squad|Sports)
+		if st.toks[tg.particle].norm == "out" {
+			// "flown its embassy staff out of Haiti"
+			return tg.particle > i+1 && between && st.norm(tg.particle+1) == "of"
+		}
+		if tg.particle == i+1 {
+			// "bring home the troops", not "brought home Ivan Rodriguez"
+			return st.anyClass(i+2, i+5, Military|Diplomatic) && !st.anyClass(i+2, i+5, Squad|Sports)
+		}
+		return between
 	}
 	return false
+}
+
+// acceptEnd handles the verbs of ending (FamEnd): a withdrawal when the
+// head of their object is a campaign, bid, agreement or membership ("ended
+// his re-election campaign", "terminates acquisition pact"), or a
+// military mission, deployment or presence. Not "abandon plans to sign a
+// treaty" (the head is "plans"), nor "ends vote boycott".
+func (st *sent) acceptEnd(tg *trigger) bool {
+	i := tg.i
+	end := st.phraseEnd(i+1, 7, st.d.lex.Boundary)
+	if end <= i+1 || st.d.lex.Boundary[st.norm(i+1)] || st.anyClass(i-4, end-1, Money|Market) {
+		// "loose ends on the deal": no object, so no verb.
+		return false
+	}
+	head := st.norm(end - 1)
+	if st.is(SetEndObjects, head) {
+		return true
+	}
+	return st.is(SetPresenceNouns, head) && (st.anyClass(i+1, end-2, Military) || st.anyClass(i-6, i-1, Military))
 }
 
 // isNumber reports whether w is written in digits ("130,000", "1.2").
@@ -483,6 +549,9 @@ func (st *sent) acceptExit(tg *trigger) bool {
 		}
 		return objClass&(Agreement|Political|Race|Sports) != 0
 	}
+	if st.is(SetLeaveKinds, st.norm(i-1)) && (w == "leave" || w == "leaves") {
+		return false // "military leave", "on sick leave": time off
+	}
 	if objClass&Career != 0 && objClass&(Agreement|Race) == 0 {
 		return false // "quit the ring", "left his job"
 	}
@@ -497,6 +566,7 @@ func (st *sent) acceptExit(tg *trigger) bool {
 			return false
 		}
 		return st.anyClass(i-10, i+6, Agreement) || hasMarket(st, obj, end) || st.norm(i+1) == "from" && st.capitalizedAt(obj) ||
+			st.is(SetPersonalPossessive, st.norm(i-1)) && st.anyClass(i+1, i+8, Race|Political) && !st.anyClass(i+1, i+8, Career) ||
 			st.norm(i+1) == "from" && wide&Business != 0 && !st.is(SetPersonalPossessive, st.norm(obj))
 	}
 	if objClass&(Squad) != 0 {
@@ -521,6 +591,18 @@ func (st *sent) acceptExit(tg *trigger) bool {
 		(st.capitalizedAt(obj) || st.norm(obj) == "north" || st.norm(obj) == "south" || st.norm(obj) == "the" && (st.norm(obj+1) == "country" || st.norm(obj+1) == "region")) {
 		// "Syrian troops quit north Lebanon", "troops will leave the
 		// country": forces leaving a place.
+		return true
+	}
+	if !isExit && st.anyClass(i-4, i-1, Military) && !st.anyClass(i-4, i-1, Squad) {
+		for j := obj; j < len(st.toks) && j < obj+4 && !st.toks[j].punct; j++ {
+			if st.is(SetPlaceNouns, st.norm(j)) {
+				return true // "Russian forces have left dozens of villages"
+			}
+		}
+	}
+	if !isExit && w != "left" && st.anyClass(i-4, i-1, Diplomatic) && st.capitalizedAt(obj) {
+		// "the remaining diplomats would leave Niger"; "the envoy left
+		// Baghdad for talks" is travel.
 		return true
 	}
 	if isExit {
@@ -880,11 +962,21 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 	if pastYear != "" {
 		cues = append(cues, pastYear)
 	}
+	if h, ok := st.pastPerfect(tg); ok {
+		// "Kyiv's troops had also retreated from Bakhmut": the past
+		// perfect sets an event before the article's news, unless a verb
+		// of saying reports it ("said it had withdrawn").
+		background = true
+		cues = append(cues, h)
+	}
 	decide := func(s string, h hit) (string, []string, bool) {
 		return s, append([]string{h.text}, cues...), background
 	}
 	if h, ok := near(CueRefuse, 6); ok && !st.wordBetween(h.at, i, "whether", "if") {
 		return decide("refused", h)
+	}
+	if w, ok := st.orderedOther(tg, bgAt); ok {
+		return decide("demanded", hit{CueDemand, i, w})
 	}
 	if h, ok := near(CueDemand, 12); ok && (!st.is(SetWeakDemand, h.text) || st.norm(i-1) == "to" || st.norm(i-1) == "for" ||
 		tg.form == Noun && st.wordBetween(h.at, i, "for", "to")) {
@@ -952,6 +1044,54 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		return "historical", cues, true
 	}
 	return "completed", cues, background
+}
+
+// orderedOther reports an order or request addressed to another party to
+// withdraw: "Niger ordered French troops to leave", "Jordan has asked an
+// Iraqi diplomat to leave". The withdrawal is demanded of them; an order to
+// one's own forces ("ordered its troops to withdraw") is announced instead.
+func (st *sent) orderedOther(tg trigger, bgAt int) (string, bool) {
+	i := tg.i
+	if tg.form != Base || st.norm(i-1) != "to" {
+		return "", false
+	}
+	for k := i - 3; k >= 0 && k >= i-12 && k > bgAt; k-- {
+		if st.toks[k].punct && st.toks[k].norm != "," {
+			return "", false
+		}
+		w := st.norm(k)
+		if st.is(SetOrderVerbs, w) || st.is(SetAskVerbs, w) {
+			if st.is(SetPersonalPossessive, st.norm(k+1)) || st.norm(k+1) == "its" {
+				return "", false
+			}
+			return w, true
+		}
+	}
+	return "", false
+}
+
+// pastPerfect reports whether a past or participle trigger is in the past
+// perfect ("had withdrawn", "had already pulled out") and not reported by a
+// verb of saying before the "had"; it returns the auxiliary.
+func (st *sent) pastPerfect(tg trigger) (string, bool) {
+	if tg.form != Past && tg.form != Participle {
+		return "", false
+	}
+	k := tg.i - 1
+	for k >= 0 && k >= tg.i-3 && st.is(SetPerfectAdverbs, st.norm(k)) {
+		k--
+	}
+	if !st.is(SetPerfectAux, st.norm(k)) || st.reported(k) {
+		return "", false
+	}
+	for j := 0; j < k; j++ {
+		// "confirmed the envoy had left", "to learn that he had dropped
+		// out": a complement clause reports the news.
+		if w := st.norm(j); w == "that" || st.is(SetSayVerbs, w) {
+			return "", false
+		}
+	}
+	return st.norm(k), true
 }
 
 // wordBetween reports whether one of words lies strictly between tokens a
@@ -1027,6 +1167,10 @@ func (st *sent) pastTime(i int) string {
 			continue
 		}
 		nx := st.norm(k + 1)
+		if w == "last" && lex.Months[nx] && !(nx == "may" && !st.isCapitalized(k+1)) {
+			// "last May": an earlier month, background like "in January".
+			return "month:" + w + " " + nx
+		}
 		if w == "last" && (nx == "year" || nx == "month" || nx == "week" || nx == "decade" || nx == "autumn" ||
 			nx == "fall" || nx == "spring" || nx == "summer" || nx == "winter") {
 			return w + " " + nx
@@ -1125,7 +1269,13 @@ func (st *sent) kind(tg trigger, what, from span) string {
 		for j := what.i; j < what.j; j++ {
 			if st.is(SetSupportNouns, st.norm(j)) {
 				// "withdraw its support for the occupation": support,
-				// aid or an offer is withdrawn, whatever it concerned.
+				// aid or an offer is withdrawn, whatever it concerned;
+				// but support for a bill or a candidate is political, as
+				// the guideline says.
+				if (st.norm(j) == "support" || st.norm(j) == "backing" || st.norm(j) == "endorsement") &&
+					st.anyClass(j+1, j+5, Political) && !st.anyClass(j+1, j+5, Military) {
+					return "political"
+				}
 				return "other"
 			}
 		}

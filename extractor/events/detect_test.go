@@ -57,6 +57,26 @@ func TestDetect(t *testing.T) {
 		{text: "Prices pulled back from their highs after the central bank statement.", want: false},
 		{text: "Weekend retreats may cost several thousand dollars.", want: false},
 		{text: "\u201cLife was not long enough,\u201d she recalled.", want: false},
+		// Withdrawals told without a trigger word.
+		{text: "Spain will bring its 600 soldiers home from Iraq within weeks.", want: true, kind: "military", status: "announced", new: true, trigger: "bring home",
+			actor: "Spain", what: "its 600 soldiers", from: "Iraq"},
+		{text: "Peru called its ambassador home on Friday.", want: true, kind: "diplomatic", status: "completed", new: true, trigger: "called home", actor: "Peru"},
+		{text: "Japan has flown its embassy staff out of Sudan.", want: true, kind: "diplomatic", status: "completed", new: true, trigger: "flown out"},
+		{text: "The senator ended his presidential campaign on Monday.", want: true, kind: "political", status: "completed", new: true, trigger: "ended"},
+		{text: "The buyer terminated its merger agreement with the bank.", want: true, status: "completed", new: true, trigger: "terminated", kind: "business"},
+		{text: "Rebel fighters moved out of the city overnight.", want: true, kind: "military", status: "completed", new: true, trigger: "moved out"},
+		{text: "Two clubs backed out of the breakaway league on Tuesday.", want: true, kind: "sports", status: "completed", new: true, trigger: "backed out"},
+		{text: "He brought home the winning run in the ninth.", want: false},
+		{text: "The firm abandoned plans to sign the treaty.", want: false},
+		{text: "They tied up loose ends on the deal before the weekend.", want: false},
+		{text: "Soldiers on military leave", want: false},
+		{text: "The party scrapped its tax on sugar.", want: false},
+		// Status from tense and from who gives the order.
+		{text: "Kenyan troops had already withdrawn from the town.", want: true, kind: "military", status: "completed", new: false, trigger: "withdrawn"},
+		{text: "The army said its troops had withdrawn from the town.", want: true, kind: "military", status: "completed", new: true, trigger: "withdrawn"},
+		{text: "Mali ordered French troops to leave the country.", want: true, kind: "military", status: "demanded", new: false, trigger: "leave"},
+		{text: "The general ordered his troops to withdraw from the border.", want: true, kind: "military", status: "announced", new: true, trigger: "withdraw"},
+		{text: "The party withdrew its support for the budget bill.", want: true, kind: "political", status: "completed", new: true, trigger: "withdrew"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {
@@ -84,6 +104,47 @@ func TestDetect(t *testing.T) {
 				t.Errorf("bad spans: %+v", ev)
 			}
 		})
+	}
+}
+
+func TestGroupsAndFolds(t *testing.T) {
+	tests := []struct {
+		it   Labelled
+		want string
+	}{
+		{Labelled{ID: "authored2-s07-1", Group: "s07"}, "s07"},
+		{Labelled{ID: "wcxb-0440#188"}, "wcxb-0440"},
+		{Labelled{ID: "authored-021"}, "authored-021"},
+	}
+	for _, tc := range tests {
+		if got := GroupOf(tc.it); got != tc.want {
+			t.Errorf("GroupOf(%s) = %q, want %q", tc.it.ID, got, tc.want)
+		}
+	}
+	for _, g := range []string{"s07", "wcxb-0440", "conll2003-train/doc3"} {
+		f := Fold(g, 5)
+		if f < 0 || f >= 5 || Fold(g, 5) != f {
+			t.Errorf("Fold(%q, 5) = %d, not a stable fold", g, f)
+		}
+	}
+}
+
+func TestResolveCoNLLGroups(t *testing.T) {
+	dir := t.TempDir()
+	conll := "-DOCSTART- O\n\nRussia B-LOC\nwithdraws O\n\n-DOCSTART- O\n\nTroops O\nleft O\n\nMore O\n"
+	if err := os.WriteFile(dir+"/x.txt", []byte(conll), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	items := []Labelled{{ID: "a", CoNLL: &CoNLLRef{File: "x.txt", Sentence: 2}}, {ID: "b", Group: "mine", CoNLL: &CoNLLRef{File: "x.txt", Sentence: 0}}}
+	if err := ResolveCoNLL(items, dir); err != nil {
+		t.Fatal(err)
+	}
+	if items[0].Text != "More" || items[0].Group != "x/doc1" || items[1].Text != "Russia withdraws" || items[1].Group != "mine" {
+		t.Errorf("got %+v", items)
+	}
+	bad := []Labelled{{ID: "c", CoNLL: &CoNLLRef{File: "x.txt", Sentence: 3}}}
+	if err := ResolveCoNLL(bad, dir); err == nil || !strings.Contains(err.Error(), "item c") {
+		t.Errorf("out-of-range sentence: err = %v", err)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"os"
 	"path/filepath"
@@ -26,6 +27,10 @@ type Labelled struct {
 	What            string `json:"what"`
 	From            string `json:"from"`
 	NewAnnouncement bool   `json:"new_announcement"`
+	// Group names the article, document or authored story the item comes
+	// from, so that cross-validation keeps each group in one fold. Empty in
+	// older sets; GroupOf derives it then.
+	Group string `json:"group,omitempty"`
 	// CoNLL points at a sentence of a CoNLL file whose text may not be
 	// copied into the repository; Text is then empty and ResolveCoNLL
 	// fills it from the file.
@@ -40,10 +45,11 @@ type CoNLLRef struct {
 }
 
 // ResolveCoNLL fills the text of items that point into CoNLL files in dir,
-// joining a sentence's tokens with spaces. It fails naming the item whose
-// file or sentence is missing.
+// joining a sentence's tokens with spaces, and sets the Group of an item
+// that has none to its CoNLL document ("file/docN"). It fails naming the
+// item whose file or sentence is missing.
 func ResolveCoNLL(items []Labelled, dir string) error {
-	files := map[string][]string{}
+	files := map[string][]conllSentence{}
 	for k := range items {
 		ref := items[k].CoNLL
 		if ref == nil {
@@ -65,36 +71,69 @@ func ResolveCoNLL(items []Labelled, dir string) error {
 		if ref.Sentence < 0 || ref.Sentence >= len(sents) {
 			return fmt.Errorf("item %s: %s has no sentence %d", items[k].ID, ref.File, ref.Sentence)
 		}
-		items[k].Text = sents[ref.Sentence]
+		items[k].Text = sents[ref.Sentence].text
+		if items[k].Group == "" {
+			items[k].Group = fmt.Sprintf("%s/doc%d", strings.TrimSuffix(ref.File, ".txt"), sents[ref.Sentence].doc)
+		}
 	}
 	return nil
 }
 
+// conllSentence is one sentence of a CoNLL file and the 0-based index of
+// its document (-DOCSTART- lines start documents).
+type conllSentence struct {
+	text string
+	doc  int
+}
+
 // conllSentences reads the sentences of a CoNLL file as space-joined
 // tokens (the first column).
-func conllSentences(r io.Reader) ([]string, error) {
-	var out []string
+func conllSentences(r io.Reader) ([]conllSentence, error) {
+	var out []conllSentence
 	var cur []string
+	doc := -1
+	flush := func() {
+		if len(cur) > 0 {
+			out = append(out, conllSentence{strings.Join(cur, " "), max(doc, 0)})
+			cur = cur[:0]
+		}
+	}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
 		fields := strings.Fields(sc.Text())
 		if len(fields) == 0 {
-			if len(cur) > 0 {
-				out = append(out, strings.Join(cur, " "))
-				cur = cur[:0]
-			}
+			flush()
 			continue
 		}
 		if fields[0] == "-DOCSTART-" {
+			flush()
+			doc++
 			continue
 		}
 		cur = append(cur, fields[0])
 	}
-	if len(cur) > 0 {
-		out = append(out, strings.Join(cur, " "))
-	}
+	flush()
 	return out, sc.Err()
+}
+
+// GroupOf returns the group an item belongs to for cross-validation: its
+// Group, or else its id up to a "#" (the page of a corpus sentence), or
+// else its whole id (an authored sentence stands alone).
+func GroupOf(it Labelled) string {
+	if it.Group != "" {
+		return it.Group
+	}
+	id, _, _ := strings.Cut(it.ID, "#")
+	return id
+}
+
+// Fold returns the fold, in [0, k), of a group: a hash of its name, so
+// that folds do not depend on the order of the sets.
+func Fold(group string, k int) int {
+	h := fnv.New32a()
+	h.Write([]byte(group))
+	return int(h.Sum32() % uint32(k))
 }
 
 // ReadLabelled reads a JSONL set of labelled items. A line that does not

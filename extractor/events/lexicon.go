@@ -69,6 +69,19 @@ const (
 	// FamExit: exit, quit, leave, drop out, bow out, walk out/away. Needs an
 	// organisation, agreement, market or race as its object.
 	FamExit
+	// FamEnd: verbs of ending and abandoning (end, abandon, scrap,
+	// terminate, suspend, drop) whose object's head is a thing one
+	// withdraws from or withdraws: "ended his campaign", "terminated the
+	// pact", "abandoned its bid"; a mission, deployment or presence only
+	// when it is military.
+	FamEnd
+	// FamHome: verbs that send people back (bring, call, send, fly, order)
+	// with forces or diplomats as their object and "home" or "out of" after
+	// it: "bring its soldiers home", "flown its embassy staff out of Haiti".
+	FamHome
+	// FamMove: forces that move out of or back from a place, or return to
+	// their bases: "its fighters would move out of the checkpoints".
+	FamMove
 )
 
 // Form is the grammatical form of a trigger word, which sets its default
@@ -173,6 +186,26 @@ const (
 	// SetAdjacentHypo: hypothetical cues that count only right before the
 	// trigger ("nearly pulled out", not "almost all troops have left").
 	SetAdjacentHypo
+	// SetPerfectAux: the auxiliary of the past perfect ("had"), which sets
+	// an event before the news.
+	SetPerfectAux
+	// SetPerfectAdverbs: adverbs between that auxiliary and the verb ("had
+	// already withdrawn").
+	SetPerfectAdverbs
+	// SetEndObjects: heads of what a FamEnd verb ends that make it a
+	// withdrawal ("campaign", "bid", "pact", "membership").
+	SetEndObjects
+	// SetPresenceNouns: heads that make a FamEnd verb a withdrawal only
+	// with a military word near ("its military mission").
+	SetPresenceNouns
+	// SetPlaceNouns: places that forces leave ("left dozens of villages").
+	SetPlaceNouns
+	// SetLeaveKinds: words before "leave" that make it time off work
+	// ("military leave", "sick leave").
+	SetLeaveKinds
+	// SetAskVerbs: verbs that ask another party to do something ("asked
+	// the diplomat to leave"), like the order verbs.
+	SetAskVerbs
 	numSets
 )
 
@@ -183,6 +216,11 @@ type Lexicon struct {
 	Lang string
 	// Triggers maps word forms to triggers.
 	Triggers map[string]Trigger
+	// Constructions maps word forms to triggers that count only in a
+	// construction (FamEnd, FamHome); they are tried when the word's
+	// entry in Triggers, if any, does not fire ("dropped out" is FamExit,
+	// "dropped his bid" FamEnd).
+	Constructions map[string][]Trigger
 	// Classes maps the words around triggers to their classes.
 	Classes map[string]Class
 	// Cues maps one- and two-word status cues to what they say.

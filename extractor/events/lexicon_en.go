@@ -8,10 +8,11 @@ import "strings"
 // name; the lists are wirewatch's own, written for news text.
 func english() *Lexicon {
 	l := &Lexicon{
-		Lang:     "en",
-		Triggers: map[string]Trigger{},
-		Classes:  map[string]Class{},
-		Cues:     map[string]CueKind{},
+		Lang:          "en",
+		Triggers:      map[string]Trigger{},
+		Constructions: map[string][]Trigger{},
+		Classes:       map[string]Class{},
+		Cues:          map[string]CueKind{},
 	}
 	trig := func(f Family, particle, alt string, forms map[Form]string) {
 		for form, words := range forms {
@@ -44,11 +45,36 @@ func english() *Lexicon {
 	})
 	trig(FamExit, "out", "", map[Form]string{Base: "drop drops bow bows", Past: "dropped bowed", Progressive: "dropping bowing"})
 	trig(FamExit, "out", "away", map[Form]string{Base: "walk walks", Past: "walked", Progressive: "walking"})
+	trig(FamExit, "out", "", map[Form]string{Base: "back backs", Past: "backed", Progressive: "backing"})
 	// "ordered the troops out of Iraq": an order with a military object
 	// and "out of" is a withdrawal announced.
 	trig(FamPullOut, "out", "", map[Form]string{Base: "order orders", Past: "ordered", Progressive: "ordering"})
 	// "exit" as a noun is caught by its form after a determiner or
 	// possessive; see nounUse.
+
+	construction := func(f Family, particle, alt string, forms map[Form]string) {
+		for form, words := range forms {
+			for _, w := range strings.Fields(words) {
+				l.Constructions[w] = append(l.Constructions[w], Trigger{Family: f, Form: form, Particle: particle, Alt: alt})
+			}
+		}
+	}
+	construction(FamEnd, "", "", map[Form]string{
+		Base:        "end ends abandon abandons scrap scraps terminate terminates suspend suspends drop drops cancel cancels",
+		Past:        "ended abandoned scrapped terminated suspended dropped cancelled canceled",
+		Progressive: "ending abandoning scrapping terminating suspending dropping cancelling canceling",
+	})
+	construction(FamMove, "out", "back", map[Form]string{
+		Base: "move moves", Past: "moved", Progressive: "moving",
+	})
+	construction(FamMove, "to", "", map[Form]string{
+		Base: "return returns", Past: "returned", Progressive: "returning",
+	})
+	construction(FamHome, "home", "out", map[Form]string{
+		Base:        "bring brings call calls send sends fly flies order orders",
+		Past:        "brought called sent flew flown ordered",
+		Progressive: "bringing calling sending flying ordering",
+	})
 
 	class := func(c Class, words string) {
 		for _, w := range strings.Fields(words) {
@@ -202,6 +228,13 @@ func english() *Lexicon {
 		SetPresentVerbs:       `is are seems remains would should must appears`,
 		SetPlannedNoun:        `planned upcoming expected proposed impending promised`,
 		SetAdjacentHypo:       `almost nearly`,
+		SetPerfectAux:         `had 'd`,
+		SetAskVerbs:           `asked asks ask asking told tells tell telling instructed instructs instruct directed directs`,
+		SetLeaveKinds:         `military sick parental maternity paternity annual medical compassionate unpaid paid shore family bereavement study`,
+		SetEndObjects:         `campaign campaigns bid bids candidacy candidature agreement agreements accord accords deal deals pact pacts treaty treaties membership participation`,
+		SetPresenceNouns:      `mission missions deployment deployments presence operation operations base bases`,
+		SetPlaceNouns:         `village villages town towns city cities region regions area areas positions territory territories province provinces capital checkpoints bases base outposts`,
+		SetPerfectAdverbs:     `also already just previously earlier once long since even all largely mostly`,
 		SetSupportNouns:       `support backing aid funding assistance recognition veto offer allegations allegation complaint lawsuit charges objection objections consent endorsement threat threats`,
 	}
 	for set, ws := range words {

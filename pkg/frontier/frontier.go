@@ -143,8 +143,53 @@ type Outlook struct {
 // robots.txt (unreachable in RFC 9309's terms), kept so that the run, and
 // the back-off it earned, outlast a restart of the crawler.
 type RobotsFailure struct {
-	Failures int       // failed fetches in a row
-	Since    time.Time // the first of them
-	Retry    time.Time // when robots.txt may be fetched again
-	Reason   string    // what went wrong the last time
+	Failures int       `json:"failures"` // failed fetches in a row
+	Since    time.Time `json:"since"`    // the first of them
+	Retry    time.Time `json:"retry"`    // when robots.txt may be fetched again
+	Reason   string    `json:"reason"`   // what went wrong the last time
+}
+
+// Record is everything a frontier knows about one URL: what a store holds
+// and what a frontier shared by several crawler processes writes to its
+// changelog, so that the process that takes the URL's host over can carry
+// on where the last one stopped. Times are in UTC with millisecond
+// precision, as stores keep them.
+type Record struct {
+	URL           string     `json:"url"`
+	Host          string     `json:"host"`
+	Kind          Kind       `json:"kind"`
+	Depth         int        `json:"depth,omitempty"`
+	Seed          bool       `json:"seed,omitempty"`
+	State         State      `json:"state"`
+	Attempts      int        `json:"attempts,omitempty"`
+	NextAt        time.Time  `json:"next_at"`
+	HintTitle     string     `json:"hint_title,omitempty"`
+	HintPublished *time.Time `json:"hint_published,omitempty"`
+	ETag          string     `json:"etag,omitempty"`
+	LastModified  string     `json:"last_modified,omitempty"`
+	Status        int        `json:"status,omitempty"`
+	Error         string     `json:"error,omitempty"`
+	ArticleID     string     `json:"article_id,omitempty"`
+	FetchedAt     *time.Time `json:"fetched_at,omitempty"`
+	// Interval is the adaptive re-poll interval of a feed, sitemap or hub
+	// (zero: not polled yet).
+	Interval time.Duration `json:"interval,omitempty"`
+	// Rechecks counts the re-checks of an article, and RecheckModified is
+	// the modified time that queued the last one (zero: none).
+	Rechecks        int       `json:"rechecks,omitempty"`
+	RecheckModified time.Time `json:"recheck_modified,omitzero"`
+}
+
+// HostRecord is what a frontier knows about one host as a whole.
+type HostRecord struct {
+	Host string `json:"host"`
+	// URLs counts the URLs admitted for the host, which the per-site page
+	// limit reads.
+	URLs int `json:"urls,omitempty"`
+	// Robots is the host's run of failed robots.txt fetches, if any.
+	Robots *RobotsFailure `json:"robots,omitempty"`
+	// NotBefore is the earliest time the next request to the host may
+	// start, as the crawler that last requested it computed (its delay
+	// floor or Crawl-delay after the request, or a Retry-After back-off).
+	NotBefore time.Time `json:"not_before,omitzero"`
 }

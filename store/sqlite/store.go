@@ -1,7 +1,11 @@
 // Package sqlite is wirewatch's embedded store: one SQLite file under the
 // data directory holding articles, their entities and figures, full-text
-// search, and the crawl state. It needs no server; any SQLite tool can read
-// it (see README.md in this directory for the schema).
+// search. It needs no server; any SQLite tool can read it (see README.md in
+// this directory for the schema). The domains that keep state in the same
+// file create their own tables in it through Ensure and write through
+// WriteTx: story fingerprints (story), saved searches and alerts (alert),
+// the crawl frontier (crawler/sqlfrontier) and the cleaner's site
+// statistics (crawler/clean). This package imports none of them.
 package sqlite
 
 import (
@@ -98,10 +102,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err := s.fillTerms(ctx); err != nil {
 		return err
 	}
-	if err := s.migrateEvents(ctx); err != nil {
-		return err
-	}
-	return s.backfillFrontierHosts(ctx)
+	return s.migrateEvents(ctx)
 }
 
 // fillEntityWords indexes the words of the names stored before the
@@ -175,37 +176,6 @@ func putWords(ctx context.Context, tx *sql.Tx, typ, canonical string) error {
 	return nil
 }
 
-// backfillFrontierHosts fills frontier_hosts from the frontier of a store
-// created before the table was, once: the triggers keep it in step from
-// then on, so the meta row records that the fill was done (an empty table
-// is also what a store without pending URLs has). It runs in one
-// transaction, so a process killed half way leaves it to the next open.
-func (s *Store) backfillFrontierHosts(ctx context.Context) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("fill frontier_hosts: %w", err)
-	}
-	defer tx.Rollback()
-	var done bool
-	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM meta WHERE key = 'frontier_hosts')`).Scan(&done); err != nil {
-		return fmt.Errorf("fill frontier_hosts: %w", err)
-	}
-	if done {
-		return nil
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO frontier_hosts (host, depth, next_at, url, due_at)
-		SELECT f.host, f.depth, f.next_at, f.url, (SELECT min(next_at) FROM frontier WHERE host = f.host AND state = 'pending')
-		FROM (SELECT DISTINCT host FROM frontier WHERE state = 'pending') h
-		JOIN frontier f ON f.rowid = (SELECT rowid FROM frontier WHERE host = h.host AND state = 'pending'
-			ORDER BY depth, next_at, url LIMIT 1)`); err != nil {
-		return fmt.Errorf("fill frontier_hosts: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('frontier_hosts', 'filled')`); err != nil {
-		return fmt.Errorf("fill frontier_hosts: %w", err)
-	}
-	return tx.Commit()
-}
-
 // Path returns the database file's path.
 func (s *Store) Path() string { return s.path }
 
@@ -216,7 +186,8 @@ func (s *Store) Close() error { return s.db.Close() }
 // WriteTx runs fn in one write transaction, serialised with every other
 // writer of the file: by the store's lock within the process and by BEGIN
 // IMMEDIATE across processes. A domain that keeps its own tables in the
-// file (story.SQLiteIndex, alert.SQLiteStore) writes through it. If fn fails, nothing it
+// file (story.SQLiteIndex, alert.SQLiteStore, sqlfrontier.Store,
+// clean.SQLiteStats) writes through it. If fn fails, nothing it
 // wrote is kept.
 func (s *Store) WriteTx(ctx context.Context, fn func(*sql.Tx) error) error { return s.write(ctx, fn) }
 

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/wirewatch/wirewatch/pkg/article"
-	"github.com/wirewatch/wirewatch/pkg/frontier"
 	"github.com/wirewatch/wirewatch/pkg/query"
 	"github.com/wirewatch/wirewatch/store/storetest"
 )
@@ -138,74 +137,6 @@ func TestScanResumesAfterID(t *testing.T) {
 	}
 	if len(rest) != 502 || rest[0] != ids[701] {
 		t.Errorf("resumed scan: %d articles starting %v, want 502 starting %s", len(rest), rest[:1], ids[701])
-	}
-}
-
-func TestFrontierClaimsOnceAndRecovers(t *testing.T) {
-	ctx := context.Background()
-	s := open(t)
-	now := time.Now()
-	if err := s.AddSeeds(ctx, []frontier.Entry{{URL: "https://a.example/feed", Kind: frontier.Feed}}, now); err != nil {
-		t.Fatal(err)
-	}
-	n, err := s.AddURLs(ctx, []frontier.Entry{
-		{URL: "https://a.example/1", Kind: frontier.Article, Depth: 1, NextAt: now},
-		{URL: "https://a.example/2", Kind: frontier.Article, Depth: 1, NextAt: now},
-		{URL: "https://a.example/1", Kind: frontier.Article, Depth: 1, NextAt: now}, // duplicate
-		{URL: "https://a.example/later", Kind: frontier.Article, Depth: 1, NextAt: now.Add(time.Hour)},
-	}, nil)
-	if err != nil || n != 3 {
-		t.Fatalf("AddURLs = %d, %v; want 3 new", n, err)
-	}
-	got, err := s.Claim(ctx, 10, now, nil, 0)
-	if err != nil || len(got) != 3 || got[0].URL != "https://a.example/feed" {
-		t.Fatalf("Claim = %v, %v; want the seed first, then 2 due articles", got, err)
-	}
-	if again, _ := s.Claim(ctx, 10, now, nil, 0); len(again) != 0 {
-		t.Errorf("claimed %d URLs twice", len(again))
-	}
-	if err := s.Settle(ctx, "https://a.example/1", frontier.Article, frontier.Outcome{State: frontier.Done, Status: 200, ArticleID: "x"}); err != nil {
-		t.Fatal(err)
-	}
-	// A crash leaves the others in flight; Recover queues them again.
-	if n, err := s.Recover(ctx); err != nil || n != 2 {
-		t.Errorf("Recover = %d, %v; want 2", n, err)
-	}
-	st, err := s.Frontier(ctx)
-	if err != nil || st.Pending != 3 || st.Done != 1 || st.InFlight != 0 {
-		t.Errorf("stats = %+v, %v", st, err)
-	}
-	// Re-adding seeds requeues feeds but not articles that are done.
-	s.Settle(ctx, "https://a.example/feed", frontier.Feed, frontier.Outcome{State: frontier.Done})
-	s.AddSeeds(ctx, []frontier.Entry{{URL: "https://a.example/feed"}, {URL: "https://a.example/1"}}, now)
-	got, _ = s.Claim(ctx, 10, now, nil, 0)
-	var urls []string
-	for _, e := range got {
-		urls = append(urls, e.URL)
-	}
-	if fmt.Sprint(urls) != "[https://a.example/feed https://a.example/2]" {
-		t.Errorf("after re-seeding claimed %v", urls)
-	}
-}
-
-func TestObserveCountsDistinctPages(t *testing.T) {
-	ctx := context.Background()
-	s := open(t)
-	appeal, para := uint64(1)<<63|7, uint64(42) // a hash above MaxInt64 survives the round trip
-	for _, page := range []string{"p1", "p2", "p2", "p3"} {
-		if _, _, err := s.Observe(ctx, "independent.co.uk", page, []uint64{appeal, para + uint64(len(page))}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	seen, pages, err := s.Observe(ctx, "independent.co.uk", "p4", []uint64{appeal, 999})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if pages != 4 || seen[0] != 4 || seen[1] != 1 {
-		t.Errorf("Observe = %v over %d pages, want [4 1] over 4", seen, pages)
-	}
-	if seen, pages, _ := s.Observe(ctx, "other.example", "p1", []uint64{appeal}); pages != 1 || seen[0] != 1 {
-		t.Errorf("sites share counts: %v %d", seen, pages)
 	}
 }
 

@@ -15,6 +15,15 @@ import (
 // ends with the cause when the cluster does not recover.
 const adminRetryFor = 20 * time.Second
 
+// Retry calls fn until it returns nil or an error no retry can heal, for
+// at most 20 seconds and never past ctx: the errors a cluster heals by
+// itself (no leader yet for a new topic, a coordinator that moved, a broker
+// not available) pass within seconds. The error names what and is fn's
+// last error.
+func Retry(ctx context.Context, what string, fn func(context.Context) error) error {
+	return retryTransient(ctx, what, fn)
+}
+
 // retryTransient calls fn until it returns nil or an error no retry can
 // heal (see permanent), for at most adminRetryFor and never past ctx. The error it
 // returns names what was attempted and is fn's last error.

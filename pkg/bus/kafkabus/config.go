@@ -39,6 +39,17 @@ func (c Conn) validate() error {
 	return nil
 }
 
+// Dialer returns a kafka-go dialer with c's settings, for consumer groups
+// and partition readers built outside this package.
+func (c Conn) Dialer() *kafka.Dialer { return c.dialer() }
+
+// Transport returns a kafka-go transport with c's settings, for writers
+// and clients built outside this package.
+func (c Conn) Transport() *kafka.Transport { return c.transport() }
+
+// Client returns a kafka-go client of c's brokers.
+func (c Conn) Client() *kafka.Client { return c.client() }
+
 func (c Conn) dialer() *kafka.Dialer {
 	return &kafka.Dialer{Timeout: 10 * time.Second, DualStack: true, TLS: c.TLS, SASLMechanism: c.SASL, ClientID: c.ClientID}
 }

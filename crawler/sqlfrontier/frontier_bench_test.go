@@ -1,4 +1,4 @@
-package sqlite
+package sqlfrontier
 
 import (
 	"context"
@@ -27,11 +27,7 @@ func BenchmarkClaim(b *testing.B) {
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			ctx := context.Background()
-			s, err := Open(ctx, b.TempDir())
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer s.Close()
+			s := open(b)
 			now := time.Now()
 			var skip []string
 			perHost := 100_000 / bc.hosts
@@ -67,11 +63,7 @@ func BenchmarkClaim(b *testing.B) {
 // the claim queue.
 func BenchmarkAddURLs(b *testing.B) {
 	ctx := context.Background()
-	s, err := Open(ctx, b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
+	s := open(b)
 	now := time.Now()
 	for h := range 1000 {
 		if err := addBenchURLs(ctx, s, fmt.Sprintf("h%04d.example", h), 100, 1, now); err != nil {
@@ -113,11 +105,7 @@ func BenchmarkRecheck(b *testing.B) {
 	}{{"unchanged", false}, {"all changed", true}} {
 		b.Run(bc.name, func(b *testing.B) {
 			ctx := context.Background()
-			s, err := Open(ctx, b.TempDir())
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer s.Close()
+			s := open(b)
 			now := time.Now()
 			fetched := now.Add(-time.Hour)
 			entries := make([]frontier.Entry, n)
@@ -128,7 +116,7 @@ func BenchmarkRecheck(b *testing.B) {
 				b.Fatal(err)
 			}
 			done := func() {
-				if _, err := s.db.Exec(`UPDATE frontier SET state = 'done', article_id = 'x', fetched_at = ?`, timeText(&fetched)); err != nil {
+				if _, err := exec(s, `UPDATE frontier SET state = 'done', article_id = 'x', fetched_at = ?`, timeText(&fetched)); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -1,4 +1,4 @@
-package sqlite
+package sqlfrontier
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/wirewatch/wirewatch/pkg/frontier"
+	"github.com/wirewatch/wirewatch/store/sqlite"
 )
 
 // pendingURL is a pending URL as the reference claim sees it.
@@ -22,7 +23,7 @@ type pendingURL struct {
 // pendingURLs reads the pending URLs straight from the frontier table.
 func pendingURLs(t *testing.T, s *Store) []pendingURL {
 	t.Helper()
-	rows, err := s.db.Query(`SELECT url, host, depth, next_at FROM frontier WHERE state = 'pending'`)
+	rows, err := s.db.QueryContext(context.Background(), `SELECT url, host, depth, next_at FROM frontier WHERE state = 'pending'`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +94,7 @@ func checkFrontierHosts(t *testing.T, s *Store) {
 
 func dump(t *testing.T, s *Store, q string) []string {
 	t.Helper()
-	rows, err := s.db.Query(q)
+	rows, err := s.db.QueryContext(context.Background(), q)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +206,7 @@ func TestFrontierHostsFollowEveryWrite(t *testing.T) {
 		}},
 		{"claim all", func() error { _, err := s.Claim(ctx, 100, now.Add(2*time.Hour), nil, 0); return err }},
 		{"delete", func() error {
-			_, err := s.db.Exec(`DELETE FROM frontier WHERE url = 'https://b.example/1'`)
+			_, err := exec(s, `DELETE FROM frontier WHERE url = 'https://b.example/1'`)
 			return err
 		}},
 	}
@@ -222,14 +223,16 @@ func TestFrontierHostsFollowEveryWrite(t *testing.T) {
 
 // TestClaimFromPreviousVersionStore opens a store written by the version
 // before frontier_hosts existed (simulated by emptying the table and
-// forgetting that it was filled) and claims from it.
+// forgetting that it was filled) and claims from it: the first use of the
+// frontier fills the table.
 func TestClaimFromPreviousVersionStore(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	s, err := Open(ctx, dir)
+	st, err := sqlite.Open(ctx, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
+	s := New(st)
 	now := time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC)
 	if _, err := s.AddURLs(ctx, []frontier.Entry{
 		{URL: "https://a.example/1", Kind: frontier.Article, Depth: 1, NextAt: now},
@@ -239,15 +242,15 @@ func TestClaimFromPreviousVersionStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, q := range []string{`DELETE FROM frontier_hosts`, `DELETE FROM meta WHERE key = 'frontier_hosts'`} {
-		if _, err := s.db.Exec(q); err != nil {
+		if _, err := exec(s, q); err != nil {
 			t.Fatal(err)
 		}
 	}
-	s.Close()
-	if s, err = Open(ctx, dir); err != nil {
+	st.Close()
+	s = New(openStore(t, dir))
+	if _, err := s.Outlook(ctx); err != nil { // any first use
 		t.Fatal(err)
 	}
-	defer s.Close()
 	checkFrontierHosts(t, s)
 	got, err := s.Claim(ctx, 10, now, nil, 0)
 	if err != nil {
@@ -255,5 +258,51 @@ func TestClaimFromPreviousVersionStore(t *testing.T) {
 	}
 	if want := []string{"https://b.example/1", "https://a.example/1"}; !slices.Equal(urlsOf(got), want) {
 		t.Errorf("Claim = %v, want %v", urlsOf(got), want)
+	}
+}
+func TestFrontierClaimsOnceAndRecovers(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	now := time.Now()
+	if err := s.AddSeeds(ctx, []frontier.Entry{{URL: "https://a.example/feed", Kind: frontier.Feed}}, now); err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.AddURLs(ctx, []frontier.Entry{
+		{URL: "https://a.example/1", Kind: frontier.Article, Depth: 1, NextAt: now},
+		{URL: "https://a.example/2", Kind: frontier.Article, Depth: 1, NextAt: now},
+		{URL: "https://a.example/1", Kind: frontier.Article, Depth: 1, NextAt: now}, // duplicate
+		{URL: "https://a.example/later", Kind: frontier.Article, Depth: 1, NextAt: now.Add(time.Hour)},
+	}, nil)
+	if err != nil || n != 3 {
+		t.Fatalf("AddURLs = %d, %v; want 3 new", n, err)
+	}
+	got, err := s.Claim(ctx, 10, now, nil, 0)
+	if err != nil || len(got) != 3 || got[0].URL != "https://a.example/feed" {
+		t.Fatalf("Claim = %v, %v; want the seed first, then 2 due articles", got, err)
+	}
+	if again, _ := s.Claim(ctx, 10, now, nil, 0); len(again) != 0 {
+		t.Errorf("claimed %d URLs twice", len(again))
+	}
+	if err := s.Settle(ctx, "https://a.example/1", frontier.Article, frontier.Outcome{State: frontier.Done, Status: 200, ArticleID: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	// A crash leaves the others in flight; Recover queues them again.
+	if n, err := s.Recover(ctx); err != nil || n != 2 {
+		t.Errorf("Recover = %d, %v; want 2", n, err)
+	}
+	st, err := s.Frontier(ctx)
+	if err != nil || st.Pending != 3 || st.Done != 1 || st.InFlight != 0 {
+		t.Errorf("stats = %+v, %v", st, err)
+	}
+	// Re-adding seeds requeues feeds but not articles that are done.
+	s.Settle(ctx, "https://a.example/feed", frontier.Feed, frontier.Outcome{State: frontier.Done})
+	s.AddSeeds(ctx, []frontier.Entry{{URL: "https://a.example/feed"}, {URL: "https://a.example/1"}}, now)
+	got, _ = s.Claim(ctx, 10, now, nil, 0)
+	var urls []string
+	for _, e := range got {
+		urls = append(urls, e.URL)
+	}
+	if fmt.Sprint(urls) != "[https://a.example/feed https://a.example/2]" {
+		t.Errorf("after re-seeding claimed %v", urls)
 	}
 }

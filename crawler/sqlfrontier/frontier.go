@@ -1,4 +1,4 @@
-package sqlite
+package sqlfrontier
 
 import (
 	"context"
@@ -6,21 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/wirewatch/wirewatch/pkg/frontier"
 )
-
-func host(u string) string {
-	p, err := url.Parse(u)
-	if err != nil {
-		return ""
-	}
-	return strings.ToLower(p.Host)
-}
 
 // AddURLs records entries the crawler found; URLs already known keep their
 // state, so a URL is never queued twice. limit, when not nil, gives the most
@@ -443,7 +433,7 @@ func recheckTx(ctx context.Context, tx *sql.Tx, entries []frontier.Entry, p fron
 // State returns the state of u, and false if the frontier does not know it.
 func (s *Store) State(ctx context.Context, u string) (frontier.State, bool, error) {
 	var st string
-	err := s.db.QueryRowContext(ctx, `SELECT state FROM frontier WHERE url = ?`, u).Scan(&st)
+	err := s.queryRow(ctx, `SELECT state FROM frontier WHERE url = ?`, u).Scan(&st)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return "", false, nil
@@ -511,7 +501,7 @@ func settleTx(ctx context.Context, tx *sql.Tx, batch []frontier.Settled) error {
 func (s *Store) Outlook(ctx context.Context) (frontier.Outlook, error) {
 	var o frontier.Outlook
 	var next sql.NullInt64
-	err := s.db.QueryRowContext(ctx, `SELECT (SELECT min(next_at) FROM frontier WHERE state = 'pending'),
+	err := s.queryRow(ctx, `SELECT (SELECT min(next_at) FROM frontier WHERE state = 'pending'),
 		EXISTS (SELECT 1 FROM frontier WHERE state = 'inflight')`).Scan(&next, &o.InFlight)
 	if err != nil {
 		return o, fmt.Errorf("frontier outlook: %w", err)
@@ -526,7 +516,7 @@ func (s *Store) Outlook(ctx context.Context) (frontier.Outlook, error) {
 // time in proportion to the frontier; poll it every few seconds at most.
 func (s *Store) Frontier(ctx context.Context) (frontier.Stats, error) {
 	var st frontier.Stats
-	rows, err := s.db.QueryContext(ctx, `SELECT state, count(*) FROM frontier GROUP BY state`)
+	rows, err := s.query(ctx, `SELECT state, count(*) FROM frontier GROUP BY state`)
 	if err != nil {
 		return st, fmt.Errorf("frontier stats: %w", err)
 	}
@@ -549,7 +539,7 @@ func (s *Store) Frontier(ctx context.Context) (frontier.Stats, error) {
 		}
 	}
 	var next sql.NullInt64
-	if err := s.db.QueryRowContext(ctx, `SELECT min(next_at) FROM frontier WHERE state = 'pending'`).Scan(&next); err != nil {
+	if err := s.queryRow(ctx, `SELECT min(next_at) FROM frontier WHERE state = 'pending'`).Scan(&next); err != nil {
 		return st, fmt.Errorf("frontier stats: %w", err)
 	}
 	if next.Valid {
@@ -566,7 +556,7 @@ type Failure struct {
 
 // Failures lists failed URLs, most recent first.
 func (s *Store) Failures(ctx context.Context, limit int) ([]Failure, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT url, error, status FROM frontier WHERE state = 'failed' ORDER BY fetched_at DESC LIMIT ?`, limit)
+	rows, err := s.query(ctx, `SELECT url, error, status FROM frontier WHERE state = 'failed' ORDER BY fetched_at DESC LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("failures: %w", err)
 	}
@@ -587,7 +577,7 @@ func (s *Store) Failures(ctx context.Context, limit int) ([]Failure, error) {
 func (s *Store) RobotsFailure(ctx context.Context, host string) (frontier.RobotsFailure, bool, error) {
 	var f frontier.RobotsFailure
 	var since, retry int64
-	err := s.db.QueryRowContext(ctx, `SELECT failures, since, retry, reason FROM crawl_robots WHERE host = ?`, host).
+	err := s.queryRow(ctx, `SELECT failures, since, retry, reason FROM crawl_robots WHERE host = ?`, host).
 		Scan(&f.Failures, &since, &retry, &f.Reason)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):

@@ -1,4 +1,4 @@
-package sqlite
+package sqlfrontier
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/wirewatch/wirewatch/pkg/frontier"
+	"github.com/wirewatch/wirewatch/store/sqlite"
 )
 
 // fetchedArticle puts u in the frontier as an article emitted from a fetch
@@ -62,7 +63,7 @@ func TestRecheck(t *testing.T) {
 		}, at(now), policy, time.Time{}},
 		{"a page that was not an article", func(t *testing.T, s *Store) {
 			fetchedArticle(t, s, u, now.Add(-time.Hour))
-			if _, err := s.db.Exec(`UPDATE frontier SET kind = 'page', article_id = '' WHERE url = ?`, u); err != nil {
+			if _, err := exec(s, `UPDATE frontier SET kind = 'page', article_id = '' WHERE url = ?`, u); err != nil {
 				t.Fatal(err)
 			}
 		}, at(now), policy, time.Time{}},
@@ -116,7 +117,7 @@ func TestRecheck(t *testing.T) {
 func dumpRow(t *testing.T, s *Store, u string) string {
 	t.Helper()
 	var row string
-	err := s.db.QueryRow(`SELECT state || ' ' || kind || ' ' || next_at || ' ' || attempts || ' ' || hint_title FROM frontier WHERE url = ?`, u).Scan(&row)
+	err := s.db.QueryRowContext(context.Background(), `SELECT state || ' ' || kind || ' ' || next_at || ' ' || attempts || ' ' || hint_title FROM frontier WHERE url = ?`, u).Scan(&row)
 	if err != nil {
 		return ""
 	}
@@ -164,7 +165,7 @@ func TestRecheckCapAndRepeats(t *testing.T) {
 		}
 	}
 	var rechecks int
-	if err := s.db.QueryRow(`SELECT rechecks FROM frontier_recheck WHERE url = ?`, u).Scan(&rechecks); err != nil || rechecks != 2 {
+	if err := s.db.QueryRowContext(context.Background(), `SELECT rechecks FROM frontier_recheck WHERE url = ?`, u).Scan(&rechecks); err != nil || rechecks != 2 {
 		t.Errorf("frontier_recheck counts %d (%v), want 2", rechecks, err)
 	}
 }
@@ -174,21 +175,19 @@ func TestRecheckCapAndRepeats(t *testing.T) {
 func TestRecheckOnPreviousVersionStore(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	s, err := Open(ctx, dir)
+	st, err := sqlite.Open(ctx, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
+	s := New(st)
 	now := time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC)
 	const u = "https://a.example/news/1"
 	fetchedArticle(t, s, u, now.Add(-time.Hour))
-	if _, err := s.db.Exec(`DROP TABLE frontier_recheck`); err != nil {
+	if _, err := exec(s, `DROP TABLE frontier_recheck`); err != nil {
 		t.Fatal(err)
 	}
-	s.Close()
-	if s, err = Open(ctx, dir); err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	st.Close()
+	s = New(openStore(t, dir))
 	n, err := s.Recheck(ctx, []frontier.Entry{{URL: u, Kind: frontier.Article, Modified: at(now)}}, frontier.RecheckPolicy{Now: now, MinInterval: time.Minute, Max: 1})
 	if err != nil || n != 1 {
 		t.Fatalf("Recheck = %d, %v; want 1 queued", n, err)
