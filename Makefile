@@ -14,7 +14,7 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 export WIREWATCH_TEST_KAFKA ?= 127.0.0.1:9092
 export WIREWATCH_TEST_ES ?= http://127.0.0.1:9200
 
-.PHONY: build run test services chromium services-stop bench bench-export bench-crawl eval lint clean fuzz chaos
+.PHONY: build run test services chromium services-stop bench bench-export bench-crawl bench-search eval lint clean fuzz chaos
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/wirewatch
@@ -45,11 +45,23 @@ services-stop:
 ## the embedded store's export at each store size (BenchmarkExportSize,
 ## which fills stores of up to 200,000 articles first: hence the timeout).
 bench: services
-	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) -timeout 2h ./... | tee bench.out
+	$(GO) test -run '^$$' -bench . -skip '$(SEARCHBENCH)' -benchmem -count $(BENCHCOUNT) -timeout 2h ./... | tee bench.out
 	$(GO) run golang.org/x/perf/cmd/benchstat@latest -col /impl bench.out
 	$(GO) run golang.org/x/perf/cmd/benchstat@latest -filter '.name:ExportSize' -col /articles bench.out
 	$(MAKE) bench-export
 	$(MAKE) bench-crawl
+	$(MAKE) bench-search
+
+## bench-search: GET /api/v1/search with facets and a timeline over 200,000
+## generated articles in the embedded store and in Elasticsearch (p50/p95),
+## deep keyset pages, and the page's time to first results in headless
+## Chromium. The store is generated once under $$TMPDIR and kept; the index
+## (wwbench-api-200000) is kept across the BENCHCOUNT runs, then deleted.
+SEARCHBENCH := SearchAPI|DeepPage|PageFirstResults
+bench-search: services chromium
+	WIREWATCH_BENCH_KEEP=1 $(GO) test -run '^$$' -bench '$(SEARCHBENCH)' -benchtime 5x -count $(BENCHCOUNT) -timeout 90m ./server | tee bench-search.out
+	-curl -s -X DELETE '$(WIREWATCH_TEST_ES)/wwbench-api-200000-articles-v*' >/dev/null
+	-curl -s -X DELETE '$(WIREWATCH_TEST_ES)/_index_template/wwbench-api-200000-articles' >/dev/null
 
 ## bench-export: `wirewatch export` against elasticdump (npm, installed under
 ## ~/.cache/wirewatch-bench) on the same Elasticsearch index, medians of 3.
@@ -108,4 +120,4 @@ lint:
 	$(GO) run $(STATICCHECK) ./...
 
 clean:
-	rm -rf bin bench.out
+	rm -rf bin bench.out bench-search.out

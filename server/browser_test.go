@@ -21,7 +21,7 @@ import (
 // chromium finds the headless browser deployments/local/chromium.sh
 // installs. Without one the browser tests skip, except in CI (CI=true),
 // where they must run.
-func chromium(t *testing.T) string {
+func chromium(t testing.TB) string {
 	t.Helper()
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
 		if p, err := exec.LookPath(name); err == nil {
@@ -36,7 +36,7 @@ func chromium(t *testing.T) string {
 }
 
 // browser starts a headless Chromium; the returned context drives a tab.
-func browser(t *testing.T) context.Context {
+func browser(t testing.TB) context.Context {
 	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromium(t)),

@@ -202,12 +202,28 @@ func boolParam(r *http.Request, name string) (bool, *problem) {
 }
 
 // page returns limit hits after cur in the given order, and whether more
-// follow. The stores rank by relevance when the query has free text and
-// newest first otherwise; other orders are made here from the first
-// Limits.MaxSorted matches. A keyset cursor is resumed by reading from the
-// start and skipping the hits that sort up to its key, which costs the same
-// as an offset but does not move when articles arrive.
+// follow. A query without free text is listed newest or oldest first by
+// the store from the cursor's key (a seek, so deep pages cost what the
+// first does). A query with free text is ranked by relevance by the
+// stores; newest and oldest first, it is the first Limits.MaxSorted
+// matches by relevance, ordered here by date. There a keyset cursor, and
+// an offset cursor of older servers anywhere, is resumed by reading from
+// the start and skipping the hits that sort up to it.
 func (s *Server) page(ctx context.Context, q query.Query, all bool, order string, cur cursor, limit int) ([]query.Hit, bool, error) {
+	if order != sortRelevance && !rankedByRelevance(q) && cur.Offset == 0 {
+		var after query.After
+		if cur.Keyset {
+			after = query.After{Date: cur.Date, ID: cur.ID}
+		}
+		hits, err := s.opts.Store.SearchByDate(ctx, q, order == sortOldest, !all, after, limit+1)
+		if err != nil {
+			return nil, false, err
+		}
+		if len(hits) > limit {
+			return hits[:limit], true, nil
+		}
+		return append([]query.Hit{}, hits...), false, nil
+	}
 	fetch := s.opts.Store.SearchStories
 	if all {
 		fetch = s.opts.Store.Search

@@ -19,6 +19,15 @@ type Searcher interface {
 	SearchStories(ctx context.Context, q query.Query, limit int) ([]query.Hit, error)
 	// Total counts the articles matching q, every copy counted.
 	Total(ctx context.Context, q query.Query) (int, error)
+	// SearchByDate returns up to limit matches of q in date order,
+	// whatever their relevance: newest first, or oldest first when oldest
+	// is set, by published date, undated articles last either way, ties
+	// by id; only those that sort after after (query.After{} for the
+	// first page). With stories set, one hit per story: its first copy in
+	// that order, whose Copies counts the story's matching articles, and
+	// only the stories whose first copy sorts after after. A page costs
+	// about what the first does, however deep.
+	SearchByDate(ctx context.Context, q query.Query, oldest, stories bool, after query.After, limit int) ([]query.Hit, error)
 }
 
 // Counter counts all the articles matching a query, not a sample.

@@ -119,6 +119,14 @@ func serveCmd(e env) *ffcli.Command {
 				}
 				st = local
 				ready = metrics.Check{Name: "store", Check: func(ctx context.Context) error { _, err := local.Count(ctx); return err }}
+				// The store reads what it counts (facets, timelines,
+				// totals) once, seconds for a large store: now, rather
+				// than in the first search.
+				go func() {
+					if _, err := local.Total(ctx, query.Query{}); err != nil && ctx.Err() == nil {
+						log.Warn("reading the store's count columns", "err", err)
+					}
+				}()
 			}
 			defer local.Close()
 			reg := metrics.New(version)

@@ -175,8 +175,8 @@ type Frontier struct {
 	hosts    map[string]int       // partition of every host in the cache
 	pace     map[string]time.Time // host → earliest next request
 	robots   map[string]frontier.RobotsFile
-	dirty    map[string]bool      // hosts whose pace is not written yet
-	inflight map[string]int       // URL handed out → partition
+	dirty    map[string]bool // hosts whose pace is not written yet
+	inflight map[string]int  // URL handed out → partition
 	limit    func(host string) int
 	joined   bool  // a generation was assigned at least once
 	lastGen  int32 // id of the last generation assigned

@@ -21,3 +21,11 @@ type Hit struct {
 	// matching copies of its story from SearchStories, 1 from Search.
 	Copies int `json:"copies"`
 }
+
+// After is where a page of hits in date order starts: after the hit with
+// this published date (nil for an undated hit) and id. The zero After
+// starts at the first hit.
+type After struct {
+	Date *time.Time
+	ID   string
+}

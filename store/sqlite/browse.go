@@ -3,8 +3,6 @@ package sqlite
 import (
 	"context"
 	"fmt"
-	"strings"
-	"time"
 
 	"github.com/wirewatch/wirewatch/pkg/article"
 	"github.com/wirewatch/wirewatch/pkg/query"
@@ -69,32 +67,30 @@ func (s *Store) Suggest(ctx context.Context, field, prefix string, n int) ([]que
 // Languages returns the n most frequent languages among the articles
 // matching q, most first, ties by value; articles without one are left out.
 func (s *Store) Languages(ctx context.Context, q query.Query, n int) ([]query.Count, error) {
-	cond, args := planOf(q, time.Now()).condition()
-	clauses := []string{cond, "a.language != ''"}
-	counts, err := readCounts(ctx, s.db, `SELECT a.language, count(*) AS n FROM articles a WHERE `+strings.Join(clauses, " AND ")+
-		` GROUP BY a.language ORDER BY n DESC, a.language LIMIT ?`, append(args, n)...)
+	ctx, cancel := bounded(ctx)
+	defer cancel()
+	var counts []query.Count
+	err := s.count(ctx, q, func(c *columns, m matchSet) error {
+		counts = c.languages(m, n)
+		return nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("languages %q: %w", q.String(), err)
+		return nil, fmt.Errorf("languages %q: %w", q.String(), timeoutErr(ctx, err))
 	}
 	return counts, nil
 }
 
 // Total returns the number of articles matching q, every copy counted.
 func (s *Store) Total(ctx context.Context, q query.Query) (int, error) {
-	cond, args := planOf(q, time.Now()).condition()
-	clauses := []string{cond}
-	stmt := `SELECT count(*) FROM articles a`
-	if !q.Empty() {
-		// Counted in groups, as timelines count: a plain count(*) lets the
-		// planner pair every id a name filter lists with every rowid the
-		// full-text match lists, 45 s for place:X word over 200,000
-		// articles, where grouping reads the matches once (0.2 s).
-		stmt = `SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM articles a WHERE ` + strings.Join(clauses, " AND ") +
-			` GROUP BY substr(a.fetched_at, 1, 7))`
-	}
+	ctx, cancel := bounded(ctx)
+	defer cancel()
 	var n int
-	if err := s.db.QueryRowContext(ctx, stmt, args...).Scan(&n); err != nil {
-		return 0, fmt.Errorf("count %q: %w", q.String(), err)
+	err := s.count(ctx, q, func(c *columns, m matchSet) error {
+		n = c.total(m)
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("count %q: %w", q.String(), timeoutErr(ctx, err))
 	}
 	return n, nil
 }

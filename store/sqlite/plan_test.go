@@ -81,3 +81,22 @@ func TestExportPlanReadsIDIndex(t *testing.T) {
 		}
 	}
 }
+
+// TestPlansSeekDatePages checks that a page in date order after a key
+// seeks in the date indexes and reads them in order: a deep page must not
+// read or sort the dated matches before it.
+func TestPlansSeekDatePages(t *testing.T) {
+	s := open(t)
+	for _, tt := range []struct {
+		where, order, index string
+	}{
+		{"a.published_at IS NOT NULL AND " + pubKey + " < ?", pubKey + " DESC, a.id", "articles_newest_first"},
+		{"a.published_at IS NOT NULL AND " + pubKey + " > ?", pubKey + " ASC, a.id", "articles_oldest_first"},
+		{"a.published_at IS NOT NULL AND " + pubKey + " = ? AND a.id > ?", "a.id", "articles_"},
+	} {
+		p := queryPlan(t, s, dateRun("1", tt.where, tt.order), "2024-01-01T00:00:00.000000000", "x", 10)
+		if !strings.Contains(p, "INDEX "+tt.index) || !strings.Contains(p, "<") && !strings.Contains(p, ">") && !strings.Contains(p, "=") || strings.Contains(p, "TEMP B-TREE") {
+			t.Errorf("%s ORDER BY %s: %s, want a seek in %s and no sort", tt.where, tt.order, p, tt.index)
+		}
+	}
+}

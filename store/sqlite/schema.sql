@@ -35,6 +35,15 @@ CREATE INDEX IF NOT EXISTS articles_date ON articles ((substr(coalesce(published
 -- Newest first, as searches without free text list their hits: read in
 -- this order, a search stops after its page instead of sorting every match.
 CREATE INDEX IF NOT EXISTS articles_newest ON articles (published_at IS NULL, published_at DESC, id);
+-- Date order over every match (SearchByDate): the published date with nine
+-- fraction digits (pubKey in search_date.go), newest and oldest first, ties
+-- by id, so that a page that starts after a key seeks to it instead of
+-- reading the pages before. Undated articles, few, are found through
+-- articles_published and sorted by id.
+CREATE INDEX IF NOT EXISTS articles_newest_first ON articles ((substr(published_at, 1, 19) || '.' ||
+    substr(rtrim(substr(published_at, 21), 'Z') || '000000000', 1, 9)) DESC, id) WHERE published_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS articles_oldest_first ON articles ((substr(published_at, 1, 19) || '.' ||
+    substr(rtrim(substr(published_at, 21), 'Z') || '000000000', 1, 9)), id) WHERE published_at IS NOT NULL;
 -- The copies of a story, counted with every search's hits and listed with
 -- an article.
 CREATE INDEX IF NOT EXISTS articles_story ON articles (story_id);
@@ -122,6 +131,30 @@ CREATE TABLE IF NOT EXISTS article_keys (
     PRIMARY KEY (key, article_rowid)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS article_keys_article ON article_keys (article_rowid);
+
+-- Every write of an article, in commit order: seq grows by one per row
+-- (the largest is never deleted, so it is never reused). The in-memory
+-- count columns (columns.go) read the rows past the last one they applied
+-- to stay in step with writers in this and other processes; every table
+-- search reads is written with its article, so a row here stands for all
+-- of them. The last 100,000 rows are kept; a reader further behind counts
+-- afresh from the tables.
+CREATE TABLE IF NOT EXISTS article_changes (
+    seq           INTEGER PRIMARY KEY,
+    article_rowid INTEGER NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS article_changes_ai AFTER INSERT ON articles BEGIN
+    INSERT INTO article_changes (article_rowid) VALUES (new.rowid);
+    DELETE FROM article_changes WHERE seq <= last_insert_rowid() - 100000;
+END;
+CREATE TRIGGER IF NOT EXISTS article_changes_au AFTER UPDATE ON articles BEGIN
+    INSERT INTO article_changes (article_rowid) VALUES (new.rowid);
+    DELETE FROM article_changes WHERE seq <= last_insert_rowid() - 100000;
+END;
+CREATE TRIGGER IF NOT EXISTS article_changes_ad AFTER DELETE ON articles BEGIN
+    INSERT INTO article_changes (article_rowid) VALUES (old.rowid);
+    DELETE FROM article_changes WHERE seq <= last_insert_rowid() - 100000;
+END;
 
 -- The crawl frontier: every URL the crawler knows, with its state.
 -- Its tables (frontier, frontier_hosts and its triggers, crawl_hosts,

@@ -171,25 +171,3 @@ func (r *render) event(n *query.Node) string {
 	}
 	return "0"
 }
-
-// eventFacets counts the matching articles (temp.facet_rows, see Facets)
-// by the kinds of their events and by their events' actors (see
-// query.EventFacetActor), n of each.
-func eventFacets(ctx context.Context, conn querier, n int, f *query.Facets) error {
-	// CROSS JOIN reads the matching articles first, their events through
-	// the primary key, as the entity facets do.
-	const from = ` FROM temp.facet_rows m CROSS JOIN articles a ON a.rowid = m.rowid
-		CROSS JOIN article_events ev ON ev.article_id = a.id `
-	kinds, err := readCounts(ctx, conn, `SELECT ev.kind, count(DISTINCT a.id) AS cnt`+from+
-		`GROUP BY ev.kind ORDER BY cnt DESC, ev.kind LIMIT ?`, n)
-	if err != nil {
-		return err
-	}
-	actors, err := readCounts(ctx, conn, `SELECT ev.facet_actor, count(DISTINCT a.id) AS cnt`+from+
-		`WHERE ev.facet_actor != '' GROUP BY ev.facet_actor ORDER BY cnt DESC, ev.facet_actor LIMIT ?`, n)
-	if err != nil {
-		return err
-	}
-	f.EventKinds, f.EventActors = kinds, actors
-	return nil
-}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -106,6 +107,51 @@ func TestAnalysedTermsMigration(t *testing.T) {
 	for _, q := range []string{"withdraw", `"troops withdraw"`, "withdr*", "section:world"} {
 		if n := count(q); n != len(docs) {
 			t.Errorf("after the migration %s finds %d articles, want %d", q, n, len(docs))
+		}
+	}
+}
+
+// TestScoreOrderAcrossReads checks the order of a free-text search whose
+// matches come in long runs of equal scores, longer than one read of the
+// best scores and straddling its end: it must be the order of SQL's
+// ORDER BY score, id over every match.
+func TestScoreOrderAcrossReads(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	bodies := []string{"Rain.", "Rain fell.", "Rain fell on the town.", "Rain and more rain.", "Heavy rain fell on the old town today."}
+	for i := range 1300 {
+		a := storetest.Mk(fmt.Sprintf("/%d", i), "a.com", "t", bodies[i%len(bodies)], t0.Add(time.Duration(i)*time.Minute))
+		a.StoryID = fmt.Sprintf("s%d", i%400)
+		if err := s.Put(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	q := query.MustParse("rain")
+	stmt, args := planOf(q, time.Now()).ranked("a.id")
+	rows, err := s.db.QueryContext(ctx, stmt, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, id)
+	}
+	rows.Close()
+	for _, limit := range []int{1, 255, 257, 700, 1300} {
+		hits, err := s.Search(ctx, q, limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, h := range hits {
+			got = append(got, h.ID)
+		}
+		if !slices.Equal(got, want[:limit]) {
+			t.Errorf("search rain, %d hits: the order differs from SQL's", limit)
 		}
 	}
 }

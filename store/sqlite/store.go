@@ -46,6 +46,8 @@ type Store struct {
 	// ensured names the domains whose tables Ensure has created.
 	ensureMu sync.Mutex
 	ensured  map[string]bool
+	// counts serves facets, timelines and totals (columns.go).
+	counts counts
 }
 
 // Open opens (creating if needed) the store in dir.

@@ -31,6 +31,9 @@ type Store interface {
 	// Facets and Timeline count all the articles matching a query.
 	Facets(ctx context.Context, q query.Query, n int) (query.Facets, error)
 	Timeline(ctx context.Context, q query.Query, iv query.Interval) ([]query.Bucket, error)
+	// SearchByDate lists matches in date order after a key, every copy or
+	// one hit per story.
+	SearchByDate(ctx context.Context, q query.Query, oldest, stories bool, after query.After, limit int) ([]query.Hit, error)
 	Scan(ctx context.Context, q query.Query, after string, fn func(*article.Article) error) error
 	// Sync makes every completed Put visible to Search, Count and Scan; a
 	// store that is immediately consistent does nothing.
@@ -63,6 +66,7 @@ func Run(t *testing.T, o Options) {
 	t.Run("Scan", func(t *testing.T) { testScan(t, o) })
 	t.Run("Dates", func(t *testing.T) { testDates(t, o) })
 	t.Run("Stories", func(t *testing.T) { testStories(t, o) })
+	t.Run("ByDate", func(t *testing.T) { testByDate(t, o) })
 	t.Run("FacetsAndTimeline", func(t *testing.T) { testFacets(t, o) })
 	t.Run("QueryCorpus", func(t *testing.T) { testQueryCorpus(t, o) })
 	t.Run("Events", func(t *testing.T) { testEvents(t, o) })
@@ -683,4 +687,105 @@ func idsOf(docs []*article.Article, i ...int) []string {
 		out = append(out, docs[j].ID)
 	}
 	return out
+}
+
+// testByDate pages through matches in date order, newest and oldest first,
+// every copy and one hit per story, a few hits a page, each page starting
+// after the last hit of the one before: the pages together must be every
+// match in order, as sorting them here gives, each story once, where its
+// first copy in that order is, with its matching copies counted. The
+// articles share dates (ties by id), have fractions of a second (which
+// text order of RFC 3339 would misplace), no date, and stories whose
+// copies straddle page boundaries.
+func testByDate(t *testing.T, o Options) {
+	s := o.Open(t)
+	var docs []*article.Article
+	for i := range 23 {
+		a := Mk(fmt.Sprintf("/d%02d", i), "example.com", "Title", fmt.Sprintf("Rain report number %d.", i), T0.Add(time.Duration(i)*time.Minute))
+		// Seven dates, three or four articles each; the second is half a
+		// second after the fifth.
+		pub := T0.Add(time.Duration([]int{0, 1, 2, 3, 1, 5, 6}[i%7]) * time.Hour)
+		if i%7 == 1 {
+			pub = pub.Add(500 * time.Millisecond)
+		}
+		a.PublishedAt = &pub
+		if i%6 == 0 {
+			a.PublishedAt = nil
+		}
+		if i%4 != 3 {
+			a.StoryID = fmt.Sprintf("s%d", i%5)
+		}
+		if i%9 == 8 {
+			a.Body = "Sun all day."
+		}
+		docs = append(docs, a)
+	}
+	put(t, s, docs...)
+	ctx := context.Background()
+	for _, qs := range []string{``, `rain`, `-story:s2`} {
+		q := query.MustParse(qs)
+		var matching []*article.Article
+		if err := s.Scan(ctx, q, "", func(a *article.Article) error { matching = append(matching, a); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		for _, oldest := range []bool{false, true} {
+			sorted := slices.Clone(matching)
+			slices.SortFunc(sorted, func(a, b *article.Article) int {
+				switch {
+				case a.PublishedAt == nil && b.PublishedAt == nil:
+					return strings.Compare(a.ID, b.ID)
+				case a.PublishedAt == nil:
+					return 1
+				case b.PublishedAt == nil:
+					return -1
+				}
+				c := a.PublishedAt.Compare(*b.PublishedAt)
+				if !oldest {
+					c = -c
+				}
+				if c != 0 {
+					return c
+				}
+				return strings.Compare(a.ID, b.ID)
+			})
+			for _, stories := range []bool{false, true} {
+				var want []string
+				copies := map[string]int{}
+				for _, a := range sorted {
+					copies[a.StoryID]++
+				}
+				seen := map[string]bool{}
+				for _, a := range sorted {
+					n := 1
+					if stories && a.StoryID != "" {
+						if seen[a.StoryID] {
+							continue
+						}
+						seen[a.StoryID] = true
+						n = copies[a.StoryID]
+					}
+					want = append(want, fmt.Sprintf("%s×%d", a.URL[len("https://example.com"):], n))
+				}
+				var got []string
+				var after query.After
+				for range 30 {
+					hits, err := s.SearchByDate(ctx, q, oldest, stories, after, 3)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, h := range hits {
+						got = append(got, fmt.Sprintf("%s×%d", h.URL[len("https://example.com"):], h.Copies))
+					}
+					if len(hits) < 3 {
+						break
+					}
+					last := hits[len(hits)-1]
+					after = query.After{Date: last.PublishedAt, ID: last.ID}
+				}
+				if !slices.Equal(got, want) {
+					t.Errorf("%q oldest=%v stories=%v, pages of 3:\n got %v\nwant %v", qs, oldest, stories, got, want)
+				}
+			}
+		}
+	}
 }
