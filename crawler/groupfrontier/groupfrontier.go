@@ -610,8 +610,10 @@ func (f *Frontier) Keep(u string) bool {
 	if mine {
 		return true
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+	// No deadline: a write waiting out a Kafka outage holds writeMu, and
+	// a URL not put back would stay in flight in the cache, never handed
+	// out again while the partition stays here.
+	ctx := context.Background()
 	f.writeMu.Lock()
 	defer f.writeMu.Unlock()
 	recs, err := f.cache.FrontierRecords(ctx, []string{u})
