@@ -29,8 +29,10 @@
 // The owned hosts' state is kept in a local store (Cache; the SQLite
 // frontier of crawler/sqlfrontier and the cleaner's clean.SQLiteStats, in
 // the file under --data) that does the frontier's work: claims in
-// order, page limits, re-checks. Every change to it is written to the state
-// topic before the call that made it returns, so the cache can be deleted
+// order, page limits, re-checks. Every change to it but a claim is written
+// to the state topic before the call that made it returns (a claimed URL
+// stays pending there until it is settled, which is what makes its next
+// owner fetch it if this process dies first), so the cache can be deleted
 // at any time: the process empties it when it starts and fills it from the
 // state topic as partitions are assigned.
 //
