@@ -160,6 +160,7 @@ var ErrClosed = errors.New("groupfrontier: closed")
 // robots.txt failures, URL states, host pacing). Safe for concurrent use.
 type Frontier struct {
 	cfg   Config
+	ids   []int // 0 .. Partitions-1, which the balancer chooses from
 	cache Cache
 	log   *slog.Logger
 	group *kafka.ConsumerGroup
@@ -262,7 +263,7 @@ func Open(ctx context.Context, cfg Config) (*Frontier, error) {
 		return nil, fmt.Errorf("groupfrontier: join group %s: %w", cfg.Group, err)
 	}
 	f := &Frontier{
-		cfg: cfg, cache: cfg.Cache, log: cfg.Logger.With("group", cfg.Group), group: group,
+		cfg: cfg, ids: partitionIDs(cfg.Partitions), cache: cfg.Cache, log: cfg.Logger.With("group", cfg.Group), group: group,
 		w: &kafka.Writer{
 			Addr: kafka.TCP(cfg.Conn.Brokers...), Transport: cfg.Conn.Transport(), Balancer: keyPrefixBalancer{},
 			RequiredAcks: kafka.RequireAll, BatchTimeout: 2 * time.Millisecond, BatchSize: 1000,
@@ -325,11 +326,11 @@ func (f *Frontier) Key(host string) string {
 
 // Partition returns the partition that owns host.
 func (f *Frontier) Partition(host string) int {
-	return partitionOf(f.Key(host), f.cfg.Partitions)
-}
-
-func partitionOf(key string, n int) int {
-	return keyPrefixBalancer{}.Balance(kafka.Message{Key: []byte(key)}, partitionIDs(n)...)
+	ids := f.ids
+	if len(ids) != f.cfg.Partitions {
+		ids = partitionIDs(f.cfg.Partitions) // a Frontier not made by Open
+	}
+	return keyPrefixBalancer{}.Balance(kafka.Message{Key: []byte(f.Key(host))}, ids...)
 }
 
 func partitionIDs(n int) []int {
