@@ -49,7 +49,11 @@ type Alert struct {
 	URL         string     `json:"url"`
 	Site        string     `json:"site"`
 	PublishedAt *time.Time `json:"published_at,omitempty"`
-	FiredAt     time.Time  `json:"fired_at"`
+	// FetchedAt is when the article was fetched, so that a receiver (and
+	// the delivery metrics) can tell how old the news is when it arrives.
+	// Alerts read back from the log do not carry it.
+	FetchedAt time.Time `json:"fetched_at,omitzero"`
+	FiredAt   time.Time `json:"fired_at"`
 }
 
 // Delivery is an alert waiting in the outbox.

@@ -39,10 +39,11 @@ type Options struct {
 	Client *http.Client
 	// WebhookTimeout bounds one webhook request (default 5s).
 	WebhookTimeout time.Duration
-	// Latency, if set, is told the time from an article's fetch to the
-	// delivery of an alert it fired to the sink; OnWebhook the outcome
-	// of each webhook delivery attempt (metrics).
-	Latency   func(time.Duration)
+	// Latency, if set, is told the time from an article's fetch to each
+	// delivery of an alert it fired, with where it went: "local" (the
+	// Sink) or "webhook". OnWebhook is told the outcome of each webhook
+	// delivery attempt. Both are for metrics.
+	Latency   func(sink string, d time.Duration)
 	OnWebhook func(error)
 }
 
@@ -142,7 +143,7 @@ func (n *Notifier) Process(ctx context.Context, a *article.Article) error {
 			continue
 		}
 		al := Alert{SearchID: s.ID, SearchName: s.Name, Query: s.Query, StoryID: storyID, ArticleID: a.ID,
-			Title: a.Title, URL: a.URL, Site: a.Site, PublishedAt: a.PublishedAt, FiredAt: time.Now().UTC()}
+			Title: a.Title, URL: a.URL, Site: a.Site, PublishedAt: a.PublishedAt, FetchedAt: a.FetchedAt, FiredAt: time.Now().UTC()}
 		rec, err := n.store.Fire(ctx, al, s.Webhook, time.Now().Add(n.opts.SinkGrace))
 		if err != nil {
 			errs = append(errs, fmt.Errorf("alert %d for story %s: %w", s.ID, storyID, err))
@@ -161,9 +162,7 @@ func (n *Notifier) Process(ctx context.Context, a *article.Article) error {
 				"retry_in", n.opts.SinkGrace, "err", err)
 			continue
 		}
-		if n.opts.Latency != nil {
-			n.opts.Latency(time.Since(a.FetchedAt))
-		}
+		n.observe(SinkLocal, al)
 		if err := n.store.Delivered(ctx, rec.SinkEntry); err != nil {
 			// Sent, but the outbox still holds it: it will be sent twice.
 			n.log.Warn("alert sent but not cleared from the outbox", "search_id", s.ID, "story_id", storyID, "err", err)
@@ -202,6 +201,24 @@ func (n *Notifier) Run(ctx context.Context) error {
 	}
 }
 
+// The sink names Options.Latency is told.
+const (
+	SinkLocal   = "local"
+	SinkWebhook = "webhook"
+)
+
+// observe tells Options.Latency of a delivered alert. An outbox entry
+// written before alerts carried their fetch time has none, and a time
+// from the future (another machine's clock) says nothing: neither is told.
+func (n *Notifier) observe(sink string, a Alert) {
+	if n.opts.Latency == nil || a.FetchedAt.IsZero() {
+		return
+	}
+	if d := time.Since(a.FetchedAt); d >= 0 {
+		n.opts.Latency(sink, d)
+	}
+}
+
 // deliverBatch bounds the entries one DeliverDue attempts.
 const deliverBatch = 100
 
@@ -234,6 +251,11 @@ func (n *Notifier) DeliverDue(ctx context.Context) (int, error) {
 		}
 		if serr == nil {
 			n.Delivered.Add(1)
+			if d.Webhook == "" {
+				n.observe(SinkLocal, d.Alert)
+			} else {
+				n.observe(SinkWebhook, d.Alert)
+			}
 			done++
 			if err := n.store.Delivered(ctx, d.ID); err != nil {
 				return done, err

@@ -464,3 +464,69 @@ func waitFor(t testing.TB, timeout time.Duration, cond func() bool, what string)
 		}
 	}
 }
+
+// TestLatencyBySink: each delivery tells Options.Latency how long after
+// the article's fetch it arrived and where it went; the webhook receives
+// the fetch time in the alert, and an old outbox entry without one is not
+// counted as an alert that took 56 years.
+func TestLatencyBySink(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	f := &flaky{}
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	addSearch(t, st, "hook", `"foreign fighters"`, srv.URL)
+	addSearch(t, st, "local", `libya`, "")
+	type obs struct {
+		sink string
+		d    time.Duration
+	}
+	var mu sync.Mutex
+	var seen []obs
+	took := func() []obs { mu.Lock(); defer mu.Unlock(); s := seen; seen = nil; return s }
+	n, err := alert.New(ctx, alert.NewSQLiteStore(st), alert.Options{Sink: &recorder{}, Logger: quiet(),
+		Latency: func(sink string, d time.Duration) { mu.Lock(); seen = append(seen, obs{sink, d}); mu.Unlock() }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := copyOf(0, "story-l", "example.com")
+	a.FetchedAt = time.Now().Add(-3 * time.Second)
+	if err := n.Process(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := n.DeliverDue(ctx); err != nil || got != 1 {
+		t.Fatalf("DeliverDue = %d, %v; want the webhook delivered", got, err)
+	}
+	// Both searches reach the local sink at once; the webhook one also
+	// goes to its webhook through the outbox.
+	bySink := map[string]int{}
+	got := took()
+	for _, o := range got {
+		bySink[o.sink]++
+		if o.d < 3*time.Second || o.d > time.Hour {
+			t.Errorf("%s latency %s, want from the fetch 3s ago", o.sink, o.d)
+		}
+	}
+	if bySink[alert.SinkLocal] != 2 || bySink[alert.SinkWebhook] != 1 || len(got) != 3 {
+		t.Errorf("latencies told %+v, want two local and one webhook", got)
+	}
+	f.mu.Lock()
+	bodies := append([]alert.Alert(nil), f.bodies...)
+	f.mu.Unlock()
+	if len(bodies) != 1 || !bodies[0].FetchedAt.Equal(a.FetchedAt) {
+		t.Errorf("webhook bodies %+v, want one with fetched_at %s", bodies, a.FetchedAt)
+	}
+
+	// An outbox entry written before alerts carried fetched_at.
+	old := alert.Alert{SearchID: 1, StoryID: "story-old", ArticleID: "old", FiredAt: time.Now()}
+	rec, err := alert.NewSQLiteStore(st).Fire(ctx, old, srv.URL, time.Now())
+	if err != nil || !rec.New {
+		t.Fatalf("Fire = %+v, %v", rec, err)
+	}
+	if got, err := n.DeliverDue(ctx); err != nil || got == 0 {
+		t.Fatalf("DeliverDue = %d, %v", got, err)
+	}
+	if got := took(); len(got) != 0 {
+		t.Errorf("an alert without a fetch time told latencies %+v", got)
+	}
+}

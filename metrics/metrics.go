@@ -33,7 +33,7 @@ const Namespace = "wirewatch"
 type Registry struct {
 	reg         *prometheus.Registry
 	httpSeconds *prometheus.HistogramVec
-	alertLat    prometheus.Histogram
+	alertLat    *prometheus.HistogramVec
 	webhooks    *prometheus.CounterVec
 }
 
@@ -50,15 +50,18 @@ func New(version string) *Registry {
 			Help:    "Time to answer an HTTP request, by route pattern and status code.",
 			Buckets: []float64{.005, .01, .025, .05, .1, .2, .5, 1, 2.5, 5, 10},
 		}, []string{"route", "code"}),
-		alertLat: prometheus.NewHistogram(prometheus.HistogramOpts{
+		alertLat: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Namespace: Namespace, Name: "alert_latency_seconds",
-			Help:    "Time from fetching an article to delivering the alert it fired.",
+			Help:    "Time from fetching an article to delivering the alert it fired, by sink (local or webhook).",
 			Buckets: []float64{.1, .25, .5, 1, 2.5, 5, 10, 30, 60, 300, 900},
-		}),
+		}, []string{"sink"}),
 		webhooks: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: Namespace, Name: "webhook_deliveries_total",
 			Help: "Webhook delivery attempts by outcome (delivered, failed, refused).",
 		}, []string{"outcome"}),
+	}
+	for _, s := range []string{"local", "webhook"} {
+		r.alertLat.WithLabelValues(s)
 	}
 	for _, o := range []string{"delivered", "failed", "refused"} {
 		r.webhooks.WithLabelValues(o)
@@ -81,8 +84,11 @@ func (r *Registry) ObserveHTTP(route string, code int, d time.Duration) {
 }
 
 // ObserveAlert records the time from an article's fetch to the delivery of
-// the alert it fired.
-func (r *Registry) ObserveAlert(d time.Duration) { r.alertLat.Observe(d.Seconds()) }
+// the alert it fired, by sink: "local" (the process's own sink) or
+// "webhook". Its signature is alert.Options.Latency's.
+func (r *Registry) ObserveAlert(sink string, d time.Duration) {
+	r.alertLat.WithLabelValues(sink).Observe(d.Seconds())
+}
 
 // Webhook counts a webhook delivery attempt by outcome: delivered, failed
 // or refused (its address is not allowed).

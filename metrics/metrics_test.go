@@ -19,7 +19,7 @@ func TestOps(t *testing.T) {
 	reg := metrics.New("v1.2.3")
 	reg.ObserveHTTP("GET /api/v1/search", 200, 30*time.Millisecond)
 	reg.Webhook("delivered")
-	reg.ObserveAlert(2 * time.Second)
+	reg.ObserveAlert("webhook", 2*time.Second)
 	reg.Counter("things_total", "Things.", func() float64 { return 7 })
 	observe := reg.Histogram("bulk_request_duration_seconds", "Bulk requests.", []float64{.1, 1})
 	observe(300 * time.Millisecond)
@@ -58,7 +58,8 @@ func TestOps(t *testing.T) {
 		`wirewatch_http_request_duration_seconds_bucket{code="200",route="GET /api/v1/search",le="0.05"} 1`,
 		`wirewatch_webhook_deliveries_total{outcome="delivered"} 1`,
 		`wirewatch_webhook_deliveries_total{outcome="failed"} 0`,
-		`wirewatch_alert_latency_seconds_count 1`,
+		`wirewatch_alert_latency_seconds_count{sink="webhook"} 1`,
+		`wirewatch_alert_latency_seconds_count{sink="local"} 0`,
 		`wirewatch_build_info{version="v1.2.3"} 1`,
 		`wirewatch_things_total 7`,
 		`wirewatch_bulk_request_duration_seconds_bucket{le="0.1"} 0`,

@@ -140,7 +140,7 @@ func TestAlertsEndToEnd(t *testing.T) {
 	}
 }
 
-func readAlerts(t *testing.T, path string) []alert.Alert {
+func readAlerts(t testing.TB, path string) []alert.Alert {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
