@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -50,18 +51,28 @@ const (
 	sortOldest    = "oldest"
 )
 
-// cursor is the opaque next_cursor. For sort=newest and sort=oldest it is a
-// keyset: the sort key (published date, or none, and id) of the last hit
-// given out, and the next page starts after that key, so articles arriving
-// between pages neither repeat nor skip a hit. Relevance ranks cannot be
-// resumed from a key (a new article changes the scores of the others), so
-// for sort=relevance it holds the offset of the next page.
+// cursor is the opaque next_cursor. For a query without free text, whose
+// relevance order is newest first, and for sort=newest and sort=oldest of
+// any query, it is a keyset: the sort key (published date, or none, and id)
+// of the last hit given out, and the next page starts after that key, so
+// articles arriving between pages neither repeat nor skip a hit. Relevance
+// ranks of free text cannot be resumed from a key (a new article changes
+// the scores of the others), so there the cursor holds the store's
+// snapshot (see Searcher.SearchAt), the offset of the next page within it,
+// and the id of the last hit given out, which the next page looks for near
+// the offset in case the ranking moved anyway (a snapshot the store
+// dropped, an article revised in place).
 type cursor struct {
 	Offset int `json:"o,omitempty"`
 	// Keyset is set for a keyset cursor; Date is nil for an undated hit.
 	Keyset bool       `json:"k,omitempty"`
 	Date   *time.Time `json:"d,omitempty"`
 	ID     string     `json:"i,omitempty"`
+	// Snap is the store's snapshot of the ranking (and of the first
+	// MaxSorted matches that newest and oldest order, for free text);
+	// Last is the id of the last hit of a relevance page.
+	Snap string `json:"s,omitempty"`
+	Last string `json:"l,omitempty"`
 }
 
 func encodeCursor(c cursor) string {
@@ -150,21 +161,16 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) *problem {
 	defer cancel()
 
 	res := searchResponse{Hits: []query.Hit{}}
-	if cur.Keyset && order == sortRelevance {
+	if cur.Keyset && order == sortRelevance && rankedByRelevance(q) {
 		return badParam("cursor", "this cursor pages sort=newest or sort=oldest, not relevance")
 	}
-	hits, more, err := s.page(ctx, q, all, order, cur, limit)
+	hits, next, err := s.page(ctx, q, all, order, cur, limit)
 	if err != nil {
 		return s.internal(r, err)
 	}
 	res.Hits = hits
-	if more {
-		next := cursor{Offset: cur.Offset + len(hits)}
-		if order != sortRelevance {
-			last := hits[len(hits)-1]
-			next = cursor{Keyset: true, Date: last.PublishedAt, ID: last.ID}
-		}
-		res.NextCursor = encodeCursor(next)
+	if next != nil {
+		res.NextCursor = encodeCursor(*next)
 	}
 	// The key is the parsed query, so that spellings of one query share
 	// their counts.
@@ -201,76 +207,114 @@ func boolParam(r *http.Request, name string) (bool, *problem) {
 	return false, badParam(name, "%s must be 1 or 0", name)
 }
 
-// page returns limit hits after cur in the given order, and whether more
-// follow. A query without free text is listed newest or oldest first by
-// the store from the cursor's key (a seek, so deep pages cost what the
-// first does). A query with free text is ranked by relevance by the
-// stores; newest and oldest first, it is the first Limits.MaxSorted
-// matches by relevance, ordered here by date. There a keyset cursor, and
-// an offset cursor of older servers anywhere, is resumed by reading from
-// the start and skipping the hits that sort up to it.
-func (s *Server) page(ctx context.Context, q query.Query, all bool, order string, cur cursor, limit int) ([]query.Hit, bool, error) {
-	if order != sortRelevance && !rankedByRelevance(q) && cur.Offset == 0 {
+// page returns limit hits after cur in the given order, and the cursor of
+// the next page, nil when none follows. A query without free text is
+// listed newest or oldest first by the store from the cursor's key (a
+// seek, so deep pages cost what the first does); relevance is newest first
+// there. A query with free text is ranked by relevance by the stores;
+// newest and oldest first, it is the first Limits.MaxSorted matches by
+// relevance, ordered here by date. Its later pages are read from the
+// snapshot the first page took (see cursor). An offset cursor of older
+// servers is resumed by reading from the start and skipping.
+func (s *Server) page(ctx context.Context, q query.Query, all bool, order string, cur cursor, limit int) ([]query.Hit, *cursor, error) {
+	ranked := rankedByRelevance(q)
+	if !ranked && cur.Offset == 0 {
 		var after query.After
 		if cur.Keyset {
 			after = query.After{Date: cur.Date, ID: cur.ID}
 		}
 		hits, err := s.opts.Store.SearchByDate(ctx, q, order == sortOldest, !all, after, limit+1)
 		if err != nil {
-			return nil, false, err
+			return nil, nil, err
 		}
-		if len(hits) > limit {
-			return hits[:limit], true, nil
-		}
-		return append([]query.Hit{}, hits...), false, nil
+		return s.paged(ctx, hits, limit, false, func(last query.Hit) cursor {
+			return cursor{Keyset: true, Date: last.PublishedAt, ID: last.ID}
+		})
 	}
-	fetch := s.opts.Store.SearchStories
-	if all {
-		fetch = s.opts.Store.Search
-	}
-	native := order == sortRelevance || (order == sortNewest && !rankedByRelevance(q))
-	n := cur.Offset + limit + 1
-	if !native {
-		n = s.limits.MaxSorted
-	}
-	for {
-		if n > 10*s.limits.MaxSorted {
-			return []query.Hit{}, false, nil
+	snap := cur.Snap
+	fetch := func(n int) ([]query.Hit, error) {
+		if snap != "" {
+			hits, err := s.opts.Store.SearchAt(ctx, snap, q, !all, n)
+			if !errors.Is(err, query.ErrSnapshotExpired) {
+				return hits, err
+			}
+			// Read live; the last id given out keeps the pages in step.
+			s.log.Info("search snapshot expired; paging on without one", "err", err)
+			snap = ""
 		}
-		hits, err := fetch(ctx, q, n)
-		if err != nil {
-			return nil, false, err
+		if all {
+			return s.opts.Store.Search(ctx, q, n)
 		}
+		return s.opts.Store.SearchStories(ctx, q, n)
+	}
+	if order == sortRelevance || (!ranked && order == sortNewest) {
+		// The store's own order: relevance, or newest first for an offset
+		// cursor of an older server.
 		start := cur.Offset
-		if order != sortRelevance {
-			// Sorted here even when the store's order is the same, so that
-			// the skip below and the order agree exactly.
-			slices.SortStableFunc(hits, func(a, b query.Hit) int {
-				return byDate(order, a.PublishedAt, a.ID, b.PublishedAt, b.ID)
-			})
-			if cur.Keyset {
-				start, _ = slices.BinarySearchFunc(hits, cur, func(h query.Hit, c cursor) int {
-					// Hits equal to the key were given out: count them before it.
-					return cmp.Or(byDate(order, h.PublishedAt, h.ID, c.Date, c.ID), -1)
-				})
+		hits, err := fetch(start + limit + 1 + resumeSlack)
+		if err != nil {
+			return nil, nil, err
+		}
+		if cur.Last != "" {
+			lo, hi := max(0, start-1-resumeSlack), min(len(hits), start+resumeSlack)
+			if i := slices.IndexFunc(hits[lo:hi], func(h query.Hit) bool { return h.ID == cur.Last }); i >= 0 {
+				start = lo + i + 1
 			}
 		}
-		// A native fetch that came back full may hold too few hits past
-		// the key: read more.
-		if native && cur.Keyset && len(hits) == n && len(hits)-start <= limit {
-			n *= 2
-			continue
-		}
-		if start >= len(hits) {
-			return []query.Hit{}, false, nil
-		}
-		hits = hits[start:]
-		more := len(hits) > limit
-		if more {
-			hits = hits[:limit]
-		}
-		return hits, more, nil
+		hits = hits[min(start, len(hits)):]
+		return s.paged(ctx, hits, limit, ranked, func(last query.Hit) cursor {
+			return cursor{Offset: start + limit, Last: last.ID, Snap: snap}
+		})
 	}
+	// Free text by date: the first MaxSorted matches by relevance, sorted
+	// here even though no store orders them so.
+	hits, err := fetch(s.limits.MaxSorted)
+	if err != nil {
+		return nil, nil, err
+	}
+	slices.SortStableFunc(hits, func(a, b query.Hit) int {
+		return byDate(order, a.PublishedAt, a.ID, b.PublishedAt, b.ID)
+	})
+	start := cur.Offset
+	if cur.Keyset {
+		start, _ = slices.BinarySearchFunc(hits, cur, func(h query.Hit, c cursor) int {
+			// Hits equal to the key were given out: count them before it.
+			return cmp.Or(byDate(order, h.PublishedAt, h.ID, c.Date, c.ID), -1)
+		})
+	}
+	hits = hits[min(start, len(hits)):]
+	return s.paged(ctx, hits, limit, true, func(last query.Hit) cursor {
+		return cursor{Keyset: true, Date: last.PublishedAt, ID: last.ID, Snap: snap}
+	})
+}
+
+// resumeSlack is how far from its offset a relevance page looks for the
+// last hit given out, and how many more hits it reads to do so.
+const resumeSlack = 10
+
+// paged cuts hits (read one past limit, or more) to a page, and when more
+// follow gives the next page's cursor, made by next from the page's last
+// hit. With snapshot set (a free-text ranking) the cursor holds a
+// snapshot: the first page takes one, only then, so that a search of one
+// page costs the store nothing more. A store that cannot take one (too
+// many open on Elasticsearch) pages on without.
+func (s *Server) paged(ctx context.Context, hits []query.Hit, limit int, snapshot bool, next func(query.Hit) cursor) ([]query.Hit, *cursor, error) {
+	if len(hits) <= limit {
+		return append([]query.Hit{}, hits...), nil, nil
+	}
+	hits = hits[:limit]
+	c := next(hits[len(hits)-1])
+	if snapshot && c.Snap == "" {
+		snap, err := s.opts.Store.Snapshot(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, nil, err
+			}
+			s.log.Warn("search snapshot; the next page is read live", "err", err)
+		}
+		c.Snap = snap
+	}
+	return hits, &c, nil
 }
 
 // byDate compares two hits by date in order (newest or oldest), undated

@@ -28,6 +28,14 @@ type Searcher interface {
 	// only the stories whose first copy sorts after after. A page costs
 	// about what the first does, however deep.
 	SearchByDate(ctx context.Context, q query.Query, oldest, stories bool, after query.After, limit int) ([]query.Hit, error)
+	// Snapshot returns a token for the store as it is now, for SearchAt.
+	Snapshot(ctx context.Context) (string, error)
+	// SearchAt is Search (stories false) or SearchStories (stories true)
+	// over the store as it was at Snapshot: no article stored since is
+	// listed, so that the pages of one ranking neither repeat nor skip a
+	// hit as articles arrive. A store may drop a snapshot after a while;
+	// SearchAt then fails with an error that wraps query.ErrSnapshotExpired.
+	SearchAt(ctx context.Context, snapshot string, q query.Query, stories bool, limit int) ([]query.Hit, error)
 }
 
 // Counter counts all the articles matching a query, not a sample.

@@ -1,6 +1,9 @@
 package query
 
-import "time"
+import (
+	"errors"
+	"time"
+)
 
 // Hit is one search result, the same from every store, so that output
 // does not depend on which store answered. Its JSON form is what
@@ -29,3 +32,8 @@ type After struct {
 	Date *time.Time
 	ID   string
 }
+
+// ErrSnapshotExpired is returned by a store's search within a snapshot
+// (a point in time that keeps the pages of one ranking stable) that the
+// store no longer keeps. A caller starts again from a new snapshot.
+var ErrSnapshotExpired = errors.New("search snapshot expired")

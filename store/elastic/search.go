@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -243,12 +245,17 @@ var searchTimeout = fmt.Sprintf("%dms", SearchTimeout.Milliseconds())
 // free text at its top level (query.Query.Ranked), newest first
 // otherwise, ties by id as in the embedded store.
 func (s *Store) Search(ctx context.Context, q query.Query, limit int) ([]query.Hit, error) {
+	return s.searchAll(ctx, "", q, limit)
+}
+
+// searchAll is Search, within the point in time pit when it is not "".
+func (s *Store) searchAll(ctx context.Context, pit string, q query.Query, limit int) ([]query.Hit, error) {
 	if limit <= 0 {
 		limit = 10
 	}
 	ctx, cancel := bounded(ctx)
 	defer cancel()
-	hits, err := s.search(ctx, q, searchBody(q, limit, time.Now()))
+	hits, err := s.search(ctx, q, withPIT(searchBody(q, limit, time.Now()), pit))
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", q.String(), err)
 	}
@@ -278,6 +285,12 @@ var hasStory = map[string]any{"bool": map[string]any{
 // lack), so they are fetched by a second request and merged in rank order:
 // the two requests share the query, so scores and dates compare.
 func (s *Store) SearchStories(ctx context.Context, q query.Query, limit int) ([]query.Hit, error) {
+	return s.searchStories(ctx, "", q, limit)
+}
+
+// searchStories is SearchStories, within the point in time pit when it is
+// not "".
+func (s *Store) searchStories(ctx context.Context, pit string, q query.Query, limit int) ([]query.Hit, error) {
 	if limit <= 0 {
 		limit = 10
 	}
@@ -288,13 +301,13 @@ func (s *Store) SearchStories(ctx context.Context, q query.Query, limit int) ([]
 	stories := searchBody(q, limit, now)
 	stories["query"] = map[string]any{"bool": map[string]any{"must": []any{base}, "filter": []any{hasStory}}}
 	stories["collapse"] = map[string]any{"field": "story_id", "inner_hits": map[string]any{"name": "copies", "size": 0}}
-	grouped, err := s.search(ctx, q, stories)
+	grouped, err := s.search(ctx, q, withPIT(stories, pit))
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", q.String(), err)
 	}
 	singles := searchBody(q, limit, now)
 	singles["query"] = map[string]any{"bool": map[string]any{"must": []any{base}, "must_not": []any{hasStory}}}
-	alone, err := s.search(ctx, q, singles)
+	alone, err := s.search(ctx, q, withPIT(singles, pit))
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", q.String(), err)
 	}
@@ -329,6 +342,53 @@ func (s *Store) SearchStories(ctx context.Context, q query.Query, limit int) ([]
 	return out, nil
 }
 
+// snapshotKeepAlive is how long a search snapshot (a point in time) is
+// kept after its last use: a reader who takes longer than that over a
+// page starts again from a new one.
+const snapshotKeepAlive = "10m"
+
+// Snapshot returns a token for the index as it is now: searches within it
+// (SearchAt) see neither the articles stored later nor later revisions,
+// so that the pages of one ranking do not shift as articles arrive. It is
+// an Elasticsearch point in time, kept for snapshotKeepAlive after its
+// last use and then dropped by the node (SearchAt then fails with
+// query.ErrSnapshotExpired).
+func (s *Store) Snapshot(ctx context.Context) (string, error) {
+	ctx, cancel := bounded(ctx)
+	defer cancel()
+	_, body, err := s.do(ctx, esapi.OpenPointInTimeRequest{Index: []string{s.names.Alias}, KeepAlive: snapshotKeepAlive})
+	if err != nil {
+		return "", fmt.Errorf("search snapshot: %w", err)
+	}
+	var pit struct {
+		ID string `json:"id"`
+	}
+	if err := json.Unmarshal(body, &pit); err != nil || pit.ID == "" {
+		return "", fmt.Errorf("search snapshot: unexpected answer %.200s", body)
+	}
+	return pit.ID, nil
+}
+
+// SearchAt is Search (stories false) or SearchStories (stories true)
+// within a snapshot from Snapshot.
+func (s *Store) SearchAt(ctx context.Context, snapshot string, q query.Query, stories bool, limit int) ([]query.Hit, error) {
+	if snapshot == "" {
+		return nil, fmt.Errorf("search %q: no snapshot", q.String())
+	}
+	if stories {
+		return s.searchStories(ctx, snapshot, q, limit)
+	}
+	return s.searchAll(ctx, snapshot, q, limit)
+}
+
+// withPIT makes a search body read the point in time pit, if not "".
+func withPIT(body map[string]any, pit string) map[string]any {
+	if pit != "" {
+		body["pit"] = map[string]any{"id": pit, "keep_alive": snapshotKeepAlive}
+	}
+	return body
+}
+
 // rankedHit is a hit with the score it was ranked by.
 type rankedHit struct {
 	query.Hit
@@ -338,7 +398,17 @@ type rankedHit struct {
 // search runs a search request for q built by searchBody and decodes its
 // hits, with the copies counted by a collapse's inner hits, if any.
 func (s *Store) search(ctx context.Context, q query.Query, req map[string]any) ([]rankedHit, error) {
-	_, body, err := s.do(ctx, esapi.SearchRequest{Index: []string{s.names.Alias}, Body: jsonBody(req)})
+	sr := esapi.SearchRequest{Index: []string{s.names.Alias}, Body: jsonBody(req)}
+	if _, ok := req["pit"]; ok {
+		sr.Index = nil // a point in time names its indices
+	}
+	_, body, err := s.do(ctx, sr)
+	var e *esError
+	if errors.As(err, &e) && (e.Status == http.StatusNotFound || e.Status == http.StatusBadRequest) && req["pit"] != nil {
+		// Gone, or never given out (a cursor made up by a client): the
+		// query itself was checked before it got here.
+		return nil, fmt.Errorf("%w: %w", query.ErrSnapshotExpired, err)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -1,12 +1,16 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/wirewatch/wirewatch/pkg/article"
@@ -53,6 +57,9 @@ type plan struct {
 	// narrowed is set when rest has a conjunct that is not a negation:
 	// a filter whose own index lists few candidates, as a rule.
 	narrowed bool
+	// upTo, when not 0, leaves out the articles whose rowid is above it:
+	// those stored after a snapshot (see SearchAt).
+	upTo int64
 }
 
 func planOf(q query.Query, now time.Time) plan {
@@ -93,6 +100,10 @@ func (p plan) condition() (string, []any) {
 	if p.rest != "" {
 		conds = append(conds, p.rest)
 		args = append(args, p.restArgs...)
+	}
+	if p.upTo != 0 {
+		conds = append(conds, "a.rowid <= ?")
+		args = append(args, p.upTo)
 	}
 	if len(conds) == 0 {
 		return "1", nil
@@ -306,6 +317,10 @@ func (p plan) ranked(columns string) (string, []any) {
 			cond += " AND " + p.rest
 			args = append(args, p.restArgs...)
 		}
+		if p.upTo != 0 {
+			cond += " AND a.rowid <= ?"
+			args = append(args, p.upTo)
+		}
 		return `SELECT ` + columns + ` FROM articles_terms JOIN articles a ON a.rowid = articles_terms.rowid
 			WHERE ` + cond + ` ORDER BY bm25(articles_terms, 5.0, 1.0, 5.0, 1.0), a.id`, args
 	}
@@ -319,20 +334,7 @@ const hitColumns = "a.id, a.title, a.url, a.site, a.published_at, a.body, a.stor
 // Search returns up to limit articles matching q: by relevance when q has
 // free text at its top level, newest first otherwise.
 func (s *Store) Search(ctx context.Context, q query.Query, limit int) ([]query.Hit, error) {
-	if limit <= 0 {
-		limit = 10
-	}
-	ctx, cancel := bounded(ctx)
-	defer cancel()
-	var best []storyCopy
-	err := s.inRank(ctx, planOf(q, time.Now()), func(c storyCopy) bool {
-		best = append(best, c)
-		return len(best) < limit
-	})
-	if err != nil {
-		return nil, fmt.Errorf("search %q: %w", q.String(), timeoutErr(ctx, err))
-	}
-	return s.hitsOf(ctx, q, best)
+	return s.search(ctx, q, planOf(q, time.Now()), limit)
 }
 
 // SearchStories is Search with one hit per story: the best-ranked matching
@@ -344,12 +346,68 @@ func (s *Store) Search(ctx context.Context, q query.Query, limit int) ([]query.H
 // hits made, rather than grouping every match: a broad query on a large
 // store stays about as fast as Search.
 func (s *Store) SearchStories(ctx context.Context, q query.Query, limit int) ([]query.Hit, error) {
+	return s.searchStories(ctx, q, planOf(q, time.Now()), limit)
+}
+
+// Snapshot returns a token for the articles stored now: searches within
+// it (SearchAt) leave out every article stored later, so that the pages of
+// one ranking do not shift as articles arrive. It names the highest rowid,
+// which a later article exceeds; an article revised after the snapshot
+// keeps its rowid, and is ranked as it is now. It never expires.
+func (s *Store) Snapshot(ctx context.Context) (string, error) {
+	var top int64
+	if err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(rowid), 0) FROM articles`).Scan(&top); err != nil {
+		return "", fmt.Errorf("search snapshot: %w", err)
+	}
+	return snapshotPrefix + strconv.FormatInt(top, 10), nil
+}
+
+// snapshotPrefix marks the embedded store's snapshot tokens.
+const snapshotPrefix = "rowid:"
+
+// SearchAt is Search (stories false) or SearchStories (stories true) over
+// the articles of a snapshot from Snapshot. A token this store did not
+// give out fails as an expired one does (query.ErrSnapshotExpired), so
+// that a caller starts again.
+func (s *Store) SearchAt(ctx context.Context, snapshot string, q query.Query, stories bool, limit int) ([]query.Hit, error) {
+	top, err := strconv.ParseInt(strings.TrimPrefix(snapshot, snapshotPrefix), 10, 64)
+	if err != nil || !strings.HasPrefix(snapshot, snapshotPrefix) || top < 0 {
+		return nil, fmt.Errorf("search %q: %q is not a snapshot of this store: %w", q.String(), snapshot, query.ErrSnapshotExpired)
+	}
+	p := planOf(q, time.Now())
+	p.upTo = top
+	if top == 0 {
+		p.upTo = -1 // an empty store's snapshot: rowids start at 1
+	}
+	if stories {
+		return s.searchStories(ctx, q, p, limit)
+	}
+	return s.search(ctx, q, p, limit)
+}
+
+func (s *Store) search(ctx context.Context, q query.Query, p plan, limit int) ([]query.Hit, error) {
 	if limit <= 0 {
 		limit = 10
 	}
 	ctx, cancel := bounded(ctx)
 	defer cancel()
-	p := planOf(q, time.Now())
+	var best []storyCopy
+	err := s.inRank(ctx, p, func(c storyCopy) bool {
+		best = append(best, c)
+		return len(best) < limit
+	})
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", q.String(), timeoutErr(ctx, err))
+	}
+	return s.hitsOf(ctx, q, best)
+}
+
+func (s *Store) searchStories(ctx context.Context, q query.Query, p plan, limit int) ([]query.Hit, error) {
+	if limit <= 0 {
+		limit = 10
+	}
+	ctx, cancel := bounded(ctx)
+	defer cancel()
 	seen := map[string]bool{}
 	var best []storyCopy
 	err := s.inRank(ctx, p, func(c storyCopy) bool {
@@ -435,7 +493,7 @@ type storyCopy struct {
 // until it returns false or they run out.
 func (s *Store) inRank(ctx context.Context, p plan, take func(storyCopy) bool) error {
 	if p.match != "" && p.rest == "" {
-		return s.inScoreOrder(ctx, p.match, take)
+		return s.inScoreOrder(ctx, p.match, p.upTo, take)
 	}
 	stmt, args := p.ranked("a.rowid, a.story_id")
 	rows, err := s.db.QueryContext(ctx, stmt, args...)
@@ -462,10 +520,10 @@ func (s *Store) inRank(ctx context.Context, p plan, take func(storyCopy) bool) e
 // scores at a time: joining every match to its article before sorting, as
 // ranked does, took twice as long for a word in a fifth of 200,000
 // articles.
-func (s *Store) inScoreOrder(ctx context.Context, match string, take func(storyCopy) bool) error {
+func (s *Store) inScoreOrder(ctx context.Context, match string, upTo int64, take func(storyCopy) bool) error {
 	done := 0 // how many of the sorted matches take has had
 	for n := 256; ; n *= 4 {
-		sorted, err := s.bestScores(ctx, match, n)
+		sorted, err := s.bestScores(ctx, match, upTo, n)
 		if err != nil {
 			return err
 		}
@@ -512,9 +570,59 @@ type scoredRow struct {
 // best first; equal scores come in no set order. They are read whole
 // before any article is, so that one search never holds two of the pool's
 // connections.
-func (s *Store) bestScores(ctx context.Context, match string, n int) ([]scoredRow, error) {
+//
+// Scoring is most of the cost of ranking a common word (bm25 is computed
+// for every match), so a large store is scored in scoreParts rowid ranges
+// at once, each on its own connection, and their best n merged. The scores
+// do not depend on the range: bm25's document frequencies and average
+// length are the whole index's. Every match better than the n-th merged
+// score is in its range's best n, so the merge is the best n of all.
+func (s *Store) bestScores(ctx context.Context, match string, upTo int64, n int) ([]scoredRow, error) {
+	last := int64(math.MaxInt64) // and what was written since min and max were read
+	if upTo != 0 {
+		last = upTo
+	}
+	parts := s.scoreParts
+	var lo, hi int64
+	if parts > 1 {
+		if err := s.db.QueryRowContext(ctx, `SELECT coalesce(min(rowid), 0), coalesce(max(rowid), 0) FROM articles`).Scan(&lo, &hi); err != nil {
+			return nil, err
+		}
+		hi = min(hi, last)
+		if hi-lo < s.minScorePart*int64(parts) {
+			parts = 1
+		}
+	}
+	if parts <= 1 {
+		return s.bestScoresIn(ctx, match, n, math.MinInt64, last)
+	}
+	lists := make([][]scoredRow, parts)
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	step := (hi - lo + 1 + int64(parts) - 1) / int64(parts)
+	for i := range parts {
+		from, to := lo+int64(i)*step, lo+int64(i+1)*step-1
+		if i == parts-1 {
+			to = last
+		}
+		wg.Go(func() { lists[i], errs[i] = s.bestScoresIn(ctx, match, n, from, to) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	var out []scoredRow
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	slices.SortFunc(out, func(a, b scoredRow) int { return cmp.Compare(a.score, b.score) })
+	return out[:min(n, len(out))], nil
+}
+
+// bestScoresIn is bestScores over the rowids from lo to hi.
+func (s *Store) bestScoresIn(ctx context.Context, match string, n int, lo, hi int64) ([]scoredRow, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT rowid, bm25(articles_terms, 5.0, 1.0, 5.0, 1.0) AS score
-		FROM articles_terms WHERE articles_terms MATCH ? ORDER BY score LIMIT ?`, match, n)
+		FROM articles_terms WHERE articles_terms MATCH ? AND rowid BETWEEN ? AND ? ORDER BY score LIMIT ?`, match, lo, hi, n)
 	if err != nil {
 		return nil, err
 	}

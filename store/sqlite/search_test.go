@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -141,17 +142,40 @@ func TestScoreOrderAcrossReads(t *testing.T) {
 		want = append(want, id)
 	}
 	rows.Close()
-	for _, limit := range []int{1, 255, 257, 700, 1300} {
-		hits, err := s.Search(ctx, q, limit)
-		if err != nil {
-			t.Fatal(err)
+	// Scored in one range and in several at once (a large store's way),
+	// including ranges that hold no match.
+	for _, parts := range []int{1, 2, 3, 4} {
+		s.scoreParts, s.minScorePart = parts, 100
+		for _, limit := range []int{1, 255, 257, 700, 1300} {
+			hits, err := s.Search(ctx, q, limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, h := range hits {
+				got = append(got, h.ID)
+			}
+			if !slices.Equal(got, want[:limit]) {
+				t.Errorf("search rain in %d ranges, %d hits: the order differs from SQL's", parts, limit)
+			}
 		}
-		var got []string
-		for _, h := range hits {
-			got = append(got, h.ID)
-		}
-		if !slices.Equal(got, want[:limit]) {
-			t.Errorf("search rain, %d hits: the order differs from SQL's", limit)
+	}
+	// Scores do not depend on the range: bm25's statistics are the index's.
+	one, err := s.bestScoresIn(ctx, "rain", 2000, math.MinInt64, math.MaxInt64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byRow := map[int64]float64{}
+	for _, r := range one {
+		byRow[r.rowid] = r.score
+	}
+	part, err := s.bestScoresIn(ctx, "rain", 2000, 500, 600)
+	if err != nil || len(part) == 0 {
+		t.Fatalf("rowids 500 to 600: %d scores, %v", len(part), err)
+	}
+	for _, r := range part {
+		if r.rowid < 500 || r.rowid > 600 || r.score != byRow[r.rowid] {
+			t.Errorf("rowid %d scored %v in a range, %v in the whole index", r.rowid, r.score, byRow[r.rowid])
 		}
 	}
 }
