@@ -69,15 +69,43 @@ func Supports(lang string) bool {
 	return err == nil
 }
 
+// Context is what the detector may know of the article around a body,
+// beyond its text. Every field is optional; the zero Context means nothing
+// is known, and the detector then judges each sentence alone.
+type Context struct {
+	// Published is the article's publication time. It tells a background
+	// year ("in 2019") from the article's own.
+	Published *time.Time
+	// Title is the article's headline. It is accepted so that callers
+	// pass it and labelled sets carry it, but no rule reads it yet: the
+	// rules tried with it (a headline that reports no withdrawal makes the
+	// body's events background; one that reports a withdrawal makes its
+	// kind's background events news) did not improve the grouped
+	// cross-validation on the tuning sets, whose labels judge each
+	// sentence alone (extractor/events/README.md).
+	Title string
+}
+
 // Detect returns the withdrawal events of body, in order of their triggers.
 // ents are the body's entities (offsets into body, any order; nil is fine):
 // roles that fall on an entity carry its canonical name and country.
 // published, when known, tells a background year from the current one.
-// The result is never nil.
+// The result is never nil. It is DetectContext with only the publication
+// time known.
 func (d *Detector) Detect(body string, ents []article.Entity, published *time.Time) []article.Event {
+	return d.DetectContext(body, ents, Context{Published: published})
+}
+
+// DetectContext is Detect for a body whose article context is known: its
+// publication time and headline (see Context). The result is never nil.
+func (d *Detector) DetectContext(body string, ents []article.Entity, c Context) []article.Event {
+	pubYear := 0 // unknown
+	if c.Published != nil {
+		pubYear = c.Published.Year()
+	}
 	out := []article.Event{}
 	for _, s := range splitSentences(body, d.lex.Abbrev) {
-		out = d.appendSentence(out, body, s, ents, published)
+		out = d.appendSentence(out, body, s, ents, pubYear)
 	}
 	return out
 }
@@ -89,19 +117,16 @@ type sent struct {
 	s        sentence
 	toks     []token
 	ents     []article.Entity
-	pubYear  int
+	pubYear  int          // 0 when unknown
 	consumed map[int]bool // particle tokens already part of a trigger
 }
 
-func (d *Detector) appendSentence(out []article.Event, body string, s sentence, ents []article.Entity, published *time.Time) []article.Event {
+func (d *Detector) appendSentence(out []article.Event, body string, s sentence, ents []article.Entity, pubYear int) []article.Event {
 	text := body[s.start:s.end]
 	if !d.mayHaveTrigger(text) {
 		return out
 	}
-	st := &sent{d: d, body: body, s: s, toks: tokenize(text, s.start), ents: ents}
-	if published != nil {
-		st.pubYear = published.Year()
-	}
+	st := &sent{d: d, body: body, s: s, toks: tokenize(text, s.start), ents: ents, pubYear: pubYear}
 	for i := range st.toks {
 		if ev, ok := st.event(i); ok {
 			out = append(out, ev)
