@@ -253,10 +253,11 @@ func TestLexiconsComplete(t *testing.T) {
 	}
 }
 
-// TestDetectContext checks that the publication date decides whether a
-// year in the sentence is background: the year of the article is its
-// news, an earlier one is history, and without a date every year is
-// taken as past.
+// TestDetectContext checks what the article context changes: the
+// publication date decides whether a year or month in the sentence is
+// background, and a headline that reports a withdrawal makes a bare noun
+// that refers back to it an event and lends its kind. Without context each
+// sentence is judged alone.
 func TestDetectContext(t *testing.T) {
 	d, err := New("en")
 	if err != nil {
@@ -269,30 +270,56 @@ func TestDetectContext(t *testing.T) {
 		}
 		return &tm
 	}
-	const text = "Ethiopian troops withdrew from Somalia in 2009."
+	const (
+		somalia = "Ethiopian troops withdrew from Somalia in 2009."
+		miami   = "She also withdrew from the Miami Open in March."
+		spain   = "Spain said the recall would not change its decision."
+		macron  = "The withdrawal will take four to six months, President Emmanuel Macron said."
+	)
 	tests := []struct {
-		name   string
-		c      Context
-		status string
-		new    bool
+		name         string
+		text         string
+		c            Context
+		want         bool
+		kind, status string
+		new          bool
 	}{
-		{"no context", Context{}, "historical", false},
-		{"published that year", Context{Published: date("2009-01-25")}, "completed", true},
-		{"published later", Context{Published: date("2012-06-01")}, "historical", false},
-		{"title only", Context{Title: "Ethiopia pulls out of Somalia"}, "historical", false},
+		{"year alone", somalia, Context{}, true, "military", "historical", false},
+		{"year of publication", somalia, Context{Published: date("2009-01-25")}, true, "military", "completed", true},
+		{"year before publication", somalia, Context{Published: date("2012-06-01")}, true, "military", "historical", false},
+		{"month alone", miami, Context{}, true, "sports", "completed", true},
+		{"month of publication", miami, Context{Published: date("2024-03-25")}, true, "sports", "completed", true},
+		{"month before publication", miami, Context{Published: date("2024-04-24")}, true, "sports", "completed", false},
+		{"plan for a later month", "Kenya will withdraw its troops from Haiti in December.", Context{Published: date("2025-06-11")},
+			true, "military", "announced", true},
+		{"bare noun alone", spain, Context{}, false, "", "", false},
+		{"bare noun under a withdrawal headline", spain, Context{Title: "Israel recalls envoy to Spain after recognition of Palestine"},
+			true, "diplomatic", "completed", true},
+		{"bare noun under another headline", spain, Context{Title: "Spain recognises a Palestinian state"}, false, "", "", false},
+		{"recall vote under a withdrawal headline", "Residents said the recall vote would go ahead.",
+			Context{Title: "Israel recalls envoy to Spain"}, false, "", "", false},
+		{"kind alone", macron, Context{}, true, "other", "announced", true},
+		{"kind from the headline", macron, Context{Title: "France to pull troops out of Mali"}, true, "military", "announced", true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			evs := d.DetectContext(text, nil, tc.c)
-			if len(evs) != 1 || evs[0].Status != tc.status || evs[0].NewAnnouncement != tc.new {
-				t.Fatalf("got %+v, want one %s event, new %v", evs, tc.status, tc.new)
+			evs := d.DetectContext(tc.text, nil, tc.c)
+			if !tc.want {
+				if len(evs) != 0 {
+					t.Fatalf("got %+v, want no event", evs)
+				}
+				return
 			}
-			if p := d.PredictContext(text, tc.c); p.Status != tc.status || p.NewAnnouncement != tc.new {
+			if len(evs) != 1 || evs[0].Kind != tc.kind || evs[0].Status != tc.status || evs[0].NewAnnouncement != tc.new {
+				t.Fatalf("got %+v, want one %s %s event, new %v", evs, tc.kind, tc.status, tc.new)
+			}
+			if p := d.PredictContext(tc.text, tc.c); !p.Withdrawal || p.Status != tc.status || p.NewAnnouncement != tc.new {
 				t.Errorf("PredictContext = %+v", p)
 			}
 		})
 	}
-	if got, want := d.Detect(text, nil, date("2009-01-25")), d.DetectContext(text, nil, Context{Published: date("2009-01-25")}); len(got) != 1 || got[0].Status != want[0].Status {
+	pub := date("2009-01-25")
+	if got, want := d.Detect(somalia, nil, pub), d.DetectContext(somalia, nil, Context{Published: pub}); len(got) != 1 || got[0].Status != want[0].Status {
 		t.Errorf("Detect and DetectContext differ: %+v vs %+v", got, want)
 	}
 }
