@@ -1259,6 +1259,10 @@ func (st *sent) pastTime(tg trigger) string {
 			// "last May": an earlier month, background like "in January".
 			return "month:" + w + " " + nx
 		}
+		if w == "last" {
+			// "last year's championships" dates the event as "last year" does.
+			nx = strings.TrimSuffix(nx, "'s")
+		}
 		if w == "last" && (nx == "year" || nx == "month" || nx == "week" || nx == "decade" || nx == "autumn" ||
 			nx == "fall" || nx == "spring" || nx == "summer" || nx == "winter") {
 			return w + " " + nx

@@ -46,6 +46,7 @@ func TestDetect(t *testing.T) {
 		{text: "The minister refused to withdraw his nomination.", want: true, kind: "political", status: "refused", trigger: "withdraw"},
 		{text: "If the talks fail, the US could pull out of the treaty.", want: true, kind: "agreement", status: "hypothetical", trigger: "pull out"},
 		{text: "Ethiopian troops withdrew from Somalia in 2009.", want: true, kind: "military", status: "historical", trigger: "withdrew"},
+		{text: "She withdrew from last year's championships to focus on her studies.", want: true, kind: "sports", status: "historical", trigger: "withdrew"},
 		{text: "After Biden withdrew from the race, donors regrouped.", want: true, kind: "political", status: "completed", new: false, trigger: "withdrew"},
 		{text: "The senator dropped out of the presidential race on Tuesday.", want: true, kind: "political", status: "completed", new: true, trigger: "dropped out"},
 		{text: "Argentina said it will leave the World Health Organization.", want: true, kind: "agreement", status: "announced", new: true, trigger: "leave"},
