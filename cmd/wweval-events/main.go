@@ -10,6 +10,11 @@
 // case-insensitive word and prefix matching; it fires on every mention, so
 // every hit counts as a new announcement, and it knows no kind or status.
 //
+// The detector sees each item with its article context where it is known:
+// the headline and dateline of a CoNLL document, the title and date of a
+// corpus page, or the item's own title and published fields; -no-context
+// judges every item alone.
+//
 //	go run ./cmd/wweval-events
 package main
 
