@@ -135,9 +135,10 @@ func (e *Extractor) Tag(ctx context.Context, a *article.Article) error {
 	if f := e.figures(a.Body, a.PublishedAt); f != nil {
 		a.Figures = f
 	}
-	// Events last: their roles link to the entities just found.
+	// Events last: their roles link to the entities just found. The
+	// headline and date tell news from background.
 	a.Events = nil
-	if evs := e.events.Detect(a.Body, a.Entities, a.PublishedAt); len(evs) > 0 {
+	if evs := e.events.DetectContext(a.Body, a.Entities, events.Context{Published: a.PublishedAt, Title: a.Title}); len(evs) > 0 {
 		a.Events = evs
 	}
 	return nil

@@ -16,11 +16,14 @@ import (
 )
 
 // eventsInput is one line of `wirewatch events --jsonl`: a text to tag and
-// an id to echo; published (RFC 3339, optional) dates background events.
+// an id to echo. The article context is optional: published (RFC 3339)
+// dates background events, title (the headline) tells which withdrawal is
+// the article's news.
 type eventsInput struct {
 	ID        *string    `json:"id"`
 	Text      *string    `json:"text"`
 	Published *time.Time `json:"published,omitempty"`
+	Title     string     `json:"title,omitempty"`
 }
 
 // eventsOutput is one line of output: the id and the events of its text,
@@ -39,7 +42,8 @@ func eventsCmd(e env) *ffcli.Command {
 		Name:       "events",
 		ShortUsage: "wirewatch events --jsonl < texts.jsonl",
 		ShortHelp:  "tag texts with withdrawal events (kind, status, actor, what, from, trigger, new_announcement)",
-		LongHelp: "Each input line is a JSON object with \"id\" and \"text\" (and optionally \"published\", RFC 3339).\n" +
+		LongHelp: "Each input line is a JSON object with \"id\" and \"text\", and optionally the article's context:\n" +
+			"\"published\" (RFC 3339) and \"title\" (its headline), which tell news from background.\n" +
 			"Each output line is {\"id\", \"events\"}, the events as the extractor stores them on an article,\n" +
 			"with roles linked to the entities it finds. A bad line is reported on standard error with its\n" +
 			"line number and skipped; the others are still tagged, and the command then exits non-zero.",
@@ -96,7 +100,7 @@ func tagEventsJSONL(ctx context.Context, ex *extractor.Extractor, r io.Reader, w
 			fmt.Fprintf(errw, "events: line %d: %v\n", n, err)
 			continue
 		}
-		a := &article.Article{ID: *in.ID, Body: *in.Text, PublishedAt: in.Published}
+		a := &article.Article{ID: *in.ID, Body: *in.Text, PublishedAt: in.Published, Title: in.Title}
 		if err := ex.Tag(ctx, a); err != nil {
 			bad++
 			fmt.Fprintf(errw, "events: line %d: %v\n", n, err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -63,5 +64,45 @@ func TestEventsCommandJSONL(t *testing.T) {
 
 	if code, _, stderr := runCLI(t, "events"); code != 2 || !strings.Contains(stderr, "--jsonl is required") {
 		t.Errorf("events without --jsonl: exit %d, %q", code, stderr)
+	}
+}
+
+// TestEventsCommandContext checks the optional article context of an input
+// line: "published" tells the article's own year from a background one,
+// and "title" is accepted beside the {"id","text"} contract.
+func TestEventsCommandContext(t *testing.T) {
+	in := strings.Join([]string{
+		`{"id":"alone","text":"Ethiopian troops withdrew from Somalia in 2009."}`,
+		`{"id":"that year","text":"Ethiopian troops withdrew from Somalia in 2009.","published":"2009-01-26T08:00:00Z","title":"Ethiopia completes pullout from Somalia"}`,
+		`{"id":"bad date","text":"Ethiopian troops withdrew.","published":"yesterday"}`,
+	}, "\n") + "\n"
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"events", "--jsonl"}, strings.NewReader(in), &out, &errb)
+	if code == 0 || !strings.Contains(errb.String(), "line 3") {
+		t.Errorf("bad published date: exit %d, stderr %q; want an error naming line 3", code, errb.String())
+	}
+	want := map[string]string{"alone": "historical/false", "that year": "completed/true"}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("output %q, want %d lines", out.String(), len(want))
+	}
+	for _, line := range lines {
+		var g struct {
+			ID     string `json:"id"`
+			Events []struct {
+				Status string
+				New    bool `json:"new_announcement"`
+			} `json:"events"`
+		}
+		if err := json.Unmarshal([]byte(line), &g); err != nil {
+			t.Fatalf("output line %q: %v", line, err)
+		}
+		if len(g.Events) != 1 {
+			t.Errorf("%s: events %+v, want one", g.ID, g.Events)
+			continue
+		}
+		if got := fmt.Sprintf("%s/%v", g.Events[0].Status, g.Events[0].New); got != want[g.ID] {
+			t.Errorf("%s: %s, want %s", g.ID, got, want[g.ID])
+		}
 	}
 }

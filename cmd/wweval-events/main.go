@@ -10,6 +10,11 @@
 // case-insensitive word and prefix matching; it fires on every mention, so
 // every hit counts as a new announcement, and it knows no kind or status.
 //
+// The detector sees each item with its article context where it is known:
+// the headline and dateline of a CoNLL document, the title and date of a
+// corpus page, or the item's own title and published fields; -no-context
+// judges every item alone.
+//
 //	go run ./cmd/wweval-events
 package main
 
@@ -32,20 +37,32 @@ func main() {
 	sets := flag.String("sets", "../shared/events/dev.jsonl,testdata/events/tune.jsonl,testdata/events/reuters-tune.jsonl,"+
 		"testdata/events/mined2-dev.jsonl,testdata/events/authored2-dev.jsonl,"+
 		"testdata/events/heldout.jsonl,testdata/events/reuters-heldout.jsonl,testdata/events/public.jsonl,"+
-		"testdata/events/mined2-heldout.jsonl,testdata/events/authored2-heldout.jsonl",
+		"testdata/events/mined2-heldout.jsonl,testdata/events/authored2-heldout.jsonl,"+
+		"testdata/events/context-dev.jsonl,testdata/events/context-heldout.jsonl",
 		"comma-separated labelled JSONL sets; a missing file is skipped with a note")
 	conll := flag.String("conll-dir", "../shared/ner", "directory of the CoNLL files that sets point into (their text is not in the repository)")
+	corpora := flag.String("corpus-dirs", "../shared/corpus,../shared/corpus-wcxb",
+		"comma-separated corpus directories (with truth.jsonl) whose page titles and dates give corpus items their article context; a missing one is skipped")
+	noContext := flag.Bool("no-context", false, "judge every item alone, without its article's title and date (to compare)")
 	runs := flag.Int("runs", 5, "timed runs per system; the median is reported")
 	listErrs := flag.Bool("errors", false, "list the items each set gets wrong (for tuning sets only)")
 	folds := flag.Int("folds", 0, "instead of per-set figures, pool the sets and print the detector's figures on each of this many folds, "+
 		"every article, CoNLL document or authored story in one fold (to judge a rule change; sets named *heldout* are left out)")
 	flag.Parse()
 	runtime.GOMAXPROCS(1)
+	src := sources{conllDir: *conll, noContext: *noContext}
+	for _, dir := range strings.Split(*corpora, ",") {
+		if _, err := os.Stat(dir); err == nil {
+			src.corpusDirs = append(src.corpusDirs, dir)
+		} else {
+			fmt.Fprintf(os.Stderr, "wweval-events: corpus %s not found, its items have no article context\n", dir)
+		}
+	}
 	var err error
 	if *folds > 0 {
-		err = runFolds(os.Stdout, strings.Split(*sets, ","), *conll, *folds)
+		err = runFolds(os.Stdout, strings.Split(*sets, ","), src, *folds)
 	} else {
-		err = run(os.Stdout, strings.Split(*sets, ","), *conll, *runs, *listErrs)
+		err = run(os.Stdout, strings.Split(*sets, ","), src, *runs, *listErrs)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "wweval-events:", err)
@@ -53,7 +70,14 @@ func main() {
 	}
 }
 
-func run(w io.Writer, paths []string, conllDir string, runs int, listErrors bool) error {
+// sources says where the text and article context of items live.
+type sources struct {
+	conllDir   string
+	corpusDirs []string
+	noContext  bool // drop the context, to compare
+}
+
+func run(w io.Writer, paths []string, src sources, runs int, listErrors bool) error {
 	det, err := events.New("en")
 	if err != nil {
 		return err
@@ -68,6 +92,7 @@ func run(w io.Writer, paths []string, conllDir string, runs int, listErrors bool
 		detect, news [2]events.PRF // by system: wirewatch, keyword
 	}
 	pools := []*pool{{name: "all heldout"}, {name: "heldout, not authored"}}
+	var total, titled, dated int
 	for _, path := range paths {
 		f, err := os.Open(path)
 		if os.IsNotExist(err) {
@@ -77,10 +102,10 @@ func run(w io.Writer, paths []string, conllDir string, runs int, listErrors bool
 		if err != nil {
 			return err
 		}
-		items, err := readSet(f, path, conllDir)
+		items, err := readSet(f, path, src)
 		f.Close()
 		if errors.Is(err, fs.ErrNotExist) {
-			fmt.Fprintf(w, "%-22s (CoNLL text not found in %s, skipped)\n", path, conllDir)
+			fmt.Fprintf(w, "%-22s (CoNLL text not found in %s, skipped)\n", path, src.conllDir)
 			continue
 		}
 		if err != nil {
@@ -98,7 +123,7 @@ func run(w io.Writer, paths []string, conllDir string, runs int, listErrors bool
 		var inPools []*pool
 		if strings.Contains(name, "heldout") {
 			inPools = append(inPools, pools[0])
-			if !strings.HasPrefix(name, "authored") {
+			if !authored(name) {
 				inPools = append(inPools, pools[1])
 			}
 		}
@@ -106,18 +131,31 @@ func run(w io.Writer, paths []string, conllDir string, runs int, listErrors bool
 			p.items += len(items)
 			p.gold += gold
 		}
+		ctxs := make([]events.Context, len(items))
+		for k, it := range items {
+			total++
+			if it.Title != "" {
+				titled++
+			}
+			if it.Published != "" {
+				dated++
+			}
+			if ctxs[k], err = it.Context(); err != nil {
+				return fmt.Errorf("%s: %w", path, err)
+			}
+		}
 		for n, sys := range []struct {
 			name    string
-			predict func(string) events.Prediction
+			predict func(string, events.Context) events.Prediction
 			typed   bool
 		}{
-			{"wirewatch", det.Predict, true},
-			{"keyword", events.Keyword, false},
+			{"wirewatch", det.PredictContext, true},
+			{"keyword", func(text string, _ events.Context) events.Prediction { return events.Keyword(text) }, false},
 		} {
 			preds := make([]events.Prediction, len(items))
 			perSec := timeRuns(runs, sentences, func() {
 				for k, it := range items {
-					preds[k] = sys.predict(it.Text)
+					preds[k] = sys.predict(it.Text, ctxs[k])
 				}
 			})
 			s := events.Evaluate(items, preds)
@@ -146,6 +184,7 @@ func run(w io.Writer, paths []string, conllDir string, runs int, listErrors bool
 			}
 		}
 	}
+	fmt.Fprintf(w, "article context: %d of %d items have their article's title, %d its date\n", titled, total, dated)
 	for _, p := range pools {
 		if p.items == 0 {
 			continue
@@ -159,21 +198,38 @@ func run(w io.Writer, paths []string, conllDir string, runs int, listErrors bool
 	return nil
 }
 
+// authored reports whether a set holds sentences written by the engineers
+// who also wrote rules (authored*, and the context sets of authored
+// articles): their figures are an upper bound, pooled apart.
+func authored(set string) bool {
+	return strings.HasPrefix(set, "authored") || strings.HasPrefix(set, "context")
+}
+
 func add(to *events.PRF, p events.PRF) {
 	to.TP += p.TP
 	to.FP += p.FP
 	to.FN += p.FN
 }
 
-// readSet reads one labelled set and fills the text of its CoNLL items; an
-// error wrapping fs.ErrNotExist means the CoNLL files are not there.
-func readSet(r io.Reader, path, conllDir string) ([]events.Labelled, error) {
+// readSet reads one labelled set and fills the text of its CoNLL items and
+// the article context of its CoNLL and corpus items (or drops every
+// item's context with noContext); an error wrapping fs.ErrNotExist means
+// the CoNLL files are not there.
+func readSet(r io.Reader, path string, src sources) ([]events.Labelled, error) {
 	items, err := events.ReadLabelled(r)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	if err := events.ResolveCoNLL(items, conllDir); err != nil {
+	if err := events.ResolveCoNLL(items, src.conllDir); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if err := events.ResolveCorpus(items, src.corpusDirs); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if src.noContext {
+		for k := range items {
+			items[k].Title, items[k].Published = "", ""
+		}
 	}
 	return items, nil
 }
@@ -182,7 +238,7 @@ func readSet(r io.Reader, path, conllDir string) ([]events.Labelled, error) {
 // folds, every group (article, CoNLL document, authored story) in one
 // fold, then the mean over folds: a rule change is kept when it helps on
 // most folds, not when it fixes a few sentences.
-func runFolds(w io.Writer, paths []string, conllDir string, k int) error {
+func runFolds(w io.Writer, paths []string, src sources, k int) error {
 	det, err := events.New("en")
 	if err != nil {
 		return err
@@ -198,7 +254,7 @@ func runFolds(w io.Writer, paths []string, conllDir string, k int) error {
 		if err != nil {
 			return err
 		}
-		set, err := readSet(f, path, conllDir)
+		set, err := readSet(f, path, src)
 		f.Close()
 		if err != nil {
 			return err
@@ -217,7 +273,11 @@ func runFolds(w io.Writer, paths []string, conllDir string, k int) error {
 		preds := make([]events.Prediction, len(fold))
 		newGold := 0
 		for j, it := range fold {
-			preds[j] = det.Predict(it.Text)
+			c, err := it.Context()
+			if err != nil {
+				return err
+			}
+			preds[j] = det.PredictContext(it.Text, c)
 			if it.NewAnnouncement {
 				newGold++
 			}

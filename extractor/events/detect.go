@@ -69,17 +69,62 @@ func Supports(lang string) bool {
 	return err == nil
 }
 
+// Context is what the detector may know of the article around a body,
+// beyond its text. Every field is optional; the zero Context means nothing
+// is known, and the detector then judges each sentence alone.
+type Context struct {
+	// Published is the article's publication time. It tells a background
+	// year or month ("in 2019", "withdrew in March" in an April article)
+	// from the article's own ("in March" in a March article).
+	Published *time.Time
+	// Title is the article's headline. When it reports a withdrawal as
+	// news, a bare noun in the body that refers back to it ("the recall",
+	// "its exit", which read alone could be anything) is that withdrawal,
+	// and a body event without a kind word takes the headline's kind.
+	Title string
+}
+
 // Detect returns the withdrawal events of body, in order of their triggers.
 // ents are the body's entities (offsets into body, any order; nil is fine):
 // roles that fall on an entity carry its canonical name and country.
 // published, when known, tells a background year from the current one.
-// The result is never nil.
+// The result is never nil. It is DetectContext with only the publication
+// time known.
 func (d *Detector) Detect(body string, ents []article.Entity, published *time.Time) []article.Event {
+	return d.DetectContext(body, ents, Context{Published: published})
+}
+
+// DetectContext is Detect for a body whose article context is known: its
+// publication time and headline (see Context). The result is never nil.
+func (d *Detector) DetectContext(body string, ents []article.Entity, c Context) []article.Event {
+	var a articleInfo
+	if c.Published != nil {
+		a.pubYear, a.pubMonth = c.Published.Year(), int(c.Published.Month())
+	}
+	if c.Title != "" {
+		// The headline is read like a sentence of the body, with the same
+		// date; only its news counts.
+		for _, s := range splitSentences(c.Title, d.lex.Abbrev) {
+			for _, ev := range d.appendSentence(nil, c.Title, s, nil, a) {
+				if ev.NewAnnouncement && a.titleKind == "" {
+					a.titleKind = ev.Kind
+				}
+			}
+		}
+	}
 	out := []article.Event{}
 	for _, s := range splitSentences(body, d.lex.Abbrev) {
-		out = d.appendSentence(out, body, s, ents, published)
+		out = d.appendSentence(out, body, s, ents, a)
 	}
 	return out
+}
+
+// articleInfo is what the sentences of one body share: the publication
+// year and month (0 when unknown) and the kind of the withdrawal its
+// headline reports as news ("" when none or no headline).
+type articleInfo struct {
+	pubYear, pubMonth int
+	titleKind         string
 }
 
 // sent is one sentence under analysis.
@@ -89,19 +134,17 @@ type sent struct {
 	s        sentence
 	toks     []token
 	ents     []article.Entity
-	pubYear  int
+	pubYear  int // 0 when unknown
+	art      articleInfo
 	consumed map[int]bool // particle tokens already part of a trigger
 }
 
-func (d *Detector) appendSentence(out []article.Event, body string, s sentence, ents []article.Entity, published *time.Time) []article.Event {
+func (d *Detector) appendSentence(out []article.Event, body string, s sentence, ents []article.Entity, a articleInfo) []article.Event {
 	text := body[s.start:s.end]
 	if !d.mayHaveTrigger(text) {
 		return out
 	}
-	st := &sent{d: d, body: body, s: s, toks: tokenize(text, s.start), ents: ents}
-	if published != nil {
-		st.pubYear = published.Year()
-	}
+	st := &sent{d: d, body: body, s: s, toks: tokenize(text, s.start), ents: ents, pubYear: a.pubYear, art: a}
 	for i := range st.toks {
 		if ev, ok := st.event(i); ok {
 			out = append(out, ev)
@@ -225,6 +268,7 @@ type trigger struct {
 	particle int // particle token, or -1
 	tr       Trigger
 	form     Form
+	anaphor  bool // a noun accepted only as referring to the headline's withdrawal
 }
 
 // event decides whether token i is the trigger of a withdrawal event and
@@ -259,7 +303,10 @@ func (st *sent) try(i int, tr Trigger) (article.Event, bool) {
 		tg.particle, tg.last = p, p
 	}
 	if !st.accept(&tg) {
-		return article.Event{}, false
+		if !st.headlineAnaphor(tg) {
+			return article.Event{}, false
+		}
+		tg.anaphor = true
 	}
 	if tg.particle >= 0 {
 		if st.consumed == nil {
@@ -268,6 +315,39 @@ func (st *sent) try(i int, tr Trigger) (article.Event, bool) {
 		st.consumed[tg.particle] = true
 	}
 	return st.build(tg), true
+}
+
+// headlineAnaphor reports whether a trigger the sentence alone does not
+// accept is a noun that refers back to the withdrawal the headline
+// reports: "Spain said the recall would not change its decision" under
+// "Israel recalls envoy to Spain". The noun must stand alone after a
+// definite determiner or a possessive ("the exit", "its withdrawal",
+// "Halden's recall"), with no word of another sense near (a recall vote,
+// a cash withdrawal, markets, symptoms).
+func (st *sent) headlineAnaphor(tg trigger) bool {
+	i := tg.i
+	if st.art.titleKind == "" || tg.particle >= 0 || (tg.form != Noun && tg.form != Base) {
+		return false
+	}
+	p := st.norm(i - 1)
+	if p == "'s" {
+		p = st.norm(i-2) + "'s"
+	}
+	definite := p == "the" || p == "this" || p == "that" || p == "its" || st.is(SetPersonalPossessive, p) || strings.HasSuffix(p, "'s")
+	if !definite || st.is(SetCompoundBlocked, st.norm(i+1)) || st.anyClass(i-5, i+5, Money|Medical|Vote|Market|Figurative|Squad) {
+		return false
+	}
+	// A noun is followed by a verb, a preposition or the end, not by an
+	// object as "the recall" a verb would be ("they recall the day").
+	if tg.form == Base && i+1 < len(st.toks) && !st.toks[i+1].punct {
+		switch st.norm(i + 1) {
+		case "would", "will", "was", "is", "has", "had", "could", "may", "might", "should", "of", "from", "in", "on", "by",
+			"to", "came", "comes", "followed", "follows", "leaves", "left", "means", "ends", "ended":
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // findParticle finds the particle of a phrasal trigger: right after it for
@@ -714,6 +794,11 @@ func (st *sent) build(tg trigger) article.Event {
 	ev.Status, ev.Cues = status, cues
 	ev.Actor = st.role(st.actor(tg, status))
 	ev.Kind = st.kind(tg, what, from)
+	if tg.anaphor || ev.Kind == "other" && st.art.titleKind != "" {
+		// Without a kind word of its own, a withdrawal in an article
+		// whose headline reports one is most likely that one.
+		ev.Kind = st.art.titleKind
+	}
 	ev.NewAnnouncement = !background && (status == "announced" || status == "completed" || status == "supported")
 	return ev
 }
@@ -945,7 +1030,7 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		}
 		return hit{}, false
 	}
-	pastYear := st.pastTime(i)
+	pastYear := st.pastTime(tg)
 	if m, ok := strings.CutPrefix(pastYear, "month:"); ok {
 		// "announced in January": an earlier month dates the report, not
 		// the event, so it only makes it background.
@@ -1154,8 +1239,11 @@ func (st *sent) commaBetween(a, b int) bool {
 
 // pastTime returns the words that date the event in the past: "in 2019"
 // (before the publication year, or any year when it is unknown), "in
-// January", "last year", "years ago". "" when there are none.
-func (st *sent) pastTime(i int) string {
+// January" (before the trigger, or after a past-tense trigger when the
+// publication month is known; never the publication month itself), "last
+// year", "years ago". "" when there are none.
+func (st *sent) pastTime(tg trigger) string {
+	i := tg.i
 	lex := st.d.lex
 	// Only words near the trigger date it: in "not seeded for the first
 	// time since 1990, ... after Kafelnikov withdrew" the year is another
@@ -1167,15 +1255,19 @@ func (st *sent) pastTime(i int) string {
 			continue
 		}
 		nx := st.norm(k + 1)
-		if w == "last" && lex.Months[nx] && !(nx == "may" && !st.isCapitalized(k+1)) {
+		if w == "last" && lex.Months[nx] > 0 && !(nx == "may" && !st.isCapitalized(k+1)) {
 			// "last May": an earlier month, background like "in January".
 			return "month:" + w + " " + nx
+		}
+		if w == "last" {
+			// "last year's championships" dates the event as "last year" does.
+			nx = strings.TrimSuffix(nx, "'s")
 		}
 		if w == "last" && (nx == "year" || nx == "month" || nx == "week" || nx == "decade" || nx == "autumn" ||
 			nx == "fall" || nx == "spring" || nx == "summer" || nx == "winter") {
 			return w + " " + nx
 		}
-		if lex.Months[nx] && (w == "in" || w == "since") {
+		if lex.Months[nx] > 0 && (w == "in" || w == "since") {
 			// "since May 1994": the year after the month dates it.
 			if y, err := strconv.Atoi(st.norm(k + 2)); err == nil && y >= 1900 && y <= 2100 && (st.pubYear == 0 || y < st.pubYear) {
 				return w + " " + nx + " " + st.norm(k+2)
@@ -1186,11 +1278,25 @@ func (st *sent) pastTime(i int) string {
 				return w + " " + nx
 			}
 		}
-		if (w == "in" || w == "since") && lex.Months[nx] && k < i && !st.isFutureMonth(k) {
-			return "month:" + w + " " + nx
+		if (w == "in" || w == "since") && lex.Months[nx] > 0 && !st.currentMonth(lex.Months[nx]) {
+			// "withdrew from the Miami Open in March" in an April
+			// article: only a known date tells that March is past.
+			past := k < i && !st.isFutureMonth(k) || k > i && st.art.pubMonth != 0 && (tg.form == Past || tg.form == Participle)
+			if past {
+				return "month:" + w + " " + nx
+			}
 		}
 	}
 	return ""
+}
+
+// currentMonth reports whether month m, named without a year, is the
+// month the article was published in: "announced in August" in an August
+// article is this month's news. Any other month named in a past clause
+// dates it as background; without a publication date no month is known to
+// be the article's own.
+func (st *sent) currentMonth(m int) bool {
+	return st.art.pubMonth != 0 && m == st.art.pubMonth
 }
 
 // isFutureMonth reports whether "in <Month>" at k is followed by a future

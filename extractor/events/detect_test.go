@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wirewatch/wirewatch/pkg/article"
 )
@@ -45,6 +46,7 @@ func TestDetect(t *testing.T) {
 		{text: "The minister refused to withdraw his nomination.", want: true, kind: "political", status: "refused", trigger: "withdraw"},
 		{text: "If the talks fail, the US could pull out of the treaty.", want: true, kind: "agreement", status: "hypothetical", trigger: "pull out"},
 		{text: "Ethiopian troops withdrew from Somalia in 2009.", want: true, kind: "military", status: "historical", trigger: "withdrew"},
+		{text: "She withdrew from last year's championships to focus on her studies.", want: true, kind: "sports", status: "historical", trigger: "withdrew"},
 		{text: "After Biden withdrew from the race, donors regrouped.", want: true, kind: "political", status: "completed", new: false, trigger: "withdrew"},
 		{text: "The senator dropped out of the presidential race on Tuesday.", want: true, kind: "political", status: "completed", new: true, trigger: "dropped out"},
 		{text: "Argentina said it will leave the World Health Organization.", want: true, kind: "agreement", status: "announced", new: true, trigger: "leave"},
@@ -249,5 +251,169 @@ func TestLexiconsComplete(t *testing.T) {
 			len(lex.Boundary) == 0 || len(lex.FromBoundary) == 0 || len(lex.From) == 0 || len(lex.Of) == 0 {
 			t.Errorf("%s: lexicon has an empty table", lang)
 		}
+	}
+}
+
+// TestDetectContext checks what the article context changes: the
+// publication date decides whether a year or month in the sentence is
+// background, and a headline that reports a withdrawal makes a bare noun
+// that refers back to it an event and lends its kind. Without context each
+// sentence is judged alone.
+func TestDetectContext(t *testing.T) {
+	d, err := New("en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	date := func(s string) *time.Time {
+		tm, err := time.Parse("2006-01-02", s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &tm
+	}
+	const (
+		somalia = "Ethiopian troops withdrew from Somalia in 2009."
+		miami   = "She also withdrew from the Miami Open in March."
+		spain   = "Spain said the recall would not change its decision."
+		macron  = "The withdrawal will take four to six months, President Emmanuel Macron said."
+	)
+	tests := []struct {
+		name         string
+		text         string
+		c            Context
+		want         bool
+		kind, status string
+		new          bool
+	}{
+		{"year alone", somalia, Context{}, true, "military", "historical", false},
+		{"year of publication", somalia, Context{Published: date("2009-01-25")}, true, "military", "completed", true},
+		{"year before publication", somalia, Context{Published: date("2012-06-01")}, true, "military", "historical", false},
+		{"month alone", miami, Context{}, true, "sports", "completed", true},
+		{"month of publication", miami, Context{Published: date("2024-03-25")}, true, "sports", "completed", true},
+		{"month before publication", miami, Context{Published: date("2024-04-24")}, true, "sports", "completed", false},
+		{"plan for a later month", "Kenya will withdraw its troops from Haiti in December.", Context{Published: date("2025-06-11")},
+			true, "military", "announced", true},
+		{"bare noun alone", spain, Context{}, false, "", "", false},
+		{"bare noun under a withdrawal headline", spain, Context{Title: "Israel recalls envoy to Spain after recognition of Palestine"},
+			true, "diplomatic", "completed", true},
+		{"bare noun under another headline", spain, Context{Title: "Spain recognises a Palestinian state"}, false, "", "", false},
+		{"recall vote under a withdrawal headline", "Residents said the recall vote would go ahead.",
+			Context{Title: "Israel recalls envoy to Spain"}, false, "", "", false},
+		{"kind alone", macron, Context{}, true, "other", "announced", true},
+		{"kind from the headline", macron, Context{Title: "France to pull troops out of Mali"}, true, "military", "announced", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			evs := d.DetectContext(tc.text, nil, tc.c)
+			if !tc.want {
+				if len(evs) != 0 {
+					t.Fatalf("got %+v, want no event", evs)
+				}
+				return
+			}
+			if len(evs) != 1 || evs[0].Kind != tc.kind || evs[0].Status != tc.status || evs[0].NewAnnouncement != tc.new {
+				t.Fatalf("got %+v, want one %s %s event, new %v", evs, tc.kind, tc.status, tc.new)
+			}
+			if p := d.PredictContext(tc.text, tc.c); !p.Withdrawal || p.Status != tc.status || p.NewAnnouncement != tc.new {
+				t.Errorf("PredictContext = %+v", p)
+			}
+		})
+	}
+	pub := date("2009-01-25")
+	if got, want := d.Detect(somalia, nil, pub), d.DetectContext(somalia, nil, Context{Published: pub}); len(got) != 1 || got[0].Status != want[0].Status {
+		t.Errorf("Detect and DetectContext differ: %+v vs %+v", got, want)
+	}
+}
+
+func TestLabelledContext(t *testing.T) {
+	tests := []struct {
+		published string
+		wantYear  int // 0: no date
+		wantErr   bool
+	}{
+		{"", 0, false},
+		{"1996-08-30", 1996, false},
+		{"2025-11-03 00:00:00+00:00", 2025, false},
+		{"2024-02-01T10:00:00Z", 2024, false},
+		{"last Tuesday", 0, true},
+	}
+	for _, tc := range tests {
+		c, err := Labelled{ID: "x", Title: "T", Published: tc.published}.Context()
+		if (err != nil) != tc.wantErr {
+			t.Errorf("%q: err = %v, want error %v", tc.published, err, tc.wantErr)
+			continue
+		}
+		if err != nil {
+			if !strings.Contains(err.Error(), "item x") {
+				t.Errorf("%q: error %q does not name the item", tc.published, err)
+			}
+			continue
+		}
+		year := 0
+		if c.Published != nil {
+			year = c.Published.Year()
+		}
+		if year != tc.wantYear || c.Title != "T" {
+			t.Errorf("%q: context %+v, want year %d and the title", tc.published, c, tc.wantYear)
+		}
+	}
+}
+
+// TestResolveCoNLLContext checks that a CoNLL item gets its document's
+// headline and dateline date, and that a document without a dateline
+// gives a headline but no date.
+func TestResolveCoNLLContext(t *testing.T) {
+	dir := t.TempDir()
+	conll := "-DOCSTART- O\n\nRussian B-MISC\ntroops O\nstart O\npullout O\n. O\n\nSHATOI B-LOC\n, O\nRussia B-LOC\n1996-08-25 O\n\nTroops O\nleft O\n\n" +
+		"-DOCSTART- O\n\nSOCCER O\n- O\nRESULTS O\n\nAjax B-ORG\nwon O\n"
+	if err := os.WriteFile(dir+"/x.txt", []byte(conll), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	items := []Labelled{
+		{ID: "a", CoNLL: &CoNLLRef{File: "x.txt", Sentence: 2}},
+		{ID: "b", CoNLL: &CoNLLRef{File: "x.txt", Sentence: 4}},
+		{ID: "c", Title: "own", Published: "2001-01-01", CoNLL: &CoNLLRef{File: "x.txt", Sentence: 2}},
+	}
+	if err := ResolveCoNLL(items, dir); err != nil {
+		t.Fatal(err)
+	}
+	want := []struct{ title, published string }{
+		{"Russian troops start pullout .", "1996-08-25"},
+		{"SOCCER - RESULTS", ""},
+		{"own", "2001-01-01"},
+	}
+	for k, w := range want {
+		if items[k].Title != w.title || items[k].Published != w.published {
+			t.Errorf("item %s: title %q, published %q; want %q, %q", items[k].ID, items[k].Title, items[k].Published, w.title, w.published)
+		}
+	}
+}
+
+// TestResolveCorpus checks that corpus items get their page's title and
+// date by page id (with or without a set prefix), that a page's missing
+// or unreadable date is left out, and that other items are untouched.
+func TestResolveCorpus(t *testing.T) {
+	dir := t.TempDir()
+	truth := `{"id":"wcxb-0001","title":"Mali leaves G5 Sahel","published":"2022-05-16"}` + "\n" +
+		`{"id":"aeb-x","title":null,"published":"sometime"}` + "\n"
+	if err := os.WriteFile(dir+"/truth.jsonl", []byte(truth), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	items := []Labelled{{ID: "wcxb-0001#4"}, {ID: "events3:wcxb-0001#9"}, {ID: "aeb-x#1"}, {ID: "authored-001"}, {ID: "wcxb-0002#1"}}
+	if err := ResolveCorpus(items, []string{dir}); err != nil {
+		t.Fatal(err)
+	}
+	for k, w := range []struct{ title, published string }{
+		{"Mali leaves G5 Sahel", "2022-05-16"}, {"Mali leaves G5 Sahel", "2022-05-16"}, {"", ""}, {"", ""}, {"", ""},
+	} {
+		if items[k].Title != w.title || items[k].Published != w.published {
+			t.Errorf("item %s: %q, %q; want %q, %q", items[k].ID, items[k].Title, items[k].Published, w.title, w.published)
+		}
+	}
+	if err := os.WriteFile(dir+"/truth.jsonl", []byte("{broken\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := ResolveCorpus(items, []string{dir}); err == nil || !strings.Contains(err.Error(), "line 1") {
+		t.Errorf("broken truth file: err = %v, want one naming line 1", err)
 	}
 }

@@ -35,6 +35,102 @@ type Labelled struct {
 	// copied into the repository; Text is then empty and ResolveCoNLL
 	// fills it from the file.
 	CoNLL *CoNLLRef `json:"conll,omitempty"`
+	// Title and Published are the context of the item's article, when
+	// known: its headline and its publication date (RFC 3339 or
+	// YYYY-MM-DD). Older sets leave them empty; ResolveCoNLL and
+	// ResolveCorpus fill them from the source article.
+	Title     string `json:"title,omitempty"`
+	Published string `json:"published,omitempty"`
+}
+
+// Context returns the article context of an item for the detector. A
+// Published that is neither RFC 3339 nor YYYY-MM-DD is an error.
+func (it Labelled) Context() (Context, error) {
+	c := Context{Title: it.Title}
+	if it.Published == "" {
+		return c, nil
+	}
+	t, err := parseDate(it.Published)
+	if err != nil {
+		return Context{}, fmt.Errorf("item %s: published: %w", it.ID, err)
+	}
+	c.Published = &t
+	return c, nil
+}
+
+// parseDate reads an RFC 3339 time, a time with a space for the "T", or a
+// bare YYYY-MM-DD date.
+func parseDate(s string) (time.Time, error) {
+	for _, layout := range []string{time.RFC3339, "2006-01-02 15:04:05Z07:00", "2006-01-02 15:04:05", "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q is not a date (RFC 3339 or YYYY-MM-DD)", s)
+}
+
+// ResolveCorpus fills the Title and Published of items taken from corpus
+// pages (ids "<page>#<n>", optionally prefixed "<set>:") that have none,
+// from the truth.jsonl files of the corpus directories dirs. Items of
+// pages not found are left as they are; a truth file that does not parse
+// is an error.
+func ResolveCorpus(items []Labelled, dirs []string) error {
+	type page struct{ title, published string }
+	pages := map[string]page{}
+	for _, dir := range dirs {
+		f, err := os.Open(filepath.Join(dir, "truth.jsonl"))
+		if err != nil {
+			return fmt.Errorf("corpus: %w", err)
+		}
+		sc := bufio.NewScanner(f)
+		sc.Buffer(make([]byte, 1<<20), 64<<20)
+		for n := 1; sc.Scan(); n++ {
+			var p struct {
+				ID        string  `json:"id"`
+				Title     *string `json:"title"`
+				Published *string `json:"published"`
+			}
+			if err := json.Unmarshal(sc.Bytes(), &p); err != nil {
+				f.Close()
+				return fmt.Errorf("corpus: %s line %d: %w", dir, n, err)
+			}
+			var pg page
+			if p.Title != nil {
+				pg.title = *p.Title
+			}
+			if p.Published != nil {
+				pg.published = *p.Published
+			}
+			pages[p.ID] = pg
+		}
+		err = sc.Err()
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("corpus: %s: %w", dir, err)
+		}
+	}
+	for k := range items {
+		id, _, ok := strings.Cut(items[k].ID, "#")
+		if !ok {
+			continue
+		}
+		if _, rest, ok := strings.Cut(id, ":"); ok {
+			id = rest
+		}
+		pg, ok := pages[id]
+		if !ok {
+			continue
+		}
+		if items[k].Title == "" {
+			items[k].Title = pg.title
+		}
+		if items[k].Published == "" {
+			if _, err := parseDate(pg.published); err == nil {
+				items[k].Published = pg.published
+			}
+		}
+	}
+	return nil
 }
 
 // CoNLLRef names a sentence of a CoNLL-format file: the 0-based index
@@ -46,8 +142,11 @@ type CoNLLRef struct {
 
 // ResolveCoNLL fills the text of items that point into CoNLL files in dir,
 // joining a sentence's tokens with spaces, and sets the Group of an item
-// that has none to its CoNLL document ("file/docN"). It fails naming the
-// item whose file or sentence is missing.
+// that has none to its CoNLL document ("file/docN"). An item without a
+// Title or Published gets its document's: the first sentence (the
+// headline) and the date of the dateline ("LONDON 1996-08-30") when the
+// second sentence is one. It fails naming the item whose file or sentence
+// is missing.
 func ResolveCoNLL(items []Labelled, dir string) error {
 	files := map[string][]conllSentence{}
 	for k := range items {
@@ -71,7 +170,14 @@ func ResolveCoNLL(items []Labelled, dir string) error {
 		if ref.Sentence < 0 || ref.Sentence >= len(sents) {
 			return fmt.Errorf("item %s: %s has no sentence %d", items[k].ID, ref.File, ref.Sentence)
 		}
-		items[k].Text = sents[ref.Sentence].text
+		cur := sents[ref.Sentence]
+		items[k].Text = cur.text
+		if items[k].Title == "" {
+			items[k].Title = cur.title
+		}
+		if items[k].Published == "" {
+			items[k].Published = cur.date
+		}
 		if items[k].Group == "" {
 			items[k].Group = fmt.Sprintf("%s/doc%d", strings.TrimSuffix(ref.File, ".txt"), sents[ref.Sentence].doc)
 		}
@@ -79,12 +185,18 @@ func ResolveCoNLL(items []Labelled, dir string) error {
 	return nil
 }
 
-// conllSentence is one sentence of a CoNLL file and the 0-based index of
-// its document (-DOCSTART- lines start documents).
+// conllSentence is one sentence of a CoNLL file, the 0-based index of its
+// document (-DOCSTART- lines start documents), and the document's headline
+// and dateline date ("" when its second sentence is no dateline).
 type conllSentence struct {
-	text string
-	doc  int
+	text        string
+	doc         int
+	title, date string
 }
+
+// datelineRE matches a Reuters dateline: a place ("LONDON", "SHATOI ,
+// Russia") and a date.
+var datelineRE = regexp.MustCompile(`^[A-Z][A-Za-z .,'()-]{0,60} (\d{4}-\d{2}-\d{2})$`)
 
 // conllSentences reads the sentences of a CoNLL file as space-joined
 // tokens (the first column).
@@ -94,7 +206,7 @@ func conllSentences(r io.Reader) ([]conllSentence, error) {
 	doc := -1
 	flush := func() {
 		if len(cur) > 0 {
-			out = append(out, conllSentence{strings.Join(cur, " "), max(doc, 0)})
+			out = append(out, conllSentence{text: strings.Join(cur, " "), doc: max(doc, 0)})
 			cur = cur[:0]
 		}
 	}
@@ -114,6 +226,24 @@ func conllSentences(r io.Reader) ([]conllSentence, error) {
 		cur = append(cur, fields[0])
 	}
 	flush()
+	// Each document's first sentence is its headline, and its second its
+	// dateline when it looks like one.
+	for k := 0; k < len(out); {
+		j := k
+		for j < len(out) && out[j].doc == out[k].doc {
+			j++
+		}
+		date := ""
+		if k+1 < j {
+			if m := datelineRE.FindStringSubmatch(out[k+1].text); m != nil {
+				date = m[1]
+			}
+		}
+		for n := k; n < j; n++ {
+			out[n].title, out[n].date = out[k].text, date
+		}
+		k = j
+	}
 	return out, sc.Err()
 }
 
@@ -233,7 +363,12 @@ func Evaluate(items []Labelled, preds []Prediction) Score {
 // Predict runs the detector over an item's text: the item is a withdrawal
 // when any event is found, and the first event is its main one.
 func (d *Detector) Predict(text string) Prediction {
-	evs := d.Detect(text, nil, nil)
+	return d.PredictContext(text, Context{})
+}
+
+// PredictContext is Predict with the article context of the text.
+func (d *Detector) PredictContext(text string, c Context) Prediction {
+	evs := d.DetectContext(text, nil, c)
 	if len(evs) == 0 {
 		return Prediction{}
 	}

@@ -245,9 +245,10 @@ type Lexicon struct {
 	Adjectival map[string]bool
 	// Abbrev lists abbreviations after which a full stop ends no sentence.
 	Abbrev map[string]bool
-	// Months name months, for "in January": a past reference that makes an
-	// announcement background.
-	Months map[string]bool
+	// Months maps the names of months (and their abbreviations) to their
+	// numbers, 1 to 12, for "in January": a past reference that makes an
+	// announcement background unless it is the article's own month.
+	Months map[string]int
 	// Sets are the word sets the rules consult, by WordSet.
 	Sets [numSets]map[string]bool
 	// DemonymSuffixes end the names of peoples ("Russian", "Chinese"), which

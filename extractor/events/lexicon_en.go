@@ -208,7 +208,13 @@ func english() *Lexicon {
 		}
 		return m
 	}
-	l.Months = set("january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec")
+	l.Months = map[string]int{}
+	for n, names := range []string{"january jan", "february feb", "march mar", "april apr", "may", "june jun",
+		"july jul", "august aug", "september sep sept", "october oct", "november nov", "december dec"} {
+		for _, w := range strings.Fields(names) {
+			l.Months[w] = n + 1
+		}
+	}
 	words := map[WordSet]string{
 		SetMemory:             `that how when what being seeing hearing his her my their the a one an going having it this where why`,
 		SetStrongMemory:       `that how when what where why being seeing hearing having going it growing watching meeting thinking`,
