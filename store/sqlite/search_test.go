@@ -161,7 +161,7 @@ func TestScoreOrderAcrossReads(t *testing.T) {
 		}
 	}
 	// Scores do not depend on the range: bm25's statistics are the index's.
-	one, err := s.bestScoresIn(ctx, "rain", 2000, math.MinInt64, math.MaxInt64)
+	one, err := s.bestScoresIn(ctx, "rain", nil, 2000, math.MinInt64, math.MaxInt64)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +169,7 @@ func TestScoreOrderAcrossReads(t *testing.T) {
 	for _, r := range one {
 		byRow[r.rowid] = r.score
 	}
-	part, err := s.bestScoresIn(ctx, "rain", 2000, 500, 600)
+	part, err := s.bestScoresIn(ctx, "rain", nil, 2000, 500, 600)
 	if err != nil || len(part) == 0 {
 		t.Fatalf("rowids 500 to 600: %d scores, %v", len(part), err)
 	}
