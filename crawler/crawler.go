@@ -664,7 +664,7 @@ func (d *dispatcher) run(ctx context.Context) error {
 		var wake time.Time
 		for i := 0; i < len(d.buf) && d.free > 0; {
 			e := d.buf[i]
-			h := hostOf(e.URL)
+			h := frontier.Host(e.URL)
 			ok, ready := c.gate.acquire(h, c.delayFor(h), now)
 			if !ok {
 				if !ready.IsZero() && (wake.IsZero() || ready.Before(wake)) {
@@ -690,7 +690,7 @@ func (d *dispatcher) run(ctx context.Context) error {
 			skip := c.gate.waiting(now)
 			queued := map[string]int{}
 			for _, e := range d.buf {
-				h := hostOf(e.URL)
+				h := frontier.Host(e.URL)
 				if queued[h]++; queued[h] == bufMax/2+1 {
 					skip = append(skip, h)
 				}
@@ -763,12 +763,4 @@ func (d *dispatcher) collect() {
 			return
 		}
 	}
-}
-
-func hostOf(u string) string {
-	p, err := url.Parse(u)
-	if err != nil {
-		return ""
-	}
-	return strings.ToLower(p.Host)
 }

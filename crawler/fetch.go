@@ -98,7 +98,7 @@ func (c *Crawler) redirect(req *http.Request, via []*http.Request) error {
 	if len(res.hops) > 0 {
 		from = res.hops[len(res.hops)-1]
 	}
-	if hostOf(target) != hostOf(from) {
+	if frontier.Host(target) != frontier.Host(from) {
 		return c.queueRedirect(ctx, e, hops)
 	}
 	if reason := c.disallowed(ctx, req.URL); reason != nil {

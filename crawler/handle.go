@@ -14,7 +14,7 @@ import (
 // fetch fetches one entry and settles it or hands it on.
 func (c *Crawler) fetch(ctx context.Context, e frontier.Entry) {
 	defer c.Stats.InFlight.Add(-1)
-	host := hostOf(e.URL)
+	host := frontier.Host(e.URL)
 	defer c.gate.release(host)
 	u, err := url.Parse(e.URL)
 	if err != nil {

@@ -37,7 +37,7 @@ func (c *Crawler) page(ctx context.Context, e frontier.Entry, res *result, out f
 	// Links come from the cleaner's parse of the page: one parse per page.
 	scan := scanResult(r)
 	fresh, links := 0, 0
-	if e.Depth < c.maxDepth(hostOf(e.URL)) {
+	if e.Depth < c.maxDepth(frontier.Host(e.URL)) {
 		var entries []frontier.Entry
 		for _, l := range scan.links {
 			l = stripSession(l)

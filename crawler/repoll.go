@@ -20,7 +20,7 @@ func (c *Crawler) polled(e frontier.Entry) bool {
 	case frontier.Feed, frontier.Sitemap, frontier.Robots:
 		return true
 	case frontier.Hub:
-		return e.Seed || e.Depth < c.maxDepth(hostOf(e.URL))
+		return e.Seed || e.Depth < c.maxDepth(frontier.Host(e.URL))
 	}
 	return e.Seed
 }

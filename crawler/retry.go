@@ -81,7 +81,7 @@ func failReason(res *result) string {
 
 func (c *Crawler) fail(ctx context.Context, e frontier.Entry, res *result, now time.Time) {
 	reason := failReason(res)
-	host := hostOf(e.URL)
+	host := frontier.Host(e.URL)
 	out := frontier.Outcome{State: frontier.Failed, Status: res.status, Error: reason, FetchedAt: now}
 	ra := retryAfter(res.header, now)
 	if res.status == http.StatusTooManyRequests || res.status == http.StatusServiceUnavailable {
@@ -103,7 +103,7 @@ func (c *Crawler) fail(ctx context.Context, e frontier.Entry, res *result, now t
 func (c *Crawler) failFinal(e frontier.Entry, kind frontier.Kind, out frontier.Outcome, msg, reason string) {
 	out.State, out.Error, out.NextAt = frontier.Failed, reason, time.Time{}
 	c.Stats.Failed.Add(1)
-	c.metrics.failed(hostOf(e.URL))
+	c.metrics.failed(frontier.Host(e.URL))
 	c.log.Warn(msg, "url", e.URL, "reason", reason, "attempts", e.Attempts+1)
 	c.settle(e.URL, kind, out)
 }

@@ -37,7 +37,7 @@ func (c *Crawler) robotsWait(e frontier.Entry, ur errRobotsUnreachable, now time
 			fmt.Sprintf("%s (for %v)", ur.reason, d.Round(time.Second)))
 		return
 	}
-	c.gate.pause(hostOf(e.URL), ur.retry)
+	c.gate.pause(frontier.Host(e.URL), ur.retry)
 	// The store keeps milliseconds: round up, so that the URL does not
 	// fall due just before the rules expire and wait again at once.
 	next := ur.retry.Truncate(time.Millisecond).Add(time.Millisecond)

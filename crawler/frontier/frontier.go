@@ -4,7 +4,11 @@
 // it needs and each store implements it.
 package frontier
 
-import "time"
+import (
+	"net/url"
+	"strings"
+	"time"
+)
 
 // Kind says what a URL is expected to be, which decides what the crawler
 // does with its response.
@@ -202,4 +206,16 @@ type RobotsFile struct {
 	Status  int       `json:"status"`
 	Body    string    `json:"body,omitempty"`
 	Fetched time.Time `json:"fetched"`
+}
+
+// Host is the key under which the frontier and the crawler's politeness
+// group a URL: its host with any port, in lower case ("" for a URL that
+// does not parse). Every frontier and the crawler use this one function,
+// so that a host's pace, counts and owner agree.
+func Host(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return ""
+	}
+	return strings.ToLower(p.Host)
 }

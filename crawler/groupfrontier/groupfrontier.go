@@ -76,7 +76,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -180,10 +179,13 @@ type Frontier struct {
 	robots   map[string]frontier.RobotsFile
 	dirty    map[string]bool // hosts whose pace is not written yet
 	inflight map[string]int  // URL handed out → partition
-	limit    func(host string) int
-	joined   bool  // a generation was assigned at least once
-	lastGen  int32 // id of the last generation assigned
-	closed   bool
+	// settle is closed, and replaced, when URLs leave inflight or Close
+	// is called: a release waits on it for its URLs to be settled.
+	settle  chan struct{}
+	limit   func(host string) int
+	joined  bool  // a generation was assigned at least once
+	lastGen int32 // id of the last generation assigned
+	closed  bool
 }
 
 // partition is an owned partition's state.
@@ -271,7 +273,7 @@ func Open(ctx context.Context, cfg Config) (*Frontier, error) {
 		},
 		done:  make(chan struct{}),
 		parts: map[int]*partition{}, hosts: map[string]int{}, pace: map[string]time.Time{}, robots: map[string]frontier.RobotsFile{},
-		dirty: map[string]bool{}, inflight: map[string]int{},
+		dirty: map[string]bool{}, inflight: map[string]int{}, settle: make(chan struct{}),
 	}
 	runCtx, stop := context.WithCancel(context.Background())
 	f.stop = stop
@@ -291,6 +293,7 @@ func (f *Frontier) Close() error {
 		return nil
 	}
 	f.closed = true
+	f.wakeLocked()
 	f.mu.Unlock()
 	err := f.group.Close()
 	<-f.done
@@ -300,12 +303,11 @@ func (f *Frontier) Close() error {
 	return errors.Join(err, f.flushPace(ctx, nil), f.w.Close())
 }
 
-// isClosed reports whether Close was called: the crawler has stopped, and
-// URLs it left in flight will not be settled.
-func (f *Frontier) isClosed() bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.closed
+// wakeLocked wakes the releases waiting for URLs to leave inflight;
+// called with mu held.
+func (f *Frontier) wakeLocked() {
+	close(f.settle)
+	f.settle = make(chan struct{})
 }
 
 // Key returns the partition key of a URL's host: the host, or its
@@ -354,14 +356,6 @@ func (keyPrefixBalancer) Balance(msg kafka.Message, partitions ...int) int {
 	return kafka.Murmur2Balancer{Consistent: true}.Balance(kafka.Message{Key: key}, partitions...)
 }
 
-func hostOf(u string) string {
-	p, err := url.Parse(u)
-	if err != nil {
-		return ""
-	}
-	return strings.ToLower(p.Host)
-}
-
 // ownedLocked reports whether host's partition is owned and handing out
 // URLs; called with mu held.
 func (f *Frontier) ownedLocked(host string) bool {
@@ -375,7 +369,7 @@ func (f *Frontier) split(entries []frontier.Entry) (local, remote []frontier.Ent
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, e := range entries {
-		if f.ownedLocked(hostOf(e.URL)) {
+		if f.ownedLocked(frontier.Host(e.URL)) {
 			local = append(local, e)
 		} else {
 			remote = append(remote, e)
@@ -403,7 +397,7 @@ func (f *Frontier) send(ctx context.Context, ops []op) error {
 		if err != nil {
 			return fmt.Errorf("groupfrontier: %w", err)
 		}
-		msgs = append(msgs, kafka.Message{Topic: f.cfg.URLTopic, Key: urlKey(f.Key(hostOf(o.Entry.URL)), o.Entry.URL), Value: v})
+		msgs = append(msgs, kafka.Message{Topic: f.cfg.URLTopic, Key: urlKey(f.Key(frontier.Host(o.Entry.URL)), o.Entry.URL), Value: v})
 	}
 	if err := f.write(ctx, msgs); err != nil {
 		return fmt.Errorf("groupfrontier: send URLs: %w", err)
@@ -552,7 +546,7 @@ func (f *Frontier) Apply(ctx context.Context, entries []frontier.Entry, settled 
 	hosts := make([]string, 0, len(local))
 	for _, e := range local {
 		urls = append(urls, e.URL)
-		hosts = append(hosts, hostOf(e.URL))
+		hosts = append(hosts, frontier.Host(e.URL))
 	}
 	for _, s := range settled {
 		urls = append(urls, s.URL)
@@ -563,6 +557,9 @@ func (f *Frontier) Apply(ctx context.Context, entries []frontier.Entry, settled 
 	f.mu.Lock()
 	for _, s := range settled {
 		delete(f.inflight, s.URL)
+	}
+	if len(settled) > 0 {
+		f.wakeLocked()
 	}
 	f.mu.Unlock()
 	return n, nil
@@ -593,7 +590,7 @@ func (f *Frontier) Claim(ctx context.Context, n int, now time.Time, skip []strin
 	}
 	f.mu.Lock()
 	for _, e := range got {
-		f.inflight[e.URL] = f.Partition(hostOf(e.URL))
+		f.inflight[e.URL] = f.Partition(frontier.Host(e.URL))
 	}
 	f.mu.Unlock()
 	return got, nil
@@ -605,9 +602,10 @@ func (f *Frontier) Claim(ctx context.Context, n int, now time.Time, skip []strin
 // again should the partition come back).
 func (f *Frontier) Keep(u string) bool {
 	f.mu.Lock()
-	mine := f.ownedLocked(hostOf(u))
+	mine := f.ownedLocked(frontier.Host(u))
 	if !mine {
 		delete(f.inflight, u)
+		f.wakeLocked()
 	}
 	f.mu.Unlock()
 	if mine {
@@ -634,7 +632,7 @@ func (f *Frontier) Keep(u string) bool {
 // from the canonical URL, makes a second copy replace the first
 // downstream.
 func (f *Frontier) ClaimURL(ctx context.Context, e frontier.Entry, now time.Time) (bool, error) {
-	h := hostOf(e.URL)
+	h := frontier.Host(e.URL)
 	f.writeMu.Lock() // see Apply
 	defer f.writeMu.Unlock()
 	f.mu.Lock()

@@ -288,7 +288,7 @@ func claimAll(t *testing.T, members map[string]*Frontier, want int) int {
 					t.Errorf("%s claimed by %s and %s", e.URL, other, name)
 				}
 				seen[e.URL] = name
-				if !slices.Contains(m.Owned(), m.Partition(hostOf(e.URL))) {
+				if !slices.Contains(m.Owned(), m.Partition(frontier.Host(e.URL))) {
 					t.Errorf("%s claimed by %s, which does not own its partition", e.URL, name)
 				}
 			}

@@ -129,8 +129,9 @@ func (f *Frontier) release(id int) {
 	f.writeMu.Lock()
 	//lint:ignore SA2001 an empty critical section is the barrier
 	f.writeMu.Unlock()
-	deadline := time.Now().Add(f.cfg.ReleaseWait)
-	for !f.isClosed() {
+	deadline := time.NewTimer(f.cfg.ReleaseWait)
+	defer deadline.Stop()
+	for {
 		f.mu.Lock()
 		left := 0
 		for _, p := range f.inflight {
@@ -138,15 +139,18 @@ func (f *Frontier) release(id int) {
 				left++
 			}
 		}
+		closed, settle := f.closed, f.settle
 		f.mu.Unlock()
-		if left == 0 {
+		if left == 0 || closed {
 			break
 		}
-		if time.Now().After(deadline) {
+		select {
+		case <-settle:
+			continue
+		case <-deadline.C:
 			f.log.Warn("crawl group: releasing a partition with URLs still in flight", "partition", id, "urls", left)
-			break
 		}
-		time.Sleep(20 * time.Millisecond) // the crawler settles them; nothing to wait on but the map
+		break
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -477,7 +481,7 @@ func (f *Frontier) applyOps(ctx context.Context, id int, batch []kafka.Message) 
 	for _, list := range [][]frontier.Entry{seeds, adds} {
 		for _, e := range list {
 			urls = append(urls, e.URL)
-			hosts = append(hosts, hostOf(e.URL))
+			hosts = append(hosts, frontier.Host(e.URL))
 		}
 	}
 	for _, rc := range rechecks {

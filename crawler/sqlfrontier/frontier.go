@@ -57,7 +57,7 @@ func addTx(ctx context.Context, tx *sql.Tx, entries []frontier.Entry, limit func
 	counts := map[string]int{} // admitted per host, read once per batch
 	grown := map[string]int{}
 	for _, e := range entries {
-		h := host(e.URL)
+		h := frontier.Host(e.URL)
 		lim := 0
 		if limit != nil {
 			lim = limit(h)
@@ -104,7 +104,7 @@ func (s *Store) AddSeeds(ctx context.Context, entries []frontier.Entry, now time
 				ON CONFLICT (url) DO UPDATE SET seed = 1, depth = 0,
 					state = CASE WHEN kind = 'article' OR state = 'inflight' THEN state ELSE 'pending' END,
 					next_at = CASE WHEN kind = 'article' OR state = 'inflight' THEN next_at ELSE excluded.next_at END`,
-				e.URL, host(e.URL), string(e.Kind), now.UnixMilli())
+				e.URL, frontier.Host(e.URL), string(e.Kind), now.UnixMilli())
 			if err != nil {
 				return fmt.Errorf("seed %s: %w", e.URL, err)
 			}
@@ -293,7 +293,7 @@ func (s *Store) ClaimURL(ctx context.Context, e frontier.Entry, now time.Time) (
 			VALUES (?,?,?,?,?,'inflight',1,?,?,?)
 			ON CONFLICT (url) DO UPDATE SET state = 'inflight', attempts = attempts + 1, seed = max(seed, excluded.seed)
 			WHERE state IN ('pending', 'failed')`,
-			e.URL, host(e.URL), string(e.Kind), e.Depth, e.Seed, now.UnixMilli(), e.HintTitle, timeText(e.HintPublished))
+			e.URL, frontier.Host(e.URL), string(e.Kind), e.Depth, e.Seed, now.UnixMilli(), e.HintTitle, timeText(e.HintPublished))
 		if err != nil {
 			return err
 		}
@@ -482,7 +482,7 @@ func settleTx(ctx context.Context, tx *sql.Tx, batch []frontier.Settled) error {
 			// as done, so that it is neither fetched nor emitted again.
 			if _, err := tx.ExecContext(ctx, `INSERT INTO frontier (url, host, kind, state, status, article_id, fetched_at)
 				VALUES (?,?,?,'done',?,?,?) ON CONFLICT (url) DO NOTHING`,
-				b.URL, host(b.URL), kind, o.Status, o.ArticleID, timeText(&o.FetchedAt)); err != nil {
+				b.URL, frontier.Host(b.URL), kind, o.Status, o.ArticleID, timeText(&o.FetchedAt)); err != nil {
 				return fmt.Errorf("settle %s: %w", b.URL, err)
 			}
 		}

@@ -18,8 +18,6 @@ import (
 	"database/sql"
 	_ "embed"
 	"fmt"
-	"net/url"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -145,14 +143,6 @@ type rowScanner interface{ Scan(dest ...any) error }
 type errRow struct{ err error }
 
 func (r errRow) Scan(...any) error { return r.err }
-
-func host(u string) string {
-	p, err := url.Parse(u)
-	if err != nil {
-		return ""
-	}
-	return strings.ToLower(p.Host)
-}
 
 // timeText is how the frontier stores a time that may be absent: RFC 3339
 // with nanoseconds, UTC, or NULL.
