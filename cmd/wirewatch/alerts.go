@@ -45,7 +45,7 @@ func openAlerts(ctx context.Context, e env, c *common) (*sqlite.Store, error) {
 	if _, err := c.logger(e.stderr); err != nil {
 		return nil, err
 	}
-	return sqlite.Open(ctx, c.data)
+	return sqlite.Open(ctx, c.Data)
 }
 
 func alertsAddCmd(e env) *ffcli.Command {

@@ -120,7 +120,7 @@ func exportCmd(e env) *ffcli.Command {
 			if !req.FetchedSince.IsZero() && !req.FetchedUntil.IsZero() && req.FetchedSince.After(req.FetchedUntil) {
 				return errors.New("--since is after --until")
 			}
-			src, n, closeSrc, err := openSource(ctx, c.data, es, log, elastic.ExportTuning{Page: *pageSize, NoCompress: *compress == "off" || (*compress == "auto" && loopbackOnly(es.URLs))})
+			src, n, closeSrc, err := openSource(ctx, c.Data, es, log, elastic.ExportTuning{Page: *pageSize, NoCompress: *compress == "off" || (*compress == "auto" && loopbackOnly(es.URLs))})
 			if err != nil {
 				return err
 			}

@@ -129,7 +129,7 @@ func searchCmd(e env) *ffcli.Command {
 					return fmt.Errorf("--timeline: %w", err)
 				}
 			}
-			st, err := openReader(ctx, c.data, es, log)
+			st, err := openReader(ctx, c.Data, es, log)
 			if err != nil {
 				return err
 			}

@@ -2,15 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"os/signal"
-	"regexp"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -19,8 +16,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/wirewatch/wirewatch/alert"
-	"github.com/wirewatch/wirewatch/crawler"
-	"github.com/wirewatch/wirewatch/crawler/frontier"
 	"github.com/wirewatch/wirewatch/demosite"
 	"github.com/wirewatch/wirewatch/extractor"
 	"github.com/wirewatch/wirewatch/extractor/figures"
@@ -30,97 +25,6 @@ import (
 	"github.com/wirewatch/wirewatch/store/sqlite"
 	"github.com/wirewatch/wirewatch/story"
 )
-
-// crawlFlags are the crawler's settings, shared by run and demo.
-type crawlFlags struct {
-	common
-	once         bool
-	seeds        stringList
-	userAgent    string
-	delay        time.Duration
-	workers      int
-	perHost      int
-	timeout      time.Duration
-	maxBytes     int
-	maxDepth     int
-	retries      int
-	repoll       time.Duration
-	repollMin    time.Duration
-	repollMax    time.Duration
-	recheckMin   time.Duration
-	recheckMax   int
-	maxPages     int
-	maxRedirects int
-	retryWait    time.Duration
-	ignoreRobots bool
-	allowPrivate bool
-	include      stringList
-	exclude      stringList
-	progress     string
-	alertsOut    string
-	storyWindow  time.Duration // run and demo only: see registerStoryWindow
-	listen       string        // see registerListen
-	stallAfter   time.Duration // see registerStallAfter
-	serve        serveFlags    // run and demo only
-}
-
-// stringList is a repeatable flag that also splits on commas and spaces,
-// so that WIREWATCH_SEEDS="a b" works from the environment.
-type stringList []string
-
-func (l *stringList) String() string { return strings.Join(*l, ",") }
-
-func (l *stringList) Set(v string) error {
-	for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' }) {
-		*l = append(*l, f)
-	}
-	return nil
-}
-
-func (f *crawlFlags) register(fs *flag.FlagSet) {
-	f.common.register(fs)
-	d := crawler.DefaultOptions() // the defaults are defined there, once
-	fs.BoolVar(&f.once, "once", false, "stop when nothing is left to fetch (default: keep polling the seeds)")
-	fs.Var(&f.seeds, "seeds", "seed URLs (pages, feeds, sitemaps) or files of URLs; repeatable, comma-separated")
-	fs.StringVar(&f.userAgent, "user-agent", d.UserAgent, "User-Agent; name a contact URL")
-	fs.DurationVar(&f.delay, "delay", d.Delay, "pause between requests to one host (0: none)")
-	fs.IntVar(&f.workers, "workers", d.Workers, "concurrent fetches overall")
-	fs.IntVar(&f.perHost, "per-host", d.PerHost, "concurrent fetches per host")
-	fs.DurationVar(&f.timeout, "timeout", d.Timeout, "timeout of one request")
-	fs.IntVar(&f.maxBytes, "max-bytes", d.MaxBytes, "largest page accepted, decoded; larger ones are reported, not truncated")
-	fs.IntVar(&f.maxDepth, "max-depth", d.MaxDepth, "link hops followed from a seed (0: none; a seed feed's or sitemap's entries are still fetched)")
-	fs.IntVar(&f.retries, "retries", d.Retries, "retries of a transient failure (timeouts, 429, 5xx; 0: none)")
-	fs.DurationVar(&f.repoll, "repoll", d.Repoll, "first re-poll interval of seeds, feeds and sitemaps without --once")
-	fs.DurationVar(&f.repollMin, "repoll-min", d.RepollMin, "shortest re-poll interval (reached while a feed keeps yielding new items)")
-	fs.DurationVar(&f.repollMax, "repoll-max", d.RepollMax, "longest re-poll interval (reached while a feed yields nothing new)")
-	fs.DurationVar(&f.recheckMin, "recheck-min", d.RecheckMin, "least time between two fetches of an article that a feed or sitemap says changed since it was fetched")
-	fs.IntVar(&f.recheckMax, "recheck-max", d.RecheckMax, "most re-checks of one article over its life (0: articles are fetched once, never re-checked)")
-	fs.IntVar(&f.maxPages, "max-pages", d.MaxPages, "most URLs queued per site, across runs (0: no limit); a seed's max-pages= overrides it")
-	fs.IntVar(&f.maxRedirects, "max-redirects", d.MaxRedirects, "longest redirect chain followed (0: a redirect fails the URL)")
-	fs.DurationVar(&f.retryWait, "retry-wait", d.RetryWait, "back-off before the first retry, doubled for each further one")
-	fs.BoolVar(&f.ignoreRobots, "ignore-robots", false, "ignore robots.txt (only for sites you own)")
-	fs.BoolVar(&f.allowPrivate, "allow-private", false, "fetch from loopback, private, link-local (cloud metadata) and unique-local addresses even when no seed is in their range")
-	fs.Var(&f.include, "include", "regexp a discovered URL must match (repeatable)")
-	fs.Var(&f.exclude, "exclude", "regexp a discovered URL must not match (repeatable)")
-	fs.StringVar(&f.progress, "progress", "auto", "live progress line: auto (on a terminal), always or never")
-	fs.StringVar(&f.alertsOut, "alerts-out", "", "where saved-search alerts go: a file (JSON lines, appended), - for standard output, or empty for a log line each")
-	registerListen(fs, &f.listen)
-	registerStallAfter(fs, &f.stallAfter)
-}
-
-// registerStoryWindow adds --story-window to the commands that assign
-// stories: run, demo and index.
-func registerStoryWindow(fs *flag.FlagSet, window *time.Duration) {
-	fs.DurationVar(window, "story-window", story.DefaultRetention,
-		"how long story fingerprints are kept, by fetch time; a copy fetched later than this after its story's last kept copy starts a new story")
-}
-
-func checkStoryWindow(window time.Duration) error {
-	if window <= 0 {
-		return fmt.Errorf("--story-window must be positive, not %s", window)
-	}
-	return nil
-}
 
 // startStoryState starts the background work of a process that keeps
 // stories and alerts in st: the saved-search notifier, alerting to out
@@ -148,74 +52,11 @@ func startStoryPruner(st *sqlite.Store, window time.Duration, log *slog.Logger) 
 	}
 }
 
-func compileAll(flagName string, pats []string) ([]*regexp.Regexp, error) {
-	var out []*regexp.Regexp
-	for _, p := range pats {
-		re, err := regexp.Compile(p)
-		if err != nil {
-			return nil, fmt.Errorf("--%s %q: %w", flagName, p, err)
-		}
-		out = append(out, re)
-	}
-	return out, nil
-}
-
-func (f *crawlFlags) options() (crawler.Options, error) {
-	inc, err := compileAll("include", f.include)
-	if err != nil {
-		return crawler.Options{}, err
-	}
-	exc, err := compileAll("exclude", f.exclude)
-	if err != nil {
-		return crawler.Options{}, err
-	}
-	// Every number is taken as given: zero means zero where it means
-	// something (no delay, depth, retries, redirects, re-checks; no page
-	// limit), and is refused where it would mean nothing, never silently
-	// replaced by a default.
-	positive := []struct {
-		name string
-		ok   bool
-	}{
-		{"workers", f.workers > 0}, {"per-host", f.perHost > 0}, {"max-bytes", f.maxBytes > 0},
-		{"timeout", f.timeout > 0}, {"retry-wait", f.retryWait > 0}, {"recheck-min", f.recheckMin > 0},
-		{"repoll", f.repoll > 0}, {"repoll-min", f.repollMin > 0}, {"repoll-max", f.repollMax > 0},
-	}
-	for _, p := range positive {
-		if !p.ok {
-			return crawler.Options{}, fmt.Errorf("--%s must be positive", p.name)
-		}
-	}
-	notNegative := []struct {
-		name string
-		v    int
-	}{
-		{"max-depth", f.maxDepth}, {"retries", f.retries}, {"max-pages", f.maxPages},
-		{"max-redirects", f.maxRedirects}, {"recheck-max", f.recheckMax},
-	}
-	for _, n := range notNegative {
-		if n.v < 0 {
-			return crawler.Options{}, fmt.Errorf("--%s must be at least 0, not %d", n.name, n.v)
-		}
-	}
-	if f.delay < 0 {
-		return crawler.Options{}, fmt.Errorf("--delay must be at least 0, not %s", f.delay)
-	}
-	return crawler.Options{
-		Once: f.once, Repoll: f.repoll, UserAgent: f.userAgent, Delay: f.delay, Workers: f.workers,
-		PerHost: f.perHost, Timeout: f.timeout, MaxBytes: f.maxBytes, MaxDepth: f.maxDepth, Retries: f.retries,
-		IgnoreRobots: f.ignoreRobots, AllowPrivate: f.allowPrivate, Include: inc, Exclude: exc,
-		RepollMin: f.repollMin, RepollMax: f.repollMax, MaxPages: f.maxPages, MaxRedirects: f.maxRedirects, RetryWait: f.retryWait,
-		RecheckMin: f.recheckMin, RecheckMax: f.recheckMax,
-	}, nil
-}
-
 func runCmd(e env) *ffcli.Command {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	var f crawlFlags
-	f.register(fs)
-	f.serve.register(fs)
-	registerStoryWindow(fs, &f.storyWindow)
+	var cfg pipeline.RunConfig
+	cfg.RegisterFlags(fs)
+	registerConfig(fs)
 	return &ffcli.Command{
 		Name:       "run",
 		ShortUsage: "wirewatch run --seeds SEED... [--data DIR] [--once]",
@@ -226,49 +67,36 @@ func runCmd(e env) *ffcli.Command {
 			"a second Ctrl-C stops at once. Re-running resumes where the last run stopped.",
 		FlagSet: fs, Options: parseOptions(),
 		Exec: func(ctx context.Context, args []string) error {
-			f.seeds = append(f.seeds, args...)
-			return runPipeline(ctx, e, "run", &f, nil)
+			cfg.Crawler.Seeds = append(cfg.Crawler.Seeds, args...)
+			return runPipeline(ctx, e, "run", &cfg, nil)
 		},
 	}
 }
 
-// prepare checks the logging flags, the seeds and the crawler options, so
-// that every crawling command reports bad input before it opens anything.
-func (f *crawlFlags) prepare(e env) (*slog.Logger, []frontier.Entry, crawler.Options, error) {
-	log, err := f.logger(e.stderr)
-	if err != nil {
-		return nil, nil, crawler.Options{}, err
-	}
-	if len(f.seeds) == 0 {
-		return nil, nil, crawler.Options{}, errors.New("no seeds: give --seeds URL (a page, a feed or a sitemap) or a file of URLs")
-	}
-	seeds, err := crawler.ParseSeeds(f.seeds)
-	if err != nil {
-		return nil, nil, crawler.Options{}, err
-	}
-	opts, err := f.options()
-	if err != nil {
-		return nil, nil, crawler.Options{}, err
-	}
-	return log, seeds, opts, nil
-}
-
 // runPipeline runs the local pipeline for command (run or demo); after,
 // when set, runs once it is done.
-func runPipeline(ctx context.Context, e env, command string, f *crawlFlags, after func(context.Context, *sqlite.Store) error) error {
-	log, seeds, opts, err := f.prepare(e)
+func runPipeline(ctx context.Context, e env, command string, cfg *pipeline.RunConfig, after func(context.Context, *sqlite.Store) error) error {
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	log, err := cfg.Logger(e.stderr)
 	if err != nil {
 		return err
 	}
-	if err := checkStoryWindow(f.storyWindow); err != nil {
+	seeds, err := cfg.Crawler.Entries()
+	if err != nil {
 		return err
 	}
-	release, err := lockData(f.data, command, exclusive)
+	opts, err := cfg.Crawler.Options()
+	if err != nil {
+		return err
+	}
+	release, err := lockData(cfg.Data, command, exclusive)
 	if err != nil {
 		return err
 	}
 	defer release()
-	st, err := sqlite.Open(ctx, f.data)
+	st, err := sqlite.Open(ctx, cfg.Data)
 	if err != nil {
 		return err
 	}
@@ -278,18 +106,18 @@ func runPipeline(ctx context.Context, e env, command string, f *crawlFlags, afte
 		return err
 	}
 	reg := metrics.New(version)
-	alerts, stopStories, err := startStoryState(e, st, f.alertsOut, f.storyWindow, log, webhooks{allowPrivate: f.serve.allowPrivate, reg: reg})
+	alerts, stopStories, err := startStoryState(e, st, cfg.Stories.AlertsOut, cfg.Stories.Window, log, webhooks{allowPrivate: cfg.Stories.AllowPrivateWebhooks, reg: reg})
 	if err != nil {
 		return err
 	}
 	defer stopStories()
-	live := f.progress == "always" || (f.progress == "auto" && isTerminal(e.stderr))
+	live := cfg.Crawler.Progress == "always" || (cfg.Crawler.Progress == "auto" && isTerminal(e.stderr))
 	if live {
 		// Keep the live line readable: only warnings go to the terminal.
-		log, _ = (&common{logFormat: f.logFormat, logLevel: "warn"}).logger(e.stderr)
+		log, _ = (&pipeline.Base{LogFormat: cfg.LogFormat, LogLevel: "warn"}).Logger(e.stderr)
 	}
 	p := pipeline.NewLocal(st, ex, pipeline.Config{Seeds: seeds, Crawl: opts, Logger: log, Alerts: alerts})
-	stopServe, err := f.startServer(ctx, e, st, p, log, reg)
+	stopServe, err := startServer(ctx, e, cfg, st, p, log, reg)
 	if err != nil {
 		return err
 	}
@@ -340,7 +168,7 @@ func runPipeline(ctx context.Context, e env, command string, f *crawlFlags, afte
 		}
 	}
 	finish() // a Ctrl-C now only stops the server
-	return f.serveUntilInterrupted(ctx, e)
+	return serveUntilInterrupted(ctx, e, cfg.Listen)
 }
 
 func isTerminal(w io.Writer) bool {
@@ -439,11 +267,10 @@ func (r *reporter) final(elapsed time.Duration) {
 
 func demoCmd(e env) *ffcli.Command {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	var f crawlFlags
-	f.register(fs)
-	f.serve.register(fs)
-	registerStoryWindow(fs, &f.storyWindow)
-	var queries stringList
+	var cfg pipeline.RunConfig
+	cfg.RegisterFlags(fs)
+	registerConfig(fs)
+	var queries pipeline.StringList
 	fs.Var(&queries, "query", "queries to show after the crawl (repeatable)")
 	return &ffcli.Command{
 		Name:       "demo",
@@ -460,23 +287,23 @@ func demoCmd(e env) *ffcli.Command {
 			}
 			defer site.Close()
 			fmt.Fprintf(e.stdout, "demo site with %d articles at %s\n", len(site.Truth()), site.URL)
-			f.seeds = []string{site.URL + "/"}
-			f.once = true
+			cfg.Crawler.Seeds = []string{site.URL + "/"}
+			cfg.Crawler.Once = true
 			if !flagSet(fs, "delay") {
-				f.delay = 0 // our own loopback server
+				cfg.Crawler.Delay = 0 // our own loopback server
 			}
 			if !flagSet(fs, "per-host") {
-				f.perHost = 4
+				cfg.Crawler.PerHost = 4
 			}
 			if !flagSet(fs, "max-depth") {
 				// The demo pages keep their sites' own relative links,
 				// which lead nowhere on the demo host.
-				f.maxDepth = 1
+				cfg.Crawler.MaxDepth = 1
 			}
 			if len(queries) == 0 {
 				queries = []string{"place:Ukraine", "person:Trump tariffs", "org:NATO", `person:"Keir Starmer"`}
 			}
-			return runPipeline(ctx, e, "demo", &f, func(ctx context.Context, st *sqlite.Store) error {
+			return runPipeline(ctx, e, "demo", &cfg, func(ctx context.Context, st *sqlite.Store) error {
 				n, err := st.Count(ctx)
 				if err != nil {
 					return err
@@ -491,7 +318,7 @@ func demoCmd(e env) *ffcli.Command {
 					if err != nil {
 						return err
 					}
-					fmt.Fprintf(e.stdout, "\n$ wirewatch search --data %s %q\n", f.data, qs)
+					fmt.Fprintf(e.stdout, "\n$ wirewatch search --data %s %q\n", cfg.Data, qs)
 					printHits(e.stdout, hits)
 				}
 				return nil

@@ -14,42 +14,27 @@ import (
 
 	"github.com/wirewatch/wirewatch/alert"
 	"github.com/wirewatch/wirewatch/metrics"
+	"github.com/wirewatch/wirewatch/pipeline"
 	"github.com/wirewatch/wirewatch/pkg/query"
 	"github.com/wirewatch/wirewatch/server"
 	"github.com/wirewatch/wirewatch/store/elastic"
 	"github.com/wirewatch/wirewatch/store/sqlite"
 )
 
-// serveFlags are the settings of the web page and API, shared by serve,
-// run and demo.
-type serveFlags struct {
-	tokenFile      string
-	token          string
-	insecureNoAuth bool
-	allowPrivate   bool
-}
-
-func (s *serveFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&s.tokenFile, "api-token-file", "", "file holding the bearer token every /api/ request must send")
-	fs.StringVar(&s.token, "api-token", "", "the bearer token itself; prefer WIREWATCH_API_TOKEN or --api-token-file, as flags show in process lists")
-	fs.BoolVar(&s.insecureNoAuth, "insecure-no-auth", false, "serve a non-loopback --listen address without an API token")
-	fs.BoolVar(&s.allowPrivate, "allow-private-webhooks", false, "allow webhooks to loopback, private, link-local and metadata addresses")
-}
-
-// apiToken reads the token and refuses an open API on a non-loopback
-// address.
-func (s *serveFlags) apiToken(listen string) (string, error) {
-	token := strings.TrimSpace(s.token)
-	if s.tokenFile != "" {
-		b, err := os.ReadFile(s.tokenFile)
+// apiToken reads the token of a and refuses an open API on a non-loopback
+// listen address.
+func apiToken(a pipeline.APIFlags, listen string) (string, error) {
+	token := strings.TrimSpace(a.Token)
+	if a.TokenFile != "" {
+		b, err := os.ReadFile(a.TokenFile)
 		if err != nil {
 			return "", fmt.Errorf("--api-token-file: %w", err)
 		}
 		if token = strings.TrimSpace(string(b)); token == "" {
-			return "", fmt.Errorf("--api-token-file %s is empty", s.tokenFile)
+			return "", fmt.Errorf("--api-token-file %s is empty", a.TokenFile)
 		}
 	}
-	if token == "" && !s.insecureNoAuth && !loopback(listen) {
+	if token == "" && !a.InsecureNoAuth && !loopback(listen) {
 		return "", fmt.Errorf("--listen %s is reachable from other machines: give --api-token-file (or WIREWATCH_API_TOKEN), "+
 			"or --insecure-no-auth to serve without one", listen)
 	}
@@ -71,13 +56,9 @@ func loopback(addr string) bool {
 
 func serveCmd(e env) *ffcli.Command {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	var c common
-	c.register(fs)
-	var es elastic.Config
-	es.RegisterFlags(fs)
-	var sf serveFlags
-	sf.register(fs)
-	listen := fs.String("listen", "127.0.0.1:8080", "address of the web page, the API, /metrics, /livez and /readyz")
+	var cfg pipeline.ServeConfig
+	cfg.RegisterFlags(fs)
+	registerConfig(fs)
 	return &ffcli.Command{
 		Name:       "serve",
 		ShortUsage: "wirewatch serve [--data DIR | --es-url URL ...] [--listen ADDR] [--api-token-file FILE]",
@@ -91,30 +72,33 @@ func serveCmd(e env) *ffcli.Command {
 			"/readyz stay open.",
 		FlagSet: fs, Options: parseOptions(),
 		Exec: func(ctx context.Context, _ []string) error {
-			log, err := c.logger(e.stderr)
+			if err := cfg.Validate(); err != nil {
+				return err
+			}
+			log, err := cfg.Logger(e.stderr)
 			if err != nil {
 				return err
 			}
-			token, err := sf.apiToken(*listen)
+			token, err := apiToken(cfg.API, cfg.Listen)
 			if err != nil {
 				return err
 			}
 			var st server.Store
 			var ready metrics.Check
 			var local *sqlite.Store
-			if es.Enabled() {
-				esStore, err := elastic.OpenExisting(ctx, es, log)
+			if cfg.ES.Enabled() {
+				esStore, err := elastic.OpenExisting(ctx, cfg.ES, log)
 				if err != nil {
 					return err
 				}
 				st = esStore
 				ready = metrics.Check{Name: "elasticsearch", Check: func(ctx context.Context) error { _, err := esStore.Count(ctx); return err }}
 				// Saved searches live in the embedded store even then.
-				if local, err = sqlite.Open(ctx, c.data); err != nil {
+				if local, err = sqlite.Open(ctx, cfg.Data); err != nil {
 					return err
 				}
 			} else {
-				if local, err = openExisting(ctx, c.data); err != nil {
+				if local, err = openExisting(ctx, cfg.Data); err != nil {
 					return err
 				}
 				st = local
@@ -138,11 +122,11 @@ func serveCmd(e env) *ffcli.Command {
 				return float64(n)
 			})
 			outboxMetrics(reg, local, log)
-			ln, err := net.Listen("tcp", *listen)
+			ln, err := net.Listen("tcp", cfg.Listen)
 			if err != nil {
 				return fmt.Errorf("--listen: %w", err)
 			}
-			h, err := newServer(st, local, token, sf, reg, log, ready)
+			h, err := newServer(st, local, token, cfg.AllowPrivateWebhooks, reg, log, ready)
 			if err != nil {
 				ln.Close()
 				return err
@@ -158,9 +142,9 @@ func serveCmd(e env) *ffcli.Command {
 }
 
 // newServer builds the web page and API over st, with saved searches in
-// local.
-func newServer(st server.Store, local *sqlite.Store, token string, sf serveFlags, reg *metrics.Registry, log *slog.Logger, checks ...metrics.Check) (*server.Server, error) {
-	policy := webhooks{allowPrivate: sf.allowPrivate}.policy()
+// local; allowPrivate allows webhooks to internal addresses.
+func newServer(st server.Store, local *sqlite.Store, token string, allowPrivate bool, reg *metrics.Registry, log *slog.Logger, checks ...metrics.Check) (*server.Server, error) {
+	policy := webhooks{allowPrivate: allowPrivate}.policy()
 	return server.New(server.Options{
 		Store:        st,
 		Alerts:       alert.NewSQLiteStore(local),

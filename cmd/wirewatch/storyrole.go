@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"flag"
-	"time"
 
 	"github.com/peterbourgon/ff/v3/ffcli"
 
@@ -15,12 +14,9 @@ import (
 
 func storyCmd(e env) *ffcli.Command {
 	fs := flag.NewFlagSet("story", flag.ContinueOnError)
-	var f consumerFlags
-	f.register(fs, "wirewatch-story")
-	allowPrivate := fs.Bool("allow-private-webhooks", false, "allow webhooks to loopback, private, link-local and metadata addresses")
-	alertsOut := fs.String("alerts-out", "", "where saved-search alerts go: a file (JSON lines, appended), - for standard output, or empty for a log line each")
-	var storyWindow time.Duration
-	registerStoryWindow(fs, &storyWindow)
+	var cfg pipeline.StoryConfig
+	cfg.RegisterFlags(fs)
+	registerConfig(fs)
 	return &ffcli.Command{
 		Name:       "story",
 		ShortUsage: "wirewatch story --kafka-brokers B [--data DIR] [--alerts-out FILE] [--story-window D]",
@@ -34,30 +30,34 @@ func storyCmd(e env) *ffcli.Command {
 			"scale out behind it.",
 		FlagSet: fs, Options: parseOptions(),
 		Exec: func(ctx context.Context, _ []string) error {
-			k, log, err := f.config(e)
+			if err := cfg.Validate(); err != nil {
+				return err
+			}
+			log, err := cfg.Logger(e.stderr)
 			if err != nil {
 				return err
 			}
-			if err := checkStoryWindow(storyWindow); err != nil {
+			k, err := cfg.Consumer.Config(log)
+			if err != nil {
 				return err
 			}
-			release, err := lockData(f.data, "story", exclusive)
+			release, err := lockData(cfg.Data, "story", exclusive)
 			if err != nil {
 				return err
 			}
 			defer release()
-			local, err := sqlite.Open(ctx, f.data)
+			local, err := sqlite.Open(ctx, cfg.Data)
 			if err != nil {
 				return err
 			}
 			defer local.Close()
 			reg := metrics.New(version)
-			alerts, stopStories, err := startStoryState(e, local, *alertsOut, storyWindow, log, webhooks{allowPrivate: *allowPrivate, reg: reg})
+			alerts, stopStories, err := startStoryState(e, local, cfg.Stories.AlertsOut, cfg.Stories.Window, log, webhooks{allowPrivate: cfg.Stories.AllowPrivateWebhooks, reg: reg})
 			if err != nil {
 				return err
 			}
 			defer stopStories()
-			stats, stopOps, err := f.startOps(ctx, e, "story", k, k.Topics.Tagged, log, local, reg)
+			stats, stopOps, err := startRoleOps(ctx, e, cfg.Consumer.Listen, "story", k, k.Topics.Tagged, log, local, reg)
 			if err != nil {
 				return err
 			}
