@@ -1,8 +1,10 @@
 package pipeline
 
 import (
+	"context"
 	"flag"
 	"io"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -139,4 +141,34 @@ func TestRolesShareFlagGroups(t *testing.T) {
 			seen[f.Name], owner[f.Name] = f, name
 		})
 	}
+}
+
+// TestNewRunHoldsDataUntilClose: the run role holds its data directory
+// from NewRun to Close, and a NewRun that fails part way releases what it
+// took, so that the next one can start.
+func TestNewRunHoldsDataUntilClose(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	env := Env{Stdout: io.Discard, Stderr: io.Discard, Version: "test", Command: "run"}
+	var cfg RunConfig
+	parseConfig(t, &cfg, "--data", dir, "--seeds", "http://127.0.0.1:1/", "--once", "--log-level", "error")
+
+	bad := cfg
+	bad.Stories.AlertsOut = filepath.Join(dir, "no such directory", "alerts.jsonl")
+	if _, err := NewRun(ctx, bad, env); err == nil || !strings.Contains(err.Error(), "--alerts-out") {
+		t.Fatalf("NewRun with an unwritable --alerts-out: %v", err)
+	}
+	r, err := NewRun(ctx, cfg, env)
+	if err != nil {
+		t.Fatalf("NewRun after a failed one: %v", err)
+	}
+	if _, err := NewRun(ctx, cfg, env); err == nil || !strings.Contains(err.Error(), "is in use by wirewatch run") {
+		t.Errorf("second NewRun on one --data: %v, want it refused", err)
+	}
+	r.Close()
+	r, err = NewRun(ctx, cfg, env)
+	if err != nil {
+		t.Fatalf("NewRun after Close: %v", err)
+	}
+	r.Close()
 }

@@ -6,23 +6,13 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"sync/atomic"
 	"text/tabwriter"
 	"time"
 
 	"github.com/peterbourgon/ff/v3/ffcli"
 
-	"github.com/wirewatch/wirewatch/crawler"
-	"github.com/wirewatch/wirewatch/crawler/sqlfrontier"
-	"github.com/wirewatch/wirewatch/extractor"
-	"github.com/wirewatch/wirewatch/extractor/figures"
-	"github.com/wirewatch/wirewatch/indexer"
-	"github.com/wirewatch/wirewatch/metrics"
 	"github.com/wirewatch/wirewatch/pipeline"
 	"github.com/wirewatch/wirewatch/pkg/bus/kafkabus"
-	"github.com/wirewatch/wirewatch/store/elastic"
-	"github.com/wirewatch/wirewatch/store/sqlite"
-	"github.com/wirewatch/wirewatch/story"
 )
 
 func crawlCmd(e env) *ffcli.Command {
@@ -45,64 +35,12 @@ func crawlCmd(e env) *ffcli.Command {
 		FlagSet: fs, Options: parseOptions(),
 		Exec: func(ctx context.Context, args []string) error {
 			cfg.Crawler.Seeds = append(cfg.Crawler.Seeds, args...)
-			return runCrawl(ctx, e, &cfg)
+			if err := cfg.Validate(); err != nil {
+				return err
+			}
+			return pipeline.RunCrawl(ctx, cfg, e.roleEnv("crawl"))
 		},
 	}
-}
-
-// runCrawl runs the crawl role.
-func runCrawl(ctx context.Context, e env, cfg *pipeline.CrawlConfig) error {
-	if err := cfg.Validate(); err != nil {
-		return err
-	}
-	log, err := cfg.Logger(e.stderr)
-	if err != nil {
-		return err
-	}
-	seeds, err := cfg.Crawler.Entries()
-	if err != nil {
-		return err
-	}
-	opts, err := cfg.Crawler.Options()
-	if err != nil {
-		return err
-	}
-	k, err := cfg.Kafka.Kafka(log)
-	if err != nil {
-		return err
-	}
-	k.GroupID, k.SessionTimeout = cfg.Group, cfg.SessionTimeout
-	g := pipeline.CrawlGroup{ByDomain: cfg.PartitionBy == "domain"}
-	release, err := lockData(cfg.Data, "crawl", exclusive)
-	if err != nil {
-		return err
-	}
-	defer release()
-	st, err := sqlite.Open(ctx, cfg.Data)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	reg := metrics.New(version)
-	var running atomic.Pointer[crawler.Crawler]
-	crawlMetrics(reg, running.Load)
-	// The local cache's frontier: the hosts this process owns.
-	cache := sqlfrontier.New(st)
-	frontierMetrics(reg, cache, log)
-	stopOps, err := startOps(ctx, cfg.Listen, reg.Ops(log, storeCheck(st), kafkaCheck(k.Conn.Brokers),
-		newStallCheck(cfg.StallAfter, time.Now, crawlerFetched(running.Load), cache.Outlook).Check()), e.stderr)
-	if err != nil {
-		return err
-	}
-	defer stopOps()
-	start := time.Now()
-	cr, err := pipeline.CrawlWith(ctx, k, st, seeds, opts, g, running.Store)
-	if cr != nil {
-		s := &cr.Stats
-		log.Info("crawl finished", "elapsed", time.Since(start).Round(time.Millisecond), "fetched", s.Fetched.Load(),
-			"articles", s.Articles.Load(), "produced", s.Completed.Load(), "failed", s.Failed.Load())
-	}
-	return err
 }
 
 func extractCmd(e env) *ffcli.Command {
@@ -122,24 +60,7 @@ func extractCmd(e env) *ffcli.Command {
 			if err := cfg.Validate(); err != nil {
 				return err
 			}
-			log, err := cfg.Logger(e.stderr)
-			if err != nil {
-				return err
-			}
-			k, err := cfg.Consumer.Config(log)
-			if err != nil {
-				return err
-			}
-			ex, err := extractor.New(extractor.Options{Figures: figures.Extract, Logger: log})
-			if err != nil {
-				return err
-			}
-			stats, stopOps, err := startRoleOps(ctx, e, cfg.Consumer.Listen, "extract", k, k.Topics.Clean, log, nil, metrics.New(version))
-			if err != nil {
-				return err
-			}
-			defer stopOps()
-			return pipeline.Extract(ctx, k, ex, stats)
+			return pipeline.RunExtract(ctx, cfg, e.roleEnv("extract"))
 		},
 	}
 }
@@ -165,70 +86,7 @@ func indexCmd(e env) *ffcli.Command {
 			if err := cfg.Validate(); err != nil {
 				return err
 			}
-			log, err := cfg.Logger(e.stderr)
-			if err != nil {
-				return err
-			}
-			k, err := cfg.Consumer.Config(log)
-			if err != nil {
-				return err
-			}
-			reg := metrics.New(version)
-			stats, stopOps, err := startRoleOps(ctx, e, cfg.Consumer.Listen, "index", k, indexTopic(k, cfg.StoryRole), log, nil, reg)
-			if err != nil {
-				return err
-			}
-			defer stopOps()
-			// The embedded store under --data keeps the story fingerprints
-			// even when the articles go to Elasticsearch: story assignment
-			// needs an atomic lookup-and-add, which SQLite gives and
-			// Elasticsearch does not. Index processes on one host share it.
-			var esStore *elastic.Store
-			var bulkSeconds func(time.Duration)
-			if cfg.ES.Enabled() {
-				bulkSeconds = bulkMetrics(reg)
-				if esStore, err = elastic.Open(ctx, cfg.ES, log); err != nil {
-					return err
-				}
-			}
-			if cfg.StoryRole {
-				if esStore != nil {
-					return pipeline.IndexBulk(ctx, k, indexer.NewBulk(esStore, indexer.BulkConfig{Logger: log, OnRequest: bulkSeconds}), nil, stats)
-				}
-				release, err := lockData(cfg.Data, "index", shared)
-				if err != nil {
-					return err
-				}
-				defer release()
-				local, err := sqlite.Open(ctx, cfg.Data)
-				if err != nil {
-					return err
-				}
-				defer local.Close()
-				return pipeline.Index(ctx, k, local, nil, stats)
-			}
-			release, err := lockData(cfg.Data, "index", shared)
-			if err != nil {
-				return err
-			}
-			defer release()
-			local, err := sqlite.Open(ctx, cfg.Data)
-			if err != nil {
-				return err
-			}
-			defer local.Close()
-			// Saved searches and the alerts already fired live there too,
-			// so index processes on one host alert once per story between
-			// them (alerts add --data DIR manages them).
-			alerts, stopStories, err := startStoryState(e, local, cfg.Stories.AlertsOut, cfg.Stories.Window, log, webhooks{allowPrivate: cfg.Stories.AllowPrivateWebhooks, reg: reg})
-			if err != nil {
-				return err
-			}
-			defer stopStories()
-			if esStore != nil {
-				return pipeline.IndexBulk(ctx, k, indexer.NewBulk(esStore, indexer.BulkConfig{Logger: log, OnRequest: bulkSeconds}), story.NewSQLiteIndex(local), stats, alerts)
-			}
-			return pipeline.Index(ctx, k, local, story.NewSQLiteIndex(local), stats, alerts)
+			return pipeline.RunIndex(ctx, cfg, e.roleEnv("index"))
 		},
 	}
 }

@@ -45,6 +45,11 @@ type env struct {
 	stderr io.Writer
 }
 
+// roleEnv is what a role run by command needs of the process.
+func (e env) roleEnv(command string) pipeline.Env {
+	return pipeline.Env{Stdout: e.stdout, Stderr: e.stderr, Terminal: isTerminal(e.stderr), Version: version, Command: command}
+}
+
 // common holds the flags every command has: pipeline.Base, and --config,
 // which ff reads.
 type common struct{ pipeline.Base }

@@ -6,10 +6,7 @@ import (
 
 	"github.com/peterbourgon/ff/v3/ffcli"
 
-	"github.com/wirewatch/wirewatch/metrics"
 	"github.com/wirewatch/wirewatch/pipeline"
-	"github.com/wirewatch/wirewatch/store/sqlite"
-	"github.com/wirewatch/wirewatch/story"
 )
 
 func storyCmd(e env) *ffcli.Command {
@@ -33,36 +30,7 @@ func storyCmd(e env) *ffcli.Command {
 			if err := cfg.Validate(); err != nil {
 				return err
 			}
-			log, err := cfg.Logger(e.stderr)
-			if err != nil {
-				return err
-			}
-			k, err := cfg.Consumer.Config(log)
-			if err != nil {
-				return err
-			}
-			release, err := lockData(cfg.Data, "story", exclusive)
-			if err != nil {
-				return err
-			}
-			defer release()
-			local, err := sqlite.Open(ctx, cfg.Data)
-			if err != nil {
-				return err
-			}
-			defer local.Close()
-			reg := metrics.New(version)
-			alerts, stopStories, err := startStoryState(e, local, cfg.Stories.AlertsOut, cfg.Stories.Window, log, webhooks{allowPrivate: cfg.Stories.AllowPrivateWebhooks, reg: reg})
-			if err != nil {
-				return err
-			}
-			defer stopStories()
-			stats, stopOps, err := startRoleOps(ctx, e, cfg.Consumer.Listen, "story", k, k.Topics.Tagged, log, local, reg)
-			if err != nil {
-				return err
-			}
-			defer stopOps()
-			return pipeline.Story(ctx, k, story.NewSQLiteIndex(local), stats, alerts)
+			return pipeline.RunStory(ctx, cfg, e.roleEnv("story"))
 		},
 	}
 }

@@ -1,8 +1,7 @@
-package main
+package pipeline
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,8 +14,6 @@ import (
 	"github.com/wirewatch/wirewatch/crawler"
 	"github.com/wirewatch/wirewatch/crawler/sqlfrontier"
 	"github.com/wirewatch/wirewatch/metrics"
-	"github.com/wirewatch/wirewatch/netpolicy"
-	"github.com/wirewatch/wirewatch/pipeline"
 	"github.com/wirewatch/wirewatch/store/sqlite"
 )
 
@@ -113,7 +110,7 @@ func frontierMetrics(reg *metrics.Registry, fr *sqlfrontier.Store, log *slog.Log
 }
 
 // roleMetrics registers a consuming role's counters.
-func roleMetrics(reg *metrics.Registry, role string, stats *pipeline.RoleStats) {
+func roleMetrics(reg *metrics.Registry, role string, stats *RoleStats) {
 	reg.CounterBy("stage_articles_total", "Articles a stage finished, by outcome (done, failed: dead-lettered).", "outcome",
 		map[string]func() float64{
 			"done":   func() float64 { return float64(stats.Stage.Done.Load()) },
@@ -148,8 +145,8 @@ func storeCheck(st *sqlite.Store) metrics.Check {
 // startRoleOps serves a consuming role's metrics and health on listen;
 // the returned stats are the role's counts, read by the metrics, and
 // topic is the topic the role consumes with k.
-func startRoleOps(ctx context.Context, e env, listen, role string, k pipeline.Kafka, topic string, log *slog.Logger, local *sqlite.Store, reg *metrics.Registry) (*pipeline.RoleStats, func(), error) {
-	stats := &pipeline.RoleStats{}
+func startRoleOps(ctx context.Context, env Env, listen, role string, k Kafka, topic string, log *slog.Logger, local *sqlite.Store, reg *metrics.Registry) (*RoleStats, func(), error) {
+	stats := &RoleStats{}
 	roleMetrics(reg, role, stats)
 	kafkaBusMetrics(reg, log, role, k, topic)
 	var checks []metrics.Check
@@ -157,14 +154,14 @@ func startRoleOps(ctx context.Context, e env, listen, role string, k pipeline.Ka
 		checks = append(checks, storeCheck(local))
 		outboxMetrics(reg, local, log)
 	}
-	stop, err := startOps(ctx, listen, reg.Ops(log, append(checks, kafkaCheck(k.Conn.Brokers))...), e.stderr)
+	stop, err := startOps(ctx, listen, reg.Ops(log, append(checks, kafkaCheck(k.Conn.Brokers))...), env.Stderr)
 	return stats, stop, err
 }
 
 // startServer serves the web page, API, metrics and health of run and demo
 // on cfg.Listen while they crawl, over the same store; with no --listen it
 // does nothing.
-func startServer(ctx context.Context, e env, cfg *pipeline.RunConfig, st *sqlite.Store, p *pipeline.Local, log *slog.Logger, reg *metrics.Registry) (stop func(), err error) {
+func startServer(ctx context.Context, env Env, cfg *RunConfig, st *sqlite.Store, p *Local, log *slog.Logger, reg *metrics.Registry) (stop func(), err error) {
 	if cfg.Listen == "" {
 		return func() {}, nil
 	}
@@ -183,18 +180,7 @@ func startServer(ctx context.Context, e env, cfg *pipeline.RunConfig, st *sqlite
 	if err != nil {
 		return nil, err
 	}
-	return startOps(ctx, cfg.Listen, h, e.stderr)
-}
-
-// serveUntilInterrupted keeps serving after a crawl that ended by itself
-// (--once, demo) until Ctrl-C, so that `make run` ends on the web page.
-func serveUntilInterrupted(ctx context.Context, e env, listen string) error {
-	if listen == "" || ctx.Err() != nil {
-		return nil
-	}
-	fmt.Fprintf(e.stdout, "\nCrawl done. The web page is at http://%s/ until Ctrl-C.\n", listen)
-	<-ctx.Done()
-	return nil
+	return startOps(ctx, cfg.Listen, h, env.Stderr)
 }
 
 // outboxMetrics registers the size of the alert outbox in st.
@@ -216,33 +202,4 @@ func outboxMetrics(reg *metrics.Registry, st *sqlite.Store, log *slog.Logger) {
 	}
 	reg.GaugeBy("alerts_outbox_entries", "Alerts waiting in the outbox (pending), and those given up after too many attempts (given_up).", "state",
 		map[string]func() float64{"pending": read(false), "given_up": read(true)})
-}
-
-// webhooks is how a process that alerts delivers webhooks: only to public
-// addresses unless allowPrivate, counted in reg.
-type webhooks struct {
-	allowPrivate bool
-	reg          *metrics.Registry
-}
-
-// policy is the address policy of webhook URLs.
-func (w webhooks) policy() netpolicy.URLs { return netpolicy.URLs{AllowPrivate: w.allowPrivate} }
-
-// options adds the webhook client and the metrics hooks to o.
-func (w webhooks) options(o alert.Options) alert.Options {
-	o.Client = w.policy().Client(10 * time.Second)
-	if w.reg != nil {
-		o.Latency = w.reg.ObserveAlert
-		o.OnWebhook = func(err error) {
-			switch {
-			case err == nil:
-				w.reg.Webhook("delivered")
-			case errors.Is(err, netpolicy.ErrRefused):
-				w.reg.Webhook("refused")
-			default:
-				w.reg.Webhook("failed")
-			}
-		}
-	}
-	return o
 }
