@@ -704,3 +704,42 @@ func firstError(checks ...func() error) error {
 	}
 	return nil
 }
+
+// DemoConfig is the configuration of demo: run, once, on the demo site
+// (package demosite) that the command serves on loopback.
+type DemoConfig struct {
+	RunConfig
+	// Queries are the searches shown after the crawl (--query, repeatable;
+	// default: four that find articles of the demo corpus).
+	Queries StringList
+}
+
+// RegisterFlags adds every flag of demo to fs: run's and --query.
+func (c *DemoConfig) RegisterFlags(fs *flag.FlagSet) {
+	c.RunConfig.RegisterFlags(fs)
+	fs.Var(&c.Queries, "query", "queries to show after the crawl (repeatable)")
+}
+
+// OnSite points c at the demo site at url, crawled once. The crawler's
+// flags not set on fs take the demo's values, which suit one loopback
+// site: no delay, 4 fetches at once, and depth 1, since the demo pages
+// keep their sites' own relative links, which lead nowhere on the demo
+// host. Without --query, c gets the default queries.
+func (c *DemoConfig) OnSite(url string, fs *flag.FlagSet) {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	c.Crawler.Seeds = StringList{url + "/"}
+	c.Crawler.Once = true
+	if !set["delay"] {
+		c.Crawler.Delay = 0
+	}
+	if !set["per-host"] {
+		c.Crawler.PerHost = 4
+	}
+	if !set["max-depth"] {
+		c.Crawler.MaxDepth = 1
+	}
+	if len(c.Queries) == 0 {
+		c.Queries = StringList{"place:Ukraine", "person:Trump tariffs", "org:NATO", `person:"Keir Starmer"`}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // roleConfig is what every role's configuration offers a command.
@@ -171,4 +172,37 @@ func TestNewRunHoldsDataUntilClose(t *testing.T) {
 		t.Fatalf("NewRun after Close: %v", err)
 	}
 	r.Close()
+}
+
+// TestDemoOnSite: demo crawls its site once, with its own defaults for
+// the crawler flags the user did not set and the user's values for those
+// set.
+func TestDemoOnSite(t *testing.T) {
+	tests := []struct {
+		args                []string
+		delay               time.Duration
+		perHost, depth, nQs int
+	}{
+		{nil, 0, 4, 1, 4},
+		{[]string{"--delay", "2s", "--max-depth", "0", "--query", "org:NATO"}, 2 * time.Second, 4, 0, 1},
+		{[]string{"--per-host", "1", "--max-depth", "3"}, 0, 1, 3, 4},
+	}
+	for _, tt := range tests {
+		fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+		var c DemoConfig
+		c.RegisterFlags(fs)
+		if err := fs.Parse(tt.args); err != nil {
+			t.Fatal(err)
+		}
+		c.OnSite("http://127.0.0.1:1", fs)
+		if err := c.Validate(); err != nil {
+			t.Fatalf("%q: %v", tt.args, err)
+		}
+		cr := c.Crawler
+		if !cr.Once || len(cr.Seeds) != 1 || cr.Seeds[0] != "http://127.0.0.1:1/" || cr.Delay != tt.delay ||
+			cr.PerHost != tt.perHost || cr.MaxDepth != tt.depth || len(c.Queries) != tt.nQs {
+			t.Errorf("%q: once %v, seeds %q, delay %s, per-host %d, depth %d, %d queries; want delay %s, per-host %d, depth %d, %d queries",
+				tt.args, cr.Once, cr.Seeds, cr.Delay, cr.PerHost, cr.MaxDepth, len(c.Queries), tt.delay, tt.perHost, tt.depth, tt.nQs)
+		}
+	}
 }

@@ -95,11 +95,9 @@ func isTerminal(w io.Writer) bool {
 
 func demoCmd(e env) *ffcli.Command {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	var cfg pipeline.RunConfig
+	var cfg pipeline.DemoConfig
 	cfg.RegisterFlags(fs)
 	registerConfig(fs)
-	var queries pipeline.StringList
-	fs.Var(&queries, "query", "queries to show after the crawl (repeatable)")
 	return &ffcli.Command{
 		Name:       "demo",
 		ShortUsage: "wirewatch demo [--data DIR]",
@@ -115,29 +113,14 @@ func demoCmd(e env) *ffcli.Command {
 			}
 			defer site.Close()
 			fmt.Fprintf(e.stdout, "demo site with %d articles at %s\n", len(site.Truth()), site.URL)
-			cfg.Crawler.Seeds = []string{site.URL + "/"}
-			cfg.Crawler.Once = true
-			if !flagSet(fs, "delay") {
-				cfg.Crawler.Delay = 0 // our own loopback server
-			}
-			if !flagSet(fs, "per-host") {
-				cfg.Crawler.PerHost = 4
-			}
-			if !flagSet(fs, "max-depth") {
-				// The demo pages keep their sites' own relative links,
-				// which lead nowhere on the demo host.
-				cfg.Crawler.MaxDepth = 1
-			}
-			if len(queries) == 0 {
-				queries = []string{"place:Ukraine", "person:Trump tariffs", "org:NATO", `person:"Keir Starmer"`}
-			}
-			return runPipeline(ctx, e, "demo", &cfg, func(ctx context.Context, st *sqlite.Store) error {
+			cfg.OnSite(site.URL, fs)
+			return runPipeline(ctx, e, "demo", &cfg.RunConfig, func(ctx context.Context, st *sqlite.Store) error {
 				n, err := st.Count(ctx)
 				if err != nil {
 					return err
 				}
 				fmt.Fprintf(e.stdout, "\n%d articles stored in %s\n", n, st.Path())
-				for _, qs := range queries {
+				for _, qs := range cfg.Queries {
 					q, err := query.Parse(qs)
 					if err != nil {
 						return err
@@ -153,12 +136,6 @@ func demoCmd(e env) *ffcli.Command {
 			})
 		},
 	}
-}
-
-func flagSet(fs *flag.FlagSet, name string) bool {
-	set := false
-	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
-	return set
 }
 
 func notifyInterrupt(ch chan<- os.Signal) { signal.Notify(ch, os.Interrupt, syscall.SIGTERM) }
