@@ -10,7 +10,7 @@
 // It also builds every role of the wirewatch command from one
 // configuration struct (config.go): RunConfig for run and demo (NewRun),
 // CrawlConfig (RunCrawl), ExtractConfig (RunExtract), StoryConfig
-// (RunStory), IndexConfig (RunIndex) and ServeConfig (Serve). Each struct
+// (RunStory), IndexConfig (RunIndex) and ServeConfig (RunServe). Each struct
 // registers its flags, with their defaults, and validates them; the flag
 // groups roles share (Base, CrawlerFlags, KafkaFlags, ConsumerFlags,
 // StoryFlags, APIFlags) are registered by one method each. The command

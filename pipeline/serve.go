@@ -17,12 +17,12 @@ import (
 	"github.com/wirewatch/wirewatch/store/sqlite"
 )
 
-// Serve runs serve: the web page, the JSON API, /metrics, /livez and
+// RunServe runs serve: the web page, the JSON API, /metrics, /livez and
 // /readyz on cfg.Listen, over the embedded store under cfg.Data (which must
 // exist) or, with cfg.ES, Elasticsearch; saved searches live in the
 // embedded store either way. It validates cfg first, and returns nil when
 // ctx ends.
-func Serve(ctx context.Context, cfg ServeConfig, env Env) error {
+func RunServe(ctx context.Context, cfg ServeConfig, env Env) error {
 	if err := cfg.Validate(); err != nil {
 		return err
 	}

@@ -30,7 +30,7 @@ func serveCmd(e env) *ffcli.Command {
 			if err := cfg.Validate(); err != nil {
 				return err
 			}
-			return pipeline.Serve(ctx, cfg, e.roleEnv("serve"))
+			return pipeline.RunServe(ctx, cfg, e.roleEnv("serve"))
 		},
 	}
 }
