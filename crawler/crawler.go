@@ -338,9 +338,7 @@ func (o *Options) defaults() {
 	o.MaxPages = max(o.MaxPages, 0)
 	o.MaxRedirects = max(o.MaxRedirects, 0)
 	o.Retries = max(o.Retries, 0)
-	if o.RecheckMax <= 0 {
-		o.RecheckMax = -1 // how the re-check code reads "off"
-	}
+	o.RecheckMax = max(o.RecheckMax, 0)
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}

@@ -26,7 +26,7 @@ type rechecker interface {
 // polled at RepollMin for ever.
 func (c *Crawler) recheck(ctx context.Context, entries []frontier.Entry, now time.Time) {
 	rc, ok := c.frontier.(rechecker)
-	if !ok || c.opts.RecheckMax < 0 {
+	if !ok || c.opts.RecheckMax == 0 { // zero: re-checks are off
 		return
 	}
 	var listed []frontier.Entry

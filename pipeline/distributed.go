@@ -57,22 +57,22 @@ type Kafka struct {
 
 func (k *Kafka) defaults() {
 	if k.Partitions <= 0 {
-		k.Partitions = 6
+		k.Partitions = defaultPartitions
 	}
 	if k.Replication <= 0 {
-		k.Replication = 1
+		k.Replication = defaultReplication
 	}
 	if k.Workers <= 0 {
 		k.Workers = runtime.NumCPU()
 	}
 	if k.MaxInFlight <= 0 {
-		k.MaxInFlight = 64
+		k.MaxInFlight = defaultMaxInFlight
 	}
 	if k.Retries < 0 {
 		k.Retries = 0
 	}
 	if k.DrainTimeout <= 0 {
-		k.DrainTimeout = 30 * time.Second
+		k.DrainTimeout = defaultDrainTimeout
 	}
 	if k.Logger == nil {
 		k.Logger = slog.Default()
@@ -132,7 +132,7 @@ type CrawlGroup struct {
 func CrawlWith(ctx context.Context, k Kafka, st *sqlite.Store, seeds []frontier.Entry, opts crawler.Options, g CrawlGroup, started func(*crawler.Crawler)) (*crawler.Crawler, error) {
 	k.defaults()
 	if k.GroupID == "" {
-		k.GroupID = "wirewatch-crawl"
+		k.GroupID = CrawlGroupID
 	}
 	log := k.Logger.With("role", "crawl")
 	if err := k.EnsureTopics(ctx); err != nil {
@@ -211,7 +211,7 @@ func Extract(ctx context.Context, k Kafka, ex *extractor.Extractor, stats *RoleS
 // for benchmarks that separate the bus's cost from the tagger's.
 func ExtractWith(ctx context.Context, k Kafka, proc stage.Processor, stats *RoleStats) error {
 	if k.GroupID == "" {
-		k.GroupID = "wirewatch-extract"
+		k.GroupID = ExtractGroupID
 	}
 	return consume(ctx, k, "extract", k.Topics.Clean, k.Topics.Tagged, proc, nil, nil, stats)
 }
@@ -229,7 +229,7 @@ func ExtractWith(ctx context.Context, k Kafka, proc stage.Processor, stats *Role
 // after normally stays empty, since the story role alerts.
 func Index(ctx context.Context, k Kafka, st indexer.Store, stories story.Index, stats *RoleStats, after ...stage.Processor) error {
 	if k.GroupID == "" {
-		k.GroupID = "wirewatch-index"
+		k.GroupID = IndexGroupID
 	}
 	durable := syncing(st, stories)
 	topic, procs := k.Topics.Tagged, []stage.Processor{indexer.New(st)}
@@ -256,7 +256,7 @@ func Index(ctx context.Context, k Kafka, st indexer.Store, stories story.Index, 
 // A nil stories reads the clustered topic, as in Index.
 func IndexBulk(ctx context.Context, k Kafka, sink *indexer.Bulk, stories story.Index, stats *RoleStats, after ...stage.Processor) error {
 	if k.GroupID == "" {
-		k.GroupID = "wirewatch-index"
+		k.GroupID = IndexGroupID
 	}
 	topic, procs := k.Topics.Tagged, after
 	if stories == nil {
@@ -292,7 +292,7 @@ var ErrNotAlone = errors.New("another story process is running")
 // package's benchmark); index roles scale out behind it.
 func Story(ctx context.Context, k Kafka, stories story.Index, stats *RoleStats, after ...stage.Processor) error {
 	if k.GroupID == "" {
-		k.GroupID = "wirewatch-story"
+		k.GroupID = StoryGroupID
 	}
 	members, err := kafkabus.GroupMembers(ctx, k.Conn, k.GroupID)
 	if err != nil {

@@ -6,6 +6,15 @@
 // The brackets are bus topics: in-process queues for a single binary, Kafka
 // topics when the stages run as separate processes. The stages do not know
 // which.
+//
+// It also builds every role of the wirewatch command from one
+// configuration struct (config.go): RunConfig for run and demo (NewRun),
+// CrawlConfig (RunCrawl), ExtractConfig (RunExtract), StoryConfig
+// (RunStory), IndexConfig (RunIndex) and ServeConfig (RunServe). Each struct
+// registers its flags, with their defaults, and validates them; the flag
+// groups roles share (Base, CrawlerFlags, KafkaFlags, ConsumerFlags,
+// StoryFlags, APIFlags) are registered by one method each. The command
+// only parses flags into a configuration and runs it.
 package pipeline
 
 import (

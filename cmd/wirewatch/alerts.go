@@ -6,12 +6,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"log/slog"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -19,6 +16,7 @@ import (
 
 	"github.com/wirewatch/wirewatch/alert"
 	"github.com/wirewatch/wirewatch/internal/redact"
+	"github.com/wirewatch/wirewatch/netpolicy"
 	"github.com/wirewatch/wirewatch/store/sqlite"
 )
 
@@ -45,7 +43,7 @@ func openAlerts(ctx context.Context, e env, c *common) (*sqlite.Store, error) {
 	if _, err := c.logger(e.stderr); err != nil {
 		return nil, err
 	}
-	return sqlite.Open(ctx, c.data)
+	return sqlite.Open(ctx, c.Data)
 }
 
 func alertsAddCmd(e env) *ffcli.Command {
@@ -73,7 +71,7 @@ func alertsAddCmd(e env) *ffcli.Command {
 				if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 					return fmt.Errorf("alerts add: --webhook %s: want an http or https URL", redact.URL(*webhook))
 				}
-				if err := (webhooks{allowPrivate: *allowPrivate}).policy().CheckURL(ctx, *webhook); err != nil {
+				if err := (netpolicy.URLs{AllowPrivate: *allowPrivate}).CheckURL(ctx, *webhook); err != nil {
 					return fmt.Errorf("alerts add: --webhook: %w (--allow-private-webhooks allows an internal receiver)", err)
 				}
 			}
@@ -220,44 +218,4 @@ func alertsLogCmd(e env) *ffcli.Command {
 			return nil
 		},
 	}
-}
-
-// startAlerts starts the notifier of the saved searches in st, writing
-// alerts to out: a file (JSON lines, appended), "-" for standard output, or
-// "" for an info log line each (see --alerts-out). stop ends its background
-// loop (re-reading saved searches, delivering the outbox) and closes the
-// file.
-func startAlerts(e env, out string, st *sqlite.Store, log *slog.Logger, w webhooks) (n *alert.Notifier, stop func(), err error) {
-	var sink alert.Sink
-	var file *os.File
-	switch out {
-	case "":
-	case "-":
-		sink = alert.NewLines(e.stdout)
-	default:
-		file, err = os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
-		if err != nil {
-			return nil, nil, fmt.Errorf("--alerts-out: %w", err)
-		}
-		sink = alert.NewLines(file)
-	}
-	n, err = alert.New(context.Background(), alert.NewSQLiteStore(st), w.options(alert.Options{Sink: sink, Logger: log}))
-	if err != nil {
-		if file != nil {
-			file.Close()
-		}
-		return nil, nil, err
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	wg.Go(func() { n.Run(ctx) })
-	return n, func() {
-		cancel()
-		wg.Wait()
-		if file != nil {
-			if err := file.Close(); err != nil {
-				log.Error("closing --alerts-out", "err", err)
-			}
-		}
-	}, nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/peterbourgon/ff/v3/ffcli"
 
 	"github.com/wirewatch/wirewatch/export"
+	"github.com/wirewatch/wirewatch/pipeline"
 	"github.com/wirewatch/wirewatch/pkg/query"
 	"github.com/wirewatch/wirewatch/store/elastic"
 )
@@ -120,7 +121,7 @@ func exportCmd(e env) *ffcli.Command {
 			if !req.FetchedSince.IsZero() && !req.FetchedUntil.IsZero() && req.FetchedSince.After(req.FetchedUntil) {
 				return errors.New("--since is after --until")
 			}
-			src, n, closeSrc, err := openSource(ctx, c.data, es, log, elastic.ExportTuning{Page: *pageSize, NoCompress: *compress == "off" || (*compress == "auto" && loopbackOnly(es.URLs))})
+			src, n, closeSrc, err := openSource(ctx, c.Data, es, log, elastic.ExportTuning{Page: *pageSize, NoCompress: *compress == "off" || (*compress == "auto" && loopbackOnly(es.URLs))})
 			if err != nil {
 				return err
 			}
@@ -175,7 +176,7 @@ func fetchBound(name, v string) (time.Time, error) {
 // slices, and the function that closes it.
 func openSource(ctx context.Context, dir string, es elastic.Config, log *slog.Logger, t elastic.ExportTuning) (export.Source, int, func() error, error) {
 	if !es.Enabled() {
-		st, err := openExisting(ctx, dir)
+		st, err := pipeline.OpenExisting(ctx, dir)
 		if err != nil {
 			return nil, 0, nil, err
 		}

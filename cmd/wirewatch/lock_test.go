@@ -8,6 +8,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/wirewatch/wirewatch/internal/datalock"
 )
 
 // TestLockHelperProcess is not a test: TestDataLockAcrossProcesses runs
@@ -18,7 +20,7 @@ func TestLockHelperProcess(t *testing.T) {
 	if dir == "" {
 		t.Skip("helper process only")
 	}
-	if _, err := lockData(dir, "run", exclusive); err != nil {
+	if _, err := datalock.Lock(dir, "run", datalock.Exclusive); err != nil {
 		fmt.Println("error:", err)
 		os.Exit(1)
 	}
@@ -68,52 +70,12 @@ func TestDataLockAcrossProcesses(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = helper.Wait()
-	release, err := lockData(dir, "run", exclusive)
+	release, err := datalock.Lock(dir, "run", datalock.Exclusive)
 	if err != nil {
 		t.Fatalf("lock after kill -9 of its holder: %v", err)
 	}
 	release()
 	assertIntact(t, dir, want)
-}
-
-func TestDataLockModes(t *testing.T) {
-	dir := t.TempDir()
-	tests := []struct {
-		name        string
-		first, then lockMode
-		ok          bool
-	}{
-		{"exclusive then exclusive", exclusive, exclusive, false},
-		{"exclusive then shared", exclusive, shared, false},
-		{"shared then exclusive", shared, exclusive, false},
-		{"shared then shared (index processes on one host)", shared, shared, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			release, err := lockData(dir, "first", tt.first)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer release()
-			r2, err := lockData(dir, "second", tt.then)
-			if tt.ok != (err == nil) {
-				t.Fatalf("second lock: %v, want ok=%v", err, tt.ok)
-			}
-			if err != nil {
-				if !strings.Contains(err.Error(), fmt.Sprintf("wirewatch first (pid %d,", os.Getpid())) {
-					t.Errorf("error does not name the holder: %v", err)
-				}
-				return
-			}
-			r2()
-		})
-	}
-	// Released: the directory is free again.
-	release, err := lockData(dir, "again", exclusive)
-	if err != nil {
-		t.Fatalf("after release: %v", err)
-	}
-	release()
 }
 
 func TestUnknownCommand(t *testing.T) {

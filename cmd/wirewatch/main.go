@@ -22,6 +22,8 @@ import (
 	"github.com/peterbourgon/ff/v3"
 	"github.com/peterbourgon/ff/v3/ffcli"
 	"github.com/peterbourgon/ff/v3/ffyaml"
+
+	"github.com/wirewatch/wirewatch/pipeline"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -43,34 +45,25 @@ type env struct {
 	stderr io.Writer
 }
 
-// common holds the flags every command has.
-type common struct {
-	data      string
-	logFormat string
-	logLevel  string
+// roleEnv is what a role run by command needs of the process.
+func (e env) roleEnv(command string) pipeline.Env {
+	return pipeline.Env{Stdout: e.stdout, Stderr: e.stderr, Terminal: isTerminal(e.stderr), Version: version, Command: command}
 }
+
+// common holds the flags every command has: pipeline.Base, and --config,
+// which ff reads.
+type common struct{ pipeline.Base }
 
 func (c *common) register(fs *flag.FlagSet) {
-	fs.StringVar(&c.data, "data", "./data", "directory of the embedded store")
-	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
-	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
-	fs.String("config", "", "YAML file of flag values")
+	c.RegisterFlags(fs)
+	registerConfig(fs)
 }
 
-func (c *common) logger(w io.Writer) (*slog.Logger, error) {
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
-		return nil, fmt.Errorf("--log-level: %w", err)
-	}
-	opts := &slog.HandlerOptions{Level: level}
-	switch c.logFormat {
-	case "text":
-		return slog.New(slog.NewTextHandler(w, opts)), nil
-	case "json":
-		return slog.New(slog.NewJSONHandler(w, opts)), nil
-	}
-	return nil, fmt.Errorf("--log-format %q: want text or json", c.logFormat)
-}
+func (c *common) logger(w io.Writer) (*slog.Logger, error) { return c.Logger(w) }
+
+// registerConfig adds --config, the YAML file of flag values (see
+// parseOptions).
+func registerConfig(fs *flag.FlagSet) { fs.String("config", "", "YAML file of flag values") }
 
 // parseOptions makes every flag settable by environment and config file.
 func parseOptions() []ff.Option {

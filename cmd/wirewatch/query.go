@@ -8,26 +8,16 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/peterbourgon/ff/v3/ffcli"
 
+	"github.com/wirewatch/wirewatch/pipeline"
 	"github.com/wirewatch/wirewatch/pkg/article"
 	"github.com/wirewatch/wirewatch/pkg/query"
 	"github.com/wirewatch/wirewatch/store/elastic"
-	"github.com/wirewatch/wirewatch/store/sqlite"
 )
-
-// openExisting opens a store that must already exist, so that a mistyped
-// --data is an error rather than a silently empty result.
-func openExisting(ctx context.Context, dir string) (*sqlite.Store, error) {
-	if _, err := os.Stat(dir + "/" + sqlite.FileName); err != nil {
-		return nil, fmt.Errorf("no store in %s (run `wirewatch run` or `wirewatch demo` first): %w", dir, err)
-	}
-	return sqlite.Open(ctx, dir)
-}
 
 // reader is what search and export read: the embedded store or
 // Elasticsearch, which answer the same queries alike.
@@ -44,7 +34,7 @@ type reader interface {
 // embedded store under dir; either must exist already.
 func openReader(ctx context.Context, dir string, es elastic.Config, log *slog.Logger) (reader, error) {
 	if !es.Enabled() {
-		return openExisting(ctx, dir)
+		return pipeline.OpenExisting(ctx, dir)
 	}
 	st, err := elastic.OpenExisting(ctx, es, log)
 	if err != nil {
@@ -129,7 +119,7 @@ func searchCmd(e env) *ffcli.Command {
 					return fmt.Errorf("--timeline: %w", err)
 				}
 			}
-			st, err := openReader(ctx, c.data, es, log)
+			st, err := openReader(ctx, c.Data, es, log)
 			if err != nil {
 				return err
 			}

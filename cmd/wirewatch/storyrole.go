@@ -3,24 +3,17 @@ package main
 import (
 	"context"
 	"flag"
-	"time"
 
 	"github.com/peterbourgon/ff/v3/ffcli"
 
-	"github.com/wirewatch/wirewatch/metrics"
 	"github.com/wirewatch/wirewatch/pipeline"
-	"github.com/wirewatch/wirewatch/store/sqlite"
-	"github.com/wirewatch/wirewatch/story"
 )
 
 func storyCmd(e env) *ffcli.Command {
 	fs := flag.NewFlagSet("story", flag.ContinueOnError)
-	var f consumerFlags
-	f.register(fs, "wirewatch-story")
-	allowPrivate := fs.Bool("allow-private-webhooks", false, "allow webhooks to loopback, private, link-local and metadata addresses")
-	alertsOut := fs.String("alerts-out", "", "where saved-search alerts go: a file (JSON lines, appended), - for standard output, or empty for a log line each")
-	var storyWindow time.Duration
-	registerStoryWindow(fs, &storyWindow)
+	var cfg pipeline.StoryConfig
+	cfg.RegisterFlags(fs)
+	registerConfig(fs)
 	return &ffcli.Command{
 		Name:       "story",
 		ShortUsage: "wirewatch story --kafka-brokers B [--data DIR] [--alerts-out FILE] [--story-window D]",
@@ -34,35 +27,10 @@ func storyCmd(e env) *ffcli.Command {
 			"scale out behind it.",
 		FlagSet: fs, Options: parseOptions(),
 		Exec: func(ctx context.Context, _ []string) error {
-			k, log, err := f.config(e)
-			if err != nil {
+			if err := cfg.Validate(); err != nil {
 				return err
 			}
-			if err := checkStoryWindow(storyWindow); err != nil {
-				return err
-			}
-			release, err := lockData(f.data, "story", exclusive)
-			if err != nil {
-				return err
-			}
-			defer release()
-			local, err := sqlite.Open(ctx, f.data)
-			if err != nil {
-				return err
-			}
-			defer local.Close()
-			reg := metrics.New(version)
-			alerts, stopStories, err := startStoryState(e, local, *alertsOut, storyWindow, log, webhooks{allowPrivate: *allowPrivate, reg: reg})
-			if err != nil {
-				return err
-			}
-			defer stopStories()
-			stats, stopOps, err := f.startOps(ctx, e, "story", k, k.Topics.Tagged, log, local, reg)
-			if err != nil {
-				return err
-			}
-			defer stopOps()
-			return pipeline.Story(ctx, k, story.NewSQLiteIndex(local), stats, alerts)
+			return pipeline.RunStory(ctx, cfg, e.roleEnv("story"))
 		},
 	}
 }

@@ -1,9 +1,7 @@
-package main
+package pipeline
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -16,17 +14,8 @@ import (
 	"github.com/wirewatch/wirewatch/crawler"
 	"github.com/wirewatch/wirewatch/crawler/sqlfrontier"
 	"github.com/wirewatch/wirewatch/metrics"
-	"github.com/wirewatch/wirewatch/netpolicy"
-	"github.com/wirewatch/wirewatch/pipeline"
 	"github.com/wirewatch/wirewatch/store/sqlite"
 )
-
-// registerListen adds --listen to a long-running role, which then serves
-// /metrics, /livez and /readyz only; run and demo serve the web page and
-// API there too.
-func registerListen(fs *flag.FlagSet, listen *string) {
-	fs.StringVar(listen, "listen", "", "serve /metrics, /livez and /readyz on this address, e.g. :9100 (run and demo: also the web page and API); default none")
-}
 
 // startOps serves h on addr in the background until ctx ends or stop is
 // called; with addr "" it does nothing.
@@ -121,7 +110,7 @@ func frontierMetrics(reg *metrics.Registry, fr *sqlfrontier.Store, log *slog.Log
 }
 
 // roleMetrics registers a consuming role's counters.
-func roleMetrics(reg *metrics.Registry, role string, stats *pipeline.RoleStats) {
+func roleMetrics(reg *metrics.Registry, role string, stats *RoleStats) {
 	reg.CounterBy("stage_articles_total", "Articles a stage finished, by outcome (done, failed: dead-lettered).", "outcome",
 		map[string]func() float64{
 			"done":   func() float64 { return float64(stats.Stage.Done.Load()) },
@@ -153,10 +142,11 @@ func storeCheck(st *sqlite.Store) metrics.Check {
 	return metrics.Check{Name: "store", Check: func(ctx context.Context) error { _, err := st.Count(ctx); return err }}
 }
 
-// startOps serves a consuming role's metrics and health on --listen; the
-// returned stats are the role's counts, read by the metrics, and is the topic the role consumes with k.
-func (c *consumerFlags) startOps(ctx context.Context, e env, role string, k pipeline.Kafka, topic string, log *slog.Logger, local *sqlite.Store, reg *metrics.Registry) (*pipeline.RoleStats, func(), error) {
-	stats := &pipeline.RoleStats{}
+// startRoleOps serves a consuming role's metrics and health on listen;
+// the returned stats are the role's counts, read by the metrics, and
+// topic is the topic the role consumes with k.
+func startRoleOps(ctx context.Context, env Env, listen, role string, k Kafka, topic string, log *slog.Logger, local *sqlite.Store, reg *metrics.Registry) (*RoleStats, func(), error) {
+	stats := &RoleStats{}
 	roleMetrics(reg, role, stats)
 	kafkaBusMetrics(reg, log, role, k, topic)
 	var checks []metrics.Check
@@ -164,18 +154,18 @@ func (c *consumerFlags) startOps(ctx context.Context, e env, role string, k pipe
 		checks = append(checks, storeCheck(local))
 		outboxMetrics(reg, local, log)
 	}
-	stop, err := startOps(ctx, c.listen, reg.Ops(log, append(checks, kafkaCheck(c.kafka.brokers))...), e.stderr)
+	stop, err := startOps(ctx, listen, reg.Ops(log, append(checks, kafkaCheck(k.Conn.Brokers))...), env.Stderr)
 	return stats, stop, err
 }
 
 // startServer serves the web page, API, metrics and health of run and demo
-// on --listen while they crawl, over the same store; with no --listen it
+// on cfg.Listen while they crawl, over the same store; with no --listen it
 // does nothing.
-func (f *crawlFlags) startServer(ctx context.Context, e env, st *sqlite.Store, p *pipeline.Local, log *slog.Logger, reg *metrics.Registry) (stop func(), err error) {
-	if f.listen == "" {
+func startServer(ctx context.Context, env Env, cfg *RunConfig, st *sqlite.Store, p *Local, log *slog.Logger, reg *metrics.Registry) (stop func(), err error) {
+	if cfg.Listen == "" {
 		return func() {}, nil
 	}
-	token, err := f.serve.apiToken(f.listen)
+	token, err := apiToken(cfg.API, cfg.Listen)
 	if err != nil {
 		return nil, err
 	}
@@ -185,23 +175,12 @@ func (f *crawlFlags) startServer(ctx context.Context, e env, st *sqlite.Store, p
 	frontierMetrics(reg, fr, log)
 	reg.Counter("articles_stored_total", "Articles written to the store.", func() float64 { return float64(p.Index.Done.Load()) })
 	outboxMetrics(reg, st, log)
-	stall := newStallCheck(f.stallAfter, time.Now, crawlerFetched(func() *crawler.Crawler { return p.Crawler }), fr.Outlook)
-	h, err := newServer(st, st, token, f.serve, reg, log, storeCheck(st), stall.Check())
+	stall := newStallCheck(cfg.StallAfter, time.Now, crawlerFetched(func() *crawler.Crawler { return p.Crawler }), fr.Outlook)
+	h, err := newServer(st, st, token, cfg.Stories.AllowPrivateWebhooks, reg, log, storeCheck(st), stall.Check())
 	if err != nil {
 		return nil, err
 	}
-	return startOps(ctx, f.listen, h, e.stderr)
-}
-
-// serveUntilInterrupted keeps serving after a crawl that ended by itself
-// (--once, demo) until Ctrl-C, so that `make run` ends on the web page.
-func (f *crawlFlags) serveUntilInterrupted(ctx context.Context, e env) error {
-	if f.listen == "" || ctx.Err() != nil {
-		return nil
-	}
-	fmt.Fprintf(e.stdout, "\nCrawl done. The web page is at http://%s/ until Ctrl-C.\n", f.listen)
-	<-ctx.Done()
-	return nil
+	return startOps(ctx, cfg.Listen, h, env.Stderr)
 }
 
 // outboxMetrics registers the size of the alert outbox in st.
@@ -223,33 +202,4 @@ func outboxMetrics(reg *metrics.Registry, st *sqlite.Store, log *slog.Logger) {
 	}
 	reg.GaugeBy("alerts_outbox_entries", "Alerts waiting in the outbox (pending), and those given up after too many attempts (given_up).", "state",
 		map[string]func() float64{"pending": read(false), "given_up": read(true)})
-}
-
-// webhooks is how a process that alerts delivers webhooks: only to public
-// addresses unless allowPrivate, counted in reg.
-type webhooks struct {
-	allowPrivate bool
-	reg          *metrics.Registry
-}
-
-// policy is the address policy of webhook URLs.
-func (w webhooks) policy() netpolicy.URLs { return netpolicy.URLs{AllowPrivate: w.allowPrivate} }
-
-// options adds the webhook client and the metrics hooks to o.
-func (w webhooks) options(o alert.Options) alert.Options {
-	o.Client = w.policy().Client(10 * time.Second)
-	if w.reg != nil {
-		o.Latency = w.reg.ObserveAlert
-		o.OnWebhook = func(err error) {
-			switch {
-			case err == nil:
-				w.reg.Webhook("delivered")
-			case errors.Is(err, netpolicy.ErrRefused):
-				w.reg.Webhook("refused")
-			default:
-				w.reg.Webhook("failed")
-			}
-		}
-	}
-	return o
 }

@@ -1,4 +1,7 @@
-package main
+// Package datalock keeps two wirewatch processes that write from using
+// one data directory at once: a lock file under the directory, held with
+// flock(2), that names its holder.
+package datalock
 
 import (
 	"encoding/json"
@@ -12,19 +15,19 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// lockFileName is the lock file under --data; it holds who owns the
-// directory, for the error a second process prints.
-const lockFileName = "wirewatch.lock"
+// FileName is the lock file under the data directory; it holds who owns
+// the directory, for the error a second process prints.
+const FileName = "wirewatch.lock"
 
-// lockMode says how a command shares the --data directory.
-type lockMode int
+// Mode says how a command shares the data directory.
+type Mode int
 
 const (
-	// exclusive: the command owns the directory (run, demo, crawl, story).
-	exclusive lockMode = iota
-	// shared: processes of the same kind may share it, as index processes
+	// Exclusive: the command owns the directory (run, demo, crawl, story).
+	Exclusive Mode = iota
+	// Shared: processes of the same kind may share it, as index processes
 	// on one host do, but none of an exclusive command.
-	shared
+	Shared
 )
 
 // lockOwner is what the lock file records about the process holding it.
@@ -34,24 +37,24 @@ type lockOwner struct {
 	Started time.Time `json:"started"`
 }
 
-// lockData takes the lock of the data directory dir for command, creating
+// Lock takes the lock of the data directory dir for command, creating
 // dir if needed, and keeps it until release is called or the process ends,
 // however it ends: the lock is an flock(2) on the open lock file, which
 // the kernel drops with the process, so a kill -9 leaves no stale lock.
 // Read-only commands (search, export, alerts list) take no lock; SQLite's
 // WAL lets them read while the owner writes. If another process holds the
 // lock, the error names it: pid, command and start time.
-func lockData(dir, command string, mode lockMode) (release func(), err error) {
+func Lock(dir, command string, mode Mode) (release func(), err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
-	path := filepath.Join(dir, lockFileName)
+	path := filepath.Join(dir, FileName)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("lock data directory: %w", err)
 	}
 	how := unix.LOCK_EX
-	if mode == shared {
+	if mode == Shared {
 		how = unix.LOCK_SH
 	}
 	for {

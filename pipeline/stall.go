@@ -1,8 +1,7 @@
-package main
+package pipeline
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"sync"
 	"time"
@@ -11,17 +10,6 @@ import (
 	"github.com/wirewatch/wirewatch/crawler/frontier"
 	"github.com/wirewatch/wirewatch/metrics"
 )
-
-// defaultStallAfter is how long a crawl may have URLs due and fetch
-// nothing before /readyz reports it stalled: well above --timeout times
-// --retries and a long --delay, so a slow site does not flap readiness.
-const defaultStallAfter = 10 * time.Minute
-
-// registerStallAfter adds --stall-after to the roles that crawl.
-func registerStallAfter(fs *flag.FlagSet, after *time.Duration) {
-	fs.DurationVar(after, "stall-after", defaultStallAfter,
-		"with --listen, /readyz fails when no page was fetched for this long while URLs were in flight or one had been due as long (0: never); an empty or idle frontier passes")
-}
 
 // stallCheck tells a crawl that has stopped fetching from one with nothing
 // to fetch: it fails when no page was fetched for the threshold while URLs

@@ -1,4 +1,4 @@
-package main
+package pipeline
 
 import (
 	"cmp"
@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/wirewatch/wirewatch/metrics"
-	"github.com/wirewatch/wirewatch/pipeline"
 	"github.com/wirewatch/wirewatch/pkg/bus/kafkabus"
 )
 
@@ -28,7 +27,7 @@ func busMetrics(reg *metrics.Registry, log *slog.Logger, topic string, lag, dlq 
 }
 
 // kafkaBusMetrics registers busMetrics for role consuming topic.
-func kafkaBusMetrics(reg *metrics.Registry, log *slog.Logger, role string, k pipeline.Kafka, topic string) {
+func kafkaBusMetrics(reg *metrics.Registry, log *slog.Logger, role string, k Kafka, topic string) {
 	group := cmp.Or(k.GroupID, "wirewatch-"+role)
 	busMetrics(reg, log, topic,
 		func(ctx context.Context) (int64, error) { return kafkabus.Lag(ctx, k.Conn, topic, group) },
@@ -62,8 +61,8 @@ func cachedCount(log *slog.Logger, what string, read func(context.Context) (int6
 }
 
 // indexTopic is the topic the index role consumes: the clustered one when
-// a story role assigns stories, else the tagged one (see pipeline.Index).
-func indexTopic(k pipeline.Kafka, storyRole bool) string {
+// a story role assigns stories, else the tagged one (see Index).
+func indexTopic(k Kafka, storyRole bool) string {
 	if storyRole {
 		return k.Topics.Clustered
 	}

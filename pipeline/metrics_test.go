@@ -1,4 +1,4 @@
-package main
+package pipeline
 
 import (
 	"context"
@@ -13,7 +13,6 @@ import (
 	"github.com/wirewatch/wirewatch/crawler"
 	"github.com/wirewatch/wirewatch/crawler/sqlfrontier"
 	"github.com/wirewatch/wirewatch/metrics"
-	"github.com/wirewatch/wirewatch/pipeline"
 	"github.com/wirewatch/wirewatch/store/sqlite"
 )
 
@@ -37,7 +36,7 @@ func exported(t *testing.T) map[string]bool {
 	// the consuming roles, and serve's store size.
 	for _, role := range []string{"extract", "index", "story"} {
 		r := metrics.New("test")
-		roleMetrics(r, role, &pipeline.RoleStats{})
+		roleMetrics(r, role, &RoleStats{})
 		zero := func(context.Context) (int64, error) { return 0, nil }
 		busMetrics(r, log, "wirewatch.tagged", zero, zero)
 		if role == "index" {
@@ -70,7 +69,7 @@ func exported(t *testing.T) map[string]bool {
 // only metrics the processes export, and follows the naming conventions.
 func TestDashboardMetricsExported(t *testing.T) {
 	names := exported(t)
-	b, err := os.ReadFile("../../deployments/grafana/wirewatch.json")
+	b, err := os.ReadFile("../deployments/grafana/wirewatch.json")
 	if err != nil {
 		t.Fatal(err)
 	}

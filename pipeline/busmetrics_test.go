@@ -1,4 +1,4 @@
-package main
+package pipeline
 
 import (
 	"context"
@@ -14,8 +14,8 @@ import (
 	"github.com/segmentio/kafka-go"
 
 	"github.com/wirewatch/wirewatch/metrics"
-	"github.com/wirewatch/wirewatch/pipeline"
 	"github.com/wirewatch/wirewatch/pkg/bus/kafkabus"
+	"github.com/wirewatch/wirewatch/pkg/bus/kafkabus/kafkatest"
 )
 
 // scrape returns reg's /metrics page.
@@ -54,9 +54,9 @@ func TestBusMetricsCachedAndFailed(t *testing.T) {
 // TestBusMetricsFromKafka reads a consuming role's lag and the dead-letter
 // topic's size from the test broker.
 func TestBusMetricsFromKafka(t *testing.T) {
-	broker := testBroker(t)
-	p := testPrefix(t, broker)
-	k := pipeline.Kafka{Conn: kafkabus.Conn{Brokers: []string{broker}}, Topics: kafkabus.TopicNames(p), GroupID: p + "extract"}
+	broker := brokerOrSkip(t)
+	p := kafkatest.Prefix(t, broker)
+	k := Kafka{Conn: kafkabus.Conn{Brokers: []string{broker}}, Topics: kafkabus.TopicNames(p), GroupID: p + "extract"}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if err := kafkabus.EnsureTopics(ctx, k.Conn, 2, 1, k.Topics.All()...); err != nil {
