@@ -124,7 +124,7 @@ type encoded struct {
 	data    []byte // jsonl or csv text of the exported articles
 	n       int    // articles exported
 	read    int64  // bytes of stored JSON
-	rows    []parquetRow
+	rows    []*article.Article
 	items   []item // parquet only
 	rejects []reject
 }
@@ -212,7 +212,7 @@ func (e *encoder) one(out *encoded, d Doc) error {
 			return err
 		}
 	default:
-		out.rows = append(out.rows, toParquetRow(a))
+		out.rows = append(out.rows, a)
 		out.items = append(out.items, item{id: d.ID, row: len(out.rows) - 1})
 	}
 	out.n++
