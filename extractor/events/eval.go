@@ -11,6 +11,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/wirewatch/wirewatch/extractor/ner"
 )
 
 // Labelled is one labelled item of an evaluation set, in the format of
@@ -49,7 +51,7 @@ type CoNLLRef struct {
 // that has none to its CoNLL document ("file/docN"). It fails naming the
 // item whose file or sentence is missing.
 func ResolveCoNLL(items []Labelled, dir string) error {
-	files := map[string][]conllSentence{}
+	files := map[string][]ner.Sentence{}
 	for k := range items {
 		ref := items[k].CoNLL
 		if ref == nil {
@@ -61,7 +63,7 @@ func ResolveCoNLL(items []Labelled, dir string) error {
 			if err != nil {
 				return fmt.Errorf("item %s: %w", items[k].ID, err)
 			}
-			sents, err = conllSentences(f)
+			sents, err = ner.ReadCoNLL(f)
 			f.Close()
 			if err != nil {
 				return fmt.Errorf("item %s: %s: %w", items[k].ID, ref.File, err)
@@ -71,50 +73,12 @@ func ResolveCoNLL(items []Labelled, dir string) error {
 		if ref.Sentence < 0 || ref.Sentence >= len(sents) {
 			return fmt.Errorf("item %s: %s has no sentence %d", items[k].ID, ref.File, ref.Sentence)
 		}
-		items[k].Text = sents[ref.Sentence].text
+		items[k].Text = strings.Join(sents[ref.Sentence].Words, " ")
 		if items[k].Group == "" {
-			items[k].Group = fmt.Sprintf("%s/doc%d", strings.TrimSuffix(ref.File, ".txt"), sents[ref.Sentence].doc)
+			items[k].Group = fmt.Sprintf("%s/doc%d", strings.TrimSuffix(ref.File, ".txt"), sents[ref.Sentence].Doc)
 		}
 	}
 	return nil
-}
-
-// conllSentence is one sentence of a CoNLL file and the 0-based index of
-// its document (-DOCSTART- lines start documents).
-type conllSentence struct {
-	text string
-	doc  int
-}
-
-// conllSentences reads the sentences of a CoNLL file as space-joined
-// tokens (the first column).
-func conllSentences(r io.Reader) ([]conllSentence, error) {
-	var out []conllSentence
-	var cur []string
-	doc := -1
-	flush := func() {
-		if len(cur) > 0 {
-			out = append(out, conllSentence{strings.Join(cur, " "), max(doc, 0)})
-			cur = cur[:0]
-		}
-	}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) == 0 {
-			flush()
-			continue
-		}
-		if fields[0] == "-DOCSTART-" {
-			flush()
-			doc++
-			continue
-		}
-		cur = append(cur, fields[0])
-	}
-	flush()
-	return out, sc.Err()
 }
 
 // GroupOf returns the group an item belongs to for cross-validation: its
