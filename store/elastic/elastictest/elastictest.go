@@ -86,8 +86,7 @@ func (s Store) Export(ctx context.Context, r scan.Request, fn func(scan.Page) er
 // WIREWATCH_TEST_ES (skipped without one), removed when it ends.
 func Options() storetest.Options {
 	return storetest.Options{
-		NotFound: elastic.ErrNotFound,
-		Open:     func(t *testing.T) storetest.Store { return Store{Open(t, Config(t))} },
+		Open: func(t *testing.T) storetest.Store { return Store{Open(t, Config(t))} },
 		// A document indexed directly, as another client of the cluster
 		// (or an older build) could; Elasticsearch refuses one that is
 		// not JSON.

@@ -24,7 +24,6 @@ func (Store) Sync(context.Context) error { return nil }
 // gets an empty store in a directory of its own, closed when it ends.
 func Options() storetest.Options {
 	return storetest.Options{
-		NotFound: sqlite.ErrNotFound,
 		Open: func(t *testing.T) storetest.Store {
 			s, err := sqlite.Open(context.Background(), t.TempDir())
 			if err != nil {
