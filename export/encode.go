@@ -15,10 +15,6 @@ import (
 	"github.com/wirewatch/wirewatch/pkg/article"
 )
 
-// JSONFields returns the top-level fields of an article's JSON form, the
-// names --fields takes for jsonl.
-func JSONFields() []string { return slices.Clone(jsonFields) }
-
 // jsonFields are the field names of the article JSON, in its order: those
 // of an article with every optional field set.
 var jsonFields = func() []string {

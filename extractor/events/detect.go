@@ -63,12 +63,6 @@ func New(lang string) (*Detector, error) {
 	return d, nil
 }
 
-// Supports reports whether there is a lexicon for the language tag.
-func Supports(lang string) bool {
-	_, err := New(lang)
-	return err == nil
-}
-
 // Detect returns the withdrawal events of body, in order of their triggers.
 // ents are the body's entities (offsets into body, any order; nil is fine):
 // roles that fall on an entity carry its canonical name and country.
