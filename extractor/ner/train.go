@@ -7,7 +7,7 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/wirewatch/wirewatch/extractor/gazetteer"
+	"github.com/wirewatch/wirewatch/internal/gazetteer"
 )
 
 // Sentence is one training example: tokens and their gold IOB2 tags.

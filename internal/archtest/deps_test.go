@@ -93,6 +93,19 @@ func TestStoresImportNoStage(t *testing.T) {
 	}
 }
 
+// TestStoresDependOnNoStage runs `go list -deps` on every package under
+// store/: no stage package may be among the dependencies, not even through
+// a shared package (pkg/query once reached extractor/gazetteer).
+func TestStoresDependOnNoStage(t *testing.T) {
+	for _, p := range goList(t, module+"/store/...") {
+		for _, dep := range goList(t, "-deps", p) {
+			if isStage(dep) {
+				t.Errorf("%s depends on the stage package %s", p, dep)
+			}
+		}
+	}
+}
+
 // TestIsStage checks the classification the two tests above rest on.
 func TestIsStage(t *testing.T) {
 	for _, tt := range []struct {
