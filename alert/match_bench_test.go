@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/wirewatch/wirewatch/alert"
+	"github.com/wirewatch/wirewatch/extractor/events"
 	"github.com/wirewatch/wirewatch/pkg/query"
 	"github.com/wirewatch/wirewatch/store/storetest"
 )
@@ -46,7 +47,11 @@ func prefix(w string) string { return w[:min(len(w), 5)] }
 // matching alone (the analysis is once per article, whatever the number
 // of searches).
 func BenchmarkMatchSavedSearches(b *testing.B) {
-	docs, err := storetest.Corpus()
+	d, err := events.New("en")
+	if err != nil {
+		b.Fatal(err)
+	}
+	docs, err := storetest.Corpus(d)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -15,10 +15,6 @@ import (
 	"github.com/wirewatch/wirewatch/pkg/article"
 )
 
-// JSONFields returns the top-level fields of an article's JSON form, the
-// names --fields takes for jsonl.
-func JSONFields() []string { return slices.Clone(jsonFields) }
-
 // jsonFields are the field names of the article JSON, in its order: those
 // of an article with every optional field set.
 var jsonFields = func() []string {
@@ -124,7 +120,7 @@ type encoded struct {
 	data    []byte // jsonl or csv text of the exported articles
 	n       int    // articles exported
 	read    int64  // bytes of stored JSON
-	rows    []parquetRow
+	rows    []*article.Article
 	items   []item // parquet only
 	rejects []reject
 }
@@ -212,7 +208,7 @@ func (e *encoder) one(out *encoded, d Doc) error {
 			return err
 		}
 	default:
-		out.rows = append(out.rows, toParquetRow(a))
+		out.rows = append(out.rows, a)
 		out.items = append(out.items, item{id: d.ID, row: len(out.rows) - 1})
 	}
 	out.n++

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -17,141 +18,118 @@ import (
 	"github.com/wirewatch/wirewatch/pkg/article"
 )
 
-// parquetRow is the Parquet schema of an exported article: the article's
-// whole structure, with the JSON names, timestamps as UTC microseconds and
-// lists as LIST columns of strings or of groups.
-type parquetRow struct {
-	SchemaVersion int32           `parquet:"schema_version"`
-	ID            string          `parquet:"id"`
-	URL           string          `parquet:"url"`
-	CanonicalURL  string          `parquet:"canonical_url"`
-	Site          string          `parquet:"site,dict"`
-	SourceName    string          `parquet:"source_name,dict"`
-	Title         string          `parquet:"title"`
-	Authors       []string        `parquet:"authors,list"`
-	PublishedAt   *time.Time      `parquet:"published_at,optional,timestamp(microsecond:utc)"`
-	ModifiedAt    *time.Time      `parquet:"modified_at,optional,timestamp(microsecond:utc)"`
-	Language      string          `parquet:"language,dict"`
-	Section       string          `parquet:"section,dict"`
-	Description   string          `parquet:"description"`
-	ImageURL      string          `parquet:"image_url"`
-	WordCount     int32           `parquet:"word_count"`
-	People        []string        `parquet:"people,list"`
-	Places        []string        `parquet:"places,list"`
-	Organizations []string        `parquet:"organizations,list"`
-	StoryID       string          `parquet:"story_id"`
-	FetchedAt     time.Time       `parquet:"fetched_at,timestamp(microsecond:utc)"`
-	Paywalled     bool            `parquet:"paywalled"`
-	Entities      []parquetEntity `parquet:"entities,list"`
-	Figures       []parquetFigure `parquet:"figures,list"`
-	Removed       []parquetRemove `parquet:"removed,list"`
-	Body          string          `parquet:"body"`
-
-	Events []parquetEvent `parquet:"events,list"`
+// The Parquet schema of an exported article is derived from the article
+// type itself (pkg/article), so that it cannot drift from the model: every
+// field is a column named as in the JSON form, in the order of the type,
+// with the article's whole structure (lists as LIST columns of strings or
+// of groups, an absent event role a null group). parquetColumnOptions adds
+// what the Go type does not say: timestamps as UTC microseconds, counts as
+// 32-bit integers, lists as LIST, dictionary encoding for the columns of
+// few values. Files written before the schema was derived (testdata/
+// parquet-before) have the same columns, types and nesting.
+var parquetColumnOptions = map[string]string{
+	"schema_version":       "int(32)",
+	"site":                 "dict",
+	"source_name":          "dict",
+	"authors":              "list",
+	"published_at":         "optional,timestamp(microsecond:utc)",
+	"modified_at":          "optional,timestamp(microsecond:utc)",
+	"language":             "dict",
+	"section":              "dict",
+	"word_count":           "int(32)",
+	"people":               "list",
+	"places":               "list",
+	"organizations":        "list",
+	"entities":             "list",
+	"entities.type":        "dict",
+	"entities.country":     "dict",
+	"figures":              "list",
+	"figures.kind":         "dict",
+	"fetched_at":           "timestamp(microsecond:utc)",
+	"removed":              "list",
+	"removed.reason":       "dict",
+	"events":               "list",
+	"events.type":          "dict",
+	"events.kind":          "dict",
+	"events.status":        "dict",
+	"events.actor":         "optional",
+	"events.actor.country": "dict",
+	"events.what":          "optional",
+	"events.what.country":  "dict",
+	"events.from":          "optional",
+	"events.from.country":  "dict",
+	"events.cues":          "list",
 }
 
-// parquetEvent is a withdrawal event; absent roles are empty groups
-// (text "", start and end 0), since Parquet has no null group in a list
-// element without making every field optional.
-type parquetEvent struct {
-	Type            string       `parquet:"type,dict"`
-	Kind            string       `parquet:"kind,dict"`
-	Status          string       `parquet:"status,dict"`
-	Actor           *parquetRole `parquet:"actor,optional"`
-	What            *parquetRole `parquet:"what,optional"`
-	From            *parquetRole `parquet:"from,optional"`
-	Sentence        string       `parquet:"sentence"`
-	Start           int64        `parquet:"start"`
-	End             int64        `parquet:"end"`
-	Trigger         string       `parquet:"trigger"`
-	TriggerStart    int64        `parquet:"trigger_start"`
-	TriggerEnd      int64        `parquet:"trigger_end"`
-	Cues            []string     `parquet:"cues,list"`
-	NewAnnouncement bool         `parquet:"new_announcement"`
-}
-
-type parquetRole struct {
-	Text      string `parquet:"text"`
-	Canonical string `parquet:"canonical"`
-	Country   string `parquet:"country,dict"`
-	Start     int64  `parquet:"start"`
-	End       int64  `parquet:"end"`
-}
-
-func toParquetRole(r *article.Role) *parquetRole {
-	if r == nil {
-		return nil
-	}
-	return &parquetRole{Text: r.Text, Canonical: r.Canonical, Country: r.Country, Start: int64(r.Start), End: int64(r.End)}
-}
-
-type parquetEntity struct {
-	Text      string `parquet:"text"`
-	Type      string `parquet:"type,dict"`
-	Canonical string `parquet:"canonical"`
-	Country   string `parquet:"country,dict"`
-	Start     int64  `parquet:"start"`
-	End       int64  `parquet:"end"`
-}
-
-type parquetFigure struct {
-	Text      string  `parquet:"text"`
-	Kind      string  `parquet:"kind,dict"`
-	Value     float64 `parquet:"value"`
-	Unit      string  `parquet:"unit"`
-	Qualifier string  `parquet:"qualifier"`
-	Date      string  `parquet:"date"`
-	Start     int64   `parquet:"start"`
-	End       int64   `parquet:"end"`
-}
-
-type parquetRemove struct {
-	Text   string `parquet:"text"`
-	Reason string `parquet:"reason,dict"`
-}
-
-func toParquetRow(a *article.Article) parquetRow {
-	r := parquetRow{
-		SchemaVersion: int32(a.SchemaVersion),
-		ID:            a.ID, URL: a.URL, CanonicalURL: a.CanonicalURL, Site: a.Site,
-		SourceName: a.SourceName, Title: a.Title, Authors: a.Authors,
-		PublishedAt: utc(a.PublishedAt), ModifiedAt: utc(a.ModifiedAt),
-		Language: a.Language, Section: a.Section, Description: a.Description, ImageURL: a.ImageURL,
-		WordCount: int32(a.WordCount), People: a.People, Places: a.Places, Organizations: a.Organizations,
-		StoryID: a.StoryID, FetchedAt: a.FetchedAt.UTC(), Paywalled: a.Paywalled, Body: a.Body,
-		Entities: make([]parquetEntity, len(a.Entities)),
-		Figures:  make([]parquetFigure, len(a.Figures)),
-		Removed:  make([]parquetRemove, len(a.Removed)),
-	}
-	for i, e := range a.Entities {
-		r.Entities[i] = parquetEntity{Text: e.Text, Type: e.Type, Canonical: e.Canonical, Country: e.Country, Start: int64(e.Start), End: int64(e.End)}
-	}
-	for i, f := range a.Figures {
-		r.Figures[i] = parquetFigure{Text: f.Text, Kind: f.Kind, Value: f.Value, Unit: f.Unit, Qualifier: f.Qualifier, Date: f.Date, Start: int64(f.Start), End: int64(f.End)}
-	}
-	for i, rm := range a.Removed {
-		r.Removed[i] = parquetRemove{Text: rm.Text, Reason: rm.Reason}
-	}
-	r.Events = make([]parquetEvent, len(a.Events))
-	for i, ev := range a.Events {
-		r.Events[i] = parquetEvent{Type: ev.Type, Kind: ev.Kind, Status: ev.Status,
-			Actor: toParquetRole(ev.Actor), What: toParquetRole(ev.What), From: toParquetRole(ev.From),
-			Sentence: ev.Sentence, Start: int64(ev.Start), End: int64(ev.End),
-			Trigger: ev.Trigger, TriggerStart: int64(ev.TriggerStart), TriggerEnd: int64(ev.TriggerEnd),
-			Cues: ev.Cues, NewAnnouncement: ev.NewAnnouncement}
-		if r.Events[i].Cues == nil {
-			r.Events[i].Cues = []string{}
+// parquetSchema is the schema of an exported article, and parquetTags the
+// struct tags that give article.Article that schema, for parquet-go's
+// writer and readers.
+var parquetSchema, parquetTags = func() (*parquet.Schema, []*parquet.StructTagOption) {
+	var tags []*parquet.StructTagOption
+	used := map[string]bool{}
+	parquetTagsOf(reflect.TypeFor[article.Article](), nil, "", used, &tags)
+	for name := range parquetColumnOptions {
+		if !used[name] {
+			panic("export: parquet options for " + name + ", which the article does not have")
 		}
 	}
-	return r
+	opts := make([]parquet.SchemaOption, len(tags))
+	for i, t := range tags {
+		opts[i] = t
+	}
+	// The root keeps the name files have always had, though no type
+	// bears it any more.
+	return parquet.NewSchema("parquetRow", parquet.SchemaOf(article.Article{}, opts...)), tags
+}()
+
+// parquetTagsOf appends to tags the struct tag of every field of the
+// struct type t, whose column path is path in parquet-go's terms (the
+// columns' names, then the Go name of the field) and whose JSON path is
+// prefix, and of the fields of the structs it holds. It marks the
+// options of parquetColumnOptions it uses.
+func parquetTagsOf(t reflect.Type, path []string, prefix string, used map[string]bool, tags *[]*parquet.StructTagOption) {
+	for f := range t.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" || name == "-" || !f.IsExported() {
+			panic("export: article field " + f.Name + " has no JSON name for its Parquet column")
+		}
+		key := prefix + name
+		tag := name
+		if o, ok := parquetColumnOptions[key]; ok {
+			tag += "," + o
+			used[key] = true
+		}
+		*tags = append(*tags, &parquet.StructTagOption{
+			ColumnPath: append(slices.Clip(path), f.Name),
+			StructTag:  reflect.StructTag(`parquet:"` + tag + `"`),
+		})
+		ft, inner := f.Type, append(slices.Clip(path), name)
+		if ft.Kind() == reflect.Slice {
+			ft = ft.Elem()
+			if strings.Contains(tag, ",list") {
+				inner = append(inner, "list", "element")
+			}
+		}
+		if ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		if ft.Kind() == reflect.Struct && ft != reflect.TypeFor[time.Time]() {
+			parquetTagsOf(ft, inner, key+".", used, tags)
+		}
+	}
 }
 
-func utc(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
+// parquetWriterOptions are the options of every part's writer.
+func parquetWriterOptions() []parquet.WriterOption {
+	opts := []parquet.WriterOption{
+		parquetSchema,
+		parquet.Compression(&parquet.Zstd),
+		parquet.CreatedBy("wirewatch", "", ""),
 	}
-	u := t.UTC()
-	return &u
+	for _, t := range parquetTags {
+		opts = append(opts, t)
+	}
+	return opts
 }
 
 // rowGroupBytes is roughly how much article text a part buffers before it
@@ -175,10 +153,10 @@ type parquetDir struct {
 	next    int // index of the next part to start
 
 	f       *os.File // the open temp part, or nil
-	pw      *parquet.GenericWriter[parquetRow]
+	pw      *parquet.GenericWriter[article.Article]
 	rows    int // rows in the open part
 	pending int // bytes of text buffered since the last row group
-	buf     [1]parquetRow
+	buf     [1]article.Article
 }
 
 // openParquetDir prepares dir for an export. Without resume it removes the
@@ -274,28 +252,28 @@ func (w *parquetDir) Write(a *article.Article) error {
 	if err := prepare(a); err != nil {
 		return err
 	}
-	_, err := w.writeRow(toParquetRow(a))
+	_, err := w.writeRow(a)
 	return err
 }
 
 // rowText estimates the bytes a row buffers, to size row groups.
-func rowText(r *parquetRow) int { return len(r.Body) + len(r.Title) + len(r.Description) + 512 }
+func rowText(a *article.Article) int { return len(a.Body) + len(a.Title) + len(a.Description) + 512 }
 
-// writeRow writes one row of a prepared article and reports whether it
+// writeRow writes one prepared article as a row and reports whether it
 // completed a part.
-func (w *parquetDir) writeRow(row parquetRow) (finished bool, err error) {
+func (w *parquetDir) writeRow(a *article.Article) (finished bool, err error) {
 	if w.pw == nil {
 		if err := w.startPart(); err != nil {
 			return false, err
 		}
 	}
-	w.buf[0] = row
+	w.buf[0] = *a
 	if _, err := w.pw.Write(w.buf[:]); err != nil {
 		return false, fmt.Errorf("parquet: write %s: %w", w.f.Name(), err)
 	}
-	w.buf[0] = parquetRow{}
+	w.buf[0] = article.Article{}
 	w.rows++
-	w.pending += rowText(&row)
+	w.pending += rowText(a)
 	if w.rows >= w.perFile {
 		return true, w.finishPart()
 	}
@@ -314,10 +292,7 @@ func (w *parquetDir) startPart() error {
 		return fmt.Errorf("parquet: %w", err)
 	}
 	w.f, w.rows, w.pending = f, 0, 0
-	w.pw = parquet.NewGenericWriter[parquetRow](f,
-		parquet.Compression(&parquet.Zstd),
-		parquet.CreatedBy("wirewatch", "", ""),
-	)
+	w.pw = parquet.NewGenericWriter[article.Article](f, parquetWriterOptions()...)
 	return nil
 }
 

@@ -6,8 +6,9 @@ import (
 	"github.com/wirewatch/wirewatch/store/scan"
 )
 
-// The request and page types and the id ranges are package scan's, which
-// the stores implement without importing this package.
+// The request and page types are package scan's, which the stores
+// implement without importing this package; so are the id ranges an
+// export's slices read (scan.SliceRange).
 type (
 	// Doc is one stored article as its store holds it (scan.Doc).
 	Doc = scan.Doc
@@ -19,12 +20,6 @@ type (
 
 // MaxSlices is the most requests an export may have in flight.
 const MaxSlices = scan.MaxSlices
-
-// MaxRanges is the most ranges SliceRange divides ids into.
-const MaxRanges = scan.MaxRanges
-
-// SliceRange returns the ids of range i of n (see scan.SliceRange).
-func SliceRange(i, n int) (lo, hi string) { return scan.SliceRange(i, n) }
 
 // Source is a store that exports.
 type Source interface {

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/elastic/go-elasticsearch/v8/esapi"
-	"github.com/parquet-go/parquet-go"
 
 	"github.com/wirewatch/wirewatch/export"
 	"github.com/wirewatch/wirewatch/pkg/article"
@@ -108,27 +107,6 @@ func (s *stores) sources() map[string]export.Source {
 	return map[string]export.Source{"sqlite": s.sqlite, "elasticsearch": s.es.ExportWith(elastic.ExportTuning{Page: 7})}
 }
 
-// output reads an export: the file, or the part files of a directory.
-func output(t *testing.T, path string) []byte {
-	t.Helper()
-	fi, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !fi.IsDir() {
-		b, _ := os.ReadFile(path)
-		return b
-	}
-	parts, _ := filepath.Glob(filepath.Join(path, "part-*.parquet"))
-	slices.Sort(parts)
-	var all []byte
-	for _, p := range parts {
-		b, _ := os.ReadFile(p)
-		all = append(all, b...)
-	}
-	return all
-}
-
 type rejectLine struct {
 	ID     string `json:"id"`
 	Reason string `json:"reason"`
@@ -192,7 +170,7 @@ func TestExportStoresAgree(t *testing.T) {
 						t.Errorf("%s: rejects %+v, want the corrupt document with its reason", name, rej)
 					}
 				}
-				got := output(t, out)
+				got := exportOutput(t, out)
 				if first == nil {
 					first = got
 					if tt.format == export.JSONL && tt.fields == nil {
@@ -290,7 +268,7 @@ func TestExportResumesMidRange(t *testing.T) {
 					if got, want := parquetIDs(t, out), parquetIDs(t, whole); !slices.Equal(got, want) {
 						t.Errorf("resume after %d pages: %d rows, want %d in the order of an uninterrupted export", stop, len(got), len(want))
 					}
-				} else if got, want := output(t, out), output(t, whole); !bytes.Equal(got, want) {
+				} else if got, want := exportOutput(t, out), exportOutput(t, whole); !bytes.Equal(got, want) {
 					i := 0
 					for i < min(len(got), len(want)) && got[i] == want[i] {
 						i++
@@ -335,25 +313,4 @@ func TestExportStrictAndFilters(t *testing.T) {
 			}
 		})
 	}
-}
-
-// parquetIDs reads the ids of a Parquet export, part after part.
-func parquetIDs(t *testing.T, dir string) []string {
-	t.Helper()
-	parts, _ := filepath.Glob(filepath.Join(dir, "part-*.parquet"))
-	slices.Sort(parts)
-	type row struct {
-		ID string `parquet:"id"`
-	}
-	var ids []string
-	for _, p := range parts {
-		rows, err := parquet.ReadFile[row](p)
-		if err != nil {
-			t.Fatalf("%s: %v", p, err)
-		}
-		for _, r := range rows {
-			ids = append(ids, r.ID)
-		}
-	}
-	return ids
 }

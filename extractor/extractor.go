@@ -20,8 +20,8 @@ import (
 
 	"github.com/wirewatch/wirewatch/extractor/events"
 	"github.com/wirewatch/wirewatch/extractor/figures"
-	"github.com/wirewatch/wirewatch/extractor/gazetteer"
 	"github.com/wirewatch/wirewatch/extractor/ner"
+	"github.com/wirewatch/wirewatch/internal/gazetteer"
 	"github.com/wirewatch/wirewatch/pkg/article"
 )
 

@@ -14,8 +14,8 @@ import (
 	"os/signal"
 	"time"
 
-	"github.com/wirewatch/wirewatch/extractor/gazetteer"
 	"github.com/wirewatch/wirewatch/extractor/ner"
+	"github.com/wirewatch/wirewatch/internal/gazetteer"
 )
 
 func main() {

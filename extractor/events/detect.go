@@ -63,12 +63,6 @@ func New(lang string) (*Detector, error) {
 	return d, nil
 }
 
-// Supports reports whether there is a lexicon for the language tag.
-func Supports(lang string) bool {
-	_, err := New(lang)
-	return err == nil
-}
-
 // Context is what the detector may know of the article around a body,
 // beyond its text. Every field is optional; the zero Context means nothing
 // is known, and the detector then judges each sentence alone.

@@ -168,8 +168,8 @@ func TestNewLanguage(t *testing.T) {
 		t.Error("New(de) succeeded without a German lexicon")
 	}
 	for _, tag := range []string{"", "en", "en-GB", "EN_us"} {
-		if !Supports(tag) {
-			t.Errorf("Supports(%q) = false", tag)
+		if _, err := New(tag); err != nil {
+			t.Errorf("New(%q): %v", tag, err)
 		}
 	}
 }

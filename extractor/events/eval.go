@@ -11,6 +11,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/wirewatch/wirewatch/extractor/ner"
 )
 
 // Labelled is one labelled item of an evaluation set, in the format of
@@ -148,7 +150,7 @@ type CoNLLRef struct {
 // second sentence is one. It fails naming the item whose file or sentence
 // is missing.
 func ResolveCoNLL(items []Labelled, dir string) error {
-	files := map[string][]conllSentence{}
+	files := map[string][]ner.Sentence{}
 	for k := range items {
 		ref := items[k].CoNLL
 		if ref == nil {
@@ -160,7 +162,7 @@ func ResolveCoNLL(items []Labelled, dir string) error {
 			if err != nil {
 				return fmt.Errorf("item %s: %w", items[k].ID, err)
 			}
-			sents, err = conllSentences(f)
+			sents, err = ner.ReadCoNLL(f)
 			f.Close()
 			if err != nil {
 				return fmt.Errorf("item %s: %s: %w", items[k].ID, ref.File, err)
@@ -170,81 +172,42 @@ func ResolveCoNLL(items []Labelled, dir string) error {
 		if ref.Sentence < 0 || ref.Sentence >= len(sents) {
 			return fmt.Errorf("item %s: %s has no sentence %d", items[k].ID, ref.File, ref.Sentence)
 		}
-		cur := sents[ref.Sentence]
-		items[k].Text = cur.text
-		if items[k].Title == "" {
-			items[k].Title = cur.title
-		}
-		if items[k].Published == "" {
-			items[k].Published = cur.date
+		items[k].Text = strings.Join(sents[ref.Sentence].Words, " ")
+		if items[k].Title == "" || items[k].Published == "" {
+			title, date := documentContext(sents, ref.Sentence)
+			if items[k].Title == "" {
+				items[k].Title = title
+			}
+			if items[k].Published == "" {
+				items[k].Published = date
+			}
 		}
 		if items[k].Group == "" {
-			items[k].Group = fmt.Sprintf("%s/doc%d", strings.TrimSuffix(ref.File, ".txt"), sents[ref.Sentence].doc)
+			items[k].Group = fmt.Sprintf("%s/doc%d", strings.TrimSuffix(ref.File, ".txt"), sents[ref.Sentence].Doc)
 		}
 	}
 	return nil
-}
-
-// conllSentence is one sentence of a CoNLL file, the 0-based index of its
-// document (-DOCSTART- lines start documents), and the document's headline
-// and dateline date ("" when its second sentence is no dateline).
-type conllSentence struct {
-	text        string
-	doc         int
-	title, date string
 }
 
 // datelineRE matches a Reuters dateline: a place ("LONDON", "SHATOI ,
 // Russia") and a date.
 var datelineRE = regexp.MustCompile(`^[A-Z][A-Za-z .,'()-]{0,60} (\d{4}-\d{2}-\d{2})$`)
 
-// conllSentences reads the sentences of a CoNLL file as space-joined
-// tokens (the first column).
-func conllSentences(r io.Reader) ([]conllSentence, error) {
-	var out []conllSentence
-	var cur []string
-	doc := -1
-	flush := func() {
-		if len(cur) > 0 {
-			out = append(out, conllSentence{text: strings.Join(cur, " "), doc: max(doc, 0)})
-			cur = cur[:0]
+// documentContext returns the headline of sentence i's document (its first
+// sentence) and the date of its dateline ("" when the document's second
+// sentence is no dateline).
+func documentContext(sents []ner.Sentence, i int) (title, date string) {
+	first := i
+	for first > 0 && sents[first-1].Doc == sents[i].Doc {
+		first--
+	}
+	title = strings.Join(sents[first].Words, " ")
+	if first+1 < len(sents) && sents[first+1].Doc == sents[i].Doc {
+		if m := datelineRE.FindStringSubmatch(strings.Join(sents[first+1].Words, " ")); m != nil {
+			date = m[1]
 		}
 	}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) == 0 {
-			flush()
-			continue
-		}
-		if fields[0] == "-DOCSTART-" {
-			flush()
-			doc++
-			continue
-		}
-		cur = append(cur, fields[0])
-	}
-	flush()
-	// Each document's first sentence is its headline, and its second its
-	// dateline when it looks like one.
-	for k := 0; k < len(out); {
-		j := k
-		for j < len(out) && out[j].doc == out[k].doc {
-			j++
-		}
-		date := ""
-		if k+1 < j {
-			if m := datelineRE.FindStringSubmatch(out[k+1].text); m != nil {
-				date = m[1]
-			}
-		}
-		for n := k; n < j; n++ {
-			out[n].title, out[n].date = out[k].text, date
-		}
-		k = j
-	}
-	return out, sc.Err()
+	return title, date
 }
 
 // GroupOf returns the group an item belongs to for cross-validation: its

@@ -5,7 +5,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/wirewatch/wirewatch/extractor/gazetteer"
+	"github.com/wirewatch/wirewatch/internal/gazetteer"
 )
 
 // Feature templates. Their values are hashed into the weight table, so the

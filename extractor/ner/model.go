@@ -16,7 +16,7 @@ import (
 	"io"
 	"math"
 
-	"github.com/wirewatch/wirewatch/extractor/gazetteer"
+	"github.com/wirewatch/wirewatch/internal/gazetteer"
 )
 
 // Labels are the IOB2 tags the model predicts, in weight-table order.

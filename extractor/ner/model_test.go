@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wirewatch/wirewatch/extractor/gazetteer"
+	"github.com/wirewatch/wirewatch/internal/gazetteer"
 )
 
 func labelled(s string) Sentence {

@@ -7,13 +7,17 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/wirewatch/wirewatch/extractor/gazetteer"
+	"github.com/wirewatch/wirewatch/internal/gazetteer"
 )
 
 // Sentence is one training example: tokens and their gold IOB2 tags.
 type Sentence struct {
 	Words []string
 	Tags  []string
+	// Doc is the 0-based index of the sentence's document in the file it
+	// was read from: -DOCSTART- lines start documents, and sentences before
+	// the first are in document 0. Training ignores it.
+	Doc int
 }
 
 // TrainOptions controls training. Zero values pick the defaults used for

@@ -182,18 +182,6 @@ func Fields(b []byte, fn func(key, value []byte) bool, end *int) error {
 	}
 }
 
-// Whole checks that b holds exactly one JSON value, white space aside.
-func Whole(b []byte) error {
-	end, err := Skip(b, 0)
-	if err != nil {
-		return err
-	}
-	if i := skipSpace(b, end); i != len(b) {
-		return syntax(i, "text after the value")
-	}
-	return nil
-}
-
 // Elements calls fn with each raw element of the array b holds, in order,
 // until fn returns false.
 func Elements(b []byte, fn func(value []byte) bool) error {

@@ -71,3 +71,16 @@ func TestFieldsAndElements(t *testing.T) {
 		t.Errorf("fn returning false: called %d times, want 1", stopped)
 	}
 }
+
+// Whole checks that b holds exactly one JSON value, white space aside:
+// what the tests check Skip with.
+func Whole(b []byte) error {
+	end, err := Skip(b, 0)
+	if err != nil {
+		return err
+	}
+	if i := skipSpace(b, end); i != len(b) {
+		return syntax(i, "text after the value")
+	}
+	return nil
+}

@@ -232,6 +232,12 @@ func (a *Article) Normalize() {
 // build does not understand.
 var ErrSchemaVersion = errors.New("unsupported schema_version")
 
+// ErrNotFound is the error a store wraps when it holds no article of the
+// id asked for. Every store returns this one value (test with errors.Is),
+// so that a caller, such as the web API answering 404, need not know which
+// store it reads.
+var ErrNotFound = errors.New("article not found")
+
 // Validate checks the invariants every stage relies on. It does not modify
 // the article.
 func (a *Article) Validate() error {

@@ -39,6 +39,16 @@ type Message struct {
 	Ack     AckFunc
 }
 
+// AckOrNone returns m.Ack, or NoAck for a message without one. A Writer
+// takes a message's ack through it, so that a message written without an
+// Ack is settled like any other and the fallback is in one place.
+func (m Message) AckOrNone() AckFunc {
+	if m.Ack == nil {
+		return NoAck
+	}
+	return m.Ack
+}
+
 // Reader hands out messages of one topic. Read returns ErrClosed once the
 // topic is closed and drained. Every message it returns has a non-nil Ack
 // that the caller must call exactly once (directly or through a Writer).

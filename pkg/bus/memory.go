@@ -26,9 +26,7 @@ func NewMemory(capacity int) *Memory {
 // Write queues m, blocking while the queue is full. A message without an
 // Ack gets NoAck, so that its reader can settle it like any other.
 func (t *Memory) Write(ctx context.Context, m Message) error {
-	if m.Ack == nil {
-		m.Ack = NoAck
-	}
+	m.Ack = m.AckOrNone()
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	if t.closed {

@@ -47,3 +47,30 @@ func TestOnceSettlesOnce(t *testing.T) {
 		t.Errorf("ack ran %d times, want 1", calls)
 	}
 }
+
+func TestAckOrNone(t *testing.T) {
+	ctx := context.Background()
+	failed := errors.New("failed")
+	var got error
+	own := func(_ context.Context, err error) error { got = err; return nil }
+	for _, tt := range []struct {
+		name   string
+		m      Message
+		called bool
+	}{
+		{"own ack", Message{Ack: own}, true},
+		{"no ack", Message{}, false},
+	} {
+		got = nil
+		ack := tt.m.AckOrNone()
+		if ack == nil {
+			t.Fatalf("%s: nil ack", tt.name)
+		}
+		if err := ack(ctx, failed); err != nil {
+			t.Errorf("%s: ack returned %v", tt.name, err)
+		}
+		if (got == failed) != tt.called {
+			t.Errorf("%s: own ack called = %v, want %v", tt.name, got == failed, tt.called)
+		}
+	}
+}

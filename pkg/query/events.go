@@ -6,7 +6,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/wirewatch/wirewatch/extractor/gazetteer"
+	"github.com/wirewatch/wirewatch/internal/gazetteer"
 	"github.com/wirewatch/wirewatch/pkg/article"
 )
 

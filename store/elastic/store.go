@@ -28,8 +28,10 @@ import (
 // fetch is answered with 409, which writers treat as done.
 const VersionType = "external_gte"
 
-// ErrNotFound is returned by Get for an unknown id.
-var ErrNotFound = errors.New("article not found")
+// ErrNotFound is article.ErrNotFound, which Get wraps for an unknown id:
+// the one sentinel every store returns, so that callers need not know the
+// store. It is kept here for callers written before.
+var ErrNotFound = article.ErrNotFound
 
 // Store is an Elasticsearch-backed article store. It is safe for concurrent
 // use.
@@ -43,15 +45,10 @@ type Store struct {
 // alias exist. It waits for the cluster to be at least yellow; it does not
 // use GET / (some deployments forbid it).
 func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
-	cfg = cfg.withDefaults()
-	if log == nil {
-		log = slog.Default()
-	}
-	es, err := NewClient(cfg)
+	s, cfg, err := connect(cfg, log)
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{es: es, names: NamesFor(cfg.IndexPrefix), log: log}
 	if err := s.ensure(ctx, cfg.Analyzer); err != nil {
 		return nil, fmt.Errorf("elasticsearch: %w", err)
 	}
@@ -65,15 +62,10 @@ var ErrNoIndex = errors.New("no wirewatch index")
 // nothing, and an alias that does not exist is ErrNoIndex, so that a
 // mistyped prefix or cluster is an error rather than an empty result.
 func OpenExisting(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
-	cfg = cfg.withDefaults()
-	if log == nil {
-		log = slog.Default()
-	}
-	es, err := NewClient(cfg)
+	s, cfg, err := connect(cfg, log)
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{es: es, names: NamesFor(cfg.IndexPrefix), log: log}
 	st, _, err := s.do(ctx, esapi.IndicesExistsAliasRequest{Name: []string{s.names.Alias}}, http.StatusNotFound)
 	if err != nil {
 		return nil, fmt.Errorf("elasticsearch: alias %s: %w", s.names.Alias, err)
@@ -82,6 +74,21 @@ func OpenExisting(ctx context.Context, cfg Config, log *slog.Logger) (*Store, er
 		return nil, fmt.Errorf("elasticsearch: alias %s (--es-index-prefix %s): %w", s.names.Alias, cfg.IndexPrefix, ErrNoIndex)
 	}
 	return s, nil
+}
+
+// connect is the one way Open and OpenExisting build a store: cfg with its
+// defaults (returned, for what each does next), a client, the names of the
+// prefix and a logger (slog.Default for nil). It sends no request.
+func connect(cfg Config, log *slog.Logger) (*Store, Config, error) {
+	cfg = cfg.withDefaults()
+	if log == nil {
+		log = slog.Default()
+	}
+	es, err := NewClient(cfg)
+	if err != nil {
+		return nil, cfg, err
+	}
+	return &Store{es: es, names: NamesFor(cfg.IndexPrefix), log: log}, cfg, nil
 }
 
 // Client returns the underlying client, for the bulk sink.

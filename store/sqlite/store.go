@@ -362,8 +362,10 @@ func putTags(ctx context.Context, tx *sql.Tx, a *article.Article) error {
 	return nil
 }
 
-// ErrNotFound is returned by Get for an unknown id.
-var ErrNotFound = errors.New("article not found")
+// ErrNotFound is article.ErrNotFound, which Get wraps for an unknown id:
+// the one sentinel every store returns, so that callers need not know the
+// store. It is kept here for callers written before.
+var ErrNotFound = article.ErrNotFound
 
 // Get returns the stored article with id.
 func (s *Store) Get(ctx context.Context, id string) (*article.Article, error) {

@@ -8,29 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wirewatch/wirewatch/alert"
-	"github.com/wirewatch/wirewatch/extractor/events"
 	"github.com/wirewatch/wirewatch/pkg/article"
 	"github.com/wirewatch/wirewatch/pkg/query"
 )
-
-// detectEvents tags the withdrawal events of docs as the extractor does
-// (the demo corpus was tagged before events existed), so that the query
-// corpus's event queries run over real events.
-func detectEvents(docs []*article.Article) error {
-	d, err := events.New("en")
-	if err != nil {
-		return fmt.Errorf("corpus events: %w", err)
-	}
-	for _, a := range docs {
-		if len(a.Events) == 0 {
-			if evs := d.Detect(a.Body, a.Entities, a.PublishedAt); len(evs) > 0 {
-				a.Events = evs
-			}
-		}
-	}
-	return nil
-}
 
 // Actor returns an event role for the words text of body (their first
 // occurrence), with its canonical name and country.
@@ -103,10 +83,10 @@ func eventDocs() []*article.Article {
 
 // testEvents checks the event filters and facets on eventDocs: each
 // query finds exactly the articles wanted, and the matcher agrees.
-func testEvents(t *testing.T, o Options) {
+func testEvents(t *testing.T, o Options, m Matcher) {
 	docs := eventDocs()
 	s := o.Open(t)
-	put(t, s, docs...)
+	Put(t, s, docs...)
 	ctx := context.Background()
 	now := time.Now()
 	tests := []struct{ q, want string }{
@@ -158,7 +138,7 @@ func testEvents(t *testing.T, o Options) {
 		}
 		var matched []string
 		for _, a := range docs {
-			if alert.Eval(q, alert.NewDoc(a), now) {
+			if m(a)(q, now) {
 				matched = append(matched, a.ID)
 			}
 		}

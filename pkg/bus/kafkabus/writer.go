@@ -108,10 +108,7 @@ func (w *Writer) newKafkaWriter(batchBytes int64, batchSize int) *kafka.Writer {
 // the reason (ErrTooLarge), which its source dead-letters. Write returns an
 // error only when it did not take m: then the caller still owns it.
 func (w *Writer) Write(ctx context.Context, m bus.Message) error {
-	ack := m.Ack
-	if ack == nil {
-		ack = bus.NoAck
-	}
+	ack := m.AckOrNone()
 	trace := ""
 	if w.cfg.Traces != nil {
 		trace, _ = w.cfg.Traces.Take(m.Article)

@@ -4,9 +4,11 @@
 package elastictest
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"os"
 	"testing"
@@ -15,6 +17,8 @@ import (
 	"github.com/elastic/go-elasticsearch/v8/esapi"
 
 	"github.com/wirewatch/wirewatch/store/elastic"
+	"github.com/wirewatch/wirewatch/store/scan"
+	"github.com/wirewatch/wirewatch/store/storetest"
 )
 
 // Config returns a config for the node of WIREWATCH_TEST_ES with a fresh
@@ -61,5 +65,43 @@ func Drop(t testing.TB, s *elastic.Store) {
 		}
 		io.Copy(io.Discard, res.Body)
 		res.Body.Close()
+	}
+}
+
+// Store is the Elasticsearch store as the conformance suite
+// (store/storetest) sees it.
+type Store struct{ *elastic.Store }
+
+// Sync refreshes the index, so that every completed Put is visible.
+func (s Store) Sync(ctx context.Context) error { return s.Refresh(ctx) }
+
+// Export reads pages of 7, so that the suite's exports read many ranges of
+// ids at once.
+func (s Store) Export(ctx context.Context, r scan.Request, fn func(scan.Page) error) error {
+	return s.ExportWith(elastic.ExportTuning{Page: 7}).Export(ctx, r, fn)
+}
+
+// Options returns the conformance suite's options for Elasticsearch: each
+// test gets an empty store under an index prefix of its own on the node of
+// WIREWATCH_TEST_ES (skipped without one), removed when it ends.
+func Options() storetest.Options {
+	return storetest.Options{
+		Open: func(t *testing.T) storetest.Store { return Store{Open(t, Config(t))} },
+		// A document indexed directly, as another client of the cluster
+		// (or an older build) could; Elasticsearch refuses one that is
+		// not JSON.
+		PutRaw: func(t *testing.T, s storetest.Store, r storetest.Raw) error {
+			es := s.(Store).Store
+			res, err := esapi.IndexRequest{Index: es.Names().Alias, DocumentID: r.ID, Body: bytes.NewReader(r.JSON)}.Do(context.Background(), es.Client())
+			if err != nil {
+				return fmt.Errorf("index %s: %w", r.ID, err)
+			}
+			defer res.Body.Close()
+			if res.IsError() {
+				b, _ := io.ReadAll(res.Body)
+				return fmt.Errorf("index %s: %s", r.ID, b)
+			}
+			return nil
+		},
 	}
 }

@@ -1,4 +1,4 @@
-package storetest
+package export_test
 
 import (
 	"bytes"
@@ -18,21 +18,11 @@ import (
 	"github.com/wirewatch/wirewatch/export"
 	"github.com/wirewatch/wirewatch/pkg/article"
 	"github.com/wirewatch/wirewatch/pkg/query"
+	"github.com/wirewatch/wirewatch/store/elastic/elastictest"
 	"github.com/wirewatch/wirewatch/store/scan"
+	"github.com/wirewatch/wirewatch/store/sqlite/sqlitetest"
+	"github.com/wirewatch/wirewatch/store/storetest"
 )
-
-// Raw is a document stored as it is, behind the store's checks, as another
-// program writing to the store, an older build with looser rules or a
-// damaged disk could leave one.
-type Raw struct {
-	// ID is the id it is stored under, URL its url and canonical_url and
-	// FetchedAt its fetch time, for a store that keeps them apart from
-	// the document.
-	ID, URL   string
-	FetchedAt time.Time
-	// JSON is the document.
-	JSON []byte
-}
 
 // exportArticles is the number of valid articles of the export tests:
 // several pages of an export that reads a few at a time, and a page and a
@@ -52,7 +42,7 @@ func exportDocs() []*article.Article {
 			site = "wire.example.com"
 		}
 		body := fmt.Sprintf("Olaf Scholz spoke in Zürich, \"briefly\".\nHe said %d things; 12%% of them twice.", i)
-		a := Mk(fmt.Sprintf("/world/%d", i), site, fmt.Sprintf(`Talks in Zürich, "round %d"; again`, i), body,
+		a := storetest.Mk(fmt.Sprintf("/world/%d", i), site, fmt.Sprintf(`Talks in Zürich, "round %d"; again`, i), body,
 			t0.Add(time.Duration(i)*time.Hour),
 			article.Entity{Type: article.Person, Canonical: "Olaf Scholz"}, article.Entity{Type: article.Place, Canonical: "Zürich", Country: "CH"})
 		a.Authors = []string{"Anna Müller", `Jean "JJ" Dupont`}
@@ -75,7 +65,7 @@ func exportDocs() []*article.Article {
 // gives it the documents a request selects.
 type memSource struct{ docs []scan.Doc }
 
-func newMemSource(t *testing.T, docs []*article.Article, raw ...Raw) memSource {
+func newMemSource(t *testing.T, docs []*article.Article, raw ...storetest.Raw) memSource {
 	t.Helper()
 	var m memSource
 	for _, a := range docs {
@@ -193,14 +183,14 @@ func exportRejects(t *testing.T, path string) []string {
 // store's back: one whose id does not match its URL (valid JSON, as the
 // issue found one in Elasticsearch) and one cut short, which is not JSON
 // at all. Their ids fall among the valid articles' ids.
-func corruptDocs(t *testing.T, docs []*article.Article) []Raw {
+func corruptDocs(t *testing.T, docs []*article.Article) []storetest.Raw {
 	t.Helper()
 	ids := make([]string, len(docs))
 	for i, a := range docs {
 		ids[i] = a.ID
 	}
 	slices.Sort(ids)
-	var out []Raw
+	var out []storetest.Raw
 	for i, cut := range []bool{false, true} {
 		a := article.New(fmt.Sprintf("https://news.example.org/world/corrupt-%d", i), "", docs[i].FetchedAt)
 		a.Body = "a corrupt one"
@@ -213,9 +203,26 @@ func corruptDocs(t *testing.T, docs []*article.Article) []Raw {
 		if cut {
 			b = b[:bytes.Index(b, []byte("a corrupt one"))+len("a corrupt one")]
 		}
-		out = append(out, Raw{ID: id, URL: a.URL, FetchedAt: a.FetchedAt, JSON: b})
+		out = append(out, storetest.Raw{ID: id, URL: a.URL, FetchedAt: a.FetchedAt, JSON: b})
 	}
 	return out
+}
+
+// TestStoreConformance holds every store's export (the Source package
+// export reads) to an in-memory list of the same documents in id order,
+// with the conformance suite's store options (store/storetest), which
+// store corrupt documents behind each store's back. Elasticsearch is
+// skipped without WIREWATCH_TEST_ES.
+func TestStoreConformance(t *testing.T) {
+	for _, s := range []struct {
+		name string
+		o    storetest.Options
+	}{
+		{"SQLite", sqlitetest.Options()},
+		{"Elasticsearch", elastictest.Options()},
+	} {
+		t.Run(s.name, func(t *testing.T) { testExport(t, s.o) })
+	}
 }
 
 // testExport holds the store's export (the Source package export reads)
@@ -223,12 +230,12 @@ func corruptDocs(t *testing.T, docs []*article.Article) []Raw {
 // the same bytes in every format, whole and narrow, the same articles for
 // a query and for fetch-time bounds, the same rejects, --strict, and the
 // same result after an interrupted export is resumed.
-func testExport(t *testing.T, o Options) {
+func testExport(t *testing.T, o storetest.Options) {
 	ctx := context.Background()
 	s := o.Open(t)
 	docs := exportDocs()
-	put(t, s, docs...)
-	var stored []Raw
+	storetest.Put(t, s, docs...)
+	var stored []storetest.Raw
 	if o.PutRaw != nil {
 		for _, r := range corruptDocs(t, docs) {
 			if err := o.PutRaw(t, s, r); err != nil {
@@ -307,7 +314,7 @@ func testExport(t *testing.T, o Options) {
 		}
 		out := filepath.Join(t.TempDir(), "out.jsonl")
 		_, err := export.Run(ctx, s, export.Job{Format: export.JSONL, Path: out, Strict: true, Slices: 2})
-		first := slices.MinFunc(stored, func(x, y Raw) int { return strings.Compare(x.ID, y.ID) })
+		first := slices.MinFunc(stored, func(x, y storetest.Raw) int { return strings.Compare(x.ID, y.ID) })
 		if !errors.Is(err, export.ErrStrict) || !strings.Contains(err.Error(), first.ID) {
 			t.Errorf("strict export: error %v, want ErrStrict naming the first corrupt document %s", err, first.ID)
 		}
@@ -342,7 +349,7 @@ func testExport(t *testing.T, o Options) {
 					kept = append(kept, a)
 				}
 			}
-			var keptRaw []Raw
+			var keptRaw []storetest.Raw
 			for _, r := range stored {
 				// What a store knows of a corrupt document: its
 				// fetch time, site and text.

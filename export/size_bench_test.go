@@ -1,4 +1,4 @@
-package sqlite_test
+package export_test
 
 import (
 	"bufio"
@@ -230,7 +230,7 @@ func liveHeap(stop <-chan struct{}) <-chan uint64 {
 	return out
 }
 
-// BenchmarkExportSize exports the embedded store at 10,000, 50,000 and
+// BenchmarkExportSize exports the embedded store (store/sqlite) at 10,000, 50,000 and
 // 200,000 articles of about 4 KB of JSON: all of them to each format, and
 // to JSON Lines for a key filter (lang:en, three in four) and for free text
 // (prices, every article). It reports articles/s, MB/s of stored JSON read,
