@@ -461,8 +461,14 @@ func (c *Cleaner) filterLayers12(blocks []*block, titles []string, content bool)
 		if c.on("tail-prompts") {
 			cutTailPrompts(blocks)
 		}
+		if c.on("disclosures") {
+			cutDisclosures(blocks)
+		}
 		spreadToBox(blocks)
 		cutRelatedSections(blocks)
+		if c.on("orphan-tail") {
+			cutOrphanTail(blocks)
+		}
 	}
 }
 

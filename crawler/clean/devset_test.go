@@ -173,7 +173,9 @@ func foldOf(site string, k int) int {
 // package). For each rule it cleans every dev set with and without it and
 // reports, per set, the F1 difference on each of 5 site-grouped folds,
 // their mean, the paired 95% bootstrap interval, and the sites the rule
-// fixes and breaks (page F1 changed by 0.05 or more). The rules are fixed
+// fixes and breaks (page F1 changed by 0.05 or more), and the must_include
+// and must_exclude snippets it turns to passing or failing with the sites
+// they are on. The rules are fixed
 // thresholds, not fitted, so a fold's held-out score is the rule's effect
 // on sites never looked at while writing it only in so far as the folds
 // were not used for that: this report is the evidence a rule needs (it
@@ -201,11 +203,24 @@ func TestRuleCV(t *testing.T) {
 			var folds [k]struct{ a, b []cleaneval.PageScore }
 			fixed, broken := map[string]bool{}, map[string]bool{}
 			var brokenIDs []string
+			// Snippets: a rule that removes a short disclosure or bio moves
+			// no page's F1 by 0.05, but turns must_exclude snippets from
+			// failing to passing; count those per site too.
+			snipFixed, snipBroken := map[string]bool{}, map[string]bool{}
+			snipDelta := 0
 			for i, p := range pages {
 				site := registeredDomain(p.URL)
 				f := foldOf(site, k)
 				folds[f].a = append(folds[f].a, with[i])
 				folds[f].b = append(folds[f].b, without[i])
+				sd := with[i].Includes + with[i].Excludes - without[i].Includes - without[i].Excludes
+				snipDelta += sd
+				if sd > 0 {
+					snipFixed[site] = true
+				} else if sd < 0 {
+					snipBroken[site] = true
+					brokenIDs = append(brokenIDs, fmt.Sprintf("%s(%d snippets)", p.ID, sd))
+				}
 				if with[i].Body == nil {
 					continue
 				}
@@ -225,8 +240,8 @@ func TestRuleCV(t *testing.T) {
 				parts = append(parts, fmt.Sprintf("%+.4f", d))
 			}
 			lo, hi := cleaneval.BootstrapF1Diff(with, without, 1000, 1)
-			fmt.Fprintf(&out, "  %-12s folds [%s] mean %+.4f  CI95 [%+.4f, %+.4f]  sites fixed %d broken %d  F1 %.4f vs %.4f\n",
-				s.name, strings.Join(parts, " "), mean, lo, hi, len(fixed), len(broken),
+			fmt.Fprintf(&out, "  %-12s folds [%s] mean %+.4f  CI95 [%+.4f, %+.4f]  sites fixed %d broken %d  snippets %+d (sites fixed %d broken %d)  F1 %.4f vs %.4f\n",
+				s.name, strings.Join(parts, " "), mean, lo, hi, len(fixed), len(broken), snipDelta, len(snipFixed), len(snipBroken),
 				cleaneval.Summarize(with).F1, cleaneval.Summarize(without).F1)
 			if len(brokenIDs) > 0 {
 				fmt.Fprintf(&out, "    broken: %s\n", strings.Join(brokenIDs, " "))

@@ -1,0 +1,84 @@
+package clean
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// TestIsDisclosure checks the shape of an affiliate disclosure in several
+// languages, and that prose about affiliate marketing, which speaks of
+// others, is not one.
+func TestIsDisclosure(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"We may earn commission from links on this page, but we only recommend products we back.", true},
+		{"This post may contain affiliate links. Read more in my disclosure policy.", true},
+		{"Wenn Sie über diese Links einkaufen, erhalten wir eine kleine Provision.", true},
+		{"Si vous achetez via nos liens, nous pouvons toucher une commission.", true},
+		{"Si compras a través de nuestros enlaces, podemos recibir una comisión.", true},
+		{"Affiliate programs: streamers earn a commission when viewers buy games or gear via affiliate links.", false},
+		{"The agency takes a commission of 10 percent on every flight booked through the portal.", false},
+		{"I use this liquid soap, just in case you were wondering (both are affiliate links).", false},
+		{"We may earn commission from links on this page. " + strings.Repeat("This review explains how we test every vacuum in our lab. ", 10), false},
+	} {
+		if got := isDisclosure(tc.text); got != tc.want {
+			t.Errorf("isDisclosure(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}
+
+// edgePage is an article whose story has the given blocks before and
+// after it.
+func edgePage(before, after string) []byte {
+	var b strings.Builder
+	b.WriteString(`<!doctype html><html><head><title>Best kettles</title></head><body><article><h1>Best kettles</h1>`)
+	b.WriteString(before)
+	for j := range 4 {
+		fmt.Fprintf(&b, `<p>Paragraph %d: we boiled water in twelve kettles over three weeks, timing each one and measuring how loud it was, how hot the handle got and how much scale it left.</p>`, j)
+	}
+	b.WriteString(after)
+	b.WriteString(`</article></body></html>`)
+	return []byte(b.String())
+}
+
+// TestArticleEdges shows that a disclosure above or below the story and a
+// heading left with nothing after it are removed on a site's first page,
+// while a disclosure sentence inside the story, a heading followed by
+// text and a closing list written as headings are kept.
+func TestArticleEdges(t *testing.T) {
+	const disclosure = "We may earn a commission when you buy through links on our site."
+	for _, tc := range []struct {
+		name          string
+		before, after string
+		gone, kept    []string
+	}{
+		{"disclosure above", "<p>" + disclosure + "</p>", "", []string{disclosure}, []string{"Paragraph 0:"}},
+		{"disclosure below", "", "<p><em>" + disclosure + "</em></p>", []string{disclosure}, []string{"Paragraph 3:"}},
+		{"heading at the end", "", "<h3>Other Posts You May Enjoy</h3>", []string{"Other Posts"}, []string{"Paragraph 3:"}},
+		{"heading with text", "", "<h3>The verdict</h3><p>Buy the cheapest one that is quiet enough.</p>", nil, []string{"The verdict", "cheapest"}},
+		{"list of headings", "", "<h4>Steel kettles</h4><h4>Glass kettles</h4><h4>Plastic kettles</h4>", nil, []string{"Steel kettles", "Plastic kettles"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := cleanPage(t, New(Options{}), 1, edgePage(tc.before, tc.after))
+			for _, s := range tc.gone {
+				if strings.Contains(res.Article.Body, s) {
+					t.Errorf("body keeps %q:\n%s", s, res.Article.Body)
+				}
+			}
+			for _, s := range tc.kept {
+				if !strings.Contains(res.Article.Body, s) {
+					t.Errorf("body lost %q:\n%s", s, res.Article.Body)
+				}
+			}
+		})
+	}
+	// Inside the story, between long paragraphs, the same sentence is text.
+	page := edgePage("", "")
+	page = []byte(strings.Replace(string(page), "<p>Paragraph 2", "<p>"+disclosure+"</p><p>Paragraph 2", 1))
+	if res := cleanPage(t, New(Options{}), 1, page); !strings.Contains(res.Article.Body, disclosure) {
+		t.Errorf("disclosure inside the story removed:\n%s", res.Article.Body)
+	}
+}
