@@ -82,3 +82,57 @@ func TestArticleEdges(t *testing.T) {
 		t.Errorf("disclosure inside the story removed:\n%s", res.Article.Body)
 	}
 }
+
+// listPage is a list article: sections titled by headings, the given
+// block between its second and third section, and a related-stories list
+// after it.
+func listPage(heading func(i int) string, middle string) []byte {
+	var b strings.Builder
+	b.WriteString(`<!doctype html><html><head><title>Best tents</title></head><body><article><h1>Best tents</h1>`)
+	for i := range 4 {
+		b.WriteString(heading(i))
+		fmt.Fprintf(&b, `<p>Tent %d: we pitched it in wind and rain on three weekends, and it stayed dry and upright through every night, though the zips stuck once the fabric was wet. The poles are aluminium, the pegs too short for sand, and the porch holds two packs and a pair of boots.</p>`, i)
+		if i == 1 {
+			b.WriteString(middle)
+		}
+	}
+	b.WriteString(`<div class="x9"><h3><a href="/other-1">Best sleeping bags</a></h3><h3><a href="/other-2">Best stoves</a></h3><h3><a href="/other-3">Best boots</a></h3></div>`)
+	b.WriteString(`</article></body></html>`)
+	return []byte(b.String())
+}
+
+// TestStoryBlocksInLinkyContext shows that blocks inside the story that a
+// link-heavy context would make look like teasers or link lists are kept:
+// section headings linked to the product they review, a short label in a
+// box of product links, and a table that a block editor wrapped in a
+// figure; the list of other stories after the story still goes.
+func TestStoryBlocksInLinkyContext(t *testing.T) {
+	linked := func(i int) string {
+		return fmt.Sprintf(`<h2><a href="https://shop.example/tent-%d">Tent model %d</a></h2>`, i, i)
+	}
+	plain := func(i int) string { return fmt.Sprintf(`<h2>Tent model %d</h2>`, i) }
+	for _, tc := range []struct {
+		name    string
+		heading func(int) string
+		middle  string
+		kept    []string
+	}{
+		{"linked section headings", linked, "", []string{"Tent model 1", "Tent model 3"}},
+		{"label among product links", plain, `<div><p>Plan to spend: $150–$400</p><p>Prices checked in May.</p><p><a href="https://shop.example/a">Shop A: check price</a></p><p><a href="https://shop.example/b">Shop B: check price</a></p></div>`,
+			[]string{"Plan to spend: $150–$400", "Prices checked in May."}},
+		{"table in a figure", plain, `<figure class="wp-block-table"><table><tr><td>Weight</td><td>2.1 kg</td></tr><tr><td>Berths</td><td>two</td></tr></table><figcaption>Specifications</figcaption></figure>`,
+			[]string{"2.1 kg", "Berths"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := cleanPage(t, New(Options{}), 1, listPage(tc.heading, tc.middle))
+			for _, s := range tc.kept {
+				if !strings.Contains(res.Article.Body, s) {
+					t.Errorf("body lost %q:\n%s", s, res.Article.Body)
+				}
+			}
+			if strings.Contains(res.Article.Body, "Best sleeping bags") {
+				t.Errorf("related list kept:\n%s", res.Article.Body)
+			}
+		})
+	}
+}
