@@ -477,6 +477,9 @@ func (c *Cleaner) filterLayers12(blocks []*block, titles []string, content bool)
 		if c.on("disclosures") {
 			cutDisclosures(blocks)
 		}
+		if c.on("author-sections") {
+			cutAuthorSections(blocks)
+		}
 		spreadToBox(blocks)
 		cutRelatedSections(blocks)
 		if c.on("orphan-tail") {

@@ -3,6 +3,8 @@ package clean
 import (
 	"strings"
 	"unicode"
+
+	"golang.org/x/net/html"
 )
 
 // The blocks at the two edges of an article are where sites put what
@@ -117,4 +119,79 @@ func cutOrphanTail(blocks []*block) {
 // the story's end.
 func orphanLabel(b *block) bool {
 	return b.kind == kindHeading && len(b.text) <= 100
+}
+
+// authorSectionTitles title the box about the author after an article
+// (lower case, end punctuation trimmed).
+var authorSectionTitles = map[string]bool{
+	"about the author": true, "about the authors": true, "about the writer": true, "about the reviewer": true,
+	"about the expert": true, "about the experts": true, "meet the author": true, "meet the expert": true,
+	"author bio": true, "written by": true, "über den autor": true, "über die autorin": true, "über die autoren": true,
+	"à propos de l'auteur": true, "à propos de l’auteur": true, "à propos de l'autrice": true, "sobre el autor": true,
+	"sobre la autora": true, "sobre o autor": true, "sobre a autora": true, "l'autore": true, "sull'autore": true,
+	"informazioni sull'autore": true, "over de auteur": true, "over de schrijver": true, "o autorze": true,
+	"об авторе": true, "yazar hakkında": true,
+}
+
+// bioSectionMax and bioSectionLen bound what is cut after an author
+// section's title when no element holds the section apart: a few short
+// blocks, as a bio is.
+const (
+	bioSectionMax = 3
+	bioSectionLen = 700
+)
+
+// cutAuthorSections removes the "About the author" box after the start of
+// the story: its title, and the blocks after it inside the smallest
+// element around it that holds none of the story, or, when the page is
+// flat, up to bioSectionMax short blocks before the next heading.
+func cutAuthorSections(blocks []*block) {
+	first, _ := storySpan(blocks)
+	if first < 0 {
+		return
+	}
+	for i := first + 1; i < len(blocks); i++ {
+		b := blocks[i]
+		if b.removed != "" || len(b.text) > 40 {
+			continue
+		}
+		if !authorSectionTitles[strings.ToLower(strings.Trim(b.text, " :.-–—"))] {
+			continue
+		}
+		const reason = "content: author bio"
+		b.removed = reason
+		var sec *html.Node
+		for n, d := b.elem.Parent, 0; n != nil && d < 200; n, d = n.Parent, d+1 {
+			if textLenUnder(blocks, n) > len(b.text) {
+				sec = n
+				break
+			}
+		}
+		story := sec == nil
+		for _, o := range blocks[:i] {
+			if story {
+				break
+			}
+			story = o.removed == "" && goodBlock(o) && isAncestor(sec, o.elem)
+		}
+		if !story {
+			for _, o := range blocks[i+1:] {
+				if o.removed == "" && isAncestor(sec, o.elem) {
+					o.removed = reason
+				}
+			}
+			continue
+		}
+		cut := 0
+		for _, o := range blocks[i+1:] {
+			if o.removed != "" {
+				continue
+			}
+			if o.kind == kindHeading || len(o.text) > bioSectionLen || cut == bioSectionMax {
+				break
+			}
+			o.removed = reason
+			cut++
+		}
+	}
 }

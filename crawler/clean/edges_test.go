@@ -136,3 +136,33 @@ func TestStoryBlocksInLinkyContext(t *testing.T) {
 		})
 	}
 }
+
+// TestAuthorSections shows that the box about the author after a story is
+// removed with its title, boxed or flat, in other languages too, and that
+// the story's own heading that merely starts like one is kept.
+func TestAuthorSections(t *testing.T) {
+	const bio = "Jane Doe has covered consumer technology for a decade and lives in Leeds."
+	for _, tc := range []struct {
+		name, after string
+		gone, kept  []string
+	}{
+		{"boxed", `<div class="a1"><h3>About the author</h3><p>` + bio + `</p></div>`, []string{"About the author", bio}, nil},
+		{"flat, German", `<h3>Über den Autor</h3><p>` + bio + `</p><h3>The verdict</h3><p>Buy the cheapest one that is quiet enough.</p>`,
+			[]string{"Über den Autor", bio}, []string{"The verdict", "cheapest"}},
+		{"not a title", `<h3>About the author of the test</h3><p>` + bio + `</p>`, nil, []string{"About the author of the test", bio}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := cleanPage(t, New(Options{}), 1, edgePage("", tc.after))
+			for _, s := range tc.gone {
+				if strings.Contains(res.Article.Body, s) {
+					t.Errorf("body keeps %q:\n%s", s, res.Article.Body)
+				}
+			}
+			for _, s := range append(tc.kept, "Paragraph 3:") {
+				if !strings.Contains(res.Article.Body, s) {
+					t.Errorf("body lost %q:\n%s", s, res.Article.Body)
+				}
+			}
+		})
+	}
+}
