@@ -282,7 +282,7 @@ func (c *Cleaner) extract(body *html.Node, titles []string, structure bool) (blo
 	blocks = lin.blocks
 	assignBoiler(blocks, body, structure, c.on)
 	conts := make(map[*html.Node]bool)
-	for _, n := range pickContainer(blocks, c.on("climb-paragraph")) {
+	for _, n := range pickContainer(blocks, c.on("climb-paragraph"), c.on("widen")) {
 		conts[n] = true
 	}
 	for _, b := range blocks {

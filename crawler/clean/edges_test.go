@@ -166,3 +166,46 @@ func TestAuthorSections(t *testing.T) {
 		})
 	}
 }
+
+// TestWidenToWholeArticle shows that when one part of an article scores
+// best because the rest carries a long list of links, the element
+// holding the whole story is taken, so the paragraphs outside the part
+// are kept and the links still go.
+func TestWidenToWholeArticle(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`<!doctype html><html><head><title>Free courses</title></head><body><div class="c1"><h1>Free courses</h1>`)
+	// The story outside the part: short sections, none worth a container
+	// of its own.
+	section := func(i int) {
+		b.WriteString(`<div class="s">`)
+		for j := range 2 {
+			fmt.Fprintf(&b, `<p>Outside %d.%d: universities still give away many courses, though most certificates now cost money.</p>`, i, j)
+		}
+		b.WriteString(`</div>`)
+	}
+	for i := range 9 {
+		section(i)
+	}
+	b.WriteString(`<ul>`)
+	for i := range 230 {
+		fmt.Fprintf(&b, `<li><a href="/course-%d">Free course no. %d</a></li>`, i, i)
+	}
+	b.WriteString(`</ul><div class="part">`)
+	for i := range 8 {
+		fmt.Fprintf(&b, `<p>Part %d: the table below lists what each platform asks for a certificate, which courses still give one free of charge, how long each takes, and whether the exam can be taken again.</p>`, i)
+	}
+	b.WriteString(`</div>`)
+	for i := 9; i < 18; i++ {
+		section(i)
+	}
+	b.WriteString(`</div></body></html>`)
+	res := cleanPage(t, New(Options{}), 1, []byte(b.String()))
+	for _, s := range []string{"Outside 0.0:", "Part 7:", "Outside 17.1:"} {
+		if !strings.Contains(res.Article.Body, s) {
+			t.Errorf("body lost %q:\n%s", s, res.Article.Body)
+		}
+	}
+	if strings.Contains(res.Article.Body, "Free course no.") {
+		t.Errorf("link list kept:\n%s", res.Article.Body)
+	}
+}
