@@ -521,7 +521,10 @@ func keepSectionHeadings(blocks []*block, reason string) {
 	first, last := storySpan(blocks)
 	for i := first + 1; i < last; i++ {
 		b := blocks[i]
-		if b.kind == kindHeading && b.removed == reason && blocks[i+1].removed == "" {
+		// The text after it must share its parent: a teaser card of
+		// another story holds its headline in a box of its own, and the
+		// story's paragraph after the card stands outside that box.
+		if b.kind == kindHeading && b.removed == reason && blocks[i+1].removed == "" && b.elem.Parent != nil && isAncestor(b.elem.Parent, blocks[i+1].elem) {
 			b.removed = ""
 		}
 	}

@@ -95,12 +95,12 @@ func scoreSet(t testing.TB, c *clean.Cleaner, pages []cleaneval.Page) []cleaneva
 // page).
 var floors = map[string]float64{
 	"corpus":      0.977,
-	"corpus-wcxb": 0.941,
+	"corpus-wcxb": 0.945,
 }
 
 var sampleFloors = map[string]float64{
 	"corpus":      0.987,
-	"corpus-wcxb": 0.927,
+	"corpus-wcxb": 0.935,
 }
 
 const (
@@ -202,7 +202,16 @@ func TestRuleCV(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sets["trafilatura"] = pages
+		// A few of its pages are not HTML; the cleaner refuses them with
+		// or without a rule, so they are left out.
+		c := clean.New(clean.Options{})
+		var ok []cleaneval.Page
+		for _, p := range pages {
+			if _, err := c.Clean(t.Context(), clean.Page{URL: p.URL, HTML: p.HTML}); err == nil {
+				ok = append(ok, p)
+			}
+		}
+		sets["trafilatura"] = ok
 		cvSets = append(cvSets[:len(cvSets):len(cvSets)], devSet{name: "trafilatura"})
 	}
 	base := make(map[string][]cleaneval.PageScore)

@@ -105,7 +105,8 @@ func listPage(heading func(i int) string, middle string) []byte {
 // link-heavy context would make look like teasers or link lists are kept:
 // section headings linked to the product they review, a short label in a
 // box of product links, and a table that a block editor wrapped in a
-// figure; the list of other stories after the story still goes.
+// figure; the card of another story between two paragraphs and the list
+// of other stories after the story still go.
 func TestStoryBlocksInLinkyContext(t *testing.T) {
 	linked := func(i int) string {
 		return fmt.Sprintf(`<h2><a href="https://shop.example/tent-%d">Tent model %d</a></h2>`, i, i)
@@ -116,18 +117,26 @@ func TestStoryBlocksInLinkyContext(t *testing.T) {
 		heading func(int) string
 		middle  string
 		kept    []string
+		gone    []string
 	}{
-		{"linked section headings", linked, "", []string{"Tent model 1", "Tent model 3"}},
+		{"linked section headings", linked, "", []string{"Tent model 1", "Tent model 3"}, nil},
 		{"label among product links", plain, `<div><p>Plan to spend: $150–$400</p><p>Prices checked in May.</p><p><a href="https://shop.example/a">Shop A: check price</a></p><p><a href="https://shop.example/b">Shop B: check price</a></p></div>`,
-			[]string{"Plan to spend: $150–$400", "Prices checked in May."}},
+			[]string{"Plan to spend: $150–$400", "Prices checked in May."}, nil},
 		{"table in a figure", plain, `<figure class="wp-block-table"><table><tr><td>Weight</td><td>2.1 kg</td></tr><tr><td>Berths</td><td>two</td></tr></table><figcaption>Specifications</figcaption></figure>`,
-			[]string{"2.1 kg", "Berths"}},
+			[]string{"2.1 kg", "Berths"}, nil},
+		{"card of another story", plain, `<div class="card"><a href="/news/other-story"><div><h3>Council votes to close the harbour car park</h3></div></a></div>`,
+			[]string{"Tent model 2"}, []string{"Council votes"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res := cleanPage(t, New(Options{}), 1, listPage(tc.heading, tc.middle))
 			for _, s := range tc.kept {
 				if !strings.Contains(res.Article.Body, s) {
 					t.Errorf("body lost %q:\n%s", s, res.Article.Body)
+				}
+			}
+			for _, s := range tc.gone {
+				if strings.Contains(res.Article.Body, s) {
+					t.Errorf("body keeps %q:\n%s", s, res.Article.Body)
 				}
 			}
 			if strings.Contains(res.Article.Body, "Best sleeping bags") {
