@@ -15,6 +15,7 @@
 //
 //	(cd cmd/wweval-clean && go run . -reps 5)
 //	(cd cmd/wweval-clean && go run . -sets ../../testdata/corpus-wcxb -only wirewatch -reps 1)
+//	(cd cmd/wweval-clean && go run . -trafilatura /path/to/trafilatura -reps 1)
 package main
 
 import (
@@ -53,12 +54,13 @@ func main() {
 	reps := flag.Int("reps", 5, "timing repetitions per extractor; the median is reported")
 	only := flag.String("only", "", "comma-separated extractors to run (wirewatch, go-trafilatura, go-readability); default all")
 	worst := flag.Int("worst", 0, "also list this many worst pages by body F1 per extractor")
+	traf := flag.String("trafilatura", "", "a checkout of trafilatura's repository: also report its evaluation set (tests/evaldata.json, snippets only, never used for tuning)")
 	flag.Parse()
 	dirs := strings.Split(*sets, ",")
 	if *corpus != "" {
 		dirs = []string{*corpus}
 	}
-	if err := run(dirs, *reps, *only, *worst); err != nil {
+	if err := run(dirs, *traf, *reps, *only, *worst); err != nil {
 		fmt.Fprintln(os.Stderr, "wweval-clean:", err)
 		os.Exit(1)
 	}
@@ -102,7 +104,7 @@ func extractors() []extractor {
 	}
 }
 
-func run(dirs []string, reps int, only string, worst int) error {
+func run(dirs []string, traf string, reps int, only string, worst int) error {
 	if reps < 1 {
 		return errors.New("-reps must be at least 1")
 	}
@@ -119,9 +121,18 @@ func run(dirs []string, reps int, only string, worst int) error {
 		return fmt.Errorf("no extractor matches -only %q", only)
 	}
 	for _, dir := range dirs {
-		if err := runSet(dir, chosen, reps, worst); err != nil {
+		pages, err := cleaneval.Load(dir)
+		if err != nil {
 			return err
 		}
+		runSet(filepath.Base(filepath.Clean(dir)), pages, chosen, reps, worst)
+	}
+	if traf != "" {
+		pages, err := cleaneval.LoadTrafilatura(traf)
+		if err != nil {
+			return err
+		}
+		runSet("trafilatura-eval", pages, chosen, reps, worst)
 	}
 	fmt.Printf("\nP, R: means over pages of 4-token-shingle precision and recall; F1 from the two means.\n")
 	fmt.Printf("empty: pages whose truth has a body and the output has no words. accuracy: share of pages with page F1 >= %.1f.\n", cleaneval.AccuracyF1)
@@ -129,16 +140,16 @@ func run(dirs []string, reps int, only string, worst int) error {
 	fmt.Printf("authors: mean author-set F1 (case folded). pages/s: GOMAXPROCS=1, median of %d full passes.\n", reps)
 	fmt.Printf("CI95: paired bootstrap (1000 resamples of the pages) of the body F1 difference to go-trafilatura.\n")
 	fmt.Printf("corpus-wcxb: WCXB (Web Content eXtraction Benchmark, Murrough Foley), CC-BY-4.0.\n")
+	if traf != "" {
+		fmt.Printf("trafilatura-eval: trafilatura's evaluation set (Adrien Barbaresi, Apache-2.0), read from %s; snippets only, so\n", traf)
+		fmt.Printf("only must_* is meaningful; go-trafilatura ports a library tuned on this set, the others never saw it.\n")
+	}
 	return nil
 }
 
 // runSet evaluates the chosen extractors on one dev set and prints its table.
-func runSet(dir string, chosen []extractor, reps, worst int) error {
-	pages, err := cleaneval.Load(dir)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("\n== %s (%d pages)\n", filepath.Base(filepath.Clean(dir)), len(pages))
+func runSet(name string, pages []cleaneval.Page, chosen []extractor, reps, worst int) {
+	fmt.Printf("\n== %s (%d pages)\n", name, len(pages))
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "extractor\tP\tR\tF1\tF1 - trafilatura, CI95\tempty\taccuracy\ttitle\ttitle-tok\tdate\tauthors\tmust_*\terrors\tpages/s\t\n")
 	type row struct {
@@ -195,7 +206,6 @@ func runSet(dir string, chosen []extractor, reps, worst int) error {
 			}
 		}
 	}
-	return nil
 }
 
 // medianRate times reps more full passes over the pages and returns the

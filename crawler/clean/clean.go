@@ -282,7 +282,7 @@ func (c *Cleaner) extract(body *html.Node, titles []string, structure bool) (blo
 	blocks = lin.blocks
 	assignBoiler(blocks, body, structure, c.on)
 	conts := make(map[*html.Node]bool)
-	for _, n := range pickContainer(blocks, c.on("climb-paragraph")) {
+	for _, n := range pickContainer(blocks, c.on("climb-paragraph"), c.on("widen")) {
 		conts[n] = true
 	}
 	for _, b := range blocks {
@@ -441,7 +441,9 @@ func (c *Cleaner) filterLayers12(blocks []*block, titles []string, content bool)
 			b.removed = "dom: markup as text"
 		case b.boiler != "":
 			b.removed = b.boiler
-		case b.figure:
+		case b.figure && !(b.kind == kindCell && c.on("figure-tables")):
+			// A table in a figure (as block editors wrap every table) is
+			// text; only its caption is a caption.
 			b.removed = "dom: caption"
 		case b.meta && len(b.text) < 200:
 			b.removed = "dom: byline"
@@ -457,13 +459,90 @@ func (c *Cleaner) filterLayers12(blocks []*block, titles []string, content bool)
 			}
 		}
 	}
+	if c.on("teaser-in-story") {
+		keepStoryTeasers(blocks, func(text string) string {
+			if !content {
+				return ""
+			}
+			return contentSignal(text, c.on("mention-needs-two"), c.on("wall-offer-two"))
+		})
+	}
+	if c.on("linked-headings") {
+		keepSectionHeadings(blocks, "dom: link-dense")
+	}
 	if content {
 		if c.on("tail-prompts") {
 			cutTailPrompts(blocks)
 		}
+		if c.on("disclosures") {
+			cutDisclosures(blocks)
+		}
+		if c.on("author-sections") {
+			cutAuthorSections(blocks)
+		}
 		spreadToBox(blocks)
 		cutRelatedSections(blocks)
+		if c.on("orphan-tail") {
+			cutOrphanTail(blocks)
+		}
 	}
+}
+
+// storyTeaserCtx is the link density of its context below which a block
+// between the story's paragraphs is kept although a teaser would be
+// removed there: the label of a product table or a fact box among links
+// sits in a context of about half links, a list of other stories in one
+// of three quarters or more.
+const storyTeaserCtx = 0.6
+
+// keepStoryTeasers takes back the blocks removed as teasers for their
+// link-heavy context (not for being in a card) that stand between the
+// first and the last long paragraph of the story in a context of less
+// than storyTeaserCtx links; signal gives the layer-2 verdict they get
+// instead.
+func keepStoryTeasers(blocks []*block, signal func(string) string) {
+	first, last := storySpan(blocks)
+	for i := first + 1; i < last; i++ {
+		if b := blocks[i]; b.removed == "dom: teaser" && !b.inCard && b.ctxLinks < storyTeaserCtx {
+			b.removed = signal(b.text)
+		}
+	}
+}
+
+// keepSectionHeadings takes back the headings removed for reason that
+// stand between the first and the last long paragraph of the story and
+// are followed by kept text: the section titles of a list article, linked
+// to the thing each section reviews ("dom: link-dense"). A list of links
+// to other stories has no text of the story after each heading. (Headings
+// in header elements of their own, "dom: header", were tried too and
+// dropped: they fixed pages on one site only and brought back headings
+// the truth leaves out on four.)
+func keepSectionHeadings(blocks []*block, reason string) {
+	first, last := storySpan(blocks)
+	for i := first + 1; i < last; i++ {
+		b := blocks[i]
+		// The text after it must share its parent: a teaser card of
+		// another story holds its headline in a box of its own, and the
+		// story's paragraph after the card stands outside that box.
+		if b.kind == kindHeading && b.removed == reason && blocks[i+1].removed == "" && b.elem.Parent != nil && isAncestor(b.elem.Parent, blocks[i+1].elem) {
+			b.removed = ""
+		}
+	}
+}
+
+// storySpan returns the indexes of the first and last long paragraph
+// kept, or -1, -1.
+func storySpan(blocks []*block) (first, last int) {
+	first, last = -1, -1
+	for i, b := range blocks {
+		if b.removed == "" && goodBlock(b) && len(b.text) >= 150 {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	return first, last
 }
 
 // cutRelatedSections removes the section a "related stories" heading

@@ -47,7 +47,7 @@ func TestDebugBlocks(t *testing.T) {
 	lin.walk(body, 0, walkState{}, body)
 	lin.flush()
 	assignBoiler(lin.blocks, body, true, func(string) bool { return true })
-	conts := pickContainer(lin.blocks, true)
+	conts := pickContainer(lin.blocks, true, true)
 	t.Logf("blocks=%d containers=%d", len(lin.blocks), len(conts))
 	if len(conts) > 0 {
 		for n := conts[0]; n != nil; n = n.Parent {

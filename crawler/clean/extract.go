@@ -446,9 +446,10 @@ func endsSentence(s string) bool {
 // around it: an article is never one paragraph, and a paragraph wins only
 // when the rest of the article around it is broken into pieces that score
 // low one by one (lines split by <br>, tables between the paragraphs).
-func pickContainer(blocks []*block, climb bool) []*html.Node {
+func pickContainer(blocks []*block, climb, widen bool) []*html.Node {
 	const boilerWeight = 0.5
 	score := make(map[*html.Node]float64)
+	prose := make(map[*html.Node]int)
 	// order lists the scored elements as first met, so that ties are
 	// broken the same way on every run (map order is random).
 	var order []*html.Node
@@ -475,6 +476,9 @@ func pickContainer(blocks []*block, climb bool) []*html.Node {
 				order = append(order, n)
 			}
 			score[n] += w
+			if w > 0 {
+				prose[n] += len(b.text)
+			}
 			d++
 		}
 	}
@@ -495,6 +499,11 @@ func pickContainer(blocks []*block, climb bool) []*html.Node {
 			bestScore = score[best]
 		}
 	}
+	if widen {
+		// The score of the part, not of the wider element, still sets the
+		// bar for siblings: the wider one's is lowered by its links.
+		best = widenContainer(best, score, prose)
+	}
 	out := []*html.Node{best}
 	if best.Parent != nil {
 		for c := best.Parent.FirstChild; c != nil; c = c.NextSibling {
@@ -504,6 +513,32 @@ func pickContainer(blocks []*block, climb bool) []*html.Node {
 		}
 	}
 	return out
+}
+
+// Widening: the element scored best can be one part of the article (a
+// section, the part above a product box) when the rest of it carries
+// links and labels that cost the whole more than they cost the part. An
+// ancestor is taken instead when it holds widenProse times the prose and
+// its links and labels weigh less than widenCost times its prose: what it
+// adds is mostly more of the story, and the layer-1 and layer-2 filters
+// still remove the links and labels inside it.
+const (
+	widenProse  = 3.0
+	widenCost   = 2.0
+	widenLevels = 6
+)
+
+// widenContainer returns the ancestor of best that holds the article when
+// best holds only part of it, or best.
+func widenContainer(best *html.Node, score map[*html.Node]float64, prose map[*html.Node]int) *html.Node {
+	for n, d := best.Parent, 0; n != nil && n.Type == html.ElementNode && d < widenLevels; n, d = n.Parent, d+1 {
+		p := float64(prose[n])
+		cost := p - score[n]
+		if p >= widenProse*float64(prose[best]) && cost <= widenCost*p {
+			best = n
+		}
+	}
+	return best
 }
 
 // isTextBlock reports elements that hold one paragraph of text rather than

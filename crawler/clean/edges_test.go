@@ -1,0 +1,220 @@
+package clean
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// TestIsDisclosure checks the shape of an affiliate disclosure in several
+// languages, and that prose about affiliate marketing, which speaks of
+// others, is not one.
+func TestIsDisclosure(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"We may earn commission from links on this page, but we only recommend products we back.", true},
+		{"This post may contain affiliate links. Read more in my disclosure policy.", true},
+		{"Wenn Sie über diese Links einkaufen, erhalten wir eine kleine Provision.", true},
+		{"Si vous achetez via nos liens, nous pouvons toucher une commission.", true},
+		{"Si compras a través de nuestros enlaces, podemos recibir una comisión.", true},
+		{"Affiliate programs: streamers earn a commission when viewers buy games or gear via affiliate links.", false},
+		{"The agency takes a commission of 10 percent on every flight booked through the portal.", false},
+		{"I use this liquid soap, just in case you were wondering (both are affiliate links).", false},
+		{"We may earn commission from links on this page. " + strings.Repeat("This review explains how we test every vacuum in our lab. ", 10), false},
+	} {
+		if got := isDisclosure(tc.text); got != tc.want {
+			t.Errorf("isDisclosure(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}
+
+// edgePage is an article whose story has the given blocks before and
+// after it.
+func edgePage(before, after string) []byte {
+	var b strings.Builder
+	b.WriteString(`<!doctype html><html><head><title>Best kettles</title></head><body><article><h1>Best kettles</h1>`)
+	b.WriteString(before)
+	for j := range 4 {
+		fmt.Fprintf(&b, `<p>Paragraph %d: we boiled water in twelve kettles over three weeks, timing each one and measuring how loud it was, how hot the handle got and how much scale it left.</p>`, j)
+	}
+	b.WriteString(after)
+	b.WriteString(`</article></body></html>`)
+	return []byte(b.String())
+}
+
+// TestArticleEdges shows that a disclosure above or below the story and a
+// heading left with nothing after it are removed on a site's first page,
+// while a disclosure sentence inside the story, a heading followed by
+// text and a closing list written as headings are kept.
+func TestArticleEdges(t *testing.T) {
+	const disclosure = "We may earn a commission when you buy through links on our site."
+	for _, tc := range []struct {
+		name          string
+		before, after string
+		gone, kept    []string
+	}{
+		{"disclosure above", "<p>" + disclosure + "</p>", "", []string{disclosure}, []string{"Paragraph 0:"}},
+		{"disclosure below", "", "<p><em>" + disclosure + "</em></p>", []string{disclosure}, []string{"Paragraph 3:"}},
+		{"heading at the end", "", "<h3>Other Posts You May Enjoy</h3>", []string{"Other Posts"}, []string{"Paragraph 3:"}},
+		{"heading with text", "", "<h3>The verdict</h3><p>Buy the cheapest one that is quiet enough.</p>", nil, []string{"The verdict", "cheapest"}},
+		{"list of headings", "", "<h4>Steel kettles</h4><h4>Glass kettles</h4><h4>Plastic kettles</h4>", nil, []string{"Steel kettles", "Plastic kettles"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := cleanPage(t, New(Options{}), 1, edgePage(tc.before, tc.after))
+			for _, s := range tc.gone {
+				if strings.Contains(res.Article.Body, s) {
+					t.Errorf("body keeps %q:\n%s", s, res.Article.Body)
+				}
+			}
+			for _, s := range tc.kept {
+				if !strings.Contains(res.Article.Body, s) {
+					t.Errorf("body lost %q:\n%s", s, res.Article.Body)
+				}
+			}
+		})
+	}
+	// Inside the story, between long paragraphs, the same sentence is text.
+	page := edgePage("", "")
+	page = []byte(strings.Replace(string(page), "<p>Paragraph 2", "<p>"+disclosure+"</p><p>Paragraph 2", 1))
+	if res := cleanPage(t, New(Options{}), 1, page); !strings.Contains(res.Article.Body, disclosure) {
+		t.Errorf("disclosure inside the story removed:\n%s", res.Article.Body)
+	}
+}
+
+// listPage is a list article: sections titled by headings, the given
+// block between its second and third section, and a related-stories list
+// after it.
+func listPage(heading func(i int) string, middle string) []byte {
+	var b strings.Builder
+	b.WriteString(`<!doctype html><html><head><title>Best tents</title></head><body><article><h1>Best tents</h1>`)
+	for i := range 4 {
+		b.WriteString(heading(i))
+		fmt.Fprintf(&b, `<p>Tent %d: we pitched it in wind and rain on three weekends, and it stayed dry and upright through every night, though the zips stuck once the fabric was wet. The poles are aluminium, the pegs too short for sand, and the porch holds two packs and a pair of boots.</p>`, i)
+		if i == 1 {
+			b.WriteString(middle)
+		}
+	}
+	b.WriteString(`<div class="x9"><h3><a href="/other-1">Best sleeping bags</a></h3><h3><a href="/other-2">Best stoves</a></h3><h3><a href="/other-3">Best boots</a></h3></div>`)
+	b.WriteString(`</article></body></html>`)
+	return []byte(b.String())
+}
+
+// TestStoryBlocksInLinkyContext shows that blocks inside the story that a
+// link-heavy context would make look like teasers or link lists are kept:
+// section headings linked to the product they review, a short label in a
+// box of product links, and a table that a block editor wrapped in a
+// figure; the card of another story between two paragraphs and the list
+// of other stories after the story still go.
+func TestStoryBlocksInLinkyContext(t *testing.T) {
+	linked := func(i int) string {
+		return fmt.Sprintf(`<h2><a href="https://shop.example/tent-%d">Tent model %d</a></h2>`, i, i)
+	}
+	plain := func(i int) string { return fmt.Sprintf(`<h2>Tent model %d</h2>`, i) }
+	for _, tc := range []struct {
+		name    string
+		heading func(int) string
+		middle  string
+		kept    []string
+		gone    []string
+	}{
+		{"linked section headings", linked, "", []string{"Tent model 1", "Tent model 3"}, nil},
+		{"label among product links", plain, `<div><p>Plan to spend: $150–$400</p><p>Prices checked in May.</p><p><a href="https://shop.example/a">Shop A: check price</a></p><p><a href="https://shop.example/b">Shop B: check price</a></p></div>`,
+			[]string{"Plan to spend: $150–$400", "Prices checked in May."}, nil},
+		{"table in a figure", plain, `<figure class="wp-block-table"><table><tr><td>Weight</td><td>2.1 kg</td></tr><tr><td>Berths</td><td>two</td></tr></table><figcaption>Specifications</figcaption></figure>`,
+			[]string{"2.1 kg", "Berths"}, nil},
+		{"card of another story", plain, `<div class="card"><a href="/news/other-story"><div><h3>Council votes to close the harbour car park</h3></div></a></div>`,
+			[]string{"Tent model 2"}, []string{"Council votes"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := cleanPage(t, New(Options{}), 1, listPage(tc.heading, tc.middle))
+			for _, s := range tc.kept {
+				if !strings.Contains(res.Article.Body, s) {
+					t.Errorf("body lost %q:\n%s", s, res.Article.Body)
+				}
+			}
+			for _, s := range tc.gone {
+				if strings.Contains(res.Article.Body, s) {
+					t.Errorf("body keeps %q:\n%s", s, res.Article.Body)
+				}
+			}
+			if strings.Contains(res.Article.Body, "Best sleeping bags") {
+				t.Errorf("related list kept:\n%s", res.Article.Body)
+			}
+		})
+	}
+}
+
+// TestAuthorSections shows that the box about the author after a story is
+// removed with its title, boxed or flat, in other languages too, and that
+// the story's own heading that merely starts like one is kept.
+func TestAuthorSections(t *testing.T) {
+	const bio = "Jane Doe has covered consumer technology for a decade and lives in Leeds."
+	for _, tc := range []struct {
+		name, after string
+		gone, kept  []string
+	}{
+		{"boxed", `<div class="a1"><h3>About the author</h3><p>` + bio + `</p></div>`, []string{"About the author", bio}, nil},
+		{"flat, German", `<h3>Über den Autor</h3><p>` + bio + `</p><h3>The verdict</h3><p>Buy the cheapest one that is quiet enough.</p>`,
+			[]string{"Über den Autor", bio}, []string{"The verdict", "cheapest"}},
+		{"not a title", `<h3>About the author of the test</h3><p>` + bio + `</p>`, nil, []string{"About the author of the test", bio}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := cleanPage(t, New(Options{}), 1, edgePage("", tc.after))
+			for _, s := range tc.gone {
+				if strings.Contains(res.Article.Body, s) {
+					t.Errorf("body keeps %q:\n%s", s, res.Article.Body)
+				}
+			}
+			for _, s := range append(tc.kept, "Paragraph 3:") {
+				if !strings.Contains(res.Article.Body, s) {
+					t.Errorf("body lost %q:\n%s", s, res.Article.Body)
+				}
+			}
+		})
+	}
+}
+
+// TestWidenToWholeArticle shows that when one part of an article scores
+// best because the rest carries a long list of links, the element
+// holding the whole story is taken, so the paragraphs outside the part
+// are kept and the links still go.
+func TestWidenToWholeArticle(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`<!doctype html><html><head><title>Free courses</title></head><body><div class="c1"><h1>Free courses</h1>`)
+	// The story outside the part: short sections, none worth a container
+	// of its own.
+	section := func(i int) {
+		b.WriteString(`<div class="s">`)
+		for j := range 2 {
+			fmt.Fprintf(&b, `<p>Outside %d.%d: universities still give away many courses, though most certificates now cost money.</p>`, i, j)
+		}
+		b.WriteString(`</div>`)
+	}
+	for i := range 9 {
+		section(i)
+	}
+	b.WriteString(`<ul>`)
+	for i := range 230 {
+		fmt.Fprintf(&b, `<li><a href="/course-%d">Free course no. %d</a></li>`, i, i)
+	}
+	b.WriteString(`</ul><div class="part">`)
+	for i := range 8 {
+		fmt.Fprintf(&b, `<p>Part %d: the table below lists what each platform asks for a certificate, which courses still give one free of charge, how long each takes, and whether the exam can be taken again.</p>`, i)
+	}
+	b.WriteString(`</div>`)
+	for i := 9; i < 18; i++ {
+		section(i)
+	}
+	b.WriteString(`</div></body></html>`)
+	res := cleanPage(t, New(Options{}), 1, []byte(b.String()))
+	for _, s := range []string{"Outside 0.0:", "Part 7:", "Outside 17.1:"} {
+		if !strings.Contains(res.Article.Body, s) {
+			t.Errorf("body lost %q:\n%s", s, res.Article.Body)
+		}
+	}
+	if strings.Contains(res.Article.Body, "Free course no.") {
+		t.Errorf("link list kept:\n%s", res.Article.Body)
+	}
+}
