@@ -91,16 +91,6 @@ func (k *Kafka) EnsureTopics(ctx context.Context) error {
 	return kafkabus.EnsureTopics(ctx, k.Conn, k.Partitions, k.Replication, k.Topics.All()...)
 }
 
-// Crawl runs the crawler (fetch and clean) and produces clean articles.
-// The crawl state is shared by every crawl process of k.GroupID (see
-// package crawler/groupfrontier), with st as the file of the local cache of
-// the hosts this process owns (their frontier and the cleaner's site
-// statistics). A URL is settled when Kafka has stored its article.
-// It returns when ctx ends or, with opts.Once, when the crawl is done.
-func Crawl(ctx context.Context, k Kafka, st *sqlite.Store, seeds []frontier.Entry, opts crawler.Options) (*crawler.Crawler, error) {
-	return CrawlWith(ctx, k, st, seeds, opts, CrawlGroup{}, nil)
-}
-
 // crawlCache is the local cache of a crawl group's process: the owned
 // hosts' frontier and the cleaner's statistics of their sites, both in the
 // store's file.
@@ -126,9 +116,14 @@ type CrawlGroup struct {
 	ReleaseWait time.Duration
 }
 
-// CrawlWith is Crawl with the group's settings, handing the crawler to
-// started, when not nil, before it runs, so that its counters can be
-// watched (metrics).
+// CrawlWith runs the crawler (fetch and clean) and produces clean
+// articles. The crawl state is shared by every crawl process of k.GroupID
+// (see package crawler/groupfrontier), with st as the file of the local
+// cache of the hosts this process owns (their frontier and the cleaner's
+// site statistics). A URL is settled when Kafka has stored its article.
+// It returns when ctx ends or, with opts.Once, when the crawl is done. It
+// hands the crawler to started, when not nil, before it runs, so that its
+// counters can be watched (metrics).
 func CrawlWith(ctx context.Context, k Kafka, st *sqlite.Store, seeds []frontier.Entry, opts crawler.Options, g CrawlGroup, started func(*crawler.Crawler)) (*crawler.Crawler, error) {
 	k.defaults()
 	if k.GroupID == "" {
@@ -185,10 +180,7 @@ type deadLettering struct {
 }
 
 func (d *deadLettering) Write(ctx context.Context, m bus.Message) error {
-	ack, a := m.Ack, m.Article
-	if ack == nil {
-		ack = bus.NoAck
-	}
+	ack, a := m.AckOrNone(), m.Article
 	m.Ack = func(ctx context.Context, err error) error {
 		if err != nil && !errors.Is(err, bus.ErrRedeliver) {
 			if derr := d.dlq.SendArticle(ctx, a, d.topic, err); derr != nil {
