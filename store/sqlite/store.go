@@ -16,7 +16,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -49,12 +48,6 @@ type Store struct {
 	ensured  map[string]bool
 	// counts serves facets, timelines and totals (columns.go).
 	counts counts
-	// scoreParts is how many rowid ranges a full-text ranking scores at
-	// once (search.go's bestScores): one per processor, at most four;
-	// minScorePart is the fewest rowids a range covers, below which a
-	// second connection costs more than it saves.
-	scoreParts   int
-	minScorePart int64
 }
 
 // Open opens (creating if needed) the store in dir.
@@ -77,7 +70,7 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	db.SetMaxOpenConns(8)
-	s := &Store{db: db, path: path, scoreParts: min(runtime.GOMAXPROCS(0), 4), minScorePart: 20000}
+	s := &Store{db: db, path: path}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
