@@ -3,6 +3,7 @@ package crawler
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -922,7 +923,7 @@ func TestHubRepolled(t *testing.T) {
 	// A few more polls: a second request of the story would show up now.
 	time.Sleep(700 * time.Millisecond)
 	cancel()
-	if err := <-errc; err != nil && err != context.Canceled {
+	if err := <-errc; err != nil && !errors.Is(err, context.Canceled) {
 		t.Fatalf("Run: %v", err)
 	}
 	if s.requested(newStory) != 1 {
