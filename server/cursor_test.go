@@ -1,15 +1,18 @@
 package server_test
 
 import (
+	"context"
 	"encoding/base64"
 	"fmt"
 	"net/url"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/wirewatch/wirewatch/pkg/article"
+	"github.com/wirewatch/wirewatch/pkg/query"
 	"github.com/wirewatch/wirewatch/server"
 	"github.com/wirewatch/wirewatch/store/storetest"
 )
@@ -158,4 +161,52 @@ func TestCursorKinds(t *testing.T) {
 	if r2 := decode[searchResult](t, b); code != 200 || len(r2.Hits) != 2 {
 		t.Errorf("offset cursor: status %d: %s", code, b)
 	}
+}
+
+// TestDeepOffsetRefused: a relevance cursor far past what any page gives
+// out (one a client made up) gets an empty page without the store being
+// asked for a hundred million hits.
+func TestDeepOffsetRefused(t *testing.T) {
+	sq, _ := openSQLite(t, fixture())
+	spy := &limitSpy{Store: sq.Store}
+	sq.Store = spy
+	ts := serve(t, sq, nil, server.Options{})
+	deep := base64.RawURLEncoding.EncodeToString([]byte(`{"o":100000000,"l":"x"}`))
+	code, _, b := get(t, ts, "/api/v1/search?limit=2&q=lavrov&cursor="+deep)
+	if r := decode[searchResult](t, b); code != 200 || len(r.Hits) != 0 || r.NextCursor != "" {
+		t.Errorf("deep offset: status %d: %s", code, b)
+	}
+	if n := spy.most.Load(); n > 100000 {
+		t.Errorf("the store was asked for %d hits", n)
+	}
+}
+
+// limitSpy is a store that records the largest number of hits asked of it.
+type limitSpy struct {
+	server.Store
+	most atomic.Int64
+}
+
+func (l *limitSpy) saw(n int) {
+	for {
+		m := l.most.Load()
+		if int64(n) <= m || l.most.CompareAndSwap(m, int64(n)) {
+			return
+		}
+	}
+}
+
+func (l *limitSpy) Search(ctx context.Context, q query.Query, n int) ([]query.Hit, error) {
+	l.saw(n)
+	return l.Store.Search(ctx, q, n)
+}
+
+func (l *limitSpy) SearchStories(ctx context.Context, q query.Query, n int) ([]query.Hit, error) {
+	l.saw(n)
+	return l.Store.SearchStories(ctx, q, n)
+}
+
+func (l *limitSpy) SearchAt(ctx context.Context, snap string, q query.Query, stories bool, n int) ([]query.Hit, error) {
+	l.saw(n)
+	return l.Store.SearchAt(ctx, snap, q, stories, n)
 }

@@ -262,6 +262,12 @@ func (s *Server) page(ctx context.Context, q query.Query, all bool, order string
 		if cur.Last != "" {
 			slack = resumeSlack
 		}
+		if start+limit+1+slack > maxOffset*s.limits.MaxSorted {
+			// Each page reads every hit before it: a deeper one is refused
+			// the work, as it always was (a cursor can be made up), and
+			// Elasticsearch would refuse to read past 10,000 hits anyway.
+			return []query.Hit{}, nil, nil
+		}
 		hits, err := fetch(start + limit + 1 + slack)
 		if err != nil {
 			return nil, nil, err
@@ -307,6 +313,9 @@ func (s *Server) live(ctx context.Context, q query.Query, all bool, n int) ([]qu
 	}
 	return s.opts.Store.SearchStories(ctx, q, n)
 }
+
+// maxOffset bounds how deep, in MaxSorted, a relevance page may reach.
+const maxOffset = 10
 
 // resumeSlack is how far from its offset a relevance page looks for the
 // last hit given out, and how many more hits it reads to do so.
