@@ -603,10 +603,6 @@ func (f *Frontier) Claim(ctx context.Context, n int, now time.Time, skip []strin
 func (f *Frontier) Keep(u string) bool {
 	f.mu.Lock()
 	mine := f.ownedLocked(frontier.Host(u))
-	if !mine {
-		delete(f.inflight, u)
-		f.wakeLocked()
-	}
 	f.mu.Unlock()
 	if mine {
 		return true
@@ -616,14 +612,21 @@ func (f *Frontier) Keep(u string) bool {
 	// out again while the partition stays here.
 	ctx := context.Background()
 	f.writeMu.Lock()
-	defer f.writeMu.Unlock()
 	recs, err := f.cache.FrontierRecords(ctx, []string{u})
 	if err == nil {
 		err = f.cache.PutFrontierRecords(ctx, recs) // in flight becomes pending
 	}
+	f.writeMu.Unlock()
 	if err != nil {
 		f.log.Warn("crawl group: put back a URL taken back", "url", u, "err", err)
 	}
+	// Settled only now that it is back: a release waiting for it must not
+	// drop the partition's hosts from the cache before the put back, which
+	// would leave the URL pending there, claimable though not ours.
+	f.mu.Lock()
+	delete(f.inflight, u)
+	f.wakeLocked()
+	f.mu.Unlock()
 	return false
 }
 
