@@ -76,16 +76,11 @@ func RunCrawl(ctx context.Context, cfg CrawlConfig, env Env) error {
 		return err
 	}
 	k.GroupID, k.SessionTimeout = cfg.Group, cfg.SessionTimeout
-	release, err := datalock.Lock(cfg.Data, env.command("crawl"), datalock.Exclusive)
+	st, closeData, err := openData(ctx, cfg.Data, env.command("crawl"), datalock.Exclusive)
 	if err != nil {
 		return err
 	}
-	defer release()
-	st, err := sqlite.Open(ctx, cfg.Data)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
+	defer closeData()
 	reg := metrics.New(env.Version)
 	var running atomic.Pointer[crawler.Crawler]
 	crawlMetrics(reg, running.Load)
@@ -143,16 +138,11 @@ func RunStory(ctx context.Context, cfg StoryConfig, env Env) error {
 	if err != nil {
 		return err
 	}
-	release, err := datalock.Lock(cfg.Data, env.command("story"), datalock.Exclusive)
+	local, closeData, err := openData(ctx, cfg.Data, env.command("story"), datalock.Exclusive)
 	if err != nil {
 		return err
 	}
-	defer release()
-	local, err := sqlite.Open(ctx, cfg.Data)
-	if err != nil {
-		return err
-	}
-	defer local.Close()
+	defer closeData()
 	reg := metrics.New(env.Version)
 	alerts, stopStories, err := startStoryState(env, local, cfg.Stories, log, reg)
 	if err != nil {
@@ -202,16 +192,11 @@ func RunIndex(ctx context.Context, cfg IndexConfig, env Env) error {
 	// when the articles go to Elasticsearch: story assignment needs an
 	// atomic lookup-and-add, which SQLite gives and Elasticsearch does
 	// not. Index processes on one host share it.
-	release, err := datalock.Lock(cfg.Data, env.command("index"), datalock.Shared)
+	local, closeData, err := openData(ctx, cfg.Data, env.command("index"), datalock.Shared)
 	if err != nil {
 		return err
 	}
-	defer release()
-	local, err := sqlite.Open(ctx, cfg.Data)
-	if err != nil {
-		return err
-	}
-	defer local.Close()
+	defer closeData()
 	if cfg.StoryRole {
 		return Index(ctx, k, local, nil, stats)
 	}
@@ -227,4 +212,19 @@ func RunIndex(ctx context.Context, cfg IndexConfig, env Env) error {
 		return IndexBulk(ctx, k, sink, story.NewSQLiteIndex(local), stats, alerts)
 	}
 	return Index(ctx, k, local, story.NewSQLiteIndex(local), stats, alerts)
+}
+
+// openData locks the data directory dir for command in mode and opens the
+// embedded store in it; closeData closes the store, then releases the
+// lock, so that no other process opens the store while this one writes.
+func openData(ctx context.Context, dir, command string, mode datalock.Mode) (st *sqlite.Store, closeData func(), err error) {
+	release, err := datalock.Lock(dir, command, mode)
+	if err != nil {
+		return nil, nil, err
+	}
+	if st, err = sqlite.Open(ctx, dir); err != nil {
+		release()
+		return nil, nil, err
+	}
+	return st, func() { st.Close(); release() }, nil
 }

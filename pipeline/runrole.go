@@ -54,15 +54,12 @@ func NewRun(ctx context.Context, cfg RunConfig, env Env) (_ *Run, err error) {
 			r.Close()
 		}
 	}()
-	release, err := datalock.Lock(cfg.Data, env.command("run"), datalock.Exclusive)
+	st, closeData, err := openData(ctx, cfg.Data, env.command("run"), datalock.Exclusive)
 	if err != nil {
 		return nil, err
 	}
-	r.closers = append(r.closers, release)
-	if r.Store, err = sqlite.Open(ctx, cfg.Data); err != nil {
-		return nil, err
-	}
-	r.closers = append(r.closers, func() { r.Store.Close() })
+	r.Store = st
+	r.closers = append(r.closers, closeData)
 	ex, err := extractor.New(extractor.Options{Figures: figures.Extract, Logger: log})
 	if err != nil {
 		return nil, err
