@@ -47,9 +47,8 @@ type columns struct {
 	nsec     []int32
 	oddDates bool
 
-	sites, langs, hours dict
-	tagIDs              map[tag]uint32
-	tagList             []tag
+	sites, langs, hours dict[string]
+	tagDict             dict[tag]
 }
 
 // tag is one value an article is counted under in a facet of names or
@@ -83,35 +82,23 @@ func entityFacet(typ string) (tagFacet, bool) {
 	return 0, false
 }
 
-// dict numbers distinct strings.
-type dict struct {
-	ids    map[string]uint32
-	values []string
+// dict numbers distinct values: the sites, languages and hours, and the
+// tags.
+type dict[K comparable] struct {
+	ids    map[K]uint32
+	values []K
 }
 
-func (d *dict) id(v string) uint32 {
+func (d *dict[K]) id(v K) uint32 {
 	if id, ok := d.ids[v]; ok {
 		return id
 	}
 	if d.ids == nil {
-		d.ids = map[string]uint32{}
+		d.ids = map[K]uint32{}
 	}
 	id := uint32(len(d.values))
 	d.ids[v] = id
 	d.values = append(d.values, v)
-	return id
-}
-
-func (c *columns) tagID(t tag) uint32 {
-	if id, ok := c.tagIDs[t]; ok {
-		return id
-	}
-	if c.tagIDs == nil {
-		c.tagIDs = map[tag]uint32{}
-	}
-	id := uint32(len(c.tagList))
-	c.tagIDs[t] = id
-	c.tagList = append(c.tagList, t)
 	return id
 }
 
@@ -278,7 +265,7 @@ func (c *columns) loadTags(ctx context.Context, db *sql.DB, stmt string, args []
 				continue
 			}
 		}
-		id := c.tagID(tag{f, value})
+		id := c.tagDict.id(tag{f, value})
 		if !slices.Contains(c.tags[rowid], id) {
 			c.tags[rowid] = append(c.tags[rowid], id)
 		}
@@ -429,7 +416,7 @@ func (r *ranking) counts() []query.Count {
 // facets counts the names, sites and event values of the matches.
 func (c *columns) facets(m matchSet, n int) query.Facets {
 	sites := make([]int, len(c.sites.values))
-	tags := make([]int, len(c.tagList))
+	tags := make([]int, len(c.tagDict.values))
 	c.each(m, func(r int64) {
 		sites[c.site[r]]++
 		for _, t := range c.tags[r] {
@@ -441,7 +428,7 @@ func (c *columns) facets(m matchSet, n int) query.Facets {
 		byFacet[i].n = n
 	}
 	for id, k := range tags {
-		t := &c.tagList[id]
+		t := &c.tagDict.values[id]
 		byFacet[t.facet].add(k, func() string { return t.value })
 	}
 	site := ranking{n: n}

@@ -448,12 +448,7 @@ func (s *Store) searchStories(ctx context.Context, q query.Query, p plan, limit 
 // index costs less than testing each copy against the full-text match, as
 // countCopies does.
 func (s *Store) countCopiesIn(ctx context.Context, q query.Query, best []storyCopy) (map[string]int, error) {
-	var stories []any
-	for _, c := range best {
-		if c.story != "" {
-			stories = append(stories, c.story)
-		}
-	}
+	stories := storiesOf(best)
 	counts := map[string]int{}
 	if len(stories) == 0 {
 		return counts, nil
@@ -695,14 +690,21 @@ func (s *Store) copiesByID(ctx context.Context, rowids []int64) ([]storyCopy, er
 	return out, nil
 }
 
-// countCopies counts the articles matching p of each story in best.
-func (s *Store) countCopies(ctx context.Context, p plan, best []storyCopy) (map[string]int, error) {
+// storiesOf returns the story ids of best that are not "", as arguments
+// of an IN list.
+func storiesOf(best []storyCopy) []any {
 	var stories []any
 	for _, c := range best {
 		if c.story != "" {
 			stories = append(stories, c.story)
 		}
 	}
+	return stories
+}
+
+// countCopies counts the articles matching p of each story in best.
+func (s *Store) countCopies(ctx context.Context, p plan, best []storyCopy) (map[string]int, error) {
+	stories := storiesOf(best)
 	counts := map[string]int{}
 	if len(stories) == 0 {
 		return counts, nil
