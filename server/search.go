@@ -225,9 +225,7 @@ func (s *Server) page(ctx context.Context, q query.Query, all bool, order string
 		if err != nil {
 			return nil, nil, err
 		}
-		return s.paged(ctx, hits, limit, false, func(last query.Hit) cursor {
-			return cursor{Keyset: true, Date: last.PublishedAt, ID: last.ID}
-		})
+		return s.paged(ctx, hits, limit, false, keysetAfter)
 	}
 	if !ranked && cur.Offset == 0 {
 		var after query.After
@@ -238,9 +236,7 @@ func (s *Server) page(ctx context.Context, q query.Query, all bool, order string
 		if err != nil {
 			return nil, nil, err
 		}
-		return s.paged(ctx, hits, limit, false, func(last query.Hit) cursor {
-			return cursor{Keyset: true, Date: last.PublishedAt, ID: last.ID}
-		})
+		return s.paged(ctx, hits, limit, false, keysetAfter)
 	}
 	snap := cur.Snap
 	fetch := func(n int) ([]query.Hit, error) {
@@ -301,8 +297,15 @@ func (s *Server) page(ctx context.Context, q query.Query, all bool, order string
 	}
 	hits = hits[min(start, len(hits)):]
 	return s.paged(ctx, hits, limit, true, func(last query.Hit) cursor {
-		return cursor{Keyset: true, Date: last.PublishedAt, ID: last.ID, Snap: snap}
+		c := keysetAfter(last)
+		c.Snap = snap
+		return c
 	})
+}
+
+// keysetAfter is the keyset cursor of the page that follows last.
+func keysetAfter(last query.Hit) cursor {
+	return cursor{Keyset: true, Date: last.PublishedAt, ID: last.ID}
 }
 
 // live is the stores' search of q as it is now: one hit per story unless
