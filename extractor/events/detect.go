@@ -179,6 +179,9 @@ func (st *sent) class(i int) Class {
 		if c&(Money|Market) != 0 && i > 0 && st.isCapitalized(i) && st.isCapitalized(i-1) {
 			c &^= Money | Market // "West Bank", "World Bank": part of a name
 		}
+		if c&Medical != 0 && st.inName(i) {
+			c &^= Medical // "the Social Democratic Party" withdraws no socially
+		}
 		return c
 	}
 	if w == "open" && i > 0 && st.isCapitalized(i) && st.isCapitalized(i-1) && !st.isCapitalized(i+1) {
@@ -462,6 +465,9 @@ func (st *sent) accept(tg *trigger) bool {
 		}
 		return st.anyClass(i-6, i+6, Military) || st.demonymAt(i-1)
 	case FamEvacuate:
+		if tg.form == Noun && st.is(SetEvacuationBlocked, st.norm(i+1)) {
+			return false // "evacuation orders", "an evacuation corridor": civilians
+		}
 		if st.anyClass(i-4, i+6, Diplomatic) {
 			return true
 		}
@@ -517,6 +523,10 @@ func (st *sent) acceptEnd(tg *trigger) bool {
 		return false
 	}
 	head := st.norm(end - 1)
+	if st.is(SetSuspendVerbs, st.norm(i)) {
+		// A campaign suspended is over; an agreement suspended is paused.
+		return st.is(SetSuspendObjects, head)
+	}
 	if st.is(SetEndObjects, head) {
 		return true
 	}
@@ -622,6 +632,11 @@ func (st *sent) acceptExit(tg *trigger) bool {
 			return objClass&(Agreement|Race) != 0
 		}
 		return objClass&(Agreement|Political|Race|Sports) != 0
+	}
+	for k := 0; k < i; k++ {
+		if st.is(SetExpulsion, st.norm(k)) {
+			return false // expelled, not withdrawn: "declared personae non gratae and ordered to leave"
+		}
 	}
 	if st.is(SetLeaveKinds, st.norm(i-1)) && (w == "leave" || w == "leaves") {
 		return false // "military leave", "on sick leave": time off
@@ -742,6 +757,25 @@ func (st *sent) isCapitalized(i int) bool {
 	}
 	r, _ := utf8.DecodeRuneInString(st.toks[i].text)
 	return unicode.IsUpper(r)
+}
+
+// bodySentence reports whether the sentence ends as a body sentence does, with a
+// full stop, question or exclamation mark: a headline in title case
+// capitalises every word, so only a body sentence tells names by case.
+func (st *sent) bodySentence() bool {
+	switch st.toks[len(st.toks)-1].norm {
+	case ".", "!", "?":
+		return true
+	}
+	return false
+}
+
+// inName reports whether token i is a capitalised word inside a name of a
+// body sentence ("Social" in "the Social Democratic Party", "Support" in
+// "the Rapid Support Forces"): a word that sits there names, it does not
+// mean.
+func (st *sent) inName(i int) bool {
+	return i > 0 && st.isCapitalized(i) && (st.isCapitalized(i-1) || st.isCapitalized(i+1)) && st.bodySentence()
 }
 
 // entityAt reports whether token i lies in a known entity.
@@ -996,6 +1030,9 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		if w == "may" && k > 0 && st.isCapitalized(k) {
 			continue // the month
 		}
+		if st.inName(k) {
+			continue // "after the Rapid Support Forces' withdrawal" backs nothing
+		}
 		if k+1 < i {
 			if c, ok := lex.Cues[w+" "+st.norm(k+1)]; ok {
 				hits = append(hits, hit{c, k, w + " " + st.norm(k+1)})
@@ -1033,7 +1070,7 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		pastYear = ""
 	}
 	if h, ok := near(CueBackground, 8); ok && !st.commaBetween(h.at, i) && !st.announcedBetween(h.at, i) &&
-		!(tg.form == Noun && st.is(SetPlannedNoun, st.norm(i-1))) {
+		!(tg.form == Noun && st.is(SetPlannedNoun, st.norm(i-1))) && !st.recentCause(h.at) {
 		// "after its planned exit" looks ahead, not back.
 		background = true
 		cues = append(cues, h.text)
@@ -1123,6 +1160,39 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		return "historical", cues, true
 	}
 	return "completed", cues, background
+}
+
+// recentCause reports whether the background word at a ("after",
+// "following") opens a clause that gives the recent cause of a main clause
+// told before it in the present tense, as news summaries tell the day's
+// news: "The Rapid Support Forces capture Heglig after the army withdraws
+// from the area", "retakes the palace after the Rapid Support Forces'
+// withdrawal". The withdrawal is then news too. A main clause in the past
+// ("seized the town after"), a clause opening the sentence ("After Biden
+// withdrew, donors regrouped") and every other background word keep the
+// clause background; a date in it makes it background anyway.
+func (st *sent) recentCause(a int) bool {
+	if w := st.norm(a); a == 0 || w != "after" && w != "following" {
+		return false
+	}
+	main := false // a main clause has a word beyond names and adverbs: not "Shortly after"
+	for k := 0; k < a; k++ {
+		if st.isCapitalized(k) {
+			continue // names, and the sentence's first word
+		}
+		w := st.norm(k)
+		if st.is(SetPastForms, w) {
+			return false
+		}
+		if !st.toks[k].punct && !strings.HasSuffix(w, "ly") {
+			main = true
+		}
+		if p := st.norm(k - 1); len(w) > 4 && strings.HasSuffix(w, "ed") &&
+			p != "has" && p != "have" && p != "is" && p != "are" && p != "be" && p != "been" {
+			return false // "seized", not "have regained" or "are evacuated"
+		}
+	}
+	return main
 }
 
 // orderedOther reports an order or request addressed to another party to
@@ -1247,6 +1317,9 @@ func (st *sent) pastTime(tg trigger) string {
 		w := st.norm(k)
 		if w != "in" && w != "since" && w != "last" && w != "during" && w != "of" {
 			continue
+		}
+		if w == "since" && st.norm(k-1) == "time" {
+			continue // "for the first time since 1987" measures, it does not date
 		}
 		nx := st.norm(k + 1)
 		if w == "last" && lex.Months[nx] > 0 && !(nx == "may" && !st.isCapitalized(k+1)) {

@@ -79,6 +79,21 @@ func TestDetect(t *testing.T) {
 		{text: "Mali ordered French troops to leave the country.", want: true, kind: "military", status: "demanded", new: false, trigger: "leave"},
 		{text: "The general ordered his troops to withdraw from the border.", want: true, kind: "military", status: "announced", new: true, trigger: "withdraw"},
 		{text: "The party withdrew its support for the budget bill.", want: true, kind: "political", status: "completed", new: true, trigger: "withdrew"},
+		// News summaries in the present tense (Wikipedia's Portal:Current
+		// events): an "after" clause after the main clause gives its recent
+		// cause; before it, or after a main clause in the past, background.
+		{text: "Rebels capture the town of Kuma after government troops withdraw from the area.", want: true, kind: "military", status: "completed", new: true, trigger: "withdraw"},
+		{text: "The board names a new chief executive after two rival candidates withdrew their candidacies.", want: true, kind: "political", status: "completed", new: true, trigger: "withdrew"},
+		{text: "Rebels seized the town of Kuma after government troops withdrew from the area.", want: true, kind: "military", status: "completed", new: false, trigger: "withdrew"},
+		{text: "Shortly after withdrawing from the tournament with a knee injury, the champion announces her retirement.", want: true, kind: "sports", status: "completed", new: false, trigger: "withdrawing"},
+		// Words inside names mean nothing of their own.
+		{text: "The Social Democratic Party withdraws from the governing coalition.", want: true, kind: "agreement", status: "completed", new: true, trigger: "withdraws"},
+		{text: "The army retakes the airport after the Rapid Support Forces' withdrawal.", want: true, kind: "military", status: "completed", new: true, trigger: "withdrawal"},
+		{text: "The Green Party leaves the ruling coalition for the first time since 1994.", want: true, kind: "agreement", status: "completed", new: true, trigger: "leaves"},
+		// Suspensions, civilian evacuations and expulsions are not withdrawals.
+		{text: "France suspends its defence agreement with Chad.", want: false},
+		{text: "Wildfires trigger evacuation orders for settlements near the lake.", want: false},
+		{text: "Ruritania declares two diplomats personae non gratae and orders them to leave the country.", want: false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {

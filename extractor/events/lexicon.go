@@ -206,6 +206,24 @@ const (
 	// SetAskVerbs: verbs that ask another party to do something ("asked
 	// the diplomat to leave"), like the order verbs.
 	SetAskVerbs
+	// SetEvacuationBlocked: nouns after "evacuation" that make it an order
+	// or a route for civilians, not a withdrawal ("evacuation orders in
+	// settlements", "an evacuation corridor").
+	SetEvacuationBlocked
+	// SetSuspendVerbs: the FamEnd verbs of suspending, which end a campaign
+	// or a bid but only pause an agreement ("suspends its agreements").
+	SetSuspendVerbs
+	// SetSuspendObjects: what a suspending verb ends for good ("suspends
+	// her campaign").
+	SetSuspendObjects
+	// SetExpulsion: words of an expulsion, which makes an order to leave no
+	// withdrawal ("declares them personae non gratae and orders them to
+	// leave").
+	SetExpulsion
+	// SetPastForms: irregular past-tense verbs; with these and the forms in
+	// -ed they tell a main clause in the past from a present-tense news
+	// summary ("took", "said").
+	SetPastForms
 	numSets
 )
 
