@@ -419,7 +419,7 @@ func (st *sent) accept(tg *trigger) bool {
 			// village of Shatoi".
 			return st.anyClass(next+1, max(end-1, next+6), withdrawable) || st.capitalizedAt(next+1) || st.entityAt(next+1) ||
 				st.is(SetExitObjects, st.norm(next+1)) || st.norm(next+1) == "the" && st.is(SetExitObjects, st.norm(next+2)) ||
-				st.entityAt(next+2) || st.anyClass(i-10, i-1, Military)
+				st.entityAt(next+2) || st.anyClass(i-10, i-1, Military) || st.placeAt(next+1) && st.anyClass(0, len(st.toks)-1, Military)
 		}
 		if tg.particle > i+1 {
 			return st.anyClass(i+1, tg.particle-1, withdrawable) || st.isCapitalized(i+1) || st.capitalizedAt(i+1) || st.entityAt(i+1) || st.entityAt(i+2)
@@ -443,6 +443,9 @@ func (st *sent) accept(tg *trigger) bool {
 			st.class(i-1) == 0 && !st.toks[max(i-1, 0)].punct && st.anyClass(i-8, i+8, Business|Product|Diplomatic|Military) {
 			return true // "issued the abrupt recall"
 		}
+		if tg.form == Base && st.d.lex.Determiners[st.norm(i-1)] && st.is(SetIssueVerbs, st.norm(i-2)) {
+			return true // "Frigidaire issues a recall for 330,000 mini-fridges"
+		}
 		if st.norm(i+1) == "of" || isNumber(st.norm(i+1)) {
 			// "widens recall of F-150 pickups", "recalls 130,000 cars"
 			return true
@@ -463,7 +466,7 @@ func (st *sent) accept(tg *trigger) bool {
 			return st.anyClass(i-5, tg.last+10, Military) || st.demonymAt(i-1) || strings.HasSuffix(p, "'s") ||
 				(tg.tr.Particle == "" && tg.form == Noun && st.d.lex.Determiners[p] && !st.anyClass(i-8, i+8, Business|Sports))
 		}
-		return st.anyClass(i-6, i+6, Military) || st.demonymAt(i-1)
+		return st.anyClass(i-6, i+6, Military) || st.demonymAt(i-1) || st.fromPlace(i)
 	case FamEvacuate:
 		if tg.form == Noun && st.is(SetEvacuationBlocked, st.norm(i+1)) {
 			return false // "evacuation orders", "an evacuation corridor": civilians
@@ -506,6 +509,32 @@ func (st *sent) accept(tg *trigger) bool {
 			return st.anyClass(i+2, i+5, Military|Diplomatic) && !st.anyClass(i+2, i+5, Squad|Sports)
 		}
 		return between
+	}
+	return false
+}
+
+// placeAt reports whether the phrase at j is a place that forces hold ("the
+// region", "positions").
+func (st *sent) placeAt(j int) bool {
+	if st.d.lex.Determiners[st.norm(j)] {
+		j++
+	}
+	return st.is(SetPlaceNouns, st.norm(j))
+}
+
+// fromPlace reports whether a "from" phrase shortly after trigger i names
+// a place that forces hold: "agreed to retreat via Red Cross corridors from
+// Gaza areas", which markets and hikers do not.
+func (st *sent) fromPlace(i int) bool {
+	for j := i + 1; j < len(st.toks) && j <= i+6; j++ {
+		if st.d.lex.From[st.norm(j)] {
+			for k := j + 1; k < len(st.toks) && k <= j+3 && !st.toks[k].punct; k++ {
+				if st.is(SetPlaceNouns, st.norm(k)) {
+					return true
+				}
+			}
+			return false
+		}
 	}
 	return false
 }
@@ -1078,6 +1107,13 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 	if pastYear != "" {
 		cues = append(cues, pastYear)
 	}
+	if p := st.norm(i - 1); (tg.form == Past || tg.form == Participle) && i+1 < len(st.toks) && !st.toks[i+1].punct &&
+		!st.d.lex.Boundary[st.norm(i+1)] && (st.d.lex.Determiners[p] || st.is(SetAttributivePrep, p)) {
+		// "linked to recalled pasta products": a withdrawal named as
+		// known, not told.
+		background = true
+		cues = append(cues, p+" "+st.norm(i))
+	}
 	if h, ok := st.pastPerfect(tg); ok {
 		// "Kyiv's troops had also retreated from Bakhmut": the past
 		// perfect sets an event before the article's news, unless a verb
@@ -1213,6 +1249,15 @@ func (st *sent) orderedOther(tg trigger, bgAt int) (string, bool) {
 			if st.is(SetPersonalPossessive, st.norm(k+1)) || st.norm(k+1) == "its" {
 				return "", false
 			}
+			if st.demonymAt(k + 1) {
+				// "Malawian President Chakwera orders Malawian troops to
+				// withdraw": the orderer's own forces.
+				for j := 0; j < k; j++ {
+					if st.norm(j) == st.norm(k+1) {
+						return "", false
+					}
+				}
+			}
 			return w, true
 		}
 	}
@@ -1313,6 +1358,13 @@ func (st *sent) pastTime(tg trigger) string {
 	// time since 1990, ... after Kafelnikov withdrew" the year is another
 	// clause's.
 	lo, hi := max(0, i-12), min(len(st.toks), i+12)
+	for k := i + 1; k < hi; k++ {
+		if c, ok := lex.Cues[st.norm(k)]; ok && c == CueBackground {
+			// "issues a recall, after previously recalling 634,000 last
+			// year": the date is the later clause's.
+			hi = k
+		}
+	}
 	for k := lo; k < hi; k++ {
 		w := st.norm(k)
 		if w != "in" && w != "since" && w != "last" && w != "during" && w != "of" {

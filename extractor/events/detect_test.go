@@ -94,6 +94,15 @@ func TestDetect(t *testing.T) {
 		{text: "France suspends its defence agreement with Chad.", want: false},
 		{text: "Wildfires trigger evacuation orders for settlements near the lake.", want: false},
 		{text: "Ruritania declares two diplomats personae non gratae and orders them to leave the country.", want: false},
+		// A later clause's date is its own; a known withdrawal named by a
+		// participle is background.
+		{text: "Acme issues a recall for 20,000 mini-fridges for fire risks, after previously recalling 5,000 last year.", want: true, kind: "business", status: "completed", new: true, trigger: "recall"},
+		{text: "Acme recalls 20,000 heaters, after recalling 5,000 in 2019.", want: true, kind: "business", status: "completed", new: true, trigger: "recalls"},
+		{text: "A salmonella outbreak linked to recalled egg products sickens 40 people.", want: true, kind: "business", status: "completed", new: false, trigger: "recalled"},
+		// Own forces named by the orderer's demonym; forces leaving places.
+		{text: "Ruritanian President Jan Novak orders Ruritanian troops to withdraw from the peacekeeping mission.", want: true, kind: "military", status: "announced", new: true, trigger: "withdraw"},
+		{text: "The garrison will not pull out of the region despite the attacks.", want: true, kind: "military", status: "refused", new: false, trigger: "pull out"},
+		{text: "The militia has agreed to retreat through safe corridors from the areas it holds.", want: true, kind: "military", status: "announced", new: true, trigger: "retreat"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {

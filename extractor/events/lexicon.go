@@ -224,6 +224,12 @@ const (
 	// -ed they tell a main clause in the past from a present-tense news
 	// summary ("took", "said").
 	SetPastForms
+	// SetAttributivePrep: prepositions before a participle trigger that
+	// make it an adjective of a noun ("linked to recalled products").
+	SetAttributivePrep
+	// SetIssueVerbs: verbs whose object "a recall" is a product recall
+	// whatever is recalled ("issues a recall for 330,000 mini-fridges").
+	SetIssueVerbs
 	numSets
 )
 

@@ -246,6 +246,8 @@ func english() *Lexicon {
 		SetSuspendObjects:     `campaign campaigns bid bids candidacy candidature`,
 		SetExpulsion:          `expel expels expelled expelling expulsion expulsions grata gratae`,
 		SetPastForms:          `was were had did took came left said told won lost fell rose broke made gave held led met saw sent kept became began ran struck fought fled went stood brought sought thought felt found got overran shot`,
+		SetAttributivePrep:    `to of for with about on in from`,
+		SetIssueVerbs:         `issue issues issued issuing announce announces announced expand expands expanded widen widens widened`,
 		SetSupportNouns:       `support backing aid funding assistance recognition veto offer allegations allegation complaint lawsuit charges objection objections consent endorsement threat threats`,
 	}
 	for set, ws := range words {
