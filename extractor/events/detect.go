@@ -385,6 +385,9 @@ func (st *sent) accept(tg *trigger) bool {
 		if tg.form == Participle && st.d.lex.Adjectival[st.norm(i-1)] && !st.d.lex.From[st.norm(i+1)] && st.norm(i+1) != "by" {
 			return false
 		}
+		if tg.form == Noun && st.is(SetCompoundBlocked, st.norm(i+1)) {
+			return false // "the withdrawal letter", "the IDF's withdrawal line": a thing, not an event
+		}
 		return st.kindEvidence(i, i) || tg.form == Noun && st.nounLead(i)
 	case FamPullOut:
 		if strings.HasPrefix(st.norm(i), "order") {

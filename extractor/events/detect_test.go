@@ -103,6 +103,7 @@ func TestDetect(t *testing.T) {
 		{text: "Ruritanian President Jan Novak orders Ruritanian troops to withdraw from the peacekeeping mission.", want: true, kind: "military", status: "announced", new: true, trigger: "withdraw"},
 		{text: "The garrison will not pull out of the region despite the attacks.", want: true, kind: "military", status: "refused", new: false, trigger: "pull out"},
 		{text: "The militia has agreed to retreat through safe corridors from the areas it holds.", want: true, kind: "military", status: "announced", new: true, trigger: "retreat"},
+		{text: "Soldiers fired on men who crossed the army's withdrawal line near the border.", want: false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {

@@ -221,7 +221,7 @@ func english() *Lexicon {
 		SetNounModifiers:      `a the its their product safety voluntary nationwide massive global huge major new food vehicle mass urgent this that recent his her abrupt hasty disruptive chaotic planned full complete partial troop another latest second expanded widespread broad`,
 		SetExitBlocked:        `poll polls polling interview interviews ramp ramps wound wounds strategy door doors sign signs row fee fees velocity code survey button multiple valuation point node`,
 		SetDropBlocked:        `school college university high class classes program programme course workforce labor labour sight view touch`,
-		SetCompoundBlocked:    `letter letters form forms request requests method methods option options slip rate rates strategy button`,
+		SetCompoundBlocked:    `letter letters form forms request requests method methods option options slip rate rates strategy button line lines`,
 		SetExitObjects:        `government cabinet`,
 		SetPersonalPossessive: `their his her your my our`,
 		SetSkippable:          `will would shall 'll to has have had is are was were be been being not n't never also already now then still reportedly formally officially fully completely eventually partially gradually quickly finally begin began begun start started plans plan planned decided announced agreed could may might must should can intends intended expected set going ordered voted did does do chose chosen threatened refused declined wants wanted hopes vowed pledged promised seems seemed quietly abruptly suddenly largely all its their that later earlier subsequently recently previously immediately swiftly`,
