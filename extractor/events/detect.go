@@ -12,6 +12,7 @@ package events
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -1153,6 +1154,11 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		// "troops will be pulled out": passive, and to come.
 		return decide("announced", hit{CueAnnounce, i - 2, st.norm(i-2) + " be"})
 	}
+	if h, ok := near(CueAnnounce, 3); ok && tg.form == Noun && strings.HasPrefix(h.text, "confirm") && !st.wordAfter(i, 8, "will", "would", "is", "to") {
+		// "The Ukrainian Armed Forces confirm their withdrawal from
+		// Siversk": a withdrawal confirmed is done.
+		return decide("completed", h)
+	}
 	if h, ok := near(CueAnnounce, 4); ok && (tg.form != Past && h.at >= i-3 || st.is(SetOrderVerbs, h.text)) {
 		// "will withdraw"; "ordered Spanish troops pulled out"
 		return decide("announced", h)
@@ -1299,6 +1305,16 @@ func (st *sent) wordBetween(a, b int, words ...string) bool {
 			if st.norm(k) == w {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// wordAfter reports whether one of words comes within n tokens after i.
+func (st *sent) wordAfter(i, n int, words ...string) bool {
+	for k := i + 1; k < len(st.toks) && k <= i+n; k++ {
+		if slices.Contains(words, st.norm(k)) {
+			return true
 		}
 	}
 	return false

@@ -104,6 +104,8 @@ func TestDetect(t *testing.T) {
 		{text: "The garrison will not pull out of the region despite the attacks.", want: true, kind: "military", status: "refused", new: false, trigger: "pull out"},
 		{text: "The militia has agreed to retreat through safe corridors from the areas it holds.", want: true, kind: "military", status: "announced", new: true, trigger: "retreat"},
 		{text: "Soldiers fired on men who crossed the army's withdrawal line near the border.", want: false},
+		{text: "The army confirms its withdrawal from the town of Kuma.", want: true, kind: "military", status: "completed", new: true, trigger: "withdrawal"},
+		{text: "The army confirms its withdrawal from the town of Kuma will begin on Monday.", want: true, kind: "military", status: "announced", new: true, trigger: "withdrawal"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {
