@@ -556,6 +556,11 @@ func (st *sent) acceptEnd(tg *trigger) bool {
 		return false
 	}
 	head := st.norm(end - 1)
+	if st.norm(end) == "of" && st.is(SetEndObjects, head) && !st.isCapitalized(end+1) {
+		// "end its campaign of strikes": a campaign of actions, not a
+		// race; "a deal of" is no deal.
+		return false
+	}
 	if st.is(SetSuspendVerbs, st.norm(i)) {
 		// A campaign suspended is over; an agreement suspended is paused.
 		return st.is(SetSuspendObjects, head)
@@ -671,6 +676,14 @@ func (st *sent) acceptExit(tg *trigger) bool {
 			return false // expelled, not withdrawn: "declared personae non gratae and ordered to leave"
 		}
 	}
+	if st.norm(obj) == "for" {
+		return false // "leave for South Korea": a journey
+	}
+	for k := obj; k < len(st.toks) && k <= obj+6 && !st.toks[k].punct; k++ {
+		if st.norm(k) == "in" && st.norm(k+1) == "place" {
+			return false // "agreed to leave some EU rules in place"
+		}
+	}
 	if st.is(SetLeaveKinds, st.norm(i-1)) && (w == "leave" || w == "leaves") {
 		return false // "military leave", "on sick leave": time off
 	}
@@ -704,6 +717,12 @@ func (st *sent) acceptExit(tg *trigger) bool {
 		return true
 	}
 	if objClass&(Agreement|Race) != 0 || st.is(SetExitObjects, st.norm(obj)) || st.norm(obj) == "the" && st.is(SetExitObjects, st.norm(obj+1)) {
+		return true
+	}
+	if !isExit && w != "leaving" && st.norm(obj) == "the" && st.isCapitalized(obj+1) && end > obj+2 && st.is(SetPartyNouns, st.norm(end-1)) {
+		// "Yoon leaves the People Power Party", "will leave the Freedom
+		// Caucus": a named party, left for good; not "leaving the
+		// Democratic Party to seek a replacement".
 		return true
 	}
 	if hasMarket(st, obj, end) && !st.anyClass(i-8, i+4, Money) {
@@ -1220,6 +1239,12 @@ func (st *sent) recentCause(a int) bool {
 	if w := st.norm(a); a == 0 || w != "after" && w != "following" {
 		return false
 	}
+	for k := a + 1; k < len(st.toks) && !st.toks[k].punct; k++ {
+		if c, ok := st.d.lex.Cues[st.norm(k)]; ok && c == CuePast || st.norm(k) == "yesterday" ||
+			st.norm(k) == "last" && (st.d.lex.Months[st.norm(k+1)] > 0 || st.is(SetTimeNouns, st.norm(k+1))) {
+			return false // "following the withdrawal of 160 French soldiers earlier this week"
+		}
+	}
 	main := false // a main clause has a word beyond names and adverbs: not "Shortly after"
 	for k := 0; k < a; k++ {
 		if st.isCapitalized(k) {
@@ -1258,12 +1283,15 @@ func (st *sent) orderedOther(tg trigger, bgAt int) (string, bool) {
 			if st.is(SetPersonalPossessive, st.norm(k+1)) || st.norm(k+1) == "its" {
 				return "", false
 			}
-			if st.demonymAt(k + 1) {
-				// "Malawian President Chakwera orders Malawian troops to
-				// withdraw": the orderer's own forces.
-				for j := 0; j < k; j++ {
-					if st.norm(j) == st.norm(k+1) {
-						return "", false
+			// "Malawian President Chakwera orders Malawian troops to
+			// withdraw", "The U.S. State Department orders the families
+			// of U.S. diplomats to leave": the orderer's own people.
+			for m := k + 1; m < i-1; m++ {
+				if st.demonymAt(m) || st.isName(m) {
+					for j := 0; j < k; j++ {
+						if st.norm(j) == st.norm(m) {
+							return "", false
+						}
 					}
 				}
 			}

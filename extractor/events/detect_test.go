@@ -106,6 +106,13 @@ func TestDetect(t *testing.T) {
 		{text: "Soldiers fired on men who crossed the army's withdrawal line near the border.", want: false},
 		{text: "The army confirms its withdrawal from the town of Kuma.", want: true, kind: "military", status: "completed", new: true, trigger: "withdrawal"},
 		{text: "The army confirms its withdrawal from the town of Kuma will begin on Monday.", want: true, kind: "military", status: "announced", new: true, trigger: "withdrawal"},
+		{text: "The Ruritanian Foreign Ministry orders the families of Ruritanian diplomats in Borduria to leave.", want: true, kind: "diplomatic", status: "announced", new: true, trigger: "leave"},
+		{text: "Senator Jane Roe announces that she will leave the Liberty Caucus.", want: true, kind: "political", status: "announced", new: true, trigger: "leave"},
+		{text: "The prime minister resigns after the withdrawal of 160 French soldiers from the country earlier this week.", want: true, kind: "military", status: "completed", new: false, trigger: "withdrawal"},
+		{text: "Nine refugees who entered the Danish embassy last month leave for South Korea.", want: false},
+		{text: "The opposition agrees to end its campaign of strikes.", want: false},
+		{text: "Two aid workers are killed when an evacuation convoy is attacked near the port.", want: false},
+		{text: "The deal agreed to leave some EU rules in place in Northern Ireland.", want: false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {

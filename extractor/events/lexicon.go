@@ -230,6 +230,12 @@ const (
 	// SetIssueVerbs: verbs whose object "a recall" is a product recall
 	// whatever is recalled ("issues a recall for 330,000 mini-fridges").
 	SetIssueVerbs
+	// SetPartyNouns: heads of a named group that a member leaves for good
+	// ("the People Power Party", "the Freedom Caucus").
+	SetPartyNouns
+	// SetTimeNouns: what "last" dates by ("last week", "last year"), as
+	// opposed to "the last remaining units".
+	SetTimeNouns
 	numSets
 )
 

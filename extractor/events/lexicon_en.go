@@ -241,13 +241,15 @@ func english() *Lexicon {
 		SetPresenceNouns:      `mission missions deployment deployments presence operation operations base bases`,
 		SetPlaceNouns:         `village villages town towns city cities region regions area areas positions territory territories province provinces capital checkpoints bases base outposts`,
 		SetPerfectAdverbs:     `also already just previously earlier once long since even all largely mostly`,
-		SetEvacuationBlocked:  `order orders warning warnings zone zones notice notices corridor corridors advisory advisories route routes plan plans flight flights centre centres center centers drill drills`,
+		SetEvacuationBlocked:  `convoy convoys order orders warning warnings zone zones notice notices corridor corridors advisory advisories route routes plan plans flight flights centre centres center centers drill drills`,
 		SetSuspendVerbs:       `suspend suspends suspended suspending`,
 		SetSuspendObjects:     `campaign campaigns bid bids candidacy candidature`,
 		SetExpulsion:          `expel expels expelled expelling expulsion expulsions grata gratae`,
 		SetPastForms:          `was were had did took came left said told won lost fell rose broke made gave held led met saw sent kept became began ran struck fought fled went stood brought sought thought felt found got overran shot`,
 		SetAttributivePrep:    `to of for with about on in from`,
 		SetIssueVerbs:         `issue issues issued issuing announce announces announced expand expands expanded widen widens widened`,
+		SetPartyNouns:         `party caucus`,
+		SetTimeNouns:          `week weeks month months year years night weekend decade spring summer autumn fall winter`,
 		SetSupportNouns:       `support backing aid funding assistance recognition veto offer allegations allegation complaint lawsuit charges objection objections consent endorsement threat threats`,
 	}
 	for set, ws := range words {
