@@ -96,7 +96,7 @@ func TestDetect(t *testing.T) {
 		{text: "Ruritania declares two diplomats personae non gratae and orders them to leave the country.", want: false},
 		// A later clause's date is its own; a known withdrawal named by a
 		// participle is background.
-		{text: "Acme issues a recall for 20,000 mini-fridges for fire risks, after previously recalling 5,000 last year.", want: true, kind: "business", status: "completed", new: true, trigger: "recall"},
+		{text: "Acme issues a recall for 20,000 space heaters over burn risks, after recalling 5,000 toasters last year.", want: true, kind: "business", status: "completed", new: true, trigger: "recall"},
 		{text: "Acme recalls 20,000 heaters, after recalling 5,000 in 2019.", want: true, kind: "business", status: "completed", new: true, trigger: "recalls"},
 		{text: "A salmonella outbreak linked to recalled egg products sickens 40 people.", want: true, kind: "business", status: "completed", new: false, trigger: "recalled"},
 		// Own forces named by the orderer's demonym; forces leaving places.
@@ -108,11 +108,11 @@ func TestDetect(t *testing.T) {
 		{text: "The army confirms its withdrawal from the town of Kuma will begin on Monday.", want: true, kind: "military", status: "announced", new: true, trigger: "withdrawal"},
 		{text: "The Ruritanian Foreign Ministry orders the families of Ruritanian diplomats in Borduria to leave.", want: true, kind: "diplomatic", status: "announced", new: true, trigger: "leave"},
 		{text: "Senator Jane Roe announces that she will leave the Liberty Caucus.", want: true, kind: "political", status: "announced", new: true, trigger: "leave"},
-		{text: "The prime minister resigns after the withdrawal of 160 French soldiers from the country earlier this week.", want: true, kind: "military", status: "completed", new: false, trigger: "withdrawal"},
-		{text: "Nine refugees who entered the Danish embassy last month leave for South Korea.", want: false},
-		{text: "The opposition agrees to end its campaign of strikes.", want: false},
+		{text: "The cabinet resigns following the withdrawal of 300 Belgian soldiers from the capital earlier this month.", want: true, kind: "military", status: "completed", new: false, trigger: "withdrawal"},
+		{text: "Four defectors who sheltered in the Swedish embassy in March leave for Seoul.", want: false},
+		{text: "Union leaders vote to end their campaign of walkouts at the docks.", want: false},
 		{text: "Two aid workers are killed when an evacuation convoy is attacked near the port.", want: false},
-		{text: "The deal agreed to leave some EU rules in place in Northern Ireland.", want: false},
+		{text: "The compromise would leave the old customs checks in place at the border.", want: false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {
