@@ -150,7 +150,7 @@ func hasRemoved(a *article.Article, text, reason string) bool {
 func TestFirstPagesBounds(t *testing.T) {
 	t0 := time.Date(2026, 12, 7, 5, 0, 0, 0, time.UTC)
 	page := func(id string, size int) firstPage {
-		return firstPage{id: id, page: clean.Page{URL: "https://example.com/" + id, HTML: make([]byte, size)}}
+		return firstPage{id: id, page: clean.Page{URL: "https://example.com/" + id}, html: make([]byte, size)}
 	}
 	type step struct {
 		op        string // "add" or "take"
