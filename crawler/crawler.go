@@ -109,17 +109,19 @@
 //
 // The cleaner's learned layer removes the blocks a site repeats (a house
 // blurb, a promotion no built-in rule knows) only once it has observed a
-// few of the site's pages, so a new site's first articles go out with
-// them. The crawler keeps the fetched HTML of the articles it emits while
-// their site's layer has observed fewer than recleanAfter (8) pages, and
-// when a later page of the site (any page, article or not) is cleaned with
-// at least that many observed, cleans them again. An article whose body
-// changed is emitted again under the same id, as a changed re-fetch is,
-// stamped one millisecond after the first version's fetch time, so that
+// few of the site's pages, so a new site's first articles go out with them.
+// The crawler keeps the fetched HTML (deflated) of the articles it emits
+// while their site's layer has observed fewer than recleanAfter (8) pages,
+// and when a later page of the site (any page, article or not) is cleaned
+// with at least that many observed, cleans them again. An article whose
+// body changed is emitted again under the same id, as a changed re-fetch
+// is, stamped one millisecond after the first version's fetch time, so that
 // every store replaces the first version, the story keeps its story_id
 // (which saved-search alerts are keyed on, so the story does not alert
 // twice) and a real re-fetch, always later, still wins. An unchanged body
-// emits nothing. Stats.Recleaned and Stats.Revised count both.
+// emits nothing. Stats.Recleaned and Stats.Revised count both. Clean is
+// given the page as it was first cleaned (URL, HTML, fetch time, hints),
+// and the learned layer counts a page observed again only once.
 //
 // Holding a new site's pages back until its layer is ready was the other
 // way; it would delay every new site's first articles, and their alerts,
