@@ -104,6 +104,45 @@
 // caps its re-checks, modified times in the future beyond maxClockSkew
 // are ignored, and the frontier remembers the modified time it acted on,
 // so neither an unchanged listing nor a restart fetches an article again.
+//
+// # Re-cleaning a new site's first pages
+//
+// The cleaner's learned layer removes the blocks a site repeats (a house
+// blurb, a promotion no built-in rule knows) only once it has observed a
+// few of the site's pages, so a new site's first articles go out with them.
+// The crawler keeps the fetched HTML (deflated) of the articles it emits
+// while their site's layer has observed fewer than recleanAfter (8) pages,
+// and when a later page of the site (any page, article or not) is cleaned
+// with at least that many observed, cleans them again. An article whose
+// body changed is emitted again under the same id, as a changed re-fetch
+// is, stamped one millisecond after the first version's fetch time, so that
+// every store replaces the first version, the story keeps its story_id
+// (which saved-search alerts are keyed on, so the story does not alert
+// twice) and a real re-fetch, always later, still wins. An unchanged body
+// emits nothing. Stats.Recleaned and Stats.Revised count both. Clean is
+// given the page as it was first cleaned (URL, HTML, fetch time, hints),
+// and the learned layer counts a page observed again only once.
+//
+// Holding a new site's pages back until its layer is ready was the other
+// way; it would delay every new site's first articles, and their alerts,
+// until the site's later pages are fetched: seconds to minutes on a busy
+// site at one request a second, hours on one that publishes rarely. Here
+// the first articles go out at once and are corrected within seconds; the
+// price is that a story's alert may be fired by its first version, while
+// it still carries the blurb (a search that matches only the blurb's words
+// may alert once on it), and that a few articles of each new site are
+// processed twice downstream.
+//
+// Limits: the pages are kept in memory only, so a restart before the site
+// is ready loses them and those articles keep the blocks. At most
+// maxFirstSites (1,000) sites and maxFirstBytes (64 MiB) are kept; while
+// full, a new site's first pages are not kept, and a site not ready within
+// firstPagesAge (an hour) is released (Stats.Unrecleaned counts the pages
+// never cleaned again). In a crawl group each process keeps the pages it
+// fetched, and a site's later pages come to the same process while it owns
+// the host; a host handed to another process before its site is ready
+// leaves its kept pages uncorrected (the new owner reads the shared site
+// statistics, so its own pages are cleaned with what was learned).
 package crawler
 
 import (
@@ -358,6 +397,11 @@ type Stats struct {
 	Refused   atomic.Int64 // URLs not fetched: robots.txt, traps, duplicates
 	Robots    atomic.Int64 // of Refused, those robots.txt disallows
 	Rechecked atomic.Int64 // articles queued again because a listing said they changed
+	// Recleaned counts a new site's first article pages cleaned again
+	// once its learned layer was ready; Revised, the new versions of them
+	// put on the bus because their body changed; Unrecleaned, first pages
+	// never cleaned again (no room, or their site was not ready in time).
+	Recleaned, Revised, Unrecleaned atomic.Int64
 }
 
 // Cleaner turns a fetched page into a clean article.
@@ -390,7 +434,8 @@ type Crawler struct {
 	metrics   *hostMetrics
 	addrs     *addressPolicy
 	writer    *writer
-	inflight  sync.Map // request URL → *result, for the redirect handler
+	first     *firstPages // new sites' first articles, to clean again
+	inflight  sync.Map    // request URL → *result, for the redirect handler
 
 	mu    sync.Mutex
 	hosts map[string]bool  // hosts link discovery may follow; see maxAllowedHosts
@@ -436,6 +481,7 @@ func New(f Frontier, cl Cleaner, out bus.Writer, opts Options) *Crawler {
 		redirects: newRedirectHops(),
 		metrics:   newHostMetrics(),
 		addrs:     addrs,
+		first:     newFirstPages(),
 		hosts:     map[string]bool{},
 		emitting:  map[string]bool{},
 		sites:     map[string]*site{},

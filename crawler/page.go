@@ -26,7 +26,8 @@ func (c *Crawler) page(ctx context.Context, e frontier.Entry, res *result, out f
 		c.failFinal(e, "", out, "cannot decode page", err.Error())
 		return
 	}
-	r, err := c.cleaner.Clean(ctx, clean.Page{URL: res.final, HTML: body, FetchedAt: now, HintTitle: e.HintTitle, HintPublished: e.HintPublished})
+	p := clean.Page{URL: res.final, HTML: body, FetchedAt: now, HintTitle: e.HintTitle, HintPublished: e.HintPublished}
+	r, err := c.cleaner.Clean(ctx, p)
 	if err != nil {
 		if ctx.Err() != nil {
 			return
@@ -34,6 +35,10 @@ func (c *Crawler) page(ctx context.Context, e frontier.Entry, res *result, out f
 		c.failFinal(e, "", out, "cannot clean page", "clean: "+err.Error())
 		return
 	}
+	// Any page of a site, article or not, may be the one that makes its
+	// learned layer ready for the site's first articles; they are cleaned
+	// again once this page is handled.
+	defer c.reclean(ctx, r.Article.Site, r.Article.ID, r.SitePages)
 	// Links come from the cleaner's parse of the page: one parse per page.
 	scan := scanResult(r)
 	fresh, links := 0, 0
@@ -91,6 +96,8 @@ func (c *Crawler) page(ctx context.Context, e frontier.Entry, res *result, out f
 		}
 	}
 	u, status := e.URL, res.status
+	// Read before the article goes on the bus, where later stages own it.
+	first, site := firstPage{id: a.ID, page: p, body: a.Body}, a.Site
 	ack := bus.Once(func(ctx context.Context, err error) error {
 		if errors.Is(err, bus.ErrRedeliver) {
 			// Handed back unprocessed: it stays in flight and is fetched
@@ -129,6 +136,7 @@ func (c *Crawler) page(ctx context.Context, e frontier.Entry, res *result, out f
 		return // stays in flight; fetched again after a restart
 	}
 	c.Stats.Articles.Add(1)
+	c.keepFirst(site, r.SitePages, first, now)
 }
 
 // toUTF8 converts an HTML body to UTF-8. colly has already converted bodies

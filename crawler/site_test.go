@@ -161,8 +161,11 @@ type recorder struct {
 	pages map[string]clean.Page
 }
 
-func newRecorder() *recorder {
-	return &recorder{cl: clean.New(clean.Options{Logger: quiet()}), pages: map[string]clean.Page{}}
+func newRecorder() *recorder { return newRecorderWith(clean.Options{Logger: quiet()}) }
+
+// newRecorderWith records for a cleaner with opts.
+func newRecorderWith(opts clean.Options) *recorder {
+	return &recorder{cl: clean.New(opts), pages: map[string]clean.Page{}}
 }
 
 func (r *recorder) Clean(ctx context.Context, p clean.Page) (clean.Result, error) {
@@ -203,6 +206,12 @@ func testOptions() Options {
 // dir is empty).
 func crawlWith(t testing.TB, dir string, opts Options, seeds ...string) *run {
 	t.Helper()
+	return crawlRecording(t, dir, opts, func(*sqlite.Store) *recorder { return newRecorder() }, seeds...)
+}
+
+// crawlRecording is crawlWith with the recorder rec makes over the store.
+func crawlRecording(t testing.TB, dir string, opts Options, rec func(*sqlite.Store) *recorder, seeds ...string) *run {
+	t.Helper()
 	if dir == "" {
 		dir = t.TempDir()
 	}
@@ -217,7 +226,7 @@ func crawlWith(t testing.TB, dir string, opts Options, seeds ...string) *run {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &run{st: st, fr: sqlfrontier.New(st), rec: newRecorder()}
+	r := &run{st: st, fr: sqlfrontier.New(st), rec: rec(st)}
 	out := bus.NewMemory(16)
 	r.c = New(r.fr, r.rec, out, opts)
 	done := make(chan struct{})

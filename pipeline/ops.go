@@ -58,6 +58,8 @@ func crawlMetrics(reg *metrics.Registry, cr func() *crawler.Crawler) {
 	reg.Counter("pages_retried_total", "Transient fetch failures scheduled again.", load(func(s *crawler.Stats) int64 { return s.Retried.Load() }))
 	reg.Counter("fetched_bytes_total", "Bytes of page bodies received.", load(func(s *crawler.Stats) int64 { return s.Bytes.Load() }))
 	reg.Counter("articles_crawled_total", "Clean articles put on the bus by the crawler.", load(func(s *crawler.Stats) int64 { return s.Articles.Load() }))
+	reg.Counter("pages_recleaned_total", "A new site's first article pages cleaned again once the site's learned boilerplate layer was ready.", load(func(s *crawler.Stats) int64 { return s.Recleaned.Load() }))
+	reg.Counter("recleaned_versions_total", "New versions of articles put on the bus because cleaning their page again changed the body.", load(func(s *crawler.Stats) int64 { return s.Revised.Load() }))
 	reg.Gauge("fetches_in_flight", "Fetches under way.", load(func(s *crawler.Stats) int64 { return s.InFlight.Load() }))
 	var mu sync.Mutex
 	var seen int64

@@ -475,11 +475,20 @@ func (f *crawlFleet) check(maxDup, maxDupFetch, maxOverlap int) (sitefarm.Summar
 	if cc.articles != len(f.expected) {
 		t.Errorf("%d distinct articles on the clean topic, want %d", cc.articles, len(f.expected))
 	}
-	// The pages never change, so every article has one version: a second
-	// body would mean a process cleaned a page without the site's
-	// boilerplate statistics that the first owner had learnt.
-	if len(cc.multi) > 0 {
-		t.Errorf("%d articles on the clean topic in more than one version, e.g. %s", len(cc.multi), cc.multi[0])
+	// The pages never change, so an article has one version, or two when
+	// the crawler cleaned one of a site's first pages again once the
+	// site's learned layer was ready: the first with the site's blurb, the
+	// second the same without it. Any other second body would mean a
+	// process cleaned a page without the site's boilerplate statistics
+	// that the first owner had learnt.
+	var multi []string
+	for _, id := range cc.multi {
+		if !f.recleaned(id) {
+			multi = append(multi, id)
+		}
+	}
+	if len(multi) > 0 {
+		t.Errorf("%d articles on the clean topic in more than one version, other than re-cleaned first pages, e.g. %s", len(multi), multi[0])
 	}
 	if cc.duplicates > maxDup {
 		t.Errorf("%d duplicate messages on the clean topic (same id, same body), want at most %d", cc.duplicates, maxDup)
@@ -513,6 +522,33 @@ func (f *crawlFleet) check(maxDup, maxDupFetch, maxOverlap int) (sitefarm.Summar
 	t.Logf("farm: %d requests, %d article fetches of %d articles, %d duplicate fetches, %d disallowed, %d overlaps on %d hosts",
 		sum.Requests, sum.ArticleFetches, sum.Articles, sum.Duplicates, sum.Disallowed, sum.Overlaps, sum.OverlappedHosts)
 	return sum, cc
+}
+
+// recleaned reports whether article id is on the clean topic in two
+// versions, the first page of a site and that page cleaned again once the
+// site's learned layer was ready: one body with the site's blurb, the
+// other the same without it.
+func (f *crawlFleet) recleaned(id string) bool {
+	f.t.Helper()
+	blurb := ""
+	for _, s := range f.farm.Sites {
+		for _, u := range s.ArticleURLs() {
+			if articleID(f.t, u) == id {
+				blurb = s.BoilerplateText()
+			}
+		}
+	}
+	f.clean.mu.Lock()
+	defer f.clean.mu.Unlock()
+	var with, without []string
+	for body := range f.clean.versions[id] {
+		if blurb != "" && strings.Contains(body, blurb) {
+			with = append(with, body)
+		} else {
+			without = append(without, body)
+		}
+	}
+	return len(with) == 1 && len(without) == 1 && strings.Replace(with[0], blurb+"\n\n", "", 1) == without[0]
 }
 
 // checkBoilerplate fails the test if a site has more than 2 article

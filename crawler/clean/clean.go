@@ -82,6 +82,14 @@ type Result struct {
 	// ArticleMarkup reports that the page declares itself an article: a
 	// JSON-LD article type or og:type "article".
 	ArticleMarkup bool
+	// SitePages is how many pages of the article's site the learned layer
+	// (layer 3) had observed when it cleaned this page, this one included:
+	// the evidence its removals rest on. A page cleaned while the count
+	// is small may keep blocks the site repeats, which the same page
+	// cleaned again later loses (package crawler re-cleans a new site's
+	// first pages for that reason). 0 when layer 3 is off, had no block
+	// to observe, or its statistics were unavailable.
+	SitePages int
 }
 
 // Options configure a Cleaner. The zero value works: no learned layer,
@@ -202,8 +210,10 @@ func (c *Cleaner) Clean(ctx context.Context, p Page) (Result, error) {
 	if c.on("cascade") {
 		blocks, kept = c.cascade(body, titles, blocks, kept, pm.ld.body)
 	}
+	sitePages := 0
 	if c.opts.Stats != nil {
-		if err := c.layer3(ctx, a, kept, pm.ld.body); err != nil {
+		var err error
+		if sitePages, err = c.layer3(ctx, a, kept, pm.ld.body); err != nil {
 			// The learned layer is an improvement, not a requirement: a
 			// store outage must not stop the crawl.
 			c.log.WarnContext(ctx, "clean: block stats unavailable", "url", p.URL, "err", err)
@@ -241,7 +251,7 @@ func (c *Cleaner) Clean(ctx context.Context, p Page) (Result, error) {
 	}
 	a.Normalize()
 
-	res := Result{Article: a, IsArticle: true, Links: resolveLinks(p.URL, pm.hrefs), Feeds: resolveLinks(p.URL, pm.feedHrefs)}
+	res := Result{Article: a, IsArticle: true, Links: resolveLinks(p.URL, pm.hrefs), Feeds: resolveLinks(p.URL, pm.feedHrefs), SitePages: sitePages}
 	ogType := strings.ToLower(strings.TrimSpace(pm.first("og:type")))
 	res.ArticleMarkup = pm.ld.found || ogType == "article"
 	gate(&res, pm, blocks, kept)
@@ -701,7 +711,9 @@ func isWordRune(r rune) bool {
 // (JSON-LD articleBody) and a short closing sentence (a standard sign-off
 // such as "Reuters contributed to this report.") are kept: they recur
 // because they are the site's house style, not because they are chrome.
-func (c *Cleaner) layer3(ctx context.Context, a *article.Article, blocks []*block, ldBody string) error {
+// It returns how many pages of the site the statistics have observed (0
+// when the page had no block to observe).
+func (c *Cleaner) layer3(ctx context.Context, a *article.Article, blocks []*block, ldBody string) (int, error) {
 	var obs []*block
 	var fps []uint64
 	for _, b := range blocks {
@@ -711,14 +723,14 @@ func (c *Cleaner) layer3(ctx context.Context, a *article.Article, blocks []*bloc
 		}
 	}
 	if len(obs) == 0 {
-		return nil
+		return 0, nil
 	}
 	seen, pages, err := c.opts.Stats.Observe(ctx, a.Site, a.ID, fps)
 	if err != nil {
-		return fmt.Errorf("observe blocks: %w", err)
+		return 0, fmt.Errorf("observe blocks: %w", err)
 	}
 	if len(seen) != len(obs) {
-		return fmt.Errorf("observe blocks: %d counts for %d blocks", len(seen), len(obs))
+		return 0, fmt.Errorf("observe blocks: %d counts for %d blocks", len(seen), len(obs))
 	}
 	ldKey := ""
 	if ldBody != "" {
@@ -749,7 +761,7 @@ func (c *Cleaner) layer3(ctx context.Context, a *article.Article, blocks []*bloc
 		}
 		b.removed = "site: recurring block"
 	}
-	return nil
+	return pages, nil
 }
 
 // amongOwnProse reports whether the element around b also holds prose of

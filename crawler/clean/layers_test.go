@@ -207,3 +207,52 @@ func TestLayer3KeepsReusedBackground(t *testing.T) {
 		}
 	}
 }
+
+// TestSitePages checks what the crawler's re-cleaning rests on: a result
+// says how many pages of its site the learned layer had seen, and the
+// first page of a site, cleaned again once the layer has seen more pages,
+// loses the block the site repeats, while a re-clean counts no page twice.
+func TestSitePages(t *testing.T) {
+	promo := "Keep the Harbour Gazette lights on: become a friend of the paper for the price of a coffee each month today."
+	page := func(i int) []byte {
+		return []byte(strings.Replace(string(independentPage(i, nil)), `<p class="sc-77a">Paragraph 3`,
+			`<p class="sc-77a">`+promo+`</p><p class="sc-77a">Paragraph 3`, 1))
+	}
+	tests := []struct {
+		name  string
+		stats BlockStats
+		want  []int // SitePages of pages 1 to 4, then of page 1 again
+	}{
+		{"learned layer on", NewMemoryStats(), []int{1, 2, 3, 4, 4}},
+		{"learned layer off", nil, []int{0, 0, 0, 0, 0}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := New(Options{Stats: tt.stats})
+			var got []int
+			var first Result
+			for i := 1; i <= 4; i++ {
+				res := cleanPage(t, c, i, page(i))
+				got = append(got, res.SitePages)
+				if i == 1 {
+					first = res
+				}
+			}
+			again := cleanPage(t, c, 1, page(1))
+			got = append(got, again.SitePages)
+			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Errorf("SitePages = %v, want %v", got, tt.want)
+			}
+			if !strings.Contains(first.Article.Body, promo) {
+				t.Errorf("the first page lost the promotion before the site was learned; the test no longer shows a leak")
+			}
+			learned := tt.stats != nil
+			if strings.Contains(again.Article.Body, promo) == learned {
+				t.Errorf("page 1 cleaned again (learned layer %v): promotion kept = %v", learned, !learned)
+			}
+			if !strings.Contains(again.Article.Body, "Paragraph 5 of story 1") {
+				t.Errorf("page 1 cleaned again lost its own text:\n%s", again.Article.Body)
+			}
+		})
+	}
+}
