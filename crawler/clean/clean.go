@@ -431,7 +431,8 @@ func (c *Cleaner) filterLayers12(blocks []*block, titles []string, content bool)
 	// A link-heavy block written as a sentence (a citation, a paragraph
 	// naming its sources) is text; menus and link lists are labels.
 	shapeOK := c.on("link-shape")
-	for _, b := range blocks {
+	neighbours := c.on("teaser-neighbours")
+	for i, b := range blocks {
 		switch {
 		case b.kind == kindHeading && (b.level == 1 || tks[titleKey(b.text)]):
 			b.removed = "dom: headline"
@@ -449,7 +450,7 @@ func (c *Cleaner) filterLayers12(blocks []*block, titles []string, content bool)
 			b.removed = "dom: byline"
 		case b.linkDensity() > 0.5 && (len(b.text) < 300 || b.linkDensity() > 0.7) && !(shapeOK && sentenceShaped(b.text)):
 			b.removed = "dom: link-dense"
-		case b.teaser():
+		case b.teaser() && !(neighbours && storyInLinks(blocks, i)):
 			b.removed = "dom: teaser"
 		case looksLikeMarkup(b.text):
 			b.removed = "dom: markup as text"
@@ -486,6 +487,19 @@ func (c *Cleaner) filterLayers12(blocks []*block, titles []string, content bool)
 			cutOrphanTail(blocks)
 		}
 	}
+}
+
+// storyInLinks reports whether blocks[i], taken for a teaser by its
+// link-heavy surroundings, is rather story text that happens to sit among
+// links (a guide whose sections are product tables, a list article whose
+// sections are cards): it is written as a sentence and does not follow a
+// link. The summary of a teaser card comes straight after the card's
+// linked headline, and a short line there is a label as often as text.
+func storyInLinks(blocks []*block, i int) bool {
+	if len(blocks[i].text) < 80 || !sentenceShaped(blocks[i].text) {
+		return false
+	}
+	return i == 0 || blocks[i-1].linkDensity() <= 0.8
 }
 
 // storyTeaserCtx is the link density of its context below which a block

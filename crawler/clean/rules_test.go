@@ -124,3 +124,47 @@ func TestLinkyParagraphsInContext(t *testing.T) {
 		t.Errorf("navigation kept:\n%s", res.Article.Body)
 	}
 }
+
+// TestStoryAmongLinks shows that story text in a link-heavy setting is
+// kept when it is written as sentences and does not follow a link: the
+// second paragraph of a list article's section titled by a linked
+// product name. The summaries of teaser cards, which follow their linked
+// headlines, are still removed, and so are they without the rule's
+// neighbours test.
+func TestStoryAmongLinks(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`<html><body><div class="main"><h1>The best kettles</h1>`)
+	for j := range 3 {
+		fmt.Fprintf(&b, `<p>Intro %d: we boiled water in twenty kettles over three weeks, timing each one and measuring how loud it was, how hot the handle got and how easily it poured.</p>`, j)
+	}
+	for _, name := range []string{"Steelmaster", "Quickboil"} {
+		fmt.Fprintf(&b, `<div class="pick"><h3><a href="/buy/%s">%s Kettle 1.7 litre in brushed steel</a></h3>`, name, name)
+		fmt.Fprintf(&b, `<p>The %s boiled a full litre in two minutes and ten seconds, the fastest of the kettles we tried.</p>`, name)
+		fmt.Fprintf(&b, `<p>Second note on the %s: its handle stayed cool, its lid opened with one hand, and it poured without dripping.</p></div>`, name)
+	}
+	b.WriteString(`<div class="more">`)
+	for _, s := range []string{"Toasters", "Blenders", "Mixers"} {
+		fmt.Fprintf(&b, `<div><h3><a href="/%s">The best %s we tested this year for every kitchen</a></h3><p>We tried dozens of %s so that you do not have to, and these are the ones to buy.</p></div>`, s, s, s)
+	}
+	b.WriteString(`</div></div></body></html>`)
+	for _, tc := range []struct {
+		name     string
+		c        *Cleaner
+		keepNote bool
+	}{
+		{"with the rule", New(Options{}), true},
+		{"without it", NewWithout(Options{}, "teaser-neighbours"), false},
+	} {
+		res := cleanPage(t, tc.c, 1, []byte(b.String()))
+		body := res.Article.Body
+		if got := strings.Contains(body, "Second note on the Quickboil"); got != tc.keepNote {
+			t.Errorf("%s: story paragraph kept = %v, want %v:\n%s", tc.name, got, tc.keepNote, body)
+		}
+		if strings.Contains(body, "We tried dozens of") {
+			t.Errorf("%s: teaser summary kept:\n%s", tc.name, body)
+		}
+		if !strings.Contains(body, "Intro 2:") {
+			t.Errorf("%s: intro lost:\n%s", tc.name, body)
+		}
+	}
+}
