@@ -471,6 +471,14 @@ func (c *Cleaner) filterLayers12(blocks []*block, titles []string, content bool)
 	if c.on("linked-headings") {
 		keepSectionHeadings(blocks, "dom: link-dense")
 	}
+	if c.on("named-in-story") {
+		keepNamedInStory(blocks, func(text string) string {
+			if !content {
+				return ""
+			}
+			return contentSignal(text, c.on("mention-needs-two"), c.on("wall-offer-two"))
+		})
+	}
 	if content {
 		if c.on("tail-prompts") {
 			cutTailPrompts(blocks)
@@ -500,6 +508,30 @@ func storyInLinks(blocks []*block, i int) bool {
 		return false
 	}
 	return i == 0 || blocks[i-1].linkDensity() <= 0.8
+}
+
+// wrapperNames are the layer-1 reasons given for a name that page
+// builders and ad slots put on the wrappers of ordinary text: a text
+// block in an Elementor or SiteOrigin page sits in a "widget", and a
+// paragraph next to an ad slot can share its "ad" wrapper.
+var wrapperNames = map[string]bool{
+	"dom: widget":      true,
+	"dom: advertising": true,
+}
+
+// keepNamedInStory takes back the blocks removed for a wrapper's name
+// (wrapperNames) that stand between the first and the last long paragraph
+// of the story and are themselves prose: 80 bytes or more written as a
+// sentence. An ad or a widget between two paragraphs is a label, a
+// button or a link list, not prose. signal gives the layer-2 verdict they
+// get instead.
+func keepNamedInStory(blocks []*block, signal func(string) string) {
+	first, last := storySpan(blocks)
+	for i := first + 1; i < last; i++ {
+		if b := blocks[i]; wrapperNames[b.removed] && len(b.text) >= 80 && sentenceShaped(b.text) {
+			b.removed = signal(b.text)
+		}
+	}
 }
 
 // storyTeaserCtx is the link density of its context below which a block

@@ -168,3 +168,40 @@ func TestStoryAmongLinks(t *testing.T) {
 		}
 	}
 }
+
+// TestProseInNamedWrappers shows that a paragraph of the story wrapped in
+// an element named like a widget or an ad slot, as page builders wrap
+// every text block, is kept when it stands between the story's long
+// paragraphs and is written as a sentence, while the ad slot's label and
+// a widget's button there are still removed.
+func TestProseInNamedWrappers(t *testing.T) {
+	long := func(i int) string {
+		return fmt.Sprintf(`<p>Paragraph %d: the harbour authority said on Tuesday that the new quay, built over many years, would open to ferries in spring after a long dispute with residents about noise.</p>`, i)
+	}
+	page := `<html><body><div class="content"><h1>Harbour</h1>` + long(1) + long(2) +
+		`<div class="widget widget-text"><p>The mayor, who opposed the plan for a decade, said she would ride the first ferry herself.</p></div>` +
+		`<div class="ad-slot"><span>Advertisement</span></div>` +
+		`<div class="widget"><a href="/subscribe">Subscribe</a></div>` +
+		long(3) + long(4) + `</div></body></html>`
+	for _, tc := range []struct {
+		name string
+		c    *Cleaner
+		keep bool
+	}{
+		{"with the rule", New(Options{}), true},
+		{"without it", NewWithout(Options{}, "named-in-story"), false},
+	} {
+		body := cleanPage(t, tc.c, 1, []byte(page)).Article.Body
+		if got := strings.Contains(body, "ride the first ferry"); got != tc.keep {
+			t.Errorf("%s: paragraph in a widget kept = %v, want %v:\n%s", tc.name, got, tc.keep, body)
+		}
+		for _, bad := range []string{"Advertisement", "Subscribe"} {
+			if strings.Contains(body, bad) {
+				t.Errorf("%s: %q kept:\n%s", tc.name, bad, body)
+			}
+		}
+		if !strings.Contains(body, "Paragraph 4:") {
+			t.Errorf("%s: story lost:\n%s", tc.name, body)
+		}
+	}
+}
