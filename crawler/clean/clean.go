@@ -448,7 +448,7 @@ func (c *Cleaner) filterLayers12(blocks []*block, titles []string, content bool)
 			b.removed = "dom: caption"
 		case b.meta && len(b.text) < 200:
 			b.removed = "dom: byline"
-		case b.linkDensity() > 0.5 && (len(b.text) < 300 || b.linkDensity() > 0.7) && !(shapeOK && sentenceShaped(b.text)):
+		case b.linkDensity() > linkDenseShare && (len(b.text) < 300 || b.linkDensity() > 0.7) && !(shapeOK && sentenceShaped(b.text)):
 			b.removed = "dom: link-dense"
 		case b.teaser() && !(neighbours && storyInLinks(blocks, i)):
 			b.removed = "dom: teaser"
@@ -459,14 +459,6 @@ func (c *Cleaner) filterLayers12(blocks []*block, titles []string, content bool)
 				b.removed = contentSignal(b.text, c.on("mention-needs-two"), c.on("wall-offer-two"))
 			}
 		}
-	}
-	if c.on("teaser-in-story") {
-		keepStoryTeasers(blocks, func(text string) string {
-			if !content {
-				return ""
-			}
-			return contentSignal(text, c.on("mention-needs-two"), c.on("wall-offer-two"))
-		})
 	}
 	if c.on("linked-headings") {
 		keepSectionHeadings(blocks, "dom: link-dense")
@@ -529,27 +521,6 @@ func keepNamedInStory(blocks []*block, signal func(string) string) {
 	first, last := storySpan(blocks)
 	for i := first + 1; i < last; i++ {
 		if b := blocks[i]; wrapperNames[b.removed] && len(b.text) >= 80 && sentenceShaped(b.text) {
-			b.removed = signal(b.text)
-		}
-	}
-}
-
-// storyTeaserCtx is the link density of its context below which a block
-// between the story's paragraphs is kept although a teaser would be
-// removed there: the label of a product table or a fact box among links
-// sits in a context of about half links, a list of other stories in one
-// of three quarters or more.
-const storyTeaserCtx = 0.6
-
-// keepStoryTeasers takes back the blocks removed as teasers for their
-// link-heavy context (not for being in a card) that stand between the
-// first and the last long paragraph of the story in a context of less
-// than storyTeaserCtx links; signal gives the layer-2 verdict they get
-// instead.
-func keepStoryTeasers(blocks []*block, signal func(string) string) {
-	first, last := storySpan(blocks)
-	for i := first + 1; i < last; i++ {
-		if b := blocks[i]; b.removed == "dom: teaser" && !b.inCard && b.ctxLinks < storyTeaserCtx {
 			b.removed = signal(b.text)
 		}
 	}

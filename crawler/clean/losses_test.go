@@ -48,6 +48,7 @@ func TestLossKinds(t *testing.T) {
 		}
 		n++
 		truth := shingleSet(*p.Body)
+		truthToks := " " + strings.Join(cleaneval.Tokens(*p.Body), " ") + " "
 		doc, err := html.Parse(bytes.NewReader(p.HTML))
 		if err != nil {
 			t.Fatal(err)
@@ -97,7 +98,7 @@ func TestLossKinds(t *testing.T) {
 			if seen[b.text] {
 				continue
 			}
-			inTruth := truthShare(b.text, truth) >= 0.5
+			inTruth := isTrue(b.text, truth, truthToks)
 			switch {
 			case inTruth && !inside[b]:
 				pl["outside container"] += float64(len(b.text))
@@ -111,6 +112,12 @@ func TestLossKinds(t *testing.T) {
 			}
 			if inTruth || inside[b] && b.removed == "" {
 				seen[b.text] = true
+			}
+		}
+		if os.Getenv("WW_LOSSES_MILD") != "" {
+			s := cleaneval.ScoreBody(*p.Body, keptText(kept))
+			if r := s.Recall(); r < 0.9 || r >= 0.99 {
+				continue
 			}
 		}
 		for k, v := range pl {
@@ -180,4 +187,15 @@ func keptKind(b *block) string {
 		k += ", short"
 	}
 	return k
+}
+
+// isTrue reports a block whose text is in the truth: half of its
+// shingles are, or, for a block too short to have a shingle of its own,
+// its words stand in the truth in that order (truthToks: the truth's
+// tokens joined and framed by spaces).
+func isTrue(text string, truth map[string]bool, truthToks string) bool {
+	if toks := cleaneval.Tokens(text); len(toks) < 4 {
+		return len(toks) > 0 && strings.Contains(truthToks, " "+strings.Join(toks, " ")+" ")
+	}
+	return truthShare(text, truth) >= 0.5
 }
