@@ -55,12 +55,13 @@ func main() {
 	only := flag.String("only", "", "comma-separated extractors to run (wirewatch, go-trafilatura, go-readability); default all")
 	worst := flag.Int("worst", 0, "also list this many worst pages by body F1 per extractor")
 	traf := flag.String("trafilatura", "", "a checkout of trafilatura's repository: also report its evaluation set (tests/evaldata.json, snippets only, never used for tuning)")
+	perPage := flag.String("pagescores", "", "also write every page's body P, R and F1 per extractor to this TSV file (set, page, extractor, P, R, F1, snippets passed), for studying where extractors differ")
 	flag.Parse()
 	dirs := strings.Split(*sets, ",")
 	if *corpus != "" {
 		dirs = []string{*corpus}
 	}
-	if err := run(dirs, *traf, *reps, *only, *worst); err != nil {
+	if err := run(dirs, *traf, *reps, *only, *worst, *perPage); err != nil {
 		fmt.Fprintln(os.Stderr, "wweval-clean:", err)
 		os.Exit(1)
 	}
@@ -104,9 +105,19 @@ func extractors() []extractor {
 	}
 }
 
-func run(dirs []string, traf string, reps int, only string, worst int) error {
+func run(dirs []string, traf string, reps int, only string, worst int, perPage string) error {
 	if reps < 1 {
 		return errors.New("-reps must be at least 1")
+	}
+	var tsv *os.File
+	if perPage != "" {
+		f, err := os.Create(perPage)
+		if err != nil {
+			return fmt.Errorf("page scores: %w", err)
+		}
+		defer f.Close()
+		fmt.Fprintf(f, "set\tpage\textractor\tP\tR\tF1\tsnippets\n")
+		tsv = f
 	}
 	// Speed is measured on one core, as the benchmark convention asks;
 	// quality does not depend on it.
@@ -125,14 +136,14 @@ func run(dirs []string, traf string, reps int, only string, worst int) error {
 		if err != nil {
 			return err
 		}
-		runSet(filepath.Base(filepath.Clean(dir)), pages, chosen, reps, worst)
+		runSet(filepath.Base(filepath.Clean(dir)), pages, chosen, reps, worst, tsv)
 	}
 	if traf != "" {
 		pages, err := cleaneval.LoadTrafilatura(traf)
 		if err != nil {
 			return err
 		}
-		runSet("trafilatura-eval", pages, chosen, reps, worst)
+		runSet("trafilatura-eval", pages, chosen, reps, worst, tsv)
 	}
 	fmt.Printf("\nP, R: means over pages of 4-token-shingle precision and recall; F1 from the two means.\n")
 	fmt.Printf("empty: pages whose truth has a body and the output has no words. accuracy: share of pages with page F1 >= %.1f.\n", cleaneval.AccuracyF1)
@@ -147,8 +158,9 @@ func run(dirs []string, traf string, reps int, only string, worst int) error {
 	return nil
 }
 
-// runSet evaluates the chosen extractors on one dev set and prints its table.
-func runSet(name string, pages []cleaneval.Page, chosen []extractor, reps, worst int) {
+// runSet evaluates the chosen extractors on one dev set and prints its
+// table; with tsv set it also writes every page's scores there.
+func runSet(name string, pages []cleaneval.Page, chosen []extractor, reps, worst int, tsv *os.File) {
 	fmt.Printf("\n== %s (%d pages)\n", name, len(pages))
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "extractor\tP\tR\tF1\tF1 - trafilatura, CI95\tempty\taccuracy\ttitle\ttitle-tok\tdate\tauthors\tmust_*\terrors\tpages/s\t\n")
@@ -178,6 +190,15 @@ func runSet(name string, pages []cleaneval.Page, chosen []extractor, reps, worst
 			scores = append(scores, cleaneval.ScorePage(p.Truth, outs[i]))
 		}
 		rows = append(rows, row{e.name, scores})
+		if tsv != nil {
+			for _, ps := range scores {
+				p, r, f := -1.0, -1.0, -1.0
+				if b := ps.Body; b != nil {
+					p, r, f = b.Precision(), b.Recall(), b.F1()
+				}
+				fmt.Fprintf(tsv, "%s\t%s\t%s\t%.4f\t%.4f\t%.4f\t%d/%d\n", name, ps.ID, e.name, p, r, f, ps.Includes+ps.Excludes, ps.MustTotal)
+			}
+		}
 		rates[e.name] = medianRate(pages, e, reps-1, first)
 	}
 	var ref []cleaneval.PageScore

@@ -441,7 +441,8 @@ func (c *Cleaner) filterLayers12(blocks []*block, titles []string, content bool)
 	// A link-heavy block written as a sentence (a citation, a paragraph
 	// naming its sources) is text; menus and link lists are labels.
 	shapeOK := c.on("link-shape")
-	for _, b := range blocks {
+	neighbours := c.on("teaser-neighbours")
+	for i, b := range blocks {
 		switch {
 		case b.kind == kindHeading && (b.level == 1 || tks[titleKey(b.text)]):
 			b.removed = "dom: headline"
@@ -457,9 +458,9 @@ func (c *Cleaner) filterLayers12(blocks []*block, titles []string, content bool)
 			b.removed = "dom: caption"
 		case b.meta && len(b.text) < 200:
 			b.removed = "dom: byline"
-		case b.linkDensity() > 0.5 && (len(b.text) < 300 || b.linkDensity() > 0.7) && !(shapeOK && sentenceShaped(b.text)):
+		case b.linkDensity() > linkDenseShare && (len(b.text) < 300 || b.linkDensity() > 0.7) && !(shapeOK && sentenceShaped(b.text)):
 			b.removed = "dom: link-dense"
-		case b.teaser():
+		case b.teaser() && !(neighbours && storyInLinks(blocks, i)):
 			b.removed = "dom: teaser"
 		case looksLikeMarkup(b.text):
 			b.removed = "dom: markup as text"
@@ -469,16 +470,16 @@ func (c *Cleaner) filterLayers12(blocks []*block, titles []string, content bool)
 			}
 		}
 	}
-	if c.on("teaser-in-story") {
-		keepStoryTeasers(blocks, func(text string) string {
+	if c.on("linked-headings") {
+		keepSectionHeadings(blocks, "dom: link-dense")
+	}
+	if c.on("named-in-story") {
+		keepNamedInStory(blocks, func(text string) string {
 			if !content {
 				return ""
 			}
 			return contentSignal(text, c.on("mention-needs-two"), c.on("wall-offer-two"))
 		})
-	}
-	if c.on("linked-headings") {
-		keepSectionHeadings(blocks, "dom: link-dense")
 	}
 	if content {
 		if c.on("tail-prompts") {
@@ -498,22 +499,38 @@ func (c *Cleaner) filterLayers12(blocks []*block, titles []string, content bool)
 	}
 }
 
-// storyTeaserCtx is the link density of its context below which a block
-// between the story's paragraphs is kept although a teaser would be
-// removed there: the label of a product table or a fact box among links
-// sits in a context of about half links, a list of other stories in one
-// of three quarters or more.
-const storyTeaserCtx = 0.6
+// storyInLinks reports whether blocks[i], taken for a teaser by its
+// link-heavy surroundings, is rather story text that happens to sit among
+// links (a guide whose sections are product tables, a list article whose
+// sections are cards): it is written as a sentence and does not follow a
+// link. The summary of a teaser card comes straight after the card's
+// linked headline, and a short line there is a label as often as text.
+func storyInLinks(blocks []*block, i int) bool {
+	if len(blocks[i].text) < 80 || !sentenceShaped(blocks[i].text) {
+		return false
+	}
+	return i == 0 || blocks[i-1].linkDensity() <= 0.8
+}
 
-// keepStoryTeasers takes back the blocks removed as teasers for their
-// link-heavy context (not for being in a card) that stand between the
-// first and the last long paragraph of the story in a context of less
-// than storyTeaserCtx links; signal gives the layer-2 verdict they get
-// instead.
-func keepStoryTeasers(blocks []*block, signal func(string) string) {
+// wrapperNames are the layer-1 reasons given for a name that page
+// builders and ad slots put on the wrappers of ordinary text: a text
+// block in an Elementor or SiteOrigin page sits in a "widget", and a
+// paragraph next to an ad slot can share its "ad" wrapper.
+var wrapperNames = map[string]bool{
+	"dom: widget":      true,
+	"dom: advertising": true,
+}
+
+// keepNamedInStory takes back the blocks removed for a wrapper's name
+// (wrapperNames) that stand between the first and the last long paragraph
+// of the story and are themselves prose: 80 bytes or more written as a
+// sentence. An ad or a widget between two paragraphs is a label, a
+// button or a link list, not prose. signal gives the layer-2 verdict they
+// get instead.
+func keepNamedInStory(blocks []*block, signal func(string) string) {
 	first, last := storySpan(blocks)
 	for i := first + 1; i < last; i++ {
-		if b := blocks[i]; b.removed == "dom: teaser" && !b.inCard && b.ctxLinks < storyTeaserCtx {
+		if b := blocks[i]; wrapperNames[b.removed] && len(b.text) >= 80 && sentenceShaped(b.text) {
 			b.removed = signal(b.text)
 		}
 	}

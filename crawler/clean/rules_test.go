@@ -124,3 +124,84 @@ func TestLinkyParagraphsInContext(t *testing.T) {
 		t.Errorf("navigation kept:\n%s", res.Article.Body)
 	}
 }
+
+// TestStoryAmongLinks shows that story text in a link-heavy setting is
+// kept when it is written as sentences and does not follow a link: the
+// second paragraph of a list article's section titled by a linked
+// product name. The summaries of teaser cards, which follow their linked
+// headlines, are still removed, and so are they without the rule's
+// neighbours test.
+func TestStoryAmongLinks(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`<html><body><div class="main"><h1>The best kettles</h1>`)
+	for j := range 3 {
+		fmt.Fprintf(&b, `<p>Intro %d: we boiled water in twenty kettles over three weeks, timing each one and measuring how loud it was, how hot the handle got and how easily it poured.</p>`, j)
+	}
+	for _, name := range []string{"Steelmaster", "Quickboil"} {
+		fmt.Fprintf(&b, `<div class="pick"><h3><a href="/buy/%s">%s Kettle 1.7 litre in brushed steel</a></h3>`, name, name)
+		fmt.Fprintf(&b, `<p>The %s boiled a full litre in two minutes and ten seconds, the fastest of the kettles we tried.</p>`, name)
+		fmt.Fprintf(&b, `<p>Second note on the %s: its handle stayed cool, its lid opened with one hand, and it poured without dripping.</p></div>`, name)
+	}
+	b.WriteString(`<div class="more">`)
+	for _, s := range []string{"Toasters", "Blenders", "Mixers"} {
+		fmt.Fprintf(&b, `<div><h3><a href="/%s">The best %s we tested this year for every kitchen</a></h3><p>We tried dozens of %s so that you do not have to, and these are the ones to buy.</p></div>`, s, s, s)
+	}
+	b.WriteString(`</div></div></body></html>`)
+	for _, tc := range []struct {
+		name     string
+		c        *Cleaner
+		keepNote bool
+	}{
+		{"with the rule", New(Options{}), true},
+		{"without it", NewWithout(Options{}, "teaser-neighbours"), false},
+	} {
+		res := cleanPage(t, tc.c, 1, []byte(b.String()))
+		body := res.Article.Body
+		if got := strings.Contains(body, "Second note on the Quickboil"); got != tc.keepNote {
+			t.Errorf("%s: story paragraph kept = %v, want %v:\n%s", tc.name, got, tc.keepNote, body)
+		}
+		if strings.Contains(body, "We tried dozens of") {
+			t.Errorf("%s: teaser summary kept:\n%s", tc.name, body)
+		}
+		if !strings.Contains(body, "Intro 2:") {
+			t.Errorf("%s: intro lost:\n%s", tc.name, body)
+		}
+	}
+}
+
+// TestProseInNamedWrappers shows that a paragraph of the story wrapped in
+// an element named like a widget or an ad slot, as page builders wrap
+// every text block, is kept when it stands between the story's long
+// paragraphs and is written as a sentence, while the ad slot's label and
+// a widget's button there are still removed.
+func TestProseInNamedWrappers(t *testing.T) {
+	long := func(i int) string {
+		return fmt.Sprintf(`<p>Paragraph %d: the harbour authority said on Tuesday that the new quay, built over many years, would open to ferries in spring after a long dispute with residents about noise.</p>`, i)
+	}
+	page := `<html><body><div class="content"><h1>Harbour</h1>` + long(1) + long(2) +
+		`<div class="widget widget-text"><p>The mayor, who opposed the plan for a decade, said she would ride the first ferry herself.</p></div>` +
+		`<div class="ad-slot"><span>Advertisement</span></div>` +
+		`<div class="widget"><a href="/subscribe">Subscribe</a></div>` +
+		long(3) + long(4) + `</div></body></html>`
+	for _, tc := range []struct {
+		name string
+		c    *Cleaner
+		keep bool
+	}{
+		{"with the rule", New(Options{}), true},
+		{"without it", NewWithout(Options{}, "named-in-story"), false},
+	} {
+		body := cleanPage(t, tc.c, 1, []byte(page)).Article.Body
+		if got := strings.Contains(body, "ride the first ferry"); got != tc.keep {
+			t.Errorf("%s: paragraph in a widget kept = %v, want %v:\n%s", tc.name, got, tc.keep, body)
+		}
+		for _, bad := range []string{"Advertisement", "Subscribe"} {
+			if strings.Contains(body, bad) {
+				t.Errorf("%s: %q kept:\n%s", tc.name, bad, body)
+			}
+		}
+		if !strings.Contains(body, "Paragraph 4:") {
+			t.Errorf("%s: story lost:\n%s", tc.name, body)
+		}
+	}
+}
