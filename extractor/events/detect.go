@@ -373,6 +373,12 @@ func (st *sent) accept(tg *trigger) bool {
 	i := tg.i
 	next := tg.last + 1
 	switch tg.tr.Family {
+	case FamWithdraw, FamPullOut, FamRetreat:
+		if st.notWithdrawn(*tg) {
+			return false
+		}
+	}
+	switch tg.tr.Family {
 	case FamWithdraw:
 		if st.anyClass(i-5, i+4, Money|Medical) {
 			return false
@@ -460,8 +466,8 @@ func (st *sent) accept(tg *trigger) bool {
 		}
 		return false
 	case FamRetreat:
-		if st.anyClass(i-6, tg.last+6, Market|Money) {
-			return false
+		if st.anyClass(i-6, tg.last+6, Market|Money) || st.careerAfter(tg.last) {
+			return false // "disengagement from politics" is a retirement
 		}
 		if tg.particle >= 0 || tg.form == Noun || tg.form == Base && st.nounLead(i) {
 			// "the drawdown of 100,000 U.S. forces", "after Russian
@@ -513,6 +519,40 @@ func (st *sent) accept(tg *trigger) bool {
 			return st.anyClass(i+2, i+5, Military|Diplomatic) && !st.anyClass(i+2, i+5, Squad|Sports)
 		}
 		return between
+	}
+	return false
+}
+
+// notWithdrawn reports whether what the trigger withdraws, or withdraws
+// from, is a thing the guideline does not count: a topic ("try to withdraw
+// from the divisive political issue"), a publication, which is retracted
+// ("has withdrawn 920 photographs", "Research ... is withdrawn"), or a step
+// of a court case ("withdraws its case"). A word of a counted kind in the
+// phrase keeps it ("withdrew the book from sale", "the report's troops").
+func (st *sent) notWithdrawn(tg trigger) bool {
+	counted := Military | Diplomatic | Agreement | Business | Product | Sports | Race
+	what, from := st.objectRoles(tg)
+	for _, sp := range []span{what, from} {
+		for j := sp.i; j < sp.j && j < sp.i+5; j++ {
+			if st.norm(j) == "of" {
+				break // "the issue of troops": the head comes first
+			}
+			if st.is(SetNotWithdrawn, st.norm(j)) {
+				return !st.anyClass(sp.i, sp.j-1, counted)
+			}
+		}
+	}
+	if tg.form == Participle && tg.particle < 0 {
+		// A passive: what is withdrawn is the subject, which news
+		// summaries put first ("Research claiming ... is withdrawn").
+		switch st.norm(tg.i - 1) {
+		case "is", "are", "was", "were", "been", "be":
+			j := 0
+			if st.d.lex.Determiners[st.norm(j)] {
+				j++
+			}
+			return j < tg.i && st.is(SetNotWithdrawn, st.norm(j)) && !st.anyClass(0, tg.i-1, counted)
+		}
 	}
 	return false
 }
@@ -678,6 +718,11 @@ func (st *sent) acceptExit(tg *trigger) bool {
 	}
 	if st.norm(obj) == "for" {
 		return false // "leave for South Korea": a journey
+	}
+	for k := obj; k < len(st.toks) && k <= obj+5 && !st.toks[k].punct; k++ {
+		if st.is(SetResultStates, st.norm(k)) {
+			return false // "leaves at least 19 dead": a result, not a departure
+		}
 	}
 	for k := obj; k < len(st.toks) && k <= obj+6 && !st.toks[k].punct; k++ {
 		if st.norm(k) == "in" && st.norm(k+1) == "place" {

@@ -110,6 +110,17 @@ func TestDetect(t *testing.T) {
 		{text: "Senator Jane Roe announces that she will leave the Liberty Caucus.", want: true, kind: "political", status: "announced", new: true, trigger: "leave"},
 		{text: "The cabinet resigns following the withdrawal of 300 Belgian soldiers from the capital earlier this month.", want: true, kind: "military", status: "completed", new: false, trigger: "withdrawal"},
 		{text: "Four defectors who sheltered in the Swedish embassy in March leave for Seoul.", want: false},
+		// What is withdrawn must be something the guideline counts: not a
+		// topic, a publication, a step of a court case, nor a career; and
+		// "leaves 12 dead" is a result, not a departure.
+		{text: "State party leaders try to withdraw from the divisive issue of school prayer.", want: false},
+		{text: "The agency has withdrawn 300 photographs by a freelance photographer after a review.", want: false},
+		{text: "A study claiming to cure baldness in mice is withdrawn over doubts about its data.", want: false},
+		{text: "Borduria withdraws its case at the International Court of Justice against Ruritania.", want: false},
+		{text: "The governor resigns and announces his disengagement from politics.", want: false},
+		{text: "Fighting between the militia and the army in the northern city leaves at least 12 dead.", want: false},
+		{text: "The publisher withdrew the book from sale after complaints.", want: true, kind: "business", status: "completed", new: true, trigger: "withdrew"},
+		{text: "Borduria withdraws from the talks on the border issue.", want: true, kind: "agreement", status: "completed", new: true, trigger: "withdraws"},
 		{text: "Union leaders vote to end their campaign of walkouts at the docks.", want: false},
 		{text: "Two aid workers are killed when an evacuation convoy is attacked near the port.", want: false},
 		{text: "The compromise would leave the old customs checks in place at the border.", want: false},

@@ -236,6 +236,15 @@ const (
 	// SetTimeNouns: what "last" dates by ("last week", "last year"), as
 	// opposed to "the last remaining units".
 	SetTimeNouns
+	// SetNotWithdrawn: heads of what is withdrawn, or withdrawn from, that
+	// the guideline does not count: topics ("withdraw from the issue"),
+	// publications, which are retracted ("withdrew 920 photographs"), and
+	// steps of a court case ("withdraws its case", "its extradition
+	// request").
+	SetNotWithdrawn
+	// SetResultStates: words that make "leave" a verb of result, not of
+	// departure ("leaves 19 dead", "left thousands homeless").
+	SetResultStates
 	numSets
 )
 

@@ -250,6 +250,8 @@ func english() *Lexicon {
 		SetIssueVerbs:         `issue issues issued issuing announce announces announced expand expands expanded widen widens widened`,
 		SetPartyNouns:         `party caucus`,
 		SetTimeNouns:          `week weeks month months year years night weekend decade spring summer autumn fall winter`,
+		SetNotWithdrawn:       `issue issues matter matters question questions debate debates topic topics subject politics photograph photographs photo photos image images picture pictures paper papers article articles study studies research findings report reports case cases appeal appeals request requests`,
+		SetResultStates:       `dead injured wounded killed hurt homeless missing stranded displaced destitute`,
 		SetSupportNouns:       `support backing aid funding assistance recognition veto offer allegations allegation complaint lawsuit charges objection objections consent endorsement threat threats`,
 	}
 	for set, ws := range words {
