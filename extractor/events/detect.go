@@ -1227,6 +1227,17 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		// "will withdraw"; "ordered Spanish troops pulled out"
 		return decide("announced", h)
 	}
+	_, longPast := near(CuePast, 10)
+	longPast = longPast || pastYear != ""
+	if tg.form == Base && st.norm(i-1) == "to" && st.d.lex.Cues[st.norm(i-2)] == CueUnderway && !longPast {
+		// "Russia begins to withdraw its troops": under way.
+		return decide("completed", hit{CueUnderway, i - 2, st.norm(i-2) + " to"})
+	}
+	if tg.form == Base && st.norm(i-1) == "to" && st.is(SetPlanInfinitive, st.norm(i-2)) && !longPast {
+		// "announce their intentions to leave", "are permitted to leave":
+		// a plan or a permission, not yet done.
+		return decide("announced", hit{CueAnnounce, i - 2, st.norm(i-2) + " to"})
+	}
 	if tg.form == Base && st.norm(i-1) == "to" && (st.headline(i) || st.isCapitalized(i-2)) {
 		// "US to pull troops out of Niger": a plan, as headlines put it.
 		return decide("announced", hit{CueAnnounce, i - 1, "to"})

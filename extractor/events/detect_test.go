@@ -121,6 +121,12 @@ func TestDetect(t *testing.T) {
 		{text: "Fighting between the militia and the army in the northern city leaves at least 12 dead.", want: false},
 		{text: "The publisher withdrew the book from sale after complaints.", want: true, kind: "business", status: "completed", new: true, trigger: "withdrew"},
 		{text: "Borduria withdraws from the talks on the border issue.", want: true, kind: "agreement", status: "completed", new: true, trigger: "withdraws"},
+		// What governs an infinitive trigger decides its status: a plan or a
+		// permission is announced, a beginning is under way.
+		{text: "Two large unions announce their intentions to leave the labour federation.", want: true, kind: "agreement", status: "announced", new: true, trigger: "leave"},
+		{text: "Non-emergency embassy staff are permitted to leave Borduria.", want: true, kind: "diplomatic", status: "announced", new: true, trigger: "leave"},
+		{text: "Ruritania begins to withdraw its troops from the bases in Borduria", want: true, kind: "military", status: "completed", new: true, trigger: "withdraw"},
+		{text: "Ruritania will begin to withdraw its troops from the bases in Borduria.", want: true, kind: "military", status: "announced", new: true, trigger: "withdraw"},
 		{text: "Union leaders vote to end their campaign of walkouts at the docks.", want: false},
 		{text: "Two aid workers are killed when an evacuation convoy is attacked near the port.", want: false},
 		{text: "The compromise would leave the old customs checks in place at the border.", want: false},

@@ -245,6 +245,10 @@ const (
 	// SetResultStates: words that make "leave" a verb of result, not of
 	// departure ("leaves 19 dead", "left thousands homeless").
 	SetResultStates
+	// SetPlanInfinitive: nouns and participles before "to" and a trigger
+	// that make it a plan or a permission, not yet done ("their
+	// intentions to leave", "permitted to leave").
+	SetPlanInfinitive
 	numSets
 )
 

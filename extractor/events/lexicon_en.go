@@ -147,8 +147,7 @@ func english() *Lexicon {
 		promises, is to, are to, set to, going to, expected to, agreed to, agrees to, agreed, ordered, orders,
 		order, scheduled, schedule, timetable, confirmed, confirms, confirm, said it would, says it will,
 		unveiled, unveils, would, chosen, chose, chooses, opted, opts, prepares, preparing, prepared to,
-		announcement, provided for, provides for, envisages, foresees, declared, declares, declare,
-		begin, begins`)
+		announcement, provided for, provides for, envisages, foresees, declared, declares, declare`)
 	cue(CueDemand, `called on, calls on, call on, called for, calls for, call for, calling for, calling on,
 		urged, urges, urge, urging, demanded, demands, demand, demanding, asked, asks, ask, pressed, must, should, insisted, insists, ultimatum, appealed, appeals, demanding, wants,
 		wanted, requested, requests, request, advised, advises, advise, advising, pressure, pressured,
@@ -170,7 +169,7 @@ func english() *Lexicon {
 		because, while, once, due to, wake of`)
 	cue(CuePast, `ago, formerly, previously, history, historic, decades, centuries, earlier, once,
 		back in`)
-	cue(CueUnderway, `began, begun, started, starts, start, completed, completes, complete, finished, has,
+	cue(CueUnderway, `began, begun, begins, begin, beginning, started, starts, start, starting, completed, completes, complete, finished, has,
 		have, continues, continued, completing, underway, under way, was, were, is, are, been`)
 
 	set := func(words string) map[string]bool {
@@ -251,6 +250,7 @@ func english() *Lexicon {
 		SetPartyNouns:         `party caucus`,
 		SetTimeNouns:          `week weeks month months year years night weekend decade spring summer autumn fall winter`,
 		SetNotWithdrawn:       `issue issues matter matters question questions debate debates topic topics subject politics photograph photographs photo photos image images picture pictures paper papers article articles study studies research findings report reports case cases appeal appeals request requests`,
+		SetPlanInfinitive:     `intention intentions intent decision decisions plan plans readiness willingness permitted allowed permission ready poised preparing prepared`,
 		SetResultStates:       `dead injured wounded killed hurt homeless missing stranded displaced destitute`,
 		SetSupportNouns:       `support backing aid funding assistance recognition veto offer allegations allegation complaint lawsuit charges objection objections consent endorsement threat threats`,
 	}
