@@ -1192,6 +1192,18 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 	decide := func(s string, h hit) (string, []string, bool) {
 		return s, append([]string{h.text}, cues...), background
 	}
+	if p := i - 1; tg.form == Noun && (st.is(SetPlannedNoun, st.norm(p)) || st.demonymAt(p) && st.is(SetPlannedNoun, st.norm(p-1))) {
+		// "in protest against the planned Israeli withdrawal", "the
+		// proposed pull-out": a plan, whoever opposes it; the news is then
+		// the opposition, not the plan ("after its planned exit" stays
+		// news).
+		if !st.demonymAt(p) {
+			p++
+		}
+		_, against := near(CueRefuse, 6)
+		_, hypo := near(CueHypo, 6)
+		return "announced", append([]string{st.norm(p - 1)}, cues...), background || against || hypo
+	}
 	if h, ok := near(CueRefuse, 6); ok && !st.wordBetween(h.at, i, "whether", "if") {
 		return decide("refused", h)
 	}

@@ -127,6 +127,10 @@ func TestDetect(t *testing.T) {
 		{text: "Non-emergency embassy staff are permitted to leave Borduria.", want: true, kind: "diplomatic", status: "announced", new: true, trigger: "leave"},
 		{text: "Ruritania begins to withdraw its troops from the bases in Borduria", want: true, kind: "military", status: "completed", new: true, trigger: "withdraw"},
 		{text: "Ruritania will begin to withdraw its troops from the bases in Borduria.", want: true, kind: "military", status: "announced", new: true, trigger: "withdraw"},
+		// A planned or proposed withdrawal is announced, whoever opposes it;
+		// the news is then the opposition.
+		{text: "The minister resigns in protest against the planned Ruritanian withdrawal from the valley.", want: true, kind: "military", status: "announced", new: false, trigger: "withdrawal"},
+		{text: "Settlers protest against the proposed Ruritanian pullout of troops from the valley.", want: true, kind: "military", status: "announced", new: false, trigger: "pullout"},
 		{text: "Union leaders vote to end their campaign of walkouts at the docks.", want: false},
 		{text: "Two aid workers are killed when an evacuation convoy is attacked near the port.", want: false},
 		{text: "The compromise would leave the old customs checks in place at the border.", want: false},
