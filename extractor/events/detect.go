@@ -803,6 +803,28 @@ func (st *sent) acceptExit(tg *trigger) bool {
 	return false
 }
 
+// supportsGovernment reports whether the support withdrawn at j is a
+// party's support for a government or its head ("withdraws support for
+// prime minister Ilie Bolojan"), or a coalition partner's ("after
+// coalition partner Five Star withdraws its support"): political, as the
+// guideline counts a party leaving a government.
+func (st *sent) supportsGovernment(tg trigger, j int) bool {
+	if st.norm(j+1) == "for" {
+		for k := j + 2; k < len(st.toks) && k <= j+6 && !st.toks[k].punct; k++ {
+			if st.is(SetOffices, st.norm(k)) {
+				return true
+			}
+		}
+		return false
+	}
+	for k := max(0, tg.i-6); k < tg.i; k++ {
+		if st.is(SetPoliticalBackers, st.norm(k)) {
+			return true
+		}
+	}
+	return false
+}
+
 // namedSubject reports whether a name comes shortly before trigger i
 // ("Shell is exiting Russia"), as opposed to "tourists exiting Japan".
 func (st *sent) namedSubject(i int) bool {
@@ -1612,8 +1634,11 @@ func (st *sent) kind(tg trigger, what, from span) string {
 				// aid or an offer is withdrawn, whatever it concerned;
 				// but support for a bill or a candidate is political, as
 				// the guideline says.
+				if st.class(j)&Diplomatic != 0 {
+					return "diplomatic" // "withdraws its recognition of Abkhazia"
+				}
 				if (st.norm(j) == "support" || st.norm(j) == "backing" || st.norm(j) == "endorsement") &&
-					st.anyClass(j+1, j+5, Political) && !st.anyClass(j+1, j+5, Military) {
+					!st.anyClass(j+1, j+5, Military) && (st.anyClass(j+1, j+5, Political) || st.supportsGovernment(tg, j)) {
 					return "political"
 				}
 				return "other"

@@ -127,6 +127,12 @@ func TestDetect(t *testing.T) {
 		{text: "Non-emergency embassy staff are permitted to leave Borduria.", want: true, kind: "diplomatic", status: "announced", new: true, trigger: "leave"},
 		{text: "Ruritania begins to withdraw its troops from the bases in Borduria", want: true, kind: "military", status: "completed", new: true, trigger: "withdraw"},
 		{text: "Ruritania will begin to withdraw its troops from the bases in Borduria.", want: true, kind: "military", status: "announced", new: true, trigger: "withdraw"},
+		// Support for a government or its head, withdrawn by a party, is
+		// political; recognition withdrawn is diplomatic.
+		{text: "The Green Party withdraws its support for prime minister Jan Novak.", want: true, kind: "political", status: "completed", new: true, trigger: "withdraws"},
+		{text: "The cabinet falls after coalition partner Unity withdraws its support.", want: true, kind: "political", status: "completed", new: true, trigger: "withdraws"},
+		{text: "Ruritania withdraws its recognition of the breakaway republic.", want: true, kind: "diplomatic", status: "completed", new: true, trigger: "withdraws"},
+		{text: "The Norwegian agency withdrew its support for the dam project.", want: true, kind: "other", status: "completed", new: true, trigger: "withdrew"},
 		// A planned or proposed withdrawal is announced, whoever opposes it;
 		// the news is then the opposition.
 		{text: "The minister resigns in protest against the planned Ruritanian withdrawal from the valley.", want: true, kind: "military", status: "announced", new: false, trigger: "withdrawal"},

@@ -249,6 +249,12 @@ const (
 	// that make it a plan or a permission, not yet done ("their
 	// intentions to leave", "permitted to leave").
 	SetPlanInfinitive
+	// SetOffices: governments and their heads, whose support a party
+	// withdraws ("support for prime minister Bolojan"): political.
+	SetOffices
+	// SetPoliticalBackers: who withdraws support from a government
+	// ("coalition partner Five Star withdraws its support").
+	SetPoliticalBackers
 	numSets
 )
 

@@ -87,7 +87,7 @@ func english() *Lexicon {
 		front-line invasion contingent settlements settlers outposts convoy convoys contingents personnel marines battlegroup wagner idf nato-led
 		counteroffensive offensive airborne infantry artillery`)
 	class(Diplomatic, `ambassador ambassadors envoy envoys diplomat diplomats embassy embassies consulate
-		consulates diplomatic consul chargé emissary commissioner commissioners staff attache attaché`)
+		consulates diplomatic recognition consul chargé emissary commissioner commissioners staff attache attaché`)
 	class(Agreement, `agreement agreements accord accords treaty treaties pact pacts convention conventions
 		protocol protocols organisations organizations
 		organisation organization nato eu union coalition alliance talks negotiations negotiation summit bloc
@@ -251,6 +251,8 @@ func english() *Lexicon {
 		SetTimeNouns:          `week weeks month months year years night weekend decade spring summer autumn fall winter`,
 		SetNotWithdrawn:       `issue issues matter matters question questions debate debates topic topics subject politics photograph photographs photo photos image images picture pictures paper papers article articles study studies research findings report reports case cases appeal appeals request requests`,
 		SetPlanInfinitive:     `intention intentions intent decision decisions plan plans readiness willingness permitted allowed permission ready poised preparing prepared`,
+		SetOffices:            `minister premier president chancellor government cabinet administration coalition`,
+		SetPoliticalBackers:   `party parties coalition caucus faction bloc lawmakers deputies mps`,
 		SetResultStates:       `dead injured wounded killed hurt homeless missing stranded displaced destitute`,
 		SetSupportNouns:       `support backing aid funding assistance recognition veto offer allegations allegation complaint lawsuit charges objection objections consent endorsement threat threats`,
 	}
