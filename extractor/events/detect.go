@@ -786,6 +786,14 @@ func (st *sent) acceptExit(tg *trigger) bool {
 			}
 		}
 	}
+	if !isExit && tg.form == Base && (st.norm(i-1) == "to" || st.norm(i-1) == "and") && st.capitalizedAt(obj) &&
+		st.forcesBefore(i-8, i-2) && !st.anyClass(i-8, i-2, Squad|Sports) {
+		// The subject of an infinitive or a second verb stands further
+		// back: "ordered 2,000 troops from the National Guard to leave Los
+		// Angeles", "personnel and family members are allowed to leave
+		// Israel", "rebels ... disarm and leave Congo".
+		return true
+	}
 	if !isExit && w != "left" && st.anyClass(i-4, i-1, Diplomatic) && st.capitalizedAt(obj) {
 		// "the remaining diplomats would leave Niger"; "the envoy left
 		// Baghdad for talks" is travel.
@@ -819,6 +827,18 @@ func (st *sent) supportsGovernment(tg trigger, j int) bool {
 	}
 	for k := max(0, tg.i-6); k < tg.i; k++ {
 		if st.is(SetPoliticalBackers, st.norm(k)) {
+			return true
+		}
+	}
+	return false
+}
+
+// forcesBefore reports whether a word of forces or diplomats stands in
+// [from, to] as a noun: not "force" after "to" ("plans to force all
+// settlers to leave").
+func (st *sent) forcesBefore(from, to int) bool {
+	for k := max(from, 0); k <= to && k < len(st.toks); k++ {
+		if st.class(k)&(Military|Diplomatic) != 0 && st.norm(k-1) != "to" {
 			return true
 		}
 	}

@@ -127,6 +127,10 @@ func TestDetect(t *testing.T) {
 		{text: "Non-emergency embassy staff are permitted to leave Borduria.", want: true, kind: "diplomatic", status: "announced", new: true, trigger: "leave"},
 		{text: "Ruritania begins to withdraw its troops from the bases in Borduria", want: true, kind: "military", status: "completed", new: true, trigger: "withdraw"},
 		{text: "Ruritania will begin to withdraw its troops from the bases in Borduria.", want: true, kind: "military", status: "announced", new: true, trigger: "withdraw"},
+		// The subject of an infinitive "leave" may stand further back; the
+		// verb "force" is no forces.
+		{text: "The embassy says non-emergency staff and their family members are allowed to leave Borduria.", want: true, kind: "diplomatic", status: "announced", new: true, trigger: "leave"},
+		{text: "Demonstrators protest against the prime minister's plans to force all Ruritanian villagers to leave the Green Valley.", want: false},
 		// Support for a government or its head, withdrawn by a party, is
 		// political; recognition withdrawn is diplomatic.
 		{text: "The Green Party withdraws its support for prime minister Jan Novak.", want: true, kind: "political", status: "completed", new: true, trigger: "withdraws"},
