@@ -834,10 +834,16 @@ func (st *sent) supportsGovernment(tg trigger, j int) bool {
 }
 
 // forcesBefore reports whether a word of forces or diplomats stands in
-// [from, to] as a noun: not "force" after "to" ("plans to force all
-// settlers to leave").
+// [from, to] as the subject of what follows: a noun (not "force" after
+// "to", "plans to force all residents to leave") with no verb of ordering,
+// asking or advising after it, whose object would be someone else ("the
+// Embassy in Kabul warns Americans to leave").
 func (st *sent) forcesBefore(from, to int) bool {
-	for k := max(from, 0); k <= to && k < len(st.toks); k++ {
+	for k := min(to, len(st.toks)-1); k >= max(from, 0); k-- {
+		w := st.norm(k)
+		if st.is(SetOrderVerbs, w) || st.is(SetAskVerbs, w) || st.is(SetAdviseVerbs, w) {
+			return false
+		}
 		if st.class(k)&(Military|Diplomatic) != 0 && st.norm(k-1) != "to" {
 			return true
 		}
@@ -1244,7 +1250,9 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		}
 		_, against := near(CueRefuse, 6)
 		_, hypo := near(CueHypo, 6)
-		return "announced", append([]string{st.norm(p - 1)}, cues...), background || against || hypo
+		_, demand := near(CueDemand, 12)
+		_, support := near(CueSupport, 8)
+		return "announced", append([]string{st.norm(p - 1)}, cues...), background || against || hypo || demand || support
 	}
 	if h, ok := near(CueRefuse, 6); ok && !st.wordBetween(h.at, i, "whether", "if") {
 		return decide("refused", h)
@@ -1654,8 +1662,10 @@ func (st *sent) kind(tg trigger, what, from span) string {
 				// aid or an offer is withdrawn, whatever it concerned;
 				// but support for a bill or a candidate is political, as
 				// the guideline says.
-				if st.class(j)&Diplomatic != 0 {
-					return "diplomatic" // "withdraws its recognition of Abkhazia"
+				if st.class(j)&Diplomatic != 0 && st.norm(j+1) == "of" && st.capitalizedAt(j+2) {
+					// "withdraws its recognition of Abkhazia", of a state or
+					// a government; not "of the event as a Masterpiece".
+					return "diplomatic"
 				}
 				if (st.norm(j) == "support" || st.norm(j) == "backing" || st.norm(j) == "endorsement") &&
 					!st.anyClass(j+1, j+5, Military) && (st.anyClass(j+1, j+5, Political) || st.supportsGovernment(tg, j)) {

@@ -131,11 +131,15 @@ func TestDetect(t *testing.T) {
 		// verb "force" is no forces.
 		{text: "The embassy says non-emergency staff and their family members are allowed to leave Borduria.", want: true, kind: "diplomatic", status: "announced", new: true, trigger: "leave"},
 		{text: "Demonstrators protest against the prime minister's plans to force all Ruritanian villagers to leave the Green Valley.", want: false},
+		{text: "The Ruritanian embassy in Borduria warns its citizens to leave the Green Valley airport.", want: false},
+		{text: "The talks seek an agreement for Ruritanian troops to begin leaving Borduria.", want: true, kind: "military", status: "announced", new: true, trigger: "leaving"},
+		{text: "Thousands march calling for a referendum on the final terms of Ruritania's planned exit from the Union.", want: true, kind: "agreement", status: "announced", new: false, trigger: "exit"},
+		{text: "The festival goes ahead despite the agency withdrawing its recognition of the event as a heritage site.", want: true, kind: "other", status: "completed", new: false, trigger: "withdrawing"},
 		// Support for a government or its head, withdrawn by a party, is
 		// political; recognition withdrawn is diplomatic.
 		{text: "The Green Party withdraws its support for prime minister Jan Novak.", want: true, kind: "political", status: "completed", new: true, trigger: "withdraws"},
 		{text: "The cabinet falls after coalition partner Unity withdraws its support.", want: true, kind: "political", status: "completed", new: true, trigger: "withdraws"},
-		{text: "Ruritania withdraws its recognition of the breakaway republic.", want: true, kind: "diplomatic", status: "completed", new: true, trigger: "withdraws"},
+		{text: "Ruritania withdraws its recognition of Borduria's breakaway republic.", want: true, kind: "diplomatic", status: "completed", new: true, trigger: "withdraws"},
 		{text: "The Norwegian agency withdrew its support for the dam project.", want: true, kind: "other", status: "completed", new: true, trigger: "withdrew"},
 		// A planned or proposed withdrawal is announced, whoever opposes it;
 		// the news is then the opposition.

@@ -252,6 +252,9 @@ const (
 	// SetOffices: governments and their heads, whose support a party
 	// withdraws ("support for prime minister Bolojan"): political.
 	SetOffices
+	// SetAdviseVerbs: verbs that tell someone else to do something ("warns
+	// Americans to leave"), whose subject is not the one who leaves.
+	SetAdviseVerbs
 	// SetPoliticalBackers: who withdraws support from a government
 	// ("coalition partner Five Star withdraws its support").
 	SetPoliticalBackers

@@ -147,7 +147,8 @@ func english() *Lexicon {
 		promises, is to, are to, set to, going to, expected to, agreed to, agrees to, agreed, ordered, orders,
 		order, scheduled, schedule, timetable, confirmed, confirms, confirm, said it would, says it will,
 		unveiled, unveils, would, chosen, chose, chooses, opted, opts, prepares, preparing, prepared to,
-		announcement, provided for, provides for, envisages, foresees, declared, declares, declare`)
+		announcement, provided for, provides for, envisages, foresees, declared, declares, declare,
+		to begin, to start`)
 	cue(CueDemand, `called on, calls on, call on, called for, calls for, call for, calling for, calling on,
 		urged, urges, urge, urging, demanded, demands, demand, demanding, asked, asks, ask, pressed, must, should, insisted, insists, ultimatum, appealed, appeals, demanding, wants,
 		wanted, requested, requests, request, advised, advises, advise, advising, pressure, pressured,
@@ -253,6 +254,7 @@ func english() *Lexicon {
 		SetPlanInfinitive:     `intention intentions intent decision decisions plan plans readiness willingness permitted allowed permission ready poised preparing prepared`,
 		SetOffices:            `minister premier president chancellor government cabinet administration coalition`,
 		SetPoliticalBackers:   `party parties coalition caucus faction bloc lawmakers deputies mps`,
+		SetAdviseVerbs:        `warns warned warn warning advises advised advise advising urges urged urge urging encourages encouraged encourage`,
 		SetResultStates:       `dead injured wounded killed hurt homeless missing stranded displaced destitute`,
 		SetSupportNouns:       `support backing aid funding assistance recognition veto offer allegations allegation complaint lawsuit charges objection objections consent endorsement threat threats`,
 	}
