@@ -51,6 +51,8 @@ func main() {
 	listErrs := flag.Bool("errors", false, "list the items each set gets wrong (for tuning sets only)")
 	folds := flag.Int("folds", 0, "instead of per-set figures, pool the sets and print the detector's figures on each of this many folds, "+
 		"every article, CoNLL document or authored story in one fold (to judge a rule change; sets named *heldout* are left out)")
+	confusion := flag.Bool("confusion", false, "with -folds: also print the status confusion matrix over the pooled tuning sets "+
+		"(gold status by predicted status, on items both labelled and detected as withdrawals)")
 	flag.Parse()
 	runtime.GOMAXPROCS(1)
 	src := sources{conllDir: *conll, noContext: *noContext}
@@ -63,7 +65,7 @@ func main() {
 	}
 	var err error
 	if *folds > 0 {
-		err = runFolds(os.Stdout, strings.Split(*sets, ","), src, *folds)
+		err = runFolds(os.Stdout, strings.Split(*sets, ","), src, *folds, *confusion)
 	} else {
 		err = run(os.Stdout, strings.Split(*sets, ","), src, *runs, *listErrs)
 	}
@@ -244,8 +246,9 @@ func readSet(r io.Reader, path string, src sources) ([]events.Labelled, error) {
 // runFolds pools the sets and prints the detector's figures on each of k
 // folds, every group (article, CoNLL document, authored story) in one
 // fold, then the mean over folds: a rule change is kept when it helps on
-// most folds, not when it fixes a few sentences.
-func runFolds(w io.Writer, paths []string, src sources, k int) error {
+// most folds, not when it fixes a few sentences. With confusion it also
+// prints which statuses are taken for which, over all folds.
+func runFolds(w io.Writer, paths []string, src sources, k int, confusion bool) error {
 	det, err := events.New("en")
 	if err != nil {
 		return err
@@ -275,7 +278,8 @@ func runFolds(w io.Writer, paths []string, src sources, k int) error {
 	}
 	fmt.Fprintf(w, "%-5s %5s %5s %4s | %5s %5s %5s | %5s %5s %5s | %6s %6s\n",
 		"fold", "items", "gold", "new", "detP", "detR", "detF1", "newP", "newR", "newF1", "kind", "status")
-	var sumDet, sumNew float64
+	var sumDet, sumNew, sumKind, sumStatus float64
+	matrix := map[[2]string]int{} // gold status, predicted status
 	for n, fold := range byFold {
 		preds := make([]events.Prediction, len(fold))
 		newGold := 0
@@ -292,12 +296,43 @@ func runFolds(w io.Writer, paths []string, src sources, k int) error {
 		s := events.Evaluate(fold, preds)
 		sumDet += s.Detect.F1()
 		sumNew += s.New.F1()
+		sumKind += ratio(s.KindRight, s.TP)
+		sumStatus += ratio(s.StatusRight, s.TP)
+		for j, it := range fold {
+			if it.Withdrawal && preds[j].Withdrawal {
+				matrix[[2]string{it.Status, preds[j].Status}]++
+			}
+		}
 		fmt.Fprintf(w, "%-5d %5d %5d %4d | %.3f %.3f %.3f | %.3f %.3f %.3f | %.3f  %.3f\n", n, len(fold),
 			s.Detect.TP+s.Detect.FN, newGold, s.Detect.P(), s.Detect.R(), s.Detect.F1(), s.New.P(), s.New.R(), s.New.F1(),
 			ratio(s.KindRight, s.TP), ratio(s.StatusRight, s.TP))
 	}
 	fmt.Fprintf(w, "mean detF1 %.3f newF1 %.3f over %d folds\n", sumDet/float64(k), sumNew/float64(k), k)
+	fmt.Fprintf(w, "mean kind %.3f status %.3f (accuracy on detected events)\n", sumKind/float64(k), sumStatus/float64(k))
+	if confusion {
+		printConfusion(w, matrix)
+	}
 	return nil
+}
+
+// statuses lists the labels' statuses in the guideline's order.
+var statuses = []string{"announced", "completed", "demanded", "supported", "refused", "historical", "hypothetical"}
+
+// printConfusion prints a status confusion matrix: a row per gold status,
+// a column per predicted one.
+func printConfusion(w io.Writer, m map[[2]string]int) {
+	fmt.Fprintf(w, "status confusion (rows gold, columns predicted):\n%-12s", "")
+	for _, p := range statuses {
+		fmt.Fprintf(w, " %5.5s", p)
+	}
+	fmt.Fprintln(w)
+	for _, g := range statuses {
+		fmt.Fprintf(w, "%-12s", g)
+		for _, p := range statuses {
+			fmt.Fprintf(w, " %5d", m[[2]string{g, p}])
+		}
+		fmt.Fprintln(w)
+	}
 }
 
 // timeRuns runs f runs times (each at least 200 ms, repeating the set) and

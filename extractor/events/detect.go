@@ -373,6 +373,12 @@ func (st *sent) accept(tg *trigger) bool {
 	i := tg.i
 	next := tg.last + 1
 	switch tg.tr.Family {
+	case FamWithdraw, FamPullOut, FamRetreat:
+		if st.notWithdrawn(*tg) {
+			return false
+		}
+	}
+	switch tg.tr.Family {
 	case FamWithdraw:
 		if st.anyClass(i-5, i+4, Money|Medical) {
 			return false
@@ -460,8 +466,8 @@ func (st *sent) accept(tg *trigger) bool {
 		}
 		return false
 	case FamRetreat:
-		if st.anyClass(i-6, tg.last+6, Market|Money) {
-			return false
+		if st.anyClass(i-6, tg.last+6, Market|Money) || st.careerAfter(tg.last) {
+			return false // "disengagement from politics" is a retirement
 		}
 		if tg.particle >= 0 || tg.form == Noun || tg.form == Base && st.nounLead(i) {
 			// "the drawdown of 100,000 U.S. forces", "after Russian
@@ -513,6 +519,40 @@ func (st *sent) accept(tg *trigger) bool {
 			return st.anyClass(i+2, i+5, Military|Diplomatic) && !st.anyClass(i+2, i+5, Squad|Sports)
 		}
 		return between
+	}
+	return false
+}
+
+// notWithdrawn reports whether what the trigger withdraws, or withdraws
+// from, is a thing the guideline does not count: a topic ("try to withdraw
+// from the divisive political issue"), a publication, which is retracted
+// ("has withdrawn 920 photographs", "Research ... is withdrawn"), or a step
+// of a court case ("withdraws its case"). A word of a counted kind in the
+// phrase keeps it ("withdrew the book from sale", "the report's troops").
+func (st *sent) notWithdrawn(tg trigger) bool {
+	counted := Military | Diplomatic | Agreement | Business | Product | Sports | Race
+	what, from := st.objectRoles(tg)
+	for _, sp := range []span{what, from} {
+		for j := sp.i; j < sp.j && j < sp.i+5; j++ {
+			if st.norm(j) == "of" {
+				break // "the issue of troops": the head comes first
+			}
+			if st.is(SetNotWithdrawn, st.norm(j)) {
+				return !st.anyClass(sp.i, sp.j-1, counted)
+			}
+		}
+	}
+	if tg.form == Participle && tg.particle < 0 {
+		// A passive: what is withdrawn is the subject, which news
+		// summaries put first ("Research claiming ... is withdrawn").
+		switch st.norm(tg.i - 1) {
+		case "is", "are", "was", "were", "been", "be":
+			j := 0
+			if st.d.lex.Determiners[st.norm(j)] {
+				j++
+			}
+			return j < tg.i && st.is(SetNotWithdrawn, st.norm(j)) && !st.anyClass(0, tg.i-1, counted)
+		}
 	}
 	return false
 }
@@ -679,6 +719,11 @@ func (st *sent) acceptExit(tg *trigger) bool {
 	if st.norm(obj) == "for" {
 		return false // "leave for South Korea": a journey
 	}
+	for k := obj; k < len(st.toks) && k <= obj+5 && !st.toks[k].punct; k++ {
+		if st.is(SetResultStates, st.norm(k)) {
+			return false // "leaves at least 19 dead": a result, not a departure
+		}
+	}
 	for k := obj; k < len(st.toks) && k <= obj+6 && !st.toks[k].punct; k++ {
 		if st.norm(k) == "in" && st.norm(k+1) == "place" {
 			return false // "agreed to leave some EU rules in place"
@@ -741,6 +786,14 @@ func (st *sent) acceptExit(tg *trigger) bool {
 			}
 		}
 	}
+	if !isExit && tg.form == Base && (st.norm(i-1) == "to" || st.norm(i-1) == "and") && st.capitalizedAt(obj) &&
+		st.forcesBefore(i-8, i-2) && !st.anyClass(i-8, i-2, Squad|Sports) {
+		// The subject of an infinitive or a second verb stands further
+		// back: "ordered 2,000 troops from the National Guard to leave Los
+		// Angeles", "personnel and family members are allowed to leave
+		// Israel", "rebels ... disarm and leave Congo".
+		return true
+	}
 	if !isExit && w != "left" && st.anyClass(i-4, i-1, Diplomatic) && st.capitalizedAt(obj) {
 		// "the remaining diplomats would leave Niger"; "the envoy left
 		// Baghdad for talks" is travel.
@@ -754,6 +807,46 @@ func (st *sent) acceptExit(tg *trigger) bool {
 			return true
 		}
 		return st.capitalizedAt(obj) && (st.anyClass(i-6, i+6, Business) || st.namedSubject(i))
+	}
+	return false
+}
+
+// supportsGovernment reports whether the support withdrawn at j is a
+// party's support for a government or its head ("withdraws support for
+// prime minister Ilie Bolojan"), or a coalition partner's ("after
+// coalition partner Five Star withdraws its support"): political, as the
+// guideline counts a party leaving a government.
+func (st *sent) supportsGovernment(tg trigger, j int) bool {
+	if st.norm(j+1) == "for" {
+		for k := j + 2; k < len(st.toks) && k <= j+6 && !st.toks[k].punct; k++ {
+			if st.is(SetOffices, st.norm(k)) {
+				return true
+			}
+		}
+		return false
+	}
+	for k := max(0, tg.i-6); k < tg.i; k++ {
+		if st.is(SetPoliticalBackers, st.norm(k)) {
+			return true
+		}
+	}
+	return false
+}
+
+// forcesBefore reports whether a word of forces or diplomats stands in
+// [from, to] as the subject of what follows: a noun (not "force" after
+// "to", "plans to force all residents to leave") with no verb of ordering,
+// asking or advising after it, whose object would be someone else ("the
+// Embassy in Kabul warns Americans to leave").
+func (st *sent) forcesBefore(from, to int) bool {
+	for k := min(to, len(st.toks)-1); k >= max(from, 0); k-- {
+		w := st.norm(k)
+		if st.is(SetOrderVerbs, w) || st.is(SetAskVerbs, w) || st.is(SetAdviseVerbs, w) {
+			return false
+		}
+		if st.class(k)&(Military|Diplomatic) != 0 && st.norm(k-1) != "to" {
+			return true
+		}
 	}
 	return false
 }
@@ -1147,6 +1240,20 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 	decide := func(s string, h hit) (string, []string, bool) {
 		return s, append([]string{h.text}, cues...), background
 	}
+	if p := i - 1; tg.form == Noun && (st.is(SetPlannedNoun, st.norm(p)) || st.demonymAt(p) && st.is(SetPlannedNoun, st.norm(p-1))) {
+		// "in protest against the planned Israeli withdrawal", "the
+		// proposed pull-out": a plan, whoever opposes it; the news is then
+		// the opposition, not the plan ("after its planned exit" stays
+		// news).
+		if !st.demonymAt(p) {
+			p++
+		}
+		_, against := near(CueRefuse, 6)
+		_, hypo := near(CueHypo, 6)
+		_, demand := near(CueDemand, 12)
+		_, support := near(CueSupport, 8)
+		return "announced", append([]string{st.norm(p - 1)}, cues...), background || against || hypo || demand || support
+	}
 	if h, ok := near(CueRefuse, 6); ok && !st.wordBetween(h.at, i, "whether", "if") {
 		return decide("refused", h)
 	}
@@ -1181,6 +1288,17 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 	if h, ok := near(CueAnnounce, 4); ok && (tg.form != Past && h.at >= i-3 || st.is(SetOrderVerbs, h.text)) {
 		// "will withdraw"; "ordered Spanish troops pulled out"
 		return decide("announced", h)
+	}
+	_, longPast := near(CuePast, 10)
+	longPast = longPast || pastYear != ""
+	if tg.form == Base && st.norm(i-1) == "to" && st.d.lex.Cues[st.norm(i-2)] == CueUnderway && !longPast {
+		// "Russia begins to withdraw its troops": under way.
+		return decide("completed", hit{CueUnderway, i - 2, st.norm(i-2) + " to"})
+	}
+	if tg.form == Base && st.norm(i-1) == "to" && st.is(SetPlanInfinitive, st.norm(i-2)) && !longPast {
+		// "announce their intentions to leave", "are permitted to leave":
+		// a plan or a permission, not yet done.
+		return decide("announced", hit{CueAnnounce, i - 2, st.norm(i-2) + " to"})
 	}
 	if tg.form == Base && st.norm(i-1) == "to" && (st.headline(i) || st.isCapitalized(i-2)) {
 		// "US to pull troops out of Niger": a plan, as headlines put it.
@@ -1544,8 +1662,13 @@ func (st *sent) kind(tg trigger, what, from span) string {
 				// aid or an offer is withdrawn, whatever it concerned;
 				// but support for a bill or a candidate is political, as
 				// the guideline says.
+				if st.class(j)&Diplomatic != 0 && st.norm(j+1) == "of" && st.capitalizedAt(j+2) {
+					// "withdraws its recognition of Abkhazia", of a state or
+					// a government; not "of the event as a Masterpiece".
+					return "diplomatic"
+				}
 				if (st.norm(j) == "support" || st.norm(j) == "backing" || st.norm(j) == "endorsement") &&
-					st.anyClass(j+1, j+5, Political) && !st.anyClass(j+1, j+5, Military) {
+					!st.anyClass(j+1, j+5, Military) && (st.anyClass(j+1, j+5, Political) || st.supportsGovernment(tg, j)) {
 					return "political"
 				}
 				return "other"

@@ -110,6 +110,41 @@ func TestDetect(t *testing.T) {
 		{text: "Senator Jane Roe announces that she will leave the Liberty Caucus.", want: true, kind: "political", status: "announced", new: true, trigger: "leave"},
 		{text: "The cabinet resigns following the withdrawal of 300 Belgian soldiers from the capital earlier this month.", want: true, kind: "military", status: "completed", new: false, trigger: "withdrawal"},
 		{text: "Four defectors who sheltered in the Swedish embassy in March leave for Seoul.", want: false},
+		// What is withdrawn must be something the guideline counts: not a
+		// topic, a publication, a step of a court case, nor a career; and
+		// "leaves 12 dead" is a result, not a departure.
+		{text: "State party leaders try to withdraw from the divisive issue of school prayer.", want: false},
+		{text: "The agency has withdrawn 300 photographs by a freelance photographer after a review.", want: false},
+		{text: "A study claiming to cure baldness in mice is withdrawn over doubts about its data.", want: false},
+		{text: "Borduria withdraws its case at the International Court of Justice against Ruritania.", want: false},
+		{text: "The governor resigns and announces his disengagement from politics.", want: false},
+		{text: "Fighting between the militia and the army in the northern city leaves at least 12 dead.", want: false},
+		{text: "The publisher withdrew the book from sale after complaints.", want: true, kind: "business", status: "completed", new: true, trigger: "withdrew"},
+		{text: "Borduria withdraws from the talks on the border issue.", want: true, kind: "agreement", status: "completed", new: true, trigger: "withdraws"},
+		// What governs an infinitive trigger decides its status: a plan or a
+		// permission is announced, a beginning is under way.
+		{text: "Two large unions announce their intentions to leave the labour federation.", want: true, kind: "agreement", status: "announced", new: true, trigger: "leave"},
+		{text: "Non-emergency embassy staff are permitted to leave Borduria.", want: true, kind: "diplomatic", status: "announced", new: true, trigger: "leave"},
+		{text: "Ruritania begins to withdraw its troops from the bases in Borduria", want: true, kind: "military", status: "completed", new: true, trigger: "withdraw"},
+		{text: "Ruritania will begin to withdraw its troops from the bases in Borduria.", want: true, kind: "military", status: "announced", new: true, trigger: "withdraw"},
+		// The subject of an infinitive "leave" may stand further back; the
+		// verb "force" is no forces.
+		{text: "The embassy says non-emergency staff and their family members are allowed to leave Borduria.", want: true, kind: "diplomatic", status: "announced", new: true, trigger: "leave"},
+		{text: "Demonstrators protest against the prime minister's plans to force all Ruritanian villagers to leave the Green Valley.", want: false},
+		{text: "The Ruritanian embassy in Borduria warns its citizens to leave the Green Valley airport.", want: false},
+		{text: "The talks seek an agreement for Ruritanian troops to begin leaving Borduria.", want: true, kind: "military", status: "announced", new: true, trigger: "leaving"},
+		{text: "Thousands march calling for a referendum on the final terms of Ruritania's planned exit from the Union.", want: true, kind: "agreement", status: "announced", new: false, trigger: "exit"},
+		{text: "The festival goes ahead despite the agency withdrawing its recognition of the event as a heritage site.", want: true, kind: "other", status: "completed", new: false, trigger: "withdrawing"},
+		// Support for a government or its head, withdrawn by a party, is
+		// political; recognition withdrawn is diplomatic.
+		{text: "The Green Party withdraws its support for prime minister Jan Novak.", want: true, kind: "political", status: "completed", new: true, trigger: "withdraws"},
+		{text: "The cabinet falls after coalition partner Unity withdraws its support.", want: true, kind: "political", status: "completed", new: true, trigger: "withdraws"},
+		{text: "Ruritania withdraws its recognition of Borduria's breakaway republic.", want: true, kind: "diplomatic", status: "completed", new: true, trigger: "withdraws"},
+		{text: "The Norwegian agency withdrew its support for the dam project.", want: true, kind: "other", status: "completed", new: true, trigger: "withdrew"},
+		// A planned or proposed withdrawal is announced, whoever opposes it;
+		// the news is then the opposition.
+		{text: "The minister resigns in protest against the planned Ruritanian withdrawal from the valley.", want: true, kind: "military", status: "announced", new: false, trigger: "withdrawal"},
+		{text: "Settlers protest against the proposed Ruritanian pullout of troops from the valley.", want: true, kind: "military", status: "announced", new: false, trigger: "pullout"},
 		{text: "Union leaders vote to end their campaign of walkouts at the docks.", want: false},
 		{text: "Two aid workers are killed when an evacuation convoy is attacked near the port.", want: false},
 		{text: "The compromise would leave the old customs checks in place at the border.", want: false},

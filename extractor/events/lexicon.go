@@ -236,6 +236,28 @@ const (
 	// SetTimeNouns: what "last" dates by ("last week", "last year"), as
 	// opposed to "the last remaining units".
 	SetTimeNouns
+	// SetNotWithdrawn: heads of what is withdrawn, or withdrawn from, that
+	// the guideline does not count: topics ("withdraw from the issue"),
+	// publications, which are retracted ("withdrew 920 photographs"), and
+	// steps of a court case ("withdraws its case", "its extradition
+	// request").
+	SetNotWithdrawn
+	// SetResultStates: words that make "leave" a verb of result, not of
+	// departure ("leaves 19 dead", "left thousands homeless").
+	SetResultStates
+	// SetPlanInfinitive: nouns and participles before "to" and a trigger
+	// that make it a plan or a permission, not yet done ("their
+	// intentions to leave", "permitted to leave").
+	SetPlanInfinitive
+	// SetOffices: governments and their heads, whose support a party
+	// withdraws ("support for prime minister Bolojan"): political.
+	SetOffices
+	// SetAdviseVerbs: verbs that tell someone else to do something ("warns
+	// Americans to leave"), whose subject is not the one who leaves.
+	SetAdviseVerbs
+	// SetPoliticalBackers: who withdraws support from a government
+	// ("coalition partner Five Star withdraws its support").
+	SetPoliticalBackers
 	numSets
 )
 

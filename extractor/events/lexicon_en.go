@@ -87,7 +87,7 @@ func english() *Lexicon {
 		front-line invasion contingent settlements settlers outposts convoy convoys contingents personnel marines battlegroup wagner idf nato-led
 		counteroffensive offensive airborne infantry artillery`)
 	class(Diplomatic, `ambassador ambassadors envoy envoys diplomat diplomats embassy embassies consulate
-		consulates diplomatic consul chargé emissary commissioner commissioners staff attache attaché`)
+		consulates diplomatic recognition consul chargé emissary commissioner commissioners staff attache attaché`)
 	class(Agreement, `agreement agreements accord accords treaty treaties pact pacts convention conventions
 		protocol protocols organisations organizations
 		organisation organization nato eu union coalition alliance talks negotiations negotiation summit bloc
@@ -148,7 +148,7 @@ func english() *Lexicon {
 		order, scheduled, schedule, timetable, confirmed, confirms, confirm, said it would, says it will,
 		unveiled, unveils, would, chosen, chose, chooses, opted, opts, prepares, preparing, prepared to,
 		announcement, provided for, provides for, envisages, foresees, declared, declares, declare,
-		begin, begins`)
+		to begin, to start`)
 	cue(CueDemand, `called on, calls on, call on, called for, calls for, call for, calling for, calling on,
 		urged, urges, urge, urging, demanded, demands, demand, demanding, asked, asks, ask, pressed, must, should, insisted, insists, ultimatum, appealed, appeals, demanding, wants,
 		wanted, requested, requests, request, advised, advises, advise, advising, pressure, pressured,
@@ -170,7 +170,7 @@ func english() *Lexicon {
 		because, while, once, due to, wake of`)
 	cue(CuePast, `ago, formerly, previously, history, historic, decades, centuries, earlier, once,
 		back in`)
-	cue(CueUnderway, `began, begun, started, starts, start, completed, completes, complete, finished, has,
+	cue(CueUnderway, `began, begun, begins, begin, beginning, started, starts, start, starting, completed, completes, complete, finished, has,
 		have, continues, continued, completing, underway, under way, was, were, is, are, been`)
 
 	set := func(words string) map[string]bool {
@@ -250,6 +250,12 @@ func english() *Lexicon {
 		SetIssueVerbs:         `issue issues issued issuing announce announces announced expand expands expanded widen widens widened`,
 		SetPartyNouns:         `party caucus`,
 		SetTimeNouns:          `week weeks month months year years night weekend decade spring summer autumn fall winter`,
+		SetNotWithdrawn:       `issue issues matter matters question questions debate debates topic topics subject politics photograph photographs photo photos image images picture pictures paper papers article articles study studies research findings report reports case cases appeal appeals request requests`,
+		SetPlanInfinitive:     `intention intentions intent decision decisions plan plans readiness willingness permitted allowed permission ready poised preparing prepared`,
+		SetOffices:            `minister premier president chancellor government cabinet administration coalition`,
+		SetPoliticalBackers:   `party parties coalition caucus faction bloc lawmakers deputies mps`,
+		SetAdviseVerbs:        `warns warned warn warning advises advised advise advising urges urged urge urging encourages encouraged encourage`,
+		SetResultStates:       `dead injured wounded killed hurt homeless missing stranded displaced destitute`,
 		SetSupportNouns:       `support backing aid funding assistance recognition veto offer allegations allegation complaint lawsuit charges objection objections consent endorsement threat threats`,
 	}
 	for set, ws := range words {
