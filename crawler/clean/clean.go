@@ -470,6 +470,14 @@ func (c *Cleaner) filterLayers12(blocks []*block, titles []string, content bool)
 			}
 		}
 	}
+	if c.on("cards-in-story") {
+		keepCardsInStory(blocks, func(text string) string {
+			if !content {
+				return ""
+			}
+			return contentSignal(text, c.on("mention-needs-two"), c.on("wall-offer-two"))
+		})
+	}
 	if c.on("linked-headings") {
 		keepSectionHeadings(blocks, "dom: link-dense")
 	}
@@ -510,6 +518,23 @@ func storyInLinks(blocks []*block, i int) bool {
 		return false
 	}
 	return i == 0 || blocks[i-1].linkDensity() <= 0.8
+}
+
+// keepCardsInStory takes back the prose of cards that stand between the
+// story's first and last long paragraphs: the sections of a list article
+// ("the best ...", a ranking), each titled by a linked name, are built as
+// cards, but they carry the story between its introduction and its
+// conclusion, while the cards of other stories come after the story's
+// end or beside it. Only card blocks written as a sentence and 80 bytes
+// or more are taken back; signal gives the layer-2 verdict they get
+// instead.
+func keepCardsInStory(blocks []*block, signal func(string) string) {
+	first, last := storySpan(blocks)
+	for i := first + 1; i < last; i++ {
+		if b := blocks[i]; b.removed == "dom: teaser" && b.inCard && len(b.text) >= 80 && sentenceShaped(b.text) {
+			b.removed = signal(b.text)
+		}
+	}
 }
 
 // wrapperNames are the layer-1 reasons given for a name that page

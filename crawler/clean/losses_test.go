@@ -94,16 +94,42 @@ func TestLossKinds(t *testing.T) {
 			}
 		}
 		seen := map[string]bool{}
-		for _, b := range blocks {
+		firstKept, lastKept := len(blocks), -1
+		for i, b := range blocks {
+			if inside[b] {
+				firstKept, lastKept = min(firstKept, i), max(lastKept, i)
+			}
+		}
+		for bi, b := range blocks {
 			if seen[b.text] {
 				continue
 			}
 			inTruth := isTrue(b.text, truth, truthToks)
 			switch {
 			case inTruth && !inside[b]:
-				pl["outside container"] += float64(len(b.text))
+				side := "before"
+				if bi > lastKept {
+					side = "after"
+				} else if bi > firstKept {
+					side = "between"
+				}
+				shape := "other"
+				switch {
+				case goodBlock(b):
+					shape = "prose"
+				case b.boiler != "":
+					shape = b.boiler
+				case b.teaser():
+					shape = "teaser"
+				default:
+					shape = keptKind(b)
+				}
+				pl["outside container "+side+", "+shape] += float64(len(b.text))
 			case inTruth && b.removed != "":
 				pl[b.removed] += float64(len(b.text))
+				if os.Getenv("WW_LOSSES_SHOW") == "lost:"+b.removed {
+					t.Logf("%s lost k=%d ld=%.2f ctx=%.2f card=%v sent=%v | %s", p.ID, b.kind, b.linkDensity(), b.ctxLinks, b.inCard, sentenceShaped(b.text), truncate(b.text, 110))
+				}
 			case !inTruth && inside[b] && b.removed == "":
 				pe[keptKind(b)+" @"+pos[b]] += float64(len(b.text))
 				if os.Getenv("WW_LOSSES_SHOW") == pos[b] && len(b.text) >= 80 {

@@ -205,3 +205,52 @@ func TestProseInNamedWrappers(t *testing.T) {
 		}
 	}
 }
+
+// TestCardsInStory shows that the sections of a list article, built as
+// cards titled by a linked name, are kept when they stand between the
+// story's introduction and its conclusion, while the cards of other
+// stories after the conclusion are still removed, and that without the
+// rule the sections' prose is lost as teasers.
+func TestCardsInStory(t *testing.T) {
+	page := listArticle()
+	for _, tc := range []struct {
+		name string
+		c    *Cleaner
+		keep bool
+	}{
+		{"with the rule", New(Options{}), true},
+		{"without it", NewWithout(Options{}, "cards-in-story"), false},
+	} {
+		body := cleanPage(t, tc.c, 1, page).Article.Body
+		if got := strings.Contains(body, "Southgate is known for its team-based teaching"); got != tc.keep {
+			t.Errorf("%s: section prose kept = %v, want %v:\n%s", tc.name, got, tc.keep, body)
+		}
+		if strings.Contains(body, "came out on top") {
+			t.Errorf("%s: teaser of another story kept:\n%s", tc.name, body)
+		}
+		if !strings.Contains(body, "Conclusion:") || !strings.Contains(body, "Intro 1:") {
+			t.Errorf("%s: story lost:\n%s", tc.name, body)
+		}
+	}
+}
+
+// listArticle is a list article: an introduction, three sections built
+// as cards titled by a linked name, a conclusion, then two cards of other
+// stories.
+func listArticle() []byte {
+	var b strings.Builder
+	b.WriteString(`<html><body><div class="main"><h1>The best business schools</h1>`)
+	for j := range 2 {
+		fmt.Fprintf(&b, `<p>Intro %d: rankings come and go, but a handful of schools stay near the top every year, and here is what each of them does best for students who want to lead.</p>`, j)
+	}
+	for _, name := range []string{"Northfield", "Southgate", "Eastbay"} {
+		fmt.Fprintf(&b, `<div class="school"><h3><a href="/schools/%s">%s School of Management and Public Policy</a></h3>`, name, name)
+		fmt.Fprintf(&b, `<p>%s is known for its team-based teaching, and its graduates go into finance, technology and the public sector in equal numbers.</p></div>`, name)
+	}
+	b.WriteString(`<p>Conclusion: whichever school you choose, visit the campus, talk to students and alumni, and weigh the cost against what you want to do after the degree.</p>`)
+	for _, s := range []string{"Law schools", "Medical schools"} {
+		fmt.Fprintf(&b, `<div class="more"><h3><a href="/%s">The best %s we ranked this year for students and employers</a></h3><p>We ranked the %s that employers trust, and these are the ones that came out on top.</p></div>`, s, s, s)
+	}
+	b.WriteString(`</div></body></html>`)
+	return []byte(b.String())
+}
