@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wirewatch/wirewatch/crawler/clean/cleaneval"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -61,4 +62,21 @@ func TestDebugBlocks(t *testing.T) {
 		}
 		t.Logf("%v good=%v k=%d boiler=%q ld=%.2f ctx=%.2f card=%v | %s", in, goodBlock(bl), bl.kind, bl.boiler, bl.linkDensity(), bl.ctxLinks, bl.inCard, truncate(bl.text, 100))
 	}
+}
+
+// toolSet loads the dev set named in the environment variable env for a
+// hand-run tool (TestLossKinds, TestCandidateOracle, TestRemovalReasons),
+// and skips the test when env is unset: the tools measure, they assert
+// nothing a normal run needs.
+func toolSet(t *testing.T, env string) []cleaneval.Page {
+	t.Helper()
+	set := os.Getenv(env)
+	if set == "" {
+		t.Skipf("set %s to a dev set (corpus, corpus-wcxb)", env)
+	}
+	pages, err := cleaneval.Load(filepath.Join("..", "..", "testdata", set))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pages
 }

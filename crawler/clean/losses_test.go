@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -27,14 +26,7 @@ import (
 // WW_LOSSES_SHOW=head|middle|tail prints the false blocks kept there. It
 // is a tool for choosing what to work on and does nothing otherwise.
 func TestLossKinds(t *testing.T) {
-	set := os.Getenv("WW_LOSSES")
-	if set == "" {
-		t.Skip("set WW_LOSSES to a dev set (corpus, corpus-wcxb)")
-	}
-	pages, err := cleaneval.Load(filepath.Join("..", "..", "testdata", set))
-	if err != nil {
-		t.Fatal(err)
-	}
+	pages := toolSet(t, "WW_LOSSES")
 	c := New(Options{})
 	lost, extra := map[string]float64{}, map[string]float64{}
 	lostPages, extraPages := map[string][]string{}, map[string][]string{}

@@ -3,8 +3,6 @@ package clean
 import (
 	"bytes"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -19,14 +17,7 @@ import (
 // picks the best per page: how much a better choice between candidates
 // could give. A tool; does nothing otherwise.
 func TestCandidateOracle(t *testing.T) {
-	set := os.Getenv("WW_ORACLE")
-	if set == "" {
-		t.Skip("set WW_ORACLE to a dev set")
-	}
-	pages, err := cleaneval.Load(filepath.Join("..", "..", "testdata", set))
-	if err != nil {
-		t.Fatal(err)
-	}
+	pages := toolSet(t, "WW_ORACLE")
 	names := []string{"current", "first", "relaxed", "nowiden", "parent", "grandparent", "ld"}
 	type pr struct{ p, r float64 }
 	sums := make([]pr, len(names))

@@ -1,14 +1,10 @@
 package clean
 
 import (
-	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/wirewatch/wirewatch/crawler/clean/cleaneval"
 )
 
 // TestRemovalReasons tallies, over a dev set (WW_REASONS=corpus or
@@ -17,14 +13,7 @@ import (
 // sites losing text to it: a tool for finding the rules that cost recall
 // across many sites rather than on one page. It does nothing otherwise.
 func TestRemovalReasons(t *testing.T) {
-	set := os.Getenv("WW_REASONS")
-	if set == "" {
-		t.Skip("set WW_REASONS to a dev set name")
-	}
-	pages, err := cleaneval.Load(filepath.Join("..", "..", "testdata", set))
-	if err != nil {
-		t.Fatal(err)
-	}
+	pages := toolSet(t, "WW_REASONS")
 	type tally struct {
 		lost, right int
 		sites       map[string]bool
