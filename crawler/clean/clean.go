@@ -214,6 +214,13 @@ func (c *Cleaner) Clean(ctx context.Context, p Page) (Result, error) {
 	if c.opts.Stats != nil {
 		var err error
 		if sitePages, err = c.layer3(ctx, a, kept, pm.ld.body); err != nil {
+			if ctx.Err() != nil {
+				// Shutting down, not an outage: a page cleaned without the
+				// site's statistics now would carry the chrome they know
+				// and go out so. Left uncleaned, it is fetched again by
+				// the host's next owner or after a restart.
+				return Result{}, fmt.Errorf("clean %s: %w", p.URL, ctx.Err())
+			}
 			// The learned layer is an improvement, not a requirement: a
 			// store outage must not stop the crawl.
 			c.log.WarnContext(ctx, "clean: block stats unavailable", "url", p.URL, "err", err)

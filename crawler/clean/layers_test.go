@@ -2,6 +2,7 @@ package clean
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -254,5 +255,34 @@ func TestSitePages(t *testing.T) {
 				t.Errorf("page 1 cleaned again lost its own text:\n%s", again.Article.Body)
 			}
 		})
+	}
+}
+
+// cancellingStats is the real in-memory statistics behind a fault the
+// real store cannot be made to give on cue: the context ends while the
+// page's blocks are being observed, as when a crawl process is told to
+// stop mid-page.
+type cancellingStats struct {
+	*MemoryStats
+	cancel context.CancelFunc
+}
+
+func (s cancellingStats) Observe(ctx context.Context, site, pageID string, blocks []uint64) ([]int, int, error) {
+	s.cancel()
+	return s.MemoryStats.Observe(ctx, site, pageID, blocks)
+}
+
+// TestLayer3CancelledMidPage checks that a page whose statistics could
+// not be read because the context ended is not cleaned without them: the
+// site's learned chrome would go out in it. A store outage (the context
+// still live) degrades to layers 1 and 2 instead, which TestSitePages'
+// "learned layer off" row stands for.
+func TestLayer3CancelledMidPage(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	c := New(Options{Stats: cancellingStats{NewMemoryStats(), cancel}})
+	res, err := c.Clean(ctx, Page{URL: "https://www.independent.example/news/story-1", HTML: independentPage(1, appealParas)})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Clean = %v, %v; want an error wrapping context.Canceled", res.Article.Body != "", err)
 	}
 }
