@@ -56,12 +56,13 @@ func main() {
 	worst := flag.Int("worst", 0, "also list this many worst pages by body F1 per extractor")
 	traf := flag.String("trafilatura", "", "a checkout of trafilatura's repository: also report its evaluation set (tests/evaldata.json, snippets only, never used for tuning)")
 	perPage := flag.String("pagescores", "", "also write every page's body P, R and F1 per extractor to this TSV file (set, page, extractor, P, R, F1, snippets passed), for studying where extractors differ")
+	leaks := flag.Bool("leaks", false, "also list, per extractor, every page whose body holds a boilerplate marker (appeal, newsletter, cookie, related links, comment prompt) that its truth does not")
 	flag.Parse()
 	dirs := strings.Split(*sets, ",")
 	if *corpus != "" {
 		dirs = []string{*corpus}
 	}
-	if err := run(dirs, *traf, *reps, *only, *worst, *perPage); err != nil {
+	if err := run(dirs, *traf, *reps, *only, *worst, *perPage, *leaks); err != nil {
 		fmt.Fprintln(os.Stderr, "wweval-clean:", err)
 		os.Exit(1)
 	}
@@ -105,7 +106,7 @@ func extractors() []extractor {
 	}
 }
 
-func run(dirs []string, traf string, reps int, only string, worst int, perPage string) error {
+func run(dirs []string, traf string, reps int, only string, worst int, perPage string, leaks bool) error {
 	if reps < 1 {
 		return errors.New("-reps must be at least 1")
 	}
@@ -136,19 +137,21 @@ func run(dirs []string, traf string, reps int, only string, worst int, perPage s
 		if err != nil {
 			return err
 		}
-		runSet(filepath.Base(filepath.Clean(dir)), pages, chosen, reps, worst, tsv)
+		runSet(filepath.Base(filepath.Clean(dir)), pages, chosen, reps, worst, tsv, leaks)
 	}
 	if traf != "" {
 		pages, err := cleaneval.LoadTrafilatura(traf)
 		if err != nil {
 			return err
 		}
-		runSet("trafilatura-eval", pages, chosen, reps, worst, tsv)
+		runSet("trafilatura-eval", pages, chosen, reps, worst, tsv, leaks)
 	}
 	fmt.Printf("\nP, R: means over pages of 4-token-shingle precision and recall; F1 from the two means.\n")
 	fmt.Printf("empty: pages whose truth has a body and the output has no words. accuracy: share of pages with page F1 >= %.1f.\n", cleaneval.AccuracyF1)
 	fmt.Printf("title: exact match (white space normalised); title-tok: mean token F1 of the title (case folded); date: published day;\n")
 	fmt.Printf("authors: mean author-set F1 (case folded). pages/s: GOMAXPROCS=1, median of %d full passes.\n", reps)
+	fmt.Printf("leaks: pages whose body holds a marker phrase of a boilerplate class (appeal, newsletter, cookie, related links,\n")
+	fmt.Printf("comment prompt; cleaneval.Leaks) that the page's truth does not; -leaks lists them.\n")
 	fmt.Printf("CI95: paired bootstrap (1000 resamples of the pages) of the body F1 difference to go-trafilatura.\n")
 	fmt.Printf("corpus-wcxb: WCXB (Web Content eXtraction Benchmark, Murrough Foley), CC-BY-4.0.\n")
 	if traf != "" {
@@ -160,10 +163,10 @@ func run(dirs []string, traf string, reps int, only string, worst int, perPage s
 
 // runSet evaluates the chosen extractors on one dev set and prints its
 // table; with tsv set it also writes every page's scores there.
-func runSet(name string, pages []cleaneval.Page, chosen []extractor, reps, worst int, tsv *os.File) {
+func runSet(name string, pages []cleaneval.Page, chosen []extractor, reps, worst int, tsv *os.File, leaks bool) {
 	fmt.Printf("\n== %s (%d pages)\n", name, len(pages))
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "extractor\tP\tR\tF1\tF1 - trafilatura, CI95\tempty\taccuracy\ttitle\ttitle-tok\tdate\tauthors\tmust_*\terrors\tpages/s\t\n")
+	fmt.Fprintf(tw, "extractor\tP\tR\tF1\tF1 - trafilatura, CI95\tempty\taccuracy\ttitle\ttitle-tok\tdate\tauthors\tmust_*\tleaks\terrors\tpages/s\t\n")
 	type row struct {
 		name   string
 		scores []cleaneval.PageScore
@@ -214,10 +217,20 @@ func runSet(name string, pages []cleaneval.Page, chosen []extractor, reps, worst
 			lo, hi := cleaneval.BootstrapF1Diff(r.scores, ref, 1000, 1)
 			ci = fmt.Sprintf("%+.4f [%+.4f, %+.4f]", s.F1-cleaneval.Summarize(ref).F1, lo, hi)
 		}
-		fmt.Fprintf(tw, "%s\t%.4f\t%.4f\t%.4f\t%s\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%d/%d\t%d\t%.1f\t\n",
-			r.name, s.P, s.R, s.F1, ci, s.Empty, s.Accuracy, s.Title, s.TitleF1, s.Date, s.Authors, s.MustPass, s.MustTotal, errCount[r.name], rates[r.name])
+		fmt.Fprintf(tw, "%s\t%.4f\t%.4f\t%.4f\t%s\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%d/%d\t%d\t%d\t%.1f\t\n",
+			r.name, s.P, s.R, s.F1, ci, s.Empty, s.Accuracy, s.Title, s.TitleF1, s.Date, s.Authors, s.MustPass, s.MustTotal, s.LeakPages, errCount[r.name], rates[r.name])
 	}
 	tw.Flush()
+	if leaks {
+		for _, r := range rows {
+			fmt.Printf("\nboilerplate markers kept, %s:\n", r.name)
+			for _, ps := range r.scores {
+				for _, l := range ps.Leaks {
+					fmt.Printf("  %-45s %-10s %q\n", ps.ID, l.Class, l.Marker)
+				}
+			}
+		}
+	}
 	if worst > 0 {
 		for _, r := range rows {
 			sort.Slice(r.scores, func(i, j int) bool { return pageF1(r.scores[i]) < pageF1(r.scores[j]) })

@@ -103,14 +103,24 @@ var sampleFloors = map[string]float64{
 	"corpus-wcxb": 0.941,
 }
 
+// maxLeakPages pins, per dev set, how many pages may keep a marker of a
+// boilerplate class that the truth does not hold (cleaneval.Leaks). The
+// one WCXB page is a blog's "If you liked this post you might also like:"
+// lead-in, kept where the link list it introduced was removed.
+var maxLeakPages = map[string]int{
+	"corpus":      0,
+	"corpus-wcxb": 1,
+}
+
 const (
 	floorSlack  = 0.003
 	sampleEvery = 8
 )
 
 // TestDevSetFloor is the CI gate on the development sets: body F1 must not
-// drop more than floorSlack below the pinned floor, and no page whose
-// truth has text may come out empty.
+// drop more than floorSlack below the pinned floor, no page whose truth has
+// text may come out empty, and no more pages than pinned may keep a
+// boilerplate marker.
 func TestDevSetFloor(t *testing.T) {
 	if testing.Short() {
 		t.Skip("dev-set gate skipped in -short mode")
@@ -137,6 +147,14 @@ func TestDevSetFloor(t *testing.T) {
 			if ps.Empty {
 				t.Errorf("%s: %s: empty body, the truth has text", s.name, ps.ID)
 			}
+		}
+		if sum.LeakPages > maxLeakPages[s.name] {
+			for _, ps := range scores {
+				for _, l := range ps.Leaks {
+					t.Logf("%s: %s: kept a %s marker: %q", s.name, ps.ID, l.Class, l.Marker)
+				}
+			}
+			t.Errorf("%s: %d pages keep boilerplate markers, at most %d allowed", s.name, sum.LeakPages, maxLeakPages[s.name])
 		}
 		if path := os.Getenv("WW_CLEAN_REPORT"); path != "" {
 			writeReport(t, path+"."+s.name, scores)

@@ -282,6 +282,7 @@ type PageScore struct {
 	Excludes  int // must_exclude snippets absent
 	MustTotal int
 	Missing   []string // failed must_* checks, for reports
+	Leaks     []Leak   // boilerplate markers in the output the truth does not hold
 }
 
 // ScorePage evaluates one extractor output against the truth.
@@ -291,6 +292,7 @@ func ScorePage(t Truth, o Output) PageScore {
 		s := ScoreBody(*t.Body, o.Body)
 		ps.Body = &s
 		ps.Empty = len(Tokens(o.Body)) == 0
+		ps.Leaks = Leaks(*t.Body, o.Body)
 	}
 	if t.Title != nil && *t.Title != "" {
 		m := TitleMatch(*t.Title, o.Title)
@@ -340,6 +342,7 @@ type Summary struct {
 	TitleF1              float64 // mean title token F1 over TitleN pages
 	TitleN, DateN, AuthN int
 	Empty                int // pages whose truth has a body and output none
+	LeakPages            int // pages whose output holds a boilerplate marker the truth does not
 	MustPass, MustTotal  int
 }
 
@@ -366,6 +369,9 @@ func Summarize(scores []PageScore) Summary {
 		}
 		if ps.Empty {
 			s.Empty++
+		}
+		if len(ps.Leaks) > 0 {
+			s.LeakPages++
 		}
 		if ps.TitleF1 != nil {
 			s.TitleF1 += *ps.TitleF1
