@@ -282,7 +282,7 @@ type PageScore struct {
 	Excludes  int // must_exclude snippets absent
 	MustTotal int
 	Missing   []string // failed must_* checks, for reports
-	Leaks     []Leak   // boilerplate markers in the output the truth does not hold
+	Leaks     []Leak   // boilerplate markers in the output the truth (or its must_include snippets) does not hold
 }
 
 // ScorePage evaluates one extractor output against the truth.
@@ -293,6 +293,10 @@ func ScorePage(t Truth, o Output) PageScore {
 		ps.Body = &s
 		ps.Empty = len(Tokens(o.Body)) == 0
 		ps.Leaks = Leaks(*t.Body, o.Body)
+	} else if len(t.MustInclude) > 0 {
+		// A snippet-only truth (trafilatura's set) gives the text that
+		// must be there, which stands in for the body.
+		ps.Leaks = Leaks(strings.Join(t.MustInclude, "\n"), o.Body)
 	}
 	if t.Title != nil && *t.Title != "" {
 		m := TitleMatch(*t.Title, o.Title)
