@@ -184,6 +184,18 @@ func TestContentSignal(t *testing.T) {
 		{"Your support helps us to tell the story. Your support makes all the difference.", "content: reader-revenue appeal"},
 		{"The charity said donations had fallen by a third since the start of the year, forcing it to close two of its shelters.", ""},
 		{"Trending topics on social media shifted sharply after the vote, with many users questioning the count in the capital.", ""},
+		// Other languages: the same prompts, and French typography's
+		// no-break space before the colon.
+		{"Datenschutz & Cookies: Diese Website verwendet Cookies. Wenn du sie weiter nutzt, stimmst du zu.", "content: consent notice"},
+		{"Nous utilisons des cookies pour améliorer votre expérience.", "content: consent notice"},
+		{"Lesen Sie auch:", "content: related list"},
+		{"À lire aussi\u00a0: Dix questions sur le budget de l'État et ses conséquences pour les régions", "content: related list"},
+		{"Schreibe einen Kommentar", "content: comment prompt"},
+		{"Deja un comentario", "content: comment prompt"},
+		{"Abonnez-vous à notre lettre d'information", "content: newsletter sign-up"},
+		{"Soutenez-nous : faites un don pour un journalisme indépendant.", "content: reader-revenue appeal"},
+		{"Die Regierung verwendet die Mittel für Schulen und Straßen, sagte der Minister am Montag in Berlin vor Journalisten.", ""},
+		{"Lire aussi les romans de cette époque était un privilège réservé à une petite partie de la population du pays.", ""},
 	}
 	for _, tt := range tests {
 		if got := contentSignal(tt.text, true, true); got != tt.want {

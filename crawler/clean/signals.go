@@ -35,7 +35,10 @@ var contentRules = []contentRule{
 			"become a member", "become a supporter", "reader-funded", "reader funded", "readers like you",
 			"independent journalism", "quality journalism", "we rely on", "keep our journalism", "fund our journalism",
 			"every contribution", "makes all the difference", "make all the difference", "from as little as",
-			"support now", "help us keep", "your generosity", "paywall-free", "free to read for everyone", "tell the story"},
+			"support now", "help us keep", "your generosity", "paywall-free", "free to read for everyone", "tell the story",
+			"unterstützen sie uns", "jetzt spenden", "unabhängigen journalismus", "soutenez-nous", "faire un don",
+			"journalisme indépendant", "haz una donación", "periodismo independiente", "giornalismo indipendente",
+			"jornalismo independente"},
 		need: 2, maxLen: 1500,
 	},
 	{
@@ -58,14 +61,18 @@ var contentRules = []contentRule{
 		reason: "content: newsletter sign-up",
 		phrases: []string{"sign up for", "sign up to", "newsletter", "in your inbox", "to your inbox", "delivered to your inbox",
 			"by signing up", "email address", "enter your email", "subscribe to our", "straight to your inbox", "get our free",
-			"check your inbox", "subscribe here"},
+			"check your inbox", "subscribe here", "nieuwsbrief", "abonnieren sie unseren", "abonnez-vous à notre",
+			"inscrivez-vous à notre", "suscríbete a nuestro", "suscríbete a nuestra", "iscriviti alla nostra", "assine nossa"},
 		need: 1, maxLen: 300,
 	},
 	{
 		reason: "content: consent notice",
 		phrases: []string{"we use cookies", "use of cookies", "cookie policy", "accept cookies", "cookie settings",
 			"consent to", "privacy policy", "terms of service", "terms of use", "terms and conditions", "privacy notice",
-			"manage preferences", "your privacy"},
+			"manage preferences", "your privacy", "verwendet cookies", "verwenden cookies", "verwendung von cookies",
+			"datenschutz & cookies", "cookies akzeptieren", "utilise des cookies", "utilisons des cookies", "accepter les cookies",
+			"utiliza cookies", "utilizamos cookies", "aceptar cookies", "utilizza cookie", "utilizza i cookie",
+			"utilizziamo i cookie", "gebruikt cookies", "maakt gebruik van cookies", "używa plików cookie"},
 		need: 1, maxLen: 300,
 	},
 	{
@@ -80,7 +87,11 @@ var contentRules = []contentRule{
 		phrases: []string{"leave a comment", "join the conversation", "share your thoughts", "comment on this", "view comments",
 			"code of conduct", "comments are closed", "tell us what you think", "what do you think?", "have your say",
 			"load comments", "show comments", "share your feedback", "post a comment", "add a comment", "show comments", "read comments",
-			"comments have been", "community guidelines", "start the conversation", "debate the big issues"},
+			"comments have been", "community guidelines", "start the conversation", "debate the big issues",
+			"schreibe einen kommentar", "kommentar schreiben", "kommentar verfassen", "kommentare sind geschlossen",
+			"laisser un commentaire", "laissez un commentaire", "ajouter un commentaire", "les commentaires sont fermés",
+			"deja un comentario", "dejar un comentario", "deixe um comentário", "deixe seu comentário", "lascia un commento",
+			"laat een reactie achter"},
 		need: 1, maxLen: 300,
 	},
 	{
@@ -88,14 +99,18 @@ var contentRules = []contentRule{
 		prefixes: []string{"read more:", "related:", "see also:", "also read:", "read also:", "more:", "recommended:",
 			"watch:", "listen:", "read:", "also see:", "read next:", "related articles", "related stories", "related content",
 			"related coverage", "related topics", "recommended for you", "you may also like", "you might also like",
-			"what to read next", "editor's picks", "editors' picks"},
+			"what to read next", "editor's picks", "editors' picks",
+			"lesen sie auch:", "siehe auch:", "à lire aussi :", "à lire aussi:", "à lire aussi »", "a lire aussi :",
+			"a lire aussi:", "lire aussi :", "lire aussi:", "voir aussi :", "voir aussi:", "lee también:", "lea también:",
+			"leia também:", "veja também:", "leggi anche:", "zie ook:", "lees ook:"},
 		shortPrefixes: []string{"read more", "read next", "keep reading", "you may be interested", "you might be interested",
 			"you may also be interested", "most popular", "most read", "more from", "more on this",
 			"popular videos", "top stories", "trending", "more stories", "latest stories", "more in ", "catch up on",
 			"explore more", "more coverage", "more about", "further reading", "related", "recommended", "sponsored stories",
 			"around the web", "from our partners", "você pode gostar", "leia também", "veja também", "lea también",
 			"te puede interesar", "vous aimerez aussi", "à lire aussi", "lire aussi", "das könnte sie auch interessieren",
-			"mehr zum thema", "auch interessant", "potrebbe interessarti", "leggi anche", "читайте также", "похожие статьи",
+			"mehr zum thema", "auch interessant", "lesen sie auch", "lesen sie mehr", "siehe auch", "a lire aussi",
+			"voir aussi", "lee también", "leia mais", "lees ook", "zie ook", "czytaj także", "czytaj też", "potrebbe interessarti", "leggi anche", "читайте также", "похожие статьи",
 			"самые популярные", "популярное"},
 		maxLen: 250,
 	},
@@ -144,6 +159,9 @@ var contentRules = []contentRule{
 	},
 }
 
+// nbsp reads the no-break spaces of French typography as spaces.
+var nbsp = strings.NewReplacer("\u00a0", " ", "\u202f", " ")
+
 // mentionLen is the length above which a block is prose that may mention
 // a subscription or newsletter rather than offer one.
 const mentionLen = 150
@@ -166,6 +184,9 @@ var mentionRules = map[string]bool{
 func contentSignal(text string, strict, offerTwo bool) string {
 	low := strings.ToLower(text)
 	trimmed := strings.Trim(low, " .:!?…-–—|•·»«>")
+	// French sets a no-break space before ":" and "»" ("À lire aussi :"):
+	// prefixes are matched with it read as a space.
+	lead := nbsp.Replace(low[:min(len(low), 64)])
 	for i := range contentRules {
 		r := &contentRules[i]
 		if len(low) > r.maxLen {
@@ -177,13 +198,13 @@ func contentSignal(text string, strict, offerTwo bool) string {
 			}
 		}
 		for _, p := range r.prefixes {
-			if strings.HasPrefix(low, p) {
+			if strings.HasPrefix(lead, p) {
 				return r.reason
 			}
 		}
 		if len(low) < 60 {
 			for _, p := range r.shortPrefixes {
-				if strings.HasPrefix(low, p) {
+				if strings.HasPrefix(lead, p) {
 					return r.reason
 				}
 			}
