@@ -80,6 +80,16 @@ func extractors() []extractor {
 			a := res.Article
 			return cleaneval.Output{Body: a.Body, Title: a.Title, Authors: a.Authors, Published: a.PublishedAt}, nil
 		}},
+		// The same cleaner on the page without its scripts: no JSON-LD,
+		// as on sites that publish none.
+		{"wirewatch-noscript", func(p cleaneval.Page) (cleaneval.Output, error) {
+			res, err := cleaner.Clean(context.Background(), clean.Page{URL: p.URL, HTML: cleaneval.StripScripts(p.HTML), FetchedAt: fetched})
+			if err != nil {
+				return cleaneval.Output{}, err
+			}
+			a := res.Article
+			return cleaneval.Output{Body: a.Body, Title: a.Title, Authors: a.Authors, Published: a.PublishedAt}, nil
+		}},
 		{"go-trafilatura", func(p cleaneval.Page) (cleaneval.Output, error) {
 			u, _ := url.Parse(p.URL)
 			r, err := trafilatura.Extract(bytes.NewReader(p.HTML), trafilatura.Options{

@@ -7,6 +7,7 @@ package cleaneval
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"encoding/json"
 	"fmt"
@@ -441,4 +442,32 @@ func BootstrapF1Diff(a, b []PageScore, reps int, seed uint64) (lo, hi float64) {
 	}
 	sort.Float64s(diffs)
 	return diffs[int(0.025*float64(reps))], diffs[min(reps-1, int(0.975*float64(reps)))]
+}
+
+// StripScripts returns html without its script elements (JSON-LD and
+// every other script), to measure the cleaner on pages that carry no
+// structured data: issue 14 asks that those do as well.
+func StripScripts(html []byte) []byte {
+	low := bytes.ToLower(html)
+	out := make([]byte, 0, len(html))
+	i := 0
+	for {
+		j := bytes.Index(low[i:], []byte("<script"))
+		if j < 0 {
+			break
+		}
+		j += i
+		out = append(out, html[i:j]...)
+		end := bytes.Index(low[j:], []byte("</script"))
+		if end < 0 {
+			return out
+		}
+		end += j
+		gt := bytes.IndexByte(low[end:], '>')
+		if gt < 0 {
+			return out
+		}
+		i = end + gt + 1
+	}
+	return append(out, html[i:]...)
 }
