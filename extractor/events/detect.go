@@ -1532,6 +1532,12 @@ func (st *sent) pastTime(tg trigger) string {
 	}
 	for k := lo; k < hi; k++ {
 		w := st.norm(k)
+		if y := st.monthYear(k); y != "" {
+			// "voted on June 23, 2016, to leave", "withdrew around August
+			// 2019": a month with its year dates the event whatever
+			// preposition comes before it.
+			return y
+		}
 		if w != "in" && w != "since" && w != "last" && w != "during" && w != "of" {
 			continue
 		}
@@ -1539,6 +1545,14 @@ func (st *sent) pastTime(tg trigger) string {
 			continue // "for the first time since 1987" measures, it does not date
 		}
 		nx := st.norm(k + 1)
+		if w == "in" && (nx == "a" || nx == "the" || nx == "early" || nx == "mid" || nx == "late") {
+			// "in a 2016 referendum", "in early March": the date is the
+			// word after the article or the part of the month.
+			if lex.Months[st.norm(k+2)] > 0 || isYear(st.norm(k+2)) {
+				k++
+				nx = st.norm(k + 1)
+			}
+		}
 		if w == "last" && lex.Months[nx] > 0 && !(nx == "may" && !st.isCapitalized(k+1)) {
 			// "last May": an earlier month, background like "in January".
 			return "month:" + w + " " + nx
@@ -1572,6 +1586,38 @@ func (st *sent) pastTime(tg trigger) string {
 		}
 	}
 	return ""
+}
+
+// monthYear returns the words of a month named with a year before the
+// publication year ("June 23, 2016", "August 2019") starting at k, or "".
+// Without a publication date every such year is past.
+func (st *sent) monthYear(k int) string {
+	w := st.norm(k)
+	if st.d.lex.Months[w] == 0 || !st.isCapitalized(k) {
+		return ""
+	}
+	j := k + 1
+	if _, err := strconv.Atoi(st.norm(j)); err == nil && len(st.norm(j)) <= 2 {
+		j++ // the day
+		if st.norm(j) == "," {
+			j++
+		}
+	}
+	y := st.norm(j)
+	if !isYear(y) {
+		return ""
+	}
+	if n, _ := strconv.Atoi(y); st.pubYear != 0 && n >= st.pubYear {
+		return ""
+	}
+	return w + " " + y
+}
+
+// isYear reports whether w is a four-digit year of the last two centuries
+// or this one.
+func isYear(w string) bool {
+	y, err := strconv.Atoi(w)
+	return err == nil && len(w) == 4 && y >= 1900 && y <= 2100
 }
 
 // currentMonth reports whether month m, named without a year, is the
