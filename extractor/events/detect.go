@@ -709,7 +709,13 @@ func (st *sent) acceptExit(tg *trigger) bool {
 			// is a withdrawal from them.
 			return objClass&(Agreement|Race) != 0
 		}
-		return objClass&(Agreement|Political|Race|Sports) != 0
+		if objClass&(Agreement|Political|Race|Sports) != 0 {
+			return true
+		}
+		// "Gillibrand dropped out ahead of the debate" under "Gillibrand
+		// ends US presidential bid": a bare "drop out" in an article whose
+		// headline reports a withdrawal tells that withdrawal again.
+		return st.art.titleKind != "" && !strings.HasPrefix(w, "walk") && objClass&(Career|Money|Medical|Market|Figurative) == 0
 	}
 	for k := 0; k < i; k++ {
 		if st.is(SetExpulsion, st.norm(k)) {
