@@ -1213,7 +1213,12 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		return hit{}, false
 	}
 	pastYear := st.pastTime(tg)
-	if m, ok := strings.CutPrefix(pastYear, "month:"); ok {
+	if m, ok := strings.CutPrefix(pastYear, "month:"); ok && strings.HasPrefix(m, "last ") && (tg.form == Past || tg.form == Participle) {
+		// "when three publishers pulled out last September": the
+		// withdrawal itself is dated to an earlier year's month or a month
+		// well past, told as done; it is history, as "last year" is.
+		pastYear = m
+	} else if ok {
 		// "announced in January": an earlier month dates the report, not
 		// the event, so it only makes it background.
 		background = true
