@@ -709,7 +709,13 @@ func (st *sent) acceptExit(tg *trigger) bool {
 			// is a withdrawal from them.
 			return objClass&(Agreement|Race) != 0
 		}
-		return objClass&(Agreement|Political|Race|Sports) != 0
+		if objClass&(Agreement|Political|Race|Sports) != 0 {
+			return true
+		}
+		// "Gillibrand dropped out ahead of the debate" under "Gillibrand
+		// ends US presidential bid": a bare "drop out" in an article whose
+		// headline reports a withdrawal tells that withdrawal again.
+		return st.art.titleKind != "" && !strings.HasPrefix(w, "walk") && objClass&(Career|Money|Medical|Market|Figurative) == 0
 	}
 	for k := 0; k < i; k++ {
 		if st.is(SetExpulsion, st.norm(k)) {
@@ -1207,7 +1213,12 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		return hit{}, false
 	}
 	pastYear := st.pastTime(tg)
-	if m, ok := strings.CutPrefix(pastYear, "month:"); ok {
+	if m, ok := strings.CutPrefix(pastYear, "month:"); ok && strings.HasPrefix(m, "last ") && (tg.form == Past || tg.form == Participle) {
+		// "when three publishers pulled out last September": the
+		// withdrawal itself is dated to an earlier year's month or a month
+		// well past, told as done; it is history, as "last year" is.
+		pastYear = m
+	} else if ok {
 		// "announced in January": an earlier month dates the report, not
 		// the event, so it only makes it background.
 		background = true
@@ -1532,6 +1543,12 @@ func (st *sent) pastTime(tg trigger) string {
 	}
 	for k := lo; k < hi; k++ {
 		w := st.norm(k)
+		if y := st.monthYear(k); y != "" {
+			// "voted on June 23, 2016, to leave", "withdrew around August
+			// 2019": a month with its year dates the event whatever
+			// preposition comes before it.
+			return y
+		}
 		if w != "in" && w != "since" && w != "last" && w != "during" && w != "of" {
 			continue
 		}
@@ -1539,6 +1556,14 @@ func (st *sent) pastTime(tg trigger) string {
 			continue // "for the first time since 1987" measures, it does not date
 		}
 		nx := st.norm(k + 1)
+		if w == "in" && (nx == "a" || nx == "the" || nx == "early" || nx == "mid" || nx == "late") {
+			// "in a 2016 referendum", "in early March": the date is the
+			// word after the article or the part of the month.
+			if lex.Months[st.norm(k+2)] > 0 || isYear(st.norm(k+2)) {
+				k++
+				nx = st.norm(k + 1)
+			}
+		}
 		if w == "last" && lex.Months[nx] > 0 && !(nx == "may" && !st.isCapitalized(k+1)) {
 			// "last May": an earlier month, background like "in January".
 			return "month:" + w + " " + nx
@@ -1572,6 +1597,38 @@ func (st *sent) pastTime(tg trigger) string {
 		}
 	}
 	return ""
+}
+
+// monthYear returns the words of a month named with a year before the
+// publication year ("June 23, 2016", "August 2019") starting at k, or "".
+// Without a publication date every such year is past.
+func (st *sent) monthYear(k int) string {
+	w := st.norm(k)
+	if st.d.lex.Months[w] == 0 || !st.isCapitalized(k) {
+		return ""
+	}
+	j := k + 1
+	if _, err := strconv.Atoi(st.norm(j)); err == nil && len(st.norm(j)) <= 2 {
+		j++ // the day
+		if st.norm(j) == "," {
+			j++
+		}
+	}
+	y := st.norm(j)
+	if !isYear(y) {
+		return ""
+	}
+	if n, _ := strconv.Atoi(y); st.pubYear != 0 && n >= st.pubYear {
+		return ""
+	}
+	return w + " " + y
+}
+
+// isYear reports whether w is a four-digit year of the last two centuries
+// or this one.
+func isYear(w string) bool {
+	y, err := strconv.Atoi(w)
+	return err == nil && len(w) == 4 && y >= 1900 && y <= 2100
 }
 
 // currentMonth reports whether month m, named without a year, is the
