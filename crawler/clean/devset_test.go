@@ -103,6 +103,16 @@ var sampleFloors = map[string]float64{
 	"corpus-wcxb": 0.941,
 }
 
+// dateFloors pin the share of pages whose published day is right, on the
+// full sets (the race detector's sample is not checked); dateSlack is a
+// few pages of WCXB's 658 dated pages; the corpus's 62 must all stay right.
+var dateFloors = map[string]float64{
+	"corpus":      1.0,
+	"corpus-wcxb": 0.833,
+}
+
+const dateSlack = 0.005
+
 // maxLeakPages pins, per dev set, how many pages may keep a marker of a
 // boilerplate class that the truth does not hold (cleaneval.Leaks). The
 // one WCXB page is a blog's "If you liked this post you might also like:"
@@ -147,6 +157,9 @@ func TestDevSetFloor(t *testing.T) {
 			if ps.Empty {
 				t.Errorf("%s: %s: empty body, the truth has text", s.name, ps.ID)
 			}
+		}
+		if !raceEnabled && sum.Date < dateFloors[s.name]-dateSlack {
+			t.Errorf("%s: published day right on %.3f of %d pages, more than %.2f below the floor %.3f", s.name, sum.Date, sum.DateN, dateSlack, dateFloors[s.name])
 		}
 		if sum.LeakPages > maxLeakPages[s.name] {
 			for _, ps := range scores {
