@@ -140,10 +140,23 @@ func (d *Detector) appendSentence(out []article.Event, body string, s sentence, 
 		return out
 	}
 	st := &sent{d: d, body: body, s: s, toks: tokenize(text, s.start), ents: ents, pubYear: a.pubYear, art: a}
+	background := false // an earlier event of the sentence is told as background
 	for i := range st.toks {
-		if ev, ok := st.event(i); ok {
-			out = append(out, ev)
+		ev, ok := st.event(i)
+		if !ok {
+			continue
 		}
+		if background && len(ev.Cues) == 0 {
+			// "is in the process of leaving the EU, termed Brexit for
+			// British exit": a later mention without a status cue of its
+			// own names the withdrawal the sentence has already told as
+			// background.
+			ev.NewAnnouncement = false
+		}
+		if !ev.NewAnnouncement && (ev.Status == "announced" || ev.Status == "completed" || ev.Status == "supported") {
+			background = true
+		}
+		out = append(out, ev)
 	}
 	return out
 }
@@ -1241,6 +1254,13 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		background = true
 		cues = append(cues, p+" "+st.norm(i))
 	}
+	if h, ok := st.effortFor(tg); ok {
+		// "is in the process of leaving the EU", "his efforts to
+		// complete the withdrawal": a withdrawal decided before, which
+		// the sentence's news only serves.
+		background = true
+		cues = append(cues, h)
+	}
 	if h, ok := st.pastPerfect(tg); ok {
 		// "Kyiv's troops had also retreated from Bakhmut": the past
 		// perfect sets an event before the article's news, unless a verb
@@ -1426,6 +1446,37 @@ func (st *sent) orderedOther(tg trigger, bgAt int) (string, bool) {
 			}
 			return w, true
 		}
+	}
+	return "", false
+}
+
+// effortFor reports whether the trigger completes a noun of an effort
+// under way ("the process of leaving", "efforts to complete the
+// withdrawal", "efforts on leaving"), with at most a verb and a
+// determiner between them, and the effort is not started in the sentence
+// ("initiated a process to withdraw" is news); it returns the noun and
+// its preposition.
+func (st *sent) effortFor(tg trigger) (string, bool) {
+	for k := tg.i - 1; k >= 1 && k >= tg.i-4; k-- {
+		if st.toks[k].punct {
+			return "", false
+		}
+		w := st.norm(k)
+		switch w {
+		case "of", "to", "on", "at", "toward", "towards":
+		default:
+			continue
+		}
+		n := st.norm(k - 1)
+		if !st.is(SetEffortNouns, n) {
+			continue
+		}
+		for j := k - 2; j >= 0 && j >= k-4; j-- {
+			if st.is(SetEffortStarts, st.norm(j)) {
+				return "", false
+			}
+		}
+		return n + " " + w, true
 	}
 	return "", false
 }

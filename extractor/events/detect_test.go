@@ -149,6 +149,11 @@ func TestDetect(t *testing.T) {
 		{text: "Union leaders vote to end their campaign of walkouts at the docks.", want: false},
 		{text: "Two aid workers are killed when an evacuation convoy is attacked near the port.", want: false},
 		{text: "The compromise would leave the old customs checks in place at the border.", want: false},
+		// A withdrawal served by an effort under way was decided before:
+		// background; an effort started in the sentence is the news.
+		{text: "Ruritania is in the process of leaving the customs union, the minister told parliament.", want: true, kind: "agreement", status: "completed", new: false, trigger: "leaving"},
+		{text: "The premier defended his efforts to complete the withdrawal of Ruritania from the customs union.", want: true, kind: "agreement", status: "completed", new: false, trigger: "withdrawal"},
+		{text: "Three states have initiated a process to withdraw from the customs union.", want: true, kind: "agreement", status: "completed", new: true, trigger: "withdraw"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {
@@ -176,6 +181,26 @@ func TestDetect(t *testing.T) {
 				t.Errorf("bad spans: %+v", ev)
 			}
 		})
+	}
+}
+
+// TestLaterMentionFollowsBackground checks that a second mention of a
+// withdrawal without a status cue of its own is background when the
+// sentence has told the withdrawal as background.
+func TestLaterMentionFollowsBackground(t *testing.T) {
+	d, err := New("en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "Ruritania is in the process of leaving the customs union, a move nicknamed Ruxit for Ruritanian exit."
+	evs := d.Detect(text, nil, nil)
+	if len(evs) < 2 {
+		t.Fatalf("want two events, got %+v", evs)
+	}
+	for _, ev := range evs {
+		if ev.NewAnnouncement {
+			t.Errorf("%q is news (cues %q), want background", ev.Trigger, ev.Cues)
+		}
 	}
 }
 

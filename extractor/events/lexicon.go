@@ -258,6 +258,14 @@ const (
 	// SetPoliticalBackers: who withdraws support from a government
 	// ("coalition partner Five Star withdraws its support").
 	SetPoliticalBackers
+	// SetEffortNouns: nouns of an effort already under way that a
+	// withdrawal completes ("in the process of leaving", "efforts to
+	// complete the withdrawal"): the withdrawal they serve was decided
+	// before, so it is background.
+	SetEffortNouns
+	// SetEffortStarts: verbs that start such an effort, which is then the
+	// news ("has initiated a process to withdraw").
+	SetEffortStarts
 	numSets
 )
 

@@ -256,6 +256,8 @@ func english() *Lexicon {
 		SetPoliticalBackers:   `party parties coalition caucus faction bloc lawmakers deputies mps`,
 		SetAdviseVerbs:        `warns warned warn warning advises advised advise advising urges urged urge urging encourages encouraged encourage`,
 		SetResultStates:       `dead injured wounded killed hurt homeless missing stranded displaced destitute`,
+		SetEffortNouns:        `process effort efforts`,
+		SetEffortStarts:       `initiated initiates initiate initiating launched launches launch launching began begins begin begun beginning started starts start starting opened opens open opening`,
 		SetSupportNouns:       `support backing aid funding assistance recognition veto offer allegations allegation complaint lawsuit charges objection objections consent endorsement threat threats`,
 	}
 	for set, ws := range words {
