@@ -385,6 +385,9 @@ func (st *sent) findParticle(i int, tr Trigger) int {
 func (st *sent) accept(tg *trigger) bool {
 	i := tg.i
 	next := tg.last + 1
+	if st.generic(*tg) {
+		return false
+	}
 	switch tg.tr.Family {
 	case FamWithdraw, FamPullOut, FamRetreat:
 		if st.notWithdrawn(*tg) {
@@ -1448,6 +1451,29 @@ func (st *sent) orderedOther(tg trigger, bgAt int) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// generic reports whether the trigger speaks of withdrawing in general,
+// not of an event: the reader is addressed in its clause ("once you
+// announce your intention to exit a business"), or an indefinite noun
+// opening the sentence is defined ("A product recall is a request from a
+// manufacturer").
+func (st *sent) generic(tg trigger) bool {
+	i := tg.i
+	for k := i - 1; k >= 0 && k >= i-6 && !st.toks[k].punct; k-- {
+		if st.is(SetSecondPerson, st.norm(k)) {
+			return true
+		}
+	}
+	k := i - 1
+	if k >= 1 && !st.is(SetIndefinite, st.norm(k)) {
+		k-- // one modifier: "a product recall"
+	}
+	if k != 0 || !st.is(SetIndefinite, st.norm(k)) {
+		return false
+	}
+	be := st.norm(i + 1)
+	return (be == "is" || be == "are") && st.is(SetIndefinite, st.norm(i+2))
 }
 
 // effortFor reports whether the trigger completes a noun of an effort

@@ -149,6 +149,10 @@ func TestDetect(t *testing.T) {
 		{text: "Union leaders vote to end their campaign of walkouts at the docks.", want: false},
 		{text: "Two aid workers are killed when an evacuation convoy is attacked near the port.", want: false},
 		{text: "The compromise would leave the old customs checks in place at the border.", want: false},
+		// Withdrawing spoken of in general: the reader addressed, or a
+		// noun defined.
+		{text: "Buyers know that when you reveal your plan to exit a market, prices fall.", want: false},
+		{text: "A market withdrawal is a step a maker takes when a product is unsafe.", want: false},
 		// A withdrawal served by an effort under way was decided before:
 		// background; an effort started in the sentence is the news.
 		{text: "Ruritania is in the process of leaving the customs union, the minister told parliament.", want: true, kind: "agreement", status: "completed", new: false, trigger: "leaving"},

@@ -266,6 +266,13 @@ const (
 	// SetEffortStarts: verbs that start such an effort, which is then the
 	// news ("has initiated a process to withdraw").
 	SetEffortStarts
+	// SetSecondPerson: the pronouns of the reader addressed ("once you
+	// announce your intention to exit"): advice or a definition, about no
+	// one who withdraws.
+	SetSecondPerson
+	// SetIndefinite: the articles of a noun spoken of in general ("a
+	// product recall is a request").
+	SetIndefinite
 	numSets
 )
 

@@ -258,6 +258,8 @@ func english() *Lexicon {
 		SetResultStates:       `dead injured wounded killed hurt homeless missing stranded displaced destitute`,
 		SetEffortNouns:        `process effort efforts`,
 		SetEffortStarts:       `initiated initiates initiate initiating launched launches launch launching began begins begin begun beginning started starts start starting opened opens open opening`,
+		SetSecondPerson:       `you your yours yourself yourselves`,
+		SetIndefinite:         `a an`,
 		SetSupportNouns:       `support backing aid funding assistance recognition veto offer allegations allegation complaint lawsuit charges objection objections consent endorsement threat threats`,
 	}
 	for set, ws := range words {
