@@ -1257,6 +1257,13 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		background = true
 		cues = append(cues, p+" "+st.norm(i))
 	}
+	if h, ok := st.commentedOn(tg); ok {
+		// "The recall affected 103,000 cars", "the withdrawal of the bill
+		// was far too little": the sentence comments on a withdrawal its
+		// reader knows; the comment is the news.
+		background = true
+		cues = append(cues, h)
+	}
 	if h, ok := st.effortFor(tg); ok {
 		// "is in the process of leaving the EU", "his efforts to
 		// complete the withdrawal": a withdrawal decided before, which
@@ -1474,6 +1481,56 @@ func (st *sent) generic(tg trigger) bool {
 	}
 	be := st.norm(i + 1)
 	return (be == "is" || be == "are") && st.is(SetIndefinite, st.norm(i+2))
+}
+
+// commentedOn reports whether a noun trigger after "the" is the subject of
+// its clause ("The recall affected", "said the withdrawal of the bill was
+// far too little") and its verb, an auxiliary or a past form right after
+// it or after its "of" or "from" phrase, says something else of it than
+// that it happens, is planned or is announced ("the withdrawal was
+// completed", "will begin"); it returns the subject's determiner and noun.
+func (st *sent) commentedOn(tg trigger) (string, bool) {
+	i := tg.i
+	if tg.form != Noun || st.norm(i-1) != "the" || st.art.titleKind != "" {
+		// Under a headline that reports a withdrawal as news, "the
+		// pullout" is that news ("The pullout of the Russian troops is a
+		// key element of the peace plan").
+		return "", false
+	}
+	if p := i - 2; p >= 0 && !st.toks[p].punct && st.norm(p) != "that" && !st.is(SetSayVerbs, st.norm(p)) {
+		return "", false // not the subject: "after the withdrawal", "backs the withdrawal"
+	}
+	k := i + 1
+	if w := st.norm(k); w == "of" || w == "from" {
+		for k++; k < len(st.toks) && k <= i+8 && !st.toks[k].punct; k++ {
+			if st.verbAt(k) {
+				break
+			}
+		}
+	}
+	if k >= len(st.toks) || !st.verbAt(k) {
+		return "", false
+	}
+	v := st.norm(k)
+	next := k + 1
+	for next < len(st.toks) && st.toks[next].punct && st.norm(next) != "," && st.norm(next) != "." {
+		next++ // a quotation mark: "the withdrawal had 'much more to do with'"
+	}
+	if st.is(SetHappenWords, v) || next < len(st.toks) && st.is(SetHappenWords, st.norm(next)) {
+		return "", false
+	}
+	return "the " + st.norm(i), true
+}
+
+// verbAt reports whether token k is an auxiliary or a lower-case past
+// form, the verbs commentedOn reads.
+func (st *sent) verbAt(k int) bool {
+	switch w := st.norm(k); w {
+	case "was", "were", "is", "are", "had", "has", "will", "would":
+		return true
+	default:
+		return !st.isCapitalized(k) && len(w) > 4 && strings.HasSuffix(w, "ed")
+	}
 }
 
 // effortFor reports whether the trigger completes a noun of an effort

@@ -153,6 +153,11 @@ func TestDetect(t *testing.T) {
 		// noun defined.
 		{text: "Buyers know that when you reveal your plan to exit a market, prices fall.", want: false},
 		{text: "A market withdrawal is a step a maker takes when a product is unsafe.", want: false},
+		// A known withdrawal commented on is background; one told as
+		// happening is news.
+		{text: "Observers said the pullout of the peacekeepers was a blunder.", want: true, kind: "military", status: "completed", new: false, trigger: "pullout"},
+		{text: "The withdrawal of the peacekeepers will hurt the ceasefire.", want: true, kind: "military", status: "announced", new: false, trigger: "withdrawal"},
+		{text: "The withdrawal of the peacekeepers was completed on Sunday.", want: true, kind: "military", status: "completed", new: true, trigger: "withdrawal"},
 		// A withdrawal served by an effort under way was decided before:
 		// background; an effort started in the sentence is the news.
 		{text: "Ruritania is in the process of leaving the customs union, the minister told parliament.", want: true, kind: "agreement", status: "completed", new: false, trigger: "leaving"},
@@ -385,6 +390,9 @@ func TestDetectContext(t *testing.T) {
 		new          bool
 	}{
 		{"year alone", somalia, Context{}, true, "military", "historical", false},
+		{"comment on a known withdrawal", "The pullout of the peacekeepers was a blunder.", Context{}, true, "military", "completed", false},
+		{"comment under a headline reporting it", "The pullout of the peacekeepers was a blunder.",
+			Context{Title: "Ruritania withdraws its peacekeepers from the valley"}, true, "military", "completed", true},
 		{"year of publication", somalia, Context{Published: date("2009-01-25")}, true, "military", "completed", true},
 		{"year before publication", somalia, Context{Published: date("2012-06-01")}, true, "military", "historical", false},
 		{"month alone", miami, Context{}, true, "sports", "completed", true},

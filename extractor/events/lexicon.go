@@ -273,6 +273,10 @@ const (
 	// SetIndefinite: the articles of a noun spoken of in general ("a
 	// product recall is a request").
 	SetIndefinite
+	// SetHappenWords: words after "the withdrawal was", "will" or "had"
+	// that tell the withdrawal happening, planned or announced ("was
+	// completed", "will begin", "was announced"), not a comment on it.
+	SetHappenWords
 	numSets
 )
 
