@@ -49,7 +49,8 @@ func main() {
 		"comma-separated corpus directories (with truth.jsonl) whose page titles and dates give corpus items their article context; a missing one is skipped")
 	noContext := flag.Bool("no-context", false, "judge every item alone, without its article's title and date (to compare)")
 	runs := flag.Int("runs", 5, "timed runs per system; the median is reported")
-	listErrs := flag.Bool("errors", false, "list the items each set gets wrong (for tuning sets only)")
+	listErrs := flag.Bool("errors", false, "instead of per-set figures, list the detector's errors over the pooled tuning sets "+
+		"(false-positive detections and news, missed events and news; sets named *heldout* are left out)")
 	folds := flag.Int("folds", 0, "instead of per-set figures, pool the sets and print the detector's figures on each of this many folds, "+
 		"every article, CoNLL document or authored story in one fold (to judge a rule change; sets named *heldout* are left out)")
 	confusion := flag.Bool("confusion", false, "with -folds: also print the status confusion matrix over the pooled tuning sets "+
@@ -65,10 +66,13 @@ func main() {
 		}
 	}
 	var err error
-	if *folds > 0 {
+	switch {
+	case *folds > 0:
 		err = runFolds(os.Stdout, strings.Split(*sets, ","), src, *folds, *confusion)
-	} else {
-		err = run(os.Stdout, strings.Split(*sets, ","), src, *runs, *listErrs)
+	case *listErrs:
+		err = runErrors(os.Stdout, strings.Split(*sets, ","), src)
+	default:
+		err = run(os.Stdout, strings.Split(*sets, ","), src, *runs)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "wweval-events:", err)
@@ -83,7 +87,7 @@ type sources struct {
 	noContext  bool // drop the context, to compare
 }
 
-func run(w io.Writer, paths []string, src sources, runs int, listErrors bool) error {
+func run(w io.Writer, paths []string, src sources, runs int) error {
 	det, err := events.New("en")
 	if err != nil {
 		return err
@@ -181,17 +185,6 @@ func run(w io.Writer, paths []string, src sources, runs int, listErrors bool) er
 			fmt.Fprintf(w, "%-22s %-8s %5d %5d | %.3f %.3f %.3f | %.3f %.3f %.3f | %6s %6s | %9.0f\n",
 				name, sys.name, len(items), gold, s.Detect.P(), s.Detect.R(), s.Detect.F1(),
 				s.New.P(), s.New.R(), s.New.F1(), kind, status, perSec)
-			if listErrors && sys.typed {
-				for k, it := range items {
-					p := preds[k]
-					if p.Withdrawal != it.Withdrawal || p.NewAnnouncement != it.NewAnnouncement ||
-						it.Withdrawal && p.Withdrawal && (p.Kind != it.Kind || p.Status != it.Status) {
-						fmt.Fprintf(w, "  %s gold=%v/%s/%s/new=%v pred=%v/%s/%s/new=%v\n    %s\n", it.ID,
-							it.Withdrawal, it.Kind, it.Status, it.NewAnnouncement,
-							p.Withdrawal, p.Kind, p.Status, p.NewAnnouncement, it.Text)
-					}
-				}
-			}
 		}
 	}
 	fmt.Fprintf(w, "article context: %d of %d items have their article's title, %d its date\n", titled, total, dated)
@@ -244,6 +237,36 @@ func readSet(r io.Reader, path string, src sources) ([]events.Labelled, error) {
 	return items, nil
 }
 
+// tuningSet is one labelled set that rules may be tuned on.
+type tuningSet struct {
+	name  string
+	items []events.Labelled
+}
+
+// readTuning reads the sets of paths that are not held out, noting on w
+// each one it leaves out: rules are never judged on held-out sets.
+func readTuning(w io.Writer, paths []string, src sources) ([]tuningSet, error) {
+	var sets []tuningSet
+	for _, path := range paths {
+		if strings.Contains(path, "heldout") {
+			fmt.Fprintf(w, "%s: held out, not used\n", path)
+			continue
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		items, err := readSet(f, path, src)
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		name := strings.TrimSuffix(path[strings.LastIndex(path, "/")+1:], ".jsonl")
+		sets = append(sets, tuningSet{name: name, items: items})
+	}
+	return sets, nil
+}
+
 // runFolds pools the sets and prints the detector's figures on each of k
 // folds, every group (article, CoNLL document, authored story) in one
 // fold, then the mean over folds: a rule change is kept when it helps on
@@ -254,23 +277,13 @@ func runFolds(w io.Writer, paths []string, src sources, k int, confusion bool) e
 	if err != nil {
 		return err
 	}
+	sets, err := readTuning(w, paths, src)
+	if err != nil {
+		return err
+	}
 	var items []events.Labelled
-	for _, path := range paths {
-		if strings.Contains(path, "heldout") {
-			// Rules are never judged on held-out sets.
-			fmt.Fprintf(w, "%s: held out, not used for folds\n", path)
-			continue
-		}
-		f, err := os.Open(path)
-		if err != nil {
-			return err
-		}
-		set, err := readSet(f, path, src)
-		f.Close()
-		if err != nil {
-			return err
-		}
-		items = append(items, set...)
+	for _, set := range sets {
+		items = append(items, set.items...)
 	}
 	byFold := make([][]events.Labelled, k)
 	for _, it := range items {

@@ -140,10 +140,23 @@ func (d *Detector) appendSentence(out []article.Event, body string, s sentence, 
 		return out
 	}
 	st := &sent{d: d, body: body, s: s, toks: tokenize(text, s.start), ents: ents, pubYear: a.pubYear, art: a}
+	background := false // an earlier event of the sentence is told as background
 	for i := range st.toks {
-		if ev, ok := st.event(i); ok {
-			out = append(out, ev)
+		ev, ok := st.event(i)
+		if !ok {
+			continue
 		}
+		if background && len(ev.Cues) == 0 {
+			// "is in the process of leaving the EU, termed Brexit for
+			// British exit": a later mention without a status cue of its
+			// own names the withdrawal the sentence has already told as
+			// background.
+			ev.NewAnnouncement = false
+		}
+		if !ev.NewAnnouncement && (ev.Status == "announced" || ev.Status == "completed" || ev.Status == "supported") {
+			background = true
+		}
+		out = append(out, ev)
 	}
 	return out
 }
@@ -372,6 +385,9 @@ func (st *sent) findParticle(i int, tr Trigger) int {
 func (st *sent) accept(tg *trigger) bool {
 	i := tg.i
 	next := tg.last + 1
+	if st.generic(*tg) {
+		return false
+	}
 	switch tg.tr.Family {
 	case FamWithdraw, FamPullOut, FamRetreat:
 		if st.notWithdrawn(*tg) {
@@ -1241,6 +1257,20 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		background = true
 		cues = append(cues, p+" "+st.norm(i))
 	}
+	if h, ok := st.commentedOn(tg); ok {
+		// "The recall affected 103,000 cars", "the withdrawal of the bill
+		// was far too little": the sentence comments on a withdrawal its
+		// reader knows; the comment is the news.
+		background = true
+		cues = append(cues, h)
+	}
+	if h, ok := st.effortFor(tg); ok {
+		// "is in the process of leaving the EU", "his efforts to
+		// complete the withdrawal": a withdrawal decided before, which
+		// the sentence's news only serves.
+		background = true
+		cues = append(cues, h)
+	}
 	if h, ok := st.pastPerfect(tg); ok {
 		// "Kyiv's troops had also retreated from Bakhmut": the past
 		// perfect sets an event before the article's news, unless a verb
@@ -1426,6 +1456,110 @@ func (st *sent) orderedOther(tg trigger, bgAt int) (string, bool) {
 			}
 			return w, true
 		}
+	}
+	return "", false
+}
+
+// generic reports whether the trigger speaks of withdrawing in general,
+// not of an event: the reader is addressed in its clause ("once you
+// announce your intention to exit a business"), or an indefinite noun
+// opening the sentence is defined ("A product recall is a request from a
+// manufacturer").
+func (st *sent) generic(tg trigger) bool {
+	i := tg.i
+	for k := i - 1; k >= 0 && k >= i-6 && !st.toks[k].punct; k-- {
+		if st.is(SetSecondPerson, st.norm(k)) {
+			return true
+		}
+	}
+	k := i - 1
+	if k >= 1 && !st.is(SetIndefinite, st.norm(k)) {
+		k-- // one modifier: "a product recall"
+	}
+	if k != 0 || !st.is(SetIndefinite, st.norm(k)) {
+		return false
+	}
+	be := st.norm(i + 1)
+	return (be == "is" || be == "are") && st.is(SetIndefinite, st.norm(i+2))
+}
+
+// commentedOn reports whether a noun trigger after "the" is the subject of
+// its clause ("The recall affected", "said the withdrawal of the bill was
+// far too little") and its verb, an auxiliary or a past form right after
+// it or after its "of" or "from" phrase, says something else of it than
+// that it happens, is planned or is announced ("the withdrawal was
+// completed", "will begin"); it returns the subject's determiner and noun.
+func (st *sent) commentedOn(tg trigger) (string, bool) {
+	i := tg.i
+	if tg.form != Noun || st.norm(i-1) != "the" || st.art.titleKind != "" {
+		// Under a headline that reports a withdrawal as news, "the
+		// pullout" is that news ("The pullout of the Russian troops is a
+		// key element of the peace plan").
+		return "", false
+	}
+	if p := i - 2; p >= 0 && !st.toks[p].punct && st.norm(p) != "that" && !st.is(SetSayVerbs, st.norm(p)) {
+		return "", false // not the subject: "after the withdrawal", "backs the withdrawal"
+	}
+	k := i + 1
+	if w := st.norm(k); w == "of" || w == "from" {
+		for k++; k < len(st.toks) && k <= i+8 && !st.toks[k].punct; k++ {
+			if st.verbAt(k) {
+				break
+			}
+		}
+	}
+	if k >= len(st.toks) || !st.verbAt(k) {
+		return "", false
+	}
+	v := st.norm(k)
+	next := k + 1
+	for next < len(st.toks) && st.toks[next].punct && st.norm(next) != "," && st.norm(next) != "." {
+		next++ // a quotation mark: "the withdrawal had 'much more to do with'"
+	}
+	if st.is(SetHappenWords, v) || next < len(st.toks) && st.is(SetHappenWords, st.norm(next)) {
+		return "", false
+	}
+	return "the " + st.norm(i), true
+}
+
+// verbAt reports whether token k is an auxiliary or a lower-case past
+// form, the verbs commentedOn reads.
+func (st *sent) verbAt(k int) bool {
+	switch w := st.norm(k); w {
+	case "was", "were", "is", "are", "had", "has", "will", "would":
+		return true
+	default:
+		return !st.isCapitalized(k) && len(w) > 4 && strings.HasSuffix(w, "ed")
+	}
+}
+
+// effortFor reports whether the trigger completes a noun of an effort
+// under way ("the process of leaving", "efforts to complete the
+// withdrawal", "efforts on leaving"), with at most a verb and a
+// determiner between them, and the effort is not started in the sentence
+// ("initiated a process to withdraw" is news); it returns the noun and
+// its preposition.
+func (st *sent) effortFor(tg trigger) (string, bool) {
+	for k := tg.i - 1; k >= 1 && k >= tg.i-4; k-- {
+		if st.toks[k].punct {
+			return "", false
+		}
+		w := st.norm(k)
+		switch w {
+		case "of", "to", "on", "at", "toward", "towards":
+		default:
+			continue
+		}
+		n := st.norm(k - 1)
+		if !st.is(SetEffortNouns, n) {
+			continue
+		}
+		for j := k - 2; j >= 0 && j >= k-4; j-- {
+			if st.is(SetEffortStarts, st.norm(j)) {
+				return "", false
+			}
+		}
+		return n + " " + w, true
 	}
 	return "", false
 }

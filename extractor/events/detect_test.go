@@ -149,6 +149,20 @@ func TestDetect(t *testing.T) {
 		{text: "Union leaders vote to end their campaign of walkouts at the docks.", want: false},
 		{text: "Two aid workers are killed when an evacuation convoy is attacked near the port.", want: false},
 		{text: "The compromise would leave the old customs checks in place at the border.", want: false},
+		// Withdrawing spoken of in general: the reader addressed, or a
+		// noun defined.
+		{text: "Buyers know that when you reveal your plan to exit a market, prices fall.", want: false},
+		{text: "A market withdrawal is a step a maker takes when a product is unsafe.", want: false},
+		// A known withdrawal commented on is background; one told as
+		// happening is news.
+		{text: "Observers said the pullout of the peacekeepers was a blunder.", want: true, kind: "military", status: "completed", new: false, trigger: "pullout"},
+		{text: "The withdrawal of the peacekeepers will hurt the ceasefire.", want: true, kind: "military", status: "announced", new: false, trigger: "withdrawal"},
+		{text: "The withdrawal of the peacekeepers was completed on Sunday.", want: true, kind: "military", status: "completed", new: true, trigger: "withdrawal"},
+		// A withdrawal served by an effort under way was decided before:
+		// background; an effort started in the sentence is the news.
+		{text: "Ruritania is in the process of leaving the customs union, the minister told parliament.", want: true, kind: "agreement", status: "completed", new: false, trigger: "leaving"},
+		{text: "The premier defended his efforts to complete the withdrawal of Ruritania from the customs union.", want: true, kind: "agreement", status: "completed", new: false, trigger: "withdrawal"},
+		{text: "Three states have initiated a process to withdraw from the customs union.", want: true, kind: "agreement", status: "completed", new: true, trigger: "withdraw"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {
@@ -176,6 +190,26 @@ func TestDetect(t *testing.T) {
 				t.Errorf("bad spans: %+v", ev)
 			}
 		})
+	}
+}
+
+// TestLaterMentionFollowsBackground checks that a second mention of a
+// withdrawal without a status cue of its own is background when the
+// sentence has told the withdrawal as background.
+func TestLaterMentionFollowsBackground(t *testing.T) {
+	d, err := New("en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "Ruritania is in the process of leaving the customs union, a move nicknamed Ruxit for Ruritanian exit."
+	evs := d.Detect(text, nil, nil)
+	if len(evs) < 2 {
+		t.Fatalf("want two events, got %+v", evs)
+	}
+	for _, ev := range evs {
+		if ev.NewAnnouncement {
+			t.Errorf("%q is news (cues %q), want background", ev.Trigger, ev.Cues)
+		}
 	}
 }
 
@@ -356,6 +390,9 @@ func TestDetectContext(t *testing.T) {
 		new          bool
 	}{
 		{"year alone", somalia, Context{}, true, "military", "historical", false},
+		{"comment on a known withdrawal", "The pullout of the peacekeepers was a blunder.", Context{}, true, "military", "completed", false},
+		{"comment under a headline reporting it", "The pullout of the peacekeepers was a blunder.",
+			Context{Title: "Ruritania withdraws its peacekeepers from the valley"}, true, "military", "completed", true},
 		{"year of publication", somalia, Context{Published: date("2009-01-25")}, true, "military", "completed", true},
 		{"year before publication", somalia, Context{Published: date("2012-06-01")}, true, "military", "historical", false},
 		{"month alone", miami, Context{}, true, "sports", "completed", true},

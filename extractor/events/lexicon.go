@@ -258,6 +258,25 @@ const (
 	// SetPoliticalBackers: who withdraws support from a government
 	// ("coalition partner Five Star withdraws its support").
 	SetPoliticalBackers
+	// SetEffortNouns: nouns of an effort already under way that a
+	// withdrawal completes ("in the process of leaving", "efforts to
+	// complete the withdrawal"): the withdrawal they serve was decided
+	// before, so it is background.
+	SetEffortNouns
+	// SetEffortStarts: verbs that start such an effort, which is then the
+	// news ("has initiated a process to withdraw").
+	SetEffortStarts
+	// SetSecondPerson: the pronouns of the reader addressed ("once you
+	// announce your intention to exit"): advice or a definition, about no
+	// one who withdraws.
+	SetSecondPerson
+	// SetIndefinite: the articles of a noun spoken of in general ("a
+	// product recall is a request").
+	SetIndefinite
+	// SetHappenWords: words after "the withdrawal was", "will" or "had"
+	// that tell the withdrawal happening, planned or announced ("was
+	// completed", "will begin", "was announced"), not a comment on it.
+	SetHappenWords
 	numSets
 )
 

@@ -256,6 +256,11 @@ func english() *Lexicon {
 		SetPoliticalBackers:   `party parties coalition caucus faction bloc lawmakers deputies mps`,
 		SetAdviseVerbs:        `warns warned warn warning advises advised advise advising urges urged urge urging encourages encouraged encourage`,
 		SetResultStates:       `dead injured wounded killed hurt homeless missing stranded displaced destitute`,
+		SetEffortNouns:        `process effort efforts`,
+		SetEffortStarts:       `initiated initiates initiate initiating launched launches launch launching began begins begin begun beginning started starts start starting opened opens open opening`,
+		SetSecondPerson:       `you your yours yourself yourselves`,
+		SetIndefinite:         `a an`,
+		SetHappenWords:        `completed complete begun began begin begins start started starts take took taken taking place under underway expected due set scheduled planned to be being been over finished finish resume resumed continue continued proceed proceeded happen happened come came announced confirmed ordered approved agreed decided carried made effective now already also not n't still largely almost nearly mostly partly partially fully`,
 		SetSupportNouns:       `support backing aid funding assistance recognition veto offer allegations allegation complaint lawsuit charges objection objections consent endorsement threat threats`,
 	}
 	for set, ws := range words {
