@@ -148,8 +148,8 @@ func TestDevSetFloor(t *testing.T) {
 		}
 		scores := scoreSet(t, c, pages)
 		sum := cleaneval.Summarize(scores)
-		t.Logf("%s: pages=%d F1=%.4f P=%.4f R=%.4f empty=%d title=%.3f titleF1=%.3f",
-			s.name, sum.Pages, sum.F1, sum.P, sum.R, sum.Empty, sum.Title, sum.TitleF1)
+		t.Logf("%s: pages=%d F1=%.4f P=%.4f R=%.4f empty=%d title=%.3f titleF1=%.3f date=%.3f leaks=%d",
+			s.name, sum.Pages, sum.F1, sum.P, sum.R, sum.Empty, sum.Title, sum.TitleF1, sum.Date, sum.LeakPages)
 		if sum.F1 < floor-floorSlack {
 			t.Errorf("%s: body F1 %.4f is more than %.3f below the floor %.3f", s.name, sum.F1, floorSlack, floor)
 		}

@@ -89,14 +89,25 @@ func ownTextHasDigit(n *html.Node) bool {
 	return false
 }
 
+// shortTextNodes bounds the nodes shortText visits: every element with a
+// digit in its text is read, so each read must cost little however the
+// page nests its elements.
+const shortTextNodes = 200
+
 // shortText returns the visible text of n, white space normalised, and
-// false when it is longer than max bytes; it stops reading there, so a
-// large container costs little.
+// false when it is longer than max bytes or spread over more than
+// shortTextNodes nodes; it stops reading there, so a large container
+// costs little.
 func shortText(n *html.Node, max int) (string, bool) {
 	var b strings.Builder
 	long := false
+	nodes := 0
 	var walk func(*html.Node, int)
 	walk = func(n *html.Node, depth int) {
+		nodes++
+		if nodes > shortTextNodes {
+			long = true
+		}
 		if long || depth > maxDepth {
 			return
 		}

@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 func TestFindTextDate(t *testing.T) {
@@ -106,5 +109,31 @@ func TestTextDateFallback(t *testing.T) {
 				t.Errorf("sidebar in body: %q", res.Article.Body)
 			}
 		})
+	}
+}
+
+// Every element with a digit in its text is read for a date, so one read
+// must stay small on a hostile page: text spread over many nodes is not a
+// date line, and is given up after shortTextNodes nodes.
+func TestShortTextBounded(t *testing.T) {
+	parse := func(s string) *html.Node {
+		doc, err := html.Parse(strings.NewReader("<html><body>" + s + "</body></html>"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return findFirst(doc, func(n *html.Node) bool { return n.DataAtom == atom.Div })
+	}
+	tests := []struct {
+		name, html string
+		ok         bool
+	}{
+		{"a date line", `<div>Posted <b>March 3, 2024</b></div>`, true},
+		{"too long", `<div>` + strings.Repeat("word ", 30) + `</div>`, false},
+		{"spread over many nodes", `<div>1 ` + strings.Repeat("<i></i>", 300) + `</div>`, false},
+	}
+	for _, tt := range tests {
+		if _, ok := shortText(parse(tt.html), dateTextMax); ok != tt.ok {
+			t.Errorf("%s: shortText ok = %v, want %v", tt.name, ok, tt.ok)
+		}
 	}
 }
