@@ -55,7 +55,7 @@ func main() {
 	only := flag.String("only", "", "comma-separated extractors to run (wirewatch, go-trafilatura, go-readability); default all")
 	worst := flag.Int("worst", 0, "also list this many worst pages by body F1 per extractor")
 	traf := flag.String("trafilatura", "", "a checkout of trafilatura's repository: also report its evaluation set (tests/evaldata.json, snippets only, never used for tuning)")
-	perPage := flag.String("pagescores", "", "also write every page's body P, R and F1 per extractor to this TSV file (set, page, extractor, P, R, F1, snippets passed), for studying where extractors differ")
+	perPage := flag.String("pagescores", "", "also write every page's body P, R and F1 per extractor to this TSV file (set, page, extractor, P, R, F1, snippets passed, the snippets failed), for studying where extractors differ")
 	leaks := flag.Bool("leaks", false, "also list, per extractor, every page whose body holds a boilerplate marker (appeal, newsletter, cookie, related links, comment prompt) that its truth does not")
 	flag.Parse()
 	dirs := strings.Split(*sets, ",")
@@ -127,7 +127,7 @@ func run(dirs []string, traf string, reps int, only string, worst int, perPage s
 			return fmt.Errorf("page scores: %w", err)
 		}
 		defer f.Close()
-		fmt.Fprintf(f, "set\tpage\textractor\tP\tR\tF1\tsnippets\n")
+		fmt.Fprintf(f, "set\tpage\textractor\tP\tR\tF1\tsnippets\tfailed\n")
 		tsv = f
 	}
 	// Speed is measured on one core, as the benchmark convention asks;
@@ -209,7 +209,14 @@ func runSet(name string, pages []cleaneval.Page, chosen []extractor, reps, worst
 				if b := ps.Body; b != nil {
 					p, r, f = b.Precision(), b.Recall(), b.F1()
 				}
-				fmt.Fprintf(tsv, "%s\t%s\t%s\t%.4f\t%.4f\t%.4f\t%d/%d\n", name, ps.ID, e.name, p, r, f, ps.Includes+ps.Excludes, ps.MustTotal)
+				// The failed snippets ("include: ...", "exclude: ...") on one
+				// line, so that the snippets one extractor misses and
+				// another keeps can be compared by kind.
+				failed := make([]string, len(ps.Missing))
+				for i, m := range ps.Missing {
+					failed[i] = cleaneval.NormSpace(m)
+				}
+				fmt.Fprintf(tsv, "%s\t%s\t%s\t%.4f\t%.4f\t%.4f\t%d/%d\t%s\n", name, ps.ID, e.name, p, r, f, ps.Includes+ps.Excludes, ps.MustTotal, strings.Join(failed, " ¦ "))
 			}
 		}
 		rates[e.name] = medianRate(pages, e, reps-1, first)

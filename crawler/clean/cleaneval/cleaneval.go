@@ -177,7 +177,10 @@ func NormSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
 // ones, and the snippet checks are about presence of the text, not glyphs.
 var quoteFolder = strings.NewReplacer("’", "'", "‘", "'", "“", `"`, "”", `"`, " ", " ")
 
-func foldSnippet(s string) string { return NormSpace(quoteFolder.Replace(s)) }
+// FoldSnippet is the form in which must_* snippets are looked for in a
+// body, and the body in which they are looked for: quotes folded to ASCII,
+// white space collapsed, case kept.
+func FoldSnippet(s string) string { return NormSpace(quoteFolder.Replace(s)) }
 
 // TitleMatch reports a whitespace-normalised exact match.
 func TitleMatch(truth, got string) bool { return NormSpace(truth) == NormSpace(got) }
@@ -313,10 +316,10 @@ func ScorePage(t Truth, o Output) PageScore {
 		f := AuthorF1(t.Authors, o.Authors)
 		ps.AuthorF1 = &f
 	}
-	body := foldSnippet(o.Body)
+	body := FoldSnippet(o.Body)
 	for _, s := range t.MustInclude {
 		ps.MustTotal++
-		if strings.Contains(body, foldSnippet(s)) {
+		if strings.Contains(body, FoldSnippet(s)) {
 			ps.Includes++
 		} else {
 			ps.Missing = append(ps.Missing, "include: "+s)
@@ -324,7 +327,7 @@ func ScorePage(t Truth, o Output) PageScore {
 	}
 	for _, s := range t.MustExclude {
 		ps.MustTotal++
-		if !strings.Contains(body, foldSnippet(s)) {
+		if !strings.Contains(body, FoldSnippet(s)) {
 			ps.Excludes++
 		} else {
 			ps.Missing = append(ps.Missing, "exclude: "+s)

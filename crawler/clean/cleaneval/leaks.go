@@ -85,11 +85,11 @@ const headingWords = 6
 // marker. Comparing with the truth keeps an article about newsletters or
 // cookies from counting as a leak.
 func Leaks(truth, body string) []Leak {
-	t := foldSnippet(strings.ToLower(truth))
+	t := FoldSnippet(strings.ToLower(truth))
 	seen := make(map[Leak]bool)
 	var out []Leak
 	for line := range strings.Lines(body) {
-		l := foldSnippet(strings.ToLower(line))
+		l := FoldSnippet(strings.ToLower(line))
 		for _, c := range LeakClasses {
 			for _, m := range leakMarkers[c] {
 				k := Leak{Class: c, Marker: m}
