@@ -195,6 +195,8 @@ func TestContentSignal(t *testing.T) {
 		{"Abonnez-vous à notre lettre d'information", "content: newsletter sign-up"},
 		{"Soutenez-nous : faites un don pour un journalisme indépendant.", "content: reader-revenue appeal"},
 		{"Die Regierung verwendet die Mittel für Schulen und Straßen, sagte der Minister am Montag in Berlin vor Journalisten.", ""},
+		{"Liked this one? You might also like:", "content: related list"},
+		{"Here is what the readers we asked told us they would also like:", ""},
 		{"Lire aussi les romans de cette époque était un privilège réservé à une petite partie de la population du pays.", ""},
 	}
 	for _, tt := range tests {

@@ -17,6 +17,9 @@ type contentRule struct {
 	// shortPrefixes are prefixes that only mark blocks of a few words,
 	// because a sentence may also start with them.
 	shortPrefixes []string
+	// leadIns end a short line that introduces what follows ("If you liked
+	// this post you might also like:"), matched with the colon.
+	leadIns []string
 	// exact whole-block texts (lower case, trailing punctuation trimmed).
 	exact []string
 	// maxLen is the longest block the rule applies to: a long block that
@@ -112,6 +115,9 @@ var contentRules = []contentRule{
 			"mehr zum thema", "auch interessant", "lesen sie auch", "lesen sie mehr", "siehe auch", "a lire aussi",
 			"voir aussi", "lee también", "leia mais", "lees ook", "zie ook", "czytaj także", "czytaj też", "potrebbe interessarti", "leggi anche", "читайте также", "похожие статьи",
 			"самые популярные", "популярное"},
+		leadIns: []string{"you might also like:", "you may also like:", "you might also enjoy:", "you may also enjoy:",
+			"you might be interested in:", "you may be interested in:", "related posts:", "related articles:",
+			"related stories:", "more stories like this:"},
 		maxLen: 250,
 	},
 	{
@@ -205,6 +211,13 @@ func contentSignal(text string, strict, offerTwo bool) string {
 		if len(low) < 60 {
 			for _, p := range r.shortPrefixes {
 				if strings.HasPrefix(lead, p) {
+					return r.reason
+				}
+			}
+		}
+		if len(low) < 100 {
+			for _, p := range r.leadIns {
+				if strings.HasSuffix(strings.TrimSpace(nbsp.Replace(low)), p) {
 					return r.reason
 				}
 			}
