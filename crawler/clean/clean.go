@@ -176,6 +176,9 @@ func (c *Cleaner) Clean(ctx context.Context, p Page) (Result, error) {
 		return Result{}, fmt.Errorf("clean %s: %w", p.URL, err)
 	}
 	src := bytes.ToValidUTF8(p.HTML, []byte("\uFFFD"))
+	if bytes.IndexByte(src, 0) >= 0 {
+		src = bytes.ReplaceAll(src, []byte{0}, nil)
+	}
 	doc, err := html.Parse(bytes.NewReader(src))
 	if err != nil {
 		// The parser refuses absurdly deep documents; keep their text by
@@ -424,7 +427,10 @@ func looksLikeHTML(b []byte) bool {
 	if len(head) > 64<<10 {
 		head = head[:64<<10]
 	}
-	if bytes.IndexByte(head, 0) >= 0 {
+	// A binary file shows NUL bytes in its first bytes (image and archive
+	// headers) or all through it; a page may carry a stray run of them (an
+	// ad tag's leftovers), which Clean drops.
+	if i := bytes.IndexByte(head, 0); i >= 0 && (i < 512 || bytes.Count(head, []byte{0}) > len(head)/100) {
 		return false
 	}
 	low := bytes.ToLower(head)

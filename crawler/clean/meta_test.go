@@ -186,6 +186,8 @@ func TestBadInput(t *testing.T) {
 		{"too large", make([]byte, 2<<20), true},
 		{"binary", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR<html>"), true},
 		{"plain text", []byte("just some words, no markup at all"), true},
+		{"UTF-16 without a charset", []byte("<\x00h\x00t\x00m\x00l\x00>\x00" + strings.Repeat("w\x00", 600)), true},
+		{"a stray run of NUL bytes in a page", []byte("<html><body>" + strings.Repeat("<p>x</p>", 400) + "<img src=a.gif>" + strings.Repeat("\x00", 22) + prose), false},
 		{"empty", nil, true},
 		{"unclosed tags", []byte("<html><body><p>one <b>two <i>three <p>four <div>" + prose), false},
 		{"deep nesting", []byte("<html><body>" + deep), false},
