@@ -196,6 +196,11 @@ func TestContentSignal(t *testing.T) {
 		{"Soutenez-nous : faites un don pour un journalisme indépendant.", "content: reader-revenue appeal"},
 		{"Die Regierung verwendet die Mittel für Schulen und Straßen, sagte der Minister am Montag in Berlin vor Journalisten.", ""},
 		{"Liked this one? You might also like:", "content: related list"},
+		{"Schon gelesen?", "content: related list"},
+		{"- Anzeige -", "content: advertising"},
+		{"Titelbild: Agentur/Fotograf", "content: photo credit"},
+		{"Aktualisiert am 17.01.2021.", "content: byline"},
+		{"Möchten Sie den Artikel teilen?", "content: share bar"},
 		{"Here is what the readers we asked told us they would also like:", ""},
 		{"Lire aussi les romans de cette époque était un privilège réservé à une petite partie de la population du pays.", ""},
 	}

@@ -82,7 +82,8 @@ var contentRules = []contentRule{
 		reason: "content: share bar",
 		phrases: []string{"share this article", "share this story", "share on facebook", "share on twitter", "share on whatsapp",
 			"click to share", "copy link", "share via", "link copied", "share full article", "email this", "opens in new window",
-			"facebook twitter", "twitter facebook", "whatsapp email", "share on x", "tweet this", "pinterest"},
+			"facebook twitter", "twitter facebook", "whatsapp email", "share on x", "tweet this", "pinterest",
+			"artikel teilen", "beitrag teilen", "partager cet article", "compartir en", "condividi su", "compartilhe"},
 		need: 1, maxLen: 200,
 	},
 	{
@@ -113,7 +114,11 @@ var contentRules = []contentRule{
 			"around the web", "from our partners", "você pode gostar", "leia também", "veja também", "lea también",
 			"te puede interesar", "vous aimerez aussi", "à lire aussi", "lire aussi", "das könnte sie auch interessieren",
 			"mehr zum thema", "auch interessant", "lesen sie auch", "lesen sie mehr", "siehe auch", "a lire aussi",
-			"voir aussi", "lee también", "leia mais", "lees ook", "zie ook", "czytaj także", "czytaj też", "potrebbe interessarti", "leggi anche", "читайте также", "похожие статьи",
+			"voir aussi", "lee también", "leia mais", "lees ook", "zie ook", "czytaj także", "czytaj też",
+			"schon gelesen", "mehr themen", "weitere themen", "zum weiterlesen", "weitere artikel", "ähnliche artikel",
+			"verwandte artikel", "verwandte themen", "weiterführende links", "weiterführender link", "meistgelesen",
+			"das könnte dich auch interessieren", "sur le même sujet", "articles similaires", "noticias relacionadas",
+			"artículos relacionados", "notizie correlate", "articoli correlati", "notícias relacionadas", "potrebbe interessarti", "leggi anche", "читайте также", "похожие статьи",
 			"самые популярные", "популярное"},
 		leadIns: []string{"you might also like:", "you may also like:", "you might also enjoy:", "you may also enjoy:",
 			"you might be interested in:", "you may be interested in:", "related posts:", "related articles:",
@@ -124,7 +129,8 @@ var contentRules = []contentRule{
 		reason: "content: photo credit",
 		prefixes: []string{"photo:", "photo by", "photograph:", "photograph by", "image:", "image caption", "image source",
 			"picture:", "pictures:", "credit:", "source:", "illustration:", "photo credit", "(photo", "photos:", "video:",
-			"image copyright", "media caption", "getty images", "file photo"},
+			"image copyright", "media caption", "getty images", "file photo", "foto:", "fotos:", "bild:", "bildquelle:",
+			"titelbild:", "quelle:", "crédit photo", "crédits photo", "photo :", "fuente:", "fonte:", "źródło:"},
 		phrases: []string{"getty images", "(ap photo", "ap photo/", "shutterstock", "alamy", "afp via getty",
 			"pa wire", "epa-efe", "©", "photo courtesy", "courtesy of"},
 		need: 1, maxLen: 160,
@@ -140,7 +146,8 @@ var contentRules = []contentRule{
 			"advert", "watch now", "what's this", "what’s this", "this slideshow requires javascript", "don't miss", "don’t miss",
 			"recommended", "related", "most read", "most popular", "read more", "see more", "show more", "load more", "view more",
 			"view gallery", "view comments", "enlarge image", "expand", "collapse", "copy link", "copied", "link copied",
-			"show caption", "hide caption", "toggle caption", "bookmark", "save", "saved", "save article", "listen to this article"},
+			"show caption", "hide caption", "toggle caption", "bookmark", "save", "saved", "save article", "listen to this article",
+			"anzeige", "werbung", "publicité", "publicidad", "pubblicità", "publicidade", "advertentie", "reklama"},
 		maxLen: 60,
 	},
 	{
@@ -292,7 +299,8 @@ func isGalleryCounter(low string) bool {
 // bylinePrefixes start a byline or a time stamp line inside the body.
 var bylinePrefixes = []string{"by ", "written by ", "words by ", "posted by ", "edited by ", "reporting by ",
 	"published ", "updated ", "last updated", "first published", "posted on", "published on", "published:", "updated:",
-	"posted:", "modified:", "last modified"}
+	"posted:", "modified:", "last modified", "aktualisiert am", "veröffentlicht am", "erstellt am", "publié le",
+	"mis à jour le", "publicado el", "actualizado el", "pubblicato il", "aggiornato il", "publicado em", "atualizado em"}
 
 // isBylineText reports a short line that names the author or the time of
 // the article ("By Jane Doe", "Updated 3 hours ago"), which the metadata
