@@ -157,7 +157,7 @@ func run(dirs []string, traf string, reps int, only string, worst int, perPage s
 		runSet("trafilatura-eval", pages, chosen, reps, worst, tsv, leaks)
 	}
 	fmt.Printf("\nP, R: means over pages of 4-token-shingle precision and recall; F1 from the two means.\n")
-	fmt.Printf("empty: pages whose truth has a body and the output has no words. accuracy: share of pages with page F1 >= %.1f.\n", cleaneval.AccuracyF1)
+	fmt.Printf("empty: pages whose truth has a body (or, in trafilatura-eval, must_include snippets) and the output has no words. accuracy: share of pages with page F1 >= %.1f.\n", cleaneval.AccuracyF1)
 	fmt.Printf("title: exact match (white space normalised); title-tok: mean token F1 of the title (case folded); date: published day;\n")
 	fmt.Printf("authors: mean author-set F1 (case folded). pages/s: GOMAXPROCS=1, median of %d full passes.\n", reps)
 	fmt.Printf("leaks: pages whose body holds a marker phrase of a boilerplate class (appeal, newsletter, cookie, related links,\n")

@@ -279,7 +279,7 @@ type PageScore struct {
 	Body      *BodyScore // nil when the truth gives no body
 	Title     *bool
 	TitleF1   *float64 // token F1 of the title, case folded
-	Empty     bool     // the truth has a body and the output has no words
+	Empty     bool     // the truth has a body (or must_include snippets) and the output has no words
 	Date      *bool
 	AuthorF1  *float64
 	Includes  int // must_include snippets present
@@ -301,6 +301,7 @@ func ScorePage(t Truth, o Output) PageScore {
 		// A snippet-only truth (trafilatura's set) gives the text that
 		// must be there, which stands in for the body.
 		ps.Leaks = Leaks(strings.Join(t.MustInclude, "\n"), o.Body)
+		ps.Empty = len(Tokens(o.Body)) == 0
 	}
 	if t.Title != nil && *t.Title != "" {
 		m := TitleMatch(*t.Title, o.Title)
@@ -451,26 +452,47 @@ func BootstrapF1Diff(a, b []PageScore, reps int, seed uint64) (lo, hi float64) {
 // every other script), to measure the cleaner on pages that carry no
 // structured data: issue 14 asks that those do as well.
 func StripScripts(html []byte) []byte {
-	low := bytes.ToLower(html)
 	out := make([]byte, 0, len(html))
 	i := 0
 	for {
-		j := bytes.Index(low[i:], []byte("<script"))
+		j := indexASCIIFold(html, i, "<script")
 		if j < 0 {
 			break
 		}
-		j += i
 		out = append(out, html[i:j]...)
-		end := bytes.Index(low[j:], []byte("</script"))
+		end := indexASCIIFold(html, j, "</script")
 		if end < 0 {
 			return out
 		}
-		end += j
-		gt := bytes.IndexByte(low[end:], '>')
+		gt := bytes.IndexByte(html[end:], '>')
 		if gt < 0 {
 			return out
 		}
 		i = end + gt + 1
 	}
 	return append(out, html[i:]...)
+}
+
+// indexASCIIFold returns the index of the lower-case ASCII pattern pat in
+// b at or after from, matching ASCII letters in either case, or -1. It
+// leaves other bytes alone, so indices stay those of b whatever its
+// encoding (bytes.ToLower may change a page's length).
+func indexASCIIFold(b []byte, from int, pat string) int {
+	for k := from; k+len(pat) <= len(b); k++ {
+		match := true
+		for m := 0; m < len(pat); m++ {
+			c := b[k+m]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != pat[m] {
+				match = false
+				break
+			}
+		}
+		if match {
+			return k
+		}
+	}
+	return -1
 }
