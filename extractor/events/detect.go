@@ -604,8 +604,22 @@ func (st *sent) fromPlace(i int) bool {
 // his re-election campaign", "terminates acquisition pact"), or a
 // military mission, deployment or presence. Not "abandon plans to sign a
 // treaty" (the head is "plans"), nor "ends vote boycott".
+//
+// The noun "end" is the same ending told as a thing ("announced the end
+// of his campaign", "declares an end to joint operations with the French
+// military") after a determiner and before "of" or "to", unless a
+// preposition makes it a time ("at the end of his campaign").
 func (st *sent) acceptEnd(tg *trigger) bool {
 	i := tg.i
+	if tg.form == Noun {
+		if !st.d.lex.Determiners[st.norm(i-1)] || st.norm(i+1) != "of" && st.norm(i+1) != "to" {
+			return false
+		}
+		if p := st.norm(i - 2); i < 2 || st.toks[i-2].punct || st.d.lex.Boundary[p] || st.is(SetTimePreps, p) {
+			return false
+		}
+		i++ // the object follows "of" or "to"
+	}
 	end := st.phraseEnd(i+1, 7, st.d.lex.Boundary)
 	if end <= i+1 || st.d.lex.Boundary[st.norm(i+1)] || st.anyClass(i-4, end-1, Money|Market) {
 		// "loose ends on the deal": no object, so no verb.
@@ -624,7 +638,10 @@ func (st *sent) acceptEnd(tg *trigger) bool {
 	if st.is(SetEndObjects, head) {
 		return true
 	}
-	return st.is(SetPresenceNouns, head) && (st.anyClass(i+1, end-2, Military) || st.anyClass(i-6, i-1, Military))
+	// "joint operations with the French military": the forces may be
+	// named in a "with" phrase after the head.
+	return st.is(SetPresenceNouns, head) && (st.anyClass(i+1, end-2, Military) || st.anyClass(i-6, i-1, Military) ||
+		st.norm(end) == "with" && st.anyClass(end+1, st.phraseEnd(end+1, 5, st.d.lex.Boundary)-1, Military))
 }
 
 // isNumber reports whether w is written in digits ("130,000", "1.2").
@@ -1321,9 +1338,15 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		// "troops will be pulled out": passive, and to come.
 		return decide("announced", hit{CueAnnounce, i - 2, st.norm(i-2) + " be"})
 	}
-	if h, ok := near(CueAnnounce, 3); ok && tg.form == Noun && strings.HasPrefix(h.text, "confirm") && !st.wordAfter(i, 8, "will", "would", "is", "to") {
+	after := i
+	if tg.tr.Family == FamEnd {
+		after++ // "an end to": the preposition of the noun, not an infinitive
+	}
+	if h, ok := near(CueAnnounce, 3); ok && tg.form == Noun && (strings.HasPrefix(h.text, "confirm") || tg.tr.Family == FamEnd) &&
+		!st.wordAfter(after, 8, "will", "would", "is", "to") {
 		// "The Ukrainian Armed Forces confirm their withdrawal from
-		// Siversk": a withdrawal confirmed is done.
+		// Siversk": a withdrawal confirmed is done, and so is an end
+		// announced ("announced the end of his campaign").
 		return decide("completed", h)
 	}
 	if h, ok := near(CueAnnounce, 4); ok && (tg.form != Past && h.at >= i-3 || st.is(SetOrderVerbs, h.text)) {

@@ -163,6 +163,12 @@ func TestDetect(t *testing.T) {
 		{text: "Ruritania is in the process of leaving the customs union, the minister told parliament.", want: true, kind: "agreement", status: "completed", new: false, trigger: "leaving"},
 		{text: "The premier defended his efforts to complete the withdrawal of Ruritania from the customs union.", want: true, kind: "agreement", status: "completed", new: false, trigger: "withdrawal"},
 		{text: "Three states have initiated a process to withdraw from the customs union.", want: true, kind: "agreement", status: "completed", new: true, trigger: "withdraw"},
+		// The noun "end" tells an ending as a verb of ending does; after a
+		// preposition it is only a time.
+		{text: "The governor declared the end of her presidential campaign on Sunday.", want: true, kind: "political", status: "completed", new: true, trigger: "end"},
+		{text: "Ruritania announces an end to its peacekeeping mission in the valley.", want: true, kind: "military", status: "completed", new: true, trigger: "end"},
+		{text: "At the end of her campaign the governor thanked her volunteers.", want: false},
+		{text: "By the end of the agreement the partners had doubled their sales.", want: false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {

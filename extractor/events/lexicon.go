@@ -233,6 +233,9 @@ const (
 	// SetPartyNouns: heads of a named group that a member leaves for good
 	// ("the People Power Party", "the Freedom Caucus").
 	SetPartyNouns
+	// SetTimePreps: prepositions before "the end of" that make it a time
+	// ("at the end of his campaign"), besides the boundary words.
+	SetTimePreps
 	// SetTimeNouns: what "last" dates by ("last week", "last year"), as
 	// opposed to "the last remaining units".
 	SetTimeNouns

@@ -64,6 +64,7 @@ func english() *Lexicon {
 		Past:        "ended abandoned scrapped terminated suspended dropped cancelled canceled",
 		Progressive: "ending abandoning scrapping terminating suspending dropping cancelling canceling",
 	})
+	construction(FamEnd, "", "", map[Form]string{Noun: "end"})
 	construction(FamMove, "out", "back", map[Form]string{
 		Base: "move moves", Past: "moved", Progressive: "moving",
 	})
@@ -249,6 +250,7 @@ func english() *Lexicon {
 		SetAttributivePrep:    `to of for with about on in from`,
 		SetIssueVerbs:         `issue issues issued issuing announce announces announced expand expands expanded widen widens widened`,
 		SetPartyNouns:         `party caucus`,
+		SetTimePreps:          `at toward towards near till through throughout around`,
 		SetTimeNouns:          `week weeks month months year years night weekend decade spring summer autumn fall winter`,
 		SetNotWithdrawn:       `issue issues matter matters question questions debate debates topic topics subject politics photograph photographs photo photos image images picture pictures paper papers article articles study studies research findings report reports case cases appeal appeals request requests`,
 		SetPlanInfinitive:     `intention intentions intent decision decisions plan plans readiness willingness permitted allowed permission ready poised preparing prepared`,
