@@ -340,6 +340,11 @@ func (st *sent) headlineAnaphor(tg trigger) bool {
 	if st.art.titleKind == "" || tg.particle >= 0 || (tg.form != Noun && tg.form != Base) {
 		return false
 	}
+	if tr, ok := st.d.lex.Triggers[st.norm(i)]; !ok || tr.Family != tg.tr.Family {
+		// Only a trigger word names a withdrawal by itself: a construction
+		// noun or verb ("the end of 2026", "the cut") needs its object.
+		return false
+	}
 	p := st.norm(i - 1)
 	if p == "'s" {
 		p = st.norm(i-2) + "'s"

@@ -433,6 +433,8 @@ func TestDetectContext(t *testing.T) {
 			Context{Title: "Harris ends presidential bid"}, true, "political", "completed", true},
 		{"school drop-outs under a withdrawal headline", "Many students dropped out of school.",
 			Context{Title: "Harris ends presidential bid"}, false, "", "", false},
+		{"a construction noun under a withdrawal headline", "The budget runs until the end of 2027.",
+			Context{Title: "Ruritania recalls its envoy to Freedonia"}, false, "", "", false},
 		{"kind alone", macron, Context{}, true, "other", "announced", true},
 		{"kind from the headline", macron, Context{Title: "France to pull troops out of Mali"}, true, "military", "announced", true},
 	}
