@@ -515,6 +515,8 @@ func (st *sent) accept(tg *trigger) bool {
 		return st.acceptExit(tg)
 	case FamEnd:
 		return st.acceptEnd(tg)
+	case FamReduce:
+		return st.acceptReduce(tg)
 	case FamMove:
 		// The forces are the subject: "Russian units were returning to
 		// their bases", "troops moved back from the border".
@@ -647,6 +649,36 @@ func (st *sent) acceptEnd(tg *trigger) bool {
 	// named in a "with" phrase after the head.
 	return st.is(SetPresenceNouns, head) && (st.anyClass(i+1, end-2, Military) || st.anyClass(i-6, i-1, Military) ||
 		st.norm(end) == "with" && st.anyClass(end+1, st.phraseEnd(end+1, 5, st.d.lex.Boundary)-1, Military))
+}
+
+// acceptReduce handles the verbs of reducing (FamReduce): a partial
+// withdrawal when what they reduce is forces ("will cut its troops in Iraq
+// by half"), the number of forces ("lower the number of troops", "reduce
+// troop levels") or a military presence; not "cut military spending".
+func (st *sent) acceptReduce(tg *trigger) bool {
+	i := tg.i
+	end := st.phraseEnd(i+1, 6, st.d.lex.Boundary)
+	if end <= i+1 {
+		return false
+	}
+	head := st.norm(end - 1)
+	if st.is(SetCountNouns, head) && st.norm(end) == "of" {
+		// "the number of troops": what is counted is what is reduced.
+		start := end + 1
+		end = st.phraseEnd(start, 4, st.d.lex.Boundary)
+		if end <= start {
+			return false
+		}
+		head = st.norm(end - 1)
+	}
+	if st.anyClass(i+1, end-1, Squad|Sports|Money|Market) {
+		return false
+	}
+	if st.is(SetPresenceNouns, head) {
+		return st.anyClass(i+1, end-2, Military) // "its military presence"
+	}
+	// Forces as the head, or counted by it ("troop levels").
+	return st.class(end-1)&Military != 0 || st.is(SetCountNouns, head) && st.class(end-2)&Military != 0
 }
 
 // isNumber reports whether w is written in digits ("130,000", "1.2").

@@ -169,6 +169,12 @@ func TestDetect(t *testing.T) {
 		{text: "Ruritania announces an end to its peacekeeping mission in the valley.", want: true, kind: "military", status: "completed", new: true, trigger: "end"},
 		{text: "At the end of her campaign the governor thanked her volunteers.", want: false},
 		{text: "By the end of the agreement the partners had doubled their sales.", want: false},
+		// Reducing forces is a partial withdrawal; reducing what they cost
+		// is not.
+		{text: "Ruritania will lower the number of its peacekeepers in the valley to 400.", want: true, kind: "military", status: "announced", new: true, trigger: "lower"},
+		{text: "The government said it would halve its military presence on the islands.", want: true, kind: "military", status: "announced", new: true, trigger: "halve"},
+		{text: "The ministry will cut military spending next year.", want: false},
+		{text: "The coach cut the number of players in his squad to 23.", want: false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {

@@ -82,6 +82,10 @@ const (
 	// FamMove: forces that move out of or back from a place, or return to
 	// their bases: "its fighters would move out of the checkpoints".
 	FamMove
+	// FamReduce: verbs of reducing (reduce, cut, lower, halve) whose
+	// object is forces, their number or a military presence: a partial
+	// withdrawal ("will reduce the number of troops in Iraq").
+	FamReduce
 )
 
 // Form is the grammatical form of a trigger word, which sets its default
@@ -233,6 +237,10 @@ const (
 	// SetPartyNouns: heads of a named group that a member leaves for good
 	// ("the People Power Party", "the Freedom Caucus").
 	SetPartyNouns
+	// SetCountNouns: heads of an object that count what follows them ("the
+	// number of troops", "troop levels"), so that a reducing verb reduces
+	// what they count.
+	SetCountNouns
 	// SetTimePreps: prepositions before "the end of" that make it a time
 	// ("at the end of his campaign"), besides the boundary words.
 	SetTimePreps

@@ -71,6 +71,11 @@ func english() *Lexicon {
 	construction(FamMove, "to", "", map[Form]string{
 		Base: "return returns", Past: "returned", Progressive: "returning",
 	})
+	construction(FamReduce, "", "", map[Form]string{
+		Base:        "reduce reduces cut cuts lower lowers halve halves trim trims shrink shrinks",
+		Past:        "reduced lowered halved trimmed shrank",
+		Progressive: "reducing cutting lowering halving trimming shrinking",
+	})
 	construction(FamHome, "home", "out", map[Form]string{
 		Base:        "bring brings call calls send sends fly flies order orders",
 		Past:        "brought called sent flew flown ordered",
@@ -250,6 +255,7 @@ func english() *Lexicon {
 		SetAttributivePrep:    `to of for with about on in from`,
 		SetIssueVerbs:         `issue issues issued issuing announce announces announced expand expands expanded widen widens widened`,
 		SetPartyNouns:         `party caucus`,
+		SetCountNouns:         `number numbers level levels size strength`,
 		SetTimePreps:          `at toward towards near till through throughout around`,
 		SetTimeNouns:          `week weeks month months year years night weekend decade spring summer autumn fall winter`,
 		SetNotWithdrawn:       `issue issues matter matters question questions debate debates topic topics subject politics photograph photographs photo photos image images picture pictures paper papers article articles study studies research findings report reports case cases appeal appeals request requests`,
