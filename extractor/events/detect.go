@@ -875,6 +875,15 @@ func (st *sent) acceptExit(tg *trigger) bool {
 		// Baghdad for talks" is travel.
 		return true
 	}
+	if !isExit && w != "left" && st.capitalizedAt(obj) && st.norm(st.phraseEnd(obj, 5, st.d.lex.Boundary)) != "for" &&
+		(st.anyClass(i-8, i-1, Business) && !st.anyClass(i-8, i+8, Money|Sports) || st.sellsAfter(i)) {
+		// A company leaving a country: the company before it ("the miner
+		// said it would leave Myanmar") or selling up after it ("will
+		// leave Russia and sell its restaurants there"); not "leave
+		// London for Tokyo", a journey, nor a person "leaving South
+		// Africa" whose application is heard.
+		return true
+	}
 	if isExit {
 		// "exited most markets", "exit Russia": a market, or a place.
 		// "exit its 20% stake in Rosneft", "exited most markets", "exit
@@ -883,6 +892,19 @@ func (st *sent) acceptExit(tg *trigger) bool {
 			return true
 		}
 		return st.capitalizedAt(obj) && (st.anyClass(i-6, i+6, Business) || st.namedSubject(i))
+	}
+	return false
+}
+
+// sellsAfter reports whether an organisation's selling up follows trigger
+// i in its sentence, a verb of selling with "its" or "their" after it
+// ("and sell its 850 restaurants there"): what leaves a place and sells
+// up there is a business; a person who sells "his house" is not.
+func (st *sent) sellsAfter(i int) bool {
+	for k := i + 1; k < len(st.toks) && k <= i+12; k++ {
+		if st.is(SetSellVerbs, st.norm(k)) && (st.norm(k+1) == "its" || st.norm(k+1) == "their") {
+			return true
+		}
 	}
 	return false
 }
@@ -1883,6 +1905,9 @@ func (st *sent) kind(tg trigger, what, from span) string {
 		} else {
 			score[3] += 1
 		}
+	}
+	if tg.tr.Family == FamExit && st.sellsAfter(tg.i) {
+		score[4] += 1 // "leave Russia and sell its restaurants": a business
 	}
 	switch tg.tr.Family {
 	case FamRetreat:

@@ -175,6 +175,12 @@ func TestDetect(t *testing.T) {
 		{text: "The government said it would halve its military presence on the islands.", want: true, kind: "military", status: "announced", new: true, trigger: "halve"},
 		{text: "The ministry will cut military spending next year.", want: false},
 		{text: "The coach cut the number of players in his squad to 23.", want: false},
+		// A company leaving a country: named as a company before the verb,
+		// or selling up after it; a person leaving is travel.
+		{text: "The brewer said it would leave Ruritania after forty years.", want: true, kind: "business", status: "announced", new: true, trigger: "leave"},
+		{text: "Acme will leave Freedonia and sell its two plants there to a rival.", want: true, kind: "business", status: "announced", new: true, trigger: "leave"},
+		{text: "The chief executive will leave Freedonia and sell his flat.", want: false},
+		{text: "A judge barred the former ruler from leaving Freedonia until his application is heard.", want: false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {

@@ -241,6 +241,9 @@ const (
 	// number of troops", "troop levels"), so that a reducing verb reduces
 	// what they count.
 	SetCountNouns
+	// SetSellVerbs: verbs of selling up, which make whoever leaves a
+	// country a business ("leave Russia and sell its restaurants").
+	SetSellVerbs
 	// SetTimePreps: prepositions before "the end of" that make it a time
 	// ("at the end of his campaign"), besides the boundary words.
 	SetTimePreps

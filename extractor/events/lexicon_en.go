@@ -256,6 +256,7 @@ func english() *Lexicon {
 		SetIssueVerbs:         `issue issues issued issuing announce announces announced expand expands expanded widen widens widened`,
 		SetPartyNouns:         `party caucus`,
 		SetCountNouns:         `number numbers level levels size strength`,
+		SetSellVerbs:          `sell sells selling sold divest divests divesting divested`,
 		SetTimePreps:          `at toward towards near till through throughout around`,
 		SetTimeNouns:          `week weeks month months year years night weekend decade spring summer autumn fall winter`,
 		SetNotWithdrawn:       `issue issues matter matters question questions debate debates topic topics subject politics photograph photographs photo photos image images picture pictures paper papers article articles study studies research findings report reports case cases appeal appeals request requests`,
