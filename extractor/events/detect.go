@@ -627,12 +627,20 @@ func (st *sent) acceptEnd(tg *trigger) bool {
 		}
 		i++ // the object follows "of" or "to"
 	}
+	if tg.particle >= 0 {
+		i = tg.particle // "wind down its business": the object follows the particle
+	}
 	end := st.phraseEnd(i+1, 7, st.d.lex.Boundary)
 	if end <= i+1 || st.d.lex.Boundary[st.norm(i+1)] || st.anyClass(i-4, end-1, Money|Market) {
 		// "loose ends on the deal": no object, so no verb.
 		return false
 	}
 	head := st.norm(end - 1)
+	there := head == "there" && end-2 > i
+	if there {
+		end--
+		head = st.norm(end - 1) // "end its business there"
+	}
 	if st.norm(end) == "of" && st.is(SetEndObjects, head) && !st.isCapitalized(end+1) {
 		// "end its campaign of strikes": a campaign of actions, not a
 		// race; "a deal of" is no deal.
@@ -643,6 +651,13 @@ func (st *sent) acceptEnd(tg *trigger) bool {
 		return st.is(SetSuspendObjects, head)
 	}
 	if st.is(SetEndObjects, head) {
+		return true
+	}
+	if st.is(SetFirmPresence, head) && st.is(SetOrgPossessive, st.norm(i+1)) &&
+		(there || st.norm(end) == "in" && (st.capitalizedAt(end+1) || st.norm(end+1) == "the" && st.norm(end+2) == "country")) {
+		// A company ending its business in a country: "end its business
+		// there", "winding down its business in the country", "ending its
+		// operations in Africa".
 		return true
 	}
 	// "joint operations with the French military": the forces may be

@@ -181,6 +181,11 @@ func TestDetect(t *testing.T) {
 		{text: "Acme will leave Freedonia and sell its two plants there to a rival.", want: true, kind: "business", status: "announced", new: true, trigger: "leave"},
 		{text: "The chief executive will leave Freedonia and sell his flat.", want: false},
 		{text: "A judge barred the former ruler from leaving Freedonia until his application is heard.", want: false},
+		// A company ending or winding down its business in a country.
+		{text: "The insurer said it would wind down its business in Freedonia.", want: true, kind: "business", status: "announced", new: true, trigger: "wind down"},
+		{text: "Acme shut its last plant in the north and ended its operations in Ruritania.", want: true, kind: "business", status: "completed", new: true, trigger: "ended"},
+		{text: "He wound down the window of his car.", want: false},
+		{text: "The baker is winding down her business in Paris.", want: false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {

@@ -244,6 +244,13 @@ const (
 	// SetSellVerbs: verbs of selling up, which make whoever leaves a
 	// country a business ("leave Russia and sell its restaurants").
 	SetSellVerbs
+	// SetFirmPresence: what a company ends, or winds down, in a country
+	// when it leaves it ("its business there", "its operations in
+	// Africa").
+	SetFirmPresence
+	// SetOrgPossessive: the possessives of an organisation ("its",
+	// "their"), as opposed to a person's.
+	SetOrgPossessive
 	// SetTimePreps: prepositions before "the end of" that make it a time
 	// ("at the end of his campaign"), besides the boundary words.
 	SetTimePreps

@@ -65,6 +65,7 @@ func english() *Lexicon {
 		Progressive: "ending abandoning scrapping terminating suspending dropping cancelling canceling",
 	})
 	construction(FamEnd, "", "", map[Form]string{Noun: "end"})
+	construction(FamEnd, "down", "", map[Form]string{Base: "wind winds", Past: "wound", Progressive: "winding"})
 	construction(FamMove, "out", "back", map[Form]string{
 		Base: "move moves", Past: "moved", Progressive: "moving",
 	})
@@ -257,6 +258,8 @@ func english() *Lexicon {
 		SetPartyNouns:         `party caucus`,
 		SetCountNouns:         `number numbers level levels size strength`,
 		SetSellVerbs:          `sell sells selling sold divest divests divesting divested`,
+		SetFirmPresence:       `business businesses operations presence activities`,
+		SetOrgPossessive:      `its their`,
 		SetTimePreps:          `at toward towards near till through throughout around`,
 		SetTimeNouns:          `week weeks month months year years night weekend decade spring summer autumn fall winter`,
 		SetNotWithdrawn:       `issue issues matter matters question questions debate debates topic topics subject politics photograph photographs photo photos image images picture pictures paper papers article articles study studies research findings report reports case cases appeal appeals request requests`,
