@@ -517,6 +517,15 @@ func (st *sent) accept(tg *trigger) bool {
 		return st.acceptEnd(tg)
 	case FamReduce:
 		return st.acceptReduce(tg)
+	case FamRecognition:
+		// A state stops recognising another, or switches its recognition
+		// from one government to another: recognition withdrawn from a
+		// name ("stopped recognising Taiwan in 1979", "to switch
+		// recognition from Taiwan to China").
+		if tg.form == Noun {
+			return st.is(SetSwitchVerbs, st.norm(i-1)) && st.norm(i+1) == "from" && st.capitalizedAt(i+2)
+		}
+		return st.is(SetStopVerbs, st.norm(i-1)) && st.capitalizedAt(i+1)
 	case FamMove:
 		// The forces are the subject: "Russian units were returning to
 		// their bases", "troops moved back from the border".
@@ -1370,7 +1379,11 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		cues = append(cues, h)
 	}
 	decide := func(s string, h hit) (string, []string, bool) {
-		return s, append([]string{h.text}, cues...), background
+		// "the decision to switch recognition from Taiwan to China last
+		// year": a plan or a demand dated in a past year is background.
+		// Without a publication date a bare year may be a future one
+		// ("will withdraw in 2027"), so only "last year" counts then.
+		return s, append([]string{h.text}, cues...), background || pastYear != "" && (st.pubYear != 0 || strings.HasPrefix(pastYear, "last "))
 	}
 	if p := i - 1; tg.form == Noun && (st.is(SetPlannedNoun, st.norm(p)) || st.demonymAt(p) && st.is(SetPlannedNoun, st.norm(p-1))) {
 		// "in protest against the planned Israeli withdrawal", "the
@@ -1933,6 +1946,8 @@ func (st *sent) kind(tg trigger, what, from span) string {
 		}
 	case FamEvacuate:
 		score[1] += 0.5
+	case FamRecognition:
+		score[1] += 2
 	}
 	// A place to withdraw from, with no other clue, is a military matter.
 	if from.j > from.i {

@@ -186,6 +186,12 @@ func TestDetect(t *testing.T) {
 		{text: "Acme shut its last plant in the north and ended its operations in Ruritania.", want: true, kind: "business", status: "completed", new: true, trigger: "ended"},
 		{text: "He wound down the window of his car.", want: false},
 		{text: "The baker is winding down her business in Paris.", want: false},
+		// Recognition withdrawn without the word "withdraw"; a plan dated
+		// last year is background.
+		{text: "Ruritania has stopped recognising Freedonia.", want: true, kind: "diplomatic", status: "completed", new: true, trigger: "recognising"},
+		{text: "The island state will switch recognition from Freedonia to Ruritania.", want: true, kind: "diplomatic", status: "announced", new: true, trigger: "recognition"},
+		{text: "The scanner stopped recognising the card.", want: false},
+		{text: "The council's decision last year to switch recognition from Freedonia to Ruritania angered voters.", want: true, kind: "diplomatic", status: "announced", new: false, trigger: "recognition"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {
@@ -452,6 +458,10 @@ func TestDetectContext(t *testing.T) {
 			Context{Title: "Harris ends presidential bid"}, false, "", "", false},
 		{"a construction noun under a withdrawal headline", "The budget runs until the end of 2027.",
 			Context{Title: "Ruritania recalls its envoy to Freedonia"}, false, "", "", false},
+		{"plan dated in an earlier year", "Ruritania said in 2019 that it would withdraw its troops from the valley.",
+			Context{Published: date("2021-05-02")}, true, "military", "announced", false},
+		{"plan dated in the year of publication", "Ruritania said in 2021 that it would withdraw its troops from the valley.",
+			Context{Published: date("2021-05-02")}, true, "military", "announced", true},
 		{"kind alone", macron, Context{}, true, "other", "announced", true},
 		{"kind from the headline", macron, Context{Title: "France to pull troops out of Mali"}, true, "military", "announced", true},
 	}

@@ -86,6 +86,10 @@ const (
 	// object is forces, their number or a military presence: a partial
 	// withdrawal ("will reduce the number of troops in Iraq").
 	FamReduce
+	// FamRecognition: recognition of a state withdrawn without the word
+	// "withdraw": "stopped recognising Taiwan", "switch recognition from
+	// Taiwan to China".
+	FamRecognition
 )
 
 // Form is the grammatical form of a trigger word, which sets its default
@@ -251,6 +255,12 @@ const (
 	// SetOrgPossessive: the possessives of an organisation ("its",
 	// "their"), as opposed to a person's.
 	SetOrgPossessive
+	// SetStopVerbs: verbs of stopping before a gerund ("stopped
+	// recognising Taiwan").
+	SetStopVerbs
+	// SetSwitchVerbs: verbs of switching what one recognises ("switch
+	// recognition from Taiwan to China").
+	SetSwitchVerbs
 	// SetTimePreps: prepositions before "the end of" that make it a time
 	// ("at the end of his campaign"), besides the boundary words.
 	SetTimePreps

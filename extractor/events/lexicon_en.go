@@ -77,6 +77,9 @@ func english() *Lexicon {
 		Past:        "reduced lowered halved trimmed shrank",
 		Progressive: "reducing cutting lowering halving trimming shrinking",
 	})
+	construction(FamRecognition, "", "", map[Form]string{
+		Progressive: "recognising recognizing", Noun: "recognition",
+	})
 	construction(FamHome, "home", "out", map[Form]string{
 		Base:        "bring brings call calls send sends fly flies order orders",
 		Past:        "brought called sent flew flown ordered",
@@ -260,6 +263,8 @@ func english() *Lexicon {
 		SetSellVerbs:          `sell sells selling sold divest divests divesting divested`,
 		SetFirmPresence:       `business businesses operations presence activities`,
 		SetOrgPossessive:      `its their`,
+		SetStopVerbs:          `stop stops stopped stopping cease ceases ceased ceasing`,
+		SetSwitchVerbs:        `switch switches switched switching shift shifts shifted shifting transfer transfers transferred transferring`,
 		SetTimePreps:          `at toward towards near till through throughout around`,
 		SetTimeNouns:          `week weeks month months year years night weekend decade spring summer autumn fall winter`,
 		SetNotWithdrawn:       `issue issues matter matters question questions debate debates topic topics subject politics photograph photographs photo photos image images picture pictures paper papers article articles study studies research findings report reports case cases appeal appeals request requests`,
