@@ -470,6 +470,11 @@ func (st *sent) accept(tg *trigger) bool {
 		if st.anyClass(i+1, i+4, Diplomatic|Military) || st.anyClass(i+1, i+6, Product) {
 			return true
 		}
+		if from, to, ok := st.passiveSubject(i); ok && st.anyClass(from, to, Diplomatic|Military|Product) && !st.anyClass(from, to, Squad|Sports) {
+			// "the ambassador was recalled", "other products could be
+			// recalled": in the passive what is recalled comes first.
+			return true
+		}
 		if tg.form == Base && st.d.lex.Determiners[st.norm(i-2)] && !st.isCapitalized(i-1) && !st.is(SetMemory, st.norm(i+1)) &&
 			st.class(i-1) == 0 && !st.toks[max(i-1, 0)].punct && st.anyClass(i-8, i+8, Business|Product|Diplomatic|Military) {
 			return true // "issued the abrupt recall"
@@ -542,6 +547,15 @@ func (st *sent) accept(tg *trigger) bool {
 		return st.d.lex.From[st.norm(tg.particle+1)]
 	case FamHome:
 		between := st.anyClass(i+1, tg.particle-1, Military|Diplomatic) && !st.anyClass(i+1, tg.particle-1, Squad|Sports)
+		if from, to, ok := st.passiveSubject(i); ok && tg.particle == i+1 {
+			// "the troops will be brought home", "the diplomats were flown
+			// out of Haiti": in the passive the forces come first.
+			between = st.anyClass(from, to, Military|Diplomatic) && !st.anyClass(from, to, Squad|Sports)
+			if st.toks[tg.particle].norm == "out" {
+				return between && st.norm(tg.particle+1) == "of"
+			}
+			return between
+		}
 		if st.toks[tg.particle].norm == "out" {
 			// "flown its embassy staff out of Haiti"
 			return tg.particle > i+1 && between && st.norm(tg.particle+1) == "of"
@@ -553,6 +567,42 @@ func (st *sent) accept(tg *trigger) bool {
 		return between
 	}
 	return false
+}
+
+// passiveSubject reports whether verb i is a passive ("was recalled",
+// "will be brought home", "were also being called home") and returns the
+// tokens before its auxiliaries, up to eight and not across a punctuation
+// mark, where its subject, the thing the verb acts on, stands.
+func (st *sent) passiveSubject(i int) (from, to int, ok bool) {
+	k := i - 1
+	for k >= 0 && (st.is(SetPerfectAdverbs, st.norm(k)) || strings.HasSuffix(st.norm(k), "ly")) {
+		k-- // "were immediately brought home"
+	}
+	switch st.norm(k) {
+	case "be", "been", "being", "is", "are", "was", "were":
+	default:
+		return 0, 0, false
+	}
+	for k >= 0 && st.isAuxiliary(k) {
+		k--
+	}
+	from = k
+	for from > 0 && from > k-8 && !st.toks[from-1].punct {
+		from--
+	}
+	return from, k, k >= 0 && !st.toks[k].punct
+}
+
+// isAuxiliary reports whether token k is an auxiliary, a modal, a
+// negation or an adverb between them ("could also be", "have not been").
+func (st *sent) isAuxiliary(k int) bool {
+	switch w := st.norm(k); w {
+	case "be", "been", "being", "is", "are", "was", "were", "has", "have", "had", "will", "would", "could",
+		"can", "may", "might", "must", "should", "shall", "'ll", "not", "n't":
+		return true
+	default:
+		return st.is(SetPerfectAdverbs, w)
+	}
 }
 
 // notWithdrawn reports whether what the trigger withdraws, or withdraws
@@ -1371,6 +1421,13 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		background = true
 		cues = append(cues, h)
 	}
+	if h, ok := st.addresseeSaid(tg); ok {
+		// "On your website you state that the troops will be brought
+		// home": an interviewer quoting the interviewee's own position
+		// back to them tells nothing new.
+		background = true
+		cues = append(cues, h)
+	}
 	if h, ok := st.pastPerfect(tg); ok {
 		// "Kyiv's troops had also retreated from Bakhmut": the past
 		// perfect sets an event before the article's news, unless a verb
@@ -1670,6 +1727,26 @@ func (st *sent) effortFor(tg trigger) (string, bool) {
 			}
 		}
 		return n + " " + w, true
+	}
+	return "", false
+}
+
+// addresseeSaid reports whether a second-person subject and a verb of
+// stating come before the trigger ("you state", "you have said"): the
+// sentence puts the addressee's known words to them; it returns the two
+// words.
+func (st *sent) addresseeSaid(tg trigger) (string, bool) {
+	for k := 0; k+1 < tg.i; k++ {
+		if !st.is(SetSecondPerson, st.norm(k)) {
+			continue
+		}
+		v := k + 1
+		for v < tg.i && st.isAuxiliary(v) {
+			v++ // "you have said"
+		}
+		if v < tg.i && st.is(SetStateVerbs, st.norm(v)) {
+			return st.norm(k) + " " + st.norm(v), true
+		}
 	}
 	return "", false
 }

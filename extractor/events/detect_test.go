@@ -192,6 +192,12 @@ func TestDetect(t *testing.T) {
 		{text: "The island state will switch recognition from Freedonia to Ruritania.", want: true, kind: "diplomatic", status: "announced", new: true, trigger: "recognition"},
 		{text: "The scanner stopped recognising the card.", want: false},
 		{text: "The council's decision last year to switch recognition from Freedonia to Ruritania angered voters.", want: true, kind: "diplomatic", status: "announced", new: false, trigger: "recognition"},
+		// In the passive what is recalled or sent home comes first; the
+		// addressee's own stated position is no news.
+		{text: "Two more envoys were also being called home, the ministry said.", want: true, kind: "diplomatic", status: "completed", new: true, trigger: "called home"},
+		{text: "Further batches of the syrup may be recalled if the tests confirm the fault.", want: true, kind: "business", status: "hypothetical", new: false, trigger: "recalled"},
+		{text: "The veteran was brought home by his daughter.", want: false},
+		{text: "In your manifesto you promised that all peacekeepers will be brought home.", want: true, kind: "military", status: "announced", new: false, trigger: "brought home"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {

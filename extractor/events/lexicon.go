@@ -261,6 +261,9 @@ const (
 	// SetSwitchVerbs: verbs of switching what one recognises ("switch
 	// recognition from Taiwan to China").
 	SetSwitchVerbs
+	// SetStateVerbs: verbs of stating a position ("you state", "you
+	// promised"), after which the position is the addressee's, not news.
+	SetStateVerbs
 	// SetTimePreps: prepositions before "the end of" that make it a time
 	// ("at the end of his campaign"), besides the boundary words.
 	SetTimePreps

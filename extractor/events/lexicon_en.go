@@ -265,6 +265,7 @@ func english() *Lexicon {
 		SetOrgPossessive:      `its their`,
 		SetStopVerbs:          `stop stops stopped stopping cease ceases ceased ceasing`,
 		SetSwitchVerbs:        `switch switches switched switching shift shifts shifted shifting transfer transfers transferred transferring`,
+		SetStateVerbs:         `state states stated say says said write writes wrote written claim claims claimed promise promises promised argue argues argued`,
 		SetTimePreps:          `at toward towards near till through throughout around`,
 		SetTimeNouns:          `week weeks month months year years night weekend decade spring summer autumn fall winter`,
 		SetNotWithdrawn:       `issue issues matter matters question questions debate debates topic topics subject politics photograph photographs photo photos image images picture pictures paper papers article articles study studies research findings report reports case cases appeal appeals request requests`,
