@@ -340,6 +340,11 @@ func (st *sent) headlineAnaphor(tg trigger) bool {
 	if st.art.titleKind == "" || tg.particle >= 0 || (tg.form != Noun && tg.form != Base) {
 		return false
 	}
+	if tr, ok := st.d.lex.Triggers[st.norm(i)]; !ok || tr.Family != tg.tr.Family {
+		// Only a trigger word names a withdrawal by itself: a construction
+		// noun or verb ("the end of 2026", "the cut") needs its object.
+		return false
+	}
 	p := st.norm(i - 1)
 	if p == "'s" {
 		p = st.norm(i-2) + "'s"
@@ -465,6 +470,11 @@ func (st *sent) accept(tg *trigger) bool {
 		if st.anyClass(i+1, i+4, Diplomatic|Military) || st.anyClass(i+1, i+6, Product) {
 			return true
 		}
+		if from, to, ok := st.passiveSubject(i); ok && st.anyClass(from, to, Diplomatic|Military|Product) && !st.anyClass(from, to, Squad|Sports) {
+			// "the ambassador was recalled", "other products could be
+			// recalled": in the passive what is recalled comes first.
+			return true
+		}
 		if tg.form == Base && st.d.lex.Determiners[st.norm(i-2)] && !st.isCapitalized(i-1) && !st.is(SetMemory, st.norm(i+1)) &&
 			st.class(i-1) == 0 && !st.toks[max(i-1, 0)].punct && st.anyClass(i-8, i+8, Business|Product|Diplomatic|Military) {
 			return true // "issued the abrupt recall"
@@ -510,6 +520,17 @@ func (st *sent) accept(tg *trigger) bool {
 		return st.acceptExit(tg)
 	case FamEnd:
 		return st.acceptEnd(tg)
+	case FamReduce:
+		return st.acceptReduce(tg)
+	case FamRecognition:
+		// A state stops recognising another, or switches its recognition
+		// from one government to another: recognition withdrawn from a
+		// name ("stopped recognising Taiwan in 1979", "to switch
+		// recognition from Taiwan to China").
+		if tg.form == Noun {
+			return st.is(SetSwitchVerbs, st.norm(i-1)) && st.norm(i+1) == "from" && st.capitalizedAt(i+2)
+		}
+		return st.is(SetStopVerbs, st.norm(i-1)) && st.capitalizedAt(i+1)
 	case FamMove:
 		// The forces are the subject: "Russian units were returning to
 		// their bases", "troops moved back from the border".
@@ -526,6 +547,15 @@ func (st *sent) accept(tg *trigger) bool {
 		return st.d.lex.From[st.norm(tg.particle+1)]
 	case FamHome:
 		between := st.anyClass(i+1, tg.particle-1, Military|Diplomatic) && !st.anyClass(i+1, tg.particle-1, Squad|Sports)
+		if from, to, ok := st.passiveSubject(i); ok && tg.particle == i+1 {
+			// "the troops will be brought home", "the diplomats were flown
+			// out of Haiti": in the passive the forces come first.
+			between = st.anyClass(from, to, Military|Diplomatic) && !st.anyClass(from, to, Squad|Sports)
+			if st.toks[tg.particle].norm == "out" {
+				return between && st.norm(tg.particle+1) == "of"
+			}
+			return between
+		}
 		if st.toks[tg.particle].norm == "out" {
 			// "flown its embassy staff out of Haiti"
 			return tg.particle > i+1 && between && st.norm(tg.particle+1) == "of"
@@ -537,6 +567,42 @@ func (st *sent) accept(tg *trigger) bool {
 		return between
 	}
 	return false
+}
+
+// passiveSubject reports whether verb i is a passive ("was recalled",
+// "will be brought home", "were also being called home") and returns the
+// tokens before its auxiliaries, up to eight and not across a punctuation
+// mark, where its subject, the thing the verb acts on, stands.
+func (st *sent) passiveSubject(i int) (from, to int, ok bool) {
+	k := i - 1
+	for k >= 0 && (st.is(SetPerfectAdverbs, st.norm(k)) || strings.HasSuffix(st.norm(k), "ly")) {
+		k-- // "were immediately brought home"
+	}
+	switch st.norm(k) {
+	case "be", "been", "being", "is", "are", "was", "were":
+	default:
+		return 0, 0, false
+	}
+	for k >= 0 && st.isAuxiliary(k) {
+		k--
+	}
+	from = k
+	for from > 0 && from > k-8 && !st.toks[from-1].punct {
+		from--
+	}
+	return from, k, k >= 0 && !st.toks[k].punct
+}
+
+// isAuxiliary reports whether token k is an auxiliary, a modal, a
+// negation or an adverb between them ("could also be", "have not been").
+func (st *sent) isAuxiliary(k int) bool {
+	switch w := st.norm(k); w {
+	case "be", "been", "being", "is", "are", "was", "were", "has", "have", "had", "will", "would", "could",
+		"can", "may", "might", "must", "should", "shall", "'ll", "not", "n't":
+		return true
+	default:
+		return st.is(SetPerfectAdverbs, w)
+	}
 }
 
 // notWithdrawn reports whether what the trigger withdraws, or withdraws
@@ -604,14 +670,36 @@ func (st *sent) fromPlace(i int) bool {
 // his re-election campaign", "terminates acquisition pact"), or a
 // military mission, deployment or presence. Not "abandon plans to sign a
 // treaty" (the head is "plans"), nor "ends vote boycott".
+//
+// The noun "end" is the same ending told as a thing ("announced the end
+// of his campaign", "declares an end to joint operations with the French
+// military") after a determiner and before "of" or "to", unless a
+// preposition makes it a time ("at the end of his campaign").
 func (st *sent) acceptEnd(tg *trigger) bool {
 	i := tg.i
+	if tg.form == Noun {
+		if !st.d.lex.Determiners[st.norm(i-1)] || st.norm(i+1) != "of" && st.norm(i+1) != "to" {
+			return false
+		}
+		if p := st.norm(i - 2); i < 2 || st.toks[i-2].punct || st.d.lex.Boundary[p] || st.is(SetTimePreps, p) {
+			return false
+		}
+		i++ // the object follows "of" or "to"
+	}
+	if tg.particle >= 0 {
+		i = tg.particle // "wind down its business": the object follows the particle
+	}
 	end := st.phraseEnd(i+1, 7, st.d.lex.Boundary)
 	if end <= i+1 || st.d.lex.Boundary[st.norm(i+1)] || st.anyClass(i-4, end-1, Money|Market) {
 		// "loose ends on the deal": no object, so no verb.
 		return false
 	}
 	head := st.norm(end - 1)
+	there := head == "there" && end-2 > i
+	if there {
+		end--
+		head = st.norm(end - 1) // "end its business there"
+	}
 	if st.norm(end) == "of" && st.is(SetEndObjects, head) && !st.isCapitalized(end+1) {
 		// "end its campaign of strikes": a campaign of actions, not a
 		// race; "a deal of" is no deal.
@@ -624,7 +712,47 @@ func (st *sent) acceptEnd(tg *trigger) bool {
 	if st.is(SetEndObjects, head) {
 		return true
 	}
-	return st.is(SetPresenceNouns, head) && (st.anyClass(i+1, end-2, Military) || st.anyClass(i-6, i-1, Military))
+	if st.is(SetFirmPresence, head) && st.is(SetOrgPossessive, st.norm(i+1)) &&
+		(there || st.norm(end) == "in" && (st.capitalizedAt(end+1) || st.norm(end+1) == "the" && st.norm(end+2) == "country")) {
+		// A company ending its business in a country: "end its business
+		// there", "winding down its business in the country", "ending its
+		// operations in Africa".
+		return true
+	}
+	// "joint operations with the French military": the forces may be
+	// named in a "with" phrase after the head.
+	return st.is(SetPresenceNouns, head) && (st.anyClass(i+1, end-2, Military) || st.anyClass(i-6, i-1, Military) ||
+		st.norm(end) == "with" && st.anyClass(end+1, st.phraseEnd(end+1, 5, st.d.lex.Boundary)-1, Military))
+}
+
+// acceptReduce handles the verbs of reducing (FamReduce): a partial
+// withdrawal when what they reduce is forces ("will cut its troops in Iraq
+// by half"), the number of forces ("lower the number of troops", "reduce
+// troop levels") or a military presence; not "cut military spending".
+func (st *sent) acceptReduce(tg *trigger) bool {
+	i := tg.i
+	end := st.phraseEnd(i+1, 6, st.d.lex.Boundary)
+	if end <= i+1 {
+		return false
+	}
+	head := st.norm(end - 1)
+	if st.is(SetCountNouns, head) && st.norm(end) == "of" {
+		// "the number of troops": what is counted is what is reduced.
+		start := end + 1
+		end = st.phraseEnd(start, 4, st.d.lex.Boundary)
+		if end <= start {
+			return false
+		}
+		head = st.norm(end - 1)
+	}
+	if st.anyClass(i+1, end-1, Squad|Sports|Money|Market) {
+		return false
+	}
+	if st.is(SetPresenceNouns, head) {
+		return st.anyClass(i+1, end-2, Military) // "its military presence"
+	}
+	// Forces as the head, or counted by it ("troop levels").
+	return st.class(end-1)&Military != 0 || st.is(SetCountNouns, head) && st.class(end-2)&Military != 0
 }
 
 // isNumber reports whether w is written in digits ("130,000", "1.2").
@@ -821,6 +949,15 @@ func (st *sent) acceptExit(tg *trigger) bool {
 		// Baghdad for talks" is travel.
 		return true
 	}
+	if !isExit && w != "left" && st.capitalizedAt(obj) && st.norm(st.phraseEnd(obj, 5, st.d.lex.Boundary)) != "for" &&
+		(st.anyClass(i-8, i-1, Business) && !st.anyClass(i-8, i+8, Money|Sports) || st.sellsAfter(i)) {
+		// A company leaving a country: the company before it ("the miner
+		// said it would leave Myanmar") or selling up after it ("will
+		// leave Russia and sell its restaurants there"); not "leave
+		// London for Tokyo", a journey, nor a person "leaving South
+		// Africa" whose application is heard.
+		return true
+	}
 	if isExit {
 		// "exited most markets", "exit Russia": a market, or a place.
 		// "exit its 20% stake in Rosneft", "exited most markets", "exit
@@ -829,6 +966,19 @@ func (st *sent) acceptExit(tg *trigger) bool {
 			return true
 		}
 		return st.capitalizedAt(obj) && (st.anyClass(i-6, i+6, Business) || st.namedSubject(i))
+	}
+	return false
+}
+
+// sellsAfter reports whether an organisation's selling up follows trigger
+// i in its sentence, a verb of selling with "its" or "their" after it
+// ("and sell its 850 restaurants there"): what leaves a place and sells
+// up there is a business; a person who sells "his house" is not.
+func (st *sent) sellsAfter(i int) bool {
+	for k := i + 1; k < len(st.toks) && k <= i+12; k++ {
+		if st.is(SetSellVerbs, st.norm(k)) && (st.norm(k+1) == "its" || st.norm(k+1) == "their") {
+			return true
+		}
 	}
 	return false
 }
@@ -1271,6 +1421,13 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		background = true
 		cues = append(cues, h)
 	}
+	if h, ok := st.addresseeSaid(tg); ok {
+		// "On your website you state that the troops will be brought
+		// home": an interviewer quoting the interviewee's own position
+		// back to them tells nothing new.
+		background = true
+		cues = append(cues, h)
+	}
 	if h, ok := st.pastPerfect(tg); ok {
 		// "Kyiv's troops had also retreated from Bakhmut": the past
 		// perfect sets an event before the article's news, unless a verb
@@ -1279,7 +1436,11 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		cues = append(cues, h)
 	}
 	decide := func(s string, h hit) (string, []string, bool) {
-		return s, append([]string{h.text}, cues...), background
+		// "the decision to switch recognition from Taiwan to China last
+		// year": a plan or a demand dated in a past year is background.
+		// Without a publication date a bare year may be a future one
+		// ("will withdraw in 2027"), so only "last year" counts then.
+		return s, append([]string{h.text}, cues...), background || pastYear != "" && (st.pubYear != 0 || strings.HasPrefix(pastYear, "last "))
 	}
 	if p := i - 1; tg.form == Noun && (st.is(SetPlannedNoun, st.norm(p)) || st.demonymAt(p) && st.is(SetPlannedNoun, st.norm(p-1))) {
 		// "in protest against the planned Israeli withdrawal", "the
@@ -1321,9 +1482,15 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		// "troops will be pulled out": passive, and to come.
 		return decide("announced", hit{CueAnnounce, i - 2, st.norm(i-2) + " be"})
 	}
-	if h, ok := near(CueAnnounce, 3); ok && tg.form == Noun && strings.HasPrefix(h.text, "confirm") && !st.wordAfter(i, 8, "will", "would", "is", "to") {
+	after := i
+	if tg.tr.Family == FamEnd {
+		after++ // "an end to": the preposition of the noun, not an infinitive
+	}
+	if h, ok := near(CueAnnounce, 3); ok && tg.form == Noun && (strings.HasPrefix(h.text, "confirm") || tg.tr.Family == FamEnd) &&
+		!st.wordAfter(after, 8, "will", "would", "is", "to") {
 		// "The Ukrainian Armed Forces confirm their withdrawal from
-		// Siversk": a withdrawal confirmed is done.
+		// Siversk": a withdrawal confirmed is done, and so is an end
+		// announced ("announced the end of his campaign").
 		return decide("completed", h)
 	}
 	if h, ok := near(CueAnnounce, 4); ok && (tg.form != Past && h.at >= i-3 || st.is(SetOrderVerbs, h.text)) {
@@ -1560,6 +1727,26 @@ func (st *sent) effortFor(tg trigger) (string, bool) {
 			}
 		}
 		return n + " " + w, true
+	}
+	return "", false
+}
+
+// addresseeSaid reports whether a second-person subject and a verb of
+// stating come before the trigger ("you state", "you have said"): the
+// sentence puts the addressee's known words to them; it returns the two
+// words.
+func (st *sent) addresseeSaid(tg trigger) (string, bool) {
+	for k := 0; k+1 < tg.i; k++ {
+		if !st.is(SetSecondPerson, st.norm(k)) {
+			continue
+		}
+		v := k + 1
+		for v < tg.i && st.isAuxiliary(v) {
+			v++ // "you have said"
+		}
+		if v < tg.i && st.is(SetStateVerbs, st.norm(v)) {
+			return st.norm(k) + " " + st.norm(v), true
+		}
 	}
 	return "", false
 }
@@ -1824,6 +2011,9 @@ func (st *sent) kind(tg trigger, what, from span) string {
 			score[3] += 1
 		}
 	}
+	if tg.tr.Family == FamExit && st.sellsAfter(tg.i) {
+		score[4] += 1 // "leave Russia and sell its restaurants": a business
+	}
 	switch tg.tr.Family {
 	case FamRetreat:
 		score[0] += 2
@@ -1833,6 +2023,8 @@ func (st *sent) kind(tg trigger, what, from span) string {
 		}
 	case FamEvacuate:
 		score[1] += 0.5
+	case FamRecognition:
+		score[1] += 2
 	}
 	// A place to withdraw from, with no other clue, is a military matter.
 	if from.j > from.i {

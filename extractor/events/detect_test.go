@@ -163,6 +163,41 @@ func TestDetect(t *testing.T) {
 		{text: "Ruritania is in the process of leaving the customs union, the minister told parliament.", want: true, kind: "agreement", status: "completed", new: false, trigger: "leaving"},
 		{text: "The premier defended his efforts to complete the withdrawal of Ruritania from the customs union.", want: true, kind: "agreement", status: "completed", new: false, trigger: "withdrawal"},
 		{text: "Three states have initiated a process to withdraw from the customs union.", want: true, kind: "agreement", status: "completed", new: true, trigger: "withdraw"},
+		// The noun "end" tells an ending as a verb of ending does; after a
+		// preposition it is only a time.
+		{text: "The governor declared the end of her presidential campaign on Sunday.", want: true, kind: "political", status: "completed", new: true, trigger: "end"},
+		{text: "Ruritania announces an end to its peacekeeping mission in the valley.", want: true, kind: "military", status: "completed", new: true, trigger: "end"},
+		{text: "At the end of her campaign the governor thanked her volunteers.", want: false},
+		{text: "By the end of the agreement the partners had doubled their sales.", want: false},
+		// Reducing forces is a partial withdrawal; reducing what they cost
+		// is not.
+		{text: "Ruritania will lower the number of its peacekeepers in the valley to 400.", want: true, kind: "military", status: "announced", new: true, trigger: "lower"},
+		{text: "The government said it would halve its military presence on the islands.", want: true, kind: "military", status: "announced", new: true, trigger: "halve"},
+		{text: "The ministry will cut military spending next year.", want: false},
+		{text: "The coach cut the number of players in his squad to 23.", want: false},
+		// A company leaving a country: named as a company before the verb,
+		// or selling up after it; a person leaving is travel.
+		{text: "The brewer said it would leave Ruritania after forty years.", want: true, kind: "business", status: "announced", new: true, trigger: "leave"},
+		{text: "Acme will leave Freedonia and sell its two plants there to a rival.", want: true, kind: "business", status: "announced", new: true, trigger: "leave"},
+		{text: "The chief executive will leave Freedonia and sell his flat.", want: false},
+		{text: "A judge barred the former ruler from leaving Freedonia until his application is heard.", want: false},
+		// A company ending or winding down its business in a country.
+		{text: "The insurer said it would wind down its business in Freedonia.", want: true, kind: "business", status: "announced", new: true, trigger: "wind down"},
+		{text: "Acme shut its last plant in the north and ended its operations in Ruritania.", want: true, kind: "business", status: "completed", new: true, trigger: "ended"},
+		{text: "He wound down the window of his car.", want: false},
+		{text: "The baker is winding down her business in Paris.", want: false},
+		// Recognition withdrawn without the word "withdraw"; a plan dated
+		// last year is background.
+		{text: "Ruritania has stopped recognising Freedonia.", want: true, kind: "diplomatic", status: "completed", new: true, trigger: "recognising"},
+		{text: "The island state will switch recognition from Freedonia to Ruritania.", want: true, kind: "diplomatic", status: "announced", new: true, trigger: "recognition"},
+		{text: "The scanner stopped recognising the card.", want: false},
+		{text: "The council's decision last year to switch recognition from Freedonia to Ruritania angered voters.", want: true, kind: "diplomatic", status: "announced", new: false, trigger: "recognition"},
+		// In the passive what is recalled or sent home comes first; the
+		// addressee's own stated position is no news.
+		{text: "Two more envoys were also being called home, the ministry said.", want: true, kind: "diplomatic", status: "completed", new: true, trigger: "called home"},
+		{text: "Further batches of the syrup may be recalled if the tests confirm the fault.", want: true, kind: "business", status: "hypothetical", new: false, trigger: "recalled"},
+		{text: "The veteran was brought home by his daughter.", want: false},
+		{text: "In your manifesto you promised that all peacekeepers will be brought home.", want: true, kind: "military", status: "announced", new: false, trigger: "brought home"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {
@@ -427,6 +462,12 @@ func TestDetectContext(t *testing.T) {
 			Context{Title: "Harris ends presidential bid"}, true, "political", "completed", true},
 		{"school drop-outs under a withdrawal headline", "Many students dropped out of school.",
 			Context{Title: "Harris ends presidential bid"}, false, "", "", false},
+		{"a construction noun under a withdrawal headline", "The budget runs until the end of 2027.",
+			Context{Title: "Ruritania recalls its envoy to Freedonia"}, false, "", "", false},
+		{"plan dated in an earlier year", "Ruritania said in 2019 that it would withdraw its troops from the valley.",
+			Context{Published: date("2021-05-02")}, true, "military", "announced", false},
+		{"plan dated in the year of publication", "Ruritania said in 2021 that it would withdraw its troops from the valley.",
+			Context{Published: date("2021-05-02")}, true, "military", "announced", true},
 		{"kind alone", macron, Context{}, true, "other", "announced", true},
 		{"kind from the headline", macron, Context{Title: "France to pull troops out of Mali"}, true, "military", "announced", true},
 	}

@@ -82,6 +82,14 @@ const (
 	// FamMove: forces that move out of or back from a place, or return to
 	// their bases: "its fighters would move out of the checkpoints".
 	FamMove
+	// FamReduce: verbs of reducing (reduce, cut, lower, halve) whose
+	// object is forces, their number or a military presence: a partial
+	// withdrawal ("will reduce the number of troops in Iraq").
+	FamReduce
+	// FamRecognition: recognition of a state withdrawn without the word
+	// "withdraw": "stopped recognising Taiwan", "switch recognition from
+	// Taiwan to China".
+	FamRecognition
 )
 
 // Form is the grammatical form of a trigger word, which sets its default
@@ -233,6 +241,32 @@ const (
 	// SetPartyNouns: heads of a named group that a member leaves for good
 	// ("the People Power Party", "the Freedom Caucus").
 	SetPartyNouns
+	// SetCountNouns: heads of an object that count what follows them ("the
+	// number of troops", "troop levels"), so that a reducing verb reduces
+	// what they count.
+	SetCountNouns
+	// SetSellVerbs: verbs of selling up, which make whoever leaves a
+	// country a business ("leave Russia and sell its restaurants").
+	SetSellVerbs
+	// SetFirmPresence: what a company ends, or winds down, in a country
+	// when it leaves it ("its business there", "its operations in
+	// Africa").
+	SetFirmPresence
+	// SetOrgPossessive: the possessives of an organisation ("its",
+	// "their"), as opposed to a person's.
+	SetOrgPossessive
+	// SetStopVerbs: verbs of stopping before a gerund ("stopped
+	// recognising Taiwan").
+	SetStopVerbs
+	// SetSwitchVerbs: verbs of switching what one recognises ("switch
+	// recognition from Taiwan to China").
+	SetSwitchVerbs
+	// SetStateVerbs: verbs of stating a position ("you state", "you
+	// promised"), after which the position is the addressee's, not news.
+	SetStateVerbs
+	// SetTimePreps: prepositions before "the end of" that make it a time
+	// ("at the end of his campaign"), besides the boundary words.
+	SetTimePreps
 	// SetTimeNouns: what "last" dates by ("last week", "last year"), as
 	// opposed to "the last remaining units".
 	SetTimeNouns

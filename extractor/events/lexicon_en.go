@@ -64,11 +64,21 @@ func english() *Lexicon {
 		Past:        "ended abandoned scrapped terminated suspended dropped cancelled canceled",
 		Progressive: "ending abandoning scrapping terminating suspending dropping cancelling canceling",
 	})
+	construction(FamEnd, "", "", map[Form]string{Noun: "end"})
+	construction(FamEnd, "down", "", map[Form]string{Base: "wind winds", Past: "wound", Progressive: "winding"})
 	construction(FamMove, "out", "back", map[Form]string{
 		Base: "move moves", Past: "moved", Progressive: "moving",
 	})
 	construction(FamMove, "to", "", map[Form]string{
 		Base: "return returns", Past: "returned", Progressive: "returning",
+	})
+	construction(FamReduce, "", "", map[Form]string{
+		Base:        "reduce reduces cut cuts lower lowers halve halves trim trims shrink shrinks",
+		Past:        "reduced lowered halved trimmed shrank",
+		Progressive: "reducing cutting lowering halving trimming shrinking",
+	})
+	construction(FamRecognition, "", "", map[Form]string{
+		Progressive: "recognising recognizing", Noun: "recognition",
 	})
 	construction(FamHome, "home", "out", map[Form]string{
 		Base:        "bring brings call calls send sends fly flies order orders",
@@ -249,6 +259,14 @@ func english() *Lexicon {
 		SetAttributivePrep:    `to of for with about on in from`,
 		SetIssueVerbs:         `issue issues issued issuing announce announces announced expand expands expanded widen widens widened`,
 		SetPartyNouns:         `party caucus`,
+		SetCountNouns:         `number numbers level levels size strength`,
+		SetSellVerbs:          `sell sells selling sold divest divests divesting divested`,
+		SetFirmPresence:       `business businesses operations presence activities`,
+		SetOrgPossessive:      `its their`,
+		SetStopVerbs:          `stop stops stopped stopping cease ceases ceased ceasing`,
+		SetSwitchVerbs:        `switch switches switched switching shift shifts shifted shifting transfer transfers transferred transferring`,
+		SetStateVerbs:         `state states stated say says said write writes wrote written claim claims claimed promise promises promised argue argues argued`,
+		SetTimePreps:          `at toward towards near till through throughout around`,
 		SetTimeNouns:          `week weeks month months year years night weekend decade spring summer autumn fall winter`,
 		SetNotWithdrawn:       `issue issues matter matters question questions debate debates topic topics subject politics photograph photographs photo photos image images picture pictures paper papers article articles study studies research findings report reports case cases appeal appeals request requests`,
 		SetPlanInfinitive:     `intention intentions intent decision decisions plan plans readiness willingness permitted allowed permission ready poised preparing prepared`,
