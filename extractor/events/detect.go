@@ -447,7 +447,12 @@ func (st *sent) accept(tg *trigger) bool {
 				return false
 			}
 			// "pulled out of the U.S. Open", or forces pulling out of "the
-			// village of Shatoi".
+			// village of Shatoi"; or forces or diplomats pulled out as the
+			// object, whatever the place ("pulled its peacekeepers out of
+			// the valley").
+			if tg.particle > i+1 && st.anyClass(i+1, tg.particle-1, Military|Diplomatic) {
+				return true
+			}
 			return st.anyClass(next+1, max(end-1, next+6), withdrawable) || st.capitalizedAt(next+1) || st.entityAt(next+1) ||
 				st.is(SetExitObjects, st.norm(next+1)) || st.norm(next+1) == "the" && st.is(SetExitObjects, st.norm(next+2)) ||
 				st.entityAt(next+2) || st.anyClass(i-10, i-1, Military) || st.placeAt(next+1) && st.anyClass(0, len(st.toks)-1, Military)

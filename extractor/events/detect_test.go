@@ -43,6 +43,10 @@ func TestDetect(t *testing.T) {
 		{text: "France recalled its ambassador to Australia.", want: true, kind: "diplomatic", status: "completed", new: true, trigger: "recalled", actor: "France"},
 		{text: "Toyota is recalling 1.2 million vehicles over faulty airbags.", want: true, kind: "business", status: "completed", new: true, trigger: "recalling"},
 		{text: "Washington pulled its remaining troops out of Syria.", want: true, kind: "military", status: "completed", new: true, trigger: "pulled out", actor: "Washington"},
+		// Forces as the object carry the sense whatever the place is called.
+		{text: "Ruritania pulled its peacekeepers out of the valley.", want: true, kind: "military", status: "completed", new: true, trigger: "pulled out", actor: "Ruritania"},
+		{text: "The embassy pulled its diplomats out of the capital overnight.", want: true, kind: "diplomatic", status: "completed", new: true, trigger: "pulled out"},
+		{text: "The shop pulled the old model out of the window display.", want: false},
 		{text: "The minister refused to withdraw his nomination.", want: true, kind: "political", status: "refused", trigger: "withdraw"},
 		{text: "If the talks fail, the US could pull out of the treaty.", want: true, kind: "agreement", status: "hypothetical", trigger: "pull out"},
 		{text: "Ethiopian troops withdrew from Somalia in 2009.", want: true, kind: "military", status: "historical", trigger: "withdrew"},
