@@ -40,7 +40,9 @@ var dateCues = []string{"published", "posted", "updated", "last updated", "date:
 // tag or an opening cue. Only an element with a digit in its own text is
 // read: the date's own element, not every container around it.
 func textDateOf(n *html.Node) (textDate, bool) {
-	if !ownTextHasDigit(n) {
+	if n.DataAtom == atom.Title || n.DataAtom == atom.Option || !ownTextHasDigit(n) {
+		// The document's title and a menu's options are not shown as
+		// the page's date.
 		return textDate{}, false
 	}
 	s, ok := shortText(n, dateTextMax)
