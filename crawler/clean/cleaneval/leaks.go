@@ -16,8 +16,8 @@ const (
 	Comments   LeakClass = "comments"
 )
 
-// LeakClasses lists the classes in report order.
-var LeakClasses = []LeakClass{Appeal, Newsletter, Cookie, Related, Comments}
+// leakClasses lists the classes in report order.
+var leakClasses = []LeakClass{Appeal, Newsletter, Cookie, Related, Comments}
 
 // A Leak is a marker phrase of a boilerplate class found in an output body
 // although the page's truth does not hold it.
@@ -90,7 +90,7 @@ func Leaks(truth, body string) []Leak {
 	var out []Leak
 	for line := range strings.Lines(body) {
 		l := FoldSnippet(strings.ToLower(line))
-		for _, c := range LeakClasses {
+		for _, c := range leakClasses {
 			for _, m := range leakMarkers[c] {
 				k := Leak{Class: c, Marker: m}
 				if seen[k] || !strings.Contains(l, m) || strings.Contains(t, m) {
