@@ -80,3 +80,21 @@ func toolSet(t *testing.T, env string) []cleaneval.Page {
 	}
 	return pages
 }
+
+// toolPage parses a page the way Clean does for the hand-run tools that
+// look inside the cleaner: its metadata, its body element and the titles
+// the body's headline is matched against.
+func toolPage(t *testing.T, p cleaneval.Page) (*pageMeta, *html.Node, []string) {
+	t.Helper()
+	doc, err := html.Parse(bytes.NewReader(bytes.ToValidUTF8(p.HTML, []byte("\uFFFD"))))
+	if err != nil {
+		t.Fatalf("%s: %v", p.ID, err)
+	}
+	pm := gatherMeta(doc)
+	body := findFirst(doc, func(n *html.Node) bool { return n.DataAtom == atom.Body })
+	if body == nil {
+		body = doc
+	}
+	md := pm.resolve(p.URL, Page{URL: p.URL})
+	return pm, body, append([]string{md.title, pm.ld.headline, pm.first("og:title")}, pm.h1...)
+}

@@ -1,15 +1,11 @@
 package clean
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"sort"
 	"strings"
 	"testing"
-
-	"golang.org/x/net/html"
-	"golang.org/x/net/html/atom"
 
 	"github.com/wirewatch/wirewatch/crawler/clean/cleaneval"
 )
@@ -41,17 +37,7 @@ func TestLossKinds(t *testing.T) {
 		n++
 		truth := shingleSet(*p.Body)
 		truthToks := " " + strings.Join(cleaneval.Tokens(*p.Body), " ") + " "
-		doc, err := html.Parse(bytes.NewReader(p.HTML))
-		if err != nil {
-			t.Fatal(err)
-		}
-		pm := gatherMeta(doc)
-		body := findFirst(doc, func(n *html.Node) bool { return n.DataAtom == atom.Body })
-		if body == nil {
-			body = doc
-		}
-		md := pm.resolve(p.URL, Page{URL: p.URL})
-		titles := append([]string{md.title, pm.ld.headline, pm.first("og:title")}, pm.h1...)
+		pm, body, titles := toolPage(t, p)
 		blocks, kept := c.extract(body, titles, true)
 		blocks, kept = c.cascade(body, titles, blocks, kept, pm.ld.body)
 		inside := map[*block]bool{}

@@ -1,13 +1,11 @@
 package clean
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 	"testing"
 
 	"golang.org/x/net/html"
-	"golang.org/x/net/html/atom"
 
 	"github.com/wirewatch/wirewatch/crawler/clean/cleaneval"
 )
@@ -29,14 +27,7 @@ func TestCandidateOracle(t *testing.T) {
 			continue
 		}
 		n++
-		doc, _ := html.Parse(bytes.NewReader(p.HTML))
-		pm := gatherMeta(doc)
-		body := findFirst(doc, func(n *html.Node) bool { return n.DataAtom == atom.Body })
-		if body == nil {
-			body = doc
-		}
-		md := pm.resolve(p.URL, Page{URL: p.URL})
-		titles := append([]string{md.title, pm.ld.headline, pm.first("og:title")}, pm.h1...)
+		pm, body, titles := toolPage(t, p)
 		c := New(Options{})
 		bl, k := c.extract(body, titles, true)
 		_, cur := c.cascade(body, titles, bl, k, pm.ld.body)

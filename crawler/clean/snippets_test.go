@@ -1,16 +1,12 @@
 package clean
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
 	"sort"
 	"strings"
 	"testing"
-
-	"golang.org/x/net/html"
-	"golang.org/x/net/html/atom"
 
 	"github.com/wirewatch/wirewatch/crawler/clean/cleaneval"
 )
@@ -50,17 +46,7 @@ func TestSnippetKinds(t *testing.T) {
 			missed["page refused: "+errors.Unwrap(err).Error()] += len(p.MustInclude)
 			continue
 		}
-		doc, err := html.Parse(bytes.NewReader(bytes.ToValidUTF8(p.HTML, []byte("\uFFFD"))))
-		if err != nil {
-			t.Fatal(err)
-		}
-		pm := gatherMeta(doc)
-		body := findFirst(doc, func(n *html.Node) bool { return n.DataAtom == atom.Body })
-		if body == nil {
-			body = doc
-		}
-		md := pm.resolve(p.URL, Page{URL: p.URL})
-		titles := append([]string{md.title, pm.ld.headline, pm.first("og:title")}, pm.h1...)
+		pm, body, titles := toolPage(t, p)
 		blocks, inKept := c.extract(body, titles, true)
 		blocks, inKept = c.cascade(body, titles, blocks, inKept, pm.ld.body)
 		inside := map[*block]bool{}
