@@ -222,9 +222,10 @@ func contentSignal(text string, strict, offerTwo bool) string {
 				}
 			}
 		}
-		if len(low) < 100 {
+		if len(low) < 100 && len(r.leadIns) > 0 {
+			tail := strings.TrimSpace(nbsp.Replace(low))
 			for _, p := range r.leadIns {
-				if strings.HasSuffix(strings.TrimSpace(nbsp.Replace(low)), p) {
+				if strings.HasSuffix(tail, p) {
 					return r.reason
 				}
 			}

@@ -84,8 +84,13 @@ func hasDateHint(n *html.Node) bool {
 // ownTextHasDigit reports whether a text child of n holds a digit.
 func ownTextHasDigit(n *html.Node) bool {
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		if c.Type == html.TextNode && strings.ContainsAny(c.Data, "0123456789") {
-			return true
+		if c.Type != html.TextNode {
+			continue
+		}
+		for i := 0; i < len(c.Data); i++ {
+			if c.Data[i]-'0' <= 9 {
+				return true
+			}
 		}
 	}
 	return false
