@@ -1419,12 +1419,14 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		background = true
 		cues = append(cues, h)
 	}
+	aimed := false
 	if h, ok := st.effortFor(tg); ok {
 		// "is in the process of leaving the EU", "his efforts to
 		// complete the withdrawal": a withdrawal decided before, which
 		// the sentence's news only serves.
 		background = true
 		cues = append(cues, h)
+		aimed = st.is(SetAimNouns, strings.Fields(h)[0])
 	}
 	if h, ok := st.addresseeSaid(tg); ok {
 		// "On your website you state that the troops will be brought
@@ -1553,6 +1555,11 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 			cues = append(cues, h.text)
 		}
 		return "historical", cues, true
+	}
+	if aimed {
+		// "efforts on leaving the EU": what an effort aims at is not done
+		// yet, whatever tense the sentence is told in.
+		return "announced", cues, background
 	}
 	return "completed", cues, background
 }

@@ -165,7 +165,9 @@ func TestDetect(t *testing.T) {
 		// A withdrawal served by an effort under way was decided before:
 		// background; an effort started in the sentence is the news.
 		{text: "Ruritania is in the process of leaving the customs union, the minister told parliament.", want: true, kind: "agreement", status: "completed", new: false, trigger: "leaving"},
-		{text: "The premier defended his efforts to complete the withdrawal of Ruritania from the customs union.", want: true, kind: "agreement", status: "completed", new: false, trigger: "withdrawal"},
+		{text: "The premier defended his efforts to complete the withdrawal of Ruritania from the customs union.", want: true, kind: "agreement", status: "announced", new: false, trigger: "withdrawal"},
+		// An effort aims at a withdrawal not yet reached: a plan, known.
+		{text: "Critics mocked the government's efforts on leaving the customs union.", want: true, kind: "agreement", status: "announced", new: false, trigger: "leaving"},
 		{text: "Three states have initiated a process to withdraw from the customs union.", want: true, kind: "agreement", status: "completed", new: true, trigger: "withdraw"},
 		// The noun "end" tells an ending as a verb of ending does; after a
 		// preposition it is only a time.

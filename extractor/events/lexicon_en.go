@@ -275,6 +275,7 @@ func english() *Lexicon {
 		SetAdviseVerbs:        `warns warned warn warning advises advised advise advising urges urged urge urging encourages encouraged encourage`,
 		SetResultStates:       `dead injured wounded killed hurt homeless missing stranded displaced destitute`,
 		SetEffortNouns:        `process effort efforts`,
+		SetAimNouns:           `effort efforts`,
 		SetEffortStarts:       `initiated initiates initiate initiating launched launches launch launching began begins begin begun beginning started starts start starting opened opens open opening`,
 		SetSecondPerson:       `you your yours yourself yourselves`,
 		SetIndefinite:         `a an`,
