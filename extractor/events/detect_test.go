@@ -166,6 +166,9 @@ func TestDetect(t *testing.T) {
 		// background; an effort started in the sentence is the news.
 		{text: "Ruritania is in the process of leaving the customs union, the minister told parliament.", want: true, kind: "agreement", status: "completed", new: false, trigger: "leaving"},
 		{text: "The premier defended his efforts to complete the withdrawal of Ruritania from the customs union.", want: true, kind: "agreement", status: "announced", new: false, trigger: "withdrawal"},
+		// A withdrawal approved or envisioned is decided, not yet done.
+		{text: "Lawmakers in Ruritania approve the country's withdrawal from the trade bloc.", want: true, kind: "agreement", status: "announced", new: true, trigger: "withdrawal"},
+		{text: "The defence minister envisions a gradual pullback of troops from the border.", want: true, kind: "military", status: "announced", new: true, trigger: "pullback"},
 		// An effort aims at a withdrawal not yet reached: a plan, known.
 		{text: "Critics mocked the government's efforts on leaving the customs union.", want: true, kind: "agreement", status: "announced", new: false, trigger: "leaving"},
 		{text: "Three states have initiated a process to withdraw from the customs union.", want: true, kind: "agreement", status: "completed", new: true, trigger: "withdraw"},
