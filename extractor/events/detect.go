@@ -1554,6 +1554,12 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		if ok {
 			cues = append(cues, h.text)
 		}
+		if (!ok || st.is(SetRecentPast, h.text)) && (pastYear == "" || pastYear == "last week") {
+			// "had earlier withdrawn from negotiations", "had pulled out
+			// of last week's tournament": before the news, but not long
+			// past; history is what is long past.
+			return "completed", cues, true
+		}
 		return "historical", cues, true
 	}
 	if aimed {

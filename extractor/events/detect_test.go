@@ -166,6 +166,9 @@ func TestDetect(t *testing.T) {
 		// background; an effort started in the sentence is the news.
 		{text: "Ruritania is in the process of leaving the customs union, the minister told parliament.", want: true, kind: "agreement", status: "completed", new: false, trigger: "leaving"},
 		{text: "The premier defended his efforts to complete the withdrawal of Ruritania from the customs union.", want: true, kind: "agreement", status: "announced", new: false, trigger: "withdrawal"},
+		// A recent past is background, but not history.
+		{text: "The government had earlier withdrawn from the peace talks with the rebels.", want: true, kind: "agreement", status: "completed", new: false, trigger: "withdrawn"},
+		{text: "The top seed had pulled out of last week's open with a wrist injury.", want: true, kind: "sports", status: "completed", new: false, trigger: "pulled out"},
 		// A withdrawal approved or envisioned is decided, not yet done.
 		{text: "Lawmakers in Ruritania approve the country's withdrawal from the trade bloc.", want: true, kind: "agreement", status: "announced", new: true, trigger: "withdrawal"},
 		{text: "The defence minister envisions a gradual pullback of troops from the border.", want: true, kind: "military", status: "announced", new: true, trigger: "pullback"},

@@ -304,6 +304,9 @@ const (
 	// reached ("efforts to complete the withdrawal"), unlike a process,
 	// which is under way: the withdrawal they serve is a plan, announced.
 	SetAimNouns
+	// SetRecentPast: past cues that date an event shortly before the news
+	// ("had earlier withdrawn"): background, but not history.
+	SetRecentPast
 	// SetSecondPerson: the pronouns of the reader addressed ("once you
 	// announce your intention to exit"): advice or a definition, about no
 	// one who withdraws.

@@ -276,6 +276,7 @@ func english() *Lexicon {
 		SetResultStates:       `dead injured wounded killed hurt homeless missing stranded displaced destitute`,
 		SetEffortNouns:        `process effort efforts`,
 		SetAimNouns:           `effort efforts`,
+		SetRecentPast:         `earlier`,
 		SetEffortStarts:       `initiated initiates initiate initiating launched launches launch launching began begins begin begun beginning started starts start starting opened opens open opening`,
 		SetSecondPerson:       `you your yours yourself yourselves`,
 		SetIndefinite:         `a an`,
