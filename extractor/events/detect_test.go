@@ -166,6 +166,10 @@ func TestDetect(t *testing.T) {
 		// background; an effort started in the sentence is the news.
 		{text: "Ruritania is in the process of leaving the customs union, the minister told parliament.", want: true, kind: "agreement", status: "completed", new: false, trigger: "leaving"},
 		{text: "The premier defended his efforts to complete the withdrawal of Ruritania from the customs union.", want: true, kind: "agreement", status: "announced", new: false, trigger: "withdrawal"},
+		// A plan's auxiliary governs its verb beyond a parenthetical or a
+		// coordination.
+		{text: "The chain will sell its warehouses near the coast and end its business in Ruritania, it said.", want: true, kind: "business", status: "announced", new: true, trigger: "end"},
+		{text: "The president said the republic would, as early as next spring, exit the climate accord.", want: true, kind: "agreement", status: "announced", new: true, trigger: "exit"},
 		// A recent past is background, but not history.
 		{text: "The government had earlier withdrawn from the peace talks with the rebels.", want: true, kind: "agreement", status: "completed", new: false, trigger: "withdrawn"},
 		{text: "The top seed had pulled out of last week's open with a wrist injury.", want: true, kind: "sports", status: "completed", new: false, trigger: "pulled out"},

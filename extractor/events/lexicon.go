@@ -307,6 +307,10 @@ const (
 	// SetRecentPast: past cues that date an event shortly before the news
 	// ("had earlier withdrawn"): background, but not history.
 	SetRecentPast
+	// SetModalAux: the auxiliaries of a plan that may govern a verb from
+	// beyond a parenthetical or a coordination ("would, for the second
+	// time, exit"; "will sell its plant and end its business").
+	SetModalAux
 	// SetSecondPerson: the pronouns of the reader addressed ("once you
 	// announce your intention to exit"): advice or a definition, about no
 	// one who withdraws.

@@ -277,6 +277,7 @@ func english() *Lexicon {
 		SetEffortNouns:        `process effort efforts`,
 		SetAimNouns:           `effort efforts`,
 		SetRecentPast:         `earlier`,
+		SetModalAux:           `will 'll shall would`,
 		SetEffortStarts:       `initiated initiates initiate initiating launched launches launch launching began begins begin begun beginning started starts start starting opened opens open opening`,
 		SetSecondPerson:       `you your yours yourself yourselves`,
 		SetIndefinite:         `a an`,
