@@ -1482,14 +1482,6 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 			return decide("hypothetical", h)
 		}
 	}
-	if h, ok := near(CueAnnounce, 4); ok && tg.tr.Family == FamRecall && st.is(SetOrderVerbs, h.text) &&
-		st.determinerBetween(h.at, i) && !st.anyClass(i+1, i+6, Diplomatic) {
-		// "orders a product recall of 46,000 trucks": a maker issues its
-		// recall; one who orders a recall is a regulator, and orders it of
-		// someone else. A government's own envoy ("ordered the recall of
-		// its ambassador") stays its plan.
-		return decide("demanded", hit{CueDemand, h.at, h.text})
-	}
 	if st.is(SetOrderVerbs, st.norm(i)) {
 		return decide("announced", hit{CueAnnounce, i, st.norm(i)})
 	}
@@ -1840,18 +1832,6 @@ func (st *sent) pastPerfect(tg trigger) (string, bool) {
 		}
 	}
 	return st.norm(k), true
-}
-
-// determinerBetween reports whether a determiner lies strictly between
-// tokens a and b: the trigger after it is a noun ("orders a recall"), whatever
-// its form.
-func (st *sent) determinerBetween(a, b int) bool {
-	for k := a + 1; k < b; k++ {
-		if st.d.lex.Determiners[st.norm(k)] {
-			return true
-		}
-	}
-	return false
 }
 
 // wordBetween reports whether one of words lies strictly between tokens a

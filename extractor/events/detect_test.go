@@ -166,11 +166,6 @@ func TestDetect(t *testing.T) {
 		// background; an effort started in the sentence is the news.
 		{text: "Ruritania is in the process of leaving the customs union, the minister told parliament.", want: true, kind: "agreement", status: "completed", new: false, trigger: "leaving"},
 		{text: "The premier defended his efforts to complete the withdrawal of Ruritania from the customs union.", want: true, kind: "agreement", status: "announced", new: false, trigger: "withdrawal"},
-		// A regulator orders a recall of someone else; a recommendation is
-		// a demand.
-		{text: "The aviation regulator orders a recall of 3,000 small jets over a faulty valve.", want: true, kind: "business", status: "demanded", new: false, trigger: "recall"},
-		{text: "The foreign minister ordered the recall of the ambassador from Ruritania.", want: true, kind: "diplomatic", status: "announced", new: true, trigger: "recall"},
-		{text: "The envoy recommended that the peacekeepers withdraw from the buffer zone.", want: true, kind: "military", status: "demanded", new: false, trigger: "withdraw"},
 		// A plan's auxiliary governs its verb beyond a parenthetical or a
 		// coordination.
 		{text: "The chain will sell its warehouses near the coast and end its business in Ruritania, it said.", want: true, kind: "business", status: "announced", new: true, trigger: "end"},

@@ -162,8 +162,7 @@ func english() *Lexicon {
 	cue(CueDemand, `called on, calls on, call on, called for, calls for, call for, calling for, calling on,
 		urged, urges, urge, urging, demanded, demands, demand, demanding, asked, asks, ask, pressed, must, should, insisted, insists, ultimatum, appealed, appeals, demanding, wants,
 		wanted, requested, requests, request, advised, advises, advise, advising, pressure, pressured,
-		pressing, wish, wishes, insistence, insisting, encouraged, encourages, encourage, encouraging,
-		recommended, recommends, recommend, recommending`)
+		pressing, wish, wishes, insistence, insisting, encouraged, encourages, encourage, encouraging`)
 	cue(CueSupport, `backs, backed, back, backing, supports, supported, support, supporting, welcomed,
 		welcomes, welcome, welcoming, celebrate, celebrated, celebrates, cheered, endorsed, endorses, endorse, favours, favors, praised, praises, hailed,
 		hails, applauded, applauds`)
