@@ -17,6 +17,7 @@ const (
 	falseNews                        // news where the label says it is not
 	missedEvent                      // no event where the label has one
 	missedNews                       // no news where the label says it is
+	wrongStatus                      // an event found with a status other than the label's
 	numErrorClasses
 )
 
@@ -25,6 +26,7 @@ var errorClassTitles = [numErrorClasses]string{
 	falseNews:      "false-positive new_announcement",
 	missedEvent:    "false-negative detections",
 	missedNews:     "false-negative new_announcement",
+	wrongStatus:    "detected events with the wrong status",
 }
 
 // itemError is one item the detector gets wrong, with what it found.
@@ -62,6 +64,10 @@ func runErrors(w io.Writer, paths []string, src sources) error {
 				byClass[falseDetection] = append(byClass[falseDetection], e)
 			case !e.pred.Withdrawal && it.Withdrawal:
 				byClass[missedEvent] = append(byClass[missedEvent], e)
+			case e.pred.Withdrawal && e.pred.Status != it.Status:
+				// Status accuracy is read on detected events only, as the
+				// evaluation reads it.
+				byClass[wrongStatus] = append(byClass[wrongStatus], e)
 			}
 			switch {
 			case e.pred.NewAnnouncement && !it.NewAnnouncement:

@@ -34,3 +34,22 @@ func TestRunErrorsSkipsHeldOut(t *testing.T) {
 		t.Errorf("held-out item printed:\n%s", got)
 	}
 }
+
+// TestRunErrorsListsWrongStatus checks that an event found with a status
+// other than the label's is listed, since status accuracy is read on found
+// events only.
+func TestRunErrorsListsWrongStatus(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "small-dev.jsonl")
+	line := `{"id":"x1","text":"The army said it will withdraw its troops from the border town.","withdrawal":true,` +
+		`"kind":"military","status":"completed","new_announcement":true}` + "\n"
+	if err := os.WriteFile(path, []byte(line), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	if err := runErrors(&out, []string{path}, sources{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); !strings.Contains(got, "wrong status: 1") || !strings.Contains(got, "border town") {
+		t.Errorf("wrong status not listed:\n%s", got)
+	}
+}

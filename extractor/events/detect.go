@@ -1419,12 +1419,14 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		background = true
 		cues = append(cues, h)
 	}
+	aimed := false
 	if h, ok := st.effortFor(tg); ok {
 		// "is in the process of leaving the EU", "his efforts to
 		// complete the withdrawal": a withdrawal decided before, which
 		// the sentence's news only serves.
 		background = true
 		cues = append(cues, h)
+		aimed = st.is(SetAimNouns, strings.Fields(h)[0])
 	}
 	if h, ok := st.addresseeSaid(tg); ok {
 		// "On your website you state that the troops will be brought
@@ -1517,6 +1519,11 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		// "US to pull troops out of Niger": a plan, as headlines put it.
 		return decide("announced", hit{CueAnnounce, i - 1, "to"})
 	}
+	if w, ok := st.governingModal(tg); ok && !longPast {
+		// "will sell its plant and end its business there", "would, for
+		// the second time, exit": the verb's own auxiliary, out of reach.
+		return decide("announced", hit{CueAnnounce, i, w})
+	}
 	if tg.form == Noun {
 		if h, ok := near(CueAnnounce, 8); ok {
 			return decide("announced", h)
@@ -1552,9 +1559,56 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		if ok {
 			cues = append(cues, h.text)
 		}
+		if (!ok || st.is(SetRecentPast, h.text)) && (pastYear == "" || pastYear == "last week") {
+			// "had earlier withdrawn from negotiations", "had pulled out
+			// of last week's tournament": before the news, but not long
+			// past; history is what is long past.
+			return "completed", cues, true
+		}
 		return "historical", cues, true
 	}
+	if aimed {
+		// "efforts on leaving the EU": what an effort aims at is not done
+		// yet, whatever tense the sentence is told in.
+		return "announced", cues, background
+	}
 	return "completed", cues, background
+}
+
+// governingModal returns the modal auxiliary that governs a base-form
+// trigger from further back than the cue words are looked for: across a
+// parenthetical between commas ("would, for the second time, exit") or across
+// a verb phrase the trigger's verb is coordinated with ("will sell its plant
+// in the region and end its business there"). It returns "" and false when
+// there is none.
+func (st *sent) governingModal(tg trigger) (string, bool) {
+	i := tg.i
+	if tg.form != Base || i < 2 {
+		return "", false
+	}
+	switch k := i - 1; st.norm(k) {
+	case ",":
+		j := k - 1
+		for j >= 0 && j >= k-6 && st.norm(j) != "," {
+			if st.toks[j].punct {
+				return "", false
+			}
+			j--
+		}
+		if j >= 1 && st.norm(j) == "," && st.is(SetModalAux, st.norm(j-1)) {
+			return st.norm(j - 1), true
+		}
+	case "and":
+		for j := k - 1; j >= 0 && j >= k-10; j-- {
+			if st.toks[j].punct || st.norm(j) == "and" {
+				return "", false // another clause or another coordination
+			}
+			if st.is(SetModalAux, st.norm(j)) {
+				return st.norm(j), true
+			}
+		}
+	}
+	return "", false
 }
 
 // recentCause reports whether the background word at a ("after",

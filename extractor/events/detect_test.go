@@ -165,7 +165,19 @@ func TestDetect(t *testing.T) {
 		// A withdrawal served by an effort under way was decided before:
 		// background; an effort started in the sentence is the news.
 		{text: "Ruritania is in the process of leaving the customs union, the minister told parliament.", want: true, kind: "agreement", status: "completed", new: false, trigger: "leaving"},
-		{text: "The premier defended his efforts to complete the withdrawal of Ruritania from the customs union.", want: true, kind: "agreement", status: "completed", new: false, trigger: "withdrawal"},
+		{text: "The premier defended his efforts to complete the withdrawal of Ruritania from the customs union.", want: true, kind: "agreement", status: "announced", new: false, trigger: "withdrawal"},
+		// A plan's auxiliary governs its verb beyond a parenthetical or a
+		// coordination.
+		{text: "The chain will sell its warehouses near the coast and end its business in Ruritania, it said.", want: true, kind: "business", status: "announced", new: true, trigger: "end"},
+		{text: "The president said the republic would, as early as next spring, exit the climate accord.", want: true, kind: "agreement", status: "announced", new: true, trigger: "exit"},
+		// A recent past is background, but not history.
+		{text: "The government had earlier withdrawn from the peace talks with the rebels.", want: true, kind: "agreement", status: "completed", new: false, trigger: "withdrawn"},
+		{text: "The top seed had pulled out of last week's open with a wrist injury.", want: true, kind: "sports", status: "completed", new: false, trigger: "pulled out"},
+		// A withdrawal approved or envisioned is decided, not yet done.
+		{text: "Lawmakers in Ruritania approve the country's withdrawal from the trade bloc.", want: true, kind: "agreement", status: "announced", new: true, trigger: "withdrawal"},
+		{text: "The defence minister envisions a gradual pullback of troops from the border.", want: true, kind: "military", status: "announced", new: true, trigger: "pullback"},
+		// An effort aims at a withdrawal not yet reached: a plan, known.
+		{text: "Critics mocked the government's efforts on leaving the customs union.", want: true, kind: "agreement", status: "announced", new: false, trigger: "leaving"},
 		{text: "Three states have initiated a process to withdraw from the customs union.", want: true, kind: "agreement", status: "completed", new: true, trigger: "withdraw"},
 		// The noun "end" tells an ending as a verb of ending does; after a
 		// preposition it is only a time.

@@ -300,6 +300,17 @@ const (
 	// SetEffortStarts: verbs that start such an effort, which is then the
 	// news ("has initiated a process to withdraw").
 	SetEffortStarts
+	// SetAimNouns: the effort nouns that aim at a withdrawal not yet
+	// reached ("efforts to complete the withdrawal"), unlike a process,
+	// which is under way: the withdrawal they serve is a plan, announced.
+	SetAimNouns
+	// SetRecentPast: past cues that date an event shortly before the news
+	// ("had earlier withdrawn"): background, but not history.
+	SetRecentPast
+	// SetModalAux: the auxiliaries of a plan that may govern a verb from
+	// beyond a parenthetical or a coordination ("would, for the second
+	// time, exit"; "will sell its plant and end its business").
+	SetModalAux
 	// SetSecondPerson: the pronouns of the reader addressed ("once you
 	// announce your intention to exit"): advice or a definition, about no
 	// one who withdraws.

@@ -157,7 +157,7 @@ func english() *Lexicon {
 		promises, is to, are to, set to, going to, expected to, agreed to, agrees to, agreed, ordered, orders,
 		order, scheduled, schedule, timetable, confirmed, confirms, confirm, said it would, says it will,
 		unveiled, unveils, would, chosen, chose, chooses, opted, opts, prepares, preparing, prepared to,
-		announcement, provided for, provides for, envisages, foresees, declared, declares, declare,
+		announcement, provided for, provides for, envisages, envisions, envisioned, foresees, approves, approved, approve, declared, declares, declare,
 		to begin, to start`)
 	cue(CueDemand, `called on, calls on, call on, called for, calls for, call for, calling for, calling on,
 		urged, urges, urge, urging, demanded, demands, demand, demanding, asked, asks, ask, pressed, must, should, insisted, insists, ultimatum, appealed, appeals, demanding, wants,
@@ -275,6 +275,9 @@ func english() *Lexicon {
 		SetAdviseVerbs:        `warns warned warn warning advises advised advise advising urges urged urge urging encourages encouraged encourage`,
 		SetResultStates:       `dead injured wounded killed hurt homeless missing stranded displaced destitute`,
 		SetEffortNouns:        `process effort efforts`,
+		SetAimNouns:           `effort efforts`,
+		SetRecentPast:         `earlier`,
+		SetModalAux:           `will 'll shall would`,
 		SetEffortStarts:       `initiated initiates initiate initiating launched launches launch launching began begins begin begun beginning started starts start starting opened opens open opening`,
 		SetSecondPerson:       `you your yours yourself yourselves`,
 		SetIndefinite:         `a an`,
