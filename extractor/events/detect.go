@@ -370,7 +370,9 @@ func (st *sent) headlineAnaphor(tg trigger) bool {
 // "drop out", "walk away", or after a short object for "pull troops out".
 func (st *sent) findParticle(i int, tr Trigger) int {
 	reach := 1
-	if tr.Family == FamPullOut || tr.Family == FamRetreat || tr.Family == FamHome {
+	if tr.Family == FamPullOut || tr.Family == FamRetreat || tr.Family == FamHome || tr.Family == FamMove && tr.Particle == "out" {
+		// An object may stand between the verb and its particle: "pulled
+		// its troops out", "moved the brigade back".
 		reach = 6
 	}
 	for j := i + 1; j <= i+reach && j < len(st.toks); j++ {
@@ -537,6 +539,16 @@ func (st *sent) accept(tg *trigger) bool {
 		}
 		return st.is(SetStopVerbs, st.norm(i-1)) && st.capitalizedAt(i+1)
 	case FamMove:
+		if tg.particle > i+1 && st.anyClass(i+1, tg.particle-1, Military) && !st.anyClass(i+1, tg.particle-1, Squad|Sports) {
+			// The forces are the object: "moved its troops out of the
+			// valley", "moved the brigade back from the border".
+			switch st.toks[tg.particle].norm {
+			case "out":
+				return st.norm(tg.particle+1) == "of"
+			case "back":
+				return st.d.lex.From[st.norm(tg.particle+1)]
+			}
+		}
 		// The forces are the subject: "Russian units were returning to
 		// their bases", "troops moved back from the border".
 		if !st.anyClass(i-6, i-1, Military) || st.anyClass(i-6, i-1, Squad|Sports) {
