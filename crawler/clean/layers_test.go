@@ -201,6 +201,7 @@ func TestContentSignal(t *testing.T) {
 		{"Titelbild: Agentur/Fotograf", "content: photo credit"},
 		{"Aktualisiert am 17.01.2021.", "content: byline"},
 		{"Möchten Sie den Artikel teilen?", "content: share bar"},
+		{"Quiso compartir en familia la noticia de su nombramiento.", ""},
 		{"Here is what the readers we asked told us they would also like:", ""},
 		{"Lire aussi les romans de cette époque était un privilège réservé à une petite partie de la population du pays.", ""},
 	}

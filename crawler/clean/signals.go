@@ -83,7 +83,8 @@ var contentRules = []contentRule{
 		phrases: []string{"share this article", "share this story", "share on facebook", "share on twitter", "share on whatsapp",
 			"click to share", "copy link", "share via", "link copied", "share full article", "email this", "opens in new window",
 			"facebook twitter", "twitter facebook", "whatsapp email", "share on x", "tweet this", "pinterest",
-			"artikel teilen", "beitrag teilen", "partager cet article", "compartir en", "condividi su", "compartilhe"},
+			"artikel teilen", "beitrag teilen", "partager cet article", "partager sur facebook", "compartir en facebook",
+			"compartir en twitter", "compartir en whatsapp", "condividi su facebook", "compartilhe no facebook"},
 		need: 1, maxLen: 200,
 	},
 	{
