@@ -26,8 +26,7 @@ type pageMeta struct {
 	micro       map[string][]string // itemprop -> text/content in the body
 	microCount  int                 // itemprop elements read, bounded
 	timeTags    []string            // datetime attributes of <time>
-	textDates   []textDate          // dates written for readers, bounded by maxTextDates
-	h1At        int                 // document-order place of the first h1, -1 without one
+	doc         *html.Node          // the page, walked again for a date shown to readers only when needed
 	bylines     []string            // texts of elements marked as author/byline
 	bylineTries int
 	ldScripts   []string
@@ -41,16 +40,8 @@ const maxLinks = 5000
 
 // gatherMeta collects metadata sources from the document.
 func gatherMeta(doc *html.Node) *pageMeta {
-	m := &pageMeta{meta: make(map[string][]string), micro: make(map[string][]string), h1At: -1}
-	at := 0
+	m := &pageMeta{meta: make(map[string][]string), micro: make(map[string][]string), doc: doc}
 	eachElement(doc, func(n *html.Node) bool {
-		at++
-		if len(m.textDates) < maxTextDates {
-			if d, ok := textDateOf(n); ok {
-				d.at = at
-				m.textDates = append(m.textDates, d)
-			}
-		}
 		switch n.DataAtom {
 		case atom.Html:
 			m.htmlLang = attr(n, "lang")
@@ -89,9 +80,6 @@ func gatherMeta(doc *html.Node) *pageMeta {
 		case atom.Style, atom.Noscript, atom.Template:
 			return false
 		case atom.H1:
-			if m.h1At < 0 {
-				m.h1At = at
-			}
 			if len(m.h1) < 5 {
 				if t := textOf(n); t != "" {
 					m.h1 = append(m.h1, t)
@@ -216,7 +204,7 @@ func (m *pageMeta) resolve(pageURL string, p Page) metaResult {
 	if r.published == nil {
 		if t, ok := urlDate(pageURL); ok {
 			r.published = &t
-		} else if t, ok := nearestTextDate(m.textDates, m.h1At, p.FetchedAt); ok {
+		} else if t, ok := shownDate(m.doc, p.FetchedAt); ok {
 			r.published = &t
 		}
 	}

@@ -176,6 +176,16 @@ var contentRules = []contentRule{
 // nbsp reads the no-break spaces of French typography as spaces.
 var nbsp = strings.NewReplacer("\u00a0", " ", "\u202f", " ")
 
+// spaced returns s with its no-break spaces read as spaces. Every block
+// goes through contentSignal, and most hold none: those are returned as
+// they are, without the replacer's copy.
+func spaced(s string) string {
+	if !strings.ContainsAny(s, "\u00a0\u202f") {
+		return s
+	}
+	return nbsp.Replace(s)
+}
+
 // mentionLen is the length above which a block is prose that may mention
 // a subscription or newsletter rather than offer one.
 const mentionLen = 150
@@ -200,7 +210,7 @@ func contentSignal(text string, strict, offerTwo bool) string {
 	trimmed := strings.Trim(low, " .:!?…-–—|•·»«>")
 	// French sets a no-break space before ":" and "»" ("À lire aussi :"):
 	// prefixes are matched with it read as a space.
-	lead := nbsp.Replace(low[:min(len(low), 64)])
+	lead := spaced(low[:min(len(low), 64)])
 	for i := range contentRules {
 		r := &contentRules[i]
 		if len(low) > r.maxLen {
@@ -224,7 +234,7 @@ func contentSignal(text string, strict, offerTwo bool) string {
 			}
 		}
 		if len(low) < 100 && len(r.leadIns) > 0 {
-			tail := strings.TrimSpace(nbsp.Replace(low))
+			tail := strings.TrimSpace(spaced(low))
 			for _, p := range r.leadIns {
 				if strings.HasSuffix(tail, p) {
 					return r.reason

@@ -290,6 +290,34 @@ func urlDate(pageURL string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
+// shownDate returns the date the page shows its readers nearest its
+// headline (see nearestTextDate). It walks the page again, and is called
+// only for a page whose metadata, feed and path give no date: most news
+// pages never pay for it.
+func shownDate(doc *html.Node, fetched time.Time) (time.Time, bool) {
+	var dates []textDate
+	h1At, at := -1, 0
+	eachElement(doc, func(n *html.Node) bool {
+		at++
+		if len(dates) < maxTextDates {
+			if d, ok := textDateOf(n); ok {
+				d.at = at
+				dates = append(dates, d)
+			}
+		}
+		switch n.DataAtom {
+		case atom.H1:
+			if h1At < 0 {
+				h1At = at
+			}
+		case atom.Title, atom.Script, atom.Style, atom.Noscript, atom.Template:
+			return false // as gatherMeta: no page text below them
+		}
+		return true
+	})
+	return nearestTextDate(dates, h1At, fetched)
+}
+
 // nearestTextDate returns the reader-facing date nearest the headline (the
 // first h1, at element h1At; the first date when the page has none), if it
 // is not after the fetch: a date ahead of it names an event to come.
