@@ -125,6 +125,20 @@ const (
 	sampleEvery = 8
 )
 
+// gated returns the pages of a dev set that the floor gates clean and the
+// floor they are held to: every page, or under the race detector every
+// sampleEvery-th page against its own floor.
+func gated(set string, pages []cleaneval.Page) ([]cleaneval.Page, float64) {
+	if !raceEnabled {
+		return pages, floors[set]
+	}
+	var sample []cleaneval.Page
+	for i := 0; i < len(pages); i += sampleEvery {
+		sample = append(sample, pages[i])
+	}
+	return sample, sampleFloors[set]
+}
+
 // TestDevSetFloor is the CI gate on the development sets: body F1 must not
 // drop more than floorSlack below the pinned floor, no page whose truth has
 // text may come out empty, and no more pages than pinned may keep a
@@ -136,14 +150,7 @@ func TestDevSetFloor(t *testing.T) {
 	sets := loadDevSets(t)
 	c := clean.New(clean.Options{})
 	for _, s := range devSets {
-		pages, floor := sets[s.name], floors[s.name]
-		if raceEnabled {
-			var sample []cleaneval.Page
-			for i := 0; i < len(pages); i += sampleEvery {
-				sample = append(sample, pages[i])
-			}
-			pages, floor = sample, sampleFloors[s.name]
-		}
+		pages, floor := gated(s.name, sets[s.name])
 		scores := scoreSet(t, c, pages)
 		sum := cleaneval.Summarize(scores)
 		t.Logf("%s: pages=%d F1=%.4f P=%.4f R=%.4f empty=%d title=%.3f titleF1=%.3f date=%.3f leaks=%d",

@@ -18,16 +18,11 @@ func TestDevSetFloorWithoutScripts(t *testing.T) {
 	sets := loadDevSets(t)
 	c := clean.New(clean.Options{})
 	for _, s := range devSets {
-		var pages []cleaneval.Page
-		floor := floors[s.name]
-		step := 1
-		if raceEnabled {
-			step, floor = sampleEvery, sampleFloors[s.name]
-		}
-		for i := 0; i < len(sets[s.name]); i += step {
-			p := sets[s.name][i]
+		gatedPages, floor := gated(s.name, sets[s.name])
+		pages := make([]cleaneval.Page, len(gatedPages))
+		for i, p := range gatedPages {
 			p.HTML = cleaneval.StripScripts(p.HTML)
-			pages = append(pages, p)
+			pages[i] = p
 		}
 		scores := scoreSet(t, c, pages)
 		sum := cleaneval.Summarize(scores)
