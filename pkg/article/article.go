@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -175,9 +176,30 @@ func Site(u string) string {
 	return strings.TrimPrefix(strings.ToLower(p.Hostname()), "www.")
 }
 
-// WordCount counts whitespace-separated words in s.
+// WordCount counts the words of s: whitespace-separated words, and each
+// Han, Hiragana or Katakana character as a word of its own, since Chinese
+// and Japanese are written without spaces between words (counted by
+// fields, a long Japanese article would be a handful of "words", and the
+// cleaner's minimum length would drop it). Latin text counts as before.
+// Thai, Lao, Khmer and Burmese, also written without spaces, are still
+// counted by their space-separated phrases.
 func WordCount(s string) int {
-	return len(strings.Fields(s))
+	n, in := 0, false
+	for _, r := range s {
+		switch {
+		case unicode.IsSpace(r), r >= 0x3000 && unicode.IsPunct(r):
+			// East Asian punctuation ("。", "、", "「") separates
+			// words as a space does.
+			in = false
+		case unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana):
+			n++
+			in = false
+		case !in:
+			n++
+			in = true
+		}
+	}
+	return n
 }
 
 // New returns an article for a page fetched from rawURL whose canonical URL

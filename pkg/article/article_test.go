@@ -83,3 +83,25 @@ func TestUnmarshalRejectsUnknownSchema(t *testing.T) {
 		}
 	}
 }
+
+func TestWordCount(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want int
+	}{
+		{"empty", "", 0},
+		{"latin by fields", "The council voted — 7 to 2 — on Tuesday.", 10},
+		{"hyphens and apostrophes stay inside a word", "state-owned company's U.S. unit", 4},
+		{"chinese, a word per character", "秦皇岛、承德等市演出。", 9},
+		{"japanese kana and kanji", "法律ができて、親が", 8},
+		{"mixed scripts", "iPhone 15を買った", 6},
+		{"fullwidth space", "東京　大阪", 4},
+		{"korean by spaces", "서울 시장이 발표했다", 3},
+	}
+	for _, tt := range tests {
+		if got := WordCount(tt.in); got != tt.want {
+			t.Errorf("%s: WordCount(%q) = %d, want %d", tt.name, tt.in, got, tt.want)
+		}
+	}
+}
