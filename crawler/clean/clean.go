@@ -262,8 +262,7 @@ func (c *Cleaner) Clean(ctx context.Context, p Page) (Result, error) {
 	a.Normalize()
 
 	res := Result{Article: a, IsArticle: true, Links: resolveLinks(p.URL, pm.hrefs), Feeds: resolveLinks(p.URL, pm.feedHrefs), SitePages: sitePages}
-	ogType := strings.ToLower(strings.TrimSpace(pm.first("og:type")))
-	res.ArticleMarkup = pm.ld.found || ogType == "article"
+	res.ArticleMarkup = pm.declaresArticle()
 	gate(&res, pm, blocks, kept)
 	c.log.DebugContext(ctx, "clean: page cleaned", "url", p.URL, "words", a.WordCount, "removed", len(a.Removed), "article", res.IsArticle, "reason", res.Reason)
 	return res, nil

@@ -41,7 +41,7 @@ func gate(res *Result, pm *pageMeta, all, kept []*block) {
 	}
 	ogType := strings.ToLower(pm.first("og:type"))
 	types := strings.ToLower(strings.Join(append(pm.ld.types, pm.ld.pageTypes...), " "))
-	articleMeta := pm.ld.found || ogType == "article" || strings.HasSuffix(ogType, ".article")
+	articleMeta := pm.declaresArticle()
 	hubMeta := ogType == "website" || strings.Contains(types, "collectionpage") || strings.Contains(types, "itemlist") ||
 		strings.Contains(types, "searchresultspage")
 	linky := total > 0 && float64(links) > 0.5*float64(total)

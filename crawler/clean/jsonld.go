@@ -40,6 +40,26 @@ var articleTypes = map[string]bool{
 	"videoobject": false,
 }
 
+// webPageSubtypes are schema.org's kinds of WebPage whose names do not
+// contain "webpage": a collection or search page declares what the page
+// is just as a WebPage does.
+var webPageSubtypes = []string{"collectionpage", "searchresultspage", "itempage", "profilepage", "aboutpage",
+	"contactpage", "faqpage", "qapage", "checkoutpage", "realestatelisting"}
+
+// isWebPageType reports whether the lower-cased, space-joined types of a
+// JSON-LD object name a WebPage or one of its subtypes.
+func isWebPageType(low string) bool {
+	if strings.Contains(low, "webpage") {
+		return true
+	}
+	for _, t := range webPageSubtypes {
+		if strings.Contains(low, t) {
+			return true
+		}
+	}
+	return false
+}
+
 // parseJSONLD reads the JSON-LD scripts of a page. Invalid JSON is
 // repaired where a common publishing mistake explains it (raw control
 // characters inside strings) and skipped otherwise.
@@ -73,7 +93,7 @@ func parseJSONLD(scripts []string) ldInfo {
 		}
 		if !isArt {
 			low := strings.ToLower(strings.Join(types, " "))
-			if strings.Contains(low, "webpage") && info.pageTypes == nil {
+			if isWebPageType(low) && info.pageTypes == nil {
 				info.pageTypes = types
 				info.pageName = ldString(o["name"])
 				info.pageDate = ldString(o["datePublished"])

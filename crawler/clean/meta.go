@@ -154,6 +154,23 @@ func isBylineElement(n *html.Node) bool {
 		strings.Contains(cl, "authorname") || strings.Contains(cl, "article-author")
 }
 
+// declaresArticle reports whether the page's markup says it is one
+// article: a JSON-LD article type, or og:type article unless the JSON-LD
+// declares the page a collection or search results. Themes put og:type
+// article on every page, section fronts included; a collection page type
+// is written for the page at hand.
+func (m *pageMeta) declaresArticle() bool {
+	if m.ld.found {
+		return true
+	}
+	og := strings.ToLower(strings.TrimSpace(m.first("og:type")))
+	if og != "article" && !strings.HasSuffix(og, ".article") {
+		return false
+	}
+	page := strings.ToLower(strings.Join(m.ld.pageTypes, " "))
+	return !strings.Contains(page, "collectionpage") && !strings.Contains(page, "searchresultspage")
+}
+
 func (m *pageMeta) first(keys ...string) string {
 	for _, k := range keys {
 		for _, v := range m.meta[k] {

@@ -302,3 +302,31 @@ func TestStripSiteName(t *testing.T) {
 		}
 	}
 }
+
+func TestArticleMarkup(t *testing.T) {
+	tests := []struct {
+		name string
+		head string
+		want bool
+	}{
+		{"og:type article", `<meta property="og:type" content="article">`, true},
+		{"JSON-LD article", `<script type="application/ld+json">{"@type":"NewsArticle","headline":"Bridge"}</script>`, true},
+		{"JSON-LD article on a collection page", `<meta property="og:type" content="article"><script type="application/ld+json">{"@graph":[{"@type":"CollectionPage","name":"Economy"},{"@type":"NewsArticle","headline":"Bridge"}]}</script>`, true},
+		// A theme's og:type on a section front that its JSON-LD calls a
+		// collection: the page is a list, whatever its Open Graph says.
+		{"og:type article on a collection page", `<meta property="og:type" content="article"><script type="application/ld+json">{"@graph":[{"@type":"CollectionPage","name":"Economy"},{"@type":"BreadcrumbList"}]}</script>`, false},
+		{"og:type article on search results", `<meta property="og:type" content="article"><script type="application/ld+json">{"@type":"SearchResultsPage"}</script>`, false},
+		{"og:type article on a plain web page", `<meta property="og:type" content="article"><script type="application/ld+json">{"@type":"WebPage","name":"Bridge"}</script>`, true},
+		{"og:type website", `<meta property="og:type" content="website">`, false},
+	}
+	c := New(Options{})
+	for _, tt := range tests {
+		res, err := c.Clean(context.Background(), Page{URL: "https://example.com/economy/", HTML: page(tt.head, ""), FetchedAt: time.Now()})
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if res.ArticleMarkup != tt.want {
+			t.Errorf("%s: ArticleMarkup = %v, want %v", tt.name, res.ArticleMarkup, tt.want)
+		}
+	}
+}
