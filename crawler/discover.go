@@ -193,6 +193,44 @@ func articleVerdict(e frontier.Entry, final string, r clean.Result, ps pageScan)
 	return true, ""
 }
 
+// queryNamesItem reports a query that picks one item by number, as
+// content systems address their articles ("?p=123", "?newsid=6486285",
+// "?tx_ttnews[tt_news]=477", "spip.php?article8532"): a value of three or
+// more digits, or a name with them. Paging ("?page=123") does not count.
+func queryNamesItem(q url.Values) bool {
+	for k, vs := range q {
+		if strings.Contains(strings.ToLower(k), "page") {
+			continue
+		}
+		if digitRun(k) >= 3 {
+			return true
+		}
+		for _, v := range vs {
+			if len(v) >= 3 && digitRun(v) == len(v) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// trackingParams are query parameters that tag a visit, not name a page.
+var trackingParams = map[string]bool{"srsltid": true, "gclid": true, "fbclid": true, "msclkid": true, "mc_cid": true, "mc_eid": true, "ref": true}
+
+// digitRun is the length of the longest run of ASCII digits in s.
+func digitRun(s string) int {
+	best, n := 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			n++
+			best = max(best, n)
+		} else {
+			n = 0
+		}
+	}
+	return best
+}
+
 // hubShaped reports whether a URL looks like a front or section page: the
 // root, or a short path without digits whose last segment is a word rather
 // than a slug ("/world/", "/news/politics", but not "/2024/05/story",
@@ -202,9 +240,18 @@ func hubShaped(u string) bool {
 	if err != nil {
 		return false
 	}
+	q := p.Query()
+	for k := range q {
+		if lk := strings.ToLower(k); strings.HasPrefix(lk, "utm_") || trackingParams[lk] {
+			delete(q, k)
+		}
+	}
+	if queryNamesItem(q) {
+		return false
+	}
 	segs := strings.FieldsFunc(p.Path, func(r rune) bool { return r == '/' })
 	if len(segs) == 0 {
-		return p.RawQuery == ""
+		return len(q) == 0
 	}
 	last := segs[len(segs)-1]
 	if i := strings.LastIndexByte(last, '.'); i > 0 {

@@ -137,6 +137,13 @@ func TestArticleVerdict(t *testing.T) {
 		{"section-shaped but JSON-LD", frontier.Page, "https://a.example/world", yes, pageScan{markup: true}, true},
 		{"section-shaped but from a feed", frontier.Article, "https://a.example/world", yes, pageScan{}, true},
 		{"og:type website on a slug", frontier.Page, "https://a.example/news/a-b-c", yes, pageScan{}, true},
+		{"article named by a numeric id in the query", frontier.Page, "https://a.example/news/view.php?newsid=6486285", yes, pageScan{}, true},
+		{"article named by a numbered parameter", frontier.Page, "https://a.example/spip.php?article8532", yes, pageScan{}, true},
+		{"a few digits in the query are no id", frontier.Page, "https://a.example/news?year=24", yes, pageScan{}, false},
+		{"paging is no id", frontier.Page, "https://a.example/news?page=120", yes, pageScan{}, false},
+		{"a number inside a label is no id", frontier.Page, "https://a.example/shop?c=espresso-under-500", yes, pageScan{}, false},
+		{"front page with a tracking parameter", frontier.Page, "https://a.example/?srsltid=AfmBOo123x&utm_source=feed", yes, pageScan{}, false},
+		{"front page with a query", frontier.Page, "https://a.example/?p=123", yes, pageScan{}, true},
 	} {
 		if got, _ := articleVerdict(frontier.Entry{Kind: tc.kind}, tc.url, tc.res, tc.scan); got != tc.want {
 			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
