@@ -76,11 +76,18 @@ bench-crawl: services
 	deployments/local/bench-crawl.sh bench-crawl.out
 
 ## eval: quality and speed against peers, same pages in the same run:
-## the cleaner vs go-trafilatura and go-readability on the 181-page corpus,
-## and the entity tagger vs prose alone on the CoNLL-2003 dev set (../shared/ner).
-## The peers are benchmark-only dependencies in cmd/wweval-clean's own module.
+## the cleaner vs go-trafilatura and go-readability on both dev sets, the
+## crawler's article verdict on the dev sets' articles and on WCXB's hub
+## pages, the entity tagger vs prose alone on the CoNLL-2003 dev set
+## (../shared/ner), and the event detector vs a keyword search.
+## TRAFILATURA=/path/to/a/checkout of trafilatura's repository adds its
+## evaluation set, never used for tuning, to the cleaner's and the verdict's
+## figures. The peers are benchmark-only dependencies in cmd/wweval-clean's
+## own module.
+TRAFILATURA ?=
 eval:
-	cd cmd/wweval-clean && $(GO) run . -reps 3
+	cd cmd/wweval-clean && $(GO) run . -reps 3 $(if $(TRAFILATURA),-trafilatura $(abspath $(TRAFILATURA)))
+	WW_SNIPPETS=$(abspath $(TRAFILATURA)) $(GO) test -count=1 -run 'TestArticleVerdictDevSets$$' -v ./crawler | grep -E 'held back|let through|^(ok|FAIL|---)'
 	GOMAXPROCS=1 $(GO) run ./cmd/wweval-ner
 	GOMAXPROCS=1 $(GO) run ./cmd/wweval-events
 
