@@ -954,7 +954,7 @@ func (st *sent) acceptExit(tg *trigger) bool {
 		}
 	}
 	if !isExit && tg.form == Base && (st.norm(i-1) == "to" || st.norm(i-1) == "and") && st.capitalizedAt(obj) &&
-		st.forcesBefore(i-8, i-2) && !st.anyClass(i-8, i-2, Squad|Sports) {
+		st.forcesBefore(st.reachBack(i, 8), i-2) && !st.anyClass(i-8, i-2, Squad|Sports) {
 		// The subject of an infinitive or a second verb stands further
 		// back: "ordered 2,000 troops from the National Guard to leave Los
 		// Angeles", "personnel and family members are allowed to leave
@@ -1355,7 +1355,7 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		text string
 	}
 	var hits []hit
-	from := max(0, i-12)
+	from := st.reachBack(i, 12)
 	for k := i - 1; k >= from; k-- {
 		w := st.norm(k)
 		if st.toks[k].punct && (w == ";" || w == ":") {
@@ -1389,7 +1389,7 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 	}
 	near := func(kind CueKind, reach int) (hit, bool) {
 		for _, h := range hits {
-			if h.kind == kind && h.at >= i-reach && (kind == CueBackground || h.at > bgAt) {
+			if h.kind == kind && h.at >= st.reachBack(i, reach) && (kind == CueBackground || h.at > bgAt) {
 				return h, true
 			}
 		}
@@ -1671,7 +1671,13 @@ func (st *sent) orderedOther(tg trigger, bgAt int) (string, bool) {
 	if tg.form != Base || st.norm(i-1) != "to" {
 		return "", false
 	}
-	for k := i - 3; k >= 0 && k >= i-12 && k > bgAt; k-- {
+	for k := i - 3; k >= 0 && k >= st.reachBack(i, 12) && k > bgAt; k-- {
+		if st.toks[k].norm == "," {
+			if open, ok := st.appositionOpen(k); ok {
+				k = open // "asked Mr. Adel Ibrahim, the Iraqi embassy's press attache, to leave"
+				continue
+			}
+		}
 		if st.toks[k].punct && st.toks[k].norm != "," {
 			return "", false
 		}
@@ -1905,6 +1911,55 @@ func (st *sent) headline(i int) bool {
 	return i <= 6 && last != "." && last != "!" && last != "?" && last != "\"" && last != "”"
 }
 
+// reachBack returns the index n words before token i, where an
+// apposition between commas counts as one word: in "Jordan has asked Mr.
+// Adel Ibrahim, the Iraqi embassy's press attache, to leave" the request
+// governs the verb as closely as without the apposition, and so do the
+// forces in "demands that Rwandan rebels, the Democratic Forces for the
+// Liberation of Rwanda (FDLR), immediately disarm and leave". News copy
+// names people and bodies this way, and a fixed reach would lose them.
+func (st *sent) reachBack(i, n int) int {
+	k := i
+	for ; n > 0 && k > 0; n-- {
+		k--
+		if st.toks[k].norm == "," {
+			if open, ok := st.appositionOpen(k); ok {
+				k = open
+			}
+		}
+	}
+	return k
+}
+
+// appositionOpen reports whether the comma at close ends an apposition and
+// returns its opening comma: a noun phrase of two to twelve words after a
+// name or noun, opening with a determiner or a capital ("the Iraqi
+// embassy's press attache"), with no cue word, no relative pronoun and no
+// verb of saying in it, whose clause would be its own.
+func (st *sent) appositionOpen(close int) (int, bool) {
+	for k := close - 1; k >= 0 && k >= close-13; k-- {
+		t := st.toks[k]
+		if t.punct {
+			if t.norm == "(" || t.norm == ")" || t.norm == "'" || t.norm == "’" {
+				continue // "(FDLR)", "embassy 's"
+			}
+			if t.norm != "," || close-k < 3 || k == 0 || st.toks[k-1].punct {
+				return 0, false
+			}
+			first := st.norm(k + 1)
+			if !st.d.lex.Determiners[first] && !st.isCapitalized(k+1) || st.d.lex.Pronouns[first] {
+				return 0, false
+			}
+			return k, true
+		}
+		w := t.norm
+		if _, cue := st.d.lex.Cues[w]; cue || st.is(SetRelatives, w) || st.is(SetSayVerbs, w) {
+			return 0, false
+		}
+	}
+	return 0, false
+}
+
 func (st *sent) commaBetween(a, b int) bool {
 	for k := a + 1; k < b; k++ {
 		if st.toks[k].norm == "," {
@@ -2049,7 +2104,7 @@ func (st *sent) kind(tg trigger, what, from span) string {
 	var score [6]float64
 	in := func(j int) bool { return j >= what.i && j < what.j || j >= from.i && j < from.j }
 	raceSeen := false
-	for j := max(0, tg.i-8); j < len(st.toks) && j <= tg.last+10; j++ {
+	for j := st.reachBack(tg.i, 8); j < len(st.toks) && j <= tg.last+10; j++ {
 		c := st.class(j)
 		if c&Race != 0 && (in(j) || j > tg.last && j <= tg.last+4) {
 			raceSeen = true // the race withdrawn from, not a poll nearby

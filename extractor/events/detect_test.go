@@ -218,6 +218,10 @@ func TestDetect(t *testing.T) {
 		{text: "Further batches of the syrup may be recalled if the tests confirm the fault.", want: true, kind: "business", status: "hypothetical", new: false, trigger: "recalled"},
 		{text: "The veteran was brought home by his daughter.", want: false},
 		{text: "In your manifesto you promised that all peacekeepers will be brought home.", want: true, kind: "military", status: "announced", new: false, trigger: "brought home"},
+		// An apposition between commas counts as one word for the reach of
+		// a cue, of the forces before a second verb and of the kind words.
+		{text: "Ruritania has asked Mr. Ivo Petrov, the Freedonian embassy's deputy press attache, to leave within a week.", want: true, kind: "diplomatic", status: "demanded", new: false, trigger: "leave"},
+		{text: "The council demands that Freedonian rebels, the Popular Front for the Liberation of the North (PFLN), immediately disarm and leave Ruritania.", want: true, kind: "military", status: "demanded", new: false, trigger: "leave"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {

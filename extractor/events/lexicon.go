@@ -322,6 +322,9 @@ const (
 	// that tell the withdrawal happening, planned or announced ("was
 	// completed", "will begin", "was announced"), not a comment on it.
 	SetHappenWords
+	// SetRelatives: relative pronouns, which open a clause between commas,
+	// not an apposition ("Jordan, which expelled ..., asked").
+	SetRelatives
 	numSets
 )
 
