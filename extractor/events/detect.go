@@ -940,6 +940,13 @@ func (st *sent) acceptExit(tg *trigger) bool {
 	if hasMarket(st, obj, end) && !st.anyClass(i-8, i+4, Money) {
 		return true // "companies that leave the Russian market"
 	}
+	if _, ok := st.memberSubject(i); ok && !isExit && w != "left" && st.namedBody(obj) {
+		// Members leave the body they belong to: "Forty deputies of the
+		// Sejm leave the Law and Justice party", "eight teams declare that
+		// they will leave Formula One", "party official Yukio Hatoyama,
+		// who says he will leave Sakigake".
+		return true
+	}
 	if !isExit && st.anyClass(i-4, i-1, Military) && !st.anyClass(i-4, i-1, Squad) &&
 		(st.capitalizedAt(obj) || st.norm(obj) == "north" || st.norm(obj) == "south" || st.norm(obj) == "the" && (st.norm(obj+1) == "country" || st.norm(obj+1) == "region")) {
 		// "Syrian troops quit north Lebanon", "troops will leave the
@@ -985,6 +992,46 @@ func (st *sent) acceptExit(tg *trigger) bool {
 		return st.capitalizedAt(obj) && (st.anyClass(i-6, i+6, Business) || st.namedSubject(i))
 	}
 	return false
+}
+
+// memberSubject reports whether the subject of trigger i, up to eight
+// words before it (an apposition between commas counting as one), is a
+// word for members of a party, a parliament or a league ("deputies",
+// "teams", "party official"), with no verb of ordering, asking or advising
+// between, whose object would be someone else; sports is true for the
+// members of a league ("teams", "clubs").
+func (st *sent) memberSubject(i int) (sports, ok bool) {
+	for k := i - 1; k >= 0 && k >= st.reachBack(i, 8); k-- {
+		w := st.norm(k)
+		if st.is(SetOrderVerbs, w) || st.is(SetAskVerbs, w) || st.is(SetAdviseVerbs, w) {
+			return false, false
+		}
+		if st.is(SetMemberNouns, w) || (w == "official" || w == "officials") && st.class(k-1)&Political != 0 {
+			return w == "teams" || w == "clubs", true // "deputies", "teams", "party official"
+		}
+	}
+	return false, false
+}
+
+// namedBody reports whether a name starts at j ("Sakigake", "Formula One",
+// "the Law and Justice party") that is not a place: an entity of the
+// article that is a place, or a name followed by "for" ("leave Melbourne
+// for Bahrain"), is left on a journey.
+func (st *sent) namedBody(j int) bool {
+	if st.norm(j) == "the" {
+		j++
+	}
+	if j >= len(st.toks) || !st.isCapitalized(j) || st.toks[j].punct {
+		return false
+	}
+	if e, ok := st.entityOver(st.toks[j].start, st.toks[j].end); ok && e.Type == article.Place {
+		return false
+	}
+	k := j + 1
+	for k < len(st.toks) && (st.isCapitalized(k) || (st.norm(k) == "and" || st.norm(k) == "of") && st.isCapitalized(k+1)) {
+		k++
+	}
+	return st.norm(k) != "for"
 }
 
 // sellsAfter reports whether an organisation's selling up follows trigger
@@ -2139,6 +2186,18 @@ func (st *sent) kind(tg trigger, what, from span) string {
 	}
 	if tg.tr.Family == FamExit && st.sellsAfter(tg.i) {
 		score[4] += 1 // "leave Russia and sell its restaurants": a business
+	}
+	if tg.tr.Family == FamExit {
+		// What members leave is their party, parliament or league: "party
+		// official Yukio Hatoyama, who says he will leave Sakigake". A
+		// light weight, so that a coalition or a treaty named still wins.
+		if sports, ok := st.memberSubject(tg.i); ok && st.namedBody(tg.last+1) {
+			if sports {
+				score[5] += 0.5
+			} else {
+				score[3] += 0.5
+			}
+		}
 	}
 	switch tg.tr.Family {
 	case FamRetreat:

@@ -325,6 +325,9 @@ const (
 	// SetRelatives: relative pronouns, which open a clause between commas,
 	// not an apposition ("Jordan, which expelled ..., asked").
 	SetRelatives
+	// SetMemberNouns: members of a party, a parliament or a league, who
+	// leave the body they belong to ("deputies leave the party").
+	SetMemberNouns
 	numSets
 )
 
