@@ -940,12 +940,6 @@ func (st *sent) acceptExit(tg *trigger) bool {
 	if hasMarket(st, obj, end) && !st.anyClass(i-8, i+4, Money) {
 		return true // "companies that leave the Russian market"
 	}
-	if !isExit && w != "left" && st.stateSubject(i) && st.leftWithoutDeal(obj) {
-		// A state leaving its union with or without a deal: "Britain must
-		// leave by that date with or without a deal", "for the UK to
-		// leave with or without a trade deal with the EU".
-		return true
-	}
 	if _, ok := st.memberSubject(i); ok && !isExit && w != "left" && st.namedBody(obj) {
 		// Members leave the body they belong to: "Forty deputies of the
 		// Sejm leave the Law and Justice party", "eight teams declare that
@@ -996,42 +990,6 @@ func (st *sent) acceptExit(tg *trigger) bool {
 			return true
 		}
 		return st.capitalizedAt(obj) && (st.anyClass(i-6, i+6, Business) || st.namedSubject(i))
-	}
-	return false
-}
-
-// stateSubject reports whether a name stands up to four words before
-// trigger i ("Britain must leave", "for the UK to leave"), not a
-// capitalised determiner opening the sentence ("The guests may leave").
-func (st *sent) stateSubject(i int) bool {
-	for j := max(0, i-4); j < i; j++ {
-		w := st.norm(j)
-		if st.d.lex.Determiners[w] || st.d.lex.Pronouns[w] {
-			continue
-		}
-		if st.isName(j) || j == 0 && st.isCapitalized(j) || st.entityAt(j) {
-			return true
-		}
-	}
-	return false
-}
-
-// leftWithoutDeal reports whether a bare "leave" whose object would start
-// at j is said to happen with or without a deal: "with or without a deal",
-// "without an agreement" within the eight words after it, up to the end of
-// its clause; what is left is then a union of states, not a place.
-func (st *sent) leftWithoutDeal(j int) bool {
-	if j < len(st.toks) && !st.toks[j].punct && !st.d.lex.Boundary[st.norm(j)] {
-		return false // an object: "leave the bloc"
-	}
-	for k := j; k < len(st.toks) && k <= j+8; k++ {
-		if t := st.toks[k]; t.punct && t.norm != "," {
-			return false
-		}
-		if st.norm(k) == "without" {
-			end := st.phraseEnd(k+1, 5, st.d.lex.Boundary)
-			return end > k+1 && st.class(end-1)&Agreement != 0
-		}
 	}
 	return false
 }
@@ -1536,13 +1494,6 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		background = true
 		cues = append(cues, h)
 	}
-	if h, ok := st.restated(tg); ok {
-		// "reiterated that he plans on leaving the European Union", "it is
-		// Johnson's stated intent for the UK to leave": a position told
-		// again, which the reader already knows.
-		background = true
-		cues = append(cues, h)
-	}
 	if h, ok := st.pastPerfect(tg); ok {
 		// "Kyiv's troops had also retreated from Bakhmut": the past
 		// perfect sets an event before the article's news, unless a verb
@@ -1919,26 +1870,6 @@ func (st *sent) addresseeSaid(tg trigger) (string, bool) {
 		}
 		if v < tg.i && st.is(SetStateVerbs, st.norm(v)) {
 			return st.norm(k) + " " + st.norm(v), true
-		}
-	}
-	return "", false
-}
-
-// restated reports a withdrawal spoken of as a position told before: a
-// verb or adverb of repeating ("reiterated", "repeatedly") or a plan noun
-// called stated ("stated intent") before the trigger in its clause. It
-// returns the words.
-func (st *sent) restated(tg trigger) (string, bool) {
-	for k := tg.i - 1; k >= 0 && k >= st.reachBack(tg.i, 10); k-- {
-		w := st.norm(k)
-		if w == ";" || w == ":" {
-			break
-		}
-		if st.is(SetRestateWords, w) {
-			return w, true
-		}
-		if w == "stated" && st.is(SetIntentNouns, st.norm(k+1)) {
-			return w + " " + st.norm(k+1), true
 		}
 	}
 	return "", false

@@ -328,9 +328,6 @@ const (
 	// SetMemberNouns: members of a party, a parliament or a league, who
 	// leave the body they belong to ("deputies leave the party").
 	SetMemberNouns
-	// SetRestateWords: verbs and adverbs of telling again ("reiterated
-	// that he plans on leaving"): the position is known, no news.
-	SetRestateWords
 	numSets
 )
 

@@ -282,7 +282,6 @@ func english() *Lexicon {
 		SetSecondPerson:       `you your yours yourself yourselves`,
 		SetIndefinite:         `a an`,
 		SetHappenWords:        `completed complete begun began begin begins start started starts take took taken taking place under underway expected due set scheduled planned to be being been over finished finish resume resumed continue continued proceed proceeded happen happened come came announced confirmed ordered approved agreed decided carried made effective now already also not n't still largely almost nearly mostly partly partially fully`,
-		SetRestateWords:       `reiterated reiterates reiterate reiterating repeatedly restated restates restating reaffirmed reaffirms reaffirming`,
 		SetMemberNouns:        `deputies lawmakers legislators mps teams clubs`,
 		SetRelatives:          `who whom whose which that where`,
 		SetSupportNouns:       `support backing aid funding assistance recognition veto offer allegations allegation complaint lawsuit charges objection objections consent endorsement threat threats`,
