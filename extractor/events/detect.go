@@ -529,6 +529,8 @@ func (st *sent) accept(tg *trigger) bool {
 		return st.acceptEnd(tg)
 	case FamReduce:
 		return st.acceptReduce(tg)
+	case FamClose:
+		return st.acceptClose(tg)
 	case FamRecognition:
 		// A state stops recognising another, or switches its recognition
 		// from one government to another: recognition withdrawn from a
@@ -740,6 +742,42 @@ func (st *sent) acceptEnd(tg *trigger) bool {
 	// named in a "with" phrase after the head.
 	return st.is(SetPresenceNouns, head) && (st.anyClass(i+1, end-2, Military) || st.anyClass(i-6, i-1, Military) ||
 		st.norm(end) == "with" && st.anyClass(end+1, st.phraseEnd(end+1, 5, st.d.lex.Boundary)-1, Military))
+}
+
+// acceptClose handles a business ending its activity in a named place
+// (FamClose): "closes its English-language bureau in China", "had closed
+// its last stores in Russia", or a verb of flying or operating after a
+// verb of stopping, "will stop flying to Bangkok and Singapore". The place
+// must be a name or "the country": "closed its offices for the holiday"
+// and "shut its doors" leave nothing.
+func (st *sent) acceptClose(tg *trigger) bool {
+	i := tg.i
+	for k := range st.toks {
+		if st.is(SetTemporary, st.norm(k)) {
+			return false // "temporarily closes its stores in China": it will reopen
+		}
+	}
+	if st.is(SetServeVerbs, st.norm(i)) {
+		if !st.is(SetStopVerbs, st.norm(i-1)) {
+			return false
+		}
+		p := st.norm(i + 1)
+		return (p == "to" || p == "in") && st.closedPlace(i+2) && st.anyClass(0, len(st.toks)-1, Business)
+	}
+	if !st.is(SetOrgPossessive, st.norm(i+1)) {
+		return false // "its" or "their": a firm's own; not "closed the deal"
+	}
+	end := st.phraseEnd(i+2, 4, st.d.lex.Boundary)
+	if end <= i+2 || !st.is(SetOutlets, st.norm(end-1)) || st.norm(end) != "in" {
+		return false
+	}
+	return st.closedPlace(end + 1)
+}
+
+// closedPlace reports whether a place a business leaves starts at j: a
+// name, or "the country".
+func (st *sent) closedPlace(j int) bool {
+	return st.capitalizedAt(j) || st.norm(j) == "the" && st.norm(j+1) == "country"
 }
 
 // acceptReduce handles the verbs of reducing (FamReduce): a partial
@@ -1329,6 +1367,9 @@ func (st *sent) actor(tg trigger, status string) span {
 		return span{}
 	}
 	k := i - 1
+	if tg.tr.Family == FamClose && st.is(SetStopVerbs, st.norm(k)) {
+		k-- // "Nordair will stop flying to Bangkok": the verb of stopping is the trigger's
+	}
 	for k >= 0 && (st.is(SetSkippable, st.norm(k)) || st.is(SetIntentNouns, st.norm(k)) || st.is(SetSayVerbs, st.norm(k))) {
 		k--
 	}
@@ -2210,6 +2251,8 @@ func (st *sent) kind(tg trigger, what, from span) string {
 		score[1] += 0.5
 	case FamRecognition:
 		score[1] += 2
+	case FamClose:
+		score[4] += 2 // a business closing its outlets or stopping its flights
 	}
 	// A place to withdraw from, with no other clue, is a military matter.
 	if from.j > from.i {

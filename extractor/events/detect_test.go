@@ -229,6 +229,14 @@ func TestDetect(t *testing.T) {
 		{text: "The row pits Novak, who founded Greenfront, against party official Ivo Petrov, who says he will leave Greenfront to form a new group.", want: true, kind: "political", status: "announced", new: true, trigger: "leave"},
 		{text: "The teams will leave Bahrain for Melbourne on Monday.", want: false},
 		{text: "Members of the delegation will leave Geneva on Friday.", want: false},
+		// A business closing its outlets in a named place, or stopping its
+		// flights there; not a pause, a deal closed or a bird.
+		{text: "Acme News closes its bureau in Freedonia after its correspondent is expelled.", want: true, kind: "business", status: "completed", new: true, trigger: "closes", actor: "Acme News"},
+		{text: "Skyline Air will stop flying to Novigrad from March, the airline said.", want: true, kind: "business", status: "announced", new: true, trigger: "flying", actor: "Skyline Air"},
+		{text: "The bank closed its offices for the holiday.", want: false},
+		{text: "The company closed the deal in Freedonia.", want: false},
+		{text: "The bird stopped flying to Africa.", want: false},
+		{text: "Acme temporarily closes its stores in Freedonia as the virus spreads.", want: false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {
