@@ -529,6 +529,8 @@ func (st *sent) accept(tg *trigger) bool {
 		return st.acceptEnd(tg)
 	case FamReduce:
 		return st.acceptReduce(tg)
+	case FamClose:
+		return st.acceptClose(tg)
 	case FamRecognition:
 		// A state stops recognising another, or switches its recognition
 		// from one government to another: recognition withdrawn from a
@@ -742,6 +744,42 @@ func (st *sent) acceptEnd(tg *trigger) bool {
 		st.norm(end) == "with" && st.anyClass(end+1, st.phraseEnd(end+1, 5, st.d.lex.Boundary)-1, Military))
 }
 
+// acceptClose handles a business ending its activity in a named place
+// (FamClose): "closes its English-language bureau in China", "had closed
+// its last stores in Russia", or a verb of flying or operating after a
+// verb of stopping, "will stop flying to Bangkok and Singapore". The place
+// must be a name or "the country": "closed its offices for the holiday"
+// and "shut its doors" leave nothing.
+func (st *sent) acceptClose(tg *trigger) bool {
+	i := tg.i
+	for k := range st.toks {
+		if st.is(SetTemporary, st.norm(k)) {
+			return false // "temporarily closes its stores in China": it will reopen
+		}
+	}
+	if st.is(SetServeVerbs, st.norm(i)) {
+		if !st.is(SetStopVerbs, st.norm(i-1)) {
+			return false
+		}
+		p := st.norm(i + 1)
+		return (p == "to" || p == "in") && st.closedPlace(i+2) && st.anyClass(0, len(st.toks)-1, Business)
+	}
+	if !st.is(SetOrgPossessive, st.norm(i+1)) {
+		return false // "its" or "their": a firm's own; not "closed the deal"
+	}
+	end := st.phraseEnd(i+2, 4, st.d.lex.Boundary)
+	if end <= i+2 || !st.is(SetOutlets, st.norm(end-1)) || st.norm(end) != "in" {
+		return false
+	}
+	return st.closedPlace(end + 1)
+}
+
+// closedPlace reports whether a place a business leaves starts at j: a
+// name, or "the country".
+func (st *sent) closedPlace(j int) bool {
+	return st.capitalizedAt(j) || st.norm(j) == "the" && st.norm(j+1) == "country"
+}
+
 // acceptReduce handles the verbs of reducing (FamReduce): a partial
 // withdrawal when what they reduce is forces ("will cut its troops in Iraq
 // by half"), the number of forces ("lower the number of troops", "reduce
@@ -940,6 +978,13 @@ func (st *sent) acceptExit(tg *trigger) bool {
 	if hasMarket(st, obj, end) && !st.anyClass(i-8, i+4, Money) {
 		return true // "companies that leave the Russian market"
 	}
+	if _, ok := st.memberSubject(i); ok && !isExit && w != "left" && st.namedBody(obj) {
+		// Members leave the body they belong to: "Forty deputies of the
+		// Sejm leave the Law and Justice party", "eight teams declare that
+		// they will leave Formula One", "party official Yukio Hatoyama,
+		// who says he will leave Sakigake".
+		return true
+	}
 	if !isExit && st.anyClass(i-4, i-1, Military) && !st.anyClass(i-4, i-1, Squad) &&
 		(st.capitalizedAt(obj) || st.norm(obj) == "north" || st.norm(obj) == "south" || st.norm(obj) == "the" && (st.norm(obj+1) == "country" || st.norm(obj+1) == "region")) {
 		// "Syrian troops quit north Lebanon", "troops will leave the
@@ -954,7 +999,7 @@ func (st *sent) acceptExit(tg *trigger) bool {
 		}
 	}
 	if !isExit && tg.form == Base && (st.norm(i-1) == "to" || st.norm(i-1) == "and") && st.capitalizedAt(obj) &&
-		st.forcesBefore(i-8, i-2) && !st.anyClass(i-8, i-2, Squad|Sports) {
+		st.forcesBefore(st.reachBack(i, 8), i-2) && !st.anyClass(i-8, i-2, Squad|Sports) {
 		// The subject of an infinitive or a second verb stands further
 		// back: "ordered 2,000 troops from the National Guard to leave Los
 		// Angeles", "personnel and family members are allowed to leave
@@ -985,6 +1030,46 @@ func (st *sent) acceptExit(tg *trigger) bool {
 		return st.capitalizedAt(obj) && (st.anyClass(i-6, i+6, Business) || st.namedSubject(i))
 	}
 	return false
+}
+
+// memberSubject reports whether the subject of trigger i, up to eight
+// words before it (an apposition between commas counting as one), is a
+// word for members of a party, a parliament or a league ("deputies",
+// "teams", "party official"), with no verb of ordering, asking or advising
+// between, whose object would be someone else; sports is true for the
+// members of a league ("teams", "clubs").
+func (st *sent) memberSubject(i int) (sports, ok bool) {
+	for k := i - 1; k >= 0 && k >= st.reachBack(i, 8); k-- {
+		w := st.norm(k)
+		if st.is(SetOrderVerbs, w) || st.is(SetAskVerbs, w) || st.is(SetAdviseVerbs, w) {
+			return false, false
+		}
+		if st.is(SetMemberNouns, w) || (w == "official" || w == "officials") && st.class(k-1)&Political != 0 {
+			return w == "teams" || w == "clubs", true // "deputies", "teams", "party official"
+		}
+	}
+	return false, false
+}
+
+// namedBody reports whether a name starts at j ("Sakigake", "Formula One",
+// "the Law and Justice party") that is not a place: an entity of the
+// article that is a place, or a name followed by "for" ("leave Melbourne
+// for Bahrain"), is left on a journey.
+func (st *sent) namedBody(j int) bool {
+	if st.norm(j) == "the" {
+		j++
+	}
+	if j >= len(st.toks) || !st.isCapitalized(j) || st.toks[j].punct {
+		return false
+	}
+	if e, ok := st.entityOver(st.toks[j].start, st.toks[j].end); ok && e.Type == article.Place {
+		return false
+	}
+	k := j + 1
+	for k < len(st.toks) && (st.isCapitalized(k) || (st.norm(k) == "and" || st.norm(k) == "of") && st.isCapitalized(k+1)) {
+		k++
+	}
+	return st.norm(k) != "for"
 }
 
 // sellsAfter reports whether an organisation's selling up follows trigger
@@ -1282,6 +1367,9 @@ func (st *sent) actor(tg trigger, status string) span {
 		return span{}
 	}
 	k := i - 1
+	if tg.tr.Family == FamClose && st.is(SetStopVerbs, st.norm(k)) {
+		k-- // "Nordair will stop flying to Bangkok": the verb of stopping is the trigger's
+	}
 	for k >= 0 && (st.is(SetSkippable, st.norm(k)) || st.is(SetIntentNouns, st.norm(k)) || st.is(SetSayVerbs, st.norm(k))) {
 		k--
 	}
@@ -1355,7 +1443,7 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		text string
 	}
 	var hits []hit
-	from := max(0, i-12)
+	from := st.reachBack(i, 12)
 	for k := i - 1; k >= from; k-- {
 		w := st.norm(k)
 		if st.toks[k].punct && (w == ";" || w == ":") {
@@ -1389,7 +1477,7 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 	}
 	near := func(kind CueKind, reach int) (hit, bool) {
 		for _, h := range hits {
-			if h.kind == kind && h.at >= i-reach && (kind == CueBackground || h.at > bgAt) {
+			if h.kind == kind && h.at >= st.reachBack(i, reach) && (kind == CueBackground || h.at > bgAt) {
 				return h, true
 			}
 		}
@@ -1671,7 +1759,13 @@ func (st *sent) orderedOther(tg trigger, bgAt int) (string, bool) {
 	if tg.form != Base || st.norm(i-1) != "to" {
 		return "", false
 	}
-	for k := i - 3; k >= 0 && k >= i-12 && k > bgAt; k-- {
+	for k := i - 3; k >= 0 && k >= st.reachBack(i, 12) && k > bgAt; k-- {
+		if st.toks[k].norm == "," {
+			if open, ok := st.appositionOpen(k); ok {
+				k = open // "asked Mr. Adel Ibrahim, the Iraqi embassy's press attache, to leave"
+				continue
+			}
+		}
 		if st.toks[k].punct && st.toks[k].norm != "," {
 			return "", false
 		}
@@ -1905,6 +1999,55 @@ func (st *sent) headline(i int) bool {
 	return i <= 6 && last != "." && last != "!" && last != "?" && last != "\"" && last != "”"
 }
 
+// reachBack returns the index n words before token i, where an
+// apposition between commas counts as one word: in "Jordan has asked Mr.
+// Adel Ibrahim, the Iraqi embassy's press attache, to leave" the request
+// governs the verb as closely as without the apposition, and so do the
+// forces in "demands that Rwandan rebels, the Democratic Forces for the
+// Liberation of Rwanda (FDLR), immediately disarm and leave". News copy
+// names people and bodies this way, and a fixed reach would lose them.
+func (st *sent) reachBack(i, n int) int {
+	k := i
+	for ; n > 0 && k > 0; n-- {
+		k--
+		if st.toks[k].norm == "," {
+			if open, ok := st.appositionOpen(k); ok {
+				k = open
+			}
+		}
+	}
+	return k
+}
+
+// appositionOpen reports whether the comma at close ends an apposition and
+// returns its opening comma: a noun phrase of two to twelve words after a
+// name or noun, opening with a determiner or a capital ("the Iraqi
+// embassy's press attache"), with no cue word, no relative pronoun and no
+// verb of saying in it, whose clause would be its own.
+func (st *sent) appositionOpen(close int) (int, bool) {
+	for k := close - 1; k >= 0 && k >= close-13; k-- {
+		t := st.toks[k]
+		if t.punct {
+			if t.norm == "(" || t.norm == ")" || t.norm == "'" || t.norm == "’" {
+				continue // "(FDLR)", "embassy 's"
+			}
+			if t.norm != "," || close-k < 3 || k == 0 || st.toks[k-1].punct {
+				return 0, false
+			}
+			first := st.norm(k + 1)
+			if !st.d.lex.Determiners[first] && !st.isCapitalized(k+1) || st.d.lex.Pronouns[first] {
+				return 0, false
+			}
+			return k, true
+		}
+		w := t.norm
+		if _, cue := st.d.lex.Cues[w]; cue || st.is(SetRelatives, w) || st.is(SetSayVerbs, w) {
+			return 0, false
+		}
+	}
+	return 0, false
+}
+
 func (st *sent) commaBetween(a, b int) bool {
 	for k := a + 1; k < b; k++ {
 		if st.toks[k].norm == "," {
@@ -2049,7 +2192,7 @@ func (st *sent) kind(tg trigger, what, from span) string {
 	var score [6]float64
 	in := func(j int) bool { return j >= what.i && j < what.j || j >= from.i && j < from.j }
 	raceSeen := false
-	for j := max(0, tg.i-8); j < len(st.toks) && j <= tg.last+10; j++ {
+	for j := st.reachBack(tg.i, 8); j < len(st.toks) && j <= tg.last+10; j++ {
 		c := st.class(j)
 		if c&Race != 0 && (in(j) || j > tg.last && j <= tg.last+4) {
 			raceSeen = true // the race withdrawn from, not a poll nearby
@@ -2085,6 +2228,18 @@ func (st *sent) kind(tg trigger, what, from span) string {
 	if tg.tr.Family == FamExit && st.sellsAfter(tg.i) {
 		score[4] += 1 // "leave Russia and sell its restaurants": a business
 	}
+	if tg.tr.Family == FamExit {
+		// What members leave is their party, parliament or league: "party
+		// official Yukio Hatoyama, who says he will leave Sakigake". A
+		// light weight, so that a coalition or a treaty named still wins.
+		if sports, ok := st.memberSubject(tg.i); ok && st.namedBody(tg.last+1) {
+			if sports {
+				score[5] += 0.5
+			} else {
+				score[3] += 0.5
+			}
+		}
+	}
 	switch tg.tr.Family {
 	case FamRetreat:
 		score[0] += 2
@@ -2096,6 +2251,8 @@ func (st *sent) kind(tg trigger, what, from span) string {
 		score[1] += 0.5
 	case FamRecognition:
 		score[1] += 2
+	case FamClose:
+		score[4] += 2 // a business closing its outlets or stopping its flights
 	}
 	// A place to withdraw from, with no other clue, is a military matter.
 	if from.j > from.i {

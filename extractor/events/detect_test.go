@@ -218,6 +218,25 @@ func TestDetect(t *testing.T) {
 		{text: "Further batches of the syrup may be recalled if the tests confirm the fault.", want: true, kind: "business", status: "hypothetical", new: false, trigger: "recalled"},
 		{text: "The veteran was brought home by his daughter.", want: false},
 		{text: "In your manifesto you promised that all peacekeepers will be brought home.", want: true, kind: "military", status: "announced", new: false, trigger: "brought home"},
+		// An apposition between commas counts as one word for the reach of
+		// a cue, of the forces before a second verb and of the kind words.
+		{text: "Ruritania has asked Mr. Ivo Petrov, the Freedonian embassy's deputy press attache, to leave within a week.", want: true, kind: "diplomatic", status: "demanded", new: false, trigger: "leave"},
+		{text: "The council demands that Freedonian rebels, the Popular Front for the Liberation of the North (PFLN), immediately disarm and leave Ruritania.", want: true, kind: "military", status: "demanded", new: false, trigger: "leave"},
+		// Members leave the named body they belong to: a party, a
+		// parliament, a league; not a place left on a journey.
+		{text: "Twelve deputies of the Ruritanian parliament leave the Law and Order party after a row over the budget.", want: true, kind: "political", status: "completed", new: true, trigger: "leave"},
+		{text: "Six teams said they would leave Formula Nova and set up a series of their own.", want: true, kind: "sports", status: "announced", new: true, trigger: "leave"},
+		{text: "The row pits Novak, who founded Greenfront, against party official Ivo Petrov, who says he will leave Greenfront to form a new group.", want: true, kind: "political", status: "announced", new: true, trigger: "leave"},
+		{text: "The teams will leave Bahrain for Melbourne on Monday.", want: false},
+		{text: "Members of the delegation will leave Geneva on Friday.", want: false},
+		// A business closing its outlets in a named place, or stopping its
+		// flights there; not a pause, a deal closed or a bird.
+		{text: "Acme News closes its bureau in Freedonia after its correspondent is expelled.", want: true, kind: "business", status: "completed", new: true, trigger: "closes", actor: "Acme News"},
+		{text: "Skyline Air will stop flying to Novigrad from March, the airline said.", want: true, kind: "business", status: "announced", new: true, trigger: "flying", actor: "Skyline Air"},
+		{text: "The bank closed its offices for the holiday.", want: false},
+		{text: "The company closed the deal in Freedonia.", want: false},
+		{text: "The bird stopped flying to Africa.", want: false},
+		{text: "Acme temporarily closes its stores in Freedonia as the virus spreads.", want: false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {
@@ -245,6 +264,26 @@ func TestDetect(t *testing.T) {
 				t.Errorf("bad spans: %+v", ev)
 			}
 		})
+	}
+}
+
+// TestMembersLeavePlace checks that members who leave a name the article's
+// entities know as a place travel: "lawmakers will leave Kyiv" is no
+// withdrawal from a party, while the same sentence without the entity is
+// read as one.
+func TestMembersLeavePlace(t *testing.T) {
+	d, err := New("en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "Twelve lawmakers will leave Novigrad after the vote."
+	if evs := d.Detect(text, nil, nil); len(evs) != 1 {
+		t.Fatalf("without entities: want one event, got %+v", evs)
+	}
+	start := strings.Index(text, "Novigrad")
+	ents := []article.Entity{{Text: "Novigrad", Type: article.Place, Start: start, End: start + len("Novigrad")}}
+	if evs := d.Detect(text, ents, nil); len(evs) != 0 {
+		t.Errorf("with Novigrad a place: want no event, got %+v", evs)
 	}
 }
 

@@ -90,6 +90,11 @@ const (
 	// "withdraw": "stopped recognising Taiwan", "switch recognition from
 	// Taiwan to China".
 	FamRecognition
+	// FamClose: a business ending its activity in a named place without
+	// the word "exit": closing its bureau, offices or stores there ("closes
+	// its English-language bureau in China"), or stopping flying or
+	// operating there ("will stop flying to Bangkok").
+	FamClose
 )
 
 // Form is the grammatical form of a trigger word, which sets its default
@@ -322,6 +327,22 @@ const (
 	// that tell the withdrawal happening, planned or announced ("was
 	// completed", "will begin", "was announced"), not a comment on it.
 	SetHappenWords
+	// SetRelatives: relative pronouns, which open a clause between commas,
+	// not an apposition ("Jordan, which expelled ..., asked").
+	SetRelatives
+	// SetMemberNouns: members of a party, a parliament or a league, who
+	// leave the body they belong to ("deputies leave the party").
+	SetMemberNouns
+	// SetOutlets: what a business closes in a place it leaves (FamClose):
+	// its bureau, offices, stores, branches, operations; not its plants,
+	// whose closing leaves no market.
+	SetOutlets
+	// SetServeVerbs: the FamClose participles a business stops in a place
+	// ("stop flying to Bangkok", "ceased operating in Russia").
+	SetServeVerbs
+	// SetTemporary: words that make a closing a pause, not a departure
+	// ("temporarily closes its stores").
+	SetTemporary
 	numSets
 )
 

@@ -80,6 +80,9 @@ func english() *Lexicon {
 	construction(FamRecognition, "", "", map[Form]string{
 		Progressive: "recognising recognizing", Noun: "recognition",
 	})
+	construction(FamClose, "", "", map[Form]string{
+		Base: "close closes shut shuts", Past: "closed", Progressive: "closing shutting flying operating",
+	})
 	construction(FamHome, "home", "out", map[Form]string{
 		Base:        "bring brings call calls send sends fly flies order orders",
 		Past:        "brought called sent flew flown ordered",
@@ -282,6 +285,11 @@ func english() *Lexicon {
 		SetSecondPerson:       `you your yours yourself yourselves`,
 		SetIndefinite:         `a an`,
 		SetHappenWords:        `completed complete begun began begin begins start started starts take took taken taking place under underway expected due set scheduled planned to be being been over finished finish resume resumed continue continued proceed proceeded happen happened come came announced confirmed ordered approved agreed decided carried made effective now already also not n't still largely almost nearly mostly partly partially fully`,
+		SetOutlets:            `bureau bureaus office offices store stores shop shops branch branches operations business businesses restaurants outlets`,
+		SetServeVerbs:         `flying operating`,
+		SetTemporary:          `temporarily temporary reopen reopens reopened reopening`,
+		SetMemberNouns:        `deputies lawmakers legislators mps teams clubs`,
+		SetRelatives:          `who whom whose which that where`,
 		SetSupportNouns:       `support backing aid funding assistance recognition veto offer allegations allegation complaint lawsuit charges objection objections consent endorsement threat threats`,
 	}
 	for set, ws := range words {
