@@ -1,0 +1,92 @@
+package clean
+
+import "golang.org/x/net/html"
+
+// Layout is what the structure of a page says about its kind, read from
+// the text outside the elements the cleaner takes for boilerplate
+// (navigation, footers, sidebars, comments). An article's main area is a
+// run of prose; a hub's (a section front, a tag page, a shop grid) is a
+// list of cards, each a headline link with perhaps a line of summary,
+// written from one template. The cleaner does not act on it: package
+// crawler weighs it against the page's markup and URL.
+type Layout struct {
+	// Text is the bytes of text outside boilerplate.
+	Text int
+	// ProseRun is the bytes of text in the longest run of prose
+	// paragraphs (sentences with few links) that no link-dominated block
+	// interrupts; headings and short lines between the paragraphs do not
+	// end a run. An article's body is one such run; a hub's summaries are
+	// cut apart by the headline links between them.
+	ProseRun int
+	// HeadlineLinks counts the blocks outside boilerplate that are a link
+	// of headline length: 3 to 20 words, at least 80% of the block's text
+	// inside links.
+	HeadlineLinks int
+	// TeaserRepeat is the largest number of those headline links written
+	// from one template: the same tag and class on the block's element and
+	// on its parent and grandparent. The cards of a list of stories or
+	// products repeat one template; the few links in an article's body do
+	// not.
+	TeaserRepeat int
+	// ArticleElements counts the page's <article> elements. Listings
+	// often wrap each teaser in one.
+	ArticleElements int
+	// ItemList reports a JSON-LD object of type ItemList: the page
+	// declares a list of items (products, recipes, stories).
+	ItemList bool
+}
+
+// Headline length, in words, of a link taken for a teaser's headline.
+const (
+	minHeadlineWords = 3
+	maxHeadlineWords = 20
+)
+
+// cardKey identifies the template of a block: the tag and class of its
+// element, its parent and its grandparent.
+type cardKey struct {
+	tag   [3]string
+	class [3]string
+}
+
+func cardKeyOf(n *html.Node) cardKey {
+	var k cardKey
+	for i := 0; n != nil && i < 3; n, i = n.Parent, i+1 {
+		k.tag[i] = n.Data
+		k.class[i] = attr(n, "class")
+	}
+	return k
+}
+
+// measureLayout fills the fields of Layout that the blocks give (all of
+// the page's blocks, with their layer-1 boilerplate reasons).
+func measureLayout(blocks []*block) Layout {
+	var l Layout
+	var cards map[cardKey]int
+	run := 0
+	for _, b := range blocks {
+		if b.boiler != "" {
+			continue
+		}
+		l.Text += len(b.text)
+		switch {
+		case goodBlock(b):
+			run += len(b.text)
+			l.ProseRun = max(l.ProseRun, run)
+		case b.linkDensity() > 0.5 && len(b.text) >= 15:
+			run = 0
+		}
+		if b.linkDensity() >= 0.8 {
+			if w := wordCount(b.text); w >= minHeadlineWords && w <= maxHeadlineWords {
+				l.HeadlineLinks++
+				if cards == nil {
+					cards = make(map[cardKey]int)
+				}
+				k := cardKeyOf(b.elem)
+				cards[k]++
+				l.TeaserRepeat = max(l.TeaserRepeat, cards[k])
+			}
+		}
+	}
+	return l
+}
