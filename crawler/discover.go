@@ -175,22 +175,50 @@ func scanResult(r clean.Result) pageScan {
 
 // articleVerdict decides whether a cleaned page goes downstream. The
 // cleaner's verdict comes first (it knows hubs, galleries, paywall stubs
-// and error pages by their text). A page it accepts is still taken for a
-// hub when nothing marks it as an article (no JSON-LD article type, no
-// og:type=article, not announced by a feed or sitemap) and its URL has the
-// shape of a front or section page. og:type=website alone is no evidence:
-// many news sites put it on every page.
+// and error pages by their text). A page announced by a feed or sitemap
+// is then an article. Any other page is a hub when its structure is a
+// grid of teasers (teaserGrid), whatever its markup says: themes put
+// og:type=article, or an article type, on section fronts and blog
+// indexes. A page it accepts is still taken for a hub when nothing marks
+// it as an article (no JSON-LD article type, no og:type=article) and its
+// URL has the shape of a front or section page. og:type=website alone is
+// no evidence: many news sites put it on every page.
 func articleVerdict(e frontier.Entry, final string, r clean.Result, ps pageScan) (bool, string) {
 	if !r.IsArticle {
 		return false, r.Reason
 	}
-	if ps.markup || e.Kind == frontier.Article {
+	if e.Kind == frontier.Article {
+		return true, ""
+	}
+	if teaserGrid(r) {
+		return false, gridReason
+	}
+	if ps.markup {
 		return true, ""
 	}
 	if hubShaped(final) {
 		return false, hubReason
 	}
 	return true, ""
+}
+
+// Structural evidence (clean.Layout), calibrated on the dev sets grouped
+// by site; crawler/VERDICT.md has the figures.
+const (
+	// gridRepeat is how many headline links written from one template
+	// make a page whose cleaned body is short a list of teasers.
+	gridRepeat = 12
+	// gridMaxWords is the longest cleaned body such a page may have: an
+	// article with a long list of related stories under it keeps its
+	// text. It is the cleaner's own bound for a hub (clean's gate).
+	gridMaxWords = 250
+)
+
+// teaserGrid reports a page whose main area is a list of cards: many
+// headline links from one template, and little text the cleaner could
+// take for a body.
+func teaserGrid(r clean.Result) bool {
+	return r.Layout.TeaserRepeat >= gridRepeat && r.Article != nil && r.Article.WordCount < gridMaxWords
 }
 
 // queryNamesItem reports a query that picks one item by number, as

@@ -32,6 +32,10 @@ const minHubLinks = 10
 // hubReason is articleVerdict's reason for a section-shaped page.
 const hubReason = "section-shaped URL without article metadata"
 
+// gridReason is articleVerdict's reason for a page that is a grid of
+// teasers (teaserGrid).
+const gridReason = "grid of teasers"
+
 // isHub reports whether a page that is not an article (for the given
 // reason) is a hub, polled again for new links: the cleaner or the URL
 // shape says so, or it is link-rich (or was a hub before) and not an
@@ -39,7 +43,7 @@ const hubReason = "section-shaped URL without article metadata"
 // gallery), which would never list new articles.
 func isHub(e frontier.Entry, why string, links int) bool {
 	switch why {
-	case "hub page", hubReason:
+	case "hub page", hubReason, gridReason:
 		return true
 	case "error page", "paywall stub", "gallery":
 		return false

@@ -32,7 +32,7 @@ var verdictSets = []struct {
 }{
 	{"corpus", "../testdata/corpus", false, 2, 0},
 	{"corpus-wcxb", "../testdata/corpus-wcxb", false, 26, 5},
-	{"wcxb-hubs", "../testdata/wcxb-hubs", true, 63, 9},
+	{"wcxb-hubs", "../testdata/wcxb-hubs", true, 51, 6},
 }
 
 const sampleEvery = 8

@@ -1,0 +1,72 @@
+package crawler
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/wirewatch/wirewatch/crawler/clean"
+	"github.com/wirewatch/wirewatch/crawler/frontier"
+)
+
+// intro is a section's blurb: enough text for the cleaner's gate.
+const intro = `<p>Our science desk covers research, space, health and the environment, with reporting from correspondents around the world and explainers on the studies everyone is talking about this week.</p>`
+
+// story is an article of n paragraphs.
+func story(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, `<p>In its meeting number %d the council voted to close the old bridge for repairs, which engineers say will take most of next year and cost more than the city had set aside.</p>`, i+1)
+	}
+	return b.String()
+}
+
+// teaserCards is a grid of n cards written from one template.
+func teaserCards(n int) string {
+	var b strings.Builder
+	b.WriteString(`<div class="grid">`)
+	for i := range n {
+		fmt.Fprintf(&b, `<div class="card"><h3 class="card-title"><a href="/2024/05/story-%d">Scientists find a new way to read the oldest rocks %d</a></h3><p class="dek">Summary.</p></div>`, i, i)
+	}
+	b.WriteString(`</div>`)
+	return b.String()
+}
+
+func structurePage(head, body string) []byte {
+	return []byte(`<!doctype html><html lang="en"><head><title>T</title>` + head + `</head><body><main>` + body + `</main></body></html>`)
+}
+
+const ogArticle = `<meta property="og:type" content="article">`
+
+// TestArticleVerdictStructure decides small pages whose structure, not
+// their markup or URL, tells an article from a hub.
+func TestArticleVerdictStructure(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		kind   frontier.Kind
+		url    string
+		html   []byte
+		want   bool
+		reason string
+	}{
+		{"section front with og:type article", frontier.Page, "https://a.example/news/science-and-health-desk",
+			structurePage(ogArticle, `<div class="lead"><h1>Science</h1>`+intro+intro+`</div>`+teaserCards(14)), false, gridReason},
+		{"grid without markup on a slug URL", frontier.Page, "https://a.example/c/buy-mirrorless-cameras-24049",
+			structurePage("", `<div class="lead"><h1>Cameras</h1>`+intro+intro+`</div>`+teaserCards(14)), false, gridReason},
+		{"a grid announced by a feed is an article", frontier.Article, "https://a.example/news/science-and-health-desk",
+			structurePage(ogArticle, `<div class="lead"><h1>Science</h1>`+intro+intro+`</div>`+teaserCards(14)), true, ""},
+		{"too few cards for a grid", frontier.Page, "https://a.example/news/science-and-health-desk",
+			structurePage(ogArticle, `<div class="lead"><h1>Science</h1>`+intro+intro+`</div>`+teaserCards(gridRepeat-1)), true, ""},
+		{"article with a long list of related stories", frontier.Page, "https://a.example/news/council-closes-bridge",
+			structurePage(ogArticle, `<div class="story"><h1>Council closes the bridge</h1>`+story(12)+`</div>`+teaserCards(20)), true, ""},
+	} {
+		res, err := clean.New(clean.Options{}).Clean(t.Context(), clean.Page{URL: tc.url, HTML: tc.html})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, why := articleVerdict(frontier.Entry{URL: tc.url, Kind: tc.kind}, tc.url, res, scanResult(res))
+		if got != tc.want || why != tc.reason {
+			t.Errorf("%s: %v (%q), want %v (%q); words %d, layout %+v", tc.name, got, why, tc.want, tc.reason, res.Article.WordCount, res.Layout)
+		}
+	}
+}
