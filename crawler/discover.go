@@ -179,7 +179,8 @@ func scanResult(r clean.Result) pageScan {
 // is then an article. Any other page is a hub when its structure is a
 // grid of teasers (teaserGrid), whatever its markup says: themes put
 // og:type=article, or an article type, on section fronts and blog
-// indexes. A page it accepts is still taken for a hub when nothing marks
+// indexes. So is a page whose JSON-LD declares an ItemList and no
+// article. A page it accepts is still taken for a hub when nothing marks
 // it as an article (no JSON-LD article type, no og:type=article) and its
 // URL has the shape of a front or section page. og:type=website alone is
 // no evidence: many news sites put it on every page.
@@ -192,6 +193,11 @@ func articleVerdict(e frontier.Entry, final string, r clean.Result, ps pageScan)
 	}
 	if teaserGrid(r) {
 		return false, gridReason
+	}
+	if r.Layout.ItemList && !ps.markup {
+		// The page declares a list of items (products, recipes, stories)
+		// and no article: a category or ranking page.
+		return false, listReason
 	}
 	if ps.markup {
 		return true, ""

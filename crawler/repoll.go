@@ -36,6 +36,10 @@ const hubReason = "section-shaped URL without article metadata"
 // teasers (teaserGrid).
 const gridReason = "grid of teasers"
 
+// listReason is articleVerdict's reason for a page whose JSON-LD declares
+// a list of items and no article.
+const listReason = "JSON-LD item list without article markup"
+
 // isHub reports whether a page that is not an article (for the given
 // reason) is a hub, polled again for new links: the cleaner or the URL
 // shape says so, or it is link-rich (or was a hub before) and not an
@@ -43,7 +47,7 @@ const gridReason = "grid of teasers"
 // gallery), which would never list new articles.
 func isHub(e frontier.Entry, why string, links int) bool {
 	switch why {
-	case "hub page", hubReason, gridReason:
+	case "hub page", hubReason, gridReason, listReason:
 		return true
 	case "error page", "paywall stub", "gallery":
 		return false

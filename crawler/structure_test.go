@@ -38,6 +38,9 @@ func structurePage(head, body string) []byte {
 
 const ogArticle = `<meta property="og:type" content="article">`
 
+// itemList declares a list of products in JSON-LD.
+const itemList = `<script type="application/ld+json">{"@context":"https://schema.org","@type":"ItemList","itemListElement":[{"@type":"ListItem","position":1,"url":"https://a.example/p/1"}]}</script>`
+
 // TestArticleVerdictStructure decides small pages whose structure, not
 // their markup or URL, tells an article from a hub.
 func TestArticleVerdictStructure(t *testing.T) {
@@ -57,6 +60,10 @@ func TestArticleVerdictStructure(t *testing.T) {
 			structurePage(ogArticle, `<div class="lead"><h1>Science</h1>`+intro+intro+`</div>`+teaserCards(14)), true, ""},
 		{"too few cards for a grid", frontier.Page, "https://a.example/news/science-and-health-desk",
 			structurePage(ogArticle, `<div class="lead"><h1>Science</h1>`+intro+intro+`</div>`+teaserCards(gridRepeat-1)), true, ""},
+		{"JSON-LD item list without article markup", frontier.Page, "https://a.example/cat/bookcases-st002/",
+			structurePage(itemList, `<div class="lead"><h1>Bookcases</h1>`+intro+intro+`</div>`), false, listReason},
+		{"JSON-LD item list on an article", frontier.Page, "https://a.example/cat/bookcases-st002/",
+			structurePage(itemList+ogArticle, `<div class="lead"><h1>Bookcases</h1>`+intro+intro+`</div>`), true, ""},
 		{"article with a long list of related stories", frontier.Page, "https://a.example/news/council-closes-bridge",
 			structurePage(ogArticle, `<div class="story"><h1>Council closes the bridge</h1>`+story(12)+`</div>`+teaserCards(20)), true, ""},
 	} {
