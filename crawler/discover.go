@@ -182,8 +182,10 @@ func scanResult(r clean.Result) pageScan {
 // indexes. So is a page whose JSON-LD declares an ItemList and no
 // article. A page it accepts is still taken for a hub when nothing marks
 // it as an article (no JSON-LD article type, no og:type=article) and its
-// URL has the shape of a front or section page. og:type=website alone is
-// no evidence: many news sites put it on every page.
+// URL has the shape of a front or section page, unless its main area is
+// one long run of prose (proseBody): blog posts and guides on short slugs
+// ("/blog/bolmo", "/post/dot-github") often carry no markup. og:type=website
+// alone is no evidence: many news sites put it on every page.
 func articleVerdict(e frontier.Entry, final string, r clean.Result, ps pageScan) (bool, string) {
 	if !r.IsArticle {
 		return false, r.Reason
@@ -202,7 +204,7 @@ func articleVerdict(e frontier.Entry, final string, r clean.Result, ps pageScan)
 	if ps.markup {
 		return true, ""
 	}
-	if hubShaped(final) {
+	if hubShaped(final) && !proseBody(r.Layout) {
 		return false, hubReason
 	}
 	return true, ""
@@ -218,7 +220,29 @@ const (
 	// article with a long list of related stories under it keeps its
 	// text. It is the cleaner's own bound for a hub (clean's gate).
 	gridMaxWords = 250
+
+	// proseRunMin is the least text, in bytes, of the run of prose that
+	// makes a page an article whatever its URL: some 350 words, more than
+	// a section's blurb or a shop's buying guide usually holds.
+	proseRunMin = 2000
+	// proseRunShare is the least share of the page's text (outside
+	// boilerplate) that run must hold: on an article it is most of the
+	// page, on a hub with an introduction it is a part.
+	proseRunShare = 0.7
+	// proseMaxHeadlines is the most headline links such a page may have
+	// outside boilerplate, and proseMaxArticles the most <article>
+	// elements: a front page that prints each story's summary in full
+	// (one long run of prose) lists them in many.
+	proseMaxHeadlines = 5
+	proseMaxArticles  = 1
 )
+
+// proseBody reports a page whose main area is one long run of prose with
+// few headline links around it: an article, whatever its URL looks like.
+func proseBody(l clean.Layout) bool {
+	return l.ProseRun >= proseRunMin && float64(l.ProseRun) >= proseRunShare*float64(l.Text) &&
+		l.HeadlineLinks <= proseMaxHeadlines && l.ArticleElements <= proseMaxArticles
+}
 
 // teaserGrid reports a page whose main area is a list of cards: many
 // headline links from one template, and little text the cleaner could

@@ -64,6 +64,15 @@ func TestArticleVerdictStructure(t *testing.T) {
 			structurePage(itemList, `<div class="lead"><h1>Bookcases</h1>`+intro+intro+`</div>`), false, listReason},
 		{"JSON-LD item list on an article", frontier.Page, "https://a.example/cat/bookcases-st002/",
 			structurePage(itemList+ogArticle, `<div class="lead"><h1>Bookcases</h1>`+intro+intro+`</div>`), true, ""},
+		{"blog post without markup on a short slug", frontier.Page, "https://a.example/blog/bolmo",
+			structurePage("", `<div class="post"><h1>Bolmo</h1>`+story(14)+`</div>`), true, ""},
+		{"short post without markup on a short slug", frontier.Page, "https://a.example/blog/bolmo",
+			structurePage("", `<div class="post"><h1>Bolmo</h1>`+story(8)+`</div>`), false, hubReason},
+		{"front page printing each story in full", frontier.Page, "https://a.example/",
+			structurePage("", strings.Repeat(`<article class="story">`+story(3)+`</article>`, 5)), false, hubReason},
+		{"section blurb above a list of links", frontier.Page, "https://a.example/guides/",
+			structurePage("", `<div class="lead"><h1>Guides</h1>`+story(14)+`</div><ul class="more">`+
+				strings.Repeat(`<li><a href="/guides/x">How to choose the right bike for the city</a></li><li><a href="/guides/y">How to fix a puncture on the road</a></li><li><a href="/guides/z">What to pack for a long ride</a></li>`, 2)+`</ul>`), false, hubReason},
 		{"article with a long list of related stories", frontier.Page, "https://a.example/news/council-closes-bridge",
 			structurePage(ogArticle, `<div class="story"><h1>Council closes the bridge</h1>`+story(12)+`</div>`+teaserCards(20)), true, ""},
 	} {
