@@ -179,8 +179,8 @@ func scanResult(r clean.Result) pageScan {
 // is then an article. Any other page is a hub when its structure is a
 // grid of teasers (teaserGrid), whatever its markup says: themes put
 // og:type=article, or an article type, on section fronts and blog
-// indexes. So is a page whose JSON-LD declares an ItemList and no
-// article. A page it accepts is still taken for a hub when nothing marks
+// indexes. So is a page without article markup whose JSON-LD declares an
+// ItemList, or whose structure is a shop's grid (productGrid). A page it accepts is still taken for a hub when nothing marks
 // it as an article (no JSON-LD article type, no og:type=article) and its
 // URL has the shape of a front or section page, unless its main area is
 // one long run of prose (proseBody): blog posts and guides on short slugs
@@ -196,10 +196,15 @@ func articleVerdict(e frontier.Entry, final string, r clean.Result, ps pageScan)
 	if teaserGrid(r) {
 		return false, gridReason
 	}
-	if r.Layout.ItemList && !ps.markup {
-		// The page declares a list of items (products, recipes, stories)
-		// and no article: a category or ranking page.
-		return false, listReason
+	if !ps.markup {
+		if r.Layout.ItemList {
+			// The page declares a list of items (products, recipes,
+			// stories) and no article: a category or ranking page.
+			return false, listReason
+		}
+		if productGrid(r.Layout) {
+			return false, productReason
+		}
 	}
 	if ps.markup {
 		return true, ""
@@ -235,7 +240,20 @@ const (
 	// (one long run of prose) lists them in many.
 	proseMaxHeadlines = 5
 	proseMaxArticles  = 1
+
+	// gridPrices is how many price labels make a page without article
+	// markup a shop's grid, when its longest run of prose holds less than
+	// gridProseShare of its text (a buying guide that names prices is
+	// mostly prose).
+	gridPrices     = 20
+	gridProseShare = 0.5
 )
+
+// productGrid reports a page that lists products: many price labels and
+// little running text among them.
+func productGrid(l clean.Layout) bool {
+	return l.Prices >= gridPrices && float64(l.ProseRun) < gridProseShare*float64(l.Text)
+}
 
 // proseBody reports a page whose main area is one long run of prose with
 // few headline links around it: an article, whatever its URL looks like.

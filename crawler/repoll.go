@@ -40,6 +40,10 @@ const gridReason = "grid of teasers"
 // a list of items and no article.
 const listReason = "JSON-LD item list without article markup"
 
+// productReason is articleVerdict's reason for a shop's grid of products
+// (productGrid).
+const productReason = "grid of products"
+
 // isHub reports whether a page that is not an article (for the given
 // reason) is a hub, polled again for new links: the cleaner or the URL
 // shape says so, or it is link-rich (or was a hub before) and not an
@@ -47,7 +51,7 @@ const listReason = "JSON-LD item list without article markup"
 // gallery), which would never list new articles.
 func isHub(e frontier.Entry, why string, links int) bool {
 	switch why {
-	case "hub page", hubReason, gridReason, listReason:
+	case "hub page", hubReason, gridReason, listReason, productReason:
 		return true
 	case "error page", "paywall stub", "gallery":
 		return false

@@ -32,6 +32,17 @@ func teaserCards(n int) string {
 	return b.String()
 }
 
+// products is a shop's grid of n products with their prices.
+func products(n int) string {
+	var b strings.Builder
+	b.WriteString(`<div class="products">`)
+	for i := range n {
+		fmt.Fprintf(&b, `<div class="product"><span class="name">Camping stove model %d</span><span class="price">€%d.90</span></div>`, i, 40+i)
+	}
+	b.WriteString(`</div>`)
+	return b.String()
+}
+
 func structurePage(head, body string) []byte {
 	return []byte(`<!doctype html><html lang="en"><head><title>T</title>` + head + `</head><body><main>` + body + `</main></body></html>`)
 }
@@ -73,6 +84,12 @@ func TestArticleVerdictStructure(t *testing.T) {
 		{"section blurb above a list of links", frontier.Page, "https://a.example/guides/",
 			structurePage("", `<div class="lead"><h1>Guides</h1>`+story(14)+`</div><ul class="more">`+
 				strings.Repeat(`<li><a href="/guides/x">How to choose the right bike for the city</a></li><li><a href="/guides/y">How to fix a puncture on the road</a></li><li><a href="/guides/z">What to pack for a long ride</a></li>`, 2)+`</ul>`), false, hubReason},
+		{"shop grid without markup", frontier.Page, "https://a.example/11-barbecue-charbon",
+			structurePage("", `<div class="lead"><h1>Stoves</h1>`+intro+`</div>`+products(24)), false, productReason},
+		{"too few prices for a shop grid", frontier.Page, "https://a.example/11-barbecue-charbon",
+			structurePage("", `<div class="lead"><h1>Stoves</h1>`+intro+`</div>`+products(gridPrices-1)), true, ""},
+		{"buying guide naming prices", frontier.Page, "https://a.example/11-barbecue-charbon",
+			structurePage("", `<div class="story"><h1>Stoves</h1>`+story(14)+`</div>`+products(24)), true, ""},
 		{"article with a long list of related stories", frontier.Page, "https://a.example/news/council-closes-bridge",
 			structurePage(ogArticle, `<div class="story"><h1>Council closes the bridge</h1>`+story(12)+`</div>`+teaserCards(20)), true, ""},
 	} {

@@ -1,6 +1,10 @@
 package clean
 
-import "golang.org/x/net/html"
+import (
+	"strings"
+
+	"golang.org/x/net/html"
+)
 
 // Layout is what the structure of a page says about its kind, read from
 // the text outside the elements the cleaner takes for boilerplate
@@ -34,6 +38,10 @@ type Layout struct {
 	// ItemList reports a JSON-LD object of type ItemList: the page
 	// declares a list of items (products, recipes, stories).
 	ItemList bool
+	// Prices counts the short blocks outside boilerplate (40 bytes or
+	// less) that show a price: a currency sign ($, €, £, ¥) and a digit.
+	// A shop's grid shows one on every product card.
+	Prices int
 }
 
 // Headline length, in words, of a link taken for a teaser's headline.
@@ -41,6 +49,14 @@ const (
 	minHeadlineWords = 3
 	maxHeadlineWords = 20
 )
+
+// maxPriceLen is the longest block taken for a price label.
+const maxPriceLen = 40
+
+// isPrice reports a short text that shows a price.
+func isPrice(s string) bool {
+	return len(s) <= maxPriceLen && strings.ContainsAny(s, "$€£¥") && strings.ContainsAny(s, "0123456789")
+}
 
 // cardKey identifies the template of a block: the tag and class of its
 // element, its parent and its grandparent.
@@ -69,6 +85,9 @@ func measureLayout(blocks []*block) Layout {
 			continue
 		}
 		l.Text += len(b.text)
+		if isPrice(b.text) {
+			l.Prices++
+		}
 		switch {
 		case goodBlock(b):
 			run += len(b.text)
