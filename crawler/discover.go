@@ -180,8 +180,7 @@ func scanResult(r clean.Result) pageScan {
 // grid of teasers (teaserGrid), whatever its markup says: themes put
 // og:type=article, or an article type, on section fronts and blog
 // indexes. So is a page without article markup whose JSON-LD declares an
-// ItemList, whose structure is a shop's grid (productGrid), or whose
-// headline links hold more text than its prose. A page it accepts is still taken for a hub when nothing marks
+// ItemList, or whose structure is a shop's grid (productGrid). A page it accepts is still taken for a hub when nothing marks
 // it as an article (no JSON-LD article type, no og:type=article) and its
 // URL has the shape of a front or section page, unless its main area is
 // one long run of prose (proseBody): blog posts and guides on short slugs
@@ -205,11 +204,6 @@ func articleVerdict(e frontier.Entry, final string, r clean.Result, ps pageScan)
 		}
 		if productGrid(r.Layout) {
 			return false, productReason
-		}
-		if r.Layout.HeadlineText > r.Layout.Prose {
-			// More of the page's text sits in headline links than in
-			// prose: a list of things to read, not a thing to read.
-			return false, headlinesReason
 		}
 	}
 	if ps.markup {

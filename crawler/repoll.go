@@ -44,10 +44,6 @@ const listReason = "JSON-LD item list without article markup"
 // (productGrid).
 const productReason = "grid of products"
 
-// headlinesReason is articleVerdict's reason for a page without article
-// markup whose headline links hold more text than its prose.
-const headlinesReason = "more text in headline links than in prose"
-
 // isHub reports whether a page that is not an article (for the given
 // reason) is a hub, polled again for new links: the cleaner or the URL
 // shape says so, or it is link-rich (or was a hub before) and not an
@@ -55,7 +51,7 @@ const headlinesReason = "more text in headline links than in prose"
 // gallery), which would never list new articles.
 func isHub(e frontier.Entry, why string, links int) bool {
 	switch why {
-	case "hub page", hubReason, gridReason, listReason, productReason, headlinesReason:
+	case "hub page", hubReason, gridReason, listReason, productReason:
 		return true
 	case "error page", "paywall stub", "gallery":
 		return false

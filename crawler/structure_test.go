@@ -43,17 +43,6 @@ func products(n int) string {
 	return b.String()
 }
 
-// readingList is a list of n links of headline length.
-func readingList(n int) string {
-	var b strings.Builder
-	b.WriteString(`<ul class="reading">`)
-	for i := range n {
-		fmt.Fprintf(&b, `<li><a href="/guides/%d">How to choose the right bike for riding in the city, part %d</a></li>`, i, i)
-	}
-	b.WriteString(`</ul>`)
-	return b.String()
-}
-
 func structurePage(head, body string) []byte {
 	return []byte(`<!doctype html><html lang="en"><head><title>T</title>` + head + `</head><body><main>` + body + `</main></body></html>`)
 }
@@ -101,12 +90,6 @@ func TestArticleVerdictStructure(t *testing.T) {
 			structurePage("", `<div class="lead"><h1>Stoves</h1>`+intro+`</div>`+products(gridPrices-1)), true, ""},
 		{"buying guide naming prices", frontier.Page, "https://a.example/11-barbecue-charbon",
 			structurePage("", `<div class="story"><h1>Stoves</h1>`+story(14)+`</div>`+products(24)), true, ""},
-		{"list of guides without markup", frontier.Page, "https://a.example/learn/cycling-guides-101",
-			structurePage("", `<div class="lead"><h1>Guides</h1>`+intro+intro+`</div>`+readingList(8)), false, headlinesReason},
-		{"list of guides with og:type article", frontier.Page, "https://a.example/learn/cycling-guides-101",
-			structurePage(ogArticle, `<div class="lead"><h1>Guides</h1>`+intro+intro+`</div>`+readingList(8)), true, ""},
-		{"post with a reading list under it", frontier.Page, "https://a.example/learn/cycling-guides-101",
-			structurePage("", `<div class="story"><h1>Guides</h1>`+story(6)+`</div>`+readingList(8)), true, ""},
 		{"article with a long list of related stories", frontier.Page, "https://a.example/news/council-closes-bridge",
 			structurePage(ogArticle, `<div class="story"><h1>Council closes the bridge</h1>`+story(12)+`</div>`+teaserCards(20)), true, ""},
 	} {

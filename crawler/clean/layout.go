@@ -22,15 +22,10 @@ type Layout struct {
 	// end a run. An article's body is one such run; a hub's summaries are
 	// cut apart by the headline links between them.
 	ProseRun int
-	// Prose is the bytes of text in all prose paragraphs, in runs or not.
-	Prose int
 	// HeadlineLinks counts the blocks outside boilerplate that are a link
 	// of headline length: 3 to 20 words, at least 80% of the block's text
 	// inside links.
 	HeadlineLinks int
-	// HeadlineText is the bytes of text in those links: on a hub it
-	// outweighs the prose, on an article it is a small part of it.
-	HeadlineText int
 	// TeaserRepeat is the largest number of those headline links written
 	// from one template: the same tag and class on the block's element and
 	// on its parent and grandparent. The cards of a list of stories or
@@ -95,7 +90,6 @@ func measureLayout(blocks []*block) Layout {
 		}
 		switch {
 		case goodBlock(b):
-			l.Prose += len(b.text)
 			run += len(b.text)
 			l.ProseRun = max(l.ProseRun, run)
 		case b.linkDensity() > 0.5 && len(b.text) >= 15:
@@ -104,7 +98,6 @@ func measureLayout(blocks []*block) Layout {
 		if b.linkDensity() >= 0.8 {
 			if w := wordCount(b.text); w >= minHeadlineWords && w <= maxHeadlineWords {
 				l.HeadlineLinks++
-				l.HeadlineText += len(b.text)
 				if cards == nil {
 					cards = make(map[cardKey]int)
 				}

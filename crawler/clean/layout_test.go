@@ -55,23 +55,8 @@ func TestLayout(t *testing.T) {
 			l.ArticleElements != tc.article || l.ItemList != tc.itemList || l.Prices != tc.prices {
 			t.Errorf("%s: %+v", tc.name, l)
 		}
-		if l.Text < l.Prose || l.Prose < l.ProseRun || l.Text < l.HeadlineText || l.HeadlineText < 15*l.HeadlineLinks {
-			t.Errorf("%s: text %d, prose %d, prose run %d, headline text %d", tc.name, l.Text, l.Prose, l.ProseRun, l.HeadlineText)
+		if l.Text < l.ProseRun {
+			t.Errorf("%s: prose run %d longer than the text %d", tc.name, l.ProseRun, l.Text)
 		}
-	}
-}
-
-// TestLayoutTotals checks the sums beside the longest run: all the prose,
-// and all the text in headline links.
-func TestLayoutTotals(t *testing.T) {
-	const para = "The council voted on Tuesday to close the old bridge for repairs, which engineers say will take most of next year."
-	const head = "Council weighs the future of the old bridge"
-	html := `<html><body><main>` + strings.Repeat(`<p>`+para+`</p><p><a href="/x">`+head+`</a></p>`, 5) + `</main></body></html>`
-	res, err := New(Options{}).Clean(context.Background(), Page{URL: "https://a.example/x", HTML: []byte(html)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if l := res.Layout; l.Prose != 5*len(para) || l.ProseRun != len(para) || l.HeadlineText != 5*len(head) || l.Text != 5*(len(para)+len(head)) {
-		t.Errorf("%+v", l)
 	}
 }
