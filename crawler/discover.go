@@ -176,25 +176,22 @@ func scanResult(r clean.Result) pageScan {
 // articleVerdict decides whether a cleaned page goes downstream. The
 // cleaner's verdict comes first (it knows hubs, galleries, paywall stubs
 // and error pages by their text). A page announced by a feed or sitemap
-// is then an article. Any other page is a hub when its structure is a
-// grid of teasers (teaserGrid), whatever its markup says: themes put
-// og:type=article, or an article type, on section fronts and blog
-// indexes. So is a page without article markup whose JSON-LD declares an
-// ItemList, or whose structure is a shop's grid (productGrid). A page it accepts is still taken for a hub when nothing marks
-// it as an article (no JSON-LD article type, no og:type=article) and its
-// URL has the shape of a front or section page, unless its main area is
-// one long run of prose (proseBody): blog posts and guides on short slugs
-// ("/blog/bolmo", "/post/dot-github") often carry no markup. og:type=website
-// alone is no evidence: many news sites put it on every page.
+// is then an article. A page without article markup is a hub when its
+// JSON-LD declares an ItemList or its structure is a shop's grid
+// (productGrid). It is also taken for a hub when nothing marks it as an
+// article (no JSON-LD article type, no og:type=article) and its URL has
+// the shape of a front or section page, unless its main area is one long
+// run of prose (proseBody): blog posts and guides on short slugs
+// ("/blog/bolmo", "/post/dot-github") often carry no markup.
+// og:type=website alone is no evidence: many news sites put it on every
+// page. Structure never overrules article markup: a news brief with a
+// grid of related stories under it is still an article (crawler/VERDICT.md).
 func articleVerdict(e frontier.Entry, final string, r clean.Result, ps pageScan) (bool, string) {
 	if !r.IsArticle {
 		return false, r.Reason
 	}
 	if e.Kind == frontier.Article {
 		return true, ""
-	}
-	if teaserGrid(r) {
-		return false, gridReason
 	}
 	if !ps.markup {
 		if r.Layout.ItemList {
@@ -218,14 +215,6 @@ func articleVerdict(e frontier.Entry, final string, r clean.Result, ps pageScan)
 // Structural evidence (clean.Layout), calibrated on the dev sets grouped
 // by site; crawler/VERDICT.md has the figures.
 const (
-	// gridRepeat is how many headline links written from one template
-	// make a page whose cleaned body is short a list of teasers.
-	gridRepeat = 12
-	// gridMaxWords is the longest cleaned body such a page may have: an
-	// article with a long list of related stories under it keeps its
-	// text. It is the cleaner's own bound for a hub (clean's gate).
-	gridMaxWords = 250
-
 	// proseRunMin is the least text, in bytes, of the run of prose that
 	// makes a page an article whatever its URL: some 350 words, more than
 	// a section's blurb or a shop's buying guide usually holds.
@@ -260,13 +249,6 @@ func productGrid(l clean.Layout) bool {
 func proseBody(l clean.Layout) bool {
 	return l.ProseRun >= proseRunMin && float64(l.ProseRun) >= proseRunShare*float64(l.Text) &&
 		l.HeadlineLinks <= proseMaxHeadlines && l.ArticleElements <= proseMaxArticles
-}
-
-// teaserGrid reports a page whose main area is a list of cards: many
-// headline links from one template, and little text the cleaner could
-// take for a body.
-func teaserGrid(r clean.Result) bool {
-	return r.Layout.TeaserRepeat >= gridRepeat && r.Article != nil && r.Article.WordCount < gridMaxWords
 }
 
 // queryNamesItem reports a query that picks one item by number, as

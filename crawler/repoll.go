@@ -32,10 +32,6 @@ const minHubLinks = 10
 // hubReason is articleVerdict's reason for a section-shaped page.
 const hubReason = "section-shaped URL without article metadata"
 
-// gridReason is articleVerdict's reason for a page that is a grid of
-// teasers (teaserGrid).
-const gridReason = "grid of teasers"
-
 // listReason is articleVerdict's reason for a page whose JSON-LD declares
 // a list of items and no article.
 const listReason = "JSON-LD item list without article markup"
@@ -51,7 +47,7 @@ const productReason = "grid of products"
 // gallery), which would never list new articles.
 func isHub(e frontier.Entry, why string, links int) bool {
 	switch why {
-	case "hub page", hubReason, gridReason, listReason, productReason:
+	case "hub page", hubReason, listReason, productReason:
 		return true
 	case "error page", "paywall stub", "gallery":
 		return false

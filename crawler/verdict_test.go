@@ -32,7 +32,7 @@ var verdictSets = []struct {
 }{
 	{"corpus", "../testdata/corpus", false, 1, 0},
 	{"corpus-wcxb", "../testdata/corpus-wcxb", false, 17, 4},
-	{"wcxb-hubs", "../testdata/wcxb-hubs", true, 40, 4},
+	{"wcxb-hubs", "../testdata/wcxb-hubs", true, 49, 6},
 }
 
 const sampleEvery = 8

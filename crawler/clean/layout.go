@@ -1,17 +1,12 @@
 package clean
 
-import (
-	"strings"
-
-	"golang.org/x/net/html"
-)
+import "strings"
 
 // Layout is what the structure of a page says about its kind, read from
 // the text outside the elements the cleaner takes for boilerplate
 // (navigation, footers, sidebars, comments). An article's main area is a
 // run of prose; a hub's (a section front, a tag page, a shop grid) is a
-// list of cards, each a headline link with perhaps a line of summary,
-// written from one template. The cleaner does not act on it: package
+// list of cards, each a headline link with perhaps a line of summary. The cleaner does not act on it: package
 // crawler weighs it against the page's markup and URL.
 type Layout struct {
 	// Text is the bytes of text outside boilerplate.
@@ -26,12 +21,6 @@ type Layout struct {
 	// of headline length: 3 to 20 words, at least 80% of the block's text
 	// inside links.
 	HeadlineLinks int
-	// TeaserRepeat is the largest number of those headline links written
-	// from one template: the same tag and class on the block's element and
-	// on its parent and grandparent. The cards of a list of stories or
-	// products repeat one template; the few links in an article's body do
-	// not.
-	TeaserRepeat int
 	// ArticleElements counts the page's <article> elements. Listings
 	// often wrap each teaser in one.
 	ArticleElements int
@@ -58,27 +47,10 @@ func isPrice(s string) bool {
 	return len(s) <= maxPriceLen && strings.ContainsAny(s, "$€£¥") && strings.ContainsAny(s, "0123456789")
 }
 
-// cardKey identifies the template of a block: the tag and class of its
-// element, its parent and its grandparent.
-type cardKey struct {
-	tag   [3]string
-	class [3]string
-}
-
-func cardKeyOf(n *html.Node) cardKey {
-	var k cardKey
-	for i := 0; n != nil && i < 3; n, i = n.Parent, i+1 {
-		k.tag[i] = n.Data
-		k.class[i] = attr(n, "class")
-	}
-	return k
-}
-
 // measureLayout fills the fields of Layout that the blocks give (all of
 // the page's blocks, with their layer-1 boilerplate reasons).
 func measureLayout(blocks []*block) Layout {
 	var l Layout
-	var cards map[cardKey]int
 	run := 0
 	for _, b := range blocks {
 		if b.boiler != "" {
@@ -98,12 +70,6 @@ func measureLayout(blocks []*block) Layout {
 		if b.linkDensity() >= 0.8 {
 			if w := wordCount(b.text); w >= minHeadlineWords && w <= maxHeadlineWords {
 				l.HeadlineLinks++
-				if cards == nil {
-					cards = make(map[cardKey]int)
-				}
-				k := cardKeyOf(b.elem)
-				cards[k]++
-				l.TeaserRepeat = max(l.TeaserRepeat, cards[k])
 			}
 		}
 	}

@@ -25,33 +25,33 @@ func TestLayout(t *testing.T) {
 		name                       string
 		html                       string
 		minRun, maxRun             int
-		headlines, repeat, article int
+		headlines, article int
 		itemList                   bool
 		prices                     int
 	}{
 		{"one run of prose", `<html><body><main><h1>Bridge closes</h1>` + strings.Repeat(para, 6) + `<h2>What next</h2>` + strings.Repeat(para, 4) + `</main></body></html>`,
-			1400, 1500, 0, 0, 0, false, 0},
+			1400, 1500, 0, 0, false, 0},
 		{"headline links cut the prose apart", `<html><body><main>` + strings.Repeat(para+`<p><a href="/x">Council weighs the future of the old bridge</a></p>`, 5) + `</main></body></html>`,
-			140, 150, 5, 5, 0, false, 0},
+			140, 150, 5, 0, false, 0},
 		{"a grid of cards", `<html><body><main><h1>News</h1>` + cards(14) + `</main></body></html>`,
-			0, 0, 14, 14, 0, false, 0},
+			0, 0, 14, 0, false, 0},
 		{"cards in the navigation do not count", `<html><body><nav>` + cards(14) + `</nav><main>` + strings.Repeat(para, 3) + `</main></body></html>`,
-			400, 450, 0, 0, 0, false, 0},
-		{"links from different templates", `<html><body><main>` + strings.Repeat(para, 3) +
+			400, 450, 0, 0, false, 0},
+		{"headline links in and after the story", `<html><body><main>` + strings.Repeat(para, 3) +
 			`<p>See <a href="/a">the council's full report on the bridge closure</a></p><ul><li><a href="/b">Earlier: engineers find cracks in the bridge</a></li></ul></main></body></html>`,
-			400, 450, 2, 1, 0, false, 0},
+			400, 450, 2, 0, false, 0},
 		{"article elements and an item list", `<html><head><script type="application/ld+json">{"@type":"ItemList","itemListElement":[]}</script></head><body><article>` + para + `</article><article>` + para + `</article></body></html>`,
-			140, 300, 0, 0, 2, true, 0},
+			140, 300, 0, 2, true, 0},
 		{"price labels", `<html><body><main>` + strings.Repeat(`<div class="p"><span>Camping stove</span><span class="price">€49.90</span></div>`, 3) +
 			`<p>Orders over $50 ship free to all addresses in the country, and returns are free for thirty days.</p></main></body></html>`,
-			0, 150, 0, 0, 0, false, 3},
+			0, 150, 0, 0, false, 3},
 	} {
 		res, err := New(Options{}).Clean(context.Background(), Page{URL: "https://a.example/x", HTML: []byte(tc.html)})
 		if err != nil {
 			t.Fatal(err)
 		}
 		l := res.Layout
-		if l.ProseRun < tc.minRun || l.ProseRun > tc.maxRun || l.HeadlineLinks != tc.headlines || l.TeaserRepeat != tc.repeat ||
+		if l.ProseRun < tc.minRun || l.ProseRun > tc.maxRun || l.HeadlineLinks != tc.headlines ||
 			l.ArticleElements != tc.article || l.ItemList != tc.itemList || l.Prices != tc.prices {
 			t.Errorf("%s: %+v", tc.name, l)
 		}
