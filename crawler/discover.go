@@ -175,22 +175,80 @@ func scanResult(r clean.Result) pageScan {
 
 // articleVerdict decides whether a cleaned page goes downstream. The
 // cleaner's verdict comes first (it knows hubs, galleries, paywall stubs
-// and error pages by their text). A page it accepts is still taken for a
-// hub when nothing marks it as an article (no JSON-LD article type, no
-// og:type=article, not announced by a feed or sitemap) and its URL has the
-// shape of a front or section page. og:type=website alone is no evidence:
-// many news sites put it on every page.
+// and error pages by their text). A page announced by a feed or sitemap
+// is then an article. A page without article markup is a hub when its
+// JSON-LD declares an ItemList or its structure is a shop's grid
+// (productGrid). It is also taken for a hub when nothing marks it as an
+// article (no JSON-LD article type, no og:type=article) and its URL has
+// the shape of a front or section page, unless its main area is one long
+// run of prose (proseBody): blog posts and guides on short slugs
+// ("/blog/bolmo", "/post/dot-github") often carry no markup.
+// og:type=website alone is no evidence: many news sites put it on every
+// page. Structure never overrules article markup: a news brief with a
+// grid of related stories under it is still an article (crawler/VERDICT.md).
 func articleVerdict(e frontier.Entry, final string, r clean.Result, ps pageScan) (bool, string) {
 	if !r.IsArticle {
 		return false, r.Reason
 	}
-	if ps.markup || e.Kind == frontier.Article {
+	if e.Kind == frontier.Article {
 		return true, ""
 	}
-	if hubShaped(final) {
+	if !ps.markup {
+		if r.Layout.ItemList {
+			// The page declares a list of items (products, recipes,
+			// stories) and no article: a category or ranking page.
+			return false, listReason
+		}
+		if productGrid(r.Layout) {
+			return false, productReason
+		}
+	}
+	if ps.markup {
+		return true, ""
+	}
+	if hubShaped(final) && !proseBody(r.Layout) {
 		return false, hubReason
 	}
 	return true, ""
+}
+
+// Structural evidence (clean.Layout), calibrated on the dev sets grouped
+// by site; crawler/VERDICT.md has the figures.
+const (
+	// proseRunMin is the least text, in bytes, of the run of prose that
+	// makes a page an article whatever its URL: some 350 words, more than
+	// a section's blurb or a shop's buying guide usually holds.
+	proseRunMin = 2000
+	// proseRunShare is the least share of the page's text (outside
+	// boilerplate) that run must hold: on an article it is most of the
+	// page, on a hub with an introduction it is a part.
+	proseRunShare = 0.7
+	// proseMaxHeadlines is the most headline links such a page may have
+	// outside boilerplate, and proseMaxArticles the most <article>
+	// elements: a front page that prints each story's summary in full
+	// (one long run of prose) lists them in many.
+	proseMaxHeadlines = 5
+	proseMaxArticles  = 1
+
+	// gridPrices is how many price labels make a page without article
+	// markup a shop's grid, when its longest run of prose holds less than
+	// gridProseShare of its text (a buying guide that names prices is
+	// mostly prose).
+	gridPrices     = 20
+	gridProseShare = 0.5
+)
+
+// productGrid reports a page that lists products: many price labels and
+// little running text among them.
+func productGrid(l clean.Layout) bool {
+	return l.Prices >= gridPrices && float64(l.ProseRun) < gridProseShare*float64(l.Text)
+}
+
+// proseBody reports a page whose main area is one long run of prose with
+// few headline links around it: an article, whatever its URL looks like.
+func proseBody(l clean.Layout) bool {
+	return l.ProseRun >= proseRunMin && float64(l.ProseRun) >= proseRunShare*float64(l.Text) &&
+		l.HeadlineLinks <= proseMaxHeadlines && l.ArticleElements <= proseMaxArticles
 }
 
 // queryNamesItem reports a query that picks one item by number, as

@@ -32,6 +32,14 @@ const minHubLinks = 10
 // hubReason is articleVerdict's reason for a section-shaped page.
 const hubReason = "section-shaped URL without article metadata"
 
+// listReason is articleVerdict's reason for a page whose JSON-LD declares
+// a list of items and no article.
+const listReason = "JSON-LD item list without article markup"
+
+// productReason is articleVerdict's reason for a shop's grid of products
+// (productGrid).
+const productReason = "grid of products"
+
 // isHub reports whether a page that is not an article (for the given
 // reason) is a hub, polled again for new links: the cleaner or the URL
 // shape says so, or it is link-rich (or was a hub before) and not an
@@ -39,7 +47,7 @@ const hubReason = "section-shaped URL without article metadata"
 // gallery), which would never list new articles.
 func isHub(e frontier.Entry, why string, links int) bool {
 	switch why {
-	case "hub page", hubReason:
+	case "hub page", hubReason, listReason, productReason:
 		return true
 	case "error page", "paywall stub", "gallery":
 		return false

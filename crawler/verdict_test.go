@@ -30,9 +30,9 @@ var verdictSets = []struct {
 	hubs                     bool
 	maxWrong, sampleMaxWrong int
 }{
-	{"corpus", "../testdata/corpus", false, 2, 0},
-	{"corpus-wcxb", "../testdata/corpus-wcxb", false, 26, 5},
-	{"wcxb-hubs", "../testdata/wcxb-hubs", true, 63, 9},
+	{"corpus", "../testdata/corpus", false, 1, 0},
+	{"corpus-wcxb", "../testdata/corpus-wcxb", false, 17, 4},
+	{"wcxb-hubs", "../testdata/wcxb-hubs", true, 49, 6},
 }
 
 const sampleEvery = 8

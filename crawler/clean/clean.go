@@ -90,6 +90,9 @@ type Result struct {
 	// first pages for that reason). 0 when layer 3 is off, had no block
 	// to observe, or its statistics were unavailable.
 	SitePages int
+	// Layout is what the page's structure says about its kind (a run of
+	// prose, or a list of teaser cards); see Layout.
+	Layout Layout
 }
 
 // Options configure a Cleaner. The zero value works: no learned layer,
@@ -263,6 +266,8 @@ func (c *Cleaner) Clean(ctx context.Context, p Page) (Result, error) {
 
 	res := Result{Article: a, IsArticle: true, Links: resolveLinks(p.URL, pm.hrefs), Feeds: resolveLinks(p.URL, pm.feedHrefs), SitePages: sitePages}
 	res.ArticleMarkup = pm.declaresArticle()
+	res.Layout = measureLayout(blocks)
+	res.Layout.ArticleElements, res.Layout.ItemList = pm.articleEls, pm.ld.itemList
 	gate(&res, pm, blocks, kept)
 	c.log.DebugContext(ctx, "clean: page cleaned", "url", p.URL, "words", a.WordCount, "removed", len(a.Removed), "article", res.IsArticle, "reason", res.Reason)
 	return res, nil

@@ -27,6 +27,7 @@ type ldInfo struct {
 	pageName    string
 	pageDate    string
 	siteName    string
+	itemList    bool // an object of type ItemList was found
 }
 
 // articleTypes are the schema.org types that describe one article.
@@ -93,6 +94,9 @@ func parseJSONLD(scripts []string) ldInfo {
 		}
 		if !isArt {
 			low := strings.ToLower(strings.Join(types, " "))
+			if strings.Contains(low, "itemlist") {
+				info.itemList = true
+			}
 			if isWebPageType(low) && info.pageTypes == nil {
 				info.pageTypes = types
 				info.pageName = ldString(o["name"])

@@ -32,6 +32,7 @@ type pageMeta struct {
 	ldScripts   []string
 	hrefs       []string // href of every <a>, as written, bounded by maxLinks
 	feedHrefs   []string // href of <link rel=alternate> to RSS or Atom
+	articleEls  int      // <article> elements
 }
 
 // maxLinks bounds the links read from one page: a hostile page cannot make
@@ -85,6 +86,8 @@ func gatherMeta(doc *html.Node) *pageMeta {
 					m.h1 = append(m.h1, t)
 				}
 			}
+		case atom.Article:
+			m.articleEls++
 		case atom.Time:
 			if dt := strings.TrimSpace(attr(n, "datetime")); dt != "" && len(m.timeTags) < 20 {
 				m.timeTags = append(m.timeTags, dt)
