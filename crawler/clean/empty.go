@@ -1,0 +1,99 @@
+package clean
+
+import (
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// The rules in this file run only when extraction and the cascade have
+// kept no text at all. None of them is a last resort that returns
+// whatever the page holds: a section front that comes out empty must stay
+// empty (the gate and the crawler take it for a hub), so each rule looks
+// for one shape of article whose text the normal pass cannot see, and
+// takes nothing when the page does not have that shape.
+
+// rescueEmpty tries, in order, the rules for article text the first pass
+// misses, and returns the first that keeps text, or blocks and kept as
+// they were.
+func (c *Cleaner) rescueEmpty(body *html.Node, titles []string, ldBody string, blocks, kept []*block) ([]*block, []*block) {
+	if c.on("fallback-markup") {
+		if bb, bk := c.fallbackMarkup(body, titles, ldBody); bb != nil {
+			return bb, bk
+		}
+	}
+	return blocks, kept
+}
+
+// fallbackMarkup reads the markup a page keeps for browsers without
+// scripts. Some blog platforms (Blogger's dynamic views among them) send
+// the post only as markup inside a <noscript> element and a <script
+// type="text/template"> that a script copies into the page; parsed as a
+// browser with scripts does, both are one text node, so the page reads as
+// empty. The <noscript> elements are parsed as markup in their place
+// first; only if that still keeps nothing are the script templates,
+// since a page that has both carries the post in each.
+func (c *Cleaner) fallbackMarkup(body *html.Node, titles []string, ldBody string) ([]*block, []*block) {
+	for _, pick := range []func(*html.Node) bool{isNoscript, isMarkupTemplate} {
+		if !spliceRawMarkup(body, pick) {
+			continue
+		}
+		blocks, kept := c.extract(body, titles, true)
+		if c.on("cascade") {
+			blocks, kept = c.cascade(body, titles, blocks, kept, ldBody)
+		}
+		if statsOf(kept).text > 0 {
+			return blocks, kept
+		}
+	}
+	return nil, nil
+}
+
+func isNoscript(n *html.Node) bool { return n.DataAtom == atom.Noscript }
+
+// isMarkupTemplate reports a script element that holds markup to be
+// inserted into the page rather than code or data.
+func isMarkupTemplate(n *html.Node) bool {
+	if n.DataAtom != atom.Script {
+		return false
+	}
+	switch strings.ToLower(strings.TrimSpace(attr(n, "type"))) {
+	case "text/template", "text/html", "text/x-template", "text/x-html-template":
+		return true
+	}
+	return false
+}
+
+// spliceRawMarkup replaces every element below root that pick selects and
+// whose only child is raw text holding markup by that markup, parsed as
+// children of the element's parent. It reports whether it replaced any.
+func spliceRawMarkup(root *html.Node, pick func(*html.Node) bool) bool {
+	var found []*html.Node
+	eachElement(root, func(n *html.Node) bool {
+		if pick(n) {
+			if t := n.FirstChild; t != nil && t.Type == html.TextNode && t.NextSibling == nil && strings.Contains(t.Data, "<") {
+				found = append(found, n)
+			}
+			return false
+		}
+		return true
+	})
+	done := false
+	for _, n := range found {
+		parent := n.Parent
+		if parent == nil || parent.Type != html.ElementNode {
+			continue
+		}
+		nodes, err := html.ParseFragment(strings.NewReader(n.FirstChild.Data), parent)
+		if err != nil {
+			continue
+		}
+		for _, m := range nodes {
+			parent.InsertBefore(m, n)
+		}
+		parent.RemoveChild(n)
+		done = true
+	}
+	return done
+}
