@@ -23,7 +23,41 @@ func (c *Cleaner) rescueEmpty(body *html.Node, titles []string, ldBody string, b
 			return bb, bk
 		}
 	}
+	if c.on("fallback-lone-prose") {
+		if bk := c.fallbackLoneProse(blocks, titles); bk != nil {
+			return blocks, bk
+		}
+	}
 	return blocks, kept
+}
+
+// fallbackLoneProse keeps the one paragraph of a page whose post is a
+// single paragraph set among links: a short news item or blog post laid
+// out like the teaser cards around it (a link-heavy context, or a box
+// titled by a linked headline), so that no block counts as prose and no
+// container is chosen. It applies only when exactly one block on the page
+// reads as prose but for its context: a section front has many summaries
+// shaped so, an article with one paragraph has one.
+func (c *Cleaner) fallbackLoneProse(blocks []*block, titles []string) []*block {
+	var lone *block
+	for _, b := range blocks {
+		if !loneProse(b) {
+			continue
+		}
+		if lone != nil {
+			return nil
+		}
+		lone = b
+	}
+	if lone == nil {
+		return nil
+	}
+	kept := []*block{lone}
+	c.filterLayers12(kept, titles, !c.noContent)
+	if lone.removed != "" {
+		return nil
+	}
+	return kept
 }
 
 // fallbackMarkup reads the markup a page keeps for browsers without
@@ -96,4 +130,14 @@ func spliceRawMarkup(root *html.Node, pick func(*html.Node) bool) bool {
 		done = true
 	}
 	return done
+}
+
+// loneProse reports a block that would be article prose but for its
+// context: written as a sentence, few links of its own, no boilerplate
+// name, and long enough to be more than a card's one-line summary.
+func loneProse(b *block) bool {
+	if b.boiler != "" || b.figure || b.kind == kindHeading || b.linkDensity() > 0.3 || looksLikeMarkup(b.text) {
+		return false
+	}
+	return len(b.text) >= 150 && sentenceShaped(b.text)
 }

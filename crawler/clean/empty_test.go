@@ -27,6 +27,22 @@ var emptyRuleCases = []struct {
 		html: `<html><body><div class="post-body"><script type="text/x-template"><p>The council agreed on Tuesday to rebuild the old bridge over the river, after residents had asked for years for a safer crossing to the school.</p></script></div></body></html>`,
 		want: "rebuild the old bridge",
 	},
+	{
+		name: "one-paragraph post among link lists",
+		rule: "fallback-lone-prose",
+		html: `<html><body><ul class="menu"><li><a href="/a">Africa</a></li><li><a href="/b">World</a></li><li><a href="/c">Germany</a></li><li><a href="/d">Sport</a></li><li><a href="/e">Business</a></li></ul>` +
+			`<div class="box"><h2><a href="/story">Fertile land is lost</a></h2><p>Twenty-four billion tonnes of fertile land are lost every year to soil degradation, according to a study by the research institute in Dakar, and elephants are part of the answer.</p></div>` +
+			`<ul class="more"><li><a href="/f">Media centre</a></li><li><a href="/g">Live TV</a></li><li><a href="/h">All content</a></li><li><a href="/i">Radio</a></li></ul></body></html>`,
+		want: "Twenty-four billion tonnes",
+	},
+	{
+		name: "section front with several card summaries stays empty",
+		rule: "fallback-lone-prose",
+		html: `<html><body><ul class="menu"><li><a href="/a">Africa</a></li><li><a href="/b">World</a></li><li><a href="/c">Germany</a></li></ul>` +
+			`<div class="card"><h2><a href="/s1">Fertile land is lost</a></h2><p>Twenty-four billion tonnes of fertile land are lost every year to soil degradation, according to a study by the research institute in Dakar.</p></div>` +
+			`<div class="card"><h2><a href="/s2">Bridge to be rebuilt</a></h2><p>The council agreed on Tuesday to rebuild the old bridge over the river, after residents had asked for years for a safer crossing to the school.</p></div>` +
+			`<ul class="more"><li><a href="/f">Media centre</a></li><li><a href="/g">Live TV</a></li></ul></body></html>`,
+	},
 }
 
 // TestEmptyRules shows that each rule for pages that come out empty finds
