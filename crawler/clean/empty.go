@@ -28,7 +28,81 @@ func (c *Cleaner) rescueEmpty(body *html.Node, titles []string, ldBody string, b
 			return blocks, bk
 		}
 	}
+	if c.on("fallback-tables") {
+		if bk := c.fallbackTables(blocks, titles); bk != nil {
+			return blocks, bk
+		}
+	}
 	return blocks, kept
+}
+
+// Thresholds of fallbackTables: the least cell text and cells a page of
+// tables must hold, the most of the cells' text links may carry, and the
+// least share of the container's text the cells must hold.
+const (
+	tableMinText  = 500
+	tableMinCells = 20
+	tableMaxLinks = 0.1
+	tableShare    = 0.6
+)
+
+// fallbackTables keeps the tables of a page whose article is tables: a
+// results list, a timetable, a price list, with a heading or two and no
+// sentence that counts as prose, so no container is chosen. The element
+// that holds the most text net of its links and of the boilerplate
+// around it is taken when most of its text is in table cells that carry
+// few links; the tables of a listing page (a forum index, a schedule of
+// linked games) are made of links and are left out.
+func (c *Cleaner) fallbackTables(blocks []*block, titles []string) []*block {
+	score := make(map[*html.Node]int)
+	var order []*html.Node
+	for _, b := range blocks {
+		w := len(b.text) - 2*b.links
+		if b.boiler != "" {
+			w = -len(b.text)
+		}
+		if w == 0 {
+			continue
+		}
+		for n, d := b.elem, 0; n != nil && d < 200; n, d = n.Parent, d+1 {
+			if _, ok := score[n]; !ok {
+				order = append(order, n)
+			}
+			score[n] += w
+		}
+	}
+	var best *html.Node
+	for _, n := range order {
+		if score[n] > 0 && (best == nil || score[n] > score[best]) {
+			best = n
+		}
+	}
+	if best == nil {
+		return nil
+	}
+	var kept []*block
+	var text, cells, cellText, cellLinks int
+	for _, b := range blocks {
+		if b.boiler != "" || !isAncestor(best, b.elem) {
+			continue
+		}
+		kept = append(kept, b)
+		text += len(b.text)
+		if b.kind == kindCell {
+			cells++
+			cellText += len(b.text)
+			cellLinks += b.links
+		}
+	}
+	if cells < tableMinCells || cellText < tableMinText || float64(cellLinks) > tableMaxLinks*float64(cellText) ||
+		float64(cellText) < tableShare*float64(text) {
+		return nil
+	}
+	c.filterLayers12(kept, titles, !c.noContent)
+	if statsOf(kept).text == 0 {
+		return nil
+	}
+	return kept
 }
 
 // fallbackLoneProse keeps the one paragraph of a page whose post is a

@@ -1,9 +1,31 @@
 package clean
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
+
+// resultsPage is a page of sports results, one table per race, with a
+// heading and no sentence; with linked, every athlete's name links to a
+// page of their own, as the rows of a listing page do.
+func resultsPage(linked bool) string {
+	var b strings.Builder
+	b.WriteString(`<html><body><ul class="menu"><li><a href="/">Home</a></li><li><a href="/results">Results</a></li></ul><div class="entry"><h2>Regional championships, 19.05.2007</h2>`)
+	for race := range 6 {
+		fmt.Fprintf(&b, `<h3>Race %d</h3><table>`, race+1)
+		for place := range 4 {
+			name := fmt.Sprintf("Schlumberger, Lea %d", 1990+place+race)
+			if linked {
+				name = fmt.Sprintf(`<a href="/athlete/%d-%d">%s</a>`, race, place, name)
+			}
+			fmt.Fprintf(&b, `<tr><td>%d.</td><td>%s</td><td>LG Staufen</td><td>%d,%02d sec.</td></tr>`, place+1, name, 12+place, 10*race)
+		}
+		b.WriteString(`</table>`)
+	}
+	b.WriteString(`</div></body></html>`)
+	return b.String()
+}
 
 // emptyRuleCases are pages whose article the first pass misses entirely,
 // each with the rule that finds it; pages of the same look that are not
@@ -42,6 +64,17 @@ var emptyRuleCases = []struct {
 			`<div class="card"><h2><a href="/s1">Fertile land is lost</a></h2><p>Twenty-four billion tonnes of fertile land are lost every year to soil degradation, according to a study by the research institute in Dakar.</p></div>` +
 			`<div class="card"><h2><a href="/s2">Bridge to be rebuilt</a></h2><p>The council agreed on Tuesday to rebuild the old bridge over the river, after residents had asked for years for a safer crossing to the school.</p></div>` +
 			`<ul class="more"><li><a href="/f">Media centre</a></li><li><a href="/g">Live TV</a></li></ul></body></html>`,
+	},
+	{
+		name: "results tables",
+		rule: "fallback-tables",
+		html: resultsPage(false),
+		want: "Schlumberger, Lea 1998",
+	},
+	{
+		name: "listing of linked rows stays empty",
+		rule: "fallback-tables",
+		html: resultsPage(true),
 	},
 }
 
