@@ -17,15 +17,20 @@ import (
 // rescueEmpty tries, in order, the rules for article text the first pass
 // misses, and returns the first that keeps text, or blocks and kept as
 // they were.
-func (c *Cleaner) rescueEmpty(body *html.Node, titles []string, ldBody string, blocks, kept []*block) ([]*block, []*block) {
+func (c *Cleaner) rescueEmpty(body *html.Node, titles []string, ld *ldInfo, blocks, kept []*block) ([]*block, []*block) {
 	if c.on("fallback-markup") {
-		if bb, bk := c.fallbackMarkup(body, titles, ldBody); bb != nil {
+		if bb, bk := c.fallbackMarkup(body, titles, ld.body); bb != nil {
 			return bb, bk
 		}
 	}
 	if c.on("fallback-lone-prose") {
 		if bk := c.fallbackLoneProse(blocks, titles); bk != nil {
 			return blocks, bk
+		}
+	}
+	if c.on("fallback-howto") && ld.howTo != nil {
+		if bk := howToBlocks(ld.howTo, body); bk != nil {
+			return append(blocks, bk...), bk
 		}
 	}
 	if c.on("fallback-tables") {
@@ -214,4 +219,92 @@ func loneProse(b *block) bool {
 		return false
 	}
 	return len(b.text) >= 150 && sentenceShaped(b.text)
+}
+
+// fallbackHowTo: a how-to or recipe page built by a script from data (a
+// single-page application that renders in the browser) has no text in its
+// markup, but often declares the whole instructions as a JSON-LD HowTo or
+// Recipe: a description, then steps, each with a name and a text, grouped
+// in sections. howToBlocks turns them into paragraphs, in their order,
+// when they add up to ldMinWords, the least the cascade takes from a
+// JSON-LD articleBody.
+func howToBlocks(o map[string]any, elem *html.Node) []*block {
+	var paras []string
+	addMarkup(ldString(o["description"]), &paras)
+	for _, k := range []string{"recipeIngredient", "step", "recipeInstructions"} {
+		howToSteps(o[k], &paras, 0)
+	}
+	var out []*block
+	words := 0
+	for _, p := range paras {
+		words += wordCount(p)
+		out = append(out, &block{text: p, elem: elem, kind: kindPara})
+	}
+	if words < ldMinWords {
+		return nil
+	}
+	return out
+}
+
+// howToSteps appends the text of a HowTo's steps (a string, a list, or
+// HowToStep, HowToSection, HowToDirection and HowToTip objects, which
+// nest through itemListElement) to paras.
+func howToSteps(v any, paras *[]string, depth int) {
+	if depth > 6 || len(*paras) > 500 {
+		return
+	}
+	switch x := v.(type) {
+	case string:
+		addMarkup(ldString(x), paras)
+	case []any:
+		for _, e := range x {
+			howToSteps(e, paras, depth+1)
+		}
+	case map[string]any:
+		name, text := ldString(x["name"]), ldString(x["text"])
+		// Sites often repeat the step's text as its name.
+		if name != "" && !strings.HasPrefix(text, name) {
+			addMarkup(name, paras)
+		}
+		addMarkup(text, paras)
+		howToSteps(x["itemListElement"], paras, depth+1)
+	}
+}
+
+// addMarkup appends the paragraphs of s, which JSON-LD often carries as
+// HTML ("<p>Measure the table.</p><p>...</p>"), to paras.
+func addMarkup(s string, paras *[]string) {
+	if s == "" {
+		return
+	}
+	if !strings.Contains(s, "<") {
+		*paras = append(*paras, s)
+		return
+	}
+	ctx := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div}
+	nodes, err := html.ParseFragment(strings.NewReader(s), ctx)
+	if err != nil {
+		return
+	}
+	var run strings.Builder
+	flush := func() {
+		if t := normSpace(run.String()); t != "" {
+			*paras = append(*paras, t)
+		}
+		run.Reset()
+	}
+	for _, n := range nodes {
+		if n.Type == html.ElementNode && isBlockTag(n.DataAtom) {
+			flush()
+			run.WriteString(textOf(n))
+			flush()
+			continue
+		}
+		if n.Type == html.TextNode {
+			run.WriteString(n.Data)
+		} else if n.Type == html.ElementNode && !skipTag(n.DataAtom) {
+			run.WriteString(" " + textOf(n) + " ")
+		}
+	}
+	flush()
 }

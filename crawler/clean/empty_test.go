@@ -76,6 +76,16 @@ var emptyRuleCases = []struct {
 		rule: "fallback-tables",
 		html: resultsPage(true),
 	},
+	{
+		name: "how-to rendered by a script, steps in JSON-LD",
+		rule: "fallback-howto",
+		html: `<html><head><script type="application/ld+json">{"@context":"https://schema.org","@type":"HowTo","name":"A round tablecloth",` +
+			`"description":"\u003cp\u003eWhatever its size and style, a round table softens a room, and a round tablecloth made at home costs little.\u003c/p\u003e",` +
+			`"step":[{"@type":"HowToStep","name":"Step 1: measure the table","itemListElement":{"@type":"HowToDirection","text":"\u003cp\u003eMeasure the diameter of the table top, from edge to edge through its centre, and decide how far the cloth should fall.\u003c/p\u003e"}},` +
+			`{"@type":"HowToStep","name":"Step 2: cut the fabric","text":"Fold the fabric in four, mark the radius from the folded corner with a string and a pencil, and cut along the arc."}]}</script></head>` +
+			`<body><div id="app" data-props="{}"></div><footer><a href="/imprint">Imprint</a> <a href="/privacy">Privacy</a></footer></body></html>`,
+		want: "mark the radius from the folded corner",
+	},
 }
 
 // TestEmptyRules shows that each rule for pages that come out empty finds

@@ -27,6 +27,9 @@ type ldInfo struct {
 	pageName    string
 	pageDate    string
 	siteName    string
+	// howTo is the page's first HowTo or Recipe object: its steps are
+	// read only when the page's markup yields no text (fallbackHowTo).
+	howTo map[string]any
 }
 
 // articleTypes are the schema.org types that describe one article.
@@ -93,6 +96,9 @@ func parseJSONLD(scripts []string) ldInfo {
 		}
 		if !isArt {
 			low := strings.ToLower(strings.Join(types, " "))
+			if info.howTo == nil && (strings.Contains(low, "howto") || strings.Contains(low, "recipe")) {
+				info.howTo = o
+			}
 			if isWebPageType(low) && info.pageTypes == nil {
 				info.pageTypes = types
 				info.pageName = ldString(o["name"])
