@@ -119,16 +119,17 @@ func (c *Cleaner) fallbackTables(blocks []*block, titles []string) []*block {
 // shaped so, an article with one paragraph has one.
 func (c *Cleaner) fallbackLoneProse(blocks []*block, titles []string) []*block {
 	var lone *block
-	for _, b := range blocks {
+	at := 0
+	for i, b := range blocks {
 		if !loneProse(b) {
 			continue
 		}
 		if lone != nil {
 			return nil
 		}
-		lone = b
+		lone, at = b, i
 	}
-	if lone == nil {
+	if lone == nil || !c.afterHeadline(blocks, at, titles) {
 		return nil
 	}
 	kept := []*block{lone}
@@ -209,6 +210,41 @@ func spliceRawMarkup(root *html.Node, pick func(*html.Node) bool) bool {
 		done = true
 	}
 	return done
+}
+
+// headlineReach is how many blocks (a byline, a date, a share bar) may
+// stand between a one-paragraph post and its headline.
+const headlineReach = 8
+
+// afterHeadline reports whether the nearest heading before blocks[at],
+// within headlineReach blocks, is the page's headline: not a link, and
+// its text one of titles, compared as titleKey does. A one-paragraph post
+// is a headline and its paragraph; the single long line a listing page
+// carries (a customer's quote, a catalogue entry) is under a card's linked
+// title or under none.
+// A rule switch, "lone-prose-headline", turns the test off.
+func (c *Cleaner) afterHeadline(blocks []*block, at int, titles []string) bool {
+	if !c.on("lone-prose-headline") {
+		return true
+	}
+	for i := at - 1; i >= 0 && i >= at-headlineReach; i-- {
+		b := blocks[i]
+		if b.kind != kindHeading {
+			continue
+		}
+		if b.linkDensity() > 0.5 {
+			// A linked heading titles a card pointing to another page.
+			return false
+		}
+		k := titleKey(b.text)
+		for _, t := range titles {
+			if k != "" && titleKey(t) == k {
+				return true
+			}
+		}
+		return false
+	}
+	return false
 }
 
 // loneProse reports a block that would be article prose but for its

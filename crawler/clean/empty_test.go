@@ -6,6 +6,17 @@ import (
 	"testing"
 )
 
+// lonePostPage is a short news item laid out among link lists: the title
+// "Fertile land is lost", a heading holding headline, one paragraph, and
+// a row of topic links in the same box, which makes the paragraph's
+// context mostly links.
+func lonePostPage(headline string) string {
+	return `<html><head><title>Fertile land is lost</title></head><body><ul class="menu"><li><a href="/a">Africa</a></li><li><a href="/b">World</a></li><li><a href="/c">Germany</a></li><li><a href="/d">Sport</a></li><li><a href="/e">Business</a></li></ul>` +
+		`<div class="box"><h2>` + headline + `</h2><p>Twenty-four billion tonnes of fertile land are lost every year to soil degradation, according to a study by the research institute in Dakar, and elephants are part of the answer.</p>` +
+		`<p><a href="/t1">Environment and climate in Africa</a> <a href="/t2">Agriculture and food security in West Africa</a> <a href="/t3">Wildlife protection in Guinea</a> <a href="/t4">Research institutes of Senegal</a> <a href="/t5">Audio and video on the subject</a> <a href="/t6">Soil degradation explained</a> <a href="/t7">Elephants and the forest</a></p></div>` +
+		`<ul class="more"><li><a href="/f">Media centre</a></li><li><a href="/g">Live TV</a></li><li><a href="/h">All content</a></li><li><a href="/i">Radio</a></li></ul></body></html>`
+}
+
 // resultsPage is a page of sports results, one table per race, with a
 // heading and no sentence; with linked, every athlete's name links to a
 // page of their own, as the rows of a listing page do.
@@ -33,6 +44,9 @@ func resultsPage(linked bool) string {
 var emptyRuleCases = []struct {
 	name, rule, html string
 	want             string // "" means the body must stay empty
+	// guard, for a page that must stay empty, names the switch of the
+	// test that keeps it so: without it the page gets a body.
+	guard string
 }{
 	{
 		name: "post only in noscript and a script template",
@@ -52,10 +66,20 @@ var emptyRuleCases = []struct {
 	{
 		name: "one-paragraph post among link lists",
 		rule: "fallback-lone-prose",
-		html: `<html><body><ul class="menu"><li><a href="/a">Africa</a></li><li><a href="/b">World</a></li><li><a href="/c">Germany</a></li><li><a href="/d">Sport</a></li><li><a href="/e">Business</a></li></ul>` +
-			`<div class="box"><h2><a href="/story">Fertile land is lost</a></h2><p>Twenty-four billion tonnes of fertile land are lost every year to soil degradation, according to a study by the research institute in Dakar, and elephants are part of the answer.</p></div>` +
-			`<ul class="more"><li><a href="/f">Media centre</a></li><li><a href="/g">Live TV</a></li><li><a href="/h">All content</a></li><li><a href="/i">Radio</a></li></ul></body></html>`,
+		html: lonePostPage(`Fertile land is lost`),
 		want: "Twenty-four billion tonnes",
+	},
+	{
+		name:  "one long line under a card's linked title stays empty",
+		rule:  "fallback-lone-prose",
+		html:  lonePostPage(`<a href="/offers/price-match">Price match</a>`),
+		guard: "lone-prose-headline",
+	},
+	{
+		name:  "one long line under no headline stays empty",
+		rule:  "fallback-lone-prose",
+		html:  lonePostPage(`Our offers`),
+		guard: "lone-prose-headline",
 	},
 	{
 		name: "section front with several card summaries stays empty",
@@ -99,6 +123,11 @@ func TestEmptyRules(t *testing.T) {
 			if tc.want == "" {
 				if with.Article.Body != "" {
 					t.Errorf("body should stay empty, got:\n%s", with.Article.Body)
+				}
+				if tc.guard != "" {
+					if res := cleanPage(t, NewWithout(Options{}, tc.guard), i, []byte(tc.html)); res.Article.Body == "" {
+						t.Errorf("without %s the body is still empty, so the case does not test it", tc.guard)
+					}
 				}
 				return
 			}
