@@ -118,9 +118,9 @@ func (c *Cleaner) fallbackTables(blocks []*block, titles []string) []*block {
 
 // fallbackLoneProse keeps the one paragraph of a page whose post is a
 // single paragraph set among links: a short news item or blog post laid
-// out like the teaser cards around it (a link-heavy context, or a box
-// titled by a linked headline), so that no block counts as prose and no
-// container is chosen. It applies only when exactly one block on the page
+// out like the teaser cards around it (a link-heavy context, or a small
+// box that holds a linked heading), so that no block counts as prose and
+// no container is chosen. It applies only when exactly one block on the page
 // reads as prose but for its context: a section front has many summaries
 // shaped so, an article with one paragraph has one.
 func (c *Cleaner) fallbackLoneProse(blocks []*block, titles []string) []*block {
