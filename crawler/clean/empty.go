@@ -185,6 +185,19 @@ func isMarkupTemplate(n *html.Node) bool {
 	return false
 }
 
+// maxNoticeBytes is the longest markup taken for a notice about scripts.
+const maxNoticeBytes = 1000
+
+// scriptNotice reports the short markup of a notice that the page needs
+// scripts ("Please enable JavaScript to view this page"): what a page
+// built in the browser sends to browsers without scripts when it has no
+// text of its own for them. Read as the post, it would give an empty page
+// a one-line body. The word is the same in every language the notices
+// are written in.
+func scriptNotice(markup string) bool {
+	return len(markup) < maxNoticeBytes && strings.Contains(strings.ToLower(markup), "javascript")
+}
+
 // spliceRawMarkup replaces every element below root that pick selects and
 // whose only child is raw text holding markup by that markup, parsed as
 // children of the element's parent. It reports whether it replaced any.
@@ -192,7 +205,7 @@ func spliceRawMarkup(root *html.Node, pick func(*html.Node) bool) bool {
 	var found []*html.Node
 	eachElement(root, func(n *html.Node) bool {
 		if pick(n) {
-			if t := n.FirstChild; t != nil && t.Type == html.TextNode && t.NextSibling == nil && strings.Contains(t.Data, "<") {
+			if t := n.FirstChild; t != nil && t.Type == html.TextNode && t.NextSibling == nil && strings.Contains(t.Data, "<") && !scriptNotice(t.Data) {
 				found = append(found, n)
 			}
 			return false

@@ -64,6 +64,11 @@ var emptyRuleCases = []struct {
 		want: "rebuild the old bridge",
 	},
 	{
+		name: "notice that the page needs scripts stays empty",
+		rule: "fallback-markup",
+		html: `<html><body><noscript><p>Please enable JavaScript in your browser to view this page. Our site needs it to show the latest stories and prices.</p></noscript><div id="root"></div></body></html>`,
+	},
+	{
 		name: "one-paragraph post among link lists",
 		rule: "fallback-lone-prose",
 		html: lonePostPage(`Fertile land is lost`),
