@@ -216,6 +216,9 @@ func (c *Cleaner) Clean(ctx context.Context, p Page) (Result, error) {
 	if c.on("cascade") {
 		blocks, kept = c.cascade(body, titles, blocks, kept, pm.ld.body)
 	}
+	if statsOf(kept).text == 0 {
+		blocks, kept = c.rescueEmpty(body, titles, &pm.ld, blocks, kept)
+	}
 	sitePages := 0
 	if c.opts.Stats != nil {
 		var err error

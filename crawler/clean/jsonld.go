@@ -28,6 +28,9 @@ type ldInfo struct {
 	pageDate    string
 	siteName    string
 	itemList    bool // an object of type ItemList was found
+	// howTo is the page's first HowTo or Recipe object: its steps are
+	// read only when the page's markup yields no text (fallbackHowTo).
+	howTo map[string]any
 }
 
 // articleTypes are the schema.org types that describe one article.
@@ -96,6 +99,9 @@ func parseJSONLD(scripts []string) ldInfo {
 			low := strings.ToLower(strings.Join(types, " "))
 			if strings.Contains(low, "itemlist") {
 				info.itemList = true
+			}
+			if info.howTo == nil && (strings.Contains(low, "howto") || strings.Contains(low, "recipe")) {
+				info.howTo = o
 			}
 			if isWebPageType(low) && info.pageTypes == nil {
 				info.pageTypes = types

@@ -22,12 +22,12 @@ func cards(n int) string {
 func TestLayout(t *testing.T) {
 	para := `<p>The council voted on Tuesday to close the old bridge for repairs, which engineers say will take most of next year and cost more than expected.</p>`
 	for _, tc := range []struct {
-		name                       string
-		html                       string
-		minRun, maxRun             int
+		name               string
+		html               string
+		minRun, maxRun     int
 		headlines, article int
-		itemList                   bool
-		prices                     int
+		itemList           bool
+		prices             int
 	}{
 		{"one run of prose", `<html><body><main><h1>Bridge closes</h1>` + strings.Repeat(para, 6) + `<h2>What next</h2>` + strings.Repeat(para, 4) + `</main></body></html>`,
 			1400, 1500, 0, 0, false, 0},
