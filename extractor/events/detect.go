@@ -189,6 +189,9 @@ func (st *sent) class(i int) Class {
 		return 0
 	}
 	w := st.toks[i].norm
+	if st.d.lex.Acronyms[w] && !st.acronym(i) {
+		return 0
+	}
 	if c, ok := st.d.lex.Classes[w]; ok {
 		if c&(Money|Market) != 0 && i > 0 && st.isCapitalized(i) && st.isCapitalized(i-1) {
 			c &^= Money | Market // "West Bank", "World Bank": part of a name
@@ -259,13 +262,20 @@ func (st *sent) anyClass(from, to int, c Class) bool {
 	return false
 }
 
+// acronym reports whether token i is one of the lexicon's acronyms written
+// in capitals ("WHO"), which is a name, not the common word it spells.
+func (st *sent) acronym(i int) bool {
+	t := st.toks[i]
+	return st.d.lex.Acronyms[t.norm] && t.text == strings.ToUpper(t.text)
+}
+
 // phraseEnd returns the index just past the phrase that starts at i: up to
 // the first punctuation mark, or the limit.
 func (st *sent) phraseEnd(i, limit int, stopAt map[string]bool) int {
 	j := i
 	for j < len(st.toks) && j < i+limit {
 		t := st.toks[j]
-		if t.punct || (j > i && stopAt[t.norm]) {
+		if t.punct || (j > i && stopAt[t.norm] && !st.acronym(j)) {
 			break
 		}
 		j++

@@ -59,6 +59,10 @@ func TestDetect(t *testing.T) {
 		{text: "The senator dropped out of the presidential race on Tuesday.", want: true, kind: "political", status: "completed", new: true, trigger: "dropped out"},
 		{text: "The senator was encouraged to drop out of the race.", want: true, kind: "political", status: "demanded", trigger: "drop out"},
 		{text: "Argentina said it will leave the World Health Organization.", want: true, kind: "agreement", status: "announced", new: true, trigger: "leave"},
+		// "WHO" in capitals is the organisation; "who" is a pronoun, no
+		// kind word, and no end to the place withdrawn from.
+		{text: "Tanzania said it will withdraw from the WHO next year.", want: true, kind: "agreement", status: "announced", new: true, trigger: "withdraw", from: "the WHO"},
+		{text: "The officials who withdrew were not named.", want: false},
 		{text: "The United States is to fully withdraw its troops from all of Syria, an official said.", want: true, kind: "military", status: "announced", new: true, trigger: "withdraw",
 			actor: "The United States", what: "its troops", from: "all of Syria"},
 		{text: "Fiat recalls 130,000 Puntos on brake problem", want: true, kind: "business", status: "completed", new: true, trigger: "recalls", what: "130,000 Puntos"},

@@ -360,6 +360,10 @@ type Lexicon struct {
 	Constructions map[string][]Trigger
 	// Classes maps the words around triggers to their classes.
 	Classes map[string]Class
+	// Acronyms are the entries of Classes that count only when written in
+	// capitals, because in lower case they are common words: "WHO" is the
+	// World Health Organization, "who" a pronoun.
+	Acronyms map[string]bool
 	// Cues maps one- and two-word status cues to what they say.
 	Cues map[string]CueKind
 	// From lists the words that introduce the place or thing withdrawn

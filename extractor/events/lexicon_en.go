@@ -12,6 +12,7 @@ func english() *Lexicon {
 		Triggers:      map[string]Trigger{},
 		Constructions: map[string][]Trigger{},
 		Classes:       map[string]Class{},
+		Acronyms:      map[string]bool{"who": true},
 		Cues:          map[string]CueKind{},
 	}
 	trig := func(f Family, particle, alt string, forms map[Form]string) {
