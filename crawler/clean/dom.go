@@ -186,10 +186,19 @@ func truncate(s string, n int) string {
 	return s[:n] + "…"
 }
 
-// wordCount counts runs of letters or digits, the token of the body metric.
+// wordCount counts runs of letters or digits, the token of the body metric,
+// and each Han, Hiragana or Katakana character as a word of its own (as
+// article.WordCount does): Chinese and Japanese put no spaces between
+// words, and a paragraph counted as one "word" would never read as a
+// sentence.
 func wordCount(s string) int {
 	n, in := 0, false
 	for _, r := range s {
+		if r >= 0x2E80 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) {
+			n++
+			in = false
+			continue
+		}
 		w := unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_'
 		if w && !in {
 			n++

@@ -254,3 +254,24 @@ func listArticle() []byte {
 	b.WriteString(`</div></body></html>`)
 	return []byte(b.String())
 }
+
+func TestSentenceShaped(t *testing.T) {
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"The council voted on Tuesday to close the old bridge for repairs.", true},
+		{"Home News Sport Business Culture", false},
+		// Chinese and Japanese are counted a word per character, as
+		// article.WordCount counts them: a sentence, not one long word.
+		{"秦皇岛、承德、张家口等10个设区市演出，引起强烈反响。", true},
+		{"法律では虐待をした親に専門家が子どもの育て方を教えます。", true},
+		{"首页 新闻 体育", false},
+		{"ニュース", false},
+	}
+	for _, tt := range tests {
+		if got := sentenceShaped(tt.text); got != tt.want {
+			t.Errorf("sentenceShaped(%q) = %v, want %v (words %d)", tt.text, got, tt.want, wordCount(tt.text))
+		}
+	}
+}
