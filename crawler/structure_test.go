@@ -44,7 +44,12 @@ func products(n int) string {
 }
 
 func structurePage(head, body string) []byte {
-	return []byte(`<!doctype html><html lang="en"><head><title>T</title>` + head + `</head><body><main>` + body + `</main></body></html>`)
+	return titledPage("T", head, body)
+}
+
+// titledPage is structurePage with the document title given.
+func titledPage(title, head, body string) []byte {
+	return []byte(`<!doctype html><html lang="en"><head><title>` + title + `</title>` + head + `</head><body><main>` + body + `</main></body></html>`)
 }
 
 const ogArticle = `<meta property="og:type" content="article">`
@@ -83,6 +88,16 @@ func TestArticleVerdictStructure(t *testing.T) {
 		{"section blurb above a list of links", frontier.Page, "https://a.example/guides/",
 			structurePage("", `<div class="lead"><h1>Guides</h1>`+story(14)+`</div><ul class="more">`+
 				strings.Repeat(`<li><a href="/guides/x">How to choose the right bike for the city</a></li><li><a href="/guides/y">How to fix a puncture on the road</a></li><li><a href="/guides/z">What to pack for a long ride</a></li>`, 2)+`</ul>`), false, hubReason},
+		// A first h1 of five words or more that the title repeats is a
+		// headline; a section's name is shorter.
+		{"short guide under a headline the title repeats", frontier.Page, "https://a.example/topics/oral-health",
+			titledPage("How to care for your teeth | Health Agency", "", `<div class="post"><h1>How to care for your teeth</h1>`+story(4)+`</div>`), true, ""},
+		{"headline repeated in og:title only", frontier.Page, "https://a.example/topics/oral-health",
+			titledPage("Health Agency", `<meta property="og:title" content="How to care for your teeth">`, `<div class="post"><h1>How to care for your teeth</h1>`+story(4)+`</div>`), true, ""},
+		{"a headline the title does not repeat", frontier.Page, "https://a.example/topics/oral-health",
+			titledPage("Oral health | Health Agency", "", `<div class="post"><h1>How to care for your teeth</h1>`+story(4)+`</div>`), false, hubReason},
+		{"section front whose title repeats its short h1", frontier.Page, "https://a.example/news/science",
+			titledPage("Science news | City Times", "", `<div class="lead"><h1>Science news</h1>`+intro+intro+`</div>`+teaserCards(14)), false, hubReason},
 		{"shop grid without markup", frontier.Page, "https://a.example/11-barbecue-charbon",
 			structurePage("", `<div class="lead"><h1>Stoves</h1>`+intro+`</div>`+products(24)), false, productReason},
 		{"too few prices for a shop grid", frontier.Page, "https://a.example/11-barbecue-charbon",
