@@ -181,8 +181,10 @@ func scanResult(r clean.Result) pageScan {
 // (productGrid). It is also taken for a hub when nothing marks it as an
 // article (no JSON-LD article type, no og:type=article) and its URL has
 // the shape of a front or section page, unless its main area is one long
-// run of prose (proseBody): blog posts and guides on short slugs
-// ("/blog/bolmo", "/post/dot-github") often carry no markup.
+// run of prose (proseBody), it opens with a headline its title repeats
+// (headlined), or it is dated and holds a long run of prose (datedProse):
+// blog posts and guides on short slugs ("/blog/bolmo", "/post/dot-github")
+// often carry no markup.
 // og:type=website alone is no evidence: many news sites put it on every
 // page. Structure never overrules article markup: a news brief with a
 // grid of related stories under it is still an article (crawler/VERDICT.md).
@@ -206,7 +208,7 @@ func articleVerdict(e frontier.Entry, final string, r clean.Result, ps pageScan)
 	if ps.markup {
 		return true, ""
 	}
-	if hubShaped(final) && !proseBody(r.Layout) {
+	if hubShaped(final) && !proseBody(r.Layout) && !headlined(r.Layout) && !datedProse(r) {
 		return false, hubReason
 	}
 	return true, ""
@@ -236,6 +238,18 @@ const (
 	// mostly prose).
 	gridPrices     = 20
 	gridProseShare = 0.5
+
+	// headlineWords is the fewest words of a first h1, repeated in the
+	// page's <title> or og:title, that make it a headline ("How To Take
+	// Care of Your Oral Health") rather than a section's name ("Science",
+	// "Bike Locks", "Espresso Machine Under $500").
+	headlineWords = 5
+
+	// datedMaxHeadlines is the most headline links outside boilerplate a
+	// dated page with a run of prose of proseRunMin or more may have: a
+	// guide or an essay that shows its date links to related pages, but
+	// fewer than a section front lists stories.
+	datedMaxHeadlines = 20
 )
 
 // productGrid reports a page that lists products: many price labels and
@@ -249,6 +263,22 @@ func productGrid(l clean.Layout) bool {
 func proseBody(l clean.Layout) bool {
 	return l.ProseRun >= proseRunMin && float64(l.ProseRun) >= proseRunShare*float64(l.Text) &&
 		l.HeadlineLinks <= proseMaxHeadlines && l.ArticleElements <= proseMaxArticles
+}
+
+// headlined reports a page that opens with a headline: its first h1 is a
+// phrase of headlineWords or more that its title repeats.
+func headlined(l clean.Layout) bool {
+	return l.TitledHeadline >= headlineWords
+}
+
+// datedProse reports a page that shows a date of publication and whose
+// main area holds a long run of prose: a dated piece of writing, even
+// when the run is not most of the page's text. A front's date is that of
+// its first teaser, and its prose is cut apart by headline links.
+func datedProse(r clean.Result) bool {
+	l := r.Layout
+	return r.Article != nil && r.Article.PublishedAt != nil && l.ProseRun >= proseRunMin &&
+		l.HeadlineLinks <= datedMaxHeadlines && l.ArticleElements <= proseMaxArticles
 }
 
 // queryNamesItem reports a query that picks one item by number, as

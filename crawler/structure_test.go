@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wirewatch/wirewatch/crawler/clean"
 	"github.com/wirewatch/wirewatch/crawler/frontier"
@@ -44,13 +45,32 @@ func products(n int) string {
 }
 
 func structurePage(head, body string) []byte {
-	return []byte(`<!doctype html><html lang="en"><head><title>T</title>` + head + `</head><body><main>` + body + `</main></body></html>`)
+	return titledPage("T", head, body)
+}
+
+// titledPage is structurePage with the document title given.
+func titledPage(title, head, body string) []byte {
+	return []byte(`<!doctype html><html lang="en"><head><title>` + title + `</title>` + head + `</head><body><main>` + body + `</main></body></html>`)
 }
 
 const ogArticle = `<meta property="og:type" content="article">`
 
 // itemList declares a list of products in JSON-LD.
 const itemList = `<script type="application/ld+json">{"@context":"https://schema.org","@type":"ItemList","itemListElement":[{"@type":"ListItem","position":1,"url":"https://a.example/p/1"}]}</script>`
+
+// related is a list of n links to related pages, each of headline length.
+func related(n int) string {
+	var b strings.Builder
+	b.WriteString(`<ul class="more">`)
+	for i := range n {
+		fmt.Fprintf(&b, `<li><a href="/guides/g%d">How to choose the right bike for the city, part %d</a></li>`, i, i)
+	}
+	b.WriteString(`</ul>`)
+	return b.String()
+}
+
+// dated shows a date of publication under a headline.
+const dated = `<p class="date">Published 3 March 2025</p>`
 
 // TestArticleVerdictStructure decides small pages whose structure, not
 // their markup or URL, tells an article from a hub.
@@ -83,6 +103,24 @@ func TestArticleVerdictStructure(t *testing.T) {
 		{"section blurb above a list of links", frontier.Page, "https://a.example/guides/",
 			structurePage("", `<div class="lead"><h1>Guides</h1>`+story(14)+`</div><ul class="more">`+
 				strings.Repeat(`<li><a href="/guides/x">How to choose the right bike for the city</a></li><li><a href="/guides/y">How to fix a puncture on the road</a></li><li><a href="/guides/z">What to pack for a long ride</a></li>`, 2)+`</ul>`), false, hubReason},
+		// A first h1 of five words or more that the title repeats is a
+		// headline; a section's name is shorter.
+		{"short guide under a headline the title repeats", frontier.Page, "https://a.example/topics/oral-health",
+			titledPage("How to care for your teeth | Health Agency", "", `<div class="post"><h1>How to care for your teeth</h1>`+story(4)+`</div>`), true, ""},
+		{"headline repeated in og:title only", frontier.Page, "https://a.example/topics/oral-health",
+			titledPage("Health Agency", `<meta property="og:title" content="How to care for your teeth">`, `<div class="post"><h1>How to care for your teeth</h1>`+story(4)+`</div>`), true, ""},
+		{"a headline the title does not repeat", frontier.Page, "https://a.example/topics/oral-health",
+			titledPage("Oral health | Health Agency", "", `<div class="post"><h1>How to care for your teeth</h1>`+story(4)+`</div>`), false, hubReason},
+		{"section front whose title repeats its short h1", frontier.Page, "https://a.example/news/science",
+			titledPage("Science news | City Times", "", `<div class="lead"><h1>Science news</h1>`+intro+intro+`</div>`+teaserCards(14)), false, hubReason},
+		// A dated page with a long run of prose is an article even when
+		// links to related pages keep the run from being most of it.
+		{"dated essay with links to related pages", frontier.Page, "https://a.example/essays/foldcut",
+			structurePage("", `<div class="post"><h1>Fold and cut</h1>`+dated+story(14)+related(8)+`</div>`), true, ""},
+		{"the same essay undated", frontier.Page, "https://a.example/essays/foldcut",
+			structurePage("", `<div class="post"><h1>Fold and cut</h1>`+story(14)+related(8)+`</div>`), false, hubReason},
+		{"dated section front: a long blurb above a list of stories", frontier.Page, "https://a.example/guides/",
+			structurePage("", `<div class="lead"><h1>Guides</h1>`+dated+story(14)+`</div>`+related(datedMaxHeadlines+5)), false, hubReason},
 		{"shop grid without markup", frontier.Page, "https://a.example/11-barbecue-charbon",
 			structurePage("", `<div class="lead"><h1>Stoves</h1>`+intro+`</div>`+products(24)), false, productReason},
 		{"too few prices for a shop grid", frontier.Page, "https://a.example/11-barbecue-charbon",
@@ -92,7 +130,8 @@ func TestArticleVerdictStructure(t *testing.T) {
 		{"article with a long list of related stories", frontier.Page, "https://a.example/news/council-closes-bridge",
 			structurePage(ogArticle, `<div class="story"><h1>Council closes the bridge</h1>`+story(12)+`</div>`+teaserCards(20)), true, ""},
 	} {
-		res, err := clean.New(clean.Options{}).Clean(t.Context(), clean.Page{URL: tc.url, HTML: tc.html})
+		// Shown dates after the fetch are ignored: the fetch is later.
+		res, err := clean.New(clean.Options{}).Clean(t.Context(), clean.Page{URL: tc.url, HTML: tc.html, FetchedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -31,7 +31,7 @@ var verdictSets = []struct {
 	maxWrong, sampleMaxWrong int
 }{
 	{"corpus", "../testdata/corpus", false, 1, 0},
-	{"corpus-wcxb", "../testdata/corpus-wcxb", false, 17, 4},
+	{"corpus-wcxb", "../testdata/corpus-wcxb", false, 11, 3},
 	{"wcxb-hubs", "../testdata/wcxb-hubs", true, 49, 6},
 }
 

@@ -271,6 +271,7 @@ func (c *Cleaner) Clean(ctx context.Context, p Page) (Result, error) {
 	res.ArticleMarkup = pm.declaresArticle()
 	res.Layout = measureLayout(blocks)
 	res.Layout.ArticleElements, res.Layout.ItemList = pm.articleEls, pm.ld.itemList
+	res.Layout.TitledHeadline = pm.titledHeadline()
 	gate(&res, pm, blocks, kept)
 	c.log.DebugContext(ctx, "clean: page cleaned", "url", p.URL, "words", a.WordCount, "removed", len(a.Removed), "article", res.IsArticle, "reason", res.Reason)
 	return res, nil

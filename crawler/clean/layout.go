@@ -31,6 +31,12 @@ type Layout struct {
 	// less) that show a price: a currency sign ($, €, £, ¥) and a digit.
 	// A shop's grid shows one on every product card.
 	Prices int
+	// TitledHeadline is the number of words (separated by spaces) of the
+	// page's first h1 when its <title> or og:title repeats it, else 0. An article's headline is a phrase the page also gives
+	// as its title; a section front's h1 is a name ("Science"). Text
+	// without spaces (Chinese, Japanese) counts as one word, so no such
+	// h1 is taken for a headline by its length.
+	TitledHeadline int
 }
 
 // Headline length, in words, of a link taken for a teaser's headline.
@@ -45,6 +51,26 @@ const maxPriceLen = 40
 // isPrice reports a short text that shows a price.
 func isPrice(s string) bool {
 	return len(s) <= maxPriceLen && strings.ContainsAny(s, "$€£¥") && strings.ContainsAny(s, "0123456789")
+}
+
+// titledHeadline is Layout.TitledHeadline for the page's metadata: the
+// first h1 with text, compared with the document and OpenGraph titles
+// folded to letters and digits, so that a site name around it or a
+// different punctuation does not matter.
+func (m *pageMeta) titledHeadline() int {
+	if len(m.h1) == 0 {
+		return 0
+	}
+	k := titleKey(m.h1[0])
+	if k == "" {
+		return 0
+	}
+	for _, t := range []string{m.titleTag, m.first("og:title")} {
+		if strings.Contains(titleKey(t), k) {
+			return len(strings.Fields(m.h1[0]))
+		}
+	}
+	return 0
 }
 
 // measureLayout fills the fields of Layout that the blocks give (all of

@@ -60,3 +60,27 @@ func TestLayout(t *testing.T) {
 		}
 	}
 }
+
+func TestTitledHeadline(t *testing.T) {
+	para := `<p>The council voted on Tuesday to close the old bridge for repairs, which engineers say will take most of next year and cost more than expected.</p>`
+	for _, tc := range []struct {
+		name, head, body string
+		want             int
+	}{
+		{"h1 repeated in the title with the site name", `<title>Council closes the old bridge | City Times</title>`, `<h1>Council closes the old bridge</h1>`, 5},
+		{"h1 repeated in og:title, other punctuation", `<title>City Times</title><meta property="og:title" content="Council closes the old bridge!">`, `<h1>Council closes the old  bridge</h1>`, 5},
+		{"h1 the title does not repeat", `<title>Bridge closes for a year - City Times</title>`, `<h1>Council closes the old bridge</h1>`, 0},
+		{"a section name", `<title>Science | City Times</title>`, `<h1>Science</h1>`, 1},
+		{"only the first h1 counts", `<title>Council closes the old bridge</title>`, `<h1>Latest news</h1><h1>Council closes the old bridge</h1>`, 0},
+		{"no h1", `<title>Council closes the old bridge</title>`, ``, 0},
+	} {
+		html := `<html><head>` + tc.head + `</head><body><main>` + tc.body + strings.Repeat(para, 3) + `</main></body></html>`
+		res, err := New(Options{}).Clean(context.Background(), Page{URL: "https://a.example/x", HTML: []byte(html)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := res.Layout.TitledHeadline; got != tc.want {
+			t.Errorf("%s: TitledHeadline %d, want %d", tc.name, got, tc.want)
+		}
+	}
+}
