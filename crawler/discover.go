@@ -184,9 +184,8 @@ func scanResult(r clean.Result) pageScan {
 // run of prose (proseBody), it opens with a headline its title repeats
 // (headlined), or it is dated and holds a long run of prose (datedProse):
 // blog posts and guides on short slugs ("/blog/bolmo", "/post/dot-github")
-// often carry no markup.
-// og:type=website alone is no evidence: many news sites put it on every
-// page. Structure never overrules article markup: a news brief with a
+// often carry no markup. og:type=website alone is no evidence: many news
+// sites put it on every page. Structure never overrules article markup: a news brief with a
 // grid of related stories under it is still an article (crawler/VERDICT.md).
 func articleVerdict(e frontier.Entry, final string, r clean.Result, ps pageScan) (bool, string) {
 	if !r.IsArticle {
@@ -195,18 +194,16 @@ func articleVerdict(e frontier.Entry, final string, r clean.Result, ps pageScan)
 	if e.Kind == frontier.Article {
 		return true, ""
 	}
-	if !ps.markup {
-		if r.Layout.ItemList {
-			// The page declares a list of items (products, recipes,
-			// stories) and no article: a category or ranking page.
-			return false, listReason
-		}
-		if productGrid(r.Layout) {
-			return false, productReason
-		}
-	}
 	if ps.markup {
 		return true, ""
+	}
+	if r.Layout.ItemList {
+		// The page declares a list of items (products, recipes,
+		// stories) and no article: a category or ranking page.
+		return false, listReason
+	}
+	if productGrid(r.Layout) {
+		return false, productReason
 	}
 	if hubShaped(final) && !proseBody(r.Layout) && !headlined(r.Layout) && !datedProse(r) {
 		return false, hubReason

@@ -6,8 +6,9 @@ import "strings"
 // the text outside the elements the cleaner takes for boilerplate
 // (navigation, footers, sidebars, comments). An article's main area is a
 // run of prose; a hub's (a section front, a tag page, a shop grid) is a
-// list of cards, each a headline link with perhaps a line of summary. The cleaner does not act on it: package
-// crawler weighs it against the page's markup and URL.
+// list of cards, each a headline link with perhaps a line of summary.
+// The cleaner does not act on it: package crawler weighs it against the
+// page's markup and URL.
 type Layout struct {
 	// Text is the bytes of text outside boilerplate.
 	Text int
@@ -32,8 +33,9 @@ type Layout struct {
 	// A shop's grid shows one on every product card.
 	Prices int
 	// TitledHeadline is the number of words (separated by spaces) of the
-	// page's first h1 when its <title> or og:title repeats it, else 0. An article's headline is a phrase the page also gives
-	// as its title; a section front's h1 is a name ("Science"). Text
+	// page's first h1 when its <title> or og:title repeats it, else 0. An
+	// article's headline is a phrase the page also gives as its title; a
+	// section front's h1 is a name ("Science"). Text
 	// without spaces (Chinese, Japanese) counts as one word, so no such
 	// h1 is taken for a headline by its length.
 	TitledHeadline int
