@@ -31,7 +31,7 @@ var verdictSets = []struct {
 	maxWrong, sampleMaxWrong int
 }{
 	{"corpus", "../testdata/corpus", false, 1, 0},
-	{"corpus-wcxb", "../testdata/corpus-wcxb", false, 11, 3},
+	{"corpus-wcxb", "../testdata/corpus-wcxb", false, 10, 3},
 	{"wcxb-hubs", "../testdata/wcxb-hubs", true, 49, 6},
 }
 
@@ -52,6 +52,11 @@ func verdictsOn(t testing.TB, pages []cleaneval.Page, hubs bool) []verdictOutcom
 	fetched := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	var out []verdictOutcome
 	for _, p := range pages {
+		if p.URL == "" {
+			// A crawler always knows the page's URL, and the verdict
+			// reads it; a saved page without one cannot be judged.
+			continue
+		}
 		res, err := c.Clean(context.Background(), clean.Page{URL: p.URL, HTML: p.HTML, FetchedAt: fetched})
 		if err != nil {
 			t.Fatalf("%s: %v", p.ID, err)
