@@ -299,8 +299,11 @@ func queryNamesItem(q url.Values) bool {
 	return false
 }
 
-// trackingParams are query parameters that tag a visit, not name a page.
-var trackingParams = map[string]bool{"srsltid": true, "gclid": true, "fbclid": true, "msclkid": true, "mc_cid": true, "mc_eid": true, "ref": true}
+// visitParams tag a visit, not name a page, besides the tracking
+// parameters urlcanon drops: canonical URLs keep these two (srsltid, the
+// search engine's shopping click id, is not in urlcanon's list, and "ref"
+// names content on a few sites), but neither picks an article.
+var visitParams = map[string]bool{"srsltid": true, "ref": true}
 
 // digitRun is the length of the longest run of ASCII digits in s.
 func digitRun(s string) int {
@@ -327,7 +330,7 @@ func hubShaped(u string) bool {
 	}
 	q := p.Query()
 	for k := range q {
-		if lk := strings.ToLower(k); strings.HasPrefix(lk, "utm_") || trackingParams[lk] {
+		if urlcanon.IsTracking(k) || visitParams[strings.ToLower(k)] {
 			delete(q, k)
 		}
 	}

@@ -22,7 +22,9 @@ var trackingParams = []string{
 	"taid", "guccounter", "guce_referrer", "guce_referrer_sig", "mbid",
 }
 
-func isTracking(name string) bool {
+// IsTracking reports whether a query parameter's name (any case) is one of
+// the tracking parameters Canonicalize drops.
+func IsTracking(name string) bool {
 	name = strings.ToLower(name)
 	for _, p := range trackingParams {
 		if prefix, ok := strings.CutSuffix(p, "*"); ok {
@@ -96,12 +98,12 @@ func canonicalQuery(raw string) string {
 			if kerr != nil {
 				k = rk
 			}
-			if !isTracking(k) {
+			if !IsTracking(k) {
 				pairs = append(pairs, pair{rk, rv, part})
 			}
 			continue
 		}
-		if isTracking(k) {
+		if IsTracking(k) {
 			continue
 		}
 		pairs = append(pairs, pair{k, v, url.QueryEscape(k) + "=" + url.QueryEscape(v)})
