@@ -133,9 +133,15 @@
 // may alert once on it), and that a few articles of each new site are
 // processed twice downstream.
 //
-// Limits: the pages are kept in memory only, so a restart before the site
-// is ready loses them and those articles keep the blocks. At most
-// maxFirstSites (1,000) sites and maxFirstBytes (64 MiB) are kept; while
+// The pages are kept in memory and, when the Frontier can keep them (the
+// SQLite store of the run command can), there too: a restarted crawler
+// reads them back and cleans them again once the site is ready, from its
+// pages fetched after the restart (the learned layer's statistics are in
+// the same file). A site's wait for its layer counts from its first page
+// kept, across the restart. Limits: a crawl group's frontier does not keep
+// them, so there a restart before the site is ready loses them and those
+// articles keep the blocks. At most maxFirstSites (1,000) sites and
+// maxFirstBytes (64 MiB) are kept; while
 // full, a new site's first pages are not kept, and a site not ready within
 // firstPagesAge (an hour) is released (Stats.Unrecleaned counts the pages
 // never cleaned again). In a crawl group each process keeps the pages it
@@ -435,7 +441,11 @@ type Crawler struct {
 	addrs     *addressPolicy
 	writer    *writer
 	first     *firstPages // new sites' first articles, to clean again
-	inflight  sync.Map    // request URL → *result, for the redirect handler
+	// firstMem keeps first in the frontier, if it can (nil if not), and
+	// firstMu makes a change to first and its copy there one step.
+	firstMem firstPageMemory
+	firstMu  sync.Mutex
+	inflight sync.Map // request URL → *result, for the redirect handler
 
 	mu    sync.Mutex
 	hosts map[string]bool  // hosts link discovery may follow; see maxAllowedHosts
@@ -482,6 +492,7 @@ func New(f Frontier, cl Cleaner, out bus.Writer, opts Options) *Crawler {
 		metrics:   newHostMetrics(),
 		addrs:     addrs,
 		first:     newFirstPages(),
+		firstMem:  firstMemory(f),
 		hosts:     map[string]bool{},
 		emitting:  map[string]bool{},
 		sites:     map[string]*site{},
@@ -535,6 +546,9 @@ func (c *Crawler) Run(ctx context.Context, seeds []frontier.Entry) error {
 		return err
 	} else if n > 0 {
 		c.log.Info("resuming interrupted crawl", "requeued", n)
+	}
+	if err := c.restoreFirst(ctx, time.Now()); err != nil {
+		return err
 	}
 	if len(c.opts.AllowedHosts) == 0 {
 		for _, s := range seeds {

@@ -136,7 +136,7 @@ func (c *Crawler) page(ctx context.Context, e frontier.Entry, res *result, out f
 		return // stays in flight; fetched again after a restart
 	}
 	c.Stats.Articles.Add(1)
-	c.keepFirst(site, r.SitePages, first, now)
+	c.keepFirst(ctx, site, r.SitePages, first, now)
 }
 
 // toUTF8 converts an HTML body to UTF-8. colly has already converted bodies

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/wirewatch/wirewatch/crawler/clean"
+	"github.com/wirewatch/wirewatch/crawler/frontier"
 	"github.com/wirewatch/wirewatch/pkg/bus"
 )
 
@@ -109,15 +110,15 @@ func newFirstPages() *firstPages {
 // add keeps p, an article of site emitted when the site's learned layer
 // had observed sitePages pages, if that is fewer than after and there is
 // room. A page of the same article kept before (an earlier fetch) is
-// replaced. It reports whether p was kept, and how many pages of sites
-// kept too long it released on the way.
-func (f *firstPages) add(site string, sitePages int, p firstPage, now time.Time) (kept bool, released int) {
+// replaced. It reports whether p was kept, and the sites kept too long
+// that it released on the way with how many pages they held.
+func (f *firstPages) add(site string, sitePages int, p firstPage, now time.Time) (kept bool, released []string, pages int) {
 	if site == "" || sitePages <= 0 || sitePages >= f.after {
-		return false, 0
+		return false, nil, 0
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	released = f.expire(now)
+	released, pages = f.expire(now)
 	s := f.sites[site]
 	if s != nil {
 		s.pages = slices.DeleteFunc(s.pages, func(q firstPage) bool {
@@ -129,12 +130,10 @@ func (f *firstPages) add(site string, sitePages int, p firstPage, now time.Time)
 		})
 	}
 	switch {
-	case f.bytes+p.size() > f.maxBytes:
-		return false, released
-	case s == nil && len(f.sites) >= f.maxSites:
-		return false, released
-	case s != nil && len(s.pages) >= f.after-1:
-		return false, released
+	case f.bytes+p.size() > f.maxBytes,
+		s == nil && len(f.sites) >= f.maxSites,
+		s != nil && len(s.pages) >= f.after-1:
+		return false, released, pages
 	}
 	if s == nil {
 		s = &firstSite{since: now}
@@ -142,48 +141,63 @@ func (f *firstPages) add(site string, sitePages int, p firstPage, now time.Time)
 	}
 	s.pages = append(s.pages, p)
 	f.bytes += p.size()
-	return true, released
+	return true, released, pages
 }
 
 // take removes and returns site's pages once its learned layer has
 // observed sitePages >= after pages; nil before. The page of article
 // skip, if kept, is dropped instead of returned: that article is being
 // fetched again, and the newer fetch is cleaned with the ready layer.
-func (f *firstPages) take(site string, sitePages int, skip string) []firstPage {
+// found reports whether the site had pages kept, returned or not.
+func (f *firstPages) take(site string, sitePages int, skip string) (out []firstPage, found bool) {
 	if sitePages < f.after {
-		return nil
+		return nil, false
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	s := f.sites[site]
 	if s == nil {
-		return nil
+		return nil, false
 	}
 	delete(f.sites, site)
-	var out []firstPage
 	for _, p := range s.pages {
 		f.bytes -= p.size()
 		if p.id != skip {
 			out = append(out, p)
 		}
 	}
-	return out
+	return out, true
 }
 
-// expire releases the sites kept for maxAge or longer and returns how
-// many pages they held. The caller holds mu.
-func (f *firstPages) expire(now time.Time) int {
-	n := 0
+// expire releases the sites kept for maxAge or longer and returns them
+// with how many pages they held. The caller holds mu.
+func (f *firstPages) expire(now time.Time) (sites []string, pages int) {
 	for site, s := range f.sites {
 		if now.Sub(s.since) >= f.maxAge {
 			for _, p := range s.pages {
 				f.bytes -= p.size()
 			}
-			n += len(s.pages)
+			pages += len(s.pages)
+			sites = append(sites, site)
 			delete(f.sites, site)
 		}
 	}
-	return n
+	return sites, pages
+}
+
+// expireNow is expire for a caller that does not hold mu.
+func (f *firstPages) expireNow(now time.Time) (sites []string, pages int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.expire(now)
+}
+
+// has reports whether the page of site's article id is kept.
+func (f *firstPages) has(site, id string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s := f.sites[site]
+	return s != nil && slices.ContainsFunc(s.pages, func(p firstPage) bool { return p.id == id })
 }
 
 // usage reports the sites and bytes kept.
@@ -196,10 +210,42 @@ func (f *firstPages) usage() (sites, pages, bytes int) {
 	return len(f.sites), pages, f.bytes
 }
 
+// firstPageMemory is the optional part of a Frontier that keeps the
+// first pages of new sites (see firstPages) across restarts. The crawler
+// keeps the pages in memory as well and tells the frontier every change:
+// what it reads back is only what was kept when it stopped.
+type firstPageMemory interface {
+	// KeepFirstPage stores p, replacing a page of the same site and id.
+	KeepFirstPage(ctx context.Context, p frontier.FirstPage) error
+	// DropFirstPages deletes site's pages of the articles ids, or all of
+	// the site's pages when no id is given.
+	DropFirstPages(ctx context.Context, site string, ids ...string) error
+	// FirstPages returns every page stored, in the order they were kept.
+	FirstPages(ctx context.Context) ([]frontier.FirstPage, error)
+}
+
+// firstMemory returns f's firstPageMemory, or nil if it has none.
+func firstMemory(f Frontier) firstPageMemory {
+	m, _ := f.(firstPageMemory)
+	return m
+}
+
+// record is p as the frontier keeps it.
+func (p firstPage) record(site string, kept time.Time) frontier.FirstPage {
+	return frontier.FirstPage{Site: site, ID: p.id, Kept: kept, URL: p.page.URL, FetchedAt: p.page.FetchedAt,
+		HintTitle: p.page.HintTitle, HintPublished: p.page.HintPublished, HTML: p.html, Body: p.body}
+}
+
+// firstPageOf is the page r records.
+func firstPageOf(r frontier.FirstPage) firstPage {
+	return firstPage{id: r.ID, html: r.HTML, body: r.Body, page: clean.Page{URL: r.URL, FetchedAt: r.FetchedAt,
+		HintTitle: r.HintTitle, HintPublished: r.HintPublished}}
+}
+
 // keepFirst keeps an article page of site just emitted, cleaned when
 // the site's learned layer had observed sitePages pages, for cleaning
 // again if the layer was not ready yet (see the package doc).
-func (c *Crawler) keepFirst(site string, sitePages int, p firstPage, now time.Time) {
+func (c *Crawler) keepFirst(ctx context.Context, site string, sitePages int, p firstPage, now time.Time) {
 	if site == "" || sitePages <= 0 || sitePages >= c.first.after {
 		return // no learned layer, or it was ready
 	}
@@ -210,7 +256,9 @@ func (c *Crawler) keepFirst(site string, sitePages int, p firstPage, now time.Ti
 		return
 	}
 	p.html, p.page.HTML = z, nil
-	kept, released := c.first.add(site, sitePages, p, now)
+	c.firstMu.Lock()
+	defer c.firstMu.Unlock()
+	kept, releasedSites, released := c.first.add(site, sitePages, p, now)
 	if released > 0 {
 		c.Stats.Unrecleaned.Add(int64(released))
 		c.log.Debug("first pages of sites not ready in time released", "pages", released)
@@ -219,6 +267,77 @@ func (c *Crawler) keepFirst(site string, sitePages int, p firstPage, now time.Ti
 		c.Stats.Unrecleaned.Add(1)
 		c.log.Debug("first page not kept for re-cleaning: no room", "url", p.page.URL)
 	}
+	if c.firstMem == nil {
+		return
+	}
+	for _, s := range releasedSites {
+		c.forgetFirst(ctx, s)
+	}
+	if kept {
+		err = c.firstMem.KeepFirstPage(ctx, p.record(site, now))
+	} else {
+		// An earlier fetch of the article may be stored; this one replaced it.
+		err = c.firstMem.DropFirstPages(ctx, site, p.id)
+	}
+	if err != nil && ctx.Err() == nil {
+		c.log.Warn("first page kept in memory only: a restart before its site is ready leaves it as emitted", "url", p.page.URL, "err", err)
+	}
+}
+
+// forgetFirst deletes site's pages from the frontier's copy. The caller
+// holds firstMu.
+func (c *Crawler) forgetFirst(ctx context.Context, site string, ids ...string) {
+	if err := c.firstMem.DropFirstPages(ctx, site, ids...); err != nil && ctx.Err() == nil {
+		// Left behind, they are read back after a restart and cleaned
+		// again once more: at worst a version emitted twice, which every
+		// store keeps once.
+		c.log.Warn("cannot forget first pages kept", "site", site, "err", err)
+	}
+}
+
+// restoreFirst reads back the first pages the frontier kept when the
+// crawler last stopped, within the bounds of firstPages (sites kept
+// longer than firstPagesAge are released, as they would have been had
+// the crawler run on), and deletes there what it does not take.
+func (c *Crawler) restoreFirst(ctx context.Context, now time.Time) error {
+	if c.firstMem == nil {
+		return nil
+	}
+	recs, err := c.firstMem.FirstPages(ctx)
+	if err != nil {
+		return fmt.Errorf("restore first pages: %w", err)
+	}
+	if len(recs) == 0 {
+		return nil
+	}
+	c.firstMu.Lock()
+	defer c.firstMu.Unlock()
+	unrecleaned := 0
+	for _, r := range recs {
+		// Added in the order they were kept, each as of its own time, so
+		// that a site's wait starts with its first page as it did.
+		kept, _, released := c.first.add(r.Site, 1, firstPageOf(r), r.Kept)
+		unrecleaned += released
+		if !kept {
+			unrecleaned++
+		}
+	}
+	_, released := c.first.expireNow(now)
+	unrecleaned += released
+	// What memory did not take goes from the frontier's copy too.
+	drop := map[string][]string{}
+	for _, r := range recs {
+		if !c.first.has(r.Site, r.ID) {
+			drop[r.Site] = append(drop[r.Site], r.ID)
+		}
+	}
+	for site, ids := range drop {
+		c.forgetFirst(ctx, site, ids...)
+	}
+	_, pages, _ := c.first.usage()
+	c.Stats.Unrecleaned.Add(int64(unrecleaned))
+	c.log.Info("first pages of new sites read back for cleaning again", "pages", pages, "released", unrecleaned)
+	return nil
 }
 
 // reclean cleans again the first pages of site once a page of it, article
@@ -235,7 +354,12 @@ func (c *Crawler) reclean(ctx context.Context, site, id string, sitePages int) {
 	if ctx.Err() != nil {
 		return
 	}
-	pages := c.first.take(site, sitePages, id)
+	c.firstMu.Lock()
+	pages, found := c.first.take(site, sitePages, id)
+	if found && c.firstMem != nil {
+		c.forgetFirst(ctx, site)
+	}
+	c.firstMu.Unlock()
 	for _, p := range pages {
 		if ctx.Err() != nil {
 			return

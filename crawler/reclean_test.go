@@ -1,13 +1,19 @@
 package crawler
 
 import (
+	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/wirewatch/wirewatch/crawler/clean"
+	"github.com/wirewatch/wirewatch/crawler/frontier"
+	"github.com/wirewatch/wirewatch/crawler/sqlfrontier"
 	"github.com/wirewatch/wirewatch/internal/sitefarm"
 	"github.com/wirewatch/wirewatch/pkg/article"
+	"github.com/wirewatch/wirewatch/pkg/bus"
 	"github.com/wirewatch/wirewatch/store/sqlite"
 )
 
@@ -219,13 +225,14 @@ func TestFirstPagesBounds(t *testing.T) {
 			for i, s := range tt.steps {
 				switch s.op {
 				case "add":
-					kept, released := f.add(s.site, s.sitePages, page(s.id, s.size), t0.Add(s.at))
+					kept, _, released := f.add(s.site, s.sitePages, page(s.id, s.size), t0.Add(s.at))
 					if kept != s.kept || released != s.released {
 						t.Errorf("step %d: add %s/%s = kept %v, released %d; want %v, %d", i, s.site, s.id, kept, released, s.kept, s.released)
 					}
 				case "take":
 					var ids []string
-					for _, p := range f.take(s.site, s.sitePages, s.id) {
+					took, _ := f.take(s.site, s.sitePages, s.id)
+					for _, p := range took {
 						ids = append(ids, p.id)
 					}
 					if got := strings.Join(ids, ","); got != s.took {
@@ -248,6 +255,137 @@ func TestFirstPagesBounds(t *testing.T) {
 			}
 			if bytes != want {
 				t.Errorf("byte count %d, pages hold %d", bytes, want)
+			}
+		})
+	}
+}
+
+// TestRecleanAfterRestart stops the crawl of a new site before its learned
+// layer is ready, publishes more articles and crawls again in a new
+// crawler over the same file: the first run's articles that went out with
+// the house blurb are cleaned again from the pages the frontier kept and
+// go out once more without it, and nothing is left kept afterwards.
+func TestRecleanAfterRestart(t *testing.T) {
+	site := farmSite(t, 4, 234)
+	blurb := site.BoilerplateText()
+	opts := testOptions()
+	opts.Workers = 1
+	dir := t.TempDir()
+	first := crawlRecording(t, dir, opts, learningRecorder, site.URL+"/rss.xml")
+	leaked := map[string]bool{}
+	for _, a := range first.articles {
+		if strings.Contains(a.Body, blurb) {
+			leaked[a.ID] = true
+		}
+	}
+	if len(first.articles) != 4 || len(leaked) == 0 {
+		t.Fatalf("first run: %d articles, %d with the blurb; want 4, at least 1", len(first.articles), len(leaked))
+	}
+	kept, err := first.fr.FirstPages(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(kept) != 4 {
+		t.Fatalf("the frontier keeps %d first pages after the first run, want 4", len(kept))
+	}
+	first.st.Close()
+
+	for range 8 {
+		site.Publish()
+	}
+	second := crawlRecording(t, dir, opts, learningRecorder, site.URL+"/rss.xml")
+	by, _ := versions(second.articles)
+	for id := range leaked {
+		vs := by[id]
+		if len(vs) != 1 {
+			t.Errorf("article %s went out with the blurb before the restart: %d versions after it, want 1", id, len(vs))
+			continue
+		}
+		if strings.Contains(vs[0].Body, blurb) {
+			t.Errorf("article %s: the version after the restart still holds the blurb", id)
+		}
+	}
+	if got := second.c.Stats.Revised.Load(); got != int64(len(leaked)) {
+		t.Errorf("Revised = %d after the restart, want %d (the articles that went out with the blurb)", got, len(leaked))
+	}
+	// The site's pages before it is ready are the first run's four and
+	// the second run's next three: all of them are cleaned again.
+	if got := second.c.Stats.Recleaned.Load(); got != recleanAfter-1 {
+		t.Errorf("Recleaned = %d after the restart, want %d (the articles of both runs emitted before the site was ready)", got, recleanAfter-1)
+	}
+	if kept, err := second.fr.FirstPages(context.Background()); err != nil || len(kept) != 0 {
+		t.Errorf("the frontier still keeps %d first pages once the site was ready (err %v)", len(kept), err)
+	}
+}
+
+// TestRestoreFirstBounds reads back first pages a frontier kept and
+// checks that the bounds of the pages kept in memory hold for them too:
+// a site kept an hour or more is released, a site beyond its page cap
+// keeps its first pages, and what memory does not take is deleted from
+// the frontier as well.
+func TestRestoreFirstBounds(t *testing.T) {
+	now := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	rec := func(site, id string, ago time.Duration) frontier.FirstPage {
+		return frontier.FirstPage{Site: site, ID: id, Kept: now.Add(-ago), URL: "https://" + site + "/" + id,
+			FetchedAt: now.Add(-ago), HTML: []byte("x"), Body: "body"}
+	}
+	var many []frontier.FirstPage
+	for i := range recleanAfter + 2 {
+		many = append(many, rec("many.example", fmt.Sprint(i), time.Duration(20-i)*time.Minute))
+	}
+	tests := []struct {
+		name        string
+		recs        []frontier.FirstPage
+		keep        []string // site/id left, in the frontier and in memory
+		unrecleaned int64
+	}{
+		{"recent pages are all read back",
+			[]frontier.FirstPage{rec("a.example", "1", 30*time.Minute), rec("a.example", "2", 10*time.Minute), rec("b.example", "1", time.Minute)},
+			[]string{"a.example/1", "a.example/2", "b.example/1"}, 0},
+		{"a site whose first page was kept an hour ago is released",
+			[]frontier.FirstPage{rec("old.example", "1", 61*time.Minute), rec("old.example", "2", 5*time.Minute), rec("a.example", "1", time.Minute)},
+			[]string{"a.example/1"}, 2},
+		{"a site keeps at most its first pages before it can be ready",
+			many, []string{"many.example/0", "many.example/1", "many.example/2", "many.example/3", "many.example/4", "many.example/5", "many.example/6"}, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			st, err := sqlite.Open(ctx, t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			fr := sqlfrontier.New(st)
+			for _, r := range tt.recs {
+				if err := fr.KeepFirstPage(ctx, r); err != nil {
+					t.Fatal(err)
+				}
+			}
+			c := New(fr, learningRecorder(st), bus.NewMemory(1), testOptions())
+			if err := c.restoreFirst(ctx, now); err != nil {
+				t.Fatal(err)
+			}
+			left, err := fr.FirstPages(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, r := range left {
+				got = append(got, r.Site+"/"+r.ID)
+				if !c.first.has(r.Site, r.ID) {
+					t.Errorf("%s/%s is in the frontier but not in memory", r.Site, r.ID)
+				}
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, tt.keep) {
+				t.Errorf("kept %v, want %v", got, tt.keep)
+			}
+			if _, pages, _ := c.first.usage(); pages != len(tt.keep) {
+				t.Errorf("%d pages in memory, want %d", pages, len(tt.keep))
+			}
+			if got := c.Stats.Unrecleaned.Load(); got != tt.unrecleaned {
+				t.Errorf("Unrecleaned = %d, want %d", got, tt.unrecleaned)
 			}
 		})
 	}

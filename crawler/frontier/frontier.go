@@ -208,6 +208,24 @@ type RobotsFile struct {
 	Fetched time.Time `json:"fetched"`
 }
 
+// FirstPage is an article page of a new site that the crawler keeps to
+// clean again once the site's learned layer has observed enough of its
+// pages (see the crawler's package doc). A frontier that can keep it
+// (the SQLite store can) lets the page outlast a restart.
+type FirstPage struct {
+	Site string    // the article's site, as the cleaner names it
+	ID   string    // the article id emitted
+	Kept time.Time // when the crawler kept it; a site's oldest page starts its wait
+	// URL, FetchedAt, HintTitle and HintPublished are the page as first
+	// cleaned, so that cleaning it again sees the same input.
+	URL           string
+	FetchedAt     time.Time
+	HintTitle     string
+	HintPublished *time.Time
+	HTML          []byte // the page's HTML, deflated
+	Body          string // the body emitted
+}
+
 // Host is the key under which the frontier and the crawler's politeness
 // group a URL: its host with any port, in lower case ("" for a URL that
 // does not parse). Every frontier and the crawler use this one function,

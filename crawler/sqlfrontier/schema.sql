@@ -117,6 +117,24 @@ CREATE TABLE IF NOT EXISTS crawl_robots (
     reason   TEXT NOT NULL
 ) WITHOUT ROWID;
 
+-- A new site's first article pages, kept (HTML deflated) until the site's
+-- learned boilerplate layer has observed enough of its pages to clean them
+-- again, so that a restart does not leave them uncorrected. A row goes
+-- when its site is cleaned again or released (kept an hour without being
+-- ready); at most 7 a site.
+CREATE TABLE IF NOT EXISTS crawl_first_pages (
+    site           TEXT NOT NULL,
+    id             TEXT NOT NULL,    -- the article id emitted
+    kept           INTEGER NOT NULL, -- unix milliseconds
+    url            TEXT NOT NULL,
+    fetched_at     TEXT NOT NULL,    -- RFC 3339, nanoseconds: a new version is stamped from it
+    hint_title     TEXT NOT NULL DEFAULT '',
+    hint_published TEXT,
+    html           BLOB NOT NULL,    -- deflated
+    body           TEXT NOT NULL,    -- the body emitted
+    PRIMARY KEY (site, id)
+);
+
 -- The adaptive re-poll interval of feeds, sitemaps and hubs: shorter while
 -- they yield new URLs, longer while they do not.
 CREATE TABLE IF NOT EXISTS frontier_poll (

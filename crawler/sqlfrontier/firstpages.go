@@ -1,0 +1,78 @@
+package sqlfrontier
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/wirewatch/wirewatch/crawler/frontier"
+)
+
+// KeepFirstPage stores a new site's first article page for cleaning
+// again, replacing a page of the same article.
+func (s *Store) KeepFirstPage(ctx context.Context, p frontier.FirstPage) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO crawl_first_pages
+			(site, id, kept, url, fetched_at, hint_title, hint_published, html, body)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			p.Site, p.ID, p.Kept.UnixMilli(), p.URL, timeText(&p.FetchedAt), p.HintTitle, timeText(p.HintPublished), p.HTML, p.Body)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("keep first page %s: %w", p.URL, err)
+	}
+	return nil
+}
+
+// DropFirstPages deletes the kept pages of site's articles ids, or all of
+// the site's pages when no id is given.
+func (s *Store) DropFirstPages(ctx context.Context, site string, ids ...string) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if len(ids) == 0 {
+			_, err := tx.ExecContext(ctx, `DELETE FROM crawl_first_pages WHERE site = ?`, site)
+			return err
+		}
+		for _, id := range ids {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM crawl_first_pages WHERE site = ? AND id = ?`, site, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("drop first pages of %s: %w", site, err)
+	}
+	return nil
+}
+
+// FirstPages returns every kept page, in the order they were kept.
+func (s *Store) FirstPages(ctx context.Context) ([]frontier.FirstPage, error) {
+	rows, err := s.query(ctx, `SELECT site, id, kept, url, fetched_at, hint_title, hint_published, html, body
+		FROM crawl_first_pages ORDER BY kept, site, id`)
+	if err != nil {
+		return nil, fmt.Errorf("read first pages: %w", err)
+	}
+	defer rows.Close()
+	var out []frontier.FirstPage
+	for rows.Next() {
+		var (
+			p               frontier.FirstPage
+			kept            int64
+			fetched, hinted sql.NullString
+		)
+		if err := rows.Scan(&p.Site, &p.ID, &kept, &p.URL, &fetched, &p.HintTitle, &hinted, &p.HTML, &p.Body); err != nil {
+			return nil, fmt.Errorf("read first pages: %w", err)
+		}
+		p.Kept = time.UnixMilli(kept).UTC()
+		if t := parseTimeText(fetched); t != nil {
+			p.FetchedAt = *t
+		}
+		p.HintPublished = parseTimeText(hinted)
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read first pages: %w", err)
+	}
+	return out, nil
+}
