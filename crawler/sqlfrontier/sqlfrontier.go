@@ -1,6 +1,7 @@
 // Package sqlfrontier is the crawl frontier in a SQLite file: every URL
 // the crawler knows with its state, the claim queue by host, the per-host
-// page counts, robots.txt failures, re-poll intervals and re-checks. It is
+// page counts, robots.txt failures, re-poll intervals, re-checks and the
+// first pages of new sites kept for cleaning again. It is
 // the frontier of `wirewatch run` and the local cache of a crawl group's
 // process (crawler/groupfrontier).
 //
@@ -46,9 +47,9 @@ var schema string
 
 // Store is the crawl frontier kept in a Database. It implements the
 // crawler's Frontier with all its optional parts (robots.txt failures,
-// re-checks, URL states, counts) and the cache a crawl group's frontier
-// keeps its hosts in (groupfrontier.Cache, with clean.SQLiteStats beside
-// it). It is safe for concurrent use.
+// re-checks, URL states, counts, new sites' first pages) and the cache a
+// crawl group's frontier keeps its hosts in (groupfrontier.Cache, with
+// clean.SQLiteStats beside it). It is safe for concurrent use.
 //
 // It is not called Frontier because it has a method of that name (the
 // crawler's Frontier interface asks for it): a struct embedding a
