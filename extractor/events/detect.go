@@ -1522,6 +1522,14 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		background = true
 		cues = append(cues, p+" "+st.norm(i))
 	}
+	if h, ok := st.relativeClause(tg); ok {
+		// "Mali, which withdrew from the bloc, is now aligned with
+		// Russia", "the deal, which includes a full withdrawal": a clause
+		// between commas that describes a noun tells what its reader is
+		// taken to know.
+		background = true
+		cues = append(cues, h)
+	}
 	if h, ok := st.commentedOn(tg); ok {
 		// "The recall affected 103,000 cars", "the withdrawal of the bill
 		// was far too little": the sentence comments on a withdrawal its
@@ -1862,6 +1870,24 @@ func (st *sent) commentedOn(tg trigger) (string, bool) {
 		return "", false
 	}
 	return "the " + st.norm(i), true
+}
+
+// relativeClause reports whether the trigger stands in a non-restrictive
+// relative clause: "which", "who" or "whose" right after a comma, at most
+// twelve words before it, with no clause boundary between. It returns the
+// comma and the pronoun.
+func (st *sent) relativeClause(tg trigger) (string, bool) {
+	i := tg.i
+	for k := i - 1; k >= 1 && k >= i-12; k-- {
+		w := st.norm(k)
+		if w == ";" || w == ":" || w == "—" || w == "–" || st.is(SetSayVerbs, w) {
+			return "", false
+		}
+		if (w == "which" || w == "who" || w == "whose") && st.norm(k-1) == "," {
+			return ", " + w, true
+		}
+	}
+	return "", false
 }
 
 // verbAt reports whether token k is an auxiliary or a lower-case past

@@ -241,6 +241,13 @@ func TestDetect(t *testing.T) {
 		{text: "The company closed the deal in Freedonia.", want: false},
 		{text: "The bird stopped flying to Africa.", want: false},
 		{text: "Acme temporarily closes its stores in Freedonia as the virus spreads.", want: false},
+		// A withdrawal told in a relative clause between commas describes
+		// a noun with what the reader is taken to know; the same
+		// withdrawal told in the main clause, or in an apposition, is news.
+		{text: "Ruritania, which withdrew from the customs union, is now seeking a trade deal with Freedonia.", want: true, kind: "agreement", status: "completed", new: false, trigger: "withdrew"},
+		{text: "Rebels reject the plan, which includes a full withdrawal of Ruritanian troops from the valley.", want: true, kind: "military", status: "announced", new: false, trigger: "withdrawal"},
+		{text: "Ruritania, the union's newest member, withdrew from the customs union on Monday.", want: true, kind: "agreement", status: "completed", new: true, trigger: "withdrew"},
+		{text: "Rebels back the plan that Ruritanian troops withdraw from the valley.", want: true, kind: "military", status: "supported", new: true, trigger: "withdraw"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {
