@@ -133,22 +133,22 @@
 // may alert once on it), and that a few articles of each new site are
 // processed twice downstream.
 //
-// The pages are kept in memory and, when the Frontier can keep them (the
-// SQLite store of the run command can), there too: a restarted crawler
-// reads them back and cleans them again once the site is ready, from its
-// pages fetched after the restart (the learned layer's statistics are in
-// the same file). A site's wait for its layer counts from its first page
-// kept, across the restart. Limits: a crawl group's frontier does not keep
-// them, so there a restart before the site is ready loses them and those
-// articles keep the blocks. At most maxFirstSites (1,000) sites and
-// maxFirstBytes (64 MiB) are kept; while
-// full, a new site's first pages are not kept, and a site not ready within
+// The pages are kept in memory and, when the Frontier can keep them, there
+// too: the SQLite store of the run command keeps them in its file, so a
+// restarted crawler reads them back and cleans them again once the site is
+// ready, from its pages fetched after the restart (the learned layer's
+// statistics are in the same file); a crawl group's frontier keeps them on
+// its state topic with their host, so the host's next owner, after a
+// hand-over, a kill or a restart, cleans them again (the site statistics
+// move with the host too). A site's wait for its layer counts from its
+// first page kept, across restarts and owners. At most maxFirstSites
+// (1,000) sites and maxFirstBytes (64 MiB) are kept in memory; while full,
+// a new site's first pages are not kept, and a site not ready within
 // firstPagesAge (an hour) is released (Stats.Unrecleaned counts the pages
-// never cleaned again). In a crawl group each process keeps the pages it
-// fetched, and a site's later pages come to the same process while it owns
-// the host; a host handed to another process before its site is ready
-// leaves its kept pages uncorrected (the new owner reads the shared site
-// statistics, so its own pages are cleaned with what was learned).
+// never cleaned again), in the frontier too. Limits: a page emitted by a
+// process killed before the frontier stored it is not cleaned again, nor,
+// in a crawl group, a page whose record would be too large for the state
+// topic (over 512 KiB, its HTML deflated).
 package crawler
 
 import (
@@ -442,10 +442,12 @@ type Crawler struct {
 	writer    *writer
 	first     *firstPages // new sites' first articles, to clean again
 	// firstMem keeps first in the frontier, if it can (nil if not), and
-	// firstMu makes a change to first and its copy there one step.
-	firstMem firstPageMemory
-	firstMu  sync.Mutex
-	inflight sync.Map // request URL → *result, for the redirect handler
+	// firstMu makes a change to first and its copy there one step;
+	// firstSweep is when takeFirst next sweeps firstMem.
+	firstMem   firstPageMemory
+	firstMu    sync.Mutex
+	firstSweep time.Time
+	inflight   sync.Map // request URL → *result, for the redirect handler
 
 	mu    sync.Mutex
 	hosts map[string]bool  // hosts link discovery may follow; see maxAllowedHosts

@@ -39,6 +39,9 @@ const (
 	// recleanStep is how much later than the first version a re-cleaned
 	// version is stamped (see reclean).
 	recleanStep = time.Millisecond
+	// firstSweepEvery spaces the sweeps of the pages a frontier keeps
+	// (see takeFirst).
+	firstSweepEvery = time.Minute
 )
 
 // firstPages holds the article pages the crawler emitted while their
@@ -211,17 +214,26 @@ func (f *firstPages) usage() (sites, pages, bytes int) {
 }
 
 // firstPageMemory is the optional part of a Frontier that keeps the
-// first pages of new sites (see firstPages) across restarts. The crawler
-// keeps the pages in memory as well and tells the frontier every change:
-// what it reads back is only what was kept when it stopped.
+// first pages of new sites (see firstPages) beyond the crawler's memory:
+// across restarts (the SQLite store), and from one process of a crawl
+// group to the next owner of the host (the group's frontier). The crawler
+// keeps the pages it emits in memory as well and tells the frontier every
+// change; when a site becomes ready it cleans again what either holds, so
+// pages that another process kept, or that a restart read back, are not
+// missed.
 type firstPageMemory interface {
 	// KeepFirstPage stores p, replacing a page of the same site and id.
 	KeepFirstPage(ctx context.Context, p frontier.FirstPage) error
 	// DropFirstPages deletes site's pages of the articles ids, or all of
 	// the site's pages when no id is given.
 	DropFirstPages(ctx context.Context, site string, ids ...string) error
+	// DropFirstPagesBefore deletes the pages kept before t, of every
+	// site, and returns them (site, id, URL and time kept only).
+	DropFirstPagesBefore(ctx context.Context, t time.Time) ([]frontier.FirstPage, error)
 	// FirstPages returns every page stored, in the order they were kept.
 	FirstPages(ctx context.Context) ([]frontier.FirstPage, error)
+	// FirstPagesOf returns site's pages, in the order they were kept.
+	FirstPagesOf(ctx context.Context, site string) ([]frontier.FirstPage, error)
 }
 
 // firstMemory returns f's firstPageMemory, or nil if it has none.
@@ -340,6 +352,57 @@ func (c *Crawler) restoreFirst(ctx context.Context, now time.Time) error {
 	return nil
 }
 
+// takeFirst returns the first pages of site to clean again, once its
+// learned layer has observed sitePages >= recleanAfter pages, and forgets
+// them: those kept in memory and, with a frontier that keeps them, those
+// it holds (read back after a restart, or kept by the host's previous
+// owner in a crawl group), each once, without the page of article skip
+// (fetched again now) or pages kept firstPagesAge or longer ago. It also
+// sweeps the frontier's copy of pages kept too long, at most once every
+// firstSweepEvery, so that pages of sites that never became ready do not
+// stay there for ever.
+func (c *Crawler) takeFirst(ctx context.Context, site, skip string, sitePages int, now time.Time) []firstPage {
+	if sitePages < c.first.after {
+		return nil
+	}
+	c.firstMu.Lock()
+	defer c.firstMu.Unlock()
+	pages, found := c.first.take(site, sitePages, skip)
+	if c.firstMem == nil {
+		return pages
+	}
+	if now.After(c.firstSweep) {
+		c.firstSweep = now.Add(firstSweepEvery)
+		if swept, err := c.firstMem.DropFirstPagesBefore(ctx, now.Add(-c.first.maxAge)); err != nil && ctx.Err() == nil {
+			c.log.Warn("cannot sweep first pages kept too long", "err", err)
+		} else if len(swept) > 0 {
+			c.log.Debug("first pages of sites not ready in time swept", "pages", len(swept))
+		}
+	}
+	recs, err := c.firstMem.FirstPagesOf(ctx, site)
+	if err != nil {
+		if ctx.Err() == nil {
+			c.log.Warn("cannot read first pages kept", "site", site, "err", err)
+		}
+		return pages
+	}
+	for _, r := range recs {
+		found = true
+		if r.ID == skip || slices.ContainsFunc(pages, func(p firstPage) bool { return p.id == r.ID }) {
+			continue
+		}
+		if now.Sub(r.Kept) >= c.first.maxAge {
+			c.Stats.Unrecleaned.Add(1)
+			continue
+		}
+		pages = append(pages, firstPageOf(r))
+	}
+	if found {
+		c.forgetFirst(ctx, site)
+	}
+	return pages
+}
+
 // reclean cleans again the first pages of site once a page of it, article
 // id, cleaned when its learned layer had observed sitePages pages, shows
 // that the layer is ready, and emits a new version of each article
@@ -354,12 +417,7 @@ func (c *Crawler) reclean(ctx context.Context, site, id string, sitePages int) {
 	if ctx.Err() != nil {
 		return
 	}
-	c.firstMu.Lock()
-	pages, found := c.first.take(site, sitePages, id)
-	if found && c.firstMem != nil {
-		c.forgetFirst(ctx, site)
-	}
-	c.firstMu.Unlock()
+	pages := c.takeFirst(ctx, site, id, sitePages, time.Now())
 	for _, p := range pages {
 		if ctx.Err() != nil {
 			return

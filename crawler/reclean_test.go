@@ -390,3 +390,55 @@ func TestRestoreFirstBounds(t *testing.T) {
 		})
 	}
 }
+
+// TestTakeFirstFromFrontier: once a site is ready, the pages to clean
+// again are those kept in memory and those the frontier holds without
+// the crawler having kept them (a crawl group's previous owner of the
+// host kept them), each once, without the article fetched again now or
+// pages kept an hour or more ago; the frontier then holds none of the
+// site's pages, and pages of other sites kept too long are swept.
+func TestTakeFirstFromFrontier(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	st, err := sqlite.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	fr := sqlfrontier.New(st)
+	rec := func(site, id string, ago time.Duration) frontier.FirstPage {
+		return frontier.FirstPage{Site: site, ID: id, Kept: now.Add(-ago), URL: "https://" + site + "/" + id,
+			FetchedAt: now.Add(-ago), HTML: []byte("x"), Body: "body " + id}
+	}
+	c := New(fr, learningRecorder(st), bus.NewMemory(1), testOptions())
+	// Kept by this crawler: in memory and in the frontier.
+	c.keepFirst(ctx, "a.example", 1, firstPage{id: "mine", page: clean.Page{URL: "https://a.example/mine", HTML: []byte("<p>x</p>")}}, now.Add(-time.Minute))
+	// Kept by another process: in the frontier only.
+	for _, r := range []frontier.FirstPage{rec("a.example", "theirs", 5*time.Minute), rec("a.example", "again", 5*time.Minute),
+		rec("a.example", "stale", 61*time.Minute), rec("b.example", "stale", 2*time.Hour), rec("c.example", "fresh", time.Minute)} {
+		if err := fr.KeepFirstPage(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := c.takeFirst(ctx, "a.example", "again", recleanAfter-1, now); got != nil {
+		t.Fatalf("a site not ready gave %d pages", len(got))
+	}
+	var ids []string
+	for _, p := range c.takeFirst(ctx, "a.example", "again", recleanAfter, now) {
+		ids = append(ids, p.id)
+	}
+	slices.Sort(ids)
+	if want := []string{"mine", "theirs"}; !slices.Equal(ids, want) {
+		t.Errorf("pages to clean again %v, want %v", ids, want)
+	}
+	left, err := fr.FirstPages(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(left) != 1 || left[0].Site != "c.example" {
+		t.Errorf("the frontier still holds %+v, want only c.example's page", left)
+	}
+	if got := c.takeFirst(ctx, "a.example", "", recleanAfter, now); len(got) != 0 {
+		t.Errorf("a site taken twice gave %d pages the second time", len(got))
+	}
+}

@@ -213,17 +213,17 @@ type RobotsFile struct {
 // pages (see the crawler's package doc). A frontier that can keep it
 // (the SQLite store can) lets the page outlast a restart.
 type FirstPage struct {
-	Site string    // the article's site, as the cleaner names it
-	ID   string    // the article id emitted
-	Kept time.Time // when the crawler kept it; a site's oldest page starts its wait
+	Site string    `json:"site"` // the article's site, as the cleaner names it
+	ID   string    `json:"id"`   // the article id emitted
+	Kept time.Time `json:"kept"` // when the crawler kept it; a site's oldest page starts its wait
 	// URL, FetchedAt, HintTitle and HintPublished are the page as first
 	// cleaned, so that cleaning it again sees the same input.
-	URL           string
-	FetchedAt     time.Time
-	HintTitle     string
-	HintPublished *time.Time
-	HTML          []byte // the page's HTML, deflated
-	Body          string // the body emitted
+	URL           string     `json:"url"`
+	FetchedAt     time.Time  `json:"fetched_at"`
+	HintTitle     string     `json:"hint_title,omitempty"`
+	HintPublished *time.Time `json:"hint_published,omitempty"`
+	HTML          []byte     `json:"html"` // the page's HTML, deflated
+	Body          string     `json:"body"` // the body emitted
 }
 
 // Host is the key under which the frontier and the crawler's politeness

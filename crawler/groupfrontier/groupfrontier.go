@@ -61,6 +61,15 @@
 // that count only in the process that saw them (the statistics have
 // settled by then, and the state topic stays bounded).
 //
+// # New sites' first pages
+//
+// The crawler keeps a new site's first articles to clean them again once
+// the site's learned layer is ready (see package crawler). Each is a
+// record of its own on the state topic, in its host's partition (up to
+// maxFirstPageRecord; larger pages stay in the cache only), and a
+// tombstone once it is cleaned again or released, so the host's next
+// owner, or this process restarted, cleans again what the last one kept.
+//
 // # robots.txt
 //
 // The robots.txt a process read (status and body) and a host's run of
@@ -121,6 +130,15 @@ type Cache interface {
 	// Observe records the text blocks of a site's page for the cleaner's
 	// learned layer (see clean.BlockStats).
 	Observe(ctx context.Context, site, pageID string, blocks []uint64) (seen []int, pages int, err error)
+	// KeepFirstPage, DropFirstPages, DropFirstPagesBefore, FirstPages and
+	// FirstPagesOf keep new sites' first pages for cleaning again, by the
+	// host of their URL (see the crawler's firstPageMemory; FrontierHosts
+	// and DropFrontierHosts count them as the host's).
+	KeepFirstPage(ctx context.Context, p frontier.FirstPage) error
+	DropFirstPages(ctx context.Context, site string, ids ...string) error
+	DropFirstPagesBefore(ctx context.Context, t time.Time) ([]frontier.FirstPage, error)
+	FirstPages(ctx context.Context) ([]frontier.FirstPage, error)
+	FirstPagesOf(ctx context.Context, site string) ([]frontier.FirstPage, error)
 }
 
 // Config configures a Frontier.
@@ -156,7 +174,8 @@ var ErrClosed = errors.New("groupfrontier: closed")
 
 // Frontier is a crawl frontier shared by a consumer group. Open starts it;
 // it implements the crawler's Frontier and its optional parts (re-checks,
-// robots.txt failures, URL states, host pacing). Safe for concurrent use.
+// robots.txt failures, URL states, host pacing, new sites' first pages).
+// Safe for concurrent use.
 type Frontier struct {
 	cfg   Config
 	ids   []int // 0 .. Partitions-1, which the balancer chooses from

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -379,5 +380,64 @@ func TestSiteHost(t *testing.T) {
 		if got := f.siteHost(site); got != want {
 			t.Errorf("siteHost(%q) = %q, want %q", site, got, want)
 		}
+	}
+}
+
+// TestFirstPagesHandOver: the first pages a member keeps for cleaning
+// again go with their hosts to a member that starts with an empty cache,
+// every field as kept; the pages it forgot, and a page too large to
+// share, do not; and the pages the new owner forgets are gone for the
+// owner after it.
+func TestFirstPagesHandOver(t *testing.T) {
+	broker := kafkatest.Broker(t)
+	prefix := kafkatest.Prefix(t, broker)
+	ctx := context.Background()
+	page := func(site, id string, html []byte) frontier.FirstPage {
+		return frontier.FirstPage{Site: site, ID: id, Kept: t0.Add(time.Minute), URL: "http://" + site + "/" + id,
+			FetchedAt: t0.Add(123456789), HintTitle: "Title " + id, HintPublished: &t0, HTML: html, Body: "Body of " + id}
+	}
+	a1, a2, a3 := page("a.test", "1", []byte{1, 2, 3}), page("a.test", "2", []byte{4}), page("a.test", "3", []byte{5})
+	big := page("b.test", "big", make([]byte, maxFirstPageRecord))
+	b1 := page("b.test", "1", []byte{6})
+
+	a := member(t, broker, prefix, 2)
+	for _, p := range []frontier.FirstPage{a1, a2, a3, big, b1} {
+		if err := a.KeepFirstPage(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := a.DropFirstPages(ctx, "a.test", "2"); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	b := member(t, broker, prefix, 2)
+	for _, tt := range []struct {
+		site string
+		want []frontier.FirstPage
+	}{{"a.test", []frontier.FirstPage{a1, a3}}, {"b.test", []frontier.FirstPage{b1}}} {
+		got, err := b.FirstPagesOf(ctx, tt.site)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("the new owner holds of %s\n%+v\nwant\n%+v", tt.site, got, tt.want)
+		}
+	}
+	if err := b.DropFirstPages(ctx, "a.test"); err != nil {
+		t.Fatal(err)
+	}
+	if dropped, err := b.DropFirstPagesBefore(ctx, t0.Add(time.Hour)); err != nil || len(dropped) != 1 || dropped[0].URL != b1.URL {
+		t.Errorf("DropFirstPagesBefore = %+v, %v; want b.test's page", dropped, err)
+	}
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	c := member(t, broker, prefix, 2)
+	if got, err := c.FirstPages(ctx); err != nil || len(got) != 0 {
+		t.Errorf("the owner after holds %d first pages (%v), want none: the last owner forgot them all", len(got), err)
 	}
 }

@@ -218,8 +218,15 @@ func (f *Frontier) restore(ctx context.Context, id int) (int, error) {
 		}
 		n++
 		switch kind := recordKind(m.Key); {
+		case kind == 'f':
+			// First pages go to the cache in the order of their records,
+			// so a tombstone deletes what an earlier record kept.
+			if err := f.restoreFirstPage(ctx, m); err != nil {
+				return n, err
+			}
 		case len(m.Value) == 0:
-			// A tombstone: nothing is deleted from the state today.
+			// A tombstone of any other record: nothing else is deleted
+			// from the state.
 		case kind == 'u':
 			var rec frontier.Record
 			if err := json.Unmarshal(m.Value, &rec); err != nil {
@@ -280,6 +287,27 @@ func (f *Frontier) restore(ctx context.Context, id int) (int, error) {
 	return n, nil
 }
 
+// restoreFirstPage applies a first page's record, or its tombstone, to the
+// cache. A record that does not decode is skipped, as other records are.
+func (f *Frontier) restoreFirstPage(ctx context.Context, m kafka.Message) error {
+	site, id, ok := parseFirstKey(m.Key)
+	if !ok {
+		f.log.Warn("crawl group: skip a first page with a bad key", "partition", m.Partition, "offset", m.Offset)
+		return nil
+	}
+	f.writeMu.Lock()
+	defer f.writeMu.Unlock()
+	if len(m.Value) == 0 {
+		return f.cache.DropFirstPages(ctx, site, id)
+	}
+	var p frontier.FirstPage
+	if err := json.Unmarshal(m.Value, &p); err != nil || p.Site != site || p.ID != id {
+		f.log.Warn("crawl group: skip a bad first page record", "partition", m.Partition, "offset", m.Offset, "err", err)
+		return nil
+	}
+	return f.cache.KeepFirstPage(ctx, p)
+}
+
 // dedupeURLs keeps the last record of each URL, in order.
 func dedupeURLs(recs []frontier.Record) []frontier.Record {
 	last := map[string]int{}
@@ -296,7 +324,8 @@ func dedupeURLs(recs []frontier.Record) []frontier.Record {
 }
 
 // recordKind returns 'u' for a URL record's key, 'h' for a host record's,
-// 'r' for a host's robots.txt, 's' for a page of the cleaner's statistics.
+// 'r' for a host's robots.txt, 's' for a page of the cleaner's statistics,
+// 'f' for a new site's first page kept for cleaning again.
 func recordKind(key []byte) byte {
 	i := bytes.IndexByte(key, 0)
 	if i < 0 || i+2 >= len(key) || key[i+2] != 0 {

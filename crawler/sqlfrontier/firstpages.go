@@ -14,9 +14,10 @@ import (
 func (s *Store) KeepFirstPage(ctx context.Context, p frontier.FirstPage) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO crawl_first_pages
-			(site, id, kept, url, fetched_at, hint_title, hint_published, html, body)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			p.Site, p.ID, p.Kept.UnixMilli(), p.URL, timeText(&p.FetchedAt), p.HintTitle, timeText(p.HintPublished), p.HTML, p.Body)
+			(site, id, kept, host, url, fetched_at, hint_title, hint_published, html, body)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			p.Site, p.ID, p.Kept.UnixMilli(), frontier.Host(p.URL), p.URL, timeText(&p.FetchedAt), p.HintTitle,
+			timeText(p.HintPublished), p.HTML, p.Body)
 		return err
 	})
 	if err != nil {
@@ -46,10 +47,54 @@ func (s *Store) DropFirstPages(ctx context.Context, site string, ids ...string) 
 	return nil
 }
 
+// DropFirstPagesBefore deletes the pages kept before t and returns them
+// without their HTML and body.
+func (s *Store) DropFirstPagesBefore(ctx context.Context, t time.Time) ([]frontier.FirstPage, error) {
+	var out []frontier.FirstPage
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT site, id, kept, url FROM crawl_first_pages WHERE kept < ? ORDER BY kept, site, id`, t.UnixMilli())
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				p    frontier.FirstPage
+				kept int64
+			)
+			if err := rows.Scan(&p.Site, &p.ID, &kept, &p.URL); err != nil {
+				return err
+			}
+			p.Kept = time.UnixMilli(kept).UTC()
+			out = append(out, p)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM crawl_first_pages WHERE kept < ?`, t.UnixMilli())
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("drop first pages kept before %s: %w", t.Format(time.RFC3339), err)
+	}
+	return out, nil
+}
+
 // FirstPages returns every kept page, in the order they were kept.
 func (s *Store) FirstPages(ctx context.Context) ([]frontier.FirstPage, error) {
-	rows, err := s.query(ctx, `SELECT site, id, kept, url, fetched_at, hint_title, hint_published, html, body
+	return s.firstPages(ctx, `SELECT site, id, kept, url, fetched_at, hint_title, hint_published, html, body
 		FROM crawl_first_pages ORDER BY kept, site, id`)
+}
+
+// FirstPagesOf returns the pages kept of site, in the order they were
+// kept.
+func (s *Store) FirstPagesOf(ctx context.Context, site string) ([]frontier.FirstPage, error) {
+	return s.firstPages(ctx, `SELECT site, id, kept, url, fetched_at, hint_title, hint_published, html, body
+		FROM crawl_first_pages WHERE site = ? ORDER BY kept, id`, site)
+}
+
+func (s *Store) firstPages(ctx context.Context, q string, args ...any) ([]frontier.FirstPage, error) {
+	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read first pages: %w", err)
 	}

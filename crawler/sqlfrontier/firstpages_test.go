@@ -3,6 +3,7 @@ package sqlfrontier
 import (
 	"context"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -79,5 +80,24 @@ func TestFirstPages(t *testing.T) {
 	}
 	if want := []frontier.FirstPage{page("a.example", "1", 4*time.Second, "first again")}; !reflect.DeepEqual(got, want) {
 		t.Errorf("the file opened again reads\n%+v\nwant\n%+v", got, want)
+	}
+	if err := again.KeepFirstPage(ctx, page("b.example", "2", 6*time.Second, "later")); err != nil {
+		t.Fatal(err)
+	}
+	dropped, err := again.DropFirstPagesBefore(ctx, t0.Add(5*time.Second))
+	if err != nil || len(dropped) != 1 || dropped[0].Site != "a.example" || dropped[0].ID != "1" || dropped[0].URL != "https://a.example/1" {
+		t.Errorf("DropFirstPagesBefore = %+v, %v; want a.example's page 1", dropped, err)
+	}
+	if got, err := again.FirstPagesOf(ctx, "b.example"); err != nil || len(got) != 1 {
+		t.Errorf("b.example's page kept after the sweep: %d (%v), want 1", len(got), err)
+	}
+	if hosts, err := again.FrontierHosts(ctx); err != nil || !slices.Contains(hosts, "b.example") {
+		t.Errorf("FrontierHosts = %v, %v; want b.example, whose first page is kept", hosts, err)
+	}
+	if err := again.DropFrontierHosts(ctx, []string{"b.example"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := again.FirstPages(ctx); err != nil || len(got) != 0 {
+		t.Errorf("%d first pages left after their host was dropped (%v), want none", len(got), err)
 	}
 }

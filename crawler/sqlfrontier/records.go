@@ -181,7 +181,8 @@ func (s *Store) PutHostRecords(ctx context.Context, recs []frontier.HostRecord) 
 // FrontierHosts lists every host the frontier holds anything of.
 func (s *Store) FrontierHosts(ctx context.Context) ([]string, error) {
 	rows, err := s.query(ctx, `SELECT DISTINCT host FROM frontier
-		UNION SELECT host FROM crawl_hosts UNION SELECT host FROM crawl_robots`)
+		UNION SELECT host FROM crawl_hosts UNION SELECT host FROM crawl_robots
+		UNION SELECT host FROM crawl_first_pages`)
 	if err != nil {
 		return nil, fmt.Errorf("frontier hosts: %w", err)
 	}
@@ -209,6 +210,7 @@ func (s *Store) DropFrontierHosts(ctx context.Context, hosts []string) error {
 				`DELETE FROM frontier WHERE host = ?`,
 				`DELETE FROM crawl_hosts WHERE host = ?`,
 				`DELETE FROM crawl_robots WHERE host = ?`,
+				`DELETE FROM crawl_first_pages WHERE host = ?`,
 			} {
 				if _, err := tx.ExecContext(ctx, q, h); err != nil {
 					return fmt.Errorf("drop host %s: %w", h, err)

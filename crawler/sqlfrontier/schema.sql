@@ -119,13 +119,14 @@ CREATE TABLE IF NOT EXISTS crawl_robots (
 
 -- A new site's first article pages, kept (HTML deflated) until the site's
 -- learned boilerplate layer has observed enough of its pages to clean them
--- again, so that a restart does not leave them uncorrected. A row goes
--- when its site is cleaned again or released (kept an hour without being
--- ready); at most 7 a site.
+-- again, so that a restart (or, in a crawl group, the host's next owner)
+-- does not leave them uncorrected. A row goes when its site is cleaned
+-- again or released (kept an hour without being ready); at most 7 a site.
 CREATE TABLE IF NOT EXISTS crawl_first_pages (
     site           TEXT NOT NULL,
     id             TEXT NOT NULL,    -- the article id emitted
     kept           INTEGER NOT NULL, -- unix milliseconds
+    host           TEXT NOT NULL,    -- the URL's host (frontier.Host), whose owner keeps the row in a crawl group
     url            TEXT NOT NULL,
     fetched_at     TEXT NOT NULL,    -- RFC 3339, nanoseconds: a new version is stamped from it
     hint_title     TEXT NOT NULL DEFAULT '',
@@ -134,6 +135,8 @@ CREATE TABLE IF NOT EXISTS crawl_first_pages (
     body           TEXT NOT NULL,    -- the body emitted
     PRIMARY KEY (site, id)
 );
+CREATE INDEX IF NOT EXISTS crawl_first_pages_kept ON crawl_first_pages (kept);
+CREATE INDEX IF NOT EXISTS crawl_first_pages_host ON crawl_first_pages (host);
 
 -- The adaptive re-poll interval of feeds, sitemaps and hubs: shorter while
 -- they yield new URLs, longer while they do not.
