@@ -343,6 +343,12 @@ const (
 	// SetTemporary: words that make a closing a pause, not a departure
 	// ("temporarily closes its stores").
 	SetTemporary
+	// SetTopicPreps: prepositions that make a noun phrase the topic of what
+	// comes before them ("hearings into the withdrawal").
+	SetTopicPreps
+	// SetScrutiny: words of inquiry, judgement and blame whose topic is a
+	// thing already known ("hearings", "advice", "blames ... on").
+	SetScrutiny
 	numSets
 )
 
