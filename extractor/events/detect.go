@@ -878,7 +878,10 @@ func (st *sent) careerAfter(i int) bool {
 		j++
 	}
 	end := st.phraseEnd(j, 4, st.d.lex.Boundary)
-	return st.anyClass(j, end-1, Career) && !st.anyClass(j, end-1, Race|Agreement)
+	if st.anyClass(j, end-1, Race|Agreement) {
+		return false
+	}
+	return st.anyClass(j, end-1, Career) || end > j && st.is(SetCareerHeads, st.norm(end-1))
 }
 
 // squadAfter reports whether the phrase after token i names a team's

@@ -349,6 +349,10 @@ const (
 	// SetScrutiny: words of inquiry, judgement and blame whose topic is a
 	// thing already known ("hearings", "advice", "blames ... on").
 	SetScrutiny
+	// SetCareerHeads: head nouns of what is left by resigning or retiring
+	// that name a career only as the head ("withdrew from public life",
+	// "his withdrawal from power", not "the power plant").
+	SetCareerHeads
 	numSets
 )
 

@@ -289,6 +289,7 @@ func english() *Lexicon {
 		SetOutlets:            `bureau bureaus office offices store stores shop shops branch branches operations business businesses restaurants outlets`,
 		SetServeVerbs:         `flying operating`,
 		SetTemporary:          `temporarily temporary reopen reopens reopened reopening`,
+		SetCareerHeads:        `power life`,
 		SetTopicPreps:         `into over about on regarding concerning`,
 		SetScrutiny:           `hearing hearings inquiry inquiries investigation investigations probe probes review reviews advice criticism criticisms criticise criticises criticised criticize criticizes criticized debate debates questions concerns blame blames blamed blaming testimony lawsuit lawsuits`,
 		SetMemberNouns:        `deputies lawmakers legislators mps teams clubs`,
