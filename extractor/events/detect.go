@@ -878,7 +878,10 @@ func (st *sent) careerAfter(i int) bool {
 		j++
 	}
 	end := st.phraseEnd(j, 4, st.d.lex.Boundary)
-	return st.anyClass(j, end-1, Career) && !st.anyClass(j, end-1, Race|Agreement)
+	if st.anyClass(j, end-1, Race|Agreement) {
+		return false
+	}
+	return st.anyClass(j, end-1, Career) || end > j && st.is(SetCareerHeads, st.norm(end-1))
 }
 
 // squadAfter reports whether the phrase after token i names a team's
@@ -1530,6 +1533,14 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		background = true
 		cues = append(cues, h)
 	}
+	if h, ok := st.topicOf(tg); ok {
+		// "will hold hearings into the withdrawal of American troops",
+		// "blames the security situation on the sudden withdrawal": a
+		// withdrawal that an inquiry, a judgement or blame is about is
+		// one the reader knows; the inquiry is the news.
+		background = true
+		cues = append(cues, h)
+	}
 	if h, ok := st.commentedOn(tg); ok {
 		// "The recall affected 103,000 cars", "the withdrawal of the bill
 		// was far too little": the sentence comments on a withdrawal its
@@ -1870,6 +1881,40 @@ func (st *sent) commentedOn(tg trigger) (string, bool) {
 		return "", false
 	}
 	return "the " + st.norm(i), true
+}
+
+// topicOf reports whether a noun trigger ends a noun phrase opened by a
+// preposition of topic ("into", "over", "on", ...) that a word of inquiry,
+// judgement or blame governs, at most ten words before the preposition and
+// in the same clause ("hearings into the withdrawal", "blames the crisis on
+// the sudden withdrawal"). It returns the two words.
+func (st *sent) topicOf(tg trigger) (string, bool) {
+	if tg.form != Noun {
+		return "", false
+	}
+	lex := st.d.lex
+	for k := tg.i - 1; k >= 1 && k >= tg.i-8; k-- {
+		w := st.norm(k)
+		if st.toks[k].punct {
+			return "", false
+		}
+		if !st.is(SetTopicPreps, w) {
+			if lex.Boundary[w] && w != "of" {
+				return "", false // "inquiry into deaths during the withdrawal"
+			}
+			continue
+		}
+		for j := k - 1; j >= 0 && j >= k-10; j-- {
+			if st.toks[j].punct {
+				return "", false
+			}
+			if st.is(SetScrutiny, st.norm(j)) {
+				return st.norm(j) + " " + w, true
+			}
+		}
+		return "", false
+	}
+	return "", false
 }
 
 // relativeClause reports whether the trigger stands in a non-restrictive

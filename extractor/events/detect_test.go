@@ -248,6 +248,17 @@ func TestDetect(t *testing.T) {
 		{text: "Rebels reject the plan, which includes a full withdrawal of Ruritanian troops from the valley.", want: true, kind: "military", status: "announced", new: false, trigger: "withdrawal"},
 		{text: "Ruritania, the union's newest member, withdrew from the customs union on Monday.", want: true, kind: "agreement", status: "completed", new: true, trigger: "withdrew"},
 		{text: "Rebels back the plan that Ruritanian troops withdraw from the valley.", want: true, kind: "military", status: "supported", new: true, trigger: "withdraw"},
+		// A withdrawal that hearings, advice or blame are about is known to
+		// the reader; the same noun agreed on or announced is news.
+		{text: "The Senate holds hearings into the withdrawal of Ruritanian troops from Freedonia.", want: true, kind: "military", status: "completed", new: false, trigger: "withdrawal"},
+		{text: "Ruritania's president blames the crisis on the sudden withdrawal of Freedonian troops.", want: true, kind: "military", status: "completed", new: false, trigger: "withdrawal"},
+		{text: "Ruritania decides on the withdrawal of its troops from Freedonia.", want: true, kind: "military", status: "announced", new: true, trigger: "withdrawal"},
+		{text: "Ruritania announces the withdrawal of its troops from Freedonia.", want: true, kind: "military", status: "announced", new: true, trigger: "withdrawal"},
+		// Leaving power or public life is resigning or retiring; leaving a
+		// place named with "power" in it is not.
+		{text: "Nobel laureate Archbishop Desmond Ruritano announces he is to withdraw from public life.", want: false},
+		{text: "Envoys negotiate terms for the general's withdrawal from power, but the terms are rejected.", want: false},
+		{text: "Ruritanian troops withdraw from the nuclear power plant.", want: true, kind: "military", status: "completed", new: true, trigger: "withdraw"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {

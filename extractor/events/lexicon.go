@@ -343,6 +343,16 @@ const (
 	// SetTemporary: words that make a closing a pause, not a departure
 	// ("temporarily closes its stores").
 	SetTemporary
+	// SetTopicPreps: prepositions that make a noun phrase the topic of what
+	// comes before them ("hearings into the withdrawal").
+	SetTopicPreps
+	// SetScrutiny: words of inquiry, judgement and blame whose topic is a
+	// thing already known ("hearings", "advice", "blames ... on").
+	SetScrutiny
+	// SetCareerHeads: head nouns of what is left by resigning or retiring
+	// that name a career only as the head ("withdrew from public life",
+	// "his withdrawal from power", not "the power plant").
+	SetCareerHeads
 	numSets
 )
 
