@@ -195,3 +195,69 @@ func cutAuthorSections(blocks []*block) {
 		}
 	}
 }
+
+// Thresholds of cutAfterStoryElement: the story's element holds at least
+// storyElementShare of the bytes of the container's prose, and at least
+// storyElementMin prose blocks.
+const (
+	storyElementShare = 0.8
+	storyElementMin   = 3
+)
+
+// cutAfterStoryElement removes what the container holds after the
+// element the story is written in. Sites put the story's text in one
+// element of its own (the body field of a CMS, a rich-text block) and,
+// below it but inside the same wrapper, the promotions, service blurbs,
+// disclaimers and teaser boxes that go with every page; those often read
+// as prose, so they are not caught block by block. The story's element is
+// the smallest one around the first prose block that holds most of the
+// prose (storyElementShare) and at least storyElementMin prose blocks:
+// with fewer, the page is not built around paragraphs (a table, a course
+// list, a webcam page), and what follows one paragraph is as often the
+// rest of the text. Prose is measured as the container choice measures
+// it (goodBlock), whatever its length, so that a story told in short
+// paragraphs around a part with long ones, which the container was
+// widened to hold, is not cut back to that part.
+func cutAfterStoryElement(blocks []*block) {
+	total := make(map[*html.Node]int)
+	count := make(map[*html.Node]int)
+	all := 0
+	var first *block
+	for _, b := range blocks {
+		if b.removed != "" || !goodBlock(b) {
+			continue
+		}
+		if first == nil {
+			first = b
+		}
+		all += len(b.text)
+		for n, d := b.elem, 0; n != nil && d < 200; n, d = n.Parent, d+1 {
+			total[n] += len(b.text)
+			count[n]++
+		}
+	}
+	if first == nil {
+		return
+	}
+	var story *html.Node
+	for n, d := first.elem, 0; n != nil && d < 200; n, d = n.Parent, d+1 {
+		if float64(total[n]) >= storyElementShare*float64(all) {
+			story = n
+			break
+		}
+	}
+	if story == nil || count[story] < storyElementMin {
+		return
+	}
+	last := -1
+	for i, b := range blocks {
+		if isAncestor(story, b.elem) {
+			last = i
+		}
+	}
+	for _, b := range blocks[last+1:] {
+		if b.removed == "" {
+			b.removed = "dom: after the story"
+		}
+	}
+}
