@@ -197,8 +197,9 @@ func cutAuthorSections(blocks []*block) {
 }
 
 // Thresholds of cutAfterStoryElement: the story's element holds at least
-// storyElementShare of the bytes of the container's prose, and at least
-// storyElementMin prose blocks.
+// storyElementShare of the bytes of the story's long paragraphs (150 bytes
+// or more, as storySpan counts them), and at least storyElementMin of
+// them.
 const (
 	storyElementShare = 0.8
 	storyElementMin   = 3
@@ -208,23 +209,25 @@ const (
 // element the story is written in. Sites put the story's text in one
 // element of its own (the body field of a CMS, a rich-text block) and,
 // below it but inside the same wrapper, the promotions, service blurbs,
-// disclaimers and teaser boxes that go with every page; those often read
-// as prose, so they are not caught block by block. The story's element is
-// the smallest one around the first prose block that holds most of the
-// prose (storyElementShare) and at least storyElementMin prose blocks:
-// with fewer, the page is not built around paragraphs (a table, a course
-// list, a webcam page), and what follows one paragraph is as often the
-// rest of the text. Prose is measured as the container choice measures
-// it (goodBlock), whatever its length, so that a story told in short
-// paragraphs around a part with long ones, which the container was
-// widened to hold, is not cut back to that part.
+// disclaimers, comment threads and teaser boxes that go with every page;
+// those often read as prose, so they are not caught block by block.
+//
+// The story's element is the smallest one around the first long
+// paragraph that holds most of the long paragraphs (storyElementShare)
+// and at least storyElementMin of them: with fewer, the page is not built
+// around paragraphs (a table, a course list, a webcam page), and what
+// follows one paragraph is as often the rest of the text. What follows
+// the element is cut only when it holds less prose than the element: a
+// tail is smaller than the story, while a story told mostly in short
+// paragraphs around a part with long ones (which the container was
+// widened to hold) is not cut back to that part.
 func cutAfterStoryElement(blocks []*block) {
 	total := make(map[*html.Node]int)
 	count := make(map[*html.Node]int)
 	all := 0
 	var first *block
 	for _, b := range blocks {
-		if b.removed != "" || !goodBlock(b) {
+		if b.removed != "" || !goodBlock(b) || len(b.text) < 150 {
 			continue
 		}
 		if first == nil {
@@ -254,6 +257,19 @@ func cutAfterStoryElement(blocks []*block) {
 		if isAncestor(story, b.elem) {
 			last = i
 		}
+	}
+	inside, after := 0, 0
+	for i, b := range blocks {
+		if b.removed == "" && goodBlock(b) {
+			if i > last {
+				after += len(b.text)
+			} else if isAncestor(story, b.elem) {
+				inside += len(b.text)
+			}
+		}
+	}
+	if after >= inside {
+		return
 	}
 	for _, b := range blocks[last+1:] {
 		if b.removed == "" {

@@ -241,10 +241,12 @@ func storyPage(groups []int, after string) []byte {
 
 // TestStoryElement shows that a service blurb set below the element that
 // holds the story, inside the same wrapper, is cut (story-element), while
-// the same box after a story split over several elements, or after a page
-// of only two paragraphs, is kept as before.
+// the same box after a story split over several elements or after a page
+// of only two paragraphs, and short paragraphs after the element that
+// hold more text than it, are kept as before.
 func TestStoryElement(t *testing.T) {
 	const blurb = "Our team of seasoned advisers has helped hundreds of growing companies plan their finances, and we would love to hear about yours."
+	const short = "Most riders in the survey kept to the same route all winter, and few of them changed bikes."
 	box := `<div class="box"><h3>Work with us</h3><p>` + blurb + `</p></div>`
 	for _, tc := range []struct {
 		name   string
@@ -256,6 +258,7 @@ func TestStoryElement(t *testing.T) {
 		{"blurb after the story's element", []int{5}, box, blurb, true},
 		{"story split over two elements", []int{2, 2}, box, "Paragraph 3:", false},
 		{"blurb after two paragraphs", []int{2}, box, blurb, false},
+		{"more prose after the element than in it", []int{3}, strings.Repeat(`<div class="box"><p>`+short+`</p></div>`, 6), short, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			page := storyPage(tc.groups, tc.after)
