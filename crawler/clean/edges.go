@@ -252,26 +252,31 @@ func cutAfterStoryElement(blocks []*block) {
 	if story == nil || count[story] < storyElementMin {
 		return
 	}
-	last := -1
-	for i, b := range blocks {
-		if isAncestor(story, b.elem) {
-			last = i
-		}
+	// The story element's blocks are one run in document order: find its
+	// ends from the outside in, so that only blocks outside it are
+	// tested against it.
+	start, end := 0, len(blocks)-1
+	for start < end && !isAncestor(story, blocks[start].elem) {
+		start++
+	}
+	for end > start && !isAncestor(story, blocks[end].elem) {
+		end--
 	}
 	inside, after := 0, 0
-	for i, b := range blocks {
-		if b.removed == "" && goodBlock(b) {
-			if i > last {
-				after += len(b.text)
-			} else if isAncestor(story, b.elem) {
-				inside += len(b.text)
-			}
+	for i, b := range blocks[start:] {
+		if b.removed != "" || !goodBlock(b) {
+			continue
+		}
+		if start+i > end {
+			after += len(b.text)
+		} else {
+			inside += len(b.text)
 		}
 	}
 	if after >= inside {
 		return
 	}
-	for _, b := range blocks[last+1:] {
+	for _, b := range blocks[end+1:] {
 		if b.removed == "" {
 			b.removed = "dom: after the story"
 		}
