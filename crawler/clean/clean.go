@@ -522,6 +522,9 @@ func (c *Cleaner) filterLayers12(blocks []*block, titles []string, content bool)
 		}
 		spreadToBox(blocks)
 		cutRelatedSections(blocks)
+		if c.on("story-element") {
+			cutAfterStoryElement(blocks)
+		}
 		if c.on("orphan-tail") {
 			cutOrphanTail(blocks)
 		}

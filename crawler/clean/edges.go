@@ -195,3 +195,90 @@ func cutAuthorSections(blocks []*block) {
 		}
 	}
 }
+
+// Thresholds of cutAfterStoryElement: the story's element holds at least
+// storyElementShare of the bytes of the story's long paragraphs (150 bytes
+// or more, as storySpan counts them), and at least storyElementMin of
+// them.
+const (
+	storyElementShare = 0.8
+	storyElementMin   = 3
+)
+
+// cutAfterStoryElement removes what the container holds after the
+// element the story is written in. Sites put the story's text in one
+// element of its own (the body field of a CMS, a rich-text block) and,
+// below it but inside the same wrapper, the promotions, service blurbs,
+// disclaimers, comment threads and teaser boxes that go with every page;
+// those often read as prose, so they are not caught block by block.
+//
+// The story's element is the smallest one around the first long
+// paragraph that holds most of the long paragraphs (storyElementShare)
+// and at least storyElementMin of them: with fewer, the page is not built
+// around paragraphs (a table, a course list, a webcam page), and what
+// follows one paragraph is as often the rest of the text. What follows
+// the element is cut only when it holds less prose than the element: a
+// tail is smaller than the story, while a story told mostly in short
+// paragraphs around a part with long ones (which the container was
+// widened to hold) is not cut back to that part.
+func cutAfterStoryElement(blocks []*block) {
+	total := make(map[*html.Node]int)
+	count := make(map[*html.Node]int)
+	all := 0
+	var first *block
+	for _, b := range blocks {
+		if b.removed != "" || !goodBlock(b) || len(b.text) < 150 {
+			continue
+		}
+		if first == nil {
+			first = b
+		}
+		all += len(b.text)
+		for n, d := b.elem, 0; n != nil && d < 200; n, d = n.Parent, d+1 {
+			total[n] += len(b.text)
+			count[n]++
+		}
+	}
+	if first == nil {
+		return
+	}
+	var story *html.Node
+	for n, d := first.elem, 0; n != nil && d < 200; n, d = n.Parent, d+1 {
+		if float64(total[n]) >= storyElementShare*float64(all) {
+			story = n
+			break
+		}
+	}
+	if story == nil || count[story] < storyElementMin {
+		return
+	}
+	// The story element's blocks are one run in document order: find its
+	// ends from the outside in, so that only blocks outside it are
+	// tested against it.
+	start, end := 0, len(blocks)-1
+	for start < end && !isAncestor(story, blocks[start].elem) {
+		start++
+	}
+	for end > start && !isAncestor(story, blocks[end].elem) {
+		end--
+	}
+	inside, after := 0, 0
+	for i, b := range blocks[start:] {
+		if b.removed != "" || !goodBlock(b) {
+			continue
+		}
+		if start+i > end {
+			after += len(b.text)
+		} else {
+			inside += len(b.text)
+		}
+	}
+	if after >= inside {
+		return
+	}
+	for _, b := range blocks[end+1:] {
+		if b.removed == "" {
+			b.removed = "dom: after the story"
+		}
+	}
+}

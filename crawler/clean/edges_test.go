@@ -218,3 +218,61 @@ func TestWidenToWholeArticle(t *testing.T) {
 		t.Errorf("link list kept:\n%s", res.Article.Body)
 	}
 }
+
+// storyPage is an article whose story paragraphs are given as groups, each
+// group in an element of its own, followed by after inside the same
+// article element.
+func storyPage(groups []int, after string) []byte {
+	var b strings.Builder
+	b.WriteString(`<!doctype html><html><head><title>Winter cycling</title></head><body><main><article><h1>Winter cycling</h1>`)
+	n := 0
+	for _, g := range groups {
+		b.WriteString(`<div class="field">`)
+		for range g {
+			fmt.Fprintf(&b, `<p>Paragraph %d: riders who kept commuting through January said studded tyres, mudguards and a second pair of gloves mattered more to them than the bike they rode.</p>`, n)
+			n++
+		}
+		b.WriteString(`</div>`)
+	}
+	b.WriteString(after)
+	b.WriteString(`</article></main></body></html>`)
+	return []byte(b.String())
+}
+
+// TestStoryElement shows that a service blurb set below the element that
+// holds the story, inside the same wrapper, is cut (story-element), while
+// the same box after a story split over several elements or after a page
+// of only two paragraphs, and short paragraphs after the element that
+// hold more text than it, are kept as before.
+func TestStoryElement(t *testing.T) {
+	const blurb = "Our team of seasoned advisers has helped hundreds of growing companies plan their finances, and we would love to hear about yours."
+	const short = "Most riders in the survey kept to the same route all winter, and few of them changed bikes."
+	box := `<div class="box"><h3>Work with us</h3><p>` + blurb + `</p></div>`
+	for _, tc := range []struct {
+		name   string
+		groups []int
+		after  string
+		text   string
+		gone   bool
+	}{
+		{"blurb after the story's element", []int{5}, box, blurb, true},
+		{"story split over two elements", []int{2, 2}, box, "Paragraph 3:", false},
+		{"blurb after two paragraphs", []int{2}, box, blurb, false},
+		{"more prose after the element than in it", []int{3}, strings.Repeat(`<div class="box"><p>`+short+`</p></div>`, 6), short, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			page := storyPage(tc.groups, tc.after)
+			with := cleanPage(t, New(Options{}), 1, page).Article.Body
+			without := cleanPage(t, NewWithout(Options{}, "story-element"), 1, page).Article.Body
+			if !strings.Contains(without, tc.text) {
+				t.Fatalf("without the rule the body lacks %q:\n%s", tc.text, without)
+			}
+			if got := !strings.Contains(with, tc.text); got != tc.gone {
+				t.Errorf("%q removed = %v, want %v:\n%s", tc.text, got, tc.gone, with)
+			}
+			if !strings.Contains(with, "Paragraph 0:") {
+				t.Errorf("story lost:\n%s", with)
+			}
+		})
+	}
+}
