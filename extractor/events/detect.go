@@ -298,6 +298,9 @@ func (st *sent) event(i int) (article.Event, bool) {
 	if st.consumed[i] {
 		return article.Event{}, false
 	}
+	if st.triggerInName(i) {
+		return article.Event{}, false
+	}
 	w := st.toks[i].norm
 	if tr, ok := st.d.lex.Triggers[w]; ok {
 		if ev, ok := st.try(i, tr); ok {
@@ -1208,6 +1211,22 @@ func (st *sent) bodySentence() bool {
 // mean.
 func (st *sent) inName(i int) bool {
 	return i > 0 && st.isCapitalized(i) && (st.isCapitalized(i-1) || st.isCapitalized(i+1)) && st.bodySentence()
+}
+
+// triggerInName reports whether trigger word i is a word of a name in a body
+// sentence, written with a capital between capitalised words, a bracket
+// allowed on either side: "the Brexit Withdrawal Agreement", "the European
+// Union (Withdrawal) Bill". A name of a treaty, a bill or a plan names it
+// whenever it is mentioned; it reports no one withdrawing.
+func (st *sent) triggerInName(i int) bool {
+	if i == 0 || !st.isCapitalized(i) || !st.bodySentence() {
+		return false
+	}
+	prev, next := i-1, i+1
+	if st.norm(prev) == "(" && st.norm(next) == ")" {
+		prev, next = prev-1, next+1
+	}
+	return st.isCapitalized(prev) || st.isCapitalized(next)
 }
 
 // entityAt reports whether token i lies in a known entity.

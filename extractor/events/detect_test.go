@@ -259,6 +259,13 @@ func TestDetect(t *testing.T) {
 		{text: "Nobel laureate Archbishop Desmond Ruritano announces he is to withdraw from public life.", want: false},
 		{text: "Envoys negotiate terms for the general's withdrawal from power, but the terms are rejected.", want: false},
 		{text: "Ruritanian troops withdraw from the nuclear power plant.", want: true, kind: "military", status: "completed", new: true, trigger: "withdraw"},
+		// A trigger word inside the name of a treaty or a bill names it;
+		// the same word in lower case, or opening the sentence, reports a
+		// withdrawal.
+		{text: "The Commission sues Ruritania over breaches of the Brexit Withdrawal Agreement.", want: false},
+		{text: "The Lords approve amendments to the European Union (Withdrawal) Bill.", want: false},
+		{text: "The Commission sues Ruritania over its withdrawal from the customs agreement.", want: true, kind: "agreement", status: "completed", new: true, trigger: "withdrawal"},
+		{text: "Withdrawal of Ruritanian troops from the valley begins.", want: true, kind: "military", status: "completed", new: true, trigger: "Withdrawal"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {
