@@ -991,6 +991,12 @@ func (st *sent) acceptExit(tg *trigger) bool {
 		// Democratic Party to seek a replacement".
 		return true
 	}
+	if !isExit && w != "leaving" && (st.norm(obj) == "the" || st.is(SetPersonalPossessive, st.norm(obj))) &&
+		st.is(SetPartyNouns, st.norm(obj+1)) && st.norm(obj+2) != "for" {
+		// "later leaves the party", "MPs quit the party": the party named
+		// before, or the subject's own, left for good, as a named one is.
+		return true
+	}
 	if hasMarket(st, obj, end) && !st.anyClass(i-8, i+4, Money) {
 		return true // "companies that leave the Russian market"
 	}

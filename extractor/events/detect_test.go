@@ -266,6 +266,11 @@ func TestDetect(t *testing.T) {
 		{text: "The Lords approve amendments to the European Union (Withdrawal) Bill.", want: false},
 		{text: "The Commission sues Ruritania over its withdrawal from the customs agreement.", want: true, kind: "agreement", status: "completed", new: true, trigger: "withdrawal"},
 		{text: "Withdrawal of Ruritanian troops from the valley begins.", want: true, kind: "military", status: "completed", new: true, trigger: "Withdrawal"},
+		// A party named before or the subject's own ("the party", "his
+		// party") is left as a named one is; not on the way elsewhere.
+		{text: "John Ruritano of the Freedom Party causes controversy and later leaves the party.", want: true, kind: "political", status: "completed", new: true, trigger: "leaves"},
+		{text: "Six Ruritanian MPs quit the party after the election.", want: true, kind: "political", status: "completed", new: true, trigger: "quit"},
+		{text: "The mayor leaves the party for the airport.", want: false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {
