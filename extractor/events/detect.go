@@ -1620,6 +1620,12 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 	if h, ok := near(CueRefuse, 6); ok && !st.wordBetween(h.at, i, "whether", "if") {
 		return decide("refused", h)
 	}
+	if w, ok := st.orderedOwnStaff(tg, bgAt); ok {
+		// "The European Union advises non-essential staff to evacuate",
+		// "orders all non-emergency government employees at the embassy
+		// to leave Iraq": an organisation withdrawing its own people.
+		return decide("announced", hit{CueAnnounce, i, w})
+	}
 	if w, ok := st.orderedOther(tg, bgAt); ok {
 		return decide("demanded", hit{CueDemand, i, w})
 	}
@@ -1838,6 +1844,44 @@ func (st *sent) orderedOther(tg trigger, bgAt int) (string, bool) {
 							return "", false
 						}
 					}
+				}
+			}
+			return w, true
+		}
+	}
+	return "", false
+}
+
+// orderedOwnStaff returns the verb of ordering, asking or advising that
+// governs an infinitive trigger ("to leave", "to evacuate") when its object
+// is staff, employees or personnel that no name or demonym marks as
+// another's: an organisation's order to its own people is its withdrawal of
+// them, announced, as an order to its own troops is; "orders 20 Czech
+// embassy staff to leave" expels another's. Staff seldom stand near the
+// verb ("all non-emergency, non-essential government employees at the U.S.
+// Embassy in Baghdad"), so the verb is looked for further back than the
+// cue words are.
+func (st *sent) orderedOwnStaff(tg trigger, bgAt int) (string, bool) {
+	i := tg.i
+	if tg.form != Base || st.norm(i-1) != "to" {
+		return "", false
+	}
+	staff := -1
+	for k := i - 2; k >= 0 && k >= i-20 && k > bgAt; k-- {
+		w := st.norm(k)
+		if st.toks[k].punct && w != "," {
+			return "", false
+		}
+		if st.is(SetStaffNouns, w) && staff < 0 {
+			staff = k
+		}
+		if st.is(SetOrderVerbs, w) || st.is(SetAskVerbs, w) || st.is(SetAdviseVerbs, w) {
+			if staff < 0 {
+				return "", false
+			}
+			for m := k + 1; m < staff; m++ {
+				if st.demonymAt(m) || st.isName(m) || strings.HasSuffix(st.norm(m), "'s") {
+					return "", false
 				}
 			}
 			return w, true

@@ -271,6 +271,13 @@ func TestDetect(t *testing.T) {
 		{text: "John Ruritano of the Freedom Party causes controversy and later leaves the party.", want: true, kind: "political", status: "completed", new: true, trigger: "leaves"},
 		{text: "Six Ruritanian MPs quit the party after the election.", want: true, kind: "political", status: "completed", new: true, trigger: "quit"},
 		{text: "The mayor leaves the party for the airport.", want: false},
+		// An order or advice to an organisation's own staff withdraws
+		// them; staff that a demonym or a possessive marks as another's
+		// are expelled or asked to leave.
+		{text: "The European Union advises non-essential staff to evacuate Ruritania amid rising violence.", want: true, kind: "diplomatic", status: "announced", new: true, trigger: "evacuate"},
+		{text: "The State Department orders all non-emergency, non-essential government employees at the embassy in Ruritania and the consulate office to leave the country.", want: true, kind: "diplomatic", status: "announced", new: true, trigger: "leave"},
+		{text: "Ruritania orders 20 Freedonian embassy staff to leave the country.", want: true, kind: "diplomatic", status: "demanded", new: false, trigger: "leave"},
+		{text: "The government advises Freedonia's embassy staff to leave the country.", want: true, kind: "diplomatic", status: "demanded", new: false, trigger: "leave"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {

@@ -353,6 +353,9 @@ const (
 	// that name a career only as the head ("withdrew from public life",
 	// "his withdrawal from power", not "the power plant").
 	SetCareerHeads
+	// SetStaffNouns: an organisation's own people who are ordered or advised
+	// to leave a place ("non-essential staff", "government employees").
+	SetStaffNouns
 	numSets
 )
 

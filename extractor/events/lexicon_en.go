@@ -290,6 +290,7 @@ func english() *Lexicon {
 		SetServeVerbs:         `flying operating`,
 		SetTemporary:          `temporarily temporary reopen reopens reopened reopening`,
 		SetCareerHeads:        `power life`,
+		SetStaffNouns:         `staff staffers employees personnel`,
 		SetTopicPreps:         `into over about on regarding concerning`,
 		SetScrutiny:           `hearing hearings inquiry inquiries investigation investigations probe probes review reviews advice criticism criticisms criticise criticises criticised criticize criticizes criticized debate debates questions concerns blame blames blamed blaming testimony lawsuit lawsuits`,
 		SetMemberNouns:        `deputies lawmakers legislators mps teams clubs`,
