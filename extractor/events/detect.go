@@ -1617,6 +1617,13 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		_, support := near(CueSupport, 8)
 		return "announced", append([]string{st.norm(p - 1)}, cues...), background || against || hypo || demand || support
 	}
+	if h, ok := st.timeLimitFor(tg); ok {
+		// "Iraq will not extend the deadline for the United States Armed
+		// Forces to withdraw", "there is no timeline for the withdrawal":
+		// the time limit of a plan the reader knows is the news, not the
+		// plan; "refused" would misread "no timeline" too.
+		return "announced", append([]string{h}, cues...), true
+	}
 	if h, ok := near(CueRefuse, 6); ok && !st.wordBetween(h.at, i, "whether", "if") {
 		return decide("refused", h)
 	}
@@ -2042,6 +2049,33 @@ func (st *sent) effortFor(tg trigger) (string, bool) {
 			}
 		}
 		return n + " " + w, true
+	}
+	return "", false
+}
+
+// timeLimitFor returns the time-limit noun and its preposition when the
+// trigger is what a deadline, timetable or schedule is for ("the deadline
+// for the United States Armed Forces to withdraw", "no timeline for the
+// withdrawal of U.S. troops"), up to ten words back in its clause, unless a
+// verb of setting governs the noun ("sets a deadline for", "agreed on a
+// timetable for"): a limit set in the sentence is news, one spoken of
+// (extended, missed, lacking) belongs to a plan already known.
+func (st *sent) timeLimitFor(tg trigger) (string, bool) {
+	for k := tg.i - 1; k >= 1 && k >= tg.i-10; k-- {
+		if st.toks[k].punct {
+			return "", false
+		}
+		n := st.norm(k)
+		p := st.norm(k + 1)
+		if !st.is(SetTimeLimitNouns, n) || (p != "for" && p != "of" && p != "to") {
+			continue
+		}
+		for j := k - 1; j >= 0 && j >= k-4 && !st.toks[j].punct; j-- {
+			if st.is(SetLimitSetters, st.norm(j)) {
+				return "", false
+			}
+		}
+		return n + " " + p, true
 	}
 	return "", false
 }

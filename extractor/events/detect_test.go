@@ -278,6 +278,11 @@ func TestDetect(t *testing.T) {
 		{text: "The State Department orders all non-emergency, non-essential government employees at the embassy in Ruritania and the consulate office to leave the country.", want: true, kind: "diplomatic", status: "announced", new: true, trigger: "leave"},
 		{text: "Ruritania orders 20 Freedonian embassy staff to leave the country.", want: true, kind: "diplomatic", status: "demanded", new: false, trigger: "leave"},
 		{text: "The government advises Freedonia's embassy staff to leave the country.", want: true, kind: "diplomatic", status: "demanded", new: false, trigger: "leave"},
+		// The time limit of a plan spoken of (extended, lacking) is the
+		// news, not the plan; a time limit set in the sentence is news.
+		{text: "Ruritania will not extend the deadline for the Freedonian armed forces to withdraw from the valley.", want: true, kind: "military", status: "announced", new: false, trigger: "withdraw"},
+		{text: "An official says that there is no timeline for the withdrawal of Ruritanian troops from Freedonia.", want: true, kind: "military", status: "announced", new: false, trigger: "withdrawal"},
+		{text: "The two governments agree on a timetable for the withdrawal of Ruritanian troops from Freedonia.", want: true, kind: "military", status: "announced", new: true, trigger: "withdrawal"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {

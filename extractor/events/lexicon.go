@@ -356,6 +356,12 @@ const (
 	// SetStaffNouns: an organisation's own people who are ordered or advised
 	// to leave a place ("non-essential staff", "government employees").
 	SetStaffNouns
+	// SetTimeLimitNouns: the time limit or schedule of a plan ("the deadline
+	// for US forces to withdraw", "no timeline for the withdrawal").
+	SetTimeLimitNouns
+	// SetLimitSetters: verbs that set a time limit in the sentence, which is
+	// then news ("sets a deadline for", "agree on a timetable for").
+	SetLimitSetters
 	numSets
 )
 

@@ -291,6 +291,8 @@ func english() *Lexicon {
 		SetTemporary:          `temporarily temporary reopen reopens reopened reopening`,
 		SetCareerHeads:        `power life`,
 		SetStaffNouns:         `staff staffers employees personnel`,
+		SetTimeLimitNouns:     `deadline deadlines timetable timetables timeline timelines schedule schedules`,
+		SetLimitSetters:       `set sets setting agree agrees agreed agreeing announce announces announced announcing propose proposes proposed proposing establish establishes established unveil unveils unveiled present presents presented outline outlines outlined give gives gave given`,
 		SetTopicPreps:         `into over about on regarding concerning`,
 		SetScrutiny:           `hearing hearings inquiry inquiries investigation investigations probe probes review reviews advice criticism criticisms criticise criticises criticised criticize criticizes criticized debate debates questions concerns blame blames blamed blaming testimony lawsuit lawsuits`,
 		SetMemberNouns:        `deputies lawmakers legislators mps teams clubs`,
