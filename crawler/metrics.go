@@ -53,6 +53,14 @@ func (c *Crawler) Snapshot(ctx context.Context) (Snapshot, error) {
 	return snap, nil
 }
 
+// FirstPagesKept reports how many first pages of new sites the crawler
+// holds in memory to clean them again (see the package doc), and the
+// bytes they take (their HTML deflated and the bodies emitted).
+func (c *Crawler) FirstPagesKept() (pages, bytes int) {
+	_, pages, bytes = c.first.usage()
+	return pages, bytes
+}
+
 // hostMetrics counts per host. It keeps at most maxMetricHosts hosts; the
 // rest are added up under "(other)", so a crawl of millions of hosts does
 // not grow it.

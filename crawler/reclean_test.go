@@ -137,6 +137,9 @@ func TestRecleanSiteNeverReady(t *testing.T) {
 	if sites, pages, bytes := r.c.first.usage(); sites != 1 || pages != 4 || bytes > maxFirstBytes {
 		t.Errorf("kept %d sites, %d pages, %d bytes; want 1 site, 4 pages", sites, pages, bytes)
 	}
+	if pages, bytes := r.c.FirstPagesKept(); pages != 4 || bytes <= 0 {
+		t.Errorf("FirstPagesKept = %d pages, %d bytes; want the 4 pages kept", pages, bytes)
+	}
 }
 
 func hasRemoved(a *article.Article, text, reason string) bool {

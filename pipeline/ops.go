@@ -60,6 +60,22 @@ func crawlMetrics(reg *metrics.Registry, cr func() *crawler.Crawler) {
 	reg.Counter("articles_crawled_total", "Clean articles put on the bus by the crawler.", load(func(s *crawler.Stats) int64 { return s.Articles.Load() }))
 	reg.Counter("pages_recleaned_total", "A new site's first article pages cleaned again once the site's learned boilerplate layer was ready.", load(func(s *crawler.Stats) int64 { return s.Recleaned.Load() }))
 	reg.Counter("recleaned_versions_total", "New versions of articles put on the bus because cleaning their page again changed the body.", load(func(s *crawler.Stats) int64 { return s.Revised.Load() }))
+	reg.Counter("first_pages_unrecleaned_total", "A new site's first article pages never cleaned again: no room to keep them, or the site's learned layer was not ready within the hour.", load(func(s *crawler.Stats) int64 { return s.Unrecleaned.Load() }))
+	kept := func(bytes bool) func() float64 {
+		return func() float64 {
+			c := cr()
+			if c == nil {
+				return 0
+			}
+			p, b := c.FirstPagesKept()
+			if bytes {
+				return float64(b)
+			}
+			return float64(p)
+		}
+	}
+	reg.Gauge("first_pages_kept", "A new site's first article pages held in memory until the site's learned layer is ready to clean them again.", kept(false))
+	reg.Gauge("first_pages_kept_bytes", "Bytes the first pages held take (HTML deflated, bodies emitted); bounded by 64 MiB.", kept(true))
 	reg.Gauge("fetches_in_flight", "Fetches under way.", load(func(s *crawler.Stats) int64 { return s.InFlight.Load() }))
 	var mu sync.Mutex
 	var seen int64
