@@ -274,6 +274,7 @@ var weakNegative = map[string]string{
 	"meta": "metadata", "date": "metadata", "timestamp": "metadata", "time": "metadata", "published": "metadata",
 	"header": "header", "hidden": "hidden", "bio": "author bio", "headline": "headline", "kicker": "headline",
 	"label": "label", "disclaimer": "disclaimer", "widget": "widget",
+	// "label" is not applied with the label-text rule on (assignBoiler).
 }
 
 // Three thresholds of layers 1 and 2, calibrated together (site-grouped
@@ -402,6 +403,13 @@ func assignBoiler(blocks []*block, root *html.Node, structure bool, on func(stri
 			if !st.done {
 				st.done = true
 				st.sig = layer1Signal(n, st.text)
+				if st.sig == "dom: label" && on("label-text") {
+					// "label" names what a page shows as text as
+					// often as a form's captions: a product's badge
+					// ("Best overall"), a specification's name, a
+					// field of a record, a word's part of speech.
+					st.sig = ""
+				}
 				if !structure && st.sig != "dom: comments" {
 					// Comments are the one name trusted in the relaxed
 					// pass: they read like prose and can outweigh the

@@ -275,3 +275,42 @@ func TestSentenceShaped(t *testing.T) {
 		}
 	}
 }
+
+// TestLabelText shows that elements named "label" keep their text (a
+// product's badge in a list article, the names in a specification table),
+// and that a label of the same look inside a sign-up box or a menu still
+// goes with the box; without the rule the badge and the names are lost.
+func TestLabelText(t *testing.T) {
+	long := func(i int) string {
+		return fmt.Sprintf(`<p>Paragraph %d: we tested each of these cordless drills for a month on brick, oak and steel, timing every hole and weighing every battery after a full day on site.</p>`, i)
+	}
+	page := `<html><body><div class="content"><h1>The best cordless drills</h1>` + long(1) + long(2) +
+		`<h2>Makita DHP485</h2><div class="product-label">Best overall pick</div>` + long(3) +
+		`<table><tr><td class="spec-label">Battery runtime</td><td>Ten hours</td></tr>` +
+		`<tr><td class="spec-label">Drill weight</td><td>1.7 kg</td></tr></table>` + long(4) +
+		`<div class="newsletter-box"><label class="form-label">Your e-mail address</label><input type="email" name="e"></div>` +
+		long(5) + `</div><nav><span class="label">Power tools</span></nav></body></html>`
+	for _, tc := range []struct {
+		name string
+		c    *Cleaner
+		keep bool
+	}{
+		{"with the rule", New(Options{}), true},
+		{"without it", NewWithout(Options{}, "label-text"), false},
+	} {
+		body := cleanPage(t, tc.c, 1, []byte(page)).Article.Body
+		for _, want := range []string{"Best overall pick", "Battery runtime", "Drill weight"} {
+			if got := strings.Contains(body, want); got != tc.keep {
+				t.Errorf("%s: %q kept = %v, want %v:\n%s", tc.name, want, got, tc.keep, body)
+			}
+		}
+		for _, bad := range []string{"e-mail address", "Power tools"} {
+			if strings.Contains(body, bad) {
+				t.Errorf("%s: %q kept:\n%s", tc.name, bad, body)
+			}
+		}
+		if !strings.Contains(body, "Paragraph 5:") {
+			t.Errorf("%s: story lost:\n%s", tc.name, body)
+		}
+	}
+}
