@@ -1673,6 +1673,14 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 	}
 	_, longPast := near(CuePast, 10)
 	longPast = longPast || pastYear != ""
+	if w, ok := st.reportedProgressive(tg); ok && !longPast {
+		// "Ted Cruz announces that he is withdrawing from the race",
+		// "Sweden is temporarily pulling its staff out, the ministry
+		// said": what an actor says it is doing is its decision, told
+		// before it is done; told by the writer ("The UN is evacuating
+		// its staff") the progressive is under way.
+		return decide("announced", hit{CueAnnounce, i, w})
+	}
 	if tg.form == Base && st.norm(i-1) == "to" && st.d.lex.Cues[st.norm(i-2)] == CueUnderway && !longPast {
 		// "Russia begins to withdraw its troops": under way.
 		return decide("completed", hit{CueUnderway, i - 2, st.norm(i-2) + " to"})
@@ -1740,6 +1748,32 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		return "announced", cues, background
 	}
 	return "completed", cues, background
+}
+
+// reportedProgressive reports whether a progressive trigger is in the
+// present progressive ("is withdrawing", "are temporarily pulling") and a
+// verb of saying or announcing reports the sentence, before the auxiliary
+// or after the trigger; it returns the auxiliary.
+func (st *sent) reportedProgressive(tg trigger) (string, bool) {
+	if tg.form != Progressive {
+		return "", false
+	}
+	k := tg.i - 1
+	if k >= 0 && strings.HasSuffix(st.norm(k), "ly") {
+		k-- // "is temporarily pulling"
+	}
+	if k < 0 {
+		return "", false
+	}
+	switch aux := st.norm(k); aux {
+	case "is", "are", "am", "'s", "'re":
+		for j := range st.toks {
+			if j != k && j != tg.i && st.is(SetSayVerbs, st.norm(j)) {
+				return aux, true
+			}
+		}
+	}
+	return "", false
 }
 
 // governingModal returns the modal auxiliary that governs a base-form

@@ -283,6 +283,12 @@ func TestDetect(t *testing.T) {
 		{text: "Ruritania will not extend the deadline for the Freedonian armed forces to withdraw from the valley.", want: true, kind: "military", status: "announced", new: false, trigger: "withdraw"},
 		{text: "An official says that there is no timeline for the withdrawal of Ruritanian troops from Freedonia.", want: true, kind: "military", status: "announced", new: false, trigger: "withdrawal"},
 		{text: "The two governments agree on a timetable for the withdrawal of Ruritanian troops from Freedonia.", want: true, kind: "military", status: "announced", new: true, trigger: "withdrawal"},
+		// The present progressive an actor is reported to say it is in is
+		// its decision; told by the writer, it is under way.
+		{text: "Senator Smith announces that he is withdrawing from the race for the nomination.", want: true, kind: "political", status: "announced", new: true, trigger: "withdrawing"},
+		{text: "Ruritania is temporarily pulling its diplomats out of Freedonia, the foreign ministry said.", want: true, kind: "diplomatic", status: "announced", new: true, trigger: "pulling out"},
+		{text: "Ruritania is temporarily pulling its diplomats out of Freedonia amid the fighting.", want: true, kind: "diplomatic", status: "completed", new: true, trigger: "pulling out"},
+		{text: "Senator Smith was withdrawing from the race when the polls closed, aides said.", want: true, kind: "political", status: "completed", new: true, trigger: "withdrawing"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {
