@@ -41,11 +41,7 @@ type itemError struct {
 // by class, so that errors can be read and sorted into kinds by hand. Held-out
 // sets are never read: their items must stay unseen by whoever writes rules.
 func runErrors(w io.Writer, paths []string, src sources) error {
-	det, err := events.New("en")
-	if err != nil {
-		return err
-	}
-	sets, err := readTuning(w, paths, src)
+	det, sets, err := tuning(w, paths, src)
 	if err != nil {
 		return err
 	}

@@ -245,6 +245,17 @@ type tuningSet struct {
 	items []events.Labelled
 }
 
+// tuning returns the English detector and the tuning sets of paths (see
+// readTuning), what -folds and -errors both start from.
+func tuning(w io.Writer, paths []string, src sources) (*events.Detector, []tuningSet, error) {
+	det, err := events.New("en")
+	if err != nil {
+		return nil, nil, err
+	}
+	sets, err := readTuning(w, paths, src)
+	return det, sets, err
+}
+
 // readTuning reads the sets of paths that are not held out, noting on w
 // each one it leaves out: rules are never judged on held-out sets.
 func readTuning(w io.Writer, paths []string, src sources) ([]tuningSet, error) {
@@ -275,11 +286,7 @@ func readTuning(w io.Writer, paths []string, src sources) ([]tuningSet, error) {
 // most folds, not when it fixes a few sentences. With confusion it also
 // prints which statuses are taken for which, over all folds.
 func runFolds(w io.Writer, paths []string, src sources, k int, confusion bool) error {
-	det, err := events.New("en")
-	if err != nil {
-		return err
-	}
-	sets, err := readTuning(w, paths, src)
+	det, sets, err := tuning(w, paths, src)
 	if err != nil {
 		return err
 	}
