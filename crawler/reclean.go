@@ -225,8 +225,9 @@ type firstPageMemory interface {
 	// KeepFirstPage stores p, replacing a page of the same site and id.
 	KeepFirstPage(ctx context.Context, p frontier.FirstPage) error
 	// DropFirstPages deletes site's pages of the articles ids, or all of
-	// the site's pages when no id is given.
-	DropFirstPages(ctx context.Context, site string, ids ...string) error
+	// the site's pages when no id is given, and returns them (site, id,
+	// URL and time kept only).
+	DropFirstPages(ctx context.Context, site string, ids ...string) ([]frontier.FirstPage, error)
 	// DropFirstPagesBefore deletes the pages kept before t, of every
 	// site, and returns them (site, id, URL and time kept only).
 	DropFirstPagesBefore(ctx context.Context, t time.Time) ([]frontier.FirstPage, error)
@@ -289,7 +290,7 @@ func (c *Crawler) keepFirst(ctx context.Context, site string, sitePages int, p f
 		err = c.firstMem.KeepFirstPage(ctx, p.record(site, now))
 	} else {
 		// An earlier fetch of the article may be stored; this one replaced it.
-		err = c.firstMem.DropFirstPages(ctx, site, p.id)
+		_, err = c.firstMem.DropFirstPages(ctx, site, p.id)
 	}
 	if err != nil && ctx.Err() == nil {
 		c.log.Warn("first page kept in memory only: a restart before its site is ready leaves it as emitted", "url", p.page.URL, "err", err)
@@ -299,7 +300,7 @@ func (c *Crawler) keepFirst(ctx context.Context, site string, sitePages int, p f
 // forgetFirst deletes site's pages from the frontier's copy. The caller
 // holds firstMu.
 func (c *Crawler) forgetFirst(ctx context.Context, site string, ids ...string) {
-	if err := c.firstMem.DropFirstPages(ctx, site, ids...); err != nil && ctx.Err() == nil {
+	if _, err := c.firstMem.DropFirstPages(ctx, site, ids...); err != nil && ctx.Err() == nil {
 		// Left behind, they are read back after a restart and cleaned
 		// again once more: at worst a version emitted twice, which every
 		// store keeps once.

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/segmentio/kafka-go"
@@ -62,30 +61,16 @@ func (f *Frontier) KeepFirstPage(ctx context.Context, p frontier.FirstPage) erro
 
 // DropFirstPages forgets site's first pages of articles ids (all of them
 // when no id is given): in the cache, and on the state topic with a
-// tombstone for each page the cache held.
-func (f *Frontier) DropFirstPages(ctx context.Context, site string, ids ...string) error {
+// tombstone for each page the cache held. It returns the pages forgotten
+// without their HTML and body.
+func (f *Frontier) DropFirstPages(ctx context.Context, site string, ids ...string) ([]frontier.FirstPage, error) {
 	f.writeMu.Lock()
 	defer f.writeMu.Unlock()
-	kept, err := f.cache.FirstPagesOf(ctx, site)
+	dropped, err := f.cache.DropFirstPages(ctx, site, ids...)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	var tombs []kafka.Message
-	for _, p := range kept {
-		if len(ids) == 0 || slices.Contains(ids, p.ID) {
-			tombs = append(tombs, kafka.Message{Topic: f.cfg.StateTopic, Key: f.firstKey(p)})
-		}
-	}
-	if err := f.cache.DropFirstPages(ctx, site, ids...); err != nil {
-		return err
-	}
-	if len(tombs) == 0 {
-		return nil
-	}
-	if err := f.write(ctx, tombs); err != nil {
-		return fmt.Errorf("groupfrontier: forget first pages: %w", err)
-	}
-	return nil
+	return dropped, f.tombstone(ctx, dropped)
 }
 
 // DropFirstPagesBefore forgets the first pages kept before t, in the
@@ -95,17 +80,27 @@ func (f *Frontier) DropFirstPagesBefore(ctx context.Context, t time.Time) ([]fro
 	f.writeMu.Lock()
 	defer f.writeMu.Unlock()
 	dropped, err := f.cache.DropFirstPagesBefore(ctx, t)
-	if err != nil || len(dropped) == 0 {
-		return dropped, err
+	if err != nil {
+		return nil, err
+	}
+	return dropped, f.tombstone(ctx, dropped)
+}
+
+// tombstone writes a tombstone for each of the dropped first pages, so
+// that no later owner of their hosts restores them. Called with writeMu
+// held, after the cache dropped them.
+func (f *Frontier) tombstone(ctx context.Context, dropped []frontier.FirstPage) error {
+	if len(dropped) == 0 {
+		return nil
 	}
 	tombs := make([]kafka.Message, 0, len(dropped))
 	for _, p := range dropped {
 		tombs = append(tombs, kafka.Message{Topic: f.cfg.StateTopic, Key: f.firstKey(p)})
 	}
 	if err := f.write(ctx, tombs); err != nil {
-		return dropped, fmt.Errorf("groupfrontier: forget first pages: %w", err)
+		return fmt.Errorf("groupfrontier: forget first pages: %w", err)
 	}
-	return dropped, nil
+	return nil
 }
 
 // FirstPages returns the first pages of the owned hosts' sites that the

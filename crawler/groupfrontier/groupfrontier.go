@@ -135,7 +135,7 @@ type Cache interface {
 	// host of their URL (see the crawler's firstPageMemory; FrontierHosts
 	// and DropFrontierHosts count them as the host's).
 	KeepFirstPage(ctx context.Context, p frontier.FirstPage) error
-	DropFirstPages(ctx context.Context, site string, ids ...string) error
+	DropFirstPages(ctx context.Context, site string, ids ...string) ([]frontier.FirstPage, error)
 	DropFirstPagesBefore(ctx context.Context, t time.Time) ([]frontier.FirstPage, error)
 	FirstPages(ctx context.Context) ([]frontier.FirstPage, error)
 	FirstPagesOf(ctx context.Context, site string) ([]frontier.FirstPage, error)

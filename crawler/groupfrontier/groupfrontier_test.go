@@ -406,8 +406,8 @@ func TestFirstPagesHandOver(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := a.DropFirstPages(ctx, "a.test", "2"); err != nil {
-		t.Fatal(err)
+	if dropped, err := a.DropFirstPages(ctx, "a.test", "2"); err != nil || len(dropped) != 1 || dropped[0].URL != a2.URL {
+		t.Fatalf("DropFirstPages = %+v, %v; want a.test's page 2", dropped, err)
 	}
 	if err := a.Close(); err != nil {
 		t.Fatal(err)
@@ -426,8 +426,8 @@ func TestFirstPagesHandOver(t *testing.T) {
 			t.Errorf("the new owner holds of %s\n%+v\nwant\n%+v", tt.site, got, tt.want)
 		}
 	}
-	if err := b.DropFirstPages(ctx, "a.test"); err != nil {
-		t.Fatal(err)
+	if dropped, err := b.DropFirstPages(ctx, "a.test"); err != nil || len(dropped) != 2 {
+		t.Fatalf("DropFirstPages = %+v, %v; want a.test's two pages", dropped, err)
 	}
 	if dropped, err := b.DropFirstPagesBefore(ctx, t0.Add(time.Hour)); err != nil || len(dropped) != 1 || dropped[0].URL != b1.URL {
 		t.Errorf("DropFirstPagesBefore = %+v, %v; want b.test's page", dropped, err)

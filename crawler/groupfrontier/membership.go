@@ -298,7 +298,8 @@ func (f *Frontier) restoreFirstPage(ctx context.Context, m kafka.Message) error 
 	f.writeMu.Lock()
 	defer f.writeMu.Unlock()
 	if len(m.Value) == 0 {
-		return f.cache.DropFirstPages(ctx, site, id)
+		_, err := f.cache.DropFirstPages(ctx, site, id)
+		return err
 	}
 	var p frontier.FirstPage
 	if err := json.Unmarshal(m.Value, &p); err != nil || p.Site != site || p.ID != id {

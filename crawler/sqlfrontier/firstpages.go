@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/wirewatch/wirewatch/crawler/frontier"
@@ -27,32 +28,40 @@ func (s *Store) KeepFirstPage(ctx context.Context, p frontier.FirstPage) error {
 }
 
 // DropFirstPages deletes the kept pages of site's articles ids, or all of
-// the site's pages when no id is given.
-func (s *Store) DropFirstPages(ctx context.Context, site string, ids ...string) error {
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		if len(ids) == 0 {
-			_, err := tx.ExecContext(ctx, `DELETE FROM crawl_first_pages WHERE site = ?`, site)
-			return err
-		}
+// the site's pages when no id is given, and returns them without their
+// HTML and body.
+func (s *Store) DropFirstPages(ctx context.Context, site string, ids ...string) ([]frontier.FirstPage, error) {
+	where, args := "site = ?", []any{site}
+	if len(ids) > 0 {
+		where += " AND id IN (?" + strings.Repeat(", ?", len(ids)-1) + ")"
 		for _, id := range ids {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM crawl_first_pages WHERE site = ? AND id = ?`, site, id); err != nil {
-				return err
-			}
+			args = append(args, id)
 		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("drop first pages of %s: %w", site, err)
 	}
-	return nil
+	dropped, err := s.dropFirstPages(ctx, where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("drop first pages of %s: %w", site, err)
+	}
+	return dropped, nil
 }
 
 // DropFirstPagesBefore deletes the pages kept before t and returns them
 // without their HTML and body.
 func (s *Store) DropFirstPagesBefore(ctx context.Context, t time.Time) ([]frontier.FirstPage, error) {
+	dropped, err := s.dropFirstPages(ctx, "kept < ?", t.UnixMilli())
+	if err != nil {
+		return nil, fmt.Errorf("drop first pages kept before %s: %w", t.Format(time.RFC3339), err)
+	}
+	return dropped, nil
+}
+
+// dropFirstPages deletes the pages where selects, in one transaction, and
+// returns their site, id, URL and time kept: what a caller needs to name
+// them elsewhere (a crawl group's tombstones), without reading their HTML.
+func (s *Store) dropFirstPages(ctx context.Context, where string, args ...any) ([]frontier.FirstPage, error) {
 	var out []frontier.FirstPage
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT site, id, kept, url FROM crawl_first_pages WHERE kept < ? ORDER BY kept, site, id`, t.UnixMilli())
+		rows, err := tx.QueryContext(ctx, `SELECT site, id, kept, url FROM crawl_first_pages WHERE `+where+` ORDER BY kept, site, id`, args...)
 		if err != nil {
 			return err
 		}
@@ -71,13 +80,10 @@ func (s *Store) DropFirstPagesBefore(ctx context.Context, t time.Time) ([]fronti
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM crawl_first_pages WHERE kept < ?`, t.UnixMilli())
+		_, err = tx.ExecContext(ctx, `DELETE FROM crawl_first_pages WHERE `+where, args...)
 		return err
 	})
-	if err != nil {
-		return nil, fmt.Errorf("drop first pages kept before %s: %w", t.Format(time.RFC3339), err)
-	}
-	return out, nil
+	return out, err
 }
 
 // FirstPages returns every kept page, in the order they were kept.

@@ -34,9 +34,10 @@ func TestFirstPages(t *testing.T) {
 	}
 
 	type step struct {
-		keep []frontier.FirstPage
-		drop []string // site, then ids
-		want []string // site/id in the order kept
+		keep    []frontier.FirstPage
+		drop    []string // site, then ids
+		dropped []string // site/id of the pages the drop returns
+		want    []string // site/id in the order kept
 	}
 	steps := []step{
 		{keep: []frontier.FirstPage{page("a.example", "1", time.Second, "first"), withHint, page("b.example", "1", 3*time.Second, "b")},
@@ -44,8 +45,8 @@ func TestFirstPages(t *testing.T) {
 		// The same article fetched again replaces its page, now kept later.
 		{keep: []frontier.FirstPage{page("a.example", "1", 4*time.Second, "first again")},
 			want: []string{"a.example/2", "b.example/1", "a.example/1"}},
-		{drop: []string{"a.example", "2"}, want: []string{"b.example/1", "a.example/1"}},
-		{drop: []string{"b.example"}, want: []string{"a.example/1"}},
+		{drop: []string{"a.example", "2", "9"}, dropped: []string{"a.example/2"}, want: []string{"b.example/1", "a.example/1"}},
+		{drop: []string{"b.example"}, dropped: []string{"b.example/1"}, want: []string{"a.example/1"}},
 		{drop: []string{"c.example"}, want: []string{"a.example/1"}},
 	}
 	for i, st := range steps {
@@ -55,8 +56,12 @@ func TestFirstPages(t *testing.T) {
 			}
 		}
 		if len(st.drop) > 0 {
-			if err := s.DropFirstPages(ctx, st.drop[0], st.drop[1:]...); err != nil {
+			dropped, err := s.DropFirstPages(ctx, st.drop[0], st.drop[1:]...)
+			if err != nil {
 				t.Fatalf("step %d: %v", i, err)
+			}
+			if !reflect.DeepEqual(ids(dropped), st.dropped) {
+				t.Errorf("step %d: dropped %v, want %v", i, ids(dropped), st.dropped)
 			}
 		}
 		got, err := s.FirstPages(ctx)
