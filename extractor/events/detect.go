@@ -1825,6 +1825,17 @@ func (st *sent) recentCause(a int) bool {
 	if w := st.norm(a); a == 0 || w != "after" && w != "following" {
 		return false
 	}
+	if p := st.norm(a + 1); p == "its" || st.is(SetPersonalPossessive, p) || p == "the" && st.norm(a+2) == "country's" {
+		// "Japan resumes commercial whaling following the country's
+		// withdrawal from the IWC", "Biden addresses the nation following
+		// his decision to withdraw": a possessive pronoun, or "the
+		// country's" for a state, refers back to an actor already named
+		// and makes the withdrawal that actor's own earlier step, which
+		// the news follows. A recent cause is another's, named in the
+		// clause ("following the withdrawal of SDF forces", "after the
+		// army's withdrawal").
+		return false
+	}
 	for k := a + 1; k < len(st.toks) && !st.toks[k].punct; k++ {
 		if c, ok := st.d.lex.Cues[st.norm(k)]; ok && c == CuePast || st.norm(k) == "yesterday" ||
 			st.norm(k) == "last" && (st.d.lex.Months[st.norm(k+1)] > 0 || st.is(SetTimeNouns, st.norm(k+1))) {

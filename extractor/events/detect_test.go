@@ -99,6 +99,12 @@ func TestDetect(t *testing.T) {
 		{text: "The board names a new chief executive after two rival candidates withdrew their candidacies.", want: true, kind: "political", status: "completed", new: true, trigger: "withdrew"},
 		{text: "Rebels seized the town of Kuma after government troops withdrew from the area.", want: true, kind: "military", status: "completed", new: false, trigger: "withdrew"},
 		{text: "Shortly after withdrawing from the tournament with a knee injury, the champion announces her retirement.", want: true, kind: "sports", status: "completed", new: false, trigger: "withdrawing"},
+		// A possessive that refers back to a named actor makes the withdrawal
+		// that actor's own earlier step: background, not a recent cause.
+		{text: "Ruritania resumes seal hunting following the country's withdrawal from the Arctic Council.", want: true, kind: "agreement", status: "completed", new: false, trigger: "withdrawal"},
+		{text: "The president addresses the nation following his decision to withdraw troops from Borduria.", want: true, kind: "military", status: "announced", new: false, trigger: "withdraw"},
+		{text: "Government forces seize the oil field following the withdrawal of rebel forces.", want: true, kind: "military", status: "completed", new: true, trigger: "withdrawal"},
+		{text: "Rebels capture the town of Kuma following the army's withdrawal.", want: true, kind: "military", status: "completed", new: true, trigger: "withdrawal"},
 		// Words inside names mean nothing of their own.
 		{text: "The Social Democratic Party withdraws from the governing coalition.", want: true, kind: "agreement", status: "completed", new: true, trigger: "withdraws"},
 		{text: "The army retakes the airport after the Rapid Support Forces' withdrawal.", want: true, kind: "military", status: "completed", new: true, trigger: "withdrawal"},
