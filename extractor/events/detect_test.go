@@ -99,6 +99,13 @@ func TestDetect(t *testing.T) {
 		{text: "The board names a new chief executive after two rival candidates withdrew their candidacies.", want: true, kind: "political", status: "completed", new: true, trigger: "withdrew"},
 		{text: "Rebels seized the town of Kuma after government troops withdrew from the area.", want: true, kind: "military", status: "completed", new: false, trigger: "withdrew"},
 		{text: "Shortly after withdrawing from the tournament with a knee injury, the champion announces her retirement.", want: true, kind: "sports", status: "completed", new: false, trigger: "withdrawing"},
+		// What is attempted is not done; an attempt on a known plan is the
+		// news, not the plan.
+		{text: "The team tried to pull out of the race but was told to start.", want: true, kind: "political", status: "hypothetical", new: false, trigger: "pull out"},
+		{text: "The team decided to pull out of the race.", want: true, kind: "political", status: "announced", new: true, trigger: "pull out"},
+		{text: "Two men are arrested in an attempt to disrupt the planned Ruritanian pullout from the valley.", want: true, kind: "military", status: "announced", new: false, trigger: "pullout"},
+		{text: "Two men are arrested ahead of the planned Ruritanian pullout from the valley.", want: true, kind: "military", status: "announced", new: true, trigger: "pullout"},
+		{text: "Rebels attempt to retake the town after government troops withdraw from the area.", want: true, kind: "military", status: "completed", new: true, trigger: "withdraw"},
 		// A possessive that refers back to a named actor makes the withdrawal
 		// that actor's own earlier step: background, not a recent cause.
 		{text: "Ruritania resumes seal hunting following the country's withdrawal from the Arctic Council.", want: true, kind: "agreement", status: "completed", new: false, trigger: "withdrawal"},

@@ -174,12 +174,16 @@ func english() *Lexicon {
 		halt, halts, postponed, postponing, postpone, postpones, refuted, refutes, dismissed, refused, refuses, refuse, refusing, rejected, rejects, reject, rejecting, ruled out,
 		rules out, rule out, ruling out, declined, declines, decline, denied, denies, deny, not, n't, never, no,
 		no plans, won't, cannot, can't, against, rather than, instead of`)
+	// Verbs and nouns of attempt are hypothetical too: what is tried is
+	// not done ("tried to pull out of the race"), and an attempt on a
+	// known plan is the news, not the plan ("an attempt to disrupt the
+	// planned pullout").
 	cue(CueHypo, `if, could, might, may, possible, possibly, potential, potentially, consider, considering,
 		considered, considers, weighing, weighs, weigh, mulling, mulls, mull, toyed, threatened, threatens,
 		threaten, threatening, eventual, unlikely, likely, eventually, whether, unless, risk, any, hopes, hoped,
 		proposed, proposes, propose, option, idea, suggests, suggested, perhaps, maybe, talking about,
 		nearly, almost, about to, close to, warnings, warning, warned, warns,
-		talk of, discussing, discuss, discussed`)
+		talk of, discussing, discuss, discussed, tried to, tries to, try to, trying to, attempt, attempts, attempted, attempting`)
 	cue(CueBackground, `after, although, though, since, following, when, before, until, amid, despite,
 		because, while, once, due to, wake of`)
 	cue(CuePast, `ago, formerly, previously, history, historic, decades, centuries, earlier, once,
