@@ -523,7 +523,7 @@ func (c *Cleaner) filterLayers12(blocks []*block, titles []string, content bool)
 		spreadToBox(blocks)
 		cutRelatedSections(blocks)
 		if c.on("story-element") {
-			cutAfterStoryElement(blocks)
+			cutAfterStoryElement(blocks, c.on("story-element-cards"))
 		}
 		if c.on("orphan-tail") {
 			cutOrphanTail(blocks)

@@ -221,13 +221,26 @@ const (
 // tail is smaller than the story, while a story told mostly in short
 // paragraphs around a part with long ones (which the container was
 // widened to hold) is not cut back to that part.
-func cutAfterStoryElement(blocks []*block) {
+//
+// With cards, the summaries of teaser cards (titledBoxes) are not counted
+// as the story's prose: the cards of other stories under an article carry
+// summaries long enough to read as paragraphs, and counted as prose they
+// made the tail look like the story's continuation (and their sum hid the
+// story's element).
+func cutAfterStoryElement(blocks []*block, cards bool) {
+	var boxed map[*block]bool
+	if cards {
+		boxed = titledBoxes(blocks)
+	}
+	prose := func(b *block) bool {
+		return b.removed == "" && goodBlock(b) && !boxed[b]
+	}
 	total := make(map[*html.Node]int)
 	count := make(map[*html.Node]int)
 	all := 0
 	var first *block
 	for _, b := range blocks {
-		if b.removed != "" || !goodBlock(b) || len(b.text) < 150 {
+		if !prose(b) || len(b.text) < 150 {
 			continue
 		}
 		if first == nil {
@@ -264,7 +277,7 @@ func cutAfterStoryElement(blocks []*block) {
 	}
 	inside, after := 0, 0
 	for i, b := range blocks[start:] {
-		if b.removed != "" || !goodBlock(b) {
+		if !prose(b) {
 			continue
 		}
 		if start+i > end {
@@ -281,4 +294,42 @@ func cutAfterStoryElement(blocks []*block) {
 			b.removed = "dom: after the story"
 		}
 	}
+}
+
+// titledBoxes returns the blocks that sit in a teaser card: their
+// context (the smallest ancestor holding 40 bytes more than the block, as
+// assignBoiler measures it) holds under cardMaxText bytes and, before the
+// block, a linked title line. The title may be a heading or a linked line
+// in any element ("div.title > a"); it is mostly link text, as the titles
+// elemStats counts are, and shorter than a long paragraph.
+func titledBoxes(blocks []*block) map[*block]bool {
+	text := make(map[*html.Node]int)
+	for _, b := range blocks {
+		for n, d := b.elem, 0; n != nil && d < 200; n, d = n.Parent, d+1 {
+			text[n] += len(b.text)
+		}
+	}
+	out := make(map[*block]bool)
+	for i, b := range blocks {
+		if b.kind == kindHeading {
+			continue
+		}
+		var ctx *html.Node
+		for n, d := b.elem, 0; n != nil && d < 200; n, d = n.Parent, d+1 {
+			if text[n] >= len(b.text)+40 {
+				ctx = n
+				break
+			}
+		}
+		if ctx == nil || text[ctx] >= cardMaxText {
+			continue
+		}
+		for j := i - 1; j >= 0 && isAncestor(ctx, blocks[j].elem); j-- {
+			if t := blocks[j]; t.linkDensity() > 0.8 && len(t.text) < 150 {
+				out[b] = true
+				break
+			}
+		}
+	}
+	return out
 }

@@ -276,3 +276,61 @@ func TestStoryElement(t *testing.T) {
 		})
 	}
 }
+
+// TestStoryElementCards shows that teaser cards under the story's element
+// (a linked title over a summary long enough to read as prose) no longer
+// count as the story's continuation (story-element-cards), so
+// story-element cuts them, while sections of a list article titled by
+// linked names inside the story's element, and unlinked sections after
+// it, are kept.
+func TestStoryElementCards(t *testing.T) {
+	const summary = "The ferry operator said the new timetable, agreed with the port after months of talks, adds two evening crossings in summer and keeps the winter service as it is, while fares for foot passengers rise by a fifth. Residents of the island, who rely on the boat for school and hospital trips, asked for a later last sailing on Fridays. The council will review the timetable again next year, after the new quay opens."
+	card := func(i int) string {
+		return fmt.Sprintf(`<div class="item"><div class="kicker"><a href="/travel">Travel news</a></div><h3><a href="/story-%d">Other story number %d</a></h3><div class="when">December 19, 2025</div><p>%s</p></div>`, i, i, summary)
+	}
+	section := func(i int, linked bool) string {
+		title := fmt.Sprintf("Section %d of the guide", i)
+		if linked {
+			title = fmt.Sprintf(`<a href="/product-%d">%s</a>`, i, title)
+		}
+		return fmt.Sprintf(`<h2>%s</h2><p>%s</p>`, title, summary)
+	}
+	for _, tc := range []struct {
+		name string
+		page []byte
+		text string
+		gone bool
+	}{
+		{"cards under the story", storyPage([]int{5}, card(1)+card(2)+card(3)), "The ferry operator said", true},
+		{"unlinked sections after the element", storyPage([]int{3}, section(1, false)+section(2, false)+section(3, false)+section(4, false)), "Section 4 of the guide", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			with := cleanPage(t, New(Options{}), 1, tc.page).Article.Body
+			without := cleanPage(t, NewWithout(Options{}, "story-element-cards"), 1, tc.page).Article.Body
+			if !strings.Contains(without, tc.text) {
+				t.Fatalf("without the rule the body lacks %q:\n%s", tc.text, without)
+			}
+			if got := !strings.Contains(with, tc.text); got != tc.gone {
+				t.Errorf("%q removed = %v, want %v:\n%s", tc.text, got, tc.gone, with)
+			}
+			if !strings.Contains(with, "Paragraph 0:") {
+				t.Errorf("story lost:\n%s", with)
+			}
+		})
+	}
+	// A list article: its story's element holds sections titled by
+	// linked names; they are the story.
+	var b strings.Builder
+	b.WriteString(`<!doctype html><html><head><title>Ferries</title></head><body><main><article><h1>Ferries</h1><div class="field">`)
+	for i := range 3 {
+		fmt.Fprintf(&b, `<p>Paragraph %d: riders who kept commuting through January said studded tyres, mudguards and a second pair of gloves mattered more to them than the bike they rode.</p>`, i)
+	}
+	for i := range 4 {
+		b.WriteString(section(i, true))
+	}
+	b.WriteString(`</div></article></main></body></html>`)
+	body := cleanPage(t, New(Options{}), 1, []byte(b.String())).Article.Body
+	if !strings.Contains(body, "Section 3 of the guide") || strings.Count(body, "The ferry operator said") != 4 {
+		t.Errorf("list article's linked sections lost:\n%s", body)
+	}
+}

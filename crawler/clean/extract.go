@@ -298,6 +298,10 @@ const (
 	linkDenseShare = 0.6
 )
 
+// cardMaxText is the most text a teaser card holds: its linked title,
+// a summary, a date and a byline.
+const cardMaxText = 1000
+
 // layer1Signal returns why an element holding textLen bytes of text is
 // structural boilerplate, or "".
 func layer1Signal(n *html.Node, textLen int) string {
@@ -404,7 +408,7 @@ func assignBoiler(blocks []*block, root *html.Node, structure bool, on func(stri
 		for n, d := b.elem, 0; n != nil && d < 200; n, d = n.Parent, d+1 {
 			if st := stats[n]; st.text >= len(b.text)+40 {
 				b.ctxLinks = float64(st.links) / float64(st.text)
-				b.inCard = st.text < 1000 && st.heads > 0 && b.kind != kindHeading
+				b.inCard = st.text < cardMaxText && st.heads > 0 && b.kind != kindHeading
 				break
 			}
 		}
