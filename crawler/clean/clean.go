@@ -525,6 +525,9 @@ func (c *Cleaner) filterLayers12(blocks []*block, titles []string, content bool)
 		if c.on("story-element") {
 			cutAfterStoryElement(blocks, c.on("story-element-cards"))
 		}
+		if c.on("rule-line-tail") {
+			cutAfterRuleLine(blocks)
+		}
 		if c.on("orphan-tail") {
 			cutOrphanTail(blocks)
 		}

@@ -333,3 +333,58 @@ func titledBoxes(blocks []*block) map[*block]bool {
 	}
 	return out
 }
+
+// isRuleLine reports a line drawn with text: three or more of one mark
+// ("----------", "* * *", "###"), the separator a writer puts between the
+// story and what the site adds under it.
+func isRuleLine(text string) bool {
+	var mark rune
+	n := 0
+	for _, r := range text {
+		switch {
+		case unicode.IsSpace(r):
+			continue
+		case mark == 0 && strings.ContainsRune("-–—_*=~#", r):
+			mark = r
+		case r != mark:
+			return false
+		}
+		n++
+	}
+	return n >= 3
+}
+
+// cutAfterRuleLine removes what follows the first rule line (isRuleLine)
+// after the story's first long paragraph that has less prose after it
+// than before it: a tail is smaller than the story, as
+// cutAfterStoryElement measures it, while a line between two parts of a
+// story ("* * *") has the longer part after it as often as not. Writers
+// set such a line above the credits, the pitch or the notes that close a
+// post, inside the element that holds the story, where
+// cutAfterStoryElement does not reach.
+func cutAfterRuleLine(blocks []*block) {
+	first, _ := storySpan(blocks)
+	if first < 0 {
+		return
+	}
+	// before[i] is the prose of the blocks before blocks[i].
+	before := make([]int, len(blocks)+1)
+	for i, b := range blocks {
+		before[i+1] = before[i]
+		if b.removed == "" && goodBlock(b) {
+			before[i+1] += len(b.text)
+		}
+	}
+	all := before[len(blocks)]
+	for i := first + 1; i < len(blocks); i++ {
+		if !isRuleLine(blocks[i].text) || all-before[i] >= before[i] {
+			continue
+		}
+		for _, b := range blocks[i+1:] {
+			if b.removed == "" {
+				b.removed = "dom: after a rule line"
+			}
+		}
+		return
+	}
+}

@@ -334,3 +334,51 @@ func TestStoryElementCards(t *testing.T) {
 		t.Errorf("list article's linked sections lost:\n%s", body)
 	}
 }
+
+// TestRuleLineTail shows that what follows a line drawn with text
+// ("----------", "* * *") after the story (credits, a pitch) is cut when
+// it is smaller than the story before it (rule-line-tail), while a line
+// that opens a longer part of the story, and one before the story's first
+// long paragraph, cut nothing.
+func TestRuleLineTail(t *testing.T) {
+	const credits = "The music in this episode is by the Harbour Quartet, and the cover art was drawn by a student of the town's art school."
+	const more = `<p>Later that winter the club opened a second workshop, where volunteers fixed donated bikes and gave them to students who could not afford one.</p>`
+	// page holds the story's paragraphs and what is around them in one
+	// element, as a CMS body field does.
+	page := func(before string, paras int, after string) []byte {
+		var b strings.Builder
+		b.WriteString(`<!doctype html><html><head><title>Winter cycling</title></head><body><main><article><h1>Winter cycling</h1><div class="field">`)
+		b.WriteString(before)
+		for i := range paras {
+			fmt.Fprintf(&b, `<p>Paragraph %d: riders who kept commuting through January said studded tyres, mudguards and a second pair of gloves mattered more to them than the bike they rode.</p>`, i)
+		}
+		b.WriteString(after)
+		b.WriteString(`</div></article></main></body></html>`)
+		return []byte(b.String())
+	}
+	for _, tc := range []struct {
+		name string
+		page []byte
+		text string
+		gone bool
+	}{
+		{"dashes before credits", page("", 4, `<p>----------</p><p>`+credits+`</p>`), credits, true},
+		{"asterisks before credits", page("", 4, `<p>* * *</p><p>`+credits+`</p>`), credits, true},
+		{"a break before a longer part", page("", 2, `<p>* * *</p>`+strings.Repeat(more, 4)), "Later that winter", false},
+		{"a line before the story", page(`<p>=====</p>`, 4, `<p>`+credits+`</p>`), credits, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			with := cleanPage(t, New(Options{}), 1, tc.page).Article.Body
+			without := cleanPage(t, NewWithout(Options{}, "rule-line-tail"), 1, tc.page).Article.Body
+			if !strings.Contains(without, tc.text) {
+				t.Fatalf("without the rule the body lacks %q:\n%s", tc.text, without)
+			}
+			if got := !strings.Contains(with, tc.text); got != tc.gone {
+				t.Errorf("%q removed = %v, want %v:\n%s", tc.text, got, tc.gone, with)
+			}
+			if !strings.Contains(with, "Paragraph 0:") {
+				t.Errorf("story lost:\n%s", with)
+			}
+		})
+	}
+}
