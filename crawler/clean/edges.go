@@ -377,7 +377,8 @@ func cutAfterRuleLine(blocks []*block) {
 	}
 	all := before[len(blocks)]
 	for i := first + 1; i < len(blocks); i++ {
-		if !isRuleLine(blocks[i].text) || all-before[i] >= before[i] {
+		// A line of dashes in a code listing or a table is part of it.
+		if k := blocks[i].kind; k == kindPre || k == kindCell || !isRuleLine(blocks[i].text) || all-before[i] >= before[i] {
 			continue
 		}
 		for _, b := range blocks[i+1:] {

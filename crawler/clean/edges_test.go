@@ -338,8 +338,8 @@ func TestStoryElementCards(t *testing.T) {
 // TestRuleLineTail shows that what follows a line drawn with text
 // ("----------", "* * *") after the story (credits, a pitch) is cut when
 // it is smaller than the story before it (rule-line-tail), while a line
-// that opens a longer part of the story, and one before the story's first
-// long paragraph, cut nothing.
+// that opens a longer part of the story, one before the story's first
+// long paragraph and one in a code listing cut nothing.
 func TestRuleLineTail(t *testing.T) {
 	const credits = "The music in this episode is by the Harbour Quartet, and the cover art was drawn by a student of the town's art school."
 	const more = `<p>Later that winter the club opened a second workshop, where volunteers fixed donated bikes and gave them to students who could not afford one.</p>`
@@ -366,6 +366,7 @@ func TestRuleLineTail(t *testing.T) {
 		{"asterisks before credits", page("", 4, `<p>* * *</p><p>`+credits+`</p>`), credits, true},
 		{"a break before a longer part", page("", 2, `<p>* * *</p>`+strings.Repeat(more, 4)), "Later that winter", false},
 		{"a line before the story", page(`<p>=====</p>`, 4, `<p>`+credits+`</p>`), credits, false},
+		{"a line in a code listing", page("", 4, `<pre>$ go test<br>----------<br>ok</pre><p>`+credits+`</p>`), credits, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			with := cleanPage(t, New(Options{}), 1, tc.page).Article.Body
