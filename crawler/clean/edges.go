@@ -222,12 +222,15 @@ const (
 // paragraphs around a part with long ones (which the container was
 // widened to hold) is not cut back to that part.
 //
+// With bulk, the story's element is the smallest element holding that
+// share and count, around any long paragraph, not only the first.
+//
 // With cards, the summaries of teaser cards (titledBoxes) are not counted
 // as the story's prose: the cards of other stories under an article carry
 // summaries long enough to read as paragraphs, and counted as prose they
 // made the tail look like the story's continuation (and their sum hid the
 // story's element).
-func cutAfterStoryElement(blocks []*block, cards bool) {
+func cutAfterStoryElement(blocks []*block, cards, bulk bool) {
 	var boxed map[*block]bool
 	if cards {
 		boxed = titledBoxes(blocks)
@@ -260,6 +263,21 @@ func cutAfterStoryElement(blocks []*block, cards bool) {
 		if float64(total[n]) >= storyElementShare*float64(all) {
 			story = n
 			break
+		}
+	}
+	if bulk {
+		// The first long paragraph may be a standfirst set above the
+		// story's element, which then climbs to the container: take
+		// the smallest element holding the share, whichever long
+		// paragraphs it holds (of two holding the same text, the inner
+		// one).
+		for n, t := range total {
+			if float64(t) < storyElementShare*float64(all) || count[n] < storyElementMin {
+				continue
+			}
+			if story == nil || t < total[story] || t == total[story] && isAncestor(story, n) {
+				story = n
+			}
 		}
 	}
 	if story == nil || count[story] < storyElementMin {

@@ -383,3 +383,54 @@ func TestRuleLineTail(t *testing.T) {
 		})
 	}
 }
+
+// TestStoryElementBulk shows that a standfirst set above the story's
+// element no longer hides the element (story-element-bulk): the blurb
+// under the story is cut, while the standfirst and the story stay, and a
+// story whose long paragraphs are not mostly in one element is left
+// alone.
+func TestStoryElementBulk(t *testing.T) {
+	const (
+		standfirst = "Standfirst: the city will close three of its oldest bike lanes this spring while it rebuilds the bridges they cross, and riders are asked to take the river path instead."
+		blurb      = "Our team of seasoned advisers has helped hundreds of growing companies plan their finances, and we would love to hear about yours."
+	)
+	page := func(field, loose int) []byte {
+		var b strings.Builder
+		b.WriteString(`<!doctype html><html><head><title>Winter cycling</title></head><body><main><article><h1>Winter cycling</h1>`)
+		b.WriteString(`<div class="intro"><p>` + standfirst + `</p></div><div class="field">`)
+		for i := range field {
+			fmt.Fprintf(&b, `<p>Paragraph %d: riders who kept commuting through January said studded tyres, mudguards and a second pair of gloves mattered more to them than the bike they rode.</p>`, i)
+		}
+		b.WriteString(`</div>`)
+		for i := range loose {
+			fmt.Fprintf(&b, `<p>Loose paragraph %d: the council said the river path would be gritted every morning before seven, and that lights along it would stay on all night.</p>`, i)
+		}
+		b.WriteString(`<div class="box"><h3>Work with us</h3><p>` + blurb + `</p></div></article></main></body></html>`)
+		return []byte(b.String())
+	}
+	for _, tc := range []struct {
+		name        string
+		field, more int
+		gone        bool
+	}{
+		{"standfirst above the story's element", 5, 0, true},
+		{"long paragraphs spread over the page", 3, 3, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := page(tc.field, tc.more)
+			with := cleanPage(t, New(Options{}), 1, p).Article.Body
+			without := cleanPage(t, NewWithout(Options{}, "story-element-bulk"), 1, p).Article.Body
+			if !strings.Contains(without, blurb) {
+				t.Fatalf("without the rule the body lacks the blurb:\n%s", without)
+			}
+			if got := !strings.Contains(with, blurb); got != tc.gone {
+				t.Errorf("blurb removed = %v, want %v:\n%s", got, tc.gone, with)
+			}
+			for _, s := range []string{standfirst, "Paragraph 0:", fmt.Sprintf("Paragraph %d:", tc.field-1)} {
+				if !strings.Contains(with, s) {
+					t.Errorf("%q lost:\n%s", s, with)
+				}
+			}
+		})
+	}
+}
