@@ -523,7 +523,10 @@ func (c *Cleaner) filterLayers12(blocks []*block, titles []string, content bool)
 		spreadToBox(blocks)
 		cutRelatedSections(blocks)
 		if c.on("story-element") {
-			cutAfterStoryElement(blocks)
+			cutAfterStoryElement(blocks, c.on("story-element-cards"), c.on("story-element-bulk"))
+		}
+		if c.on("rule-line-tail") {
+			cutAfterRuleLine(blocks)
 		}
 		if c.on("orphan-tail") {
 			cutOrphanTail(blocks)

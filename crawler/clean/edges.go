@@ -221,13 +221,29 @@ const (
 // tail is smaller than the story, while a story told mostly in short
 // paragraphs around a part with long ones (which the container was
 // widened to hold) is not cut back to that part.
-func cutAfterStoryElement(blocks []*block) {
+//
+// With bulk, the story's element is the smallest element holding that
+// share and count, around any long paragraph, not only the first.
+//
+// With cards, the summaries of teaser cards (titledBoxes) are not counted
+// as the story's prose: the cards of other stories under an article carry
+// summaries long enough to read as paragraphs, and counted as prose they
+// made the tail look like the story's continuation (and their sum hid the
+// story's element).
+func cutAfterStoryElement(blocks []*block, cards, bulk bool) {
+	var boxed map[*block]bool
+	if cards {
+		boxed = titledBoxes(blocks)
+	}
+	prose := func(b *block) bool {
+		return b.removed == "" && goodBlock(b) && !boxed[b]
+	}
 	total := make(map[*html.Node]int)
 	count := make(map[*html.Node]int)
 	all := 0
 	var first *block
 	for _, b := range blocks {
-		if b.removed != "" || !goodBlock(b) || len(b.text) < 150 {
+		if !prose(b) || len(b.text) < 150 {
 			continue
 		}
 		if first == nil {
@@ -249,6 +265,21 @@ func cutAfterStoryElement(blocks []*block) {
 			break
 		}
 	}
+	if bulk {
+		// The first long paragraph may be a standfirst set above the
+		// story's element, which then climbs to the container: take
+		// the smallest element holding the share, whichever long
+		// paragraphs it holds (of two holding the same text, the inner
+		// one).
+		for n, t := range total {
+			if float64(t) < storyElementShare*float64(all) || count[n] < storyElementMin {
+				continue
+			}
+			if story == nil || t < total[story] || t == total[story] && isAncestor(story, n) {
+				story = n
+			}
+		}
+	}
 	if story == nil || count[story] < storyElementMin {
 		return
 	}
@@ -264,7 +295,7 @@ func cutAfterStoryElement(blocks []*block) {
 	}
 	inside, after := 0, 0
 	for i, b := range blocks[start:] {
-		if b.removed != "" || !goodBlock(b) {
+		if !prose(b) {
 			continue
 		}
 		if start+i > end {
@@ -280,5 +311,99 @@ func cutAfterStoryElement(blocks []*block) {
 		if b.removed == "" {
 			b.removed = "dom: after the story"
 		}
+	}
+}
+
+// titledBoxes returns the blocks that sit in a teaser card: their
+// context (the smallest ancestor holding 40 bytes more than the block, as
+// assignBoiler measures it) holds under cardMaxText bytes and, before the
+// block, a linked title line. The title may be a heading or a linked line
+// in any element ("div.title > a"); it is mostly link text, as the titles
+// elemStats counts are, and shorter than a long paragraph.
+func titledBoxes(blocks []*block) map[*block]bool {
+	text := make(map[*html.Node]int)
+	for _, b := range blocks {
+		for n, d := b.elem, 0; n != nil && d < 200; n, d = n.Parent, d+1 {
+			text[n] += len(b.text)
+		}
+	}
+	out := make(map[*block]bool)
+	for i, b := range blocks {
+		if b.kind == kindHeading {
+			continue
+		}
+		var ctx *html.Node
+		for n, d := b.elem, 0; n != nil && d < 200; n, d = n.Parent, d+1 {
+			if text[n] >= len(b.text)+40 {
+				ctx = n
+				break
+			}
+		}
+		if ctx == nil || text[ctx] >= cardMaxText {
+			continue
+		}
+		for j := i - 1; j >= 0 && isAncestor(ctx, blocks[j].elem); j-- {
+			if t := blocks[j]; t.linkDensity() > 0.8 && len(t.text) < 150 {
+				out[b] = true
+				break
+			}
+		}
+	}
+	return out
+}
+
+// isRuleLine reports a line drawn with text: three or more of one mark
+// ("----------", "* * *", "###"), the separator a writer puts between the
+// story and what the site adds under it.
+func isRuleLine(text string) bool {
+	var mark rune
+	n := 0
+	for _, r := range text {
+		switch {
+		case unicode.IsSpace(r):
+			continue
+		case mark == 0 && strings.ContainsRune("-–—_*=~#", r):
+			mark = r
+		case r != mark:
+			return false
+		}
+		n++
+	}
+	return n >= 3
+}
+
+// cutAfterRuleLine removes what follows the first rule line (isRuleLine)
+// after the story's first long paragraph that has less prose after it
+// than before it: a tail is smaller than the story, as
+// cutAfterStoryElement measures it, while a line between two parts of a
+// story ("* * *") has the longer part after it as often as not. Writers
+// set such a line above the credits, the pitch or the notes that close a
+// post, inside the element that holds the story, where
+// cutAfterStoryElement does not reach.
+func cutAfterRuleLine(blocks []*block) {
+	first, _ := storySpan(blocks)
+	if first < 0 {
+		return
+	}
+	// before[i] is the prose of the blocks before blocks[i].
+	before := make([]int, len(blocks)+1)
+	for i, b := range blocks {
+		before[i+1] = before[i]
+		if b.removed == "" && goodBlock(b) {
+			before[i+1] += len(b.text)
+		}
+	}
+	all := before[len(blocks)]
+	for i := first + 1; i < len(blocks); i++ {
+		// A line of dashes in a code listing or a table is part of it.
+		if k := blocks[i].kind; k == kindPre || k == kindCell || !isRuleLine(blocks[i].text) || all-before[i] >= before[i] {
+			continue
+		}
+		for _, b := range blocks[i+1:] {
+			if b.removed == "" {
+				b.removed = "dom: after a rule line"
+			}
+		}
+		return
 	}
 }

@@ -276,3 +276,161 @@ func TestStoryElement(t *testing.T) {
 		})
 	}
 }
+
+// TestStoryElementCards shows that teaser cards under the story's element
+// (a linked title over a summary long enough to read as prose) no longer
+// count as the story's continuation (story-element-cards), so
+// story-element cuts them, while sections of a list article titled by
+// linked names inside the story's element, and unlinked sections after
+// it, are kept.
+func TestStoryElementCards(t *testing.T) {
+	const summary = "The ferry operator said the new timetable, agreed with the port after months of talks, adds two evening crossings in summer and keeps the winter service as it is, while fares for foot passengers rise by a fifth. Residents of the island, who rely on the boat for school and hospital trips, asked for a later last sailing on Fridays. The council will review the timetable again next year, after the new quay opens."
+	card := func(i int) string {
+		return fmt.Sprintf(`<div class="item"><div class="kicker"><a href="/travel">Travel news</a></div><h3><a href="/story-%d">Other story number %d</a></h3><div class="when">December 19, 2025</div><p>%s</p></div>`, i, i, summary)
+	}
+	section := func(i int, linked bool) string {
+		title := fmt.Sprintf("Section %d of the guide", i)
+		if linked {
+			title = fmt.Sprintf(`<a href="/product-%d">%s</a>`, i, title)
+		}
+		return fmt.Sprintf(`<h2>%s</h2><p>%s</p>`, title, summary)
+	}
+	for _, tc := range []struct {
+		name string
+		page []byte
+		text string
+		gone bool
+	}{
+		{"cards under the story", storyPage([]int{5}, card(1)+card(2)+card(3)), "The ferry operator said", true},
+		{"unlinked sections after the element", storyPage([]int{3}, section(1, false)+section(2, false)+section(3, false)+section(4, false)), "Section 4 of the guide", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			with := cleanPage(t, New(Options{}), 1, tc.page).Article.Body
+			without := cleanPage(t, NewWithout(Options{}, "story-element-cards"), 1, tc.page).Article.Body
+			if !strings.Contains(without, tc.text) {
+				t.Fatalf("without the rule the body lacks %q:\n%s", tc.text, without)
+			}
+			if got := !strings.Contains(with, tc.text); got != tc.gone {
+				t.Errorf("%q removed = %v, want %v:\n%s", tc.text, got, tc.gone, with)
+			}
+			if !strings.Contains(with, "Paragraph 0:") {
+				t.Errorf("story lost:\n%s", with)
+			}
+		})
+	}
+	// A list article: its story's element holds sections titled by
+	// linked names; they are the story.
+	var b strings.Builder
+	b.WriteString(`<!doctype html><html><head><title>Ferries</title></head><body><main><article><h1>Ferries</h1><div class="field">`)
+	for i := range 3 {
+		fmt.Fprintf(&b, `<p>Paragraph %d: riders who kept commuting through January said studded tyres, mudguards and a second pair of gloves mattered more to them than the bike they rode.</p>`, i)
+	}
+	for i := range 4 {
+		b.WriteString(section(i, true))
+	}
+	b.WriteString(`</div></article></main></body></html>`)
+	body := cleanPage(t, New(Options{}), 1, []byte(b.String())).Article.Body
+	if !strings.Contains(body, "Section 3 of the guide") || strings.Count(body, "The ferry operator said") != 4 {
+		t.Errorf("list article's linked sections lost:\n%s", body)
+	}
+}
+
+// TestRuleLineTail shows that what follows a line drawn with text
+// ("----------", "* * *") after the story (credits, a pitch) is cut when
+// it is smaller than the story before it (rule-line-tail), while a line
+// that opens a longer part of the story, one before the story's first
+// long paragraph and one in a code listing cut nothing.
+func TestRuleLineTail(t *testing.T) {
+	const credits = "The music in this episode is by the Harbour Quartet, and the cover art was drawn by a student of the town's art school."
+	const more = `<p>Later that winter the club opened a second workshop, where volunteers fixed donated bikes and gave them to students who could not afford one.</p>`
+	// page holds the story's paragraphs and what is around them in one
+	// element, as a CMS body field does.
+	page := func(before string, paras int, after string) []byte {
+		var b strings.Builder
+		b.WriteString(`<!doctype html><html><head><title>Winter cycling</title></head><body><main><article><h1>Winter cycling</h1><div class="field">`)
+		b.WriteString(before)
+		for i := range paras {
+			fmt.Fprintf(&b, `<p>Paragraph %d: riders who kept commuting through January said studded tyres, mudguards and a second pair of gloves mattered more to them than the bike they rode.</p>`, i)
+		}
+		b.WriteString(after)
+		b.WriteString(`</div></article></main></body></html>`)
+		return []byte(b.String())
+	}
+	for _, tc := range []struct {
+		name string
+		page []byte
+		text string
+		gone bool
+	}{
+		{"dashes before credits", page("", 4, `<p>----------</p><p>`+credits+`</p>`), credits, true},
+		{"asterisks before credits", page("", 4, `<p>* * *</p><p>`+credits+`</p>`), credits, true},
+		{"a break before a longer part", page("", 2, `<p>* * *</p>`+strings.Repeat(more, 4)), "Later that winter", false},
+		{"a line before the story", page(`<p>=====</p>`, 4, `<p>`+credits+`</p>`), credits, false},
+		{"a line in a code listing", page("", 4, `<pre>$ go test<br>----------<br>ok</pre><p>`+credits+`</p>`), credits, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			with := cleanPage(t, New(Options{}), 1, tc.page).Article.Body
+			without := cleanPage(t, NewWithout(Options{}, "rule-line-tail"), 1, tc.page).Article.Body
+			if !strings.Contains(without, tc.text) {
+				t.Fatalf("without the rule the body lacks %q:\n%s", tc.text, without)
+			}
+			if got := !strings.Contains(with, tc.text); got != tc.gone {
+				t.Errorf("%q removed = %v, want %v:\n%s", tc.text, got, tc.gone, with)
+			}
+			if !strings.Contains(with, "Paragraph 0:") {
+				t.Errorf("story lost:\n%s", with)
+			}
+		})
+	}
+}
+
+// TestStoryElementBulk shows that a standfirst set above the story's
+// element no longer hides the element (story-element-bulk): the blurb
+// under the story is cut, while the standfirst and the story stay, and a
+// story whose long paragraphs are not mostly in one element is left
+// alone.
+func TestStoryElementBulk(t *testing.T) {
+	const (
+		standfirst = "Standfirst: the city will close three of its oldest bike lanes this spring while it rebuilds the bridges they cross, and riders are asked to take the river path instead."
+		blurb      = "Our team of seasoned advisers has helped hundreds of growing companies plan their finances, and we would love to hear about yours."
+	)
+	page := func(field, loose int) []byte {
+		var b strings.Builder
+		b.WriteString(`<!doctype html><html><head><title>Winter cycling</title></head><body><main><article><h1>Winter cycling</h1>`)
+		b.WriteString(`<div class="intro"><p>` + standfirst + `</p></div><div class="field">`)
+		for i := range field {
+			fmt.Fprintf(&b, `<p>Paragraph %d: riders who kept commuting through January said studded tyres, mudguards and a second pair of gloves mattered more to them than the bike they rode.</p>`, i)
+		}
+		b.WriteString(`</div>`)
+		for i := range loose {
+			fmt.Fprintf(&b, `<p>Loose paragraph %d: the council said the river path would be gritted every morning before seven, and that lights along it would stay on all night.</p>`, i)
+		}
+		b.WriteString(`<div class="box"><h3>Work with us</h3><p>` + blurb + `</p></div></article></main></body></html>`)
+		return []byte(b.String())
+	}
+	for _, tc := range []struct {
+		name        string
+		field, more int
+		gone        bool
+	}{
+		{"standfirst above the story's element", 5, 0, true},
+		{"long paragraphs spread over the page", 3, 3, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := page(tc.field, tc.more)
+			with := cleanPage(t, New(Options{}), 1, p).Article.Body
+			without := cleanPage(t, NewWithout(Options{}, "story-element-bulk"), 1, p).Article.Body
+			if !strings.Contains(without, blurb) {
+				t.Fatalf("without the rule the body lacks the blurb:\n%s", without)
+			}
+			if got := !strings.Contains(with, blurb); got != tc.gone {
+				t.Errorf("blurb removed = %v, want %v:\n%s", got, tc.gone, with)
+			}
+			for _, s := range []string{standfirst, "Paragraph 0:", fmt.Sprintf("Paragraph %d:", tc.field-1)} {
+				if !strings.Contains(with, s) {
+					t.Errorf("%q lost:\n%s", s, with)
+				}
+			}
+		})
+	}
+}

@@ -274,7 +274,13 @@ var weakNegative = map[string]string{
 	"meta": "metadata", "date": "metadata", "timestamp": "metadata", "time": "metadata", "published": "metadata",
 	"header": "header", "hidden": "hidden", "bio": "author bio", "headline": "headline", "kicker": "headline",
 	"label": "label", "disclaimer": "disclaimer", "widget": "widget",
-	// "label" is not applied with the label-text rule on (assignBoiler).
+	// A box the site names a call to action ("cta", "call-to-action")
+	// holds its own pitch: "Book a demo", "Get a quote", a product
+	// plug set inside or under the story. A pitch written into the
+	// story's prose is often body text; one the markup sets apart is not.
+	"cta": "call to action", "ctas": "call to action", "calltoaction": "call to action",
+	// "label" is not applied with the label-text rule on (assignBoiler),
+	// nor a call to action with the cta-class rule off.
 }
 
 // Three thresholds of layers 1 and 2, calibrated together (site-grouped
@@ -291,6 +297,10 @@ const (
 	// list, unless it is written as a sentence.
 	linkDenseShare = 0.6
 )
+
+// cardMaxText is the most text a teaser card holds: its linked title,
+// a summary, a date and a byline.
+const cardMaxText = 1000
 
 // layer1Signal returns why an element holding textLen bytes of text is
 // structural boilerplate, or "".
@@ -327,6 +337,11 @@ func layer1Signal(n *html.Node, textLen int) string {
 			for _, t := range toks {
 				if r, ok := weakNegative[t]; ok {
 					return "dom: " + r
+				}
+			}
+			for i := 0; i+2 < len(toks); i++ {
+				if toks[i] == "call" && toks[i+1] == "to" && toks[i+2] == "action" {
+					return "dom: call to action"
 				}
 			}
 		}
@@ -393,7 +408,7 @@ func assignBoiler(blocks []*block, root *html.Node, structure bool, on func(stri
 		for n, d := b.elem, 0; n != nil && d < 200; n, d = n.Parent, d+1 {
 			if st := stats[n]; st.text >= len(b.text)+40 {
 				b.ctxLinks = float64(st.links) / float64(st.text)
-				b.inCard = st.text < 1000 && st.heads > 0 && b.kind != kindHeading
+				b.inCard = st.text < cardMaxText && st.heads > 0 && b.kind != kindHeading
 				break
 			}
 		}
@@ -408,6 +423,9 @@ func assignBoiler(blocks []*block, root *html.Node, structure bool, on func(stri
 					// often as a form's captions: a product's badge
 					// ("Best overall"), a specification's name, a
 					// field of a record, a word's part of speech.
+					st.sig = ""
+				}
+				if st.sig == "dom: call to action" && !on("cta-class") {
 					st.sig = ""
 				}
 				if !structure && st.sig != "dom: comments" {

@@ -314,3 +314,44 @@ func TestLabelText(t *testing.T) {
 		}
 	}
 }
+
+// TestCallToActionClass shows that boxes the markup names a call to
+// action ("cta", "call-to-action"), inside or under the story, are
+// removed (cta-class), while the same pitch written as a paragraph of the
+// story and a class word that only contains the letters ("octane") are
+// kept.
+func TestCallToActionClass(t *testing.T) {
+	long := func(i int) string {
+		return fmt.Sprintf(`<p>Paragraph %d: the harbour authority said on Tuesday that the new quay, built over many years, would open to ferries in spring after a long dispute with residents.</p>`, i)
+	}
+	const (
+		boxed  = "Plan your crossing with our timetable app and book a seat today."
+		named  = "Ask our travel desk for a group fare on the spring sailings."
+		inline = "Readers planning a crossing can book seats on the operator's website from March."
+		octane = "Fuel prices at the harbour station were the highest in the region."
+	)
+	page := `<html><body><article><h1>The new quay</h1>` + long(1) + long(2) +
+		`<div class="inline-cta"><p>` + boxed + `</p><a href="/app">Get the app</a></div>` + long(3) +
+		`<p>` + inline + `</p><p class="octane">` + octane + `</p>` + long(4) +
+		`<div class="callToAction"><p>` + named + `</p></div></article></body></html>`
+	for _, tc := range []struct {
+		name string
+		c    *Cleaner
+		gone bool
+	}{
+		{"with the rule", New(Options{}), true},
+		{"without it", NewWithout(Options{}, "cta-class"), false},
+	} {
+		body := cleanPage(t, tc.c, 1, []byte(page)).Article.Body
+		for _, s := range []string{boxed, named} {
+			if got := !strings.Contains(body, s); got != tc.gone {
+				t.Errorf("%s: %q removed = %v, want %v:\n%s", tc.name, s, got, tc.gone, body)
+			}
+		}
+		for _, s := range []string{inline, octane, "Paragraph 4:"} {
+			if !strings.Contains(body, s) {
+				t.Errorf("%s: %q lost:\n%s", tc.name, s, body)
+			}
+		}
+	}
+}
