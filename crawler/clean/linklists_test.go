@@ -52,3 +52,51 @@ func TestOutboundLinks(t *testing.T) {
 		}
 	}
 }
+
+// TestIntroducedLists checks that a list of links introduced by a
+// sentence ending in a colon is kept, in English and in German, and that
+// the same links after a short label or after a sentence that does not
+// introduce them are still removed.
+func TestIntroducedLists(t *testing.T) {
+	long := func(i int) string {
+		return fmt.Sprintf(`<p>Paragraph %d: the bench took two weekends, four boards of pine and a borrowed mitre saw, and the finish is three thin coats of oil rubbed in by hand.</p>`, i)
+	}
+	links := func(names ...string) string {
+		var b strings.Builder
+		for _, n := range names {
+			fmt.Fprintf(&b, `<p><a href="/projects/%d">%s</a></p>`, len(n), n)
+		}
+		return b.String()
+	}
+	for _, tc := range []struct {
+		name, lead string
+		items      []string
+		keep       bool
+	}{
+		{"English sentence", "I can't wait to see what my friends built this spring:", []string{"Pipe bookshelf", "Garden lanterns"}, true},
+		{"German sentence", "Hier sind die Projekte, die meine Freunde diesen Frühling gebaut haben:", []string{"Regal aus Rohren", "Gartenlaternen"}, true},
+		{"short label", "Read more:", []string{"Pipe bookshelf", "Garden lanterns"}, false},
+		{"sentence without a colon", "I can't wait to see what my friends built this spring.", []string{"Pipe bookshelf", "Garden lanterns"}, false},
+	} {
+		page := `<html><body><div class="content"><h1>A pine bench</h1>` + long(1) + long(2) +
+			`<p>` + tc.lead + `</p>` + links(tc.items...) + long(3) + `</div></body></html>`
+		for _, arm := range []struct {
+			name string
+			c    *Cleaner
+			keep bool
+		}{
+			{"with the rule", New(Options{}), tc.keep},
+			{"without it", NewWithout(Options{}, "introduced-lists"), false},
+		} {
+			body := cleanPage(t, arm.c, 1, []byte(page)).Article.Body
+			for _, want := range tc.items {
+				if got := strings.Contains(body, want); got != arm.keep {
+					t.Errorf("%s, %s: %q kept = %v, want %v:\n%s", tc.name, arm.name, want, got, arm.keep, body)
+				}
+			}
+			if !strings.Contains(body, "Paragraph 3:") {
+				t.Errorf("%s, %s: story lost:\n%s", tc.name, arm.name, body)
+			}
+		}
+	}
+}

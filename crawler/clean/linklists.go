@@ -9,16 +9,16 @@ import (
 	"golang.org/x/net/publicsuffix"
 )
 
-// A link list is boilerplate because of where its links lead: a menu, a
-// related-stories box and a "read also" line all point at the site's own
-// pages. A guide, a review or a list article names things elsewhere (the
-// clinics, the courses, the products it discusses) and links each name
-// to its own site; those names are the story's headings and the items of
-// its lists, and a link density test alone takes them for a menu.
-// Link density judged by context was tried before and dropped (see
-// README: links-in-prose, link-items-in-prose): inside a news story the
-// link-dense lines in quiet context are "Read more" pointers, which lead
-// to the site itself.
+// Link-dense blocks inside the story are usually menus, related lists and
+// "read also" pointers, but a guide, a review or a list article names
+// the things it discusses (clinics, courses, products, friends' projects)
+// as links, in its headings and in its lists, and a link density test
+// alone takes those for a menu. Link density judged by the context's
+// links was tried and dropped (see README: links-in-prose,
+// link-items-in-prose): in a news story the link-dense lines in quiet
+// context are "Read more" pointers. The two rules here judge instead
+// where the links lead (keepOutbound) and what the text before the list
+// says of it (keepIntroducedLists).
 
 // keepOutbound takes back headings and list items removed as link-dense
 // that stand between the first and the last long paragraph of the story
@@ -120,4 +120,23 @@ func siteLabel(host string) string {
 		return d[:len(d)-len(ps)-1]
 	}
 	return d
+}
+
+// keepIntroducedLists takes back the run of link-dense list items and
+// paragraphs that follows a kept sentence ending in a colon, in any
+// script that writes one: the sentence introduces them as the story's
+// list ("Here are my friends' favourite projects:"). A related list is
+// introduced by a short label ("Read more:"), which is not a sentence,
+// or by a line layer 2 removes.
+func keepIntroducedLists(blocks []*block, signal func(string) string) {
+	lead := false
+	for _, b := range blocks {
+		if b.removed != "dom: link-dense" {
+			lead = b.removed == "" && sentenceShaped(b.text) && strings.HasSuffix(b.text, ":")
+			continue
+		}
+		if lead && (b.kind == kindItem || b.kind == kindPara) {
+			b.removed = signal(b.text)
+		}
+	}
 }
