@@ -502,6 +502,22 @@ func (c *Cleaner) filterLayers12(blocks []*block, titles []string, content bool)
 	if c.on("linked-headings") {
 		keepSectionHeadings(blocks, "dom: link-dense")
 	}
+	if c.on("introduced-lists") {
+		keepIntroducedLists(blocks, func(text string) string {
+			if !content {
+				return ""
+			}
+			return contentSignal(text, c.on("mention-needs-two"), c.on("wall-offer-two"))
+		})
+	}
+	if c.on("outbound-links") {
+		keepOutbound(blocks, func(text string) string {
+			if !content {
+				return ""
+			}
+			return contentSignal(text, c.on("mention-needs-two"), c.on("wall-offer-two"))
+		})
+	}
 	if c.on("named-in-story") {
 		keepNamedInStory(blocks, func(text string) string {
 			if !content {
