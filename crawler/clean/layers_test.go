@@ -177,6 +177,12 @@ func TestContentSignal(t *testing.T) {
 		{"By the end of the year, prices had doubled across the region.", ""},
 		{"Updated 3 hours ago", "content: byline"},
 		{"Protesters gather in the square (Image: Getty)", "content: photo credit"},
+		{"Protesters gather in the square (EPA)", "content: photo credit"},
+		{"Protesters gather in the square (Getty)", "content: photo credit"},
+		{"Protesters gather in the square (EPA/Jane Roe)", "content: photo credit"},
+		// An abbreviation defined in parentheses is not an agency's credit.
+		{"The rules were written by the Environmental Protection Agency (EPA).", ""},
+		{"Ab Januar bekommen alle Versicherten die elektronische Patientenakte (ePA).", ""},
 		{"Advertisement", "content: advertising"},
 		{"3 of 12", "content: gallery counter"},
 		{"Share this article", "content: share bar"},
@@ -304,5 +310,26 @@ func TestLayer3CancelledMidPage(t *testing.T) {
 	res, err := c.Clean(ctx, Page{URL: "https://www.independent.example/news/story-1", HTML: independentPage(1, appealParas)})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Clean = %v, %v; want an error wrapping context.Canceled", res.Article.Body != "", err)
+	}
+}
+
+func TestCreditTail(t *testing.T) {
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"Protesters gather in the square (EPA)", true},
+		{"Protesters gather in the square (Getty)", true},
+		{"Protesters gather in the square (EPA/Jane Roe).", true},
+		{"Protesters gather in the square", false},
+		// Abbreviations defined in parentheses: spelled by the words
+		// before them, or a word that no agency name is written as.
+		{"The rules were written by the Environmental Protection Agency (EPA).", false},
+		{"Ab Januar bekommen alle Versicherten die elektronische Patientenakte (ePA).", false},
+	}
+	for _, tt := range tests {
+		if got := hasCreditTail(tt.text, strings.ToLower(tt.text)); got != tt.want {
+			t.Errorf("hasCreditTail(%q) = %v, want %v", tt.text, got, tt.want)
+		}
 	}
 }

@@ -2,6 +2,8 @@ package clean
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // contentRule is one layer-2 signal: phrases that, found in a short block,
@@ -263,7 +265,7 @@ func contentSignal(text string, strict, offerTwo bool) string {
 	if isBylineText(text) {
 		return "content: byline"
 	}
-	if hasCreditTail(low) {
+	if hasCreditTail(text, low) {
 		return "content: photo credit"
 	}
 	if isGalleryCounter(low) {
@@ -278,8 +280,9 @@ var creditWords = []string{"image:", "images:", "photo:", "photos:", "picture:",
 	"photo by", "pic:", "getty", "reuters/", "afp/", "epa", "shutterstock", "alamy", "pa wire", "ap/"}
 
 // hasCreditTail reports a caption: a block that ends with a
-// parenthesised photo credit.
-func hasCreditTail(low string) bool {
+// parenthesised photo credit. text is the block as written, low its
+// lower-cased form.
+func hasCreditTail(text, low string) bool {
 	low = strings.TrimRight(low, " .")
 	if len(low) > 500 || !strings.HasSuffix(low, ")") {
 		return false
@@ -291,10 +294,41 @@ func hasCreditTail(low string) bool {
 	tail := strings.TrimSpace(low[i+1:])
 	for _, w := range creditWords {
 		if strings.HasPrefix(tail, w) {
-			return true
+			return !definesAbbreviation(text)
 		}
 	}
 	return false
+}
+
+// definesAbbreviation reports a block that ends with an abbreviation in
+// parentheses rather than a credit: "the Environmental Protection Agency
+// (EPA)", "die elektronische Patientenakte (ePA)". An agency's credit is
+// a name, "(EPA)", "(Getty)", and does not spell the words before it.
+// Only a bare word counts: "(EPA/John Smith)" is a credit.
+func definesAbbreviation(text string) bool {
+	text = strings.TrimRight(text, " .")
+	i := strings.LastIndexByte(text, '(')
+	if i < 0 || !strings.HasSuffix(text, ")") {
+		return false
+	}
+	abbr := strings.TrimSpace(text[i+1 : len(text)-1])
+	if abbr == "" || strings.IndexFunc(abbr, func(r rune) bool { return !unicode.IsLetter(r) }) >= 0 {
+		return false
+	}
+	if r, _ := utf8.DecodeRuneInString(abbr); unicode.IsLower(r) {
+		return true // credits are names: "(Getty)", "(EPA)", not "(ePA)"
+	}
+	words := strings.Fields(text[:i])
+	n := utf8.RuneCountInString(abbr)
+	if len(words) < n {
+		return false
+	}
+	var initials []rune
+	for _, w := range words[len(words)-n:] {
+		r, _ := utf8.DecodeRuneInString(w)
+		initials = append(initials, unicode.ToUpper(r))
+	}
+	return string(initials) == abbr
 }
 
 // isGalleryCounter reports "3 of 12" style slide counters.
