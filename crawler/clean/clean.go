@@ -491,40 +491,28 @@ func (c *Cleaner) filterLayers12(blocks []*block, titles []string, content bool)
 			}
 		}
 	}
+	// signal is the verdict a block taken back from a layer-1 removal
+	// gets instead: layer 2's, when content signals are read.
+	signal := func(text string) string {
+		if !content {
+			return ""
+		}
+		return contentSignal(text, c.on("mention-needs-two"), c.on("wall-offer-two"))
+	}
 	if c.on("cards-in-story") {
-		keepCardsInStory(blocks, func(text string) string {
-			if !content {
-				return ""
-			}
-			return contentSignal(text, c.on("mention-needs-two"), c.on("wall-offer-two"))
-		})
+		keepCardsInStory(blocks, signal)
 	}
 	if c.on("linked-headings") {
 		keepSectionHeadings(blocks, "dom: link-dense")
 	}
 	if c.on("introduced-lists") {
-		keepIntroducedLists(blocks, func(text string) string {
-			if !content {
-				return ""
-			}
-			return contentSignal(text, c.on("mention-needs-two"), c.on("wall-offer-two"))
-		})
+		keepIntroducedLists(blocks, signal)
 	}
 	if c.on("outbound-links") {
-		keepOutbound(blocks, func(text string) string {
-			if !content {
-				return ""
-			}
-			return contentSignal(text, c.on("mention-needs-two"), c.on("wall-offer-two"))
-		})
+		keepOutbound(blocks, signal)
 	}
 	if c.on("named-in-story") {
-		keepNamedInStory(blocks, func(text string) string {
-			if !content {
-				return ""
-			}
-			return contentSignal(text, c.on("mention-needs-two"), c.on("wall-offer-two"))
-		})
+		keepNamedInStory(blocks, signal)
 	}
 	if content {
 		if c.on("tail-prompts") {
