@@ -262,17 +262,7 @@ func TestStoryElement(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			page := storyPage(tc.groups, tc.after)
-			with := cleanPage(t, New(Options{}), 1, page).Article.Body
-			without := cleanPage(t, NewWithout(Options{}, "story-element"), 1, page).Article.Body
-			if !strings.Contains(without, tc.text) {
-				t.Fatalf("without the rule the body lacks %q:\n%s", tc.text, without)
-			}
-			if got := !strings.Contains(with, tc.text); got != tc.gone {
-				t.Errorf("%q removed = %v, want %v:\n%s", tc.text, got, tc.gone, with)
-			}
-			if !strings.Contains(with, "Paragraph 0:") {
-				t.Errorf("story lost:\n%s", with)
-			}
+			checkRuleCut(t, "story-element", page, tc.text, tc.gone)
 		})
 	}
 }
@@ -305,17 +295,7 @@ func TestStoryElementCards(t *testing.T) {
 		{"unlinked sections after the element", storyPage([]int{3}, section(1, false)+section(2, false)+section(3, false)+section(4, false)), "Section 4 of the guide", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			with := cleanPage(t, New(Options{}), 1, tc.page).Article.Body
-			without := cleanPage(t, NewWithout(Options{}, "story-element-cards"), 1, tc.page).Article.Body
-			if !strings.Contains(without, tc.text) {
-				t.Fatalf("without the rule the body lacks %q:\n%s", tc.text, without)
-			}
-			if got := !strings.Contains(with, tc.text); got != tc.gone {
-				t.Errorf("%q removed = %v, want %v:\n%s", tc.text, got, tc.gone, with)
-			}
-			if !strings.Contains(with, "Paragraph 0:") {
-				t.Errorf("story lost:\n%s", with)
-			}
+			checkRuleCut(t, "story-element-cards", tc.page, tc.text, tc.gone)
 		})
 	}
 	// A list article: its story's element holds sections titled by
@@ -369,17 +349,7 @@ func TestRuleLineTail(t *testing.T) {
 		{"a line in a code listing", page("", 4, `<pre>$ go test<br>----------<br>ok</pre><p>`+credits+`</p>`), credits, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			with := cleanPage(t, New(Options{}), 1, tc.page).Article.Body
-			without := cleanPage(t, NewWithout(Options{}, "rule-line-tail"), 1, tc.page).Article.Body
-			if !strings.Contains(without, tc.text) {
-				t.Fatalf("without the rule the body lacks %q:\n%s", tc.text, without)
-			}
-			if got := !strings.Contains(with, tc.text); got != tc.gone {
-				t.Errorf("%q removed = %v, want %v:\n%s", tc.text, got, tc.gone, with)
-			}
-			if !strings.Contains(with, "Paragraph 0:") {
-				t.Errorf("story lost:\n%s", with)
-			}
+			checkRuleCut(t, "rule-line-tail", tc.page, tc.text, tc.gone)
 		})
 	}
 }
@@ -418,19 +388,32 @@ func TestStoryElementBulk(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := page(tc.field, tc.more)
-			with := cleanPage(t, New(Options{}), 1, p).Article.Body
-			without := cleanPage(t, NewWithout(Options{}, "story-element-bulk"), 1, p).Article.Body
-			if !strings.Contains(without, blurb) {
-				t.Fatalf("without the rule the body lacks the blurb:\n%s", without)
-			}
-			if got := !strings.Contains(with, blurb); got != tc.gone {
-				t.Errorf("blurb removed = %v, want %v:\n%s", got, tc.gone, with)
-			}
-			for _, s := range []string{standfirst, "Paragraph 0:", fmt.Sprintf("Paragraph %d:", tc.field-1)} {
+			with := checkRuleCut(t, "story-element-bulk", p, blurb, tc.gone)
+			for _, s := range []string{standfirst, fmt.Sprintf("Paragraph %d:", tc.field-1)} {
 				if !strings.Contains(with, s) {
 					t.Errorf("%q lost:\n%s", s, with)
 				}
 			}
 		})
 	}
+}
+
+// checkRuleCut cleans page with every rule and without rule, and checks
+// that text is in the body without the rule, removed with it exactly when
+// gone, and that the story's first paragraph stays. It returns the body
+// cleaned with every rule.
+func checkRuleCut(t *testing.T, rule string, page []byte, text string, gone bool) string {
+	t.Helper()
+	with := cleanPage(t, New(Options{}), 1, page).Article.Body
+	without := cleanPage(t, NewWithout(Options{}, rule), 1, page).Article.Body
+	if !strings.Contains(without, text) {
+		t.Fatalf("without %s the body lacks %q:\n%s", rule, text, without)
+	}
+	if got := !strings.Contains(with, text); got != gone {
+		t.Errorf("%q removed = %v, want %v:\n%s", text, got, gone, with)
+	}
+	if !strings.Contains(with, "Paragraph 0:") {
+		t.Errorf("story lost:\n%s", with)
+	}
+	return with
 }
