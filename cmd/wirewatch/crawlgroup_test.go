@@ -451,8 +451,9 @@ func (c *cleanTopic) counts() cleanCounts {
 // at most maxDup duplicate messages and maxDupFetch duplicate article
 // fetches, no fetch robots.txt disallows, at most maxOverlap overlapping
 // requests to a host from two processes, and no site's boilerplate let
-// through by more than its first owner would (checkBoilerplate). It logs
-// the figures.
+// through by more than its first owner would (checkBoilerplate). A
+// negative maxDup or maxDupFetch leaves that count to the caller
+// (checkKillRefetches). It logs the figures.
 func (f *crawlFleet) check(maxDup, maxDupFetch, maxOverlap int) (sitefarm.Summary, cleanCounts) {
 	t := f.t
 	t.Helper()
@@ -490,12 +491,12 @@ func (f *crawlFleet) check(maxDup, maxDupFetch, maxOverlap int) (sitefarm.Summar
 	if len(multi) > 0 {
 		t.Errorf("%d articles on the clean topic in more than one version, other than re-cleaned first pages, e.g. %s", len(multi), multi[0])
 	}
-	if cc.duplicates > maxDup {
+	if maxDup >= 0 && cc.duplicates > maxDup {
 		t.Errorf("%d duplicate messages on the clean topic (same id, same body), want at most %d", cc.duplicates, maxDup)
 	}
 	log := f.farm.Log()
 	sum := sitefarm.Summarize(log, sitefarm.Fixed(groupDelay))
-	if sum.Duplicates > maxDupFetch {
+	if maxDupFetch >= 0 && sum.Duplicates > maxDupFetch {
 		_, again := sitefarm.DuplicateFetches(log)
 		t.Errorf("%d duplicate article fetches, want at most %d; e.g. %v", sum.Duplicates, maxDupFetch, firstN(again, 5))
 	}
@@ -626,6 +627,7 @@ func TestCrawlGroup(t *testing.T) {
 	p1, p2, p3 := f.start("p1"), f.start("p2"), f.start("p3")
 	killedAt := f.waitShare(0.15, 2*time.Minute)
 	kill(t, p1)
+	killTime := time.Now()
 	f.mark("p1 killed with SIGKILL")
 	if killedAt >= len(f.expected) {
 		t.Fatal("the crawl finished before the kill; the test proves nothing")
@@ -644,11 +646,19 @@ func TestCrawlGroup(t *testing.T) {
 	f.mark("crawl done")
 	stopAll(t, p3, p1b, p4)
 
-	// A URL in flight when its owner is killed is fetched once more by
-	// the next owner, and its article may have reached the clean topic
-	// before the owner could record that: so both bounds are what the
-	// killed process can have in flight, its --workers. SIGTERM and
-	// joins hand hosts over without dropping work, so they add nothing.
+	// A URL fetched by its owner but not yet recorded on the state topic
+	// when the owner is killed is fetched once more by the next owner,
+	// and its article may have reached the clean topic before: the URLs
+	// in flight (--workers) and the outcomes the crawler had queued but
+	// not yet written (it writes them in batches, every 20ms, each batch
+	// as long as the broker takes to acknowledge it, which grows with the
+	// machine's load). So the test checks the cause of each such fetch
+	// again rather than their count (checkKillRefetches). SIGTERM and
+	// joins hand hosts over without dropping work; under load a few pages
+	// of a live process were still seen fetched again (3, once in 11 runs
+	// with the race detector on a loaded machine; cause not found), so
+	// those, and the produces sent again after a lost acknowledgement,
+	// are held to what one process can have in flight, its --workers.
 	const maxAgain = groupWorkers
 	// Politeness across processes: a kill -9 hands its hosts over only
 	// after the session timeout (6s, far beyond the delay), so it causes
@@ -657,7 +667,8 @@ func TestCrawlGroup(t *testing.T) {
 	// old owner may still have one request (--per-host 1) in flight or
 	// just started, so at most one overlap per host per change.
 	const changes = 3
-	f.check(maxAgain, maxAgain, changes*len(farm.Sites))
+	f.check(-1, -1, changes*len(farm.Sites))
+	f.checkKillRefetches("p1", killTime, maxAgain)
 	// A site's first articles that went out with its blurb are cleaned
 	// again once its learned layer is ready, by whichever process owns
 	// the host then: the pages kept for that move with the host through
@@ -909,4 +920,85 @@ func TestCrawlGroupBrokerRestart(t *testing.T) {
 	// once the broker is back and may move hosts between the two: one
 	// overlap per host at most.
 	f.check(2*groupWorkers, 2*groupWorkers, len(farm.Sites))
+}
+
+// checkKillRefetches checks the articles fetched more than once. One
+// fetched first by the process killed at killed, before the kill, may be
+// fetched again once, after the kill, by another process, if the state
+// topic held no record of the first fetch's outcome by then: that is
+// at-least-once delivery, however many such URLs the load left
+// unrecorded. Beyond maxOther of them, most of what the killed process
+// fetched must have been recorded, or its writer did not write. Any other article fetched again
+// counts against maxOther, and duplicate messages on the clean topic
+// against one for each article fetched again plus maxOther (a produce whose
+// acknowledgement was lost is sent again).
+func (f *crawlFleet) checkKillRefetches(killedUA string, killed time.Time, maxOther int) {
+	t := f.t
+	t.Helper()
+	byURL := map[string][]sitefarm.Request{}
+	ownFetches := 0
+	for _, r := range f.farm.Log() {
+		if !sitefarm.IsArticle(r.Path) {
+			continue
+		}
+		byURL["http://"+r.Host+r.Path] = append(byURL["http://"+r.Host+r.Path], r)
+		if strings.TrimPrefix(r.UserAgent, "wirewatch-test/") == killedUA {
+			ownFetches++
+		}
+	}
+	again := map[string][]sitefarm.Request{}
+	for u, rs := range byURL {
+		if len(rs) > 1 {
+			slices.SortFunc(rs, func(a, b sitefarm.Request) int { return a.Start.Compare(b.Start) })
+			again[u] = rs
+		}
+	}
+	// done[u] is when the state topic first recorded u as fetched.
+	done := map[string]time.Time{}
+	if len(again) > 0 {
+		topic := kafkabus.TopicNames(f.prefix).CrawlState
+		for p := range groupPartitions {
+			for _, m := range readPartition(t, f.brokers, topic, p) {
+				var rec struct {
+					URL   string `json:"url"`
+					State string `json:"state"`
+				}
+				if json.Unmarshal(m.Value, &rec) != nil || rec.State != "done" || again[rec.URL] == nil {
+					continue
+				}
+				if at, ok := done[rec.URL]; !ok || m.Time.Before(at) {
+					done[rec.URL] = m.Time
+				}
+			}
+		}
+	}
+	killedAgain, other := 0, 0
+	for _, u := range slices.Sorted(maps.Keys(again)) {
+		rs := again[u]
+		first, second := rs[0], rs[1]
+		if strings.TrimPrefix(first.UserAgent, "wirewatch-test/") != killedUA || !first.Start.Before(killed) {
+			other += len(rs) - 1
+			continue
+		}
+		killedAgain++
+		switch {
+		case len(rs) > 2:
+			t.Errorf("%s fetched %d times, want at most twice", u, len(rs))
+		case second.Start.Before(killed) || second.UserAgent == first.UserAgent:
+			t.Errorf("%s fetched again by %s at %s, not by another process after the kill", u, second.UserAgent, f.at(second.Start))
+		case !done[u].IsZero() && done[u].Before(second.Start):
+			t.Errorf("%s fetched again at %s although the state topic recorded it at %s", u, f.at(second.Start), f.at(done[u]))
+		}
+	}
+	if 2*killedAgain > ownFetches && killedAgain > maxOther {
+		t.Errorf("%d of the %d articles %s fetched were fetched again: its outcomes were not written", killedAgain, ownFetches, killedUA)
+	}
+	if other > maxOther {
+		t.Errorf("%d fetches again of articles the killed %s did not fetch first, want at most %d", other, killedUA, maxOther)
+	}
+	if cc := f.clean.counts(); cc.duplicates > len(again)+maxOther {
+		t.Errorf("%d duplicate messages on the clean topic, want at most %d: one for each of the %d articles fetched again, and %d",
+			cc.duplicates, len(again)+maxOther, len(again), maxOther)
+	}
+	t.Logf("fetched again: %d of the %d articles %s fetched before its kill, none recorded before; %d others", killedAgain, ownFetches, killedUA, other)
 }
