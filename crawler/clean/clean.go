@@ -323,7 +323,7 @@ func (c *Cleaner) extract(body *html.Node, titles []string, structure bool) (blo
 	}
 	c.filterLayers12(kept, titles, !c.noContent)
 	if c.on("dedupe") {
-		dropRepeats(kept)
+		dropRepeats(kept, c.on("repeated-stories"))
 	}
 	return blocks, kept
 }
@@ -343,7 +343,14 @@ const minRepeatShare = 0.2
 // dropRepeats removes the second copy of every run of at least
 // minRepeatRun kept blocks, and minRepeatShare of the body, that repeats
 // an earlier run in the same order.
-func dropRepeats(kept []*block) {
+//
+// With stories, a repeated run that holds minRepeatRun long paragraphs
+// (150 bytes or more, as storySpan counts them) is dropped whatever its
+// share: text repeated at that length is a part of the page printed twice
+// (a live page's summary again under its updates, an FAQ in two places,
+// a carousel of quotes cloned for its loop), which an interview's
+// repeated question or a meal plan's repeated dish is not.
+func dropRepeats(kept []*block, stories bool) {
 	var live []*block
 	for _, b := range kept {
 		if b.removed == "" {
@@ -370,11 +377,14 @@ func dropRepeats(kept []*block) {
 		for i+n < len(live) && j+n < i && live[i+n].text == live[j+n].text {
 			n++
 		}
-		runBytes := 0
+		runBytes, long := 0, 0
 		for _, b := range live[i : i+n] {
 			runBytes += len(b.text)
+			if len(b.text) >= 150 {
+				long++
+			}
 		}
-		if n >= minRepeatRun && float64(runBytes) >= minRepeatShare*float64(total) {
+		if n >= minRepeatRun && (float64(runBytes) >= minRepeatShare*float64(total) || stories && long >= minRepeatRun) {
 			for _, b := range live[i : i+n] {
 				b.removed = "dom: repeated text"
 			}

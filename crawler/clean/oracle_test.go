@@ -93,6 +93,6 @@ func extractUp(c *Cleaner, body *html.Node, titles []string, levels int) []*bloc
 		}
 	}
 	c.filterLayers12(kept, titles, true)
-	dropRepeats(kept)
+	dropRepeats(kept, c.on("repeated-stories"))
 	return kept
 }

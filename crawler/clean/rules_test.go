@@ -69,7 +69,11 @@ func TestTailPromptsFirstPage(t *testing.T) {
 
 // TestDropRepeats checks that a page carrying its text twice keeps one
 // copy, and that single repeated lines and short repeated runs (the same
-// interview question, the same dish on two days) are kept.
+// interview question, the same dish on two days) are kept. A run of long
+// paragraphs printed again (a live page's summary repeated under its
+// updates, a carousel of quotes cloned for its loop) is dropped however
+// small a share of the body it is, with the repeated-stories rule only;
+// a run with fewer long paragraphs than that is left alone.
 func TestDropRepeats(t *testing.T) {
 	mk := func(texts ...string) []*block {
 		var out []*block
@@ -79,25 +83,45 @@ func TestDropRepeats(t *testing.T) {
 		return out
 	}
 	story := []string{"First paragraph of the story, long enough.", "Second paragraph of the story.", "Third paragraph of the story."}
+	long := func(s string) string {
+		return s + strings.Repeat(" The ferry operator said crossings would resume once the new quay was inspected.", 2)
+	}
+	summary := []string{long("Residents objected to the noise."), long("The council approved the plan."), long("Work starts in spring.")}
+	var updates []string
+	for i := range 12 {
+		updates = append(updates, long(fmt.Sprintf("Update %d: the harbour master spoke to reporters.", i)))
+	}
+	live := append(append(append([]string{}, summary...), updates...), summary...)
+	shortRun := append(append([]string{}, summary[:2]...), "Work starts in spring.")
+	mixed := append(append(append([]string{}, shortRun...), updates...), shortRun...)
 	for _, tc := range []struct {
-		name   string
-		blocks []*block
-		want   int // blocks kept
+		name          string
+		texts         []string
+		want, without int // blocks kept with and without repeated-stories
 	}{
-		{"twice", mk(append(append([]string{}, story...), story...)...), 3},
-		{"one line repeated", mk("What do you cook?", "Pasta.", "What do you cook?", "Rice.", "A long closing paragraph that is much longer than the rest of this small page."), 5},
-		{"short run in a long body", mk("Monday: eggs", "Lunch: soup", "Dinner: fish", "Tuesday: eggs", "Lunch: soup", "Dinner: fish",
-			strings.Repeat("A long paragraph about planning meals for the week. ", 10)), 7},
+		{"twice", append(append([]string{}, story...), story...), 3, 3},
+		{"one line repeated", []string{"What do you cook?", "Pasta.", "What do you cook?", "Rice.", "A long closing paragraph that is much longer than the rest of this small page."}, 5, 5},
+		{"short run in a long body", []string{"Monday: eggs", "Lunch: soup", "Dinner: fish", "Tuesday: eggs", "Lunch: soup", "Dinner: fish",
+			strings.Repeat("A long paragraph about planning meals for the week. ", 10)}, 7, 7},
+		{"long paragraphs again in a long body", live, 15, 18},
+		{"two long paragraphs and a line again", mixed, 18, 18},
 	} {
-		dropRepeats(tc.blocks)
-		kept := 0
-		for _, b := range tc.blocks {
-			if b.removed == "" {
-				kept++
+		for _, stories := range []bool{true, false} {
+			blocks := mk(tc.texts...)
+			dropRepeats(blocks, stories)
+			kept := 0
+			for _, b := range blocks {
+				if b.removed == "" {
+					kept++
+				}
 			}
-		}
-		if kept != tc.want {
-			t.Errorf("%s: kept %d blocks, want %d", tc.name, kept, tc.want)
+			want := tc.want
+			if !stories {
+				want = tc.without
+			}
+			if kept != want {
+				t.Errorf("%s (repeated-stories %v): kept %d blocks, want %d", tc.name, stories, kept, want)
+			}
 		}
 	}
 }
@@ -352,6 +376,39 @@ func TestCallToActionClass(t *testing.T) {
 			if !strings.Contains(body, s) {
 				t.Errorf("%s: %q lost:\n%s", tc.name, s, body)
 			}
+		}
+	}
+}
+
+// TestRepeatedStories shows the repeated-stories rule on a whole page: a
+// live page prints its summary of three long paragraphs at the top and
+// again under its updates, and the second copy, a small share of the
+// page, goes; without the rule both copies stay.
+func TestRepeatedStories(t *testing.T) {
+	para := func(s string) string {
+		return "<p>" + s + " The harbour authority said on Tuesday that the new quay, built over many years, would open to ferries in spring after a long dispute with residents.</p>"
+	}
+	summary := para("Summary one:") + para("Summary two:") + para("Summary three:")
+	var b strings.Builder
+	b.WriteString(`<html><body><article><h1>Harbour live</h1><div class="summary">` + summary + `</div><div class="updates">`)
+	for i := range 14 {
+		b.WriteString(para(fmt.Sprintf("Update %d:", i)))
+	}
+	b.WriteString(`</div><div class="recap">` + summary + `</div></article></body></html>`)
+	for _, tc := range []struct {
+		name string
+		c    *Cleaner
+		want int // copies of the summary kept
+	}{
+		{"with the rule", New(Options{}), 1},
+		{"without it", NewWithout(Options{}, "repeated-stories"), 2},
+	} {
+		body := cleanPage(t, tc.c, 1, []byte(b.String())).Article.Body
+		if got := strings.Count(body, "Summary two:"); got != tc.want {
+			t.Errorf("%s: summary kept %d times, want %d:\n%s", tc.name, got, tc.want, body)
+		}
+		if !strings.Contains(body, "Update 13:") {
+			t.Errorf("%s: updates lost:\n%s", tc.name, body)
 		}
 	}
 }
