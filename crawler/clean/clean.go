@@ -537,7 +537,7 @@ func (c *Cleaner) filterLayers12(blocks []*block, titles []string, content bool)
 		spreadToBox(blocks)
 		cutRelatedSections(blocks)
 		if c.on("story-element") {
-			cutAfterStoryElement(blocks, c.on("story-element-cards"), c.on("story-element-bulk"))
+			cutAfterStoryElement(blocks, c.on("story-element-cards"), c.on("story-element-bulk"), c.on("faq-tail"))
 		}
 		if c.on("rule-line-tail") {
 			cutAfterRuleLine(blocks)

@@ -230,7 +230,7 @@ const (
 // summaries long enough to read as paragraphs, and counted as prose they
 // made the tail look like the story's continuation (and their sum hid the
 // story's element).
-func cutAfterStoryElement(blocks []*block, cards, bulk bool) {
+func cutAfterStoryElement(blocks []*block, cards, bulk, faq bool) {
 	var boxed map[*block]bool
 	if cards {
 		boxed = titledBoxes(blocks)
@@ -307,11 +307,70 @@ func cutAfterStoryElement(blocks []*block, cards, bulk bool) {
 	if after >= inside {
 		return
 	}
-	for _, b := range blocks[end+1:] {
+	keepFrom, keepTo := -1, -1
+	if faq {
+		keepFrom, keepTo = faqRun(blocks, end+1)
+	}
+	for i, b := range blocks[end+1:] {
+		if i := end + 1 + i; i >= keepFrom && i <= keepTo {
+			continue
+		}
 		if b.removed == "" {
 			b.removed = "dom: after the story"
 		}
 	}
+}
+
+// faqRun returns the first and last index, from blocks[from:], of a run of
+// questions and their answers (a page's FAQ set as a module of its own
+// after the story's element), or -1, -1. A question is a short block
+// (under a long paragraph's 150 bytes, not link-dense) ending in a
+// question mark and followed by a kept block that reads as prose and is
+// not a question itself (a list of questions whose answers are folded
+// away is not the FAQ's text); two such pairs make a FAQ. The run ends
+// with the kept blocks after the last question, up to the next heading or
+// removed block. WCXB's truth keeps the FAQ on most pages that have one;
+// the teasers of other stories whose titles are questions are links, and
+// a comment's answer is removed already.
+func faqRun(blocks []*block, from int) (first, last int) {
+	first, last = -1, -1
+	pairs, lastQ := 0, -1
+	for i := from; i+1 < len(blocks); i++ {
+		b, next := blocks[i], blocks[i+1]
+		if len(b.text) >= 150 || b.linkDensity() > linkDenseShare || !isQuestion(b.text) {
+			continue
+		}
+		if next.removed != "" || !goodBlock(next) || isQuestion(next.text) {
+			continue
+		}
+		if first < 0 {
+			first = i
+		}
+		pairs++
+		lastQ = i
+	}
+	if pairs < 2 {
+		return -1, -1
+	}
+	last = lastQ
+	for j := lastQ + 1; j < len(blocks) && blocks[j].removed == "" && blocks[j].kind != kindHeading; j++ {
+		last = j
+	}
+	return first, last
+}
+
+// isQuestion reports a line ending in a question mark (the Latin, the
+// full-width or the Arabic one), or in one followed by a single word: the
+// icon a FAQ's toggle draws from a ligature font ("What is X?
+// chevron_right", "expand_more").
+func isQuestion(s string) bool {
+	s = strings.TrimSpace(s)
+	for _, q := range []string{"?", "？", "؟"} {
+		if i := strings.LastIndex(s, q); i >= 0 && !strings.ContainsAny(strings.TrimSpace(s[i+len(q):]), " \t\n") {
+			return true
+		}
+	}
+	return false
 }
 
 // titledBoxes returns the blocks that sit in a teaser card: their

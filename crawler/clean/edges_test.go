@@ -398,6 +398,61 @@ func TestStoryElementBulk(t *testing.T) {
 	}
 }
 
+// TestFAQTail shows that a FAQ set as a module of its own after the
+// story's element (questions, each followed by its answer) is kept
+// (faq-tail), in English and in German, with the toggle icon's ligature
+// after the question, while the service blurb before it is still cut, and
+// a list of questions whose answers are folded away, or a blurb with one
+// question, still goes with the rest of the tail.
+func TestFAQTail(t *testing.T) {
+	const blurb = "Our team of seasoned advisers has helped hundreds of growing companies plan their finances, and we would love to hear about yours."
+	box := `<div class="box"><h3>Work with us</h3><p>` + blurb + `</p></div>`
+	faq := func(qs, as []string) string {
+		var b strings.Builder
+		b.WriteString(`<section class="faq"><h2>FAQ</h2>`)
+		for i, q := range qs {
+			fmt.Fprintf(&b, `<div class="item"><h3>%s</h3>`, q)
+			if as != nil {
+				fmt.Fprintf(&b, `<div class="answer"><p>%s</p></div>`, as[i])
+			}
+			b.WriteString(`</div>`)
+		}
+		b.WriteString(`</section>`)
+		return b.String()
+	}
+	en := []string{"Do I need studded tyres?", "How do I keep my hands warm?"}
+	enA := []string{"Only where the roads freeze often: on wet but mild days ordinary tyres with a good tread grip well enough.", "Wear a thin glove under a windproof one, and keep a dry spare pair in your bag for the ride home."}
+	de := []string{"Brauche ich Spikereifen? expand_more", "Wie bleiben meine Hände warm? expand_more"}
+	deA := []string{"Nur wo die Straßen oft frieren: an nassen, milden Tagen greifen normale Reifen mit gutem Profil genug.", "Tragen Sie dünne Handschuhe unter winddichten und haben Sie ein trockenes Paar für den Heimweg dabei."}
+	for _, tc := range []struct {
+		name  string
+		after string
+		text  string
+		kept  bool
+	}{
+		{"FAQ after the story", box + faq(en, enA), enA[1], true},
+		{"German FAQ with toggle icons", faq(de, deA), deA[1], true},
+		{"blurb before the FAQ", box + faq(en, enA), blurb, false},
+		{"questions without answers", box + faq(append(en, "Which lights are legal?"), nil) + box, blurb, false},
+		{"one question", `<div class="box"><h3>Want to grow?</h3><p>` + blurb + `</p></div>`, blurb, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			page := storyPage([]int{5}, tc.after)
+			with := cleanPage(t, New(Options{}), 1, page).Article.Body
+			without := cleanPage(t, NewWithout(Options{}, "faq-tail"), 1, page).Article.Body
+			if strings.Contains(without, tc.text) {
+				t.Fatalf("without the rule the body keeps %q:\n%s", tc.text, without)
+			}
+			if got := strings.Contains(with, tc.text); got != tc.kept {
+				t.Errorf("%q kept = %v, want %v:\n%s", tc.text, got, tc.kept, with)
+			}
+			if !strings.Contains(with, "Paragraph 0:") {
+				t.Errorf("story lost:\n%s", with)
+			}
+		})
+	}
+}
+
 // checkRuleCut cleans page with every rule and without rule, and checks
 // that text is in the body without the rule, removed with it exactly when
 // gone, and that the story's first paragraph stays. It returns the body
