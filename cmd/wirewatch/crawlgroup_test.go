@@ -655,7 +655,7 @@ func TestCrawlGroup(t *testing.T) {
 	// machine's load). So the test checks the cause of each such fetch
 	// again rather than their count (checkKillRefetches). SIGTERM and
 	// joins hand hosts over without dropping work; under load a few pages
-	// of a live process were still seen fetched again (3, once in 11 runs
+	// of a live process were still seen fetched again (3, once in 10 runs
 	// with the race detector on a loaded machine; cause not found), so
 	// those, and the produces sent again after a lost acknowledgement,
 	// are held to what one process can have in flight, its --workers.
