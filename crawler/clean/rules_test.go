@@ -207,27 +207,7 @@ func TestProseInNamedWrappers(t *testing.T) {
 		`<div class="ad-slot"><span>Advertisement</span></div>` +
 		`<div class="widget"><a href="/subscribe">Subscribe</a></div>` +
 		long(3) + long(4) + `</div></body></html>`
-	for _, tc := range []struct {
-		name string
-		c    *Cleaner
-		keep bool
-	}{
-		{"with the rule", New(Options{}), true},
-		{"without it", NewWithout(Options{}, "named-in-story"), false},
-	} {
-		body := cleanPage(t, tc.c, 1, []byte(page)).Article.Body
-		if got := strings.Contains(body, "ride the first ferry"); got != tc.keep {
-			t.Errorf("%s: paragraph in a widget kept = %v, want %v:\n%s", tc.name, got, tc.keep, body)
-		}
-		for _, bad := range []string{"Advertisement", "Subscribe"} {
-			if strings.Contains(body, bad) {
-				t.Errorf("%s: %q kept:\n%s", tc.name, bad, body)
-			}
-		}
-		if !strings.Contains(body, "Paragraph 4:") {
-			t.Errorf("%s: story lost:\n%s", tc.name, body)
-		}
-	}
+	checkRuleKeeps(t, "named-in-story", []byte(page), true, []string{"ride the first ferry"}, []string{"Advertisement", "Subscribe"}, []string{"Paragraph 4:"})
 }
 
 // TestCardsInStory shows that the sections of a list article, built as
@@ -237,25 +217,7 @@ func TestProseInNamedWrappers(t *testing.T) {
 // rule the sections' prose is lost as teasers.
 func TestCardsInStory(t *testing.T) {
 	page := listArticle()
-	for _, tc := range []struct {
-		name string
-		c    *Cleaner
-		keep bool
-	}{
-		{"with the rule", New(Options{}), true},
-		{"without it", NewWithout(Options{}, "cards-in-story"), false},
-	} {
-		body := cleanPage(t, tc.c, 1, page).Article.Body
-		if got := strings.Contains(body, "Southgate is known for its team-based teaching"); got != tc.keep {
-			t.Errorf("%s: section prose kept = %v, want %v:\n%s", tc.name, got, tc.keep, body)
-		}
-		if strings.Contains(body, "came out on top") {
-			t.Errorf("%s: teaser of another story kept:\n%s", tc.name, body)
-		}
-		if !strings.Contains(body, "Conclusion:") || !strings.Contains(body, "Intro 1:") {
-			t.Errorf("%s: story lost:\n%s", tc.name, body)
-		}
-	}
+	checkRuleKeeps(t, "cards-in-story", page, true, []string{"Southgate is known for its team-based teaching"}, []string{"came out on top"}, []string{"Conclusion:", "Intro 1:"})
 }
 
 // listArticle is a list article: an introduction, three sections built
@@ -314,29 +276,7 @@ func TestLabelText(t *testing.T) {
 		`<tr><td class="spec-label">Drill weight</td><td>1.7 kg</td></tr></table>` + long(4) +
 		`<div class="newsletter-box"><label class="form-label">Your e-mail address</label><input type="email" name="e"></div>` +
 		long(5) + `</div><nav><span class="label">Power tools</span></nav></body></html>`
-	for _, tc := range []struct {
-		name string
-		c    *Cleaner
-		keep bool
-	}{
-		{"with the rule", New(Options{}), true},
-		{"without it", NewWithout(Options{}, "label-text"), false},
-	} {
-		body := cleanPage(t, tc.c, 1, []byte(page)).Article.Body
-		for _, want := range []string{"Best overall pick", "Battery runtime", "Drill weight"} {
-			if got := strings.Contains(body, want); got != tc.keep {
-				t.Errorf("%s: %q kept = %v, want %v:\n%s", tc.name, want, got, tc.keep, body)
-			}
-		}
-		for _, bad := range []string{"e-mail address", "Power tools"} {
-			if strings.Contains(body, bad) {
-				t.Errorf("%s: %q kept:\n%s", tc.name, bad, body)
-			}
-		}
-		if !strings.Contains(body, "Paragraph 5:") {
-			t.Errorf("%s: story lost:\n%s", tc.name, body)
-		}
-	}
+	checkRuleKeeps(t, "label-text", []byte(page), true, []string{"Best overall pick", "Battery runtime", "Drill weight"}, []string{"e-mail address", "Power tools"}, []string{"Paragraph 5:"})
 }
 
 // TestCallToActionClass shows that boxes the markup names a call to
@@ -409,6 +349,38 @@ func TestRepeatedStories(t *testing.T) {
 		}
 		if !strings.Contains(body, "Update 13:") {
 			t.Errorf("%s: updates lost:\n%s", tc.name, body)
+		}
+	}
+}
+
+// checkRuleKeeps cleans page with every rule and without rule. With the
+// rule each of kept is in the body exactly when keepWith, without it none
+// is; in both, none of gone is kept and all of story is.
+func checkRuleKeeps(t *testing.T, rule string, page []byte, keepWith bool, kept, gone, story []string) {
+	t.Helper()
+	for _, arm := range []struct {
+		name string
+		c    *Cleaner
+		keep bool
+	}{
+		{"with " + rule, New(Options{}), keepWith},
+		{"without " + rule, NewWithout(Options{}, rule), false},
+	} {
+		body := cleanPage(t, arm.c, 1, page).Article.Body
+		for _, want := range kept {
+			if got := strings.Contains(body, want); got != arm.keep {
+				t.Errorf("%s: %q kept = %v, want %v:\n%s", arm.name, want, got, arm.keep, body)
+			}
+		}
+		for _, bad := range gone {
+			if strings.Contains(body, bad) {
+				t.Errorf("%s: %q kept:\n%s", arm.name, bad, body)
+			}
+		}
+		for _, want := range story {
+			if !strings.Contains(body, want) {
+				t.Errorf("%s: story lost (%q):\n%s", arm.name, want, body)
+			}
 		}
 	}
 }
