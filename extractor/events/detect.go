@@ -656,6 +656,18 @@ func (st *sent) notWithdrawn(tg trigger) bool {
 			}
 		}
 	}
+	for j := what.i; j < what.j && j < what.i+9; j++ {
+		// "withdraws Georgian Prime Minister Irakli Kobakhidze's
+		// invitation to attend a summit": the head may stand behind a long
+		// possessor, and what follows "of", "to" or "for" is the grant's,
+		// not the head.
+		if w := st.norm(j); w == "of" || w == "to" || w == "for" || w == "from" {
+			break
+		}
+		if st.is(SetGrantedThings, st.norm(j)) {
+			return true
+		}
+	}
 	if tg.form == Participle && tg.particle < 0 {
 		// A passive: what is withdrawn is the subject, which news
 		// summaries put first ("Research claiming ... is withdrawn").
@@ -2004,11 +2016,12 @@ func (st *sent) commentedOn(tg trigger) (string, bool) {
 	return "the " + st.norm(i), true
 }
 
-// topicOf reports whether a noun trigger ends a noun phrase opened by a
-// preposition of topic ("into", "over", "on", ...) that a word of inquiry,
-// judgement or blame governs, at most ten words before the preposition and
-// in the same clause ("hearings into the withdrawal", "blames the crisis on
-// the sudden withdrawal"). It returns the two words.
+// topicOf reports whether a noun trigger ends a noun phrase that a word of
+// inquiry, judgement or blame governs: directly ("defends the U.S.
+// withdrawal"), through "of" ("his handling of the withdrawal"), or through
+// a preposition of topic ("into", "over", "on", ...) at most ten words after
+// it in the same clause ("hearings into the withdrawal", "blames the crisis
+// on the sudden withdrawal"). It returns the governing words.
 func (st *sent) topicOf(tg trigger) (string, bool) {
 	if tg.form != Noun {
 		return "", false
@@ -2018,6 +2031,12 @@ func (st *sent) topicOf(tg trigger) (string, bool) {
 		w := st.norm(k)
 		if st.toks[k].punct {
 			return "", false
+		}
+		if st.is(SetScrutiny, w) {
+			return w, true // "defends the U.S. withdrawal"
+		}
+		if w == "of" && st.is(SetScrutiny, st.norm(k-1)) {
+			return st.norm(k-1) + " of", true // "his handling of the withdrawal"
 		}
 		if !st.is(SetTopicPreps, w) {
 			if lex.Boundary[w] && w != "of" {

@@ -265,6 +265,14 @@ func TestDetect(t *testing.T) {
 		// the reader; the same noun agreed on or announced is news.
 		{text: "The Senate holds hearings into the withdrawal of Ruritanian troops from Freedonia.", want: true, kind: "military", status: "completed", new: false, trigger: "withdrawal"},
 		{text: "Ruritania's president blames the crisis on the sudden withdrawal of Freedonian troops.", want: true, kind: "military", status: "completed", new: false, trigger: "withdrawal"},
+		// Judged, defended or handled: a withdrawal the reader knows.
+		{text: "The committee releases a report criticizing the president for his handling of the withdrawal of Ruritanian forces from Freedonia.", want: true, kind: "military", status: "completed", new: false, trigger: "withdrawal"},
+		{text: "The Ruritanian foreign minister defends the Ruritanian withdrawal during a parliamentary hearing.", want: true, kind: "military", status: "completed", new: false, trigger: "withdrawal"},
+		// Taken back from another party: a sanction, not a withdrawal.
+		{text: "The federation also withdraws Ruritania's hosting rights of the 2027 world championships.", want: false},
+		{text: "The electoral commission withdraws the observer status of a rights group for the general election.", want: false},
+		{text: "Ruritania withdraws Freedonian Prime Minister Jan Novak's invitation to attend a summit of leaders.", want: false},
+		{text: "The junior coalition partner withdraws its support for the prime minister over minority rights.", want: true, kind: "political", status: "completed", new: true, trigger: "withdraws"},
 		{text: "Ruritania decides on the withdrawal of its troops from Freedonia.", want: true, kind: "military", status: "announced", new: true, trigger: "withdrawal"},
 		{text: "Ruritania announces the withdrawal of its troops from Freedonia.", want: true, kind: "military", status: "announced", new: true, trigger: "withdrawal"},
 		// Leaving power or public life is resigning or retiring; leaving a

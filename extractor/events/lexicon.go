@@ -347,7 +347,8 @@ const (
 	// comes before them ("hearings into the withdrawal").
 	SetTopicPreps
 	// SetScrutiny: words of inquiry, judgement and blame whose topic is a
-	// thing already known ("hearings", "advice", "blames ... on").
+	// thing already known ("hearings", "advice", "blames ... on", "his
+	// handling of", "defends").
 	SetScrutiny
 	// SetCareerHeads: head nouns of what is left by resigning or retiring
 	// that name a career only as the head ("withdrew from public life",
@@ -362,6 +363,11 @@ const (
 	// SetLimitSetters: verbs that set a time limit in the sentence, which is
 	// then news ("sets a deadline for", "agree on a timetable for").
 	SetLimitSetters
+	// SetGrantedThings: what one party grants another and can take back
+	// ("withdraws Russia's hosting rights", "its observer status", "the
+	// prime minister's invitation"): taking it back is a sanction on the
+	// other, as an expulsion is, not a withdrawal of one's own.
+	SetGrantedThings
 	numSets
 )
 
