@@ -673,11 +673,29 @@ func (st *sent) notWithdrawn(tg trigger) bool {
 		// summaries put first ("Research claiming ... is withdrawn").
 		switch st.norm(tg.i - 1) {
 		case "is", "are", "was", "were", "been", "be":
+			if a := tg.i - 2; a >= 1 && (st.norm(a) == "that" || st.norm(a) == "which") {
+				// "a Russia-related article involving President Donald
+				// Trump that was retracted": the subject is the noun the
+				// relative pronoun follows.
+				for k := a - 1; k >= 0 && k >= a-6 && !st.toks[k].punct; k-- {
+					if st.is(SetNotWithdrawn, st.norm(k)) {
+						return !st.anyClass(k, tg.i-1, counted)
+					}
+				}
+			}
 			j := 0
+			for k := 0; k < tg.i-1; k++ {
+				if st.norm(k) == ":" {
+					// "ROC presidential election, 2004: An ad comparing
+					// ... is withdrawn": the topic before a colon is
+					// not the subject.
+					j = k + 1
+				}
+			}
 			if st.d.lex.Determiners[st.norm(j)] {
 				j++
 			}
-			return j < tg.i && st.is(SetNotWithdrawn, st.norm(j)) && !st.anyClass(0, tg.i-1, counted)
+			return j < tg.i && st.is(SetNotWithdrawn, st.norm(j)) && !st.anyClass(j, tg.i-1, counted)
 		}
 	}
 	return false
@@ -750,7 +768,11 @@ func (st *sent) acceptEnd(tg *trigger) bool {
 		return false
 	}
 	if st.is(SetSuspendVerbs, st.norm(i)) {
-		// A campaign suspended is over; an agreement suspended is paused.
+		// A campaign suspended is over; an agreement suspended is paused,
+		// and so are campaigns suspended together ("all major parties
+		// suspend their campaigns" after an attack, "authorities suspend
+		// election campaigns"): SetSuspendObjects has no plural
+		// "campaigns".
 		return st.is(SetSuspendObjects, head)
 	}
 	if st.is(SetEndObjects, head) {
@@ -1639,6 +1661,12 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 	if h, ok := near(CueRefuse, 6); ok && !st.wordBetween(h.at, i, "whether", "if") {
 		return decide("refused", h)
 	}
+	if w, ok := st.ultimatum(i); ok {
+		// "gives Turkey 48 hours to withdraw its forces", "giving American
+		// diplomats 72 hours to leave": a time granted to another party is
+		// a demand on it.
+		return decide("demanded", hit{CueDemand, i, w})
+	}
 	if w, ok := st.orderedOwnStaff(tg, bgAt); ok {
 		// "The European Union advises non-essential staff to evacuate",
 		// "orders all non-emergency government employees at the embassy
@@ -1660,6 +1688,13 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		if h.text != "any" || tg.form == Noun {
 			return decide("hypothetical", h)
 		}
+	}
+	if w, ok := st.conditionAfter(i); ok {
+		// "will quit the agreement if its flaws can't be fixed", "a
+		// referendum on withdrawal from the European Union if a new deal is
+		// agreed": a withdrawal under a condition is hypothetical; "even
+		// if" keeps the plan.
+		return decide("hypothetical", hit{CueHypo, i, w})
 	}
 	if st.is(SetOrderVerbs, st.norm(i)) {
 		return decide("announced", hit{CueAnnounce, i, st.norm(i)})
@@ -2120,11 +2155,22 @@ func (st *sent) effortFor(tg trigger) (string, bool) {
 // timeLimitFor returns the time-limit noun and its preposition when the
 // trigger is what a deadline, timetable or schedule is for ("the deadline
 // for the United States Armed Forces to withdraw", "no timeline for the
-// withdrawal of U.S. troops"), up to ten words back in its clause, unless a
+// withdrawal of U.S. troops", "the August 31 withdrawal deadline"), up to
+// ten words back in its clause, unless a
 // verb of setting governs the noun ("sets a deadline for", "agreed on a
 // timetable for"): a limit set in the sentence is news, one spoken of
 // (extended, missed, lacking) belongs to a plan already known.
 func (st *sent) timeLimitFor(tg trigger) (string, bool) {
+	if tg.form == Noun && st.is(SetTimeLimitNouns, st.norm(tg.last+1)) {
+		// "past the August 31 withdrawal deadline": the noun names the
+		// limit, unless a verb of setting governs the phrase.
+		for j := tg.i - 1; j >= 0 && j >= tg.i-6 && !st.toks[j].punct; j-- {
+			if st.is(SetLimitSetters, st.norm(j)) {
+				return "", false
+			}
+		}
+		return st.norm(tg.last) + " " + st.norm(tg.last+1), true
+	}
 	for k := tg.i - 1; k >= 1 && k >= tg.i-10; k-- {
 		if st.toks[k].punct {
 			return "", false
@@ -2140,6 +2186,38 @@ func (st *sent) timeLimitFor(tg trigger) (string, bool) {
 			}
 		}
 		return n + " " + p, true
+	}
+	return "", false
+}
+
+// ultimatum reports whether the trigger is the infinitive of a time granted
+// by a verb of giving ("gives Turkey 48 hours to withdraw"); it returns
+// the words. The passive ("the military was given 24 hours to withdraw") is
+// left to the orderer's own rules: it may be the actor's own government.
+func (st *sent) ultimatum(i int) (string, bool) {
+	if st.norm(i-1) != "to" || !st.is(SetTimeUnits, st.norm(i-2)) {
+		return "", false
+	}
+	for k := i - 3; k >= 0 && k >= i-10 && !st.toks[k].punct; k-- {
+		if st.is(SetGiveVerbs, st.norm(k)) {
+			return st.norm(k) + " ... " + st.norm(i-2) + " to", true
+		}
+	}
+	return "", false
+}
+
+// conditionAfter returns the conditional word ("if", "unless") that opens
+// a clause after the trigger, at most fourteen words on and in its
+// sentence, unless it is concessive ("even if").
+func (st *sent) conditionAfter(i int) (string, bool) {
+	for k := i + 1; k < len(st.toks) && k <= i+14; k++ {
+		w := st.norm(k)
+		if w == ";" || w == "." || w == ":" {
+			return "", false
+		}
+		if st.is(SetConditionals, w) && !st.is(SetConcessives, st.norm(k-1)) {
+			return w, true
+		}
 	}
 	return "", false
 }

@@ -269,6 +269,25 @@ func TestDetect(t *testing.T) {
 		{text: "The committee releases a report criticizing the president for his handling of the withdrawal of Ruritanian forces from Freedonia.", want: true, kind: "military", status: "completed", new: false, trigger: "withdrawal"},
 		{text: "The Ruritanian foreign minister defends the Ruritanian withdrawal during a parliamentary hearing.", want: true, kind: "military", status: "completed", new: false, trigger: "withdrawal"},
 		// Taken back from another party: a sanction, not a withdrawal.
+		{text: "Ruritanian authorities withdrew landing permission for a plane carrying the Freedonian foreign minister.", want: false},
+		// Steps of a court case, and advertisements and articles retracted.
+		{text: "The candidate withdraws her lawsuit in the state court for a recount of votes.", want: false},
+		{text: "A law firm withdraws from litigation on behalf of the act.", want: false},
+		{text: "The campaign group withdraws an advertisement after complaints from veterans.", want: false},
+		{text: "Presidential election, 2030: An ad comparing the candidate to a dictator is withdrawn after protests.", want: false},
+		{text: "Three journalists resign after the publication of a Ruritania-related article involving President Jan Novak that was retracted.", want: false},
+		// Campaigns suspended together pause; one suspended is over.
+		{text: "All major parties suspend their campaigns following the attack.", want: false},
+		{text: "The senator suspends her campaign for the presidential nomination.", want: true, kind: "political", status: "completed", new: true, trigger: "suspends"},
+		// A condition after the trigger: hypothetical, unless concessive.
+		{text: "The foreign minister says Ruritania will quit the agreement if its flaws can't be fixed.", want: true, kind: "agreement", status: "hypothetical", new: false, trigger: "quit"},
+		{text: "Ruritania will leave the agreement even if no new deal is reached, the prime minister says.", want: true, kind: "agreement", status: "announced", new: true, trigger: "leave"},
+		// An ultimatum is a demand; a time given to one's own military is
+		// its government's order.
+		{text: "Ruritania's government gives Freedonia 48 hours to withdraw its forces from the border region.", want: true, kind: "military", status: "demanded", new: false, trigger: "withdraw"},
+		{text: "The Ruritanian cabinet approves the ceasefire, with the Ruritanian military given 24 hours to withdraw its troops to the agreed lines.", want: true, kind: "military", status: "completed", new: true, trigger: "withdraw"},
+		// A withdrawal deadline spoken of belongs to a known plan.
+		{text: "The allies agree to continue evacuations past the August 31 troop withdrawal deadline.", want: true, kind: "military", status: "announced", new: false, trigger: "withdrawal"},
 		{text: "The federation also withdraws Ruritania's hosting rights of the 2027 world championships.", want: false},
 		{text: "The electoral commission withdraws the observer status of a rights group for the general election.", want: false},
 		{text: "Ruritania withdraws Freedonian Prime Minister Jan Novak's invitation to attend a summit of leaders.", want: false},

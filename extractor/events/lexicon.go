@@ -277,9 +277,10 @@ const (
 	SetTimeNouns
 	// SetNotWithdrawn: heads of what is withdrawn, or withdrawn from, that
 	// the guideline does not count: topics ("withdraw from the issue"),
-	// publications, which are retracted ("withdrew 920 photographs"), and
-	// steps of a court case ("withdraws its case", "its extradition
-	// request").
+	// publications and advertisements, which are retracted ("withdrew 920
+	// photographs", "withdraws an advertisement"), and steps of a court
+	// case ("withdraws its case", "its extradition request", "her
+	// lawsuit", "withdraws from litigation").
 	SetNotWithdrawn
 	// SetResultStates: words that make "leave" a verb of result, not of
 	// departure ("leaves 19 dead", "left thousands homeless").
@@ -365,9 +366,23 @@ const (
 	SetLimitSetters
 	// SetGrantedThings: what one party grants another and can take back
 	// ("withdraws Russia's hosting rights", "its observer status", "the
-	// prime minister's invitation"): taking it back is a sanction on the
-	// other, as an expulsion is, not a withdrawal of one's own.
+	// prime minister's invitation", "landing permission"): taking it back
+	// is a sanction on the other, as an expulsion is, not a withdrawal of
+	// one's own.
 	SetGrantedThings
+	// SetConditionals: words that open a condition after the trigger ("will
+	// quit the agreement if its flaws can't be fixed"): the withdrawal is
+	// hypothetical.
+	SetConditionals
+	// SetConcessives: words before a conditional that make it concessive
+	// ("even if no agreement is reached"): the plan holds either way.
+	SetConcessives
+	// SetGiveVerbs: verbs that grant another party a time to act ("gives
+	// Turkey 48 hours to withdraw"): an ultimatum, a demand.
+	SetGiveVerbs
+	// SetTimeUnits: the units of an ultimatum's time ("48 hours", "seven
+	// days").
+	SetTimeUnits
 	numSets
 )
 
