@@ -1600,6 +1600,17 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		background = true
 		cues = append(cues, h)
 	}
+	if tg.form == Progressive && tg.tr.Family != FamRetreat && st.is(SetGerundPreps, st.norm(i-1)) {
+		// "a Treasury estimate of the cost of leaving the European
+		// Union", "in the face of opposition to leaving", "an agreement
+		// on withdrawing American troops would be signed": a gerund after
+		// a preposition names the withdrawal as a thing spoken of; the
+		// sentence's news is elsewhere. The retreat verbs take no object,
+		// so there the form is an adjective ("piled pressure on
+		// retreating Russian forces"), and the forces retreat now.
+		background = true
+		cues = append(cues, st.norm(i-1)+" "+st.norm(i))
+	}
 	if h, ok := st.commentedOn(tg); ok {
 		// "The recall affected 103,000 cars", "the withdrawal of the bill
 		// was far too little": the sentence comments on a withdrawal its

@@ -286,6 +286,11 @@ func TestDetect(t *testing.T) {
 		// its government's order.
 		{text: "Ruritania's government gives Freedonia 48 hours to withdraw its forces from the border region.", want: true, kind: "military", status: "demanded", new: false, trigger: "withdraw"},
 		{text: "The Ruritanian cabinet approves the ceasefire, with the Ruritanian military given 24 hours to withdraw its troops to the agreed lines.", want: true, kind: "military", status: "completed", new: true, trigger: "withdraw"},
+		// A gerund after a preposition names a withdrawal spoken of; "in"
+		// tells the act.
+		{text: "The audit office rejects a Treasury estimate of the cost of leaving the European Union.", want: true, kind: "agreement", status: "completed", new: false, trigger: "leaving"},
+		{text: "If the truce holds, an agreement on withdrawing Ruritanian troops from Freedonia will be signed next month.", want: true, kind: "military", status: "completed", new: false, trigger: "withdrawing"},
+		{text: "Ruritania succeeded in withdrawing its troops from the border region.", want: true, kind: "military", status: "completed", new: true, trigger: "withdrawing"},
 		// A withdrawal deadline spoken of belongs to a known plan.
 		{text: "The allies agree to continue evacuations past the August 31 troop withdrawal deadline.", want: true, kind: "military", status: "announced", new: false, trigger: "withdrawal"},
 		{text: "The federation also withdraws Ruritania's hosting rights of the 2027 world championships.", want: false},

@@ -383,6 +383,12 @@ const (
 	// SetTimeUnits: the units of an ultimatum's time ("48 hours", "seven
 	// days").
 	SetTimeUnits
+	// SetGerundPreps: prepositions whose gerund names a withdrawal without
+	// telling it ("the cost of leaving the EU", "opposition to leaving",
+	// "an agreement on withdrawing troops"); not "in", which tells the act
+	// ("succeeded in withdrawing"), nor the background words "after" and
+	// "since", which have rules of their own.
+	SetGerundPreps
 	numSets
 )
 

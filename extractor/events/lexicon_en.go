@@ -303,6 +303,7 @@ func english() *Lexicon {
 		SetConcessives:        `even`,
 		SetGiveVerbs:          `give gives gave giving`,
 		SetTimeUnits:          `hours days weeks months`,
+		SetGerundPreps:        `of to on by from about over against without`,
 		SetScrutiny:           `hearing hearings inquiry inquiries investigation investigations probe probes review reviews advice criticism criticisms criticise criticises criticised criticize criticizes criticized debate debates questions concerns blame blames blamed blaming testimony lawsuit lawsuits handling mishandling defend defends defended defending`,
 		SetMemberNouns:        `deputies lawmakers legislators mps teams clubs`,
 		SetRelatives:          `who whom whose which that where`,
