@@ -1718,7 +1718,7 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 	if tg.tr.Family == FamEnd {
 		after++ // "an end to": the preposition of the noun, not an infinitive
 	}
-	if h, ok := near(CueAnnounce, 3); ok && tg.form == Noun && (strings.HasPrefix(h.text, "confirm") || tg.tr.Family == FamEnd) &&
+	if h, ok := near(CueAnnounce, 3); ok && tg.form == Noun && (strings.HasPrefix(h.text, "confirm") || tg.tr.Family == FamEnd && st.is(SetDoneEndNouns, st.norm(i))) &&
 		!st.wordAfter(after, 8, "will", "would", "is", "to") {
 		// "The Ukrainian Armed Forces confirm their withdrawal from
 		// Siversk": a withdrawal confirmed is done, and so is an end

@@ -286,6 +286,12 @@ func TestDetect(t *testing.T) {
 		// its government's order.
 		{text: "Ruritania's government gives Freedonia 48 hours to withdraw its forces from the border region.", want: true, kind: "military", status: "demanded", new: false, trigger: "withdraw"},
 		{text: "The Ruritanian cabinet approves the ceasefire, with the Ruritanian military given 24 hours to withdraw its troops to the agreed lines.", want: true, kind: "military", status: "completed", new: true, trigger: "withdraw"},
+		// Nouns of ending: announced, a termination or cancellation is a
+		// step under way; the end of a campaign is done.
+		{text: "Ruritania's president announces the termination of all agreements with Freedonia.", want: true, kind: "agreement", status: "announced", new: true, trigger: "termination"},
+		{text: "The Ruritanian president announces the cancellation of his participation at the regional summit.", want: true, kind: "agreement", status: "announced", new: true, trigger: "cancellation"},
+		{text: "The governor announced the end of his campaign on Tuesday.", want: true, kind: "political", status: "completed", new: true, trigger: "end"},
+		{text: "The insurer announces that it has terminated its merger with a rival.", want: true, kind: "business", status: "completed", new: true, trigger: "terminated"},
 		// A gerund after a preposition names a withdrawal spoken of; "in"
 		// tells the act.
 		{text: "The audit office rejects a Treasury estimate of the cost of leaving the European Union.", want: true, kind: "agreement", status: "completed", new: false, trigger: "leaving"},

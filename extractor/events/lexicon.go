@@ -389,6 +389,10 @@ const (
 	// ("succeeded in withdrawing"), nor the background words "after" and
 	// "since", which have rules of their own.
 	SetGerundPreps
+	// SetDoneEndNouns: the FamEnd nouns that, announced, tell the end as
+	// done ("announced the end of his campaign"); the others tell a step
+	// under way ("announces the termination of all agreements").
+	SetDoneEndNouns
 	numSets
 )
 

@@ -65,7 +65,7 @@ func english() *Lexicon {
 		Past:        "ended abandoned scrapped terminated suspended dropped cancelled canceled",
 		Progressive: "ending abandoning scrapping terminating suspending dropping cancelling canceling",
 	})
-	construction(FamEnd, "", "", map[Form]string{Noun: "end"})
+	construction(FamEnd, "", "", map[Form]string{Noun: "end cancellation cancellations termination"})
 	construction(FamEnd, "down", "", map[Form]string{Base: "wind winds", Past: "wound", Progressive: "winding"})
 	construction(FamMove, "out", "back", map[Form]string{
 		Base: "move moves", Past: "moved", Progressive: "moving",
@@ -255,7 +255,7 @@ func english() *Lexicon {
 		SetPerfectAux:         `had 'd`,
 		SetAskVerbs:           `asked asks ask asking told tells tell telling instructed instructs instruct directed directs`,
 		SetLeaveKinds:         `military sick parental maternity paternity annual medical compassionate unpaid paid shore family bereavement study`,
-		SetEndObjects:         `campaign campaigns bid bids candidacy candidature agreement agreements accord accords deal deals pact pacts treaty treaties membership participation`,
+		SetEndObjects:         `campaign campaigns bid bids candidacy candidature agreement agreements accord accords deal deals pact pacts treaty treaties membership participation merger mergers`,
 		SetPresenceNouns:      `mission missions deployment deployments presence operation operations base bases`,
 		SetPlaceNouns:         `village villages town towns city cities region regions area areas positions territory territories province provinces capital checkpoints bases base outposts`,
 		SetPerfectAdverbs:     `also already just previously earlier once long since even all largely mostly`,
@@ -304,6 +304,7 @@ func english() *Lexicon {
 		SetGiveVerbs:          `give gives gave giving`,
 		SetTimeUnits:          `hours days weeks months`,
 		SetGerundPreps:        `of to on by from about over against without`,
+		SetDoneEndNouns:       `end`,
 		SetScrutiny:           `hearing hearings inquiry inquiries investigation investigations probe probes review reviews advice criticism criticisms criticise criticises criticised criticize criticizes criticized debate debates questions concerns blame blames blamed blaming testimony lawsuit lawsuits handling mishandling defend defends defended defending`,
 		SetMemberNouns:        `deputies lawmakers legislators mps teams clubs`,
 		SetRelatives:          `who whom whose which that where`,
