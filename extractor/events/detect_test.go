@@ -269,6 +269,10 @@ func TestDetect(t *testing.T) {
 		{text: "The committee releases a report criticizing the president for his handling of the withdrawal of Ruritanian forces from Freedonia.", want: true, kind: "military", status: "completed", new: false, trigger: "withdrawal"},
 		{text: "The Ruritanian foreign minister defends the Ruritanian withdrawal during a parliamentary hearing.", want: true, kind: "military", status: "completed", new: false, trigger: "withdrawal"},
 		// Taken back from another party: a sanction, not a withdrawal.
+		{text: "The federation also withdraws Ruritania's hosting rights of the 2027 world championships.", want: false},
+		{text: "The electoral commission withdraws the observer status of a rights group for the general election.", want: false},
+		{text: "Ruritania withdraws Freedonian Prime Minister Jan Novak's invitation to attend a summit of leaders.", want: false},
+		{text: "The junior coalition partner withdraws its support for the prime minister over minority rights.", want: true, kind: "political", status: "completed", new: true, trigger: "withdraws"},
 		{text: "Ruritanian authorities withdrew landing permission for a plane carrying the Freedonian foreign minister.", want: false},
 		// Steps of a court case, and advertisements and articles retracted.
 		{text: "The candidate withdraws her lawsuit in the state court for a recount of votes.", want: false},
@@ -299,10 +303,6 @@ func TestDetect(t *testing.T) {
 		{text: "Ruritania succeeded in withdrawing its troops from the border region.", want: true, kind: "military", status: "completed", new: true, trigger: "withdrawing"},
 		// A withdrawal deadline spoken of belongs to a known plan.
 		{text: "The allies agree to continue evacuations past the August 31 troop withdrawal deadline.", want: true, kind: "military", status: "announced", new: false, trigger: "withdrawal"},
-		{text: "The federation also withdraws Ruritania's hosting rights of the 2027 world championships.", want: false},
-		{text: "The electoral commission withdraws the observer status of a rights group for the general election.", want: false},
-		{text: "Ruritania withdraws Freedonian Prime Minister Jan Novak's invitation to attend a summit of leaders.", want: false},
-		{text: "The junior coalition partner withdraws its support for the prime minister over minority rights.", want: true, kind: "political", status: "completed", new: true, trigger: "withdraws"},
 		{text: "Ruritania decides on the withdrawal of its troops from Freedonia.", want: true, kind: "military", status: "announced", new: true, trigger: "withdrawal"},
 		{text: "Ruritania announces the withdrawal of its troops from Freedonia.", want: true, kind: "military", status: "announced", new: true, trigger: "withdrawal"},
 		// Leaving power or public life is resigning or retiring; leaving a
