@@ -56,6 +56,8 @@ func main() {
 		"(false-positive detections and news, missed events and news; sets named *heldout* are left out)")
 	folds := flag.Int("folds", 0, "instead of per-set figures, pool the sets and print the detector's figures on each of this many folds, "+
 		"every article, CoNLL document or authored story in one fold (to judge a rule change; sets named *heldout* are left out)")
+	predictions := flag.Bool("predictions", false, "instead of per-set figures, print a JSON line for every item of the pooled tuning sets: "+
+		"its label, the detector's prediction and the events found (sets named *heldout* are left out)")
 	confusion := flag.Bool("confusion", false, "with -folds: also print the status confusion matrix over the pooled tuning sets "+
 		"(gold status by predicted status, on items both labelled and detected as withdrawals)")
 	flag.Parse()
@@ -72,6 +74,8 @@ func main() {
 	switch {
 	case *folds > 0:
 		err = runFolds(os.Stdout, strings.Split(*sets, ","), src, *folds, *confusion)
+	case *predictions:
+		err = runPredictions(os.Stdout, os.Stderr, strings.Split(*sets, ","), src)
 	case *listErrs:
 		err = runErrors(os.Stdout, strings.Split(*sets, ","), src)
 	default:

@@ -1,0 +1,54 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestRunPredictionsSkipsHeldOut checks that every tuning item gets one
+// JSON line with its label and the detector's prediction, that a held-out
+// set is never read, and that the note about it stays off the JSON lines.
+func TestRunPredictionsSkipsHeldOut(t *testing.T) {
+	dir := t.TempDir()
+	tuning := filepath.Join(dir, "small-dev.jsonl")
+	heldOut := filepath.Join(dir, "small-heldout.jsonl")
+	lines := `{"id":"a","text":"The army said it will withdraw its troops from the border town.","withdrawal":true,"kind":"military","status":"announced","new_announcement":true}` + "\n" +
+		`{"id":"b","text":"Customers queued to make cash withdrawals.","withdrawal":false,"new_announcement":false}` + "\n"
+	if err := os.WriteFile(tuning, []byte(lines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(heldOut, []byte(`{"id":"h","text":"The navy said it will withdraw its ships from the harbour.","withdrawal":true,"new_announcement":true}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, notes strings.Builder
+	if err := runPredictions(&out, &notes, []string{tuning, heldOut}, sources{}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String(), "harbour") {
+		t.Errorf("held-out item printed:\n%s", out.String())
+	}
+	if !strings.Contains(notes.String(), "held out") {
+		t.Errorf("no note that the held-out set was left out: %q", notes.String())
+	}
+	got := map[string]predictionLine{}
+	for _, l := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		var p predictionLine
+		if err := json.Unmarshal([]byte(l), &p); err != nil {
+			t.Fatalf("not a JSON line: %q: %v", l, err)
+		}
+		got[p.ID] = p
+	}
+	a, b := got["a"], got["b"]
+	if len(got) != 2 || !a.Gold.Withdrawal || a.Set != "small-dev" {
+		t.Fatalf("lines = %+v, want a and b of small-dev with their labels", got)
+	}
+	if !a.Pred.Withdrawal || a.Pred.Kind != "military" || len(a.Events) == 0 || a.Events[0].Trigger != "withdraw" {
+		t.Errorf("a: prediction %+v, events %+v; want a military withdrawal with its trigger", a.Pred, a.Events)
+	}
+	if b.Pred.Withdrawal || len(b.Events) != 0 {
+		t.Errorf("b (cash withdrawals): prediction %+v, events %+v; want none", b.Pred, b.Events)
+	}
+}
