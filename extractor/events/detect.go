@@ -1700,7 +1700,7 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 			return decide("hypothetical", h)
 		}
 	}
-	if w, ok := st.conditionAfter(i); ok {
+	if w, ok := st.conditionAfter(tg); ok {
 		// "will quit the agreement if its flaws can't be fixed", "a
 		// referendum on withdrawal from the European Union if a new deal is
 		// agreed": a withdrawal under a condition is hypothetical; "even
@@ -2218,9 +2218,13 @@ func (st *sent) ultimatum(i int) (string, bool) {
 }
 
 // conditionAfter returns the conditional word ("if", "unless") that opens
-// a clause after the trigger, at most fourteen words on and in its
-// sentence, unless it is concessive ("even if").
-func (st *sent) conditionAfter(i int) (string, bool) {
+// a clause after a trigger not told as done, at most fourteen words on and
+// in its sentence, unless it is concessive ("even if").
+func (st *sent) conditionAfter(tg trigger) (string, bool) {
+	if tg.form == Past || tg.form == Participle {
+		return "", false // "withdrew its troops to see if the talks hold": done
+	}
+	i := tg.i
 	for k := i + 1; k < len(st.toks) && k <= i+14; k++ {
 		w := st.norm(k)
 		if w == ";" || w == "." || w == ":" {
@@ -2407,10 +2411,13 @@ func (st *sent) pastTime(tg trigger) string {
 	// clause's.
 	lo, hi := max(0, i-12), min(len(st.toks), i+12)
 	for k := i + 1; k < hi; k++ {
-		if c, ok := lex.Cues[st.norm(k)]; ok && c == CueBackground {
+		if c, ok := lex.Cues[st.norm(k)]; ok && c == CueBackground || st.is(SetRelatives, st.norm(k)) {
 			// "issues a recall, after previously recalling 634,000 last
-			// year": the date is the later clause's.
+			// year": the date is the later clause's; "terminate their
+			// proposed merger that had been blocked last month": a
+			// relative clause dates the noun it describes.
 			hi = k
+			break
 		}
 	}
 	for k := lo; k < hi; k++ {

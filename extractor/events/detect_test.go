@@ -286,6 +286,9 @@ func TestDetect(t *testing.T) {
 		// A condition after the trigger: hypothetical, unless concessive.
 		{text: "The foreign minister says Ruritania will quit the agreement if its flaws can't be fixed.", want: true, kind: "agreement", status: "hypothetical", new: false, trigger: "quit"},
 		{text: "Ruritania will leave the agreement even if no new deal is reached, the prime minister says.", want: true, kind: "agreement", status: "announced", new: true, trigger: "leave"},
+		{text: "Ruritania withdrew its troops from the border region to see if the talks would hold.", want: true, kind: "military", status: "completed", new: true, trigger: "withdrew"},
+		// A date in a relative clause after the trigger is the clause's.
+		{text: "Two insurers terminate their proposed merger that had been blocked last month by a federal judge.", want: true, kind: "business", status: "completed", new: true, trigger: "terminate"},
 		// An ultimatum is a demand; a time given to one's own military is
 		// its government's order.
 		{text: "Ruritania's government gives Freedonia 48 hours to withdraw its forces from the border region.", want: true, kind: "military", status: "demanded", new: false, trigger: "withdraw"},
