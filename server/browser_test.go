@@ -149,6 +149,12 @@ func TestPage(t *testing.T) {
 		until(`document.querySelector("#article").open && document.querySelector("#art-body mark.PERSON")?.textContent === "Sergey Lavrov" &&
 			document.querySelector("#art-body mark.PLACE")?.textContent === "Libya" &&
 			document.querySelectorAll("#art-copies li").length === 2 && location.search.includes("article=")`),
+		// The event is shown as the detector explains it, and its trigger
+		// is marked in the body.
+		until(`document.querySelector("#art-body mark.trig")?.textContent === "withdrawal" &&
+			document.querySelector("#art-events h3")?.textContent === "Withdrawal events (1)" &&
+			document.querySelector("#art-events li").textContent.includes("military withdrawal, announced · background — withdraws foreign fighters") &&
+			document.querySelector("#art-events li .why").textContent === 'trigger “withdrawal”; decided by “to discuss”'`),
 		chromedp.Click(`#art-removed summary`),
 		until(`document.querySelector("#art-removed details").open && document.querySelector("#art-removed summary").textContent === "newsletter"`),
 		chromedp.Click(`#art-close`),

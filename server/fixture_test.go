@@ -45,6 +45,9 @@ func fixture() []*article.Article {
 	}
 	docs[3].Figures = []article.Figure{{Text: "2 per cent", Kind: "percent", Value: 2, Start: 54, End: 64}}
 	docs[0].Removed = []article.Removed{{Text: "Sign up for our newsletter", Reason: "newsletter"}}
+	docs[0].Events = []article.Event{{Type: "withdrawal", Kind: "military", Status: "announced",
+		What: &article.Role{Text: "foreign fighters", Start: 60, End: 76}, Sentence: docs[0].Body, Start: 0, End: len(docs[0].Body),
+		Trigger: "withdrawal", TriggerStart: 46, TriggerEnd: 56, Cues: []string{"to discuss"}, NewAnnouncement: false}}
 	// An undated article is dated by its fetch time.
 	docs[6].PublishedAt = nil
 	return docs

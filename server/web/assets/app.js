@@ -533,6 +533,7 @@ function markBody(a) {
   const spans = [];
   for (const e of a.entities || []) spans.push({ start: e.start, end: e.end, cls: "ent " + e.type, title: `${e.type.toLowerCase()}: ${e.canonical}` });
   for (const f of a.figures || []) spans.push({ start: f.start, end: f.end, cls: "fig", title: `${f.kind}: ${f.value}${f.unit ? " " + f.unit : ""}` });
+  for (const e of a.events || []) spans.push({ start: e.trigger_start, end: e.trigger_end, cls: "trig", title: `${e.kind} withdrawal, ${e.status}${e.new_announcement ? ", new announcement" : ""}` });
   spans.sort((x, y) => x.start - y.start || y.end - x.end);
   const out = el("div", { class: "body" });
   let para = el("p");
@@ -565,7 +566,7 @@ async function openArticle(id, push) {
   } catch (err) {
     $("#art-title").textContent = "Article not available";
     $("#art-meta").textContent = err.message;
-    ["#art-body", "#art-figures", "#art-removed", "#art-copies"].forEach((s) => { $(s).textContent = ""; });
+    ["#art-body", "#art-events", "#art-figures", "#art-removed", "#art-copies"].forEach((s) => { $(s).textContent = ""; });
     if (!dlg.open) dlg.showModal();
     return;
   }
@@ -576,6 +577,7 @@ async function openArticle(id, push) {
     a.authors && a.authors.length ? " · " + a.authors.join(", ") : "", a.language ? ` · ${a.language}` : "", " · ",
     el("a", { href: a.url, rel: "noopener noreferrer", target: "_blank" }, "original"));
   $("#art-body").replaceChildren(markBody(a));
+  $("#art-events").replaceChildren(...eventList(a.events || []));
   const figs = $("#art-figures");
   figs.textContent = "";
   if (a.figures && a.figures.length) {
@@ -595,6 +597,24 @@ async function openArticle(id, push) {
   }
   if (!dlg.open) dlg.showModal();
   $("#art-close").focus();
+}
+
+// eventList shows the withdrawal events of an article as the detector
+// explains them: kind, status, whether it is a new announcement, who
+// withdraws what from where, the trigger words and the cues that decided
+// the status, so an analyst can see why an alert fired or did not.
+function eventList(events) {
+  if (!events.length) return [];
+  const role = (r) => (r ? r.canonical || r.text : "");
+  const items = events.map((e) => {
+    const who = [role(e.actor), role(e.what) && "withdraws " + role(e.what), role(e.from) && "from " + role(e.from)].filter(Boolean).join(" ");
+    return el("li", { class: "event" },
+      el("strong", {}, `${e.kind} withdrawal`), `, ${e.status}`,
+      e.new_announcement ? el("span", { class: "news" }, " · new announcement") : " · background",
+      who ? " — " + who : "",
+      el("span", { class: "why" }, `trigger “${e.trigger}”` + (e.cues && e.cues.length ? `; decided by ${e.cues.map((c) => "“" + c + "”").join(", ")}` : "")));
+  });
+  return [el("h3", {}, `Withdrawal events (${events.length})`), el("ul", {}, items)];
 }
 
 function closeArticle() {
