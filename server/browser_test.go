@@ -159,6 +159,16 @@ func TestPage(t *testing.T) {
 		until(`document.querySelector("#art-removed details").open && document.querySelector("#art-removed summary").textContent === "newsletter"`),
 		chromedp.Click(`#art-close`),
 		until(`!document.querySelector("#article").open && !location.search.includes("article=")`))
+	step(t, ctx, "event facet",
+		until(`[...document.querySelectorAll("#facet-list section.facet h3")].some(h => h.textContent === "Withdrawals")`),
+		chromedp.Click(`button.fv[aria-label^="military,"]`),
+		until(`document.querySelector("#q").value === "withdrawal event.kind:military" && document.querySelectorAll("#hits li.hit").length === 1`),
+		chromedp.Click(`button.fv[aria-label^="military,"]`),
+		// Excluded, the story is still shown by its copy without the event.
+		until(`document.querySelector("#q").value === "withdrawal -event.kind:military" && document.querySelectorAll("#hits li.hit").length === 1 &&
+			document.querySelector("#hits li.hit .title").textContent === "Russian minister in Libya"`),
+		clear("#q"), chromedp.SendKeys("#q", "withdrawal"), chromedp.Click(`#search button[type=submit]`),
+		until(`location.search.includes("q=withdrawal") && !location.search.includes("event") && document.querySelectorAll("#hits li.hit").length === 1`))
 	step(t, ctx, "add alert",
 		chromedp.SendKeys("#alert-name", "withdrawals"), chromedp.Click(`#alert-form button[type=submit]`),
 		until(`document.querySelectorAll(".alert-item").length === 1 && document.querySelector(".alert-item code").textContent === "withdrawal"`))

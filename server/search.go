@@ -33,6 +33,8 @@ type facets struct {
 	Organizations []query.Count `json:"organizations"`
 	Sites         []query.Count `json:"sites"`
 	Languages     []query.Count `json:"languages"`
+	EventKinds    []query.Count `json:"event_kinds"`
+	EventActors   []query.Count `json:"event_actors"`
 }
 
 // bucket is one period of a timeline: the matching articles in it, all the
@@ -377,7 +379,16 @@ func (s *Server) facets(ctx context.Context, q query.Query, n int) (facets, erro
 	if err != nil {
 		return facets{}, err
 	}
-	return facets{People: f.People, Places: f.Places, Organizations: f.Orgs, Sites: f.Sites, Languages: langs}, nil
+	// An empty facet is [], not null, from either store: the answers are
+	// the same bytes.
+	orEmpty := func(c []query.Count) []query.Count {
+		if c == nil {
+			return []query.Count{}
+		}
+		return c
+	}
+	return facets{People: orEmpty(f.People), Places: orEmpty(f.Places), Organizations: orEmpty(f.Orgs), Sites: orEmpty(f.Sites),
+		Languages: orEmpty(langs), EventKinds: orEmpty(f.EventKinds), EventActors: orEmpty(f.EventActors)}, nil
 }
 
 // timeline counts q's matches per period with each period's share of all

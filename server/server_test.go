@@ -109,6 +109,8 @@ type searchResult struct {
 	NextCursor string      `json:"next_cursor"`
 	Facets     *struct {
 		People, Places, Organizations, Sites, Languages []query.Count
+		EventKinds                                      []query.Count `json:"event_kinds"`
+		EventActors                                     []query.Count `json:"event_actors"`
 	} `json:"facets"`
 	Interval string `json:"interval"`
 	Timeline []struct {
@@ -154,6 +156,14 @@ func TestSearch(t *testing.T) {
 	}
 	if got := r.Facets.Languages; len(got) != 1 || got[0].Value != "en" || got[0].Count != 4 {
 		t.Errorf("languages facet %v", got)
+	}
+	// One article of the four has a withdrawal event, without an actor
+	// named by an entity.
+	if got := r.Facets.EventKinds; len(got) != 1 || got[0] != (query.Count{Value: "military", Count: 1}) {
+		t.Errorf("event kinds facet %v, want military 1", got)
+	}
+	if got := r.Facets.EventActors; got == nil || len(got) != 0 {
+		t.Errorf("event actors facet %#v, want an empty list", got)
 	}
 	// Day 0 (3 copies) to day 12 (1), one bucket a day; each day's share
 	// is of every article stored that day.

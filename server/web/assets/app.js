@@ -323,6 +323,7 @@ function renderHits(hits) {
 const facetFields = [
   ["people", "person", "People"], ["places", "place", "Places"], ["organizations", "org", "Organisations"],
   ["sites", "site", "Sites"], ["languages", null, "Languages"],
+  ["event_kinds", "event.kind", "Withdrawals"], ["event_actors", "event.actor", "Withdrawing"],
 ];
 
 function quoteValue(v) {
