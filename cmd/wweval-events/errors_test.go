@@ -7,21 +7,27 @@ import (
 	"testing"
 )
 
+// writeSet writes a labelled set of the given JSON lines to name in a
+// temporary directory and returns its path; the name decides whether the
+// set is held out.
+func writeSet(t *testing.T, dir, name string, lines ...string) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
 // TestRunErrorsSkipsHeldOut checks that the error listing shows a tuning
 // set's errors and never reads a held-out set.
 func TestRunErrorsSkipsHeldOut(t *testing.T) {
 	dir := t.TempDir()
-	tuning := filepath.Join(dir, "small-dev.jsonl")
-	heldOut := filepath.Join(dir, "small-heldout.jsonl")
-	write := func(path, text string) {
-		t.Helper()
-		line := `{"id":"x1","text":"` + text + `","withdrawal":false,"new_announcement":false}` + "\n"
-		if err := os.WriteFile(path, []byte(line), 0o644); err != nil {
-			t.Fatal(err)
-		}
+	unlabelled := func(text string) string {
+		return `{"id":"x1","text":"` + text + `","withdrawal":false,"new_announcement":false}`
 	}
-	write(tuning, "The army said it will withdraw its troops from the border town.")
-	write(heldOut, "The navy said it will withdraw its ships from the harbour.")
+	tuning := writeSet(t, dir, "small-dev.jsonl", unlabelled("The army said it will withdraw its troops from the border town."))
+	heldOut := writeSet(t, dir, "small-heldout.jsonl", unlabelled("The navy said it will withdraw its ships from the harbour."))
 	var out strings.Builder
 	if err := runErrors(&out, []string{tuning, heldOut}, sources{}); err != nil {
 		t.Fatal(err)
@@ -39,12 +45,9 @@ func TestRunErrorsSkipsHeldOut(t *testing.T) {
 // other than the label's is listed, since status accuracy is read on found
 // events only.
 func TestRunErrorsListsWrongStatus(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "small-dev.jsonl")
-	line := `{"id":"x1","text":"The army said it will withdraw its troops from the border town.","withdrawal":true,` +
-		`"kind":"military","status":"completed","new_announcement":true}` + "\n"
-	if err := os.WriteFile(path, []byte(line), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	path := writeSet(t, t.TempDir(), "small-dev.jsonl",
+		`{"id":"x1","text":"The army said it will withdraw its troops from the border town.","withdrawal":true,`+
+			`"kind":"military","status":"completed","new_announcement":true}`)
 	var out strings.Builder
 	if err := runErrors(&out, []string{path}, sources{}); err != nil {
 		t.Fatal(err)

@@ -2,8 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -13,16 +11,11 @@ import (
 // set is never read, and that the note about it stays off the JSON lines.
 func TestRunPredictionsSkipsHeldOut(t *testing.T) {
 	dir := t.TempDir()
-	tuning := filepath.Join(dir, "small-dev.jsonl")
-	heldOut := filepath.Join(dir, "small-heldout.jsonl")
-	lines := `{"id":"a","text":"The army said it will withdraw its troops from the border town.","withdrawal":true,"kind":"military","status":"announced","new_announcement":true}` + "\n" +
-		`{"id":"b","text":"Customers queued to make cash withdrawals.","withdrawal":false,"new_announcement":false}` + "\n"
-	if err := os.WriteFile(tuning, []byte(lines), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(heldOut, []byte(`{"id":"h","text":"The navy said it will withdraw its ships from the harbour.","withdrawal":true,"new_announcement":true}`+"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	tuning := writeSet(t, dir, "small-dev.jsonl",
+		`{"id":"a","text":"The army said it will withdraw its troops from the border town.","withdrawal":true,"kind":"military","status":"announced","new_announcement":true}`,
+		`{"id":"b","text":"Customers queued to make cash withdrawals.","withdrawal":false,"new_announcement":false}`)
+	heldOut := writeSet(t, dir, "small-heldout.jsonl",
+		`{"id":"h","text":"The navy said it will withdraw its ships from the harbour.","withdrawal":true,"new_announcement":true}`)
 	var out, notes strings.Builder
 	if err := runPredictions(&out, &notes, []string{tuning, heldOut}, sources{}); err != nil {
 		t.Fatal(err)
