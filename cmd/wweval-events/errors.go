@@ -54,7 +54,8 @@ func runErrors(w io.Writer, paths []string, src sources) error {
 			if err != nil {
 				return fmt.Errorf("%s: %w", set.name, err)
 			}
-			e := itemError{set: set.name, item: it, pred: det.PredictContext(it.Text, c), evs: det.DetectContext(it.Text, nil, c)}
+			evs := det.DetectContext(it.Text, nil, c)
+			e := itemError{set: set.name, item: it, pred: events.PredictionOf(evs), evs: evs}
 			switch {
 			case e.pred.Withdrawal && !it.Withdrawal:
 				byClass[falseDetection] = append(byClass[falseDetection], e)

@@ -47,12 +47,13 @@ func runPredictions(w, notes io.Writer, paths []string, src sources) error {
 			if err != nil {
 				return fmt.Errorf("%s: %w", set.name, err)
 			}
-			p := det.PredictContext(it.Text, c)
+			evs := det.DetectContext(it.Text, nil, c)
+			p := events.PredictionOf(evs)
 			line := predictionLine{
 				Set: set.name, ID: it.ID, Group: events.GroupOf(it), Text: it.Text,
 				Gold:   predictionLabel{it.Withdrawal, it.Kind, it.Status, it.NewAnnouncement},
 				Pred:   predictionLabel{p.Withdrawal, p.Kind, p.Status, p.NewAnnouncement},
-				Events: det.DetectContext(it.Text, nil, c),
+				Events: evs,
 			}
 			if err := enc.Encode(line); err != nil {
 				return err

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/wirewatch/wirewatch/extractor/ner"
+	"github.com/wirewatch/wirewatch/pkg/article"
 )
 
 // Labelled is one labelled item of an evaluation set, in the format of
@@ -331,7 +332,14 @@ func (d *Detector) Predict(text string) Prediction {
 
 // PredictContext is Predict with the article context of the text.
 func (d *Detector) PredictContext(text string, c Context) Prediction {
-	evs := d.DetectContext(text, nil, c)
+	return PredictionOf(d.DetectContext(text, nil, c))
+}
+
+// PredictionOf is the prediction the events found in an item's text make:
+// a withdrawal when there is any, of the first event's kind and status,
+// and a new announcement when any event is one. It lets a caller that
+// also needs the events detect once.
+func PredictionOf(evs []article.Event) Prediction {
 	if len(evs) == 0 {
 		return Prediction{}
 	}
