@@ -345,7 +345,7 @@ const minRepeatShare = 0.2
 // an earlier run in the same order.
 //
 // With stories, a repeated run that holds minRepeatRun long paragraphs
-// (150 bytes or more, as storySpan counts them) is dropped whatever its
+// (longParagraph bytes or more, as storySpan counts them) is dropped whatever its
 // share: text repeated at that length is a part of the page printed twice
 // (a live page's summary again under its updates, an FAQ in two places,
 // a carousel of quotes cloned for its loop), which an interview's
@@ -380,7 +380,7 @@ func dropRepeats(kept []*block, stories bool) {
 		runBytes, long := 0, 0
 		for _, b := range live[i : i+n] {
 			runBytes += len(b.text)
-			if len(b.text) >= 150 {
+			if len(b.text) >= longParagraph {
 				long++
 			}
 		}
@@ -628,7 +628,7 @@ func keepSectionHeadings(blocks []*block, reason string) {
 func storySpan(blocks []*block) (first, last int) {
 	first, last = -1, -1
 	for i, b := range blocks {
-		if b.removed == "" && goodBlock(b) && len(b.text) >= 150 {
+		if b.removed == "" && goodBlock(b) && len(b.text) >= longParagraph {
 			if first < 0 {
 				first = i
 			}

@@ -71,7 +71,7 @@ func isDisclosure(text string) bool {
 func cutDisclosures(blocks []*block) {
 	first, last := -1, -1
 	for i, b := range blocks {
-		if b.removed == "" && goodBlock(b) && len(b.text) >= 150 && !isDisclosure(b.text) {
+		if b.removed == "" && goodBlock(b) && len(b.text) >= longParagraph && !isDisclosure(b.text) {
 			if first < 0 {
 				first = i
 			}
@@ -197,9 +197,9 @@ func cutAuthorSections(blocks []*block) {
 }
 
 // Thresholds of cutAfterStoryElement: the story's element holds at least
-// storyElementShare of the bytes of the story's long paragraphs (150 bytes
-// or more, as storySpan counts them), and at least storyElementMin of
-// them.
+// storyElementShare of the bytes of the story's long paragraphs
+// (longParagraph bytes or more, as storySpan counts them), and at least
+// storyElementMin of them.
 const (
 	storyElementShare = 0.8
 	storyElementMin   = 3
@@ -243,7 +243,7 @@ func cutAfterStoryElement(blocks []*block, cards, bulk, faq bool) {
 	all := 0
 	var first *block
 	for _, b := range blocks {
-		if !prose(b) || len(b.text) < 150 {
+		if !prose(b) || len(b.text) < longParagraph {
 			continue
 		}
 		if first == nil {
@@ -324,7 +324,7 @@ func cutAfterStoryElement(blocks []*block, cards, bulk, faq bool) {
 // faqRun returns the first and last index, from blocks[from:], of a run of
 // questions and their answers (a page's FAQ set as a module of its own
 // after the story's element), or -1, -1. A question is a short block
-// (under a long paragraph's 150 bytes, not link-dense) ending in a
+// (under a long paragraph's longParagraph bytes, not link-dense) ending in a
 // question mark and followed by a kept block that reads as prose and is
 // not a question itself (a list of questions whose answers are folded
 // away is not the FAQ's text); two such pairs make a FAQ. The run ends
@@ -337,7 +337,7 @@ func faqRun(blocks []*block, from int) (first, last int) {
 	pairs, lastQ := 0, -1
 	for i := from; i+1 < len(blocks); i++ {
 		b, next := blocks[i], blocks[i+1]
-		if len(b.text) >= 150 || b.linkDensity() > linkDenseShare || !isQuestion(b.text) {
+		if len(b.text) >= longParagraph || b.linkDensity() > linkDenseShare || !isQuestion(b.text) {
 			continue
 		}
 		if next.removed != "" || !goodBlock(next) || isQuestion(next.text) {
@@ -402,7 +402,7 @@ func titledBoxes(blocks []*block) map[*block]bool {
 			continue
 		}
 		for j := i - 1; j >= 0 && isAncestor(ctx, blocks[j].elem); j-- {
-			if t := blocks[j]; t.linkDensity() > 0.8 && len(t.text) < 150 {
+			if t := blocks[j]; t.linkDensity() > 0.8 && len(t.text) < longParagraph {
 				out[b] = true
 				break
 			}

@@ -273,7 +273,7 @@ func loneProse(b *block) bool {
 	if b.boiler != "" || b.figure || b.kind == kindHeading || b.linkDensity() > 0.3 || looksLikeMarkup(b.text) {
 		return false
 	}
-	return len(b.text) >= 150 && sentenceShaped(b.text)
+	return len(b.text) >= longParagraph && sentenceShaped(b.text)
 }
 
 // fallbackHowTo: a how-to or recipe page built by a script from data (a

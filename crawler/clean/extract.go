@@ -302,6 +302,13 @@ const (
 // a summary, a date and a byline.
 const cardMaxText = 1000
 
+// longParagraph is the length in bytes from which a kept block counts as
+// one of the story's long paragraphs: the span of the story (storySpan),
+// the element that holds it (cutAfterStoryElement) and the text a page
+// prints twice (dropRepeats) are read from them, and shorter lines are a
+// FAQ's questions or a card's title.
+const longParagraph = 150
+
 // layer1Signal returns why an element holding textLen bytes of text is
 // structural boilerplate, or "".
 func layer1Signal(n *html.Node, textLen int) string {
