@@ -313,6 +313,9 @@ func TestLayer3CancelledMidPage(t *testing.T) {
 	}
 }
 
+// TestCreditTail checks the caption test on its own: a parenthesised
+// agency or photographer's credit ends a caption, an abbreviation the
+// words before it spell out does not.
 func TestCreditTail(t *testing.T) {
 	tests := []struct {
 		text string
