@@ -110,11 +110,20 @@ func articleID(t testing.TB, u string) string {
 	return article.ID(c)
 }
 
+// agentPrefix starts the User-Agent of every crawl process of the tests;
+// the process's name follows it.
+const agentPrefix = "wirewatch-test/"
+
+// processOf returns the name of the crawl process that made r (see start).
+func processOf(r sitefarm.Request) string {
+	return strings.TrimPrefix(r.UserAgent, agentPrefix)
+}
+
 // start starts a crawl process named name, which is also its User-Agent
 // (how the farm's log tells processes apart), with an empty --data.
 func (f *crawlFleet) start(name string, extra ...string) *role {
 	f.t.Helper()
-	args := append(slices.Clone(f.common), "--data", f.t.TempDir(), "--user-agent", "wirewatch-test/"+name)
+	args := append(slices.Clone(f.common), "--data", f.t.TempDir(), "--user-agent", agentPrefix+name)
 	r := startRole(f.t, f.bin, name, append(args, extra...)...)
 	f.mark("%s started", name)
 	return r
@@ -158,7 +167,7 @@ func (f *crawlFleet) explain(log []sitefarm.Request) {
 		}
 	}
 	add := func(m map[pair]*seen, a, b sitefarm.Request) {
-		p := pair{strings.TrimPrefix(a.UserAgent, "wirewatch-test/"), strings.TrimPrefix(b.UserAgent, "wirewatch-test/")}
+		p := pair{processOf(a), processOf(b)}
 		s := m[p]
 		if s == nil {
 			s = &seen{hosts: map[string]bool{}}
@@ -512,7 +521,7 @@ func (f *crawlFleet) check(maxDup, maxDupFetch, maxOverlap int) (sitefarm.Summar
 	byProcess := map[string]int{}
 	for _, r := range log {
 		if sitefarm.IsArticle(r.Path) {
-			byProcess[strings.TrimPrefix(r.UserAgent, "wirewatch-test/")]++
+			byProcess[processOf(r)]++
 		}
 	}
 	t.Logf("article fetches by process: %v", byProcess)
@@ -836,11 +845,10 @@ func feedPoller(t *testing.T, site *sitefarm.Site, since time.Time) string {
 	if last.Start.IsZero() {
 		t.Fatalf("nobody requested %s/rss.xml after %v", site.URL, since)
 	}
-	const prefix = "wirewatch-test/"
-	if len(last.UserAgent) < len(prefix) || last.UserAgent[:len(prefix)] != prefix {
+	if !strings.HasPrefix(last.UserAgent, agentPrefix) {
 		t.Fatalf("feed requested with User-Agent %q", last.UserAgent)
 	}
-	return last.UserAgent[len(prefix):]
+	return processOf(last)
 }
 
 // crawlBroker is a broker of the test's own, run with
@@ -928,10 +936,10 @@ func TestCrawlGroupBrokerRestart(t *testing.T) {
 // topic held no record of the first fetch's outcome by then: that is
 // at-least-once delivery, however many such URLs the load left
 // unrecorded. Beyond maxOther of them, most of what the killed process
-// fetched must have been recorded, or its writer did not write. Any other article fetched again
-// counts against maxOther, and duplicate messages on the clean topic
-// against one for each article fetched again plus maxOther (a produce whose
-// acknowledgement was lost is sent again).
+// fetched must have been recorded, or its writer did not write. Any other
+// article fetched again counts against maxOther, and duplicate messages on
+// the clean topic against one for each article fetched again plus
+// maxOther (a produce whose acknowledgement was lost is sent again).
 func (f *crawlFleet) checkKillRefetches(killedUA string, killed time.Time, maxOther int) {
 	t := f.t
 	t.Helper()
@@ -942,7 +950,7 @@ func (f *crawlFleet) checkKillRefetches(killedUA string, killed time.Time, maxOt
 			continue
 		}
 		byURL["http://"+r.Host+r.Path] = append(byURL["http://"+r.Host+r.Path], r)
-		if strings.TrimPrefix(r.UserAgent, "wirewatch-test/") == killedUA {
+		if processOf(r) == killedUA {
 			ownFetches++
 		}
 	}
@@ -976,7 +984,7 @@ func (f *crawlFleet) checkKillRefetches(killedUA string, killed time.Time, maxOt
 	for _, u := range slices.Sorted(maps.Keys(again)) {
 		rs := again[u]
 		first, second := rs[0], rs[1]
-		if strings.TrimPrefix(first.UserAgent, "wirewatch-test/") != killedUA || !first.Start.Before(killed) {
+		if processOf(first) != killedUA || !first.Start.Before(killed) {
 			other += len(rs) - 1
 			continue
 		}
