@@ -21,6 +21,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/wirewatch/wirewatch/pkg/article"
 	"github.com/wirewatch/wirewatch/pkg/query"
 )
 
@@ -54,6 +55,12 @@ type Alert struct {
 	// Alerts read back from the log do not carry it.
 	FetchedAt time.Time `json:"fetched_at,omitzero"`
 	FiredAt   time.Time `json:"fired_at"`
+	// Events are the article's events that the search's event filters
+	// match (see query.MatchedEvents), so that an analyst alerted on
+	// event:new-withdrawal reads who withdraws what from where, and the
+	// trigger words, in the alert itself. Absent for a search without
+	// event filters.
+	Events []article.Event `json:"events,omitempty"`
 }
 
 // Delivery is an alert waiting in the outbox.

@@ -144,6 +144,9 @@ func (n *Notifier) Process(ctx context.Context, a *article.Article) error {
 		}
 		al := Alert{SearchID: s.ID, SearchName: s.Name, Query: s.Query, StoryID: storyID, ArticleID: a.ID,
 			Title: a.Title, URL: a.URL, Site: a.Site, PublishedAt: a.PublishedAt, FetchedAt: a.FetchedAt, FiredAt: time.Now().UTC()}
+		for _, i := range query.MatchedEvents(s.m.Query(), a.Events) {
+			al.Events = append(al.Events, a.Events[i])
+		}
 		rec, err := n.store.Fire(ctx, al, s.Webhook, time.Now().Add(n.opts.SinkGrace))
 		if err != nil {
 			errs = append(errs, fmt.Errorf("alert %d for story %s: %w", s.ID, storyID, err))

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -122,6 +123,74 @@ func TestOncePerStory(t *testing.T) {
 	log, err := alert.NewSQLiteStore(st).Fired(ctx, 10)
 	if err != nil || len(log) != 2 {
 		t.Fatalf("Fired = %d alerts, %v; want 2", len(log), err)
+	}
+}
+
+// TestAlertCarriesMatchedEvents checks that an alert carries the events
+// its search's event filters match, and only those, also when read back
+// from the log of fired alerts: the analyst reads who withdraws what in
+// the alert itself.
+func TestAlertCarriesMatchedEvents(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	addSearch(t, st, "news", `event:new-withdrawal`, "")
+	addSearch(t, st, "russia", `event.actor:Russia OR place:Libya`, "")
+	addSearch(t, st, "libya", `place:Libya`, "")
+	addSearch(t, st, "not military", `place:Libya -event.kind:military`, "")
+	rec := &recorder{}
+	n, err := alert.New(ctx, alert.NewSQLiteStore(st), alert.Options{Sink: rec, Logger: quiet()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := copyOf(1, "story-e", "apnews.com")
+	a.Body = "Russia withdrew its advisers in 2019. Turkey will pull its fighters out of Libya."
+	background := article.Event{Type: "withdrawal", Kind: "military", Status: "historical", Trigger: "withdrew",
+		Actor:    &article.Role{Text: "Russia", Canonical: "Russia", Country: "RU", Start: 0, End: 6},
+		Sentence: "Russia withdrew its advisers in 2019.", Start: 0, End: 37, TriggerStart: 7, TriggerEnd: 15}
+	news := article.Event{Type: "withdrawal", Kind: "military", Status: "announced", Trigger: "pull out",
+		Actor:    &article.Role{Text: "Turkey", Canonical: "Turkey", Country: "TR", Start: 38, End: 44},
+		From:     &article.Role{Text: "Libya", Canonical: "Libya", Country: "LY", Start: 75, End: 80},
+		Sentence: "Turkey will pull its fighters out of Libya.", Start: 38, End: 81, TriggerStart: 50,
+		TriggerEnd: 54, Cues: []string{"will"}, NewAnnouncement: true}
+	a.Events = []article.Event{background, news}
+	if err := n.Process(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]article.Event{
+		"news":         {news},
+		"russia":       {background},
+		"libya":        nil,
+		"not military": nil, // the search does not match at all
+	}
+	check := func(from string, got []alert.Alert) {
+		t.Helper()
+		seen := map[string]bool{}
+		for _, al := range got {
+			seen[al.SearchName] = true
+			if !reflect.DeepEqual(al.Events, want[al.SearchName]) {
+				t.Errorf("%s: alert of %q carries %+v, want %+v", from, al.SearchName, al.Events, want[al.SearchName])
+			}
+		}
+		if len(seen) != 3 || seen["not military"] {
+			t.Errorf("%s: alerts of %v, want news, russia and libya", from, seen)
+		}
+	}
+	check("sink", rec.got())
+	log, err := alert.NewSQLiteStore(st).Fired(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("log", log)
+	// The JSON a webhook receives names the fields as the article does.
+	for _, al := range rec.got() {
+		doc, err := json.Marshal(al)
+		if err != nil {
+			t.Fatal(err)
+		}
+		has := strings.Contains(string(doc), `"events":[{"type":"withdrawal","kind":"military","status":"announced"`)
+		if has != (al.SearchName == "news") {
+			t.Errorf("alert JSON of %q: %s", al.SearchName, doc)
+		}
 	}
 }
 

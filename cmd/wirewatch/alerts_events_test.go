@@ -125,6 +125,13 @@ func TestAlertsOnNewWithdrawal(t *testing.T) {
 		b, _ := json.Marshal(alerts)
 		t.Fatalf("alerts = %s, want one for the troops story", b)
 	}
+	// The alert tells who withdraws what from where, as the detector found it.
+	if evs := alerts[0].Events; len(evs) == 0 || !evs[0].NewAnnouncement || evs[0].Kind != "military" ||
+		evs[0].Actor == nil || evs[0].Actor.Country != "RU" || evs[0].From == nil ||
+		!strings.Contains(evs[0].From.Text, "Transnistria") || evs[0].Trigger == "" {
+		b, _ := json.Marshal(alerts[0].Events)
+		t.Errorf("alert's events = %s, want Russia's new military withdrawal from Transnistria", b)
+	}
 	crawl()
 	if again := readAlerts(t, out); len(again) != 1 {
 		t.Errorf("second run: %d alerts, want still 1", len(again))

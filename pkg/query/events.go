@@ -239,3 +239,40 @@ func EventFacetActor(e *article.Event) string {
 func explainEvents(n *Node) string {
 	return fmt.Sprintf("EVENTS (one event matching all %d below)", len(n.Kids))
 }
+
+// MatchedEvents returns the indexes, in order, of the events of evs that
+// satisfy an Events node of q that is not under a NOT: the events a search
+// for them is about, which an alert carries so that its receiver sees who
+// withdraws what from where without fetching the article. An event is
+// listed if it satisfies any such node, also one in an OR branch the
+// article did not match by; the caller checks the whole query first. A
+// query without event filters matches no event.
+func MatchedEvents(q Query, evs []article.Event) []int {
+	var nodes []*Node
+	var walk func(n *Node)
+	walk = func(n *Node) {
+		switch n.Op {
+		case Not:
+			return
+		case Events:
+			nodes = append(nodes, &Node{Op: And, Kids: n.Kids})
+			return
+		}
+		for _, k := range n.Kids {
+			walk(k)
+		}
+	}
+	if q.Root != nil {
+		walk(q.Root)
+	}
+	var out []int
+	for i := range evs {
+		for _, n := range nodes {
+			if MatchEvent(n, &evs[i]) {
+				out = append(out, i)
+				break
+			}
+		}
+	}
+	return out
+}

@@ -3,6 +3,7 @@ package query
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -128,6 +129,39 @@ func TestMatchEvent(t *testing.T) {
 		if got != tt.want {
 			t.Errorf("%s on %+v = %v, want %v (%s)", tt.q, *tt.ev, got, tt.want, tt.explained)
 		}
+	}
+}
+
+// MatchedEvents lists the events the query's event filters are about:
+// those of a negated filter, or of a query without event filters, are
+// not.
+func TestMatchedEvents(t *testing.T) {
+	evs := []article.Event{
+		{Type: "withdrawal", Kind: "military", Status: "historical", Actor: &article.Role{Text: "Russia", Country: "RU"}},
+		{Type: "withdrawal", Kind: "military", Status: "announced", NewAnnouncement: true, Actor: &article.Role{Text: "France", Country: "FR"}},
+		{Type: "withdrawal", Kind: "sports", Status: "completed", NewAnnouncement: true},
+	}
+	tests := []struct {
+		q    string
+		want []int
+	}{
+		{`event:withdrawal`, []int{0, 1, 2}},
+		{`event:new-withdrawal`, []int{1, 2}},
+		{`event.kind:military event:new-withdrawal`, []int{1}},
+		{`event.actor:Russia OR event.kind:sports`, []int{0, 2}},
+		{`(troops event.actor:France) OR (title:cup event.kind:sports)`, []int{1, 2}},
+		{`event.kind:military -title:cup`, []int{0, 1}},
+		{`-event.kind:sports`, nil},
+		{`troops`, nil},
+		{`event.kind:diplomatic`, nil},
+	}
+	for _, tt := range tests {
+		if got := MatchedEvents(MustParse(tt.q), evs); !slices.Equal(got, tt.want) {
+			t.Errorf("MatchedEvents(%s) = %v, want %v", tt.q, got, tt.want)
+		}
+	}
+	if got := MatchedEvents(Query{}, evs); got != nil {
+		t.Errorf("empty query: %v, want none", got)
 	}
 }
 
