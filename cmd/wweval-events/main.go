@@ -1,8 +1,9 @@
 // Command wweval-events scores withdrawal-event detection on labelled sets,
 // wirewatch's detector and the keyword baseline side by side: detection
 // precision, recall and F1, new_announcement precision, recall and F1, kind
-// and status accuracy on the items both labelled and detected, and
-// throughput in sentences per second on one core (the median of several
+// and status accuracy on the items both labelled and detected, the share of
+// their labelled actors, whats and froms the main event agrees with
+// (events.SameRole), and throughput in sentences per second on one core (the median of several
 // timed runs over the set's texts).
 //
 // The baseline is the saved search an analyst writes today,
@@ -99,8 +100,9 @@ func run(w io.Writer, paths []string, src sources, runs int) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "%-22s %-8s %5s %5s | %5s %5s %5s | %5s %5s %5s | %6s %6s | %9s\n",
-		"set", "system", "items", "gold", "detP", "detR", "detF1", "newP", "newR", "newF1", "kind", "status", "sent/s")
+	fmt.Fprintf(w, "%-22s %-8s %5s %5s | %5s %5s %5s | %5s %5s %5s | %6s %6s | %5s %5s %5s | %9s\n",
+		"set", "system", "items", "gold", "detP", "detR", "detF1", "newP", "newR", "newF1", "kind", "status",
+		"actor", "what", "from", "sent/s")
 	// The sets never tuned on (named *heldout*) are also scored together:
 	// all, without the authored ones (whose author also wrote rules), and
 	// the news summaries of Wikipedia's Portal:Current events alone.
@@ -108,6 +110,9 @@ func run(w io.Writer, paths []string, src sources, runs int) error {
 		name         string
 		items, gold  int
 		detect, news [2]events.PRF // by system: wirewatch, keyword
+		// roles counts the wirewatch detector's labelled and agreeing
+		// actors, whats and froms.
+		rolesLabelled, rolesRight [3]int
 	}
 	pools := []*pool{{name: "all heldout"}, {name: "heldout, not authored"}, {name: "heldout, portal"}}
 	var total, titled, dated int
@@ -183,15 +188,24 @@ func run(w io.Writer, paths []string, src sources, runs int) error {
 			for _, p := range inPools {
 				add(&p.detect[n], s.Detect)
 				add(&p.news[n], s.New)
+				if sys.typed {
+					for r := range p.rolesLabelled {
+						p.rolesLabelled[r] += s.RolesLabelled[r]
+						p.rolesRight[r] += s.RolesRight[r]
+					}
+				}
 			}
-			kind, status := "-", "-"
+			kind, status, roles := "-", "-", [3]string{"-", "-", "-"}
 			if sys.typed {
 				kind = fmt.Sprintf("%.3f", ratio(s.KindRight, s.TP))
 				status = fmt.Sprintf("%.3f", ratio(s.StatusRight, s.TP))
+				for r := range roles {
+					roles[r] = fmt.Sprintf("%.3f", ratio(s.RolesRight[r], s.RolesLabelled[r]))
+				}
 			}
-			fmt.Fprintf(w, "%-22s %-8s %5d %5d | %.3f %.3f %.3f | %.3f %.3f %.3f | %6s %6s | %9.0f\n",
+			fmt.Fprintf(w, "%-22s %-8s %5d %5d | %.3f %.3f %.3f | %.3f %.3f %.3f | %6s %6s | %5s %5s %5s | %9.0f\n",
 				name, sys.name, len(items), gold, s.Detect.P(), s.Detect.R(), s.Detect.F1(),
-				s.New.P(), s.New.R(), s.New.F1(), kind, status, perSec)
+				s.New.P(), s.New.R(), s.New.F1(), kind, status, roles[0], roles[1], roles[2], perSec)
 		}
 	}
 	fmt.Fprintf(w, "article context: %d of %d items have their article's title, %d its date\n", titled, total, dated)
@@ -201,8 +215,14 @@ func run(w io.Writer, paths []string, src sources, runs int) error {
 		}
 		for n, sys := range []string{"wirewatch", "keyword"} {
 			d, nw := p.detect[n], p.news[n]
-			fmt.Fprintf(w, "%-22s %-8s %5d %5d | %.3f %.3f %.3f | %.3f %.3f %.3f | (new gold %d)\n",
-				p.name, sys, p.items, p.gold, d.P(), d.R(), d.F1(), nw.P(), nw.R(), nw.F1(), nw.TP+nw.FN)
+			roles := ""
+			if n == 0 {
+				roles = fmt.Sprintf(" actor %.3f what %.3f from %.3f (of %d, %d, %d labelled)",
+					ratio(p.rolesRight[0], p.rolesLabelled[0]), ratio(p.rolesRight[1], p.rolesLabelled[1]),
+					ratio(p.rolesRight[2], p.rolesLabelled[2]), p.rolesLabelled[0], p.rolesLabelled[1], p.rolesLabelled[2])
+			}
+			fmt.Fprintf(w, "%-22s %-8s %5d %5d | %.3f %.3f %.3f | %.3f %.3f %.3f | (new gold %d)%s\n",
+				p.name, sys, p.items, p.gold, d.P(), d.R(), d.F1(), nw.P(), nw.R(), nw.F1(), nw.TP+nw.FN, roles)
 		}
 	}
 	return nil
@@ -307,6 +327,7 @@ func runFolds(w io.Writer, paths []string, src sources, k int, confusion bool) e
 	fmt.Fprintf(w, "%-5s %5s %5s %4s | %5s %5s %5s | %5s %5s %5s | %6s %6s\n",
 		"fold", "items", "gold", "new", "detP", "detR", "detF1", "newP", "newR", "newF1", "kind", "status")
 	var sumDet, sumNew, sumKind, sumStatus float64
+	var sumRoles [3]float64
 	matrix := map[[2]string]int{} // gold status, predicted status
 	for n, fold := range byFold {
 		preds := make([]events.Prediction, len(fold))
@@ -326,6 +347,9 @@ func runFolds(w io.Writer, paths []string, src sources, k int, confusion bool) e
 		sumNew += s.New.F1()
 		sumKind += ratio(s.KindRight, s.TP)
 		sumStatus += ratio(s.StatusRight, s.TP)
+		for r := range sumRoles {
+			sumRoles[r] += ratio(s.RolesRight[r], s.RolesLabelled[r])
+		}
 		for j, it := range fold {
 			if it.Withdrawal && preds[j].Withdrawal {
 				matrix[[2]string{it.Status, preds[j].Status}]++
@@ -336,7 +360,8 @@ func runFolds(w io.Writer, paths []string, src sources, k int, confusion bool) e
 			ratio(s.KindRight, s.TP), ratio(s.StatusRight, s.TP))
 	}
 	fmt.Fprintf(w, "mean detF1 %.3f newF1 %.3f over %d folds\n", sumDet/float64(k), sumNew/float64(k), k)
-	fmt.Fprintf(w, "mean kind %.3f status %.3f (accuracy on detected events)\n", sumKind/float64(k), sumStatus/float64(k))
+	fmt.Fprintf(w, "mean kind %.3f status %.3f (accuracy on detected events) actor %.3f what %.3f from %.3f (on their labelled roles)\n",
+		sumKind/float64(k), sumStatus/float64(k), sumRoles[0]/float64(k), sumRoles[1]/float64(k), sumRoles[2]/float64(k))
 	if confusion {
 		printConfusion(w, matrix)
 	}

@@ -29,6 +29,9 @@ type predictionLabel struct {
 	Kind            string `json:"kind,omitempty"`
 	Status          string `json:"status,omitempty"`
 	NewAnnouncement bool   `json:"new_announcement"`
+	Actor           string `json:"actor,omitempty"`
+	What            string `json:"what,omitempty"`
+	From            string `json:"from,omitempty"`
 }
 
 // runPredictions writes one JSON line to w for every item of the pooled
@@ -51,8 +54,8 @@ func runPredictions(w, notes io.Writer, paths []string, src sources) error {
 			p := events.PredictionOf(evs)
 			line := predictionLine{
 				Set: set.name, ID: it.ID, Group: events.GroupOf(it), Text: it.Text,
-				Gold:   predictionLabel{it.Withdrawal, it.Kind, it.Status, it.NewAnnouncement},
-				Pred:   predictionLabel{p.Withdrawal, p.Kind, p.Status, p.NewAnnouncement},
+				Gold:   predictionLabel{it.Withdrawal, it.Kind, it.Status, it.NewAnnouncement, it.Actor, it.What, it.From},
+				Pred:   predictionLabel{p.Withdrawal, p.Kind, p.Status, p.NewAnnouncement, p.Actor, p.What, p.From},
 				Events: evs,
 			}
 			if err := enc.Encode(line); err != nil {

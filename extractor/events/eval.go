@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/wirewatch/wirewatch/extractor/ner"
 	"github.com/wirewatch/wirewatch/pkg/article"
@@ -257,6 +258,9 @@ type Prediction struct {
 	Withdrawal      bool
 	Kind, Status    string
 	NewAnnouncement bool
+	// Actor, What and From are the words of the main event's roles, "" for
+	// a role it does not fill.
+	Actor, What, From string
 }
 
 // Score holds the figures of one system on one set.
@@ -264,8 +268,14 @@ type Score struct {
 	Items                      int
 	Detect, New                PRF
 	KindRight, StatusRight, TP int // on items both labelled and detected
-	Sentences                  int
-	Elapsed                    time.Duration
+	// RolesLabelled counts, on the same items, the actors, whats and
+	// froms (in that order) the label names, and RolesRight those of them
+	// the main event agrees with by SameRole. A role the label leaves
+	// empty is not scored: several sets name only the actor, so an empty
+	// label does not say the sentence has no such role.
+	RolesLabelled, RolesRight [3]int
+	Sentences                 int
+	Elapsed                   time.Duration
 }
 
 // PRF counts true and false positives and false negatives.
@@ -319,6 +329,15 @@ func Evaluate(items []Labelled, preds []Prediction) Score {
 			if p.Status == it.Status {
 				s.StatusRight++
 			}
+			for r, pair := range [3][2]string{{it.Actor, p.Actor}, {it.What, p.What}, {it.From, p.From}} {
+				if strings.TrimSpace(pair[0]) == "" {
+					continue
+				}
+				s.RolesLabelled[r]++
+				if SameRole(pair[0], pair[1]) {
+					s.RolesRight[r]++
+				}
+			}
 		}
 	}
 	return s
@@ -343,13 +362,52 @@ func PredictionOf(evs []article.Event) Prediction {
 	if len(evs) == 0 {
 		return Prediction{}
 	}
-	p := Prediction{Withdrawal: true, Kind: evs[0].Kind, Status: evs[0].Status}
+	p := Prediction{Withdrawal: true, Kind: evs[0].Kind, Status: evs[0].Status,
+		Actor: roleText(evs[0].Actor), What: roleText(evs[0].What), From: roleText(evs[0].From)}
 	for _, e := range evs {
 		if e.NewAnnouncement {
 			p.NewAnnouncement = true
 		}
 	}
 	return p
+}
+
+func roleText(r *article.Role) string {
+	if r == nil {
+		return ""
+	}
+	return r.Text
+}
+
+// SameRole reports whether a predicted role's words agree with a label's:
+// both empty, or, once lowercased, stripped of punctuation, of "'s" and of
+// leading articles, possessives and quantifiers, one holds the other as
+// whole words ("Russia's defence ministry" agrees with "Russia", "its
+// troops" with "troops"; "Russia" does not agree with "Russian troops").
+// It is lenient on purpose: labellers and the detector cut phrases at
+// different places, and what an analyst needs is the right participant,
+// not the same span.
+func SameRole(gold, pred string) bool {
+	g, p := roleWords(gold), roleWords(pred)
+	if g == "" || p == "" {
+		return g == p
+	}
+	return strings.Contains(" "+g+" ", " "+p+" ") || strings.Contains(" "+p+" ", " "+g+" ")
+}
+
+// roleDeterminers are dropped from the front of a role before comparing.
+var roleDeterminers = map[string]bool{"the": true, "a": true, "an": true, "its": true, "their": true, "his": true,
+	"her": true, "our": true, "all": true, "some": true, "remaining": true}
+
+// roleWords is a role's words as SameRole compares them, joined by single
+// spaces.
+func roleWords(s string) string {
+	s = strings.NewReplacer("’s", " ", "'s", " ").Replace(strings.ToLower(s))
+	words := strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	for len(words) > 0 && roleDeterminers[words[0]] {
+		words = words[1:]
+	}
+	return strings.Join(words, " ")
 }
 
 // keywordRE is the saved search an analyst writes today,
