@@ -324,8 +324,9 @@ func runFolds(w io.Writer, paths []string, src sources, k int, confusion bool) e
 		n := events.Fold(events.GroupOf(it), k)
 		byFold[n] = append(byFold[n], it)
 	}
-	fmt.Fprintf(w, "%-5s %5s %5s %4s | %5s %5s %5s | %5s %5s %5s | %6s %6s\n",
-		"fold", "items", "gold", "new", "detP", "detR", "detF1", "newP", "newR", "newF1", "kind", "status")
+	fmt.Fprintf(w, "%-5s %5s %5s %4s | %5s %5s %5s | %5s %5s %5s | %6s %6s | %5s %5s %5s\n",
+		"fold", "items", "gold", "new", "detP", "detR", "detF1", "newP", "newR", "newF1", "kind", "status",
+		"actor", "what", "from")
 	var sumDet, sumNew, sumKind, sumStatus float64
 	var sumRoles [3]float64
 	matrix := map[[2]string]int{} // gold status, predicted status
@@ -355,9 +356,11 @@ func runFolds(w io.Writer, paths []string, src sources, k int, confusion bool) e
 				matrix[[2]string{it.Status, preds[j].Status}]++
 			}
 		}
-		fmt.Fprintf(w, "%-5d %5d %5d %4d | %.3f %.3f %.3f | %.3f %.3f %.3f | %.3f  %.3f\n", n, len(fold),
+		fmt.Fprintf(w, "%-5d %5d %5d %4d | %.3f %.3f %.3f | %.3f %.3f %.3f | %.3f  %.3f | %.3f %.3f %.3f\n", n, len(fold),
 			s.Detect.TP+s.Detect.FN, newGold, s.Detect.P(), s.Detect.R(), s.Detect.F1(), s.New.P(), s.New.R(), s.New.F1(),
-			ratio(s.KindRight, s.TP), ratio(s.StatusRight, s.TP))
+			ratio(s.KindRight, s.TP), ratio(s.StatusRight, s.TP),
+			ratio(s.RolesRight[0], s.RolesLabelled[0]), ratio(s.RolesRight[1], s.RolesLabelled[1]),
+			ratio(s.RolesRight[2], s.RolesLabelled[2]))
 	}
 	fmt.Fprintf(w, "mean detF1 %.3f newF1 %.3f over %d folds\n", sumDet/float64(k), sumNew/float64(k), k)
 	fmt.Fprintf(w, "mean kind %.3f status %.3f (accuracy on detected events) actor %.3f what %.3f from %.3f (on their labelled roles)\n",

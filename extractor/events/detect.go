@@ -1364,6 +1364,9 @@ func (st *sent) objectRoles(tg trigger) (what, from span) {
 		if lex.From[st.norm(j)] {
 			j++
 		}
+		if lex.FromBoundary[st.norm(j)] {
+			return span{}, span{} // "ordered to leave amid riots": nothing left named
+		}
 		return span{}, span{j, st.phraseEnd(j, 8, lex.FromBoundary)}
 	}
 	// "pulled its troops out": the object sits before the particle.
@@ -1387,6 +1390,9 @@ func (st *sent) objectRoles(tg trigger) (what, from span) {
 		}
 		if lex.From[st.norm(k)] || (k == tg.last+1 && tg.particle >= 0 && st.norm(k) == "of") {
 			e := st.phraseEnd(k+1, 8, lex.FromBoundary)
+			if isNumber(st.norm(k+1)) && st.norm(e) == "to" {
+				break // "reduce its troops from 5,200 to 3,000": a number, not a place
+			}
 			from = span{k + 1, e}
 			break
 		}
@@ -1421,32 +1427,30 @@ func (st *sent) actor(tg trigger, status string) span {
 		}
 	}
 	if tg.form == Noun {
-		k := i - 1
-		if k >= 0 && (strings.HasSuffix(st.norm(k), "'s") || st.isName(k) || st.demonymAt(k)) {
-			s := k
-			for s-1 >= 0 && st.isCapitalized(s-1) {
-				s--
-			}
-			return span{s, k + 1}
-		}
-		if k >= 1 && st.isName(k-1) && !st.toks[k].punct { // "US troop withdrawal"
-			s := k - 1
-			for s-1 >= 0 && st.isCapitalized(s-1) {
-				s--
-			}
-			return span{s, k}
-		}
-		return span{}
+		return st.nounActor(tg)
 	}
 	k := i - 1
 	if tg.tr.Family == FamClose && st.is(SetStopVerbs, st.norm(k)) {
 		k-- // "Nordair will stop flying to Bangkok": the verb of stopping is the trigger's
 	}
-	for k >= 0 && (st.is(SetSkippable, st.norm(k)) || st.is(SetIntentNouns, st.norm(k)) || st.is(SetSayVerbs, st.norm(k))) {
-		k--
-	}
-	if k < 0 || st.toks[k].punct {
+	k = st.skipToSubject(k)
+	if k < 0 {
 		return span{}
+	}
+	if st.norm(k) == "," {
+		if tg.form == Progressive {
+			// "Iran said it would no longer respect the limits, effectively
+			// abandoning the deal": a participle's subject is the clause's.
+			return st.resolve(st.mainSubject(k))
+		}
+		return st.appositionActor(k)
+	}
+	if st.toks[k].punct {
+		return span{}
+	}
+	if w := st.norm(k); tg.form != Progressive && lex.Determiners[w] && !lex.Pronouns[w] && k+1 == i {
+		// "issues a recall": a noun the tagger took for a verb.
+		return st.governingSubject(k)
 	}
 	if tg.form == Progressive && (lex.Boundary[st.norm(k)] || lex.Determiners[st.norm(k)]) && st.norm(k) != "and" {
 		// "pressure on retreating Russian forces": the participle
@@ -1476,22 +1480,67 @@ func (st *sent) actor(tg trigger, status string) span {
 		return span{k, e}
 	}
 	if lex.Pronouns[st.norm(k)] {
-		// "X said it would withdraw": the first name in the sentence.
-		for j := 0; j < k; j++ {
-			if st.isCapitalized(j) && j > 0 || st.entityAt(j) {
-				e := j + 1
-				for e < k && st.isCapitalized(e) {
-					e++
-				}
-				return span{j, e}
-			}
-		}
-		return span{k, k + 1}
+		return st.resolve(span{k, k + 1})
 	}
-	// The noun phrase ending at k: back to a determiner or a boundary.
+	return st.nounPhraseAt(k)
+}
+
+// skipToSubject walks back from token k over the words that stand between
+// a subject and its verb (auxiliaries, adverbs, "is reported to", "was
+// encouraged to") and returns where the subject may end, -1 if nothing is
+// left.
+func (st *sent) skipToSubject(k int) int {
+	for k >= 0 {
+		w := st.norm(k)
+		switch {
+		case st.is(SetSkippable, w) || st.is(SetIntentNouns, w) || st.is(SetSayVerbs, w) || st.adverb(k):
+		case (st.is(SetHearsay, w) || st.is(SetToVerbs, w)) && st.norm(k+1) == "to":
+		case strings.HasSuffix(w, "ed") && !st.isCapitalized(k) && st.passiveAux(k-1):
+			// "Hickenlooper was actively encouraged to drop out"
+		default:
+			return k
+		}
+		k--
+	}
+	return k
+}
+
+// adverb reports whether token k is a lowercase adverb in -ly ("is
+// temporarily pulling"), which stands between a subject and its verb.
+func (st *sent) adverb(k int) bool {
+	if k < 0 || k >= len(st.toks) || st.isCapitalized(k) {
+		return false
+	}
+	w := st.norm(k)
+	return len(w) > 4 && strings.HasSuffix(w, "ly")
+}
+
+// passiveAux reports whether a form of "be" ends at token k, adverbs
+// skipped: the participle after it is passive.
+func (st *sent) passiveAux(k int) bool {
+	for k >= 0 && st.adverb(k) {
+		k--
+	}
+	switch st.norm(k) {
+	case "is", "are", "was", "were", "be", "been", "being":
+		return true
+	}
+	return false
+}
+
+// nounPhraseAt returns the noun phrase that ends at token k: back to a
+// determiner or a boundary, at most five words. A description of the
+// subject after a verb of being ("Canada becomes the first country to
+// withdraw") gives way to that subject.
+func (st *sent) nounPhraseAt(k int) span {
+	lex := st.d.lex
 	s := k
 	for s-1 >= 0 && s > k-5 {
 		p := st.norm(s - 1)
+		if p == "of" && st.isCapitalized(s) && st.isCapitalized(s-2) {
+			s-- // "The Ministry of Health": "of" inside a name
+			continue
+		}
 		if st.toks[s-1].punct || lex.Boundary[p] || st.is(SetSkippable, p) {
 			break
 		}
@@ -1500,7 +1549,218 @@ func (st *sent) actor(tg trigger, status string) span {
 			break
 		}
 	}
+	if lex.Determiners[st.norm(s)] && st.is(SetOrdinals, st.norm(s+1)) && s >= 2 {
+		switch st.norm(s - 1) {
+		case "becomes", "became", "become", "is", "was", "are", "were":
+			if k := st.skipToSubject(s - 2); k >= 0 && !st.toks[k].punct && !lex.Boundary[st.norm(k)] {
+				return st.nounPhraseAt(k)
+			}
+		}
+	}
 	return span{s, k + 1}
+}
+
+// resolve returns the antecedent of a pronoun role ("it", "they", "its"):
+// the subject of the nearest verb of saying or announcing before it
+// ("Israel said it would withdraw"), else the first name in the sentence.
+// Without either, the pronoun itself.
+func (st *sent) resolve(p span) span {
+	if p.j <= p.i || !st.d.lex.Pronouns[st.norm(p.i)] && !st.placeholder(p) {
+		return p
+	}
+	for v := p.i - 1; v >= 1; v-- {
+		if w := st.norm(v); w == ";" || w == ":" {
+			break
+		}
+		if !st.is(SetSubjectVerbs, st.norm(v)) {
+			continue
+		}
+		if sp := st.subjectOf(v); sp.j > sp.i && !st.d.lex.Pronouns[st.norm(sp.i)] {
+			return sp
+		}
+		break
+	}
+	for j := 0; j < p.i; j++ {
+		if st.isCapitalized(j) && j > 0 || st.entityAt(j) {
+			e := j + 1
+			for e < p.i && st.isCapitalized(e) {
+				e++
+			}
+			return span{j, e}
+		}
+	}
+	return p
+}
+
+// placeholder reports whether a role is "the country" or "the country's",
+// which stands for a state named before.
+func (st *sent) placeholder(p span) bool {
+	if p.j-p.i != 2 || st.norm(p.i) != "the" {
+		return false
+	}
+	switch st.norm(p.i + 1) {
+	case "country", "country's", "nation", "nation's":
+		return true
+	}
+	return false
+}
+
+// subjectOf returns the subject of the verb at token v: the noun phrase
+// before it, across an apposition ("Raila Odinga, Kenya's presidential
+// aspirant, pulls out").
+func (st *sent) subjectOf(v int) span {
+	k := st.skipToSubject(v - 1)
+	if k < 0 {
+		return span{}
+	}
+	if st.norm(k) == "," {
+		return st.appositionActor(k)
+	}
+	if st.toks[k].punct || st.d.lex.Boundary[st.norm(k)] {
+		return span{}
+	}
+	return st.nounPhraseAt(k)
+}
+
+// appositionActor returns the subject whose apposition ends at the comma
+// at token k: the apposition itself when it is a name of at most five
+// words ("Former Governor of New York, George Pataki, ends his
+// campaign"), else the noun phrase before it ("John Hickenlooper, who was
+// a candidate, ended his campaign").
+func (st *sent) appositionActor(k int) span {
+	open := -1
+	for c := k - 1; c >= 0 && c >= k-20; c-- {
+		if st.norm(c) == "," {
+			open = c
+			break
+		}
+		if w := st.norm(c); w == ";" || w == ":" || w == "." {
+			break
+		}
+	}
+	if open < 0 {
+		return span{}
+	}
+	name := open+1 < k && k-open-1 <= 5
+	for j := open + 1; j < k && name; j++ {
+		name = st.isCapitalized(j) || st.entityAt(j)
+	}
+	if name {
+		return span{open + 1, k}
+	}
+	b := open - 1
+	if b < 0 || st.toks[b].punct || st.d.lex.Boundary[st.norm(b)] {
+		return span{}
+	}
+	return st.nounPhraseAt(b)
+}
+
+// mainSubject returns the subject of the sentence's first clause, for a
+// participle clause that ends before token k: the subject of the first
+// verb of saying or announcing, else the noun phrase that opens the
+// sentence.
+func (st *sent) mainSubject(k int) span {
+	for v := 1; v < k; v++ {
+		if st.is(SetSubjectVerbs, st.norm(v)) {
+			return st.subjectOf(v)
+		}
+	}
+	return span{}
+}
+
+// nounActor finds who withdraws for a noun trigger: its possessor
+// ("Russia's withdrawal", "US troop withdrawal"), the subject of a verb
+// that announces or orders it ("Colombia announces its withdrawal",
+// "Putin ordered the withdrawal of troops"), or the forces it is of ("after
+// the withdrawal of SDF forces").
+func (st *sent) nounActor(tg trigger) span {
+	lex := st.d.lex
+	i := tg.i
+	k := i - 1
+	if k >= 0 && lex.Pronouns[st.norm(k)] {
+		// "its withdrawal": its owner is the subject that governs it.
+		if sp := st.governingSubject(k); sp.j > sp.i {
+			return sp
+		}
+		if sp := st.resolve(span{k, k + 1}); sp != (span{k, k + 1}) {
+			return sp
+		}
+		return span{} // "His exit leaves three candidates": told in an earlier sentence
+	}
+	if k >= 1 && st.placeholder(span{k - 1, k + 1}) {
+		if sp := st.governingSubject(k - 1); sp.j > sp.i {
+			return sp
+		}
+	}
+	if k >= 0 && (strings.HasSuffix(st.norm(k), "'s") || st.isName(k) || st.demonymAt(k)) {
+		s := k
+		for s-1 >= 0 && st.isCapitalized(s-1) {
+			s--
+		}
+		return span{s, k + 1}
+	}
+	if w := st.norm(k); (w == "'" || w == "’") && k >= 1 && st.isCapitalized(k-1) && strings.HasSuffix(st.norm(k-1), "s") {
+		// "the Rapid Support Forces' withdrawal"
+		s := k - 1
+		for s-1 >= 0 && st.isCapitalized(s-1) {
+			s--
+		}
+		return span{s, k}
+	}
+	if k >= 1 && st.isName(k-1) && !st.toks[k].punct { // "US troop withdrawal"
+		s := k - 1
+		for s-1 >= 0 && st.isCapitalized(s-1) {
+			s--
+		}
+		return span{s, k}
+	}
+	if sp := st.governingSubject(k); sp.j > sp.i {
+		return sp
+	}
+	if of := tg.last + 1; lex.Of[st.norm(of)] {
+		e := st.phraseEnd(of+1, 8, lex.Boundary)
+		p := of + 1
+		if st.norm(p) == "all" || st.norm(p) == "both" {
+			p++
+		}
+		if lex.Pronouns[st.norm(p)] {
+			// "the withdrawal of all its forces": the forces' owner.
+			if sp := st.resolve(span{p, p + 1}); sp != (span{p, p + 1}) {
+				return sp
+			}
+		}
+		for j := of + 1; j < e; j++ {
+			if st.class(j)&Military != 0 || st.isName(j) || st.demonymAt(j) || st.entityAt(j) {
+				return span{of + 1, e}
+			}
+		}
+	}
+	return span{}
+}
+
+// governingSubject returns the subject of the verb of saying, announcing
+// or ordering that governs the noun phrase starting at or before token k
+// ("announces the partial withdrawal": from "the" back over at most two
+// modifiers), or an empty span.
+func (st *sent) governingSubject(k int) span {
+	lex := st.d.lex
+	for n := 0; n < 3 && k >= 0; n++ {
+		w := st.norm(k)
+		if st.is(SetSubjectVerbs, w) {
+			return st.subjectOf(k)
+		}
+		if st.toks[k].punct || lex.Boundary[w] && !lex.Determiners[w] {
+			return span{}
+		}
+		if !lex.Determiners[w] && !st.adverb(k) && (st.isCapitalized(k) || n > 0 && lex.Determiners[st.norm(k+1)]) {
+			return span{}
+		}
+		k--
+	}
+	if k >= 0 && st.is(SetSubjectVerbs, st.norm(k)) {
+		return st.subjectOf(k)
+	}
+	return span{}
 }
 
 // status decides the status from cue words before the trigger (and "will"

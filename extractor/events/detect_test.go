@@ -373,6 +373,49 @@ func TestDetect(t *testing.T) {
 	}
 }
 
+// TestActor checks who the detector says withdraws, in the constructions
+// where the word before the trigger is not the subject: a pronoun after a
+// verb of saying, an adverb, hearsay, a passive, a participle clause, an
+// apposition, a description of the subject, and noun triggers governed by
+// a verb of announcing or owned by a pronoun. "" means no actor.
+func TestActor(t *testing.T) {
+	d, err := New("en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ text, actor string }{
+		{"Freedonia said on Monday it would withdraw its troops from the valley.", "Freedonia"},
+		{"Ruritania is temporarily pulling its diplomats out of Novigrad.", "Ruritania"},
+		{"Senator Jane Roe is reported to be withdrawing from the race.", "Senator Jane Roe"},
+		{"Freedonia said on Sunday it would no longer respect any limits on its enrichment of uranium, effectively abandoning the 2015 nuclear deal.", "Freedonia"},
+		{"The former governor of Novigrad, John Doe, ends his campaign for the presidency.", "John Doe"},
+		{"John Doe, who was a candidate in the primary, ended his campaign on Friday.", "John Doe"},
+		{"Ruritania becomes the first country to withdraw from the convention.", "Ruritania"},
+		{"Freedonia announces its withdrawal from the regional bloc.", "Freedonia"},
+		{"The Ruritanian army announces a partial withdrawal from the border.", "The Ruritanian army"},
+		{"Rebels seized the town following the withdrawal of Ruritanian forces.", "Ruritanian forces"},
+		{"The foreign minister of Freedonia announces the country's withdrawal from the treaty.", "Freedonia"},
+		{"His exit from the race leaves three candidates in the primary.", ""},
+		// Unchanged: the subject right before the verb, and a possessor.
+		{"Russia will withdraw its troops from Moldova by June.", "Russia"},
+		{"Freedonia's withdrawal from the bloc takes effect in May.", "Freedonia's"},
+	}
+	for _, tc := range tests {
+		evs := d.Detect(tc.text, nil, nil)
+		if len(evs) == 0 {
+			t.Errorf("%s: no event", tc.text)
+			continue
+		}
+		got := ""
+		if evs[0].Actor != nil {
+			got = evs[0].Actor.Text
+		}
+		if got != tc.actor {
+			t.Errorf("%s: actor %q, want %q", tc.text, got, tc.actor)
+		}
+	}
+}
+
 // TestMembersLeavePlace checks that members who leave a name the article's
 // entities know as a place travel: "lawmakers will leave Kyiv" is no
 // withdrawal from a party, while the same sentence without the entity is

@@ -393,6 +393,21 @@ const (
 	// done ("announced the end of his campaign"); the others tell a step
 	// under way ("announces the termination of all agreements").
 	SetDoneEndNouns
+	// SetSubjectVerbs: verbs whose subject a pronoun after them refers to
+	// ("Israel said it would withdraw", "Qatar announces that it is
+	// withdrawing"), and which govern a withdrawal noun whose actor is their
+	// subject ("Colombia announces its withdrawal").
+	SetSubjectVerbs
+	// SetHearsay: participles that put the subject before a "to"
+	// ("Edwards is reported to be withdrawing").
+	SetHearsay
+	// SetToVerbs: verbs that take the trigger as an infinitive, between
+	// the subject and "to" ("leaders agree to withdraw", "lawmakers vote
+	// to withdraw").
+	SetToVerbs
+	// SetOrdinals: words after "the" that make a noun phrase a description
+	// of the subject ("Canada becomes the first country to withdraw").
+	SetOrdinals
 	numSets
 )
 

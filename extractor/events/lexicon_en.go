@@ -305,10 +305,19 @@ func english() *Lexicon {
 		SetTimeUnits:          `hours days weeks months`,
 		SetGerundPreps:        `of to on by from about over against without`,
 		SetDoneEndNouns:       `end`,
-		SetScrutiny:           `hearing hearings inquiry inquiries investigation investigations probe probes review reviews advice criticism criticisms criticise criticises criticised criticize criticizes criticized debate debates questions concerns blame blames blamed blaming testimony lawsuit lawsuits handling mishandling defend defends defended defending`,
-		SetMemberNouns:        `deputies lawmakers legislators mps teams clubs`,
-		SetRelatives:          `who whom whose which that where`,
-		SetSupportNouns:       `support backing aid funding assistance recognition veto offer allegations allegation complaint lawsuit charges objection objections consent endorsement threat threats`,
+		SetSubjectVerbs: `announces announce announced says say said confirms confirm confirmed declares declare declared
+			states stated tells told warns warned decides decided agrees agreed insists insisted adds added vows vowed
+			threatens threatened indicates indicated reveals revealed notifies notified begins began initiates initiated
+			completes completed orders ordered completing starts started issues issued`,
+		SetHearsay:  `reported reportedly believed thought understood rumoured rumored alleged said`,
+		SetOrdinals: `first second third fourth fifth last only latest 2nd 3rd 4th 5th`,
+		SetToVerbs: `agree agrees vote votes decide decides continue continues seek seeks try tries prepare prepares
+			refuse refuses offer offers aim aims hope threaten threatens promise promises pledge pledges vow vows
+			move moves opt opts choose chooses`,
+		SetScrutiny:     `hearing hearings inquiry inquiries investigation investigations probe probes review reviews advice criticism criticisms criticise criticises criticised criticize criticizes criticized debate debates questions concerns blame blames blamed blaming testimony lawsuit lawsuits handling mishandling defend defends defended defending`,
+		SetMemberNouns:  `deputies lawmakers legislators mps teams clubs`,
+		SetRelatives:    `who whom whose which that where`,
+		SetSupportNouns: `support backing aid funding assistance recognition veto offer allegations allegation complaint lawsuit charges objection objections consent endorsement threat threats`,
 	}
 	for set, ws := range words {
 		l.Sets[set] = set2(ws)
