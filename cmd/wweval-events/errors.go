@@ -50,11 +50,10 @@ func runErrors(w io.Writer, paths []string, src sources) error {
 	for _, set := range sets {
 		for _, it := range set.items {
 			items++
-			c, err := it.Context()
+			evs, err := src.detect(det, it)
 			if err != nil {
 				return fmt.Errorf("%s: %w", set.name, err)
 			}
-			evs := det.DetectContext(it.Text, nil, c)
 			e := itemError{set: set.name, item: it, pred: events.PredictionOf(evs), evs: evs}
 			switch {
 			case e.pred.Withdrawal && !it.Withdrawal:

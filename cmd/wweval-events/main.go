@@ -11,7 +11,10 @@
 // case-insensitive word and prefix matching; it fires on every mention, so
 // every hit counts as a new announcement, and it knows no kind or status.
 //
-// The detector sees each item with its article context where it is known:
+// The detector sees each item as the pipeline does: with the entities the
+// extractor finds in its text first (roles take their canonical names from
+// them, and a few rules read them; -no-entities leaves them out), and with
+// its article context where it is known:
 // the headline and dateline of a CoNLL document, the title and date of a
 // corpus page, or the item's own title and published fields; -no-context
 // judges every item alone.
@@ -32,6 +35,7 @@ import (
 	"time"
 
 	"github.com/wirewatch/wirewatch/extractor/events"
+	"github.com/wirewatch/wirewatch/pkg/article"
 )
 
 func main() {
@@ -52,6 +56,8 @@ func main() {
 	corpora := flag.String("corpus-dirs", "../shared/corpus,../shared/corpus-wcxb",
 		"comma-separated corpus directories (with truth.jsonl) whose page titles and dates give corpus items their article context; a missing one is skipped")
 	noContext := flag.Bool("no-context", false, "judge every item alone, without its article's title and date (to compare)")
+	noEntities := flag.Bool("no-entities", false, "detect without the entities the extractor finds first (as the pipeline and "+
+		"`wirewatch events` do); roles then carry no canonical names (to compare)")
 	runs := flag.Int("runs", 5, "timed runs per system; the median is reported")
 	listErrs := flag.Bool("errors", false, "instead of per-set figures, list the detector's errors over the pooled tuning sets "+
 		"(false-positive detections and news, missed events and news; sets named *heldout* are left out)")
@@ -64,6 +70,14 @@ func main() {
 	flag.Parse()
 	runtime.GOMAXPROCS(1)
 	src := sources{conllDir: *conll, noContext: *noContext}
+	if !*noEntities {
+		tg, err := newTagger()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "wweval-events:", err)
+			os.Exit(1)
+		}
+		src.tag = tg
+	}
 	for _, dir := range strings.Split(*corpora, ",") {
 		if _, err := os.Stat(dir); err == nil {
 			src.corpusDirs = append(src.corpusDirs, dir)
@@ -93,6 +107,23 @@ type sources struct {
 	conllDir   string
 	corpusDirs []string
 	noContext  bool // drop the context, to compare
+	// tag finds the items' entities before detection; nil detects
+	// without them.
+	tag *tagger
+}
+
+// detect runs det over an item as the pipeline does: with the entities of
+// its text (unless src.tag is nil) and its article context.
+func (src sources) detect(det *events.Detector, it events.Labelled) ([]article.Event, error) {
+	c, err := it.Context()
+	if err != nil {
+		return nil, err
+	}
+	ents, err := src.tag.entities(it.Text)
+	if err != nil {
+		return nil, fmt.Errorf("item %s: %w", it.ID, err)
+	}
+	return det.DetectContext(it.Text, ents, c), nil
 }
 
 func run(w io.Writer, paths []string, src sources, runs int) error {
@@ -158,6 +189,7 @@ func run(w io.Writer, paths []string, src sources, runs int) error {
 			p.gold += gold
 		}
 		ctxs := make([]events.Context, len(items))
+		ents := make([][]article.Entity, len(items))
 		for k, it := range items {
 			total++
 			if it.Title != "" {
@@ -169,19 +201,26 @@ func run(w io.Writer, paths []string, src sources, runs int) error {
 			if ctxs[k], err = it.Context(); err != nil {
 				return fmt.Errorf("%s: %w", path, err)
 			}
+			if ents[k], err = src.tag.entities(it.Text); err != nil {
+				return fmt.Errorf("%s: %w", path, err)
+			}
 		}
 		for n, sys := range []struct {
 			name    string
-			predict func(string, events.Context) events.Prediction
+			predict func(k int) events.Prediction
 			typed   bool
 		}{
-			{"wirewatch", det.PredictContext, true},
-			{"keyword", func(text string, _ events.Context) events.Prediction { return events.Keyword(text) }, false},
+			// The entities were found before timing: the speed is the
+			// detector's.
+			{"wirewatch", func(k int) events.Prediction {
+				return events.PredictionOf(det.DetectContext(items[k].Text, ents[k], ctxs[k]))
+			}, true},
+			{"keyword", func(k int) events.Prediction { return events.Keyword(items[k].Text) }, false},
 		} {
 			preds := make([]events.Prediction, len(items))
 			perSec := timeRuns(runs, sentences, func() {
-				for k, it := range items {
-					preds[k] = sys.predict(it.Text, ctxs[k])
+				for k := range items {
+					preds[k] = sys.predict(k)
 				}
 			})
 			s := events.Evaluate(items, preds)
@@ -334,11 +373,11 @@ func runFolds(w io.Writer, paths []string, src sources, k int, confusion bool) e
 		preds := make([]events.Prediction, len(fold))
 		newGold := 0
 		for j, it := range fold {
-			c, err := it.Context()
+			evs, err := src.detect(det, it)
 			if err != nil {
 				return err
 			}
-			preds[j] = det.PredictContext(it.Text, c)
+			preds[j] = events.PredictionOf(evs)
 			if it.NewAnnouncement {
 				newGold++
 			}

@@ -46,11 +46,10 @@ func runPredictions(w, notes io.Writer, paths []string, src sources) error {
 	enc := json.NewEncoder(w)
 	for _, set := range sets {
 		for _, it := range set.items {
-			c, err := it.Context()
+			evs, err := src.detect(det, it)
 			if err != nil {
 				return fmt.Errorf("%s: %w", set.name, err)
 			}
-			evs := det.DetectContext(it.Text, nil, c)
 			p := events.PredictionOf(evs)
 			line := predictionLine{
 				Set: set.name, ID: it.ID, Group: events.GroupOf(it), Text: it.Text,

@@ -45,3 +45,40 @@ func TestRunPredictionsSkipsHeldOut(t *testing.T) {
 		t.Errorf("b (cash withdrawals): prediction %+v, events %+v; want none", b.Pred, b.Events)
 	}
 }
+
+// TestEntitiesLinkRoles checks that the evaluation detects as the pipeline
+// does, with the extractor's entities, so that roles carry the canonical
+// names and countries `wirewatch events` prints; without a tagger they do
+// not.
+func TestEntitiesLinkRoles(t *testing.T) {
+	dir := t.TempDir()
+	set := writeSet(t, dir, "small-dev.jsonl",
+		`{"id":"a","text":"Russia will withdraw its troops from Moldova by June.","withdrawal":true,"kind":"military","status":"announced","actor":"Russia","new_announcement":true}`)
+	tg, err := newTagger()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name    string
+		src     sources
+		country string
+	}{
+		{"with entities", sources{tag: tg}, "RU"},
+		{"without", sources{}, ""},
+	} {
+		var out, notes strings.Builder
+		if err := runPredictions(&out, &notes, []string{set}, tc.src); err != nil {
+			t.Fatal(err)
+		}
+		var p predictionLine
+		if err := json.Unmarshal([]byte(strings.TrimSpace(out.String())), &p); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if len(p.Events) == 0 || p.Events[0].Actor == nil {
+			t.Fatalf("%s: events %+v, want Russia's withdrawal", tc.name, p.Events)
+		}
+		if got := p.Events[0].Actor.Country; got != tc.country {
+			t.Errorf("%s: actor %+v, want country %q", tc.name, p.Events[0].Actor, tc.country)
+		}
+	}
+}
