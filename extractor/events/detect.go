@@ -1380,11 +1380,21 @@ func (st *sent) objectRoles(tg trigger) (what, from span) {
 		j = e
 	} else if what.j == 0 && j < n && !st.toks[j].punct && !lex.From[st.norm(j)] && st.norm(j) != "of" && !lex.Boundary[st.norm(j)] && tg.tr.Family != FamExit && tg.tr.Family != FamRetreat {
 		e := st.phraseEnd(j, 8, lex.Boundary)
+		for e > j && e < n && lex.Determiners[st.norm(e-1)] && (st.norm(e) == "last" || st.norm(e) == "next") {
+			e = st.phraseEnd(e, 8, lex.Boundary) // "its last stores": an adjective, not "last year"
+		}
+		if w := st.norm(e - 1); lex.Of[st.norm(e)] && (st.is(SetPartitives, w) || isNumber(w)) {
+			// "withdraws all of its staff", "half of its 2,500 troops"
+			e = st.phraseEnd(e+1, 8, lex.Boundary)
+		}
 		what = span{j, e}
 		j = e
 	}
 	// from: the first "from" / "out of" / "of" (after a particle) within reach.
-	for k := j; k < n && k < j+4; k++ {
+	if sp, ok := st.postedIn(what, j); ok {
+		return what, sp
+	}
+	for k := j; k < n && k < j+7; k++ {
 		if st.toks[k].punct {
 			break
 		}
@@ -1398,6 +1408,50 @@ func (st *sent) objectRoles(tg trigger) (what, from span) {
 		}
 	}
 	return what, from
+}
+
+// postedIn returns the place a thing withdrawn is posted in, named right
+// after it: "recalls its ambassador to Israel", "evacuates its diplomats
+// in Ukraine", "closed its last stores in Russia". "to" counts only after
+// a diplomatic word; the place must be a name ("in 2021" is a date).
+func (st *sent) postedIn(what span, j int) (span, bool) {
+	if what.j <= what.i || what.j != j {
+		return span{}, false
+	}
+	w := st.norm(j)
+	if w != "in" && !(w == "to" && st.anyClass(what.i, what.j-1, Diplomatic)) {
+		return span{}, false
+	}
+	p := j + 1
+	if st.norm(p) == "the" {
+		p++
+	}
+	if !st.isCapitalized(p) && !st.entityAt(p) {
+		return span{}, false
+	}
+	if _, month := st.d.lex.Months[st.norm(p)]; month {
+		return span{}, false
+	}
+	// The name's capitalised words, with "of" and "and" inside it ("the
+	// Democratic Republic of the Congo"); "China due to a defect" ends at
+	// "China".
+	e := p + 1
+	for e < len(st.toks) && e < p+8 {
+		if st.isCapitalized(e) || st.entityAt(e) {
+			e++
+			continue
+		}
+		if w := st.norm(e); (w == "of" || w == "and" || w == "the") && st.isCapitalized(e+1) {
+			e++
+			continue
+		}
+		if st.norm(e) == "of" && st.norm(e+1) == "the" && st.isCapitalized(e+2) {
+			e += 2
+			continue
+		}
+		break
+	}
+	return span{j + 1, e}, true
 }
 
 // actor finds who withdraws: for a demand, whom it is addressed to

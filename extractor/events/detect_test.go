@@ -416,6 +416,46 @@ func TestActor(t *testing.T) {
 	}
 }
 
+// TestObjectRoles checks what is withdrawn and where from where the
+// phrase is not simply the object and a "from" after it: a part of a
+// whole, a post abroad, a "from" further on, and phrases that name no
+// place. "" means no role.
+func TestObjectRoles(t *testing.T) {
+	d, err := New("en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ text, what, from string }{
+		{"Freedonia will withdraw about half of its 2,500 troops from Novigrad by September.", "about half of its 2,500 troops", "Novigrad"},
+		{"Ruritania recalls its ambassador to Freedonia after a row over remarks.", "its ambassador", "Freedonia"},
+		{"The agency withdraws all of its international staff from the capital.", "all of its international staff", "the capital"},
+		{"Acme closed its last stores in Freedonia on Friday.", "its last stores", "Freedonia"},
+		{"Ruritania recalled its envoy to the Democratic Republic of the Congo due to the fighting.", "its envoy", "the Democratic Republic of the Congo"},
+		{"The ministry ordered the families of diplomats to leave amid riots.", "", ""},
+		{"Freedonia will reduce its troops from 5,200 to 3,000 by May.", "its troops", ""},
+		{"Acme recalled 40,000 heaters in March over a fire risk.", "40,000 heaters", ""},
+	}
+	for _, tc := range tests {
+		evs := d.Detect(tc.text, nil, nil)
+		if len(evs) == 0 {
+			t.Errorf("%s: no event", tc.text)
+			continue
+		}
+		for _, r := range []struct {
+			name, want string
+			got        *article.Role
+		}{{"what", tc.what, evs[0].What}, {"from", tc.from, evs[0].From}} {
+			got := ""
+			if r.got != nil {
+				got = r.got.Text
+			}
+			if got != r.want {
+				t.Errorf("%s: %s %q, want %q", tc.text, r.name, got, r.want)
+			}
+		}
+	}
+}
+
 // TestMembersLeavePlace checks that members who leave a name the article's
 // entities know as a place travel: "lawmakers will leave Kyiv" is no
 // withdrawal from a party, while the same sentence without the entity is

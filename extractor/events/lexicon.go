@@ -405,6 +405,10 @@ const (
 	// the subject and "to" ("leaders agree to withdraw", "lawmakers vote
 	// to withdraw").
 	SetToVerbs
+	// SetPartitives: words that take a part of what follows "of" ("all
+	// of its staff", "half of its troops"), so that the part and the whole
+	// are one thing withdrawn.
+	SetPartitives
 	// SetOrdinals: words after "the" that make a noun phrase a description
 	// of the subject ("Canada becomes the first country to withdraw").
 	SetOrdinals

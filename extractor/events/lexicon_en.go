@@ -309,7 +309,9 @@ func english() *Lexicon {
 			states stated tells told warns warned decides decided agrees agreed insists insisted adds added vows vowed
 			threatens threatened indicates indicated reveals revealed notifies notified begins began initiates initiated
 			completes completed orders ordered completing starts started issues issued`,
-		SetHearsay:  `reported reportedly believed thought understood rumoured rumored alleged said`,
+		SetHearsay: `reported reportedly believed thought understood rumoured rumored alleged said`,
+		SetPartitives: `all some most half part many rest remainder majority bulk last none each several dozens hundreds thousands
+			one two three four five ten`,
 		SetOrdinals: `first second third fourth fifth last only latest 2nd 3rd 4th 5th`,
 		SetToVerbs: `agree agrees vote votes decide decides continue continues seek seeks try tries prepare prepares
 			refuse refuses offer offers aim aims hope threaten threatens promise promises pledge pledges vow vows
