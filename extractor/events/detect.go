@@ -1313,6 +1313,11 @@ func (st *sent) build(tg trigger) article.Event {
 	ev.Status, ev.Cues = status, cues
 	ev.Actor = st.role(st.actor(tg, status))
 	ev.Kind = st.kind(tg, what, from)
+	if _, group, ok := st.orderedGroup(tg); ok && status != "demanded" && ev.What == nil {
+		// "orders its diplomats' families to leave": they are what the
+		// orderer withdraws.
+		ev.What = st.role(group)
+	}
 	if tg.anaphor || ev.Kind == "other" && st.art.titleKind != "" {
 		// Without a kind word of its own, a withdrawal in an article
 		// whose headline reports one is most likely that one.
@@ -1483,6 +1488,12 @@ func (st *sent) actor(tg trigger, status string) span {
 	if tg.form == Noun {
 		return st.nounActor(tg)
 	}
+	if c, _, ok := st.orderedGroup(tg); ok && status != "demanded" {
+		// An order to one's own people: the one who orders withdraws them.
+		if sp := st.resolve(st.subjectOf(c)); sp.j > sp.i {
+			return sp
+		}
+	}
 	k := i - 1
 	if tg.tr.Family == FamClose && st.is(SetStopVerbs, st.norm(k)) {
 		k-- // "Nordair will stop flying to Bangkok": the verb of stopping is the trigger's
@@ -1537,6 +1548,34 @@ func (st *sent) actor(tg trigger, status string) span {
 		return st.resolve(span{k, k + 1})
 	}
 	return st.nounPhraseAt(k)
+}
+
+// orderedGroup finds an order, request or advice to a group to withdraw
+// ("orders all non-essential staff to leave Iraq", "advises its citizens to
+// leave"): the verb's token and the group told, between the verb and the
+// "to" before the trigger.
+func (st *sent) orderedGroup(tg trigger) (int, span, bool) {
+	i := tg.i
+	to := i - 1
+	for to >= 0 && st.adverb(to) {
+		to--
+	}
+	if tg.form != Base || st.norm(to) != "to" {
+		return 0, span{}, false
+	}
+	for k := to - 1; k >= 0 && k >= to-20; k-- {
+		w := st.norm(k)
+		if st.toks[k].punct && w != "," && w != "\"" && w != "“" && w != "”" || w == "that" || st.is(SetRelatives, w) {
+			return 0, span{}, false // "warns that the country will not meet the deadline to withdraw"
+		}
+		if st.is(SetOrderVerbs, w) || st.is(SetAskVerbs, w) || st.is(SetAdviseVerbs, w) {
+			if k+1 < to {
+				return k, span{k + 1, to}, true
+			}
+			return 0, span{}, false
+		}
+	}
+	return 0, span{}, false
 }
 
 // skipToSubject walks back from token k over the words that stand between

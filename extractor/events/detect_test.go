@@ -396,6 +396,7 @@ func TestActor(t *testing.T) {
 		{"Rebels seized the town following the withdrawal of Ruritanian forces.", "Ruritanian forces"},
 		{"The foreign minister of Freedonia announces the country's withdrawal from the treaty.", "Freedonia"},
 		{"His exit from the race leaves three candidates in the primary.", ""},
+		{"The State Department orders all non-essential staff to leave Freedonia.", "The State Department"},
 		// Unchanged: the subject right before the verb, and a possessor.
 		{"Russia will withdraw its troops from Moldova by June.", "Russia"},
 		{"Freedonia's withdrawal from the bloc takes effect in May.", "Freedonia's"},
@@ -434,6 +435,8 @@ func TestObjectRoles(t *testing.T) {
 		{"The ministry ordered the families of diplomats to leave amid riots.", "", ""},
 		{"Freedonia will reduce its troops from 5,200 to 3,000 by May.", "its troops", ""},
 		{"Acme recalled 40,000 heaters in March over a fire risk.", "40,000 heaters", ""},
+		{"The State Department orders all non-essential staff to leave Freedonia.", "all non-essential staff", "Freedonia"},
+		{"Ruritania warns that it will not meet the deadline to withdraw from Freedonia.", "", "Freedonia"},
 	}
 	for _, tc := range tests {
 		evs := d.Detect(tc.text, nil, nil)
