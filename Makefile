@@ -98,7 +98,7 @@ FUZZTIME ?= 60s
 FUZZ_TARGETS ?= \
 	./crawler:FuzzFeedEntries ./crawler:FuzzSitemapEntries ./crawler:FuzzRobots \
 	./crawler/clean:FuzzClean ./crawler/clean:FuzzCleanBoundedTime \
-	./extractor/figures:FuzzExtract ./pkg/article:FuzzUnmarshal
+	./extractor/figures:FuzzExtract ./extractor/events:FuzzDetect ./pkg/article:FuzzUnmarshal
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; name=$${t##*:}; \
