@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -37,7 +38,8 @@ func fixture() []*article.Article {
 		mk("/a1", "apnews.com", "Lavrov visits Libya", "Sergey Lavrov arrived in Libya to discuss the withdrawal of foreign fighters.", "s1", "en", day(0), lavrov, libya),
 		mk("/a1", "www.reuters.com", "Lavrov in Libya for talks", "Sergey Lavrov arrived in Libya on Monday for talks on foreign fighters.", "s1", "en", day(0).Add(time.Hour), lavrov, libya),
 		mk("/a1", "independent.co.uk", "Russian minister in Libya", "Sergey Lavrov came to Libya; the withdrawal of foreign fighters was on the agenda.", "s1", "en", day(0).Add(2*time.Hour), lavrov, libya),
-		mk("/n1", "apnews.com", "NATO ministers meet", "NATO ministers met in Brussels to discuss spending of 2 per cent.", "s2", "en", day(2), nato),
+		mk("/n1", "apnews.com", "NATO ministers meet", "NATO ministers met in Brussels to discuss spending of 2 per cent. "+
+			"Russia said it had pulled its troops out of Moldova; Moldova demanded that Russia recall its ambassador.", "s2", "en", day(2), nato),
 		mk("/n1", "dw.com", "NATO-Minister tagen", "NATO Minister trafen sich in Brüssel.", "s2", "de", day(2).Add(3*time.Hour), nato),
 		mk("/r1", "apnews.com", "Rain floods the north", "Heavy rain flooded roads in the north of Libya.", "s3", "en", day(5), libya),
 		mk("/m1", "lemonde.fr", "Marchés en baisse", "Les marchés ont baissé après la pluie.", "s4", "fr", day(9)),
@@ -48,9 +50,38 @@ func fixture() []*article.Article {
 	docs[0].Events = []article.Event{{Type: "withdrawal", Kind: "military", Status: "announced",
 		What: &article.Role{Text: "foreign fighters", Start: 60, End: 76}, Sentence: docs[0].Body, Start: 0, End: len(docs[0].Body),
 		Trigger: "withdrawal", TriggerStart: 46, TriggerEnd: 56, Cues: []string{"to discuss"}, NewAnnouncement: false}}
+	// Two events of two kinds in one sentence: a military withdrawal that
+	// is news, with its actor and where from, and a diplomatic one that
+	// is only demanded.
+	docs[3].Events = []article.Event{
+		event(docs[3].Body, "military", "completed", true, "pulled out", "pulled", "out", role(docs[3].Body, "Russia", "Russia", "RU", 0),
+			role(docs[3].Body, "its troops", "", "", 0), role(docs[3].Body, "Moldova", "Moldova", "MD", 0)),
+		event(docs[3].Body, "diplomatic", "demanded", false, "recall", "recall", "recall", role(docs[3].Body, "Russia", "Russia", "RU", 1),
+			role(docs[3].Body, "its ambassador", "", "", 0), nil),
+	}
 	// An undated article is dated by its fetch time.
 	docs[6].PublishedAt = nil
 	return docs
+}
+
+// role is the event role of the words text of body, at their nth
+// occurrence (from 0), with a canonical name and country when given.
+func role(body, text, canonical, country string, nth int) *article.Role {
+	at := -1
+	for range nth + 1 {
+		at += 1 + strings.Index(body[at+1:], text)
+	}
+	return &article.Role{Text: text, Canonical: canonical, Country: country, Start: at, End: at + len(text)}
+}
+
+// event is a withdrawal event of body's last sentence, its trigger the
+// words from first to last (a phrasal verb's particle included).
+func event(body, kind, status string, isNew bool, trigger, first, last string, actor, what, from *article.Role) article.Event {
+	start := strings.LastIndex(body, ". ") + 2
+	ts := start + strings.Index(body[start:], first)
+	te := ts + strings.Index(body[ts:], last) + len(last)
+	return article.Event{Type: "withdrawal", Kind: kind, Status: status, NewAnnouncement: isNew, Actor: actor, What: what, From: from,
+		Sentence: body[start:], Start: start, End: len(body), Trigger: trigger, TriggerStart: ts, TriggerEnd: te}
 }
 
 // store is a server.Store over one of the two stores, with the call that

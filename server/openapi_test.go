@@ -49,6 +49,7 @@ func TestOpenAPI(t *testing.T) {
 	}{
 		{"GET", "/api/v1/search?q=Lavrov&facets=1&timeline=week", "/api/v1/search", "", 200},
 		{"GET", "/api/v1/search?limit=2", "/api/v1/search", "", 200},
+		{"GET", "/api/v1/search?q=Moldova", "/api/v1/search", "", 200},
 		{"GET", "/api/v1/search?q=person:", "/api/v1/search", "", 400},
 		{"POST", "/api/v1/compare", "/api/v1/compare", `{"queries":[{"name":"a","q":"Libya"},{"name":"b","q":"NATO"}],"interval":"day"}`, 200},
 		{"POST", "/api/v1/compare", "/api/v1/compare", `{"queries":[]}`, 400},

@@ -61,6 +61,8 @@ var apiCases = []struct {
 	{"search oldest", "GET", "/api/v1/search?q=org:NATO&sort=oldest&all=1", "", 200},
 	{"search dates", "GET", "/api/v1/search?q=site:apnews.com&since=2024-05-07&until=2024-05-31&timeline=month", "", 200},
 	{"search no match", "GET", "/api/v1/search?q=zebra&facets=1&timeline=day", "", 200},
+	{"search hit events", "GET", "/api/v1/search?q=event:withdrawal&all=1&sort=oldest", "", 200},
+	{"search hit events ranked", "GET", "/api/v1/search?q=troops+OR+Geneva", "", 200},
 	{"bad query", "GET", "/api/v1/search?q=Lavrov+colour:red", "", 400},
 	{"bad limit", "GET", "/api/v1/search?limit=1000", "", 400},
 	{"article", "GET", "/api/v1/articles/" + fixture()[0].ID, "", 200},
@@ -198,6 +200,41 @@ func TestSearch(t *testing.T) {
 	// The undated article (s4) comes last.
 	if strings.Join(ids, " ") != "s5 s3 s2 s1 s4" {
 		t.Errorf("paged stories %v, want newest first s5 s3 s2 s1 s4", ids)
+	}
+}
+
+// TestHitEvents checks that a hit carries its article's withdrawal events
+// cut to the fields a result row shows, in the article's order, and that a
+// hit without events has no events field, as before.
+func TestHitEvents(t *testing.T) {
+	docs := fixture()
+	sq, _ := openSQLite(t, docs)
+	ts := serve(t, sq, nil, server.Options{})
+
+	_, _, b := get(t, ts, "/api/v1/search?q=Moldova")
+	r := decode[searchResult](t, b)
+	if len(r.Hits) != 1 || r.Hits[0].ID != docs[3].ID {
+		t.Fatalf("hits %s, want the NATO article alone", b)
+	}
+	var want []query.HitEvent
+	for _, e := range docs[3].Events {
+		want = append(want, query.HitEvent{Type: e.Type, Kind: e.Kind, Status: e.Status, Actor: e.Actor, From: e.From, NewAnnouncement: e.NewAnnouncement})
+	}
+	wantJSON, _ := json.Marshal(want)
+	gotJSON, _ := json.Marshal(r.Hits[0].Events)
+	if len(want) != 2 || !bytes.Equal(gotJSON, wantJSON) {
+		t.Errorf("events %s, want %s", gotJSON, wantJSON)
+	}
+	// The sentence, trigger, cues and what is withdrawn stay with the
+	// article.
+	for _, field := range []string{`"sentence"`, `"trigger"`, `"what"`} {
+		if bytes.Contains(b, []byte(field)) {
+			t.Errorf("the hit has %s: %s", field, b)
+		}
+	}
+	_, _, b = get(t, ts, "/api/v1/search?q=Geneva")
+	if r := decode[searchResult](t, b); len(r.Hits) != 1 || bytes.Contains(b, []byte(`"events"`)) {
+		t.Errorf("a hit without events: %s, want one hit without an events field", b)
 	}
 }
 

@@ -85,7 +85,8 @@ func searchCmd(e env) *ffcli.Command {
 			"for at most 10 s.\n\n" +
 			"Each story is shown once: its best-ranked matching copy, with the number of other\n" +
 			"matching copies (\"+2 copies\"); --all lists every copy. --json prints one object per\n" +
-			"hit with story_id and copies (matching articles the hit stands for, 1 with --all).\n" +
+			"hit with story_id and copies (matching articles the hit stands for, 1 with --all),\n" +
+			"and events (type, kind, status, actor, from, new_announcement) when it has some.\n" +
 			"--facets and --timeline count every matching article, copies included, not only\n" +
 			"the hits shown: the top --facet-limit names, sites, event kinds and event actors,\n" +
 			"and the articles per UTC day, week (from Monday) or month by published date, else\n" +

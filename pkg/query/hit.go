@@ -3,6 +3,8 @@ package query
 import (
 	"errors"
 	"time"
+
+	"github.com/wirewatch/wirewatch/pkg/article"
 )
 
 // Hit is one search result, the same from every store, so that output
@@ -23,6 +25,25 @@ type Hit struct {
 	// Copies is how many matching articles the hit stands for: the
 	// matching copies of its story from SearchStories, 1 from Search.
 	Copies int `json:"copies"`
+	// Events are the article's withdrawal events, cut to what a list of
+	// results shows (HitEvent), in the article's order; absent when it
+	// has none, so that a hit without events reads as it always did.
+	Events []HitEvent `json:"events,omitempty"`
+}
+
+// HitEvent is an article.Event cut to what a result row needs to flag it:
+// type, kind, status, whether it is news, and who withdraws from where.
+// Its fields are the event's own, under the same JSON names, so a client
+// reads it as a partial article event; the sentence, offsets, trigger and
+// cues stay with the whole article. Both stores decode it from the stored
+// article JSON (unknown fields ignored), which keeps their hits identical.
+type HitEvent struct {
+	Type            string        `json:"type"`
+	Kind            string        `json:"kind"`
+	Status          string        `json:"status"`
+	Actor           *article.Role `json:"actor,omitempty"`
+	From            *article.Role `json:"from,omitempty"`
+	NewAnnouncement bool          `json:"new_announcement"`
 }
 
 // After is where a page of hits in date order starts: after the hit with

@@ -216,6 +216,12 @@ func escapeWildcard(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `*`, `\*`, `?`, `\?`).Replace(s)
 }
 
+// hitSource is the part of an article's _source a hit is read from. The
+// body makes the snippet (query.Snippet), as in the embedded store; of the
+// events only the fields of query.HitEvent are read.
+var hitSource = []string{"id", "title", "url", "site", "published_at", "story_id", "body",
+	"events.type", "events.kind", "events.status", "events.actor", "events.from", "events.new_announcement"}
+
 // searchBody is the request of Search.
 func searchBody(q query.Query, limit int, now time.Time) map[string]any {
 	body := map[string]any{
@@ -223,9 +229,7 @@ func searchBody(q query.Query, limit int, now time.Time) map[string]any {
 		"query":            buildQuery(q, true, now),
 		"track_total_hits": false,
 		"timeout":          searchTimeout,
-		// The body makes the snippet (query.Snippet), as in the
-		// embedded store.
-		"_source": []string{"id", "title", "url", "site", "published_at", "story_id", "body"},
+		"_source":          hitSource,
 	}
 	if q.Ranked() {
 		body["sort"] = []any{"_score", map[string]any{"id": "asc"}}

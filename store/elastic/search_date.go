@@ -79,7 +79,7 @@ func (s *Store) byDate(ctx context.Context, q query.Query, base map[string]any, 
 			},
 			"track_total_hits": false,
 			"timeout":          searchTimeout,
-			"_source":          []string{"id", "title", "url", "site", "published_at", "story_id", "body"},
+			"_source":          hitSource,
 		})
 		if err != nil {
 			return nil, err

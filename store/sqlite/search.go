@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -325,8 +326,12 @@ func (p plan) ranked(columns string) (string, []any) {
 	return `SELECT ` + columns + ` FROM articles a WHERE ` + cond + ` ORDER BY a.published_at IS NULL, a.published_at DESC, a.id`, args
 }
 
-// hitColumns are the columns scanHits reads.
-const hitColumns = "a.id, a.title, a.url, a.site, a.published_at, a.body, a.story_id, 1"
+// hitColumns are the columns scanHits reads. The last is the article's
+// events as stored, JSON read into query.HitEvent as Elasticsearch reads
+// its _source; the document is parsed only for an article with a row in
+// article_events, which most articles lack.
+const hitColumns = "a.id, a.title, a.url, a.site, a.published_at, a.body, a.story_id, 1, " +
+	"CASE WHEN EXISTS (SELECT 1 FROM article_events ev WHERE ev.article_id = a.id) THEN json_extract(a.doc, '$.events') END"
 
 // Search returns up to limit articles matching q: by relevance when q has
 // free text at its top level, newest first otherwise.
@@ -771,7 +776,8 @@ func (s *Store) scanHits(ctx context.Context, q query.Query, stmt string, args [
 		var h query.Hit
 		var pub sql.NullString
 		var body string
-		dest := []any{&h.ID, &h.Title, &h.URL, &h.Site, &pub, &body, &h.StoryID, &h.Copies}
+		var events sql.NullString
+		dest := []any{&h.ID, &h.Title, &h.URL, &h.Site, &pub, &body, &h.StoryID, &h.Copies, &events}
 		var rowid int64
 		if withRowid {
 			dest = append(dest, &rowid)
@@ -785,6 +791,11 @@ func (s *Store) scanHits(ctx context.Context, q query.Query, stmt string, args [
 			}
 		}
 		h.Snippet = query.Snippet(q, body)
+		if events.Valid {
+			if err := json.Unmarshal([]byte(events.String), &h.Events); err != nil {
+				return nil, nil, fmt.Errorf("search %q: events of %s: %w", q.String(), h.ID, err)
+			}
+		}
 		hits = append(hits, h)
 		rowids = append(rowids, rowid)
 	}

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -56,10 +57,9 @@ func eventDocs() []*article.Article {
 	}
 	return []*article.Article{
 		mk("/russia", "Russia will withdraw its troops from the border. Washington withdrew its ambassador in 2019.", func(b string) []article.Event {
-			return []article.Event{
-				Event(b, "withdraw", "military", "announced", true, Actor(b, "Russia", "Russia", "RU")),
-				Event(b, "withdrew", "diplomatic", "historical", false, Actor(b, "Washington", "United States", "US")),
-			}
+			troops := Event(b, "withdraw", "military", "announced", true, Actor(b, "Russia", "Russia", "RU"))
+			troops.From = Actor(b, "the border", "", "")
+			return []article.Event{troops, Event(b, "withdrew", "diplomatic", "historical", false, Actor(b, "Washington", "United States", "US"))}
 		}),
 		mk("/us", "American forces withdrew from the base and troops went home.", func(b string) []article.Event {
 			return []article.Event{Event(b, "withdrew", "military", "completed", true, Actor(b, "American forces", "", "US"))}
@@ -189,6 +189,56 @@ func testEvents(t *testing.T, o Options, m Matcher) {
 		}
 		if f.EventKinds == nil || f.EventActors == nil {
 			t.Errorf("facets %q: nil event facets (want empty lists, [] in JSON)", tt.q)
+		}
+	}
+}
+
+// testHitEvents checks that every way of searching gives each hit its
+// article's events as query.HitEvent, in the article's order (actor and
+// from included: /russia's first event has both), and none to an article
+// without events.
+func testHitEvents(t *testing.T, o Options) {
+	docs := eventDocs()
+	s := o.Open(t)
+	Put(t, s, docs...)
+	ctx := context.Background()
+	want := map[string]string{}
+	for _, a := range docs {
+		var evs []query.HitEvent
+		for _, e := range a.Events {
+			evs = append(evs, query.HitEvent{Type: e.Type, Kind: e.Kind, Status: e.Status, Actor: e.Actor, From: e.From, NewAnnouncement: e.NewAnnouncement})
+		}
+		b, err := json.Marshal(evs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[a.ID] = string(b)
+	}
+	q := query.MustParse("site:events.example.com")
+	searches := map[string]func() ([]query.Hit, error){
+		"Search":        func() ([]query.Hit, error) { return s.Search(ctx, q, 100) },
+		"SearchStories": func() ([]query.Hit, error) { return s.SearchStories(ctx, q, 100) },
+		"SearchByDate":  func() ([]query.Hit, error) { return s.SearchByDate(ctx, q, true, false, query.After{}, 100) },
+		"free text": func() ([]query.Hit, error) {
+			return s.Search(ctx, query.MustParse("withdraw OR withdrew OR pulled OR cash"), 100)
+		},
+	}
+	for name, search := range searches {
+		hits, err := search()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if len(hits) != len(docs) {
+			t.Errorf("%s: %d hits, want %d", name, len(hits), len(docs))
+		}
+		for _, h := range hits {
+			b, err := json.Marshal(h.Events)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(b) != want[h.ID] {
+				t.Errorf("%s: hit %s has events %s, want %s", name, h.URL, b, want[h.ID])
+			}
 		}
 	}
 }

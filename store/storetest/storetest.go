@@ -87,6 +87,7 @@ func Run(t *testing.T, o Options) {
 	t.Run("Stories", func(t *testing.T) { testStories(t, o) })
 	t.Run("ByDate", func(t *testing.T) { testByDate(t, o) })
 	t.Run("FacetsAndTimeline", func(t *testing.T) { testFacets(t, o) })
+	t.Run("HitEvents", func(t *testing.T) { testHitEvents(t, o) })
 }
 
 // T0 is the fetch time of the suite's first article.
