@@ -85,7 +85,8 @@ func until(js string) chromedp.Action[chromedp.Void] {
 
 // TestPage drives the web page in a real headless Chromium as an analyst
 // would: a query, stories with copies, a facet, the timeline's zoom, an
-// article, an alert added and removed, and live mode.
+// article, an alert added and removed, the event badges of result rows,
+// and live mode.
 func TestPage(t *testing.T) {
 	docs := fixture()
 	sq, st := openSQLite(t, docs)
@@ -175,6 +176,26 @@ func TestPage(t *testing.T) {
 	step(t, ctx, "remove alert",
 		chromedp.Click(`.alert-item button`),
 		until(`document.querySelectorAll(".alert-item").length === 0`))
+	// One badge per kind of withdrawal in a result row, "new" when one of
+	// its events is news, its tooltip naming who withdraws from where.
+	step(t, ctx, "event badges",
+		clear("#q"), chromedp.SendKeys("#q", "Lavrov"), chromedp.Click(`#search button[type=submit]`),
+		until(`document.querySelectorAll("#hits li.hit").length === 2 && document.querySelectorAll("#hits li.hit .ev-badges").length === 1 &&
+			document.querySelector("#hits li.hit:has(.ev-badges) .title").textContent === "Lavrov visits Libya" &&
+			!document.querySelector("#hits").textContent.includes("null")`),
+		clear("#q"), chromedp.SendKeys("#q", "withdrawal"), chromedp.Click(`#search button[type=submit]`),
+		until(`document.querySelectorAll("#hits li.hit").length === 1 && document.querySelectorAll("#hits li.hit .ev-badge").length === 1 &&
+			document.querySelector("#hits .ev-badge").textContent === "withdrawal · military" && !document.querySelector("#hits .ev-badge.new") &&
+			document.querySelector("#hits .ev-badge").title.startsWith("actor not named (announced)")`),
+		clear("#q"), chromedp.SendKeys("#q", "Moldova"), chromedp.Click(`#search button[type=submit]`),
+		until(`document.querySelectorAll("#hits li.hit").length === 1 &&
+			[...document.querySelectorAll("#hits .ev-badge")].map(b => b.textContent).join("|") === "withdrawal · military new|withdrawal · diplomatic" &&
+			document.querySelector("#hits .ev-badge.new .ev-new")?.textContent === "new" && document.querySelectorAll("#hits .ev-badge.new").length === 1 &&
+			document.querySelector('#hits .ev-badge[data-kind="military"]').title.startsWith("Russia → Moldova (completed, new announcement)") &&
+			document.querySelector('#hits .ev-badge[data-kind="diplomatic"]').title.startsWith("Russia (demanded)")`),
+		chromedp.Click(`#hits .ev-badge[data-kind="diplomatic"]`),
+		until(`document.querySelector("#q").value === "Moldova event.kind:diplomatic" && location.search.includes("event.kind") &&
+			document.querySelectorAll("#hits li.hit").length === 1`))
 	step(t, ctx, "live",
 		clear("#q"), chromedp.SendKeys("#q", "Lavrov"), chromedp.Click(`#search button[type=submit]`),
 		until(`document.querySelectorAll("#hits li.hit").length === 2`),

@@ -289,7 +289,10 @@ function hitRow(h, fresh) {
   const li = el("li", { class: "hit" + (fresh ? " fresh" : ""), "data-id": h.id });
   const title = el("a", { href: "?article=" + h.id, class: "title", onclick: (ev) => { ev.preventDefault(); openArticle(h.id, true); } }, h.title || h.url);
   const meta = el("p", { class: "meta" }, el("span", { class: "site" }, h.site), " · ", el("time", { datetime: h.published_at || "" }, fmtDate(h.published_at)));
-  li.append(el("h3", {}, title), meta, snippet(h.snippet));
+  li.append(el("h3", {}, title), meta);
+  const badges = eventBadges(h.events);
+  if (badges) li.append(badges);
+  li.append(snippet(h.snippet));
   if (h.copies > 1 && !state.all) {
     const n = h.copies - 1;
     const btn = el("button", { type: "button", class: "copies", "aria-expanded": "false" }, `+${n} ${n === 1 ? "copy" : "copies"}`);
@@ -311,6 +314,44 @@ function hitRow(h, fresh) {
     li.append(list);
   }
   return li;
+}
+
+// eventBadges flags a hit's withdrawal events: one badge per distinct
+// type and kind, marked "new" when any of its events is news in this
+// article (what an alert on event:new-withdrawal fires on), its tooltip
+// naming who withdraws from where for each event, so an analyst sees it in
+// the list without opening the article. A click searches for the kind.
+function eventBadges(events) {
+  const groups = new Map();
+  for (const e of events || []) {
+    const label = `${e.type} · ${e.kind}`;
+    if (!groups.has(label)) groups.set(label, { kind: e.kind, events: [] });
+    groups.get(label).events.push(e);
+  }
+  if (!groups.size) return null;
+  const name = (r) => (r ? r.canonical || r.text : "");
+  const box = el("p", { class: "ev-badges" });
+  for (const [label, g] of groups) {
+    const isNew = g.events.some((e) => e.new_announcement);
+    const lines = g.events.map((e) => `${name(e.actor) || "actor not named"}${e.from ? " → " + name(e.from) : ""}` +
+      ` (${e.status}${e.new_announcement ? ", new announcement" : ""})`);
+    const term = `event.kind:${g.kind}`;
+    box.append(el("button", {
+      type: "button", class: "ev-badge" + (isNew ? " new" : ""), "data-kind": g.kind,
+      title: lines.join("\n") + `\nClick to search ${term}`, onclick: () => addTerm(term),
+    }, label, isNew ? [" ", el("span", { class: "ev-new" }, "new")] : null));
+  }
+  return box;
+}
+
+// addTerm adds a term to the query (dropping its exclusion, if any) and
+// searches; a term already there just searches again.
+function addTerm(term) {
+  let q = removeTerm(state.q, "-" + term);
+  if (!hasTerm(q, term)) q = (q + " " + term).trim();
+  state.q = q;
+  $("#q").value = q;
+  search(true);
 }
 
 function renderHits(hits) {
