@@ -1,7 +1,9 @@
 package server
 
 import (
+	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -99,13 +101,20 @@ type suggestResponse struct {
 	Suggestions []query.Count `json:"suggestions"`
 }
 
+// storeSuggested are the fields whose values the store completes
+// (Suggester); the closed event fields (query.EventValues) are completed
+// here from the language's own lists.
+var storeSuggested = []string{"person", "place", "org", "site", "event.actor"}
+
+// suggestFields names every field suggest completes, for its error.
+const suggestFields = "person, place, org, site, event.actor, event, event.kind or event.status"
+
 func (s *Server) suggest(w http.ResponseWriter, r *http.Request) *problem {
 	v := r.URL.Query()
 	field := v.Get("field")
-	switch field {
-	case "person", "place", "org", "site":
-	default:
-		return badParam("field", "field must be person, place, org or site")
+	closed, isClosed := query.EventValues(field)
+	if !isClosed && !slices.Contains(storeSuggested, field) {
+		return badParam("field", "field must be %s", suggestFields)
 	}
 	prefix := v.Get("prefix")
 	if len(prefix) > 200 {
@@ -117,7 +126,13 @@ func (s *Server) suggest(w http.ResponseWriter, r *http.Request) *problem {
 	}
 	ctx, cancel := s.withTimeout(r)
 	defer cancel()
-	counts, err := s.opts.Store.Suggest(ctx, field, prefix, n)
+	var counts []query.Count
+	var err error
+	if isClosed {
+		counts, err = s.suggestClosed(ctx, field, closed, prefix, n)
+	} else {
+		counts, err = s.opts.Store.Suggest(ctx, field, prefix, n)
+	}
 	if err != nil {
 		return s.internal(r, err)
 	}
@@ -126,4 +141,31 @@ func (s *Server) suggest(w http.ResponseWriter, r *http.Request) *problem {
 	}
 	writeJSON(w, http.StatusOK, suggestResponse{Field: field, Prefix: prefix, Suggestions: counts})
 	return nil
+}
+
+// suggestClosed completes a field of fixed values: up to n of values that
+// start with prefix, ignoring ASCII case, in the language's order rather
+// than by count, and those no article has yet too, since the point is the
+// vocabulary; each counts the articles field:value finds (the store's
+// Total, cached as a search's total is, so that typing costs little).
+func (s *Server) suggestClosed(ctx context.Context, field string, values []string, prefix string, n int) ([]query.Count, error) {
+	out := []query.Count{}
+	for _, v := range values {
+		if len(out) == n {
+			break
+		}
+		if !strings.HasPrefix(v, strings.ToLower(prefix)) {
+			continue
+		}
+		q, err := query.Parse(field + ":" + v)
+		if err != nil {
+			return nil, err
+		}
+		total, err := cached(s, "suggest\x00"+q.String(), func() (int, error) { return s.opts.Store.Total(ctx, q) })
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, query.Count{Value: v, Count: total})
+	}
+	return out, nil
 }

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/wirewatch/wirewatch/alert"
+	"github.com/wirewatch/wirewatch/pkg/query"
 	"github.com/wirewatch/wirewatch/server"
 )
 
@@ -57,6 +59,9 @@ func TestOpenAPI(t *testing.T) {
 		{"GET", "/api/v1/articles/ffff", "/api/v1/articles/{id}", "", 404},
 		{"GET", "/api/v1/stories/s1", "/api/v1/stories/{story_id}", "", 200},
 		{"GET", "/api/v1/suggest?field=place&prefix=li", "/api/v1/suggest", "", 200},
+		{"GET", "/api/v1/suggest?field=event.actor&prefix=r", "/api/v1/suggest", "", 200},
+		{"GET", "/api/v1/suggest?field=event.status", "/api/v1/suggest", "", 200},
+		{"GET", "/api/v1/suggest?field=event.what", "/api/v1/suggest", "", 400},
 		{"POST", "/api/v1/alerts", "/api/v1/alerts", `{"name":"libya","query":"place:Libya","webhook":"https://hooks.example.org/x"}`, 201},
 		{"POST", "/api/v1/alerts", "/api/v1/alerts", `{"name":"bad","query":"since:2024-01-01"}`, 400},
 		{"GET", "/api/v1/alerts", "/api/v1/alerts", "", 200},
@@ -89,6 +94,72 @@ func TestOpenAPI(t *testing.T) {
 		}
 		if err := sch.Validate(v); err != nil {
 			t.Errorf("%s %s: answer does not match openapi.json: %v\n%s", tt.method, tt.path, err, body)
+		}
+	}
+}
+
+// TestOpenAPIEnums checks the lists openapi.json spells out by hand
+// against the server: the event kinds and statuses are the query
+// language's own (query.EventValues), and every field the suggest
+// parameter lists is answered, the answer naming the same fields.
+func TestOpenAPIEnums(t *testing.T) {
+	raw, err := os.ReadFile("openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type enum struct {
+		Enum []string `json:"enum"`
+	}
+	var spec struct {
+		Paths struct {
+			Suggest struct {
+				Get struct {
+					Parameters []struct {
+						Name   string `json:"name"`
+						Schema enum   `json:"schema"`
+					} `json:"parameters"`
+				} `json:"get"`
+			} `json:"/api/v1/suggest"`
+		} `json:"paths"`
+		Components struct {
+			Schemas struct {
+				Event struct {
+					Properties struct {
+						Kind   enum `json:"kind"`
+						Status enum `json:"status"`
+					} `json:"properties"`
+				} `json:"Event"`
+				SuggestResponse struct {
+					Properties struct {
+						Field enum `json:"field"`
+					} `json:"properties"`
+				} `json:"SuggestResponse"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(raw, &spec); err != nil {
+		t.Fatal(err)
+	}
+	ev := spec.Components.Schemas.Event.Properties
+	for field, got := range map[string][]string{"event.kind": ev.Kind.Enum, "event.status": ev.Status.Enum} {
+		if want, _ := query.EventValues(field); !slices.Equal(got, want) {
+			t.Errorf("openapi.json lists %s as %v; the query language has %v", field, got, want)
+		}
+	}
+	var fields []string
+	for _, p := range spec.Paths.Suggest.Get.Parameters {
+		if p.Name == "field" {
+			fields = p.Schema.Enum
+		}
+	}
+	if len(fields) == 0 || !slices.Equal(fields, spec.Components.Schemas.SuggestResponse.Properties.Field.Enum) {
+		t.Errorf("suggest's field parameter lists %v, its answer %v", fields, spec.Components.Schemas.SuggestResponse.Properties.Field.Enum)
+	}
+	sq, _ := openSQLite(t, fixture())
+	ts := serve(t, sq, nil, server.Options{})
+	for _, f := range fields {
+		if code, _, b := get(t, ts, "/api/v1/suggest?field="+f); code != 200 {
+			t.Errorf("suggest field=%s: %d %s", f, code, b)
 		}
 	}
 }

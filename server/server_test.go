@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -72,6 +73,11 @@ var apiCases = []struct {
 	{"suggest person", "GET", "/api/v1/suggest?field=person&prefix=ser", "", 200},
 	{"suggest site", "GET", "/api/v1/suggest?field=site&prefix=AP", "", 200},
 	{"suggest bad field", "GET", "/api/v1/suggest?field=colour&prefix=r", "", 400},
+	{"suggest event actor", "GET", "/api/v1/suggest?field=event.actor&prefix=rU", "", 200},
+	{"suggest every event actor", "GET", "/api/v1/suggest?field=event.actor", "", 200},
+	{"suggest event kind", "GET", "/api/v1/suggest?field=event.kind", "", 200},
+	{"suggest event status", "GET", "/api/v1/suggest?field=event.status&prefix=c", "", 200},
+	{"suggest event", "GET", "/api/v1/suggest?field=event&limit=1", "", 200},
 	{"compare", "POST", "/api/v1/compare", `{"queries":[{"name":"Lavrov","q":"person:Lavrov"},{"name":"NATO","q":"org:NATO"}],"interval":"week"}`, 200},
 	{"compare bad", "POST", "/api/v1/compare", `{"queries":[{"name":"x","q":"\"open"}]}`, 400},
 	{"export jsonl", "GET", "/api/v1/export?q=Libya&format=jsonl", "", 200},
@@ -238,6 +244,54 @@ func TestHitEvents(t *testing.T) {
 	}
 }
 
+// TestSuggest checks completion: names from the store, event actors by
+// their canonical names counted once per article, and the closed event
+// fields' every value in the language's order with the articles each
+// finds, those none has included.
+func TestSuggest(t *testing.T) {
+	sq, _ := openSQLite(t, fixture())
+	ts := serve(t, sq, nil, server.Options{})
+	type suggestions struct {
+		Field       string        `json:"field"`
+		Prefix      string        `json:"prefix"`
+		Suggestions []query.Count `json:"suggestions"`
+	}
+	render := func(cs []query.Count) string {
+		var out []string
+		for _, c := range cs {
+			out = append(out, fmt.Sprintf("%s=%d", c.Value, c.Count))
+		}
+		return strings.Join(out, " ")
+	}
+	tests := []struct{ path, want string }{
+		{"field=person&prefix=ser", "Sergey Lavrov=4"},
+		// The NATO article names Russia as the actor of two events.
+		{"field=event.actor&prefix=ru", "Russia=1"},
+		{"field=event.actor&prefix=RUSS", "Russia=1"},
+		{"field=event.actor", "Russia=1"},
+		{"field=event.actor&prefix=mol", ""}, // Moldova is withdrawn from, not an actor
+		{"field=event.kind", "military=2 diplomatic=1 agreement=0 political=0 business=0 sports=0 other=0"},
+		{"field=event.kind&prefix=D", "diplomatic=1"},
+		{"field=event.kind&limit=2", "military=2 diplomatic=1"},
+		{"field=event.status&prefix=c", "completed=1"},
+		{"field=event.status&prefix=h", "historical=0 hypothetical=0"},
+		{"field=event", "withdrawal=2 new-withdrawal=1"},
+		{"field=event&prefix=new", "new-withdrawal=1"},
+		{"field=event&prefix=x", ""},
+	}
+	for _, tt := range tests {
+		code, _, b := get(t, ts, "/api/v1/suggest?"+tt.path)
+		if code != 200 {
+			t.Errorf("%s: %d %s", tt.path, code, b)
+			continue
+		}
+		r := decode[suggestions](t, b)
+		if got := render(r.Suggestions); got != tt.want || r.Suggestions == nil {
+			t.Errorf("%s: %s, want %q", tt.path, b, tt.want)
+		}
+	}
+}
+
 // TestProblems checks the error answers: RFC 9457 problem details, and for
 // a bad query the column of the mistake.
 func TestProblems(t *testing.T) {
@@ -269,6 +323,9 @@ func TestProblems(t *testing.T) {
 		{"/api/v1/search?cursor=!!", 400, "cursor", 0},
 		{"/api/v1/search?facet_size=51", 400, "facet_size", 0},
 		{"/api/v1/export?format=xml", 400, "format", 0},
+		{"/api/v1/suggest?field=event.what&prefix=t", 400, "field", 0},
+		{"/api/v1/suggest?field=lang", 400, "field", 0},
+		{"/api/v1/suggest?field=event.kind&limit=0", 400, "limit", 0},
 		{"/api/v1/articles/zz%20z", 404, "", 0},
 	}
 	for _, tt := range tests {

@@ -63,10 +63,11 @@ type Articles interface {
 	Scan(ctx context.Context, q query.Query, after string, fn func(*article.Article) error) error
 }
 
-// Suggester completes names and sites for the query bar.
+// Suggester completes names, sites and event actors for the query bar.
 type Suggester interface {
-	// Suggest returns up to n values of field ("person", "place", "org"
-	// or "site") starting with prefix, ignoring ASCII case, with the
+	// Suggest returns up to n values of field ("person", "place", "org",
+	// "site", or "event.actor": the canonical names the event_actors
+	// facet counts) starting with prefix, ignoring ASCII case, with the
 	// number of articles having each, most first.
 	Suggest(ctx context.Context, field, prefix string, n int) ([]query.Count, error)
 }

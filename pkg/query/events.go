@@ -55,6 +55,15 @@ var eventValues = map[string][]string{
 	"event.status": EventStatuses,
 }
 
+// EventValues returns the values the closed event field named field
+// accepts (event:, event.kind:, event.status:), in the order the language
+// lists them, and false for any other field: the one list that the parser
+// checks a value against and the server's completion offers.
+func EventValues(field string) ([]string, bool) {
+	v, ok := eventValues[field]
+	return slices.Clone(v), ok
+}
+
 // eventLeaf makes the Filter node of an event field's value v written at
 // at: closed fields take their values in any case and keep them lower
 // case; event.actor: keeps the name as written, its spaces collapsed.

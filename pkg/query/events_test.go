@@ -81,6 +81,36 @@ func TestParseEventErrors(t *testing.T) {
 	}
 }
 
+// TestEventValues checks the values listed for each closed event field:
+// each one parses, and changing the list returned changes nothing else.
+func TestEventValues(t *testing.T) {
+	want := map[string]string{
+		"event":        "withdrawal new-withdrawal",
+		"event.kind":   "military diplomatic agreement political business sports other",
+		"event.status": "announced completed demanded supported refused historical hypothetical",
+	}
+	for field, w := range want {
+		values, ok := EventValues(field)
+		if !ok || strings.Join(values, " ") != w {
+			t.Errorf("EventValues(%q) = %v, %v; want %s", field, values, ok, w)
+		}
+		for _, v := range values {
+			if _, err := Parse(field + ":" + v); err != nil {
+				t.Errorf("%s:%s: %v", field, v, err)
+			}
+		}
+		values[0] = "changed"
+		if again, _ := EventValues(field); again[0] == "changed" {
+			t.Errorf("EventValues(%q) hands out the parser's own list", field)
+		}
+	}
+	for _, field := range []string{"event.actor", "person", "event.colour"} {
+		if values, ok := EventValues(field); ok || values != nil {
+			t.Errorf("EventValues(%q) = %v, %v; want none", field, values, ok)
+		}
+	}
+}
+
 func TestActorCountry(t *testing.T) {
 	for in, want := range map[string]string{
 		"RU": "RU", "ru": "RU", "Russia": "RU", "russia": "RU", "United States": "US", "U.S.": "US",

@@ -49,12 +49,13 @@ func (s *Store) StoryArticles(ctx context.Context, storyID string, limit int) ([
 	return out, nil
 }
 
-// Suggest returns up to n values of field ("person", "place", "org" or
-// "site") that start with prefix, ignoring ASCII case, with the number of
+// Suggest returns up to n values of field ("person", "place", "org",
+// "site" or "event.actor": the canonical names the event_actors facet
+// counts) that start with prefix, ignoring ASCII case, with the number of
 // articles having each, most first, ties by value.
 func (s *Store) Suggest(ctx context.Context, field, prefix string, n int) ([]query.Count, error) {
 	name, ok := map[string]string{"person": "people", "place": "places", "org": "organizations", "site": "site"}[field]
-	if !ok {
+	if !ok && field != "event.actor" {
 		return nil, fmt.Errorf("suggest: unknown field %q", field)
 	}
 	// A terms aggregation's include is a Lucene regular expression with no
@@ -70,6 +71,13 @@ func (s *Store) Suggest(ctx context.Context, field, prefix string, n int) ([]que
 		}
 	}
 	re.WriteString(".*")
+	if field == "event.actor" {
+		counts, err := s.suggestActors(ctx, re.String(), n)
+		if err != nil {
+			return nil, fmt.Errorf("suggest %s %q: %w", field, prefix, err)
+		}
+		return counts, nil
+	}
 	req := map[string]any{
 		"size": 0, "track_total_hits": false,
 		"aggs": map[string]any{"values": map[string]any{"terms": map[string]any{

@@ -75,54 +75,88 @@ func wholeWords(field, want string) []map[string]any {
 	return out
 }
 
+// eventTerms is a terms aggregation on a field of the nested events whose
+// buckets count articles, not events: a reverse_nested sub-aggregation
+// per bucket, which also orders them, ties by value as in the embedded
+// store.
+func eventTerms(field string, n int) map[string]any {
+	return map[string]any{
+		"terms": map[string]any{
+			"field": field, "size": n,
+			"order": []any{map[string]any{"articles": "desc"}, map[string]any{"_key": "asc"}},
+		},
+		"aggs": map[string]any{"articles": map[string]any{"reverse_nested": map[string]any{}}},
+	}
+}
+
+// eventBuckets decodes the buckets of an eventTerms aggregation.
+type eventBuckets struct {
+	Buckets []struct {
+		Key      string `json:"key"`
+		Articles struct {
+			DocCount int `json:"doc_count"`
+		} `json:"articles"`
+	} `json:"buckets"`
+}
+
+// counts are the buckets as counts of articles, [] for none.
+func (b eventBuckets) counts() []query.Count {
+	out := []query.Count{}
+	for _, x := range b.Buckets {
+		out = append(out, query.Count{Value: x.Key, Count: x.Articles.DocCount})
+	}
+	return out
+}
+
 // eventFacets counts the articles matching q by the kinds of their
 // events and by their events' actors (query.EventFacetActor: the
 // canonical name), n of each: terms aggregations inside the nested
-// events, each bucket counting its articles by a reverse_nested one, and
-// ordered by that count, ties by value as in the embedded store.
+// events (eventTerms).
 func (s *Store) eventFacets(ctx context.Context, q query.Query, n int, f *query.Facets) error {
-	terms := func(field string) map[string]any {
-		return map[string]any{
-			"terms": map[string]any{
-				"field": field, "size": n,
-				"order": []any{map[string]any{"articles": "desc"}, map[string]any{"_key": "asc"}},
-			},
-			"aggs": map[string]any{"articles": map[string]any{"reverse_nested": map[string]any{}}},
-		}
-	}
 	req := map[string]any{
 		"size": 0, "track_total_hits": false, "query": buildQuery(q, false, time.Now()), "timeout": searchTimeout,
 		"aggs": map[string]any{"events": map[string]any{
 			"nested": map[string]any{"path": "events"},
-			"aggs":   map[string]any{"kinds": terms("events.kind"), "actors": terms("events.actor.canonical")},
+			"aggs":   map[string]any{"kinds": eventTerms("events.kind", n), "actors": eventTerms("events.actor.canonical", n)},
 		}},
-	}
-	type buckets struct {
-		Buckets []struct {
-			Key      string `json:"key"`
-			Articles struct {
-				DocCount int `json:"doc_count"`
-			} `json:"articles"`
-		} `json:"buckets"`
 	}
 	var res struct {
 		Aggregations struct {
 			Events struct {
-				Kinds  buckets `json:"kinds"`
-				Actors buckets `json:"actors"`
+				Kinds  eventBuckets `json:"kinds"`
+				Actors eventBuckets `json:"actors"`
 			} `json:"events"`
 		} `json:"aggregations"`
 	}
 	if err := s.aggregate(ctx, req, &res); err != nil {
 		return err
 	}
-	counts := func(b buckets) []query.Count {
-		out := []query.Count{}
-		for _, x := range b.Buckets {
-			out = append(out, query.Count{Value: x.Key, Count: x.Articles.DocCount})
-		}
-		return out
-	}
-	f.EventKinds, f.EventActors = counts(res.Aggregations.Events.Kinds), counts(res.Aggregations.Events.Actors)
+	f.EventKinds, f.EventActors = res.Aggregations.Events.Kinds.counts(), res.Aggregations.Events.Actors.counts()
 	return nil
+}
+
+// suggestActors returns up to n event actors (the canonical names the
+// event_actors facet counts) matching include, a Lucene regular
+// expression, with the number of articles having each, most first.
+func (s *Store) suggestActors(ctx context.Context, include string, n int) ([]query.Count, error) {
+	actors := eventTerms("events.actor.canonical", n)
+	actors["terms"].(map[string]any)["include"] = include
+	req := map[string]any{
+		"size": 0, "track_total_hits": false,
+		"aggs": map[string]any{"events": map[string]any{
+			"nested": map[string]any{"path": "events"},
+			"aggs":   map[string]any{"actors": actors},
+		}},
+	}
+	var res struct {
+		Aggregations struct {
+			Events struct {
+				Actors eventBuckets `json:"actors"`
+			} `json:"events"`
+		} `json:"aggregations"`
+	}
+	if err := s.aggregate(ctx, req, &res); err != nil {
+		return nil, err
+	}
+	return res.Aggregations.Events.Actors.counts(), nil
 }

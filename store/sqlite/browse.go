@@ -40,8 +40,9 @@ func (s *Store) StoryArticles(ctx context.Context, storyID string, limit int) ([
 	return out, nil
 }
 
-// Suggest returns up to n values of field ("person", "place", "org" or
-// "site") that start with prefix, ignoring ASCII case, with the number of
+// Suggest returns up to n values of field ("person", "place", "org",
+// "site" or "event.actor": the canonical names the event_actors facet
+// counts) that start with prefix, ignoring ASCII case, with the number of
 // articles having each, most first, ties by value.
 func (s *Store) Suggest(ctx context.Context, field, prefix string, n int) ([]query.Count, error) {
 	like := likeEscape(prefix) + "%"
@@ -55,6 +56,11 @@ func (s *Store) Suggest(ctx context.Context, field, prefix string, n int) ([]que
 		typ := map[string]string{"person": article.Person, "place": article.Place, "org": article.Organization}[field]
 		counts, err = readCounts(ctx, s.db, `SELECT canonical, count(*) AS n FROM entities WHERE type = ? AND canonical LIKE ? ESCAPE '\'
 			GROUP BY canonical ORDER BY n DESC, canonical LIMIT ?`, typ, like, n)
+	case "event.actor":
+		// An article with several events of one actor counts once.
+		counts, err = readCounts(ctx, s.db, `SELECT facet_actor, count(DISTINCT article_id) AS n FROM article_events
+			WHERE facet_actor != '' AND facet_actor LIKE ? ESCAPE '\'
+			GROUP BY facet_actor ORDER BY n DESC, facet_actor LIMIT ?`, like, n)
 	default:
 		return nil, fmt.Errorf("suggest: unknown field %q", field)
 	}
