@@ -84,9 +84,9 @@ func until(js string) chromedp.Action[chromedp.Void] {
 }
 
 // TestPage drives the web page in a real headless Chromium as an analyst
-// would: a query, stories with copies, a facet, the timeline's zoom, an
-// article, an alert added and removed, the event badges of result rows,
-// and live mode.
+// would: a query and its completion (names and event fields), stories with
+// copies, a facet, the timeline's zoom, an article, an alert added and
+// removed, the event badges of result rows, and live mode.
 func TestPage(t *testing.T) {
 	docs := fixture()
 	sq, st := openSQLite(t, docs)
@@ -124,6 +124,40 @@ func TestPage(t *testing.T) {
 		until(`[...document.querySelectorAll("button.copies")].some(b => b.textContent === "+2 copies")`),
 		chromedp.Click(`button.copies`),
 		until(`document.querySelectorAll(".copy-list li").length === 2`))
+	// Event fields complete too: actors from the store once a letter is
+	// typed, the fixed values of the others as soon as the colon is, in
+	// the query language's order, each with its count.
+	values := `[...document.querySelectorAll("#suggest li")].map(li => li.dataset.value).join(" ")`
+	step(t, ctx, "event completion lists",
+		clear("#q"), chromedp.Focus("#q"), chromedp.SendKeys("#q", "event:"),
+		until(`!document.querySelector("#suggest").hidden && `+values+` === "withdrawal new-withdrawal"`),
+		chromedp.KeyEvent(kb.Escape),
+		until(`document.querySelector("#suggest").hidden`),
+		clear("#q"), chromedp.SendKeys("#q", "Moldova -event.kind:d"),
+		until(`!document.querySelector("#suggest").hidden && `+values+` === "diplomatic"`),
+		chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.Tab),
+		until(`document.querySelector("#q").value === "Moldova -event.kind:diplomatic " && document.querySelector("#suggest").hidden`),
+		clear("#q"), chromedp.SendKeys("#q", "event.actor:ru"),
+		until(`!document.querySelector("#suggest").hidden && `+values+` === "Russia"`),
+		chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.Tab),
+		until(`document.querySelector("#q").value === "event.actor:Russia " && document.querySelector("#suggest").hidden`),
+		chromedp.SendKeys("#q", "event.kind:"),
+		until(`!document.querySelector("#suggest").hidden && `+values+` === "military diplomatic agreement political business sports other" &&
+			document.querySelector("#suggest li .count").textContent === "2"`),
+		chromedp.SendKeys("#q", "m"),
+		until(`!document.querySelector("#suggest").hidden && `+values+` === "military"`),
+		chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.Tab),
+		until(`document.querySelector("#q").value === "event.actor:Russia event.kind:military " && document.querySelector("#suggest").hidden`),
+		chromedp.SendKeys("#q", "event.status:"),
+		until(`!document.querySelector("#suggest").hidden && `+values+` === "announced completed demanded supported refused historical hypothetical"`),
+		chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.ArrowUp),
+		until(`document.querySelector("#suggest li[aria-selected=true]")?.dataset.value === "completed" &&
+			document.querySelector("#q").getAttribute("aria-activedescendant") === "sug-1"`),
+		chromedp.KeyEvent(kb.Tab),
+		until(`document.querySelector("#q").value === "event.actor:Russia event.kind:military event.status:completed " && document.querySelector("#suggest").hidden`),
+		chromedp.KeyEvent(kb.Enter),
+		until(`location.search.includes("event.status") && document.querySelectorAll("#hits li.hit").length === 1 &&
+			document.querySelector("#hits li.hit .title").textContent === "NATO ministers meet"`))
 	step(t, ctx, "bad query shows where",
 		clear("#q"), chromedp.SendKeys("#q", "Lavrov colour:red"), chromedp.Click(`#search button[type=submit]`),
 		until(`!document.querySelector("#q-error").hidden && document.querySelector("#q-error").textContent.includes("Column 8")`))

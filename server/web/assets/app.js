@@ -171,15 +171,25 @@ function showQueryError(problem) {
   }
 }
 
-const fields = { person: "person", place: "place", org: "org", site: "site" };
+// completedFields are the query fields whose values complete, named as
+// the suggest API names them. Only the names are listed here: the values
+// come from the server, the fixed ones of closedFields from the query
+// language's own lists, which the suggest API answers with.
+const completedFields = ["person", "place", "org", "site", "event.actor", "event", "event.kind", "event.status"];
+// closedFields have a few fixed values, listed as soon as the colon is
+// typed; the others wait for a first letter.
+const closedFields = new Set(["event", "event.kind", "event.status"]);
+const tokenPattern = new RegExp(`(?:^|\\s)-?(${completedFields.map((f) => f.replace(".", "\\.")).join("|")}):("?)([^"\\s]*)$`);
 let suggestTimer = 0;
 let suggestIndex = -1;
+let suggestSeq = 0;
 
-// currentToken finds the field:prefix the caret is in.
+// currentToken finds the field:prefix the caret is in (excluded with a
+// leading - too).
 function currentToken() {
   const input = $("#q");
   const upto = input.value.slice(0, input.selectionStart);
-  const m = /(?:^|\s)(person|place|org|site):("?)([^"\s]*)$/.exec(upto);
+  const m = tokenPattern.exec(upto);
   if (!m) return null;
   return { field: m[1], quoted: m[2] === '"', prefix: m[3], start: upto.length - m[3].length - m[2].length };
 }
@@ -193,13 +203,16 @@ function closeSuggest() {
 
 async function suggest() {
   const tok = currentToken();
-  if (!tok || tok.prefix.length < 1) return closeSuggest();
+  // An answer to an earlier keystroke that arrives late is dropped.
+  const seq = ++suggestSeq;
+  if (!tok || (tok.prefix.length < 1 && !closedFields.has(tok.field))) return closeSuggest();
   let res;
   try {
-    res = await api("suggest?" + new URLSearchParams({ field: fields[tok.field], prefix: tok.prefix, limit: "8" }));
+    res = await api("suggest?" + new URLSearchParams({ field: tok.field, prefix: tok.prefix, limit: "8" }));
   } catch {
     return closeSuggest();
   }
+  if (seq !== suggestSeq) return;
   const list = $("#suggest");
   list.textContent = "";
   res.suggestions.forEach((s, i) => {
