@@ -85,8 +85,9 @@ func until(js string) chromedp.Action[chromedp.Void] {
 
 // TestPage drives the web page in a real headless Chromium as an analyst
 // would: a query and its completion (names and event fields), stories with
-// copies, a facet, the timeline's zoom, an article, an alert added and
-// removed, the event badges of result rows, and live mode.
+// copies, a facet included, excluded (and still listed) and dropped, the
+// timeline's zoom, an article, an alert added and removed, the event
+// badges of result rows, and live mode.
 func TestPage(t *testing.T) {
 	docs := fixture()
 	sq, st := openSQLite(t, docs)
@@ -170,6 +171,21 @@ func TestPage(t *testing.T) {
 		chromedp.Click(`button.fv[aria-label^="NATO,"]`),
 		until(`document.querySelector("#q").value === 'Lavrov -org:NATO' && document.querySelectorAll("#hits li.hit").length === 1 &&
 			document.querySelector("#hits li.hit .title").textContent === "Lavrov visits Libya"`))
+	// No match has an excluded value, so the store does not count it; it
+	// stays listed, marked, and a click drops the exclusion.
+	step(t, ctx, "excluded value stays",
+		until(`document.querySelector('button.fv.exclude[aria-label="NATO, excluded"] .count')?.textContent === "excluded"`),
+		chromedp.Click(`button.fv[aria-label^="NATO,"]`),
+		until(`document.querySelector("#q").value === "Lavrov" && document.querySelectorAll("#hits li.hit").length === 2 &&
+			document.querySelector('button.fv[aria-label="NATO, 1 articles"]:not(.exclude)')`),
+		chromedp.Click(`button.fv[aria-label^="Sergey Lavrov,"]`),
+		until(`document.querySelector("#q").value === 'Lavrov person:"Sergey Lavrov"' && document.querySelectorAll("#hits li.hit").length === 2`),
+		chromedp.Click(`button.fv[aria-label^="Sergey Lavrov,"]`),
+		until(`document.querySelector("#q").value === 'Lavrov -person:"Sergey Lavrov"' && document.querySelectorAll("#hits li.hit").length === 0 &&
+			document.querySelector('button.fv.exclude[aria-label="Sergey Lavrov, excluded"]') && document.querySelectorAll("#facet-list button.fv").length === 1`),
+		chromedp.Click(`button.fv[aria-label^="Sergey Lavrov,"]`),
+		until(`document.querySelector("#q").value === "Lavrov" && document.querySelectorAll("#hits li.hit").length === 2 &&
+			!document.querySelector("button.fv.exclude")`))
 	step(t, ctx, "zoom",
 		clear("#q"), chromedp.SendKeys("#q", "Lavrov"), chromedp.Click(`#search button[type=submit]`),
 		until(`document.querySelectorAll("#timeline .hit-area").length === 13`),
@@ -199,9 +215,14 @@ func TestPage(t *testing.T) {
 		chromedp.Click(`button.fv[aria-label^="military,"]`),
 		until(`document.querySelector("#q").value === "withdrawal event.kind:military" && document.querySelectorAll("#hits li.hit").length === 1`),
 		chromedp.Click(`button.fv[aria-label^="military,"]`),
-		// Excluded, the story is still shown by its copy without the event.
+		// Excluded, the story is still shown by its copy without the event,
+		// and the kind is still listed, to be clicked again.
 		until(`document.querySelector("#q").value === "withdrawal -event.kind:military" && document.querySelectorAll("#hits li.hit").length === 1 &&
-			document.querySelector("#hits li.hit .title").textContent === "Russian minister in Libya"`),
+			document.querySelector("#hits li.hit .title").textContent === "Russian minister in Libya" &&
+			document.querySelector('button.fv.exclude[aria-label="military, excluded"]')`),
+		chromedp.Click(`button.fv[aria-label^="military,"]`),
+		until(`document.querySelector("#q").value === "withdrawal" && !document.querySelector("button.fv.exclude") &&
+			document.querySelector('button.fv[aria-label="military, 1 articles"]')`),
 		clear("#q"), chromedp.SendKeys("#q", "withdrawal"), chromedp.Click(`#search button[type=submit]`),
 		until(`location.search.includes("q=withdrawal") && !location.search.includes("event") && document.querySelectorAll("#hits li.hit").length === 1`))
 	step(t, ctx, "add alert",

@@ -410,6 +410,21 @@ function toggleFacet(field, value) {
   search(true);
 }
 
+// excludedValues are the values q excludes from field (-field:value or
+// -field:"value"), each with its term as written, so that a click drops
+// exactly that term.
+function excludedValues(q, field) {
+  const re = new RegExp(`(?:^|\\s)(-${field.replace(".", "\\.")}:(?:"([^"]*)"|([^\\s"]+)))(?=\\s|$)`, "g");
+  return [...q.matchAll(re)].map((m) => ({ term: m[1], value: m[2] ?? m[3] }));
+}
+
+// dropTerm removes a term from the query and searches.
+function dropTerm(term) {
+  state.q = removeTerm(state.q, term);
+  $("#q").value = state.q;
+  search(true);
+}
+
 function renderFacets(f) {
   const box = $("#facet-list");
   box.textContent = "";
@@ -418,6 +433,10 @@ function renderFacets(f) {
     const counts = f[key] || [];
     const sec = el("section", { class: "facet" }, el("h3", {}, label));
     const ul = el("ul");
+    // A value the query excludes has no count (no match has it), so the
+    // store's counts leave it out; it stays listed, struck through, so
+    // that a click can drop the exclusion again.
+    const excluded = field ? excludedValues(state.q, field).filter((x) => !counts.some((c) => c.value === x.value)) : [];
     for (const c of counts) {
       let mode = "";
       if (field) {
@@ -431,7 +450,12 @@ function renderFacets(f) {
         : el("span", { class: "fv" }, el("span", { class: "v" }, c.value), el("span", { class: "count" }, String(c.count)));
       ul.append(el("li", {}, btn));
     }
-    if (!counts.length) ul.append(el("li", { class: "none" }, "—"));
+    for (const x of excluded) {
+      ul.append(el("li", {}, el("button", {
+        type: "button", class: "fv exclude", "aria-pressed": "true", "aria-label": `${x.value}, excluded`, onclick: () => dropTerm(x.term),
+      }, el("span", { class: "v" }, x.value), el("span", { class: "count" }, "excluded"))));
+    }
+    if (!counts.length && !excluded.length) ul.append(el("li", { class: "none" }, "—"));
     sec.append(ul);
     box.append(sec);
   }
