@@ -186,6 +186,17 @@ func TestPage(t *testing.T) {
 		chromedp.Click(`button.fv[aria-label^="Sergey Lavrov,"]`),
 		until(`document.querySelector("#q").value === "Lavrov" && document.querySelectorAll("#hits li.hit").length === 2 &&
 			!document.querySelector("button.fv.exclude")`))
+	step(t, ctx, "language facet",
+		clear("#q"), chromedp.SendKeys("#q", "NATO"), chromedp.Click(`#search button[type=submit]`),
+		until(`document.querySelectorAll("#hits li.hit").length === 2 && document.querySelector('button.fv[aria-label="de, 1 articles"]')`),
+		chromedp.Click(`button.fv[aria-label^="de,"]`),
+		until(`document.querySelector("#q").value === "NATO lang:de" && document.querySelectorAll("#hits li.hit").length === 1 &&
+			document.querySelector("#hits li.hit .title").textContent === "NATO-Minister tagen"`),
+		chromedp.Click(`button.fv[aria-label^="de,"]`),
+		until(`document.querySelector("#q").value === "NATO -lang:de" && document.querySelectorAll("#hits li.hit").length === 2 &&
+			document.querySelector('button.fv.exclude[aria-label="de, excluded"]')`),
+		chromedp.Click(`button.fv[aria-label^="de,"]`),
+		until(`document.querySelector("#q").value === "NATO" && document.querySelectorAll("#hits li.hit").length === 2 && !document.querySelector("button.fv.exclude")`))
 	step(t, ctx, "zoom",
 		clear("#q"), chromedp.SendKeys("#q", "Lavrov"), chromedp.Click(`#search button[type=submit]`),
 		until(`document.querySelectorAll("#timeline .hit-area").length === 13`),

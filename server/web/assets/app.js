@@ -374,9 +374,11 @@ function renderHits(hits) {
 
 // ---- facets ---------------------------------------------------------------
 
+// facetFields are each facet of the search answer, the query field a
+// click filters it by, and its heading.
 const facetFields = [
   ["people", "person", "People"], ["places", "place", "Places"], ["organizations", "org", "Organisations"],
-  ["sites", "site", "Sites"], ["languages", null, "Languages"],
+  ["sites", "site", "Sites"], ["languages", "lang", "Languages"],
   ["event_kinds", "event.kind", "Withdrawals"], ["event_actors", "event.actor", "Withdrawing"],
 ];
 
@@ -436,19 +438,14 @@ function renderFacets(f) {
     // A value the query excludes has no count (no match has it), so the
     // store's counts leave it out; it stays listed, struck through, so
     // that a click can drop the exclusion again.
-    const excluded = field ? excludedValues(state.q, field).filter((x) => !counts.some((c) => c.value === x.value)) : [];
+    const excluded = excludedValues(state.q, field).filter((x) => !counts.some((c) => c.value === x.value));
     for (const c of counts) {
-      let mode = "";
-      if (field) {
-        const { inc, exc } = facetTerms(field, c.value);
-        mode = hasTerm(state.q, inc) ? "include" : hasTerm(state.q, exc) ? "exclude" : "";
-      }
+      const { inc, exc } = facetTerms(field, c.value);
+      const mode = hasTerm(state.q, inc) ? "include" : hasTerm(state.q, exc) ? "exclude" : "";
       const label = `${c.value}, ${c.count} articles` + (mode ? `, ${mode}d` : "");
-      const btn = field
-        ? el("button", { type: "button", class: "fv " + mode, "aria-pressed": mode ? "true" : "false", "aria-label": label, onclick: () => toggleFacet(field, c.value) },
-          el("span", { class: "v" }, c.value), el("span", { class: "count" }, String(c.count)))
-        : el("span", { class: "fv" }, el("span", { class: "v" }, c.value), el("span", { class: "count" }, String(c.count)));
-      ul.append(el("li", {}, btn));
+      ul.append(el("li", {}, el("button", {
+        type: "button", class: "fv " + mode, "aria-pressed": mode ? "true" : "false", "aria-label": label, onclick: () => toggleFacet(field, c.value),
+      }, el("span", { class: "v" }, c.value), el("span", { class: "count" }, String(c.count)))));
     }
     for (const x of excluded) {
       ul.append(el("li", {}, el("button", {
