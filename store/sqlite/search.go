@@ -326,12 +326,8 @@ func (p plan) ranked(columns string) (string, []any) {
 	return `SELECT ` + columns + ` FROM articles a WHERE ` + cond + ` ORDER BY a.published_at IS NULL, a.published_at DESC, a.id`, args
 }
 
-// hitColumns are the columns scanHits reads. The last is the article's
-// events as stored, JSON read into query.HitEvent as Elasticsearch reads
-// its _source; the document is parsed only for an article with a row in
-// article_events, which most articles lack.
-const hitColumns = "a.id, a.title, a.url, a.site, a.published_at, a.body, a.story_id, 1, " +
-	"CASE WHEN EXISTS (SELECT 1 FROM article_events ev WHERE ev.article_id = a.id) THEN json_extract(a.doc, '$.events') END"
+// hitColumns are the columns scanHits reads.
+const hitColumns = "a.id, a.title, a.url, a.site, a.published_at, a.body, a.story_id, 1"
 
 // Search returns up to limit articles matching q: by relevance when q has
 // free text at its top level, newest first otherwise.
@@ -776,8 +772,7 @@ func (s *Store) scanHits(ctx context.Context, q query.Query, stmt string, args [
 		var h query.Hit
 		var pub sql.NullString
 		var body string
-		var events sql.NullString
-		dest := []any{&h.ID, &h.Title, &h.URL, &h.Site, &pub, &body, &h.StoryID, &h.Copies, &events}
+		dest := []any{&h.ID, &h.Title, &h.URL, &h.Site, &pub, &body, &h.StoryID, &h.Copies}
 		var rowid int64
 		if withRowid {
 			dest = append(dest, &rowid)
@@ -791,18 +786,57 @@ func (s *Store) scanHits(ctx context.Context, q query.Query, stmt string, args [
 			}
 		}
 		h.Snippet = query.Snippet(q, body)
-		if events.Valid {
-			if err := json.Unmarshal([]byte(events.String), &h.Events); err != nil {
-				return nil, nil, fmt.Errorf("search %q: events of %s: %w", q.String(), h.ID, err)
-			}
-		}
 		hits = append(hits, h)
 		rowids = append(rowids, rowid)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, nil, fmt.Errorf("search %q: %w", q.String(), timeoutErr(ctx, err))
 	}
+	if err := s.hitEvents(ctx, hits); err != nil {
+		return nil, nil, fmt.Errorf("search %q: %w", q.String(), timeoutErr(ctx, err))
+	}
 	return hits, rowids, nil
+}
+
+// hitEvents fills the Events of the hits whose articles have any, from
+// the stored document as Elasticsearch reads its _source (into
+// query.HitEvent). It runs once for the page of hits, after the search
+// has cut it, so that a search matching many articles does not look up
+// events for every match; most articles have none and are not parsed.
+func (s *Store) hitEvents(ctx context.Context, hits []query.Hit) error {
+	if len(hits) == 0 {
+		return nil
+	}
+	ids := make([]any, len(hits))
+	at := make(map[string][]int, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+		at[h.ID] = append(at[h.ID], i)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT a.id, json_extract(a.doc, '$.events') FROM articles a
+		WHERE a.id IN (SELECT DISTINCT article_id FROM article_events WHERE article_id IN (`+placeholders(len(ids))+`))`, ids...)
+	if err != nil {
+		return fmt.Errorf("events of hits: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var doc sql.NullString
+		if err := rows.Scan(&id, &doc); err != nil {
+			return fmt.Errorf("events of hits: %w", err)
+		}
+		if !doc.Valid {
+			continue
+		}
+		var evs []query.HitEvent
+		if err := json.Unmarshal([]byte(doc.String), &evs); err != nil {
+			return fmt.Errorf("events of %s: %w", id, err)
+		}
+		for _, i := range at[id] {
+			hits[i].Events = evs
+		}
+	}
+	return rows.Err()
 }
 
 // scanStatement reads a page of Scan: through the id index, named so
