@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/wirewatch/wirewatch/alert"
+	"github.com/wirewatch/wirewatch/pkg/article"
 	"github.com/wirewatch/wirewatch/server"
 	"github.com/wirewatch/wirewatch/store/storetest"
 )
@@ -309,4 +310,45 @@ func TestScreenshot(t *testing.T) {
 	if err := os.WriteFile(path, png, 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestPageAlertLog checks that the page's log of fired alerts says what an
+// alert on events matched: who withdraws what from where, kind and status,
+// as the alert carries them; an alert without events shows none.
+func TestPageAlertLog(t *testing.T) {
+	docs := fixture()
+	sq, st := openSQLite(t, docs)
+	alerts := alert.NewSQLiteStore(st)
+	bg := context.Background()
+	news, err := alerts.Add(bg, alert.Search{Name: "withdrawals", Query: "event:new-withdrawal"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := alerts.Add(bg, alert.Search{Name: "nato", Query: "nato"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := article.Event{Type: article.Withdrawal, Kind: "military", Status: "announced", NewAnnouncement: true,
+		Actor: &article.Role{Text: "Russia", Canonical: "Russia", Country: "RU"},
+		What:  &article.Role{Text: "its troops"}, From: &article.Role{Text: "Moldova", Canonical: "Moldova"}}
+	now := time.Now().UTC()
+	for _, a := range []alert.Alert{
+		{SearchID: news.ID, SearchName: news.Name, Query: news.Query, StoryID: docs[0].ID, ArticleID: docs[0].ID,
+			Title: docs[0].Title, URL: docs[0].URL, Site: docs[0].Site, FiredAt: now, Events: []article.Event{ev}},
+		{SearchID: plain.ID, SearchName: plain.Name, Query: plain.Query, StoryID: docs[1].ID, ArticleID: docs[1].ID,
+			Title: docs[1].Title, URL: docs[1].URL, Site: docs[1].Site, FiredAt: now.Add(-time.Minute)},
+	} {
+		if _, err := alerts.Fire(bg, a, "", now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ts := serve(t, sq, alerts, server.Options{})
+	ctx := browser(t)
+	step(t, ctx, "alert log",
+		chromedp.Navigate(ts.URL+"/"),
+		until(`document.querySelectorAll("#alert-log > li").length === 2`),
+		until(`document.querySelectorAll("#alert-log .alert-events li").length === 1 && `+
+			`document.querySelector("#alert-log > li .alert-events li").textContent === `+
+			`"military withdrawal, announced (new): Russia withdraws its troops from Moldova" && `+
+			`!document.querySelectorAll("#alert-log > li")[1].querySelector(".alert-events")`))
 }

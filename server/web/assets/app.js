@@ -715,8 +715,20 @@ async function loadAlerts() {
     el("button", { type: "button", "aria-label": `Remove alert ${s.name}`, onclick: () => removeAlert(s.id) }, "Remove"))));
   if (!list.alerts.length) $("#alert-list").append(el("li", { class: "none" }, "No alerts yet."));
   $("#alert-log").replaceChildren(...log.fired.map((a) => el("li", {}, el("span", { class: "name" }, a.search_name), ": ",
-    el("a", { href: "?article=" + a.article_id, onclick: (ev) => { ev.preventDefault(); openArticle(a.article_id, true); } }, a.title), " ", fmtDate(a.fired_at))));
+    el("a", { href: "?article=" + a.article_id, onclick: (ev) => { ev.preventDefault(); openArticle(a.article_id, true); } }, a.title), " ", fmtDate(a.fired_at),
+    alertEvents(a.events))));
   if (!log.fired.length) $("#alert-log").append(el("li", { class: "none" }, "None yet."));
+}
+
+// alertEvents lists the events an alert's search matched, as the alert
+// carries them: who withdraws what from where, kind and status, so the log
+// says what was announced without opening the article.
+function alertEvents(events) {
+  if (!events || !events.length) return null;
+  const name = (r) => (r ? r.canonical || r.text : "");
+  return el("ul", { class: "alert-events" }, events.map((e) => el("li", {},
+    `${e.kind} withdrawal, ${e.status}${e.new_announcement ? " (new)" : ""}: `,
+    [name(e.actor) || "actor not named", e.what ? " withdraws " + name(e.what) : "", e.from ? " from " + name(e.from) : ""].join(""))));
 }
 
 async function addAlert(ev) {
