@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/wirewatch/wirewatch/alert"
+	"github.com/wirewatch/wirewatch/pkg/article"
 )
 
 // alertsResponse lists saved searches.
@@ -179,6 +180,35 @@ type rssID struct {
 	Value     string `xml:",chardata"`
 }
 
+// eventLine tells an event in a line, as the page's alert log does:
+// "military withdrawal, announced (new): Russia withdraws its troops from
+// Moldova", so that a feed reader shows what was announced.
+func eventLine(e article.Event) string {
+	name := func(r *article.Role) string {
+		if r.Canonical != "" {
+			return r.Canonical
+		}
+		return r.Text
+	}
+	line := e.Kind + " " + e.Type + ", " + e.Status
+	if e.NewAnnouncement {
+		line += " (new)"
+	}
+	line += ": "
+	if e.Actor != nil {
+		line += name(e.Actor)
+	} else {
+		line += "actor not named"
+	}
+	if e.What != nil {
+		line += " withdraws " + name(e.What)
+	}
+	if e.From != nil {
+		line += " from " + name(e.From)
+	}
+	return line
+}
+
 // feedSize is how many of the latest alerts a feed lists.
 const feedSize = 100
 
@@ -219,8 +249,12 @@ func (s *Server) alertFeed(w http.ResponseWriter, r *http.Request) *problem {
 		if a.SearchID != id || len(doc.Channel.Items) == feedSize {
 			continue
 		}
+		desc := a.Site
+		for _, e := range a.Events {
+			desc += "; " + eventLine(e)
+		}
 		doc.Channel.Items = append(doc.Channel.Items, rssItem{
-			Title: a.Title, Link: a.URL, Source: a.Site,
+			Title: a.Title, Link: a.URL, Source: desc,
 			GUID:    rssID{Value: fmt.Sprintf("wirewatch:%d:%s", a.SearchID, a.StoryID)},
 			PubDate: a.FiredAt.UTC().Format(time.RFC1123Z),
 		})

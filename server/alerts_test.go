@@ -13,6 +13,7 @@ import (
 
 	"github.com/wirewatch/wirewatch/alert"
 	"github.com/wirewatch/wirewatch/netpolicy"
+	"github.com/wirewatch/wirewatch/pkg/article"
 	"github.com/wirewatch/wirewatch/server"
 	"github.com/wirewatch/wirewatch/store/storetest"
 )
@@ -70,7 +71,9 @@ func TestAlertsAPI(t *testing.T) {
 
 	// A fired alert shows in the log and the search's feed.
 	a := alert.Alert{SearchID: added.ID, SearchName: "libya", Query: "place:Libya", StoryID: "s3", ArticleID: fixture()[5].ID,
-		Title: "Rain floods the north", URL: "https://apnews.com/r1", Site: "apnews.com", FiredAt: t0}
+		Title: "Rain floods the north", URL: "https://apnews.com/r1", Site: "apnews.com", FiredAt: t0,
+		Events: []article.Event{{Type: article.Withdrawal, Kind: "military", Status: "completed", NewAnnouncement: true,
+			Actor: &article.Role{Text: "the army"}, From: &article.Role{Text: "Tripoli", Canonical: "Tripoli"}}}}
 	if _, err := alert.NewSQLiteStore(st).Fire(context.Background(), a, "", t0); err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +83,8 @@ func TestAlertsAPI(t *testing.T) {
 	}
 	code, ct, b := get(t, ts, "/api/v1/alerts/"+itoa(int(added.ID))+"/feed.rss")
 	if code != 200 || !strings.HasPrefix(ct, "application/rss+xml") || !strings.Contains(string(b), "<title>Rain floods the north</title>") ||
-		!strings.Contains(string(b), `<guid isPermaLink="false">wirewatch:`+itoa(int(added.ID))+`:s3</guid>`) {
+		!strings.Contains(string(b), `<guid isPermaLink="false">wirewatch:`+itoa(int(added.ID))+`:s3</guid>`) ||
+		!strings.Contains(string(b), `<description>apnews.com; military withdrawal, completed (new): the army from Tripoli</description>`) {
 		t.Errorf("feed: %d %s\n%s", code, ct, b)
 	}
 
