@@ -1590,6 +1590,13 @@ func (st *sent) skipToSubject(k int) int {
 		case (st.is(SetHearsay, w) || st.is(SetToVerbs, w)) && st.norm(k+1) == "to":
 		case strings.HasSuffix(w, "ed") && !st.isCapitalized(k) && st.passiveAux(k-1):
 			// "Hickenlooper was actively encouraged to drop out"
+		case st.is(SetTimeUnits, w) && isNumber(st.norm(k-1)) && st.norm(k+1) == "to":
+			// "the Israeli military given 24 hours to withdraw",
+			// "gives the ambassador 72 hours to leave"
+			k--
+			if st.is(SetGiveVerbs, st.norm(k-1)) || st.norm(k-1) == "given" {
+				k--
+			}
 		default:
 			return k
 		}
@@ -1627,6 +1634,15 @@ func (st *sent) passiveAux(k int) bool {
 // withdraw") gives way to that subject.
 func (st *sent) nounPhraseAt(k int) span {
 	lex := st.d.lex
+	if w := st.norm(k); (strings.HasSuffix(w, "'s") || strings.HasSuffix(w, "’s")) && st.isCapitalized(k) {
+		// A possessor is a name: "Washington welcomed Belgrade's decision"
+		// gives Belgrade's.
+		s := k
+		for s-1 >= 0 && s > k-5 && (st.isCapitalized(s-1) || lex.Determiners[st.norm(s-1)] && s-1 == 0) {
+			s--
+		}
+		return span{s, k + 1}
+	}
 	s := k
 	for s-1 >= 0 && s > k-5 {
 		p := st.norm(s - 1)
@@ -1634,7 +1650,7 @@ func (st *sent) nounPhraseAt(k int) span {
 			s-- // "The Ministry of Health": "of" inside a name
 			continue
 		}
-		if st.toks[s-1].punct || lex.Boundary[p] || st.is(SetSkippable, p) {
+		if st.toks[s-1].punct || lex.Boundary[p] || st.is(SetSkippable, p) || st.is(SetGiveVerbs, p) || st.verbForm(s-1) || st.dateWord(s-1) {
 			break
 		}
 		s--
@@ -1651,6 +1667,30 @@ func (st *sent) nounPhraseAt(k int) span {
 		}
 	}
 	return span{s, k + 1}
+}
+
+// verbForm reports whether token k is a lowercase -ed or -ing form after
+// a punctuation mark or a lowercase word other than a determiner: a verb
+// ("prompting Turkey to recall", "have indicated Hickenlooper"), which no
+// noun phrase before a subject crosses, unlike an adjective ("the
+// remaining troops", "Syrian armed forces").
+func (st *sent) verbForm(k int) bool {
+	if k < 1 || st.isCapitalized(k) || st.isCapitalized(k-1) || st.d.lex.Determiners[st.norm(k-1)] || isNumber(st.norm(k-1)) {
+		return false
+	}
+	w := st.norm(k)
+	return len(w) > 4 && (strings.HasSuffix(w, "ed") || strings.HasSuffix(w, "ing"))
+}
+
+// dateWord reports whether token k is a month or a number after one ("On
+// September 1 Tbilisi withdrew"): a date, not part of a subject.
+func (st *sent) dateWord(k int) bool {
+	_, month := st.d.lex.Months[st.norm(k)]
+	if month && st.isCapitalized(k) {
+		return true
+	}
+	_, monthBefore := st.d.lex.Months[st.norm(k-1)]
+	return isNumber(st.norm(k)) && monthBefore
 }
 
 // resolve returns the antecedent of a pronoun role ("it", "they", "its"):

@@ -397,6 +397,11 @@ func TestActor(t *testing.T) {
 		{"The foreign minister of Freedonia announces the country's withdrawal from the treaty.", "Freedonia"},
 		{"His exit from the race leaves three candidates in the primary.", ""},
 		{"The State Department orders all non-essential staff to leave Freedonia.", "The State Department"},
+		{"Washington welcomed Belgrade's decision to pull back troops from the border.", "Belgrade's"},
+		{"The resolution passes, prompting Freedonia to recall its ambassador from Ruritania.", "Freedonia"},
+		{"The Ruritanian army was given 24 hours to withdraw its troops from the valley.", "The Ruritanian army"},
+		{"Freedonia gives Ruritania 48 hours to withdraw its troops from the valley.", "Ruritania"},
+		{"On September 1 Ruritania withdrew from the Dagomys peace agreement.", "Ruritania"},
 		// Unchanged: the subject right before the verb, and a possessor.
 		{"Russia will withdraw its troops from Moldova by June.", "Russia"},
 		{"Freedonia's withdrawal from the bloc takes effect in May.", "Freedonia's"},
