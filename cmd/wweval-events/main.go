@@ -56,8 +56,8 @@ func main() {
 	corpora := flag.String("corpus-dirs", "../shared/corpus,../shared/corpus-wcxb",
 		"comma-separated corpus directories (with truth.jsonl) whose page titles and dates give corpus items their article context; a missing one is skipped")
 	noContext := flag.Bool("no-context", false, "judge every item alone, without its article's title and date (to compare)")
-	noEntities := flag.Bool("no-entities", false, "detect without the entities the extractor finds first (as the pipeline and "+
-		"`wirewatch events` do); roles then carry no canonical names (to compare)")
+	noEntities := flag.Bool("no-entities", false, "detect without entities, to compare (by default the extractor finds the "+
+		"entities first, as the pipeline and `wirewatch events` do); roles then carry no canonical names")
 	runs := flag.Int("runs", 5, "timed runs per system; the median is reported")
 	listErrs := flag.Bool("errors", false, "instead of per-set figures, list the detector's errors over the pooled tuning sets "+
 		"(false-positive detections and news, missed events and news; sets named *heldout* are left out)")

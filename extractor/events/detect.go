@@ -1790,8 +1790,8 @@ func (st *sent) appositionActor(k int) span {
 
 // mainSubject returns the subject of the sentence's first clause, for a
 // participle clause that ends before token k: the subject of the first
-// verb of saying or announcing, else the noun phrase that opens the
-// sentence.
+// verb of saying or announcing, or an empty span when there is none (the
+// name that opens the sentence, tried as well, lowered the actor CV).
 func (st *sent) mainSubject(k int) span {
 	for v := 1; v < k; v++ {
 		if st.is(SetSubjectVerbs, st.norm(v)) {
