@@ -1318,6 +1318,10 @@ func (st *sent) build(tg trigger) article.Event {
 		// orderer withdraws.
 		ev.What = st.role(group)
 	}
+	if actor, thing, ok := st.passiveRoles(tg); ok && ev.What == nil {
+		// "the bill was withdrawn": its subject is what is withdrawn.
+		ev.What, ev.Actor = st.role(thing), st.role(actor)
+	}
 	if tg.anaphor || ev.Kind == "other" && st.art.titleKind != "" {
 		// Without a kind word of its own, a withdrawal in an article
 		// whose headline reports one is most likely that one.
@@ -1546,6 +1550,67 @@ func (st *sent) actor(tg trigger, status string) span {
 	}
 	if lex.Pronouns[st.norm(k)] {
 		return st.resolve(span{k, k + 1})
+	}
+	return st.nounPhraseAt(k)
+}
+
+// passiveRoles reads a passive trigger ("the bill was withdrawn", "all
+// troops will be withdrawn", "other products could be recalled"): its
+// subject is what is withdrawn, and who withdraws is the agent after "by"
+// or, in a clause under a verb of saying or announcing ("Belgium announces
+// that all troops will be withdrawn"), that verb's subject; else no one.
+func (st *sent) passiveRoles(tg trigger) (actor, what span, ok bool) {
+	if tg.form != Past && tg.form != Participle || tg.particle >= 0 && tg.particle != tg.i+1 || !st.passiveAux(tg.i-1) {
+		return span{}, span{}, false
+	}
+	k := st.skipToSubject(tg.i - 1)
+	if k < 0 || st.toks[k].punct || st.d.lex.Boundary[st.norm(k)] || st.d.lex.Pronouns[st.norm(k)] {
+		return span{}, span{}, false
+	}
+	what = st.passiveThing(k)
+	for b := tg.last + 1; b < len(st.toks) && b <= tg.last+6; b++ {
+		if st.toks[b].punct {
+			break
+		}
+		// The agent is a name, after "the" or not ("by Ruritania", "by
+		// the Israeli army"), not a date ("by May") or a time ("by the end
+		// of the year").
+		a := b + 1
+		if st.norm(a) == "the" {
+			a++
+		}
+		if st.norm(b) == "by" && st.isCapitalized(a) && !st.dateWord(a) {
+			return span{b + 1, st.phraseEnd(b+1, 6, st.d.lex.Boundary)}, what, true
+		}
+	}
+	for v := what.i - 1; v >= 1 && v >= what.i-3; v-- {
+		if w := st.norm(v); w == "that" || w == "all" || st.d.lex.Determiners[w] {
+			continue
+		}
+		if st.is(SetSubjectVerbs, st.norm(v)) {
+			return st.subjectOf(v), what, true
+		}
+		break
+	}
+	return span{}, what, true
+}
+
+// passiveThing returns the subject of a passive that ends at token k:
+// the clause's words before it, prepositional phrases included ("The EU
+// ambassador to Russia is recalled", "Products from 900 food makers are
+// being recalled"), when there are at most eight; else the noun phrase
+// ending at k.
+func (st *sent) passiveThing(k int) span {
+	s := k
+	for s-1 >= 0 && k-s < 8 {
+		w := st.norm(s - 1)
+		if st.toks[s-1].punct || w == "that" || st.is(SetRelatives, w) || st.is(SetSubjectVerbs, w) || st.is(SetClauseOpeners, w) {
+			return span{s, k + 1}
+		}
+		s--
+	}
+	if s == 0 {
+		return span{0, k + 1}
 	}
 	return st.nounPhraseAt(k)
 }

@@ -398,6 +398,9 @@ func TestActor(t *testing.T) {
 		{"His exit from the race leaves three candidates in the primary.", ""},
 		{"The State Department orders all non-essential staff to leave Freedonia.", "The State Department"},
 		{"Washington welcomed Belgrade's decision to pull back troops from the border.", "Belgrade's"},
+		{"A similar bill was withdrawn in 2003 after mass protests.", ""},
+		{"Freedonia announces that all troops will be withdrawn from Novigrad by May.", "Freedonia"},
+		{"The troops were withdrawn by Ruritania from the valley on Friday.", "Ruritania"},
 		{"The resolution passes, prompting Freedonia to recall its ambassador from Ruritania.", "Freedonia"},
 		{"The Ruritanian army was given 24 hours to withdraw its troops from the valley.", "The Ruritanian army"},
 		{"Freedonia gives Ruritania 48 hours to withdraw its troops from the valley.", "Ruritania"},
@@ -442,6 +445,8 @@ func TestObjectRoles(t *testing.T) {
 		{"Acme recalled 40,000 heaters in March over a fire risk.", "40,000 heaters", ""},
 		{"The State Department orders all non-essential staff to leave Freedonia.", "all non-essential staff", "Freedonia"},
 		{"Ruritania warns that it will not meet the deadline to withdraw from Freedonia.", "", "Freedonia"},
+		{"A similar bill was withdrawn in 2003 after mass protests.", "A similar bill", ""},
+		{"Freedonia announces that all troops will be withdrawn from Novigrad by May.", "all troops", "Novigrad"},
 	}
 	for _, tc := range tests {
 		evs := d.Detect(tc.text, nil, nil)

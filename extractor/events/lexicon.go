@@ -409,6 +409,10 @@ const (
 	// of its staff", "half of its troops"), so that the part and the whole
 	// are one thing withdrawn.
 	SetPartitives
+	// SetClauseOpeners: conjunctions that open a clause, before which a
+	// passive's subject does not reach ("troops left after the bill was
+	// withdrawn").
+	SetClauseOpeners
 	// SetOrdinals: words after "the" that make a noun phrase a description
 	// of the subject ("Canada becomes the first country to withdraw").
 	SetOrdinals

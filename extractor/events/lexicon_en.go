@@ -312,7 +312,8 @@ func english() *Lexicon {
 		SetHearsay: `reported reportedly believed thought understood rumoured rumored alleged said`,
 		SetPartitives: `all some most half part many rest remainder majority bulk last none each several dozens hundreds thousands
 			one two three four five ten`,
-		SetOrdinals: `first second third fourth fifth last only latest 2nd 3rd 4th 5th`,
+		SetClauseOpeners: `and but or as after before while when if unless because since until although though once where`,
+		SetOrdinals:      `first second third fourth fifth last only latest 2nd 3rd 4th 5th`,
 		SetToVerbs: `agree agrees vote votes decide decides continue continues seek seeks try tries prepare prepares
 			refuse refuses offer offers aim aims hope threaten threatens promise promises pledge pledges vow vows
 			move moves opt opts choose chooses`,
