@@ -1308,20 +1308,13 @@ func (st *sent) build(tg trigger) article.Event {
 		TriggerEnd:   last.end,
 	}
 	what, from := st.objectRoles(tg)
-	ev.What, ev.From = st.role(what), st.role(from)
 	status, cues, background := st.status(tg)
 	ev.Status, ev.Cues = status, cues
-	ev.Actor = st.role(st.actor(tg, status))
+	// The kind reads the object as found after the trigger, before roles
+	// adds a what from an order or a passive.
 	ev.Kind = st.kind(tg, what, from)
-	if _, group, ok := st.orderedGroup(tg); ok && status != "demanded" && ev.What == nil {
-		// "orders its diplomats' families to leave": they are what the
-		// orderer withdraws.
-		ev.What = st.role(group)
-	}
-	if actor, thing, ok := st.passiveRoles(tg); ok && ev.What == nil {
-		// "the bill was withdrawn": its subject is what is withdrawn.
-		ev.What, ev.Actor = st.role(thing), st.role(actor)
-	}
+	actor, what := st.roles(tg, status, what)
+	ev.Actor, ev.What, ev.From = st.role(actor), st.role(what), st.role(from)
 	if tg.anaphor || ev.Kind == "other" && st.art.titleKind != "" {
 		// Without a kind word of its own, a withdrawal in an article
 		// whose headline reports one is most likely that one.
@@ -1492,12 +1485,6 @@ func (st *sent) actor(tg trigger, status string) span {
 	if tg.form == Noun {
 		return st.nounActor(tg)
 	}
-	if c, _, ok := st.orderedGroup(tg); ok && status != "demanded" {
-		// An order to one's own people: the one who orders withdraws them.
-		if sp := st.resolve(st.subjectOf(c)); sp.j > sp.i {
-			return sp
-		}
-	}
 	k := i - 1
 	if tg.tr.Family == FamClose && st.is(SetStopVerbs, st.norm(k)) {
 		k-- // "Nordair will stop flying to Bangkok": the verb of stopping is the trigger's
@@ -1552,6 +1539,29 @@ func (st *sent) actor(tg trigger, status string) span {
 		return st.resolve(span{k, k + 1})
 	}
 	return st.nounPhraseAt(k)
+}
+
+// roles finds who withdraws, and what is withdrawn when the object after
+// the trigger names nothing: an order to one's own people gives the one
+// who orders and the group told ("orders all non-essential staff to
+// leave"), a passive its agent or announcer and its subject ("the bill was
+// withdrawn"); otherwise the actor is actor's and what stays as found.
+func (st *sent) roles(tg trigger, status string, what span) (actor, thing span) {
+	if c, group, ok := st.orderedGroup(tg); ok && status != "demanded" {
+		if what.j <= what.i {
+			what = group
+		}
+		if sp := st.resolve(st.subjectOf(c)); sp.j > sp.i {
+			return sp, what
+		}
+		return st.actor(tg, status), what
+	}
+	if what.j <= what.i {
+		if a, t, ok := st.passiveRoles(tg); ok {
+			return a, t
+		}
+	}
+	return st.actor(tg, status), what
 }
 
 // passiveRoles reads a passive trigger ("the bill was withdrawn", "all
@@ -1699,7 +1709,7 @@ func (st *sent) passiveAux(k int) bool {
 // withdraw") gives way to that subject.
 func (st *sent) nounPhraseAt(k int) span {
 	lex := st.d.lex
-	if w := st.norm(k); (strings.HasSuffix(w, "'s") || strings.HasSuffix(w, "’s")) && st.isCapitalized(k) {
+	if strings.HasSuffix(st.norm(k), "'s") && st.isCapitalized(k) {
 		// A possessor is a name: "Washington welcomed Belgrade's decision"
 		// gives Belgrade's.
 		s := k
@@ -1891,26 +1901,14 @@ func (st *sent) nounActor(tg trigger) span {
 		}
 	}
 	if k >= 0 && (strings.HasSuffix(st.norm(k), "'s") || st.isName(k) || st.demonymAt(k)) {
-		s := k
-		for s-1 >= 0 && st.isCapitalized(s-1) {
-			s--
-		}
-		return span{s, k + 1}
+		return span{st.nameStart(k), k + 1}
 	}
 	if w := st.norm(k); (w == "'" || w == "’") && k >= 1 && st.isCapitalized(k-1) && strings.HasSuffix(st.norm(k-1), "s") {
 		// "the Rapid Support Forces' withdrawal"
-		s := k - 1
-		for s-1 >= 0 && st.isCapitalized(s-1) {
-			s--
-		}
-		return span{s, k}
+		return span{st.nameStart(k - 1), k}
 	}
 	if k >= 1 && st.isName(k-1) && !st.toks[k].punct { // "US troop withdrawal"
-		s := k - 1
-		for s-1 >= 0 && st.isCapitalized(s-1) {
-			s--
-		}
-		return span{s, k}
+		return span{st.nameStart(k - 1), k}
 	}
 	if sp := st.governingSubject(k); sp.j > sp.i {
 		return sp
@@ -1934,6 +1932,15 @@ func (st *sent) nounActor(tg trigger) span {
 		}
 	}
 	return span{}
+}
+
+// nameStart returns where the capitalised words that end at token k
+// begin.
+func (st *sent) nameStart(k int) int {
+	for k-1 >= 0 && st.isCapitalized(k-1) {
+		k--
+	}
+	return k
 }
 
 // governingSubject returns the subject of the verb of saying, announcing
