@@ -329,6 +329,19 @@ function hitRow(h, fresh) {
   return li;
 }
 
+// roleName names an event's role: its entity's canonical name, else its
+// words; "" when the event has no such role.
+function roleName(r) {
+  return r ? r.canonical || r.text : "";
+}
+
+// whoWhatWhere tells who withdraws what from where, leaving out the roles
+// the event lacks ("Russia withdraws its troops from Moldova").
+function whoWhatWhere(e) {
+  return [roleName(e.actor), roleName(e.what) && "withdraws " + roleName(e.what), roleName(e.from) && "from " + roleName(e.from)]
+    .filter(Boolean).join(" ");
+}
+
 // eventBadges flags a hit's withdrawal events: one badge per distinct
 // type and kind, marked "new" when any of its events is news in this
 // article (what an alert on event:new-withdrawal fires on), its tooltip
@@ -342,11 +355,10 @@ function eventBadges(events) {
     groups.get(label).events.push(e);
   }
   if (!groups.size) return null;
-  const name = (r) => (r ? r.canonical || r.text : "");
   const box = el("p", { class: "ev-badges" });
   for (const [label, g] of groups) {
     const isNew = g.events.some((e) => e.new_announcement);
-    const lines = g.events.map((e) => `${name(e.actor) || "actor not named"}${e.from ? " → " + name(e.from) : ""}` +
+    const lines = g.events.map((e) => `${roleName(e.actor) || "actor not named"}${e.from ? " → " + roleName(e.from) : ""}` +
       ` (${e.status}${e.new_announcement ? ", new announcement" : ""})`);
     const term = `event.kind:${g.kind}`;
     box.append(el("button", {
@@ -681,9 +693,8 @@ async function openArticle(id, push) {
 // the status, so an analyst can see why an alert fired or did not.
 function eventList(events) {
   if (!events.length) return [];
-  const role = (r) => (r ? r.canonical || r.text : "");
   const items = events.map((e) => {
-    const who = [role(e.actor), role(e.what) && "withdraws " + role(e.what), role(e.from) && "from " + role(e.from)].filter(Boolean).join(" ");
+    const who = whoWhatWhere(e);
     return el("li", { class: "event" },
       el("strong", {}, `${e.kind} withdrawal`), `, ${e.status}`,
       e.new_announcement ? el("span", { class: "news" }, " · new announcement") : " · background",
@@ -725,10 +736,9 @@ async function loadAlerts() {
 // says what was announced without opening the article.
 function alertEvents(events) {
   if (!events || !events.length) return null;
-  const name = (r) => (r ? r.canonical || r.text : "");
   return el("ul", { class: "alert-events" }, events.map((e) => el("li", {},
     `${e.kind} withdrawal, ${e.status}${e.new_announcement ? " (new)" : ""}: `,
-    [name(e.actor) || "actor not named", e.what ? " withdraws " + name(e.what) : "", e.from ? " from " + name(e.from) : ""].join(""))));
+    [roleName(e.actor) ? "" : "actor not named", whoWhatWhere(e)].filter(Boolean).join(" "))));
 }
 
 async function addAlert(ev) {
