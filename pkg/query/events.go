@@ -208,7 +208,8 @@ func ActorNameMatch(name, want string) bool {
 // in it.
 func FoldName(s string) string { return " " + strings.ToLower(s) + " " }
 
-// countries is the gazetteer, loaded on the first event.actor: filter
+// countries is the gazetteer, loaded on the first event.actor: filter or
+// facet value
 // (some 13 ms) and read-only after.
 var countries = sync.OnceValues(gazetteer.Load)
 
@@ -235,13 +236,25 @@ func ActorCountry(v string) string {
 }
 
 // EventFacetActor is the value an event's actor counts under in the
-// event_actors facet: its canonical name, the entity it names; "" (not
-// counted) for an actor that names no entity ("the government").
+// event_actors facet: its canonical name, the entity it names; else the
+// name of its country ("Russia's defence ministry" and "all U.S. troops"
+// under Russia and United States), which event.actor: with that name
+// finds too, so that a facet value's count is what a click on it
+// filters; "" (not counted) for an actor that tells neither ("the
+// government").
 func EventFacetActor(e *article.Event) string {
 	if e.Actor == nil {
 		return ""
 	}
-	return e.Actor.Canonical
+	if e.Actor.Canonical != "" || e.Actor.Country == "" {
+		return e.Actor.Canonical
+	}
+	g, err := countries()
+	if err != nil {
+		return ""
+	}
+	name, _ := g.CountryName(e.Actor.Country)
+	return name
 }
 
 // explainEvents is the line --explain writes for an Events node.

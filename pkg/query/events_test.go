@@ -215,3 +215,37 @@ func ExampleParse_events() {
 	//       FILTER event.status = "historical"
 	// bad query at column 12: event.kind: unknown value "navy" (known: military, diplomatic, agreement, political, business, sports, other)
 }
+
+// An actor counts in the facet under the entity it names, else under its
+// country, and the value counted is one that event.actor: finds it by, so
+// that clicking a facet value filters the articles it counted.
+func TestEventFacetActor(t *testing.T) {
+	tests := []struct {
+		name  string
+		actor *article.Role
+		want  string
+	}{
+		{"no actor", nil, ""},
+		{"an entity", &article.Role{Text: "Moscow", Canonical: "Moscow", Country: "RU"}, "Moscow"},
+		{"a country's body", &article.Role{Text: "Russia's defence ministry", Country: "RU"}, "Russia"},
+		{"a demonym's troops", &article.Role{Text: "all U.S. troops", Country: "US"}, "United States"},
+		{"no entity", &article.Role{Text: "the government"}, ""},
+		{"an unknown code", &article.Role{Text: "the Ruritanian army", Country: "QQ"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := &article.Event{Type: "withdrawal", Kind: "military", Status: "announced", Actor: tt.actor}
+			got := EventFacetActor(e)
+			if got != tt.want {
+				t.Fatalf("EventFacetActor = %q, want %q", got, tt.want)
+			}
+			if got == "" {
+				return
+			}
+			q := MustParse(fmt.Sprintf("event.actor:%q", got))
+			if len(MatchedEvents(q, []article.Event{*e})) != 1 {
+				t.Errorf("%s does not match the event it counts", q)
+			}
+		})
+	}
+}

@@ -25,8 +25,9 @@ type Facets struct {
 	Orgs   []Count `json:"organizations"`
 	Sites  []Count `json:"sites"`
 	// EventKinds counts the articles by the kinds of their events,
-	// EventActors by their events' actors (canonical names: an actor that
-	// names no entity is not counted).
+	// EventActors by their events' actors (EventFacetActor: the canonical
+	// name, else the actor's country; an actor that tells neither is not
+	// counted).
 	EventKinds  []Count `json:"event_kinds"`
 	EventActors []Count `json:"event_actors"`
 }

@@ -50,9 +50,9 @@ func (s *Store) StoryArticles(ctx context.Context, storyID string, limit int) ([
 }
 
 // Suggest returns up to n values of field ("person", "place", "org",
-// "site" or "event.actor": the canonical names the event_actors facet
-// counts) that start with prefix, ignoring ASCII case, with the number of
-// articles having each, most first, ties by value.
+// "site" or "event.actor": the values the event_actors facet counts,
+// query.EventFacetActor) that start with prefix, ignoring ASCII case,
+// with the number of articles having each, most first, ties by value.
 func (s *Store) Suggest(ctx context.Context, field, prefix string, n int) ([]query.Count, error) {
 	name, ok := map[string]string{"person": "people", "place": "places", "org": "organizations", "site": "site"}[field]
 	if !ok && field != "event.actor" {

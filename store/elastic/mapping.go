@@ -9,9 +9,10 @@ import (
 // A change to the mapping bumps it: the template then creates
 // <prefix>-articles-v<N+1>, documents are reindexed into it, and the alias
 // moves, so readers never see a half-migrated index. Version 2 added the
-// analysed search fields, version 3 the events; both only add fields, which
-// ensure also adds to an index made by an older version.
-const MappingVersion = 3
+// analysed search fields, version 3 the events, version 4 the values the
+// events' actors count under in the facet (eventActorsField); each only
+// adds fields, which ensure also adds to an index made by an older version.
+const MappingVersion = 4
 
 // Names are the Elasticsearch names derived from a prefix.
 type Names struct {
@@ -110,6 +111,8 @@ func AnalysedFields() map[string]any {
 		wordsTitle: words,
 		wordsBody:  words,
 		keysField:  map[string]any{"type": "keyword"},
+		// Version 4.
+		eventActorsField: keyword(),
 	}
 }
 

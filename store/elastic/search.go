@@ -37,6 +37,9 @@ const (
 	wordsTitle = "search_title_words"
 	wordsBody  = "search_body_words"
 	keysField  = "search_keys"
+	// eventActorsField holds the distinct values the article's events'
+	// actors count under in the event_actors facet (mapping version 4).
+	eventActorsField = "search_event_actors"
 )
 
 // nameFields are the keyword fields of the name filters, by entity type.

@@ -1,7 +1,10 @@
 package elastic
 
 import (
+	"cmp"
 	"context"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/wirewatch/wirewatch/pkg/query"
@@ -109,54 +112,120 @@ func (b eventBuckets) counts() []query.Count {
 }
 
 // eventFacets counts the articles matching q by the kinds of their
-// events and by their events' actors (query.EventFacetActor: the
-// canonical name), n of each: terms aggregations inside the nested
-// events (eventTerms).
+// events (a terms aggregation inside the nested events, eventTerms) and
+// by their events' actors (actorAggs), n of each.
 func (s *Store) eventFacets(ctx context.Context, q query.Query, n int, f *query.Facets) error {
+	aggs := actorAggs(n, "")
+	aggs["events"] = map[string]any{
+		"nested": map[string]any{"path": "events"},
+		"aggs":   map[string]any{"kinds": eventTerms("events.kind", n)},
+	}
 	req := map[string]any{
 		"size": 0, "track_total_hits": false, "query": buildQuery(q, false, time.Now()), "timeout": searchTimeout,
-		"aggs": map[string]any{"events": map[string]any{
-			"nested": map[string]any{"path": "events"},
-			"aggs":   map[string]any{"kinds": eventTerms("events.kind", n), "actors": eventTerms("events.actor.canonical", n)},
-		}},
+		"aggs": aggs,
 	}
 	var res struct {
 		Aggregations struct {
+			actorResult
 			Events struct {
-				Kinds  eventBuckets `json:"kinds"`
-				Actors eventBuckets `json:"actors"`
+				Kinds eventBuckets `json:"kinds"`
 			} `json:"events"`
 		} `json:"aggregations"`
 	}
 	if err := s.aggregate(ctx, req, &res); err != nil {
 		return err
 	}
-	f.EventKinds, f.EventActors = res.Aggregations.Events.Kinds.counts(), res.Aggregations.Events.Actors.counts()
+	f.EventKinds, f.EventActors = res.Aggregations.Events.Kinds.counts(), res.Aggregations.counts(n)
 	return nil
 }
 
-// suggestActors returns up to n event actors (the canonical names the
-// event_actors facet counts) matching include, a Lucene regular
-// expression, with the number of articles having each, most first.
-func (s *Store) suggestActors(ctx context.Context, include string, n int) ([]query.Count, error) {
-	actors := eventTerms("events.actor.canonical", n)
-	actors["terms"].(map[string]any)["include"] = include
-	req := map[string]any{
-		"size": 0, "track_total_hits": false,
-		"aggs": map[string]any{"events": map[string]any{
-			"nested": map[string]any{"path": "events"},
-			"aggs":   map[string]any{"actors": actors},
-		}},
+// actorAggs counts articles by the values their events' actors count
+// under in the event_actors facet (query.EventFacetActor), n of them,
+// only those matching include (a Lucene regular expression) when it is
+// not "". An article indexed by this mapping version holds those values
+// in eventActorsField, counted by a plain terms aggregation; one indexed
+// before holds none there, and is counted by its events' canonical names
+// as it was then, until it is indexed again. The two sets of articles
+// are disjoint, so actorResult can add their counts.
+func actorAggs(n int, include string) map[string]any {
+	has := map[string]any{"exists": map[string]any{"field": eventActorsField}}
+	current := map[string]any{
+		"field": eventActorsField, "size": n,
+		"order": []any{map[string]any{"_count": "desc"}, map[string]any{"_key": "asc"}},
 	}
+	older := eventTerms("events.actor.canonical", n)
+	if include != "" {
+		current["include"] = include
+		older["terms"].(map[string]any)["include"] = include
+	}
+	return map[string]any{
+		"actors": map[string]any{
+			"filter": has,
+			"aggs":   map[string]any{"values": map[string]any{"terms": current}},
+		},
+		"older_actors": map[string]any{
+			"filter": map[string]any{"bool": map[string]any{"must_not": has}},
+			"aggs": map[string]any{"events": map[string]any{
+				"nested": map[string]any{"path": "events"},
+				"aggs":   map[string]any{"actors": older},
+			}},
+		},
+	}
+}
+
+// actorResult decodes the aggregations of actorAggs.
+type actorResult struct {
+	Actors struct {
+		Values struct {
+			Buckets []struct {
+				Key      string `json:"key"`
+				DocCount int    `json:"doc_count"`
+			} `json:"buckets"`
+		} `json:"values"`
+	} `json:"actors"`
+	Older struct {
+		Events struct {
+			Actors eventBuckets `json:"actors"`
+		} `json:"events"`
+	} `json:"older_actors"`
+}
+
+// counts adds the two sets' counts per value and keeps the n highest,
+// ties by value, [] for none. While an index holds articles of both
+// kinds, a value outside the top n of each set is missed even if their
+// sum would place it in the top n.
+func (r actorResult) counts(n int) []query.Count {
+	sum := map[string]int{}
+	for _, b := range r.Actors.Values.Buckets {
+		sum[b.Key] += b.DocCount
+	}
+	for _, c := range r.Older.Events.Actors.counts() {
+		sum[c.Value] += c.Count
+	}
+	out := make([]query.Count, 0, len(sum))
+	for v, c := range sum {
+		out = append(out, query.Count{Value: v, Count: c})
+	}
+	slices.SortFunc(out, func(a, b query.Count) int {
+		if a.Count != b.Count {
+			return cmp.Compare(b.Count, a.Count)
+		}
+		return strings.Compare(a.Value, b.Value)
+	})
+	return out[:min(n, len(out))]
+}
+
+// suggestActors returns up to n event actors (the values the
+// event_actors facet counts, actorAggs) matching include, a Lucene
+// regular expression, with the number of articles having each, most
+// first.
+func (s *Store) suggestActors(ctx context.Context, include string, n int) ([]query.Count, error) {
+	req := map[string]any{"size": 0, "track_total_hits": false, "aggs": actorAggs(n, include)}
 	var res struct {
-		Aggregations struct {
-			Events struct {
-				Actors eventBuckets `json:"actors"`
-			} `json:"events"`
-		} `json:"aggregations"`
+		Aggregations actorResult `json:"aggregations"`
 	}
 	if err := s.aggregate(ctx, req, &res); err != nil {
 		return nil, err
 	}
-	return res.Aggregations.Events.Actors.counts(), nil
+	return res.Aggregations.counts(n), nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/wirewatch/wirewatch/pkg/article"
@@ -12,18 +13,20 @@ import (
 
 // withAnalysed adds the analysed fields (AnalysedFields) of a to its JSON
 // document doc: the stemmed terms and folded words of title and body, each
-// space-separated, and the key values of the search language.
+// space-separated, the key values of the search language, and the values
+// its events' actors count under in the facet.
 func withAnalysed(doc []byte, a *article.Article) ([]byte, error) {
 	doc = bytes.TrimRight(doc, " \n\r\t")
 	if len(doc) < 2 || doc[len(doc)-1] != '}' {
 		return nil, errors.New("article JSON is not an object")
 	}
 	extra, err := json.Marshal(map[string]any{
-		termsTitle: strings.Join(query.Terms(a.Title), " "),
-		termsBody:  strings.Join(query.Terms(a.Body), " "),
-		wordsTitle: strings.Join(query.Words(a.Title), " "),
-		wordsBody:  strings.Join(query.Words(a.Body), " "),
-		keysField:  query.KeyValues(a),
+		termsTitle:       strings.Join(query.Terms(a.Title), " "),
+		termsBody:        strings.Join(query.Terms(a.Body), " "),
+		wordsTitle:       strings.Join(query.Words(a.Title), " "),
+		wordsBody:        strings.Join(query.Words(a.Body), " "),
+		keysField:        query.KeyValues(a),
+		eventActorsField: eventActors(a),
 	})
 	if err != nil {
 		return nil, err
@@ -35,4 +38,16 @@ func withAnalysed(doc []byte, a *article.Article) ([]byte, error) {
 	}
 	out = append(out, extra[1:]...)
 	return out, nil
+}
+
+// eventActors returns the distinct values a's events' actors count under
+// in the event_actors facet, in the order of the events.
+func eventActors(a *article.Article) []string {
+	out := []string{}
+	for i := range a.Events {
+		if v := query.EventFacetActor(&a.Events[i]); v != "" && !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
 }

@@ -7,12 +7,15 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/wirewatch/wirewatch/pkg/article"
+	"github.com/wirewatch/wirewatch/pkg/query"
 	"github.com/wirewatch/wirewatch/store/elastic"
 	"github.com/wirewatch/wirewatch/store/elastic/elastictest"
+	"github.com/wirewatch/wirewatch/store/storetest"
 )
 
 // TestOpenAddsEventsToAnOlderIndex sets up what a build of the previous
@@ -25,24 +28,7 @@ func TestOpenAddsEventsToAnOlderIndex(t *testing.T) {
 	old := elastic.Mapping("standard")
 	delete(old["properties"].(map[string]any), "events")
 	oldIndex := fmt.Sprintf("%s-articles-v%d", cfg.IndexPrefix, elastic.MappingVersion-1)
-	do := func(method, path string, body any) {
-		t.Helper()
-		b, _ := json.Marshal(body)
-		req, err := http.NewRequest(method, cfg.URLs[0]+path, bytes.NewReader(b))
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("Content-Type", "application/json")
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		msg, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		if res.StatusCode >= 300 {
-			t.Fatalf("%s %s: %s %s", method, path, res.Status, msg)
-		}
-	}
+	do := func(method, path string, body any) { esDo(t, cfg, method, path, body) }
 	do(http.MethodPut, "/_index_template/"+n.Template, map[string]any{
 		"index_patterns": []string{n.Pattern}, "priority": 200, "version": elastic.MappingVersion - 1,
 		"template": map[string]any{"settings": map[string]any{"number_of_shards": 1, "auto_expand_replicas": "0-1"}, "mappings": old},
@@ -66,5 +52,100 @@ func TestOpenAddsEventsToAnOlderIndex(t *testing.T) {
 	}
 	if len(got.Events) != 1 || got.Events[0].Trigger != "pullout" {
 		t.Errorf("events after the round trip: %+v", got.Events)
+	}
+}
+
+// esDo sends one request with a JSON body to the node of cfg, failing the
+// test on an error answer.
+func esDo(t *testing.T, cfg elastic.Config, method, path string, body any) {
+	t.Helper()
+	b, err := json.Marshal(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest(method, cfg.URLs[0]+path, bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode >= 300 {
+		t.Fatalf("%s %s: %s %s", method, path, res.Status, msg)
+	}
+}
+
+// TestOpenCountsActorsOfAnOlderIndex sets up an index of the previous
+// mapping version holding an article written then, whose events' actors
+// are counted by their canonical names, and checks that after opening the
+// store the actors facet and completion add them to those of articles
+// written now, which count an actor that names no entity under its
+// country.
+func TestOpenCountsActorsOfAnOlderIndex(t *testing.T) {
+	cfg := elastictest.Config(t)
+	n := elastic.NamesFor(cfg.IndexPrefix)
+	old := elastic.Mapping("standard")
+	delete(old["properties"].(map[string]any), "search_event_actors")
+	oldIndex := fmt.Sprintf("%s-articles-v%d", cfg.IndexPrefix, elastic.MappingVersion-1)
+	esDo(t, cfg, http.MethodPut, "/_index_template/"+n.Template, map[string]any{
+		"index_patterns": []string{n.Pattern}, "priority": 200, "version": elastic.MappingVersion - 1,
+		"template": map[string]any{"settings": map[string]any{"number_of_shards": 1, "auto_expand_replicas": "0-1"}, "mappings": old},
+	})
+	esDo(t, cfg, http.MethodPut, "/"+oldIndex, map[string]any{"aliases": map[string]any{n.Alias: map[string]any{"is_write_index": true}}})
+
+	at := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	mk := func(path, body, actor, canonical, country string) *article.Article {
+		a := article.New("https://news.example.org"+path, "", at)
+		a.Body = body
+		a.Events = []article.Event{storetest.Event(body, "withdraw", "military", "announced", true, storetest.Actor(body, actor, canonical, country))}
+		return a
+	}
+	// Written by the older build: its document has no search_event_actors.
+	then := mk("/then", "Russia will withdraw its troops.", "Russia", "Russia", "RU")
+	doc, _, err := elastic.Encode(then)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fields map[string]any
+	if err := json.Unmarshal(doc, &fields); err != nil {
+		t.Fatal(err)
+	}
+	delete(fields, "search_event_actors")
+	esDo(t, cfg, http.MethodPut, "/"+oldIndex+"/_doc/"+then.ID, fields)
+
+	s := elastictest.Open(t, cfg) // drops every <prefix>-articles-v* index and the template at the end
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	now := []*article.Article{
+		mk("/ministry", "Russia's defence ministry will withdraw its troops.", "Russia's defence ministry", "", "RU"),
+		mk("/moscow", "Moscow will withdraw its troops.", "Moscow", "Moscow", "RU"),
+		mk("/government", "The government will withdraw its troops.", "The government", "", ""),
+	}
+	for _, a := range now {
+		if err := s.Put(ctx, a); err != nil {
+			t.Fatalf("Put into the upgraded index: %v", err)
+		}
+	}
+	if err := s.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	f, err := s.Facets(ctx, query.MustParse(""), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []query.Count{{Value: "Russia", Count: 2}, {Value: "Moscow", Count: 1}}
+	if !slices.Equal(f.EventActors, want) {
+		t.Errorf("event actors = %v, want %v", f.EventActors, want)
+	}
+	got, err := s.Suggest(ctx, "event.actor", "r", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, want[:1]) {
+		t.Errorf("event.actor completions of r = %v, want %v", got, want[:1])
 	}
 }

@@ -69,7 +69,59 @@ func (s *Store) migrateEvents(ctx context.Context) error {
 	if err := s.backfill(ctx, "article_events", s.fillEventsPage); err != nil {
 		return fmt.Errorf("index the events of stored articles: %w", err)
 	}
+	if err := s.facetCountryActors(ctx); err != nil {
+		return fmt.Errorf("count stored actors under their country: %w", err)
+	}
 	return nil
+}
+
+// facetCountryActors gives the rows written before an actor that names no
+// entity counted under its country (query.EventFacetActor) the facet value
+// they would have now, once per database (meta key
+// article_events_facet_country). It runs before the counts are first read
+// in this process, and the rows keep what putEvents would write, so that a
+// second process doing it at the same moment is harmless.
+func (s *Store) facetCountryActors(ctx context.Context) error {
+	const key = "article_events_facet_country"
+	var done int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM meta WHERE key = ?`, key).Scan(&done); err != nil || done > 0 {
+		return err
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT actor_country FROM article_events WHERE facet_actor = '' AND actor_country != ''`)
+	if err != nil {
+		return err
+	}
+	var codes []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			rows.Close()
+			return err
+		}
+		codes = append(codes, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, c := range codes {
+		name := query.EventFacetActor(&article.Event{Actor: &article.Role{Country: c}})
+		if name == "" {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE article_events SET facet_actor = ? WHERE facet_actor = '' AND actor_country = ?`, name, c); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO meta (key, value) VALUES (?, '1')`, key); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // fillEventsPage indexes the events of up to 500 articles after the rowid

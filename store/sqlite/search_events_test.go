@@ -46,6 +46,39 @@ func TestEventsFilledForAnOlderDatabase(t *testing.T) {
 	}
 }
 
+// TestCountryActorsCountedInAnOlderDatabase opens a database written when
+// an actor that names no entity was counted under no name: on open, its
+// rows count under the actor's country, and the facet value finds them.
+func TestCountryActorsCountedInAnOlderDatabase(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := "Russia's defence ministry will withdraw its troops. The government withdrew the bill."
+	a := storetest.Mk("/a", "apnews.com", "t", body, t0)
+	a.Events = []article.Event{
+		storetest.Event(body, "will withdraw", "military", "announced", true, storetest.Actor(body, "Russia's defence ministry", "", "RU")),
+		storetest.Event(body, "withdrew", "political", "completed", true, storetest.Actor(body, "The government", "", "")),
+	}
+	if err := s.Put(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	s = reopenAsOlder(t, s, dir, `UPDATE article_events SET facet_actor = ''; DELETE FROM meta WHERE key = 'article_events_facet_country'`)
+	f, err := s.Facets(ctx, query.MustParse(""), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.EventActors) != 1 || f.EventActors[0] != (query.Count{Value: "Russia", Count: 1}) {
+		t.Errorf("event actors after reopening = %v, want Russia=1", f.EventActors)
+	}
+	hits, err := s.Search(ctx, query.MustParse(`event.actor:Russia`), 10)
+	if err != nil || len(hits) != 1 {
+		t.Errorf("event.actor:Russia = %v, %v; want the article", hits, err)
+	}
+}
+
 // TestEventsReplacedOnPut checks that a newer version of an article
 // replaces its events.
 func TestEventsReplacedOnPut(t *testing.T) {

@@ -62,7 +62,10 @@ func eventDocs() []*article.Article {
 			return []article.Event{troops, Event(b, "withdrew", "diplomatic", "historical", false, Actor(b, "Washington", "United States", "US"))}
 		}),
 		mk("/us", "American forces withdrew from the base and troops went home.", func(b string) []article.Event {
-			return []article.Event{Event(b, "withdrew", "military", "completed", true, Actor(b, "American forces", "", "US"))}
+			// Two actors that name no entity, of one country: the
+			// article counts once under it.
+			return []article.Event{Event(b, "withdrew", "military", "completed", true, Actor(b, "American forces", "", "US")),
+				Event(b, "went home", "military", "completed", true, Actor(b, "troops", "", "US"))}
 		}),
 		mk("/football", "Manchester United pulled out of the tournament.", func(b string) []article.Event {
 			return []article.Event{Event(b, "pulled out", "sports", "announced", true, Actor(b, "Manchester United", "Manchester United", ""))}
@@ -170,10 +173,12 @@ func testEvents(t *testing.T, o Options, m Matcher) {
 		n             int
 		kinds, actors string
 	}{
-		{``, 10, "military=3, agreement=1, diplomatic=1, other=1, sports=1", "Russia=2, Manchester United=1, Ukraine=1, United States=1"},
+		// /us counts under United States by its actors' country.
+		{``, 10, "military=3, agreement=1, diplomatic=1, other=1, sports=1", "Russia=2, United States=2, Manchester United=1, Ukraine=1"},
 		{``, 1, "military=3", "Russia=2"},
-		{`event.kind:military`, 10, "military=3, diplomatic=1", "Russia=2, United States=1"},
-		{`event:new-withdrawal -event.kind:sports`, 10, "military=2, diplomatic=1", "Russia=1, United States=1"},
+		{`event.kind:military`, 10, "military=3, diplomatic=1", "Russia=2, United States=2"},
+		{`event:new-withdrawal -event.kind:sports`, 10, "military=2, diplomatic=1", "United States=2, Russia=1"},
+		{`event.actor:"United States"`, 10, "military=2, diplomatic=1", "United States=2, Russia=1"},
 		{`cash`, 10, "", ""},
 	}
 	for _, tt := range facetTests {
