@@ -793,7 +793,8 @@ func (st *sent) acceptEnd(tg *trigger) bool {
 
 // acceptClose handles a business ending its activity in a named place
 // (FamClose): "closes its English-language bureau in China", "had closed
-// its last stores in Russia", or a verb of flying or operating after a
+// its last stores in Russia", a state its embassy ("shuts its embassy in
+// Algiers"), or a verb of flying or operating after a
 // verb of stopping, "will stop flying to Bangkok and Singapore". The place
 // must be a name or "the country": "closed its offices for the holiday"
 // and "shut its doors" leave nothing.
@@ -3061,7 +3062,9 @@ func (st *sent) kind(tg trigger, what, from span) string {
 	case FamRecognition:
 		score[1] += 2
 	case FamClose:
-		score[4] += 2 // a business closing its outlets or stopping its flights
+		if score[1] == 0 {
+			score[4] += 2 // a business closing its outlets or stopping its flights
+		}
 	}
 	// A place to withdraw from, with no other clue, is a military matter.
 	if from.j > from.i {

@@ -254,6 +254,13 @@ func TestDetect(t *testing.T) {
 		{text: "The company closed the deal in Freedonia.", want: false},
 		{text: "The bird stopped flying to Africa.", want: false},
 		{text: "Acme temporarily closes its stores in Freedonia as the virus spreads.", want: false},
+		// A state closing its embassy in a named place withdraws its
+		// diplomats (twenty-second session); a pause or a building that
+		// is not its own is none.
+		{text: "Ruritania closes its embassy in Novigrad amid security fears.", want: true, kind: "diplomatic", status: "completed", new: true, trigger: "closes", actor: "Ruritania", what: "its embassy", from: "Novigrad"},
+		{text: "The allies will shut their consulates in Sylvania, the ministers said.", want: true, kind: "diplomatic", status: "announced", new: true, trigger: "shut"},
+		{text: "Ruritania temporarily closes its embassy in Novigrad for the holiday.", want: false},
+		{text: "Police closed the embassy in Novigrad to traffic.", want: false},
 		// A withdrawal told in a relative clause between commas describes
 		// a noun with what the reader is taken to know; the same
 		// withdrawal told in the main clause, or in an apposition, is news.

@@ -93,7 +93,9 @@ const (
 	// FamClose: a business ending its activity in a named place without
 	// the word "exit": closing its bureau, offices or stores there ("closes
 	// its English-language bureau in China"), or stopping flying or
-	// operating there ("will stop flying to Bangkok").
+	// operating there ("will stop flying to Bangkok"); and a state closing
+	// its embassy there ("closes its embassy in Damascus"), which
+	// withdraws its diplomats.
 	FamClose
 )
 
@@ -336,7 +338,8 @@ const (
 	SetMemberNouns
 	// SetOutlets: what a business closes in a place it leaves (FamClose):
 	// its bureau, offices, stores, branches, operations; not its plants,
-	// whose closing leaves no market.
+	// whose closing leaves no market. A state's embassies and consulates
+	// too: their diplomatic class makes the kind diplomatic.
 	SetOutlets
 	// SetServeVerbs: the FamClose participles a business stops in a place
 	// ("stop flying to Bangkok", "ceased operating in Russia").

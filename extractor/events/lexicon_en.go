@@ -290,7 +290,7 @@ func english() *Lexicon {
 		SetSecondPerson:       `you your yours yourself yourselves`,
 		SetIndefinite:         `a an`,
 		SetHappenWords:        `completed complete begun began begin begins start started starts take took taken taking place under underway expected due set scheduled planned to be being been over finished finish resume resumed continue continued proceed proceeded happen happened come came announced confirmed ordered approved agreed decided carried made effective now already also not n't still largely almost nearly mostly partly partially fully`,
-		SetOutlets:            `bureau bureaus office offices store stores shop shops branch branches operations business businesses restaurants outlets`,
+		SetOutlets:            `bureau bureaus office offices store stores shop shops branch branches operations business businesses restaurants outlets embassy embassies consulate consulates`,
 		SetServeVerbs:         `flying operating`,
 		SetTemporary:          `temporarily temporary reopen reopens reopened reopening`,
 		SetCareerHeads:        `power life`,
