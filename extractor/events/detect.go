@@ -275,8 +275,8 @@ func (st *sent) phraseEnd(i, limit int, stopAt map[string]bool) int {
 	j := i
 	for j < len(st.toks) && j < i+limit {
 		t := st.toks[j]
-		if t.punct || (j > i && stopAt[t.norm] && !st.acronym(j)) {
-			break
+		if t.punct && !st.amount(j) || (j > i && stopAt[t.norm] && !st.acronym(j)) {
+			break // a currency sign before a number is a word: "its $28 billion merger"
 		}
 		j++
 	}
@@ -752,9 +752,16 @@ func (st *sent) acceptEnd(tg *trigger) bool {
 		i = tg.particle // "wind down its business": the object follows the particle
 	}
 	end := st.phraseEnd(i+1, 7, st.d.lex.Boundary)
-	if end <= i+1 || st.d.lex.Boundary[st.norm(i+1)] || st.anyClass(i-4, end-1, Money|Market) {
+	if end <= i+1 || st.d.lex.Boundary[st.norm(i+1)] {
 		// "loose ends on the deal": no object, so no verb.
 		return false
+	}
+	for j := max(i-4, 0); j < end; j++ {
+		// Money or markets ended are no withdrawal, but an amount is what
+		// a deal is worth: "the cancellation of their $28 billion merger".
+		if st.class(j)&(Money|Market) != 0 && !st.amount(j) {
+			return false
+		}
 	}
 	head := st.norm(end - 1)
 	there := head == "there" && end-2 > i
@@ -856,6 +863,16 @@ func (st *sent) acceptReduce(tg *trigger) bool {
 	}
 	// Forces as the head, or counted by it ("troop levels").
 	return st.class(end-1)&Military != 0 || st.is(SetCountNouns, head) && st.class(end-2)&Military != 0
+}
+
+// amount reports whether token j is a currency next to a number: "$" in
+// "$28 billion" or "US$227-million", "francs" in "500 francs".
+func (st *sent) amount(j int) bool {
+	digit := func(k int) bool {
+		w := st.norm(k)
+		return w != "" && w[0] >= '0' && w[0] <= '9'
+	}
+	return st.class(j)&Money != 0 && (digit(j+1) || digit(j-1))
 }
 
 // isNumber reports whether w is written in digits ("130,000", "1.2").

@@ -220,6 +220,11 @@ func TestDetect(t *testing.T) {
 		{text: "A judge barred the former ruler from leaving Freedonia until his application is heard.", want: false},
 		// A company ending or winding down its business in a country.
 		{text: "The insurer said it would wind down its business in Freedonia.", want: true, kind: "business", status: "announced", new: true, trigger: "wind down"},
+		// An amount is what a deal is worth, not money withdrawn
+		// (twenty-second session); money itself ended is no withdrawal.
+		{text: "Acme and Globex announce the cancellation of their $28 billion merger.", want: true, kind: "business", status: "announced", new: true, trigger: "cancellation", what: "their $28 billion merger"},
+		{text: "Acme sold its fields for $1.3 billion, ending its operations in Freedonia.", want: true, kind: "business", status: "completed", new: true, trigger: "ending"},
+		{text: "The bank will end its cash withdrawal limit of $500 next month.", want: false},
 		{text: "Acme shut its last plant in the north and ended its operations in Ruritania.", want: true, kind: "business", status: "completed", new: true, trigger: "ended"},
 		{text: "He wound down the window of his car.", want: false},
 		{text: "The baker is winding down her business in Paris.", want: false},
