@@ -1052,6 +1052,9 @@ func (st *sent) acceptExit(tg *trigger) bool {
 	if hasMarket(st, obj, end) && !st.anyClass(i-8, i+4, Money) {
 		return true // "companies that leave the Russian market"
 	}
+	if st.leftBody(obj, end) {
+		return true // "Burundi leaves the International Criminal Court"
+	}
 	if _, ok := st.memberSubject(i); ok && !isExit && w != "left" && st.namedBody(obj) {
 		// Members leave the body they belong to: "Forty deputies of the
 		// Sejm leave the Law and Justice party", "eight teams declare that
@@ -1144,6 +1147,18 @@ func (st *sent) namedBody(j int) bool {
 		k++
 	}
 	return st.norm(k) != "for"
+}
+
+// leftBody reports whether the object [obj, end) of a verb of leaving is
+// a named body by its last word: "the Pacific Islands Forum", "the
+// International Criminal Court"; not "the forum", "a news conference" or
+// "the Supreme Court".
+func (st *sent) leftBody(obj, end int) bool {
+	if st.norm(obj) != "the" || end <= obj+2 || !st.isCapitalized(obj+1) || !st.isCapitalized(end-1) {
+		return false
+	}
+	head := st.norm(end - 1)
+	return st.is(SetBodyHeads, head) || st.is(SetCourtHeads, head) && st.is(SetSupranational, st.norm(obj+1))
 }
 
 // sellsAfter reports whether an organisation's selling up follows trigger
@@ -3054,6 +3069,19 @@ func (st *sent) kind(tg trigger, what, from span) string {
 	}
 	if tg.tr.Family == FamExit && st.sellsAfter(tg.i) {
 		score[4] += 1 // "leave Russia and sell its restaurants": a business
+	}
+	if tg.tr.Family == FamExit && from.j > from.i && st.leftBody(from.i, from.j) {
+		// A named body left: an athletic conference is a sport's, any
+		// other a state's or a party's membership.
+		college := false
+		for j := range st.toks {
+			college = college || st.is(SetCollegeWords, st.norm(j))
+		}
+		if college {
+			score[5] += 2
+		} else {
+			score[2] += 2
+		}
 	}
 	if tg.tr.Family == FamExit {
 		// What members leave is their party, parliament or league: "party

@@ -220,6 +220,15 @@ func TestDetect(t *testing.T) {
 		{text: "A judge barred the former ruler from leaving Freedonia until his application is heard.", want: false},
 		// A company ending or winding down its business in a country.
 		{text: "The insurer said it would wind down its business in Freedonia.", want: true, kind: "business", status: "announced", new: true, trigger: "wind down"},
+		// A named body left by its members (twenty-second session): an
+		// athletic conference is a sport's, a forum or an international
+		// court a state's membership; a judge leaving a national court
+		// retires, and a news conference is no body.
+		{text: "Freedonia State University will leave the Western Athletic Conference to join the Big Sky Conference.", want: true, kind: "sports", status: "announced", new: true, trigger: "leave", actor: "Freedonia State University", from: "the Western Athletic Conference"},
+		{text: "Ruritania becomes the first country to leave the International Criminal Court.", want: true, kind: "agreement", status: "completed", new: true, trigger: "leave", actor: "Ruritania", from: "the International Criminal Court"},
+		{text: "Freedonia says it will leave the Pacific Islands Forum.", want: true, kind: "agreement", status: "announced", new: true, trigger: "leave", from: "the Pacific Islands Forum"},
+		{text: "Justice Smith will leave the Supreme Court in June.", want: false},
+		{text: "The minister left the news conference without taking questions.", want: false},
 		// An amount is what a deal is worth, not money withdrawn
 		// (twenty-second session); money itself ended is no withdrawal.
 		{text: "Acme and Globex announce the cancellation of their $28 billion merger.", want: true, kind: "business", status: "announced", new: true, trigger: "cancellation", what: "their $28 billion merger"},

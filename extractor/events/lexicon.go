@@ -419,6 +419,21 @@ const (
 	// SetOrdinals: words after "the" that make a noun phrase a description
 	// of the subject ("Canada becomes the first country to withdraw").
 	SetOrdinals
+	// SetBodyHeads: last words of a named body that members leave for good
+	// and that no other word class names ("the Pacific Islands Forum", "the
+	// Big 12 Conference").
+	SetBodyHeads
+	// SetCourtHeads: last words of a named body that states leave only when
+	// it is above them ("the International Criminal Court"); a judge who
+	// leaves "the Supreme Court" retires.
+	SetCourtHeads
+	// SetSupranational: first words of the name of a body above states
+	// ("International", "European").
+	SetSupranational
+	// SetCollegeWords: words that make a conference left an athletic one,
+	// so the withdrawal is a sport's ("Boise State University will leave
+	// the Western Athletic Conference").
+	SetCollegeWords
 	numSets
 )
 

@@ -314,6 +314,10 @@ func english() *Lexicon {
 			one two three four five ten`,
 		SetClauseOpeners: `and but or as after before while when if unless because since until although though once where`,
 		SetOrdinals:      `first second third fourth fifth last only latest 2nd 3rd 4th 5th`,
+		SetBodyHeads:     `conference forum`,
+		SetCourtHeads:    `court`,
+		SetSupranational: `international european`,
+		SetCollegeWords:  `university universities college colleges athletic`,
 		SetToVerbs: `agree agrees vote votes decide decides continue continues seek seeks try tries prepare prepares
 			refuse refuses offer offers aim aims hope threaten threatens promise promises pledge pledges vow vows
 			move moves opt opts choose chooses`,
