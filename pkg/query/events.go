@@ -154,13 +154,13 @@ func groupEvents(n *Node) *Node {
 	return n
 }
 
-// MatchEvent reports whether the event e satisfies n, a kid of an Events
-// node: an event filter, or an AND or OR of them. It is the meaning of
-// the event filters, which the stores render and the conformance suite
-// compares with theirs.
+// MatchEvent reports whether the event e satisfies n: an Events node
+// (every kid at once), or a kid of one, an event filter or an AND or OR of
+// them. It is the meaning of the event filters, which the stores render
+// and the conformance suite compares with theirs.
 func MatchEvent(n *Node, e *article.Event) bool {
 	switch n.Op {
-	case And:
+	case And, Events:
 		for _, k := range n.Kids {
 			if !MatchEvent(k, e) {
 				return false
@@ -277,7 +277,7 @@ func MatchedEvents(q Query, evs []article.Event) []int {
 		case Not:
 			return
 		case Events:
-			nodes = append(nodes, &Node{Op: And, Kids: n.Kids})
+			nodes = append(nodes, n)
 			return
 		}
 		for _, k := range n.Kids {

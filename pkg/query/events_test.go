@@ -155,7 +155,7 @@ func TestMatchEvent(t *testing.T) {
 		if q.Root.Op != Events {
 			t.Fatalf("%s: root %v, want EVENTS", tt.q, q.Root.Op)
 		}
-		got := MatchEvent(&Node{Op: And, Kids: q.Root.Kids}, tt.ev)
+		got := MatchEvent(q.Root, tt.ev)
 		if got != tt.want {
 			t.Errorf("%s on %+v = %v, want %v (%s)", tt.q, *tt.ev, got, tt.want, tt.explained)
 		}
