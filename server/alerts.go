@@ -200,8 +200,11 @@ func eventLine(e article.Event) string {
 	} else {
 		line += "actor not named"
 	}
+	if e.What != nil || e.From != nil {
+		line += " withdraws" // "the army withdraws from Tripoli"
+	}
 	if e.What != nil {
-		line += " withdraws " + name(e.What)
+		line += " " + name(e.What)
 	}
 	if e.From != nil {
 		line += " from " + name(e.From)

@@ -244,7 +244,8 @@ func TestPage(t *testing.T) {
 		chromedp.Click(`.alert-item button`),
 		until(`document.querySelectorAll(".alert-item").length === 0`))
 	// One badge per kind of withdrawal in a result row, "new" when one of
-	// its events is news, its tooltip naming who withdraws from where.
+	// its events is news, its tooltip naming who withdraws from where, and
+	// a line telling it for the news event, which a touch screen shows too.
 	step(t, ctx, "event badges",
 		clear("#q"), chromedp.SendKeys("#q", "Lavrov"), chromedp.Click(`#search button[type=submit]`),
 		until(`document.querySelectorAll("#hits li.hit").length === 2 && document.querySelectorAll("#hits li.hit .ev-badges").length === 1 &&
@@ -253,13 +254,15 @@ func TestPage(t *testing.T) {
 		clear("#q"), chromedp.SendKeys("#q", "withdrawal"), chromedp.Click(`#search button[type=submit]`),
 		until(`document.querySelectorAll("#hits li.hit").length === 1 && document.querySelectorAll("#hits li.hit .ev-badge").length === 1 &&
 			document.querySelector("#hits .ev-badge").textContent === "withdrawal · military" && !document.querySelector("#hits .ev-badge.new") &&
-			document.querySelector("#hits .ev-badge").title.startsWith("actor not named (announced)")`),
+			document.querySelector("#hits .ev-badge").title.startsWith("actor not named (announced)") &&
+			document.querySelector("#hits .ev-who").textContent === "withdraws foreign fighters · announced"`),
 		clear("#q"), chromedp.SendKeys("#q", "Moldova"), chromedp.Click(`#search button[type=submit]`),
 		until(`document.querySelectorAll("#hits li.hit").length === 1 &&
 			[...document.querySelectorAll("#hits .ev-badge")].map(b => b.textContent).join("|") === "withdrawal · military new|withdrawal · diplomatic" &&
 			document.querySelector("#hits .ev-badge.new .ev-new")?.textContent === "new" && document.querySelectorAll("#hits .ev-badge.new").length === 1 &&
 			document.querySelector('#hits .ev-badge[data-kind="military"]').title.startsWith("Russia → Moldova (completed, new announcement)") &&
-			document.querySelector('#hits .ev-badge[data-kind="diplomatic"]').title.startsWith("Russia (demanded)")`),
+			document.querySelector('#hits .ev-badge[data-kind="diplomatic"]').title.startsWith("Russia (demanded)") &&
+			document.querySelector("#hits .ev-who").textContent === "Russia withdraws its troops from Moldova · completed"`),
 		chromedp.Click(`#hits .ev-badge[data-kind="diplomatic"]`),
 		until(`document.querySelector("#q").value === "Moldova event.kind:diplomatic" && location.search.includes("event.kind") &&
 			document.querySelectorAll("#hits li.hit").length === 1`))

@@ -224,16 +224,15 @@ func TestHitEvents(t *testing.T) {
 	}
 	var want []query.HitEvent
 	for _, e := range docs[3].Events {
-		want = append(want, query.HitEvent{Type: e.Type, Kind: e.Kind, Status: e.Status, Actor: e.Actor, From: e.From, NewAnnouncement: e.NewAnnouncement})
+		want = append(want, query.HitEvent{Type: e.Type, Kind: e.Kind, Status: e.Status, Actor: e.Actor, What: e.What, From: e.From, NewAnnouncement: e.NewAnnouncement})
 	}
 	wantJSON, _ := json.Marshal(want)
 	gotJSON, _ := json.Marshal(r.Hits[0].Events)
 	if len(want) != 2 || !bytes.Equal(gotJSON, wantJSON) {
 		t.Errorf("events %s, want %s", gotJSON, wantJSON)
 	}
-	// The sentence, trigger, cues and what is withdrawn stay with the
-	// article.
-	for _, field := range []string{`"sentence"`, `"trigger"`, `"what"`} {
+	// The sentence, trigger and cues stay with the article.
+	for _, field := range []string{`"sentence"`, `"trigger"`, `"cues"`} {
 		if bytes.Contains(b, []byte(field)) {
 			t.Errorf("the hit has %s: %s", field, b)
 		}

@@ -32,7 +32,8 @@ type Hit struct {
 }
 
 // HitEvent is an article.Event cut to what a result row needs to flag it:
-// type, kind, status, whether it is news, and who withdraws from where.
+// type, kind, status, whether it is news, and who withdraws what from
+// where.
 // Its fields are the event's own, under the same JSON names, so a client
 // reads it as a partial article event; the sentence, offsets, trigger and
 // cues stay with the whole article. Both stores decode it from the stored
@@ -42,6 +43,7 @@ type HitEvent struct {
 	Kind            string        `json:"kind"`
 	Status          string        `json:"status"`
 	Actor           *article.Role `json:"actor,omitempty"`
+	What            *article.Role `json:"what,omitempty"`
 	From            *article.Role `json:"from,omitempty"`
 	NewAnnouncement bool          `json:"new_announcement"`
 }

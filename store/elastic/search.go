@@ -223,7 +223,7 @@ func escapeWildcard(s string) string {
 // body makes the snippet (query.Snippet), as in the embedded store; of the
 // events only the fields of query.HitEvent are read.
 var hitSource = []string{"id", "title", "url", "site", "published_at", "story_id", "body",
-	"events.type", "events.kind", "events.status", "events.actor", "events.from", "events.new_announcement"}
+	"events.type", "events.kind", "events.status", "events.actor", "events.what", "events.from", "events.new_announcement"}
 
 // searchBody is the request of Search.
 func searchBody(q query.Query, limit int, now time.Time) map[string]any {

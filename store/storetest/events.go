@@ -58,6 +58,7 @@ func eventDocs() []*article.Article {
 	return []*article.Article{
 		mk("/russia", "Russia will withdraw its troops from the border. Washington withdrew its ambassador in 2019.", func(b string) []article.Event {
 			troops := Event(b, "withdraw", "military", "announced", true, Actor(b, "Russia", "Russia", "RU"))
+			troops.What = Actor(b, "its troops", "", "")
 			troops.From = Actor(b, "the border", "", "")
 			return []article.Event{troops, Event(b, "withdrew", "diplomatic", "historical", false, Actor(b, "Washington", "United States", "US"))}
 		}),
@@ -199,8 +200,8 @@ func testEvents(t *testing.T, o Options, m Matcher) {
 }
 
 // testHitEvents checks that every way of searching gives each hit its
-// article's events as query.HitEvent, in the article's order (actor and
-// from included: /russia's first event has both), and none to an article
+// article's events as query.HitEvent, in the article's order (actor, what
+// and from included: /russia's first event has all three), and none to an article
 // without events.
 func testHitEvents(t *testing.T, o Options) {
 	docs := eventDocs()
@@ -211,7 +212,7 @@ func testHitEvents(t *testing.T, o Options) {
 	for _, a := range docs {
 		var evs []query.HitEvent
 		for _, e := range a.Events {
-			evs = append(evs, query.HitEvent{Type: e.Type, Kind: e.Kind, Status: e.Status, Actor: e.Actor, From: e.From, NewAnnouncement: e.NewAnnouncement})
+			evs = append(evs, query.HitEvent{Type: e.Type, Kind: e.Kind, Status: e.Status, Actor: e.Actor, What: e.What, From: e.From, NewAnnouncement: e.NewAnnouncement})
 		}
 		b, err := json.Marshal(evs)
 		if err != nil {

@@ -336,17 +336,22 @@ function roleName(r) {
 }
 
 // whoWhatWhere tells who withdraws what from where, leaving out the roles
-// the event lacks ("Russia withdraws its troops from Moldova").
+// the event lacks ("Russia withdraws its troops from Moldova", "Russia
+// withdraws from Moldova"); "" when it has none.
 function whoWhatWhere(e) {
-  return [roleName(e.actor), roleName(e.what) && "withdraws " + roleName(e.what), roleName(e.from) && "from " + roleName(e.from)]
-    .filter(Boolean).join(" ");
+  const what = roleName(e.what), from = roleName(e.from);
+  const verb = what || from ? ["withdraws", what].filter(Boolean).join(" ") : "";
+  return [roleName(e.actor), verb, from && "from " + from].filter(Boolean).join(" ");
 }
 
 // eventBadges flags a hit's withdrawal events: one badge per distinct
 // type and kind, marked "new" when any of its events is news in this
 // article (what an alert on event:new-withdrawal fires on), its tooltip
-// naming who withdraws from where for each event, so an analyst sees it in
-// the list without opening the article. A click searches for the kind.
+// naming who withdraws from where for each event. A click searches for
+// the kind. After the badges a line tells who withdraws what from where in
+// the leading event (the first that is news, else the first), so that an
+// analyst sees it in the list without opening the article, also on a
+// touch screen, which shows no tooltip.
 function eventBadges(events) {
   const groups = new Map();
   for (const e of events || []) {
@@ -366,6 +371,9 @@ function eventBadges(events) {
       title: lines.join("\n") + `\nClick to search ${term}`, onclick: () => addTerm(term),
     }, label, isNew ? [" ", el("span", { class: "ev-new" }, "new")] : null));
   }
+  const lead = events.find((e) => e.new_announcement) || events[0];
+  const who = whoWhatWhere(lead);
+  if (who) box.append(el("span", { class: "ev-who" }, `${who} · ${lead.status}`));
   return box;
 }
 
