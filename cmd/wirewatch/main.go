@@ -87,7 +87,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			"and figures, and stores articles for search and export.\n\n" +
 			"Every flag can also be set as WIREWATCH_<FLAG> in the environment or in a YAML --config file.",
 		Subcommands: []*ffcli.Command{
-			runCmd(e), demoCmd(e), searchCmd(e), exportCmd(e), inspectCmd(e), nerCmd(e), eventsCmd(e), versionCmd(e),
+			runCmd(e), demoCmd(e), searchCmd(e), exportCmd(e), reindexCmd(e), inspectCmd(e), nerCmd(e), eventsCmd(e), versionCmd(e),
 			crawlCmd(e), extractCmd(e), storyCmd(e), indexCmd(e), dlqCmd(e), alertsCmd(e), serveCmd(e),
 		},
 	}

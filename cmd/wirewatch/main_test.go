@@ -117,6 +117,10 @@ func TestBadInputGivesOneClearErrorAndKeepsData(t *testing.T) {
 		{"negative recheck cap", []string{"run", "--once", "--recheck-max", "-1", "--seeds", bad.URL + "/"}, 1, "--recheck-max"},
 		{"bad log level", []string{"search", "--log-level", "loud", "x"}, 1, "--log-level"},
 		{"missing store", []string{"search", "--data", "/nonexistent/wirewatch", "x"}, 1, "no store in /nonexistent/wirewatch"},
+		{"bad reindex query", []string{"reindex", "--query", "writer:smith"}, 1, `unknown field "writer"`},
+		{"negative reindex workers", []string{"reindex", "--workers", "-1"}, 1, "--workers"},
+		{"reindex argument", []string{"reindex", "everything"}, 1, "reindex takes no arguments"},
+		{"missing store for reindex", []string{"reindex", "--data", "/nonexistent/wirewatch"}, 1, "no store in /nonexistent/wirewatch"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

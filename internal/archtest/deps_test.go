@@ -14,7 +14,7 @@ const module = "github.com/wirewatch/wirewatch"
 
 // stages are the stage packages; a package is a stage when it is one of
 // these or under one.
-var stages = []string{"crawler", "extractor", "indexer", "story", "alert", "export"}
+var stages = []string{"crawler", "extractor", "indexer", "story", "alert", "export", "reindex"}
 
 // stores are the packages that hold articles, which no stage may depend on.
 var stores = []string{"store/sqlite", "store/elastic"}
