@@ -239,9 +239,9 @@ func Run(ctx context.Context, src Source, sink Sink, job Job) (Progress, error) 
 
 // run is the state of one Run.
 type run struct {
-	start                                          time.Time
-	log                                            *slog.Logger
-	total                                          int
+	start                                         time.Time
+	log                                           *slog.Logger
+	total                                         int
 	read, skipped, written, failed, eventsChanged atomic.Int64
 
 	// The resume point: articles are numbered in the order read (which is
