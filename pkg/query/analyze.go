@@ -144,6 +144,23 @@ func Terms(s string) []string {
 	return out
 }
 
+// TermsAndWords returns Terms(s) and Words(s) from one analysis of s,
+// which is what a store indexes a text as: an article's body analysed
+// once instead of twice.
+func TermsAndWords(s string) (terms, words []string) {
+	toks := Analyze(s)
+	terms = make([]string, len(toks))
+	seen := map[string]bool{}
+	for i, t := range toks {
+		terms[i] = t.Term
+		if !seen[t.Word] {
+			seen[t.Word] = true
+			words = append(words, t.Word)
+		}
+	}
+	return terms, words
+}
+
 // Words returns the folded words of s, in order, each once.
 func Words(s string) []string {
 	var out []string

@@ -1,10 +1,14 @@
 package query
 
 import (
+	"bufio"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -239,6 +243,37 @@ func TestAnalyze(t *testing.T) {
 		}
 		if strings.Join(terms, " ") != tt.terms || strings.Join(words, " ") != tt.words {
 			t.Errorf("Analyze(%q) = terms %q words %q, want %q, %q", tt.in, terms, words, tt.terms, tt.words)
+		}
+	}
+}
+
+// TermsAndWords is Terms and Words from one analysis: the same lists, on
+// the analysis table's texts and on the demo corpus's bodies.
+func TestTermsAndWords(t *testing.T) {
+	texts := []string{"Withdrawal, withdrawing; WITHDRAWS withdrawal", "Café Riche, Ötzi, São Paulo, café", "東京 タワー 2024", "& — …", ""}
+	f, err := os.Open("../../testdata/corpus/truth.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<24)
+	for sc.Scan() {
+		var page struct {
+			Body string `json:"body"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &page); err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, page.Body)
+	}
+	if len(texts) < 100 {
+		t.Fatalf("read %d texts, want the corpus's bodies too", len(texts))
+	}
+	for _, s := range texts {
+		terms, words := TermsAndWords(s)
+		if !slices.Equal(terms, Terms(s)) || !slices.Equal(words, Words(s)) {
+			t.Errorf("TermsAndWords(%.40q) differs from Terms and Words", s)
 		}
 	}
 }

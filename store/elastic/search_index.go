@@ -20,11 +20,13 @@ func withAnalysed(doc []byte, a *article.Article) ([]byte, error) {
 	if len(doc) < 2 || doc[len(doc)-1] != '}' {
 		return nil, errors.New("article JSON is not an object")
 	}
+	titleTerms, titleWords := query.TermsAndWords(a.Title)
+	bodyTerms, bodyWords := query.TermsAndWords(a.Body)
 	extra, err := json.Marshal(map[string]any{
-		termsTitle:       strings.Join(query.Terms(a.Title), " "),
-		termsBody:        strings.Join(query.Terms(a.Body), " "),
-		wordsTitle:       strings.Join(query.Words(a.Title), " "),
-		wordsBody:        strings.Join(query.Words(a.Body), " "),
+		termsTitle:       strings.Join(titleTerms, " "),
+		termsBody:        strings.Join(bodyTerms, " "),
+		wordsTitle:       strings.Join(titleWords, " "),
+		wordsBody:        strings.Join(bodyWords, " "),
 		keysField:        query.KeyValues(a),
 		eventActorsField: eventActors(a),
 	})

@@ -14,9 +14,9 @@ import (
 type analysed struct{ title, body, titleWords, bodyWords string }
 
 func analyseArticle(a *article.Article) analysed {
-	terms := func(s string) string { return strings.Join(query.Terms(s), " ") }
-	words := func(s string) string { return strings.Join(query.Words(s), " ") }
-	return analysed{terms(a.Title), terms(a.Body), words(a.Title), words(a.Body)}
+	titleTerms, titleWords := query.TermsAndWords(a.Title)
+	bodyTerms, bodyWords := query.TermsAndWords(a.Body)
+	return analysed{strings.Join(titleTerms, " "), strings.Join(bodyTerms, " "), strings.Join(titleWords, " "), strings.Join(bodyWords, " ")}
 }
 
 // putTerms writes the analysed text and key values of a, stored in
