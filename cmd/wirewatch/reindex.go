@@ -45,6 +45,8 @@ func reindexCmd(e env) *ffcli.Command {
 			"With --retag each article is tagged again first, with this build's models and rules: its entities,\n" +
 			"figures and withdrawal events are replaced, so event:, event.kind: and the facets see what the\n" +
 			"current detector finds. The summary counts the articles whose events changed.\n\n" +
+			"--query selects articles as the store finds them now: on an Elasticsearch index of an older mapping\n" +
+			"free text finds none of the documents not yet written back, so write them all back first.\n\n" +
 			"No story is recomputed and no alert fires: a written-back article is not news. A stored document\n" +
 			"that does not decode is left as it is and counted; an article that cannot be tagged or written is\n" +
 			"logged and counted, and the others go on. The embedded store is locked for the run, as `run`\n" +
