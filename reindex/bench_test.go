@@ -57,7 +57,7 @@ func BenchmarkReindex(b *testing.B) {
 		src  reindex.Source
 		put  func(*article.Article) error
 		sink func() reindex.Sink
-	}{{"sqlite", sq, func(a *article.Article) error { return sq.Put(ctx, a) }, func() reindex.Sink { return reindex.PutSink(indexer.New(sq), 1) }}}
+	}{{"sqlite", sq, func(a *article.Article) error { return sq.Put(ctx, a) }, func() reindex.Sink { return reindex.PutSink(indexer.New(sq), 1, nil) }}}
 	if os.Getenv("WIREWATCH_TEST_ES") != "" {
 		es := elastictest.Open(b, elastictest.Config(b))
 		stores = append(stores, struct {

@@ -61,16 +61,19 @@ type Sink interface {
 }
 
 // PutSink returns a sink that writes each article with p (indexer.New over
-// a store), workers at a time.
-func PutSink(p stage.Processor, workers int) Sink { return putSink{p: p, workers: workers} }
+// a store), workers at a time, logging to log (slog.Default for nil).
+func PutSink(p stage.Processor, workers int, log *slog.Logger) Sink {
+	return putSink{p: p, workers: workers, log: log}
+}
 
 type putSink struct {
 	p       stage.Processor
 	workers int
+	log     *slog.Logger
 }
 
 func (s putSink) Run(ctx context.Context, in bus.Reader) error {
-	st := &stage.Stage{Name: "reindex-write", In: in, Proc: s.p, Workers: s.workers}
+	st := &stage.Stage{Name: "reindex-write", In: in, Proc: s.p, Workers: s.workers, Logger: s.log}
 	return st.Run(ctx)
 }
 

@@ -31,7 +31,7 @@ var stores = []struct {
 	sink func(s storetest.Store) reindex.Sink
 }{
 	{"SQLite", sqlitetest.Options(), func(s storetest.Store) reindex.Sink {
-		return reindex.PutSink(indexer.New(s.(sqlitetest.Store).Store), 2)
+		return reindex.PutSink(indexer.New(s.(sqlitetest.Store).Store), 2, nil)
 	}},
 	{"Elasticsearch", elastictest.Options(), func(s storetest.Store) reindex.Sink {
 		return indexer.NewBulk(s.(elastictest.Store).Store, indexer.BulkConfig{FlushInterval: 20 * time.Millisecond})

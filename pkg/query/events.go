@@ -209,8 +209,7 @@ func ActorNameMatch(name, want string) bool {
 func FoldName(s string) string { return " " + strings.ToLower(s) + " " }
 
 // countries is the gazetteer, loaded on the first event.actor: filter or
-// facet value
-// (some 13 ms) and read-only after.
+// facet value (some 13 ms) and read-only after.
 var countries = sync.OnceValues(gazetteer.Load)
 
 // ActorCountry returns the ISO 3166-1 alpha-2 code that an event.actor:
