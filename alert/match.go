@@ -85,13 +85,7 @@ type Doc struct {
 	date        time.Time
 	title, body text
 	keys        map[string]bool
-	names       map[string][]name // by entity type
-}
-
-// name is a tagged name as person:, place: and org: compare it.
-type name struct {
-	text   string
-	padded string // " " + lowercased + " "
+	names       map[string][]string // query.PaddedName of each tagged name, by entity type
 }
 
 // text is one analysed part of an article.
@@ -119,8 +113,8 @@ func NewDoc(a *article.Article) *Doc {
 	for _, k := range query.KeyValues(a) {
 		d.keys[k] = true
 	}
-	d.names = map[string][]name{}
-	add := func(typ, n string) { d.names[typ] = append(d.names[typ], name{n, " " + strings.ToLower(n) + " "}) }
+	d.names = map[string][]string{}
+	add := func(typ, n string) { d.names[typ] = append(d.names[typ], query.PaddedName(n)) }
 	for typ, listed := range map[string][]string{article.Person: a.People, article.Place: a.Places, article.Organization: a.Organizations} {
 		for _, n := range listed {
 			add(typ, n)
@@ -251,12 +245,12 @@ func (d *Doc) filter(n *query.Node) bool {
 	}
 	switch f.Kind {
 	case query.NameField:
-		// The stores' rule: the value equals a tagged name ignoring case,
-		// or occurs in it as whole words ("Lavrov" matches "Sergey
-		// Lavrov").
-		w := " " + strings.ToLower(n.Value) + " "
-		for _, nm := range d.names[f.Entity] {
-			if strings.EqualFold(nm.text, n.Value) || strings.Contains(nm.padded, w) {
+		// The stores' rule: the value occurs in a tagged name as whole
+		// words, case and accents folded ("Lavrov" matches "Sergey
+		// Lavrov", "ozil" "Mesut Özil"; see query.PaddedName).
+		w := query.PaddedName(n.Value)
+		for _, padded := range d.names[f.Entity] {
+			if strings.Contains(padded, w) {
 				return true
 			}
 		}

@@ -144,6 +144,26 @@ func Terms(s string) []string {
 	return out
 }
 
+// NameWords returns the words of a tagged name, or of the value of a name
+// filter (person:, place:, org:), as the filters compare them: split at
+// spaces and folded (Fold: case and accents), so that person:Erdogan
+// finds "Recep Tayyip Erdoğan" and place:"sao paulo" finds "São Paulo".
+// Only spaces part words, so "Al-Assad" is one word.
+func NameWords(s string) []string {
+	var out []string
+	for _, w := range strings.Split(s, " ") {
+		if f := Fold(w); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// PaddedName returns the words of NameWords(s) joined by single spaces,
+// with a space each side: a name holds a filter's value as whole words
+// exactly when PaddedName(name) contains PaddedName(value).
+func PaddedName(s string) string { return " " + strings.Join(NameWords(s), " ") + " " }
+
 // TermsAndWords returns Terms(s) and Words(s) from one analysis of s,
 // which is what a store indexes a text as: an article's body analysed
 // once instead of twice.

@@ -14,8 +14,8 @@ type FieldKind int
 // The kinds of field.
 const (
 	// NameField matches a tagged name (entities of type Entity and the
-	// article's list of them) equal to the value ignoring case or holding
-	// it as whole words: person:Lavrov finds "Sergey Lavrov".
+	// article's list of them) holding the value as whole words, case and
+	// accents folded (NameWords): person:Lavrov finds "Sergey Lavrov".
 	NameField FieldKind = iota
 	// HostField matches the article's site or a subdomain of it.
 	HostField

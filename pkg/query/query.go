@@ -26,9 +26,10 @@
 //     between the first and the last.
 //   - pre*: a word of the title or body starting with pre (folded, not
 //     stemmed: universit* finds "university"); at least 3 letters.
-//   - person:, place:, org: a tagged name equal to the value ignoring
-//     case, or holding it as whole words (person:Lavrov finds "Sergey
-//     Lavrov"). site: the host or a subdomain of it.
+//   - person:, place:, org: a tagged name holding the value as whole
+//     words, case and accents folded (person:Lavrov finds "Sergey
+//     Lavrov", person:ozil "Mesut Özil"). site: the host or a subdomain
+//     of it.
 //   - lang:, story: the language code or story id, any case. section:,
 //     author: whole words of the section or of an author's name.
 //   - title: free text (words, phrases, prefixes, proximity) in the title.

@@ -3,6 +3,8 @@ package elastic
 import (
 	"fmt"
 	"strconv"
+
+	"github.com/wirewatch/wirewatch/pkg/article"
 )
 
 // MappingVersion is the version of the index layout written by this build.
@@ -10,9 +12,10 @@ import (
 // <prefix>-articles-v<N+1>, documents are reindexed into it, and the alias
 // moves, so readers never see a half-migrated index. Version 2 added the
 // analysed search fields, version 3 the events, version 4 the values the
-// events' actors count under in the facet (eventActorsField); each only
-// adds fields, which ensure also adds to an index made by an older version.
-const MappingVersion = 4
+// events' actors count under in the facet (eventActorsField), version 5
+// the names folded for the name filters (foldedNameFields); each only adds
+// fields, which ensure also adds to an index made by an older version.
+const MappingVersion = 5
 
 // Names are the Elasticsearch names derived from a prefix.
 type Names struct {
@@ -105,6 +108,8 @@ func AnalysedFields() map[string]any {
 	terms := map[string]any{"type": "text", "analyzer": "whitespace"}
 	// Prefixes need the words, not their positions or frequencies.
 	words := map[string]any{"type": "text", "analyzer": "whitespace", "index_options": "docs", "norms": false}
+	// Phrases need positions; a score is never asked of a name.
+	names := map[string]any{"type": "text", "analyzer": "whitespace", "norms": false}
 	return map[string]any{
 		termsTitle: terms,
 		termsBody:  terms,
@@ -113,6 +118,11 @@ func AnalysedFields() map[string]any {
 		keysField:  map[string]any{"type": "keyword"},
 		// Version 4.
 		eventActorsField: keyword(),
+		// Version 5: the names, folded (see foldedNameFields); the
+		// whitespace analyzer splits only the spaces query.NameWords left.
+		foldedNameFields[article.Person]:       names,
+		foldedNameFields[article.Place]:        names,
+		foldedNameFields[article.Organization]: names,
 	}
 }
 

@@ -45,6 +45,12 @@ const (
 // nameFields are the keyword fields of the name filters, by entity type.
 var nameFields = map[string]string{article.Person: "people", article.Place: "places", article.Organization: "organizations"}
 
+// foldedNameFields hold the same names as nameFields, each as the words
+// query.NameWords makes of it (mapping version 5), by entity type: what
+// the name filters match, so that case and accents are folded as in the
+// embedded store and the alert matcher.
+var foldedNameFields = map[string]string{article.Person: "search_people", article.Place: "search_places", article.Organization: "search_organizations"}
+
 // anyOf matches when any clause matches.
 func anyOf(clauses []map[string]any) map[string]any {
 	return map[string]any{"bool": map[string]any{"should": clauses, "minimum_should_match": 1}}
@@ -146,9 +152,19 @@ func (r render) filter(n *query.Node) map[string]any {
 	}
 	switch f.Kind {
 	case query.NameField:
-		// A tagged name equal to the value case-insensitively or
-		// containing it as whole words.
-		return map[string]any{"match_phrase": map[string]any{nameFields[f.Entity] + ".words": n.Value}}
+		// A tagged name holding the value as whole words, case and
+		// accents folded: a phrase of the folded words in one name (the
+		// gap between the values of an array keeps a phrase inside one).
+		// A document indexed before mapping version 5 has no folded
+		// names, and is matched as it was then, until written again.
+		folded := foldedNameFields[f.Entity]
+		return anyOf([]map[string]any{
+			{"match_phrase": map[string]any{folded: strings.Join(query.NameWords(n.Value), " ")}},
+			{"bool": map[string]any{
+				"must_not": map[string]any{"exists": map[string]any{"field": folded}},
+				"filter":   map[string]any{"match_phrase": map[string]any{nameFields[f.Entity] + ".words": n.Value}},
+			}},
+		})
 	case query.HostField:
 		return anyOf([]map[string]any{
 			{"term": map[string]any{"site": n.Value}},

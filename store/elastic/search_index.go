@@ -23,12 +23,15 @@ func withAnalysed(doc []byte, a *article.Article) ([]byte, error) {
 	titleTerms, titleWords := query.TermsAndWords(a.Title)
 	bodyTerms, bodyWords := query.TermsAndWords(a.Body)
 	extra, err := json.Marshal(map[string]any{
-		termsTitle:       strings.Join(titleTerms, " "),
-		termsBody:        strings.Join(bodyTerms, " "),
-		wordsTitle:       strings.Join(titleWords, " "),
-		wordsBody:        strings.Join(bodyWords, " "),
-		keysField:        query.KeyValues(a),
-		eventActorsField: eventActors(a),
+		termsTitle:                             strings.Join(titleTerms, " "),
+		termsBody:                              strings.Join(bodyTerms, " "),
+		wordsTitle:                             strings.Join(titleWords, " "),
+		wordsBody:                              strings.Join(bodyWords, " "),
+		keysField:                              query.KeyValues(a),
+		eventActorsField:                       eventActors(a),
+		foldedNameFields[article.Person]:       foldedNames(a.People),
+		foldedNameFields[article.Place]:        foldedNames(a.Places),
+		foldedNameFields[article.Organization]: foldedNames(a.Organizations),
 	})
 	if err != nil {
 		return nil, err
@@ -40,6 +43,18 @@ func withAnalysed(doc []byte, a *article.Article) ([]byte, error) {
 	}
 	out = append(out, extra[1:]...)
 	return out, nil
+}
+
+// foldedNames returns each name as its words, query.NameWords joined by
+// spaces, which the name filters' phrases match.
+func foldedNames(names []string) []string {
+	out := make([]string, 0, len(names))
+	for _, n := range names {
+		if w := query.NameWords(n); len(w) > 0 {
+			out = append(out, strings.Join(w, " "))
+		}
+	}
+	return out
 }
 
 // eventActors returns the distinct values a's events' actors count under

@@ -224,11 +224,12 @@ func (s *Store) ensure(ctx context.Context, analyzer string) error {
 			return nil
 		}
 		// The template was older: the index it made gains the analysed
-		// fields (mapping v2), the events (v3) and the facet's actors (v4);
-		// adding fields is allowed on a live index, and without them the
-		// strict mapping would reject new documents. Articles stored before
-		// are found by free text, and counted in the actors facet under
-		// their country, once indexed again.
+		// fields (mapping v2), the events (v3), the facet's actors (v4) and
+		// the folded names (v5); adding fields is allowed on a live index,
+		// and without them the strict mapping would reject new documents.
+		// Articles stored before are found by free text, counted in the
+		// actors facet under their country and found by names without
+		// their accents once indexed again (wirewatch reindex).
 		added := AnalysedFields()
 		added["events"] = eventsMapping()
 		if _, _, err := s.do(ctx, esapi.IndicesPutMappingRequest{Index: []string{n.Alias},

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -147,5 +148,69 @@ func TestOpenCountsActorsOfAnOlderIndex(t *testing.T) {
 	}
 	if !slices.Equal(got, want[:1]) {
 		t.Errorf("event.actor completions of r = %v, want %v", got, want[:1])
+	}
+}
+
+// TestOpenMatchesNamesOfAnOlderIndex sets up an index of the previous
+// mapping version holding an article written then, without the folded
+// names: the name filters still find it as they did (case folded), while
+// an article written now is found with accents folded too.
+func TestOpenMatchesNamesOfAnOlderIndex(t *testing.T) {
+	cfg := elastictest.Config(t)
+	n := elastic.NamesFor(cfg.IndexPrefix)
+	old := elastic.Mapping("standard")
+	folded := []string{"search_people", "search_places", "search_organizations"}
+	for _, f := range folded {
+		delete(old["properties"].(map[string]any), f)
+	}
+	oldIndex := fmt.Sprintf("%s-articles-v%d", cfg.IndexPrefix, elastic.MappingVersion-1)
+	esDo(t, cfg, http.MethodPut, "/_index_template/"+n.Template, map[string]any{
+		"index_patterns": []string{n.Pattern}, "priority": 200, "version": elastic.MappingVersion - 1,
+		"template": map[string]any{"settings": map[string]any{"number_of_shards": 1, "auto_expand_replicas": "0-1"}, "mappings": old},
+	})
+	esDo(t, cfg, http.MethodPut, "/"+oldIndex, map[string]any{"aliases": map[string]any{n.Alias: map[string]any{"is_write_index": true}}})
+
+	at := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	then := storetest.Mk("/then", "news.example.org", "t", "Sergey Lavrov spoke.", at, article.Entity{Type: article.Person, Canonical: "Sergey Lavrov"})
+	doc, _, err := elastic.Encode(then)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fields map[string]any
+	if err := json.Unmarshal(doc, &fields); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range folded {
+		delete(fields, f)
+	}
+	esDo(t, cfg, http.MethodPut, "/"+oldIndex+"/_doc/"+then.ID, fields)
+
+	s := elastictest.Open(t, cfg) // drops every <prefix>-articles-v* index and the template at the end
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	now := storetest.Mk("/now", "news.example.org", "t", "Mesut Özil spoke.", at, article.Entity{Type: article.Person, Canonical: "Mesut Özil"})
+	if err := s.Put(ctx, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]string{
+		"person:lavrov": then.ID, `person:"Sergey Lavrov"`: then.ID, "person:ozil": now.ID, "person:Özil": now.ID, "person:sergey person:mesut": now.ID + " " + then.ID,
+	} {
+		hits, err := s.Search(ctx, query.MustParse(q), 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, h := range hits {
+			ids = append(ids, h.ID)
+		}
+		slices.Sort(ids)
+		w := strings.Fields(want)
+		slices.Sort(w)
+		if !slices.Equal(ids, w) {
+			t.Errorf("%s finds %v, want %v", q, ids, w)
+		}
 	}
 }

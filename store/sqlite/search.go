@@ -254,9 +254,9 @@ func (r *render) filter(n *query.Node) string {
 	}
 	switch f.Kind {
 	case query.NameField:
-		// A name matches when it equals the value ignoring case or
-		// contains it as whole words: its folded form contains " value ",
-		// which also covers equality. Such a name has every word of the
+		// A name matches when it holds the value as whole words, case
+		// and accents folded: its padded form contains the value's
+		// (query.PaddedName), which also covers equality. Such a name has every word of the
 		// value, so the value's longest word finds the candidates through
 		// the primary key of entity_words, and the check runs on those
 		// alone.
@@ -270,7 +270,7 @@ func (r *render) filter(n *query.Node) string {
 				key = w
 			}
 		}
-		r.args = append(r.args, f.Entity, key, "% "+likeEscape(strings.ToLower(n.Value))+" %")
+		r.args = append(r.args, f.Entity, key, "%"+likeEscape(query.PaddedName(n.Value))+"%")
 		// CROSS JOIN keeps the word lookup as the outer loop: without
 		// statistics the planner would rather read every name of the type.
 		return `a.id IN (SELECT e.article_id FROM entity_words w

@@ -17,13 +17,13 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
 
 	"github.com/wirewatch/wirewatch/pkg/article"
+	"github.com/wirewatch/wirewatch/pkg/query"
 )
 
 //go:embed schema.sql
@@ -96,6 +96,9 @@ func (s *Store) migrate(ctx context.Context) error {
 	case v != schemaVersion:
 		return fmt.Errorf("store schema version %s, this build reads %s", v, schemaVersion)
 	}
+	if err := s.refoldEntityWords(ctx); err != nil {
+		return err
+	}
 	if err := s.fillEntityWords(ctx); err != nil {
 		return err
 	}
@@ -151,13 +154,37 @@ func (s *Store) fillEntityWords(ctx context.Context) error {
 	return tx.Commit()
 }
 
+// refoldEntityWords empties entity_words once per database (meta key
+// entity_words_folded) when it was filled before name words were folded
+// for accents as well as case, so that fillEntityWords fills it again
+// the way putWords writes it now. Until that is done no name filter could
+// find an accented name by its unaccented form.
+func (s *Store) refoldEntityWords(ctx context.Context) error {
+	var done int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM meta WHERE key = 'entity_words_folded'`).Scan(&done); err != nil || done > 0 {
+		return err
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("refold entity words: %w", err)
+	}
+	defer tx.Rollback()
+	for _, stmt := range []string{`DELETE FROM entity_words`, `DELETE FROM meta WHERE key = 'entity_words'`,
+		`INSERT OR IGNORE INTO meta (key, value) VALUES ('entity_words_folded', '1')`} {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("refold entity words: %w", err)
+		}
+	}
+	return tx.Commit()
+}
+
 // nameWords returns the words of a name as entity_words holds them:
-// lowercased and split at spaces, which is where the LIKE check of the
-// filter puts word boundaries.
+// query.NameWords (split at spaces, case and accents folded), each once;
+// the LIKE check of the filter puts word boundaries at the same spaces.
 func nameWords(name string) []string {
 	var words []string
-	for _, w := range strings.Split(strings.ToLower(name), " ") {
-		if w != "" && !slices.Contains(words, w) {
+	for _, w := range query.NameWords(name) {
+		if !slices.Contains(words, w) {
 			words = append(words, w)
 		}
 	}
@@ -166,7 +193,7 @@ func nameWords(name string) []string {
 
 // putWords indexes the words of one tagged name.
 func putWords(ctx context.Context, tx *sql.Tx, typ, canonical string) error {
-	folded := " " + strings.ToLower(canonical) + " "
+	folded := query.PaddedName(canonical)
 	for _, w := range nameWords(canonical) {
 		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO entity_words (word, type, canonical, folded) VALUES (?,?,?,?)`,
 			w, typ, canonical, folded); err != nil {

@@ -185,3 +185,28 @@ func TestNameWordsFilledForAnOlderDatabase(t *testing.T) {
 		t.Errorf("entity_words holds %d rows (%v), want the 2 words of the name", n, err)
 	}
 }
+
+// TestNameWordsRefoldedForAnOlderDatabase opens a database whose name
+// words were folded for case only, as before accents were folded too: on
+// open they are written again, so person:ozil finds "Mesut Özil".
+func TestNameWordsRefoldedForAnOlderDatabase(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := storetest.Mk("/a", "apnews.com", "t", "Mesut Özil spoke.", t0, article.Entity{Type: article.Person, Canonical: "Mesut Özil"})
+	if err := s.Put(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	s = reopenAsOlder(t, s, dir, `UPDATE entity_words SET word = 'özil' WHERE word = 'ozil';
+		UPDATE entity_words SET folded = ' mesut özil ';
+		DELETE FROM meta WHERE key = 'entity_words_folded'`)
+	for _, q := range []string{"person:ozil", "person:özil", `person:"Mesut Ozil"`} {
+		hits, err := s.Search(ctx, query.MustParse(q), 10)
+		if err != nil || len(hits) != 1 || hits[0].ID != a.ID {
+			t.Errorf("search %s after reopening = %v, %v; want the stored article", q, hits, err)
+		}
+	}
+}

@@ -165,6 +165,7 @@ type Matcher func(a *article.Article) func(q query.Query, now time.Time) bool
 func RunMatcher(t *testing.T, o Options, m Matcher, d EventDetector) {
 	t.Run("QueryCorpus", func(t *testing.T) { testQueryCorpus(t, o, m, d) })
 	t.Run("Events", func(t *testing.T) { testEvents(t, o, m) })
+	t.Run("NameFilters", func(t *testing.T) { testNameFilters(t, o, m) })
 }
 
 // testQueryCorpus runs the query corpus over the demo corpus: each query
