@@ -146,12 +146,12 @@ func Terms(s string) []string {
 
 // NameWords returns the words of a tagged name, or of the value of a name
 // filter (person:, place:, org:), as the filters compare them: split at
-// spaces and folded (Fold: case and accents), so that person:Erdogan
-// finds "Recep Tayyip Erdoğan" and place:"sao paulo" finds "São Paulo".
-// Only spaces part words, so "Al-Assad" is one word.
+// spaces and hyphens and folded (Fold: case and accents), so that
+// person:Erdogan finds "Recep Tayyip Erdoğan", place:"sao paulo" finds
+// "São Paulo" and person:Assad "Bashar al-Assad".
 func NameWords(s string) []string {
 	var out []string
-	for _, w := range strings.Split(s, " ") {
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '-' || r == '\u2010' || r == '\u2011' }) {
 		if f := Fold(w); f != "" {
 			out = append(out, f)
 		}

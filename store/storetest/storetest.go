@@ -672,8 +672,9 @@ func testNameFilters(t *testing.T, o Options, m Matcher) {
 		Mk("/2", "example.com", "t", "Ana_Maria Pop and Paulo Coelho spoke.", T0.Add(time.Hour),
 			article.Entity{Type: article.Person, Canonical: "Ana_Maria Pop"},
 			article.Entity{Type: article.Person, Canonical: "Paulo Coelho"}),
-		Mk("/3", "example.com", "t", "Recep Tayyip Erdoğan flew from Malmö to Ἀθῆναι.", T0.Add(2*time.Hour),
+		Mk("/3", "example.com", "t", "Recep Tayyip Erdoğan and Bashar al-Assad flew from Malmö to Ἀθῆναι.", T0.Add(2*time.Hour),
 			article.Entity{Type: article.Person, Canonical: "Recep Tayyip Erdoğan"},
+			article.Entity{Type: article.Person, Canonical: "Bashar al-Assad"},
 			article.Entity{Type: article.Place, Canonical: "Malmö"},
 			article.Entity{Type: article.Place, Canonical: "Ἀθῆναι"}),
 	}
@@ -712,6 +713,9 @@ func testNameFilters(t *testing.T, o Options, m Matcher) {
 		{`place:Malmo`, id(2)},
 		{`place:"Ἀθῆναι"`, id(2)},
 		{`place:αθηναι`, id(2)},
+		{`person:Assad`, id(2)},
+		{`person:"Al-Assad"`, id(2)},
+		{`person:"bashar al assad"`, id(2)},
 	} {
 		if got := search(t, s, tt.q, 10); fmt.Sprint(got) != fmt.Sprint(tt.want) {
 			t.Errorf("search %s = %v, want %v", tt.q, got, tt.want)
