@@ -31,10 +31,11 @@ func reindexCmd(e env) *ffcli.Command {
 	retag := fs.Bool("retag", false, "tag each article again with this build's extractor (entities, figures, withdrawal events) before writing it back")
 	after := fs.String("after", "", "continue an interrupted run: only articles whose ids sort after this one (the id the run printed)")
 	workers := fs.Int("workers", 0, "articles tagged at once with --retag (default: the number of processors)")
+	intoES := fs.Bool("into-es", false, "read the embedded store in --data and write its articles into the Elasticsearch of --es-url instead (creating its index), to move from one machine to a cluster")
 	progress := fs.String("progress", "auto", "progress line: auto (on a terminal), always or never")
 	return &ffcli.Command{
 		Name:       "reindex",
-		ShortUsage: "wirewatch reindex [--data DIR | --es-url URL] [--query Q] [--retag] [--after ID]",
+		ShortUsage: "wirewatch reindex [--data DIR | --es-url URL | --data DIR --into-es --es-url URL] [--query Q] [--retag] [--after ID]",
 		ShortHelp:  "write stored articles back, so that what this build derives from them reaches the articles stored before it",
 		LongHelp: "Reads every stored article (or those --query matches) in id order and writes it back into the same\n" +
 			"store as the same version (its fetched_at), so that an article fetched again meanwhile wins.\n\n" +
@@ -50,7 +51,10 @@ func reindexCmd(e env) *ffcli.Command {
 			"No story is recomputed and no alert fires: a written-back article is not news. A stored document\n" +
 			"that does not decode is left as it is and counted; an article that cannot be tagged or written is\n" +
 			"logged and counted, and the others go on. The embedded store is locked for the run, as `run`\n" +
-			"locks it. Interrupted (Ctrl-C, or an error), the command prints the --after value that continues it.",
+			"locks it. Interrupted (Ctrl-C, or an error), the command prints the --after value that continues it.\n\n" +
+			"--into-es copies instead: the articles of the embedded store in --data are written into the\n" +
+			"Elasticsearch of --es-url, each as its version, so that a cluster starts with what one machine\n" +
+			"gathered (stories keep their ids; saved searches, fired alerts and the crawl state stay behind).",
 		FlagSet: fs, Options: parseOptions(),
 		Exec: func(ctx context.Context, args []string) error {
 			log, err := c.logger(e.stderr)
@@ -75,7 +79,27 @@ func reindexCmd(e env) *ffcli.Command {
 			job := reindex.Job{Query: qq, After: *after, Workers: *workers, Logger: log}
 			var src reindex.Source
 			var sink reindex.Sink
-			if es.Enabled() {
+			if *intoES && !es.Enabled() {
+				return errors.New("--into-es needs --es-url (or --es-cloud-id): the Elasticsearch to copy into")
+			}
+			switch {
+			case *intoES:
+				if _, err := os.Stat(filepath.Join(c.Data, sqlite.FileName)); err != nil {
+					return fmt.Errorf("no store in %s to copy (run `wirewatch run` or `wirewatch demo` first): %w", c.Data, err)
+				}
+				// Read only, as search and export read: a running `run`
+				// may go on writing.
+				from, err := sqlite.Open(ctx, c.Data)
+				if err != nil {
+					return err
+				}
+				defer from.Close()
+				into, err := elastic.Open(ctx, es, log)
+				if err != nil {
+					return err
+				}
+				src, sink = from, indexer.NewBulk(into, indexer.BulkConfig{Logger: log})
+			case es.Enabled():
 				// A mistyped prefix is an error, not a new empty index; Open
 				// then brings an older index's mapping up to this build's.
 				if _, err := elastic.OpenExisting(ctx, es, log); err != nil {
@@ -87,7 +111,7 @@ func reindexCmd(e env) *ffcli.Command {
 				}
 				src, sink = st, indexer.NewBulk(st, indexer.BulkConfig{Logger: log})
 				job.Parallel = elastic.DefaultExportSlices
-			} else {
+			default:
 				if _, err := os.Stat(filepath.Join(c.Data, sqlite.FileName)); err != nil {
 					return fmt.Errorf("no store in %s (run `wirewatch run` or `wirewatch demo` first): %w", c.Data, err)
 				}

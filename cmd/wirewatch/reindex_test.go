@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/wirewatch/wirewatch/internal/datalock"
 	"github.com/wirewatch/wirewatch/pkg/article"
 	"github.com/wirewatch/wirewatch/pkg/query"
+	"github.com/wirewatch/wirewatch/store/elastic"
 	"github.com/wirewatch/wirewatch/store/elastic/elastictest"
 	"github.com/wirewatch/wirewatch/store/sqlite"
 )
@@ -98,5 +100,71 @@ func TestReindexElasticsearch(t *testing.T) {
 	code, _, stderr = runCLI(t, "reindex", "--es-url", cfg.URLs[0], "--es-index-prefix", cfg.IndexPrefix+"-typo", "--progress", "never")
 	if code != 1 || !strings.Contains(stderr, "no wirewatch index") {
 		t.Errorf("reindex with a mistyped prefix: exit %d\n%s", code, stderr)
+	}
+}
+
+// TestReindexIntoElasticsearch copies the embedded store into a real node
+// with --into-es: every article arrives as stored (story id, events), a
+// second copy writes the same versions again and changes nothing, and
+// --into-es without a node is an error.
+func TestReindexIntoElasticsearch(t *testing.T) {
+	cfg := elastictest.Config(t)
+	dir := t.TempDir()
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for i, body := range []string{"Ruritania will withdraw its troops from Novigrad.", "Rain flooded the north.", "Freedonia closes its embassy in Sylvania."} {
+		a := article.New(fmt.Sprintf("https://news.example.org/world/%d", i), "", time.Date(2025, 3, 4, 5, 6, i, 0, time.UTC))
+		a.Title, a.Body, a.Language, a.StoryID = fmt.Sprintf("Story %d", i), body, "en", fmt.Sprintf("story-%d", i)
+		if i == 0 {
+			a.Events = []article.Event{{Type: article.Withdrawal, Kind: "military", Status: "announced", NewAnnouncement: true,
+				Sentence: body, End: len(body), Trigger: "withdraw", TriggerStart: strings.Index(body, "withdraw"), TriggerEnd: strings.Index(body, "withdraw") + len("withdraw")}}
+		}
+		if err := st.Put(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, a.ID)
+	}
+	st.Close()
+
+	t.Cleanup(func() {
+		// The copy creates the index; drop it, however the test ends.
+		if s, err := elastic.OpenExisting(context.Background(), cfg, nil); err == nil {
+			elastictest.Drop(t, s)
+		}
+	})
+	for range 2 {
+		code, _, stderr := runCLI(t, "reindex", "--data", dir, "--into-es", "--es-url", cfg.URLs[0], "--es-index-prefix", cfg.IndexPrefix, "--progress", "never")
+		if code != 0 || !strings.Contains(stderr, "written 3/3 articles") {
+			t.Fatalf("reindex --into-es: exit %d\n%s", code, stderr)
+		}
+	}
+	es, err := elastic.OpenExisting(ctx, cfg, nil)
+	if err != nil {
+		t.Fatalf("the copy made no index: %v", err)
+	}
+	if err := es.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := es.Count(ctx); err != nil || n != 3 {
+		t.Fatalf("the node holds %d articles (%v), want the 3 copied", n, err)
+	}
+	for i, id := range ids {
+		a, err := es.Get(ctx, id)
+		if err != nil || a.StoryID != fmt.Sprintf("story-%d", i) {
+			t.Errorf("article %d in the node: %+v, %v", i, a, err)
+		}
+	}
+	hits, err := es.Search(ctx, query.MustParse("event:new-withdrawal troops"), 10)
+	if err != nil || len(hits) != 1 || hits[0].ID != ids[0] {
+		t.Errorf("event:new-withdrawal troops in the node: %v, %v; want the first article", hits, err)
+	}
+
+	code, _, stderr := runCLI(t, "reindex", "--data", dir, "--into-es", "--progress", "never")
+	if code != 1 || !strings.Contains(stderr, "--into-es needs --es-url") {
+		t.Errorf("--into-es without a node: exit %d\n%s", code, stderr)
 	}
 }
