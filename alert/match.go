@@ -249,6 +249,9 @@ func (d *Doc) filter(n *query.Node) bool {
 		// words, case and accents folded ("Lavrov" matches "Sergey
 		// Lavrov", "ozil" "Mesut Özil"; see query.PaddedName).
 		w := query.PaddedName(n.Value)
+		if strings.TrimSpace(w) == "" {
+			return false // a value of hyphens only names nothing, as in the stores
+		}
 		for _, padded := range d.names[f.Entity] {
 			if strings.Contains(padded, w) {
 				return true

@@ -716,6 +716,7 @@ func testNameFilters(t *testing.T, o Options, m Matcher) {
 		{`person:Assad`, id(2)},
 		{`person:"Al-Assad"`, id(2)},
 		{`person:"bashar al assad"`, id(2)},
+		{`person:"-"`, id()}, // no word at all
 	} {
 		if got := search(t, s, tt.q, 10); fmt.Sprint(got) != fmt.Sprint(tt.want) {
 			t.Errorf("search %s = %v, want %v", tt.q, got, tt.want)
