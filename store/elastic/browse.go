@@ -119,22 +119,31 @@ func (s *Store) Languages(ctx context.Context, q query.Query, n int) ([]query.Co
 func (s *Store) termCounts(ctx context.Context, req map[string]any) ([]query.Count, error) {
 	var res struct {
 		Aggregations struct {
-			Values struct {
-				Buckets []struct {
-					Key      string `json:"key"`
-					DocCount int    `json:"doc_count"`
-				} `json:"buckets"`
-			} `json:"values"`
+			Values termBuckets `json:"values"`
 		} `json:"aggregations"`
 	}
 	if err := s.aggregate(ctx, req, &res); err != nil {
 		return nil, err
 	}
+	return res.Aggregations.Values.counts(), nil
+}
+
+// termBuckets decodes the buckets of a terms aggregation on a keyword
+// field, each counting documents.
+type termBuckets struct {
+	Buckets []struct {
+		Key      string `json:"key"`
+		DocCount int    `json:"doc_count"`
+	} `json:"buckets"`
+}
+
+// counts are the buckets as counts, in their order, [] for none.
+func (b termBuckets) counts() []query.Count {
 	out := []query.Count{}
-	for _, b := range res.Aggregations.Values.Buckets {
-		out = append(out, query.Count{Value: b.Key, Count: b.DocCount})
+	for _, x := range b.Buckets {
+		out = append(out, query.Count{Value: x.Key, Count: x.DocCount})
 	}
-	return out, nil
+	return out
 }
 
 // Total returns the number of articles matching q, every copy counted.

@@ -559,23 +559,12 @@ func (s *Store) Facets(ctx context.Context, q query.Query, n int) (query.Facets,
 		},
 	}
 	var res struct {
-		Aggregations map[string]struct {
-			Buckets []struct {
-				Key      string `json:"key"`
-				DocCount int    `json:"doc_count"`
-			} `json:"buckets"`
-		} `json:"aggregations"`
+		Aggregations map[string]termBuckets `json:"aggregations"`
 	}
 	if err := s.aggregate(ctx, req, &res); err != nil {
 		return query.Facets{}, fmt.Errorf("facets %q: %w", q.String(), err)
 	}
-	counts := func(name string) []query.Count {
-		out := []query.Count{}
-		for _, b := range res.Aggregations[name].Buckets {
-			out = append(out, query.Count{Value: b.Key, Count: b.DocCount})
-		}
-		return out
-	}
+	counts := func(name string) []query.Count { return res.Aggregations[name].counts() }
 	f := query.Facets{People: counts("people"), Places: counts("places"), Orgs: counts("organizations"), Sites: counts("sites")}
 	if err := s.eventFacets(ctx, q, n, &f); err != nil {
 		return query.Facets{}, fmt.Errorf("facets %q: %w", q.String(), err)

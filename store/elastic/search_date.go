@@ -202,12 +202,7 @@ func (s *Store) storyCounts(ctx context.Context, base map[string]any, ids []stri
 	}
 	var res struct {
 		Aggregations struct {
-			Stories struct {
-				Buckets []struct {
-					Key      string `json:"key"`
-					DocCount int    `json:"doc_count"`
-				} `json:"buckets"`
-			} `json:"stories"`
+			Stories termBuckets `json:"stories"`
 		} `json:"aggregations"`
 	}
 	if err := s.aggregate(ctx, req, &res); err != nil {

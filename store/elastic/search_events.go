@@ -176,12 +176,7 @@ func actorAggs(n int, include string) map[string]any {
 // actorResult decodes the aggregations of actorAggs.
 type actorResult struct {
 	Actors struct {
-		Values struct {
-			Buckets []struct {
-				Key      string `json:"key"`
-				DocCount int    `json:"doc_count"`
-			} `json:"buckets"`
-		} `json:"values"`
+		Values termBuckets `json:"values"`
 	} `json:"actors"`
 	Older struct {
 		Events struct {
@@ -196,10 +191,7 @@ type actorResult struct {
 // sum would place it in the top n.
 func (r actorResult) counts(n int) []query.Count {
 	sum := map[string]int{}
-	for _, b := range r.Actors.Values.Buckets {
-		sum[b.Key] += b.DocCount
-	}
-	for _, c := range r.Older.Events.Actors.counts() {
+	for _, c := range append(r.Actors.Values.counts(), r.Older.Events.Actors.counts()...) {
 		sum[c.Value] += c.Count
 	}
 	out := make([]query.Count, 0, len(sum))
