@@ -91,13 +91,21 @@ func RunServe(ctx context.Context, cfg ServeConfig, env Env) error {
 }
 
 // OpenExisting opens the embedded store under dir, which must exist
-// already, so that a mistyped --data is an error rather than a silently
-// empty result.
+// already (StoreExists).
 func OpenExisting(ctx context.Context, dir string) (*sqlite.Store, error) {
-	if _, err := os.Stat(dir + "/" + sqlite.FileName); err != nil {
-		return nil, fmt.Errorf("no store in %s (run `wirewatch run` or `wirewatch demo` first): %w", dir, err)
+	if err := StoreExists(dir); err != nil {
+		return nil, err
 	}
 	return sqlite.Open(ctx, dir)
+}
+
+// StoreExists returns an error unless dir holds an embedded store, so that
+// a mistyped --data is an error rather than a silently empty result.
+func StoreExists(dir string) error {
+	if _, err := os.Stat(dir + "/" + sqlite.FileName); err != nil {
+		return fmt.Errorf("no store in %s (run `wirewatch run` or `wirewatch demo` first): %w", dir, err)
+	}
+	return nil
 }
 
 // apiToken reads the token of a and refuses an open API on a non-loopback

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/netip"
 	"net/url"
@@ -93,10 +94,9 @@ func exportCmd(e env) *ffcli.Command {
 			default:
 				return fmt.Errorf("--es-compress must be auto, on or off, not %q", *compress)
 			}
-			switch *progress {
-			case "auto", "always", "never":
-			default:
-				return fmt.Errorf("--progress must be auto, always or never, not %q", *progress)
+			live, err := liveProgress(*progress, e.stderr)
+			if err != nil {
+				return err
 			}
 			var fl []string
 			if *fields != "" {
@@ -137,7 +137,6 @@ func exportCmd(e env) *ffcli.Command {
 				job.Path, job.Stream = "", e.stdout
 				job.OnReject = func(id, reason string) { log.Warn("export: article skipped", "id", id, "reason", reason) }
 			}
-			live := *progress == "always" || (*progress == "auto" && isTerminal(e.stderr))
 			if live {
 				job.Every = 500 * time.Millisecond
 				job.OnProgress = func(p export.Progress) { fmt.Fprintf(e.stderr, "\r\033[K%s", progressLine(p)) }
@@ -187,6 +186,20 @@ func openSource(ctx context.Context, dir string, es elastic.Config, log *slog.Lo
 		return nil, 0, nil, err
 	}
 	return st.ExportWith(t), elastic.DefaultExportSlices, func() error { return nil }, nil
+}
+
+// liveProgress reads --progress: whether a live line is drawn on w, always,
+// never or only when w is a terminal (auto).
+func liveProgress(v string, w io.Writer) (bool, error) {
+	switch v {
+	case "auto":
+		return isTerminal(w), nil
+	case "always":
+		return true, nil
+	case "never":
+		return false, nil
+	}
+	return false, fmt.Errorf("--progress must be auto, always or never, not %q", v)
 }
 
 // progressLine is the live line: counts, rates and, from the count of

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/peterbourgon/ff/v3/ffcli"
@@ -15,6 +13,7 @@ import (
 	"github.com/wirewatch/wirewatch/extractor/figures"
 	"github.com/wirewatch/wirewatch/indexer"
 	"github.com/wirewatch/wirewatch/internal/datalock"
+	"github.com/wirewatch/wirewatch/pipeline"
 	"github.com/wirewatch/wirewatch/pkg/query"
 	"github.com/wirewatch/wirewatch/reindex"
 	"github.com/wirewatch/wirewatch/store/elastic"
@@ -67,10 +66,9 @@ func reindexCmd(e env) *ffcli.Command {
 			if *workers < 0 {
 				return errors.New("--workers must be 0 (the number of processors) or more")
 			}
-			switch *progress {
-			case "auto", "always", "never":
-			default:
-				return fmt.Errorf("--progress must be auto, always or never, not %q", *progress)
+			live, err := liveProgress(*progress, e.stderr)
+			if err != nil {
+				return err
 			}
 			qq, err := query.Parse(*q)
 			if err != nil {
@@ -84,12 +82,9 @@ func reindexCmd(e env) *ffcli.Command {
 			}
 			switch {
 			case *intoES:
-				if _, err := os.Stat(filepath.Join(c.Data, sqlite.FileName)); err != nil {
-					return fmt.Errorf("no store in %s to copy (run `wirewatch run` or `wirewatch demo` first): %w", c.Data, err)
-				}
 				// Read only, as search and export read: a running `run`
 				// may go on writing.
-				from, err := sqlite.Open(ctx, c.Data)
+				from, err := pipeline.OpenExisting(ctx, c.Data)
 				if err != nil {
 					return err
 				}
@@ -112,8 +107,10 @@ func reindexCmd(e env) *ffcli.Command {
 				src, sink = st, indexer.NewBulk(st, indexer.BulkConfig{Logger: log})
 				job.Parallel = elastic.DefaultExportSlices
 			default:
-				if _, err := os.Stat(filepath.Join(c.Data, sqlite.FileName)); err != nil {
-					return fmt.Errorf("no store in %s (run `wirewatch run` or `wirewatch demo` first): %w", c.Data, err)
+				// Checked before the lock, which would make a mistyped
+				// --data directory.
+				if err := pipeline.StoreExists(c.Data); err != nil {
+					return err
 				}
 				release, err := datalock.Lock(c.Data, "reindex", datalock.Exclusive)
 				if err != nil {
@@ -134,7 +131,6 @@ func reindexCmd(e env) *ffcli.Command {
 				}
 				job.Retag = ex
 			}
-			live := *progress == "always" || (*progress == "auto" && isTerminal(e.stderr))
 			if live {
 				job.Every = 500 * time.Millisecond
 				job.OnProgress = func(p reindex.Progress) { fmt.Fprintf(e.stderr, "\r\033[K%s", reindexLine(p)) }
