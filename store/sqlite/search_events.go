@@ -83,8 +83,7 @@ func (s *Store) migrateEvents(ctx context.Context) error {
 // second process doing it at the same moment is harmless.
 func (s *Store) facetCountryActors(ctx context.Context) error {
 	const key = "article_events_facet_country"
-	var done int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM meta WHERE key = ?`, key).Scan(&done); err != nil || done > 0 {
+	if done, err := s.migrated(ctx, key); err != nil || done {
 		return err
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
@@ -118,7 +117,7 @@ func (s *Store) facetCountryActors(ctx context.Context) error {
 			return err
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO meta (key, value) VALUES (?, '1')`, key); err != nil {
+	if err := markMigrated(ctx, tx, key); err != nil {
 		return err
 	}
 	return tx.Commit()

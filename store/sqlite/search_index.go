@@ -66,8 +66,7 @@ func (s *Store) fillTerms(ctx context.Context) error {
 // rowid; when it reads none, key is recorded in meta. An interrupted fill
 // starts again at the next open, so page must be safe to repeat.
 func (s *Store) backfill(ctx context.Context, key string, page func(ctx context.Context, after int64) (int, int64, error)) error {
-	var done int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM meta WHERE key = ?`, key).Scan(&done); err != nil || done > 0 {
+	if done, err := s.migrated(ctx, key); err != nil || done {
 		return err
 	}
 	var after int64
@@ -81,7 +80,23 @@ func (s *Store) backfill(ctx context.Context, key string, page func(ctx context.
 		}
 		after = last
 	}
-	_, err := s.db.ExecContext(ctx, `INSERT OR IGNORE INTO meta (key, value) VALUES (?, '1')`, key)
+	return markMigrated(ctx, s.db, key)
+}
+
+// migrated reports whether the once-per-database step key is done: its
+// meta row exists.
+func (s *Store) migrated(ctx context.Context, key string) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM meta WHERE key = ?`, key).Scan(&n)
+	return n > 0, err
+}
+
+// markMigrated records the step key as done, in the transaction (or on
+// the database) that did it.
+func markMigrated(ctx context.Context, db interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}, key string) error {
+	_, err := db.ExecContext(ctx, `INSERT OR IGNORE INTO meta (key, value) VALUES (?, '1')`, key)
 	return err
 }
 

@@ -113,11 +113,11 @@ func (s *Store) migrate(ctx context.Context) error {
 // Another process doing the same at the same moment is harmless: the rows
 // are inserted or ignored.
 func (s *Store) fillEntityWords(ctx context.Context) error {
-	var done int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM meta WHERE key = 'entity_words'`).Scan(&done); err != nil {
+	done, err := s.migrated(ctx, "entity_words")
+	if err != nil {
 		return fmt.Errorf("entity words: %w", err)
 	}
-	if done > 0 {
+	if done {
 		return nil
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
@@ -148,7 +148,7 @@ func (s *Store) fillEntityWords(ctx context.Context) error {
 			return fmt.Errorf("entity words: %w", err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO meta (key, value) VALUES ('entity_words', '1')`); err != nil {
+	if err := markMigrated(ctx, tx, "entity_words"); err != nil {
 		return fmt.Errorf("entity words: %w", err)
 	}
 	return tx.Commit()
@@ -160,8 +160,7 @@ func (s *Store) fillEntityWords(ctx context.Context) error {
 // the way putWords writes it now. Until that is done no name filter could
 // find an accented name by its unaccented form.
 func (s *Store) refoldEntityWords(ctx context.Context) error {
-	var done int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM meta WHERE key = 'entity_words_folded'`).Scan(&done); err != nil || done > 0 {
+	if done, err := s.migrated(ctx, "entity_words_folded"); err != nil || done {
 		return err
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
@@ -169,11 +168,13 @@ func (s *Store) refoldEntityWords(ctx context.Context) error {
 		return fmt.Errorf("refold entity words: %w", err)
 	}
 	defer tx.Rollback()
-	for _, stmt := range []string{`DELETE FROM entity_words`, `DELETE FROM meta WHERE key = 'entity_words'`,
-		`INSERT OR IGNORE INTO meta (key, value) VALUES ('entity_words_folded', '1')`} {
+	for _, stmt := range []string{`DELETE FROM entity_words`, `DELETE FROM meta WHERE key = 'entity_words'`} {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("refold entity words: %w", err)
 		}
+	}
+	if err := markMigrated(ctx, tx, "entity_words_folded"); err != nil {
+		return fmt.Errorf("refold entity words: %w", err)
 	}
 	return tx.Commit()
 }
