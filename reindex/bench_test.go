@@ -1,14 +1,13 @@
 package reindex_test
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"testing"
 	"time"
 
+	"github.com/wirewatch/wirewatch/demosite"
 	"github.com/wirewatch/wirewatch/indexer"
 	"github.com/wirewatch/wirewatch/pkg/article"
 	"github.com/wirewatch/wirewatch/reindex"
@@ -23,28 +22,15 @@ import (
 // and tagged again with one and with every processor; it reports
 // articles/s. The peer in the same run is the write-back without tagging.
 func BenchmarkReindex(b *testing.B) {
-	f, err := os.Open("../testdata/corpus/truth.jsonl")
+	truth, err := demosite.LoadTruth()
 	if err != nil {
 		b.Fatal(err)
 	}
-	var bodies []string
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 1<<20), 1<<24)
-	for sc.Scan() {
-		var t struct {
-			Body string `json:"body"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &t); err != nil {
-			b.Fatal(err)
-		}
-		bodies = append(bodies, t.Body)
-	}
-	f.Close()
 	ctx := context.Background()
 	var docs []*article.Article
 	for r := range 4 {
-		for i, body := range bodies {
-			docs = append(docs, storetest.Mk(fmt.Sprintf("/%d/%d", r, i), "news.example.org", fmt.Sprintf("Story %d", i), body, storetest.T0.Add(time.Duration(len(docs))*time.Second)))
+		for i, page := range truth {
+			docs = append(docs, storetest.Mk(fmt.Sprintf("/%d/%d", r, i), "news.example.org", fmt.Sprintf("Story %d", i), page.Body, storetest.T0.Add(time.Duration(len(docs))*time.Second)))
 		}
 	}
 	sq, err := sqlite.Open(ctx, b.TempDir())
@@ -52,24 +38,22 @@ func BenchmarkReindex(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer sq.Close()
-	stores := []struct {
+	type benchStore struct {
 		name string
-		src  reindex.Source
-		put  func(*article.Article) error
+		src  interface {
+			reindex.Source
+			Put(context.Context, *article.Article) error
+		}
 		sink func() reindex.Sink
-	}{{"sqlite", sq, func(a *article.Article) error { return sq.Put(ctx, a) }, func() reindex.Sink { return reindex.PutSink(indexer.New(sq), 1, nil) }}}
+	}
+	stores := []benchStore{{"sqlite", sq, func() reindex.Sink { return reindex.PutSink(indexer.New(sq), 1, nil) }}}
 	if os.Getenv("WIREWATCH_TEST_ES") != "" {
 		es := elastictest.Open(b, elastictest.Config(b))
-		stores = append(stores, struct {
-			name string
-			src  reindex.Source
-			put  func(*article.Article) error
-			sink func() reindex.Sink
-		}{"elasticsearch", es, func(a *article.Article) error { return es.Put(ctx, a) }, func() reindex.Sink { return indexer.NewBulk(es, indexer.BulkConfig{}) }})
+		stores = append(stores, benchStore{"elasticsearch", es, func() reindex.Sink { return indexer.NewBulk(es, indexer.BulkConfig{}) }})
 	}
 	for _, st := range stores {
 		for _, a := range docs {
-			if err := st.put(a); err != nil {
+			if err := st.src.Put(ctx, a); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -170,22 +170,20 @@ func PaddedName(s string) string { return " " + strings.Join(NameWords(s), " ") 
 func TermsAndWords(s string) (terms, words []string) {
 	toks := Analyze(s)
 	terms = make([]string, len(toks))
-	seen := map[string]bool{}
 	for i, t := range toks {
 		terms[i] = t.Term
-		if !seen[t.Word] {
-			seen[t.Word] = true
-			words = append(words, t.Word)
-		}
 	}
-	return terms, words
+	return terms, distinctWords(toks)
 }
 
 // Words returns the folded words of s, in order, each once.
-func Words(s string) []string {
+func Words(s string) []string { return distinctWords(Analyze(s)) }
+
+// distinctWords returns the words of toks, in order, each once.
+func distinctWords(toks []Token) []string {
 	var out []string
 	seen := map[string]bool{}
-	for _, t := range Analyze(s) {
+	for _, t := range toks {
 		if !seen[t.Word] {
 			seen[t.Word] = true
 			out = append(out, t.Word)

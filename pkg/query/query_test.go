@@ -1,17 +1,16 @@
 package query
 
 import (
-	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/wirewatch/wirewatch/demosite"
 )
 
 func instant(s string) time.Time {
@@ -251,20 +250,11 @@ func TestAnalyze(t *testing.T) {
 // the analysis table's texts and on the demo corpus's bodies.
 func TestTermsAndWords(t *testing.T) {
 	texts := []string{"Withdrawal, withdrawing; WITHDRAWS withdrawal", "Café Riche, Ötzi, São Paulo, café", "東京 タワー 2024", "& — …", ""}
-	f, err := os.Open("../../testdata/corpus/truth.jsonl")
+	truth, err := demosite.LoadTruth()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<24)
-	for sc.Scan() {
-		var page struct {
-			Body string `json:"body"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &page); err != nil {
-			t.Fatal(err)
-		}
+	for _, page := range truth {
 		texts = append(texts, page.Body)
 	}
 	if len(texts) < 100 {
