@@ -139,8 +139,7 @@ func Run(ctx context.Context, src Source, sink Sink, job Job) (Progress, error) 
 		every = 2 * time.Second
 	}
 	req := scan.Request{Query: job.Query, After: job.After, Parallel: max(job.Parallel, 1)}
-	r := &run{start: time.Now(), log: log, ids: map[int64]string{}, settled: map[int64]bool{}, resume: job.After}
-	r.total = -1
+	r := &run{start: time.Now(), log: log, total: -1, ids: map[int64]string{}, settled: map[int64]bool{}, resume: job.After}
 	if n, err := src.ExportCount(ctx, req); err == nil {
 		r.total = n
 	} else if ctx.Err() == nil {

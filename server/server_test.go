@@ -244,7 +244,8 @@ func TestHitEvents(t *testing.T) {
 }
 
 // TestSuggest checks completion: names from the store, event actors by
-// their canonical names counted once per article, and the closed event
+// the values the actors facet counts (query.EventFacetActor), once per
+// article, and the closed event
 // fields' every value in the language's order with the articles each
 // finds, those none has included.
 func TestSuggest(t *testing.T) {

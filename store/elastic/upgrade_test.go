@@ -25,16 +25,7 @@ import (
 // in place, so that articles with events are accepted by the strict mapping.
 func TestOpenAddsEventsToAnOlderIndex(t *testing.T) {
 	cfg := elastictest.Config(t)
-	n := elastic.NamesFor(cfg.IndexPrefix)
-	old := elastic.Mapping("standard")
-	delete(old["properties"].(map[string]any), "events")
-	oldIndex := fmt.Sprintf("%s-articles-v%d", cfg.IndexPrefix, elastic.MappingVersion-1)
-	do := func(method, path string, body any) { esDo(t, cfg, method, path, body) }
-	do(http.MethodPut, "/_index_template/"+n.Template, map[string]any{
-		"index_patterns": []string{n.Pattern}, "priority": 200, "version": elastic.MappingVersion - 1,
-		"template": map[string]any{"settings": map[string]any{"number_of_shards": 1, "auto_expand_replicas": "0-1"}, "mappings": old},
-	})
-	do(http.MethodPut, "/"+oldIndex, map[string]any{"aliases": map[string]any{n.Alias: map[string]any{"is_write_index": true}}})
+	olderIndex(t, cfg, "events")
 
 	s := elastictest.Open(t, cfg) // drops every <prefix>-articles-v* index and the template at the end
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -80,6 +71,44 @@ func esDo(t *testing.T, cfg elastic.Config, method, path string, body any) {
 	}
 }
 
+// olderIndex sets up what a build of the previous mapping version left
+// behind: its template and an index behind the alias, their mapping this
+// build's without the fields named. It returns the index's name. The
+// store opened next (elastictest.Open) drops both at the end.
+func olderIndex(t *testing.T, cfg elastic.Config, without ...string) string {
+	t.Helper()
+	n := elastic.NamesFor(cfg.IndexPrefix)
+	old := elastic.Mapping("standard")
+	for _, f := range without {
+		delete(old["properties"].(map[string]any), f)
+	}
+	index := fmt.Sprintf("%s-articles-v%d", cfg.IndexPrefix, elastic.MappingVersion-1)
+	esDo(t, cfg, http.MethodPut, "/_index_template/"+n.Template, map[string]any{
+		"index_patterns": []string{n.Pattern}, "priority": 200, "version": elastic.MappingVersion - 1,
+		"template": map[string]any{"settings": map[string]any{"number_of_shards": 1, "auto_expand_replicas": "0-1"}, "mappings": old},
+	})
+	esDo(t, cfg, http.MethodPut, "/"+index, map[string]any{"aliases": map[string]any{n.Alias: map[string]any{"is_write_index": true}}})
+	return index
+}
+
+// putOlder indexes a into index as that older build wrote it: this
+// build's document without the fields named.
+func putOlder(t *testing.T, cfg elastic.Config, index string, a *article.Article, without ...string) {
+	t.Helper()
+	doc, _, err := elastic.Encode(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fields map[string]any
+	if err := json.Unmarshal(doc, &fields); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range without {
+		delete(fields, f)
+	}
+	esDo(t, cfg, http.MethodPut, "/"+index+"/_doc/"+a.ID, fields)
+}
+
 // TestOpenCountsActorsOfAnOlderIndex sets up an index of the previous
 // mapping version holding an article written then, whose events' actors
 // are counted by their canonical names, and checks that after opening the
@@ -88,15 +117,7 @@ func esDo(t *testing.T, cfg elastic.Config, method, path string, body any) {
 // country.
 func TestOpenCountsActorsOfAnOlderIndex(t *testing.T) {
 	cfg := elastictest.Config(t)
-	n := elastic.NamesFor(cfg.IndexPrefix)
-	old := elastic.Mapping("standard")
-	delete(old["properties"].(map[string]any), "search_event_actors")
-	oldIndex := fmt.Sprintf("%s-articles-v%d", cfg.IndexPrefix, elastic.MappingVersion-1)
-	esDo(t, cfg, http.MethodPut, "/_index_template/"+n.Template, map[string]any{
-		"index_patterns": []string{n.Pattern}, "priority": 200, "version": elastic.MappingVersion - 1,
-		"template": map[string]any{"settings": map[string]any{"number_of_shards": 1, "auto_expand_replicas": "0-1"}, "mappings": old},
-	})
-	esDo(t, cfg, http.MethodPut, "/"+oldIndex, map[string]any{"aliases": map[string]any{n.Alias: map[string]any{"is_write_index": true}}})
+	oldIndex := olderIndex(t, cfg, "search_event_actors")
 
 	at := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 	mk := func(path, body, actor, canonical, country string) *article.Article {
@@ -107,16 +128,7 @@ func TestOpenCountsActorsOfAnOlderIndex(t *testing.T) {
 	}
 	// Written by the older build: its document has no search_event_actors.
 	then := mk("/then", "Russia will withdraw its troops.", "Russia", "Russia", "RU")
-	doc, _, err := elastic.Encode(then)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var fields map[string]any
-	if err := json.Unmarshal(doc, &fields); err != nil {
-		t.Fatal(err)
-	}
-	delete(fields, "search_event_actors")
-	esDo(t, cfg, http.MethodPut, "/"+oldIndex+"/_doc/"+then.ID, fields)
+	putOlder(t, cfg, oldIndex, then, "search_event_actors")
 
 	s := elastictest.Open(t, cfg) // drops every <prefix>-articles-v* index and the template at the end
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -157,33 +169,12 @@ func TestOpenCountsActorsOfAnOlderIndex(t *testing.T) {
 // an article written now is found with accents folded too.
 func TestOpenMatchesNamesOfAnOlderIndex(t *testing.T) {
 	cfg := elastictest.Config(t)
-	n := elastic.NamesFor(cfg.IndexPrefix)
-	old := elastic.Mapping("standard")
 	folded := []string{"search_people", "search_places", "search_organizations"}
-	for _, f := range folded {
-		delete(old["properties"].(map[string]any), f)
-	}
-	oldIndex := fmt.Sprintf("%s-articles-v%d", cfg.IndexPrefix, elastic.MappingVersion-1)
-	esDo(t, cfg, http.MethodPut, "/_index_template/"+n.Template, map[string]any{
-		"index_patterns": []string{n.Pattern}, "priority": 200, "version": elastic.MappingVersion - 1,
-		"template": map[string]any{"settings": map[string]any{"number_of_shards": 1, "auto_expand_replicas": "0-1"}, "mappings": old},
-	})
-	esDo(t, cfg, http.MethodPut, "/"+oldIndex, map[string]any{"aliases": map[string]any{n.Alias: map[string]any{"is_write_index": true}}})
+	oldIndex := olderIndex(t, cfg, folded...)
 
 	at := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 	then := storetest.Mk("/then", "news.example.org", "t", "Sergey Lavrov spoke.", at, article.Entity{Type: article.Person, Canonical: "Sergey Lavrov"})
-	doc, _, err := elastic.Encode(then)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var fields map[string]any
-	if err := json.Unmarshal(doc, &fields); err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range folded {
-		delete(fields, f)
-	}
-	esDo(t, cfg, http.MethodPut, "/"+oldIndex+"/_doc/"+then.ID, fields)
+	putOlder(t, cfg, oldIndex, then, folded...)
 
 	s := elastictest.Open(t, cfg) // drops every <prefix>-articles-v* index and the template at the end
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

@@ -161,17 +161,25 @@ func reopenAsOlder(t *testing.T, s *Store, dir, stmts string) *Store {
 	return s
 }
 
-func TestNameWordsFilledForAnOlderDatabase(t *testing.T) {
-	ctx := context.Background()
+// storeOzil opens a store in a new directory holding one article that
+// names Mesut Özil, for the tests of older databases' name words.
+func storeOzil(t *testing.T) (*Store, string, *article.Article) {
+	t.Helper()
 	dir := t.TempDir()
-	s, err := Open(ctx, dir)
+	s, err := Open(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	a := storetest.Mk("/a", "apnews.com", "t", "Mesut Özil spoke.", t0, article.Entity{Type: article.Person, Canonical: "Mesut Özil"})
-	if err := s.Put(ctx, a); err != nil {
+	if err := s.Put(context.Background(), a); err != nil {
 		t.Fatal(err)
 	}
+	return s, dir, a
+}
+
+func TestNameWordsFilledForAnOlderDatabase(t *testing.T) {
+	ctx := context.Background()
+	s, dir, a := storeOzil(t)
 	s = reopenAsOlder(t, s, dir, `DROP TABLE entity_words; DELETE FROM meta WHERE key = 'entity_words'`)
 	for _, q := range []string{"person:özil", `person:"Mesut Özil"`} {
 		pq, _ := query.Parse(q)
@@ -191,15 +199,7 @@ func TestNameWordsFilledForAnOlderDatabase(t *testing.T) {
 // open they are written again, so person:ozil finds "Mesut Özil".
 func TestNameWordsRefoldedForAnOlderDatabase(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	s, err := Open(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := storetest.Mk("/a", "apnews.com", "t", "Mesut Özil spoke.", t0, article.Entity{Type: article.Person, Canonical: "Mesut Özil"})
-	if err := s.Put(ctx, a); err != nil {
-		t.Fatal(err)
-	}
+	s, dir, a := storeOzil(t)
 	s = reopenAsOlder(t, s, dir, `UPDATE entity_words SET word = 'özil' WHERE word = 'ozil';
 		UPDATE entity_words SET folded = ' mesut özil ';
 		DELETE FROM meta WHERE key = 'entity_words_folded'`)
