@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -16,14 +17,34 @@ import (
 )
 
 // eventsInput is one line of `wirewatch events --jsonl`: a text to tag and
-// an id to echo. The article context is optional: published (RFC 3339)
-// dates background events, title (the headline) tells which withdrawal is
-// the article's news.
+// an id to echo. The article context is optional: published dates
+// background events, title (the headline) tells which withdrawal is the
+// article's news.
 type eventsInput struct {
 	ID        *string    `json:"id"`
 	Text      *string    `json:"text"`
-	Published *time.Time `json:"published,omitempty"`
+	Published *inputDate `json:"published,omitempty"`
 	Title     string     `json:"title,omitempty"`
+}
+
+// inputDate is a publication date as evaluation sets and news archives
+// write it: an RFC 3339 time, or a day alone ("2021-08-30"), taken as
+// midnight UTC, since the detector reads only the year and the month.
+type inputDate struct{ time.Time }
+
+// UnmarshalJSON reads an RFC 3339 time or a YYYY-MM-DD day.
+func (d *inputDate) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf(`"published" is not a string`)
+	}
+	for _, layout := range []string{time.RFC3339, time.DateOnly} {
+		if t, err := time.Parse(layout, s); err == nil {
+			d.Time = t
+			return nil
+		}
+	}
+	return fmt.Errorf(`"published" %q is neither an RFC 3339 time nor a YYYY-MM-DD day`, s)
 }
 
 // eventsOutput is one line of output: the id and the events of its text,
@@ -43,7 +64,7 @@ func eventsCmd(e env) *ffcli.Command {
 		ShortUsage: "wirewatch events --jsonl < texts.jsonl",
 		ShortHelp:  "tag texts with withdrawal events (kind, status, actor, what, from, trigger, new_announcement)",
 		LongHelp: "Each input line is a JSON object with \"id\" and \"text\", and optionally the article's context:\n" +
-			"\"published\" (RFC 3339) and \"title\" (its headline), which tell news from background.\n" +
+			"\"published\" (RFC 3339, or a YYYY-MM-DD day) and \"title\" (its headline), which tell news from background.\n" +
 			"Each output line is {\"id\", \"events\"}, the events as the extractor stores them on an article,\n" +
 			"with roles linked to the entities it finds. A bad line is reported on standard error with its\n" +
 			"line number and skipped; the others are still tagged, and the command then exits non-zero.",
@@ -87,9 +108,13 @@ func tagEventsJSONL(ctx context.Context, ex *extractor.Extractor, r io.Reader, w
 		}
 		var in eventsInput
 		err := json.Unmarshal(line, &in)
+		var syntax *json.SyntaxError
+		var typ *json.UnmarshalTypeError
 		switch {
-		case err != nil:
+		case errors.As(err, &syntax) || errors.As(err, &typ):
 			err = fmt.Errorf("not a JSON object: %w", err)
+		case err != nil:
+			// A bad "published" says so itself.
 		case in.ID == nil:
 			err = fmt.Errorf(`no "id"`)
 		case in.Text == nil:
@@ -100,7 +125,10 @@ func tagEventsJSONL(ctx context.Context, ex *extractor.Extractor, r io.Reader, w
 			fmt.Fprintf(errw, "events: line %d: %v\n", n, err)
 			continue
 		}
-		a := &article.Article{ID: *in.ID, Body: *in.Text, PublishedAt: in.Published, Title: in.Title}
+		a := &article.Article{ID: *in.ID, Body: *in.Text, Title: in.Title}
+		if in.Published != nil {
+			a.PublishedAt = &in.Published.Time
+		}
 		if err := ex.Tag(ctx, a); err != nil {
 			bad++
 			fmt.Fprintf(errw, "events: line %d: %v\n", n, err)

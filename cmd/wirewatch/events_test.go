@@ -68,20 +68,26 @@ func TestEventsCommandJSONL(t *testing.T) {
 }
 
 // TestEventsCommandContext checks the optional article context of an input
-// line: "published" tells the article's own year from a background one,
-// and "title" is accepted beside the {"id","text"} contract.
+// line: "published", an RFC 3339 time or a day, tells the article's own
+// year from a background one, and "title" is accepted beside the
+// {"id","text"} contract; a date of another form is a bad line that says
+// why.
 func TestEventsCommandContext(t *testing.T) {
 	in := strings.Join([]string{
 		`{"id":"alone","text":"Ethiopian troops withdrew from Somalia in 2009."}`,
 		`{"id":"that year","text":"Ethiopian troops withdrew from Somalia in 2009.","published":"2009-01-26T08:00:00Z","title":"Ethiopia completes pullout from Somalia"}`,
 		`{"id":"bad date","text":"Ethiopian troops withdrew.","published":"yesterday"}`,
+		`{"id":"that day","text":"Ethiopian troops withdrew from Somalia in 2009.","published":"2009-01-26"}`,
+		`{"id":"number date","text":"Ethiopian troops withdrew.","published":2009}`,
 	}, "\n") + "\n"
 	var out, errb bytes.Buffer
 	code := run(context.Background(), []string{"events", "--jsonl"}, strings.NewReader(in), &out, &errb)
-	if code == 0 || !strings.Contains(errb.String(), "line 3") {
-		t.Errorf("bad published date: exit %d, stderr %q; want an error naming line 3", code, errb.String())
+	for _, want := range []string{`line 3: "published" "yesterday" is neither`, `line 5: "published" is not a string`} {
+		if code == 0 || !strings.Contains(errb.String(), want) {
+			t.Errorf("bad published date: exit %d, stderr %q; want %q", code, errb.String(), want)
+		}
 	}
-	want := map[string]string{"alone": "historical/false", "that year": "completed/true"}
+	want := map[string]string{"alone": "historical/false", "that year": "completed/true", "that day": "completed/true"}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	if len(lines) != len(want) {
 		t.Fatalf("output %q, want %d lines", out.String(), len(want))
