@@ -199,6 +199,9 @@ func (st *sent) class(i int) Class {
 		if c&Medical != 0 && st.inName(i) {
 			c &^= Medical // "the Social Democratic Party" withdraws no socially
 		}
+		if c&Squad != 0 && w == "side" && st.norm(i+1) == "of" {
+			c &^= Squad // "the Syrian side of the border crossing" is a place, not a team
+		}
 		return c
 	}
 	if w == "open" && i > 0 && st.isCapitalized(i) && st.isCapitalized(i-1) && !st.isCapitalized(i+1) {

@@ -364,6 +364,9 @@ func TestDetect(t *testing.T) {
 		{text: "Ruritania is temporarily pulling its diplomats out of Freedonia, the foreign ministry said.", want: true, kind: "diplomatic", status: "announced", new: true, trigger: "pulling out"},
 		{text: "Ruritania is temporarily pulling its diplomats out of Freedonia amid the fighting.", want: true, kind: "diplomatic", status: "completed", new: true, trigger: "pulling out"},
 		{text: "Senator Smith was withdrawing from the race when the polls closed, aides said.", want: true, kind: "political", status: "completed", new: true, trigger: "withdrawing"},
+		// "side" before "of" is a part of a place, not a team.
+		{text: "Ruritanian militias withdraw from the Freedonian side of the border crossing.", want: true, kind: "military", status: "completed", new: true, trigger: "withdraw", from: "the Freedonian side of the border crossing"},
+		{text: "The striker withdrew from the Freedonian side with a knee injury.", want: false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {
