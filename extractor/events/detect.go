@@ -278,7 +278,7 @@ func (st *sent) phraseEnd(i, limit int, stopAt map[string]bool) int {
 	j := i
 	for j < len(st.toks) && j < i+limit {
 		t := st.toks[j]
-		if t.punct && !st.amount(j) || (j > i && stopAt[t.norm] && !st.acronym(j)) {
+		if t.punct && !st.amount(j) || (j > i && stopAt[t.norm] && !st.acronym(j) && !st.comparedNumber(j)) {
 			break // a currency sign before a number is a word: "its $28 billion merger"
 		}
 		j++
@@ -490,7 +490,8 @@ func (st *sent) accept(tg *trigger) bool {
 		if st.anyClass(i-3, i+6, Vote) || st.is(SetStrongMemory, st.norm(i+1)) {
 			return false
 		}
-		if st.anyClass(i+1, i+4, Diplomatic|Military) || st.anyClass(i+1, i+6, Product) {
+		obj := st.partHead(i + 1)
+		if st.anyClass(obj, obj+3, Diplomatic|Military) || st.anyClass(i+1, i+6, Product) {
 			return true
 		}
 		if from, to, ok := st.passiveSubject(i); ok && st.anyClass(from, to, Diplomatic|Military|Product) && !st.anyClass(from, to, Squad|Sports) {
@@ -505,8 +506,9 @@ func (st *sent) accept(tg *trigger) bool {
 		if tg.form == Base && st.d.lex.Determiners[st.norm(i-1)] && st.is(SetIssueVerbs, st.norm(i-2)) {
 			return true // "Frigidaire issues a recall for 330,000 mini-fridges"
 		}
-		if st.norm(i+1) == "of" || isNumber(st.norm(i+1)) {
-			// "widens recall of F-150 pickups", "recalls 130,000 cars"
+		if st.norm(i+1) == "of" || isNumber(st.norm(i+1)) || st.quantityAt(i+1) {
+			// "widens recall of F-150 pickups", "recalls 130,000 cars",
+			// "recalls more than 570,000 Windstar minivans"
 			return true
 		}
 		if st.is(SetNounModifiers, st.norm(i-1)) && tg.form == Base && !st.is(SetMemory, st.norm(i+1)) {
@@ -876,6 +878,31 @@ func (st *sent) amount(j int) bool {
 		return w != "" && w[0] >= '0' && w[0] <= '9'
 	}
 	return st.class(j)&Money != 0 && (digit(j+1) || digit(j-1))
+}
+
+// comparedNumber reports whether token j is "than" before a number, a
+// word of an amount ("more than 570,000 minivans"), not a boundary.
+func (st *sent) comparedNumber(j int) bool {
+	return st.norm(j) == "than" && isNumber(st.norm(j+1))
+}
+
+// partHead returns where the head of a phrase starting at j begins: past a
+// partitive and its "of" ("half of its 1,200 troops": at "its"), else j.
+func (st *sent) partHead(j int) int {
+	if st.is(SetPartitives, st.norm(j)) && st.norm(j+1) == "of" {
+		return j + 2
+	}
+	return j
+}
+
+// quantityAt reports whether words of quantity starting at j lead to a
+// number ("more than 570,000", "approximately 50,000", "up to 1,000").
+func (st *sent) quantityAt(j int) bool {
+	k := j
+	for k < j+3 && st.is(SetQuantifiers, st.norm(k)) {
+		k++
+	}
+	return k > j && isNumber(st.norm(k))
 }
 
 // isNumber reports whether w is written in digits ("130,000", "1.2").
@@ -3102,7 +3129,9 @@ func (st *sent) kind(tg trigger, what, from span) string {
 	case FamRetreat:
 		score[0] += 2
 	case FamRecall:
-		if score[1] == 0 {
+		// A state recalls its diplomats or its forces ("Chad recalls half
+		// of its 1,200 troops", "its frigate"), anyone else products.
+		if score[1] == 0 && (!st.anyClass(what.i, what.j-1, Military) || st.anyClass(what.i, what.j-1, Product)) {
 			score[4] += 2
 		}
 	case FamEvacuate:

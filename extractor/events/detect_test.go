@@ -364,6 +364,16 @@ func TestDetect(t *testing.T) {
 		{text: "Ruritania is temporarily pulling its diplomats out of Freedonia, the foreign ministry said.", want: true, kind: "diplomatic", status: "announced", new: true, trigger: "pulling out"},
 		{text: "Ruritania is temporarily pulling its diplomats out of Freedonia amid the fighting.", want: true, kind: "diplomatic", status: "completed", new: true, trigger: "pulling out"},
 		{text: "Senator Smith was withdrawing from the race when the polls closed, aides said.", want: true, kind: "political", status: "completed", new: true, trigger: "withdrawing"},
+		// What is recalled: an amount of goods ("more than", "approximately"
+		// before a number), goods the lexicon names, or a state's forces
+		// behind a partitive; a state recalling its forces is military.
+		{text: "Acme announces that it has recalled more than 570,000 minivans over rear axle issues.", want: true, kind: "business", status: "completed", new: true, trigger: "recalled", what: "more than 570,000 minivans"},
+		{text: "Acme recalls approximately 50,000 Roadster sedans after finding a fault.", want: true, kind: "business", status: "completed", new: true, trigger: "recalls", what: "approximately 50,000 Roadster sedans"},
+		{text: "Acme recalls all Galaxy smartphones that have fire-prone batteries.", want: true, kind: "business", status: "completed", new: true, trigger: "recalls"},
+		{text: "Ruritania recalls half of its 1,200 troops in the border area.", want: true, kind: "military", status: "completed", new: true, trigger: "recalls", what: "half of its 1,200 troops"},
+		{text: "Ruritania recalls its frigate from the Gulf of Guinea.", want: true, kind: "military", status: "completed", new: true, trigger: "recalls"},
+		{text: "He recalls more than once how the soldiers arrived.", want: false},
+		{text: "She recalls half of her childhood in the village.", want: false},
 		// "side" before "of" is a part of a place, not a team.
 		{text: "Ruritanian militias withdraw from the Freedonian side of the border crossing.", want: true, kind: "military", status: "completed", new: true, trigger: "withdraw", from: "the Freedonian side of the border crossing"},
 		{text: "The striker withdrew from the Freedonian side with a knee injury.", want: false},

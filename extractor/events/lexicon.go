@@ -434,6 +434,10 @@ const (
 	// so the withdrawal is a sport's ("Boise State University will leave
 	// the Western Athletic Conference").
 	SetCollegeWords
+	// SetQuantifiers: words before a number that make it an amount of
+	// things ("recalls more than 570,000 minivans", "approximately 50,000
+	// sedans"), which is what a product recall counts.
+	SetQuantifiers
 	numSets
 )
 

@@ -99,7 +99,7 @@ func english() *Lexicon {
 		mercenaries mercenary militants militia militias rebels peacekeepers peacekeeping units brigade brigades
 		battalion battalions garrison garrisons base bases combat tanks navy warships occupation frontline
 		front-line invasion contingent settlements settlers outposts convoy convoys contingents personnel marines battlegroup wagner idf nato-led
-		counteroffensive offensive airborne infantry artillery`)
+		counteroffensive offensive airborne infantry artillery frigate frigates warship destroyer destroyers corvette corvettes`)
 	class(Diplomatic, `ambassador ambassadors envoy envoys diplomat diplomats embassy embassies consulate
 		consulates diplomatic recognition consul chargé emissary commissioner commissioners staff attache attaché`)
 	class(Agreement, `agreement agreements accord accords treaty treaties pact pacts convention conventions
@@ -145,7 +145,8 @@ func english() *Lexicon {
 		signatures proponents`)
 	class(Product, `vehicles vehicle cars car suvs trucks products product units models batches batch lots
 		devices toys food foods pounds packages bottles jars cans airbags batteries laptops phones
-		heaters shipments doses vaccines medicines medication drugs`)
+		heaters shipments doses vaccines medicines medication drugs smartphones smartphone minivans minivan sedans sedan
+		pickups motorcycles scooters appliances strollers cribs powder formula beef meat`)
 	class(Figurative, `stops phone gun knife chair tooth teeth wallet card cable plug notebook pen camera
 		weapon pistol cord drawer driveway parking lot sword hair weeds`)
 
@@ -318,6 +319,7 @@ func english() *Lexicon {
 		SetCourtHeads:    `court`,
 		SetSupranational: `international european`,
 		SetCollegeWords:  `university universities college colleges athletic`,
+		SetQuantifiers:   `more than over nearly almost about approximately around roughly some up to at least an estimated`,
 		SetToVerbs: `agree agrees vote votes decide decides continue continues seek seeks try tries prepare prepares
 			refuse refuses offer offers aim aims hope threaten threatens promise promises pledge pledges vow vows
 			move moves opt opts choose chooses`,
