@@ -540,7 +540,34 @@ func (st *sent) accept(tg *trigger) bool {
 				return true
 			}
 		}
-		return st.anyClass(i+1, i+4, Military) && !st.anyClass(i+1, i+4, Figurative)
+		if tg.form == Noun {
+			// "the evacuation of the last group of rebels": forces as what
+			// the noun is of.
+			if st.norm(i+1) == "of" {
+				end := st.phraseEnd(i+2, 8, st.d.lex.FromBoundary)
+				return st.anyClass(i+2, end-1, Military) && !st.anyClass(i+2, end-1, Figurative)
+			}
+			return st.anyClass(i+1, i+4, Military) && !st.anyClass(i+1, i+4, Figurative)
+		}
+		// What is evacuated, up to its head: "evacuates the remaining 100
+		// Special Operations forces members", "evacuate the airbase".
+		end := st.phraseEnd(i+1, 8, st.d.lex.Boundary)
+		if st.anyClass(i+1, max(end-1, i+4), Military) && !st.anyClass(i+1, max(end-1, i+4), Figurative) {
+			return true
+		}
+		// Forces that evacuate, with nothing evacuated after the verb:
+		// "Rebel fighters start evacuating from Douma", "rebels begin to
+		// evacuate after agreeing to surrender"; not "soldiers evacuated
+		// people from their homes".
+		if !st.intransitiveAt(i+1) || st.anyClass(i-6, i-1, Squad|Sports|Figurative) {
+			return false
+		}
+		for k := i - 1; k >= max(i-6, 0); k-- {
+			if st.class(k)&Military != 0 && !st.forceVerb(k) {
+				return true
+			}
+		}
+		return false
 	case FamExit:
 		return st.acceptExit(tg)
 	case FamEnd:
@@ -878,6 +905,27 @@ func (st *sent) amount(j int) bool {
 		return w != "" && w[0] >= '0' && w[0] <= '9'
 	}
 	return st.class(j)&Money != 0 && (digit(j+1) || digit(j-1))
+}
+
+// forceVerb reports whether "force" or "forces" at k is the verb of
+// compelling people, not armed forces: "fires force 15,000 people to
+// evacuate", "explosions force thousands to be evacuated".
+func (st *sent) forceVerb(k int) bool {
+	if w := st.norm(k); w != "force" && w != "forces" {
+		return false
+	}
+	next := st.norm(k + 1)
+	return isNumber(next) || st.is(SetCrowdWords, next) || st.d.lex.Determiners[next] || st.d.lex.Pronouns[next] || next == "them"
+}
+
+// intransitiveAt reports whether a verb whose next token is j takes no
+// object: the sentence or a clause ends there, or a phrase of place, time
+// or cause opens ("evacuate from Douma", "evacuate after agreeing").
+func (st *sent) intransitiveAt(j int) bool {
+	if j >= len(st.toks) || st.toks[j].punct {
+		return true
+	}
+	return st.is(SetIntransitiveNext, st.norm(j))
 }
 
 // comparedNumber reports whether token j is "than" before a number, a
@@ -1454,6 +1502,9 @@ func (st *sent) objectRoles(tg trigger) (what, from span) {
 		}
 		what = span{j, e}
 		j = e
+	}
+	if tg.tr.Family == FamEvacuate && what.j > what.i && st.is(SetPlaceNouns, st.norm(what.j-1)) {
+		return span{}, what // "forces evacuate the airbase": the place left, not a thing taken away
 	}
 	// from: the first "from" / "out of" / "of" (after a particle) within reach.
 	if sp, ok := st.postedIn(what, j); ok {
@@ -3135,7 +3186,11 @@ func (st *sent) kind(tg trigger, what, from span) string {
 			score[4] += 2
 		}
 	case FamEvacuate:
-		score[1] += 0.5
+		// Embassies evacuate their staff; forces that evacuate a place
+		// ("Rebels in Qalamoun begin to evacuate") withdraw from it.
+		if score[0] == 0 {
+			score[1] += 0.5
+		}
 	case FamRecognition:
 		score[1] += 2
 	case FamClose:

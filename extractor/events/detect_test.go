@@ -374,6 +374,17 @@ func TestDetect(t *testing.T) {
 		{text: "Ruritania recalls its frigate from the Gulf of Guinea.", want: true, kind: "military", status: "completed", new: true, trigger: "recalls"},
 		{text: "He recalls more than once how the soldiers arrived.", want: false},
 		{text: "She recalls half of her childhood in the village.", want: false},
+		// Forces evacuate themselves or a place: the object read up to its
+		// head, a place evacuated is where they withdraw from, and forces
+		// with no object after the verb evacuate where they are; "forces"
+		// as the verb of compelling people is no subject.
+		{text: "The Ruritanian military evacuates the remaining 100 special operations forces members in the country.", want: true, kind: "military", status: "completed", new: true, trigger: "evacuates"},
+		{text: "Rebel fighters start evacuating from Novigrad and head north on buses.", want: true, kind: "military", status: "completed", new: true, trigger: "evacuating", from: "Novigrad"},
+		{text: "Rebels in the valley begin to evacuate after agreeing to surrender the region.", want: true, kind: "military", status: "completed", new: true, trigger: "evacuate"},
+		{text: "Government forces evacuate the airbase after days of shelling.", want: true, kind: "military", status: "completed", new: true, trigger: "evacuate", from: "the airbase"},
+		{text: "The attack also damages the vessel and forces its crew to evacuate.", want: false},
+		{text: "Wildfires near the town force 15,000 people to evacuate.", want: false},
+		{text: "Soldiers evacuated residents from their homes as the river rose.", want: false},
 		// "side" before "of" is a part of a place, not a team.
 		{text: "Ruritanian militias withdraw from the Freedonian side of the border crossing.", want: true, kind: "military", status: "completed", new: true, trigger: "withdraw", from: "the Freedonian side of the border crossing"},
 		{text: "The striker withdrew from the Freedonian side with a knee injury.", want: false},

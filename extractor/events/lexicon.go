@@ -438,6 +438,13 @@ const (
 	// things ("recalls more than 570,000 minivans", "approximately 50,000
 	// sedans"), which is what a product recall counts.
 	SetQuantifiers
+	// SetIntransitiveNext: words after a verb that show it has no object
+	// ("rebels begin to evacuate after agreeing", "start evacuating from
+	// Douma").
+	SetIntransitiveNext
+	// SetCrowdWords: words for many people, which a verb "force" takes as
+	// its object ("forces thousands to evacuate").
+	SetCrowdWords
 	numSets
 )
 

@@ -99,7 +99,8 @@ func english() *Lexicon {
 		mercenaries mercenary militants militia militias rebels peacekeepers peacekeeping units brigade brigades
 		battalion battalions garrison garrisons base bases combat tanks navy warships occupation frontline
 		front-line invasion contingent settlements settlers outposts convoy convoys contingents personnel marines battlegroup wagner idf nato-led
-		counteroffensive offensive airborne infantry artillery frigate frigates warship destroyer destroyers corvette corvettes`)
+		counteroffensive offensive airborne infantry artillery frigate frigates warship destroyer destroyers corvette corvettes
+		airbase airbases`)
 	class(Diplomatic, `ambassador ambassadors envoy envoys diplomat diplomats embassy embassies consulate
 		consulates diplomatic recognition consul chargé emissary commissioner commissioners staff attache attaché`)
 	class(Agreement, `agreement agreements accord accords treaty treaties pact pacts convention conventions
@@ -258,7 +259,7 @@ func english() *Lexicon {
 		SetLeaveKinds:         `military sick parental maternity paternity annual medical compassionate unpaid paid shore family bereavement study`,
 		SetEndObjects:         `campaign campaigns bid bids candidacy candidature agreement agreements accord accords deal deals pact pacts treaty treaties membership participation merger mergers`,
 		SetPresenceNouns:      `mission missions deployment deployments presence operation operations base bases`,
-		SetPlaceNouns:         `village villages town towns city cities region regions area areas positions territory territories province provinces capital checkpoints bases base outposts`,
+		SetPlaceNouns:         `village villages town towns city cities region regions area areas positions territory territories province provinces capital checkpoints bases base outposts airbase airbases`,
 		SetPerfectAdverbs:     `also already just previously earlier once long since even all largely mostly`,
 		SetEvacuationBlocked:  `convoy convoys order orders warning warnings zone zones notice notices corridor corridors advisory advisories route routes plan plans flight flights centre centres center centers drill drills`,
 		SetSuspendVerbs:       `suspend suspends suspended suspending`,
@@ -313,13 +314,15 @@ func english() *Lexicon {
 		SetHearsay: `reported reportedly believed thought understood rumoured rumored alleged said`,
 		SetPartitives: `all some most half part many rest remainder majority bulk last none each several dozens hundreds thousands
 			one two three four five ten`,
-		SetClauseOpeners: `and but or as after before while when if unless because since until although though once where`,
-		SetOrdinals:      `first second third fourth fifth last only latest 2nd 3rd 4th 5th`,
-		SetBodyHeads:     `conference forum`,
-		SetCourtHeads:    `court`,
-		SetSupranational: `international european`,
-		SetCollegeWords:  `university universities college colleges athletic`,
-		SetQuantifiers:   `more than over nearly almost about approximately around roughly some up to at least an estimated`,
+		SetClauseOpeners:    `and but or as after before while when if unless because since until although though once where`,
+		SetOrdinals:         `first second third fourth fifth last only latest 2nd 3rd 4th 5th`,
+		SetBodyHeads:        `conference forum`,
+		SetCourtHeads:       `court`,
+		SetSupranational:    `international european`,
+		SetCollegeWords:     `university universities college colleges athletic`,
+		SetQuantifiers:      `more than over nearly almost about approximately around roughly some up to at least an estimated`,
+		SetIntransitiveNext: `from after amid following before under within on and but while`,
+		SetCrowdWords:       `thousands hundreds dozens tens millions people residents civilians villagers families inhabitants locals`,
 		SetToVerbs: `agree agrees vote votes decide decides continue continues seek seeks try tries prepare prepares
 			refuse refuses offer offers aim aims hope threaten threatens promise promises pledge pledges vow vows
 			move moves opt opts choose chooses`,
