@@ -473,6 +473,7 @@ func (st *sent) accept(tg *trigger) bool {
 			}
 			return st.anyClass(next+1, max(end-1, next+6), withdrawable) || st.capitalizedAt(next+1) || st.entityAt(next+1) ||
 				st.is(SetExitObjects, st.norm(next+1)) || st.norm(next+1) == "the" && st.is(SetExitObjects, st.norm(next+2)) ||
+				end > next+1 && st.is(SetExitObjects, st.norm(end-1)) ||
 				st.entityAt(next+2) || st.anyClass(i-10, i-1, Military) || st.placeAt(next+1) && st.anyClass(0, len(st.toks)-1, Military)
 		}
 		if tg.particle > i+1 {
@@ -1112,8 +1113,9 @@ func (st *sent) acceptExit(tg *trigger) bool {
 		// leave": forces or diplomats leaving where they are.
 		return true
 	}
-	if objClass&(Agreement|Race) != 0 || st.is(SetExitObjects, st.norm(obj)) || st.norm(obj) == "the" && st.is(SetExitObjects, st.norm(obj+1)) {
-		return true
+	if objClass&(Agreement|Race) != 0 || st.is(SetExitObjects, st.norm(obj)) || st.norm(obj) == "the" && st.is(SetExitObjects, st.norm(obj+1)) ||
+		end > obj && st.is(SetExitObjects, st.norm(end-1)) {
+		return true // "leaves Netanyahu's government": the head of what is left
 	}
 	if !isExit && w != "leaving" && st.norm(obj) == "the" && st.isCapitalized(obj+1) && end > obj+2 && st.is(SetPartyNouns, st.norm(end-1)) {
 		// "Yoon leaves the People Power Party", "will leave the Freedom

@@ -385,6 +385,11 @@ func TestDetect(t *testing.T) {
 		{text: "The attack also damages the vessel and forces its crew to evacuate.", want: false},
 		{text: "Wildfires near the town force 15,000 people to evacuate.", want: false},
 		{text: "Soldiers evacuated residents from their homes as the river rose.", want: false},
+		// A government or cabinet left is known by the head of the phrase,
+		// whatever stands before it; "due" ends a phrase as "because" does.
+		{text: "The Unity party leaves Smith's government due to a dispute over conscription.", want: true, kind: "agreement", status: "completed", new: true, trigger: "leaves", from: "Smith's government"},
+		{text: "The Freedom Movement partially pulls out of the unity government after one of its members is detained.", want: true, kind: "agreement", status: "completed", new: true, trigger: "pulls out", from: "the unity government"},
+		{text: "Acme recalls 885,000 vehicles due to faulty brakes.", want: true, kind: "business", status: "completed", new: true, trigger: "recalls", what: "885,000 vehicles"},
 		// "side" before "of" is a part of a place, not a team.
 		{text: "Ruritanian militias withdraw from the Freedonian side of the border crossing.", want: true, kind: "military", status: "completed", new: true, trigger: "withdraw", from: "the Freedonian side of the border crossing"},
 		{text: "The striker withdrew from the Freedonian side with a knee injury.", want: false},

@@ -202,7 +202,7 @@ func english() *Lexicon {
 	}
 	l.From = set("from")
 	l.Of = set("of")
-	l.Boundary = set(`from of by in on at to for with after before since until amid as and but or while when
+	l.Boundary = set(`from of by in on at to for with after before since until amid as and but or while when due
 		because because, that which who whom whose said says say told tells according , . ; : ! ? ( ) " “ ” — –
 		after over under within during following despite if unless than this last next`)
 	for _, w := range strings.Fields(`monday tuesday wednesday thursday friday saturday sunday today yesterday
