@@ -335,6 +335,9 @@ func (st *sent) try(i int, tr Trigger) (article.Event, bool) {
 		}
 		tg.anaphor = true
 	}
+	if st.expulsion(tg) {
+		return article.Event{}, false
+	}
 	if tg.particle >= 0 {
 		if st.consumed == nil {
 			st.consumed = map[int]bool{}
@@ -342,6 +345,57 @@ func (st *sent) try(i int, tr Trigger) (article.Event, bool) {
 		st.consumed[tg.particle] = true
 	}
 	return st.build(tg), true
+}
+
+// expulsion reports whether the trigger is a host's order, request or
+// ultimatum that another state's diplomats leave or be recalled: "orders
+// EU ambassador Oliver Nette to leave the country", "gives the United
+// States ambassador 72 hours to leave", "requests that Cuba recall its
+// ambassador". The guideline's labels call these expulsions, as they call
+// "expels", not withdrawals; an order to one's own staff, or to another's
+// forces ("ordered French troops to leave"), stays a withdrawal.
+func (st *sent) expulsion(tg trigger) bool {
+	i := tg.i
+	if tg.form != Base || tg.tr.Family != FamExit && tg.tr.Family != FamRecall {
+		return false
+	}
+	if _, ok := st.orderedOwnStaff(tg, -1); ok {
+		return false
+	}
+	verb := -1
+	_, ultimatum := st.ultimatum(i)
+	_, ordered := st.orderedOther(tg, -1)
+	if ultimatum || ordered {
+		for k := i - 2; k >= 0 && k >= i-12; k-- {
+			if w := st.norm(k); st.is(SetOrderVerbs, w) || st.is(SetAskVerbs, w) || st.is(SetGiveVerbs, w) {
+				verb = k
+				break
+			}
+		}
+	} else {
+		for k := i - 1; k > 0 && k >= i-6 && !st.toks[k].punct; k-- {
+			if st.norm(k) == "that" && st.is(SetRequestVerbs, st.norm(k-1)) {
+				verb = k // "requests that Cuba recall its ambassador"
+				break
+			}
+		}
+	}
+	if verb < 0 {
+		return false
+	}
+	end := min(i+6, len(st.toks)-1)
+	if !st.anyClass(verb+1, end, Diplomatic) || st.anyClass(verb+1, end, Military) {
+		return false
+	}
+	// Another state's: a name or demonym marks them ("several Malawian
+	// diplomats", "Cuba ... its ambassador"); "ordered the families of
+	// diplomats to leave" may be the ministry's own.
+	for m := verb + 1; m < i; m++ {
+		if st.demonymAt(m) || st.isName(m) || st.entityAt(m) {
+			return true
+		}
+	}
+	return false
 }
 
 // headlineAnaphor reports whether a trigger the sentence alone does not

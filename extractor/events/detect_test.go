@@ -351,7 +351,16 @@ func TestDetect(t *testing.T) {
 		// are expelled or asked to leave.
 		{text: "The European Union advises non-essential staff to evacuate Ruritania amid rising violence.", want: true, kind: "diplomatic", status: "announced", new: true, trigger: "evacuate"},
 		{text: "The State Department orders all non-emergency, non-essential government employees at the embassy in Ruritania and the consulate office to leave the country.", want: true, kind: "diplomatic", status: "announced", new: true, trigger: "leave"},
-		{text: "Ruritania orders 20 Freedonian embassy staff to leave the country.", want: true, kind: "diplomatic", status: "demanded", new: false, trigger: "leave"},
+		// A host ordering, asking or giving hours to another state's
+		// diplomats to leave, or asking that they be recalled, expels them;
+		// unmarked diplomats may be the orderer's own, and another's
+		// troops ordered out are a demanded withdrawal.
+		{text: "Ruritania orders 20 Freedonian embassy staff to leave the country.", want: false},
+		{text: "The government of Ruritania orders EU ambassador John Smith to leave the country after accusing him of meddling.", want: false},
+		{text: "The president gives the Freedonian ambassador 72 hours to leave Ruritania.", want: false},
+		{text: "President Smith requests that Freedonia recall its ambassador for allegedly supporting the opposition.", want: false},
+		{text: "The ministry ordered the families of diplomats to leave amid riots.", want: true, kind: "diplomatic", status: "demanded", trigger: "leave"},
+		{text: "Ruritania ordered Freedonian troops to leave the country within a month.", want: true, kind: "military", status: "demanded", new: false, trigger: "leave"},
 		{text: "The government advises Freedonia's embassy staff to leave the country.", want: true, kind: "diplomatic", status: "demanded", new: false, trigger: "leave"},
 		// The time limit of a plan spoken of (extended, lacking) is the
 		// news, not the plan; a time limit set in the sentence is news.

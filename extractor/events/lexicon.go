@@ -445,6 +445,9 @@ const (
 	// SetCrowdWords: words for many people, which a verb "force" takes as
 	// its object ("forces thousands to evacuate").
 	SetCrowdWords
+	// SetRequestVerbs: verbs that ask another party for a step in a
+	// "that" clause ("requests that Cuba recall its ambassador").
+	SetRequestVerbs
 	numSets
 )
 
