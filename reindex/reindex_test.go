@@ -135,16 +135,21 @@ func TestRetag(t *testing.T) {
 // older build stored without what this build indexes beside them (stored
 // behind the store's back, as PutRaw does): afterwards free text finds them
 // the event actors facet counts an actor that names no entity under its
-// country, and a name filter finds a name without its accents, as for an
-// article stored now.
+// country, and a name filter and event.actor: find a name without its
+// accents, as for an article stored now.
 func TestWriteBackOlderDocuments(t *testing.T) {
 	for _, st := range stores {
 		t.Run(st.name, func(t *testing.T) {
 			ctx := context.Background()
 			s := st.o.Open(t)
-			body := "Ruritania's defence ministry will withdraw its troops from Novigrad, Mesut Özil said."
+			body := "Ruritania's defence ministry will withdraw its troops from Novigrad, Mesut Özil said. Özil's club pulled out of the cup."
 			a := storetest.Mk("/old", "news.example.org", "Older", body, storetest.T0, article.Entity{Type: article.Person, Canonical: "Mesut Özil"})
-			a.Events = []article.Event{storetest.Event(body, "withdraw", "military", "announced", true, storetest.Actor(body, "Ruritania's defence ministry", "", "RU"))}
+			a.Events = []article.Event{
+				storetest.Event(body, "withdraw", "military", "announced", true, storetest.Actor(body, "Ruritania's defence ministry", "", "RU")),
+				// An actor that tells neither an entity nor a country: not
+				// counted in the facet.
+				storetest.Event(body, "pulled out", "sports", "announced", true, storetest.Actor(body, "Özil's club", "", "")),
+			}
 			doc, err := article.Marshal(a)
 			if err != nil {
 				t.Fatal(err)
@@ -152,8 +157,8 @@ func TestWriteBackOlderDocuments(t *testing.T) {
 			if err := st.o.PutRaw(t, s, storetest.Raw{ID: a.ID, URL: a.URL, FetchedAt: a.FetchedAt, JSON: doc}); err != nil {
 				t.Fatal(err)
 			}
-			if got := search(t, s, "troops OR person:ozil"); got[a.ID] {
-				t.Fatal("the older document is found by free text or its name before it is written back; the test stores it as this build would")
+			if got := search(t, s, `troops OR person:ozil OR event.actor:"ozil's club"`); got[a.ID] {
+				t.Fatal("the older document is found by free text, its name or its actor before it is written back; the test stores it as this build would")
 			}
 
 			p, err := reindex.Run(ctx, s, st.sink(s), reindex.Job{})
@@ -168,6 +173,9 @@ func TestWriteBackOlderDocuments(t *testing.T) {
 			}
 			if got := search(t, s, "person:ozil"); !got[a.ID] {
 				t.Error("person:ozil does not find the written-back document")
+			}
+			if got := search(t, s, `event.actor:"ozil's club" event.kind:sports`); !got[a.ID] {
+				t.Error(`event.actor:"ozil's club" event.kind:sports does not find the written-back document`)
 			}
 			f, err := s.Facets(ctx, query.MustParse(""), 10)
 			if err != nil {

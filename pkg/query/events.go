@@ -19,9 +19,11 @@ import (
 //   - event.kind:KIND: an event of that kind, one of EventKinds.
 //   - event.status:STATUS: an event of that status, one of EventStatuses.
 //   - event.actor:NAME: an event whose actor's canonical name or words
-//     equal NAME ignoring case or hold it as whole words (split at
-//     spaces), as person: does; when NAME is an ISO 3166-1 alpha-2 code
-//     or a country's name (RU, ru, Russia), also an actor of that country.
+//     hold NAME as whole words, case and accents folded and split at
+//     spaces and hyphens (NameWords), as person: compares names
+//     (event.actor:erdogan finds "Recep Tayyip Erdoğan", event.actor:assad
+//     "Bashar al-Assad"); when NAME is an ISO 3166-1 alpha-2 code or a
+//     country's name (RU, ru, Russia), also an actor of that country.
 //
 // Event filters ANDed together (written one after another, or with AND)
 // must hold for one and the same event: event.kind:military
@@ -197,16 +199,14 @@ func MatchEvent(n *Node, e *article.Event) bool {
 }
 
 // ActorNameMatch reports whether name, an actor's canonical name or
-// words, equals want ignoring case or holds it as whole words, words
-// being split at single spaces: FoldName(name) contains FoldName(want).
+// words, holds want as whole words, as the name filters compare names:
+// PaddedName(name) contains PaddedName(want), words being split at spaces
+// and hyphens and folded for case and accents (NameWords). A want without
+// words (only spaces and hyphens) matches no name.
 func ActorNameMatch(name, want string) bool {
-	return name != "" && want != "" && strings.Contains(FoldName(name), FoldName(want))
+	w := PaddedName(want)
+	return strings.TrimSpace(w) != "" && strings.Contains(PaddedName(name), w)
 }
-
-// FoldName lowercases s and pads it with a space each side, the form in
-// which ActorNameMatch compares names; the embedded store indexes actors
-// in it.
-func FoldName(s string) string { return " " + strings.ToLower(s) + " " }
 
 // countries is the gazetteer, loaded on the first event.actor: filter or
 // facet value (some 13 ms) and read-only after.

@@ -122,6 +122,44 @@ func TestActorCountry(t *testing.T) {
 	}
 }
 
+// TestActorNameMatch checks that an actor's name is compared as the name
+// filters compare names: whole words, split at spaces and hyphens, case
+// and accents folded.
+func TestActorNameMatch(t *testing.T) {
+	tests := []struct {
+		name, want string
+		match      bool
+	}{
+		{"Russia", "russia", true},
+		{"Russia's defence ministry", "DEFENCE MINISTRY", true},
+		{"Russia's defence ministry", "russia", false}, // "russia's" is one word
+		{"Recep Tayyip Erdoğan", "erdogan", true},
+		{"Recep Tayyip Erdoğan", "Erdoğan", true},
+		{"Recep Tayyip Erdoğan", "recep tayyip erdogan", true},
+		{"Recep Tayyip Erdoğan", "erdog", false},
+		{"Recep Tayyip Erdoğan", "tayyip recep", false},
+		{"Erdogan", "Erdoğan", true},
+		{"Bashar al-Assad", "assad", true},
+		{"Bashar al-Assad", "al-Assad", true},
+		{"Bashar al-Assad", "bashar al assad", true},
+		{"Bashar al‐Assad", "Assad", true}, // U+2010 hyphen
+		{"Bashar al-Assad", "al-assad's", false},
+		{"São Paulo state government", "sao paulo", true},
+		{"Αθήνα", "ΑΘΗΝΑ", true},
+		{"Manchester United", "manch", false},
+		{"Manchester  United", "manchester united", true},
+		{"", "russia", false},
+		{"Russia", "", false},
+		{"Foo - Bar", "-", false}, // no word to look for
+		{"-", "-", false},
+	}
+	for _, tt := range tests {
+		if got := ActorNameMatch(tt.name, tt.want); got != tt.match {
+			t.Errorf("ActorNameMatch(%q, %q) = %v, want %v", tt.name, tt.want, got, tt.match)
+		}
+	}
+}
+
 // TestMatchEvent checks the meaning of each event filter on one event.
 func TestMatchEvent(t *testing.T) {
 	russia := article.Event{Type: "withdrawal", Kind: "military", Status: "announced", NewAnnouncement: true,

@@ -16,7 +16,7 @@ import (
 )
 
 // DefaultPrefix names the alias, index and template when no prefix is set:
-// wirewatch-articles, wirewatch-articles-v5.
+// wirewatch-articles, wirewatch-articles-v6.
 const DefaultPrefix = "wirewatch"
 
 // Config holds the connection and index settings. The flag names registered

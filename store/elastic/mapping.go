@@ -13,9 +13,11 @@ import (
 // moves, so readers never see a half-migrated index. Version 2 added the
 // analysed search fields, version 3 the events, version 4 the values the
 // events' actors count under in the facet (eventActorsField), version 5
-// the names folded for the name filters (foldedNameFields); each only adds
-// fields, which ensure also adds to an index made by an older version.
-const MappingVersion = 5
+// the names folded for the name filters (foldedNameFields), version 6 the
+// events as the event filters match them (searchEventsField); each only
+// adds fields, which ensure also adds to an index made by an older
+// version.
+const MappingVersion = 6
 
 // Names are the Elasticsearch names derived from a prefix.
 type Names struct {
@@ -97,6 +99,33 @@ func role() map[string]any {
 	}
 }
 
+// searchEventsMapping maps the article's events as the event filters
+// match them (mapping version 6, made by Encode): one nested object an
+// event, in the order of events, with its type, kind, status, news flag,
+// and its actor's country and names, each name (canonical, words) as
+// query.PaddedName folds it, so that a wildcard "*" + PaddedName(value) +
+// "*" holds the value as whole words, case and accents folded, as in the
+// embedded store and the alert matcher. A copy beside events rather than
+// fields inside them: the search_* fields are left out of _source, and
+// an index made before cannot change which fields it leaves out.
+func searchEventsMapping() map[string]any {
+	return map[string]any{
+		"type": "nested",
+		"properties": map[string]any{
+			"type":             keyword(),
+			"kind":             keyword(),
+			"status":           keyword(),
+			"new_announcement": map[string]any{"type": "boolean"},
+			"actor": map[string]any{
+				"properties": map[string]any{
+					"names":   keyword(),
+					"country": keyword(),
+				},
+			},
+		},
+	}
+}
+
 // AnalysedFields are the fields the search language matches free text and
 // key fields in (mapping version 2). Their values are made in Go by
 // package query's analysis (see Encode), the one the embedded store and
@@ -123,6 +152,8 @@ func AnalysedFields() map[string]any {
 		foldedNameFields[article.Person]:       names,
 		foldedNameFields[article.Place]:        names,
 		foldedNameFields[article.Organization]: names,
+		// Version 6.
+		searchEventsField: searchEventsMapping(),
 	}
 }
 

@@ -58,8 +58,8 @@ func TestNamesFor(t *testing.T) {
 		prefix string
 		want   Names
 	}{
-		{"wirewatch", Names{Alias: "wirewatch-articles", Index: "wirewatch-articles-v5", Template: "wirewatch-articles", Pattern: "wirewatch-articles-v*"}},
-		{"prod-eu", Names{Alias: "prod-eu-articles", Index: "prod-eu-articles-v5", Template: "prod-eu-articles", Pattern: "prod-eu-articles-v*"}},
+		{"wirewatch", Names{Alias: "wirewatch-articles", Index: "wirewatch-articles-v6", Template: "wirewatch-articles", Pattern: "wirewatch-articles-v*"}},
+		{"prod-eu", Names{Alias: "prod-eu-articles", Index: "prod-eu-articles-v6", Template: "prod-eu-articles", Pattern: "prod-eu-articles-v*"}},
 	}
 	for _, tt := range tests {
 		if got := NamesFor(tt.prefix); got != tt.want {

@@ -40,6 +40,9 @@ const (
 	// eventActorsField holds the distinct values the article's events'
 	// actors count under in the event_actors facet (mapping version 4).
 	eventActorsField = "search_event_actors"
+	// searchEventsField holds the article's events as the event filters
+	// match them (mapping version 6, searchEventsMapping).
+	searchEventsField = "search_events"
 )
 
 // nameFields are the keyword fields of the name filters, by entity type.

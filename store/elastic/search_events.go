@@ -10,53 +10,77 @@ import (
 	"github.com/wirewatch/wirewatch/pkg/query"
 )
 
-// events renders an Events node: a nested query on the events (mapped
-// nested, so that one event must satisfy every kid, as in the embedded
-// store and the matcher).
+// events renders an Events node: a nested query (one event must satisfy
+// every kid, as in the embedded store and the matcher) on the events as
+// this mapping version indexes them for the filters (searchEventsField).
+// A document indexed before mapping version 6 has none there, and is
+// matched on its events as it was then, until written again.
 func (r render) events(n *query.Node) map[string]any {
-	var filter []map[string]any
-	for _, k := range n.Kids {
-		filter = append(filter, event(k))
+	nested := func(path string, older bool) map[string]any {
+		var filter []map[string]any
+		for _, k := range n.Kids {
+			filter = append(filter, event(k, path, older))
+		}
+		return map[string]any{"nested": map[string]any{"path": path, "query": map[string]any{"bool": map[string]any{"filter": filter}}}}
 	}
-	return map[string]any{"nested": map[string]any{"path": "events", "query": map[string]any{"bool": map[string]any{"filter": filter}}}}
+	hasSearchEvents := map[string]any{"nested": map[string]any{"path": searchEventsField, "query": map[string]any{"match_all": map[string]any{}}}}
+	return anyOf([]map[string]any{
+		nested(searchEventsField, false),
+		{"bool": map[string]any{"must_not": hasSearchEvents, "filter": nested("events", true)}},
+	})
 }
 
-// event renders a kid of an Events node on one event, as query.MatchEvent
-// decides it.
-func event(n *query.Node) map[string]any {
+// event renders a kid of an Events node on one event under path, as
+// query.MatchEvent decides it: on searchEventsField, or on events as a
+// document indexed before mapping version 6 holds them (older), where
+// actor names are matched as they were then (olderWholeWords).
+func event(n *query.Node, path string, older bool) map[string]any {
 	switch n.Op {
 	case query.And:
 		var filter []map[string]any
 		for _, k := range n.Kids {
-			filter = append(filter, event(k))
+			filter = append(filter, event(k, path, older))
 		}
 		return map[string]any{"bool": map[string]any{"filter": filter}}
 	case query.Or:
 		var should []map[string]any
 		for _, k := range n.Kids {
-			should = append(should, event(k))
+			should = append(should, event(k, path, older))
 		}
 		return anyOf(should)
 	case query.Filter:
-		term := func(field string, v any) map[string]any { return map[string]any{"term": map[string]any{field: v}} }
+		term := func(field string, v any) map[string]any {
+			return map[string]any{"term": map[string]any{path + "." + field: v}}
+		}
 		switch n.Field {
 		case "event":
 			if n.Value == query.EventNewWithdrawal {
 				return map[string]any{"bool": map[string]any{"filter": []any{
-					term("events.type", query.EventWithdrawal), term("events.new_announcement", true)}}}
+					term("type", query.EventWithdrawal), term("new_announcement", true)}}}
 			}
-			return term("events.type", query.EventWithdrawal)
+			return term("type", query.EventWithdrawal)
 		case "event.kind":
-			return term("events.kind", n.Value)
+			return term("kind", n.Value)
 		case "event.status":
-			return term("events.status", n.Value)
+			return term("status", n.Value)
 		case "event.actor":
 			var or []map[string]any
-			for _, f := range []string{"events.actor.canonical", "events.actor.text"} {
-				or = append(or, wholeWords(f, n.Value)...)
+			switch w := actorName(n.Value); {
+			case w == "":
+				// A value without words names no actor (query.ActorNameMatch).
+			case older:
+				for _, f := range []string{"events.actor.canonical", "events.actor.text"} {
+					or = append(or, olderWholeWords(f, n.Value)...)
+				}
+			default:
+				// Both sides padded: whole words.
+				or = append(or, map[string]any{"wildcard": map[string]any{path + ".actor.names": map[string]any{"value": "*" + escapeWildcard(w) + "*"}}})
 			}
 			if c := query.ActorCountry(n.Value); c != "" {
-				or = append(or, term("events.actor.country", c))
+				or = append(or, term("actor.country", c))
+			}
+			if len(or) == 0 {
+				return matchNone
 			}
 			return anyOf(or)
 		}
@@ -64,12 +88,13 @@ func event(n *query.Node) map[string]any {
 	return matchNone
 }
 
-// wholeWords are the clauses under which the keyword field equals want
-// ignoring case or holds it as whole words split at spaces: equal, or
-// starting with "want ", ending with " want" or holding " want ", all
-// ignoring case. That is query.ActorNameMatch exactly, where the words
-// sub-field's standard analyzer would split at punctuation too.
-func wholeWords(field, want string) []map[string]any {
+// olderWholeWords are the clauses under which the keyword field equals
+// want ignoring case or holds it as whole words split at spaces: equal,
+// or starting with "want ", ending with " want" or holding " want ", all
+// ignoring case. That is how event.actor: matched before mapping version
+// 6 (case folded, not accents; words split at spaces only), which a
+// document indexed before it is matched by until written again.
+func olderWholeWords(field, want string) []map[string]any {
 	w := escapeWildcard(want)
 	out := []map[string]any{{"term": map[string]any{field: map[string]any{"value": want, "case_insensitive": true}}}}
 	for _, pattern := range []string{w + " *", "* " + w, "* " + w + " *"} {

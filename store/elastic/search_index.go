@@ -13,8 +13,9 @@ import (
 
 // withAnalysed adds the analysed fields (AnalysedFields) of a to its JSON
 // document doc: the stemmed terms and folded words of title and body, each
-// space-separated, the key values of the search language, and the values
-// its events' actors count under in the facet.
+// space-separated, the key values of the search language, the values its
+// events' actors count under in the facet, its folded names and its events
+// as the event filters match them.
 func withAnalysed(doc []byte, a *article.Article) ([]byte, error) {
 	doc = bytes.TrimRight(doc, " \n\r\t")
 	if len(doc) < 2 || doc[len(doc)-1] != '}' {
@@ -32,6 +33,7 @@ func withAnalysed(doc []byte, a *article.Article) ([]byte, error) {
 		foldedNameFields[article.Person]:       foldedNames(a.People),
 		foldedNameFields[article.Place]:        foldedNames(a.Places),
 		foldedNameFields[article.Organization]: foldedNames(a.Organizations),
+		searchEventsField:                      searchEvents(a.Events),
 	})
 	if err != nil {
 		return nil, err
@@ -67,4 +69,49 @@ func eventActors(a *article.Article) []string {
 		}
 	}
 	return out
+}
+
+// searchEvent is an event as searchEventsMapping maps it.
+type searchEvent struct {
+	Type            string      `json:"type"`
+	Kind            string      `json:"kind"`
+	Status          string      `json:"status"`
+	NewAnnouncement bool        `json:"new_announcement"`
+	Actor           searchActor `json:"actor"`
+}
+
+// searchActor is an event's actor as searchEventsMapping maps it.
+type searchActor struct {
+	Names   []string `json:"names,omitempty"`
+	Country string   `json:"country,omitempty"`
+}
+
+// searchEvents returns the events as the event filters match them, in
+// their order.
+func searchEvents(events []article.Event) []searchEvent {
+	out := make([]searchEvent, 0, len(events))
+	for _, e := range events {
+		se := searchEvent{Type: e.Type, Kind: e.Kind, Status: e.Status, NewAnnouncement: e.NewAnnouncement}
+		if e.Actor != nil {
+			for _, n := range []string{e.Actor.Canonical, e.Actor.Text} {
+				if p := actorName(n); p != "" && !slices.Contains(se.Actor.Names, p) {
+					se.Actor.Names = append(se.Actor.Names, p)
+				}
+			}
+			se.Actor.Country = e.Actor.Country
+		}
+		out = append(out, se)
+	}
+	return out
+}
+
+// actorName is an actor's name as searchEvents indexes it, and an
+// event.actor: value as the filter looks for it: query.PaddedName, or ""
+// for a name without words, which the filter never looks for (a value
+// without words matches no name).
+func actorName(name string) string {
+	if p := query.PaddedName(name); strings.TrimSpace(p) != "" {
+		return p
+	}
+	return ""
 }

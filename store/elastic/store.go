@@ -224,12 +224,13 @@ func (s *Store) ensure(ctx context.Context, analyzer string) error {
 			return nil
 		}
 		// The template was older: the index it made gains the analysed
-		// fields (mapping v2), the events (v3), the facet's actors (v4) and
-		// the folded names (v5); adding fields is allowed on a live index,
-		// and without them the strict mapping would reject new documents.
-		// Articles stored before are found by free text, counted in the
-		// actors facet under their country and found by names without
-		// their accents once indexed again (wirewatch reindex).
+		// fields (mapping v2), the events (v3), the facet's actors (v4),
+		// the folded names (v5) and the events as the filters match them
+		// (v6); adding fields is allowed on a live index, and without them
+		// the strict mapping would reject new documents. Articles stored
+		// before are found by free text, counted in the actors facet under
+		// their country and found by names and event actors without their
+		// accents once indexed again (wirewatch reindex).
 		added := AnalysedFields()
 		added["events"] = eventsMapping()
 		if _, _, err := s.do(ctx, esapi.IndicesPutMappingRequest{Index: []string{n.Alias},

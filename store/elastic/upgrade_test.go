@@ -205,3 +205,64 @@ func TestOpenMatchesNamesOfAnOlderIndex(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenMatchesActorsOfAnOlderIndex sets up an index of the previous
+// mapping version holding an article written then, without the events as
+// the event filters match them now: event.actor: still finds it as it did
+// (case folded, one event satisfying every event filter), while an
+// article written now is found with accents folded and words split at
+// hyphens too.
+func TestOpenMatchesActorsOfAnOlderIndex(t *testing.T) {
+	cfg := elastictest.Config(t)
+	oldIndex := olderIndex(t, cfg, "search_events")
+
+	at := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	mk := func(path, body, trigger, kind, actor, country string) *article.Article {
+		a := article.New("https://news.example.org"+path, "", at)
+		a.Body = body
+		a.Events = []article.Event{storetest.Event(body, trigger, kind, "announced", true, storetest.Actor(body, actor, actor, country))}
+		return a
+	}
+	then := mk("/then", "Sergey Lavrov will withdraw the envoy.", "withdraw", "diplomatic", "Sergey Lavrov", "")
+	putOlder(t, cfg, oldIndex, then, "search_events")
+
+	s := elastictest.Open(t, cfg) // drops every <prefix>-articles-v* index and the template at the end
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	now := mk("/now", "Bashar al-Assad will withdraw his forces.", "withdraw", "military", "Bashar al-Assad", "SY")
+	if err := s.Put(ctx, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]string{
+		"event.actor:lavrov":                         then.ID,
+		`event.actor:"SERGEY LAVROV"`:                then.ID,
+		"event.actor:lavrov event.kind:diplomatic":   then.ID,
+		"event.actor:lavrov event.kind:military":     "",
+		"event.actor:assad":                          now.ID,
+		`event.actor:"Bashar al Assad"`:              now.ID,
+		`event.actor:"AL-ASSAD" event.kind:military`: now.ID,
+		"event.actor:assad event.kind:diplomatic":    "",
+		"event.actor:syria":                          now.ID,
+		"event.actor:lavrov OR event.actor:bashar":   now.ID + " " + then.ID,
+		"event:new-withdrawal -event.actor:bashar":   then.ID,
+		"event:new-withdrawal -event.actor:sergey":   now.ID,
+	} {
+		hits, err := s.Search(ctx, query.MustParse(q), 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, h := range hits {
+			ids = append(ids, h.ID)
+		}
+		slices.Sort(ids)
+		w := strings.Fields(want)
+		slices.Sort(w)
+		if !slices.Equal(ids, w) {
+			t.Errorf("%s finds %v, want %v", q, ids, w)
+		}
+	}
+}

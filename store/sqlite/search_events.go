@@ -14,7 +14,7 @@ import (
 // row an event, written with its article (Put) so that the event filters
 // of the search language are SQL over it: one row must satisfy every
 // filter of an Events node, as one event must. Actor names are stored as
-// query.FoldName folds them, "" when absent, so that LIKE '% name %'
+// actorName folds them, so that LIKE '%' || query.PaddedName(value) || '%'
 // finds whole words exactly as query.ActorNameMatch does.
 const eventsSchema = `
 CREATE TABLE IF NOT EXISTS article_events (
@@ -41,13 +41,7 @@ func putEvents(ctx context.Context, tx *sql.Tx, a *article.Article) error {
 		e := &a.Events[i]
 		var canonical, text, country string
 		if e.Actor != nil {
-			if e.Actor.Canonical != "" {
-				canonical = query.FoldName(e.Actor.Canonical)
-			}
-			if e.Actor.Text != "" {
-				text = query.FoldName(e.Actor.Text)
-			}
-			country = e.Actor.Country
+			canonical, text, country = actorName(e.Actor.Canonical), actorName(e.Actor.Text), e.Actor.Country
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO article_events (article_id, n, type, kind, status, new_announcement,
 			actor_canonical, actor_text, actor_country, facet_actor) VALUES (?,?,?,?,?,?,?,?,?,?)`,
@@ -58,13 +52,29 @@ func putEvents(ctx context.Context, tx *sql.Tx, a *article.Article) error {
 	return nil
 }
 
+// actorName is an actor's name as article_events holds it, and an
+// event.actor: value as the filter looks for it: query.PaddedName (the
+// words, case and accents folded, between single spaces and with a space
+// each side), or "" for a name without words, which the filter never
+// looks for (a value without words matches no name).
+func actorName(name string) string {
+	if p := query.PaddedName(name); strings.TrimSpace(p) != "" {
+		return p
+	}
+	return ""
+}
+
 // migrateEvents creates article_events and fills it from the articles
-// stored before it existed, once per database (meta key article_events),
+// stored before it existed, or again when its actor names were folded for
+// case only (refoldActors), once per database (meta key article_events),
 // 500 articles a transaction; an interrupted fill starts again at the next
 // open, and rows are replaced, so that repeating it is harmless.
 func (s *Store) migrateEvents(ctx context.Context) error {
 	if _, err := s.db.ExecContext(ctx, eventsSchema); err != nil {
 		return fmt.Errorf("events table: %w", err)
+	}
+	if err := s.refoldActors(ctx); err != nil {
+		return fmt.Errorf("refold the actors of stored events: %w", err)
 	}
 	if err := s.backfill(ctx, "article_events", s.fillEventsPage); err != nil {
 		return fmt.Errorf("index the events of stored articles: %w", err)
@@ -73,6 +83,34 @@ func (s *Store) migrateEvents(ctx context.Context) error {
 		return fmt.Errorf("count stored actors under their country: %w", err)
 	}
 	return nil
+}
+
+// refoldActors has the event rows written again from the articles, once
+// per database (meta key article_events_folded), when they were written
+// before actor names were folded as name words (actorName; until then
+// lowercased only), so that event.actor:erdogan finds "Erdoğan" in them
+// too. It forgets that the events were filled (meta key article_events),
+// and the fill that follows in migrateEvents rewrites the rows of every
+// article with events as putEvents writes them now. The rows are left in
+// place until then: an interrupted fill starts again at the next open,
+// and meanwhile the rows not yet written match as they did.
+func (s *Store) refoldActors(ctx context.Context) error {
+	const key = "article_events_folded"
+	if done, err := s.migrated(ctx, key); err != nil || done {
+		return err
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `DELETE FROM meta WHERE key = 'article_events'`); err != nil {
+		return err
+	}
+	if err := markMigrated(ctx, tx, key); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // facetCountryActors gives the rows written before an actor that names no
@@ -210,14 +248,21 @@ func (r *render) event(n *query.Node) string {
 			r.args = append(r.args, n.Value)
 			return "ev.status = ?"
 		case "event.actor":
-			like := "%" + likeEscape(query.FoldName(n.Value)) + "%"
-			r.args = append(r.args, like, like)
-			cond := `ev.actor_canonical LIKE ? ESCAPE '\' OR ev.actor_text LIKE ? ESCAPE '\'`
+			// A value without words names no actor (query.ActorNameMatch).
+			var conds []string
+			if w := actorName(n.Value); w != "" {
+				like := "%" + likeEscape(w) + "%"
+				r.args = append(r.args, like, like)
+				conds = append(conds, `ev.actor_canonical LIKE ? ESCAPE '\'`, `ev.actor_text LIKE ? ESCAPE '\'`)
+			}
 			if c := query.ActorCountry(n.Value); c != "" {
 				r.args = append(r.args, c)
-				cond += " OR ev.actor_country = ?"
+				conds = append(conds, "ev.actor_country = ?")
 			}
-			return "(" + cond + ")"
+			if len(conds) == 0 {
+				return "0"
+			}
+			return "(" + strings.Join(conds, " OR ") + ")"
 		}
 	}
 	return "0"

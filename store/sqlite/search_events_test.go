@@ -46,6 +46,37 @@ func TestEventsFilledForAnOlderDatabase(t *testing.T) {
 	}
 }
 
+// TestActorsRefoldedForAnOlderDatabase opens a database whose actor names
+// were folded for case only, as before they were folded as name words:
+// on open its event rows are written again, so event.actor:erdogan finds
+// "Recep Tayyip Erdoğan" and event.actor:assad "Bashar al-Assad".
+func TestActorsRefoldedForAnOlderDatabase(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := "Recep Tayyip Erdoğan will withdraw troops from Idlib. Bashar al-Assad withdrew his forces from Daraa."
+	a := storetest.Mk("/a", "apnews.com", "t", body, t0)
+	a.Events = []article.Event{
+		storetest.Event(body, "will withdraw", "military", "announced", true, storetest.Actor(body, "Recep Tayyip Erdoğan", "Recep Tayyip Erdoğan", "TR")),
+		storetest.Event(body, "withdrew", "military", "completed", true, storetest.Actor(body, "Bashar al-Assad", "Bashar al-Assad", "SY")),
+	}
+	if err := s.Put(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	s = reopenAsOlder(t, s, dir, `UPDATE article_events SET actor_canonical = ' recep tayyip erdoğan ', actor_text = ' recep tayyip erdoğan ' WHERE n = 0;
+		UPDATE article_events SET actor_canonical = ' bashar al-assad ', actor_text = ' bashar al-assad ' WHERE n = 1;
+		DELETE FROM meta WHERE key = 'article_events_folded'`)
+	for _, q := range []string{`event.actor:erdogan`, `event.actor:"Erdoğan" event.status:announced`, `event.actor:assad`, `event.actor:"al-Assad" event.status:completed`} {
+		hits, err := s.Search(ctx, query.MustParse(q), 10)
+		if err != nil || len(hits) != 1 || hits[0].ID != a.ID {
+			t.Errorf("search %s after reopening = %v, %v; want the stored article", q, hits, err)
+		}
+	}
+}
+
 // TestCountryActorsCountedInAnOlderDatabase opens a database written when
 // an actor that names no entity was counted under no name: on open, its
 // rows count under the actor's country, and the facet value finds them.

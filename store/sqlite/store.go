@@ -180,8 +180,9 @@ func (s *Store) refoldEntityWords(ctx context.Context) error {
 }
 
 // nameWords returns the words of a name as entity_words holds them:
-// query.NameWords (split at spaces, case and accents folded), each once;
-// the LIKE check of the filter puts word boundaries at the same spaces.
+// query.NameWords (split at spaces and hyphens, case and accents folded),
+// each once; the LIKE check of the filter puts word boundaries at the
+// spaces query.PaddedName puts between the same words.
 func nameWords(name string) []string {
 	var words []string
 	for _, w := range query.NameWords(name) {

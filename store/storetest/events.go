@@ -47,7 +47,8 @@ func Event(body, trigger, kind, status string, isNew bool, actor *article.Role) 
 
 // eventDocs are articles with events for the event filters' corners: two
 // events in one article, actors with and without a canonical name or a
-// country, news and background, and an article about a cash withdrawal
+// country, names with accents and hyphens and one without the accents it
+// could have, news and background, and an article about a cash withdrawal
 // with none.
 func eventDocs() []*article.Article {
 	mk := func(path, body string, evs func(body string) []article.Event) *article.Article {
@@ -82,6 +83,14 @@ func eventDocs() []*article.Article {
 					TriggerStart: strings.Index(b, "refused"), TriggerEnd: strings.Index(b, "refused") + len("refused")},
 			}
 		}),
+		mk("/turkey", "Turkey's president will withdraw troops from Idlib, Recep Tayyip Erdoğan said.", func(b string) []article.Event {
+			// Named by the canonical name alone.
+			return []article.Event{Event(b, "withdraw", "military", "announced", true, Actor(b, "Turkey's president", "Recep Tayyip Erdoğan", "TR"))}
+		}),
+		mk("/syria", "Bashar al-Assad withdrew his forces from Daraa. Jose Mourinho pulled out of the shortlist.", func(b string) []article.Event {
+			return []article.Event{Event(b, "withdrew", "military", "completed", true, Actor(b, "Bashar al-Assad", "Bashar al-Assad", "SY")),
+				Event(b, "pulled out", "sports", "announced", true, Actor(b, "Jose Mourinho", "Jose Mourinho", ""))}
+		}),
 	}
 }
 
@@ -94,17 +103,17 @@ func testEvents(t *testing.T, o Options, m Matcher) {
 	ctx := context.Background()
 	now := time.Now()
 	tests := []struct{ q, want string }{
-		{`event:withdrawal`, "/russia /us /football /demand /deal"},
-		{`event:new-withdrawal`, "/russia /us /football"},
+		{`event:withdrawal`, "/russia /us /football /demand /deal /turkey /syria"},
+		{`event:new-withdrawal`, "/russia /us /football /turkey /syria"},
 		{`-event:withdrawal`, "/cash"},
-		{`event.kind:military`, "/russia /us /demand"},
+		{`event.kind:military`, "/russia /us /demand /turkey /syria"},
 		{`event.kind:military event.actor:Russia`, "/russia /demand"},
 		{`event.kind:military event.actor:US`, "/us"}, // /russia: the US's withdrawal is diplomatic
 		{`event.kind:military AND event.actor:Washington`, ""},
 		{`event:new-withdrawal event.actor:Russia`, "/russia"},
 		{`event.kind:diplomatic event.status:announced`, ""},
-		{`event.kind:(military OR sports) event.status:announced`, "/russia /football"},
-		{`event.kind:military OR event.status:refused`, "/russia /us /demand /deal"},
+		{`event.kind:(military OR sports) event.status:announced`, "/russia /football /turkey /syria"},
+		{`event.kind:military OR event.status:refused`, "/russia /us /demand /deal /turkey /syria"},
 		{`event.actor:"united states"`, "/russia /us"},
 		{`event.actor:washington`, "/russia"},
 		{`event.actor:AMERICAN`, "/us"},
@@ -114,9 +123,25 @@ func testEvents(t *testing.T, o Options, m Matcher) {
 		{`event.actor:"Manchester United"`, "/football"},
 		{`event.actor:ua`, "/deal"},
 		{`event.actor:ukraine's`, "/deal"},
-		{`NOT event.kind:sports`, "/russia /us /demand /cash /deal"},
-		{`event:withdrawal -event.actor:Russia`, "/us /football /deal"},
-		{`troops event.kind:military`, "/russia /us"},
+		// Names compared as the name filters compare them: whole words,
+		// split at spaces and hyphens, case and accents folded.
+		{`event.actor:erdogan`, "/turkey"},
+		{`event.actor:ERDOĞAN`, "/turkey"},
+		{`event.actor:"recep tayyip erdogan"`, "/turkey"},
+		{`event.actor:"turkey's president"`, "/turkey"},
+		{`event.actor:erdog`, ""},
+		{`event.actor:"tayyip recep"`, ""},
+		{`event.actor:assad`, "/syria"},
+		{`event.actor:"al-Assad"`, "/syria"},
+		{`event.actor:"bashar al assad"`, "/syria"},
+		{`event.actor:"al-assad's"`, ""},
+		{`event.actor:"José Mourinho"`, "/syria"},
+		{`event.actor:assad event.kind:sports`, ""}, // two events
+		{`event.actor:mourinho event.kind:sports`, "/syria"},
+		{`event.actor:"-"`, ""}, // no word at all
+		{`NOT event.kind:sports`, "/russia /us /demand /cash /deal /turkey"},
+		{`event:withdrawal -event.actor:Russia`, "/us /football /deal /turkey /syria"},
+		{`troops event.kind:military`, "/russia /us /turkey"},
 		{`event.status:refused OR -event:withdrawal`, "/cash /deal"},
 		{`event.actor:"Manchester United" event.kind:sports -event.status:historical`, "/football"},
 		{`cash -event:new-withdrawal`, "/cash"},
@@ -175,10 +200,11 @@ func testEvents(t *testing.T, o Options, m Matcher) {
 		kinds, actors string
 	}{
 		// /us counts under United States by its actors' country.
-		{``, 10, "military=3, agreement=1, diplomatic=1, other=1, sports=1", "Russia=2, United States=2, Manchester United=1, Ukraine=1"},
-		{``, 1, "military=3", "Russia=2"},
-		{`event.kind:military`, 10, "military=3, diplomatic=1", "Russia=2, United States=2"},
-		{`event:new-withdrawal -event.kind:sports`, 10, "military=2, diplomatic=1", "United States=2, Russia=1"},
+		{``, 10, "military=5, sports=2, agreement=1, diplomatic=1, other=1",
+			"Russia=2, United States=2, Bashar al-Assad=1, Jose Mourinho=1, Manchester United=1, Recep Tayyip Erdoğan=1, Ukraine=1"},
+		{``, 1, "military=5", "Russia=2"},
+		{`event.kind:military`, 10, "military=5, diplomatic=1, sports=1", "Russia=2, United States=2, Bashar al-Assad=1, Jose Mourinho=1, Recep Tayyip Erdoğan=1"},
+		{`event:new-withdrawal -event.kind:sports`, 10, "military=3, diplomatic=1", "United States=2, Recep Tayyip Erdoğan=1, Russia=1"},
 		{`event.actor:"United States"`, 10, "military=2, diplomatic=1", "United States=2, Russia=1"},
 		{`cash`, 10, "", ""},
 	}
