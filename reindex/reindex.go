@@ -55,7 +55,8 @@ type Tagger interface {
 // holds it (or a newer version of it), with an error when it cannot be
 // written. Run returns nil once the input is closed and every message read
 // is settled, and an error when it cannot go on. indexer.Bulk is the sink
-// for Elasticsearch; PutSink makes one from the embedded store's indexer.
+// for Elasticsearch, BatchSink the one for the embedded store; PutSink
+// makes one from an indexer that writes one article at a time.
 type Sink interface {
 	Run(ctx context.Context, in bus.Reader) error
 }

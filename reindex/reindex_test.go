@@ -31,7 +31,9 @@ var stores = []struct {
 	sink func(s storetest.Store) reindex.Sink
 }{
 	{"SQLite", sqlitetest.Options(), func(s storetest.Store) reindex.Sink {
-		return reindex.PutSink(indexer.New(s.(sqlitetest.Store).Store), 2, nil)
+		// Small batches, so that a run writes several and settles some
+		// articles while others are still read.
+		return reindex.BatchSink(s.(sqlitetest.Store).Store, reindex.BatchConfig{Size: 4, Linger: 20 * time.Millisecond})
 	}},
 	{"Elasticsearch", elastictest.Options(), func(s storetest.Store) reindex.Sink {
 		return indexer.NewBulk(s.(elastictest.Store).Store, indexer.BulkConfig{FlushInterval: 20 * time.Millisecond})
