@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -44,29 +45,7 @@ func contents(t *testing.T, s *Store) string {
 			`SELECT * FROM temp.terms_vocab ORDER BY term, doc, col, offset`,
 		} {
 			fmt.Fprintf(&b, "%s\n", q)
-			rows, err := tx.QueryContext(ctx, q)
-			if err != nil {
-				return err
-			}
-			cols, err := rows.Columns()
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			for rows.Next() {
-				if err := rows.Scan(ptrs...); err != nil {
-					rows.Close()
-					return err
-				}
-				fmt.Fprintf(&b, "%v\n", vals)
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
+			if err := dumpRows(ctx, tx, q, &b); err != nil {
 				return err
 			}
 		}
@@ -76,6 +55,31 @@ func contents(t *testing.T, s *Store) string {
 		t.Fatal(err)
 	}
 	return b.String()
+}
+
+// dumpRows writes the rows q reads in tx to w, one a line.
+func dumpRows(ctx context.Context, tx *sql.Tx, q string, w io.Writer) error {
+	rows, err := tx.QueryContext(ctx, q)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return err
+	}
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "%v\n", vals)
+	}
+	return rows.Err()
 }
 
 // answers renders the facets and a few searches, as the store answers them

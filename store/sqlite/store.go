@@ -96,6 +96,9 @@ func (s *Store) migrate(ctx context.Context) error {
 	case v != schemaVersion:
 		return fmt.Errorf("store schema version %s, this build reads %s", v, schemaVersion)
 	}
+	if err := s.replaceUpdateTrigger(ctx); err != nil {
+		return err
+	}
 	if err := s.refoldEntityWords(ctx); err != nil {
 		return err
 	}
@@ -106,6 +109,31 @@ func (s *Store) migrate(ctx context.Context) error {
 		return err
 	}
 	return s.migrateEvents(ctx)
+}
+
+// replaceUpdateTrigger gives a database made before articles_au left
+// articles_fts alone for an unchanged title and body the trigger of
+// schema.sql, once per database (meta key articles_au_when): the old one is
+// dropped and the schema run again, which creates the new one.
+func (s *Store) replaceUpdateTrigger(ctx context.Context) error {
+	const key = "articles_au_when"
+	if done, err := s.migrated(ctx, key); err != nil || done {
+		return err
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("replace the articles update trigger: %w", err)
+	}
+	defer tx.Rollback()
+	for _, stmt := range []string{`DROP TRIGGER IF EXISTS articles_au`, schema} {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("replace the articles update trigger: %w", err)
+		}
+	}
+	if err := markMigrated(ctx, tx, key); err != nil {
+		return fmt.Errorf("replace the articles update trigger: %w", err)
+	}
+	return tx.Commit()
 }
 
 // fillEntityWords indexes the words of the names stored before the
