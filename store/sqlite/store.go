@@ -312,11 +312,11 @@ func (s *Store) Put(ctx context.Context, a *article.Article) error {
 
 // PutBatch stores each article of as as Put would, in order, in one write
 // transaction: all of them or, on the first error, none. The error names
-// the article that failed, or the number of articles when the transaction
-// itself could not begin or commit. Many articles a transaction save what
-// each commit costs, and the articles are encoded and analysed before the
-// write lock is taken, so that callers writing batches at once analyse one
-// while another is written.
+// the article that failed, or, for a batch of more than one, the number of
+// articles when the transaction itself could not begin or commit. Many
+// articles a transaction save what each commit costs, and the articles are
+// encoded and analysed before the write lock is taken, so that callers
+// writing batches at once analyse one while another is written.
 func (s *Store) PutBatch(ctx context.Context, as []*article.Article) error {
 	if len(as) == 0 {
 		return nil
