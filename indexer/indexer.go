@@ -34,9 +34,20 @@ func New(s Store) *Indexer { return &Indexer{store: s} }
 
 // Process validates a and stores it.
 func (ix *Indexer) Process(ctx context.Context, a *article.Article) error {
+	if err := Prepare(a); err != nil {
+		return err
+	}
+	return ix.store.Put(ctx, a)
+}
+
+// Prepare normalizes a and checks the invariants every store relies on, as
+// Process does before it stores a; an error means a must not be stored. A
+// sink that writes to a store its own way (in batches) calls it for each
+// article.
+func Prepare(a *article.Article) error {
 	a.Normalize()
 	if err := a.Validate(); err != nil {
 		return fmt.Errorf("index: %w", err)
 	}
-	return ix.store.Put(ctx, a)
+	return nil
 }

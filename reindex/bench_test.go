@@ -17,8 +17,9 @@ import (
 )
 
 // BenchmarkReindex writes back the 181 bodies of the demo corpus (stored
-// 4 times over, 724 articles) into the embedded store and, with
-// WIREWATCH_TEST_ES, into Elasticsearch through the bulk sink, as stored
+// 4 times over, 724 articles) into the embedded store through the batch
+// sink and, with WIREWATCH_TEST_ES, into Elasticsearch through the bulk
+// sink, as the command wires them, as stored
 // and tagged again with one and with every processor; it reports
 // articles/s. The peer in the same run is the write-back without tagging.
 func BenchmarkReindex(b *testing.B) {
@@ -46,7 +47,7 @@ func BenchmarkReindex(b *testing.B) {
 		}
 		sink func() reindex.Sink
 	}
-	stores := []benchStore{{"sqlite", sq, func() reindex.Sink { return reindex.PutSink(indexer.New(sq), 1, nil) }}}
+	stores := []benchStore{{"sqlite", sq, func() reindex.Sink { return reindex.BatchSink(sq, reindex.BatchConfig{}) }}}
 	if os.Getenv("WIREWATCH_TEST_ES") != "" {
 		es := elastictest.Open(b, elastictest.Config(b))
 		stores = append(stores, benchStore{"elasticsearch", es, func() reindex.Sink { return indexer.NewBulk(es, indexer.BulkConfig{}) }})

@@ -55,26 +55,9 @@ type Tagger interface {
 // holds it (or a newer version of it), with an error when it cannot be
 // written. Run returns nil once the input is closed and every message read
 // is settled, and an error when it cannot go on. indexer.Bulk is the sink
-// for Elasticsearch; PutSink makes one from the embedded store's indexer.
+// for Elasticsearch, BatchSink the one for the embedded store.
 type Sink interface {
 	Run(ctx context.Context, in bus.Reader) error
-}
-
-// PutSink returns a sink that writes each article with p (indexer.New over
-// a store), workers at a time, logging to log (slog.Default for nil).
-func PutSink(p stage.Processor, workers int, log *slog.Logger) Sink {
-	return putSink{p: p, workers: workers, log: log}
-}
-
-type putSink struct {
-	p       stage.Processor
-	workers int
-	log     *slog.Logger
-}
-
-func (s putSink) Run(ctx context.Context, in bus.Reader) error {
-	st := &stage.Stage{Name: "reindex-write", In: in, Proc: s.p, Workers: s.workers, Logger: s.log}
-	return st.Run(ctx)
 }
 
 // Job says what to write back and how.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -31,7 +32,9 @@ var stores = []struct {
 	sink func(s storetest.Store) reindex.Sink
 }{
 	{"SQLite", sqlitetest.Options(), func(s storetest.Store) reindex.Sink {
-		return reindex.PutSink(indexer.New(s.(sqlitetest.Store).Store), 2, nil)
+		// Small batches, so that a run writes several and settles some
+		// articles while others are still read.
+		return reindex.BatchSink(s.(sqlitetest.Store).Store, reindex.BatchConfig{Size: 4, Linger: 20 * time.Millisecond})
 	}},
 	{"Elasticsearch", elastictest.Options(), func(s storetest.Store) reindex.Sink {
 		return indexer.NewBulk(s.(elastictest.Store).Store, indexer.BulkConfig{FlushInterval: 20 * time.Millisecond})
@@ -190,7 +193,7 @@ func TestWriteBackOlderDocuments(t *testing.T) {
 
 // stopAfter is a sink that is handed n articles, waits until they are
 // written and then cancels the run, as an operator's ^C would, while more
-// articles wait to be read and tagged.
+// articles wait to be read and tagged. ids are the articles it was handed.
 type stopAfter struct {
 	sink   reindex.Sink
 	n      int
@@ -198,12 +201,14 @@ type stopAfter struct {
 
 	mu         sync.Mutex
 	delivered  int
+	ids        map[string]bool
 	written    atomic.Int64
 	allWritten chan struct{}
 }
 
 func (s *stopAfter) Run(ctx context.Context, in bus.Reader) error {
 	s.allWritten = make(chan struct{})
+	s.ids = map[string]bool{}
 	return s.sink.Run(ctx, stopReader{in: in, s: s})
 }
 
@@ -231,6 +236,7 @@ func (r stopReader) Read(ctx context.Context) (bus.Message, error) {
 		return m, err
 	}
 	s.delivered++
+	s.ids[m.Article.ID] = true
 	s.mu.Unlock()
 	ack := m.Ack
 	m.Ack = func(ctx context.Context, err error) error {
@@ -243,9 +249,13 @@ func (r stopReader) Read(ctx context.Context) (bus.Message, error) {
 	return m, nil
 }
 
-// TestResume interrupts a run and continues it after Progress.Resume:
-// every article ends up tagged, none of those before the resume point is
-// read again, and a run that starts after the last id reads nothing.
+// TestResume interrupts a run and continues it after Progress.Resume: the
+// resume point is the last of the articles written in a row from the
+// first, in id order (tagged on three workers, the first 15 to reach the
+// sink need not be the first 15 read, and the first article may not be
+// among them: then there is none), every article ends up tagged, none of
+// those before the resume point is read again, and a run that starts after
+// the last id reads nothing.
 func TestResume(t *testing.T) {
 	for _, st := range stores {
 		t.Run(st.name, func(t *testing.T) {
@@ -255,12 +265,25 @@ func TestResume(t *testing.T) {
 
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			first, err := reindex.Run(ctx, s, &stopAfter{sink: st.sink(s), n: 15, cancel: cancel}, reindex.Job{Retag: tagger(t), Workers: 3})
+			stop := &stopAfter{sink: st.sink(s), n: 15, cancel: cancel}
+			first, err := reindex.Run(ctx, s, stop, reindex.Job{Retag: tagger(t), Workers: 3})
 			if !errors.Is(err, context.Canceled) {
 				t.Fatalf("interrupted run: %v, want context.Canceled", err)
 			}
-			if first.Written != 15 || first.Resume == "" {
-				t.Fatalf("interrupted run %+v: want the 15 articles handed to the sink written, and a resume point", first)
+			ids := make([]string, 0, len(docs))
+			for _, a := range docs {
+				ids = append(ids, a.ID)
+			}
+			slices.Sort(ids)
+			resume := ""
+			for _, id := range ids {
+				if !stop.ids[id] {
+					break
+				}
+				resume = id
+			}
+			if first.Written != 15 || first.Resume != resume {
+				t.Fatalf("interrupted run %+v: want the 15 articles handed to the sink written, and the resume point %q", first, resume)
 			}
 			second, err := reindex.Run(context.Background(), s, st.sink(s), reindex.Job{Retag: tagger(t), After: first.Resume, Workers: 3})
 			if err != nil {

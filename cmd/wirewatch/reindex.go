@@ -122,7 +122,7 @@ func reindexCmd(e env) *ffcli.Command {
 					return err
 				}
 				defer st.Close()
-				src, sink = st, reindex.PutSink(indexer.New(st), 1, log)
+				src, sink = st, reindex.BatchSink(st, reindex.BatchConfig{Logger: log})
 			}
 			if *retag {
 				ex, err := extractor.New(extractor.Options{Figures: figures.Extract, Logger: log})

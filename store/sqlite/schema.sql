@@ -101,7 +101,12 @@ END;
 CREATE TRIGGER IF NOT EXISTS articles_ad AFTER DELETE ON articles BEGIN
     INSERT INTO articles_fts (articles_fts, rowid, title, body) VALUES ('delete', old.rowid, old.title, old.body);
 END;
-CREATE TRIGGER IF NOT EXISTS articles_au AFTER UPDATE ON articles BEGIN
+-- An article written again with the same title and body (wirewatch reindex,
+-- a page fetched again unchanged) leaves the index as it is: deleting and
+-- adding the same text again cost a quarter of such a write. Databases
+-- made with the trigger without WHEN get this one on open (store.go).
+CREATE TRIGGER IF NOT EXISTS articles_au AFTER UPDATE ON articles
+WHEN old.rowid IS NOT new.rowid OR old.title IS NOT new.title OR old.body IS NOT new.body BEGIN
     INSERT INTO articles_fts (articles_fts, rowid, title, body) VALUES ('delete', old.rowid, old.title, old.body);
     INSERT INTO articles_fts (rowid, title, body) VALUES (new.rowid, new.title, new.body);
 END;

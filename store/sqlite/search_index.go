@@ -10,27 +10,32 @@ import (
 	"github.com/wirewatch/wirewatch/pkg/query"
 )
 
-// analysed is the articles_terms row of an article.
-type analysed struct{ title, body, titleWords, bodyWords string }
+// analysed is what articles_terms and article_keys hold of an article:
+// its analysed title and body and its key values. It is a function of the
+// article alone, so that PutBatch makes it before it takes the write lock
+// and one batch is analysed while another is written.
+type analysed struct {
+	title, body, titleWords, bodyWords string
+	keys                               []string
+}
 
 func analyseArticle(a *article.Article) analysed {
 	titleTerms, titleWords := query.TermsAndWords(a.Title)
 	bodyTerms, bodyWords := query.TermsAndWords(a.Body)
-	return analysed{strings.Join(titleTerms, " "), strings.Join(bodyTerms, " "), strings.Join(titleWords, " "), strings.Join(bodyWords, " ")}
+	return analysed{strings.Join(titleTerms, " "), strings.Join(bodyTerms, " "), strings.Join(titleWords, " "), strings.Join(bodyWords, " "), query.KeyValues(a)}
 }
 
-// putTerms writes the analysed text and key values of a, stored in
-// articles in the same transaction, replacing those of an older version.
-func putTerms(ctx context.Context, tx *sql.Tx, a *article.Article) error {
+// putTerms writes t, the analysis of the article with id, stored in
+// articles in the same transaction, replacing that of an older version.
+func putTerms(ctx context.Context, tx *sql.Tx, id string, t analysed) error {
 	var rowid int64
-	if err := tx.QueryRowContext(ctx, `SELECT rowid FROM articles WHERE id = ?`, a.ID).Scan(&rowid); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT rowid FROM articles WHERE id = ?`, id).Scan(&rowid); err != nil {
 		return fmt.Errorf("analysed terms: %w", err)
 	}
-	return putTermsOf(ctx, tx, rowid, a)
+	return putTermsOf(ctx, tx, rowid, t)
 }
 
-func putTermsOf(ctx context.Context, tx *sql.Tx, rowid int64, a *article.Article) error {
-	t := analyseArticle(a)
+func putTermsOf(ctx context.Context, tx *sql.Tx, rowid int64, t analysed) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM articles_terms WHERE rowid = ?`, rowid); err != nil {
 		return fmt.Errorf("analysed terms: %w", err)
 	}
@@ -41,7 +46,7 @@ func putTermsOf(ctx context.Context, tx *sql.Tx, rowid int64, a *article.Article
 	if _, err := tx.ExecContext(ctx, `DELETE FROM article_keys WHERE article_rowid = ?`, rowid); err != nil {
 		return fmt.Errorf("key values: %w", err)
 	}
-	for _, k := range query.KeyValues(a) {
+	for _, k := range t.keys {
 		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO article_keys (key, article_rowid) VALUES (?, ?)`, k, rowid); err != nil {
 			return fmt.Errorf("key values: %w", err)
 		}
@@ -132,7 +137,7 @@ func (s *Store) fillTermsPage(ctx context.Context, after int64) (int, int64, err
 		if err != nil {
 			return 0, 0, fmt.Errorf("article at rowid %d: %w", r.rowid, err)
 		}
-		if err := putTermsOf(ctx, tx, r.rowid, a); err != nil {
+		if err := putTermsOf(ctx, tx, r.rowid, analyseArticle(a)); err != nil {
 			return 0, 0, err
 		}
 	}

@@ -96,6 +96,9 @@ func (s *Store) migrate(ctx context.Context) error {
 	case v != schemaVersion:
 		return fmt.Errorf("store schema version %s, this build reads %s", v, schemaVersion)
 	}
+	if err := s.replaceUpdateTrigger(ctx); err != nil {
+		return err
+	}
 	if err := s.refoldEntityWords(ctx); err != nil {
 		return err
 	}
@@ -106,6 +109,31 @@ func (s *Store) migrate(ctx context.Context) error {
 		return err
 	}
 	return s.migrateEvents(ctx)
+}
+
+// replaceUpdateTrigger gives a database made before articles_au left
+// articles_fts alone for an unchanged title and body the trigger of
+// schema.sql, once per database (meta key articles_au_when): the old one is
+// dropped and the schema run again, which creates the new one.
+func (s *Store) replaceUpdateTrigger(ctx context.Context) error {
+	const key = "articles_au_when"
+	if done, err := s.migrated(ctx, key); err != nil || done {
+		return err
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("replace the articles update trigger: %w", err)
+	}
+	defer tx.Rollback()
+	for _, stmt := range []string{`DROP TRIGGER IF EXISTS articles_au`, schema} {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("replace the articles update trigger: %w", err)
+		}
+	}
+	if err := markMigrated(ctx, tx, key); err != nil {
+		return fmt.Errorf("replace the articles update trigger: %w", err)
+	}
+	return tx.Commit()
 }
 
 // fillEntityWords indexes the words of the names stored before the
@@ -280,53 +308,107 @@ func timeText(t *time.Time) any {
 // fetched earlier than the stored one is ignored, so a late redelivery never
 // rolls an article back. Put is idempotent.
 func (s *Store) Put(ctx context.Context, a *article.Article) error {
+	return s.PutBatch(ctx, []*article.Article{a})
+}
+
+// PutBatch stores each article of as as Put would, in order, in one write
+// transaction: all of them or, on the first error, none. The error names
+// the article that failed, or, for a batch of more than one, the number of
+// articles when the transaction itself could not begin or commit. Many
+// articles a transaction save what each commit costs, and the articles are
+// encoded and analysed before the write lock is taken, so that callers
+// writing batches at once analyse one while another is written.
+func (s *Store) PutBatch(ctx context.Context, as []*article.Article) error {
+	if len(as) == 0 {
+		return nil
+	}
+	rows := make([]row, len(as))
+	for i, a := range as {
+		r, err := rowOf(a)
+		if err != nil {
+			return fmt.Errorf("store article %s: %w", a.ID, err)
+		}
+		rows[i] = r
+	}
+	var failed *article.Article
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		for _, r := range rows {
+			if err := put(ctx, tx, r); err != nil {
+				failed = r.a
+				return err
+			}
+		}
+		return nil
+	})
+	if failed == nil && len(as) == 1 {
+		failed = as[0]
+	}
+	switch {
+	case err == nil:
+		return nil
+	case failed != nil:
+		return fmt.Errorf("store article %s: %w", failed.ID, err)
+	default:
+		return fmt.Errorf("store %d articles: %w", len(as), err)
+	}
+}
+
+// row is an article with what is stored beside it that depends on the
+// article alone: its JSON and its analysis.
+type row struct {
+	a     *article.Article
+	doc   string
+	terms analysed
+}
+
+func rowOf(a *article.Article) (row, error) {
 	doc, err := article.Marshal(a)
 	if err != nil {
-		return fmt.Errorf("store article: %w", err)
+		return row{}, err
 	}
-	err = s.write(ctx, func(tx *sql.Tx) error {
-		var stored string
-		err := tx.QueryRowContext(ctx, `SELECT fetched_at FROM articles WHERE id = ?`, a.ID).Scan(&stored)
-		exists := err == nil
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return err
+	return row{a: a, doc: string(doc), terms: analyseArticle(a)}, nil
+}
+
+// put writes r in tx, unless a newer version of its article is stored.
+func put(ctx context.Context, tx *sql.Tx, r row) error {
+	a := r.a
+	var stored string
+	err := tx.QueryRowContext(ctx, `SELECT fetched_at FROM articles WHERE id = ?`, a.ID).Scan(&stored)
+	exists := err == nil
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if exists {
+		if old, perr := time.Parse(time.RFC3339Nano, stored); perr == nil && old.After(a.FetchedAt) {
+			return nil // a newer version is already stored
 		}
-		if exists {
-			if old, perr := time.Parse(time.RFC3339Nano, stored); perr == nil && old.After(a.FetchedAt) {
-				return nil // a newer version is already stored
-			}
+	}
+	fetched := a.FetchedAt.UTC().Format(time.RFC3339Nano)
+	args := []any{a.URL, a.CanonicalURL, a.Site, a.SourceName, a.Title, a.Body, a.Language, a.Section, a.StoryID,
+		timeText(a.PublishedAt), fetched, a.WordCount, r.doc, a.ID}
+	if exists {
+		_, err = tx.ExecContext(ctx, `UPDATE articles SET url=?, canonical_url=?, site=?, source_name=?, title=?, body=?,
+			language=?, section=?, story_id=?, published_at=?, fetched_at=?, word_count=?, doc=? WHERE id=?`, args...)
+		if err == nil {
+			_, err = tx.ExecContext(ctx, `DELETE FROM entities WHERE article_id = ?`, a.ID)
 		}
-		fetched := a.FetchedAt.UTC().Format(time.RFC3339Nano)
-		args := []any{a.URL, a.CanonicalURL, a.Site, a.SourceName, a.Title, a.Body, a.Language, a.Section, a.StoryID,
-			timeText(a.PublishedAt), fetched, a.WordCount, string(doc), a.ID}
-		if exists {
-			_, err = tx.ExecContext(ctx, `UPDATE articles SET url=?, canonical_url=?, site=?, source_name=?, title=?, body=?,
-				language=?, section=?, story_id=?, published_at=?, fetched_at=?, word_count=?, doc=? WHERE id=?`, args...)
-			if err == nil {
-				_, err = tx.ExecContext(ctx, `DELETE FROM entities WHERE article_id = ?`, a.ID)
-			}
-			if err == nil {
-				_, err = tx.ExecContext(ctx, `DELETE FROM figures WHERE article_id = ?`, a.ID)
-			}
-		} else {
-			_, err = tx.ExecContext(ctx, `INSERT INTO articles (url, canonical_url, site, source_name, title, body,
-				language, section, story_id, published_at, fetched_at, word_count, doc, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, args...)
+		if err == nil {
+			_, err = tx.ExecContext(ctx, `DELETE FROM figures WHERE article_id = ?`, a.ID)
 		}
-		if err != nil {
-			return err
-		}
-		if err := putTerms(ctx, tx, a); err != nil {
-			return err
-		}
-		if err := putEvents(ctx, tx, a); err != nil {
-			return err
-		}
-		return putTags(ctx, tx, a)
-	})
+	} else {
+		_, err = tx.ExecContext(ctx, `INSERT INTO articles (url, canonical_url, site, source_name, title, body,
+			language, section, story_id, published_at, fetched_at, word_count, doc, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, args...)
+	}
 	if err != nil {
-		return fmt.Errorf("store article %s: %w", a.ID, err)
+		return err
 	}
-	return nil
+	if err := putTerms(ctx, tx, a.ID, r.terms); err != nil {
+		return err
+	}
+	if err := putEvents(ctx, tx, a); err != nil {
+		return err
+	}
+	return putTags(ctx, tx, a)
 }
 
 func putTags(ctx context.Context, tx *sql.Tx, a *article.Article) error {

@@ -2,8 +2,10 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -207,6 +209,88 @@ func TestNameWordsRefoldedForAnOlderDatabase(t *testing.T) {
 		hits, err := s.Search(ctx, query.MustParse(q), 10)
 		if err != nil || len(hits) != 1 || hits[0].ID != a.ID {
 			t.Errorf("search %s after reopening = %v, %v; want the stored article", q, hits, err)
+		}
+	}
+}
+
+// ftsIndex renders articles_fts twice: the terms it holds for each
+// article (through fts5vocab), and its raw blocks, which change whenever
+// it is written.
+func ftsIndex(t *testing.T, s *Store) (terms, blocks string) {
+	t.Helper()
+	ctx := context.Background()
+	var tb, bb strings.Builder
+	// The vocabulary table lives in the connection's temp schema, so it is
+	// made and read on one connection.
+	err := s.WriteTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_vocab USING fts5vocab(main, articles_fts, instance)`); err != nil {
+			return err
+		}
+		if err := dumpRows(ctx, tx, `SELECT term, doc, col, offset FROM temp.fts_vocab ORDER BY term, doc, col, offset`, &tb); err != nil {
+			return err
+		}
+		return dumpRows(ctx, tx, `SELECT id, hex(block) FROM articles_fts_data ORDER BY id`, &bb)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tb.String(), bb.String()
+}
+
+// TestRewriteKeepsFullTextInStep writes an article again with the same
+// text and with a new title or body, in a new database and in one made
+// while articles_fts was written again on every update: articles_fts then
+// holds the terms of the version stored, as in a store that only ever
+// held that version, and a rewrite of the same text leaves it untouched.
+func TestRewriteKeepsFullTextInStep(t *testing.T) {
+	const olderTrigger = `DROP TRIGGER articles_au;
+		CREATE TRIGGER articles_au AFTER UPDATE ON articles BEGIN
+			INSERT INTO articles_fts (articles_fts, rowid, title, body) VALUES ('delete', old.rowid, old.title, old.body);
+			INSERT INTO articles_fts (rowid, title, body) VALUES (new.rowid, new.title, new.body);
+		END;
+		DELETE FROM meta WHERE key = 'articles_au_when'`
+	v1 := storetest.Mk("/a", "apnews.com", "Troops leave", "Troops left Novigrad on Monday.", t0)
+	for _, db := range []string{"new", "older"} {
+		for _, c := range []struct {
+			name        string
+			title, body string
+		}{
+			{"same text", v1.Title, v1.Body},
+			{"new title", "Troops gone", v1.Body},
+			{"new body", v1.Title, "Soldiers left Ruritania on Tuesday."},
+		} {
+			t.Run(db+" database/"+c.name, func(t *testing.T) {
+				ctx := context.Background()
+				dir := t.TempDir()
+				s, err := Open(ctx, dir)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := s.Put(ctx, v1); err != nil {
+					t.Fatal(err)
+				}
+				if db == "older" {
+					s = reopenAsOlder(t, s, dir, olderTrigger)
+				} else {
+					t.Cleanup(func() { s.Close() })
+				}
+				_, before := ftsIndex(t, s)
+				v2 := storetest.Mk("/a", "apnews.com", c.title, c.body, t0.Add(time.Hour))
+				if err := s.Put(ctx, v2); err != nil {
+					t.Fatal(err)
+				}
+				terms, after := ftsIndex(t, s)
+				only := open(t)
+				if err := only.Put(ctx, v2); err != nil {
+					t.Fatal(err)
+				}
+				if want, _ := ftsIndex(t, only); terms != want {
+					t.Errorf("articles_fts holds\n%s\nwant\n%s", terms, want)
+				}
+				if same := c.title == v1.Title && c.body == v1.Body; same != (after == before) {
+					t.Errorf("same text: %v, articles_fts written: %v", same, after != before)
+				}
+			})
 		}
 	}
 }
