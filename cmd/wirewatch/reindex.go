@@ -40,7 +40,8 @@ func reindexCmd(e env) *ffcli.Command {
 			"store as the same version (its fetched_at), so that an article fetched again meanwhile wins.\n\n" +
 			"Without --retag the article is written as stored, and the store indexes it as this build does:\n" +
 			"Elasticsearch documents of an older mapping gain the analysed search fields (free text, prefixes,\n" +
-			"phrases) and the values the event actors facet counts. The embedded store needs no such pass: it\n" +
+			"phrases), the values the event actors facet counts, the names folded for person:, place: and org:\n" +
+			"and the events as event.actor: matches them (accents folded). The embedded store needs no such pass: it\n" +
 			"updates its tables when it opens.\n\n" +
 			"With --retag each article is tagged again first, with this build's models and rules: its entities,\n" +
 			"figures and withdrawal events are replaced, so event:, event.kind: and the facets see what the\n" +
