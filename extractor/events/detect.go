@@ -279,7 +279,10 @@ func (st *sent) phraseEnd(i, limit int, stopAt map[string]bool) int {
 	for j < len(st.toks) && j < i+limit {
 		t := st.toks[j]
 		if t.punct && !st.amount(j) || (j > i && stopAt[t.norm] && !st.acronym(j) && !st.comparedNumber(j)) {
-			break // a currency sign before a number is a word: "its $28 billion merger"
+			// A currency sign before a number is a word ("its $28 billion
+			// merger"), and so is "than" before one ("more than 570,000
+			// minivans").
+			break
 		}
 		j++
 	}
@@ -596,12 +599,6 @@ func (st *sent) accept(tg *trigger) bool {
 			}
 		}
 		if tg.form == Noun {
-			// "the evacuation of the last group of rebels": forces as what
-			// the noun is of.
-			if st.norm(i+1) == "of" {
-				end := st.phraseEnd(i+2, 8, st.d.lex.FromBoundary)
-				return st.anyClass(i+2, end-1, Military) && !st.anyClass(i+2, end-1, Figurative)
-			}
 			return st.anyClass(i+1, i+4, Military) && !st.anyClass(i+1, i+4, Figurative)
 		}
 		// What is evacuated, up to its head: "evacuates the remaining 100
