@@ -65,10 +65,11 @@ func actorName(name string) string {
 }
 
 // migrateEvents creates article_events and fills it from the articles
-// stored before it existed, or again when its actor names were folded for
-// case only (refoldActors), once per database (meta key article_events),
+// stored before it existed, once per database (meta key article_events),
 // 500 articles a transaction; an interrupted fill starts again at the next
-// open, and rows are replaced, so that repeating it is harmless.
+// open, and rows are replaced, so that repeating it is harmless. Rows
+// whose actor names were folded for case only are refolded
+// (refoldActors).
 func (s *Store) migrateEvents(ctx context.Context) error {
 	if _, err := s.db.ExecContext(ctx, eventsSchema); err != nil {
 		return fmt.Errorf("events table: %w", err)
@@ -85,15 +86,14 @@ func (s *Store) migrateEvents(ctx context.Context) error {
 	return nil
 }
 
-// refoldActors has the event rows written again from the articles, once
-// per database (meta key article_events_folded), when they were written
-// before actor names were folded as name words (actorName; until then
-// lowercased only), so that event.actor:erdogan finds "Erdoğan" in them
-// too. It forgets that the events were filled (meta key article_events),
-// and the fill that follows in migrateEvents rewrites the rows of every
-// article with events as putEvents writes them now. The rows are left in
-// place until then: an interrupted fill starts again at the next open,
-// and meanwhile the rows not yet written match as they did.
+// refoldActors folds the actor names of the event rows written before they
+// were folded as name words (until then lowercased only), once per
+// database (meta key article_events_folded), so that event.actor:erdogan
+// finds "Erdoğan" in them too. It reads the rows' own values, not the
+// articles: actorName of a lowercased name is actorName of the name, and
+// a document this build cannot decode does not stop it. Only names with
+// accents, hyphens or other than single spaces change; they are rewritten
+// in one transaction, which an interrupted open repeats.
 func (s *Store) refoldActors(ctx context.Context) error {
 	const key = "article_events_folded"
 	if done, err := s.migrated(ctx, key); err != nil || done {
@@ -104,8 +104,37 @@ func (s *Store) refoldActors(ctx context.Context) error {
 		return err
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `DELETE FROM meta WHERE key = 'article_events'`); err != nil {
+	rows, err := tx.QueryContext(ctx, `SELECT article_id, n, actor_canonical, actor_text FROM article_events
+		WHERE actor_canonical != '' OR actor_text != ''`)
+	if err != nil {
 		return err
+	}
+	type refolded struct {
+		id              string
+		n               int
+		canonical, text string
+	}
+	var changed []refolded
+	for rows.Next() {
+		var r refolded
+		if err := rows.Scan(&r.id, &r.n, &r.canonical, &r.text); err != nil {
+			rows.Close()
+			return err
+		}
+		if c, t := actorName(r.canonical), actorName(r.text); c != r.canonical || t != r.text {
+			r.canonical, r.text = c, t
+			changed = append(changed, r)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, r := range changed {
+		if _, err := tx.ExecContext(ctx, `UPDATE article_events SET actor_canonical = ?, actor_text = ? WHERE article_id = ? AND n = ?`,
+			r.canonical, r.text, r.id, r.n); err != nil {
+			return err
+		}
 	}
 	if err := markMigrated(ctx, tx, key); err != nil {
 		return err
