@@ -198,8 +198,8 @@ func (s *Store) fillEventsPage(ctx context.Context, after int64) (int, int64, er
 		return 0, 0, err
 	}
 	defer tx.Rollback()
-	// Reading only the rowids first keeps the documents of the articles
-	// without events (most of them) unread.
+	// Only the documents that mention events (few of them) are decoded;
+	// SQLite still reads every document to look for the key.
 	rows, err := tx.QueryContext(ctx, `SELECT rowid, instr(doc, '"events":') > 0 FROM articles WHERE rowid > ? ORDER BY rowid LIMIT 500`, after)
 	if err != nil {
 		return 0, 0, err
