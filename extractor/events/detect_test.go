@@ -383,6 +383,7 @@ func TestDetect(t *testing.T) {
 		{text: "Ruritania recalls its frigate from the Gulf of Guinea.", want: true, kind: "military", status: "completed", new: true, trigger: "recalls"},
 		{text: "He recalls more than once how the soldiers arrived.", want: false},
 		{text: "She recalls half of her childhood in the village.", want: false},
+		{text: "He recalls his Formula One debut in Monaco.", want: false},
 		// Forces evacuate themselves or a place: the object read up to its
 		// head, a place evacuated is where they withdraw from, and forces
 		// with no object after the verb evacuate where they are; "forces"

@@ -147,7 +147,7 @@ func english() *Lexicon {
 	class(Product, `vehicles vehicle cars car suvs trucks products product units models batches batch lots
 		devices toys food foods pounds packages bottles jars cans airbags batteries laptops phones
 		heaters shipments doses vaccines medicines medication drugs smartphones smartphone minivans minivan sedans sedan
-		pickups motorcycles scooters appliances strollers cribs powder formula beef meat`)
+		pickups motorcycles scooters appliances strollers cribs powder beef meat`)
 	class(Figurative, `stops phone gun knife chair tooth teeth wallet card cable plug notebook pen camera
 		weapon pistol cord drawer driveway parking lot sword hair weeds`)
 
