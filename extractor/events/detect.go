@@ -549,7 +549,13 @@ func (st *sent) accept(tg *trigger) bool {
 			return false
 		}
 		obj := st.partHead(i + 1)
-		if st.anyClass(obj, obj+3, Diplomatic|Military) || st.anyClass(i+1, i+6, Product) {
+		if st.anyClass(obj, obj+3, Diplomatic|Military) {
+			return true
+		}
+		if st.is(SetPersonalSubjects, st.norm(i-1)) {
+			return false // "She recalls the food her mother cooked": a memory; a person recalls no goods
+		}
+		if st.anyClass(i+1, i+6, Product) {
 			return true
 		}
 		if from, to, ok := st.passiveSubject(i); ok && st.anyClass(from, to, Diplomatic|Military|Product) && !st.anyClass(from, to, Squad|Sports) {

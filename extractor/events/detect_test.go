@@ -384,6 +384,8 @@ func TestDetect(t *testing.T) {
 		{text: "He recalls more than once how the soldiers arrived.", want: false},
 		{text: "She recalls half of her childhood in the village.", want: false},
 		{text: "He recalls his Formula One debut in Monaco.", want: false},
+		{text: "She recalls the food her mother cooked.", want: false},
+		{text: "He recalled the ambassador after the insult, the ministry said.", want: true, kind: "diplomatic", status: "completed", new: true, trigger: "recalled"},
 		// Forces evacuate themselves or a place: the object read up to its
 		// head, a place evacuated is where they withdraw from, and forces
 		// with no object after the verb evacuate where they are; "forces"

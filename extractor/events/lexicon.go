@@ -448,6 +448,9 @@ const (
 	// SetRequestVerbs: verbs that ask another party for a step in a
 	// "that" clause ("requests that Cuba recall its ambassador").
 	SetRequestVerbs
+	// SetPersonalSubjects: pronouns of people as a subject, who remember
+	// what they "recall" unless it is diplomats or forces.
+	SetPersonalSubjects
 	numSets
 )
 

@@ -322,6 +322,7 @@ func english() *Lexicon {
 		SetCollegeWords:     `university universities college colleges athletic`,
 		SetQuantifiers:      `more than over nearly almost about approximately around roughly some up to at least an estimated`,
 		SetIntransitiveNext: `from after amid following before under within on and but while`,
+		SetPersonalSubjects: `he she i we you`,
 		SetRequestVerbs:     `requests requested request asks asked ask demands demanded demand`,
 		SetCrowdWords:       `thousands hundreds dozens tens millions people residents civilians villagers families inhabitants locals`,
 		SetToVerbs: `agree agrees vote votes decide decides continue continues seek seeks try tries prepare prepares
