@@ -95,51 +95,41 @@ func (s *Store) migrateEvents(ctx context.Context) error {
 // accents, hyphens or other than single spaces change; they are rewritten
 // in one transaction, which an interrupted open repeats.
 func (s *Store) refoldActors(ctx context.Context) error {
-	const key = "article_events_folded"
-	if done, err := s.migrated(ctx, key); err != nil || done {
-		return err
-	}
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT article_id, n, actor_canonical, actor_text FROM article_events
-		WHERE actor_canonical != '' OR actor_text != ''`)
-	if err != nil {
-		return err
-	}
-	type refolded struct {
-		id              string
-		n               int
-		canonical, text string
-	}
-	var changed []refolded
-	for rows.Next() {
-		var r refolded
-		if err := rows.Scan(&r.id, &r.n, &r.canonical, &r.text); err != nil {
-			rows.Close()
+	return s.once(ctx, "article_events_folded", func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT article_id, n, actor_canonical, actor_text FROM article_events
+			WHERE actor_canonical != '' OR actor_text != ''`)
+		if err != nil {
 			return err
 		}
-		if c, t := actorName(r.canonical), actorName(r.text); c != r.canonical || t != r.text {
-			r.canonical, r.text = c, t
-			changed = append(changed, r)
+		type refolded struct {
+			id              string
+			n               int
+			canonical, text string
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for _, r := range changed {
-		if _, err := tx.ExecContext(ctx, `UPDATE article_events SET actor_canonical = ?, actor_text = ? WHERE article_id = ? AND n = ?`,
-			r.canonical, r.text, r.id, r.n); err != nil {
+		var changed []refolded
+		for rows.Next() {
+			var r refolded
+			if err := rows.Scan(&r.id, &r.n, &r.canonical, &r.text); err != nil {
+				rows.Close()
+				return err
+			}
+			if c, t := actorName(r.canonical), actorName(r.text); c != r.canonical || t != r.text {
+				r.canonical, r.text = c, t
+				changed = append(changed, r)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
 			return err
 		}
-	}
-	if err := markMigrated(ctx, tx, key); err != nil {
-		return err
-	}
-	return tx.Commit()
+		for _, r := range changed {
+			if _, err := tx.ExecContext(ctx, `UPDATE article_events SET actor_canonical = ?, actor_text = ? WHERE article_id = ? AND n = ?`,
+				r.canonical, r.text, r.id, r.n); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // facetCountryActors gives the rows written before an actor that names no
@@ -149,45 +139,35 @@ func (s *Store) refoldActors(ctx context.Context) error {
 // in this process, and the rows keep what putEvents would write, so that a
 // second process doing it at the same moment is harmless.
 func (s *Store) facetCountryActors(ctx context.Context) error {
-	const key = "article_events_facet_country"
-	if done, err := s.migrated(ctx, key); err != nil || done {
-		return err
-	}
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT actor_country FROM article_events WHERE facet_actor = '' AND actor_country != ''`)
-	if err != nil {
-		return err
-	}
-	var codes []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			rows.Close()
+	return s.once(ctx, "article_events_facet_country", func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT actor_country FROM article_events WHERE facet_actor = '' AND actor_country != ''`)
+		if err != nil {
 			return err
 		}
-		codes = append(codes, c)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for _, c := range codes {
-		name := query.EventFacetActor(&article.Event{Actor: &article.Role{Country: c}})
-		if name == "" {
-			continue
+		var codes []string
+		for rows.Next() {
+			var c string
+			if err := rows.Scan(&c); err != nil {
+				rows.Close()
+				return err
+			}
+			codes = append(codes, c)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE article_events SET facet_actor = ? WHERE facet_actor = '' AND actor_country = ?`, name, c); err != nil {
+		rows.Close()
+		if err := rows.Err(); err != nil {
 			return err
 		}
-	}
-	if err := markMigrated(ctx, tx, key); err != nil {
-		return err
-	}
-	return tx.Commit()
+		for _, c := range codes {
+			name := query.EventFacetActor(&article.Event{Actor: &article.Role{Country: c}})
+			if name == "" {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE article_events SET facet_actor = ? WHERE facet_actor = '' AND actor_country = ?`, name, c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // fillEventsPage indexes the events of up to 500 articles after the rowid

@@ -96,6 +96,28 @@ func (s *Store) migrated(ctx context.Context, key string) (bool, error) {
 	return n > 0, err
 }
 
+// once runs step in one transaction and records key as done in it, unless
+// key is done already: a once-per-database step of bringing an older
+// database up to date. An interrupted step leaves no trace and runs again
+// at the next open, so step must be safe to repeat.
+func (s *Store) once(ctx context.Context, key string, step func(tx *sql.Tx) error) error {
+	if done, err := s.migrated(ctx, key); err != nil || done {
+		return err
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := step(tx); err != nil {
+		return err
+	}
+	if err := markMigrated(ctx, tx, key); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
 // markMigrated records the step key as done, in the transaction (or on
 // the database) that did it.
 func markMigrated(ctx context.Context, db interface {

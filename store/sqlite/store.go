@@ -116,24 +116,18 @@ func (s *Store) migrate(ctx context.Context) error {
 // schema.sql, once per database (meta key articles_au_when): the old one is
 // dropped and the schema run again, which creates the new one.
 func (s *Store) replaceUpdateTrigger(ctx context.Context) error {
-	const key = "articles_au_when"
-	if done, err := s.migrated(ctx, key); err != nil || done {
-		return err
-	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	err := s.once(ctx, "articles_au_when", func(tx *sql.Tx) error {
+		for _, stmt := range []string{`DROP TRIGGER IF EXISTS articles_au`, schema} {
+			if _, err := tx.ExecContext(ctx, stmt); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return fmt.Errorf("replace the articles update trigger: %w", err)
 	}
-	defer tx.Rollback()
-	for _, stmt := range []string{`DROP TRIGGER IF EXISTS articles_au`, schema} {
-		if _, err := tx.ExecContext(ctx, stmt); err != nil {
-			return fmt.Errorf("replace the articles update trigger: %w", err)
-		}
-	}
-	if err := markMigrated(ctx, tx, key); err != nil {
-		return fmt.Errorf("replace the articles update trigger: %w", err)
-	}
-	return tx.Commit()
+	return nil
 }
 
 // fillEntityWords indexes the words of the names stored before the
@@ -141,45 +135,36 @@ func (s *Store) replaceUpdateTrigger(ctx context.Context) error {
 // Another process doing the same at the same moment is harmless: the rows
 // are inserted or ignored.
 func (s *Store) fillEntityWords(ctx context.Context) error {
-	done, err := s.migrated(ctx, "entity_words")
-	if err != nil {
-		return fmt.Errorf("entity words: %w", err)
-	}
-	if done {
+	err := s.once(ctx, "entity_words", func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT type, canonical FROM entities`)
+		if err != nil {
+			return err
+		}
+		type name struct{ typ, canonical string }
+		var names []name
+		for rows.Next() {
+			var n name
+			if err := rows.Scan(&n.typ, &n.canonical); err != nil {
+				rows.Close()
+				return err
+			}
+			names = append(names, n)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, n := range names {
+			if err := putWords(ctx, tx, n.typ, n.canonical); err != nil {
+				return err
+			}
+		}
 		return nil
-	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	})
 	if err != nil {
 		return fmt.Errorf("entity words: %w", err)
 	}
-	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT type, canonical FROM entities`)
-	if err != nil {
-		return fmt.Errorf("entity words: %w", err)
-	}
-	type name struct{ typ, canonical string }
-	var names []name
-	for rows.Next() {
-		var n name
-		if err := rows.Scan(&n.typ, &n.canonical); err != nil {
-			rows.Close()
-			return fmt.Errorf("entity words: %w", err)
-		}
-		names = append(names, n)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("entity words: %w", err)
-	}
-	for _, n := range names {
-		if err := putWords(ctx, tx, n.typ, n.canonical); err != nil {
-			return fmt.Errorf("entity words: %w", err)
-		}
-	}
-	if err := markMigrated(ctx, tx, "entity_words"); err != nil {
-		return fmt.Errorf("entity words: %w", err)
-	}
-	return tx.Commit()
+	return nil
 }
 
 // refoldEntityWords empties entity_words once per database (meta key
@@ -188,23 +173,18 @@ func (s *Store) fillEntityWords(ctx context.Context) error {
 // the way putWords writes it now. Until that is done no name filter could
 // find an accented name by its unaccented form.
 func (s *Store) refoldEntityWords(ctx context.Context) error {
-	if done, err := s.migrated(ctx, "entity_words_folded"); err != nil || done {
-		return err
-	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	err := s.once(ctx, "entity_words_folded", func(tx *sql.Tx) error {
+		for _, stmt := range []string{`DELETE FROM entity_words`, `DELETE FROM meta WHERE key = 'entity_words'`} {
+			if _, err := tx.ExecContext(ctx, stmt); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return fmt.Errorf("refold entity words: %w", err)
 	}
-	defer tx.Rollback()
-	for _, stmt := range []string{`DELETE FROM entity_words`, `DELETE FROM meta WHERE key = 'entity_words'`} {
-		if _, err := tx.ExecContext(ctx, stmt); err != nil {
-			return fmt.Errorf("refold entity words: %w", err)
-		}
-	}
-	if err := markMigrated(ctx, tx, "entity_words_folded"); err != nil {
-		return fmt.Errorf("refold entity words: %w", err)
-	}
-	return tx.Commit()
+	return nil
 }
 
 // nameWords returns the words of a name as entity_words holds them:
