@@ -186,24 +186,9 @@ func TestOpenMatchesNamesOfAnOlderIndex(t *testing.T) {
 	if err := s.Refresh(ctx); err != nil {
 		t.Fatal(err)
 	}
-	for q, want := range map[string]string{
+	wantIDs(ctx, t, s, map[string]string{
 		"person:lavrov": then.ID, `person:"Sergey Lavrov"`: then.ID, "person:ozil": now.ID, "person:Özil": now.ID, "person:sergey person:mesut": now.ID + " " + then.ID,
-	} {
-		hits, err := s.Search(ctx, query.MustParse(q), 10)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var ids []string
-		for _, h := range hits {
-			ids = append(ids, h.ID)
-		}
-		slices.Sort(ids)
-		w := strings.Fields(want)
-		slices.Sort(w)
-		if !slices.Equal(ids, w) {
-			t.Errorf("%s finds %v, want %v", q, ids, w)
-		}
-	}
+	})
 }
 
 // TestOpenMatchesActorsOfAnOlderIndex sets up an index of the previous
@@ -236,7 +221,7 @@ func TestOpenMatchesActorsOfAnOlderIndex(t *testing.T) {
 	if err := s.Refresh(ctx); err != nil {
 		t.Fatal(err)
 	}
-	for q, want := range map[string]string{
+	wantIDs(ctx, t, s, map[string]string{
 		"event.actor:lavrov":                         then.ID,
 		`event.actor:"SERGEY LAVROV"`:                then.ID,
 		"event.actor:lavrov event.kind:diplomatic":   then.ID,
@@ -249,20 +234,27 @@ func TestOpenMatchesActorsOfAnOlderIndex(t *testing.T) {
 		"event.actor:lavrov OR event.actor:bashar":   now.ID + " " + then.ID,
 		"event:new-withdrawal -event.actor:bashar":   then.ID,
 		"event:new-withdrawal -event.actor:sergey":   now.ID,
-	} {
+	})
+}
+
+// wantIDs checks that each query finds exactly the articles whose ids its
+// value lists, separated by spaces, in any order ("" for none).
+func wantIDs(ctx context.Context, t *testing.T, s *elastic.Store, want map[string]string) {
+	t.Helper()
+	for q, ids := range want {
 		hits, err := s.Search(ctx, query.MustParse(q), 10)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var ids []string
+		var got []string
 		for _, h := range hits {
-			ids = append(ids, h.ID)
+			got = append(got, h.ID)
 		}
-		slices.Sort(ids)
-		w := strings.Fields(want)
+		slices.Sort(got)
+		w := strings.Fields(ids)
 		slices.Sort(w)
-		if !slices.Equal(ids, w) {
-			t.Errorf("%s finds %v, want %v", q, ids, w)
+		if !slices.Equal(got, w) {
+			t.Errorf("%s finds %v, want %v", q, got, w)
 		}
 	}
 }
