@@ -1636,6 +1636,13 @@ func (st *sent) postedIn(what span, j int) (span, bool) {
 func (st *sent) actor(tg trigger, status string) span {
 	lex := st.d.lex
 	i := tg.i
+	if status == "refused" && tg.form == Base && st.norm(i-1) == "to" && st.is(SetDemandNouns, st.norm(i-2)) {
+		if r, ok := st.rejectedDemand(i-2, -1); ok {
+			// "Rwanda rejects the United States' calls to withdraw": the
+			// one who rejects, not the one who calls.
+			return st.resolve(st.subjectOf(r))
+		}
+	}
 	if status == "demanded" && tg.form != Noun {
 		// "called on X to (immediately) withdraw"
 		for k := i - 1; k >= 1 && k >= i-2; k-- {
@@ -2307,6 +2314,13 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		// plan; "refused" would misread "no timeline" too.
 		return "announced", append([]string{h}, cues...), true
 	}
+	if h, ok := near(CueDemand, 12); ok && st.is(SetDemandNouns, st.norm(h.at)) {
+		if r, ok := st.rejectedDemand(h.at, bgAt); ok {
+			// "Rwanda rejects the United States' calls to withdraw its
+			// troops": the demand is another's, the answer the actor's.
+			return decide("refused", hit{CueRefuse, r, st.norm(r)})
+		}
+	}
 	if h, ok := near(CueRefuse, 6); ok && !st.wordBetween(h.at, i, "whether", "if") {
 		return decide("refused", h)
 	}
@@ -2444,6 +2458,21 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		return "announced", cues, background
 	}
 	return "completed", cues, background
+}
+
+// rejectedDemand reports the verb that rejects the demand noun at a
+// ("rejects the United States' calls", "defying U.S. and NATO calls"),
+// within its clause and after the background word at bgAt.
+func (st *sent) rejectedDemand(a, bgAt int) (int, bool) {
+	for k := a - 1; k >= 0 && k >= a-7 && k > bgAt; k-- {
+		if w := st.norm(k); st.toks[k].punct && w != "'" && w != "’" && w != "." {
+			return 0, false // another clause; "U.S." keeps its stops
+		}
+		if st.is(SetRejectVerbs, st.norm(k)) {
+			return k, true
+		}
+	}
+	return 0, false
 }
 
 // reportedProgressive reports whether a progressive trigger is in the

@@ -405,6 +405,11 @@ func TestDetect(t *testing.T) {
 		// "side" before "of" is a part of a place, not a team.
 		{text: "Ruritanian militias withdraw from the Freedonian side of the border crossing.", want: true, kind: "military", status: "completed", new: true, trigger: "withdraw", from: "the Freedonian side of the border crossing"},
 		{text: "The striker withdrew from the Freedonian side with a knee injury.", want: false},
+		// A demand rejected, as a noun the rejecting verb takes, is a
+		// refusal by the one who rejects it.
+		{text: "Ruritania rejects Freedonia's calls to withdraw its troops from the border region.", want: true, kind: "military", status: "refused", trigger: "withdraw", actor: "Ruritania", what: "its troops"},
+		{text: "Acme signs the contract, defying union calls to cancel the deal.", want: true, kind: "agreement", status: "refused", trigger: "cancel"},
+		{text: "Freedonia renews its calls to withdraw the troops from the border region.", want: true, kind: "military", status: "demanded", trigger: "withdraw"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {

@@ -451,6 +451,13 @@ const (
 	// SetPersonalSubjects: pronouns of people as a subject, who remember
 	// what they "recall" unless it is diplomats or forces.
 	SetPersonalSubjects
+	// SetRejectVerbs: verbs that turn down a demand put before them as a
+	// noun ("rejects the United States' calls to withdraw", "defying
+	// calls to cancel the deal"): the withdrawal is refused.
+	SetRejectVerbs
+	// SetDemandNouns: demands as nouns, which a verb of rejecting may
+	// take as its object.
+	SetDemandNouns
 	numSets
 )
 

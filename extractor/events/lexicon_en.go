@@ -166,7 +166,7 @@ func english() *Lexicon {
 		announcement, provided for, provides for, envisages, envisions, envisioned, foresees, approves, approved, approve, declared, declares, declare,
 		to begin, to start`)
 	cue(CueDemand, `called on, calls on, call on, called for, calls for, call for, calling for, calling on,
-		urged, urges, urge, urging, demanded, demands, demand, demanding, asked, asks, ask, pressed, must, should, insisted, insists, ultimatum, appealed, appeals, demanding, wants,
+		calls to, call to, urged, urges, urge, urging, demanded, demands, demand, demanding, asked, asks, ask, pressed, must, should, insisted, insists, ultimatum, appealed, appeals, demanding, wants,
 		wanted, requested, requests, request, advised, advises, advise, advising, pressure, pressured,
 		pressing, wish, wishes, insistence, insisting, encouraged, encourages, encourage, encouraging`)
 	cue(CueSupport, `backs, backed, back, backing, supports, supported, support, supporting, welcomed,
@@ -324,6 +324,8 @@ func english() *Lexicon {
 		SetIntransitiveNext: `from after amid following before under within on and but while`,
 		SetPersonalSubjects: `he she i we you`,
 		SetRequestVerbs:     `requests requested request asks asked ask demands demanded demand`,
+		SetRejectVerbs:      `rejects rejected reject rejecting dismisses dismissed dismiss dismissing defies defied defy defying ignores ignored ignore ignoring resists resisted resist resisting refuses refused refuse refusing`,
+		SetDemandNouns:      `call calls demand demands request requests appeal appeals pressure ultimatum`,
 		SetCrowdWords:       `thousands hundreds dozens tens millions people residents civilians villagers families inhabitants locals`,
 		SetToVerbs: `agree agrees vote votes decide decides continue continues seek seeks try tries prepare prepares
 			refuse refuses offer offers aim aims hope threaten threatens promise promises pledge pledges vow vows
