@@ -2550,6 +2550,12 @@ func (st *sent) recentCause(a int) bool {
 	if w := st.norm(a); a == 0 || w != "after" && w != "following" {
 		return false
 	}
+	if p := st.norm(a - 1); st.is(SetGapUnits, p) || st.is(SetFollowVerbs, p) {
+		// "rejoins the Paris Agreement, 107 days after it left", "the
+		// decision comes after Fiji closed its embassy": the clause is
+		// set apart from the news as earlier.
+		return false
+	}
 	if p := st.norm(a + 1); p == "its" || st.is(SetPersonalPossessive, p) || p == "the" && st.norm(a+2) == "country's" {
 		// "Japan resumes commercial whaling following the country's
 		// withdrawal from the IWC", "Biden addresses the nation following

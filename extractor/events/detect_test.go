@@ -410,6 +410,10 @@ func TestDetect(t *testing.T) {
 		{text: "Ruritania rejects Freedonia's calls to withdraw its troops from the border region.", want: true, kind: "military", status: "refused", trigger: "withdraw", actor: "Ruritania", what: "its troops"},
 		{text: "Acme signs the contract, defying union calls to cancel the deal.", want: true, kind: "agreement", status: "refused", trigger: "cancel"},
 		{text: "Freedonia renews its calls to withdraw the troops from the border region.", want: true, kind: "military", status: "demanded", trigger: "withdraw"},
+		// An "after" clause set apart by a time before it, or by "comes",
+		// tells an earlier step, not the day's recent cause.
+		{text: "Freedonia formally rejoins the arms treaty, 107 days after it left the accord.", want: true, kind: "agreement", status: "completed", trigger: "left"},
+		{text: "The decision comes after Ruritania closed its embassy in Freedonia.", want: true, kind: "diplomatic", status: "completed", trigger: "closed"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {

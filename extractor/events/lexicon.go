@@ -458,6 +458,13 @@ const (
 	// SetDemandNouns: demands as nouns, which a verb of rejecting may
 	// take as its object.
 	SetDemandNouns
+	// SetGapUnits: units of a time that separates the news from an
+	// earlier cause ("107 days after it left", "four years after Russia
+	// withdrew"); hours stay within the day's news.
+	SetGapUnits
+	// SetFollowVerbs: verbs that set the news after an earlier event
+	// ("the decision comes after Fiji closed its embassy").
+	SetFollowVerbs
 	numSets
 )
 

@@ -326,6 +326,8 @@ func english() *Lexicon {
 		SetRequestVerbs:     `requests requested request asks asked ask demands demanded demand`,
 		SetRejectVerbs:      `rejects rejected reject rejecting dismisses dismissed dismiss dismissing defies defied defy defying ignores ignored ignore ignoring resists resisted resist resisting refuses refused refuse refusing`,
 		SetDemandNouns:      `call calls demand demands request requests appeal appeals pressure ultimatum`,
+		SetGapUnits:         `day days week weeks month months year years decade decades`,
+		SetFollowVerbs:      `comes came come coming`,
 		SetCrowdWords:       `thousands hundreds dozens tens millions people residents civilians villagers families inhabitants locals`,
 		SetToVerbs: `agree agrees vote votes decide decides continue continues seek seeks try tries prepare prepares
 			refuse refuses offer offers aim aims hope threaten threatens promise promises pledge pledges vow vows
