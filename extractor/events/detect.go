@@ -2172,6 +2172,12 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		if st.inName(k) {
 			continue // "after the Rapid Support Forces' withdrawal" backs nothing
 		}
+		if k+2 < i {
+			if p := w + " " + st.norm(k+1) + " " + st.norm(k+2); lex.Cues[p] != 0 {
+				hits = append(hits, hit{lex.Cues[p], k, p})
+				continue
+			}
+		}
 		if k+1 < i {
 			if c, ok := lex.Cues[w+" "+st.norm(k+1)]; ok {
 				hits = append(hits, hit{c, k, w + " " + st.norm(k+1)})

@@ -486,7 +486,7 @@ type Lexicon struct {
 	// capitals, because in lower case they are common words: "WHO" is the
 	// World Health Organization, "who" a pronoun.
 	Acronyms map[string]bool
-	// Cues maps one- and two-word status cues to what they say.
+	// Cues maps status cues of one to three words to what they say.
 	Cues map[string]CueKind
 	// From lists the words that introduce the place or thing withdrawn
 	// from ("from", "out of" is the phrase "out of").

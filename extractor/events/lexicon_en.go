@@ -184,7 +184,7 @@ func english() *Lexicon {
 		considered, considers, weighing, weighs, weigh, mulling, mulls, mull, toyed, threatened, threatens,
 		threaten, threatening, eventual, unlikely, likely, eventually, whether, unless, risk, any, hopes, hoped,
 		proposed, proposes, propose, option, idea, suggests, suggested, perhaps, maybe, talking about,
-		nearly, almost, about to, close to, warnings, warning, warned, warns,
+		in the event, in case, nearly, almost, about to, close to, warnings, warning, warned, warns,
 		talk of, discussing, discuss, discussed, tried to, tries to, try to, trying to, attempt, attempts, attempted, attempting`)
 	cue(CueBackground, `after, although, though, since, following, when, before, until, amid, despite,
 		because, while, once, due to, wake of`)
