@@ -2463,7 +2463,57 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		// yet, whatever tense the sentence is told in.
 		return "announced", cues, background
 	}
+	if st.absoluteWith(tg) {
+		if w, ok := st.byLaterDate(tg); ok {
+			// "agree to end the mission by 2025, with all remaining
+			// troops withdrawing by the end of 2026": the plan's detail,
+			// news with it.
+			return "announced", append(cues, w), background
+		}
+		// "die after being treated with feeding bags, with the
+		// manufacturer withdrawing the product": the circumstance of the
+		// news, told alongside it.
+		return "completed", append(cues, "with"), true
+	}
 	return "completed", cues, background
+}
+
+// byLaterDate reports a deadline after the trigger that lies ahead: "by"
+// and, within five words, a year after the article's ("withdrawing by the
+// end of 2026"). Without a publication date no year is known to lie ahead.
+func (st *sent) byLaterDate(tg trigger) (string, bool) {
+	for k := tg.i + 1; k < len(st.toks) && k <= tg.i+8; k++ {
+		if st.norm(k) != "by" {
+			continue
+		}
+		for j := k + 1; j < len(st.toks) && j <= k+5; j++ {
+			if w := st.norm(j); isYear(w) {
+				y, _ := strconv.Atoi(w)
+				return "by " + w, st.pubYear != 0 && y > st.pubYear
+			}
+		}
+		return "", false
+	}
+	return "", false
+}
+
+// absoluteWith reports whether a progressive trigger heads an absolute
+// clause opened by "with" and a noun phrase ("with foreign forces
+// withdrawing from the country").
+func (st *sent) absoluteWith(tg trigger) bool {
+	if tg.form != Progressive {
+		return false
+	}
+	for k := tg.i - 2; k >= 0 && k >= tg.i-7; k-- {
+		w := st.norm(k)
+		if w == "with" {
+			return true
+		}
+		if st.toks[k].punct || st.d.lex.Boundary[w] || st.verbAt(k) {
+			return false
+		}
+	}
+	return false
 }
 
 // rejectedDemand reports the verb that rejects the demand noun at a

@@ -770,6 +770,14 @@ func TestDetectContext(t *testing.T) {
 		{"month before publication", miami, Context{Published: date("2024-04-24")}, true, "sports", "completed", false},
 		{"plan for a later month", "Kenya will withdraw its troops from Haiti in December.", Context{Published: date("2025-06-11")},
 			true, "military", "announced", true},
+		// An absolute "with" clause tells the news's circumstance, unless a
+		// later deadline makes it the plan's detail.
+		{"circumstance told with", "Patients fall ill after using the syrup, with the manufacturer withdrawing the product.",
+			Context{Published: date("2011-03-29")}, true, "business", "completed", false},
+		{"plan told with a later deadline", "The allies agree to end the mission by September 2025, with all remaining troops withdrawing by the end of 2026.",
+			Context{Published: date("2024-09-27")}, true, "military", "announced", true},
+		{"deadline of the article's year told with", "The allies end the mission, with all remaining troops withdrawing by the end of 2024.",
+			Context{Published: date("2024-09-27")}, true, "military", "completed", false},
 		{"month and year before publication", "The country voted on June 23, 2016, to leave the European Union.",
 			Context{Published: date("2019-09-11")}, true, "agreement", "historical", false},
 		{"year after an article", "Voters chose in a 2016 referendum to leave the European Union.",
