@@ -1012,6 +1012,12 @@ func (st *sent) quantityAt(j int) bool {
 }
 
 // isNumber reports whether w is written in digits ("130,000", "1.2").
+// possessive reports whether w is a noun in the possessive ("bloc's",
+// "states'").
+func possessive(w string) bool {
+	return len(w) > 2 && (strings.HasSuffix(w, "'s") || strings.HasSuffix(w, "’s") || strings.HasSuffix(w, "s'") || strings.HasSuffix(w, "s’"))
+}
+
 func isNumber(w string) bool {
 	if w == "" || w[0] < '0' || w[0] > '9' {
 		return false
@@ -2229,9 +2235,11 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		cues = append(cues, pastYear)
 	}
 	if p := st.norm(i - 1); (tg.form == Past || tg.form == Participle) && i+1 < len(st.toks) && !st.toks[i+1].punct &&
-		!st.d.lex.Boundary[st.norm(i+1)] && (st.d.lex.Determiners[p] || st.is(SetAttributivePrep, p)) {
-		// "linked to recalled pasta products": a withdrawal named as
-		// known, not told.
+		!st.d.lex.Boundary[st.norm(i+1)] && (st.d.lex.Determiners[p] || st.is(SetAttributivePrep, p) ||
+		possessive(p) && !st.d.lex.Determiners[st.norm(i+1)]) {
+		// "linked to recalled pasta products", "the bloc's recalled
+		// ambassador": a withdrawal named as known, not told ("Russia's
+		// recalled its envoy" is "has recalled").
 		background = true
 		cues = append(cues, p+" "+st.norm(i))
 	}

@@ -414,6 +414,9 @@ func TestDetect(t *testing.T) {
 		// tells an earlier step, not the day's recent cause.
 		{text: "Freedonia formally rejoins the arms treaty, 107 days after it left the accord.", want: true, kind: "agreement", status: "completed", trigger: "left"},
 		{text: "The decision comes after Ruritania closed its embassy in Freedonia.", want: true, kind: "diplomatic", status: "completed", trigger: "closed"},
+		// A participle after a possessive names a withdrawal as known.
+		{text: "Officials hold talks with Jan Novak, the union's recalled ambassador to Freedonia.", want: true, kind: "diplomatic", status: "completed", trigger: "recalled"},
+		{text: "Ruritania's recalled its ambassador to Freedonia.", want: true, kind: "diplomatic", status: "completed", new: true, trigger: "recalled"},
 		// "In the event" and "in case" set a condition, as "if" does.
 		{text: "The bank prepares for trading in Frankfurt in the event Ruritania leaves the customs union.", want: true, kind: "agreement", status: "hypothetical", trigger: "leaves"},
 		{text: "Staff pack their bags in case the embassy is withdrawn from the capital.", want: true, kind: "diplomatic", status: "hypothetical", trigger: "withdrawn"},
