@@ -2620,13 +2620,13 @@ func (st *sent) recentCause(a int) bool {
 		// set apart from the news as earlier.
 		return false
 	}
-	if p := st.norm(a + 1); p == "its" || st.is(SetPersonalPossessive, p) || p == "the" && st.norm(a+2) == "country's" {
+	if p := st.norm(a + 1); p == "its" || st.is(SetPersonalPossessive, p) || p == "the" && st.is(SetBackReferences, st.norm(a+2)) {
 		// "Japan resumes commercial whaling following the country's
 		// withdrawal from the IWC", "Biden addresses the nation following
 		// his decision to withdraw": a possessive pronoun, or "the
-		// country's" for a state, refers back to an actor already named
-		// and makes the withdrawal that actor's own earlier step, which
-		// the news follows. A recent cause is another's, named in the
+		// country's" for a state ("the company's" for a firm), refers
+		// back to an actor already named and makes the withdrawal that
+		// actor's own earlier step, which the news follows. A recent cause is another's, named in the
 		// clause ("following the withdrawal of SDF forces", "after the
 		// army's withdrawal").
 		return false

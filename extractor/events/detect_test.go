@@ -414,6 +414,9 @@ func TestDetect(t *testing.T) {
 		// tells an earlier step, not the day's recent cause.
 		{text: "Freedonia formally rejoins the arms treaty, 107 days after it left the accord.", want: true, kind: "agreement", status: "completed", trigger: "left"},
 		{text: "The decision comes after Ruritania closed its embassy in Freedonia.", want: true, kind: "diplomatic", status: "completed", trigger: "closed"},
+		// "The company's", like "the country's", refers back to the actor.
+		{text: "Acme's profits fall by 46% in the second quarter following the company's exit from Freedonia.", want: true, kind: "business", status: "completed", trigger: "exit"},
+		{text: "Rebels enter the town following the army's withdrawal from its barracks.", want: true, kind: "military", status: "completed", new: true, trigger: "withdrawal"},
 		// A participle after a possessive names a withdrawal as known.
 		{text: "Officials hold talks with Jan Novak, the union's recalled ambassador to Freedonia.", want: true, kind: "diplomatic", status: "completed", trigger: "recalled"},
 		{text: "Ruritania's recalled its ambassador to Freedonia.", want: true, kind: "diplomatic", status: "completed", new: true, trigger: "recalled"},

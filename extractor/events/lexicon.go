@@ -465,6 +465,11 @@ const (
 	// SetFollowVerbs: verbs that set the news after an earlier event
 	// ("the decision comes after Fiji closed its embassy").
 	SetFollowVerbs
+	// SetBackReferences: general nouns for a party that, after "the" and in
+	// the possessive, refer back to one named before ("Japan resumes
+	// whaling following the country's withdrawal", "profits fall
+	// following the company's exit").
+	SetBackReferences
 	numSets
 )
 
