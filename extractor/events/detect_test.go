@@ -293,6 +293,9 @@ func TestDetect(t *testing.T) {
 		{text: "The federation also withdraws Ruritania's hosting rights of the 2027 world championships.", want: false},
 		{text: "The electoral commission withdraws the observer status of a rights group for the general election.", want: false},
 		{text: "Ruritania withdraws Freedonian Prime Minister Jan Novak's invitation to attend a summit of leaders.", want: false},
+		{text: "The dissident is arrested after Ruritania withdraws asylum.", want: false},
+		{text: "The mayor later withdraws his concession as the count narrows.", want: false},
+		{text: "The bloc withdraws a trade concessions deal with Freedonia.", want: true, kind: "agreement", status: "completed", new: true, trigger: "withdraws"},
 		{text: "The junior coalition partner withdraws its support for the prime minister over minority rights.", want: true, kind: "political", status: "completed", new: true, trigger: "withdraws"},
 		{text: "Ruritanian authorities withdrew landing permission for a plane carrying the Freedonian foreign minister.", want: false},
 		// Steps of a court case, and advertisements and articles retracted.
