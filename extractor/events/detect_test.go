@@ -423,6 +423,9 @@ func TestDetect(t *testing.T) {
 		// A participle after a possessive names a withdrawal as known.
 		{text: "Officials hold talks with Jan Novak, the union's recalled ambassador to Freedonia.", want: true, kind: "diplomatic", status: "completed", trigger: "recalled"},
 		{text: "Ruritania's recalled its ambassador to Freedonia.", want: true, kind: "diplomatic", status: "completed", new: true, trigger: "recalled"},
+		// "Formerly" describes a name, not the time of the event.
+		{text: "Jan Novak, formerly the mayor of Ruritania City, ended his campaign on Wednesday.", want: true, kind: "political", status: "completed", new: true, trigger: "ended"},
+		{text: "The security firm Bolt (formerly Acme Guards) ends its operations in Freedonia.", want: true, kind: "business", status: "completed", new: true, trigger: "ends"},
 		// "In the event" and "in case" set a condition, as "if" does.
 		{text: "The bank prepares for trading in Frankfurt in the event Ruritania leaves the customs union.", want: true, kind: "agreement", status: "hypothetical", trigger: "leaves"},
 		{text: "Staff pack their bags in case the embassy is withdrawn from the capital.", want: true, kind: "diplomatic", status: "hypothetical", trigger: "withdrawn"},

@@ -188,7 +188,7 @@ func english() *Lexicon {
 		talk of, discussing, discuss, discussed, tried to, tries to, try to, trying to, attempt, attempts, attempted, attempting`)
 	cue(CueBackground, `after, although, though, since, following, when, before, until, amid, despite,
 		because, while, once, due to, wake of`)
-	cue(CuePast, `ago, formerly, previously, history, historic, decades, centuries, earlier, once,
+	cue(CuePast, `ago, previously, history, historic, decades, centuries, earlier, once,
 		back in`)
 	cue(CueUnderway, `began, begun, begins, begin, beginning, started, starts, start, starting, completed, completes, complete, finished, has,
 		have, continues, continued, completing, underway, under way, was, were, is, are, been`)
