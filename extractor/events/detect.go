@@ -3203,6 +3203,9 @@ func (st *sent) pastTime(tg trigger) string {
 				return w + " " + nx
 			}
 		}
+		if y, err := strconv.Atoi(st.norm(k + 2)); err == nil && lex.Months[nx] > 0 && isYear(st.norm(k+2)) && st.pubYear != 0 && y > st.pubYear {
+			continue // "to resume whaling in July 2019" in a 2018 article: ahead
+		}
 		if (w == "in" || w == "since") && lex.Months[nx] > 0 && !st.currentMonth(lex.Months[nx]) {
 			// "withdrew from the Miami Open in March" in an April
 			// article: only a known date tells that March is past.

@@ -782,6 +782,8 @@ func TestDetectContext(t *testing.T) {
 		{"month before publication", miami, Context{Published: date("2024-04-24")}, true, "sports", "completed", false},
 		{"plan for a later month", "Kenya will withdraw its troops from Haiti in December.", Context{Published: date("2025-06-11")},
 			true, "military", "announced", true},
+		{"month of a later year", "Ruritania announces its intention to resume whaling in July 2019 after withdrawing from the whaling commission.",
+			Context{Published: date("2018-12-26")}, true, "agreement", "completed", true},
 		// An absolute "with" clause tells the news's circumstance, unless a
 		// later deadline makes it the plan's detail.
 		{"circumstance told with", "Patients fall ill after using the syrup, with the manufacturer withdrawing the product.",
