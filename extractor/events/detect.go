@@ -2335,7 +2335,7 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 			return decide("refused", hit{CueRefuse, r, st.norm(r)})
 		}
 	}
-	if h, ok := near(CueRefuse, 6); ok && !st.wordBetween(h.at, i, "whether", "if") {
+	if h, ok := near(CueRefuse, 6); ok && !st.wordBetween(h.at, i, "whether", "if") && !st.coordinatedAfter(h.at, tg) {
 		return decide("refused", h)
 	}
 	if w, ok := st.ultimatum(i); ok {
@@ -2522,6 +2522,17 @@ func (st *sent) absoluteWith(tg trigger) bool {
 		}
 	}
 	return false
+}
+
+// coordinatedAfter reports whether a finite trigger is a verb of its own
+// joined by "and" to the cue at a ("suspends diplomatic relations with
+// Venezuela and withdraws its diplomatic personnel", "did not regroup and
+// withdrew"), which then does not govern it. A base form may share the
+// cue's infinitive or auxiliary ("refused to negotiate and withdraw", "did
+// not stop and withdraw"), so only a finite one counts.
+func (st *sent) coordinatedAfter(a int, tg trigger) bool {
+	finite := tg.form == Past || tg.form == Base && strings.HasSuffix(st.norm(tg.i), "s")
+	return finite && st.norm(tg.i-1) == "and" && a < tg.i-1
 }
 
 // rejectedDemand reports the verb that rejects the demand noun at a

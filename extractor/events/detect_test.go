@@ -423,6 +423,11 @@ func TestDetect(t *testing.T) {
 		// A participle after a possessive names a withdrawal as known.
 		{text: "Officials hold talks with Jan Novak, the union's recalled ambassador to Freedonia.", want: true, kind: "diplomatic", status: "completed", trigger: "recalled"},
 		{text: "Ruritania's recalled its ambassador to Freedonia.", want: true, kind: "diplomatic", status: "completed", new: true, trigger: "recalled"},
+		// A cue of refusal does not govern a finite verb joined to its own
+		// by "and"; it governs a base form that shares its infinitive.
+		{text: "Freedonia suspends diplomatic relations with Ruritania and withdraws its diplomats from the country.", want: true, kind: "diplomatic", status: "completed", new: true, trigger: "withdraws"},
+		{text: "The army did not regroup and withdrew from the town.", want: true, kind: "military", status: "completed", new: true, trigger: "withdrew"},
+		{text: "The rebels refused to negotiate and withdraw from the town.", want: true, kind: "military", status: "refused", trigger: "withdraw"},
 		// "Formerly" describes a name, not the time of the event.
 		{text: "Jan Novak, formerly the mayor of Ruritania City, ended his campaign on Wednesday.", want: true, kind: "political", status: "completed", new: true, trigger: "ended"},
 		{text: "The security firm Bolt (formerly Acme Guards) ends its operations in Freedonia.", want: true, kind: "business", status: "completed", new: true, trigger: "ends"},
