@@ -166,8 +166,8 @@ func english() *Lexicon {
 		announcement, provided for, provides for, envisages, envisions, envisioned, foresees, approves, approved, approve, declared, declares, declare,
 		to begin, to start`)
 	cue(CueDemand, `called on, calls on, call on, called for, calls for, call for, calling for, calling on,
-		calls to, call to, urged, urges, urge, urging, demanded, demands, demand, demanding, asked, asks, ask, pressed, must, should, insisted, insists, ultimatum, appealed, appeals, demanding, wants,
-		wanted, requested, requests, request, advised, advises, advise, advising, pressure, pressured,
+		calls to, call to, urged, urges, urge, urging, demanded, demands, demand, demanding, asked, asks, ask, pressed, must, should, insisted, insists, ultimatum, appealed, appeals, demanding, wants, want,
+		wanted, campaign for, campaigns for, campaigning for, campaigned for, requested, requests, request, advised, advises, advise, advising, pressure, pressured,
 		pressing, wish, wishes, insistence, insisting, encouraged, encourages, encourage, encouraging`)
 	cue(CueSupport, `backs, backed, back, backing, supports, supported, support, supporting, welcomed,
 		welcomes, welcome, welcoming, celebrate, celebrated, celebrates, cheered, endorsed, endorses, endorse, favours, favors, praised, praises, hailed,
@@ -247,7 +247,7 @@ func english() *Lexicon {
 		SetSkippable:          `will would shall 'll to has have had is are was were be been being not n't never also already now then still reportedly formally officially fully completely eventually partially gradually quickly finally begin began begun start started plans plan planned decided announced agreed could may might must should can intends intended expected set going ordered voted did does do chose chosen threatened refused declined wants wanted hopes vowed pledged promised seems seemed quietly abruptly suddenly largely all its their that later earlier subsequently recently previously immediately swiftly`,
 		SetIntentNouns:        `intention intent decision plan readiness willingness move bid permitted allowed forced able unable likely unlikely due ready poised preparing prepared moving`,
 		SetSayVerbs:           `announces says said confirmed confirms declared declares told`,
-		SetWeakDemand:         `pressure pressured pressing wish wishes wanted wants asked asks ask told encouraged encourages encourage encouraging`,
+		SetWeakDemand:         `pressure pressured pressing wish wishes wanted wants want asked asks ask told encouraged encourages encourage encouraging`,
 		SetFutureAux:          `will 'll shall to`,
 		SetOrderVerbs:         `ordered orders order ordering`,
 		SetPastVerbs:          `was were had did began begun started ended took came left caused completed gets got`,
