@@ -423,9 +423,12 @@ func TestDetect(t *testing.T) {
 		// A participle after a possessive names a withdrawal as known.
 		{text: "Officials hold talks with Jan Novak, the union's recalled ambassador to Freedonia.", want: true, kind: "diplomatic", status: "completed", trigger: "recalled"},
 		{text: "Ruritania's recalled its ambassador to Freedonia.", want: true, kind: "diplomatic", status: "completed", new: true, trigger: "recalled"},
-		// Wanting or campaigning for another to withdraw is a demand.
+		// Wanting, campaigning for, recommending another to withdraw, or
+		// its obligation to, is a demand.
 		{text: "Most voters now want Ruritania to leave the customs union.", want: true, kind: "agreement", status: "demanded", trigger: "leave", actor: "Ruritania"},
 		{text: "Ministers may campaign for Freedonia to leave the customs union.", want: true, kind: "agreement", status: "demanded", trigger: "leave"},
+		{text: "Ruritania has failed in its obligation to pull its troops out of the towns.", want: true, kind: "military", status: "demanded", trigger: "pull out"},
+		{text: "The prime minister recommended the foreign troops withdraw.", want: true, kind: "military", status: "demanded", trigger: "withdraw"},
 		// A cue of refusal does not govern a finite verb joined to its own
 		// by "and"; it governs a base form that shares its infinitive.
 		{text: "Freedonia suspends diplomatic relations with Ruritania and withdraws its diplomats from the country.", want: true, kind: "diplomatic", status: "completed", new: true, trigger: "withdraws"},

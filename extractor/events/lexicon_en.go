@@ -166,7 +166,7 @@ func english() *Lexicon {
 		announcement, provided for, provides for, envisages, envisions, envisioned, foresees, approves, approved, approve, declared, declares, declare,
 		to begin, to start`)
 	cue(CueDemand, `called on, calls on, call on, called for, calls for, call for, calling for, calling on,
-		calls to, call to, urged, urges, urge, urging, demanded, demands, demand, demanding, asked, asks, ask, pressed, must, should, insisted, insists, ultimatum, appealed, appeals, demanding, wants, want,
+		calls to, call to, recommended, recommends, recommend, recommending, obligation, urged, urges, urge, urging, demanded, demands, demand, demanding, asked, asks, ask, pressed, must, should, insisted, insists, ultimatum, appealed, appeals, demanding, wants, want,
 		wanted, campaign for, campaigns for, campaigning for, campaigned for, requested, requests, request, advised, advises, advise, advising, pressure, pressured,
 		pressing, wish, wishes, insistence, insisting, encouraged, encourages, encourage, encouraging`)
 	cue(CueSupport, `backs, backed, back, backing, supports, supported, support, supporting, welcomed,
