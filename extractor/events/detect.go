@@ -1496,8 +1496,43 @@ func (st *sent) build(tg trigger) article.Event {
 		// whose headline reports one is most likely that one.
 		ev.Kind = st.art.titleKind
 	}
+	if ev.Kind == "business" && (status == "announced" || status == "completed") {
+		if w, ok := st.regulatorRecall(tg); ok {
+			// "The Ministry of Health issues a recall of contaminated
+			// products from RCL Foods": an authority's order on a maker,
+			// which the maker has yet to carry out.
+			status = "demanded"
+			if !slices.Contains(ev.Cues, w) {
+				ev.Cues = append([]string{w}, ev.Cues...)
+			}
+			ev.Status = status
+		}
+	}
 	ev.NewAnnouncement = !background && (status == "announced" || status == "completed" || status == "supported")
 	return ev
+}
+
+// regulatorRecall reports the verb by which an authority puts out a
+// recall noun ("The U.S. National Highway Traffic Safety Administration
+// orders a product recall"); a maker's own ("Tesla orders a recall") is
+// not one.
+func (st *sent) regulatorRecall(tg trigger) (string, bool) {
+	if tg.tr.Family != FamRecall || tg.form != Base || !st.d.lex.Determiners[st.norm(tg.i-1)] && st.norm(tg.i-1) != "product" {
+		return "", false // "recall" is a noun after "a", "the" or "product"
+	}
+	for v := tg.i - 1; v >= 0 && v >= tg.i-3; v-- {
+		if !st.is(SetIssueVerbs, st.norm(v)) && !st.is(SetOrderVerbs, st.norm(v)) {
+			continue
+		}
+		subj := st.subjectOf(v)
+		for k := subj.i; k < subj.j; k++ {
+			if st.is(SetRegulators, st.norm(k)) {
+				return st.norm(v), true
+			}
+		}
+		return "", false
+	}
+	return "", false
 }
 
 // span is a token range [i, j); i == j is empty.

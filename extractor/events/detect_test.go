@@ -429,6 +429,11 @@ func TestDetect(t *testing.T) {
 		{text: "Ministers may campaign for Freedonia to leave the customs union.", want: true, kind: "agreement", status: "demanded", trigger: "leave"},
 		{text: "Ruritania has failed in its obligation to pull its troops out of the towns.", want: true, kind: "military", status: "demanded", trigger: "pull out"},
 		{text: "The prime minister recommended the foreign troops withdraw.", want: true, kind: "military", status: "demanded", trigger: "withdraw"},
+		// An authority's recall order is demanded of the maker; a maker's
+		// own is announced.
+		{text: "The Freedonian Road Safety Administration orders a product recall of 46,000 Acme trucks.", want: true, kind: "business", status: "demanded", trigger: "recall"},
+		{text: "The Ministry of Health issues a recall of contaminated meat products from Acme Foods.", want: true, kind: "business", status: "demanded", trigger: "recall"},
+		{text: "Acme orders a recall of 475,000 cars over faulty cameras.", want: true, kind: "business", status: "announced", new: true, trigger: "recall"},
 		// A cue of refusal does not govern a finite verb joined to its own
 		// by "and"; it governs a base form that shares its infinitive.
 		{text: "Freedonia suspends diplomatic relations with Ruritania and withdraws its diplomats from the country.", want: true, kind: "diplomatic", status: "completed", new: true, trigger: "withdraws"},

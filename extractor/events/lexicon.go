@@ -470,6 +470,10 @@ const (
 	// whaling following the country's withdrawal", "profits fall
 	// following the company's exit").
 	SetBackReferences
+	// SetRegulators: the heads of authorities that order a product
+	// recall of another's goods ("the Ministry of Health issues a recall
+	// of products from RCL Foods"): the recall is demanded of the maker.
+	SetRegulators
 	numSets
 )
 
