@@ -429,6 +429,8 @@ func TestDetect(t *testing.T) {
 		{text: "Ministers may campaign for Freedonia to leave the customs union.", want: true, kind: "agreement", status: "demanded", trigger: "leave"},
 		{text: "Ruritania has failed in its obligation to pull its troops out of the towns.", want: true, kind: "military", status: "demanded", trigger: "pull out"},
 		{text: "The prime minister recommended the foreign troops withdraw.", want: true, kind: "military", status: "demanded", trigger: "withdraw"},
+		// A withdrawal that times the news ("during") is known to the reader.
+		{text: "The minister is accused of ignoring warnings during the withdrawal of Freedonian troops from the valley.", want: true, kind: "military", status: "completed", trigger: "withdrawal"},
 		// An authority's recall order is demanded of the maker; a maker's
 		// own is announced.
 		{text: "The Freedonian Road Safety Administration orders a product recall of 46,000 Acme trucks.", want: true, kind: "business", status: "demanded", trigger: "recall"},

@@ -186,7 +186,7 @@ func english() *Lexicon {
 		proposed, proposes, propose, option, idea, suggests, suggested, perhaps, maybe, talking about,
 		in the event, in case, nearly, almost, about to, close to, warnings, warning, warned, warns,
 		talk of, discussing, discuss, discussed, tried to, tries to, try to, trying to, attempt, attempts, attempted, attempting`)
-	cue(CueBackground, `after, although, though, since, following, when, before, until, amid, despite,
+	cue(CueBackground, `after, although, though, since, following, when, before, until, amid, despite, during,
 		because, while, once, due to, wake of`)
 	cue(CuePast, `ago, previously, history, historic, decades, centuries, earlier, once,
 		back in`)
