@@ -431,6 +431,8 @@ func TestDetect(t *testing.T) {
 		{text: "The prime minister recommended the foreign troops withdraw.", want: true, kind: "military", status: "demanded", trigger: "withdraw"},
 		// A withdrawal that times the news ("during") is known to the reader.
 		{text: "The minister is accused of ignoring warnings during the withdrawal of Freedonian troops from the valley.", want: true, kind: "military", status: "completed", trigger: "withdrawal"},
+		// A protest at a withdrawal is news about one the reader knows.
+		{text: "The adviser quits in protest at the Freedonian withdrawal from the arms treaty.", want: true, kind: "agreement", status: "completed", trigger: "withdrawal"},
 		// An authority's recall order is demanded of the maker; a maker's
 		// own is announced.
 		{text: "The Freedonian Road Safety Administration orders a product recall of 46,000 Acme trucks.", want: true, kind: "business", status: "demanded", trigger: "recall"},

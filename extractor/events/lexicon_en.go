@@ -299,7 +299,7 @@ func english() *Lexicon {
 		SetStaffNouns:         `staff staffers employees personnel`,
 		SetTimeLimitNouns:     `deadline deadlines timetable timetables timeline timelines schedule schedules`,
 		SetLimitSetters:       `set sets setting agree agrees agreed agreeing announce announces announced announcing propose proposes proposed proposing establish establishes established unveil unveils unveiled present presents presented outline outlines outlined give gives gave given`,
-		SetTopicPreps:         `into over about on regarding concerning`,
+		SetTopicPreps:         `into over about on regarding concerning at against`,
 		SetGrantedThings:      `invitation invitations rights status accreditation permission permissions permit permits clearance asylum`,
 		SetConditionals:       `if unless`,
 		SetConcessives:        `even`,
@@ -334,7 +334,7 @@ func english() *Lexicon {
 		SetToVerbs: `agree agrees vote votes decide decides continue continues seek seeks try tries prepare prepares
 			refuse refuses offer offers aim aims hope threaten threatens promise promises pledge pledges vow vows
 			move moves opt opts choose chooses`,
-		SetScrutiny:     `hearing hearings inquiry inquiries investigation investigations probe probes review reviews advice criticism criticisms criticise criticises criticised criticize criticizes criticized debate debates questions concerns blame blames blamed blaming testimony lawsuit lawsuits handling mishandling defend defends defended defending`,
+		SetScrutiny:     `protest protests protested protesting hearing hearings inquiry inquiries investigation investigations probe probes review reviews advice criticism criticisms criticise criticises criticised criticize criticizes criticized debate debates questions concerns blame blames blamed blaming testimony lawsuit lawsuits handling mishandling defend defends defended defending`,
 		SetMemberNouns:  `deputies lawmakers legislators mps teams clubs`,
 		SetRelatives:    `who whom whose which that where`,
 		SetSupportNouns: `support backing aid funding assistance recognition veto offer allegations allegation complaint lawsuit charges objection objections consent endorsement threat threats`,
