@@ -1134,6 +1134,11 @@ func (st *sent) acceptExit(tg *trigger) bool {
 	if st.norm(obj) == "for" {
 		return false // "leave for South Korea": a journey
 	}
+	if st.norm(i-1) == "to" && (st.is(SetCitizens, st.norm(i-2)) || st.demonymAt(i-2) && strings.HasSuffix(st.norm(i-2), "s")) {
+		// "warns Americans to leave the country", "urge their citizens to
+		// leave areas near combat zones": civilians told to go.
+		return false
+	}
 	for k := obj; k < len(st.toks) && k <= obj+5 && !st.toks[k].punct; k++ {
 		if st.is(SetResultStates, st.norm(k)) {
 			return false // "leaves at least 19 dead": a result, not a departure

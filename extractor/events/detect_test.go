@@ -431,6 +431,9 @@ func TestDetect(t *testing.T) {
 		{text: "The prime minister recommended the foreign troops withdraw.", want: true, kind: "military", status: "demanded", trigger: "withdraw"},
 		// A withdrawal that times the news ("during") is known to the reader.
 		{text: "The minister is accused of ignoring warnings during the withdrawal of Freedonian troops from the valley.", want: true, kind: "military", status: "completed", trigger: "withdrawal"},
+		// Citizens told to leave a country are no withdrawal; diplomats are.
+		{text: "Officials say enough troops are in place to launch an invasion and warn Americans to leave the country within 48 hours.", want: false},
+		{text: "The ministry orders its diplomats to leave the country as troops mass on the border.", want: true, kind: "diplomatic", status: "announced", new: true, trigger: "leave"},
 		// A protest at a withdrawal is news about one the reader knows.
 		{text: "The adviser quits in protest at the Freedonian withdrawal from the arms treaty.", want: true, kind: "agreement", status: "completed", trigger: "withdrawal"},
 		// An authority's recall order is demanded of the maker; a maker's

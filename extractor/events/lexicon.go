@@ -474,6 +474,10 @@ const (
 	// recall of another's goods ("the Ministry of Health issues a recall
 	// of products from RCL Foods"): the recall is demanded of the maker.
 	SetRegulators
+	// SetCitizens: people told to leave a country who are its visitors or
+	// a state's citizens abroad, not its forces or staff ("urges its
+	// citizens to leave Ukraine"): no withdrawal.
+	SetCitizens
 	numSets
 )
 

@@ -330,6 +330,7 @@ func english() *Lexicon {
 		SetFollowVerbs:      `comes came come coming`,
 		SetBackReferences:   `country's nation's company's firm's group's bloc's club's team's`,
 		SetRegulators:       `administration ministry agency authority authorities commission department regulator regulators watchdog government fda nhtsa cpsc`,
+		SetCitizens:         `citizens nationals residents civilians people tourists foreigners expatriates expats travellers travelers visitors`,
 		SetCrowdWords:       `thousands hundreds dozens tens millions people residents civilians villagers families inhabitants locals`,
 		SetToVerbs: `agree agrees vote votes decide decides continue continues seek seeks try tries prepare prepares
 			refuse refuses offer offers aim aims hope threaten threatens promise promises pledge pledges vow vows
