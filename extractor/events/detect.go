@@ -864,6 +864,9 @@ func (st *sent) acceptEnd(tg *trigger) bool {
 		// race; "a deal of" is no deal.
 		return false
 	}
+	if (head == "campaign" || head == "campaigns") && st.is(SetCombatWords, st.norm(end-2)) {
+		return false // "suspends its bombing campaign": fighting, not a race
+	}
 	if st.is(SetSuspendVerbs, st.norm(i)) {
 		// A campaign suspended is over; an agreement suspended is paused,
 		// and so are campaigns suspended together ("all major parties

@@ -431,6 +431,10 @@ func TestDetect(t *testing.T) {
 		{text: "The prime minister recommended the foreign troops withdraw.", want: true, kind: "military", status: "demanded", trigger: "withdraw"},
 		// A withdrawal that times the news ("during") is known to the reader.
 		{text: "The minister is accused of ignoring warnings during the withdrawal of Freedonian troops from the valley.", want: true, kind: "military", status: "completed", trigger: "withdrawal"},
+		// A campaign of fighting ended is no withdrawal; a race's is.
+		{text: "The militant group suspends its bombing campaign in Freedonia.", want: false},
+		{text: "The rebel leader says his forces will not end their military campaign until the president resigns.", want: false},
+		{text: "The senator suspends her campaign for the presidency.", want: true, kind: "political", status: "completed", new: true, trigger: "suspends"},
 		// Citizens told to leave a country are no withdrawal; diplomats are.
 		{text: "Officials say enough troops are in place to launch an invasion and warn Americans to leave the country within 48 hours.", want: false},
 		{text: "The ministry orders its diplomats to leave the country as troops mass on the border.", want: true, kind: "diplomatic", status: "announced", new: true, trigger: "leave"},

@@ -478,6 +478,10 @@ const (
 	// a state's citizens abroad, not its forces or staff ("urges its
 	// citizens to leave Ukraine"): no withdrawal.
 	SetCitizens
+	// SetCombatWords: words before "campaign" that make it one of
+	// fighting, not a race ("its bombing campaign", "their military
+	// campaign"): ending one is no withdrawal.
+	SetCombatWords
 	numSets
 )
 

@@ -331,6 +331,7 @@ func english() *Lexicon {
 		SetBackReferences:   `country's nation's company's firm's group's bloc's club's team's`,
 		SetRegulators:       `administration ministry agency authority authorities commission department regulator regulators watchdog government fda nhtsa cpsc`,
 		SetCitizens:         `citizens nationals residents civilians people tourists foreigners expatriates expats travellers travelers visitors`,
+		SetCombatWords:      `military bombing air armed terror terrorist missile drone guerrilla insurgent insurgency shelling`,
 		SetCrowdWords:       `thousands hundreds dozens tens millions people residents civilians villagers families inhabitants locals`,
 		SetToVerbs: `agree agrees vote votes decide decides continue continues seek seeks try tries prepare prepares
 			refuse refuses offer offers aim aims hope threaten threatens promise promises pledge pledges vow vows
