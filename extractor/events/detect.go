@@ -199,6 +199,9 @@ func (st *sent) class(i int) Class {
 		if c&Medical != 0 && st.inName(i) {
 			c &^= Medical // "the Social Democratic Party" withdraws no socially
 		}
+		if c&Military != 0 && (w == "base" || w == "bases") && st.is(SetCivilBases, st.norm(i-1)) {
+			c &^= Military // "moving its legal base out of Catalonia"
+		}
 		if c&Squad != 0 && w == "side" && st.norm(i+1) == "of" {
 			c &^= Squad // "the Syrian side of the border crossing" is a place, not a team
 		}
@@ -1136,6 +1139,19 @@ func (st *sent) acceptExit(tg *trigger) bool {
 	}
 	if st.norm(obj) == "for" {
 		return false // "leave for South Korea": a journey
+	}
+	if tg.form == Progressive && st.norm(i-1) == "from" {
+		for k := i - 2; k >= 0 && k >= i-24; k-- {
+			if w := st.norm(k); w == ";" || w == ":" || w == "." {
+				break
+			}
+			if st.is(SetBanVerbs, st.norm(k)) {
+				// "bans all Malaysian nationals (estimated to be at least
+				// 11 people including embassy employees) from leaving the
+				// country": kept in, not withdrawn.
+				return false
+			}
+		}
 	}
 	if st.norm(i-1) == "to" && (st.is(SetCitizens, st.norm(i-2)) || st.demonymAt(i-2) && strings.HasSuffix(st.norm(i-2), "s")) {
 		// "warns Americans to leave the country", "urge their citizens to

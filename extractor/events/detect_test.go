@@ -431,6 +431,11 @@ func TestDetect(t *testing.T) {
 		{text: "The prime minister recommended the foreign troops withdraw.", want: true, kind: "military", status: "demanded", trigger: "withdraw"},
 		// A withdrawal that times the news ("during") is known to the reader.
 		{text: "The minister is accused of ignoring warnings during the withdrawal of Freedonian troops from the valley.", want: true, kind: "military", status: "completed", trigger: "withdrawal"},
+		// A firm's legal base is no military one; a ban from leaving keeps
+		// people in.
+		{text: "Acme Bank announces it is moving its legal base out of Catalonia to Valencia.", want: false},
+		{text: "Freedonia bans all Ruritanian nationals (including embassy employees) from leaving the country.", want: false},
+		{text: "The army announces it is moving its troops out of the valley.", want: true, kind: "military", status: "announced", new: true, trigger: "moving out"},
 		// A campaign of fighting ended is no withdrawal; a race's is.
 		{text: "The militant group suspends its bombing campaign in Freedonia.", want: false},
 		{text: "The rebel leader says his forces will not end their military campaign until the president resigns.", want: false},

@@ -482,6 +482,13 @@ const (
 	// fighting, not a race ("its bombing campaign", "their military
 	// campaign"): ending one is no withdrawal.
 	SetCombatWords
+	// SetCivilBases: words before "base" that make it a firm's or a
+	// following's, not a military one ("its legal base", "the customer
+	// base").
+	SetCivilBases
+	// SetBanVerbs: verbs that keep someone "from leaving": a ban, not a
+	// withdrawal.
+	SetBanVerbs
 	numSets
 )
 

@@ -332,6 +332,8 @@ func english() *Lexicon {
 		SetRegulators:       `administration ministry agency authority authorities commission department regulator regulators watchdog government fda nhtsa cpsc`,
 		SetCitizens:         `citizens nationals residents civilians people tourists foreigners expatriates expats travellers travelers visitors`,
 		SetCombatWords:      `military bombing air armed terror terrorist missile drone guerrilla insurgent insurgency shelling`,
+		SetCivilBases:       `legal tax customer client fan voter donor user support power industrial manufacturing export`,
+		SetBanVerbs:         `ban bans banned banning bar bars barred barring prevent prevents prevented preventing prohibit prohibits prohibited prohibiting forbid forbids forbidden block blocks blocked blocking stop stops stopped stopping`,
 		SetCrowdWords:       `thousands hundreds dozens tens millions people residents civilians villagers families inhabitants locals`,
 		SetToVerbs: `agree agrees vote votes decide decides continue continues seek seeks try tries prepare prepares
 			refuse refuses offer offers aim aims hope threaten threatens promise promises pledge pledges vow vows
