@@ -888,6 +888,12 @@ func (st *sent) acceptEnd(tg *trigger) bool {
 		// operations in Africa".
 		return true
 	}
+	if (head == "mission" || head == "missions") && st.missionPlace(end) {
+		// "ends the 14 year RAMSI mission in the Solomon Islands", "end
+		// its mission to reform security forces in Guinea-Bissau": a
+		// presence in a country ended; a probe's mission has no country.
+		return true
+	}
 	// "joint operations with the French military": the forces may be
 	// named in a "with" phrase after the head.
 	return st.is(SetPresenceNouns, head) && (st.anyClass(i+1, end-2, Military) || st.anyClass(i-6, i-1, Military) ||
@@ -923,6 +929,21 @@ func (st *sent) acceptClose(tg *trigger) bool {
 		return false
 	}
 	return st.closedPlace(end + 1)
+}
+
+// missionPlace reports whether a country or region named after "in"
+// follows the mission ending at token end, within its clause.
+func (st *sent) missionPlace(end int) bool {
+	for k := end; k < len(st.toks) && k < end+8 && !st.toks[k].punct; k++ {
+		if st.norm(k) != "in" {
+			continue
+		}
+		if st.norm(k+1) == "the" {
+			k++
+		}
+		return st.capitalizedAt(k+1) && st.d.lex.Months[st.norm(k+1)] == 0
+	}
+	return false
 }
 
 // closedPlace reports whether a place a business leaves starts at j: a
@@ -3460,6 +3481,13 @@ func (st *sent) kind(tg trigger, what, from span) string {
 				return "other"
 			}
 		}
+	}
+	if h := st.norm(what.j - 1); tg.tr.Family == FamEnd && what.j > what.i && (h == "mission" || h == "missions") &&
+		!st.anyClass(what.i, what.j-1, Military) {
+		// "end its mission to reform security forces", "the RAMSI
+		// mission": a civil mission, whoever runs it; a peacekeeping
+		// mission is military.
+		return "other"
 	}
 	if best == "other" && (tg.tr.Family == FamWithdraw || tg.tr.Family == FamPullOut) && what.j == what.i &&
 		(st.demonymAt(tg.i-1) || st.demonymAt(tg.i-2)) {

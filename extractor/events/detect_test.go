@@ -431,6 +431,11 @@ func TestDetect(t *testing.T) {
 		{text: "The prime minister recommended the foreign troops withdraw.", want: true, kind: "military", status: "demanded", trigger: "withdraw"},
 		// A withdrawal that times the news ("during") is known to the reader.
 		{text: "The minister is accused of ignoring warnings during the withdrawal of Freedonian troops from the valley.", want: true, kind: "military", status: "completed", trigger: "withdrawal"},
+		// A mission in a country ended is a presence withdrawn; a probe's is
+		// not.
+		{text: "The bloc announces it will end its mission to train police officers in Freedonia.", want: true, kind: "other", status: "announced", new: true, trigger: "end"},
+		{text: "A farewell ceremony ends the 14 year assistance mission in the Ruritanian Islands.", want: true, kind: "other", status: "completed", new: true, trigger: "ends"},
+		{text: "The space probe ends its mission in December with a plunge into the planet.", want: false},
 		// A firm's legal base is no military one; a ban from leaving keeps
 		// people in.
 		{text: "Acme Bank announces it is moving its legal base out of Catalonia to Valencia.", want: false},
