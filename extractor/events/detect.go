@@ -931,6 +931,21 @@ func (st *sent) acceptClose(tg *trigger) bool {
 	return st.closedPlace(end + 1)
 }
 
+// endorsesAfter reports whether a named person drops out at the verb
+// ending at last for a named rival, within its clause: "François Bayrou
+// drops out in an effort to boost Emmanuel Macron".
+func (st *sent) endorsesAfter(last int) bool {
+	if last < 2 || !st.isCapitalized(last-2) {
+		return false // a name right before the verb
+	}
+	for k := last + 1; k < len(st.toks) && k <= last+8 && !st.toks[k].punct; k++ {
+		if st.is(SetEndorseWords, st.norm(k)) && st.capitalizedAt(k+1) {
+			return true
+		}
+	}
+	return false
+}
+
 // missionPlace reports whether a country or region named after "in"
 // follows the mission ending at token end, within its clause.
 func (st *sent) missionPlace(end int) bool {
@@ -1147,6 +1162,9 @@ func (st *sent) acceptExit(tg *trigger) bool {
 		}
 		if objClass&(Agreement|Political|Race|Sports) != 0 {
 			return true
+		}
+		if strings.HasPrefix(w, "drop") && st.endorsesAfter(tg.last) {
+			return true // "Jadot drops out in an effort to boost Hamon": a race left
 		}
 		// "Gillibrand dropped out ahead of the debate" under "Gillibrand
 		// ends US presidential bid": a bare "drop out" in an article whose
@@ -3391,6 +3409,9 @@ func (st *sent) kind(tg trigger, what, from span) string {
 				score[k] += w
 			}
 		}
+	}
+	if tg.tr.Family == FamExit && strings.HasPrefix(st.norm(tg.i), "drop") && st.endorsesAfter(tg.last) {
+		raceSeen = true
 	}
 	if raceSeen {
 		// A race is political unless sport is in the air.

@@ -431,6 +431,9 @@ func TestDetect(t *testing.T) {
 		{text: "The prime minister recommended the foreign troops withdraw.", want: true, kind: "military", status: "demanded", trigger: "withdraw"},
 		// A withdrawal that times the news ("during") is known to the reader.
 		{text: "The minister is accused of ignoring warnings during the withdrawal of Freedonian troops from the valley.", want: true, kind: "military", status: "completed", trigger: "withdrawal"},
+		// A candidate who drops out to back a named rival leaves a race.
+		{text: "Jan Novak drops out in an effort to boost Anna Kowalska.", want: true, kind: "political", status: "completed", new: true, trigger: "drops out"},
+		{text: "Jan Novak dropped out in the autumn semester.", want: false},
 		// A mission in a country ended is a presence withdrawn; a probe's is
 		// not.
 		{text: "The bloc announces it will end its mission to train police officers in Freedonia.", want: true, kind: "other", status: "announced", new: true, trigger: "end"},

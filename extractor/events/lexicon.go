@@ -486,6 +486,9 @@ const (
 	// following's, not a military one ("its legal base", "the customer
 	// base").
 	SetCivilBases
+	// SetEndorseWords: words by which a candidate who drops out backs a
+	// named rival ("drops out in an effort to boost Emmanuel Macron").
+	SetEndorseWords
 	// SetBanVerbs: verbs that keep someone "from leaving": a ban, not a
 	// withdrawal.
 	SetBanVerbs

@@ -334,6 +334,7 @@ func english() *Lexicon {
 		SetCombatWords:      `military bombing air armed terror terrorist missile drone guerrilla insurgent insurgency shelling`,
 		SetCivilBases:       `legal tax customer client fan voter donor user support power industrial manufacturing export`,
 		SetBanVerbs:         `ban bans banned banning bar bars barred barring prevent prevents prevented preventing prohibit prohibits prohibited prohibiting forbid forbids forbidden block blocks blocked blocking stop stops stopped stopping`,
+		SetEndorseWords:     `boost endorse endorses endorsing endorsed back backs backing support supports supporting favour favor`,
 		SetCrowdWords:       `thousands hundreds dozens tens millions people residents civilians villagers families inhabitants locals`,
 		SetToVerbs: `agree agrees vote votes decide decides continue continues seek seeks try tries prepare prepares
 			refuse refuses offer offers aim aims hope threaten threatens promise promises pledge pledges vow vows
