@@ -1136,6 +1136,9 @@ func (st *sent) squadAfter(i int) bool {
 func (st *sent) acceptExit(tg *trigger) bool {
 	i := tg.i
 	w := st.toks[i].norm
+	if tg.form == Noun {
+		return st.acceptDeparture(tg)
+	}
 	obj := tg.last + 1
 	if st.d.lex.From[st.norm(obj)] || st.norm(obj) == "of" || st.norm(obj) == "on" {
 		obj++
@@ -1313,6 +1316,39 @@ func (st *sent) acceptExit(tg *trigger) bool {
 		return st.capitalizedAt(obj) && (st.anyClass(i-6, i+6, Business) || st.namedSubject(i))
 	}
 	return false
+}
+
+// acceptDeparture accepts the noun "departure" when it is the leaving of
+// forces, diplomats, firms or a party from a country, a race or a body:
+// "the departure of U.S. troops from Afghanistan", "the party's departure",
+// "since his departure from the presidential race". A journey's start
+// ("after its departure from Singapore"), a person leaving a post or a
+// band, and a change of policy ("a departure from ambiguity") are not.
+func (st *sent) acceptDeparture(tg *trigger) bool {
+	i := tg.i
+	if !st.nounLead(i) && !st.is(SetClauseOpeners, st.norm(i-1)) {
+		return false
+	}
+	end := i + 1
+	if n := st.norm(i + 1); n == "of" || n == "from" {
+		end = i + 2
+		for end < len(st.toks) && end < i+10 && !st.toks[end].punct {
+			end++
+		}
+	}
+	from := i - 1
+	if p := st.norm(i - 1); strings.HasSuffix(p, "'s") || st.is(SetPersonalPossessive, p) || p == "its" || p == "their" {
+		from = max(i-4, 0)
+	}
+	if st.anyClass(from, end-1, Career|Squad|Figurative|Money|Medical) {
+		return false
+	}
+	for k := from; k < end; k++ {
+		if st.is(SetTransport, st.norm(k)) {
+			return false
+		}
+	}
+	return st.anyClass(from, end-1, Military|Diplomatic|Agreement|Race|Business)
 }
 
 // memberSubject reports whether the subject of trigger i, up to eight
@@ -2526,6 +2562,12 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 			return decide("announced", h)
 		}
 		for k := i + 1; k < len(st.toks) && k <= i+8; k++ {
+			if st.norm(k) == "," && background {
+				// "meetings since the departure of U.S. troops from
+				// Afghanistan, will begin today": the verb after the
+				// background clause is the main clause's.
+				break
+			}
 			if w := st.norm(k); w == "will" || w == "is" && st.norm(k+1) == "to" {
 				// "the troop withdrawal is to resume on Wednesday" is news;
 				// "the exit will not become official until" speaks of a

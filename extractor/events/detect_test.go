@@ -431,6 +431,15 @@ func TestDetect(t *testing.T) {
 		{text: "The prime minister recommended the foreign troops withdraw.", want: true, kind: "military", status: "demanded", trigger: "withdraw"},
 		// A withdrawal that times the news ("during") is known to the reader.
 		{text: "The minister is accused of ignoring warnings during the withdrawal of Freedonian troops from the valley.", want: true, kind: "military", status: "completed", trigger: "withdrawal"},
+		// "Departure" is a withdrawal when forces, firms, a party or a
+		// candidate leave; not a journey, a post or a policy changed.
+		{text: "The decision follows the departure of several energy companies from the country.", want: true, kind: "business", status: "completed", trigger: "departure"},
+		{text: "The Pentagon orders the departure of Freedonian troops from the border region.", want: true, kind: "military", status: "announced", new: true, trigger: "departure"},
+		{text: "She has been a voter on the market since his departure from the presidential race.", want: true, kind: "political", status: "completed", trigger: "departure"},
+		{text: "The first talks since the departure of Ruritanian troops from the valley, will begin today in Geneva.", want: true, kind: "military", status: "completed", trigger: "departure"},
+		{text: "The plane lost contact 40 minutes after its departure from Singapore.", want: false},
+		{text: "The press secretary announces the departure of National Security Council spokesman Jan Novak.", want: false},
+		{text: "The remarks are a departure from the policy of strategic ambiguity.", want: false},
 		// A candidate who drops out to back a named rival leaves a race.
 		{text: "Jan Novak drops out in an effort to boost Anna Kowalska.", want: true, kind: "political", status: "completed", new: true, trigger: "drops out"},
 		{text: "Jan Novak dropped out in the autumn semester.", want: false},

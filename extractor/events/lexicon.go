@@ -486,6 +486,9 @@ const (
 	// following's, not a military one ("its legal base", "the customer
 	// base").
 	SetCivilBases
+	// SetTransport: vehicles and timetables whose "departure" is a
+	// journey's start, not a withdrawal.
+	SetTransport
 	// SetEndorseWords: words by which a candidate who drops out backs a
 	// named rival ("drops out in an effort to boost Emmanuel Macron").
 	SetEndorseWords

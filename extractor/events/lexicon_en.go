@@ -44,6 +44,7 @@ func english() *Lexicon {
 	trig(FamExit, "", "", map[Form]string{
 		Base: "exit exits quit quits leave leaves", Past: "exited left", Progressive: "exiting quitting leaving",
 	})
+	trig(FamExit, "", "", map[Form]string{Noun: "departure departures"})
 	trig(FamExit, "out", "", map[Form]string{Base: "drop drops bow bows", Past: "dropped bowed", Progressive: "dropping bowing"})
 	trig(FamExit, "out", "away", map[Form]string{Base: "walk walks", Past: "walked", Progressive: "walking"})
 	trig(FamExit, "out", "", map[Form]string{Base: "back backs", Past: "backed", Progressive: "backing"})
@@ -126,7 +127,7 @@ func english() *Lexicon {
 	// A career is left by resigning or retiring, which the guideline does
 	// not count: "withdrew from politics", "quit his job".
 	class(Career, `politics job jobs post office career role duties position presidency chairmanship
-		retirement sport ring`)
+		retirement sport ring spokesman spokeswoman spokesperson`)
 	class(Money, `cash money funds fund atm bank account accounts savings deposit deposits pension pensions
 		401 401k ira roth fee fees penalty limit limits balance dollars $ £ € euros pounds liquidity
 		withdrawable early-withdrawal annuity retirement tax-free yen currency taxed penalties atms cd cds francs rs rupee naira banks customer customers depositors savers
@@ -186,7 +187,7 @@ func english() *Lexicon {
 		proposed, proposes, propose, option, idea, suggests, suggested, perhaps, maybe, talking about,
 		in the event, in case, nearly, almost, about to, close to, warnings, warning, warned, warns,
 		talk of, discussing, discuss, discussed, tried to, tries to, try to, trying to, attempt, attempts, attempted, attempting`)
-	cue(CueBackground, `after, although, though, since, following, when, before, until, amid, despite, during,
+	cue(CueBackground, `after, although, though, since, following, follows, when, before, until, amid, despite, during,
 		because, while, once, due to, wake of`)
 	cue(CuePast, `ago, previously, history, historic, decades, centuries, earlier, once,
 		back in`)
@@ -335,6 +336,7 @@ func english() *Lexicon {
 		SetCivilBases:       `legal tax customer client fan voter donor user support power industrial manufacturing export`,
 		SetBanVerbs:         `ban bans banned banning bar bars barred barring prevent prevents prevented preventing prohibit prohibits prohibited prohibiting forbid forbids forbidden block blocks blocked blocking stop stops stopped stopping`,
 		SetEndorseWords:     `boost endorse endorses endorsing endorsed back backs backing support supports supporting favour favor`,
+		SetTransport:        `aircraft airplane airplanes plane planes flight flights ship ships vessel vessels train trains bus buses ferry lounge date dates time times`,
 		SetCrowdWords:       `thousands hundreds dozens tens millions people residents civilians villagers families inhabitants locals`,
 		SetToVerbs: `agree agrees vote votes decide decides continue continues seek seeks try tries prepare prepares
 			refuse refuses offer offers aim aims hope threaten threatens promise promises pledge pledges vow vows
