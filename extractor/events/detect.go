@@ -1271,10 +1271,13 @@ func (st *sent) acceptExit(tg *trigger) bool {
 		// who says he will leave Sakigake".
 		return true
 	}
-	if !isExit && st.anyClass(i-4, i-1, Military) && !st.anyClass(i-4, i-1, Squad) &&
-		(st.capitalizedAt(obj) || st.norm(obj) == "north" || st.norm(obj) == "south" || st.norm(obj) == "the" && (st.norm(obj+1) == "country" || st.norm(obj+1) == "region")) {
+	if !isExit && st.anyClass(i-4, i-1, Military|Diplomatic) && !st.anyClass(i-4, i-1, Squad) &&
+		(st.capitalizedAt(obj) || st.norm(obj) == "north" || st.norm(obj) == "south" || st.norm(obj) == "the" && (st.norm(obj+1) == "country" || st.norm(obj+1) == "region") ||
+			st.norm(obj) == "the" && st.placeAt(obj)) {
 		// "Syrian troops quit north Lebanon", "troops will leave the
-		// country": forces leaving a place.
+		// country", "rebels leave the neighborhood of Bab Amr", "the
+		// South Korean envoy in Tokyo left Japan": forces or diplomats
+		// leaving a place.
 		return true
 	}
 	if !isExit && st.anyClass(i-4, i-1, Military) && !st.anyClass(i-4, i-1, Squad) {

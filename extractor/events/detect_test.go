@@ -431,6 +431,10 @@ func TestDetect(t *testing.T) {
 		{text: "The prime minister recommended the foreign troops withdraw.", want: true, kind: "military", status: "demanded", trigger: "withdraw"},
 		// A withdrawal that times the news ("during") is known to the reader.
 		{text: "The minister is accused of ignoring warnings during the withdrawal of Freedonian troops from the valley.", want: true, kind: "military", status: "completed", trigger: "withdrawal"},
+		// Forces or diplomats leaving a named place or a town, a district.
+		{text: "Ruritanian rebels leave the neighborhood of Bab Amr after a long bombardment.", want: true, kind: "military", status: "completed", new: true, trigger: "leave"},
+		{text: "The foreign minister confirmed the envoy had left Freedonia on Wednesday.", want: true, kind: "diplomatic", status: "completed", new: true, trigger: "left"},
+		{text: "The ambassador left the building after the speech.", want: false},
 		// "Departure" is a withdrawal when forces, firms, a party or a
 		// candidate leave; not a journey, a post or a policy changed.
 		{text: "The decision follows the departure of several energy companies from the country.", want: true, kind: "business", status: "completed", trigger: "departure"},

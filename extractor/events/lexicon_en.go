@@ -260,7 +260,7 @@ func english() *Lexicon {
 		SetLeaveKinds:         `military sick parental maternity paternity annual medical compassionate unpaid paid shore family bereavement study`,
 		SetEndObjects:         `campaign campaigns bid bids candidacy candidature agreement agreements accord accords deal deals pact pacts treaty treaties membership participation merger mergers`,
 		SetPresenceNouns:      `mission missions deployment deployments presence operation operations base bases`,
-		SetPlaceNouns:         `village villages town towns city cities region regions area areas positions territory territories province provinces capital checkpoints bases base outposts airbase airbases`,
+		SetPlaceNouns:         `village villages town towns city cities region regions area areas neighborhood neighbourhood district districts positions territory territories province provinces capital checkpoints bases base outposts airbase airbases`,
 		SetPerfectAdverbs:     `also already just previously earlier once long since even all largely mostly`,
 		SetEvacuationBlocked:  `convoy convoys order orders warning warnings zone zones notice notices corridor corridors advisory advisories route routes plan plans flight flights centre centres center centers drill drills`,
 		SetSuspendVerbs:       `suspend suspends suspended suspending`,
