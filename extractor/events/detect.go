@@ -867,6 +867,9 @@ func (st *sent) acceptEnd(tg *trigger) bool {
 		// race; "a deal of" is no deal.
 		return false
 	}
+	if strings.HasPrefix(st.norm(i), "abandon") && st.is(SetHeldPlaces, head) && (st.anyClass(i-6, i-1, Military) || st.anyClass(i+1, end-1, Military)) {
+		return true // "soldiers abandoned their positions": forces pulling back
+	}
 	if (head == "campaign" || head == "campaigns") && st.is(SetCombatWords, st.norm(end-2)) {
 		return false // "suspends its bombing campaign": fighting, not a race
 	}

@@ -431,6 +431,10 @@ func TestDetect(t *testing.T) {
 		{text: "The prime minister recommended the foreign troops withdraw.", want: true, kind: "military", status: "demanded", trigger: "withdraw"},
 		// A withdrawal that times the news ("during") is known to the reader.
 		{text: "The minister is accused of ignoring warnings during the withdrawal of Freedonian troops from the valley.", want: true, kind: "military", status: "completed", trigger: "withdrawal"},
+		// Forces abandoning their positions pull back; a party's positions
+		// are views.
+		{text: "Soldiers abandoned their positions and fled the city on boats.", want: true, kind: "military", status: "completed", new: true, trigger: "abandoned"},
+		{text: "The party abandoned its positions on tax and spending.", want: false},
 		// Forces or diplomats leaving a named place or a town, a district.
 		{text: "Ruritanian rebels leave the neighborhood of Bab Amr after a long bombardment.", want: true, kind: "military", status: "completed", new: true, trigger: "leave"},
 		{text: "The foreign minister confirmed the envoy had left Freedonia on Wednesday.", want: true, kind: "diplomatic", status: "completed", new: true, trigger: "left"},

@@ -486,6 +486,9 @@ const (
 	// following's, not a military one ("its legal base", "the customer
 	// base").
 	SetCivilBases
+	// SetHeldPlaces: what forces hold and abandon when they pull back
+	// ("abandoned their positions").
+	SetHeldPlaces
 	// SetTransport: vehicles and timetables whose "departure" is a
 	// journey's start, not a withdrawal.
 	SetTransport

@@ -337,6 +337,7 @@ func english() *Lexicon {
 		SetBanVerbs:         `ban bans banned banning bar bars barred barring prevent prevents prevented preventing prohibit prohibits prohibited prohibiting forbid forbids forbidden block blocks blocked blocking stop stops stopped stopping`,
 		SetEndorseWords:     `boost endorse endorses endorsing endorsed back backs backing support supports supporting favour favor`,
 		SetTransport:        `aircraft airplane airplanes plane planes flight flights ship ships vessel vessels train trains bus buses ferry lounge date dates time times`,
+		SetHeldPlaces:       `positions position posts outposts trenches checkpoints strongholds stronghold`,
 		SetCrowdWords:       `thousands hundreds dozens tens millions people residents civilians villagers families inhabitants locals`,
 		SetToVerbs: `agree agrees vote votes decide decides continue continues seek seeks try tries prepare prepares
 			refuse refuses offer offers aim aims hope threaten threatens promise promises pledge pledges vow vows
