@@ -2366,7 +2366,7 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		pastYear = ""
 	}
 	if h, ok := near(CueBackground, 8); ok && !st.commaBetween(h.at, i) && !st.announcedBetween(h.at, i) &&
-		!(tg.form == Noun && st.is(SetPlannedNoun, st.norm(i-1))) && !st.recentCause(h.at) {
+		!(tg.form == Noun && st.is(SetPlannedNoun, st.norm(i-1))) && !st.recentCause(h.at) && !st.notSubordinate(h.at, i) {
 		// "after its planned exit" looks ahead, not back.
 		background = true
 		cues = append(cues, h.text)
@@ -3202,6 +3202,23 @@ func (st *sent) wordAfter(i, n int, words ...string) bool {
 // a noun rather than backing the withdrawal: "the candidate endorsed for
 // the election".
 func adjectivalCue(next string) bool { return next == "for" || next == "by" || next == "as" }
+
+// notSubordinate reports whether the background word at a does not make
+// the trigger at i subordinate after all: "while" after a comma joins two
+// main clauses ("call it a coup, while Peru recalls its ambassador"); a
+// "that" between opens a clause of its own ("announced hours before the
+// match that Courtois had pulled out"); and "before having to" tells the
+// later step, which is the news ("was leading the tournament before
+// having to withdraw").
+func (st *sent) notSubordinate(a, i int) bool {
+	switch w := st.norm(a); {
+	case w == "while" && st.norm(a-1) == ",":
+		return true
+	case w == "before" && st.norm(a+1) == "having" && st.norm(a+2) == "to":
+		return true
+	}
+	return st.wordBetween(a, i, "that")
+}
 
 // announcedBetween reports whether an announcement lies between tokens a
 // and b: "after its announcement that it would pull out" reports the

@@ -431,6 +431,12 @@ func TestDetect(t *testing.T) {
 		{text: "The prime minister recommended the foreign troops withdraw.", want: true, kind: "military", status: "demanded", trigger: "withdraw"},
 		// A withdrawal that times the news ("during") is known to the reader.
 		{text: "The minister is accused of ignoring warnings during the withdrawal of Freedonian troops from the valley.", want: true, kind: "military", status: "completed", trigger: "withdrawal"},
+		// A background word that does not subordinate the trigger: "while"
+		// after a comma, a "that" clause between, "before having to".
+		{text: "Opposition leaders call it a coup, while Freedonia recalls its ambassador.", want: true, kind: "diplomatic", status: "completed", new: true, trigger: "recalls"},
+		{text: "Officials announced hours before the match that Novak had pulled out of the tournament.", want: true, kind: "sports", status: "completed", new: true, trigger: "pulled out"},
+		{text: "Novak was leading the tournament by six strokes before having to withdraw.", want: true, kind: "sports", status: "completed", new: true, trigger: "withdraw"},
+		{text: "Troops will stay in the valley until Freedonia has withdrawn its militias.", want: true, kind: "military", status: "completed", trigger: "withdrawn"},
 		// Forces abandoning their positions pull back; a party's positions
 		// are views.
 		{text: "Soldiers abandoned their positions and fled the city on boats.", want: true, kind: "military", status: "completed", new: true, trigger: "abandoned"},
