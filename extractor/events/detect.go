@@ -2800,6 +2800,9 @@ func (st *sent) recentCause(a int) bool {
 			continue // names, and the sentence's first word
 		}
 		w := st.norm(k)
+		if st.norm(k+1) == "by" {
+			continue // "rebel forces led by Tahrir al-Sham": a participle in a name's phrase
+		}
 		if st.is(SetPastForms, w) {
 			return false
 		}

@@ -431,6 +431,7 @@ func TestDetect(t *testing.T) {
 		{text: "The prime minister recommended the foreign troops withdraw.", want: true, kind: "military", status: "demanded", trigger: "withdraw"},
 		// A withdrawal that times the news ("during") is known to the reader.
 		{text: "The minister is accused of ignoring warnings during the withdrawal of Freedonian troops from the valley.", want: true, kind: "military", status: "completed", trigger: "withdrawal"},
+		{text: "Rebel forces led by the Freedom Front capture the air base following the withdrawal of the Ruritanian army.", want: true, kind: "military", status: "completed", new: true, trigger: "withdrawal"},
 		// A background word that does not subordinate the trigger: "while"
 		// after a comma, a "that" clause between, "before having to".
 		{text: "Opposition leaders call it a coup, while Freedonia recalls its ambassador.", want: true, kind: "diplomatic", status: "completed", new: true, trigger: "recalls"},
