@@ -2366,7 +2366,7 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		pastYear = ""
 	}
 	if h, ok := near(CueBackground, 8); ok && !st.commaBetween(h.at, i) && !st.announcedBetween(h.at, i) &&
-		!(tg.form == Noun && st.is(SetPlannedNoun, st.norm(i-1))) && !st.recentCause(h.at) && !st.notSubordinate(h.at, i) {
+		!(tg.form == Noun && st.is(SetPlannedNoun, st.norm(i-1))) && !st.recentCause(h.at, tg) && !st.notSubordinate(h.at, i) {
 		// "after its planned exit" looks ahead, not back.
 		background = true
 		cues = append(cues, h.text)
@@ -2767,9 +2767,12 @@ func (st *sent) governingModal(tg trigger) (string, bool) {
 // ("seized the town after"), a clause opening the sentence ("After Biden
 // withdrew, donors regrouped") and every other background word keep the
 // clause background; a date in it makes it background anyway.
-func (st *sent) recentCause(a int) bool {
-	if w := st.norm(a); a == 0 || w != "after" && w != "following" {
+func (st *sent) recentCause(a int, tg trigger) bool {
+	if w := st.norm(a); w != "after" && w != "following" {
 		return false
+	}
+	if a == 0 {
+		return st.openingCause(tg)
 	}
 	if p := st.norm(a - 1); st.is(SetGapUnits, p) || st.is(SetFollowVerbs, p) {
 		// "rejoins the Paris Agreement, 107 days after it left", "the
@@ -2815,6 +2818,44 @@ func (st *sent) recentCause(a int) bool {
 		}
 	}
 	return main
+}
+
+// openingCause reports whether an "after" or "following" clause that opens
+// the sentence gives the recent cause of a main clause told after it in
+// the present, as news summaries do: "After rebels retreat outside Ra's
+// Lanuf, the coalition has begun launching air-strikes", "Following Time
+// Warner's withdrawal, the management of MGM accepts an offer". The
+// withdrawal must be another's, told in the present or as a named
+// party's noun; a gerund is the subject's own earlier step ("After
+// withdrawing from the race, she endorses"), and a main clause in the past
+// keeps the clause background ("After Biden withdrew, donors regrouped").
+func (st *sent) openingCause(tg trigger) bool {
+	i := tg.i
+	switch {
+	case tg.form == Base && !st.wordBetween(0, i, "to"):
+	case tg.form == Noun && possessive(st.norm(i-1)) && st.isCapitalized(i-1):
+	default:
+		return false
+	}
+	c := i + 1
+	for c < len(st.toks) && c <= i+12 && st.norm(c) != "," {
+		c++
+	}
+	if c >= len(st.toks) || st.norm(c) != "," {
+		return false
+	}
+	present := false
+	for k := c + 1; k < len(st.toks) && k <= c+12 && !st.toks[k].punct; k++ {
+		w := st.norm(k)
+		if p := st.norm(k - 1); st.is(SetPastForms, w) || len(w) > 4 && strings.HasSuffix(w, "ed") && p != "has" && p != "have" && !st.passiveAux(k-1) {
+			return false
+		}
+		if w == "has" || w == "have" || w == "is" || w == "are" ||
+			!st.isCapitalized(k) && len(w) > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && st.norm(k-1) != "the" && !st.d.lex.Determiners[st.norm(k-1)] {
+			present = true
+		}
+	}
+	return present
 }
 
 // orderedOther reports an order or request addressed to another party to

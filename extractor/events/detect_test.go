@@ -432,6 +432,13 @@ func TestDetect(t *testing.T) {
 		// A withdrawal that times the news ("during") is known to the reader.
 		{text: "The minister is accused of ignoring warnings during the withdrawal of Freedonian troops from the valley.", want: true, kind: "military", status: "completed", trigger: "withdrawal"},
 		{text: "Rebel forces led by the Freedom Front capture the air base following the withdrawal of the Ruritanian army.", want: true, kind: "military", status: "completed", new: true, trigger: "withdrawal"},
+		// An "after" clause that opens the sentence gives the recent cause
+		// of a main clause in the present; in the past, or for the
+		// subject's own step, it is background.
+		{text: "After rebels retreat outside the town, the coalition has begun launching air strikes.", want: true, kind: "military", status: "completed", new: true, trigger: "retreat"},
+		{text: "Following Acme's withdrawal, the board of Bolt accepts a takeover offer from Rex.", want: true, kind: "business", status: "completed", new: true, trigger: "withdrawal"},
+		{text: "After rebels retreated outside the town, the coalition launched air strikes.", want: true, kind: "military", status: "completed", trigger: "retreated"},
+		{text: "After withdrawing from the race, the senator endorses her rival.", want: true, kind: "political", status: "completed", trigger: "withdrawing"},
 		// A background word that does not subordinate the trigger: "while"
 		// after a comma, a "that" clause between, "before having to".
 		{text: "Opposition leaders call it a coup, while Freedonia recalls its ambassador.", want: true, kind: "diplomatic", status: "completed", new: true, trigger: "recalls"},
