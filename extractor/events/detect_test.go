@@ -432,6 +432,7 @@ func TestDetect(t *testing.T) {
 		// A withdrawal that times the news ("during") is known to the reader.
 		{text: "The minister is accused of ignoring warnings during the withdrawal of Freedonian troops from the valley.", want: true, kind: "military", status: "completed", trigger: "withdrawal"},
 		{text: "Rebel forces led by the Freedom Front capture the air base following the withdrawal of the Ruritanian army.", want: true, kind: "military", status: "completed", new: true, trigger: "withdrawal"},
+		{text: "The president urges Freedonia to rejoin the trade pact after the country withdrew over a dispute.", want: true, kind: "agreement", status: "completed", trigger: "withdrew"},
 		// An "after" clause that opens the sentence gives the recent cause
 		// of a main clause in the present; in the past, or for the
 		// subject's own step, it is background.

@@ -329,7 +329,7 @@ func english() *Lexicon {
 		SetDemandNouns:      `call calls demand demands request requests appeal appeals pressure ultimatum`,
 		SetGapUnits:         `day days week weeks month months year years decade decades`,
 		SetFollowVerbs:      `comes came come coming`,
-		SetBackReferences:   `country's nation's company's firm's group's bloc's club's team's`,
+		SetBackReferences:   `country's nation's company's firm's group's bloc's club's team's country nation company firm group bloc club team`,
 		SetRegulators:       `administration ministry agency authority authorities commission department regulator regulators watchdog government fda nhtsa cpsc`,
 		SetCitizens:         `citizens nationals residents civilians people tourists foreigners expatriates expats travellers travelers visitors`,
 		SetCombatWords:      `military bombing air armed terror terrorist missile drone guerrilla insurgent insurgency shelling`,
