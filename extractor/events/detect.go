@@ -594,6 +594,9 @@ func (st *sent) accept(tg *trigger) bool {
 			return st.anyClass(i-5, tg.last+10, Military) || st.demonymAt(i-1) || strings.HasSuffix(p, "'s") ||
 				(tg.tr.Particle == "" && tg.form == Noun && st.d.lex.Determiners[p] && !st.anyClass(i-8, i+8, Business|Sports))
 		}
+		if ok, decided := st.forcedRetreat(i); decided {
+			return ok
+		}
 		return st.anyClass(i-6, i+6, Military) || st.demonymAt(i-1) || st.fromPlace(i)
 	case FamEvacuate:
 		if tg.form == Noun && st.is(SetEvacuationBlocked, st.norm(i+1)) {
@@ -1019,6 +1022,50 @@ func (st *sent) forceVerb(k int) bool {
 	}
 	next := st.norm(k + 1)
 	return isNumber(next) || st.is(SetCrowdWords, next) || st.d.lex.Determiners[next] || st.d.lex.Pronouns[next] || next == "them"
+}
+
+// forcedRetreat decides a retreat that someone is forced into ("forcing
+// them to retreat", "they were forced to retreat", "an explosion forces
+// rescue teams to retreat"): it is a withdrawal when the ones forced are
+// forces, named between the verb and "to", or, for a pronoun, named
+// earlier in the sentence. The verb "forces" itself is no forces.
+func (st *sent) forcedRetreat(i int) (ok, decided bool) {
+	if st.norm(i-1) != "to" {
+		return false, false
+	}
+	v := -1
+	for k := i - 2; k >= 0 && k >= i-6 && !st.toks[k].punct; k-- {
+		switch st.norm(k) {
+		case "forced", "forcing", "forces", "force", "compelled", "compelling", "compels":
+			v = k
+		}
+		if v >= 0 {
+			break
+		}
+	}
+	if v < 0 || st.wordBetween(v, i-1, "may", "might", "must", "have", "has", "had", "will", "would", "can", "could", "should") {
+		return false, false // "Ukrainian forces may have to retreat": the noun, and a modal
+	}
+	obj := span{v + 1, i - 1}
+	if obj.j == obj.i && st.passiveAux(v-1) {
+		// "they were forced to retreat": the subject of the passive.
+		k := v - 1
+		for k >= 0 && st.isAuxiliary(k) {
+			k--
+		}
+		obj = span{max(k-5, 0), k + 1}
+	}
+	if obj.j-obj.i == 1 && (st.d.lex.Pronouns[st.norm(obj.i)] || st.norm(obj.i) == "them" || st.norm(obj.i) == "they") {
+		// "forcing them to retreat": whoever the pronoun stands for,
+		// named earlier in the sentence.
+		for k := obj.i - 1; k >= 0 && k >= obj.i-16; k-- {
+			if st.class(k)&Military != 0 && !st.forceVerb(k) && k != v {
+				return true, true
+			}
+		}
+		return false, true
+	}
+	return st.anyClass(obj.i, obj.j-1, Military), true
 }
 
 // intransitiveAt reports whether a verb whose next token is j takes no

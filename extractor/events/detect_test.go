@@ -446,6 +446,12 @@ func TestDetect(t *testing.T) {
 		{text: "Officials announced hours before the match that Novak had pulled out of the tournament.", want: true, kind: "sports", status: "completed", new: true, trigger: "pulled out"},
 		{text: "Novak was leading the tournament by six strokes before having to withdraw.", want: true, kind: "sports", status: "completed", new: true, trigger: "withdraw"},
 		{text: "Troops will stay in the valley until Freedonia has withdrawn its militias.", want: true, kind: "military", status: "completed", trigger: "withdrawn"},
+		// A retreat someone is forced into is a withdrawal when the ones
+		// forced are forces, named or referred to by a pronoun.
+		{text: "Ruritanian forces confirm that they were forced to retreat.", want: true, kind: "military", status: "completed", new: true, trigger: "retreat"},
+		{text: "Peacekeeping troops clashed with the rebels, forcing them to retreat.", want: true, kind: "military", status: "completed", new: true, trigger: "retreat"},
+		{text: "An explosion forces rescue teams to retreat as 31 sailors remain missing.", want: false},
+		{text: "The governor says Ruritanian forces may have to retreat from the city.", want: true, kind: "military", status: "hypothetical", trigger: "retreat"},
 		// Forces abandoning their positions pull back; a party's positions
 		// are views.
 		{text: "Soldiers abandoned their positions and fled the city on boats.", want: true, kind: "military", status: "completed", new: true, trigger: "abandoned"},
