@@ -369,15 +369,10 @@ func (st *sent) expulsion(tg trigger) bool {
 		return false
 	}
 	verb := -1
-	_, ultimatum := st.ultimatum(i)
-	_, ordered := st.orderedOther(tg, -1)
-	if ultimatum || ordered {
-		for k := i - 2; k >= 0 && k >= i-12; k-- {
-			if w := st.norm(k); st.is(SetOrderVerbs, w) || st.is(SetAskVerbs, w) || st.is(SetGiveVerbs, w) {
-				verb = k
-				break
-			}
-		}
+	if v, ok := st.ultimatum(i); ok {
+		verb = v
+	} else if v, ok := st.orderedOther(tg, -1); ok {
+		verb = v
 	} else {
 		for k := i - 1; k > 0 && k >= i-6 && !st.toks[k].punct; k-- {
 			if st.norm(k) == "that" && st.is(SetRequestVerbs, st.norm(k-1)) {
@@ -2525,11 +2520,11 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 	if h, ok := near(CueRefuse, 6); ok && !st.wordBetween(h.at, i, "whether", "if") && !st.coordinatedAfter(h.at, tg) {
 		return decide("refused", h)
 	}
-	if w, ok := st.ultimatum(i); ok {
+	if v, ok := st.ultimatum(i); ok {
 		// "gives Turkey 48 hours to withdraw its forces", "giving American
 		// diplomats 72 hours to leave": a time granted to another party is
 		// a demand on it.
-		return decide("demanded", hit{CueDemand, i, w})
+		return decide("demanded", hit{CueDemand, i, st.norm(v) + " ... " + st.norm(i-2) + " to"})
 	}
 	if w, ok := st.orderedOwnStaff(tg, bgAt); ok {
 		// "The European Union advises non-essential staff to evacuate",
@@ -2537,8 +2532,8 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		// to leave Iraq": an organisation withdrawing its own people.
 		return decide("announced", hit{CueAnnounce, i, w})
 	}
-	if w, ok := st.orderedOther(tg, bgAt); ok {
-		return decide("demanded", hit{CueDemand, i, w})
+	if v, ok := st.orderedOther(tg, bgAt); ok {
+		return decide("demanded", hit{CueDemand, i, st.norm(v)})
 	}
 	if h, ok := near(CueDemand, 12); ok && (!st.is(SetWeakDemand, h.text) || st.norm(i-1) == "to" || st.norm(i-1) == "for" ||
 		tg.form == Noun && st.wordBetween(h.at, i, "for", "to")) {
@@ -2909,10 +2904,11 @@ func (st *sent) openingCause(tg trigger) bool {
 // withdraw: "Niger ordered French troops to leave", "Jordan has asked an
 // Iraqi diplomat to leave". The withdrawal is demanded of them; an order to
 // one's own forces ("ordered its troops to withdraw") is announced instead.
-func (st *sent) orderedOther(tg trigger, bgAt int) (string, bool) {
+// It returns the token of the verb of ordering or asking.
+func (st *sent) orderedOther(tg trigger, bgAt int) (int, bool) {
 	i := tg.i
 	if tg.form != Base || st.norm(i-1) != "to" {
-		return "", false
+		return 0, false
 	}
 	for k := i - 3; k >= 0 && k >= st.reachBack(i, 12) && k > bgAt; k-- {
 		if st.toks[k].norm == "," {
@@ -2922,12 +2918,12 @@ func (st *sent) orderedOther(tg trigger, bgAt int) (string, bool) {
 			}
 		}
 		if st.toks[k].punct && st.toks[k].norm != "," {
-			return "", false
+			return 0, false
 		}
 		w := st.norm(k)
 		if st.is(SetOrderVerbs, w) || st.is(SetAskVerbs, w) {
 			if st.is(SetPersonalPossessive, st.norm(k+1)) || st.norm(k+1) == "its" {
-				return "", false
+				return 0, false
 			}
 			// "Malawian President Chakwera orders Malawian troops to
 			// withdraw", "The U.S. State Department orders the families
@@ -2936,15 +2932,15 @@ func (st *sent) orderedOther(tg trigger, bgAt int) (string, bool) {
 				if st.demonymAt(m) || st.isName(m) {
 					for j := 0; j < k; j++ {
 						if st.norm(j) == st.norm(m) {
-							return "", false
+							return 0, false
 						}
 					}
 				}
 			}
-			return w, true
+			return k, true
 		}
 	}
-	return "", false
+	return 0, false
 }
 
 // orderedOwnStaff returns the verb of ordering, asking or advising that
@@ -3188,18 +3184,18 @@ func (st *sent) timeLimitFor(tg trigger) (string, bool) {
 
 // ultimatum reports whether the trigger is the infinitive of a time granted
 // by a verb of giving ("gives Turkey 48 hours to withdraw"); it returns
-// the words. The passive ("the military was given 24 hours to withdraw") is
+// the verb's token. The passive ("the military was given 24 hours to withdraw") is
 // left to the orderer's own rules: it may be the actor's own government.
-func (st *sent) ultimatum(i int) (string, bool) {
+func (st *sent) ultimatum(i int) (int, bool) {
 	if st.norm(i-1) != "to" || !st.is(SetTimeUnits, st.norm(i-2)) {
-		return "", false
+		return 0, false
 	}
 	for k := i - 3; k >= 0 && k >= i-10 && !st.toks[k].punct; k-- {
 		if st.is(SetGiveVerbs, st.norm(k)) {
-			return st.norm(k) + " ... " + st.norm(i-2) + " to", true
+			return k, true
 		}
 	}
-	return "", false
+	return 0, false
 }
 
 // conditionAfter returns the conditional word ("if", "unless") that opens

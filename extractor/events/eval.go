@@ -343,13 +343,9 @@ func Evaluate(items []Labelled, preds []Prediction) Score {
 	return s
 }
 
-// Predict runs the detector over an item's text: the item is a withdrawal
-// when any event is found, and the first event is its main one.
-func (d *Detector) Predict(text string) Prediction {
-	return d.PredictContext(text, Context{})
-}
-
-// PredictContext is Predict with the article context of the text.
+// PredictContext runs the detector over an item's text in its article's
+// context: the item is a withdrawal when any event is found, and the first
+// event is its main one.
 func (d *Detector) PredictContext(text string, c Context) Prediction {
 	return PredictionOf(d.DetectContext(text, nil, c))
 }
