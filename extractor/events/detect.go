@@ -1861,6 +1861,23 @@ func (st *sent) actor(tg trigger, status string) span {
 	if k < 0 {
 		return span{}
 	}
+	if st.norm(k) == "having" && st.norm(k+1) == "to" && st.is(SetClauseOpeners, st.norm(k-1)) {
+		// "Rahm was leading the tournament before having to withdraw":
+		// the main clause's subject, a name that opens the sentence.
+		e := 0
+		for e < k-1 && st.isCapitalized(e) && st.d.lex.Cues[st.norm(e)] == 0 && !st.d.lex.Boundary[st.norm(e)] && !st.d.lex.Determiners[st.norm(e)] {
+			e++
+		}
+		return span{0, e}
+	}
+	if w := st.norm(k); st.d.lex.Cues[w] == CueDemand && (st.is(SetDemandNouns, w) || w == "obligation") {
+		// "Syria has failed in its obligation to pull its troops out":
+		// the demand's owner, not the demand.
+		if p := st.norm(k - 1); p == "its" || p == "their" || st.is(SetPersonalPossessive, p) {
+			return st.governingSubject(k - 1)
+		}
+		return span{}
+	}
 	if st.norm(k) == "," {
 		if tg.form == Progressive {
 			// "Iran said it would no longer respect the limits, effectively
@@ -2306,6 +2323,9 @@ func (st *sent) nounActor(tg trigger) span {
 // begin.
 func (st *sent) nameStart(k int) int {
 	for k-1 >= 0 && st.isCapitalized(k-1) {
+		if w := st.norm(k - 1); k-1 == 0 && (st.d.lex.Cues[w] != 0 || st.d.lex.Boundary[w]) {
+			break // "Following Time Warner's withdrawal": the sentence's first word
+		}
 		k--
 	}
 	return k

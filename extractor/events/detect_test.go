@@ -569,6 +569,10 @@ func TestActor(t *testing.T) {
 		{"The Ruritanian army was given 24 hours to withdraw its troops from the valley.", "The Ruritanian army"},
 		{"Freedonia gives Ruritania 48 hours to withdraw its troops from the valley.", "Ruritania"},
 		{"On September 1 Ruritania withdrew from the Dagomys peace agreement.", "Ruritania"},
+		{"Following Acme's withdrawal, the board of Bolt accepts a takeover offer.", "Acme's"},
+		{"Novak was leading the tournament by six strokes before having to withdraw.", "Novak"},
+		{"Ruritania rejects Freedonia's calls to withdraw its troops from the border region.", "Ruritania"},
+		{"The envoy says Ruritania has failed in its obligation to pull its troops out of the towns.", ""},
 		// Unchanged: the subject right before the verb, and a possessor.
 		{"Russia will withdraw its troops from Moldova by June.", "Russia"},
 		{"Freedonia's withdrawal from the bloc takes effect in May.", "Freedonia's"},
