@@ -1098,13 +1098,13 @@ func (st *sent) quantityAt(j int) bool {
 	return k > j && isNumber(st.norm(k))
 }
 
-// isNumber reports whether w is written in digits ("130,000", "1.2").
 // possessive reports whether w is a noun in the possessive ("bloc's",
 // "states'").
 func possessive(w string) bool {
 	return len(w) > 2 && (strings.HasSuffix(w, "'s") || strings.HasSuffix(w, "’s") || strings.HasSuffix(w, "s'") || strings.HasSuffix(w, "s’"))
 }
 
+// isNumber reports whether w is written in digits ("130,000", "1.2").
 func isNumber(w string) bool {
 	if w == "" || w[0] < '0' || w[0] > '9' {
 		return false
@@ -1181,7 +1181,7 @@ func (st *sent) squadAfter(i int) bool {
 func (st *sent) acceptExit(tg *trigger) bool {
 	i := tg.i
 	w := st.toks[i].norm
-	if tg.form == Noun {
+	if strings.HasPrefix(w, "departure") {
 		return st.acceptDeparture(tg)
 	}
 	obj := tg.last + 1
