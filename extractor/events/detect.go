@@ -865,8 +865,9 @@ func (st *sent) acceptEnd(tg *trigger) bool {
 		// race; "a deal of" is no deal.
 		return false
 	}
-	if strings.HasPrefix(st.norm(i), "abandon") && st.is(SetHeldPlaces, head) && (st.anyClass(i-6, i-1, Military) || st.anyClass(i+1, end-1, Military)) {
-		return true // "soldiers abandoned their positions": forces pulling back
+	if strings.HasPrefix(st.norm(i), "abandon") && st.is(SetHeldPlaces, head) && st.norm(end) != "on" && st.norm(end) != "that" &&
+		(st.anyClass(i-6, i-1, Military) || st.anyClass(i+1, end-1, Military)) {
+		return true // "soldiers abandoned their positions": forces pulling back; not "its positions on tax"
 	}
 	if (head == "campaign" || head == "campaigns") && st.is(SetCombatWords, st.norm(end-2)) {
 		return false // "suspends its bombing campaign": fighting, not a race
@@ -889,10 +890,13 @@ func (st *sent) acceptEnd(tg *trigger) bool {
 		// operations in Africa".
 		return true
 	}
-	if (head == "mission" || head == "missions") && st.missionPlace(end) {
-		// "ends the 14 year RAMSI mission in the Solomon Islands", "end
-		// its mission to reform security forces in Guinea-Bissau": a
-		// presence in a country ended; a probe's mission has no country.
+	if (head == "mission" || head == "missions") && st.missionPlace(end) &&
+		(st.anyClass(max(i-6, 0), end-1, Military|Diplomatic|Agreement) || st.anyCapitalized(i+1, end-1)) {
+		// "ends the 14 year RAMSI mission in the Solomon Islands", "The
+		// European Union ... will end its mission to reform security
+		// forces in Guinea-Bissau": a named mission, or one of a state,
+		// a bloc or forces, in a country ended; not rescuers' search
+		// mission, nor a probe's.
 		return true
 	}
 	// "joint operations with the French military": the forces may be
@@ -939,8 +943,22 @@ func (st *sent) endorsesAfter(last int) bool {
 	if last < 2 || !st.isCapitalized(last-2) {
 		return false // a name right before the verb
 	}
+	if st.anyClass(0, len(st.toks)-1, Sports|Squad) {
+		return false // "Nadal drops out to support Spain at the Davis Cup"
+	}
 	for k := last + 1; k < len(st.toks) && k <= last+8 && !st.toks[k].punct; k++ {
-		if st.is(SetEndorseWords, st.norm(k)) && st.capitalizedAt(k+1) {
+		if st.is(SetEndorseWords, st.norm(k)) && st.capitalizedAt(k+1) && st.capitalizedAt(k+2) {
+			return true // a rival's full name
+		}
+	}
+	return false
+}
+
+// anyCapitalized reports whether a word from token a to b (inclusive)
+// after the sentence's first is capitalized: a name in a phrase.
+func (st *sent) anyCapitalized(a, b int) bool {
+	for k := max(a, 1); k <= b && k < len(st.toks); k++ {
+		if st.isCapitalized(k) {
 			return true
 		}
 	}
@@ -957,7 +975,8 @@ func (st *sent) missionPlace(end int) bool {
 		if st.norm(k+1) == "the" {
 			k++
 		}
-		return st.capitalizedAt(k+1) && st.d.lex.Months[st.norm(k+1)] == 0
+		// "in Saturn's atmosphere" is no country.
+		return st.capitalizedAt(k+1) && st.d.lex.Months[st.norm(k+1)] == 0 && !possessive(st.norm(k+1))
 	}
 	return false
 }
@@ -1041,8 +1060,16 @@ func (st *sent) forcedRetreat(i int) (ok, decided bool) {
 	if v < 0 || st.wordBetween(v, i-1, "may", "might", "must", "have", "has", "had", "will", "would", "can", "could", "should") {
 		return false, false // "Ukrainian forces may have to retreat": the noun, and a modal
 	}
+	for k := v + 1; k < i-1; k++ {
+		if st.verbForm(k) || st.is(SetPastVerbs, st.norm(k)) || st.is(SetToVerbs, st.norm(k)) {
+			return false, false // "Russian forces began to retreat": the noun, and a verb of its own
+		}
+	}
 	obj := span{v + 1, i - 1}
-	if obj.j == obj.i && st.passiveAux(v-1) {
+	if obj.j == obj.i && !st.passiveAux(v-1) {
+		return false, false // "Rebel forces, forced to retreat, regrouped": read as before
+	}
+	if obj.j == obj.i {
 		// "they were forced to retreat": the subject of the passive.
 		k := v - 1
 		for k >= 0 && st.isAuxiliary(k) {
@@ -1240,9 +1267,11 @@ func (st *sent) acceptExit(tg *trigger) bool {
 			}
 		}
 	}
-	if st.norm(i-1) == "to" && (st.is(SetCitizens, st.norm(i-2)) || st.demonymAt(i-2) && strings.HasSuffix(st.norm(i-2), "s")) {
+	if st.norm(i-1) == "to" && (st.is(SetCitizens, st.norm(i-2)) || st.demonymAt(i-2) && strings.HasSuffix(st.norm(i-2), "s")) &&
+		objClass&(Agreement|Political|Race) == 0 && !st.is(SetPartyNouns, st.norm(end-1)) {
 		// "warns Americans to leave the country", "urge their citizens to
-		// leave areas near combat zones": civilians told to go.
+		// leave areas near combat zones": civilians told to go; not
+		// "urged Republicans to leave the party".
 		return false
 	}
 	for k := obj; k < len(st.toks) && k <= obj+5 && !st.toks[k].punct; k++ {
@@ -1316,9 +1345,10 @@ func (st *sent) acceptExit(tg *trigger) bool {
 		// who says he will leave Sakigake".
 		return true
 	}
-	if !isExit && st.anyClass(i-4, i-1, Military|Diplomatic) && !st.anyClass(i-4, i-1, Squad) &&
+	military := st.anyClass(i-4, i-1, Military)
+	if !isExit && (military || st.anyClass(i-4, i-1, Diplomatic) && !st.journeyAfter(obj)) && !st.anyClass(i-4, i-1, Squad) &&
 		(st.capitalizedAt(obj) || st.norm(obj) == "north" || st.norm(obj) == "south" || st.norm(obj) == "the" && (st.norm(obj+1) == "country" || st.norm(obj+1) == "region") ||
-			st.norm(obj) == "the" && st.placeAt(obj)) {
+			military && st.norm(obj) == "the" && st.placeAt(obj)) {
 		// "Syrian troops quit north Lebanon", "troops will leave the
 		// country", "rebels leave the neighborhood of Bab Amr", "the
 		// South Korean envoy in Tokyo left Japan": forces or diplomats
@@ -1366,6 +1396,18 @@ func (st *sent) acceptExit(tg *trigger) bool {
 	return false
 }
 
+// journeyAfter reports whether the clause after the place left at obj
+// tells a journey, not a recall: "The US ambassador left Kyiv on Friday
+// for talks in Washington".
+func (st *sent) journeyAfter(obj int) bool {
+	for k := obj; k < len(st.toks) && k <= obj+10 && !st.toks[k].punct; k++ {
+		if st.is(SetJourneyWords, st.norm(k)) {
+			return true
+		}
+	}
+	return false
+}
+
 // acceptDeparture accepts the noun "departure" when it is the leaving of
 // forces, diplomats, firms or a party from a country, a race or a body:
 // "the departure of U.S. troops from Afghanistan", "the party's departure",
@@ -1392,8 +1434,8 @@ func (st *sent) acceptDeparture(tg *trigger) bool {
 		return false
 	}
 	for k := from; k < end; k++ {
-		if st.is(SetTransport, st.norm(k)) {
-			return false
+		if st.is(SetTransport, st.norm(k)) || st.is(SetPersonRoles, st.norm(k)) {
+			return false // a flight's departure; "the departure of the company's chief executive"
 		}
 	}
 	return st.anyClass(from, end-1, Military|Diplomatic|Agreement|Race|Business)
@@ -1870,7 +1912,7 @@ func (st *sent) actor(tg trigger, status string) span {
 		}
 		return span{0, e}
 	}
-	if w := st.norm(k); st.d.lex.Cues[w] == CueDemand && (st.is(SetDemandNouns, w) || w == "obligation") {
+	if w := st.norm(k); st.is(SetDemandNouns, w) || w == "obligation" {
 		// "Syria has failed in its obligation to pull its troops out":
 		// the demand's owner, not the demand.
 		if p := st.norm(k - 1); p == "its" || p == "their" || st.is(SetPersonalPossessive, p) {
@@ -2323,7 +2365,7 @@ func (st *sent) nounActor(tg trigger) span {
 // begin.
 func (st *sent) nameStart(k int) int {
 	for k-1 >= 0 && st.isCapitalized(k-1) {
-		if w := st.norm(k - 1); k-1 == 0 && (st.d.lex.Cues[w] != 0 || st.d.lex.Boundary[w]) {
+		if w := st.norm(k - 1); k-1 == 0 && (st.d.lex.Cues[w] == CueBackground || st.is(SetClauseOpeners, w)) {
 			break // "Following Time Warner's withdrawal": the sentence's first word
 		}
 		k--
@@ -2428,7 +2470,7 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		pastYear = ""
 	}
 	if h, ok := near(CueBackground, 8); ok && !st.commaBetween(h.at, i) && !st.announcedBetween(h.at, i) &&
-		!(tg.form == Noun && st.is(SetPlannedNoun, st.norm(i-1))) && !st.recentCause(h.at, tg) && !st.notSubordinate(h.at, i) {
+		!(tg.form == Noun && st.is(SetPlannedNoun, st.norm(i-1))) && !st.recentCause(h.at, tg) && !st.notSubordinate(h.at, tg) {
 		// "after its planned exit" looks ahead, not back.
 		background = true
 		cues = append(cues, h.text)
@@ -2438,10 +2480,11 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 	}
 	if p := st.norm(i - 1); (tg.form == Past || tg.form == Participle) && i+1 < len(st.toks) && !st.toks[i+1].punct &&
 		!st.d.lex.Boundary[st.norm(i+1)] && (st.d.lex.Determiners[p] || st.is(SetAttributivePrep, p) ||
-		possessive(p) && !st.d.lex.Determiners[st.norm(i+1)]) {
+		possessive(p) && !st.d.lex.Determiners[st.norm(i+1)] && !isNumber(st.norm(i+1)) && !st.is(SetQuantifiers, st.norm(i+1))) {
 		// "linked to recalled pasta products", "the bloc's recalled
 		// ambassador": a withdrawal named as known, not told ("Russia's
-		// recalled its envoy" is "has recalled").
+		// recalled its envoy", "Toyota's recalled more than one million
+		// vehicles" are "has recalled").
 		background = true
 		cues = append(cues, p+" "+st.norm(i))
 	}
@@ -2556,7 +2599,7 @@ func (st *sent) status(tg trigger) (status string, cues []string, background boo
 		return decide("demanded", hit{CueDemand, i, st.norm(v)})
 	}
 	if h, ok := near(CueDemand, 12); ok && (!st.is(SetWeakDemand, h.text) || st.norm(i-1) == "to" || st.norm(i-1) == "for" ||
-		tg.form == Noun && st.wordBetween(h.at, i, "for", "to")) {
+		tg.form == Noun && st.wordBetween(h.at, i, "for", "to")) && st.demandOf(h.at, h.text, i) {
 		return decide("demanded", h)
 	}
 	if h, ok := near(CueSupport, 8); ok && !adjectivalCue(st.norm(h.at+1)) {
@@ -2743,6 +2786,22 @@ func (st *sent) coordinatedAfter(a int, tg trigger) bool {
 	return finite && st.norm(tg.i-1) == "and" && a < tg.i-1
 }
 
+// demandOf reports whether the demand cue at a (its text given) asks
+// another for the trigger at i: "want" only with an object before "to"
+// ("want the United Kingdom to leave", not "The Conservatives want to
+// leave the EU"), and "calls to" only right before the trigger ("calls to
+// withdraw", not "in phone calls to allies, Biden said he would
+// withdraw").
+func (st *sent) demandOf(a int, text string, i int) bool {
+	switch text {
+	case "want", "wants", "wanted":
+		return st.norm(a+1) != "to"
+	case "calls to", "call to":
+		return a+2 == i
+	}
+	return true
+}
+
 // rejectedDemand reports the verb that rejects the demand noun at a
 // ("rejects the United States' calls", "defying U.S. and NATO calls"),
 // within its clause and after the background word at bgAt.
@@ -2753,6 +2812,9 @@ func (st *sent) rejectedDemand(a, bgAt int) (int, bool) {
 		}
 		if st.is(SetRejectVerbs, st.norm(k)) {
 			return k, true
+		}
+		if st.verbAt(k) || st.verbForm(k) {
+			return 0, false // "rejected the criticism and renewed calls for Russia to withdraw"
 		}
 	}
 	return 0, false
@@ -2909,6 +2971,9 @@ func (st *sent) openingCause(tg trigger) bool {
 	present := false
 	for k := c + 1; k < len(st.toks) && k <= c+12 && !st.toks[k].punct; k++ {
 		w := st.norm(k)
+		if st.is(SetModalAux, w) || w == "could" || w == "may" || w == "might" || w == "expected" || w == "likely" {
+			return false // "After the US withdraws its troops, Afghan forces will collapse": ahead
+		}
 		if p := st.norm(k - 1); st.is(SetPastForms, w) || len(w) > 4 && strings.HasSuffix(w, "ed") && p != "has" && p != "have" && !st.passiveAux(k-1) {
 			return false
 		}
@@ -3311,20 +3376,41 @@ func (st *sent) wordAfter(i, n int, words ...string) bool {
 func adjectivalCue(next string) bool { return next == "for" || next == "by" || next == "as" }
 
 // notSubordinate reports whether the background word at a does not make
-// the trigger at i subordinate after all: "while" after a comma joins two
-// main clauses ("call it a coup, while Peru recalls its ambassador"); a
-// "that" between opens a clause of its own ("announced hours before the
-// match that Courtois had pulled out"); and "before having to" tells the
-// later step, which is the news ("was leading the tournament before
-// having to withdraw").
-func (st *sent) notSubordinate(a, i int) bool {
+// the trigger subordinate after all: "while" after a comma joins two main
+// clauses ("call it a coup, while Peru recalls its ambassador"); a "that"
+// between, after a verb of saying, opens a clause of its own ("announced
+// hours before the match that Courtois had pulled out"); "before having
+// to" tells the later step, which is the news ("was leading the
+// tournament before having to withdraw"); and "during" or "follows" govern
+// only a noun phrase.
+func (st *sent) notSubordinate(a int, tg trigger) bool {
+	i := tg.i
 	switch w := st.norm(a); {
 	case w == "while" && st.norm(a-1) == ",":
 		return true
 	case w == "before" && st.norm(a+1) == "having" && st.norm(a+2) == "to":
 		return true
+	case w == "during" || w == "follows":
+		// A preposition or "follows" takes a noun phrase: a verb after
+		// it is another clause's ("During talks in Geneva Russia agreed
+		// to withdraw", "Russia follows the United States and withdraws"),
+		// not "during a mission to evacuate".
+		for k := a + 1; k < i; k++ {
+			if n := st.norm(k); st.verbAt(k) || st.is(SetPastForms, n) || st.is(SetToVerbs, n) || n == "and" && tg.form != Noun {
+				return true
+			}
+		}
+		return false
 	}
-	return st.wordBetween(a, i, "that")
+	if !st.wordBetween(a, i, "that") {
+		return false
+	}
+	for k := 0; k < a; k++ {
+		if st.is(SetSayVerbs, st.norm(k)) || st.d.lex.Cues[st.norm(k)] == CueAnnounce {
+			return true // "announced hours before the match that Courtois had pulled out"
+		}
+	}
+	return false // "after the troops that had occupied the town withdrew": a relative clause
 }
 
 // announcedBetween reports whether an announcement lies between tokens a

@@ -460,6 +460,24 @@ func TestDetect(t *testing.T) {
 		{text: "Ruritanian rebels leave the neighborhood of Bab Amr after a long bombardment.", want: true, kind: "military", status: "completed", new: true, trigger: "leave"},
 		{text: "The foreign minister confirmed the envoy had left Freedonia on Wednesday.", want: true, kind: "diplomatic", status: "completed", new: true, trigger: "left"},
 		{text: "The ambassador left the building after the speech.", want: false},
+		// What the review of these rules found them misreading.
+		{text: "Ruritanian forces began to retreat from the city.", want: true, kind: "military", status: "completed", new: true, trigger: "retreat", actor: "Ruritanian forces"},
+		{text: "Rebel forces, forced to retreat, regrouped in the hills.", want: true, kind: "military", status: "completed", new: true, trigger: "retreat"},
+		{text: "After Freedonia withdraws its troops, the army will collapse.", want: true, kind: "military", status: "completed", trigger: "withdraws"},
+		{text: "Residents returned after the troops that had occupied the town withdrew.", want: true, kind: "military", status: "completed", trigger: "withdrew"},
+		{text: "The envoy rejected the criticism and renewed calls for Ruritania to withdraw its troops.", want: true, kind: "military", status: "demanded", trigger: "withdraw", actor: "Ruritania"},
+		{text: "Acme's recalled more than one million vehicles.", want: true, kind: "business", status: "completed", new: true, trigger: "recalled"},
+		{text: "The space probe ended its mission in Saturn's atmosphere on Friday.", want: false},
+		{text: "Rescuers ended their search mission in Ruritania on Sunday.", want: false},
+		{text: "The army abandoned its position on conscription.", want: false},
+		{text: "Investors cheered the departure of the company's chief executive.", want: false},
+		{text: "The ambassador left Novigrad on Friday for talks in the capital.", want: false},
+		{text: "The senator urged Republicans to leave the party.", want: true, kind: "political", status: "demanded", trigger: "leave"},
+		{text: "Freedonia follows Ruritania and withdraws from the arms treaty.", want: true, kind: "agreement", status: "completed", new: true, trigger: "withdraws"},
+		{text: "During talks in Geneva Freedonia agreed to withdraw its troops.", want: true, kind: "military", status: "announced", new: true, trigger: "withdraw"},
+		{text: "The Conservatives want to leave the customs union.", want: true, kind: "agreement", status: "announced", new: true, trigger: "leave", actor: "The Conservatives"},
+		{text: "In phone calls to allies, the president said he would withdraw the troops.", want: true, kind: "military", status: "announced", new: true, trigger: "withdraw"},
+		{text: "Novak drops out to support Ruritania at the Davis Cup.", want: false},
 		// "Departure" is a withdrawal when forces, firms, a party or a
 		// candidate leave; not a journey, a post or a policy changed.
 		{text: "The decision follows the departure of several energy companies from the country.", want: true, kind: "business", status: "completed", trigger: "departure"},
@@ -475,7 +493,7 @@ func TestDetect(t *testing.T) {
 		// A mission in a country ended is a presence withdrawn; a probe's is
 		// not.
 		{text: "The bloc announces it will end its mission to train police officers in Freedonia.", want: true, kind: "other", status: "announced", new: true, trigger: "end"},
-		{text: "A farewell ceremony ends the 14 year assistance mission in the Ruritanian Islands.", want: true, kind: "other", status: "completed", new: true, trigger: "ends"},
+		{text: "A farewell ceremony ends the 14 year RAMSI mission in the Ruritanian Islands.", want: true, kind: "other", status: "completed", new: true, trigger: "ends"},
 		{text: "The space probe ends its mission in December with a plunge into the planet.", want: false},
 		// A firm's legal base is no military one; a ban from leaving keeps
 		// people in.
@@ -573,6 +591,8 @@ func TestActor(t *testing.T) {
 		{"Novak was leading the tournament by six strokes before having to withdraw.", "Novak"},
 		{"Ruritania rejects Freedonia's calls to withdraw its troops from the border region.", "Ruritania"},
 		{"The envoy says Ruritania has failed in its obligation to pull its troops out of the towns.", ""},
+		{"Will Smith's withdrawal from the film was announced on Monday.", "Will Smith's"},
+		{"Freedonia has heeded calls to withdraw its troops from the valley.", ""},
 		// Unchanged: the subject right before the verb, and a possessor.
 		{"Russia will withdraw its troops from Moldova by June.", "Russia"},
 		{"Freedonia's withdrawal from the bloc takes effect in May.", "Freedonia's"},

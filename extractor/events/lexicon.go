@@ -486,6 +486,13 @@ const (
 	// following's, not a military one ("its legal base", "the customer
 	// base").
 	SetCivilBases
+	// SetJourneyWords: words after a diplomat's leaving that make it a
+	// journey ("left Kyiv for talks in Washington").
+	SetJourneyWords
+	// SetPersonRoles: the posts of people, whose "departure" is a person
+	// leaving a post, not a withdrawal ("the departure of the company's
+	// chief executive").
+	SetPersonRoles
 	// SetHeldPlaces: what forces hold and abandon when they pull back
 	// ("abandoned their positions").
 	SetHeldPlaces
