@@ -50,7 +50,7 @@ func main() {
 		"testdata/events/current-events-archive3-dev.jsonl,testdata/events/current-events-archive3-heldout.jsonl,"+
 		"testdata/events/current-events-archive4-dev.jsonl,testdata/events/current-events-mined3-dev.jsonl,"+
 		"testdata/events/current-events-fired-dev.jsonl,testdata/events/current-events-unfired-dev.jsonl,"+
-		"testdata/events/current-events-missed-dev.jsonl,"+
+		"testdata/events/current-events-missed-dev.jsonl,testdata/events/current-events-archive5-heldout.jsonl,"+
 		"testdata/events/wikinews-dev.jsonl,testdata/events/wikinews-heldout.jsonl",
 		"comma-separated labelled JSONL sets; a missing file is skipped with a note")
 	conll := flag.String("conll-dir", "../shared/ner", "directory of the CoNLL files that sets point into (their text is not in the repository)")
