@@ -2766,7 +2766,9 @@ func (st *sent) absoluteWith(tg trigger) bool {
 	for k := tg.i - 2; k >= 0 && k >= tg.i-7; k-- {
 		w := st.norm(k)
 		if w == "with" {
-			return true
+			// "met with soldiers withdrawing from Bakhmut": after a verb,
+			// "with" takes its object, no clause.
+			return k == 0 || !(st.verbAt(k-1) || st.is(SetPastForms, st.norm(k-1)) || st.norm(k-1) == "meets" || st.norm(k-1) == "meet")
 		}
 		if st.toks[k].punct || st.d.lex.Boundary[w] || st.verbAt(k) {
 			return false

@@ -890,6 +890,8 @@ func TestDetectContext(t *testing.T) {
 		// later deadline makes it the plan's detail.
 		{"circumstance told with", "Patients fall ill after using the syrup, with the manufacturer withdrawing the product.",
 			Context{Published: date("2011-03-29")}, true, "business", "completed", false},
+		{"with after a verb takes its object", "The president met with soldiers withdrawing from the town.",
+			Context{Published: date("2024-09-27")}, true, "military", "completed", true},
 		{"plan told with a later deadline", "The allies agree to end the mission by September 2025, with all remaining troops withdrawing by the end of 2026.",
 			Context{Published: date("2024-09-27")}, true, "military", "announced", true},
 		{"deadline of the article's year told with", "The allies end the mission, with all remaining troops withdrawing by the end of 2024.",
