@@ -491,7 +491,7 @@ const (
 	SetJourneyWords
 	// SetPersonRoles: the posts of people, whose "departure" is a person
 	// leaving a post, not a withdrawal ("the departure of the company's
-	// chief executive").
+	// chief executive"); spokesmen are a Career class already.
 	SetPersonRoles
 	// SetHeldPlaces: what forces hold and abandon when they pull back
 	// ("abandoned their positions").

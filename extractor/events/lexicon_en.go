@@ -338,7 +338,7 @@ func english() *Lexicon {
 		SetEndorseWords:     `boost endorse endorses endorsing endorsed back backs backing support supports supporting favour favor`,
 		SetTransport:        `aircraft airplane airplanes plane planes flight flights ship ships vessel vessels train trains bus buses ferry lounge date dates time times`,
 		SetHeldPlaces:       `positions posts outposts trenches checkpoints strongholds`,
-		SetPersonRoles:      `executive executives chief director directors officer founder coach manager chairman chairwoman ceo president minister secretary spokesman spokeswoman adviser advisor aide`,
+		SetPersonRoles:      `executive executives chief director directors officer founder coach manager chairman chairwoman ceo president minister secretary adviser advisor aide`,
 		SetJourneyWords:     `talks meeting meetings visit attend summit conference tour trip`,
 		SetCrowdWords:       `thousands hundreds dozens tens millions people residents civilians villagers families inhabitants locals`,
 		SetToVerbs: `agree agrees vote votes decide decides continue continues seek seeks try tries prepare prepares
